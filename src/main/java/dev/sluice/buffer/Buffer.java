@@ -1,0 +1,147 @@
+package dev.sluice.buffer;
+
+import java.nio.ByteBuffer;
+
+/**
+ * One fixed-size slice of a pool's direct arena. Carved once at start-up and
+ * reused for the life of the process: nothing ever allocates another.
+ *
+ * <p>The bytes held are {@code [readIndex, writeIndex)} of {@link #bytes()}.
+ * Producers append at {@code writeIndex}; consumers take from {@code readIndex}.
+ * Code that hands {@link #bytes()} to a channel must set position and limit
+ * itself and then report what moved with {@link #produced(int)} or
+ * {@link #consumed(int)}; {@link #readView()} and {@link #writeView()} do that set-up.
+ *
+ * <p>Not thread-safe: a buffer belongs to the loop that owns its pool.
+ */
+public final class Buffer {
+    private final BufferPool pool;
+    private final int index;
+    private final ByteBuffer bytes;
+    private int readIndex;
+    private int writeIndex;
+    /** Set while allocated; a second release is a bug and is refused. */
+    boolean inUse;
+    Criticality allocatedAs;
+
+    Buffer(BufferPool pool, int index, ByteBuffer bytes) {
+        this.pool = pool;
+        this.index = index;
+        this.bytes = bytes;
+    }
+
+    /** The pool this buffer must return to. */
+    public BufferPool pool() {
+        return pool;
+    }
+
+    /** Position of this buffer in its pool's arena (stable for the process's life). */
+    public int index() {
+        return index;
+    }
+
+    /** The whole slice; callers set position and limit themselves. */
+    public ByteBuffer bytes() {
+        return bytes;
+    }
+
+    public int capacity() {
+        return bytes.capacity();
+    }
+
+    public int readIndex() {
+        return readIndex;
+    }
+
+    public int writeIndex() {
+        return writeIndex;
+    }
+
+    /** Bytes held and not yet consumed. */
+    public int readable() {
+        return writeIndex - readIndex;
+    }
+
+    /** Room left after {@code writeIndex}, without compacting. */
+    public int writable() {
+        return bytes.capacity() - writeIndex;
+    }
+
+    public boolean isEmpty() {
+        return writeIndex == readIndex;
+    }
+
+    /** The criticality this buffer was last allocated with. */
+    public Criticality allocatedAs() {
+        return allocatedAs;
+    }
+
+    /** Records that {@code n} bytes were appended at {@code writeIndex}. */
+    public void produced(int n) {
+        if (n < 0 || n > writable()) {
+            throw new IllegalArgumentException("produced " + n + " with " + writable() + " writable");
+        }
+        writeIndex += n;
+    }
+
+    /** Records that {@code n} bytes were taken at {@code readIndex}; an emptied buffer rewinds to 0. */
+    public void consumed(int n) {
+        if (n < 0 || n > readable()) {
+            throw new IllegalArgumentException("consumed " + n + " with " + readable() + " readable");
+        }
+        readIndex += n;
+        if (readIndex == writeIndex) {
+            readIndex = 0;
+            writeIndex = 0;
+        }
+    }
+
+    /** Moves the held bytes to the start so that all free room is writable. */
+    public void compact() {
+        if (readIndex == 0) {
+            return;
+        }
+        int n = readable();
+        if (n > 0) {
+            bytes.limit(writeIndex).position(readIndex);
+            bytes.compact();
+        }
+        readIndex = 0;
+        writeIndex = n;
+    }
+
+    /** Sets position and limit to the free room, for a channel read. */
+    public ByteBuffer writeView() {
+        bytes.limit(bytes.capacity()).position(writeIndex);
+        return bytes;
+    }
+
+    /** Sets position and limit to the held bytes, for a channel write. */
+    public ByteBuffer readView() {
+        bytes.limit(writeIndex).position(readIndex);
+        return bytes;
+    }
+
+    /** Appends bytes from a heap array (error pages, generated headers). Returns how many fit. */
+    public int append(byte[] src, int offset, int length) {
+        int n = Math.min(length, writable());
+        bytes.put(writeIndex, src, offset, n);
+        writeIndex += n;
+        return n;
+    }
+
+    /** Reads one held byte at an absolute index in {@code [readIndex, writeIndex)}. */
+    public byte get(int absoluteIndex) {
+        return bytes.get(absoluteIndex);
+    }
+
+    void clear() {
+        readIndex = 0;
+        writeIndex = 0;
+    }
+
+    @Override
+    public String toString() {
+        return "Buffer#" + index + "[" + readIndex + "," + writeIndex + ")";
+    }
+}

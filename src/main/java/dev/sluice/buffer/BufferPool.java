@@ -1,0 +1,396 @@
+package dev.sluice.buffer;
+
+import java.nio.ByteBuffer;
+import java.util.function.LongSupplier;
+
+/**
+ * One event loop's buffers: a fixed set carved once, at construction, from one
+ * direct arena, plus one FIFO wait queue per {@link Criticality} class.
+ *
+ * <p>The rules (DESIGN.md and the seed commit):
+ * <ul>
+ * <li>An allocation of a class whose {@linkplain Criticality#margin(int) margin}
+ *     is {@code reserve} succeeds only if at least {@code reserve} buffers stay
+ *     free afterwards; a {@link Criticality#CRITICAL} one may take the last buffer.</li>
+ * <li>A failed allocation may queue a waiter in its class's FIFO.</li>
+ * <li>A release <em>hands</em> its buffer to the oldest waiter of the first class
+ *     (in declaration order) allowed to take it, and wakes exactly that waiter.
+ *     The waiter owns the buffer when it runs, so a wakeup never fails.</li>
+ * <li>The free list is LIFO: the buffer released last, still warm in the CPU
+ *     cache, is the next one handed out.</li>
+ * </ul>
+ *
+ * <p>Invariants checked on every call that could break them: a buffer is
+ * released once per allocation, a waiter sits in at most one queue, and no
+ * waiter waits while a buffer it may take is free. {@link #checkInvariants()}
+ * also checks {@code free + inUse == size} and every queue's links.
+ *
+ * <p>Not thread-safe: owned by one event loop, and called only from its thread.
+ * Counter getters may be read from other threads and then give a recent value.
+ */
+public final class BufferPool {
+    private static final int CLASSES = Criticality.count();
+
+    private final int bufferSize;
+    private final int reserve;
+    private final LongSupplier nanoClock;
+    private final Buffer[] buffers;
+    /** LIFO stack of free buffer indexes; {@code freeStack[freeCount - 1]} is the warmest. */
+    private final int[] freeStack;
+    private int freeCount;
+    private int peakInUse;
+
+    private final BufferWaiter[] heads = new BufferWaiter[CLASSES];
+    private final BufferWaiter[] tails = new BufferWaiter[CLASSES];
+    private final int[] queueLengths = new int[CLASSES];
+
+    private final long[] allocations = new long[CLASSES];
+    private final long[] waits = new long[CLASSES];
+    private final long[] handoffs = new long[CLASSES];
+    private final long[] waitNanos = new long[CLASSES];
+    private final long[] failedWakeups = new long[CLASSES];
+    private final long[] cancels = new long[CLASSES];
+
+    private WakePolicy policy = WakePolicy.HANDOFF;
+
+    /**
+     * Carves {@code count} buffers of {@code bufferSize} bytes from one direct arena.
+     *
+     * @param nanoClock the loop's clock, for wait times (the simulator passes virtual time)
+     */
+    public BufferPool(int count, int bufferSize, int reserve, LongSupplier nanoClock) {
+        if (count < 1) {
+            throw new IllegalArgumentException("a pool needs at least one buffer, got " + count);
+        }
+        if (bufferSize < 1) {
+            throw new IllegalArgumentException("buffer size must be positive, got " + bufferSize);
+        }
+        if (reserve < 0 || reserve >= count) {
+            throw new IllegalArgumentException("reserve " + reserve + " must be in [0, " + count + ")");
+        }
+        if ((long) count * bufferSize > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(count + " buffers of " + bufferSize + " bytes exceed one arena (2 GiB)");
+        }
+        this.bufferSize = bufferSize;
+        this.reserve = reserve;
+        this.nanoClock = nanoClock;
+        ByteBuffer arena = ByteBuffer.allocateDirect(count * bufferSize);
+        this.buffers = new Buffer[count];
+        this.freeStack = new int[count];
+        for (int i = 0; i < count; i++) {
+            buffers[i] = new Buffer(this, i, arena.slice(i * bufferSize, bufferSize));
+        }
+        // Index 0 on top, so a fresh pool hands out its buffers in arena order.
+        for (int i = 0; i < count; i++) {
+            freeStack[i] = count - 1 - i;
+        }
+        this.freeCount = count;
+    }
+
+    /**
+     * Takes a buffer if the class's margin allows it, or returns {@code null}.
+     * Never queues anything.
+     */
+    public Buffer tryAllocate(Criticality criticality) {
+        if (freeCount - 1 < criticality.margin(reserve)) {
+            return null;
+        }
+        Buffer buffer = buffers[freeStack[--freeCount]];
+        if (buffer.inUse) {
+            throw new IllegalStateException("free list held a buffer in use: " + buffer);
+        }
+        buffer.inUse = true;
+        buffer.allocatedAs = criticality;
+        allocations[criticality.ordinal()]++;
+        int inUse = buffers.length - freeCount;
+        if (inUse > peakInUse) {
+            peakInUse = inUse;
+        }
+        return buffer;
+    }
+
+    /**
+     * Takes a buffer, or queues {@code waiter} at the tail of its class's FIFO
+     * and returns {@code null}. The waiter will be handed a buffer through
+     * {@link BufferWaiter#onBuffer(Buffer)} unless it is {@linkplain #cancel cancelled} first.
+     *
+     * @throws IllegalStateException if the waiter is already waiting somewhere
+     */
+    public Buffer allocateOrWait(Criticality criticality, BufferWaiter waiter) {
+        if (waiter.queuedClass >= 0) {
+            throw new IllegalStateException("waiter is already queued as " + waiter.waitingAs());
+        }
+        Buffer buffer = tryAllocate(criticality);
+        if (buffer == null) {
+            enqueue(criticality.ordinal(), waiter);
+            waits[criticality.ordinal()]++;
+        }
+        return buffer;
+    }
+
+    /**
+     * The retry of a waiter woken without a buffer (comparison policies only).
+     * A failure here is a <em>failed wakeup</em>: it is counted and the waiter
+     * queues again, at the tail.
+     */
+    public Buffer allocateAfterWakeup(Criticality criticality, BufferWaiter waiter) {
+        if (waiter.queuedClass >= 0) {
+            throw new IllegalStateException("waiter is already queued as " + waiter.waitingAs());
+        }
+        Buffer buffer = tryAllocate(criticality);
+        if (buffer == null) {
+            failedWakeups[criticality.ordinal()]++;
+            enqueue(criticality.ordinal(), waiter);
+        }
+        return buffer;
+    }
+
+    /**
+     * Gives a buffer back. If a waiter may take it, the buffer is handed to the
+     * oldest waiter of the most critical such class instead of going to the
+     * free list, and that waiter alone is woken.
+     *
+     * @throws IllegalStateException on a buffer of another pool or a second release
+     */
+    public void release(Buffer buffer) {
+        if (buffer.pool() != this) {
+            throw new IllegalStateException(buffer + " belongs to another pool");
+        }
+        if (!buffer.inUse) {
+            throw new IllegalStateException(buffer + " released twice");
+        }
+        buffer.clear();
+        if (policy == WakePolicy.HANDOFF) {
+            int c = firstEligibleClass(freeCount + 1);
+            if (c >= 0) {
+                BufferWaiter waiter = dequeueHead(c);
+                handoffs[c]++;
+                buffer.allocatedAs = Criticality.of(c);
+                waiter.onBuffer(buffer);
+                return;
+            }
+            buffer.inUse = false;
+            freeStack[freeCount++] = buffer.index();
+            return;
+        }
+        buffer.inUse = false;
+        freeStack[freeCount++] = buffer.index();
+        wakeWithoutHandoff();
+    }
+
+    /**
+     * Removes a waiter from its queue in O(1), for a session that closes or
+     * times out while waiting. Does nothing if it is not waiting here.
+     */
+    public void cancel(BufferWaiter waiter) {
+        if (waiter.queuedClass < 0 || waiter.queuedIn != this) {
+            return;
+        }
+        int c = waiter.queuedClass;
+        unlink(c, waiter);
+        cancels[c]++;
+        waitNanos[c] += nanoClock.getAsLong() - waiter.waitingSince;
+    }
+
+    /** The first class, in service order, with a waiter that may take one of {@code free} free buffers. */
+    private int firstEligibleClass(int free) {
+        for (int c = 0; c < CLASSES; c++) {
+            if (heads[c] != null && free - 1 >= Criticality.of(c).margin(reserve)) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    private void wakeWithoutHandoff() {
+        if (policy == WakePolicy.WAKE_ONE) {
+            int c = firstEligibleClass(freeCount);
+            if (c >= 0) {
+                dequeueHead(c).onBuffer(null);
+            }
+            return;
+        }
+        // WAKE_ALL: detach every queue first, so that waiters re-queueing
+        // from their callbacks are not woken again by this same release.
+        BufferWaiter[] detached = new BufferWaiter[CLASSES];
+        for (int c = 0; c < CLASSES; c++) {
+            detached[c] = heads[c];
+        }
+        for (int c = 0; c < CLASSES; c++) {
+            BufferWaiter w = detached[c];
+            int n = queueLengths[c];
+            heads[c] = null;
+            tails[c] = null;
+            queueLengths[c] = 0;
+            for (int i = 0; i < n; i++) {
+                BufferWaiter next = w.next;
+                w.prev = null;
+                w.next = null;
+                w.queuedClass = -1;
+                w.queuedIn = null;
+                waitNanos[c] += nanoClock.getAsLong() - w.waitingSince;
+                w.onBuffer(null);
+                w = next;
+            }
+        }
+    }
+
+    private void enqueue(int c, BufferWaiter waiter) {
+        waiter.queuedClass = c;
+        waiter.queuedIn = this;
+        waiter.waitingSince = nanoClock.getAsLong();
+        waiter.next = null;
+        waiter.prev = tails[c];
+        if (tails[c] == null) {
+            heads[c] = waiter;
+        } else {
+            tails[c].next = waiter;
+        }
+        tails[c] = waiter;
+        queueLengths[c]++;
+    }
+
+    private BufferWaiter dequeueHead(int c) {
+        BufferWaiter waiter = heads[c];
+        unlink(c, waiter);
+        waitNanos[c] += nanoClock.getAsLong() - waiter.waitingSince;
+        return waiter;
+    }
+
+    private void unlink(int c, BufferWaiter waiter) {
+        if (waiter.prev == null) {
+            heads[c] = waiter.next;
+        } else {
+            waiter.prev.next = waiter.next;
+        }
+        if (waiter.next == null) {
+            tails[c] = waiter.prev;
+        } else {
+            waiter.next.prev = waiter.prev;
+        }
+        waiter.prev = null;
+        waiter.next = null;
+        waiter.queuedClass = -1;
+        waiter.queuedIn = null;
+        queueLengths[c]--;
+    }
+
+    /**
+     * Checks every invariant and throws {@link IllegalStateException} naming the
+     * first that fails. O(size + waiters): for tests, the simulator and shutdown.
+     */
+    public void checkInvariants() {
+        int inUse = 0;
+        for (Buffer b : buffers) {
+            if (b.inUse) {
+                inUse++;
+            }
+        }
+        if (freeCount + inUse != buffers.length) {
+            throw new IllegalStateException("free " + freeCount + " + inUse " + inUse + " != size " + buffers.length);
+        }
+        boolean[] seen = new boolean[buffers.length];
+        for (int i = 0; i < freeCount; i++) {
+            int idx = freeStack[i];
+            if (seen[idx] || buffers[idx].inUse) {
+                throw new IllegalStateException("free list corrupt at " + idx);
+            }
+            seen[idx] = true;
+        }
+        for (int c = 0; c < CLASSES; c++) {
+            int n = 0;
+            BufferWaiter prev = null;
+            for (BufferWaiter w = heads[c]; w != null; w = w.next) {
+                if (w.queuedClass != c || w.queuedIn != this || w.prev != prev) {
+                    throw new IllegalStateException("wait queue " + Criticality.of(c) + " has a bad link at position " + n);
+                }
+                prev = w;
+                n++;
+            }
+            if (prev != tails[c] || n != queueLengths[c]) {
+                throw new IllegalStateException("wait queue " + Criticality.of(c) + " length " + n + " != " + queueLengths[c]);
+            }
+            if (policy == WakePolicy.HANDOFF && n > 0 && freeCount - 1 >= Criticality.of(c).margin(reserve)) {
+                throw new IllegalStateException(n + " " + Criticality.of(c) + " waiters wait while " + freeCount + " buffers are free");
+            }
+        }
+    }
+
+    void policy(WakePolicy policy) {
+        if (waitingTotal() > 0) {
+            throw new IllegalStateException("change the wake policy only while nobody waits");
+        }
+        this.policy = policy;
+    }
+
+    WakePolicy policy() {
+        return policy;
+    }
+
+    public int size() {
+        return buffers.length;
+    }
+
+    public int bufferSize() {
+        return bufferSize;
+    }
+
+    public int reserve() {
+        return reserve;
+    }
+
+    public int free() {
+        return freeCount;
+    }
+
+    public int inUse() {
+        return buffers.length - freeCount;
+    }
+
+    public int peakInUse() {
+        return peakInUse;
+    }
+
+    /** Waiters now queued in one class. */
+    public int waiting(Criticality c) {
+        return queueLengths[c.ordinal()];
+    }
+
+    public int waitingTotal() {
+        int n = 0;
+        for (int c = 0; c < CLASSES; c++) {
+            n += queueLengths[c];
+        }
+        return n;
+    }
+
+    /** Allocations that succeeded at once (handoffs are counted apart). */
+    public long allocations(Criticality c) {
+        return allocations[c.ordinal()];
+    }
+
+    /** Allocations that failed and queued a waiter. */
+    public long waits(Criticality c) {
+        return waits[c.ordinal()];
+    }
+
+    /** Buffers handed directly from a release to a waiter. */
+    public long handoffs(Criticality c) {
+        return handoffs[c.ordinal()];
+    }
+
+    /** Total time spent queued, in the clock's nanoseconds, by waiters that left the queue. */
+    public long waitNanos(Criticality c) {
+        return waitNanos[c.ordinal()];
+    }
+
+    /** Woken waiters that still found no buffer. Stays 0 under handoff. */
+    public long failedWakeups(Criticality c) {
+        return failedWakeups[c.ordinal()];
+    }
+
+    /** Waiters removed before they got a buffer (their session closed or timed out). */
+    public long cancels(Criticality c) {
+        return cancels[c.ordinal()];
+    }
+}

@@ -1,0 +1,22 @@
+package dev.sluice.loop;
+
+/**
+ * Work that runs on a loop's run queue. A task is queued at most once at a
+ * time: waking an already-queued task does nothing, so any number of events
+ * between two runs cost one run.
+ *
+ * <p>Not thread-safe: woken and run only on its loop's thread. Other threads
+ * go through {@link Loop#execute(Runnable)}.
+ */
+public abstract class Task {
+    boolean queued;
+    Task nextQueued;
+
+    /** Does the work. Called only by {@link RunQueue#runAll()}. */
+    protected abstract void run();
+
+    /** True while this task waits in a run queue. */
+    public final boolean isQueued() {
+        return queued;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.sluice.net;
+
+import dev.sluice.buffer.Buffer;
+import java.io.IOException;
+
+/**
+ * One byte stream to a peer (a client or a server), as the sans-I/O core sees
+ * it. The NIO implementation is {@link NioConnection}; the simulator has its own.
+ *
+ * <p>Readiness is reported to the {@link ConnectionHandler}; reads and writes
+ * never block. Interest is level-triggered: while read interest is on and
+ * bytes (or the end of stream) are waiting, {@code readable()} keeps coming.
+ *
+ * <p>Not thread-safe: used only on the loop that owns it.
+ */
+public interface Connection {
+    /**
+     * Reads into the buffer's free room (after its {@code writeIndex}) and
+     * records what arrived. Returns the byte count, 0 if nothing was waiting,
+     * or -1 at the end of the stream.
+     */
+    int read(Buffer into) throws IOException;
+
+    /** Writes the buffer's held bytes, consumes what went out and returns that count (maybe 0). */
+    int write(Buffer from) throws IOException;
+
+    void readInterest(boolean on);
+
+    void writeInterest(boolean on);
+
+    /** Sends FIN after what was written: the peer reads the end of the stream. Reading goes on. */
+    void shutdownOutput();
+
+    /** Closes both directions and deregisters. Idempotent. */
+    void close();
+
+    /** Closes with a reset (no lingering data), for an aborted exchange. Idempotent. */
+    void abort();
+
+    boolean isOpen();
+
+    void handler(ConnectionHandler handler);
+
+    /** A short description of the peer, for logs ("127.0.0.1:51234"). */
+    String peer();
+}
