@@ -35,6 +35,7 @@ public final class TcpSession extends Task {
 
     private final Loop loop;
     private final Connector connector;
+    private final TcpFrontend frontend;
     private final Backend backend;
     private final SessionTimeouts timeouts;
     private final SessionSet sessions;
@@ -54,12 +55,13 @@ public final class TcpSession extends Task {
     TcpSession prevInSet;
     TcpSession nextInSet;
 
-    private TcpSession(Loop loop, Connector connector, Backend backend, SessionTimeouts timeouts,
-                       SessionSet sessions, SessionCounters counters, Connection client) {
+    private TcpSession(Loop loop, Connector connector, TcpFrontend frontend, SessionSet sessions,
+                       SessionCounters counters, Connection client) {
         this.loop = loop;
         this.connector = connector;
-        this.backend = backend;
-        this.timeouts = timeouts;
+        this.frontend = frontend;
+        this.backend = frontend.backend();
+        this.timeouts = frontend.timeouts();
         this.sessions = sessions;
         this.counters = counters;
         this.client = client;
@@ -71,10 +73,12 @@ public final class TcpSession extends Task {
     /**
      * Starts a session for an accepted client connection: asks the backend for
      * a slot and, meanwhile, reads what the client sends (NORMAL allocations).
+     * The caller has counted it in with {@link TcpFrontend#tryEnter()}; the
+     * session counts itself out when it closes.
      */
-    public static TcpSession start(Loop loop, Connector connector, Backend backend, SessionTimeouts timeouts,
-                                   SessionSet sessions, SessionCounters counters, Connection client) {
-        TcpSession s = new TcpSession(loop, connector, backend, timeouts, sessions, counters, client);
+    public static TcpSession start(Loop loop, Connector connector, TcpFrontend frontend, SessionSet sessions,
+                                   SessionCounters counters, Connection client) {
+        TcpSession s = new TcpSession(loop, connector, frontend, sessions, counters, client);
         s.begin();
         return s;
     }
@@ -332,6 +336,7 @@ public final class TcpSession extends Task {
         }
         counters.closed(why, request.forwarded, response.forwarded);
         sessions.remove(this);
+        frontend.leave();
     }
 
     /** How the session ended, or {@code null} while it is open. */
