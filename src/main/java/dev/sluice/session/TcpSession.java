@@ -106,7 +106,7 @@ public final class TcpSession extends Task {
         try {
             s = backend.acquire(slotRequest);
         } catch (Backend.QueueFullException e) {
-            close(SessionOutcome.QUEUE_FULL, true);
+            close(SessionOutcome.QUEUE_FULL, false);
             return;
         }
         client.readInterest(true);
@@ -145,7 +145,7 @@ public final class TcpSession extends Task {
             public void connectFailed(IOException cause) {
                 if (state == State.CONNECTING) {
                     slot.countConnectError();
-                    close(SessionOutcome.CONNECT_ERROR, true);
+                    close(SessionOutcome.CONNECT_ERROR, false);
                 }
             }
         });
@@ -229,14 +229,14 @@ public final class TcpSession extends Task {
         switch (state) {
             case WAITING_FOR_SLOT -> {
                 if (phaseDeadline != 0 && now - phaseDeadline >= 0 && backend.cancel(slotRequest)) {
-                    close(SessionOutcome.QUEUE_TIMEOUT, true);
+                    close(SessionOutcome.QUEUE_TIMEOUT, false);
                     return true;
                 }
             }
             case CONNECTING -> {
                 if (phaseDeadline != 0 && now - phaseDeadline >= 0) {
                     slot.countConnectError();
-                    close(SessionOutcome.CONNECT_TIMEOUT, true);
+                    close(SessionOutcome.CONNECT_TIMEOUT, false);
                     return true;
                 }
             }
@@ -245,12 +245,12 @@ public final class TcpSession extends Task {
         }
         long clientDeadline = clientDeadline();
         if (clientDeadline != 0 && now - clientDeadline >= 0) {
-            close(SessionOutcome.CLIENT_TIMEOUT, true);
+            close(SessionOutcome.CLIENT_TIMEOUT, state == State.ESTABLISHED);
             return true;
         }
         long serverDeadline = serverDeadline();
         if (serverDeadline != 0 && now - serverDeadline >= 0) {
-            close(SessionOutcome.SERVER_TIMEOUT, true);
+            close(SessionOutcome.SERVER_TIMEOUT, state == State.ESTABLISHED);
             return true;
         }
         return false;
@@ -306,6 +306,12 @@ public final class TcpSession extends Task {
         close(why, true);
     }
 
+    /**
+     * Ends the session and gives back everything it holds. {@code abortive}
+     * resets both connections (an exchange that failed in the middle, so the
+     * peers must not mistake a cut stream for a complete one); otherwise they
+     * get an orderly close.
+     */
     private void close(SessionOutcome why, boolean abortive) {
         if (state == State.CLOSED) {
             return;
