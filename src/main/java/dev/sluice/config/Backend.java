@@ -6,10 +6,10 @@ import java.util.Objects;
 /**
  * One {@code backend} section: a set of servers and how to pick one.
  *
+ * <p>Immutable; safe to share between threads.
+ *
  * @param servers every {@code server}, in file order (at least one once validated)
  * @param line the line of the {@code backend} header
- *
- * <p>Immutable; safe to share between threads.
  */
 public record Backend(String name, Mode mode, Balance balance, List<Server> servers, Timeouts timeouts, int line) {
     public Backend {

@@ -3,6 +3,8 @@ package dev.sluice.config;
 /**
  * The {@code global} section: process-wide settings, chiefly the buffer pool's size.
  *
+ * <p>Immutable; safe to share between threads.
+ *
  * @param nbthread how many event loops run (one thread each)
  * @param maxconn at most this many concurrent client connections over all frontends
  * @param bufsize bytes per buffer ({@code tune.bufsize})
@@ -10,8 +12,6 @@ package dev.sluice.config;
  * @param buffersReserve buffers per loop that only critical allocations may take ({@code tune.buffers.reserve})
  * @param maxrewrite bytes of a buffer kept free for header rewrites ({@code tune.maxrewrite})
  * @param hardStopAfterMillis how long a stopping Sluice waits for open sessions before closing them
- *
- * <p>Immutable; safe to share between threads.
  */
 public record Global(int nbthread, int maxconn, int bufsize, int buffersLimit, int buffersReserve, int maxrewrite,
         long hardStopAfterMillis) {

@@ -43,7 +43,8 @@ final class KeywordTable<T> {
         return add(new Keyword<>(name, "", 0, 0, true, Support.NO_EFFECT, Directive.none()));
     }
 
-    private KeywordTable<T> add(Keyword<T> keyword) {
+    /** Any other shape of keyword (optional arguments, repeatable no-effect options, ...). */
+    KeywordTable<T> add(Keyword<T> keyword) {
         if (keywords.putIfAbsent(keyword.name(), keyword) != null) {
             throw new IllegalStateException(section + ": keyword '" + keyword.name() + "' declared twice");
         }

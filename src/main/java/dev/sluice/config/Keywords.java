@@ -76,6 +76,8 @@ final class Keywords {
         }
         if (kind == ProxySection.Kind.FRONTEND) {
             table.repeatable("bind", "<address>:<port>", 1, Keywords::bind);
+        }
+        if (frontend) {
             table.single("default_backend", "<backend name>", (p, use) -> p.defaultBackend = use.arg(0));
         }
         if (kind == ProxySection.Kind.BACKEND) {

@@ -54,6 +54,7 @@ final class ProxySection {
         section.mode = mode;
         section.balance = balance;
         section.maxconn = maxconn;
+        section.defaultBackend = defaultBackend;
         System.arraycopy(timeouts, 0, section.timeouts, 0, timeouts.length);
         section.origins.putAll(origins);
         return section;
