@@ -30,6 +30,8 @@ jar="$root/target/sluice.jar"
 [ -f "$jar" ] || (cd "$root" && JAVA_HOME=$JAVA_HOME mvn -q -B -Dmaven.test.skip=true package)
 
 work=$(mktemp -d /tmp/sluice-bench.XXXXXX)
+# nginx workers run as an unprivileged user: they must be able to read the files.
+chmod 755 "$work"
 pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -43,7 +45,7 @@ origin_port=18081
 proxy_port=18080
 
 # --- the origin: nginx, one worker, static files ---
-mkdir -p "$work/www"
+mkdir -p "$work/www" && chmod 755 "$work/www"
 head -c 100 /dev/zero | tr '\0' 'a' > "$work/www/100b"
 head -c 20480 /dev/zero | tr '\0' 'b' > "$work/www/20k"
 cat > "$work/nginx.conf" <<EOF
