@@ -122,6 +122,42 @@ public final class Buffer {
         return bytes;
     }
 
+    /** Like {@link #writeView()}, but at most {@code max} bytes of room. */
+    public ByteBuffer writeView(int max) {
+        bytes.limit(writeIndex + Math.min(max, writable())).position(writeIndex);
+        return bytes;
+    }
+
+    /** Like {@link #readView()}, but at most the first {@code max} held bytes. */
+    public ByteBuffer readView(int max) {
+        bytes.limit(readIndex + Math.min(max, readable())).position(readIndex);
+        return bytes;
+    }
+
+    /**
+     * Moves {@code [from, writeIndex)} to start at {@code to}, inside the held
+     * range or its free room: the rewrite of a message head in place (delete a
+     * line: {@code to < from}; open room for a new one: {@code to > from}).
+     */
+    public void shiftTail(int from, int to) {
+        int n = writeIndex - from;
+        if (from < readIndex || to < readIndex || to + n > bytes.capacity()) {
+            throw new IllegalArgumentException("shift [" + from + "," + writeIndex + ") to " + to + " outside " + this);
+        }
+        if (n > 0 && from != to) {
+            bytes.put(to, bytes, from, n);
+        }
+        writeIndex = to + n;
+    }
+
+    /** Writes ASCII bytes at an absolute index inside the held range (after {@link #shiftTail} made room). */
+    public void putAt(int absoluteIndex, byte[] src, int offset, int length) {
+        if (absoluteIndex < readIndex || absoluteIndex + length > writeIndex) {
+            throw new IllegalArgumentException("put of " + length + " at " + absoluteIndex + " outside " + this);
+        }
+        bytes.put(absoluteIndex, src, offset, length);
+    }
+
     /** Appends bytes from a heap array (error pages, generated headers). Returns how many fit. */
     public int append(byte[] src, int offset, int length) {
         int n = Math.min(length, writable());

@@ -19,10 +19,20 @@ public interface Connection {
      * records what arrived. Returns the byte count, 0 if nothing was waiting,
      * or -1 at the end of the stream.
      */
-    int read(Buffer into) throws IOException;
+    default int read(Buffer into) throws IOException {
+        return read(into, Integer.MAX_VALUE);
+    }
+
+    /** Like {@link #read(Buffer)}, reading at most {@code maxBytes}. */
+    int read(Buffer into, int maxBytes) throws IOException;
 
     /** Writes the buffer's held bytes, consumes what went out and returns that count (maybe 0). */
-    int write(Buffer from) throws IOException;
+    default int write(Buffer from) throws IOException {
+        return write(from, Integer.MAX_VALUE);
+    }
+
+    /** Like {@link #write(Buffer)}, writing at most the first {@code maxBytes} held bytes. */
+    int write(Buffer from, int maxBytes) throws IOException;
 
     void readInterest(boolean on);
 

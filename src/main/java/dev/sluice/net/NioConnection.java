@@ -78,11 +78,11 @@ public final class NioConnection implements Connection, Selectable {
     }
 
     @Override
-    public int read(Buffer into) throws IOException {
+    public int read(Buffer into, int maxBytes) throws IOException {
         if (closed) {
             throw new ClosedChannelException();
         }
-        int n = channel.read(into.writeView());
+        int n = channel.read(into.writeView(maxBytes));
         if (n > 0) {
             into.produced(n);
             counters.bytesIn += n;
@@ -91,11 +91,11 @@ public final class NioConnection implements Connection, Selectable {
     }
 
     @Override
-    public int write(Buffer from) throws IOException {
+    public int write(Buffer from, int maxBytes) throws IOException {
         if (closed) {
             throw new ClosedChannelException();
         }
-        int n = channel.write(from.readView());
+        int n = channel.write(from.readView(maxBytes));
         if (n > 0) {
             from.consumed(n);
             counters.bytesOut += n;

@@ -30,7 +30,7 @@ final class Channel extends BufferWaiter {
     /** Which peer a channel reads from; used to name an abort. */
     enum Direction { REQUEST, RESPONSE }
 
-    private final TcpSession session;
+    private final ChannelOwner session;
     private final Loop loop;
     private final BufferPool pool;
     final Direction direction;
@@ -45,8 +45,22 @@ final class Channel extends BufferWaiter {
     boolean sinkShut;
     /** Bytes that reached the sink. */
     long forwarded;
+    /**
+     * How many of the held bytes, from {@code readIndex}, may go to the sink:
+     * unbounded for a TCP relay; for HTTP, what the analysers have cleared
+     * (a rewritten head, the body bytes of the current message).
+     */
+    long forwardLimit = Long.MAX_VALUE;
+    /** The highest {@code writeIndex} a read may reach (HTTP keeps room to rewrite a head). */
+    int fillLimit = Integer.MAX_VALUE;
+    /** The session wants no more bytes from the source for now. */
+    boolean inputPaused;
+    /** Whether the source's end of stream is passed on to the sink by {@link #forward()} (TCP relays). */
+    boolean relaysEnd = true;
+    /** The channel waits for a buffer to produce bytes into, not to receive. */
+    private boolean producing;
 
-    Channel(TcpSession session, Loop loop, Direction direction) {
+    Channel(ChannelOwner session, Loop loop, Direction direction) {
         this.session = session;
         this.loop = loop;
         this.pool = loop.pool();
@@ -81,23 +95,23 @@ final class Channel extends BufferWaiter {
     /** Reads once into the held buffer. Returns true if that gave the session something to do. */
     private boolean readIntoBuffer() {
         Buffer b = buffer;
-        if (b.writable() == 0) {
+        if (room(b) <= 0) {
             b.compact();
-            if (b.writable() == 0) {
+            if (room(b) <= 0) {
                 source.readInterest(false);
                 return false;
             }
         }
         int n;
         try {
-            n = source.read(b);
+            n = source.read(b, room(b));
         } catch (IOException e) {
             session.peerFailed(direction == Direction.REQUEST, e);
             return false;
         }
         if (n > 0) {
             session.activity(direction == Direction.REQUEST);
-            if (b.writable() == 0 && b.readIndex() == 0) {
+            if (room(b) <= 0 && b.readIndex() == 0) {
                 source.readInterest(false);
             }
             session.wake();
@@ -112,6 +126,10 @@ final class Channel extends BufferWaiter {
         }
         releaseIfEmpty();
         return false;
+    }
+
+    private int room(Buffer b) {
+        return Math.min(b.capacity(), fillLimit) - b.writeIndex();
     }
 
     /** The retry of a receive that waited: the buffer was handed over already. */
@@ -141,7 +159,35 @@ final class Channel extends BufferWaiter {
             throw new IllegalStateException(direction + " channel handed a second buffer");
         }
         buffer = handed;
+        if (producing) {
+            producing = false;
+            session.bufferForProducing(this);
+            return;
+        }
         loop.schedule(retry);
+    }
+
+    /**
+     * Gets a buffer to produce bytes into (an error page, a reply), allocated
+     * with the session's current class. Returns false when the channel must
+     * wait: {@link ChannelOwner#bufferForProducing} is called once it has one.
+     */
+    boolean bufferToProduce() {
+        if (buffer != null) {
+            return true;
+        }
+        if (isWaiting()) {
+            if (producing) {
+                return false;
+            }
+            pool.cancel(this);
+        }
+        buffer = pool.allocateOrWait(session.criticality(direction), this);
+        if (buffer == null) {
+            producing = true;
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -150,22 +196,25 @@ final class Channel extends BufferWaiter {
      */
     boolean forward() {
         Buffer b = buffer;
-        if (b != null && b.readable() > 0) {
+        if (b != null && b.readable() > 0 && forwardLimit > 0 && sink != null) {
             int n;
             try {
-                n = sink.write(b);
+                n = sink.write(b, (int) Math.min(forwardLimit, Integer.MAX_VALUE));
             } catch (IOException e) {
                 session.peerFailed(direction == Direction.RESPONSE, e);
                 return false;
             }
             if (n > 0) {
                 forwarded += n;
+                if (forwardLimit != Long.MAX_VALUE) {
+                    forwardLimit -= n;
+                }
                 session.activity(direction == Direction.RESPONSE);
             }
             releaseIfEmpty();
         }
         updateInterest();
-        if (sourceEnded && buffer == null && !sinkShut) {
+        if (relaysEnd && sourceEnded && buffer == null && !sinkShut) {
             sink.shutdownOutput();
             sinkShut = true;
         }
@@ -175,14 +224,35 @@ final class Channel extends BufferWaiter {
     /** Sets read and write interest from the buffer's state: back-pressure lives here. */
     void updateInterest() {
         Buffer b = buffer;
+        boolean reading = !sourceEnded && !inputPaused && source != null;
         if (b != null) {
-            sink.writeInterest(b.readable() > 0);
-            source.readInterest(!sourceEnded && (b.writable() > 0 || b.readIndex() > 0));
+            if (sink != null) {
+                sink.writeInterest(b.readable() > 0 && forwardLimit > 0);
+            }
+            if (source != null) {
+                source.readInterest(reading && (room(b) > 0 || b.readIndex() > 0));
+            }
         } else {
             if (sink != null) {
                 sink.writeInterest(false);
             }
-            source.readInterest(!sourceEnded && !isWaiting());
+            if (source != null) {
+                source.readInterest(reading && !isWaiting());
+            }
+        }
+    }
+
+    /** Bytes held that the analysers have cleared for the sink and that have not gone yet. */
+    boolean holdsForwardable() {
+        return buffer != null && buffer.readable() > 0 && forwardLimit > 0;
+    }
+
+    /** Gives back the buffer if it holds nothing (DESIGN.md rule 2). */
+    void releaseIfEmpty() {
+        if (buffer != null && buffer.isEmpty()) {
+            Buffer b = buffer;
+            buffer = null;
+            pool.release(b);
         }
     }
 
@@ -201,7 +271,12 @@ final class Channel extends BufferWaiter {
         pool.cancel(this);
         buffer = pool.allocateOrWait(now, this);
         if (buffer != null) {
-            loop.schedule(retry);
+            if (producing) {
+                producing = false;
+                session.bufferForProducing(this);
+            } else {
+                loop.schedule(retry);
+            }
         }
     }
 
@@ -210,16 +285,9 @@ final class Channel extends BufferWaiter {
         return buffer != null && buffer.readable() > 0;
     }
 
-    private void releaseIfEmpty() {
-        if (buffer != null && buffer.isEmpty()) {
-            Buffer b = buffer;
-            buffer = null;
-            pool.release(b);
-        }
-    }
-
     /** Gives everything back: the buffer, and the place in a wait queue. */
     void dispose() {
+        producing = false;
         if (isWaiting()) {
             pool.cancel(this);
         }

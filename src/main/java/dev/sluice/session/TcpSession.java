@@ -30,7 +30,7 @@ import java.io.IOException;
  * <p>Not thread-safe: owned by the loop that accepted the client. The only
  * call from elsewhere, a slot grant, arrives through that loop's inbox.
  */
-public final class TcpSession extends Task {
+public final class TcpSession extends Task implements ChannelOwner {
     private enum State { WAITING_FOR_SLOT, CONNECTING, ESTABLISHED, CLOSED }
 
     private final Loop loop;
@@ -165,29 +165,34 @@ public final class TcpSession extends Task {
     }
 
     /** Which class this session's allocations in {@code direction} belong to now. */
-    Criticality criticality(Channel.Direction direction) {
+    @Override
+    public Criticality criticality(Channel.Direction direction) {
         if (direction == Channel.Direction.RESPONSE || slot != null) {
             return Criticality.CRITICAL;
         }
         return Criticality.NORMAL;
     }
 
-    void wake() {
+    @Override
+    public void wake() {
         if (state != State.CLOSED) {
             loop.schedule(this);
         }
     }
 
-    boolean isClosed() {
+    @Override
+    public boolean isClosed() {
         return state == State.CLOSED;
     }
 
-    LoopCounters counters() {
+    @Override
+    public LoopCounters counters() {
         return loop.counters();
     }
 
     /** Bytes moved on one side: its inactivity clock starts again. */
-    void activity(boolean clientSide) {
+    @Override
+    public void activity(boolean clientSide) {
         long now = loop.clock().nanoTime();
         if (clientSide) {
             clientActiveAt = now;
@@ -197,7 +202,8 @@ public final class TcpSession extends Task {
     }
 
     /** A read or write on one side failed (a reset, a broken pipe). */
-    void peerFailed(boolean clientSide, IOException cause) {
+    @Override
+    public void peerFailed(boolean clientSide, IOException cause) {
         close(clientSide ? SessionOutcome.CLIENT_ABORT : SessionOutcome.SERVER_ABORT, true);
     }
 
