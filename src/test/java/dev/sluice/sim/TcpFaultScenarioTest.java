@@ -1,0 +1,105 @@
+package dev.sluice.sim;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.session.SessionOutcome;
+import dev.sluice.session.SessionTimeouts;
+import java.util.EnumMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * Faults on both sides of TCP sessions. Whatever happens, every session ends
+ * with a defined outcome, nothing leaks (buffers, waiters, slots, sessions),
+ * and a client only ever receives a correct prefix of its response (the
+ * clients check each byte as it arrives). Each test also checks, over its
+ * seeds, that the fault it is about really happened.
+ */
+class TcpFaultScenarioTest {
+    static final int BUFSIZE = 1024;
+    static final int SEEDS = 6;
+
+    private static SimScenario base() {
+        return SimScenario.tcp()
+                .bufsize(BUFSIZE)
+                .pool(4, 1)
+                .clients(150)
+                .upload(BUFSIZE, 4 * BUFSIZE)
+                .download(BUFSIZE, 4 * BUFSIZE)
+                .arrivalsWithinMillis(100);
+    }
+
+    /** Runs the scenario over the seeds with the common checks, and counts session outcomes over all of them. */
+    private static Map<SessionOutcome, Integer> runChecked(TestInfo test, SimScenario scenario) {
+        Map<SessionOutcome, Integer> total = new EnumMap<>(SessionOutcome.class);
+        SimSeeds.forEach(test, SEEDS, seed -> {
+            SimRun run = scenario.run(seed);
+            run.assertNoLeaks();
+            run.assertOutcomesAgree();
+            Integer truncated = run.clientOutcomes().get(SimClient.Outcome.TRUNCATED);
+            if (truncated != null) {
+                throw new SimFailure(truncated + " clients saw a clean end of stream before their whole response: "
+                        + "a failed exchange must reach the client as a reset; " + run.summary());
+            }
+            run.sessionOutcomes().forEach((k, v) -> total.merge(k, v, Integer::sum));
+        });
+        System.out.println(test.getDisplayName() + ": " + total);
+        return total;
+    }
+
+    private static void assertHappened(Map<SessionOutcome, Integer> outcomes, SessionOutcome expected) {
+        assertTrue(outcomes.getOrDefault(expected, 0) > 0, "no session ended " + expected + ": " + outcomes);
+    }
+
+    @Test
+    void serverResetMidResponseEndsAsServerAbortAndTheClientSeesAReset(TestInfo test) {
+        var outcomes = runChecked(test, base().server(1, 0, 0, 0.3).server(2, 0, 0, 0.3));
+        assertHappened(outcomes, SessionOutcome.SERVER_ABORT);
+        assertHappened(outcomes, SessionOutcome.DONE);
+    }
+
+    @Test
+    void clientsThatVanishEndAsClientAbortAndLeakNothing(TestInfo test) {
+        var outcomes = runChecked(test, base().server(1).behaviors(2, 1, 2, 0));
+        assertHappened(outcomes, SessionOutcome.CLIENT_ABORT);
+    }
+
+    @Test
+    void deadServerEndsItsSessionsWithConnectError(TestInfo test) {
+        var outcomes = runChecked(test, base().server(2).deadServer(2));
+        assertHappened(outcomes, SessionOutcome.CONNECT_ERROR);
+        assertHappened(outcomes, SessionOutcome.DONE);
+    }
+
+    @Test
+    void sessionsQueuedPastTheQueueTimeoutEndWithQueueTimeout(TestInfo test) {
+        var outcomes = runChecked(test, base().server(1).arrivalsWithinMillis(5)
+                .timeouts(SessionTimeouts.ofMillis(0, 0, 1_000, 40)));
+        assertHappened(outcomes, SessionOutcome.QUEUE_TIMEOUT);
+        assertHappened(outcomes, SessionOutcome.DONE);
+    }
+
+    @Test
+    void idleClientIsCutByTheClientTimeout(TestInfo test) {
+        var outcomes = runChecked(test, base().server(0).behaviors(3, 0, 0, 1)
+                .timeouts(SessionTimeouts.ofMillis(300, 0, 1_000, 0)));
+        assertHappened(outcomes, SessionOutcome.CLIENT_TIMEOUT);
+    }
+
+    @Test
+    void stalledServerIsCutByTheServerTimeout(TestInfo test) {
+        var outcomes = runChecked(test, base().server(0, 0, 0.3, 0)
+                .timeouts(SessionTimeouts.ofMillis(0, 300, 1_000, 0)));
+        assertHappened(outcomes, SessionOutcome.SERVER_TIMEOUT);
+    }
+
+    @Test
+    void everyFaultAtOnceUnderTheSmallestPoolLeaksNothing(TestInfo test) {
+        var outcomes = runChecked(test, base().pool(3, 1).clients(300)
+                .server(1, 0, 0.1, 0.2).server(1, 0, 0, 0).deadServer(1)
+                .behaviors(4, 2, 1, 1)
+                .timeouts(SessionTimeouts.ofMillis(400, 400, 200, 1_500)));
+        assertHappened(outcomes, SessionOutcome.DONE);
+    }
+}
