@@ -127,7 +127,7 @@ final class SimServer {
                     requestEnded();
                     response = Payload.download(hash, downloadMin, downloadMax);
                     if (resetMidResponse) {
-                        resetAt = world.random().nextInt(response.length);
+                        resetAt = world.random().nextInt(response.length + 1);
                     }
                     return true;
                 }

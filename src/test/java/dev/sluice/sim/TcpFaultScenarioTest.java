@@ -102,4 +102,23 @@ class TcpFaultScenarioTest {
                 .timeouts(SessionTimeouts.ofMillis(400, 400, 200, 1_500)));
         assertHappened(outcomes, SessionOutcome.DONE);
     }
+
+    @Test
+    void everyFaultAtOnceOnTwoLoopsSharingTheSlotsLeaksNothing(TestInfo test) {
+        var outcomes = runChecked(test, base().loops(2).pool(3, 1).clients(300).arrivalsWithinMillis(30)
+                .server(1, 0, 0.1, 0.2).server(1, 0, 0, 0)
+                .behaviors(4, 2, 1, 1)
+                .timeouts(SessionTimeouts.ofMillis(400, 400, 200, 60)));
+        assertHappened(outcomes, SessionOutcome.DONE);
+        assertHappened(outcomes, SessionOutcome.QUEUE_TIMEOUT);
+    }
+
+    @Test
+    void everyFaultAtOnceWithAnEchoServerLeaksNothing(TestInfo test) {
+        var outcomes = runChecked(test, base().mode(SimServer.Mode.ECHO).pool(4, 2).clients(300).arrivalsWithinMillis(1_000)
+                .server(1, 0, 0.1, 0.2).server(2, 0, 0, 0)
+                .behaviors(4, 2, 1, 1)
+                .timeouts(SessionTimeouts.ofMillis(400, 400, 200, 1_500)));
+        assertHappened(outcomes, SessionOutcome.DONE);
+    }
 }
