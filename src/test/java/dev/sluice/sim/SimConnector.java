@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 /**
  * Opens simulated connections for one loop. A connect to a live
  * {@link SimServer} completes after the link's latency and the server accepts
- * it; a connect to an unknown or dead address fails after the same latency.
+ * it; a connect to an unknown or dead address fails after the same latency;
+ * a connect to a silent server never completes.
  *
  * <p>Not thread-safe: the simulation's one thread.
  */
@@ -38,7 +39,7 @@ final class SimConnector implements Connector {
         ours.handler(handler);
         ours.connecting();
         world.after(link.latencyNanos(), () -> {
-            if (!ours.isOpen() || !ours.isConnecting()) {
+            if (!ours.isOpen() || !ours.isConnecting() || (server != null && server.silent())) {
                 return;
             }
             boolean accepted = server != null && server.alive();

@@ -173,11 +173,27 @@ final class SimRun {
                 + backend.queued() + " queued for a slot";
     }
 
+    /** Mean and longest time from connect to the last response byte, over clients that completed. */
+    String completionTimes() {
+        long sum = 0;
+        long max = 0;
+        int n = 0;
+        for (SimClient c : clients) {
+            if (c.outcome() == SimClient.Outcome.COMPLETE) {
+                long t = c.finishedAt - c.startedAt;
+                sum += t;
+                max = Math.max(max, t);
+                n++;
+            }
+        }
+        return n == 0 ? "none completed" : "completion mean " + SimWorld.millis(sum / n) + " ms, max " + SimWorld.millis(max) + " ms";
+    }
+
     String summary() {
         LoopCounters lc = totalLoopCounters();
-        return String.format("seed %d: %s; sessions %s; clients %s; task runs/session %.2f; io retries %d (%d productive); "
+        return String.format("seed %d: %s; sessions %s; clients %s; %s; task runs/session %.2f; io retries %d (%d productive); "
                         + "virtual %s ms; %d iterations, %d events",
-                world.seed(), progress(), sessionOutcomes(), clientOutcomes(), taskRunsPerSession(), lc.ioRetries,
-                lc.ioRetriesProductive, SimWorld.millis(world.now()), world.iterations(), world.eventsRun());
+                world.seed(), progress(), sessionOutcomes(), clientOutcomes(), completionTimes(), taskRunsPerSession(),
+                lc.ioRetries, lc.ioRetriesProductive, SimWorld.millis(world.now()), world.iterations(), world.eventsRun());
     }
 }

@@ -29,7 +29,9 @@ import java.util.SplittableRandom;
  * }</pre>
  */
 final class SimScenario {
-    private record ServerSpec(int maxconn, int maxqueue, boolean alive, double stallChance, double resetChance) {
+    private enum Health { ALIVE, DEAD, SILENT }
+
+    private record ServerSpec(int maxconn, int maxqueue, Health health, double stallChance, double resetChance) {
     }
 
     private int loops = 1;
@@ -87,13 +89,19 @@ final class SimScenario {
 
     /** Adds a live server whose connections stall, or reset mid-response, with these chances. */
     SimScenario server(int maxconn, int maxqueue, double stallChance, double resetChance) {
-        servers.add(new ServerSpec(maxconn, maxqueue, true, stallChance, resetChance));
+        servers.add(new ServerSpec(maxconn, maxqueue, Health.ALIVE, stallChance, resetChance));
         return this;
     }
 
     /** Adds a server in the backend that refuses every connection. */
     SimScenario deadServer(int maxconn) {
-        servers.add(new ServerSpec(maxconn, 0, false, 0, 0));
+        servers.add(new ServerSpec(maxconn, 0, Health.DEAD, 0, 0));
+        return this;
+    }
+
+    /** Adds a server in the backend that never answers a connect. */
+    SimScenario silentServer(int maxconn) {
+        servers.add(new ServerSpec(maxconn, 0, Health.SILENT, 0, 0));
         return this;
     }
 
@@ -177,8 +185,10 @@ final class SimScenario {
             InetSocketAddress address = InetSocketAddress.createUnresolved("server" + i, 80);
             backendServers.add(new Server("server" + i, address, spec.maxconn(), spec.maxqueue()));
             SimServer s = new SimServer(world, address, mode, downloadMin, downloadMax, spec.stallChance(), spec.resetChance());
-            if (!spec.alive()) {
+            if (spec.health() == Health.DEAD) {
                 s.kill();
+            } else if (spec.health() == Health.SILENT) {
+                s.silence();
             }
             simServers.put(address, s);
             serverList.add(s);

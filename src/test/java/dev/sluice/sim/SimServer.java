@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
  *     echo server), and closes after the end of the request.</li>
  * </ul>
  * Faults, drawn per connection: stall (read, never answer) and reset in the
- * middle of the response. A dead server refuses every connect.
+ * middle of the response. A dead server refuses every connect; a silent one
+ * never answers it.
  *
  * <p>Not thread-safe: the simulation's one thread.
  */
@@ -30,6 +31,7 @@ final class SimServer {
     private final double stallChance;
     private final double resetChance;
     private boolean alive = true;
+    private boolean silent;
     private final byte[] scratch = new byte[4096];
     int accepted;
     int completed;
@@ -56,8 +58,18 @@ final class SimServer {
         return alive;
     }
 
+    /** Refuses every connect from now on. */
     void kill() {
         alive = false;
+    }
+
+    /** Never answers a connect from now on (a black hole): only a connect timeout ends the attempt. */
+    void silence() {
+        silent = true;
+    }
+
+    boolean silent() {
+        return silent;
     }
 
     void accept(SimConnection end) {

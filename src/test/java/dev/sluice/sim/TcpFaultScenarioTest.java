@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestInfo;
  */
 class TcpFaultScenarioTest {
     static final int BUFSIZE = 1024;
-    static final int SEEDS = 6;
+    static final int SEEDS = 8;
 
     private static SimScenario base() {
         return SimScenario.tcp()
@@ -73,6 +73,14 @@ class TcpFaultScenarioTest {
     }
 
     @Test
+    void silentServerEndsItsSessionsWithConnectTimeout(TestInfo test) {
+        var outcomes = runChecked(test, base().server(2).silentServer(1)
+                .timeouts(SessionTimeouts.ofMillis(0, 0, 50, 2_000)));
+        assertHappened(outcomes, SessionOutcome.CONNECT_TIMEOUT);
+        assertHappened(outcomes, SessionOutcome.DONE);
+    }
+
+    @Test
     void sessionsQueuedPastTheQueueTimeoutEndWithQueueTimeout(TestInfo test) {
         var outcomes = runChecked(test, base().server(1).arrivalsWithinMillis(5)
                 .timeouts(SessionTimeouts.ofMillis(0, 0, 1_000, 40)));
@@ -97,10 +105,12 @@ class TcpFaultScenarioTest {
     @Test
     void everyFaultAtOnceUnderTheSmallestPoolLeaksNothing(TestInfo test) {
         var outcomes = runChecked(test, base().pool(3, 1).clients(300)
-                .server(1, 0, 0.1, 0.2).server(1, 0, 0, 0).deadServer(1)
+                .server(1, 0, 0.1, 0.2).server(1, 0, 0, 0)
                 .behaviors(4, 2, 1, 1)
                 .timeouts(SessionTimeouts.ofMillis(400, 400, 200, 1_500)));
         assertHappened(outcomes, SessionOutcome.DONE);
+        assertHappened(outcomes, SessionOutcome.SERVER_ABORT);
+        assertHappened(outcomes, SessionOutcome.CLIENT_ABORT);
     }
 
     @Test

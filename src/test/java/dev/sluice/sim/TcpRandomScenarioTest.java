@@ -15,7 +15,7 @@ import org.junit.jupiter.api.TestInfo;
 class TcpRandomScenarioTest {
     @Test
     void drawnDownloadWorkloadsNeverDeadlockLeakOrCorrupt(TestInfo test) {
-        SimSeeds.forEach(test, 12, seed -> {
+        SimSeeds.forEach(test, 40, seed -> {
             SimScenario scenario = draw(new SplittableRandom(seed ^ 0x5EEDL));
             SimRun run = scenario.run(seed);
             run.assertNoLeaks();
@@ -41,8 +41,10 @@ class TcpRandomScenarioTest {
         int servers = 1 + r.nextInt(3);
         for (int i = 0; i < servers; i++) {
             int maxconn = r.nextInt(4);
-            if (faults && r.nextInt(4) == 0) {
+            if (faults && r.nextInt(8) == 0) {
                 s.deadServer(maxconn);
+            } else if (faults && r.nextInt(8) == 0) {
+                s.silentServer(maxconn);
             } else if (faults) {
                 s.server(maxconn, 0, r.nextDouble() * 0.2, r.nextDouble() * 0.3);
             } else {
