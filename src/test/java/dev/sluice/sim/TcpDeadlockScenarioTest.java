@@ -81,12 +81,31 @@ class TcpDeadlockScenarioTest {
      * for a CRITICAL buffer that nobody will release. DESIGN.md's "every held
      * buffer drains toward a peer" does not hold when the peer reads only while
      * its own output drains: a slot holder needs one buffer per direction.
-     * Replay: {@code mvn -q test -Dtest=TcpDeadlockScenarioTest#echoServerThroughMaxconnOneWithSmallestPoolCompletes -Dsim.seed=1}
+     * Replay: {@code mvn -q test -Dtest=TcpDeadlockScenarioTest#echoServerThroughMaxconnOneWithSmallestPoolCompletes -Dsim.seed=1
+     * -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}
      */
     @Disabled("known deadlock in the buffer rules (seed 1, every seed): reserve 1 gives the slot holder one buffer, a full-duplex exchange needs two")
     @Test
     void echoServerThroughMaxconnOneWithSmallestPoolCompletes(TestInfo test) {
         SimSeeds.forEach(test, 3, seed -> echoWorkload().pool(3, 1).run(seed).assertCompletedCleanly());
+    }
+
+    /**
+     * The same cycle without any {@code maxconn}: every session holds a slot at
+     * once, so every allocation is CRITICAL and the reserve does not help. With
+     * fewer buffers than sessions, each of several sessions holds one request
+     * buffer its echo server will not read (its answer is not read), and waits
+     * for a response buffer that none of them will release. Seed 3 (pool 6,
+     * reserve 1, 300 sessions): 59 CRITICAL waiters, 0 free, nothing runnable.
+     * Replay: {@code mvn -q test -Dtest=TcpDeadlockScenarioTest#echoServersWithoutMaxconnAndFewerBuffersThanSessionsComplete
+     * -Dsim.seed=3 -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}
+     */
+    @Disabled("known deadlock in the buffer rules (seed 3): one buffer per session and every session waiting for its second")
+    @Test
+    void echoServersWithoutMaxconnAndFewerBuffersThanSessionsComplete(TestInfo test) {
+        SimSeeds.forEach(test, 6, seed -> SimScenario.tcp().bufsize(BUFSIZE).server(0).clients(300)
+                .mode(SimServer.Mode.ECHO).upload(3 * BUFSIZE, 6 * BUFSIZE).arrivalsWithinMillis(100)
+                .pool(6, 1).run(seed).assertCompletedCleanly());
     }
 
     /** The same echo workload completes once the reserve covers both directions of the one slot holder. */

@@ -6,6 +6,7 @@ import dev.sluice.session.SessionOutcome;
 import dev.sluice.session.SessionTimeouts;
 import java.util.EnumMap;
 import java.util.Map;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -86,6 +87,25 @@ class TcpFaultScenarioTest {
                 .timeouts(SessionTimeouts.ofMillis(0, 0, 1_000, 40)));
         assertHappened(outcomes, SessionOutcome.QUEUE_TIMEOUT);
         assertHappened(outcomes, SessionOutcome.DONE);
+    }
+
+    /**
+     * Clients that send as fast as they are let, queued behind one slot: the
+     * queue timeout (60 s) is never reached, so every session should complete.
+     * Today about a third end CLIENT_TIMEOUT (seed 1: 72 of 200) 300 ms after
+     * their client's last byte: the request buffer is full, Sluice has stopped
+     * reading, and {@code TcpSession.clientDeadline()} still counts that as
+     * waiting on the client ({@code !request.sourceEnded}), against
+     * {@link SessionTimeouts}' own "while Sluice waits on the client".
+     * Replay: {@code mvn -q test -Dtest=TcpFaultScenarioTest#fastClientsQueuedForTheSlotAreNotCutByTheClientTimeout
+     * -Dsim.seed=1 -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}
+     */
+    @Disabled("known bug (seed 1): the client timeout runs while Sluice itself has stopped reading the client")
+    @Test
+    void fastClientsQueuedForTheSlotAreNotCutByTheClientTimeout(TestInfo test) {
+        SimSeeds.forEach(test, SEEDS, seed -> TcpDeadlockScenarioTest.seedWorkload().clients(200).behaviors(1, 0, 0, 0)
+                .pool(3, 1).timeouts(SessionTimeouts.ofMillis(300, 0, 1_000, 60_000))
+                .run(seed).assertCompletedCleanly());
     }
 
     @Test
