@@ -79,6 +79,9 @@ final class SimConnection implements Connection {
         this.link = link;
         this.loop = loop;
         this.in = new Pipe(link.window());
+        if (loop != null) {
+            loop.opened(this);
+        }
     }
 
     /**
@@ -398,6 +401,16 @@ final class SimConnection implements Connection {
                 }
             });
         }
+    }
+
+    /** What an open Sluice end is doing, for the census of a stuck world; null when closed or not yet connected. */
+    String stuckAs() {
+        if (closed || connectState != ConnectState.CONNECTED) {
+            return null;
+        }
+        String reading = in.waiting() > 0 ? (readInterest ? "bytes waiting" : "bytes waiting, not read") : "nothing to read";
+        String writing = other.in.room() == 0 ? "send window full" : writeInterest ? "wants to write" : "no write";
+        return reading + " / " + writing;
     }
 
     @Override

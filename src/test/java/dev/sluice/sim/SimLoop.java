@@ -11,6 +11,8 @@ import dev.sluice.loop.Timer;
 import dev.sluice.loop.TimerQueue;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A {@link Loop} whose thread is the simulator: the real {@link RunQueue},
@@ -36,6 +38,8 @@ final class SimLoop implements Loop {
     private final LoopCounters counters = new LoopCounters();
     private ArrayList<SimConnection> ready = new ArrayList<>();
     private ArrayList<SimConnection> dispatching = new ArrayList<>();
+    /** Every Sluice-side connection this loop ever owned, for the census of a stuck world. */
+    private final ArrayList<SimConnection> owned = new ArrayList<>();
 
     SimLoop(SimWorld world, int id, int poolSize, int bufferSize, int reserve) {
         this.world = world;
@@ -92,6 +96,10 @@ final class SimLoop implements Loop {
         }
     }
 
+    void opened(SimConnection c) {
+        owned.add(c);
+    }
+
     long nextDeadline() {
         return timers.nextDeadline();
     }
@@ -136,7 +144,15 @@ final class SimLoop implements Loop {
         for (Criticality c : Criticality.values()) {
             sb.append(", ").append(c).append(" waiting ").append(pool.waiting(c));
         }
-        return sb.append(", runQueue ").append(runQueue.size()).append(", timers ").append(timers.size())
-                .append(", task runs ").append(counters.sessionTaskRuns).append(']').toString();
+        sb.append(", runQueue ").append(runQueue.size()).append(", timers ").append(timers.size())
+                .append(", task runs ").append(counters.sessionTaskRuns);
+        Map<String, Integer> census = new TreeMap<>();
+        for (SimConnection c : owned) {
+            String why = c.stuckAs();
+            if (why != null) {
+                census.merge(why, 1, Integer::sum);
+            }
+        }
+        return sb.append(", open connections ").append(census).append(']').toString();
     }
 }
