@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-
 /**
  * A TCP-mode workload, described fluently and run from a seed: the loops and
  * their pools, one backend and its servers, the clients and how they behave,
