@@ -20,7 +20,8 @@ import static dev.sluice.http.HttpBytes.at;
  * it resumes at the first byte it has not seen. Each complete line is checked
  * once, so the work is linear in the head's size however it is split. The head
  * must stay at {@code readIndex} until the parse completes; if the buffer is
- * compacted in between, the recorded offsets move with it.
+ * compacted in between, the recorded offsets move with it. Once complete, the
+ * offsets hold until the head's bytes are moved or consumed.
  *
  * <p>Which inputs are refused, and why, is written in {@code package-info.java}.
  *

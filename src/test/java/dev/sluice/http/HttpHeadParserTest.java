@@ -176,6 +176,21 @@ class HttpHeadParserTest {
     }
 
     @Test
+    void pipelinedRequestsAreParsedOneAfterTheOther() {
+        String first = "POST /a HTTP/1.1\r\nHost: a\r\nContent-Length:\t3\r\n\r\nabc";
+        load(buffer, 0, bytes(first + GET));
+        assertEquals(COMPLETE, request.parse(buffer));
+        assertEquals(3, request.contentLength());
+
+        buffer.consumed(request.headLength() + (int) request.contentLength());
+        request.reset();
+
+        assertEquals(COMPLETE, request.parse(buffer));
+        assertEquals(first.length(), request.headStart());
+        assertEquals("/index.html?q=1", text(buffer, request.targetStart(), request.targetEnd()));
+    }
+
+    @Test
     void theParserIsReusableAfterReset() {
         load(buffer, 0, bytes("GET / HTTP/1.1\r\n\r\n"));
         request.parse(buffer);
