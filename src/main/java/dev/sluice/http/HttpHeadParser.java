@@ -411,7 +411,7 @@ public final class HttpHeadParser {
             return HttpError.BAD_HEADER_NAME;
         }
         int vs = HttpBytes.skipWhitespace(buffer, i + 1, end);
-        for (int k = vs; k < end; k++) {
+        for (int k = plainValueRun(buffer, vs, end); k < end; k++) {
             int v = at(buffer, k);
             if (HttpBytes.isForbiddenInValue(v)) {
                 return v == CR ? HttpError.BARE_CR : HttpError.BAD_HEADER_VALUE;
@@ -424,6 +424,29 @@ public final class HttpHeadParser {
         valueStart[n] = vs;
         valueEnd[n] = ve;
         return framingField(buffer, start, i, vs, ve);
+    }
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
+    /**
+     * Skips eight bytes at a time while none of them is below 0x20 or is DEL,
+     * and returns where a byte-by-byte check must resume. A word with such a
+     * byte (or an HTAB, or a false alarm from the borrow) is left to that check.
+     */
+    private static int plainValueRun(Buffer buffer, int from, int end) {
+        ByteBuffer bytes = buffer.bytes();
+        int k = from;
+        for (; k + 8 <= end; k += 8) {
+            long x = bytes.getLong(k);
+            long belowSpace = (x - 0x20 * ONES) & ~x & HIGH_BITS;
+            long d = x ^ (0x7F * ONES);
+            long del = (d - ONES) & ~d & HIGH_BITS;
+            if ((belowSpace | del) != 0) {
+                break;
+            }
+        }
+        return k;
     }
 
     /** Records the fields that decide framing, routing and persistence as they are met. */

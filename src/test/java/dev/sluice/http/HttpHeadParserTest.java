@@ -165,6 +165,31 @@ class HttpHeadParserTest {
     }
 
     @Test
+    void controlByteAnywhereInALongValueIsRefusedAtEveryAlignment() {
+        String clean = "abcdefghijklmnopqrstuvwxyz\u00e9\u00ff0123";
+        for (char control : new char[] {'\u0000', '\u001b', '\u001f', '\u007f', '\r'}) {
+            for (int at = 0; at < clean.length(); at++) {
+                for (int prefix = 0; prefix < 8; prefix++) {
+                    request.reset();
+                    String value = clean.substring(0, at) + control + clean.substring(at + 1);
+                    load(buffer, prefix, bytes("GET / HTTP/1.1\r\nHost: h\r\nX: " + value + "\r\n\r\n"));
+
+                    assertEquals(HttpHeadParser.Progress.REJECTED, request.parse(buffer), (int) control + " at " + at);
+                    assertEquals(control == '\r' ? HttpError.BARE_CR : HttpError.BAD_HEADER_VALUE, request.error());
+                }
+            }
+        }
+    }
+
+    @Test
+    void tabsInsideALongValueAreAccepted() {
+        String value = "a\tb c\t\td\u00a0efghijklmnop\tq";
+        load(buffer, 0, bytes("GET / HTTP/1.1\r\nHost: h\r\nX: " + value + "\r\n\r\n"));
+        assertEquals(COMPLETE, request.parse(buffer));
+        assertEquals(value, text(buffer, request.valueStart(1), request.valueEnd(1)));
+    }
+
+    @Test
     void headerNamesAreFoundIgnoringCase() {
         load(buffer, 0, bytes(GET));
         request.parse(buffer);
