@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Heads: valid ones round-trip through their offsets; damaged ones are refused by name and never smuggle. */
-class HttpParserProperties {
+class HttpHeadParserPropertyTest {
     private static final HttpLimits LIMITS = HttpLimits.forBuffer(16384, 1024);
     private static final Set<String> FRAMING_NAMES = Set.of("host", "content-length", "transfer-encoding", "connection");
     private static final String TCHARS = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -288,7 +288,7 @@ class HttpParserProperties {
                 Arbitraries.integers().between(0, 10_000), Arbitraries.integers().between(0, 2), damagingBytes()).as(Tuple::of);
         Arbitrary<Tuple.Tuple2<Integer, String>> insert = Combinators.combine(
                 Arbitraries.integers().between(0, 10_000), smugglingLines()).as(Tuple::of);
-        return Combinators.combine(valid, edit.list().ofMaxSize(4), insert.list().ofMaxSize(3)).as(HttpParserProperties::damage);
+        return Combinators.combine(valid, edit.list().ofMaxSize(4), insert.list().ofMaxSize(3)).as(HttpHeadParserPropertyTest::damage);
     }
 
     @Provide
