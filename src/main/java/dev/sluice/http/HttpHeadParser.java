@@ -101,8 +101,9 @@ public final class HttpHeadParser {
         reset();
     }
 
-    /** Forgets the last message, keeping the arrays, so the next head can be parsed. */
+    /** Forgets the last message, keeping the arrays, so the next head can be parsed; a response is then taken as answering GET. */
     public void reset() {
+        requestMethod = Method.GET;
         phase = START_LINE;
         error = null;
         headStart = -1;

@@ -273,6 +273,18 @@ class HttpHeadParserTest {
     }
 
     @Test
+    void resetForgetsTheMethodOfThePreviousRequest() {
+        response.resetForResponseTo(Method.HEAD);
+        load(buffer, 0, bytes("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n"));
+        response.parse(buffer);
+
+        response.reset();
+        assertEquals(COMPLETE, response.parse(buffer));
+
+        assertEquals(BodyFraming.CONTENT_LENGTH, response.bodyFraming());
+    }
+
+    @Test
     void successfulResponseToConnectHasNoBody() {
         response.resetForResponseTo(Method.CONNECT);
         load(buffer, 0, bytes("HTTP/1.1 200 Connection established\r\n\r\n"));
