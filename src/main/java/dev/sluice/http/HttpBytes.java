@@ -138,7 +138,8 @@ public final class HttpBytes {
         return i;
     }
 
-    static byte[] ascii(String s) {
+    /** The bytes of an ASCII constant, for the names compared with {@link #equalsIgnoreCase}; call it once, at class set-up. */
+    public static byte[] ascii(String s) {
         byte[] out = new byte[s.length()];
         for (int i = 0; i < out.length; i++) {
             out[i] = (byte) s.charAt(i);

@@ -13,6 +13,7 @@ public enum HttpError {
     BAD_METHOD(400, "method is not a token"),
     BAD_TARGET(400, "request target holds a space, control or non-ASCII byte"),
     URI_TOO_LONG(414, "request line longer than the limit"),
+    /** Responses only, hence 502 either way. */
     BAD_STATUS_LINE(502, "malformed status line"),
     BAD_VERSION(400, "malformed HTTP version"),
     VERSION_NOT_SUPPORTED(505, "HTTP major version other than 1"),

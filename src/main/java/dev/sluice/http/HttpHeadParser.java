@@ -2,6 +2,9 @@ package dev.sluice.http;
 
 import dev.sluice.buffer.Buffer;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 import static dev.sluice.http.HttpBytes.CR;
 import static dev.sluice.http.HttpBytes.LF;
 import static dev.sluice.http.HttpBytes.SP;
@@ -17,7 +20,8 @@ import static dev.sluice.http.HttpBytes.at;
  * it resumes at the first byte it has not seen. Each complete line is checked
  * once, so the work is linear in the head's size however it is split. The head
  * must stay at {@code readIndex} until the parse completes; if the buffer is
- * compacted in between, the recorded offsets move with it.
+ * compacted in between, the recorded offsets move with it. Once complete, the
+ * offsets hold until the head's bytes are moved or consumed.
  *
  * <p>Which inputs are refused, and why, is written in {@code package-info.java}.
  *
@@ -97,8 +101,9 @@ public final class HttpHeadParser {
         reset();
     }
 
-    /** Forgets the last message, keeping the arrays, so the next head can be parsed. */
+    /** Forgets the last message, keeping the arrays, so the next head can be parsed; a response is then taken as answering GET. */
     public void reset() {
+        requestMethod = Method.GET;
         phase = START_LINE;
         error = null;
         headStart = -1;
@@ -200,9 +205,28 @@ public final class HttpHeadParser {
         }
     }
 
+    private static final long LOW_SEVEN_BITS = 0x7F7F7F7F7F7F7F7FL;
+    private static final long LINE_FEEDS = 0x0A0A0A0A0A0A0A0AL;
+
+    /**
+     * Index of the first LF in {@code [from, end)}, or -1. Heads are mostly
+     * long runs without LF, so eight bytes are tested per read; the test has
+     * no carry between bytes, so it never reports a byte that is not LF.
+     */
     private static int findLineFeed(Buffer buffer, int from, int end) {
-        for (int i = from; i < end; i++) {
-            if (buffer.get(i) == LF) {
+        ByteBuffer bytes = buffer.bytes();
+        int i = from;
+        boolean bigEndian = bytes.order() == ByteOrder.BIG_ENDIAN;
+        for (; i + 8 <= end; i += 8) {
+            long x = bytes.getLong(i) ^ LINE_FEEDS;
+            long zeroBytes = ~(((x & LOW_SEVEN_BITS) + LOW_SEVEN_BITS) | x | LOW_SEVEN_BITS);
+            if (zeroBytes != 0) {
+                int lane = bigEndian ? Long.numberOfLeadingZeros(zeroBytes) : Long.numberOfTrailingZeros(zeroBytes);
+                return i + (lane >>> 3);
+            }
+        }
+        for (; i < end; i++) {
+            if (bytes.get(i) == LF) {
                 return i;
             }
         }
@@ -388,7 +412,7 @@ public final class HttpHeadParser {
             return HttpError.BAD_HEADER_NAME;
         }
         int vs = HttpBytes.skipWhitespace(buffer, i + 1, end);
-        for (int k = vs; k < end; k++) {
+        for (int k = plainValueRun(buffer, vs, end); k < end; k++) {
             int v = at(buffer, k);
             if (HttpBytes.isForbiddenInValue(v)) {
                 return v == CR ? HttpError.BARE_CR : HttpError.BAD_HEADER_VALUE;
@@ -401,6 +425,29 @@ public final class HttpHeadParser {
         valueStart[n] = vs;
         valueEnd[n] = ve;
         return framingField(buffer, start, i, vs, ve);
+    }
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
+    /**
+     * Skips eight bytes at a time while none of them is below 0x20 or is DEL,
+     * and returns where a byte-by-byte check must resume. A word with such a
+     * byte (or an HTAB, or a false alarm from the borrow) is left to that check.
+     */
+    private static int plainValueRun(Buffer buffer, int from, int end) {
+        ByteBuffer bytes = buffer.bytes();
+        int k = from;
+        for (; k + 8 <= end; k += 8) {
+            long x = bytes.getLong(k);
+            long belowSpace = (x - 0x20 * ONES) & ~x & HIGH_BITS;
+            long d = x ^ (0x7F * ONES);
+            long del = (d - ONES) & ~d & HIGH_BITS;
+            if ((belowSpace | del) != 0) {
+                break;
+            }
+        }
+        return k;
     }
 
     /** Records the fields that decide framing, routing and persistence as they are met. */
@@ -616,10 +663,15 @@ public final class HttpHeadParser {
         return valueEnd[header];
     }
 
+    /** True when header {@code header}'s name equals {@code lowerCaseName} ignoring case. */
+    public boolean nameIs(Buffer buffer, int header, byte[] lowerCaseName) {
+        return HttpBytes.equalsIgnoreCase(buffer, nameStart[header], nameEnd[header], lowerCaseName);
+    }
+
     /** Index of the first header whose name equals {@code lowerCaseName} ignoring case, or -1. */
     public int findHeader(Buffer buffer, byte[] lowerCaseName) {
         for (int i = 0; i < headerCount; i++) {
-            if (HttpBytes.equalsIgnoreCase(buffer, nameStart[i], nameEnd[i], lowerCaseName)) {
+            if (nameIs(buffer, i, lowerCaseName)) {
                 return i;
             }
         }
@@ -658,7 +710,7 @@ public final class HttpHeadParser {
      */
     public boolean isNominatedByConnection(Buffer buffer, int header) {
         for (int i = 0; i < headerCount; i++) {
-            if (HttpBytes.equalsIgnoreCase(buffer, nameStart[i], nameEnd[i], CONNECTION)
+            if (nameIs(buffer, i, CONNECTION)
                     && ConnectionOptions.nominates(buffer, valueStart[i], valueEnd[i], nameStart[header], nameEnd[header])) {
                 return true;
             }

@@ -147,13 +147,72 @@ class HttpHeadParserTest {
     }
 
     @Test
+    void lineEndsAreFoundAtEveryAlignmentAndNeverInLookalikeBytes() {
+        // 0x8A, 'J' and '*' differ from LF by one high bit; 0x8B and 0xFF trip a test that ignores the high bit.
+        String value = "a\u008aJ*\tb\u008b\u00ff\u008a";
+        for (int prefix = 0; prefix < 16; prefix++) {
+            for (int pad = 0; pad < 9; pad++) {
+                request.reset();
+                String head = "GET / HTTP/1.1\r\nHost: h\r\nX: " + "p".repeat(pad) + value + "\r\n\r\n";
+                load(buffer, prefix, bytes(head));
+
+                assertEquals(COMPLETE, request.parse(buffer), "prefix " + prefix + " pad " + pad);
+
+                assertEquals("p".repeat(pad) + value, text(buffer, request.valueStart(1), request.valueEnd(1)));
+                assertEquals(head.length(), request.headLength());
+            }
+        }
+    }
+
+    @Test
+    void controlByteAnywhereInALongValueIsRefusedAtEveryAlignment() {
+        String clean = "abcdefghijklmnopqrstuvwxyz\u00e9\u00ff0123";
+        for (char control : new char[] {'\u0000', '\u001b', '\u001f', '\u007f', '\r'}) {
+            for (int at = 0; at < clean.length(); at++) {
+                for (int prefix = 0; prefix < 8; prefix++) {
+                    request.reset();
+                    String value = clean.substring(0, at) + control + clean.substring(at + 1);
+                    load(buffer, prefix, bytes("GET / HTTP/1.1\r\nHost: h\r\nX: " + value + "\r\n\r\n"));
+
+                    assertEquals(HttpHeadParser.Progress.REJECTED, request.parse(buffer), (int) control + " at " + at);
+                    assertEquals(control == '\r' ? HttpError.BARE_CR : HttpError.BAD_HEADER_VALUE, request.error());
+                }
+            }
+        }
+    }
+
+    @Test
+    void tabsInsideALongValueAreAccepted() {
+        String value = "a\tb c\t\td\u00a0efghijklmnop\tq";
+        load(buffer, 0, bytes("GET / HTTP/1.1\r\nHost: h\r\nX: " + value + "\r\n\r\n"));
+        assertEquals(COMPLETE, request.parse(buffer));
+        assertEquals(value, text(buffer, request.valueStart(1), request.valueEnd(1)));
+    }
+
+    @Test
     void headerNamesAreFoundIgnoringCase() {
         load(buffer, 0, bytes(GET));
         request.parse(buffer);
         assertEquals(2, request.findHeader(buffer, HttpBytes.ascii("accept")));
         assertEquals(-1, request.findHeader(buffer, HttpBytes.ascii("cookie")));
-        assertTrue(HttpBytes.equalsIgnoreCase(buffer, request.nameStart(1), request.nameEnd(1), HttpBytes.ascii("user-agent")));
+        assertTrue(request.nameIs(buffer, 1, HttpBytes.ascii("user-agent")));
+        assertFalse(request.nameIs(buffer, 1, HttpBytes.ascii("user-agenT")), "constants must be lower case");
         assertFalse(HttpBytes.equalsIgnoreCase(buffer, request.nameStart(1), request.nameEnd(1), HttpBytes.ascii("user-agen")));
+    }
+
+    @Test
+    void pipelinedRequestsAreParsedOneAfterTheOther() {
+        String first = "POST /a HTTP/1.1\r\nHost: a\r\nContent-Length:\t3\r\n\r\nabc";
+        load(buffer, 0, bytes(first + GET));
+        assertEquals(COMPLETE, request.parse(buffer));
+        assertEquals(3, request.contentLength());
+
+        buffer.consumed(request.headLength() + (int) request.contentLength());
+        request.reset();
+
+        assertEquals(COMPLETE, request.parse(buffer));
+        assertEquals(first.length(), request.headStart());
+        assertEquals("/index.html?q=1", text(buffer, request.targetStart(), request.targetEnd()));
     }
 
     @Test
@@ -211,6 +270,18 @@ class HttpHeadParserTest {
         load(buffer, 0, bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"));
         assertEquals(COMPLETE, response.parse(buffer));
         assertEquals(BodyFraming.NONE, response.bodyFraming());
+    }
+
+    @Test
+    void resetForgetsTheMethodOfThePreviousRequest() {
+        response.resetForResponseTo(Method.HEAD);
+        load(buffer, 0, bytes("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n"));
+        response.parse(buffer);
+
+        response.reset();
+        assertEquals(COMPLETE, response.parse(buffer));
+
+        assertEquals(BodyFraming.CONTENT_LENGTH, response.bodyFraming());
     }
 
     @Test

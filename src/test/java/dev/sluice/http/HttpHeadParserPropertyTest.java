@@ -3,6 +3,7 @@ package dev.sluice.http;
 import dev.sluice.buffer.Buffer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -26,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Heads: valid ones round-trip through their offsets; damaged ones are refused by name and never smuggle. */
-class HttpParserProperties {
+class HttpHeadParserPropertyTest {
     private static final HttpLimits LIMITS = HttpLimits.forBuffer(16384, 1024);
     private static final Set<String> FRAMING_NAMES = Set.of("host", "content-length", "transfer-encoding", "connection");
     private static final String TCHARS = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -112,6 +113,78 @@ class HttpParserProperties {
         if (p == COMPLETE) {
             assertNothingSmuggled(buffer, response);
         }
+    }
+
+    @Property(tries = 500)
+    void messageWithBothLengthAndChunkedIsNeverAccepted(@ForAll("requests") String valid, @ForAll("lengthLines") String cl,
+                                                        @ForAll("chunkedLines") String te, @ForAll boolean teFirst,
+                                                        @ForAll("kinds") MessageKind kind) {
+        String head = insertAfterStartLine(kind == MessageKind.REQUEST ? valid : "HTTP/1.1 200 OK\r\n\r\n",
+                teFirst ? te + cl : cl + te);
+        HttpHeadParser parser = new HttpHeadParser(kind, LIMITS);
+        TestBytes.load(buffer, 0, bytes(head));
+
+        assertEquals(REJECTED, parser.parse(buffer), head);
+    }
+
+    @Property(tries = 500)
+    void twoDifferentContentLengthsAreNeverAccepted(@ForAll("requests") String valid,
+                                                    @ForAll("lengths") long first, @ForAll("lengths") long second,
+                                                    @ForAll boolean sameLine) {
+        Assume.that(first != second);
+        String lines = sameLine ? "Content-Length: " + first + ", " + second + "\r\n"
+                : "Content-Length: " + first + "\r\ncontent-length: " + second + "\r\n";
+        request.reset();
+        TestBytes.load(buffer, 0, bytes(insertAfterStartLine(valid, lines)));
+
+        assertEquals(REJECTED, request.parse(buffer));
+    }
+
+    /** Any letter case, any optional whitespace, other fields before: the spellings a filter might miss. */
+    private static Arbitrary<String> framingLine(String name, String value) {
+        Arbitrary<String> ows = Arbitraries.of("", " ", "\t", " \t ");
+        return Combinators.combine(plainFields().list().ofMaxSize(2), randomCase(name), ows, randomCase(value), ows)
+                .as((junk, n, before, v, after) -> String.join("", junk) + n + ":" + before + v + after + "\r\n");
+    }
+
+    private static Arbitrary<String> randomCase(String s) {
+        return Arbitraries.of(true, false).list().ofSize(s.length()).map(upper -> {
+            StringBuilder sb = new StringBuilder(s.length());
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                sb.append(upper.get(i) ? Character.toUpperCase(c) : Character.toLowerCase(c));
+            }
+            return sb.toString();
+        });
+    }
+
+    @Provide
+    Arbitrary<String> lengthLines() {
+        return framingLine("content-length", "5");
+    }
+
+    @Provide
+    Arbitrary<String> chunkedLines() {
+        return framingLine("transfer-encoding", "chunked");
+    }
+
+    @Provide
+    Arbitrary<MessageKind> kinds() {
+        return Arbitraries.of(MessageKind.class);
+    }
+
+    @Provide
+    Arbitrary<Long> lengths() {
+        return Arbitraries.longs().between(0, 1L << 40);
+    }
+
+    private static String insertAfterStartLine(String head, String lines) {
+        int s = 0;
+        while (head.startsWith("\r\n", s)) {
+            s += 2;
+        }
+        int at = head.indexOf("\r\n", s) + 2;
+        return head.substring(0, at) + lines + head.substring(at);
     }
 
     /**
@@ -288,7 +361,7 @@ class HttpParserProperties {
                 Arbitraries.integers().between(0, 10_000), Arbitraries.integers().between(0, 2), damagingBytes()).as(Tuple::of);
         Arbitrary<Tuple.Tuple2<Integer, String>> insert = Combinators.combine(
                 Arbitraries.integers().between(0, 10_000), smugglingLines()).as(Tuple::of);
-        return Combinators.combine(valid, edit.list().ofMaxSize(4), insert.list().ofMaxSize(3)).as(HttpParserProperties::damage);
+        return Combinators.combine(valid, edit.list().ofMaxSize(4), insert.list().ofMaxSize(3)).as(HttpHeadParserPropertyTest::damage);
     }
 
     @Provide

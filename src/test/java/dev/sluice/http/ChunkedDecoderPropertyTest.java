@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Chunked bodies: the end is found at the same byte however the body is split, damaged or not. */
-class ChunkedDecoderProperties {
+class ChunkedDecoderPropertyTest {
     private static final HttpLimits LIMITS = HttpLimits.forBuffer(16384, 1024);
     private static final byte[] NEXT = "GET / HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
@@ -114,7 +114,7 @@ class ChunkedDecoderProperties {
     @Provide
     Arbitrary<byte[]> damagedBodies() {
         Arbitrary<int[]> edit = Combinators.combine(Arbitraries.integers().between(0, 10_000),
-                Arbitraries.integers().between(0, 2), HttpParserProperties.damagingBytes().map(b -> b & 0xFF))
+                Arbitraries.integers().between(0, 2), HttpHeadParserPropertyTest.damagingBytes().map(b -> b & 0xFF))
                 .as((at, kind, b) -> new int[] {at, kind, b});
         return Combinators.combine(bodies(), edit.list().ofMinSize(1).ofMaxSize(3)).as((body, edits) -> {
             StringBuilder sb = new StringBuilder(new String(concat(body, NEXT), StandardCharsets.ISO_8859_1));
