@@ -18,6 +18,11 @@ public final class Buffer {
     private final BufferPool pool;
     private final int index;
     private final ByteBuffer bytes;
+    /**
+     * The same memory, with position and limit never moved: absolute gets and
+     * puts go through it, so they do not depend on the last channel view.
+     */
+    private final ByteBuffer absolute;
     private int readIndex;
     private int writeIndex;
     /** Set while allocated; a second release is a bug and is refused. */
@@ -28,6 +33,7 @@ public final class Buffer {
         this.pool = pool;
         this.index = index;
         this.bytes = bytes;
+        this.absolute = bytes.duplicate().clear();
     }
 
     /** The pool this buffer must return to. */
@@ -145,7 +151,7 @@ public final class Buffer {
             throw new IllegalArgumentException("shift [" + from + "," + writeIndex + ") to " + to + " outside " + this);
         }
         if (n > 0 && from != to) {
-            bytes.put(to, bytes, from, n);
+            absolute.put(to, absolute, from, n);
         }
         writeIndex = to + n;
     }
@@ -155,20 +161,29 @@ public final class Buffer {
         if (absoluteIndex < readIndex || absoluteIndex + length > writeIndex) {
             throw new IllegalArgumentException("put of " + length + " at " + absoluteIndex + " outside " + this);
         }
-        bytes.put(absoluteIndex, src, offset, length);
+        absolute.put(absoluteIndex, src, offset, length);
     }
 
     /** Appends bytes from a heap array (error pages, generated headers). Returns how many fit. */
     public int append(byte[] src, int offset, int length) {
         int n = Math.min(length, writable());
-        bytes.put(writeIndex, src, offset, n);
+        absolute.put(writeIndex, src, offset, n);
         writeIndex += n;
         return n;
     }
 
+    /**
+     * The whole slice for absolute reads ({@code getLong(i)} and the like) whose
+     * position and limit nobody moves, unlike {@link #bytes()}'s. Callers must not
+     * change its position or limit.
+     */
+    public ByteBuffer absoluteView() {
+        return absolute;
+    }
+
     /** Reads one held byte at an absolute index in {@code [readIndex, writeIndex)}. */
     public byte get(int absoluteIndex) {
-        return bytes.get(absoluteIndex);
+        return absolute.get(absoluteIndex);
     }
 
     void clear() {

@@ -6,13 +6,20 @@ import dev.sluice.buffer.BufferPool;
 import dev.sluice.config.Config;
 import dev.sluice.config.Frontend;
 import dev.sluice.config.Global;
+import dev.sluice.config.Mode;
 import dev.sluice.config.Timeouts;
 import dev.sluice.loop.Clock;
 import dev.sluice.loop.EventLoop;
-import dev.sluice.net.Connection;
+import dev.sluice.net.Acceptor;
 import dev.sluice.net.Listener;
 import dev.sluice.net.NioConnector;
+import dev.sluice.http.HttpLimits;
 import dev.sluice.session.ConnectionLimit;
+import dev.sluice.session.HttpFrontend;
+import dev.sluice.session.HttpRouting;
+import dev.sluice.session.HttpSession;
+import dev.sluice.session.HttpTimeouts;
+import dev.sluice.session.IdleServerConnections;
 import dev.sluice.session.SessionCounters;
 import dev.sluice.session.SessionSet;
 import dev.sluice.session.SessionTimeouts;
@@ -23,6 +30,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,15 +46,19 @@ import java.util.Map;
  * their own threads.
  */
 public final class Sluice implements AutoCloseable {
+    /** Idle server connections kept per server and loop for reuse. */
+    private static final int IDLE_CONNECTIONS_PER_SERVER = 256;
+
     private final Config config;
     private final List<LoopState> loops = new ArrayList<>();
     private final Map<String, Backend> backends = new HashMap<>();
-    private final List<TcpFrontend> frontends = new ArrayList<>();
+    private final List<ConnectionLimit> limits = new ArrayList<>();
     private final List<Listener> listeners = new ArrayList<>();
     private volatile boolean closed;
 
     /** One loop and what its sessions need there. */
-    private record LoopState(EventLoop loop, NioConnector connector, SessionSet sessions, SessionCounters counters) {
+    private record LoopState(EventLoop loop, NioConnector connector, SessionSet sessions, SessionCounters counters,
+                             IdleServerConnections idle) {
     }
 
     private Sluice(Config config) {
@@ -74,8 +86,12 @@ public final class Sluice implements AutoCloseable {
             BufferPool pool = new BufferPool(g.buffersPerLoop(), g.bufsize(), g.buffersReserve(), clock::nanoTime);
             EventLoop loop = new EventLoop(i, pool);
             SessionSet sessions = new SessionSet();
-            loop.onClose(sessions::abortAll);
-            loops.add(new LoopState(loop, new NioConnector(loop), sessions, new SessionCounters()));
+            IdleServerConnections idle = new IdleServerConnections(IDLE_CONNECTIONS_PER_SERVER);
+            loop.onClose(() -> {
+                sessions.abortAll();
+                idle.closeAll();
+            });
+            loops.add(new LoopState(loop, new NioConnector(loop), sessions, new SessionCounters(), idle));
         }
         for (LoopState l : loops) {
             l.loop().start();
@@ -96,28 +112,53 @@ public final class Sluice implements AutoCloseable {
         ConnectionLimit processLimit = new ConnectionLimit("global", config.global().maxconn());
         List<EventLoop> eventLoops = loops.stream().map(LoopState::loop).toList();
         for (Frontend f : config.frontends()) {
-            dev.sluice.config.Backend b = config.backend(f.defaultBackend()).orElseThrow();
-            TcpFrontend frontend = new TcpFrontend(f.name(), backends.get(b.name()), timeouts(f.timeouts(), b.timeouts()),
-                    new ConnectionLimit(f.name(), f.maxconn()), processLimit);
-            frontends.add(frontend);
+            ConnectionLimit limit = new ConnectionLimit(f.name(), f.maxconn());
+            limits.add(limit);
+            Acceptor acceptor = f.mode() == Mode.HTTP ? httpAcceptor(f, limit, processLimit) : tcpAcceptor(f, limit, processLimit);
             for (InetSocketAddress bind : f.binds()) {
-                listeners.add(Listener.bind(bind, eventLoops, (loop, connection) -> accepted(frontend, loop.id(), connection)));
+                listeners.add(Listener.bind(bind, eventLoops, acceptor));
             }
         }
+    }
+
+    private Acceptor tcpAcceptor(Frontend f, ConnectionLimit limit, ConnectionLimit processLimit) {
+        dev.sluice.config.Backend b = config.backend(f.defaultBackend()).orElseThrow();
+        TcpFrontend frontend = new TcpFrontend(f.name(), backends.get(b.name()), timeouts(f.timeouts(), b.timeouts()),
+                limit, processLimit);
+        return (loop, connection) -> {
+            if (closed || !frontend.tryEnter()) {
+                connection.close();
+                return;
+            }
+            LoopState l = loops.get(loop.id());
+            TcpSession.start(l.loop(), l.connector(), frontend, l.sessions(), l.counters(), connection);
+        };
+    }
+
+    private Acceptor httpAcceptor(Frontend f, ConnectionLimit limit, ConnectionLimit processLimit) {
+        Global g = config.global();
+        Map<Backend, HttpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
+        for (dev.sluice.config.Backend b : config.backends()) {
+            policies.put(backends.get(b.name()), new HttpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()), true, false));
+        }
+        Backend defaultBackend = backends.get(f.defaultBackend());
+        HttpRouting routing = (buffer, head, client) -> defaultBackend;
+        HttpFrontend frontend = new HttpFrontend(f.name(), routing, f.timeouts().client() * 1_000_000L,
+                HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
+                HttpLimits.forBuffer(g.bufsize(), g.maxrewrite()), false, limit, processLimit);
+        return (loop, connection) -> {
+            if (closed || !frontend.tryEnter()) {
+                connection.close();
+                return;
+            }
+            LoopState l = loops.get(loop.id());
+            HttpSession.start(l.loop(), l.connector(), frontend, l.sessions(), l.counters(), l.idle(), connection);
+        };
     }
 
     /** The client side's timeout comes from the frontend, the server side's from the backend. */
     private static SessionTimeouts timeouts(Timeouts front, Timeouts back) {
         return SessionTimeouts.ofMillis(front.client(), back.server(), back.connect(), back.queue());
-    }
-
-    private void accepted(TcpFrontend frontend, int loopId, Connection connection) {
-        if (closed || !frontend.tryEnter()) {
-            connection.close();
-            return;
-        }
-        LoopState l = loops.get(loopId);
-        TcpSession.start(l.loop(), l.connector(), frontend, l.sessions(), l.counters(), connection);
     }
 
     /** The addresses the listeners are bound to (a port 0 in the file becomes the real one). */
@@ -127,10 +168,6 @@ public final class Sluice implements AutoCloseable {
 
     public Backend backend(String name) {
         return backends.get(name);
-    }
-
-    public List<TcpFrontend> frontends() {
-        return List.copyOf(frontends);
     }
 
     public Config config() {
@@ -162,8 +199,8 @@ public final class Sluice implements AutoCloseable {
         for (Backend backend : backends.values()) {
             b.addBackend(backend);
         }
-        for (TcpFrontend f : frontends) {
-            b.addFrontend(f);
+        for (ConnectionLimit limit : limits) {
+            b.addFrontend(limit);
         }
         return b.build();
     }
@@ -202,6 +239,10 @@ public final class Sluice implements AutoCloseable {
         stopAccepting();
         long deadline = System.nanoTime() + config.global().hardStopAfterMillis() * 1_000_000L;
         while (openSessions() > 0 && System.nanoTime() - deadline < 0) {
+            // Keep-alive connections between two requests close now; busy ones finish their exchange first.
+            for (LoopState l : loops) {
+                l.loop().execute(l.sessions()::closeIdle);
+            }
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

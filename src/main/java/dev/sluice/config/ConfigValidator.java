@@ -16,7 +16,7 @@ final class ConfigValidator {
      * The modes this build runs. The single place that refuses {@code mode http}:
      * add {@link Mode#HTTP} here once the HTTP path exists.
      */
-    static final Set<Mode> SUPPORTED_MODES = EnumSet.of(Mode.TCP);
+    static final Set<Mode> SUPPORTED_MODES = EnumSet.of(Mode.TCP, Mode.HTTP);
 
     /** Below this, a buffer cannot hold a plain request head. */
     static final int MIN_BUFSIZE = 1024;

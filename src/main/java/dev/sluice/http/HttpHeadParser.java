@@ -214,7 +214,7 @@ public final class HttpHeadParser {
      * no carry between bytes, so it never reports a byte that is not LF.
      */
     private static int findLineFeed(Buffer buffer, int from, int end) {
-        ByteBuffer bytes = buffer.bytes();
+        ByteBuffer bytes = buffer.absoluteView();
         int i = from;
         boolean bigEndian = bytes.order() == ByteOrder.BIG_ENDIAN;
         for (; i + 8 <= end; i += 8) {
@@ -436,7 +436,7 @@ public final class HttpHeadParser {
      * byte (or an HTAB, or a false alarm from the borrow) is left to that check.
      */
     private static int plainValueRun(Buffer buffer, int from, int end) {
-        ByteBuffer bytes = buffer.bytes();
+        ByteBuffer bytes = buffer.absoluteView();
         int k = from;
         for (; k + 8 <= end; k += 8) {
             long x = bytes.getLong(k);

@@ -53,4 +53,9 @@ public interface Connection {
 
     /** A short description of the peer, for logs ("127.0.0.1:51234"). */
     String peer();
+
+    /** The peer's IP address (for X-Forwarded-For and {@code src} ACLs), or {@code null} when unknown. */
+    default java.net.InetAddress remoteAddress() {
+        return null;
+    }
 }

@@ -221,6 +221,12 @@ public final class NioConnection implements Connection, Selectable {
     }
 
     @Override
+    public java.net.InetAddress remoteAddress() {
+        rememberPeer();
+        return peerAddress instanceof InetSocketAddress address ? address.getAddress() : null;
+    }
+
+    @Override
     public String peer() {
         rememberPeer();
         if (peerAddress instanceof InetSocketAddress address) {

@@ -21,5 +21,15 @@ public enum SessionOutcome {
     /** The server reset the connection or a write to it failed. */
     SERVER_ABORT,
     /** Shutdown went past {@code hard-stop-after}. */
-    HARD_STOP
+    HARD_STOP,
+    /** HTTP: the client sent a request Sluice refused (4xx/5xx of its own, then close). */
+    BAD_REQUEST,
+    /** HTTP: the server sent a response Sluice refused, or closed before completing its head (502). */
+    BAD_RESPONSE,
+    /** HTTP: the request head did not arrive within {@code timeout http-request} (408). */
+    REQUEST_TIMEOUT,
+    /** HTTP: no backend matched the request (503). */
+    NO_BACKEND,
+    /** HTTP: Sluice answered the request itself ({@code http-request return}) and the connection ended. */
+    REPLIED
 }

@@ -9,10 +9,10 @@ package dev.sluice.session;
  * other threads and then gives a recent value.
  */
 public final class SessionSet {
-    private TcpSession head;
+    private Session head;
     private volatile int size;
 
-    void add(TcpSession s) {
+    void add(Session s) {
         s.nextInSet = head;
         s.prevInSet = null;
         if (head != null) {
@@ -22,7 +22,7 @@ public final class SessionSet {
         size++;
     }
 
-    void remove(TcpSession s) {
+    void remove(Session s) {
         if (s.prevInSet == null) {
             head = s.nextInSet;
         } else {
@@ -38,6 +38,16 @@ public final class SessionSet {
 
     public int size() {
         return size;
+    }
+
+    /** Closes every session that sits idle between two requests (graceful stop). Call on the owning loop. */
+    public void closeIdle() {
+        Session s = head;
+        while (s != null) {
+            Session next = s.nextInSet;
+            s.closeIfIdle();
+            s = next;
+        }
     }
 
     /** Aborts every session still open (hard stop). Call on the owning loop. */

@@ -6,7 +6,6 @@ import dev.sluice.backend.SlotWaiter;
 import dev.sluice.buffer.Criticality;
 import dev.sluice.loop.Loop;
 import dev.sluice.loop.LoopCounters;
-import dev.sluice.loop.Task;
 import dev.sluice.loop.Timer;
 import dev.sluice.net.Connection;
 import dev.sluice.net.ConnectionHandler;
@@ -30,7 +29,7 @@ import java.io.IOException;
  * <p>Not thread-safe: owned by the loop that accepted the client. The only
  * call from elsewhere, a slot grant, arrives through that loop's inbox.
  */
-public final class TcpSession extends Task implements ChannelOwner {
+public final class TcpSession extends Session implements ChannelOwner {
     private enum State { WAITING_FOR_SLOT, CONNECTING, ESTABLISHED, CLOSED }
 
     private final Loop loop;
@@ -52,8 +51,6 @@ public final class TcpSession extends Task implements ChannelOwner {
     private long clientActiveAt;
     private long serverActiveAt;
     private SessionOutcome outcome;
-    TcpSession prevInSet;
-    TcpSession nextInSet;
 
     private TcpSession(Loop loop, Connector connector, TcpFrontend frontend, SessionSet sessions,
                        SessionCounters counters, Connection client) {
@@ -307,7 +304,13 @@ public final class TcpSession extends Task implements ChannelOwner {
         return a - b <= 0 ? a : b;
     }
 
-    /** Ends the session at once: used by hard stop. */
+    /** A TCP session is never between exchanges: it carries one stream. */
+    @Override
+    boolean closeIfIdle() {
+        return false;
+    }
+
+    @Override
     void abort(SessionOutcome why) {
         close(why, true);
     }

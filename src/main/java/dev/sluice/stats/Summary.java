@@ -4,10 +4,12 @@ import dev.sluice.backend.Backend;
 import dev.sluice.backend.Server;
 import dev.sluice.buffer.BufferPool;
 import dev.sluice.buffer.Criticality;
+import dev.sluice.http.HttpError;
+import dev.sluice.http.HttpReplies;
 import dev.sluice.loop.LoopCounters;
 import dev.sluice.session.SessionCounters;
 import dev.sluice.session.SessionOutcome;
-import dev.sluice.session.TcpFrontend;
+import dev.sluice.session.ConnectionLimit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,7 +73,7 @@ public final class Summary {
         private long poolPeak;
         private long loops;
         private final List<Backend> backends = new ArrayList<>();
-        private final List<TcpFrontend> frontends = new ArrayList<>();
+        private final List<ConnectionLimit> frontends = new ArrayList<>();
 
         public synchronized void addLoop(LoopCounters counters, BufferPool pool, SessionCounters sessions) {
             loops++;
@@ -95,7 +97,7 @@ public final class Summary {
             backends.add(backend);
         }
 
-        public synchronized void addFrontend(TcpFrontend frontend) {
+        public synchronized void addFrontend(ConnectionLimit frontend) {
             frontends.add(frontend);
         }
 
@@ -132,11 +134,25 @@ public final class Summary {
             for (SessionOutcome o : SessionOutcome.values()) {
                 v.put("sessions_ended_" + o.name().toLowerCase(), sessionCounters.ended(o));
             }
+            v.put("http_requests", sessionCounters.httpRequests());
+            for (int hundreds = 1; hundreds <= 5; hundreds++) {
+                v.put("http_server_responses_" + hundreds + "xx", sessionCounters.serverResponses(hundreds));
+            }
+            for (int status = 100; status < 600; status++) {
+                if (HttpReplies.isProduced(status)) {
+                    v.put("http_replies_" + status, sessionCounters.replies(status));
+                }
+            }
+            for (HttpError e : HttpError.values()) {
+                v.put("http_rejected_" + e.name().toLowerCase(), sessionCounters.rejects(e));
+            }
+            v.put("server_connections_opened", sessionCounters.serverConnectionsOpened());
+            v.put("server_connections_reused", sessionCounters.serverConnectionsReused());
             v.put("request_bytes", sessionCounters.requestBytes());
             v.put("response_bytes", sessionCounters.responseBytes());
-            for (TcpFrontend f : frontends) {
-                v.put("frontend_" + f.name() + "_sessions_current", (long) f.limit().current());
-                v.put("frontend_" + f.name() + "_refused_maxconn", f.limit().refused());
+            for (ConnectionLimit f : frontends) {
+                v.put("frontend_" + f.name() + "_sessions_current", (long) f.current());
+                v.put("frontend_" + f.name() + "_refused_maxconn", f.refused());
             }
             for (Backend b : backends) {
                 v.put("backend_" + b.name() + "_queued_current", (long) b.queued());

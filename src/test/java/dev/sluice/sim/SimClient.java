@@ -27,8 +27,14 @@ final class SimClient implements SimPeer {
         COMPLETE,
         /** The connection was reset; what arrived before was a correct prefix. */
         RESET,
-        /** The end of stream came before the whole response (a correct prefix). */
+        /** The end of stream came after part of the response: a cut that looks like an end. */
         TRUNCATED,
+        /**
+         * The end of stream came before any byte of the response: the clean close
+         * Sluice gives a session refused before it reached a server (queue
+         * timeout, queue full, connect error).
+         */
+        REFUSED,
         /** The client aborted on purpose. */
         VANISHED
     }
@@ -147,7 +153,7 @@ final class SimClient implements SimPeer {
 
     private void accept(int n) {
         if (n < 0) {
-            finish(received == expected.length ? Outcome.COMPLETE : Outcome.TRUNCATED);
+            finish(received == expected.length ? Outcome.COMPLETE : received == 0 ? Outcome.REFUSED : Outcome.TRUNCATED);
             return;
         }
         if (received + n > expected.length) {

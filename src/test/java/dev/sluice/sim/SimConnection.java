@@ -126,8 +126,8 @@ final class SimConnection implements Connection {
     // ---- Connection, as Sluice sees it ----
 
     @Override
-    public int read(Buffer into) throws IOException {
-        int n = receive(into.writeView(), into.writable());
+    public int read(Buffer into, int maxBytes) throws IOException {
+        int n = receive(into.writeView(maxBytes), Math.min(maxBytes, into.writable()));
         if (n > 0) {
             into.produced(n);
             loop.counters().bytesIn += n;
@@ -136,8 +136,8 @@ final class SimConnection implements Connection {
     }
 
     @Override
-    public int write(Buffer from) throws IOException {
-        int n = transmit(from.readView(), from.readable());
+    public int write(Buffer from, int maxBytes) throws IOException {
+        int n = transmit(from.readView(maxBytes), Math.min(maxBytes, from.readable()));
         if (n > 0) {
             from.consumed(n);
             loop.counters().bytesOut += n;

@@ -4,6 +4,7 @@ import dev.sluice.backend.Backend;
 import dev.sluice.buffer.BufferPool;
 import dev.sluice.buffer.Criticality;
 import dev.sluice.loop.LoopCounters;
+import dev.sluice.session.TcpFrontend;
 import dev.sluice.session.SessionCounters;
 import dev.sluice.session.SessionOutcome;
 import dev.sluice.session.SessionSet;
@@ -20,6 +21,7 @@ import java.util.Map;
 final class SimRun {
     final SimWorld world;
     final Backend backend;
+    TcpFrontend frontend;
     final List<SimServer> servers;
     final List<SimClient> clients = new ArrayList<>();
     final TcpSession[] sessions;

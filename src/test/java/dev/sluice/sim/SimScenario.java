@@ -5,6 +5,8 @@ import dev.sluice.backend.Server;
 import dev.sluice.session.SessionCounters;
 import dev.sluice.session.SessionSet;
 import dev.sluice.session.SessionTimeouts;
+import dev.sluice.session.ConnectionLimit;
+import dev.sluice.session.TcpFrontend;
 import dev.sluice.session.TcpSession;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -193,7 +195,10 @@ final class SimScenario {
             serverList.add(s);
         }
         Backend backend = new Backend("backend", backendServers);
+        TcpFrontend frontend = new TcpFrontend("frontend", backend, timeouts, new ConnectionLimit("frontend", 0),
+                new ConnectionLimit("process", 0));
         SimRun run = new SimRun(world, backend, serverList, clients);
+        run.frontend = frontend;
         for (int l = 0; l < loops; l++) {
             SimLoop loop = world.addLoop(poolSize, bufsize, reserve);
             run.sessionSets.add(new SessionSet());
@@ -228,8 +233,8 @@ final class SimScenario {
             SimConnection[] pair = SimConnection.pair(world, "client" + id, link, loop, client);
             client.start(pair[1]);
             // Accepted by the loop in its next turn, as a listener's accept would be.
-            loop.execute(() -> run.sessions[id] = TcpSession.start(loop, run.connectors.get(loopIndex), run.backend,
-                    timeouts, run.sessionSets.get(loopIndex), run.sessionCounters.get(loopIndex), pair[0]));
+            loop.execute(() -> run.sessions[id] = run.frontend.tryEnter() ? TcpSession.start(loop, run.connectors.get(loopIndex), run.frontend,
+                    run.sessionSets.get(loopIndex), run.sessionCounters.get(loopIndex), pair[0]) : null);
         });
     }
 
