@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigParser;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +70,9 @@ public final class Main {
             config = ConfigParser.parse(file);
         } catch (ConfigException e) {
             err.println(e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("sluice: cannot read " + file + ": " + e.getMessage());
             return 1;
         }
         if (check) {

@@ -18,6 +18,7 @@ import dev.sluice.session.SessionSet;
 import dev.sluice.session.SessionTimeouts;
 import dev.sluice.session.TcpFrontend;
 import dev.sluice.session.TcpSession;
+import dev.sluice.stats.Summary;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ public final class Sluice implements AutoCloseable {
                     new ConnectionLimit(f.name(), f.maxconn()), processLimit);
             frontends.add(frontend);
             for (InetSocketAddress bind : f.binds()) {
-                listeners.add(Listener.open(bind, eventLoops, (loop, connection) -> accepted(frontend, loop.id(), connection)));
+                listeners.add(Listener.bind(bind, eventLoops, (loop, connection) -> accepted(frontend, loop.id(), connection)));
             }
         }
     }
@@ -121,7 +122,7 @@ public final class Sluice implements AutoCloseable {
 
     /** The addresses the listeners are bound to (a port 0 in the file becomes the real one). */
     public List<InetSocketAddress> boundAddresses() {
-        return listeners.stream().map(Listener::localAddress).toList();
+        return listeners.stream().map(Listener::address).toList();
     }
 
     public Backend backend(String name) {

@@ -130,6 +130,11 @@ public final class EventLoop implements Loop {
      * @throws IllegalStateException when called on the loop's own thread (it would wait for itself),
      *                               when the loop is not running, or when it does not answer in time
      */
+    /** True from {@link #start()} until the loop's thread has ended. */
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
     public <T> T call(Callable<T> work) {
         if (inLoop()) {
             throw new IllegalStateException("call() on loop " + id + "'s own thread would wait for itself");
@@ -340,6 +345,7 @@ public final class EventLoop implements Loop {
 
     private void failed(String what, Throwable t) {
         errors++;
+        counters.taskFailures++;
         System.err.println("sluice-loop-" + id + ": " + what + " failed: " + t);
         t.printStackTrace(System.err);
     }

@@ -62,7 +62,7 @@ class CommandLineTest {
                     s.shutdownOutput();
                     assertEquals("ping", new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
                 }
-                p.destroy(); // SIGTERM
+                p.toHandle().destroy(); // SIGTERM, leaving our end of its output open
                 assertTrue(p.waitFor(30, TimeUnit.SECONDS), "sluice did not stop after SIGTERM");
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertEquals(0, p.exitValue(), out);

@@ -110,7 +110,9 @@ class TcpProxyEndToEndTest {
         assertEquals(clients, s.get("sessions_ended_done"), s.render());
         assertEquals(1, origin.peakConcurrent(), "maxconn 1 let more connections reach the server");
         assertTrue(s.get("sessions_queued") > 0, "the test never queued a session, so it proves nothing");
+        assertTrue(s.get("buffer_waits_normal") > 0, "the pool never ran short, so the test proves nothing: " + s.render());
         assertEquals(0, s.get("buffer_failed_wakeups"));
+        System.out.println("[deadlock scenario] " + s.render().replace('\n', ' '));
     }
 
     @Test
@@ -188,7 +190,7 @@ class TcpProxyEndToEndTest {
                 "");
     }
 
-    private void start(String configText) throws IOException {
+    private void start(String configText) throws Exception {
         Config config = ConfigParser.parse("e2e.cfg", configText);
         sluice = Sluice.start(config);
     }

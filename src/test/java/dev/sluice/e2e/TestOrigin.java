@@ -72,7 +72,9 @@ final class TestOrigin implements AutoCloseable {
     }
 
     private void serve(Socket s) {
-        try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+        try {
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
             switch (mode) {
                 case ECHO -> in.transferTo(out);
                 case DOWNLOAD -> {
@@ -90,8 +92,15 @@ final class TestOrigin implements AutoCloseable {
         } catch (IOException e) {
             // The peer went away: nothing to serve any more.
         } finally {
+            // Counted out before the close: the proxy can only learn of the
+            // close (and give the slot to another session) after this.
             open.remove(s);
             current.decrementAndGet();
+            try {
+                s.close();
+            } catch (IOException e) {
+                // Closing a socket the peer already reset: nothing left to do.
+            }
         }
     }
 
