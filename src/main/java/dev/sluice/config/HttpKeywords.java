@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,6 +31,13 @@ final class HttpKeywords {
     /** A file for {@code http-request return} larger than this cannot fit any sane buffer. */
     static final long MAX_RETURN_FILE_BYTES = 16 << 20;
     private static final int DEFAULT_DENY_STATUS = 403;
+
+    /**
+     * HAProxy's predefined ACLs that Sluice's fetches express exactly; a
+     * condition may name them without declaring them. The others (TRUE, HTTP_1.1,
+     * HTTP_CONTENT, ...) are refused as unknown ACL names.
+     */
+    static final Map<String, AclSpec> PREDEFINED = predefined();
 
     private HttpKeywords() {
     }
@@ -98,6 +106,19 @@ final class HttpKeywords {
             throw use.error(words.get(0) + ": " + refused.getMessage());
         }
         return spec;
+    }
+
+    private static Map<String, AclSpec> predefined() {
+        Map<String, AclSpec> acls = new LinkedHashMap<>();
+        acls.put("LOCALHOST", new AclSpec("LOCALHOST", Fetch.SRC, null, AclMatch.IP, false,
+                List.of("127.0.0.1/8", "::1"), 0));
+        acls.put("METH_GET", new AclSpec("METH_GET", Fetch.METHOD, null, AclMatch.STR, false,
+                List.of("GET", "HEAD"), 0));
+        for (String method : List.of("CONNECT", "DELETE", "HEAD", "OPTIONS", "POST", "PUT", "TRACE")) {
+            acls.put("METH_" + method, new AclSpec("METH_" + method, Fetch.METHOD, null, AclMatch.STR, false,
+                    List.of(method), 0));
+        }
+        return Map.copyOf(acls);
     }
 
     private static Fetch fetch(String word) {
@@ -184,6 +205,9 @@ final class HttpKeywords {
                 throw use.error("unexpected '" + word + "' in the condition");
             }
             List<AclSpec> named = section.aclsNamed(word);
+            if (named.isEmpty() && PREDEFINED.containsKey(word)) {
+                named = List.of(PREDEFINED.get(word));
+            }
             if (named.isEmpty()) {
                 throw use.error("no ACL named '" + word + "' above this line in " + section.describe());
             }

@@ -141,6 +141,20 @@ class HttpConfigTest {
         assertEquals(2, f.acls().size());
     }
 
+    @Test
+    void predefinedAclsNeedNoDeclarationAndADeclaredAclOfTheSameNameWins() throws ConfigException {
+        Frontend f = frontend(" use_backend api if METH_GET || LOCALHOST\n acl METH_POST path /p\n"
+                + " use_backend api if METH_POST\n");
+        List<ConditionSpec.Term> get = f.useBackends().get(0).condition().alternatives().get(0);
+        assertEquals(List.of("GET", "HEAD"), get.get(0).acls().get(0).values());
+        AclSpec localhost = f.useBackends().get(0).condition().alternatives().get(1).get(0).acls().get(0);
+        assertEquals(new AclSpec("LOCALHOST", Fetch.SRC, null, AclMatch.IP, false, List.of("127.0.0.1/8", "::1"), 0),
+                localhost);
+        assertEquals(Fetch.PATH, f.useBackends().get(1).condition().alternatives().get(0).get(0).acls().get(0).fetch());
+        refusedInFrontend(" use_backend api if HTTP_1.1", "t.cfg:4: use_backend: no ACL named 'HTTP_1.1' above this"
+                + " line in frontend 'f'");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '#', value = {
         "use_backend api if nope#use_backend: no ACL named 'nope' above this line in frontend 'f'",
