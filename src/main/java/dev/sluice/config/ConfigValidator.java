@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -12,10 +13,7 @@ import java.util.Set;
  * <p>Not thread-safe: used once, by the parser that read the file.
  */
 final class ConfigValidator {
-    /**
-     * The modes this build runs. The single place that refuses {@code mode http}:
-     * add {@link Mode#HTTP} here once the HTTP path exists.
-     */
+    /** The modes this build runs; the single place that would refuse a mode. */
     static final Set<Mode> SUPPORTED_MODES = EnumSet.of(Mode.TCP, Mode.HTTP);
 
     /** Below this, a buffer cannot hold a plain request head. */
@@ -45,6 +43,7 @@ final class ConfigValidator {
             backend(config.backends().get(i), backends.get(i));
         }
         pool(config);
+        responses(config);
     }
 
     private void frontend(Config config, Frontend frontend, ProxySection section) throws ConfigException {
@@ -53,25 +52,90 @@ final class ConfigValidator {
             throw new ConfigException(file, section.line, section.describe() + " has no bind line:"
                     + " it would accept no connection");
         }
-        if (frontend.defaultBackend() == null) {
+        httpOnly(frontend.mode(), section, frontend.acls(), frontend.httpRequestRules(), frontend.useBackends());
+        // A request that no use_backend rule takes gets 503; without any rule there would be nowhere to send anything.
+        if (frontend.defaultBackend() == null && frontend.useBackends().isEmpty()) {
             throw new ConfigException(file, section.line, section.describe() + " has no default_backend:"
                     + " it would have nowhere to send its connections");
         }
-        int line = section.lineOf("default_backend");
-        Backend backend = config.backend(frontend.defaultBackend()).orElseThrow(() -> new ConfigException(file, line,
-                "default_backend: no backend named '" + frontend.defaultBackend() + "'"));
-        if (backend.mode() != frontend.mode()) {
-            throw new ConfigException(file, line, "default_backend: " + section.describe() + " is in mode "
-                    + frontend.mode().keyword() + " but backend '" + backend.name() + "' (line " + backend.line()
+        if (frontend.defaultBackend() != null) {
+            target(config, section, frontend.mode(), "default_backend", frontend.defaultBackend(),
+                    section.lineOf("default_backend"));
+        }
+        for (UseBackend use : frontend.useBackends()) {
+            target(config, section, frontend.mode(), "use_backend", use.backend(), use.line());
+        }
+    }
+
+    /** A backend a frontend sends traffic to must exist and speak the frontend's mode. */
+    private void target(Config config, ProxySection section, Mode mode, String keyword, String name, int line)
+            throws ConfigException {
+        Backend backend = config.backend(name).orElseThrow(() -> new ConfigException(file, line,
+                keyword + ": no backend named '" + name + "'"));
+        if (backend.mode() != mode) {
+            throw new ConfigException(file, line, keyword + ": " + section.describe() + " is in mode "
+                    + mode.keyword() + " but backend '" + backend.name() + "' (line " + backend.line()
                     + ") is in mode " + backend.mode().keyword());
         }
     }
 
     private void backend(Backend backend, ProxySection section) throws ConfigException {
         mode(backend.mode(), section);
+        httpOnly(backend.mode(), section, backend.acls(), backend.httpRequestRules(), List.of());
         if (backend.servers().isEmpty()) {
             throw new ConfigException(file, section.line, section.describe() + " has no server line:"
                     + " every connection sent to it would fail");
+        }
+    }
+
+    /** Rules read HTTP requests; a TCP session never evaluates them, so they are refused rather than ignored. */
+    private void httpOnly(Mode mode, ProxySection section, List<AclSpec> acls, List<HttpRequestRule> rules,
+            List<UseBackend> uses) throws ConfigException {
+        if (mode == Mode.HTTP) {
+            return;
+        }
+        int line = Integer.MAX_VALUE;
+        String keyword = null;
+        for (AclSpec acl : acls) {
+            if (acl.line() < line) {
+                line = acl.line();
+                keyword = "acl";
+            }
+        }
+        for (HttpRequestRule rule : rules) {
+            if (rule.line() < line) {
+                line = rule.line();
+                keyword = "http-request " + rule.action().keyword();
+            }
+        }
+        for (UseBackend use : uses) {
+            if (use.line() < line) {
+                line = use.line();
+                keyword = "use_backend";
+            }
+        }
+        if (keyword != null) {
+            throw new ConfigException(file, line, keyword + " needs mode http, but " + section.describe()
+                    + " is in mode " + mode.keyword() + " (line " + section.lineOf("mode") + ")");
+        }
+    }
+
+    /** A response Sluice gives itself must fit in one buffer with the rewrite reserve left free. */
+    private void responses(Config config) throws ConfigException {
+        int room = config.global().bufsize() - config.global().maxrewrite();
+        List<HttpRequestRule> rules = new ArrayList<>();
+        config.frontends().forEach(f -> rules.addAll(f.httpRequestRules()));
+        config.backends().forEach(b -> rules.addAll(b.httpRequestRules()));
+        for (HttpRequestRule rule : rules) {
+            if (rule.response() == null) {
+                continue;
+            }
+            int length = RuleCompiler.response(rule).length();
+            if (length > room) {
+                throw new ConfigException(file, rule.line(), "http-request " + rule.action().keyword()
+                        + ": the response takes " + length + " bytes with its status line and header fields, more"
+                        + " than the " + room + " that tune.bufsize - tune.maxrewrite leave for it");
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.sluice.config;
 
+import dev.sluice.http.HttpLimits;
+
 /**
  * The {@code global} section: process-wide settings, chiefly the buffer pool's size.
  *
@@ -12,9 +14,10 @@ package dev.sluice.config;
  * @param buffersReserve buffers per loop that only critical allocations may take ({@code tune.buffers.reserve})
  * @param maxrewrite bytes of a buffer kept free for header rewrites ({@code tune.maxrewrite})
  * @param hardStopAfterMillis how long a stopping Sluice waits for open sessions before closing them
+ * @param httpMaxHeaders the most header fields a request or response head may hold ({@code tune.http.maxhdr})
  */
 public record Global(int nbthread, int maxconn, int bufsize, int buffersLimit, int buffersReserve, int maxrewrite,
-        long hardStopAfterMillis) {
+        long hardStopAfterMillis, int httpMaxHeaders) {
     /** Default {@code maxconn}. */
     public static final int DEFAULT_MAXCONN = 2000;
     /** Default {@code tune.bufsize}. */
@@ -25,11 +28,25 @@ public record Global(int nbthread, int maxconn, int bufsize, int buffersLimit, i
     public static final int DEFAULT_MAXREWRITE = 1024;
     /** Default {@code hard-stop-after}. */
     public static final long DEFAULT_HARD_STOP_AFTER_MILLIS = 30_000;
+    /** Default {@code tune.http.maxhdr}, as in HAProxy. */
+    public static final int DEFAULT_HTTP_MAX_HEADERS = 101;
+    /** The largest {@code tune.http.maxhdr}, as in HAProxy. */
+    public static final int MAX_HTTP_MAX_HEADERS = 32767;
     /**
      * Buffers a loop needs beyond its reserve: one request buffer that a normal
      * allocation may take, and one more so that the reserve is not the only free space.
      */
     static final int BUFFERS_ABOVE_RESERVE = 2;
+
+    /**
+     * The bounds of an HTTP head: it must fit in a buffer minus
+     * {@code tune.maxrewrite}, with at most {@code tune.http.maxhdr} fields.
+     */
+    public HttpLimits httpLimits() {
+        HttpLimits sized = HttpLimits.forBuffer(bufsize, maxrewrite);
+        return new HttpLimits(sized.maxHeadBytes(), sized.maxStartLineBytes(), httpMaxHeaders,
+                sized.maxChunkLineBytes(), sized.maxTrailerBytes());
+    }
 
     /**
      * How many buffers each event loop's pool gets: the limit split evenly over

@@ -19,6 +19,7 @@ final class GlobalSection {
     int buffersReserve = UNSET;
     int maxrewrite = UNSET;
     long hardStopAfterMillis = UNSET;
+    int httpMaxHeaders = UNSET;
     /** The line of the first {@code global} header, 0 when the file has none. */
     int line;
     /** Keyword name to the line that set it. */
@@ -38,7 +39,8 @@ final class GlobalSection {
                 limit,
                 reserve,
                 maxrewrite == UNSET ? Global.DEFAULT_MAXREWRITE : maxrewrite,
-                hardStopAfterMillis == UNSET ? Global.DEFAULT_HARD_STOP_AFTER_MILLIS : hardStopAfterMillis);
+                hardStopAfterMillis == UNSET ? Global.DEFAULT_HARD_STOP_AFTER_MILLIS : hardStopAfterMillis,
+                httpMaxHeaders == UNSET ? Global.DEFAULT_HTTP_MAX_HEADERS : httpMaxHeaders);
     }
 
     /** The line of the first keyword of the list that the file sets, else the section header's. */

@@ -38,6 +38,16 @@ final class KeywordTable<T> {
         return add(new Keyword<>(name, usage, minArgs, Integer.MAX_VALUE, true, Support.IMPLEMENTED, directive));
     }
 
+    /** A keyword without arguments, implemented, allowed once per section. */
+    KeywordTable<T> flag(String name, Directive<? super T> directive) {
+        return add(new Keyword<>(name, "", 0, 0, false, Support.IMPLEMENTED, directive));
+    }
+
+    /** A keyword taking any number of arguments (the directive checks them), allowed once per section. */
+    KeywordTable<T> variadic(String name, String usage, Directive<? super T> directive) {
+        return add(new Keyword<>(name, usage, 0, Integer.MAX_VALUE, false, Support.IMPLEMENTED, directive));
+    }
+
     /** A keyword without arguments that asks for what Sluice already does. */
     KeywordTable<T> noEffect(String name) {
         return add(new Keyword<>(name, "", 0, 0, true, Support.NO_EFFECT, Directive.none()));

@@ -30,6 +30,8 @@ final class Keywords {
                     (g, use) -> g.buffersReserve = use.number(use.arg(0), 0, MAX_BUFFERS_RESERVE))
             .single("tune.maxrewrite", "<bytes>",
                     (g, use) -> g.maxrewrite = use.number(use.arg(0), 0, Integer.MAX_VALUE))
+            .single("tune.http.maxhdr", "<number>", (g, use) -> g.httpMaxHeaders = use.number(use.arg(0), 1,
+                    Global.MAX_HTTP_MAX_HEADERS))
             .single("hard-stop-after", "<time>", (g, use) -> g.hardStopAfterMillis = use.timeMillis(use.arg(0)));
 
     static final KeywordTable<ProxySection> DEFAULTS = proxyTable(ProxySection.Kind.DEFAULTS);
@@ -82,6 +84,27 @@ final class Keywords {
         }
         if (kind == ProxySection.Kind.BACKEND) {
             table.repeatable("server", "<name> <address>:<port> [options]", 2, Keywords::server);
+        }
+        if (kind != ProxySection.Kind.DEFAULTS) {
+            table.repeatable("acl", "<name> <fetch> [flags] [values]", 2, HttpKeywords::acl);
+            table.repeatable("http-request set-header", "<name> <value> [if|unless <condition>]", 2,
+                    HttpKeywords::setHeader);
+            table.repeatable("http-request add-header", "<name> <value> [if|unless <condition>]", 2,
+                    HttpKeywords::addHeader);
+            table.repeatable("http-request del-header", "<name> [if|unless <condition>]", 1,
+                    HttpKeywords::delHeader);
+            table.repeatable("http-request return", "[status <code>] [content-type <type>] [string <text> | file"
+                    + " <path>] [hdr <name> <value>]... [if|unless <condition>]", 0, HttpKeywords::returnResponse);
+            table.repeatable("http-request deny", "[deny_status <code>] [if|unless <condition>]", 0,
+                    HttpKeywords::deny);
+        }
+        if (kind == ProxySection.Kind.FRONTEND) {
+            table.repeatable("use_backend", "<backend name> [if|unless <condition>]", 1, HttpKeywords::useBackend);
+        }
+        table.variadic("option forwardfor", "", HttpKeywords::forwardFor);
+        table.flag("option httpclose", (p, use) -> p.httpClose = true);
+        if (backend) {
+            table.single("http-reuse", "never|safe", HttpKeywords::httpReuse);
         }
         // HTTP keep-alive is how Sluice's HTTP mode works; in TCP mode, as in HAProxy, it does nothing.
         table.noEffect("option http-keep-alive");

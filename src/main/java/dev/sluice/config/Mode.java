@@ -7,7 +7,7 @@ package dev.sluice.config;
 public enum Mode {
     /** Bytes are relayed as they are; the default, as in HAProxy. */
     TCP("tcp"),
-    /** HTTP/1.1 requests and responses are parsed; parsed and stored, refused by validation until Sluice speaks HTTP. */
+    /** HTTP/1.1 requests and responses are parsed, and rules route and rewrite them. */
     HTTP("http");
 
     private final String keyword;

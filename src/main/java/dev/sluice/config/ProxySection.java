@@ -42,6 +42,14 @@ final class ProxySection {
     String defaultBackend;
     final List<Server> servers = new ArrayList<>();
 
+    /** {@code acl} lines, in file order; a condition may name only the ones above it. */
+    final List<AclSpec> acls = new ArrayList<>();
+    final List<HttpRequestRule> httpRequestRules = new ArrayList<>();
+    final List<UseBackend> useBackends = new ArrayList<>();
+    boolean forwardFor;
+    boolean httpClose;
+    HttpReuse httpReuse = HttpReuse.SAFE;
+
     ProxySection(Kind kind, String name, int line) {
         this.kind = kind;
         this.name = name;
@@ -55,9 +63,17 @@ final class ProxySection {
         section.balance = balance;
         section.maxconn = maxconn;
         section.defaultBackend = defaultBackend;
+        section.forwardFor = forwardFor;
+        section.httpClose = httpClose;
+        section.httpReuse = httpReuse;
         System.arraycopy(timeouts, 0, section.timeouts, 0, timeouts.length);
         section.origins.putAll(origins);
         return section;
+    }
+
+    /** Every {@code acl} line of that name declared so far, in file order. */
+    List<AclSpec> aclsNamed(String aclName) {
+        return acls.stream().filter(acl -> acl.name().equals(aclName)).toList();
     }
 
     /** Where a value came from: the line that set it, else this section's header. */
@@ -72,10 +88,11 @@ final class ProxySection {
 
     Frontend toFrontend(int globalMaxconn) {
         return new Frontend(name, binds, mode, defaultBackend, maxconn == 0 ? globalMaxconn : maxconn,
-                TimeoutKind.toTimeouts(timeouts), line);
+                TimeoutKind.toTimeouts(timeouts), acls, httpRequestRules, useBackends, forwardFor, httpClose, line);
     }
 
     Backend toBackend() {
-        return new Backend(name, mode, balance, servers, TimeoutKind.toTimeouts(timeouts), line);
+        return new Backend(name, mode, balance, servers, TimeoutKind.toTimeouts(timeouts), acls, httpRequestRules,
+                forwardFor, httpClose, httpReuse, line);
     }
 }

@@ -56,7 +56,7 @@ class ConfigParserTest {
 
     @Test
     void globalDefaultsApplyWhenTheFileHasNoGlobalSection() throws ConfigException {
-        assertEquals(new Global(4, 2000, 16384, 2000, 2, 1024, 30_000), parse(PROXIES).global());
+        assertEquals(new Global(4, 2000, 16384, 2000, 2, 1024, 30_000, 101), parse(PROXIES).global());
     }
 
     @Test
@@ -75,8 +75,9 @@ class ConfigParserTest {
                 tune.buffers.reserve 5
                 tune.maxrewrite 512
                 hard-stop-after 2m
+                tune.http.maxhdr 64
                 """);
-        assertEquals(new Global(3, 500, 8192, 90, 5, 512, 120_000), global);
+        assertEquals(new Global(3, 500, 8192, 90, 5, 512, 120_000, 64), global);
     }
 
     @Test
@@ -289,9 +290,10 @@ class ConfigParserTest {
     }
 
     @Test
-    void modeHttpIsParsedThenRefusedByTheCheckAtItsLine() {
-        assertRefused("defaults\n mode http\n" + PROXIES,
-                "t.cfg:2: mode http is not supported by Sluice yet (frontend 'f')");
+    void modeHttpIsAcceptedAndMustMatchBetweenFrontendAndBackend() throws ConfigException {
+        Config config = parse("defaults\n mode http\n" + PROXIES);
+        assertEquals(Mode.HTTP, config.frontends().get(0).mode());
+        assertEquals(Mode.HTTP, config.backends().get(0).mode());
         assertRefused("frontend f\n bind :1\n default_backend b\nbackend b\n mode http\n server s 127.0.0.1:1\n",
                 "t.cfg:3: default_backend: frontend 'f' is in mode tcp but backend 'b' (line 4) is in mode http");
     }
@@ -358,10 +360,16 @@ class ConfigParserTest {
         "frontend x|server s 127.0.0.1:1|'server' is not allowed in a frontend section (it belongs in: backend)",
         "frontend x|balance roundrobin|'balance' is not allowed in a frontend section (it belongs in: defaults,"
             + " backend)",
-        "frontend x|acl is_api path_beg /api|'acl' is not supported by Sluice",
-        "frontend x|use_backend api|'use_backend' is not supported by Sluice",
-        "frontend x|http-request deny|'http-request' is not supported by Sluice",
-        "frontend x|option forwardfor|'option forwardfor' is not supported by Sluice",
+        "frontend x|http-request redirect location /|'http-request redirect' is not supported by Sluice",
+        "frontend x|http-request|'http-request' needs one of: set-header, add-header, del-header, return, deny",
+        "frontend x|tcp-request content accept|'tcp-request' is not supported by Sluice",
+        "frontend x|option http-server-close|'option http-server-close' is not supported by Sluice",
+        "defaults|acl a path /|'acl' is not allowed in a defaults section (it belongs in: frontend, backend)",
+        "defaults|http-request deny|'http-request deny' is not allowed in a defaults section (it belongs in:"
+            + " frontend, backend)",
+        "backend x|use_backend b|'use_backend' is not allowed in a backend section (it belongs in: frontend)",
+        "frontend x|http-reuse safe|'http-reuse' is not allowed in a frontend section (it belongs in: defaults,"
+            + " backend)",
         "backend x|timeout client 5s|'timeout client' is not allowed in a backend section (it belongs in:"
             + " defaults, frontend)",
         "backend x|bind :80|'bind' is not allowed in a backend section (it belongs in: frontend)",

@@ -98,13 +98,8 @@ class ConfigValidatorTest {
     }
 
     @Test
-    void modeHttpIsRefusedInABackendAtItsOwnLine() {
-        assertRefused("backend b\n server s 127.0.0.1:1\n mode http\n",
-                "t.cfg:3: mode http is not supported by Sluice yet (backend 'b')");
+    void bothModesAreSupported() {
+        assertEquals(Set.of(Mode.TCP, Mode.HTTP), ConfigValidator.SUPPORTED_MODES);
     }
 
-    @Test
-    void onlyTcpIsSupportedForNow() {
-        assertEquals(Set.of(Mode.TCP), ConfigValidator.SUPPORTED_MODES);
-    }
 }
