@@ -192,6 +192,36 @@ public final class BufferPool {
         waitNanos[c] += nanoClock.getAsLong() - waiter.waitingSince;
     }
 
+    /**
+     * Moves a queued waiter to another class, because the reason its session
+     * wants a buffer changed (it took a server slot; its other direction got or
+     * gave back a buffer). It takes a buffer at once if the new class allows,
+     * otherwise it queues at the tail of the new class, keeping its waiting time.
+     * Counted neither as a cancel nor as a new wait.
+     *
+     * @return the buffer, now owned by the waiter, or {@code null} if it waits
+     * @throws IllegalStateException if the waiter is not queued in this pool
+     */
+    public Buffer reclassify(BufferWaiter waiter, Criticality criticality) {
+        if (waiter.queuedClass < 0 || waiter.queuedIn != this) {
+            throw new IllegalStateException("waiter is not queued in this pool");
+        }
+        int old = waiter.queuedClass;
+        if (old == criticality.ordinal()) {
+            return null;
+        }
+        long since = waiter.waitingSince;
+        unlink(old, waiter);
+        Buffer buffer = tryAllocate(criticality);
+        if (buffer != null) {
+            waitNanos[old] += nanoClock.getAsLong() - since;
+            return buffer;
+        }
+        enqueue(criticality.ordinal(), waiter);
+        waiter.waitingSince = since;
+        return null;
+    }
+
     /** The first class, in service order, with a waiter that may take one of {@code free} free buffers. */
     private int firstEligibleClass(int free) {
         for (int c = 0; c < CLASSES; c++) {

@@ -16,6 +16,13 @@ final class ConfigValidator {
     /** The modes this build runs; the single place that would refuse a mode. */
     static final Set<Mode> SUPPORTED_MODES = EnumSet.of(Mode.TCP, Mode.HTTP);
 
+    /**
+     * The smallest reserve when a server limits its connections: a session
+     * holding a slot may need one buffer per direction, and only the second may
+     * take the last one (see {@code Criticality}).
+     */
+    static final int MIN_RESERVE_WITH_MAXCONN = 2;
+
     /** Below this, a buffer cannot hold a plain request head. */
     static final int MIN_BUFSIZE = 1024;
 
@@ -174,14 +181,21 @@ final class ConfigValidator {
                     + " arena of " + MAX_ARENA_BYTES + " bytes; lower tune.buffers.limit or raise nbthread");
         }
         if (g.buffersReserve() == 0) {
+            throw new ConfigException(file, global.lineOf("tune.buffers.reserve"),
+                    "tune.buffers.reserve 0 can deadlock: sessions that each hold one buffer could take every"
+                    + " buffer while each waits for its second; set tune.buffers.reserve to at least 1");
+        }
+        if (g.buffersReserve() < MIN_RESERVE_WITH_MAXCONN) {
             for (Backend backend : config.backends()) {
                 for (Server server : backend.servers()) {
                     if (server.maxconn() > 0) {
                         throw new ConfigException(file, global.lineOf("tune.buffers.reserve"),
-                                "tune.buffers.reserve 0 can deadlock: server '" + backend.name() + "/"
-                                + server.name() + "' (line " + server.line() + ") has maxconn " + server.maxconn()
-                                + ", so sessions queued for it could take every buffer and leave none for the"
-                                + " response that frees its slot; set tune.buffers.reserve to at least 1");
+                                "tune.buffers.reserve " + g.buffersReserve() + " can deadlock: server '"
+                                + backend.name() + "/" + server.name() + "' (line " + server.line()
+                                + ") has maxconn " + server.maxconn() + ", so sessions queued for it may hold every"
+                                + " buffer but the reserve, and a session holding its slot needs one reserve buffer"
+                                + " for each direction; set tune.buffers.reserve to at least "
+                                + MIN_RESERVE_WITH_MAXCONN);
                     }
                 }
             }

@@ -59,6 +59,8 @@ final class Channel extends BufferWaiter {
     boolean relaysEnd = true;
     /** The channel waits for a buffer to produce bytes into, not to receive. */
     private boolean producing;
+    /** The session's other direction: its holding a buffer or not changes this channel's class. */
+    Channel peer;
 
     Channel(ChannelOwner session, Loop loop, Direction direction) {
         this.session = session;
@@ -88,6 +90,7 @@ final class Channel extends BufferWaiter {
                 source.readInterest(false);
                 return;
             }
+            peerChanged();
         }
         readIntoBuffer();
     }
@@ -158,13 +161,7 @@ final class Channel extends BufferWaiter {
         if (buffer != null) {
             throw new IllegalStateException(direction + " channel handed a second buffer");
         }
-        buffer = handed;
-        if (producing) {
-            producing = false;
-            session.bufferForProducing(this);
-            return;
-        }
-        loop.schedule(retry);
+        gotBuffer(handed);
     }
 
     /**
@@ -187,7 +184,15 @@ final class Channel extends BufferWaiter {
             producing = true;
             return false;
         }
+        peerChanged();
         return true;
+    }
+
+    /** This channel got or gave back its buffer: the other direction's class may change. */
+    private void peerChanged() {
+        if (peer != null) {
+            peer.criticalityChanged();
+        }
     }
 
     /**
@@ -242,6 +247,18 @@ final class Channel extends BufferWaiter {
         }
     }
 
+    /**
+     * Whether the channel is reading from its source now: the session then waits
+     * on that peer. A channel that stopped because its buffer is full, because
+     * it waits for a buffer, or because the session paused it, waits on nobody.
+     */
+    boolean wantsInput() {
+        if (sourceEnded || inputPaused || source == null || isWaiting()) {
+            return false;
+        }
+        return buffer == null || room(buffer) > 0 || buffer.readIndex() > 0;
+    }
+
     /** Bytes held that the analysers have cleared for the sink and that have not gone yet. */
     boolean holdsForwardable() {
         return buffer != null && buffer.readable() > 0 && forwardLimit > 0;
@@ -253,6 +270,7 @@ final class Channel extends BufferWaiter {
             Buffer b = buffer;
             buffer = null;
             pool.release(b);
+            peerChanged();
         }
     }
 
@@ -268,15 +286,23 @@ final class Channel extends BufferWaiter {
         if (waitingAs() == now) {
             return;
         }
-        pool.cancel(this);
-        buffer = pool.allocateOrWait(now, this);
-        if (buffer != null) {
-            if (producing) {
-                producing = false;
-                session.bufferForProducing(this);
-            } else {
-                loop.schedule(retry);
-            }
+        Buffer b = pool.reclassify(this, now);
+        if (b != null) {
+            gotBuffer(b);
+        }
+    }
+
+    /** A buffer arrived while this channel waited (handoff or reclassification). */
+    private void gotBuffer(Buffer b) {
+        buffer = b;
+        if (peer != null) {
+            peer.criticalityChanged();
+        }
+        if (producing) {
+            producing = false;
+            session.bufferForProducing(this);
+        } else {
+            loop.schedule(retry);
         }
     }
 

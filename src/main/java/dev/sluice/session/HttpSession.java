@@ -120,6 +120,8 @@ public final class HttpSession extends Session implements ChannelOwner {
                 : ("x-forwarded-for: " + clientAddress.getHostAddress() + "\r\n").getBytes(StandardCharsets.US_ASCII);
         this.request = new Channel(this, loop, Channel.Direction.REQUEST);
         this.response = new Channel(this, loop, Channel.Direction.RESPONSE);
+        request.peer = response;
+        response.peer = request;
         this.requestHead = new HttpHeadParser(MessageKind.REQUEST, frontend.limits());
         this.responseHead = new HttpHeadParser(MessageKind.RESPONSE, frontend.limits());
         this.requestChunks = new ChunkedDecoder(MessageKind.REQUEST, frontend.limits());
@@ -186,12 +188,20 @@ public final class HttpSession extends Session implements ChannelOwner {
         armTimer(now);
     }
 
+    /**
+     * NORMAL for a request read before it holds a slot; the response, a reply,
+     * and the request once it holds a slot are CRITICAL if the other direction
+     * already holds a buffer, URGENT otherwise.
+     */
     @Override
     public Criticality criticality(Channel.Direction direction) {
-        if (direction == Channel.Direction.RESPONSE) {
-            return Criticality.CRITICAL;
+        boolean freesASlot = direction == Channel.Direction.RESPONSE
+                || slot != null && (req == Req.CONNECTING || req == Req.SENDING);
+        if (!freesASlot) {
+            return Criticality.NORMAL;
         }
-        return slot != null && (req == Req.CONNECTING || req == Req.SENDING) ? Criticality.CRITICAL : Criticality.NORMAL;
+        Channel other = direction == Channel.Direction.REQUEST ? response : request;
+        return other.buffer != null ? Criticality.CRITICAL : Criticality.URGENT;
     }
 
     @Override

@@ -64,6 +64,8 @@ public final class TcpSession extends Session implements ChannelOwner {
         this.client = client;
         this.request = new Channel(this, loop, Channel.Direction.REQUEST);
         this.response = new Channel(this, loop, Channel.Direction.RESPONSE);
+        request.peer = response;
+        response.peer = request;
         this.timer = new Timer(this);
     }
 
@@ -161,13 +163,19 @@ public final class TcpSession extends Session implements ChannelOwner {
         wake();
     }
 
-    /** Which class this session's allocations in {@code direction} belong to now. */
+    /**
+     * Which class this session's allocations in {@code direction} belong to now:
+     * NORMAL for client bytes read before it holds a slot; once it holds one,
+     * CRITICAL if the other direction already holds a buffer (this one completes
+     * the pair), URGENT otherwise.
+     */
     @Override
     public Criticality criticality(Channel.Direction direction) {
-        if (direction == Channel.Direction.RESPONSE || slot != null) {
-            return Criticality.CRITICAL;
+        if (direction == Channel.Direction.REQUEST && slot == null) {
+            return Criticality.NORMAL;
         }
-        return Criticality.NORMAL;
+        Channel other = direction == Channel.Direction.REQUEST ? response : request;
+        return other.buffer != null ? Criticality.CRITICAL : Criticality.URGENT;
     }
 
     @Override
@@ -261,7 +269,7 @@ public final class TcpSession extends Session implements ChannelOwner {
 
     /** While Sluice expects the client to send, or waits for it to take bytes. */
     private long clientDeadline() {
-        boolean waitingOnClient = !request.sourceEnded || response.holdsBytes();
+        boolean waitingOnClient = request.wantsInput() || response.holdsBytes();
         return waitingOnClient ? deadline(clientActiveAt, timeouts.client()) : 0;
     }
 
@@ -270,7 +278,7 @@ public final class TcpSession extends Session implements ChannelOwner {
         if (state != State.ESTABLISHED) {
             return 0;
         }
-        boolean waitingOnServer = !response.sourceEnded || request.holdsBytes();
+        boolean waitingOnServer = response.wantsInput() || request.holdsBytes();
         return waitingOnServer ? deadline(serverActiveAt, timeouts.server()) : 0;
     }
 

@@ -27,7 +27,7 @@ class ConfigValidatorTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1, 0", "1, 2", "2, 2", "4, 1", "3, 7", "16, 2"})
+    @CsvSource({"1, 1", "1, 2", "2, 2", "4, 1", "3, 7", "16, 2"})
     void theSmallestBuffersLimitIsAcceptedAndOneLessIsRefused(int nbthread, int reserve) throws ConfigException {
         int minimum = Global.minimumBuffersLimit(nbthread, reserve);
         String settings = "nbthread " + nbthread + "\ntune.buffers.reserve " + reserve + "\n";
@@ -47,24 +47,44 @@ class ConfigValidatorTest {
     }
 
     @Test
-    void reserveZeroIsRefusedWhenAServerHasMaxconn() {
+    void reserveOneIsRefusedWhenAServerHasMaxconnBecauseASlotHolderNeedsABufferPerDirection() {
         assertRefused("""
                 global
-                    tune.buffers.reserve 0
+                    tune.buffers.reserve 1
                 frontend f
                     bind :80
                     default_backend b
                 backend b
                     server s1 127.0.0.1:1
                     server s2 127.0.0.1:2 maxconn 4
-                """, "t.cfg:2: tune.buffers.reserve 0 can deadlock: server 'b/s2' (line 8) has maxconn 4, so sessions"
-                + " queued for it could take every buffer and leave none for the response that frees its slot;"
-                + " set tune.buffers.reserve to at least 1");
+                """, "t.cfg:2: tune.buffers.reserve 1 can deadlock: server 'b/s2' (line 8) has maxconn 4, so sessions"
+                + " queued for it may hold every buffer but the reserve, and a session holding its slot needs one"
+                + " reserve buffer for each direction; set tune.buffers.reserve to at least 2");
     }
 
     @Test
-    void reserveZeroIsAcceptedWhenNoServerHasMaxconn() throws ConfigException {
-        assertEquals(0, parse(globalWith("tune.buffers.reserve 0\n nbthread 1\n tune.buffers.limit 2")).global()
+    void reserveTwoIsAcceptedWhenAServerHasMaxconn() throws ConfigException {
+        assertEquals(2, parse("""
+                global
+                    tune.buffers.reserve 2
+                frontend f
+                    bind :80
+                    default_backend b
+                backend b
+                    server s2 127.0.0.1:2 maxconn 1
+                """).global().buffersReserve());
+    }
+
+    @Test
+    void reserveZeroIsRefusedEvenWithoutMaxconn() {
+        assertRefused(globalWith("tune.buffers.reserve 0\n nbthread 1\n tune.buffers.limit 2"),
+                "t.cfg:2: tune.buffers.reserve 0 can deadlock: sessions that each hold one buffer could take every"
+                + " buffer while each waits for its second; set tune.buffers.reserve to at least 1");
+    }
+
+    @Test
+    void reserveOneIsAcceptedWhenNoServerHasMaxconn() throws ConfigException {
+        assertEquals(1, parse(globalWith("tune.buffers.reserve 1\n nbthread 1\n tune.buffers.limit 3")).global()
                 .buffersReserve());
     }
 

@@ -89,7 +89,7 @@ class TcpProxyEndToEndTest {
     void twoHundredClientsThroughMaxconnOneWithTheSmallestPoolAllComplete() throws Exception {
         TestOrigin origin = origin(TestOrigin.Mode.ECHO);
         int loops = 2;
-        int reserve = 1;
+        int reserve = 2;
         int limit = Global.minimumBuffersLimit(loops, reserve);
         start(config(origin.port(), "maxconn 1", loops, limit, reserve));
         int clients = 200;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The simulator's own guarantees: a seed replays exactly, and a spinning loop or a stuck world is caught. */
 class SimWorldTest {
     private static SimScenario small() {
-        return SimScenario.tcp().pool(3, 1).server(1).clients(50).behaviors(2, 1, 1, 0);
+        return SimScenario.tcp().pool(4, 2).server(1).clients(50).behaviors(2, 1, 1, 0);
     }
 
     @Test

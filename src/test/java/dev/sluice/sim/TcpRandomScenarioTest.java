@@ -24,7 +24,8 @@ class TcpRandomScenarioTest {
     }
 
     static SimScenario draw(SplittableRandom r) {
-        int reserve = 1 + r.nextInt(2);
+        // Reserves the configuration accepts with a server maxconn: 2 and up.
+        int reserve = 2 + r.nextInt(2);
         int bufsize = 256 << r.nextInt(4);
         SimScenario s = SimScenario.tcp()
                 .loops(1 + r.nextInt(2))

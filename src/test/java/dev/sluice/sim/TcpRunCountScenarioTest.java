@@ -19,10 +19,10 @@ class TcpRunCountScenarioTest {
     @Test
     void smallestPoolAndUnconstrainedPoolBothCompleteAndTheirRunCountsArePrinted(TestInfo test) {
         SimSeeds.forEach(test, 3, seed -> {
-            SimRun constrained = TcpDeadlockScenarioTest.seedWorkload().pool(3, 1).run(seed);
+            SimRun constrained = TcpDeadlockScenarioTest.seedWorkload().pool(TcpDeadlockScenarioTest.SMALLEST_POOL, TcpDeadlockScenarioTest.SMALLEST_RESERVE).run(seed);
             constrained.assertCompletedCleanly();
             // Two buffers per session and one spare: no allocation can ever wait.
-            SimRun unconstrained = TcpDeadlockScenarioTest.seedWorkload().pool(2 * 1000 + 1, 1).run(seed);
+            SimRun unconstrained = TcpDeadlockScenarioTest.seedWorkload().pool(2 * 1000 + 2, TcpDeadlockScenarioTest.SMALLEST_RESERVE).run(seed);
             unconstrained.assertCompletedCleanly();
 
             BufferPool tight = constrained.world.loops().get(0).pool();
