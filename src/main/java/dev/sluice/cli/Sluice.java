@@ -13,7 +13,8 @@ import dev.sluice.loop.EventLoop;
 import dev.sluice.net.Acceptor;
 import dev.sluice.net.Listener;
 import dev.sluice.net.NioConnector;
-import dev.sluice.http.HttpLimits;
+import dev.sluice.config.HttpReuse;
+import dev.sluice.http.HttpRules;
 import dev.sluice.session.ConnectionLimit;
 import dev.sluice.session.HttpFrontend;
 import dev.sluice.session.HttpRouting;
@@ -139,13 +140,18 @@ public final class Sluice implements AutoCloseable {
         Global g = config.global();
         Map<Backend, HttpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
         for (dev.sluice.config.Backend b : config.backends()) {
-            policies.put(backends.get(b.name()), new HttpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()), true, false));
+            if (b.mode() != Mode.HTTP) {
+                continue;
+            }
+            policies.put(backends.get(b.name()), new HttpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()),
+                    b.httpReuse() != HttpReuse.NEVER, b.forwardFor(), b.httpClose(), b.httpRules()));
         }
-        Backend defaultBackend = backends.get(f.defaultBackend());
-        HttpRouting routing = (buffer, head, client) -> defaultBackend;
-        HttpFrontend frontend = new HttpFrontend(f.name(), routing, f.timeouts().client() * 1_000_000L,
+        HttpRules rules = f.httpRules();
+        Backend[] targets = rules.backendNames().stream().map(backends::get).toArray(Backend[]::new);
+        HttpFrontend frontend = new HttpFrontend(f.name(), HttpRouting.of(rules, targets), rules,
+                f.timeouts().client() * 1_000_000L,
                 HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
-                HttpLimits.forBuffer(g.bufsize(), g.maxrewrite()), false, limit, processLimit);
+                g.httpLimits(), f.forwardFor(), f.httpClose(), limit, processLimit);
         return (loop, connection) -> {
             if (closed || !frontend.tryEnter()) {
                 connection.close();

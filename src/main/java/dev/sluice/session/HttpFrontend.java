@@ -2,6 +2,7 @@ package dev.sluice.session;
 
 import dev.sluice.backend.Backend;
 import dev.sluice.http.HttpLimits;
+import dev.sluice.http.HttpRules;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -20,6 +21,8 @@ public final class HttpFrontend {
     private final Map<Backend, BackendPolicy> backends;
     private final HttpLimits limits;
     private final boolean forwardFor;
+    private final boolean httpClose;
+    private final HttpRules rules;
     private final ConnectionLimit limit;
     private final ConnectionLimit processLimit;
 
@@ -29,13 +32,25 @@ public final class HttpFrontend {
      * @param timeouts   its server, connect and queue timeouts (the client timeout is the frontend's)
      * @param reuse      whether idle server connections are shared between sessions ({@code http-reuse safe})
      * @param forwardFor whether to add X-Forwarded-For ({@code option forwardfor} in the backend)
+     * @param httpClose  whether the client connection closes after each response ({@code option httpclose})
+     * @param rules      the backend's {@code http-request} rules, run after the frontend's
      */
-    public record BackendPolicy(SessionTimeouts timeouts, boolean reuse, boolean forwardFor) {
+    public record BackendPolicy(SessionTimeouts timeouts, boolean reuse, boolean forwardFor, boolean httpClose,
+                                HttpRules rules) {
+        /** A policy with no rules, no X-Forwarded-For, keep-alive and reuse: the defaults. */
+        public static BackendPolicy plain(SessionTimeouts timeouts) {
+            return new BackendPolicy(timeouts, true, false, false, HttpRules.NONE);
+        }
     }
 
-    public HttpFrontend(String name, HttpRouting routing, long clientTimeoutNanos, HttpTimeouts httpTimeouts,
-                        Map<Backend, BackendPolicy> backends, HttpLimits limits, boolean forwardFor,
-                        ConnectionLimit limit, ConnectionLimit processLimit) {
+    /**
+     * @param rules      the frontend's {@code http-request} rules ({@link HttpRules#NONE} for none)
+     * @param forwardFor {@code option forwardfor} in the frontend
+     * @param httpClose  {@code option httpclose} in the frontend
+     */
+    public HttpFrontend(String name, HttpRouting routing, HttpRules rules, long clientTimeoutNanos,
+                        HttpTimeouts httpTimeouts, Map<Backend, BackendPolicy> backends, HttpLimits limits,
+                        boolean forwardFor, boolean httpClose, ConnectionLimit limit, ConnectionLimit processLimit) {
         this.name = name;
         this.routing = routing;
         this.clientTimeout = clientTimeoutNanos;
@@ -43,6 +58,8 @@ public final class HttpFrontend {
         this.backends = new IdentityHashMap<>(backends);
         this.limits = limits;
         this.forwardFor = forwardFor;
+        this.httpClose = httpClose;
+        this.rules = rules;
         this.limit = limit;
         this.processLimit = processLimit;
     }
@@ -94,6 +111,14 @@ public final class HttpFrontend {
 
     boolean forwardFor() {
         return forwardFor;
+    }
+
+    boolean httpClose() {
+        return httpClose;
+    }
+
+    HttpRules rules() {
+        return rules;
     }
 
     public ConnectionLimit limit() {

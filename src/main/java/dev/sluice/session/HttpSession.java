@@ -11,7 +11,11 @@ import dev.sluice.http.ConnectionOptions;
 import dev.sluice.http.HttpBytes;
 import dev.sluice.http.HttpError;
 import dev.sluice.http.HttpHeadParser;
+import dev.sluice.http.HeaderEdits;
 import dev.sluice.http.HttpReplies;
+import dev.sluice.http.ForwardedFor;
+import dev.sluice.http.ParsedRequest;
+import dev.sluice.http.ReturnRule;
 import dev.sluice.http.MessageKind;
 import dev.sluice.http.Method;
 import dev.sluice.loop.Loop;
@@ -56,6 +60,7 @@ public final class HttpSession extends Session implements ChannelOwner {
     private static final byte[] PROXY_CONNECTION = HttpBytes.ascii("proxy-connection");
     private static final byte[] TE = HttpBytes.ascii("te");
     private static final byte[] UPGRADE = HttpBytes.ascii("upgrade");
+    private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] CLOSE_LINE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEEP_ALIVE_LINE = "connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -67,8 +72,12 @@ public final class HttpSession extends Session implements ChannelOwner {
     private final IdleServerConnections idle;
     private final Connection client;
     private final InetAddress clientAddress;
-    /** {@code X-Forwarded-For: <client>\r\n}, built once per connection. */
-    private final byte[] forwardedForLine;
+    /** The client's address as the rules see it: 4 or 16 bytes, or empty. */
+    private final byte[] clientAddressBytes;
+    /** {@code X-Forwarded-For: <client>} (no CRLF), built once per connection. */
+    private final byte[] forwardedForField;
+    private final ParsedRequest view = new ParsedRequest();
+    private final Edits edits;
     private final Channel request;
     private final Channel response;
     private final HttpHeadParser requestHead;
@@ -98,7 +107,11 @@ public final class HttpSession extends Session implements ChannelOwner {
     private boolean responseStarted;
     private boolean serverSentExtra;
     private int requestsOnConnection;
+    /** A reply waiting for its buffer: bytes {@code [0, pendingLength)}, with {@code connection: close} inserted at {@code pendingCloseAt} (or -1). */
     private byte[] pendingReply;
+    private int pendingLength;
+    private int pendingCloseAt;
+    private boolean replyKeepsAlive;
     private SessionOutcome replyOutcome;
     private long headStartedAt;
     private long idleSince;
@@ -116,8 +129,9 @@ public final class HttpSession extends Session implements ChannelOwner {
         this.idle = idle;
         this.client = client;
         this.clientAddress = client.remoteAddress();
-        this.forwardedForLine = clientAddress == null ? null
-                : ("x-forwarded-for: " + clientAddress.getHostAddress() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        this.clientAddressBytes = clientAddress == null ? new byte[0] : clientAddress.getAddress();
+        this.forwardedForField = clientAddress == null ? null : ForwardedFor.fieldLine(clientAddressBytes);
+        this.edits = new Edits(frontend.limits().maxHeaders());
         this.request = new Channel(this, loop, Channel.Direction.REQUEST);
         this.response = new Channel(this, loop, Channel.Direction.RESPONSE);
         request.peer = response;
@@ -360,13 +374,30 @@ public final class HttpSession extends Session implements ChannelOwner {
             log(501, "CONNECT tunnels are not supported");
             return reply(501, SessionOutcome.BAD_REQUEST);
         }
-        Backend chosen = frontend.routing().route(request.buffer, requestHead, clientAddress);
+        view.bind(request.buffer, requestHead, clientAddressBytes);
+        edits.clear();
+        ReturnRule answer = frontend.rules().applyRequestRules(view, edits);
+        if (answer != null) {
+            return answer(answer);
+        }
+        Backend chosen = frontend.routing().route(view);
         if (chosen == null) {
             log(503, "no backend matches the request");
             return reply(503, SessionOutcome.NO_BACKEND);
         }
         backend = chosen;
         policy = frontend.policy(chosen);
+        answer = policy.rules().applyRequestRules(view, edits);
+        if (answer != null) {
+            return answer(answer);
+        }
+        if (edits.overflowed) {
+            log(500, "header rules added more fields than Sluice keeps room for");
+            return reply(500, SessionOutcome.BAD_REQUEST);
+        }
+        if (frontend.httpClose() || policy.httpClose()) {
+            clientKeepAlive = false;
+        }
         Server s;
         try {
             s = chosen.acquire(slotRequest);
@@ -634,8 +665,12 @@ public final class HttpSession extends Session implements ChannelOwner {
     private boolean afterForwarding(long now) {
         if (resp == Resp.REPLY) {
             if (pendingReply == null && response.forwardLimit == 0 && response.buffer == null) {
-                close(replyOutcome, false);
-                return false;
+                if (!replyKeepsAlive || request.sourceEnded) {
+                    close(replyOutcome, false);
+                    return false;
+                }
+                request.releaseIfEmpty();
+                waitForRequest(now);
             }
             return true;
         }
@@ -660,9 +695,32 @@ public final class HttpSession extends Session implements ChannelOwner {
 
     /**
      * Answers the current request with a complete error response and ends the
-     * connection after it. A reply is CRITICAL: it can always be produced.
+     * connection after it. A reply is CRITICAL or URGENT: it can always be produced.
      */
     private boolean reply(int status, SessionOutcome outcome) {
+        byte[] r = HttpReplies.error(status);
+        return produce(status, r, r.length, -1, false, outcome);
+    }
+
+    /**
+     * Answers with an {@code http-request return} or {@code deny} response. The
+     * connection stays open when the request has no body to skip and both sides
+     * keep alive; otherwise {@code connection: close} goes into the head.
+     */
+    private boolean answer(ReturnRule rule) {
+        boolean keep = clientKeepAlive && requestFraming == BodyFraming.NONE && !frontend.httpClose()
+                && !request.sourceEnded;
+        int length = method == Method.HEAD ? rule.bodyOffset() : rule.length();
+        if (keep) {
+            // The request is served: its head leaves the buffer, a pipelined request may follow.
+            request.buffer.consumed(requestHead.headLength());
+        }
+        return produce(rule.status(), rule.bytes(), length, keep ? -1 : rule.blankLineOffset(), keep,
+                SessionOutcome.REPLIED);
+    }
+
+    private boolean produce(int status, byte[] bytes, int length, int closeAt, boolean keepAlive,
+                            SessionOutcome outcome) {
         if (responseStarted) {
             // Part of a server response went out already: only a cut can tell the client.
             close(outcome, true);
@@ -670,7 +728,10 @@ public final class HttpSession extends Session implements ChannelOwner {
         }
         counters.replied(status);
         replyOutcome = outcome;
-        closeAfterResponse = true;
+        replyKeepsAlive = keepAlive;
+        if (!keepAlive) {
+            closeAfterResponse = true;
+        }
         if (req == Req.WAITING_FOR_SLOT) {
             backend.cancel(slotRequest);
         }
@@ -688,7 +749,9 @@ public final class HttpSession extends Session implements ChannelOwner {
         if (b != null && b.readable() > 0) {
             b.consumed(b.readable());
         }
-        pendingReply = HttpReplies.error(status);
+        pendingReply = bytes;
+        pendingLength = length;
+        pendingCloseAt = closeAt;
         if (response.bufferToProduce()) {
             writeReply();
         }
@@ -700,34 +763,50 @@ public final class HttpSession extends Session implements ChannelOwner {
         pendingReply = null;
         Buffer b = response.buffer;
         b.compact();
-        if (b.append(r, 0, r.length) != r.length) {
-            throw new IllegalStateException("a reply of " + r.length + " bytes does not fit in a buffer");
+        int total = pendingLength + (pendingCloseAt >= 0 ? CLOSE_LINE.length : 0);
+        if (b.writable() < total) {
+            throw new IllegalStateException("a reply of " + total + " bytes does not fit in a buffer");
         }
-        response.forwardLimit = r.length;
+        if (pendingCloseAt >= 0) {
+            b.append(r, 0, pendingCloseAt);
+            b.append(CLOSE_LINE, 0, CLOSE_LINE.length);
+            b.append(r, pendingCloseAt, pendingLength - pendingCloseAt);
+        } else {
+            b.append(r, 0, pendingLength);
+        }
+        response.forwardLimit = total;
         wake();
     }
 
     // --- heads rewritten in place ---
 
-    /** Removes hop-by-hop fields and adds X-Forwarded-For. Returns the new head length, or -1 if it replied. */
+    /**
+     * Removes hop-by-hop fields and those the rules deleted, adds the fields the
+     * rules appended and X-Forwarded-For. Returns the new head length, or -1 if
+     * it replied instead.
+     */
     private int rewriteRequestHead() {
         Buffer b = request.buffer;
         int start = requestHead.headStart();
         int end = start + requestHead.headLength();
-        end = removeHopByHop(b, requestHead, end);
-        if (forwardedForLine != null && (frontend.forwardFor() || policy.forwardFor())) {
-            end = insertLine(b, end, forwardedForLine);
-            if (end < 0) {
-                reply(500, SessionOutcome.BAD_REQUEST);
-                return -1;
-            }
+        end = removeFields(b, requestHead, end, edits.deleted);
+        for (int i = 0; i < edits.appendedCount && end >= 0; i++) {
+            end = insertField(b, end, edits.appended[i]);
+        }
+        if (end >= 0 && forwardedForField != null && (frontend.forwardFor() || policy.forwardFor())) {
+            end = insertField(b, end, forwardedForField);
+        }
+        if (end < 0) {
+            log(500, "the rewritten request head does not fit in tune.maxrewrite");
+            reply(500, SessionOutcome.BAD_REQUEST);
+            return -1;
         }
         return end - start;
     }
 
     private int rewriteResponseHead(Buffer b, int headLength, boolean keepClient) {
         int start = responseHead.headStart();
-        int end = removeHopByHop(b, responseHead, start + headLength);
+        int end = removeFields(b, responseHead, start + headLength, null);
         byte[] line = !keepClient ? CLOSE_LINE : requestHead.minorVersion() == 0 ? KEEP_ALIVE_LINE : null;
         if (line != null) {
             end = insertLine(b, end, line);
@@ -741,14 +820,15 @@ public final class HttpSession extends Session implements ChannelOwner {
     }
 
     /**
-     * Deletes every hop-by-hop field line (RFC 9110 section 7.6.1), last first
-     * so that the offsets of the lines before stay valid. Returns the new end.
+     * Deletes every hop-by-hop field line (RFC 9110 section 7.6.1) and every line
+     * marked in {@code deleted} (may be null), last first so that the offsets of
+     * the lines before stay valid. Returns the new end.
      */
-    private static int removeHopByHop(Buffer b, HttpHeadParser head, int end) {
+    private static int removeFields(Buffer b, HttpHeadParser head, int end, boolean[] deleted) {
         boolean nominations = (head.connectionOptions() & ConnectionOptions.OTHER) != 0;
         int count = head.headerCount();
         for (int i = count - 1; i >= 0; i--) {
-            if (isHopByHop(b, head, i, nominations)) {
+            if (deleted != null && deleted[i] || isHopByHop(b, head, i, nominations)) {
                 int lineStart = head.nameStart(i);
                 int lineEnd = i + 1 < count ? head.nameStart(i + 1) : end - 2;
                 b.shiftTail(lineEnd, lineStart);
@@ -767,6 +847,19 @@ public final class HttpSession extends Session implements ChannelOwner {
                 || HttpBytes.equalsIgnoreCase(b, s, e, TE)
                 || HttpBytes.equalsIgnoreCase(b, s, e, UPGRADE)
                 || nominations && head.isNominatedByConnection(b, i);
+    }
+
+    /** Inserts {@code field} and a CRLF before the head's final CRLF. Returns the new end, or -1 without room. */
+    private static int insertField(Buffer b, int end, byte[] field) {
+        int n = field.length + 2;
+        if (b.writeIndex() + n > b.capacity()) {
+            return -1;
+        }
+        int at = end - 2;
+        b.shiftTail(at, at + n);
+        b.putAt(at, field, 0, field.length);
+        b.putAt(at + field.length, CRLF, 0, 2);
+        return end + n;
     }
 
     /** Inserts a field line before the head's final CRLF. Returns the new end, or -1 without room. */
@@ -979,6 +1072,45 @@ public final class HttpSession extends Session implements ChannelOwner {
 
     private void log(int status, String reason) {
         SessionLog.refused(frontend.name(), client, status, reason);
+    }
+
+    /**
+     * The edits the {@code http-request} header rules ask for, applied when the
+     * head is rewritten. Conditions are evaluated on the head as the client sent
+     * it: a rule does not see the fields an earlier rule added or removed.
+     */
+    private static final class Edits implements HeaderEdits {
+        /** Fields rules may add to one request; more is refused with 500 rather than grown. */
+        static final int MAX_APPENDED = 32;
+        final boolean[] deleted;
+        final byte[][] appended = new byte[MAX_APPENDED][];
+        int appendedCount;
+        boolean overflowed;
+
+        Edits(int maxHeaders) {
+            deleted = new boolean[maxHeaders];
+        }
+
+        void clear() {
+            java.util.Arrays.fill(deleted, false);
+            java.util.Arrays.fill(appended, 0, appendedCount, null);
+            appendedCount = 0;
+            overflowed = false;
+        }
+
+        @Override
+        public void delete(int header) {
+            deleted[header] = true;
+        }
+
+        @Override
+        public void append(byte[] fieldLine) {
+            if (appendedCount == MAX_APPENDED) {
+                overflowed = true;
+                return;
+            }
+            appended[appendedCount++] = fieldLine;
+        }
     }
 
     private final class ServerEvents implements ConnectionHandler {

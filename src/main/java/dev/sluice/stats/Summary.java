@@ -139,7 +139,7 @@ public final class Summary {
                 v.put("http_server_responses_" + hundreds + "xx", sessionCounters.serverResponses(hundreds));
             }
             for (int status = 100; status < 600; status++) {
-                if (HttpReplies.isProduced(status)) {
+                if (HttpReplies.isProduced(status) || sessionCounters.replies(status) > 0) {
                     v.put("http_replies_" + status, sessionCounters.replies(status));
                 }
             }
