@@ -88,6 +88,7 @@ class BufferPoolProperties {
         final int id;
         final Criticality criticality;
         private final Model model;
+        long queuedAt;
 
         Probe(int id, Criticality criticality, Model model) {
             this.id = id;
@@ -116,11 +117,18 @@ class BufferPoolProperties {
         final List<ArrayDeque<Probe>> queued = new ArrayList<>();
         /** Woken without a buffer and not yet retried (comparison policies). */
         final List<Probe> woken = new ArrayList<>();
+        final FakeClock clock = new FakeClock();
         final long[] handoffs = new long[CLASSES.length];
+        final long[] allocations = new long[CLASSES.length];
+        final long[] waits = new long[CLASSES.length];
+        final long[] waitNanos = new long[CLASSES.length];
+        final long[] cancels = new long[CLASSES.length];
+        final long[] failedWakeups = new long[CLASSES.length];
+        int peakInUse;
         int nextId;
 
         Model(int size, int reserve, String policy) {
-            this.pool = new BufferPool(size, 8, reserve, new FakeClock());
+            this.pool = new BufferPool(size, 8, reserve, clock);
             this.reserve = reserve;
             this.handoff = policy.equals("HANDOFF");
             PoolPolicies.use(pool, policy);
@@ -131,6 +139,7 @@ class BufferPoolProperties {
 
         void apply(Step step) {
             Criticality c = step.criticality();
+            clock.advance(step.pick() >> 7);
             switch (step.kind()) {
                 case TRY -> {
                     int freeBefore = pool.free();
@@ -147,7 +156,8 @@ class BufferPoolProperties {
                     Buffer b = pool.allocateOrWait(c, p);
                     if (b == null) {
                         assertTrue(p.isWaiting());
-                        queued.get(c.ordinal()).addLast(p);
+                        waits[c.ordinal()]++;
+                        enqueued(p);
                     } else {
                         // Only handoff promises this: the others leave freed buffers to whoever asks first.
                         assertTrue(classWasEmpty || !handoff, "a new " + c + " allocation jumped its queue");
@@ -179,6 +189,8 @@ class BufferPoolProperties {
                     pool.cancel(p);
                     assertFalse(p.isWaiting());
                     queued.get(p.criticality.ordinal()).remove(p);
+                    cancels[p.criticality.ordinal()]++;
+                    left(p);
                 }
                 case RETRY -> {
                     if (woken.isEmpty()) {
@@ -193,7 +205,8 @@ class BufferPoolProperties {
             Buffer b = pool.allocateAfterWakeup(p.criticality, p);
             if (b == null) {
                 assertTrue(p.isWaiting(), "a failed retry queues again");
-                queued.get(p.criticality.ordinal()).addLast(p);
+                failedWakeups[p.criticality.ordinal()]++;
+                enqueued(p);
             } else {
                 allocated(b, p.criticality);
             }
@@ -203,7 +216,18 @@ class BufferPoolProperties {
             assertTrue(b.inUse);
             assertSame(c, b.allocatedAs());
             assertTrue(pool.free() >= c.margin(reserve), c + " allocation left " + pool.free() + " free, reserve " + reserve);
+            allocations[c.ordinal()]++;
             held.add(b);
+        }
+
+        private void enqueued(Probe p) {
+            p.queuedAt = clock.getAsLong();
+            queued.get(p.criticality.ordinal()).addLast(p);
+        }
+
+        /** A waiter leaves its queue (woken or cancelled): its wait counts from now. */
+        private void left(Probe p) {
+            waitNanos[p.criticality.ordinal()] += clock.getAsLong() - p.queuedAt;
         }
 
         /** Called from inside {@link BufferPool#release}: checks who was served, and how. */
@@ -211,6 +235,7 @@ class BufferPoolProperties {
             Criticality c = p.criticality;
             assertSame(p, queued.get(c.ordinal()).peekFirst(), "served out of FIFO order in " + c);
             queued.get(c.ordinal()).removeFirst();
+            left(p);
             assertFalse(p.isWaiting(), "a woken waiter has left its queue");
             // The free count does not change during a handoff, so pool.free() is the count the
             // released buffer would have joined minus one: a class was eligible iff free >= margin.
@@ -235,6 +260,8 @@ class BufferPoolProperties {
 
         void checkAfterStep() {
             pool.checkInvariants();
+            peakInUse = Math.max(peakInUse, held.size());
+            assertEquals(peakInUse, pool.peakInUse(), "peak in use");
             assertEquals(held.size(), pool.inUse(), "buffers held by the model");
             assertEquals(pool.size(), pool.free() + held.size(), "no buffer lost or duplicated");
             Map<Buffer, Boolean> distinct = new IdentityHashMap<>();
@@ -243,9 +270,14 @@ class BufferPoolProperties {
                 assertTrue(b.inUse);
             }
             for (Criticality c : CLASSES) {
-                assertEquals(queued.get(c.ordinal()).size(), pool.waiting(c), "waiting " + c);
+                int k = c.ordinal();
+                assertEquals(queued.get(k).size(), pool.waiting(c), "waiting " + c);
+                assertEquals(allocations[k], pool.allocations(c), "allocations " + c);
+                assertEquals(waits[k], pool.waits(c), "waits " + c);
+                assertEquals(cancels[k], pool.cancels(c), "cancels " + c);
+                assertEquals(waitNanos[k], pool.waitNanos(c), "wait time " + c);
+                assertEquals(failedWakeups[k], pool.failedWakeups(c), "failed wakeups " + c);
                 if (handoff) {
-                    assertEquals(0, pool.failedWakeups(c), "failed wakeups under handoff");
                     assertEquals(handoffs[c.ordinal()], pool.handoffs(c), "handoffs " + c);
                     if (!queued.get(c.ordinal()).isEmpty()) {
                         assertTrue(pool.free() - 1 < c.margin(reserve),
