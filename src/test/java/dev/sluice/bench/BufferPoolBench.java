@@ -101,6 +101,16 @@ public class BufferPoolBench {
         return frozenHeld;
     }
 
+    /** A request queues and is cancelled (its session closed while it waited); nothing is released. */
+    @Benchmark
+    public BufferWaiter waitCancelCycle() {
+        if (frozenClockPool.allocateOrWait(Criticality.NORMAL, waiter) != null) {
+            throw new IllegalStateException("the waiter should have had to wait");
+        }
+        frozenClockPool.cancel(waiter);
+        return waiter;
+    }
+
     /** Runs one wait-handoff-release cycle on a one-buffer pool and returns the buffer held again. */
     private Buffer waitForHandoff(BufferPool onePool, Buffer holder) {
         if (onePool.allocateOrWait(Criticality.NORMAL, waiter) != null) {
