@@ -18,6 +18,11 @@ public final class Buffer {
     private final BufferPool pool;
     private final int index;
     private final ByteBuffer bytes;
+    /**
+     * The same memory, with position and limit never moved: absolute gets and
+     * puts go through it, so they do not depend on the last channel view.
+     */
+    private final ByteBuffer absolute;
     private int readIndex;
     private int writeIndex;
     /** Set while allocated; a second release is a bug and is refused. */
@@ -28,6 +33,7 @@ public final class Buffer {
         this.pool = pool;
         this.index = index;
         this.bytes = bytes;
+        this.absolute = bytes.duplicate().clear();
     }
 
     /** The pool this buffer must return to. */
@@ -122,17 +128,62 @@ public final class Buffer {
         return bytes;
     }
 
+    /** Like {@link #writeView()}, but at most {@code max} bytes of room. */
+    public ByteBuffer writeView(int max) {
+        bytes.limit(writeIndex + Math.min(max, writable())).position(writeIndex);
+        return bytes;
+    }
+
+    /** Like {@link #readView()}, but at most the first {@code max} held bytes. */
+    public ByteBuffer readView(int max) {
+        bytes.limit(readIndex + Math.min(max, readable())).position(readIndex);
+        return bytes;
+    }
+
+    /**
+     * Moves {@code [from, writeIndex)} to start at {@code to}, inside the held
+     * range or its free room: the rewrite of a message head in place (delete a
+     * line: {@code to < from}; open room for a new one: {@code to > from}).
+     */
+    public void shiftTail(int from, int to) {
+        int n = writeIndex - from;
+        if (from < readIndex || to < readIndex || to + n > bytes.capacity()) {
+            throw new IllegalArgumentException("shift [" + from + "," + writeIndex + ") to " + to + " outside " + this);
+        }
+        if (n > 0 && from != to) {
+            absolute.put(to, absolute, from, n);
+        }
+        writeIndex = to + n;
+    }
+
+    /** Writes ASCII bytes at an absolute index inside the held range (after {@link #shiftTail} made room). */
+    public void putAt(int absoluteIndex, byte[] src, int offset, int length) {
+        if (absoluteIndex < readIndex || absoluteIndex + length > writeIndex) {
+            throw new IllegalArgumentException("put of " + length + " at " + absoluteIndex + " outside " + this);
+        }
+        absolute.put(absoluteIndex, src, offset, length);
+    }
+
     /** Appends bytes from a heap array (error pages, generated headers). Returns how many fit. */
     public int append(byte[] src, int offset, int length) {
         int n = Math.min(length, writable());
-        bytes.put(writeIndex, src, offset, n);
+        absolute.put(writeIndex, src, offset, n);
         writeIndex += n;
         return n;
     }
 
+    /**
+     * The whole slice for absolute reads ({@code getLong(i)} and the like) whose
+     * position and limit nobody moves, unlike {@link #bytes()}'s. Callers must not
+     * change its position or limit.
+     */
+    public ByteBuffer absoluteView() {
+        return absolute;
+    }
+
     /** Reads one held byte at an absolute index in {@code [readIndex, writeIndex)}. */
     public byte get(int absoluteIndex) {
-        return bytes.get(absoluteIndex);
+        return absolute.get(absoluteIndex);
     }
 
     void clear() {
