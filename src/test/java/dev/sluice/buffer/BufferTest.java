@@ -133,6 +133,77 @@ class BufferTest {
     }
 
     @Test
+    void boundedWriteViewOffersAtMostTheAskedRoom() {
+        buffer.produced(6);
+        ByteBuffer view = buffer.writeView(4);
+        assertEquals(6, view.position());
+        assertEquals(10, view.limit());
+        view = buffer.writeView(100);
+        assertEquals(CAPACITY, view.limit(), "never past the capacity");
+    }
+
+    @Test
+    void boundedReadViewOffersAtMostTheAskedBytes() {
+        buffer.append(bytes(1, 9), 0, 9);
+        buffer.consumed(2);
+        ByteBuffer view = buffer.readView(3);
+        assertEquals(2, view.position());
+        assertEquals(5, view.limit());
+        view = buffer.readView(100);
+        assertEquals(9, view.limit(), "never past the held bytes");
+    }
+
+    @Test
+    void shiftTailBackwardsDeletesBytesInPlace() {
+        buffer.append(bytes(0, 10), 0, 10);
+        buffer.shiftTail(6, 2);
+        assertEquals(6, buffer.writeIndex());
+        assertArrayEquals(new byte[] {0, 1, 6, 7, 8, 9}, held());
+    }
+
+    @Test
+    void shiftTailForwardsOpensRoomAndKeepsOverlappingBytes() {
+        buffer.append(bytes(0, 10), 0, 10);
+        buffer.shiftTail(2, 5);
+        assertEquals(13, buffer.writeIndex());
+        byte[] h = held();
+        assertArrayEquals(bytes(2, 8), java.util.Arrays.copyOfRange(h, 5, 13), "the moved tail survives the overlap");
+        buffer.putAt(2, new byte[] {42, 43, 44}, 0, 3);
+        assertArrayEquals(new byte[] {0, 1, 42, 43, 44, 2, 3, 4, 5, 6, 7, 8, 9}, held());
+    }
+
+    @Test
+    void shiftTailFromTheEndExtendsTheHeldRange() {
+        buffer.append(bytes(0, 4), 0, 4);
+        buffer.shiftTail(4, 7);
+        assertEquals(7, buffer.writeIndex());
+        buffer.putAt(4, new byte[] {9, 9, 9}, 0, 3);
+        assertArrayEquals(new byte[] {0, 1, 2, 3, 9, 9, 9}, held());
+    }
+
+    @Test
+    void shiftTailRefusesMovesOutsideTheBuffer() {
+        buffer.append(bytes(0, 10), 0, 10);
+        buffer.consumed(3);
+        assertThrows(IllegalArgumentException.class, () -> buffer.shiftTail(2, 4), "from before readIndex");
+        assertThrows(IllegalArgumentException.class, () -> buffer.shiftTail(5, 2), "to before readIndex");
+        assertThrows(IllegalArgumentException.class, () -> buffer.shiftTail(5, 12), "past the capacity");
+        assertThrows(IllegalArgumentException.class, () -> buffer.shiftTail(11, 4), "from past writeIndex");
+        assertEquals(3, buffer.readIndex());
+        assertEquals(10, buffer.writeIndex());
+    }
+
+    @Test
+    void putAtRefusesWritesOutsideTheHeldBytes() {
+        buffer.append(bytes(0, 6), 0, 6);
+        buffer.consumed(2);
+        assertThrows(IllegalArgumentException.class, () -> buffer.putAt(1, new byte[] {7}, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> buffer.putAt(5, new byte[] {7, 7}, 0, 2));
+        buffer.putAt(5, new byte[] {7}, 0, 1);
+        assertEquals(7, buffer.get(5));
+    }
+
+    @Test
     void appendCopiesWhatFitsAndSaysHowMuch() {
         assertEquals(10, buffer.append(bytes(0, 20), 5, 10));
         assertArrayEquals(bytes(5, 10), held());
