@@ -11,39 +11,20 @@ public final class LoopCounters {
     public long ioRetries;
     /** Of those, retries that produced something for the session task to do. */
     public long ioRetriesProductive;
-    public long sessionsOpened;
-    public long sessionsClosed;
     public long bytesIn;
     public long bytesOut;
-    public long connectErrors;
-    public long queueTimeouts;
-    public long queueFull;
-    public long clientTimeouts;
-    public long serverTimeouts;
-    public long connectTimeouts;
-    public long clientAborts;
-    public long serverAborts;
     public long acceptErrors;
-    public long refusedMaxconn;
+    /** Exceptions thrown by a task or handler and caught by the loop (a bug if not 0). */
+    public long taskFailures;
 
     /** Adds {@code other} into this (summing loops for a report). */
     public void add(LoopCounters other) {
         sessionTaskRuns += other.sessionTaskRuns;
         ioRetries += other.ioRetries;
         ioRetriesProductive += other.ioRetriesProductive;
-        sessionsOpened += other.sessionsOpened;
-        sessionsClosed += other.sessionsClosed;
         bytesIn += other.bytesIn;
         bytesOut += other.bytesOut;
-        connectErrors += other.connectErrors;
-        queueTimeouts += other.queueTimeouts;
-        queueFull += other.queueFull;
-        clientTimeouts += other.clientTimeouts;
-        serverTimeouts += other.serverTimeouts;
-        connectTimeouts += other.connectTimeouts;
-        clientAborts += other.clientAborts;
-        serverAborts += other.serverAborts;
         acceptErrors += other.acceptErrors;
-        refusedMaxconn += other.refusedMaxconn;
+        taskFailures += other.taskFailures;
     }
 }

@@ -45,9 +45,9 @@ public final class RunQueue {
             task.queued = false;
             size--;
             ran++;
+            runs++;
             task.run();
         }
-        runs += ran;
         return ran;
     }
 

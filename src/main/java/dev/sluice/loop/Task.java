@@ -12,7 +12,7 @@ public abstract class Task {
     boolean queued;
     Task nextQueued;
 
-    /** Does the work. Called only by {@link RunQueue#runAll()}. */
+    /** Does the work. Called only by {@link RunQueue#runAll(int)}. */
     protected abstract void run();
 
     /** True while this task waits in a run queue. */

@@ -19,10 +19,20 @@ public interface Connection {
      * records what arrived. Returns the byte count, 0 if nothing was waiting,
      * or -1 at the end of the stream.
      */
-    int read(Buffer into) throws IOException;
+    default int read(Buffer into) throws IOException {
+        return read(into, Integer.MAX_VALUE);
+    }
+
+    /** Like {@link #read(Buffer)}, reading at most {@code maxBytes}. */
+    int read(Buffer into, int maxBytes) throws IOException;
 
     /** Writes the buffer's held bytes, consumes what went out and returns that count (maybe 0). */
-    int write(Buffer from) throws IOException;
+    default int write(Buffer from) throws IOException {
+        return write(from, Integer.MAX_VALUE);
+    }
+
+    /** Like {@link #write(Buffer)}, writing at most the first {@code maxBytes} held bytes. */
+    int write(Buffer from, int maxBytes) throws IOException;
 
     void readInterest(boolean on);
 
@@ -43,4 +53,9 @@ public interface Connection {
 
     /** A short description of the peer, for logs ("127.0.0.1:51234"). */
     String peer();
+
+    /** The peer's IP address (for X-Forwarded-For and {@code src} ACLs), or {@code null} when unknown. */
+    default java.net.InetAddress remoteAddress() {
+        return null;
+    }
 }

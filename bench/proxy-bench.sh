@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Load benchmark: wrk -> proxy -> nginx, all on 127.0.0.1, for HAProxy and
+# Sluice run from the very same configuration file, in one run, so that their
+# ratio is meaningful on a shared, noisy machine.
+#
+#   bench/proxy-bench.sh [--mode tcp|http] [--duration SECONDS] [--threads N]
+#
+# Cases: 100 B and 20 KB responses x 50 and 200 connections x keep-alive and
+# "Connection: close" x a pool sized for the load and one at 1/10 of it.
+# Prints one Markdown table row per case and proxy. Every process started here
+# is stopped by its PID on exit.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+mode=tcp
+duration=5
+threads=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --mode) mode=$2; shift 2 ;;
+        --duration) duration=$2; shift 2 ;;
+        --threads) threads=$2; shift 2 ;;
+        *) echo "usage: $0 [--mode tcp|http] [--duration SECONDS] [--threads N]" >&2; exit 2 ;;
+    esac
+done
+for tool in nginx haproxy wrk; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install nginx haproxy wrk)" >&2; exit 1; }
+done
+JAVA_HOME=$("$root/bin/find-jdk")
+jar="$root/target/sluice.jar"
+[ -f "$jar" ] || (cd "$root" && JAVA_HOME=$JAVA_HOME mvn -q -B -Dmaven.test.skip=true package)
+
+work=$(mktemp -d /tmp/sluice-bench.XXXXXX)
+# nginx workers run as an unprivileged user: they must be able to read the files.
+chmod 755 "$work"
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    sleep 0.5
+    for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+origin_port=18081
+proxy_port=18080
+
+# --- the origin: nginx, one worker, static files ---
+mkdir -p "$work/www" && chmod 755 "$work/www"
+head -c 100 /dev/zero | tr '\0' 'a' > "$work/www/100b"
+head -c 20480 /dev/zero | tr '\0' 'b' > "$work/www/20k"
+cat > "$work/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx.err warn;
+events { worker_connections 8192; }
+http {
+    access_log off;
+    keepalive_requests 100000000;
+    keepalive_timeout 60s;
+    server {
+        listen 127.0.0.1:$origin_port backlog=4096;
+        root $work/www;
+        location / { }
+    }
+}
+EOF
+nginx -c "$work/nginx.conf" -p "$work" &
+pids+=($!)
+
+wait_port() {
+    for _ in $(seq 1 200); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "bench: nothing listens on $1" >&2
+    return 1
+}
+wait_port $origin_port
+
+config() { # $1 = buffers limit (0: none), $2 = connections
+    local limit_line=""
+    [ "$1" -gt 0 ] && limit_line="    tune.buffers.limit $1"
+    cat <<EOF
+global
+    nbthread $threads
+    maxconn 4096
+    tune.bufsize 16384
+$limit_line
+    tune.buffers.reserve 2
+defaults
+    mode $mode
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+frontend bench
+    bind 127.0.0.1:$proxy_port
+    default_backend origin
+backend origin
+    balance roundrobin
+    server nginx 127.0.0.1:$origin_port
+EOF
+}
+
+start_proxy() { # $1 = name, $2 = config file; sets proxy_pid
+    case "$1" in
+        haproxy) haproxy -db -f "$2" > "$work/haproxy.log" 2>&1 & ;;
+        sluice) "$JAVA_HOME/bin/java" -Xms64m -Xmx256m -XX:+UseSerialGC -jar "$jar" -f "$2" > "$work/sluice.log" 2>&1 & ;;
+    esac
+    proxy_pid=$!
+    pids+=("$proxy_pid")
+    wait_port $proxy_port
+}
+
+stop_proxy() {
+    kill "$proxy_pid" 2>/dev/null || true
+    wait "$proxy_pid" 2>/dev/null || true
+}
+
+# Converts wrk's latency ("1.23ms", "850.00us", "1.01s") to milliseconds.
+to_ms() {
+    awk -v v="$1" 'BEGIN {
+        n = v + 0
+        if (v ~ /us$/) n = n / 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n = n * 1000
+        printf "%.2f", n
+    }'
+}
+
+echo "| case | proxy | req/s | p50 ms | p99 ms | errors | peak RSS MiB | Sluice/HAProxy |"
+echo "|---|---|---:|---:|---:|---|---:|---:|"
+for size in 100b 20k; do
+    for conns in 50 200; do
+        for conn_mode in keep-alive close; do
+            for pool in full tenth; do
+                if [ "$pool" = full ]; then limit=$((2 * conns + 16)); else limit=$((2 * conns / 10)); fi
+                cfg="$work/$size-$conns-$conn_mode-$pool.cfg"
+                config "$limit" "$conns" > "$cfg"
+                header=()
+                [ "$conn_mode" = close ] && header=(-H "Connection: close")
+                declare -A rps=()
+                for proxy in haproxy sluice; do
+                    start_proxy "$proxy" "$cfg"
+                    # Warm-up (the JIT for Sluice), then the measured run.
+                    wrk -t 1 -c "$conns" -d 2s "${header[@]}" "http://127.0.0.1:$proxy_port/$size" > /dev/null 2>&1 || true
+                    out=$(wrk -t 1 -c "$conns" -d "${duration}s" --latency "${header[@]}" "http://127.0.0.1:$proxy_port/$size" 2>&1)
+                    rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$proxy_pid/status" 2>/dev/null || echo 0)
+                    stop_proxy
+                    r=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+                    p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+                    p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+                    errs=$(grep -E "Socket errors|Non-2xx" <<<"$out" | tr -s ' ' | paste -sd ';' - || true)
+                    [ -n "$errs" ] || errs="none"
+                    rps[$proxy]=$r
+                    ratio=""
+                    [ "$proxy" = sluice ] && ratio=$(awk -v s="$r" -v h="${rps[haproxy]}" 'BEGIN { if (h > 0) printf "%.2f", s / h }')
+                    printf '| %s %s c=%s pool=%s(%s) | %s | %s | %s | %s | %s | %s | %s |\n' \
+                        "$size" "$conn_mode" "$conns" "$pool" "$limit" "$proxy" "$r" \
+                        "$(to_ms "$p50")" "$(to_ms "$p99")" "$errs" "$((rss_kb / 1024))" "$ratio"
+                done
+                unset rps
+            done
+        done
+    done
+done

@@ -1,0 +1,27 @@
+package dev.sluice.backend;
+
+import dev.sluice.loop.Loop;
+
+/**
+ * A session waiting in a backend's queue for a server slot. One per session,
+ * reused, so queueing allocates nothing. The links are guarded by the
+ * backend's lock.
+ *
+ * <p>{@link #slotGranted(Server)} runs on the waiter's own loop (through its
+ * inbox), never on the thread that freed the slot.
+ */
+public abstract class SlotWaiter {
+    SlotWaiter prev;
+    SlotWaiter next;
+    boolean queued;
+    Backend queuedIn;
+
+    /** The loop that owns the session; the grant is delivered there. */
+    protected abstract Loop loop();
+
+    /**
+     * The session now holds a slot on {@code server}. If it no longer wants it
+     * (it closed meanwhile), it must give it back with {@link Backend#releaseSlot(Server)}.
+     */
+    protected abstract void slotGranted(Server server);
+}

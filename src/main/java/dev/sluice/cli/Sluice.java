@@ -1,0 +1,262 @@
+package dev.sluice.cli;
+
+import dev.sluice.backend.Backend;
+import dev.sluice.backend.Server;
+import dev.sluice.buffer.BufferPool;
+import dev.sluice.config.Config;
+import dev.sluice.config.Frontend;
+import dev.sluice.config.Global;
+import dev.sluice.config.Mode;
+import dev.sluice.config.Timeouts;
+import dev.sluice.loop.Clock;
+import dev.sluice.loop.EventLoop;
+import dev.sluice.net.Acceptor;
+import dev.sluice.net.Listener;
+import dev.sluice.net.NioConnector;
+import dev.sluice.http.HttpLimits;
+import dev.sluice.session.ConnectionLimit;
+import dev.sluice.session.HttpFrontend;
+import dev.sluice.session.HttpRouting;
+import dev.sluice.session.HttpSession;
+import dev.sluice.session.HttpTimeouts;
+import dev.sluice.session.IdleServerConnections;
+import dev.sluice.session.SessionCounters;
+import dev.sluice.session.SessionSet;
+import dev.sluice.session.SessionTimeouts;
+import dev.sluice.session.TcpFrontend;
+import dev.sluice.session.TcpSession;
+import dev.sluice.stats.Summary;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A running proxy: the event loops with their pools, the backends, and the
+ * listeners of every frontend, built from a checked {@link Config}.
+ *
+ * <p>Start-up carves every buffer; nothing grows afterwards. {@link #close()}
+ * is the graceful stop: listeners close, open sessions get up to
+ * {@code hard-stop-after} to finish, the rest are aborted, and the loops end.
+ *
+ * <p>Thread-safe: built and stopped from one control thread; the loops run on
+ * their own threads.
+ */
+public final class Sluice implements AutoCloseable {
+    /** Idle server connections kept per server and loop for reuse. */
+    private static final int IDLE_CONNECTIONS_PER_SERVER = 256;
+
+    private final Config config;
+    private final List<LoopState> loops = new ArrayList<>();
+    private final Map<String, Backend> backends = new HashMap<>();
+    private final List<ConnectionLimit> limits = new ArrayList<>();
+    private final List<Listener> listeners = new ArrayList<>();
+    private volatile boolean closed;
+
+    /** One loop and what its sessions need there. */
+    private record LoopState(EventLoop loop, NioConnector connector, SessionSet sessions, SessionCounters counters,
+                             IdleServerConnections idle) {
+    }
+
+    private Sluice(Config config) {
+        this.config = config;
+    }
+
+    /** Builds and starts everything the configuration describes. */
+    public static Sluice start(Config config) throws IOException {
+        Sluice sluice = new Sluice(config);
+        try {
+            sluice.startLoops();
+            sluice.buildBackends();
+            sluice.openListeners();
+        } catch (IOException | RuntimeException e) {
+            sluice.stopLoops();
+            throw e;
+        }
+        return sluice;
+    }
+
+    private void startLoops() throws IOException {
+        Global g = config.global();
+        for (int i = 0; i < g.nbthread(); i++) {
+            Clock clock = Clock.SYSTEM;
+            BufferPool pool = new BufferPool(g.buffersPerLoop(), g.bufsize(), g.buffersReserve(), clock::nanoTime);
+            EventLoop loop = new EventLoop(i, pool);
+            SessionSet sessions = new SessionSet();
+            IdleServerConnections idle = new IdleServerConnections(IDLE_CONNECTIONS_PER_SERVER);
+            loop.onClose(() -> {
+                sessions.abortAll();
+                idle.closeAll();
+            });
+            loops.add(new LoopState(loop, new NioConnector(loop), sessions, new SessionCounters(), idle));
+        }
+        for (LoopState l : loops) {
+            l.loop().start();
+        }
+    }
+
+    private void buildBackends() {
+        for (dev.sluice.config.Backend b : config.backends()) {
+            List<Server> servers = new ArrayList<>();
+            for (dev.sluice.config.Server s : b.servers()) {
+                servers.add(new Server(s.name(), s.address(), s.maxconn(), s.maxqueue()));
+            }
+            backends.put(b.name(), new Backend(b.name(), servers));
+        }
+    }
+
+    private void openListeners() throws IOException {
+        ConnectionLimit processLimit = new ConnectionLimit("global", config.global().maxconn());
+        List<EventLoop> eventLoops = loops.stream().map(LoopState::loop).toList();
+        for (Frontend f : config.frontends()) {
+            ConnectionLimit limit = new ConnectionLimit(f.name(), f.maxconn());
+            limits.add(limit);
+            Acceptor acceptor = f.mode() == Mode.HTTP ? httpAcceptor(f, limit, processLimit) : tcpAcceptor(f, limit, processLimit);
+            for (InetSocketAddress bind : f.binds()) {
+                listeners.add(Listener.bind(bind, eventLoops, acceptor));
+            }
+        }
+    }
+
+    private Acceptor tcpAcceptor(Frontend f, ConnectionLimit limit, ConnectionLimit processLimit) {
+        dev.sluice.config.Backend b = config.backend(f.defaultBackend()).orElseThrow();
+        TcpFrontend frontend = new TcpFrontend(f.name(), backends.get(b.name()), timeouts(f.timeouts(), b.timeouts()),
+                limit, processLimit);
+        return (loop, connection) -> {
+            if (closed || !frontend.tryEnter()) {
+                connection.close();
+                return;
+            }
+            LoopState l = loops.get(loop.id());
+            TcpSession.start(l.loop(), l.connector(), frontend, l.sessions(), l.counters(), connection);
+        };
+    }
+
+    private Acceptor httpAcceptor(Frontend f, ConnectionLimit limit, ConnectionLimit processLimit) {
+        Global g = config.global();
+        Map<Backend, HttpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
+        for (dev.sluice.config.Backend b : config.backends()) {
+            policies.put(backends.get(b.name()), new HttpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()), true, false));
+        }
+        Backend defaultBackend = backends.get(f.defaultBackend());
+        HttpRouting routing = (buffer, head, client) -> defaultBackend;
+        HttpFrontend frontend = new HttpFrontend(f.name(), routing, f.timeouts().client() * 1_000_000L,
+                HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
+                HttpLimits.forBuffer(g.bufsize(), g.maxrewrite()), false, limit, processLimit);
+        return (loop, connection) -> {
+            if (closed || !frontend.tryEnter()) {
+                connection.close();
+                return;
+            }
+            LoopState l = loops.get(loop.id());
+            HttpSession.start(l.loop(), l.connector(), frontend, l.sessions(), l.counters(), l.idle(), connection);
+        };
+    }
+
+    /** The client side's timeout comes from the frontend, the server side's from the backend. */
+    private static SessionTimeouts timeouts(Timeouts front, Timeouts back) {
+        return SessionTimeouts.ofMillis(front.client(), back.server(), back.connect(), back.queue());
+    }
+
+    /** The addresses the listeners are bound to (a port 0 in the file becomes the real one). */
+    public List<InetSocketAddress> boundAddresses() {
+        return listeners.stream().map(Listener::address).toList();
+    }
+
+    public Backend backend(String name) {
+        return backends.get(name);
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Open sessions over every loop. */
+    public int openSessions() {
+        int n = 0;
+        for (LoopState l : loops) {
+            n += l.sessions().size();
+        }
+        return n;
+    }
+
+    /** A consistent reading of every counter, each loop read on its own thread, then summed. */
+    public Summary summary() {
+        Summary.Builder b = new Summary.Builder();
+        for (LoopState l : loops) {
+            if (closed && !l.loop().isRunning()) {
+                b.addLoop(l.loop().counters(), l.loop().pool(), l.counters());
+            } else {
+                l.loop().call(() -> {
+                    b.addLoop(l.loop().counters(), l.loop().pool(), l.counters());
+                    return null;
+                });
+            }
+        }
+        for (Backend backend : backends.values()) {
+            b.addBackend(backend);
+        }
+        for (ConnectionLimit limit : limits) {
+            b.addFrontend(limit);
+        }
+        return b.build();
+    }
+
+    /** Runs {@code check} on every loop's pool, on its own thread (tests: "every buffer is back"). */
+    public List<PoolReading> pools() {
+        List<PoolReading> readings = new ArrayList<>();
+        for (LoopState l : loops) {
+            readings.add(l.loop().call(() -> {
+                BufferPool p = l.loop().pool();
+                p.checkInvariants();
+                return new PoolReading(l.loop().id(), p.size(), p.free(), p.waitingTotal(), p.peakInUse());
+            }));
+        }
+        return readings;
+    }
+
+    /** One pool's state, read on its loop. */
+    public record PoolReading(int loop, int size, int free, int waiting, int peakInUse) {
+    }
+
+    /** Stops accepting new sessions; open ones go on. */
+    public void stopAccepting() {
+        closed = true;
+        for (Listener l : listeners) {
+            l.close();
+        }
+    }
+
+    /**
+     * The graceful stop: stop accepting, give open sessions up to
+     * {@code hard-stop-after} to finish, abort what is left, stop the loops.
+     */
+    @Override
+    public void close() {
+        stopAccepting();
+        long deadline = System.nanoTime() + config.global().hardStopAfterMillis() * 1_000_000L;
+        while (openSessions() > 0 && System.nanoTime() - deadline < 0) {
+            // Keep-alive connections between two requests close now; busy ones finish their exchange first.
+            for (LoopState l : loops) {
+                l.loop().execute(l.sessions()::closeIdle);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        stopLoops();
+    }
+
+    private void stopLoops() {
+        closed = true;
+        for (LoopState l : loops) {
+            l.loop().stop();
+        }
+    }
+}

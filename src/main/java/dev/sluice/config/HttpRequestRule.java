@@ -1,0 +1,79 @@
+package dev.sluice.config;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One {@code http-request} line of a frontend or backend.
+ *
+ * <p>Immutable; safe to share between threads.
+ *
+ * @param action what the rule does
+ * @param header the header name of {@code set-header}, {@code add-header} and {@code del-header}, else null
+ * @param value the value of {@code set-header} and {@code add-header}, else null
+ * @param response the answer of {@code return} and {@code deny}, else null
+ * @param condition null when the line has none: the rule applies to every request
+ * @param line the line of the rule
+ */
+public record HttpRequestRule(Action action, String header, String value, Response response,
+        ConditionSpec condition, int line) {
+    /** The {@code http-request} actions Sluice implements. */
+    public enum Action {
+        SET_HEADER("set-header"), ADD_HEADER("add-header"), DEL_HEADER("del-header"), RETURN("return"), DENY("deny");
+
+        private final String keyword;
+
+        Action(String keyword) {
+            this.keyword = keyword;
+        }
+
+        /** The word after {@code http-request}. */
+        public String keyword() {
+            return keyword;
+        }
+    }
+
+    public HttpRequestRule {
+        Objects.requireNonNull(action, "action");
+    }
+
+    /**
+     * What {@code return} or {@code deny} answers.
+     *
+     * @param contentType null when none was given
+     * @param body the payload (read from its file when the configuration was loaded), or null for none
+     * @param fields the {@code hdr NAME VALUE} fields, in order
+     */
+    public record Response(int status, String contentType, byte[] body, List<Map.Entry<String, String>> fields) {
+        public Response {
+            body = body == null ? null : body.clone();
+            fields = List.copyOf(fields);
+        }
+
+        /** The payload; a copy, since arrays cannot be made read-only. */
+        @Override
+        public byte[] body() {
+            return body == null ? null : body.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Response r && status == r.status && Objects.equals(contentType, r.contentType)
+                    && Arrays.equals(body, r.body) && fields.equals(r.fields);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(status, contentType, Arrays.hashCode(body), fields);
+        }
+
+        @Override
+        public String toString() {
+            return "Response[status=" + status + ", contentType=" + contentType + ", body="
+                    + (body == null ? "none" : new String(body, StandardCharsets.UTF_8)) + ", fields=" + fields + "]";
+        }
+    }
+}

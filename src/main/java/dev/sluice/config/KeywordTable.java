@@ -1,0 +1,97 @@
+package dev.sluice.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The keywords one kind of section accepts. The parser looks every statement up
+ * here; adding a keyword is adding one entry. Names have one or two words, and a
+ * two-word name ({@code timeout connect}, {@code option http-keep-alive}) wins
+ * over a one-word one.
+ *
+ * <p>Built once, then only read: safe to share between threads after construction.
+ *
+ * @param <T> the section builder the keywords write to
+ */
+final class KeywordTable<T> {
+    private final String section;
+    private final Map<String, Keyword<T>> keywords = new LinkedHashMap<>();
+
+    KeywordTable(String section) {
+        this.section = section;
+    }
+
+    /** The section name as docs/configuration.md writes it. */
+    String section() {
+        return section;
+    }
+
+    /** A keyword taking exactly one argument, allowed once per section. */
+    KeywordTable<T> single(String name, String usage, Directive<? super T> directive) {
+        return add(new Keyword<>(name, usage, 1, 1, false, Support.IMPLEMENTED, directive));
+    }
+
+    /** A keyword that may appear several times, with at least {@code minArgs} arguments. */
+    KeywordTable<T> repeatable(String name, String usage, int minArgs, Directive<? super T> directive) {
+        return add(new Keyword<>(name, usage, minArgs, Integer.MAX_VALUE, true, Support.IMPLEMENTED, directive));
+    }
+
+    /** A keyword without arguments, implemented, allowed once per section. */
+    KeywordTable<T> flag(String name, Directive<? super T> directive) {
+        return add(new Keyword<>(name, "", 0, 0, false, Support.IMPLEMENTED, directive));
+    }
+
+    /** A keyword taking any number of arguments (the directive checks them), allowed once per section. */
+    KeywordTable<T> variadic(String name, String usage, Directive<? super T> directive) {
+        return add(new Keyword<>(name, usage, 0, Integer.MAX_VALUE, false, Support.IMPLEMENTED, directive));
+    }
+
+    /** A keyword without arguments that asks for what Sluice already does. */
+    KeywordTable<T> noEffect(String name) {
+        return add(new Keyword<>(name, "", 0, 0, true, Support.NO_EFFECT, Directive.none()));
+    }
+
+    /** Any other shape of keyword (optional arguments, repeatable no-effect options, ...). */
+    KeywordTable<T> add(Keyword<T> keyword) {
+        if (keywords.putIfAbsent(keyword.name(), keyword) != null) {
+            throw new IllegalStateException(section + ": keyword '" + keyword.name() + "' declared twice");
+        }
+        return this;
+    }
+
+    /** The keyword a statement starts with, or null. */
+    Keyword<T> find(List<String> words) {
+        if (words.size() >= 2) {
+            Keyword<T> twoWords = keywords.get(words.get(0) + " " + words.get(1));
+            if (twoWords != null) {
+                return twoWords;
+            }
+        }
+        return keywords.get(words.get(0));
+    }
+
+    /** The keyword of exactly that name, or null. */
+    Keyword<T> get(String name) {
+        return keywords.get(name);
+    }
+
+    /** True when some two-word keyword starts with this word. */
+    boolean isPrefix(String word) {
+        String prefix = word + " ";
+        for (String name : keywords.keySet()) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Every keyword name, in declaration order, with how it is supported. */
+    Map<String, Support> names() {
+        Map<String, Support> names = new LinkedHashMap<>();
+        keywords.forEach((name, keyword) -> names.put(name, keyword.support()));
+        return Collections.unmodifiableMap(names);
+    }
+}

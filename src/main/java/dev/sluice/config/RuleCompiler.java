@@ -1,0 +1,97 @@
+package dev.sluice.config;
+
+import dev.sluice.http.Acl;
+import dev.sluice.http.Condition;
+import dev.sluice.http.HeaderRule;
+import dev.sluice.http.HttpRules;
+import dev.sluice.http.ReturnRule;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns the rule records of a frontend or backend into the evaluators of
+ * {@link dev.sluice.http}. The parser compiles every rule once as it reads it,
+ * so that whatever the evaluators refuse is reported with its line; a validated
+ * configuration therefore always compiles.
+ *
+ * <p>Stateless; safe from any thread.
+ */
+final class RuleCompiler {
+    private RuleCompiler() {
+    }
+
+    static HttpRules frontend(Frontend frontend) {
+        HttpRules.Builder rules = HttpRules.builder();
+        requestRules(rules, frontend.httpRequestRules());
+        for (UseBackend use : frontend.useBackends()) {
+            rules.useBackend(use.backend(), condition(use.condition()));
+        }
+        if (frontend.defaultBackend() != null) {
+            rules.defaultBackend(frontend.defaultBackend());
+        }
+        return rules.build();
+    }
+
+    static HttpRules backend(Backend backend) {
+        HttpRules.Builder rules = HttpRules.builder();
+        requestRules(rules, backend.httpRequestRules());
+        return rules.build();
+    }
+
+    private static void requestRules(HttpRules.Builder rules, List<HttpRequestRule> list) {
+        for (HttpRequestRule rule : list) {
+            Condition condition = condition(rule.condition());
+            switch (rule.action()) {
+                case RETURN, DENY -> rules.returnRule(response(rule), condition);
+                default -> rules.headerRule(headerRule(rule), condition);
+            }
+        }
+    }
+
+    /** Compiles the action of a rule and drops it: throws what the evaluators refuse. */
+    static void check(HttpRequestRule rule) {
+        switch (rule.action()) {
+            case RETURN, DENY -> response(rule);
+            default -> headerRule(rule);
+        }
+    }
+
+    private static HeaderRule headerRule(HttpRequestRule rule) {
+        return switch (rule.action()) {
+            case SET_HEADER -> HeaderRule.set(rule.header(), rule.value());
+            case ADD_HEADER -> HeaderRule.add(rule.header(), rule.value());
+            case DEL_HEADER -> HeaderRule.delete(rule.header());
+            default -> throw new IllegalArgumentException(rule.action() + " is not a header rule");
+        };
+    }
+
+    static ReturnRule response(HttpRequestRule rule) {
+        HttpRequestRule.Response r = rule.response();
+        return rule.action() == HttpRequestRule.Action.DENY ? ReturnRule.deny(r.status())
+                : ReturnRule.of(r.status(), r.contentType(), r.body(), r.fields());
+    }
+
+    static Condition condition(ConditionSpec spec) {
+        if (spec == null) {
+            return Condition.always();
+        }
+        Condition.Builder condition = new Condition.Builder();
+        for (int i = 0; i < spec.alternatives().size(); i++) {
+            if (i > 0) {
+                condition.or();
+            }
+            for (ConditionSpec.Term term : spec.alternatives().get(i)) {
+                List<Acl> acls = new ArrayList<>();
+                for (AclSpec acl : term.acls()) {
+                    acls.add(acl(acl));
+                }
+                condition.term(term.negated(), acls);
+            }
+        }
+        return condition.build(spec.unless());
+    }
+
+    static Acl acl(AclSpec spec) {
+        return Acl.compile(spec.fetch(), spec.header(), spec.match(), spec.ignoreCase(), spec.values());
+    }
+}

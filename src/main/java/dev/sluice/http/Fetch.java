@@ -1,0 +1,36 @@
+package dev.sluice.http;
+
+/**
+ * What part of a request an ACL looks at, named as the configuration file
+ * names it: {@code path}, {@code hdr(NAME)}, {@code method}, {@code src}.
+ *
+ * <p>Immutable; safe from any thread.
+ */
+public enum Fetch {
+    /** The target's path: from its first {@code /} (after the authority, in absolute form) up to {@code ?}. */
+    PATH("path", AclMatch.STR),
+    /** Every value of the named header field, each comma-separated element on its own. */
+    HDR("hdr", AclMatch.STR),
+    /** The request method, byte for byte. */
+    METHOD("method", AclMatch.STR),
+    /** The client's IP address, matched against addresses and CIDR prefixes. */
+    SRC("src", AclMatch.IP);
+
+    private final String keyword;
+    private final AclMatch defaultMatch;
+
+    Fetch(String keyword, AclMatch defaultMatch) {
+        this.keyword = keyword;
+        this.defaultMatch = defaultMatch;
+    }
+
+    /** The word the configuration file uses, without suffix or argument. */
+    public String keyword() {
+        return keyword;
+    }
+
+    /** How values are compared when no {@code -m} flag and no suffix ({@code _beg}, ...) says otherwise. */
+    public AclMatch defaultMatch() {
+        return defaultMatch;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.sluice.http;
+
+import dev.sluice.buffer.Buffer;
+
+/**
+ * A parsed request head as the rules read it: absolute offsets into the buffer
+ * that holds the head, in the shape {@link HttpHeadParser} reports them, plus the
+ * client's address. {@link ParsedRequest} implements it over a parser.
+ *
+ * <p>Not thread-safe: a view belongs to one session, on its loop.
+ */
+public interface HttpRequestView {
+    /** The buffer the offsets point into. */
+    Buffer buffer();
+
+    int methodStart();
+
+    int methodEnd();
+
+    int targetStart();
+
+    int targetEnd();
+
+    int headerCount();
+
+    int nameStart(int header);
+
+    int nameEnd(int header);
+
+    /** First byte of the value, leading whitespace skipped. */
+    int valueStart(int header);
+
+    /** End of the value, trailing whitespace trimmed. */
+    int valueEnd(int header);
+
+    /**
+     * The client's address: 4 bytes for IPv4, 16 for IPv6, empty when the
+     * connection has none. The array is computed once per connection and must
+     * not be modified by the caller.
+     */
+    byte[] clientAddress();
+}

@@ -1,0 +1,146 @@
+package dev.sluice.http;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The compiled HTTP rules of one frontend or backend: its {@code http-request}
+ * rules in file order and, for a frontend, its {@code use_backend} rules and
+ * default backend. A session runs the frontend's rules, picks a backend, then
+ * runs that backend's rules, as HAProxy does.
+ *
+ * <p>Evaluating them allocates nothing: conditions compare bytes in place,
+ * header rules report pre-encoded edits, and the answers Sluice gives itself are
+ * encoded once.
+ *
+ * <p>Immutable once built; safe to share between loops.
+ */
+public final class HttpRules {
+    /** {@link #selectBackend} found no backend: the request gets 503. */
+    public static final int NO_BACKEND = -1;
+
+    /** A proxy without rules: nothing is rewritten and no backend is chosen. */
+    public static final HttpRules NONE = new Builder().build();
+
+    private final Condition[] ruleConditions;
+    /** Per rule, exactly one of the two is set. */
+    private final HeaderRule[] headerRules;
+    private final ReturnRule[] returnRules;
+
+    private final Condition[] backendConditions;
+    private final int[] backendTargets;
+    private final int defaultBackend;
+    private final List<String> backendNames;
+
+    private HttpRules(Builder b) {
+        ruleConditions = b.ruleConditions.toArray(new Condition[0]);
+        headerRules = b.headerRules.toArray(new HeaderRule[0]);
+        returnRules = b.returnRules.toArray(new ReturnRule[0]);
+        backendConditions = b.backendConditions.toArray(new Condition[0]);
+        backendTargets = b.backendTargets.stream().mapToInt(Integer::intValue).toArray();
+        defaultBackend = b.defaultBackend;
+        backendNames = List.copyOf(b.backendNames);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs the {@code http-request} rules in order. Header rules whose condition
+     * holds report their edits and evaluation goes on; the first return or deny
+     * whose condition holds ends it.
+     *
+     * @return the response to answer with instead of forwarding, or null to go on
+     */
+    public ReturnRule applyRequestRules(HttpRequestView request, HeaderEdits edits) {
+        for (int i = 0; i < ruleConditions.length; i++) {
+            if (!ruleConditions[i].test(request)) {
+                continue;
+            }
+            if (returnRules[i] != null) {
+                return returnRules[i];
+            }
+            headerRules[i].apply(request, edits);
+        }
+        return null;
+    }
+
+    /**
+     * The backend for this request: the first {@code use_backend} whose condition
+     * holds, else the default backend.
+     *
+     * @return an index into {@link #backendNames()}, or {@link #NO_BACKEND}
+     */
+    public int selectBackend(HttpRequestView request) {
+        for (int i = 0; i < backendConditions.length; i++) {
+            if (backendConditions[i].test(request)) {
+                return backendTargets[i];
+            }
+        }
+        return defaultBackend;
+    }
+
+    /** Every backend {@link #selectBackend} may return, each once; map them to backends once at start-up. */
+    public List<String> backendNames() {
+        return backendNames;
+    }
+
+    /** How many {@code http-request} rules there are. */
+    public int requestRuleCount() {
+        return ruleConditions.length;
+    }
+
+    /**
+     * Collects rules in file order.
+     *
+     * <p>Not thread-safe: used by one thread while the configuration is compiled.
+     */
+    public static final class Builder {
+        private final List<Condition> ruleConditions = new ArrayList<>();
+        private final List<HeaderRule> headerRules = new ArrayList<>();
+        private final List<ReturnRule> returnRules = new ArrayList<>();
+        private final List<Condition> backendConditions = new ArrayList<>();
+        private final List<Integer> backendTargets = new ArrayList<>();
+        private final List<String> backendNames = new ArrayList<>();
+        private int defaultBackend = NO_BACKEND;
+
+        public Builder headerRule(HeaderRule rule, Condition condition) {
+            ruleConditions.add(condition);
+            headerRules.add(rule);
+            returnRules.add(null);
+            return this;
+        }
+
+        public Builder returnRule(ReturnRule rule, Condition condition) {
+            ruleConditions.add(condition);
+            headerRules.add(null);
+            returnRules.add(rule);
+            return this;
+        }
+
+        public Builder useBackend(String backend, Condition condition) {
+            backendConditions.add(condition);
+            backendTargets.add(index(backend));
+            return this;
+        }
+
+        public Builder defaultBackend(String backend) {
+            defaultBackend = index(backend);
+            return this;
+        }
+
+        private int index(String backend) {
+            int i = backendNames.indexOf(backend);
+            if (i >= 0) {
+                return i;
+            }
+            backendNames.add(backend);
+            return backendNames.size() - 1;
+        }
+
+        public HttpRules build() {
+            return new HttpRules(this);
+        }
+    }
+}

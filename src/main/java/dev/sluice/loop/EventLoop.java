@@ -1,0 +1,357 @@
+package dev.sluice.loop;
+
+import dev.sluice.buffer.BufferPool;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The NIO event loop: one thread ({@code sluice-loop-N}), one {@link Selector},
+ * a {@link RunQueue}, a {@link TimerQueue}, its own {@link BufferPool} and
+ * {@link LoopCounters}, and an inbox for other threads.
+ *
+ * <p>One pass of the duty cycle: run the inbox, run the run queue (at most
+ * {@link #RUN_BUDGET} tasks, so that I/O is never starved), move expired timers
+ * to the run queue, then select. The select does not block when tasks are
+ * queued, and otherwise sleeps until the next timer. Ready keys go to their
+ * attached {@link Selectable}.
+ *
+ * <p>A task, inbox item or handler that throws is logged on {@code System.err}
+ * with the loop's id, counted in {@link #errors()}, and the loop goes on; a
+ * {@link Selectable} that threw is closed, since its key would otherwise be
+ * reported ready again and again.
+ *
+ * <p>Threading: {@link #execute(Runnable)}, {@link #call(Callable)},
+ * {@link #start()}, {@link #stop()} and the counter getters may be called from
+ * any thread; every other method only on the loop's own thread (or before
+ * {@link #start()}).
+ */
+public final class EventLoop implements Loop {
+    /** Tasks run per pass before the loop looks at I/O again. */
+    static final int RUN_BUDGET = 1024;
+    /** Inbox items run per pass, for the same reason. */
+    static final int INBOX_BUDGET = 1024;
+    private static final long STOP_WAIT_MILLIS = 10_000;
+    private static final long CALL_WAIT_MILLIS = 10_000;
+
+    private final int id;
+    private final BufferPool pool;
+    private final Clock clock = Clock.SYSTEM;
+    private final LoopCounters counters = new LoopCounters();
+    private final RunQueue runQueue = new RunQueue();
+    private final TimerQueue timers = new TimerQueue();
+    private final Selector selector;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    /**
+     * True while the loop is awake (it will look at the inbox before it sleeps
+     * again), or once a wakeup is on its way. Senders call
+     * {@link Selector#wakeup()} only when they flip it from false, so a burst
+     * of {@link #execute} calls costs at most one wakeup system call.
+     */
+    private final AtomicBoolean wakeupPending = new AtomicBoolean(true);
+    private final AtomicLong wakeups = new AtomicLong();
+    private final Consumer<SelectionKey> dispatcher = this::dispatch;
+    private volatile boolean stopping;
+    private volatile long errors;
+    private Runnable closeHook;
+
+    /**
+     * Opens the selector; the thread starts with {@link #start()}.
+     *
+     * @param pool this loop's buffers, used only from this loop's thread from now on
+     */
+    public EventLoop(int id, BufferPool pool) throws IOException {
+        this.id = id;
+        this.pool = pool;
+        this.selector = Selector.open();
+        this.thread = new Thread(this::runLoop, "sluice-loop-" + id);
+    }
+
+    @Override
+    public int id() {
+        return id;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public BufferPool pool() {
+        return pool;
+    }
+
+    @Override
+    public LoopCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void schedule(Task task) {
+        runQueue.schedule(task);
+    }
+
+    @Override
+    public void arm(Timer timer, long deadlineNanos) {
+        timers.arm(timer, deadlineNanos);
+    }
+
+    @Override
+    public void cancel(Timer timer) {
+        timers.cancel(timer);
+    }
+
+    @Override
+    public void execute(Runnable work) {
+        inbox.offer(work);
+        if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
+            wakeups.incrementAndGet();
+            selector.wakeup();
+        }
+    }
+
+    /**
+     * Runs {@code work} on the loop and waits (at most 10 s) for its result:
+     * for stats reads and tests, never on the request path.
+     *
+     * @throws IllegalStateException when called on the loop's own thread (it would wait for itself),
+     *                               when the loop is not running, or when it does not answer in time
+     */
+    /** True from {@link #start()} until the loop's thread has ended. */
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    public <T> T call(Callable<T> work) {
+        if (inLoop()) {
+            throw new IllegalStateException("call() on loop " + id + "'s own thread would wait for itself");
+        }
+        if (!thread.isAlive()) {
+            throw new IllegalStateException("loop " + id + " is not running");
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                result.complete(work.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        try {
+            return result.get(CALL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("work on loop " + id + " failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("loop " + id + " did not answer within " + CALL_WAIT_MILLIS + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for loop " + id, e);
+        }
+    }
+
+    /**
+     * Registers a channel (already non-blocking) with no interest yet; the
+     * key's attachment is {@code selectable}.
+     */
+    public SelectionKey register(SelectableChannel channel, Selectable selectable) throws ClosedChannelException {
+        if (thread.isAlive() && !inLoop()) {
+            throw new IllegalStateException("register on loop " + id + " from thread " + Thread.currentThread().getName());
+        }
+        return channel.register(selector, 0, selectable);
+    }
+
+    /** True on this loop's own thread. */
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Set before {@link #start()}: runs on the loop's thread when it stops, before the remaining keys close. */
+    public void onClose(Runnable hook) {
+        this.closeHook = hook;
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /**
+     * Stops the loop and waits (at most 10 s) for its thread to end. The thread
+     * runs what is in the inbox, then the close hook, closes every channel
+     * still registered, and closes the selector. Work sent after that never runs.
+     * Called on the loop's own thread, it only asks the loop to stop after this pass.
+     */
+    public void stop() {
+        stopping = true;
+        if (inLoop()) {
+            return;
+        }
+        if (!thread.isAlive()) {
+            if (thread.getState() == Thread.State.NEW) {
+                shutDown();
+            }
+            return;
+        }
+        selector.wakeup();
+        try {
+            thread.join(STOP_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (thread.isAlive()) {
+            throw new IllegalStateException("loop " + id + " did not stop within " + STOP_WAIT_MILLIS + " ms");
+        }
+    }
+
+    /** Tasks, inbox items and handlers that threw since start. */
+    public long errors() {
+        return errors;
+    }
+
+    /** Selector wakeups sent by {@link #execute(Runnable)}: at most one per sleep. */
+    public long wakeups() {
+        return wakeups.get();
+    }
+
+    /** Tasks run since start. */
+    public long taskRuns() {
+        return runQueue.runs();
+    }
+
+    private void runLoop() {
+        while (!stopping) {
+            runInbox();
+            runTasks();
+            timers.expire(clock.nanoTime(), runQueue);
+            select();
+        }
+        shutDown();
+    }
+
+    private void runInbox() {
+        for (int i = 0; i < INBOX_BUDGET; i++) {
+            Runnable work = inbox.poll();
+            if (work == null) {
+                return;
+            }
+            try {
+                work.run();
+            } catch (Throwable t) {
+                failed("inbox item", t);
+            }
+        }
+    }
+
+    private void runTasks() {
+        int budget = RUN_BUDGET;
+        while (budget > 0 && !runQueue.isEmpty()) {
+            try {
+                budget -= runQueue.runAll(budget);
+            } catch (Throwable t) {
+                // The failed task is already off the queue; the ones after it run next.
+                budget--;
+                failed("task", t);
+            }
+        }
+    }
+
+    private void select() {
+        try {
+            if (!runQueue.isEmpty()) {
+                selector.selectNow(dispatcher);
+                return;
+            }
+            wakeupPending.set(false);
+            // Read after the flag is down: an item sent before this point is
+            // seen here, one sent after it wakes the select below.
+            if (!inbox.isEmpty() || stopping) {
+                selector.selectNow(dispatcher);
+            } else {
+                long next = timers.nextDeadline();
+                if (next == Long.MAX_VALUE) {
+                    selector.select(dispatcher);
+                } else {
+                    long waitNanos = next - clock.nanoTime();
+                    if (waitNanos <= 0) {
+                        selector.selectNow(dispatcher);
+                    } else {
+                        // Round up: waking before the deadline would cost an empty pass.
+                        selector.select(dispatcher, (waitNanos + 999_999) / 1_000_000);
+                    }
+                }
+            }
+            wakeupPending.set(true);
+        } catch (IOException e) {
+            failed("select", e);
+        }
+    }
+
+    private void dispatch(SelectionKey key) {
+        if (!key.isValid()) {
+            return;
+        }
+        Selectable selectable = (Selectable) key.attachment();
+        try {
+            selectable.ready(key.readyOps());
+        } catch (Throwable t) {
+            failed("handler", t);
+            closeQuietly(selectable);
+        }
+    }
+
+    private void shutDown() {
+        runInbox();
+        if (closeHook != null) {
+            try {
+                closeHook.run();
+            } catch (Throwable t) {
+                failed("close hook", t);
+            }
+        }
+        if (selector.isOpen()) {
+            for (SelectionKey key : selector.keys()) {
+                if (key.attachment() instanceof Selectable selectable) {
+                    closeQuietly(selectable);
+                }
+            }
+            try {
+                selector.close();
+            } catch (IOException e) {
+                failed("selector close", e);
+            }
+        }
+    }
+
+    private void closeQuietly(Selectable selectable) {
+        try {
+            selectable.close();
+        } catch (Throwable t) {
+            failed("close", t);
+        }
+    }
+
+    private void failed(String what, Throwable t) {
+        errors++;
+        counters.taskFailures++;
+        System.err.println("sluice-loop-" + id + ": " + what + " failed: " + t);
+        t.printStackTrace(System.err);
+    }
+
+    @Override
+    public String toString() {
+        return "sluice-loop-" + id;
+    }
+}

@@ -1,0 +1,259 @@
+package dev.sluice.net;
+
+import dev.sluice.buffer.Buffer;
+import dev.sluice.loop.EventLoop;
+import dev.sluice.loop.LoopCounters;
+import dev.sluice.loop.Selectable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A {@link Connection} over a non-blocking {@link SocketChannel} registered on
+ * its loop's selector. Interest changes reach the selector only when the
+ * interest set really changes. Bytes moved are counted in the loop's
+ * {@link LoopCounters}. A read or write on a reset peer throws its
+ * {@link IOException} to the caller: the session decides what it means.
+ *
+ * <p>Not thread-safe: created, used and closed only on its loop's thread.
+ */
+public final class NioConnection implements Connection, Selectable {
+    private final EventLoop loop;
+    private final LoopCounters counters;
+    private final SocketChannel channel;
+    private SelectionKey key;
+    private ConnectionHandler handler;
+    /** The interest the user asked for; the key holds it unless a connect is pending. */
+    private int interest;
+    private boolean connecting;
+    private boolean closed;
+    /** Kept from the open channel so that {@link #peer()} still answers after close. */
+    private SocketAddress peerAddress;
+
+    private NioConnection(EventLoop loop, SocketChannel channel) {
+        this.loop = loop;
+        this.counters = loop.counters();
+        this.channel = channel;
+    }
+
+    /** Wraps an accepted or connecting channel: non-blocking, TCP_NODELAY, registered with no interest. */
+    static NioConnection register(EventLoop loop, SocketChannel channel) throws IOException {
+        NioConnection connection = new NioConnection(loop, channel);
+        try {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            connection.key = loop.register(channel, connection);
+        } catch (IOException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
+    }
+
+    /** A connection whose channel could not even be opened: closed from the start. */
+    static NioConnection failed(EventLoop loop, SocketAddress target) {
+        NioConnection connection = new NioConnection(loop, null);
+        connection.closed = true;
+        connection.peerAddress = target;
+        return connection;
+    }
+
+    SocketChannel channel() {
+        return channel;
+    }
+
+    /** Names the peer before the connect is tried, so that a failed one is still logged with it. */
+    void target(SocketAddress target) {
+        peerAddress = target;
+    }
+
+    /** Starts waiting for a pending connect to complete. */
+    void awaitConnect() {
+        connecting = true;
+        key.interestOps(SelectionKey.OP_CONNECT);
+    }
+
+    @Override
+    public int read(Buffer into, int maxBytes) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        int n = channel.read(into.writeView(maxBytes));
+        if (n > 0) {
+            into.produced(n);
+            counters.bytesIn += n;
+        }
+        return n;
+    }
+
+    @Override
+    public int write(Buffer from, int maxBytes) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        int n = channel.write(from.readView(maxBytes));
+        if (n > 0) {
+            from.consumed(n);
+            counters.bytesOut += n;
+        }
+        return n;
+    }
+
+    @Override
+    public void readInterest(boolean on) {
+        interest(on ? interest | SelectionKey.OP_READ : interest & ~SelectionKey.OP_READ);
+    }
+
+    @Override
+    public void writeInterest(boolean on) {
+        interest(on ? interest | SelectionKey.OP_WRITE : interest & ~SelectionKey.OP_WRITE);
+    }
+
+    private void interest(int ops) {
+        if (ops == interest) {
+            return;
+        }
+        interest = ops;
+        // While connecting the key waits for OP_CONNECT alone; the wish is applied once connected.
+        if (!connecting && !closed) {
+            key.interestOps(ops);
+        }
+    }
+
+    @Override
+    public void ready(int readyOps) {
+        if (connecting) {
+            if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
+                finishConnect();
+            }
+            return;
+        }
+        if ((readyOps & SelectionKey.OP_READ) != 0 && (interest & SelectionKey.OP_READ) != 0) {
+            handler.readable();
+        }
+        // The read handler may have closed the connection or dropped write interest.
+        if (!closed && (readyOps & SelectionKey.OP_WRITE) != 0 && (interest & SelectionKey.OP_WRITE) != 0) {
+            handler.writable();
+        }
+    }
+
+    private void finishConnect() {
+        boolean done;
+        try {
+            done = channel.finishConnect();
+        } catch (IOException e) {
+            close();
+            handler.connectFailed(e);
+            return;
+        }
+        if (done) {
+            connecting = false;
+            key.interestOps(interest);
+            handler.connected();
+        }
+    }
+
+    /** Reports a connect that completed at once, as a connect that completed later would be. */
+    void connectedAtOnce() {
+        if (!closed) {
+            handler.connected();
+        }
+    }
+
+    @Override
+    public void shutdownOutput() {
+        if (closed) {
+            return;
+        }
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            // Not counted or thrown here: the socket is broken, and the next
+            // read or write reports why to the session, which owns that decision.
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        rememberPeer();
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            System.err.println("sluice-loop-" + loop.id() + ": closing " + peer() + " failed: " + e);
+        }
+    }
+
+    @Override
+    public void abort() {
+        if (closed) {
+            return;
+        }
+        try {
+            // A zero linger makes the close send RST and drop unsent bytes.
+            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException e) {
+            System.err.println("sluice-loop-" + loop.id() + ": SO_LINGER 0 on " + peer() + " failed: " + e);
+        }
+        close();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    @Override
+    public void handler(ConnectionHandler handler) {
+        this.handler = handler;
+    }
+
+    @Override
+    public java.net.InetAddress remoteAddress() {
+        rememberPeer();
+        return peerAddress instanceof InetSocketAddress address ? address.getAddress() : null;
+    }
+
+    @Override
+    public String peer() {
+        rememberPeer();
+        if (peerAddress instanceof InetSocketAddress address) {
+            return address.getHostString() + ":" + address.getPort();
+        }
+        return String.valueOf(peerAddress);
+    }
+
+    private void rememberPeer() {
+        if (peerAddress != null || channel == null || !channel.isOpen()) {
+            return;
+        }
+        try {
+            peerAddress = channel.getRemoteAddress();
+        } catch (IOException e) {
+            // Only a closed channel refuses, and that case is checked above.
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The loop that owns this connection. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public String toString() {
+        return "NioConnection[" + peer() + (closed ? ", closed]" : "]");
+    }
+}

@@ -1,0 +1,50 @@
+package dev.sluice.net;
+
+import dev.sluice.loop.EventLoop;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.UnresolvedAddressException;
+
+/**
+ * Opens non-blocking outgoing {@link NioConnection}s on one loop. A pending
+ * connect waits for {@code OP_CONNECT}; a connect that succeeds or fails at
+ * once is reported from the loop's next pass, so the handler always hears of
+ * the outcome after {@link #connect} has returned the connection.
+ *
+ * <p>Not thread-safe: called only on its loop's thread.
+ */
+public final class NioConnector implements Connector {
+    private final EventLoop loop;
+
+    public NioConnector(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    @Override
+    public Connection connect(InetSocketAddress target, ConnectionHandler handler) {
+        NioConnection connection = null;
+        try {
+            connection = NioConnection.register(loop, SocketChannel.open());
+            connection.handler(handler);
+            connection.target(target);
+            SocketChannel channel = connection.channel();
+            if (channel.connect(target)) {
+                NioConnection connected = connection;
+                loop.execute(connected::connectedAtOnce);
+            } else {
+                connection.awaitConnect();
+            }
+            return connection;
+        } catch (IOException | UnresolvedAddressException e) {
+            IOException cause = e instanceof IOException io ? io : new IOException("cannot resolve " + target, e);
+            if (connection == null) {
+                connection = NioConnection.failed(loop, target);
+            } else {
+                connection.close();
+            }
+            loop.execute(() -> handler.connectFailed(cause));
+            return connection;
+        }
+    }
+}

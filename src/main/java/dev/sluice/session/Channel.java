@@ -1,0 +1,300 @@
+package dev.sluice.session;
+
+import dev.sluice.buffer.Buffer;
+import dev.sluice.buffer.BufferPool;
+import dev.sluice.buffer.BufferWaiter;
+import dev.sluice.buffer.Criticality;
+import dev.sluice.loop.Loop;
+import dev.sluice.loop.Task;
+import dev.sluice.net.Connection;
+import java.io.IOException;
+
+/**
+ * One direction of a session: bytes read from {@code source} wait in at most
+ * one buffer until they are written to {@code sink}.
+ *
+ * <p>The channel is also the waiter for its own receive. When a receive finds
+ * no buffer it may take, the channel queues in the pool with its current
+ * criticality and drops read interest. The releasing side hands it a buffer;
+ * the channel then retries the receive itself (a small task, not the session
+ * task), and wakes the session task only if the receive produced something:
+ * bytes or the end of the stream. This is the seed's "retry only the failed
+ * I/O".
+ *
+ * <p>A buffer is held only while it holds bytes owed to the sink: an emptied
+ * buffer goes back to the pool at once (DESIGN.md rule 2).
+ *
+ * <p>Not thread-safe: owned by its session's loop.
+ */
+final class Channel extends BufferWaiter {
+    /** Which peer a channel reads from; used to name an abort. */
+    enum Direction { REQUEST, RESPONSE }
+
+    private final ChannelOwner session;
+    private final Loop loop;
+    private final BufferPool pool;
+    final Direction direction;
+    private final Task retry;
+
+    Connection source;
+    Connection sink;
+    Buffer buffer;
+    /** The source sent its end of stream. */
+    boolean sourceEnded;
+    /** The end of stream was passed on to the sink (FIN sent). */
+    boolean sinkShut;
+    /** Bytes that reached the sink. */
+    long forwarded;
+    /**
+     * How many of the held bytes, from {@code readIndex}, may go to the sink:
+     * unbounded for a TCP relay; for HTTP, what the analysers have cleared
+     * (a rewritten head, the body bytes of the current message).
+     */
+    long forwardLimit = Long.MAX_VALUE;
+    /** The highest {@code writeIndex} a read may reach (HTTP keeps room to rewrite a head). */
+    int fillLimit = Integer.MAX_VALUE;
+    /** The session wants no more bytes from the source for now. */
+    boolean inputPaused;
+    /** Whether the source's end of stream is passed on to the sink by {@link #forward()} (TCP relays). */
+    boolean relaysEnd = true;
+    /** The channel waits for a buffer to produce bytes into, not to receive. */
+    private boolean producing;
+
+    Channel(ChannelOwner session, Loop loop, Direction direction) {
+        this.session = session;
+        this.loop = loop;
+        this.pool = loop.pool();
+        this.direction = direction;
+        this.retry = new Task() {
+            @Override
+            protected void run() {
+                retryReceive();
+            }
+        };
+    }
+
+    /** The source is readable: read into the buffer, queueing for one if needed. */
+    void receive() {
+        if (sourceEnded || source == null || session.isClosed()) {
+            return;
+        }
+        if (buffer == null) {
+            if (isWaiting()) {
+                source.readInterest(false);
+                return;
+            }
+            buffer = pool.allocateOrWait(session.criticality(direction), this);
+            if (buffer == null) {
+                source.readInterest(false);
+                return;
+            }
+        }
+        readIntoBuffer();
+    }
+
+    /** Reads once into the held buffer. Returns true if that gave the session something to do. */
+    private boolean readIntoBuffer() {
+        Buffer b = buffer;
+        if (room(b) <= 0) {
+            b.compact();
+            if (room(b) <= 0) {
+                source.readInterest(false);
+                return false;
+            }
+        }
+        int n;
+        try {
+            n = source.read(b, room(b));
+        } catch (IOException e) {
+            session.peerFailed(direction == Direction.REQUEST, e);
+            return false;
+        }
+        if (n > 0) {
+            session.activity(direction == Direction.REQUEST);
+            if (room(b) <= 0 && b.readIndex() == 0) {
+                source.readInterest(false);
+            }
+            session.wake();
+            return true;
+        }
+        if (n < 0) {
+            sourceEnded = true;
+            source.readInterest(false);
+            releaseIfEmpty();
+            session.wake();
+            return true;
+        }
+        releaseIfEmpty();
+        return false;
+    }
+
+    private int room(Buffer b) {
+        return Math.min(b.capacity(), fillLimit) - b.writeIndex();
+    }
+
+    /** The retry of a receive that waited: the buffer was handed over already. */
+    private void retryReceive() {
+        session.counters().ioRetries++;
+        if (buffer == null || session.isClosed()) {
+            return;
+        }
+        if (readIntoBuffer()) {
+            session.counters().ioRetriesProductive++;
+        }
+        if (buffer == null && !sourceEnded && !session.isClosed()) {
+            source.readInterest(true);
+        }
+    }
+
+    @Override
+    protected void onBuffer(Buffer handed) {
+        if (handed == null) {
+            // Comparison policies only: woken without a buffer, try again.
+            handed = pool.allocateAfterWakeup(session.criticality(direction), this);
+            if (handed == null) {
+                return;
+            }
+        }
+        if (buffer != null) {
+            throw new IllegalStateException(direction + " channel handed a second buffer");
+        }
+        buffer = handed;
+        if (producing) {
+            producing = false;
+            session.bufferForProducing(this);
+            return;
+        }
+        loop.schedule(retry);
+    }
+
+    /**
+     * Gets a buffer to produce bytes into (an error page, a reply), allocated
+     * with the session's current class. Returns false when the channel must
+     * wait: {@link ChannelOwner#bufferForProducing} is called once it has one.
+     */
+    boolean bufferToProduce() {
+        if (buffer != null) {
+            return true;
+        }
+        if (isWaiting()) {
+            if (producing) {
+                return false;
+            }
+            pool.cancel(this);
+        }
+        buffer = pool.allocateOrWait(session.criticality(direction), this);
+        if (buffer == null) {
+            producing = true;
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Writes what the buffer holds to the sink and passes on the end of the
+     * stream once everything went out. Returns false if the session closed.
+     */
+    boolean forward() {
+        Buffer b = buffer;
+        if (b != null && b.readable() > 0 && forwardLimit > 0 && sink != null) {
+            int n;
+            try {
+                n = sink.write(b, (int) Math.min(forwardLimit, Integer.MAX_VALUE));
+            } catch (IOException e) {
+                session.peerFailed(direction == Direction.RESPONSE, e);
+                return false;
+            }
+            if (n > 0) {
+                forwarded += n;
+                if (forwardLimit != Long.MAX_VALUE) {
+                    forwardLimit -= n;
+                }
+                session.activity(direction == Direction.RESPONSE);
+            }
+            releaseIfEmpty();
+        }
+        updateInterest();
+        if (relaysEnd && sourceEnded && buffer == null && !sinkShut) {
+            sink.shutdownOutput();
+            sinkShut = true;
+        }
+        return true;
+    }
+
+    /** Sets read and write interest from the buffer's state: back-pressure lives here. */
+    void updateInterest() {
+        Buffer b = buffer;
+        boolean reading = !sourceEnded && !inputPaused && source != null;
+        if (b != null) {
+            if (sink != null) {
+                sink.writeInterest(b.readable() > 0 && forwardLimit > 0);
+            }
+            if (source != null) {
+                source.readInterest(reading && (room(b) > 0 || b.readIndex() > 0));
+            }
+        } else {
+            if (sink != null) {
+                sink.writeInterest(false);
+            }
+            if (source != null) {
+                source.readInterest(reading && !isWaiting());
+            }
+        }
+    }
+
+    /** Bytes held that the analysers have cleared for the sink and that have not gone yet. */
+    boolean holdsForwardable() {
+        return buffer != null && buffer.readable() > 0 && forwardLimit > 0;
+    }
+
+    /** Gives back the buffer if it holds nothing (DESIGN.md rule 2). */
+    void releaseIfEmpty() {
+        if (buffer != null && buffer.isEmpty()) {
+            Buffer b = buffer;
+            buffer = null;
+            pool.release(b);
+        }
+    }
+
+    /**
+     * The session's criticality for this direction changed (it took a server
+     * slot): a waiter queued under the old class moves to the new one, at its tail.
+     */
+    void criticalityChanged() {
+        if (!isWaiting()) {
+            return;
+        }
+        Criticality now = session.criticality(direction);
+        if (waitingAs() == now) {
+            return;
+        }
+        pool.cancel(this);
+        buffer = pool.allocateOrWait(now, this);
+        if (buffer != null) {
+            if (producing) {
+                producing = false;
+                session.bufferForProducing(this);
+            } else {
+                loop.schedule(retry);
+            }
+        }
+    }
+
+    /** Whether bytes are still owed to the sink. */
+    boolean holdsBytes() {
+        return buffer != null && buffer.readable() > 0;
+    }
+
+    /** Gives everything back: the buffer, and the place in a wait queue. */
+    void dispose() {
+        producing = false;
+        if (isWaiting()) {
+            pool.cancel(this);
+        }
+        if (buffer != null) {
+            Buffer b = buffer;
+            buffer = null;
+            pool.release(b);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.sluice.session;
+
+import dev.sluice.buffer.Criticality;
+import dev.sluice.loop.LoopCounters;
+import java.io.IOException;
+
+/**
+ * What a {@link Channel} needs from the session it belongs to. TCP and HTTP
+ * sessions both implement it; the channel stays the same.
+ */
+interface ChannelOwner {
+    /** The class this session's allocations in {@code direction} belong to now. */
+    Criticality criticality(Channel.Direction direction);
+
+    /** Wakes the session task. */
+    void wake();
+
+    boolean isClosed();
+
+    LoopCounters counters();
+
+    /** Bytes moved on one side: its inactivity clock starts again. */
+    void activity(boolean clientSide);
+
+    /** A read or write on one side failed (a reset, a broken pipe). */
+    void peerFailed(boolean clientSide, IOException cause);
+
+    /**
+     * A buffer this channel waited for in order to produce bytes itself (an
+     * error page, a reply) has been handed over: the session may write it now.
+     */
+    default void bufferForProducing(Channel channel) {
+        throw new IllegalStateException(channel.direction + " channel: no producer waits for a buffer");
+    }
+}

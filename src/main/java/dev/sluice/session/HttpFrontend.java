@@ -1,0 +1,102 @@
+package dev.sluice.session;
+
+import dev.sluice.backend.Backend;
+import dev.sluice.http.HttpLimits;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * What an HTTP session needs from the frontend that accepted it: how to route
+ * a request, each backend's timeouts and reuse policy, the frontend's own
+ * timeouts, the message limits, and the session limits it counts against.
+ *
+ * <p>Immutable but for the limits, which are thread-safe.
+ */
+public final class HttpFrontend {
+    private final String name;
+    private final HttpRouting routing;
+    private final long clientTimeout;
+    private final HttpTimeouts httpTimeouts;
+    private final Map<Backend, BackendPolicy> backends;
+    private final HttpLimits limits;
+    private final boolean forwardFor;
+    private final ConnectionLimit limit;
+    private final ConnectionLimit processLimit;
+
+    /**
+     * How requests sent to one backend behave.
+     *
+     * @param timeouts   its server, connect and queue timeouts (the client timeout is the frontend's)
+     * @param reuse      whether idle server connections are shared between sessions ({@code http-reuse safe})
+     * @param forwardFor whether to add X-Forwarded-For ({@code option forwardfor} in the backend)
+     */
+    public record BackendPolicy(SessionTimeouts timeouts, boolean reuse, boolean forwardFor) {
+    }
+
+    public HttpFrontend(String name, HttpRouting routing, long clientTimeoutNanos, HttpTimeouts httpTimeouts,
+                        Map<Backend, BackendPolicy> backends, HttpLimits limits, boolean forwardFor,
+                        ConnectionLimit limit, ConnectionLimit processLimit) {
+        this.name = name;
+        this.routing = routing;
+        this.clientTimeout = clientTimeoutNanos;
+        this.httpTimeouts = httpTimeouts;
+        this.backends = new IdentityHashMap<>(backends);
+        this.limits = limits;
+        this.forwardFor = forwardFor;
+        this.limit = limit;
+        this.processLimit = processLimit;
+    }
+
+    /** Counts a new session in both limits, or refuses it at either bound. */
+    public boolean tryEnter() {
+        if (!processLimit.tryEnter()) {
+            return false;
+        }
+        if (!limit.tryEnter()) {
+            processLimit.leave();
+            return false;
+        }
+        return true;
+    }
+
+    void leave() {
+        limit.leave();
+        processLimit.leave();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    HttpRouting routing() {
+        return routing;
+    }
+
+    long clientTimeout() {
+        return clientTimeout;
+    }
+
+    HttpTimeouts httpTimeouts() {
+        return httpTimeouts;
+    }
+
+    BackendPolicy policy(Backend backend) {
+        BackendPolicy p = backends.get(backend);
+        if (p == null) {
+            throw new IllegalStateException("frontend " + name + " routed to backend " + backend.name() + " it does not know");
+        }
+        return p;
+    }
+
+    HttpLimits limits() {
+        return limits;
+    }
+
+    boolean forwardFor() {
+        return forwardFor;
+    }
+
+    public ConnectionLimit limit() {
+        return limit;
+    }
+}

@@ -1,0 +1,1016 @@
+package dev.sluice.session;
+
+import dev.sluice.backend.Backend;
+import dev.sluice.backend.Server;
+import dev.sluice.backend.SlotWaiter;
+import dev.sluice.buffer.Buffer;
+import dev.sluice.buffer.Criticality;
+import dev.sluice.http.BodyFraming;
+import dev.sluice.http.ChunkedDecoder;
+import dev.sluice.http.ConnectionOptions;
+import dev.sluice.http.HttpBytes;
+import dev.sluice.http.HttpError;
+import dev.sluice.http.HttpHeadParser;
+import dev.sluice.http.HttpReplies;
+import dev.sluice.http.MessageKind;
+import dev.sluice.http.Method;
+import dev.sluice.loop.Loop;
+import dev.sluice.loop.LoopCounters;
+import dev.sluice.loop.Timer;
+import dev.sluice.net.Connection;
+import dev.sluice.net.ConnectionHandler;
+import dev.sluice.net.Connector;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One client connection's life in HTTP mode: requests one after the other
+ * (keep-alive, pipelined requests answered in order), each routed to a
+ * backend, holding a server slot from the moment it is sent until its response
+ * has been received, over a new or a reused server connection.
+ *
+ * <p>Messages are parsed in place in the channel buffers and forwarded as they
+ * arrive: a head is rewritten in place (hop-by-hop fields removed, fields
+ * added in the room {@code tune.maxrewrite} keeps free), then the channel's
+ * forward limit lets exactly the message's bytes through, so a body of any
+ * size streams through one buffer per direction and bytes of a pipelined
+ * request wait for their turn.
+ *
+ * <p>Criticality (DESIGN.md, "Why it cannot deadlock"): the request head and
+ * the body read before the request holds a slot are {@link Criticality#NORMAL};
+ * the rest of its body once the slot is held, the response, and every reply
+ * Sluice produces are {@link Criticality#CRITICAL}. A session holds at most one
+ * buffer per direction and gives each back as soon as it is empty.
+ *
+ * <p>Not thread-safe: owned by the loop that accepted the client. A slot grant
+ * arrives through that loop's inbox.
+ */
+public final class HttpSession extends Session implements ChannelOwner {
+    private enum Req { HEAD, WAITING_FOR_SLOT, CONNECTING, SENDING, SENT, DISCARDING }
+
+    private enum Resp { IDLE, HEAD, INTERIM, BODY, RECEIVED, REPLY }
+
+    private static final byte[] CONNECTION = HttpBytes.ascii("connection");
+    private static final byte[] KEEP_ALIVE = HttpBytes.ascii("keep-alive");
+    private static final byte[] PROXY_CONNECTION = HttpBytes.ascii("proxy-connection");
+    private static final byte[] TE = HttpBytes.ascii("te");
+    private static final byte[] UPGRADE = HttpBytes.ascii("upgrade");
+    private static final byte[] CLOSE_LINE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEEP_ALIVE_LINE = "connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final Loop loop;
+    private final Connector connector;
+    private final HttpFrontend frontend;
+    private final SessionSet sessions;
+    private final SessionCounters counters;
+    private final IdleServerConnections idle;
+    private final Connection client;
+    private final InetAddress clientAddress;
+    /** {@code X-Forwarded-For: <client>\r\n}, built once per connection. */
+    private final byte[] forwardedForLine;
+    private final Channel request;
+    private final Channel response;
+    private final HttpHeadParser requestHead;
+    private final HttpHeadParser responseHead;
+    private final ChunkedDecoder requestChunks;
+    private final ChunkedDecoder responseChunks;
+    private final Timer timer;
+    private final SlotRequest slotRequest = new SlotRequest();
+    private final ServerEvents serverEvents = new ServerEvents();
+    private final int headRoom;
+
+    private Req req = Req.HEAD;
+    private Resp resp = Resp.IDLE;
+    private boolean closed;
+    private Backend backend;
+    private HttpFrontend.BackendPolicy policy;
+    private Server server;
+    private Server slot;
+    private Connection serverConnection;
+    private boolean serverReused;
+    private Method method;
+    private BodyFraming requestFraming;
+    private BodyFraming responseFraming;
+    private boolean clientKeepAlive;
+    private boolean closeAfterResponse;
+    /** Bytes of the current response already went to the client: no reply of Sluice's own can follow. */
+    private boolean responseStarted;
+    private boolean serverSentExtra;
+    private int requestsOnConnection;
+    private byte[] pendingReply;
+    private SessionOutcome replyOutcome;
+    private long headStartedAt;
+    private long idleSince;
+    private long phaseDeadline;
+    private long clientActiveAt;
+    private long serverActiveAt;
+
+    private HttpSession(Loop loop, Connector connector, HttpFrontend frontend, SessionSet sessions,
+                        SessionCounters counters, IdleServerConnections idle, Connection client) {
+        this.loop = loop;
+        this.connector = connector;
+        this.frontend = frontend;
+        this.sessions = sessions;
+        this.counters = counters;
+        this.idle = idle;
+        this.client = client;
+        this.clientAddress = client.remoteAddress();
+        this.forwardedForLine = clientAddress == null ? null
+                : ("x-forwarded-for: " + clientAddress.getHostAddress() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        this.request = new Channel(this, loop, Channel.Direction.REQUEST);
+        this.response = new Channel(this, loop, Channel.Direction.RESPONSE);
+        this.requestHead = new HttpHeadParser(MessageKind.REQUEST, frontend.limits());
+        this.responseHead = new HttpHeadParser(MessageKind.RESPONSE, frontend.limits());
+        this.requestChunks = new ChunkedDecoder(MessageKind.REQUEST, frontend.limits());
+        this.responseChunks = new ChunkedDecoder(MessageKind.RESPONSE, frontend.limits());
+        this.timer = new Timer(this);
+        this.headRoom = frontend.limits().maxHeadBytes();
+    }
+
+    /**
+     * Starts a session for an accepted client connection. The caller has counted
+     * it in with {@link HttpFrontend#tryEnter()}; it counts itself out when it closes.
+     */
+    public static HttpSession start(Loop loop, Connector connector, HttpFrontend frontend, SessionSet sessions,
+                                    SessionCounters counters, IdleServerConnections idle, Connection client) {
+        HttpSession s = new HttpSession(loop, connector, frontend, sessions, counters, idle, client);
+        s.begin();
+        return s;
+    }
+
+    private void begin() {
+        sessions.add(this);
+        counters.opened++;
+        long now = loop.clock().nanoTime();
+        clientActiveAt = now;
+        request.source = client;
+        request.relaysEnd = false;
+        response.sink = client;
+        response.relaysEnd = false;
+        client.handler(new ConnectionHandler() {
+            @Override
+            public void readable() {
+                request.receive();
+            }
+
+            @Override
+            public void writable() {
+                wake();
+            }
+        });
+        headStartedAt = now;
+        waitForRequest(now);
+    }
+
+    /** Gets ready for the next request on this connection (the first, or one after keep-alive). */
+    private void waitForRequest(long now) {
+        req = Req.HEAD;
+        resp = Resp.IDLE;
+        requestHead.reset();
+        request.forwardLimit = 0;
+        request.fillLimit = headRoom;
+        request.inputPaused = false;
+        response.forwardLimit = 0;
+        responseStarted = false;
+        serverSentExtra = false;
+        idleSince = now;
+        Buffer b = request.buffer;
+        if (b != null && b.readable() > 0) {
+            // A pipelined request is already here: parse it now.
+            headStartedAt = now;
+            b.compact();
+            wake();
+        }
+        request.updateInterest();
+        armTimer(now);
+    }
+
+    @Override
+    public Criticality criticality(Channel.Direction direction) {
+        if (direction == Channel.Direction.RESPONSE) {
+            return Criticality.CRITICAL;
+        }
+        return slot != null && (req == Req.CONNECTING || req == Req.SENDING) ? Criticality.CRITICAL : Criticality.NORMAL;
+    }
+
+    @Override
+    public void wake() {
+        if (!closed) {
+            loop.schedule(this);
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public LoopCounters counters() {
+        return loop.counters();
+    }
+
+    @Override
+    public void activity(boolean clientSide) {
+        long now = loop.clock().nanoTime();
+        if (clientSide) {
+            clientActiveAt = now;
+        } else {
+            serverActiveAt = now;
+        }
+    }
+
+    @Override
+    public void peerFailed(boolean clientSide, IOException cause) {
+        if (clientSide) {
+            close(SessionOutcome.CLIENT_ABORT, true);
+        } else {
+            serverFailed(SessionOutcome.SERVER_ABORT);
+        }
+    }
+
+    @Override
+    public void bufferForProducing(Channel channel) {
+        if (channel == response && pendingReply != null) {
+            writeReply();
+        }
+    }
+
+    /** The session task: timeouts, analysers, forwarding. */
+    @Override
+    protected void run() {
+        if (closed) {
+            return;
+        }
+        loop.counters().sessionTaskRuns++;
+        long now = loop.clock().nanoTime();
+        if (expired(now)) {
+            return;
+        }
+        for (int pass = 0; pass < 4 && !closed; pass++) {
+            Req r = req;
+            Resp s = resp;
+            if (!analyseRequest(now) || !analyseResponse(now)) {
+                return;
+            }
+            if (!request.forward() || !response.forward()) {
+                return;
+            }
+            if (!afterForwarding(now)) {
+                return;
+            }
+            if (r == req && s == resp) {
+                break;
+            }
+        }
+        if (!closed) {
+            armTimer(now);
+        }
+    }
+
+    // --- request side ---
+
+    private boolean analyseRequest(long now) {
+        switch (req) {
+            case HEAD -> {
+                Buffer b = request.buffer;
+                if (b == null || b.readable() == 0) {
+                    if (request.sourceEnded) {
+                        // The client closed between requests: a normal end.
+                        close(SessionOutcome.DONE, false);
+                        return false;
+                    }
+                    return true;
+                }
+                if (requestsOnConnection > 0 && headStartedAt - idleSince <= 0) {
+                    headStartedAt = now;
+                }
+                switch (requestHead.parse(b)) {
+                    case NEED_MORE -> {
+                        if (request.sourceEnded) {
+                            return refuseRequest(HttpError.BAD_REQUEST_LINE, 400);
+                        }
+                        return true;
+                    }
+                    case REJECTED -> {
+                        return refuseRequest(requestHead.error(), requestHead.errorStatus());
+                    }
+                    case COMPLETE -> {
+                        return requestArrived(now);
+                    }
+                }
+                return true;
+            }
+            case SENDING -> {
+                if (requestFraming == BodyFraming.CHUNKED && !requestChunks.isComplete()) {
+                    if (!scanChunks(request, requestChunks)) {
+                        counters.rejected(requestChunks.error());
+                        return reply(requestChunks.errorStatus(), SessionOutcome.BAD_REQUEST);
+                    }
+                }
+                if (requestComplete()) {
+                    req = Req.SENT;
+                    request.inputPaused = true;
+                    request.updateInterest();
+                } else if (request.sourceEnded && !request.holdsForwardable()) {
+                    // The client went away in the middle of its body.
+                    close(SessionOutcome.CLIENT_ABORT, true);
+                    return false;
+                }
+                return true;
+            }
+            default -> {
+                return true;
+            }
+        }
+    }
+
+    private boolean requestComplete() {
+        if (request.forwardLimit != 0) {
+            return false;
+        }
+        return requestFraming != BodyFraming.CHUNKED || requestChunks.isComplete();
+    }
+
+    private boolean refuseRequest(HttpError error, int status) {
+        counters.rejected(error);
+        log(status, error.reason());
+        return reply(status, SessionOutcome.BAD_REQUEST);
+    }
+
+    private boolean requestArrived(long now) {
+        counters.httpRequests++;
+        requestsOnConnection++;
+        method = requestHead.method();
+        clientKeepAlive = requestHead.keepAlive();
+        requestFraming = requestHead.bodyFraming();
+        if (method == Method.CONNECT) {
+            counters.rejected(HttpError.UNSUPPORTED_TRANSFER_CODING);
+            log(501, "CONNECT tunnels are not supported");
+            return reply(501, SessionOutcome.BAD_REQUEST);
+        }
+        Backend chosen = frontend.routing().route(request.buffer, requestHead, clientAddress);
+        if (chosen == null) {
+            log(503, "no backend matches the request");
+            return reply(503, SessionOutcome.NO_BACKEND);
+        }
+        backend = chosen;
+        policy = frontend.policy(chosen);
+        Server s;
+        try {
+            s = chosen.acquire(slotRequest);
+        } catch (Backend.QueueFullException e) {
+            return reply(503, SessionOutcome.QUEUE_FULL);
+        }
+        if (s == null) {
+            req = Req.WAITING_FOR_SLOT;
+            counters.queued++;
+            phaseDeadline = deadline(now, policy.timeouts().queueOrConnect());
+            return true;
+        }
+        slotGranted(s, now);
+        return !closed;
+    }
+
+    private void slotGranted(Server s, long now) {
+        slot = s;
+        server = s;
+        Connection reused = requestsOnConnection > 1 && policy.reuse() ? idle.take(s) : null;
+        if (reused != null) {
+            counters.serverConnectionsReused++;
+            req = Req.CONNECTING;
+            request.criticalityChanged();
+            attachServer(reused, true);
+            sendRequest(now);
+            return;
+        }
+        counters.serverConnectionsOpened++;
+        req = Req.CONNECTING;
+        request.criticalityChanged();
+        phaseDeadline = deadline(now, policy.timeouts().connect());
+        attachServer(connector.connect(s.address(), serverEvents), false);
+        armTimer(now);
+    }
+
+    private void attachServer(Connection c, boolean reused) {
+        serverConnection = c;
+        serverReused = reused;
+        c.handler(serverEvents);
+        request.sink = c;
+        response.source = c;
+        response.sourceEnded = false;
+        response.sinkShut = false;
+    }
+
+    /** The server connection is open: rewrite the head and let the request through. */
+    private void sendRequest(long now) {
+        int headLength = rewriteRequestHead();
+        if (headLength < 0) {
+            return;
+        }
+        req = Req.SENDING;
+        resp = Resp.HEAD;
+        serverActiveAt = now;
+        responseHead.resetForResponseTo(method);
+        response.forwardLimit = 0;
+        response.fillLimit = headRoom;
+        response.inputPaused = false;
+        request.fillLimit = Integer.MAX_VALUE;
+        switch (requestFraming) {
+            case CONTENT_LENGTH -> request.forwardLimit = headLength + requestHead.contentLength();
+            case CHUNKED -> {
+                requestChunks.reset();
+                request.forwardLimit = headLength;
+            }
+            default -> request.forwardLimit = headLength;
+        }
+        serverConnection.readInterest(true);
+        request.updateInterest();
+        wake();
+    }
+
+    // --- response side ---
+
+    private boolean analyseResponse(long now) {
+        switch (resp) {
+            case HEAD -> {
+                Buffer b = response.buffer;
+                if (b == null || b.readable() == 0) {
+                    if (response.sourceEnded) {
+                        return serverClosedBeforeResponse();
+                    }
+                    return true;
+                }
+                switch (responseHead.parse(b)) {
+                    case NEED_MORE -> {
+                        if (response.sourceEnded) {
+                            counters.rejected(HttpError.BAD_STATUS_LINE);
+                            log(502, "server closed in the middle of a response head");
+                            return badResponse();
+                        }
+                        return true;
+                    }
+                    case REJECTED -> {
+                        counters.rejected(responseHead.error());
+                        log(502, "server response refused: " + responseHead.error().reason());
+                        return badResponse();
+                    }
+                    case COMPLETE -> {
+                        return responseArrived(now);
+                    }
+                }
+                return true;
+            }
+            case INTERIM -> {
+                if (response.forwardLimit == 0) {
+                    resp = Resp.HEAD;
+                    responseHead.resetForResponseTo(method);
+                    Buffer b = response.buffer;
+                    if (b != null) {
+                        b.compact();
+                    }
+                    return analyseResponse(now);
+                }
+                return true;
+            }
+            case BODY -> {
+                if (responseFraming == BodyFraming.CHUNKED && !responseChunks.isComplete()) {
+                    if (!scanChunks(response, responseChunks)) {
+                        counters.rejected(responseChunks.error());
+                        log(502, "server response body refused: " + responseChunks.error().reason());
+                        close(SessionOutcome.BAD_RESPONSE, true);
+                        return false;
+                    }
+                }
+                if (responseReceived()) {
+                    if (responseFraming == BodyFraming.UNTIL_CLOSE) {
+                        response.forwardLimit = response.buffer == null ? 0 : response.buffer.readable();
+                    }
+                    serverDone();
+                    resp = Resp.RECEIVED;
+                } else if (response.sourceEnded) {
+                    // The server closed before the body was complete: the client must see a cut, not an end.
+                    close(SessionOutcome.SERVER_ABORT, true);
+                    return false;
+                }
+                return true;
+            }
+            default -> {
+                return true;
+            }
+        }
+    }
+
+    private boolean responseArrived(long now) {
+        int status = responseHead.statusCode();
+        Buffer b = response.buffer;
+        int headLength = responseHead.headLength();
+        if (status < 200) {
+            if (status == 101) {
+                counters.rejected(HttpError.BAD_STATUS_LINE);
+                log(502, "server switched protocols, which Sluice does not relay");
+                return badResponse();
+            }
+            // 1xx (100-continue, 103): forwarded as is, the final response follows.
+            counters.serverResponded(status);
+            resp = Resp.INTERIM;
+            response.forwardLimit = headLength;
+            return true;
+        }
+        counters.serverResponded(status);
+        responseFraming = responseHead.bodyFraming();
+        boolean keepClient = clientKeepAlive && !closeAfterResponse && req == Req.SENT
+                && responseFraming != BodyFraming.UNTIL_CLOSE;
+        if (!keepClient) {
+            closeAfterResponse = true;
+        }
+        headLength = rewriteResponseHead(b, headLength, keepClient);
+        if (headLength < 0) {
+            return false;
+        }
+        responseStarted = true;
+        resp = Resp.BODY;
+        response.fillLimit = Integer.MAX_VALUE;
+        switch (responseFraming) {
+            case CONTENT_LENGTH -> response.forwardLimit = headLength + responseHead.contentLength();
+            case CHUNKED -> {
+                responseChunks.reset();
+                response.forwardLimit = headLength;
+            }
+            case UNTIL_CLOSE -> response.forwardLimit = Long.MAX_VALUE;
+            default -> response.forwardLimit = headLength;
+        }
+        return analyseResponse(now);
+    }
+
+    /** Every byte of the response has come from the server (some may still wait to go to the client). */
+    private boolean responseReceived() {
+        Buffer b = response.buffer;
+        long held = b == null ? 0 : b.readable();
+        return switch (responseFraming) {
+            case UNTIL_CLOSE -> response.sourceEnded;
+            case CHUNKED -> responseChunks.isComplete();
+            default -> held >= response.forwardLimit;
+        };
+    }
+
+    private boolean serverClosedBeforeResponse() {
+        if (serverReused && req == Req.SENT) {
+            // A reused connection the server had already closed: the client's
+            // keep-alive connection is closed without an answer, which HTTP
+            // clients take as "retry", as they do for any idle connection.
+            close(SessionOutcome.SERVER_ABORT, false);
+            return false;
+        }
+        counters.rejected(HttpError.BAD_STATUS_LINE);
+        log(502, "server closed without a response");
+        return badResponse();
+    }
+
+    private boolean badResponse() {
+        return reply(502, SessionOutcome.BAD_RESPONSE);
+    }
+
+    /**
+     * The response is entirely in: the slot goes back (the oldest queued request
+     * gets it) and the server connection is parked for reuse or closed.
+     */
+    private void serverDone() {
+        Buffer b = response.buffer;
+        if (responseFraming != BodyFraming.UNTIL_CLOSE && b != null && b.readable() > response.forwardLimit) {
+            serverSentExtra = true;
+        }
+        boolean reusable = policy.reuse() && responseHead.keepAlive() && req == Req.SENT && !response.sourceEnded
+                && !serverSentExtra && serverConnection.isOpen();
+        Connection c = detachServer();
+        if (reusable) {
+            idle.park(server, c);
+        } else {
+            c.close();
+        }
+        releaseSlot();
+        if (req != Req.SENT) {
+            // The server answered before the whole request body arrived: the rest
+            // of it cannot be told from a next request, so the connection ends.
+            closeAfterResponse = true;
+            req = Req.DISCARDING;
+            request.inputPaused = true;
+            request.updateInterest();
+        }
+    }
+
+    private Connection detachServer() {
+        Connection c = serverConnection;
+        serverConnection = null;
+        request.sink = null;
+        response.source = null;
+        if (c != null) {
+            c.readInterest(false);
+            c.writeInterest(false);
+        }
+        return c;
+    }
+
+    private void releaseSlot() {
+        if (slot != null) {
+            Server s = slot;
+            slot = null;
+            backend.releaseSlot(s);
+        }
+    }
+
+    /** Called after both channels forwarded: the end of a transaction, or of a reply. */
+    private boolean afterForwarding(long now) {
+        if (resp == Resp.REPLY) {
+            if (pendingReply == null && response.forwardLimit == 0 && response.buffer == null) {
+                close(replyOutcome, false);
+                return false;
+            }
+            return true;
+        }
+        if (resp == Resp.RECEIVED && response.forwardLimit == 0) {
+            if (serverSentExtra && response.buffer != null) {
+                response.buffer.consumed(response.buffer.readable());
+                response.releaseIfEmpty();
+            }
+            if (response.buffer != null) {
+                return true;
+            }
+            if (closeAfterResponse || request.sourceEnded) {
+                close(SessionOutcome.DONE, false);
+                return false;
+            }
+            waitForRequest(now);
+        }
+        return true;
+    }
+
+    // --- replies of Sluice's own ---
+
+    /**
+     * Answers the current request with a complete error response and ends the
+     * connection after it. A reply is CRITICAL: it can always be produced.
+     */
+    private boolean reply(int status, SessionOutcome outcome) {
+        if (responseStarted) {
+            // Part of a server response went out already: only a cut can tell the client.
+            close(outcome, true);
+            return false;
+        }
+        counters.replied(status);
+        replyOutcome = outcome;
+        closeAfterResponse = true;
+        if (req == Req.WAITING_FOR_SLOT) {
+            backend.cancel(slotRequest);
+        }
+        if (serverConnection != null) {
+            detachServer().abort();
+        }
+        releaseSlot();
+        req = Req.DISCARDING;
+        request.inputPaused = true;
+        request.forwardLimit = 0;
+        request.updateInterest();
+        resp = Resp.REPLY;
+        response.fillLimit = Integer.MAX_VALUE;
+        Buffer b = response.buffer;
+        if (b != null && b.readable() > 0) {
+            b.consumed(b.readable());
+        }
+        pendingReply = HttpReplies.error(status);
+        if (response.bufferToProduce()) {
+            writeReply();
+        }
+        return true;
+    }
+
+    private void writeReply() {
+        byte[] r = pendingReply;
+        pendingReply = null;
+        Buffer b = response.buffer;
+        b.compact();
+        if (b.append(r, 0, r.length) != r.length) {
+            throw new IllegalStateException("a reply of " + r.length + " bytes does not fit in a buffer");
+        }
+        response.forwardLimit = r.length;
+        wake();
+    }
+
+    // --- heads rewritten in place ---
+
+    /** Removes hop-by-hop fields and adds X-Forwarded-For. Returns the new head length, or -1 if it replied. */
+    private int rewriteRequestHead() {
+        Buffer b = request.buffer;
+        int start = requestHead.headStart();
+        int end = start + requestHead.headLength();
+        end = removeHopByHop(b, requestHead, end);
+        if (forwardedForLine != null && (frontend.forwardFor() || policy.forwardFor())) {
+            end = insertLine(b, end, forwardedForLine);
+            if (end < 0) {
+                reply(500, SessionOutcome.BAD_REQUEST);
+                return -1;
+            }
+        }
+        return end - start;
+    }
+
+    private int rewriteResponseHead(Buffer b, int headLength, boolean keepClient) {
+        int start = responseHead.headStart();
+        int end = removeHopByHop(b, responseHead, start + headLength);
+        byte[] line = !keepClient ? CLOSE_LINE : requestHead.minorVersion() == 0 ? KEEP_ALIVE_LINE : null;
+        if (line != null) {
+            end = insertLine(b, end, line);
+            if (end < 0) {
+                counters.rejected(HttpError.HEAD_TOO_LARGE);
+                badResponse();
+                return -1;
+            }
+        }
+        return end - start;
+    }
+
+    /**
+     * Deletes every hop-by-hop field line (RFC 9110 section 7.6.1), last first
+     * so that the offsets of the lines before stay valid. Returns the new end.
+     */
+    private static int removeHopByHop(Buffer b, HttpHeadParser head, int end) {
+        boolean nominations = (head.connectionOptions() & ConnectionOptions.OTHER) != 0;
+        int count = head.headerCount();
+        for (int i = count - 1; i >= 0; i--) {
+            if (isHopByHop(b, head, i, nominations)) {
+                int lineStart = head.nameStart(i);
+                int lineEnd = i + 1 < count ? head.nameStart(i + 1) : end - 2;
+                b.shiftTail(lineEnd, lineStart);
+                end -= lineEnd - lineStart;
+            }
+        }
+        return end;
+    }
+
+    private static boolean isHopByHop(Buffer b, HttpHeadParser head, int i, boolean nominations) {
+        int s = head.nameStart(i);
+        int e = head.nameEnd(i);
+        return HttpBytes.equalsIgnoreCase(b, s, e, CONNECTION)
+                || HttpBytes.equalsIgnoreCase(b, s, e, KEEP_ALIVE)
+                || HttpBytes.equalsIgnoreCase(b, s, e, PROXY_CONNECTION)
+                || HttpBytes.equalsIgnoreCase(b, s, e, TE)
+                || HttpBytes.equalsIgnoreCase(b, s, e, UPGRADE)
+                || nominations && head.isNominatedByConnection(b, i);
+    }
+
+    /** Inserts a field line before the head's final CRLF. Returns the new end, or -1 without room. */
+    private static int insertLine(Buffer b, int end, byte[] line) {
+        if (b.writeIndex() + line.length > b.capacity()) {
+            return -1;
+        }
+        int at = end - 2;
+        b.shiftTail(at, at + line.length);
+        b.putAt(at, line, 0, line.length);
+        return end + line.length;
+    }
+
+    /** Walks new chunked bytes past the forward limit; returns false on a malformed body. */
+    private static boolean scanChunks(Channel ch, ChunkedDecoder chunks) {
+        Buffer b = ch.buffer;
+        if (b == null) {
+            return true;
+        }
+        long from = b.readIndex() + ch.forwardLimit;
+        if (from >= b.writeIndex()) {
+            return true;
+        }
+        int n = chunks.feed(b, (int) from, b.writeIndex());
+        if (n < 0) {
+            return false;
+        }
+        ch.forwardLimit += n;
+        return true;
+    }
+
+    // --- timeouts ---
+
+    private boolean expired(long now) {
+        long d;
+        switch (req) {
+            case HEAD -> {
+                Buffer b = request.buffer;
+                boolean partial = b != null && b.readable() > 0;
+                HttpTimeouts t = frontend.httpTimeouts();
+                if (partial || requestsOnConnection == 0) {
+                    d = deadline(headStartedAt, t.request());
+                    if (d != 0 && now - d >= 0) {
+                        if (!partial) {
+                            // Nothing at all arrived: a probe or an idle pre-connection, closed quietly.
+                            close(SessionOutcome.REQUEST_TIMEOUT, false);
+                            return true;
+                        }
+                        counters.rejected(HttpError.BAD_REQUEST_LINE);
+                        log(408, "request head not complete within timeout http-request");
+                        reply(408, SessionOutcome.REQUEST_TIMEOUT);
+                        return false;
+                    }
+                } else {
+                    d = deadline(idleSince, t.keepAliveOrRequest());
+                    if (d != 0 && now - d >= 0) {
+                        close(SessionOutcome.DONE, false);
+                        return true;
+                    }
+                }
+            }
+            case WAITING_FOR_SLOT -> {
+                if (phaseDeadline != 0 && now - phaseDeadline >= 0 && backend.cancel(slotRequest)) {
+                    req = Req.DISCARDING;
+                    reply(503, SessionOutcome.QUEUE_TIMEOUT);
+                    return false;
+                }
+            }
+            case CONNECTING -> {
+                if (phaseDeadline != 0 && now - phaseDeadline >= 0) {
+                    server.countConnectError();
+                    reply(503, SessionOutcome.CONNECT_TIMEOUT);
+                    return false;
+                }
+            }
+            default -> {
+            }
+        }
+        d = clientDeadline();
+        if (d != 0 && now - d >= 0) {
+            close(SessionOutcome.CLIENT_TIMEOUT, true);
+            return true;
+        }
+        d = serverDeadline();
+        if (d != 0 && now - d >= 0) {
+            if (!responseStarted && resp == Resp.HEAD) {
+                reply(504, SessionOutcome.SERVER_TIMEOUT);
+                return false;
+            }
+            close(SessionOutcome.SERVER_TIMEOUT, true);
+            return true;
+        }
+        return false;
+    }
+
+    /** While Sluice waits on the client: for the rest of a request body, or to take response bytes. */
+    private long clientDeadline() {
+        boolean waiting = req == Req.SENDING && !request.holdsForwardable() || response.holdsForwardable();
+        return waiting ? deadline(clientActiveAt, frontend.clientTimeout()) : 0;
+    }
+
+    /** While Sluice waits on the server: for its response, or to take request bytes. */
+    private long serverDeadline() {
+        if (serverConnection == null || req == Req.CONNECTING) {
+            return 0;
+        }
+        boolean waiting = resp == Resp.HEAD || resp == Resp.BODY || resp == Resp.INTERIM || request.holdsForwardable();
+        return waiting ? deadline(serverActiveAt, policy.timeouts().server()) : 0;
+    }
+
+    private void armTimer(long now) {
+        if (closed) {
+            return;
+        }
+        long next = 0;
+        switch (req) {
+            case HEAD -> {
+                Buffer b = request.buffer;
+                boolean partial = b != null && b.readable() > 0;
+                HttpTimeouts t = frontend.httpTimeouts();
+                next = partial || requestsOnConnection == 0 ? deadline(headStartedAt, t.request())
+                        : deadline(idleSince, t.keepAliveOrRequest());
+            }
+            case WAITING_FOR_SLOT, CONNECTING -> next = phaseDeadline;
+            default -> {
+            }
+        }
+        next = earliest(earliest(next, clientDeadline()), serverDeadline());
+        if (next == 0) {
+            loop.cancel(timer);
+        } else if (!timer.isArmed() || timer.deadline() != next) {
+            loop.arm(timer, next);
+        }
+    }
+
+    private static long deadline(long from, long timeout) {
+        if (timeout == 0) {
+            return 0;
+        }
+        long d = from + timeout;
+        return d == 0 ? 1 : d;
+    }
+
+    private static long earliest(long a, long b) {
+        if (a == 0) {
+            return b;
+        }
+        if (b == 0) {
+            return a;
+        }
+        return a - b <= 0 ? a : b;
+    }
+
+    // --- the end ---
+
+    private void serverFailed(SessionOutcome why) {
+        if (!responseStarted && resp != Resp.REPLY) {
+            if (serverReused && req == Req.SENT && resp == Resp.HEAD
+                    && (response.buffer == null || response.buffer.readable() == 0)) {
+                close(why, false);
+                return;
+            }
+            reply(502, SessionOutcome.BAD_RESPONSE);
+            return;
+        }
+        close(why, true);
+    }
+
+    @Override
+    boolean closeIfIdle() {
+        Buffer b = request.buffer;
+        if (req == Req.HEAD && requestsOnConnection > 0 && (b == null || b.readable() == 0)) {
+            close(SessionOutcome.DONE, false);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    void abort(SessionOutcome why) {
+        close(why, true);
+    }
+
+    private void close(SessionOutcome why, boolean abortive) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pendingReply = null;
+        request.dispose();
+        response.dispose();
+        loop.cancel(timer);
+        if (req == Req.WAITING_FOR_SLOT) {
+            backend.cancel(slotRequest);
+        }
+        releaseSlot();
+        Connection c = detachServer();
+        if (c != null) {
+            c.abort();
+        }
+        if (abortive) {
+            client.abort();
+        } else {
+            client.close();
+        }
+        counters.closed(why, request.forwarded, response.forwarded);
+        sessions.remove(this);
+        frontend.leave();
+    }
+
+    private void log(int status, String reason) {
+        SessionLog.refused(frontend.name(), client, status, reason);
+    }
+
+    private final class ServerEvents implements ConnectionHandler {
+        @Override
+        public void readable() {
+            response.receive();
+        }
+
+        @Override
+        public void writable() {
+            wake();
+        }
+
+        @Override
+        public void connected() {
+            if (req == Req.CONNECTING && !closed) {
+                sendRequest(loop.clock().nanoTime());
+            }
+        }
+
+        @Override
+        public void connectFailed(IOException cause) {
+            if (req == Req.CONNECTING && !closed) {
+                server.countConnectError();
+                reply(503, SessionOutcome.CONNECT_ERROR);
+            }
+        }
+    }
+
+    private final class SlotRequest extends SlotWaiter {
+        @Override
+        protected Loop loop() {
+            return loop;
+        }
+
+        @Override
+        protected void slotGranted(Server granted) {
+            if (closed || req != Req.WAITING_FOR_SLOT) {
+                backend.releaseSlot(granted);
+                return;
+            }
+            HttpSession.this.slotGranted(granted, loop.clock().nanoTime());
+        }
+    }
+}

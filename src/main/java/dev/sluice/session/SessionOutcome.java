@@ -1,0 +1,35 @@
+package dev.sluice.session;
+
+/** How a session ended; each outcome is counted. */
+public enum SessionOutcome {
+    /** Both directions finished: every byte sent was delivered and both sides closed. */
+    DONE,
+    /** The backend queue was at its bound. */
+    QUEUE_FULL,
+    /** No server slot came within {@code timeout queue}. */
+    QUEUE_TIMEOUT,
+    /** The server connection could not be opened (refused, unreachable). */
+    CONNECT_ERROR,
+    /** The server connection did not open within {@code timeout connect}. */
+    CONNECT_TIMEOUT,
+    /** The client stayed idle past {@code timeout client}. */
+    CLIENT_TIMEOUT,
+    /** The server stayed idle past {@code timeout server}. */
+    SERVER_TIMEOUT,
+    /** The client reset the connection or a write to it failed. */
+    CLIENT_ABORT,
+    /** The server reset the connection or a write to it failed. */
+    SERVER_ABORT,
+    /** Shutdown went past {@code hard-stop-after}. */
+    HARD_STOP,
+    /** HTTP: the client sent a request Sluice refused (4xx/5xx of its own, then close). */
+    BAD_REQUEST,
+    /** HTTP: the server sent a response Sluice refused, or closed before completing its head (502). */
+    BAD_RESPONSE,
+    /** HTTP: the request head did not arrive within {@code timeout http-request} (408). */
+    REQUEST_TIMEOUT,
+    /** HTTP: no backend matched the request (503). */
+    NO_BACKEND,
+    /** HTTP: Sluice answered the request itself ({@code http-request return}) and the connection ended. */
+    REPLIED
+}

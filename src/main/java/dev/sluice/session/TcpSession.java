@@ -1,0 +1,377 @@
+package dev.sluice.session;
+
+import dev.sluice.backend.Backend;
+import dev.sluice.backend.Server;
+import dev.sluice.backend.SlotWaiter;
+import dev.sluice.buffer.Criticality;
+import dev.sluice.loop.Loop;
+import dev.sluice.loop.LoopCounters;
+import dev.sluice.loop.Timer;
+import dev.sluice.net.Connection;
+import dev.sluice.net.ConnectionHandler;
+import dev.sluice.net.Connector;
+import java.io.IOException;
+
+/**
+ * One client connection's life in TCP mode: wait for a server slot, connect,
+ * relay bytes both ways with back-pressure and half-close, then give the slot
+ * back. The session task ({@link #run()}) is what the seed called
+ * {@code process_session()}; each run is counted.
+ *
+ * <p>Criticality follows DESIGN.md's progress rule: until the session holds a
+ * server slot it reads its client with {@link Criticality#NORMAL} allocations;
+ * from the moment it holds one, both directions allocate
+ * {@link Criticality#CRITICAL}, because its progress is what frees the slot.
+ *
+ * <p>Sans-I/O: it sees only {@link Loop}, {@link Connection} and
+ * {@link Connector}, so the simulator drives the very same code.
+ *
+ * <p>Not thread-safe: owned by the loop that accepted the client. The only
+ * call from elsewhere, a slot grant, arrives through that loop's inbox.
+ */
+public final class TcpSession extends Session implements ChannelOwner {
+    private enum State { WAITING_FOR_SLOT, CONNECTING, ESTABLISHED, CLOSED }
+
+    private final Loop loop;
+    private final Connector connector;
+    private final TcpFrontend frontend;
+    private final Backend backend;
+    private final SessionTimeouts timeouts;
+    private final SessionSet sessions;
+    private final SessionCounters counters;
+    private final Connection client;
+    private Connection server;
+    private Server slot;
+    private final Channel request;
+    private final Channel response;
+    private final Timer timer;
+    private final SlotRequest slotRequest = new SlotRequest();
+    private State state = State.WAITING_FOR_SLOT;
+    private long phaseDeadline;
+    private long clientActiveAt;
+    private long serverActiveAt;
+    private SessionOutcome outcome;
+
+    private TcpSession(Loop loop, Connector connector, TcpFrontend frontend, SessionSet sessions,
+                       SessionCounters counters, Connection client) {
+        this.loop = loop;
+        this.connector = connector;
+        this.frontend = frontend;
+        this.backend = frontend.backend();
+        this.timeouts = frontend.timeouts();
+        this.sessions = sessions;
+        this.counters = counters;
+        this.client = client;
+        this.request = new Channel(this, loop, Channel.Direction.REQUEST);
+        this.response = new Channel(this, loop, Channel.Direction.RESPONSE);
+        this.timer = new Timer(this);
+    }
+
+    /**
+     * Starts a session for an accepted client connection: asks the backend for
+     * a slot and, meanwhile, reads what the client sends (NORMAL allocations).
+     * The caller has counted it in with {@link TcpFrontend#tryEnter()}; the
+     * session counts itself out when it closes.
+     */
+    public static TcpSession start(Loop loop, Connector connector, TcpFrontend frontend, SessionSet sessions,
+                                   SessionCounters counters, Connection client) {
+        TcpSession s = new TcpSession(loop, connector, frontend, sessions, counters, client);
+        s.begin();
+        return s;
+    }
+
+    private void begin() {
+        sessions.add(this);
+        counters.opened++;
+        long now = loop.clock().nanoTime();
+        clientActiveAt = now;
+        serverActiveAt = now;
+        request.source = client;
+        response.sink = client;
+        client.handler(new ConnectionHandler() {
+            @Override
+            public void readable() {
+                request.receive();
+            }
+
+            @Override
+            public void writable() {
+                wake();
+            }
+        });
+        Server s;
+        try {
+            s = backend.acquire(slotRequest);
+        } catch (Backend.QueueFullException e) {
+            close(SessionOutcome.QUEUE_FULL, false);
+            return;
+        }
+        client.readInterest(true);
+        if (s != null) {
+            connectTo(s);
+        } else {
+            counters.queued++;
+            phaseDeadline = deadline(now, timeouts.queueOrConnect());
+        }
+        armTimer(now);
+    }
+
+    private void connectTo(Server s) {
+        slot = s;
+        state = State.CONNECTING;
+        long now = loop.clock().nanoTime();
+        phaseDeadline = deadline(now, timeouts.connect());
+        request.criticalityChanged();
+        server = connector.connect(s.address(), new ConnectionHandler() {
+            @Override
+            public void readable() {
+                response.receive();
+            }
+
+            @Override
+            public void writable() {
+                wake();
+            }
+
+            @Override
+            public void connected() {
+                established();
+            }
+
+            @Override
+            public void connectFailed(IOException cause) {
+                if (state == State.CONNECTING) {
+                    slot.countConnectError();
+                    close(SessionOutcome.CONNECT_ERROR, false);
+                }
+            }
+        });
+        request.sink = server;
+        response.source = server;
+        armTimer(now);
+    }
+
+    private void established() {
+        if (state != State.CONNECTING) {
+            return;
+        }
+        state = State.ESTABLISHED;
+        serverActiveAt = loop.clock().nanoTime();
+        server.readInterest(true);
+        wake();
+    }
+
+    /** Which class this session's allocations in {@code direction} belong to now. */
+    @Override
+    public Criticality criticality(Channel.Direction direction) {
+        if (direction == Channel.Direction.RESPONSE || slot != null) {
+            return Criticality.CRITICAL;
+        }
+        return Criticality.NORMAL;
+    }
+
+    @Override
+    public void wake() {
+        if (state != State.CLOSED) {
+            loop.schedule(this);
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    @Override
+    public LoopCounters counters() {
+        return loop.counters();
+    }
+
+    /** Bytes moved on one side: its inactivity clock starts again. */
+    @Override
+    public void activity(boolean clientSide) {
+        long now = loop.clock().nanoTime();
+        if (clientSide) {
+            clientActiveAt = now;
+        } else {
+            serverActiveAt = now;
+        }
+    }
+
+    /** A read or write on one side failed (a reset, a broken pipe). */
+    @Override
+    public void peerFailed(boolean clientSide, IOException cause) {
+        close(clientSide ? SessionOutcome.CLIENT_ABORT : SessionOutcome.SERVER_ABORT, true);
+    }
+
+    /** The session task: timeouts, then forwarding in both directions. */
+    @Override
+    protected void run() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        loop.counters().sessionTaskRuns++;
+        long now = loop.clock().nanoTime();
+        if (expired(now)) {
+            return;
+        }
+        if (state == State.ESTABLISHED) {
+            if (!request.forward() || !response.forward()) {
+                return;
+            }
+            if (request.sinkShut && response.sinkShut) {
+                close(SessionOutcome.DONE, false);
+                return;
+            }
+        }
+        armTimer(now);
+    }
+
+    /** Closes the session if one of its deadlines has passed. */
+    private boolean expired(long now) {
+        switch (state) {
+            case WAITING_FOR_SLOT -> {
+                if (phaseDeadline != 0 && now - phaseDeadline >= 0 && backend.cancel(slotRequest)) {
+                    close(SessionOutcome.QUEUE_TIMEOUT, false);
+                    return true;
+                }
+            }
+            case CONNECTING -> {
+                if (phaseDeadline != 0 && now - phaseDeadline >= 0) {
+                    slot.countConnectError();
+                    close(SessionOutcome.CONNECT_TIMEOUT, false);
+                    return true;
+                }
+            }
+            default -> {
+            }
+        }
+        long clientDeadline = clientDeadline();
+        if (clientDeadline != 0 && now - clientDeadline >= 0) {
+            close(SessionOutcome.CLIENT_TIMEOUT, state == State.ESTABLISHED);
+            return true;
+        }
+        long serverDeadline = serverDeadline();
+        if (serverDeadline != 0 && now - serverDeadline >= 0) {
+            close(SessionOutcome.SERVER_TIMEOUT, state == State.ESTABLISHED);
+            return true;
+        }
+        return false;
+    }
+
+    /** While Sluice expects the client to send, or waits for it to take bytes. */
+    private long clientDeadline() {
+        boolean waitingOnClient = !request.sourceEnded || response.holdsBytes();
+        return waitingOnClient ? deadline(clientActiveAt, timeouts.client()) : 0;
+    }
+
+    /** While Sluice expects the server to answer, or waits for it to take bytes. */
+    private long serverDeadline() {
+        if (state != State.ESTABLISHED) {
+            return 0;
+        }
+        boolean waitingOnServer = !response.sourceEnded || request.holdsBytes();
+        return waitingOnServer ? deadline(serverActiveAt, timeouts.server()) : 0;
+    }
+
+    private void armTimer(long now) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        long next = earliest(earliest(state == State.ESTABLISHED ? 0 : phaseDeadline, clientDeadline()), serverDeadline());
+        if (next == 0) {
+            loop.cancel(timer);
+        } else if (!timer.isArmed() || timer.deadline() != next) {
+            loop.arm(timer, next);
+        }
+    }
+
+    private static long deadline(long from, long timeout) {
+        if (timeout == 0) {
+            return 0;
+        }
+        long d = from + timeout;
+        return d == 0 ? 1 : d;
+    }
+
+    private static long earliest(long a, long b) {
+        if (a == 0) {
+            return b;
+        }
+        if (b == 0) {
+            return a;
+        }
+        return a - b <= 0 ? a : b;
+    }
+
+    /** A TCP session is never between exchanges: it carries one stream. */
+    @Override
+    boolean closeIfIdle() {
+        return false;
+    }
+
+    @Override
+    void abort(SessionOutcome why) {
+        close(why, true);
+    }
+
+    /**
+     * Ends the session and gives back everything it holds. {@code abortive}
+     * resets both connections (an exchange that failed in the middle, so the
+     * peers must not mistake a cut stream for a complete one); otherwise they
+     * get an orderly close.
+     */
+    private void close(SessionOutcome why, boolean abortive) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        State was = state;
+        state = State.CLOSED;
+        outcome = why;
+        request.dispose();
+        response.dispose();
+        loop.cancel(timer);
+        if (was == State.WAITING_FOR_SLOT) {
+            // If a grant is already on its way, slotGranted() will give the slot back.
+            backend.cancel(slotRequest);
+        } else if (slot != null) {
+            backend.releaseSlot(slot);
+            slot = null;
+        }
+        if (abortive) {
+            client.abort();
+            if (server != null) {
+                server.abort();
+            }
+        } else {
+            client.close();
+            if (server != null) {
+                server.close();
+            }
+        }
+        counters.closed(why, request.forwarded, response.forwarded);
+        sessions.remove(this);
+        frontend.leave();
+    }
+
+    /** How the session ended, or {@code null} while it is open. */
+    public SessionOutcome outcome() {
+        return outcome;
+    }
+
+    private final class SlotRequest extends SlotWaiter {
+        @Override
+        protected Loop loop() {
+            return loop;
+        }
+
+        @Override
+        protected void slotGranted(Server granted) {
+            if (state != State.WAITING_FOR_SLOT) {
+                backend.releaseSlot(granted);
+                return;
+            }
+            connectTo(granted);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.sluice.stats;
+
+import dev.sluice.backend.Backend;
+import dev.sluice.backend.Server;
+import dev.sluice.buffer.BufferPool;
+import dev.sluice.buffer.Criticality;
+import dev.sluice.http.HttpError;
+import dev.sluice.http.HttpReplies;
+import dev.sluice.loop.LoopCounters;
+import dev.sluice.session.SessionCounters;
+import dev.sluice.session.SessionOutcome;
+import dev.sluice.session.ConnectionLimit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every counter of a running proxy, summed over its loops: what shutdown
+ * prints, and what tests and stats pages read. Each line is {@code name value},
+ * names in snake case so that they read the same in the Prometheus exposition.
+ *
+ * <p>Immutable once built. The builder is fed each loop's counters on that
+ * loop's own thread.
+ */
+public final class Summary {
+    private final Map<String, Long> values;
+
+    private Summary(Map<String, Long> values) {
+        this.values = values;
+    }
+
+    /** A counter's value; throws for a name that does not exist, so a typo in a test fails. */
+    public long get(String name) {
+        Long v = values.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("no counter named " + name);
+        }
+        return v;
+    }
+
+    public Map<String, Long> values() {
+        return values;
+    }
+
+    /** The text form: one {@code name value} per line. */
+    public String render() {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Long> e : values.entrySet()) {
+            sb.append(e.getKey()).append(' ').append(e.getValue()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return render();
+    }
+
+    /** Sums loops, then adds backends and frontends. Not thread-safe: feed it from one thread at a time. */
+    public static final class Builder {
+        private final LoopCounters loopCounters = new LoopCounters();
+        private final SessionCounters sessionCounters = new SessionCounters();
+        private final int classes = Criticality.values().length;
+        private final long[] allocations = new long[classes];
+        private final long[] waits = new long[classes];
+        private final long[] handoffs = new long[classes];
+        private final long[] waitNanos = new long[classes];
+        private final long[] failedWakeups = new long[classes];
+        private final long[] cancels = new long[classes];
+        private long poolSize;
+        private long poolFree;
+        private long poolPeak;
+        private long loops;
+        private final List<Backend> backends = new ArrayList<>();
+        private final List<ConnectionLimit> frontends = new ArrayList<>();
+
+        public synchronized void addLoop(LoopCounters counters, BufferPool pool, SessionCounters sessions) {
+            loops++;
+            loopCounters.add(counters);
+            sessionCounters.add(sessions);
+            poolSize += pool.size();
+            poolFree += pool.free();
+            poolPeak += pool.peakInUse();
+            for (Criticality c : Criticality.values()) {
+                int i = c.ordinal();
+                allocations[i] += pool.allocations(c);
+                waits[i] += pool.waits(c);
+                handoffs[i] += pool.handoffs(c);
+                waitNanos[i] += pool.waitNanos(c);
+                failedWakeups[i] += pool.failedWakeups(c);
+                cancels[i] += pool.cancels(c);
+            }
+        }
+
+        public synchronized void addBackend(Backend backend) {
+            backends.add(backend);
+        }
+
+        public synchronized void addFrontend(ConnectionLimit frontend) {
+            frontends.add(frontend);
+        }
+
+        public synchronized Summary build() {
+            Map<String, Long> v = new LinkedHashMap<>();
+            v.put("loops", loops);
+            v.put("buffers_size", poolSize);
+            v.put("buffers_free", poolFree);
+            v.put("buffers_in_use", poolSize - poolFree);
+            v.put("buffers_peak_in_use_sum", poolPeak);
+            long failed = 0;
+            for (Criticality c : Criticality.values()) {
+                int i = c.ordinal();
+                String k = c.name().toLowerCase();
+                v.put("buffer_allocations_" + k, allocations[i]);
+                v.put("buffer_waits_" + k, waits[i]);
+                v.put("buffer_handoffs_" + k, handoffs[i]);
+                v.put("buffer_wait_micros_" + k, waitNanos[i] / 1000);
+                v.put("buffer_cancels_" + k, cancels[i]);
+                v.put("buffer_failed_wakeups_" + k, failedWakeups[i]);
+                failed += failedWakeups[i];
+            }
+            v.put("buffer_failed_wakeups", failed);
+            v.put("session_task_runs", loopCounters.sessionTaskRuns);
+            v.put("io_retries", loopCounters.ioRetries);
+            v.put("io_retries_productive", loopCounters.ioRetriesProductive);
+            v.put("bytes_in", loopCounters.bytesIn);
+            v.put("bytes_out", loopCounters.bytesOut);
+            v.put("accept_errors", loopCounters.acceptErrors);
+            v.put("task_failures", loopCounters.taskFailures);
+            v.put("sessions_opened", sessionCounters.opened());
+            v.put("sessions_closed", sessionCounters.closed());
+            v.put("sessions_queued", sessionCounters.queued());
+            for (SessionOutcome o : SessionOutcome.values()) {
+                v.put("sessions_ended_" + o.name().toLowerCase(), sessionCounters.ended(o));
+            }
+            v.put("http_requests", sessionCounters.httpRequests());
+            for (int hundreds = 1; hundreds <= 5; hundreds++) {
+                v.put("http_server_responses_" + hundreds + "xx", sessionCounters.serverResponses(hundreds));
+            }
+            for (int status = 100; status < 600; status++) {
+                if (HttpReplies.isProduced(status)) {
+                    v.put("http_replies_" + status, sessionCounters.replies(status));
+                }
+            }
+            for (HttpError e : HttpError.values()) {
+                v.put("http_rejected_" + e.name().toLowerCase(), sessionCounters.rejects(e));
+            }
+            v.put("server_connections_opened", sessionCounters.serverConnectionsOpened());
+            v.put("server_connections_reused", sessionCounters.serverConnectionsReused());
+            v.put("request_bytes", sessionCounters.requestBytes());
+            v.put("response_bytes", sessionCounters.responseBytes());
+            for (ConnectionLimit f : frontends) {
+                v.put("frontend_" + f.name() + "_sessions_current", (long) f.current());
+                v.put("frontend_" + f.name() + "_refused_maxconn", f.refused());
+            }
+            for (Backend b : backends) {
+                v.put("backend_" + b.name() + "_queued_current", (long) b.queued());
+                v.put("backend_" + b.name() + "_queued_peak", (long) b.peakQueued());
+                v.put("backend_" + b.name() + "_queued_total", b.queuedTotal());
+                for (Server s : b.servers()) {
+                    String p = "server_" + b.name() + "_" + s.name() + "_";
+                    v.put(p + "slots_in_use", (long) s.slotsInUse());
+                    v.put(p + "slots_peak", (long) s.peakSlotsInUse());
+                    v.put(p + "sessions", s.sessions());
+                    v.put(p + "connect_errors", s.connectErrors());
+                }
+            }
+            return new Summary(v);
+        }
+    }
+}

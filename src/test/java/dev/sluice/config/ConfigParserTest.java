@@ -1,0 +1,599 @@
+package dev.sluice.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConfigParserTest {
+    /** The smallest valid file's proxies, appended after what a test puts first. */
+    static final String PROXIES = """
+            frontend f
+                bind 127.0.0.1:8080
+                default_backend b
+            backend b
+                server s1 127.0.0.1:8081
+            """;
+
+    static Config parse(String text) throws ConfigException {
+        return new ConfigParser("t.cfg", 4).read(text);
+    }
+
+    static void assertRefused(String text, String message) {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(text));
+        assertEquals(message, e.getMessage());
+    }
+
+    private static Global global(String lines) throws ConfigException {
+        return parse("global\n" + lines + "\n" + PROXIES).global();
+    }
+
+    private static Frontend frontend(String lines) throws ConfigException {
+        return parse("""
+                frontend f
+                    bind 127.0.0.1:8080
+                    default_backend b
+                """ + lines + "\nbackend b\n server s1 127.0.0.1:8081\n").frontends().get(0);
+    }
+
+    private static Backend backend(String lines) throws ConfigException {
+        return parse("frontend f\n bind :80\n default_backend b\nbackend b\n" + lines + "\n").backends().get(0);
+    }
+
+    // --- global ---
+
+    @Test
+    void globalDefaultsApplyWhenTheFileHasNoGlobalSection() throws ConfigException {
+        assertEquals(new Global(4, 2000, 16384, 2000, 2, 1024, 30_000, 101), parse(PROXIES).global());
+    }
+
+    @Test
+    void nbthreadDefaultsToTheAvailableProcessors() throws ConfigException {
+        Config config = ConfigParser.parse("t.cfg", PROXIES);
+        assertEquals(Runtime.getRuntime().availableProcessors(), config.global().nbthread());
+    }
+
+    @Test
+    void everyGlobalKeywordSetsItsField() throws ConfigException {
+        Global global = global("""
+                nbthread 3
+                maxconn 500
+                tune.bufsize 8192
+                tune.buffers.limit 90
+                tune.buffers.reserve 5
+                tune.maxrewrite 512
+                hard-stop-after 2m
+                tune.http.maxhdr 64
+                """);
+        assertEquals(new Global(3, 500, 8192, 90, 5, 512, 120_000, 64), global);
+    }
+
+    @Test
+    void buffersLimitDefaultsToMaxconn() throws ConfigException {
+        assertEquals(300, global("maxconn 300").buffersLimit());
+    }
+
+    @Test
+    void defaultBuffersLimitIsRaisedToTheSmallestAcceptedValue() throws ConfigException {
+        Global global = global("maxconn 10\nnbthread 4\ntune.buffers.reserve 3");
+        assertEquals(Global.minimumBuffersLimit(4, 3), global.buffersLimit());
+        assertEquals(20, global.buffersLimit());
+    }
+
+    @Test
+    void severalGlobalSectionsAddUp() throws ConfigException {
+        Global global = parse("global\n maxconn 300\nglobal\n nbthread 2\n" + PROXIES).global();
+        assertEquals(300, global.maxconn());
+        assertEquals(2, global.nbthread());
+    }
+
+    @Test
+    void aGlobalKeywordSetTwiceIsRefusedWithTheFirstLine() {
+        assertRefused("global\n maxconn 300\nglobal\n maxconn 400\n" + PROXIES,
+                "t.cfg:4: 'maxconn' is already set in this section at line 2");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "nbthread 0|nbthread: expected a whole number from 1 to 4096, got '0'",
+        "nbthread 4097|nbthread: expected a whole number from 1 to 4096, got '4097'",
+        "maxconn many|maxconn: expected a whole number >= 1, got 'many'",
+        "maxconn -1|maxconn: expected a whole number >= 1, got '-1'",
+        "maxconn 99999999999999999999|maxconn: expected a whole number >= 1, got '99999999999999999999'",
+        "tune.bufsize 16k|tune.bufsize: expected a whole number >= 1, got '16k'",
+        "tune.buffers.limit 0|tune.buffers.limit: expected a whole number >= 1, got '0'",
+        "tune.buffers.reserve x|tune.buffers.reserve: expected a whole number from 0 to 1048576, got 'x'",
+        "tune.maxrewrite 1.5|tune.maxrewrite: expected a whole number >= 0, got '1.5'",
+        "hard-stop-after soon|hard-stop-after: expected a time like 5s or 500ms, got 'soon'",
+    })
+    void badGlobalValuesAreRefusedWithKeywordAndLine(String line, String reason) {
+        assertRefused("global\n" + line + "\n" + PROXIES, "t.cfg:2: " + reason);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "maxconn|'maxconn' takes 1 argument (maxconn <number>), got 0",
+        "maxconn 1 2|'maxconn' takes 1 argument (maxconn <number>), got 2",
+    })
+    void wrongArgumentCountsAreRefused(String line, String reason) {
+        assertRefused("global\n" + line + "\n" + PROXIES, "t.cfg:2: " + reason);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"daemon", "user", "chroot", "pidfile", "log", "nbproc", "master-worker", "stats"})
+    void unsupportedGlobalKeywordsAreRefusedByName(String keyword) {
+        assertRefused("global\n    " + keyword + " x\n" + PROXIES,
+                "t.cfg:2: '" + keyword + "' is not supported by Sluice");
+    }
+
+    @Test
+    void globalTakesNoArgument() {
+        assertRefused("global main\n" + PROXIES, "t.cfg:1: global takes no argument, got 'main'");
+    }
+
+    // --- times ---
+
+    @ParameterizedTest
+    @CsvSource({
+        "0, 0",
+        "250, 250",
+        "250ms, 250",
+        "1us, 1",
+        "1000us, 1",
+        "1500us, 2",
+        "5s, 5000",
+        "2m, 120000",
+        "3h, 10800000",
+        "1d, 86400000",
+        "2147483647, 2147483647",
+    })
+    void timesTakeHaproxyUnitsAndBareNumbersAreMilliseconds(String text, long millis) throws ConfigException {
+        assertEquals(millis, backend("timeout connect " + text + "\n server s 127.0.0.1:1").timeouts().connect());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"xyz", "5 s", "5S", "-5s", "1.5s", "5sec", "s", "5y", ""})
+    void malformedTimesAreRefused(String text) {
+        assertRefused("defaults\n timeout connect \"" + text + "\"\n" + PROXIES,
+                "t.cfg:2: timeout connect: expected a time like 5s or 500ms, got '" + text + "'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2147483648", "25d", "99999999999999999999d"})
+    void timesBeyondHaproxysLimitAreRefused(String text) {
+        assertRefused("defaults\n timeout server " + text + "\n" + PROXIES, "t.cfg:2: timeout server: time '"
+                + text + "' is too large (at most 2147483647ms, about 24 days)");
+    }
+
+    // --- defaults, frontend, backend ---
+
+    @Test
+    void everyTimeoutIsReadInDefaultsAndInherited() throws ConfigException {
+        Config config = parse("""
+                defaults
+                    timeout connect 1s
+                    timeout client 2s
+                    timeout server 3s
+                    timeout queue 4s
+                    timeout http-request 5s
+                    timeout http-keep-alive 6s
+                """ + PROXIES);
+        Timeouts expected = new Timeouts(1000, 2000, 3000, 4000, 5000, 6000);
+        assertEquals(expected, config.frontends().get(0).timeouts());
+        assertEquals(expected, config.backends().get(0).timeouts());
+    }
+
+    @Test
+    void timeoutsDefaultToNotSet() throws ConfigException {
+        assertEquals(Timeouts.NONE, parse(PROXIES).frontends().get(0).timeouts());
+    }
+
+    @Test
+    void frontendTimeoutsOverrideDefaults() throws ConfigException {
+        Frontend frontend = parse("defaults\n timeout client 2s\n timeout http-request 1s\n" + """
+                frontend f
+                    bind :80
+                    default_backend b
+                    timeout client 7s
+                    timeout http-keep-alive 8s
+                backend b
+                    server s 127.0.0.1:1
+                """).frontends().get(0);
+        assertEquals(new Timeouts(0, 7000, 0, 0, 1000, 8000), frontend.timeouts());
+    }
+
+    @Test
+    void backendTimeoutsOverrideDefaults() throws ConfigException {
+        Backend backend = backend("""
+                timeout connect 1s
+                timeout server 2s
+                timeout queue 3s
+                timeout http-request 4s
+                timeout http-keep-alive 5s
+                server s 127.0.0.1:1
+                """);
+        assertEquals(new Timeouts(1000, 0, 2000, 3000, 4000, 5000), backend.timeouts());
+    }
+
+    @Test
+    void aLaterDefaultsSectionStartsAgainFromBuiltInValues() throws ConfigException {
+        Config config = parse("""
+                defaults
+                    mode tcp
+                    timeout connect 1s
+                    timeout client 9s
+                    maxconn 50
+                frontend first
+                    bind :80
+                    default_backend early
+                backend early
+                    server s 127.0.0.1:1
+                defaults
+                    timeout server 3s
+                frontend second
+                    bind :81
+                    default_backend late
+                backend late
+                    server s 127.0.0.1:1
+                """);
+        assertEquals(new Timeouts(1000, 9000, 0, 0, 0, 0), config.frontends().get(0).timeouts());
+        assertEquals(50, config.frontends().get(0).maxconn());
+        assertEquals(new Timeouts(1000, 9000, 0, 0, 0, 0), config.backends().get(0).timeouts());
+        assertEquals(new Timeouts(0, 0, 3000, 0, 0, 0), config.frontends().get(1).timeouts());
+        assertEquals(2000, config.frontends().get(1).maxconn());
+        assertEquals(new Timeouts(0, 0, 3000, 0, 0, 0), config.backends().get(1).timeouts());
+    }
+
+    @Test
+    void aNamedDefaultsSectionActsLikeAnUnnamedOne() throws ConfigException {
+        Config config = parse("defaults base\n timeout queue 2s\n" + PROXIES);
+        assertEquals(2000, config.backends().get(0).timeouts().queue());
+    }
+
+    @Test
+    void sectionsBeforeAnyDefaultsUseBuiltInValues() throws ConfigException {
+        Config config = parse(PROXIES + "defaults\n timeout queue 2s\n");
+        assertEquals(Timeouts.NONE, config.backends().get(0).timeouts());
+        assertEquals(Mode.TCP, config.backends().get(0).mode());
+        assertEquals(Balance.ROUNDROBIN, config.backends().get(0).balance());
+    }
+
+    @Test
+    void aSectionMaySetAgainWhatItsDefaultsSet() throws ConfigException {
+        Config config = parse("defaults\n timeout server 1s\nbackend b\n timeout server 2s\n server s 127.0.0.1:1\n"
+                + "frontend f\n bind :1\n default_backend b\n");
+        assertEquals(2000, config.backends().get(0).timeouts().server());
+    }
+
+    @Test
+    void modeTcpIsTheDefaultAndCanBeWritten() throws ConfigException {
+        assertEquals(Mode.TCP, frontend("").mode());
+        assertEquals(Mode.TCP, frontend("mode tcp").mode());
+        assertEquals(Mode.TCP, backend("mode tcp\nserver s 127.0.0.1:1").mode());
+    }
+
+    @Test
+    void modeOtherThanTcpOrHttpIsRefused() {
+        assertRefused("defaults\n mode health\n" + PROXIES, "t.cfg:2: mode: expected tcp or http, got 'health'");
+    }
+
+    @Test
+    void modeHttpIsAcceptedAndMustMatchBetweenFrontendAndBackend() throws ConfigException {
+        Config config = parse("defaults\n mode http\n" + PROXIES);
+        assertEquals(Mode.HTTP, config.frontends().get(0).mode());
+        assertEquals(Mode.HTTP, config.backends().get(0).mode());
+        assertRefused("frontend f\n bind :1\n default_backend b\nbackend b\n mode http\n server s 127.0.0.1:1\n",
+                "t.cfg:3: default_backend: frontend 'f' is in mode tcp but backend 'b' (line 4) is in mode http");
+    }
+
+    @Test
+    void frontendMaxconnDefaultsToGlobalMaxconn() throws ConfigException {
+        assertEquals(700, parse("global\n maxconn 700\n" + PROXIES).frontends().get(0).maxconn());
+        assertEquals(700, parse(PROXIES + "global\n maxconn 700\n").frontends().get(0).maxconn());
+        assertEquals(40, frontend("maxconn 40").maxconn());
+    }
+
+    @Test
+    void maxconnInDefaultsReachesFrontends() throws ConfigException {
+        assertEquals(40, parse("defaults\n maxconn 40\n" + PROXIES).frontends().get(0).maxconn());
+    }
+
+    @Test
+    void balanceRoundrobinIsAccepted() throws ConfigException {
+        assertEquals(Balance.ROUNDROBIN, backend("balance roundrobin\nserver s 127.0.0.1:1").balance());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"leastconn", "source", "uri", "first", "random"})
+    void otherBalanceAlgorithmsAreRefused(String algorithm) {
+        assertRefused("backend b\n balance " + algorithm + "\n" + PROXIES, "t.cfg:2: balance " + algorithm
+                + " is not supported by Sluice (supported: roundrobin)");
+    }
+
+    @Test
+    void optionsThatAskForWhatSluiceDoesAreAcceptedAndChangeNothing() throws ConfigException {
+        String withOptions = "defaults\n option http-keep-alive\n option dontlognull\n timeout client 1s\n" + """
+                frontend f
+                    option http-keep-alive
+                    option dontlognull
+                    bind :80
+                    default_backend b
+                backend b
+                    option http-keep-alive
+                    server s 127.0.0.1:1
+                """;
+        // Comments keep every line number, so the two configs must be equal record for record.
+        String withoutOptions = withOptions.replace("option http-keep-alive", "#").replace("option dontlognull", "#");
+        assertEquals(parse(withoutOptions), parse(withOptions));
+    }
+
+    @Test
+    void anOptionAcceptedWithNoEffectTakesNoArgument() {
+        assertRefused("defaults\n option dontlognull yes\n" + PROXIES,
+                "t.cfg:2: 'option dontlognull' takes no argument (option dontlognull), got 1");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "defaults|option tcplog|'option tcplog' is not supported by Sluice",
+        "defaults|option httplog|'option httplog' is not supported by Sluice",
+        "defaults|option redispatch|'option redispatch' is not supported by Sluice",
+        "defaults|no option http-keep-alive|'no option http-keep-alive' is not supported by Sluice",
+        "defaults|timeout tunnel 1h|'timeout tunnel' is not supported by Sluice",
+        "defaults|log global|'log' is not supported by Sluice",
+        "defaults|retries 3|'retries' is not supported by Sluice",
+        "defaults|timeout|'timeout' needs one of: connect, client, server, queue, http-request, http-keep-alive",
+        "frontend x|timeout server 5s|'timeout server' is not allowed in a frontend section (it belongs in:"
+            + " defaults, backend)",
+        "frontend x|server s 127.0.0.1:1|'server' is not allowed in a frontend section (it belongs in: backend)",
+        "frontend x|balance roundrobin|'balance' is not allowed in a frontend section (it belongs in: defaults,"
+            + " backend)",
+        "frontend x|http-request redirect location /|'http-request redirect' is not supported by Sluice",
+        "frontend x|http-request|'http-request' needs one of: set-header, add-header, del-header, return, deny",
+        "frontend x|tcp-request content accept|'tcp-request' is not supported by Sluice",
+        "frontend x|option http-server-close|'option http-server-close' is not supported by Sluice",
+        "defaults|acl a path /|'acl' is not allowed in a defaults section (it belongs in: frontend, backend)",
+        "defaults|http-request deny|'http-request deny' is not allowed in a defaults section (it belongs in:"
+            + " frontend, backend)",
+        "backend x|use_backend b|'use_backend' is not allowed in a backend section (it belongs in: frontend)",
+        "frontend x|http-reuse safe|'http-reuse' is not allowed in a frontend section (it belongs in: defaults,"
+            + " backend)",
+        "backend x|timeout client 5s|'timeout client' is not allowed in a backend section (it belongs in:"
+            + " defaults, frontend)",
+        "backend x|bind :80|'bind' is not allowed in a backend section (it belongs in: frontend)",
+        "backend x|maxconn 5|'maxconn' is not allowed in a backend section (it belongs in: global, defaults,"
+            + " frontend)",
+        "backend x|default_backend b|'default_backend' is not allowed in a backend section (it belongs in:"
+            + " defaults, frontend)",
+        "backend x|option dontlognull|'option dontlognull' is not allowed in a backend section (it belongs in:"
+            + " defaults, frontend)",
+        "defaults|nbthread 2|'nbthread' is not allowed in a defaults section (it belongs in: global)",
+        "global|timeout client 5s|'timeout client' is not allowed in a global section (it belongs in: defaults,"
+            + " frontend)",
+    })
+    void keywordsOutsideTheTablesAreRefusedWithFileAndLine(String header, String line, String reason) {
+        assertRefused(header + "\n" + line + "\n" + PROXIES, "t.cfg:2: " + reason);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"listen", "userlist", "peers", "resolvers", "cache", "program"})
+    void unsupportedSectionsAreRefused(String section) {
+        assertRefused(PROXIES + section + " x\n", "t.cfg:6: '" + section + "' is not supported by Sluice");
+    }
+
+    @Test
+    void aKeywordBeforeAnySectionIsRefused() {
+        assertRefused("# hello\nmaxconn 10\n" + PROXIES,
+                "t.cfg:2: 'maxconn' must follow a section header (global, defaults, frontend or backend)");
+    }
+
+    @Test
+    void aSingleValueKeywordSetTwiceInOneSectionIsRefused() {
+        assertRefused("defaults\n timeout client 1s\n timeout client 2s\n" + PROXIES,
+                "t.cfg:3: 'timeout client' is already set in this section at line 2");
+    }
+
+    @Test
+    void sectionNamesAreRequiredAndChecked() {
+        assertRefused("frontend\n", "t.cfg:1: frontend needs a name");
+        assertRefused("backend\n", "t.cfg:1: backend needs a name");
+        assertRefused("backend a/b\n", "t.cfg:1: 'a/b' is not a valid name (letters, digits, '_', '.', ':' and '-' only)");
+        assertRefused("frontend f from base\n", "t.cfg:1: frontend takes only a name; 'from' is not supported by Sluice");
+        assertRefused("defaults d from base\n", "t.cfg:1: defaults takes at most a name; 'from' is not supported by"
+                + " Sluice");
+    }
+
+    @Test
+    void duplicateSectionNamesAreRefusedWithBothLines() {
+        assertRefused(PROXIES + "backend b\n server s 127.0.0.1:1\n",
+                "t.cfg:6: duplicate backend 'b' (first defined at line 4)");
+        assertRefused(PROXIES + "frontend f\n bind :1\n default_backend b\n",
+                "t.cfg:6: duplicate frontend 'f' (first defined at line 1)");
+    }
+
+    @Test
+    void aFrontendAndABackendMayShareAName() throws ConfigException {
+        Config config = parse("frontend app\n bind :80\n default_backend app\nbackend app\n server s 127.0.0.1:1\n");
+        assertEquals("app", config.frontends().get(0).defaultBackend());
+        assertEquals("app", config.backends().get(0).name());
+    }
+
+    // --- bind ---
+
+    @Test
+    void bindAcceptsEveryAddressForm() throws ConfigException, UnknownHostException {
+        Frontend frontend = parse("""
+                frontend f
+                    bind *:80
+                    bind :81
+                    bind 0.0.0.0:82
+                    bind 10.1.2.3:83
+                    bind [::1]:84
+                    bind localhost:85
+                    bind 127.0.0.1:0
+                    default_backend b
+                backend b
+                    server s 127.0.0.1:1
+                """).frontends().get(0);
+        InetAddress any = InetAddress.getByName("0.0.0.0");
+        assertEquals(List.of(new InetSocketAddress(any, 80), new InetSocketAddress(any, 81),
+                new InetSocketAddress(any, 82), new InetSocketAddress(InetAddress.getByName("10.1.2.3"), 83),
+                new InetSocketAddress(InetAddress.getByName("::1"), 84),
+                new InetSocketAddress(InetAddress.getByName("localhost"), 85),
+                new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0)), frontend.binds());
+        assertEquals(1, frontend.line());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "8080|bind: expected ADDRESS:PORT, got '8080'",
+        "127.0.0.1|bind: expected ADDRESS:PORT, got '127.0.0.1'",
+        "127.0.0.1:|bind: expected a port from 0 to 65535 in '127.0.0.1:', got ''",
+        "127.0.0.1:65536|bind: expected a port from 0 to 65535 in '127.0.0.1:65536', got '65536'",
+        "127.0.0.1:80-90|bind: expected a port from 0 to 65535 in '127.0.0.1:80-90', got '80-90'",
+        "127.0.0.256:80|bind: expected an IPv4 address like 127.0.0.1 in '127.0.0.256:80', got '127.0.0.256'",
+        "10.1:80|bind: expected an IPv4 address like 127.0.0.1 in '10.1:80', got '10.1'",
+        "::1:80|bind: an IPv6 address goes inside brackets, as in [::1]:8080, got '::1:80'",
+        "[127.0.0.1]:80|bind: expected an IPv6 address inside [...] in '[127.0.0.1]:80'",
+        "ipv4@:80|bind: address 'ipv4@:80' is not supported by Sluice (only ADDRESS:PORT)",
+        "/run/s.sock:80|bind: address '/run/s.sock:80' is not supported by Sluice (only ADDRESS:PORT)",
+        "bad_host!:80|bind: expected a host name or an IP address in 'bad_host!:80', got 'bad_host!'",
+        ":80,:81|bind: several addresses on one line are not supported by Sluice; write one bind per address",
+    })
+    void badBindAddressesAreRefused(String address, String reason) {
+        assertRefused("frontend f\n bind " + address + "\n default_backend b\nbackend b\n server s 127.0.0.1:1\n",
+                "t.cfg:2: " + reason);
+    }
+
+    @Test
+    void unresolvableHostIsRefused() {
+        assertRefused("frontend f\n bind :80\n default_backend b\nbackend b\n server s no-such-host.invalid:80\n",
+                "t.cfg:5: server: cannot resolve 'no-such-host.invalid' in 'no-such-host.invalid:80'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ssl", "v4v6", "accept-proxy", "name"})
+    void bindOptionsAreRefusedByName(String option) {
+        assertRefused("frontend f\n bind :443 " + option + " x\n default_backend b\n" + PROXIES.substring(
+                PROXIES.indexOf("backend")), "t.cfg:2: bind :443: '" + option + "' is not supported by Sluice");
+    }
+
+    @Test
+    void defaultBackendIsStored() throws ConfigException {
+        assertEquals("b", frontend("").defaultBackend());
+    }
+
+    @Test
+    void defaultBackendIsInheritedFromDefaultsAndCheckedAtThatLine() throws ConfigException {
+        Config config = parse("defaults\n default_backend b\nfrontend f\n bind :80\nbackend b\n server s 127.0.0.1:1\n");
+        assertEquals("b", config.frontends().get(0).defaultBackend());
+        assertRefused("defaults\n default_backend c\nfrontend f\n bind :80\nbackend b\n server s 127.0.0.1:1\n",
+                "t.cfg:2: default_backend: no backend named 'c'");
+    }
+
+    // --- server ---
+
+    @Test
+    void serverReadsNameAddressAndOptions() throws ConfigException {
+        Backend backend = backend("""
+                server a 127.0.0.1:81
+                server b 127.0.0.2:82 maxconn 10
+                server c 127.0.0.3:83 maxqueue 5 maxconn 2
+                """);
+        assertEquals(List.of(
+                new Server("a", new InetSocketAddress("127.0.0.1", 81), 0, 0, 5),
+                new Server("b", new InetSocketAddress("127.0.0.2", 82), 10, 0, 6),
+                new Server("c", new InetSocketAddress("127.0.0.3", 83), 2, 5, 7)), backend.servers());
+        assertTrue(backend.hasServerMaxconn());
+    }
+
+    @Test
+    void serverMaxconnZeroMeansNoLimit() throws ConfigException {
+        Backend backend = backend("server a 127.0.0.1:81 maxconn 0");
+        assertEquals(0, backend.servers().get(0).maxconn());
+        assertTrue(!backend.hasServerMaxconn());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "server a|'server' takes at least 2 arguments (server <name> <address>:<port> [options]), got 1",
+        "server a 127.0.0.1|server: expected ADDRESS:PORT, got '127.0.0.1'",
+        "server a 127.0.0.1:0|server: expected a port from 1 to 65535 in '127.0.0.1:0', got '0'",
+        "server a 127.0.0.1:1 check|server a: 'check' is not supported by Sluice",
+        "server a 127.0.0.1:1 maxconn 3 weight 10|server a: 'weight' is not supported by Sluice",
+        "server a 127.0.0.1:1 maxconn|server a: 'maxconn' needs a value: maxconn <number>",
+        "server a 127.0.0.1:1 maxconn x|server a maxconn: expected a whole number >= 0, got 'x'",
+        "server a 127.0.0.1:1 maxqueue -2|server a maxqueue: expected a whole number >= 0, got '-2'",
+        "server a 127.0.0.1:1 maxconn 1 maxconn 2|server a: 'maxconn' is given twice",
+    })
+    void badServerLinesAreRefused(String line, String reason) {
+        assertRefused("frontend f\n bind :80\n default_backend b\nbackend b\n " + line + "\n", "t.cfg:5: " + reason);
+    }
+
+    @Test
+    void duplicateServerNamesAreRefused() {
+        assertRefused("frontend f\n bind :80\n default_backend b\nbackend b\n server a 127.0.0.1:1\n"
+                + " server a 127.0.0.1:2\n", "t.cfg:6: server: duplicate server 'a' in backend 'b' (first defined"
+                + " at line 5)");
+    }
+
+    // --- whole-file checks ---
+
+    @Test
+    void aFrontendWithoutBindIsRefusedAtItsHeader() {
+        assertRefused("\nfrontend f\n default_backend b\nbackend b\n server s 127.0.0.1:1\n",
+                "t.cfg:2: frontend 'f' has no bind line: it would accept no connection");
+    }
+
+    @Test
+    void aFrontendWithoutDefaultBackendIsRefused() {
+        assertRefused("frontend f\n bind :80\nbackend b\n server s 127.0.0.1:1\n",
+                "t.cfg:1: frontend 'f' has no default_backend: it would have nowhere to send its connections");
+    }
+
+    @Test
+    void anUnknownDefaultBackendIsRefusedAtItsLine() {
+        assertRefused("frontend f\n bind :80\n default_backend nowhere\nbackend b\n server s 127.0.0.1:1\n",
+                "t.cfg:3: default_backend: no backend named 'nowhere'");
+    }
+
+    @Test
+    void aBackendWithoutServersIsRefusedAtItsHeader() {
+        assertRefused("frontend f\n bind :80\n default_backend b\nbackend b\n balance roundrobin\n",
+                "t.cfg:4: backend 'b' has no server line: every connection sent to it would fail");
+    }
+
+    @Test
+    void aFileWithNoProxiesIsValid() throws ConfigException {
+        Config config = parse("global\n maxconn 10\n");
+        assertEquals(List.of(), config.frontends());
+        assertEquals(List.of(), config.backends());
+        assertNull(config.backend("b").orElse(null));
+    }
+
+    @Test
+    void parsingAPathReadsTheFileAndNamesItInMessages(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("site.cfg");
+        Files.writeString(file, PROXIES);
+        Config config = ConfigParser.parse(file);
+        assertEquals(file, config.file());
+        assertEquals("b", config.backend("b").orElseThrow().name());
+        Files.writeString(file, "global\n daemon\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(file));
+        assertEquals(file + ":2: 'daemon' is not supported by Sluice", e.getMessage());
+        assertEquals(file.toString(), e.file());
+        assertEquals(2, e.line());
+    }
+}

@@ -1,0 +1,105 @@
+package dev.sluice.config;
+
+import static dev.sluice.config.ConfigParserTest.PROXIES;
+import static dev.sluice.config.ConfigParserTest.assertRefused;
+import static dev.sluice.config.ConfigParserTest.parse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigValidatorTest {
+    private static String globalWith(String lines) {
+        return "global\n" + lines + "\n" + PROXIES;
+    }
+
+    @Test
+    void smallestBuffersLimitIsReservePlusTwoPerLoop() {
+        assertEquals(4, Global.minimumBuffersLimit(1, 2));
+        assertEquals(8, Global.minimumBuffersLimit(2, 2));
+        assertEquals(2, Global.minimumBuffersLimit(1, 0));
+        assertEquals(30, Global.minimumBuffersLimit(3, 8));
+        assertThrows(IllegalArgumentException.class, () -> Global.minimumBuffersLimit(0, 2));
+        assertThrows(IllegalArgumentException.class, () -> Global.minimumBuffersLimit(1, -1));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 0", "1, 2", "2, 2", "4, 1", "3, 7", "16, 2"})
+    void theSmallestBuffersLimitIsAcceptedAndOneLessIsRefused(int nbthread, int reserve) throws ConfigException {
+        int minimum = Global.minimumBuffersLimit(nbthread, reserve);
+        String settings = "nbthread " + nbthread + "\ntune.buffers.reserve " + reserve + "\n";
+        Global global = parse(globalWith(settings + "tune.buffers.limit " + minimum)).global();
+        assertEquals(reserve + 2, global.buffersPerLoop());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> parse(globalWith(settings + "tune.buffers.limit " + (minimum - 1))));
+        assertEquals("t.cfg:4: tune.buffers.limit " + (minimum - 1) + " over nbthread " + nbthread + " gives "
+                + (minimum - 1) / nbthread + " buffers per event loop, fewer than tune.buffers.reserve " + reserve
+                + " + 2: a loop could not serve one request beside its reserve; set tune.buffers.limit to at least "
+                + minimum, e.getMessage());
+    }
+
+    @Test
+    void buffersPerLoopIsTheLimitSplitEvenly() throws ConfigException {
+        assertEquals(7, parse(globalWith("nbthread 3\ntune.buffers.limit 23")).global().buffersPerLoop());
+    }
+
+    @Test
+    void reserveZeroIsRefusedWhenAServerHasMaxconn() {
+        assertRefused("""
+                global
+                    tune.buffers.reserve 0
+                frontend f
+                    bind :80
+                    default_backend b
+                backend b
+                    server s1 127.0.0.1:1
+                    server s2 127.0.0.1:2 maxconn 4
+                """, "t.cfg:2: tune.buffers.reserve 0 can deadlock: server 'b/s2' (line 8) has maxconn 4, so sessions"
+                + " queued for it could take every buffer and leave none for the response that frees its slot;"
+                + " set tune.buffers.reserve to at least 1");
+    }
+
+    @Test
+    void reserveZeroIsAcceptedWhenNoServerHasMaxconn() throws ConfigException {
+        assertEquals(0, parse(globalWith("tune.buffers.reserve 0\n nbthread 1\n tune.buffers.limit 2")).global()
+                .buffersReserve());
+    }
+
+    @Test
+    void bufsizeUnder1024IsRefused() throws ConfigException {
+        assertRefused(globalWith("tune.maxrewrite 100\ntune.bufsize 1023"),
+                "t.cfg:3: tune.bufsize 1023 is too small: a buffer must hold at least 1024 bytes");
+        assertEquals(1024, parse(globalWith("tune.maxrewrite 100\ntune.bufsize 1024")).global().bufsize());
+    }
+
+    @Test
+    void maxrewriteMustStayUnderHalfTheBuffer() throws ConfigException {
+        assertRefused(globalWith("tune.bufsize 4096\ntune.maxrewrite 2048"), "t.cfg:3: tune.maxrewrite 2048 must be"
+                + " less than half of tune.bufsize 4096, or too little of a buffer is left for data");
+        assertEquals(2047, parse(globalWith("tune.bufsize 4096\ntune.maxrewrite 2047")).global().maxrewrite());
+    }
+
+    @Test
+    void theDefaultMaxrewriteRefusesASmallBufsizeAtTheBufsizeLine() {
+        assertRefused(globalWith("tune.bufsize 2048"), "t.cfg:2: tune.maxrewrite 1024 must be less than half of"
+                + " tune.bufsize 2048, or too little of a buffer is left for data");
+    }
+
+    @Test
+    void oneLoopsArenaMustFitInTwoGibibytes() throws ConfigException {
+        assertRefused(globalWith("nbthread 1\ntune.bufsize 1048576\ntune.buffers.limit 2048"), "t.cfg:4: 2048"
+                + " buffers per event loop of tune.bufsize 1048576 bytes exceed one loop's arena of 2147483647 bytes;"
+                + " lower tune.buffers.limit or raise nbthread");
+        assertEquals(2047, parse(globalWith("nbthread 1\ntune.bufsize 1048576\ntune.buffers.limit 2047")).global()
+                .buffersPerLoop());
+    }
+
+    @Test
+    void bothModesAreSupported() {
+        assertEquals(Set.of(Mode.TCP, Mode.HTTP), ConfigValidator.SUPPORTED_MODES);
+    }
+
+}

@@ -1,0 +1,366 @@
+package dev.sluice.config;
+
+import static dev.sluice.config.ConfigParserTest.assertRefused;
+import static dev.sluice.config.ConfigParserTest.parse;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.http.AclMatch;
+import dev.sluice.http.Fetch;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The mode http keywords: what each line becomes, and every refusal with its file and line. */
+class HttpConfigTest {
+    /** Line 1 is the frontend header, so a test's first line is line 4. */
+    private static final String FRONTEND = "frontend f\n mode http\n bind :80\n";
+    private static final String BACKENDS = "backend b\n mode http\n server s 127.0.0.1:1\n"
+            + "backend api\n mode http\n server s 127.0.0.1:2\n";
+
+    /** A frontend in mode http holding {@code lines} (from line 4 on), then the backends b and api. */
+    private static Frontend frontend(String lines) throws ConfigException {
+        return parse(FRONTEND + lines + "\n default_backend b\n" + BACKENDS).frontends().get(0);
+    }
+
+    private static void refusedInFrontend(String lines, String message) {
+        assertRefused(FRONTEND + lines + "\n default_backend b\n" + BACKENDS, message);
+    }
+
+    private static ConditionSpec.Term term(boolean negated, String name, AclSpec... acls) {
+        return new ConditionSpec.Term(negated, name, List.of(acls));
+    }
+
+    // --- acl ---
+
+    @Test
+    void aclLinesAreReadWithFetchMatchFlagsAndValues() throws ConfigException {
+        Frontend f = frontend("""
+                 acl api path_beg /api /v2
+                 acl host hdr(Host) -i example.com
+                 acl has_cookie hdr(cookie) -m found
+                 acl css path -m end .css
+                 acl get method GET HEAD
+                 acl lan src 10.0.0.0/8 ::1
+                 acl dash path -- -x
+                """);
+        assertEquals(List.of(
+                new AclSpec("api", Fetch.PATH, null, AclMatch.BEG, false, List.of("/api", "/v2"), 4),
+                new AclSpec("host", Fetch.HDR, "Host", AclMatch.STR, true, List.of("example.com"), 5),
+                new AclSpec("has_cookie", Fetch.HDR, "cookie", AclMatch.FOUND, false, List.of(), 6),
+                new AclSpec("css", Fetch.PATH, null, AclMatch.END, false, List.of(".css"), 7),
+                new AclSpec("get", Fetch.METHOD, null, AclMatch.STR, false, List.of("GET", "HEAD"), 8),
+                new AclSpec("lan", Fetch.SRC, null, AclMatch.IP, false, List.of("10.0.0.0/8", "::1"), 9),
+                new AclSpec("dash", Fetch.PATH, null, AclMatch.STR, false, List.of("-x"), 10)), f.acls());
+    }
+
+    @Test
+    void everySuffixOfPathAndHdrSetsTheMatch() throws ConfigException {
+        Frontend f = frontend("""
+                 acl a path_end x
+                 acl b path_sub x
+                 acl c hdr_beg(h) x
+                 acl d hdr_end(h) x
+                 acl e hdr_sub(h) x
+                """);
+        assertEquals(List.of(AclMatch.END, AclMatch.SUB, AclMatch.BEG, AclMatch.END, AclMatch.SUB),
+                f.acls().stream().map(AclSpec::match).toList());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "acl|'acl' takes at least 2 arguments (acl <name> <fetch> [flags] [values]), got 0",
+        "acl a/b path /|acl: 'a/b' is not a valid ACL name (letters, digits, '_', '.', ':' and '-' only)",
+        "acl a path_reg ^/x|acl: fetch 'path_reg' is not supported by Sluice (supported: path, hdr(NAME), each also"
+            + " with _beg, _end or _sub; method; src)",
+        "acl a url_beg /|acl: fetch 'url_beg' is not supported by Sluice (supported: path, hdr(NAME), each also with"
+            + " _beg, _end or _sub; method; src)",
+        "acl a src_beg 10.|acl: fetch 'src_beg' is not supported by Sluice (src takes no suffix)",
+        "acl a hdr x|acl: hdr: hdr needs a header name, as in hdr(host)",
+        "acl a hdr(host,1) x|acl: 'hdr(host,1)': an occurrence number is not supported by Sluice; write hdr(NAME)",
+        "acl a path(x) /|acl: path(x): path takes no argument in parentheses",
+        "acl a path_beg|acl: path_beg: needs at least one value to match",
+        "acl a path -m reg ^/|acl: -m reg is not supported by Sluice (supported: str, beg, end, sub, found, ip)",
+        "acl a path -m|acl: -m needs a match method: str, beg, end, sub or found",
+        "acl a path_beg -m sub /|acl: -m cannot change how 'path_beg' matches; write path -m ...",
+        "acl a path -m beg -m end /|acl: -m cannot change how 'path' matches; write path -m ...",
+        "acl a hdr(x) -m found y|acl: hdr(x): -m found takes no value, got 'y'",
+        "acl a path -f /etc/list|acl: ACL flag '-f' is not supported by Sluice",
+        "acl a path -x /|acl: unknown ACL flag '-x' (write -- before a value that starts with '-')",
+        "acl a src 10.0.0.0/40|acl: src: expected a prefix length from 0 to 32 in '10.0.0.0/40'",
+        "acl a src example.com|acl: src: expected an IPv4 or IPv6 address, got 'example.com'",
+        "acl a src -i 10.0.0.1|acl: src: -i has no meaning for src",
+        "acl a method -m ip GET|acl: method: -m ip applies to src only",
+    })
+    void badAclLinesAreRefusedAtTheirLine(String line, String reason) {
+        refusedInFrontend(" " + line, "t.cfg:4: " + reason);
+    }
+
+    // --- conditions ---
+
+    @Test
+    void conditionsReadAndBeforeOrNegationAndAnonymousAcls() throws ConfigException {
+        Frontend f = frontend("""
+                 acl a path /a
+                 acl b path /b
+                 acl a path /a2
+                 use_backend api if a !b || ! b { hdr(x) -m found } or !{ method POST }
+                """);
+        AclSpec a1 = f.acls().get(0);
+        AclSpec b = f.acls().get(1);
+        AclSpec a2 = f.acls().get(2);
+        AclSpec found = new AclSpec("{ hdr(x) -m found }", Fetch.HDR, "x", AclMatch.FOUND, false, List.of(), 7);
+        AclSpec post = new AclSpec("{ method POST }", Fetch.METHOD, null, AclMatch.STR, false, List.of("POST"), 7);
+        ConditionSpec expected = new ConditionSpec(false, List.of(
+                List.of(term(false, "a", a1, a2), term(true, "b", b)),
+                List.of(term(true, "b", b), term(false, "{ hdr(x) -m found }", found)),
+                List.of(term(true, "{ method POST }", post))));
+        assertEquals(List.of(new UseBackend("api", expected, 7)), f.useBackends());
+    }
+
+    @Test
+    void unlessAndRulesWithoutConditionAreKept() throws ConfigException {
+        Frontend f = frontend(" acl a path /a\n use_backend api unless a\n use_backend b\n");
+        assertTrue(f.useBackends().get(0).condition().unless());
+        assertNull(f.useBackends().get(1).condition());
+    }
+
+    @Test
+    void aConditionUsesOnlyTheAclLinesAboveIt() throws ConfigException {
+        Frontend f = frontend(" acl a path /1\n use_backend api if a\n acl a path /2\n");
+        assertEquals(1, f.useBackends().get(0).condition().alternatives().get(0).get(0).acls().size());
+        assertEquals(2, f.acls().size());
+    }
+
+    @Test
+    void predefinedAclsNeedNoDeclarationAndADeclaredAclOfTheSameNameWins() throws ConfigException {
+        Frontend f = frontend(" use_backend api if METH_GET || LOCALHOST\n acl METH_POST path /p\n"
+                + " use_backend api if METH_POST\n");
+        List<ConditionSpec.Term> get = f.useBackends().get(0).condition().alternatives().get(0);
+        assertEquals(List.of("GET", "HEAD"), get.get(0).acls().get(0).values());
+        AclSpec localhost = f.useBackends().get(0).condition().alternatives().get(1).get(0).acls().get(0);
+        assertEquals(new AclSpec("LOCALHOST", Fetch.SRC, null, AclMatch.IP, false, List.of("127.0.0.1/8", "::1"), 0),
+                localhost);
+        assertEquals(Fetch.PATH, f.useBackends().get(1).condition().alternatives().get(0).get(0).acls().get(0).fetch());
+        refusedInFrontend(" use_backend api if HTTP_1.1", "t.cfg:4: use_backend: no ACL named 'HTTP_1.1' above this"
+                + " line in frontend 'f'");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '#', value = {
+        "use_backend api if nope#use_backend: no ACL named 'nope' above this line in frontend 'f'",
+        "use_backend api if#use_backend: 'if' needs a condition",
+        "use_backend api unless#use_backend: 'unless' needs a condition",
+        "use_backend api if a || || a#use_backend: '||' needs a term on each side",
+        "use_backend api if || a#use_backend: '||' needs a term on each side",
+        "use_backend api if a ||#use_backend: '||' needs a term on each side",
+        "use_backend api if a or#use_backend: '||' needs a term on each side",
+        "use_backend api if a !#use_backend: '!' must be followed by an ACL",
+        "use_backend api if { path /x#use_backend: missing '}' after '{'",
+        "use_backend api if { }#use_backend: an anonymous ACL needs a fetch: '{ }' is empty",
+        "use_backend api if a }#use_backend: unexpected '}' in the condition",
+        "use_backend api if a if a#use_backend: unexpected 'if' in the condition",
+        "use_backend api if { path_reg x }#use_backend: fetch 'path_reg' is not supported by Sluice (supported:"
+            + " path, hdr(NAME), each also with _beg, _end or _sub; method; src)",
+        "use_backend api when a#use_backend: expected if or unless after the backend name, got 'when'",
+        "use_backend %[req.hdr(x)]#use_backend: '%[req.hdr(x)]': log-format expressions are not supported by Sluice"
+            + " (write %% for a percent sign)",
+    })
+    void badConditionsAreRefusedAtTheirLine(String line, String reason) {
+        refusedInFrontend(" acl a path /a\n " + line, "t.cfg:5: " + reason);
+    }
+
+    // --- use_backend and default_backend ---
+
+    @Test
+    void aFrontendWithUseBackendNeedsNoDefaultBackend() throws ConfigException {
+        Config config = parse(FRONTEND + " use_backend api if { path_beg /api }\n" + BACKENDS);
+        assertNull(config.frontends().get(0).defaultBackend());
+        assertEquals("api", config.frontends().get(0).useBackends().get(0).backend());
+    }
+
+    @Test
+    void useBackendNamingNoBackendIsRefusedAtItsLine() {
+        refusedInFrontend(" use_backend nowhere if { path / }", "t.cfg:4: use_backend: no backend named 'nowhere'");
+    }
+
+    @Test
+    void useBackendToATcpBackendIsRefusedAtItsLine() {
+        assertRefused(FRONTEND + " use_backend t\n default_backend b\n" + BACKENDS
+                + "backend t\n server s 127.0.0.1:3\n", "t.cfg:4: use_backend: frontend 'f' is in mode http but"
+                + " backend 't' (line 12) is in mode tcp");
+    }
+
+    @Test
+    void rulesInModeTcpAreRefusedNotIgnored() {
+        assertRefused("frontend f\n bind :80\n acl a path /\n use_backend b if a\n default_backend b\n"
+                + "backend b\n server s 127.0.0.1:1\n", "t.cfg:3: acl needs mode http, but frontend 'f' is in mode"
+                + " tcp (line 1)");
+        assertRefused("frontend f\n bind :80\n use_backend b\n default_backend b\n"
+                + "backend b\n server s 127.0.0.1:1\n", "t.cfg:3: use_backend needs mode http, but frontend 'f' is"
+                + " in mode tcp (line 1)");
+        assertRefused("frontend f\n bind :80\n default_backend b\nbackend b\n mode tcp\n server s 127.0.0.1:1\n"
+                + " http-request deny\n", "t.cfg:7: http-request deny needs mode http, but backend 'b' is in mode tcp"
+                + " (line 5)");
+    }
+
+    // --- http-request ---
+
+    @Test
+    void headerRulesAreReadInFileOrderWithTheirConditions() throws ConfigException {
+        Frontend f = frontend("""
+                 http-request set-header X-Proto https
+                 http-request add-header X-Note "a b %% c" if { path /x }
+                 http-request del-header Cookie unless { method GET }
+                """);
+        List<HttpRequestRule> rules = f.httpRequestRules();
+        assertEquals(new HttpRequestRule(HttpRequestRule.Action.SET_HEADER, "X-Proto", "https", null, null, 4),
+                rules.get(0));
+        assertEquals(HttpRequestRule.Action.ADD_HEADER, rules.get(1).action());
+        assertEquals("a b % c", rules.get(1).value());
+        assertFalse(rules.get(1).condition().unless());
+        assertEquals(new HttpRequestRule(HttpRequestRule.Action.DEL_HEADER, "Cookie", null, null,
+                rules.get(2).condition(), 6), rules.get(2));
+        assertTrue(rules.get(2).condition().unless());
+    }
+
+    @Test
+    void returnReadsEveryOptionInAnyOrder() throws ConfigException {
+        Frontend f = frontend(" http-request return hdr X-A 1 content-type text/plain status 404 string \"not here\""
+                + " hdr X-B 2 if { path /gone }\n http-request return\n");
+        HttpRequestRule.Response response = f.httpRequestRules().get(0).response();
+        assertEquals(new HttpRequestRule.Response(404, "text/plain", "not here".getBytes(StandardCharsets.UTF_8),
+                List.of(Map.entry("X-A", "1"), Map.entry("X-B", "2"))), response);
+        assertEquals(new HttpRequestRule.Response(200, null, null, List.of()), f.httpRequestRules().get(1).response());
+    }
+
+    @Test
+    void returnReadsItsFileWhenTheConfigurationIsLoaded(@TempDir Path dir) throws Exception {
+        Path page = dir.resolve("maintenance.html");
+        Files.write(page, new byte[] {'<', 'p', '>', (byte) 0xC3, (byte) 0xA9});
+        Frontend f = frontend(" http-request return status 503 content-type text/html file " + page);
+        assertArrayEquals(Files.readAllBytes(page), f.httpRequestRules().get(0).response().body());
+        refusedInFrontend(" http-request return content-type text/html file " + dir.resolve("missing.html"),
+                "t.cfg:4: http-request return: cannot read file '" + dir.resolve("missing.html") + "': "
+                        + dir.resolve("missing.html"));
+    }
+
+    @Test
+    void aReturnedResponseMustFitInABufferLessTheRewriteReserve() throws ConfigException {
+        // Status line, content-type and content-length take 66 bytes; 1024 - 500 leaves 524.
+        String fits = "x".repeat(524 - 66);
+        String text = "global\n tune.bufsize 1024\n tune.maxrewrite 500\n" + FRONTEND
+                + " http-request return content-type text/plain string " + fits + "\n default_backend b\n" + BACKENDS;
+        HttpRequestRule rule = parse(text).frontends().get(0).httpRequestRules().get(0);
+        assertEquals(524, RuleCompiler.response(rule).length());
+        assertRefused(text.replace(fits, fits + "x"), "t.cfg:7: http-request return: the response takes 525"
+                + " bytes with its status line and header fields, more than the 524 that tune.bufsize -"
+                + " tune.maxrewrite leave for it");
+    }
+
+    @Test
+    void denyTakesAnOptionalStatus() throws ConfigException {
+        Frontend f = frontend(" http-request deny\n http-request deny deny_status 429 if { src 10.0.0.0/8 }\n");
+        assertEquals(403, f.httpRequestRules().get(0).response().status());
+        assertEquals(429, f.httpRequestRules().get(1).response().status());
+        assertEquals(HttpRequestRule.Action.DENY, f.httpRequestRules().get(1).action());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '#', value = {
+        "http-request set-header X#'http-request set-header' takes at least 2 arguments (http-request set-header"
+            + " <name> <value> [if|unless <condition>]), got 1",
+        "http-request set-header X a b#http-request set-header: expected a header name and one value (quote a value"
+            + " that holds spaces), then if or unless, got 3 words before the condition",
+        "http-request set-header X %[src]#http-request set-header: '%[src]': log-format expressions are not"
+            + " supported by Sluice (write %% for a percent sign)",
+        "http-request add-header X 50%#http-request add-header: '50%': log-format expressions are not supported by"
+            + " Sluice (write %% for a percent sign)",
+        "http-request set-header 'X Y' 1#http-request set-header: 'X Y' is not a valid header name",
+        "http-request set-header X a\\nB#http-request set-header: a header value may not hold control characters"
+            + " such as CR or LF",
+        "http-request del-header X -m beg#http-request del-header: -m is not supported by Sluice; the name is matched"
+            + " whole, ignoring case",
+        "http-request del-header X Y#http-request del-header: expected one header name, then if or unless, got 2"
+            + " words before the condition",
+        "http-request return status 100#http-request return: expected a whole number from 200 to 599, got '100'",
+        "http-request return status#http-request return: 'status' needs a value",
+        "http-request return hdr X#http-request return: 'hdr' needs a name and a value",
+        "http-request return status 200 status 201#http-request return: 'status' is given twice",
+        "http-request return string a file b#http-request return: 'string or file' is given twice",
+        "http-request return string a#http-request return: a payload needs a content-type",
+        "http-request return status 204 content-type t string a#http-request return: a 204 response has no payload",
+        "http-request return hdr Content-Length 5#http-request return: hdr Content-Length cannot be set here",
+        "http-request return hdr X %[src]#http-request return: '%[src]': log-format expressions are not supported"
+            + " by Sluice (write %% for a percent sign)",
+        "http-request return lf-string x#http-request return: 'lf-string': log-format expressions are not supported"
+            + " by Sluice",
+        "http-request return errorfile x#http-request return: 'errorfile' is not supported by Sluice (supported:"
+            + " status, content-type, string, file, hdr)",
+        "http-request deny deny_status#http-request deny: expected deny_status and one status code, then if or"
+            + " unless",
+        "http-request deny content-type t#http-request deny: 'content-type' is not supported by Sluice (supported:"
+            + " deny_status)",
+        "http-request deny deny_status 99#http-request deny: expected a whole number from 200 to 599, got '99'",
+        "http-request deny if nope#http-request deny: no ACL named 'nope' above this line in frontend 'f'",
+    })
+    void badHttpRequestLinesAreRefusedAtTheirLine(String line, String reason) {
+        refusedInFrontend(" " + line, "t.cfg:4: " + reason);
+    }
+
+    // --- options, http-reuse, tune.http.maxhdr ---
+
+    @Test
+    void forwardforHttpcloseAndHttpReuseAreInheritedFromDefaults() throws ConfigException {
+        Config config = parse("defaults\n mode http\n option forwardfor\n option httpclose\n http-reuse never\n"
+                + "frontend f\n bind :80\n default_backend b\nbackend b\n server s 127.0.0.1:1\n");
+        assertTrue(config.frontends().get(0).forwardFor());
+        assertTrue(config.frontends().get(0).httpClose());
+        assertTrue(config.backends().get(0).forwardFor());
+        assertTrue(config.backends().get(0).httpClose());
+        assertEquals(HttpReuse.NEVER, config.backends().get(0).httpReuse());
+    }
+
+    @Test
+    void optionsAreOffAndHttpReuseIsSafeByDefault() throws ConfigException {
+        Config config = parse(FRONTEND + " default_backend b\n" + BACKENDS);
+        assertFalse(config.frontends().get(0).forwardFor());
+        assertFalse(config.frontends().get(0).httpClose());
+        assertEquals(HttpReuse.SAFE, config.backends().get(0).httpReuse());
+        assertEquals(HttpReuse.SAFE, parse(FRONTEND + " default_backend b\n" + BACKENDS.replace(" server s 127.0.0.1:1",
+                " http-reuse safe\n server s 127.0.0.1:1")).backends().get(0).httpReuse());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "defaults|option forwardfor except 127.0.0.1|option forwardfor: 'except' is not supported by Sluice",
+        "defaults|option forwardfor header X-Client|option forwardfor: 'header' is not supported by Sluice",
+        "defaults|option httpclose now|'option httpclose' takes no argument (option httpclose), got 1",
+        "defaults|http-reuse aggressive|http-reuse: aggressive is not supported by Sluice (supported: never, safe)",
+        "defaults|http-reuse always|http-reuse: always is not supported by Sluice (supported: never, safe)",
+        "backend x|http-reuse sometimes|http-reuse: sometimes is not supported by Sluice (supported: never, safe)",
+        "global|tune.http.maxhdr 0|tune.http.maxhdr: expected a whole number from 1 to 32767, got '0'",
+        "global|tune.http.maxhdr 32768|tune.http.maxhdr: expected a whole number from 1 to 32767, got '32768'",
+    })
+    void badOptionValuesAreRefused(String header, String line, String reason) {
+        assertRefused(header + "\n " + line + "\n" + ConfigParserTest.PROXIES, "t.cfg:2: " + reason);
+    }
+
+    @Test
+    void tuneHttpMaxhdrAndTheRewriteReserveGiveTheHeadLimits() throws ConfigException {
+        Global global = parse("global\n tune.http.maxhdr 20\n tune.bufsize 8192\n tune.maxrewrite 1000\n"
+                + ConfigParserTest.PROXIES).global();
+        assertEquals(20, global.httpLimits().maxHeaders());
+        assertEquals(7192, global.httpLimits().maxHeadBytes());
+        assertEquals(101, parse(ConfigParserTest.PROXIES).global().httpLimits().maxHeaders());
+    }
+}

@@ -1,0 +1,131 @@
+package dev.sluice.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line as a user runs it: a separate JVM, checked configurations,
+ * and a graceful stop on SIGTERM that prints the counters and exits 0.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CommandLineTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void checkAcceptsAValidFileAndExitsZero() throws Exception {
+        Path cfg = write("ok.cfg", tcpConfig(freePort(), 9));
+        Result r = runToEnd("-c", "-f", cfg.toString());
+        assertEquals(0, r.exit, r.output);
+        assertTrue(r.output.contains("valid"), r.output);
+    }
+
+    @Test
+    void checkRefusesABadLineNamingFileAndLineAndExitsOne() throws Exception {
+        Path cfg = write("bad.cfg", "global\n    nbthread 1\n    frobnicate on\n");
+        Result r = runToEnd("-c", "-f", cfg.toString());
+        assertEquals(1, r.exit, r.output);
+        assertTrue(r.output.contains("bad.cfg:3"), "the error must name the file and line: " + r.output);
+    }
+
+    @Test
+    void versionPrintsTheVersion() throws Exception {
+        Result r = runToEnd("--version");
+        assertEquals(0, r.exit, r.output);
+        assertTrue(r.output.startsWith("sluice "), r.output);
+    }
+
+    @Test
+    void sigtermStopsAcceptingLetsSessionsFinishPrintsCountersAndExitsZero() throws Exception {
+        try (TestOrigin origin = new TestOrigin(TestOrigin.Mode.ECHO)) {
+            int port = freePort();
+            Path cfg = write("run.cfg", tcpConfig(port, origin.port()));
+            Process p = start("-f", cfg.toString());
+            try {
+                awaitListening(port);
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    s.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+                    s.shutdownOutput();
+                    assertEquals("ping", new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+                }
+                p.toHandle().destroy(); // SIGTERM, leaving our end of its output open
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS), "sluice did not stop after SIGTERM");
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(0, p.exitValue(), out);
+                // Two sessions: the readiness probe's and the ping's.
+                assertTrue(out.contains("\nsessions_opened 2\n"), "summary missing or wrong: " + out);
+                assertTrue(out.contains("\nsessions_closed 2\n"), out);
+                assertTrue(out.contains("\nbuffers_in_use 0\n"), out);
+                assertTrue(out.contains("buffer_failed_wakeups 0"), out);
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private Result runToEnd(String... args) throws Exception {
+        Process p = start(args);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return new Result(p.exitValue(), out);
+    }
+
+    private static Process start(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx64m");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("dev.sluice.cli.Main");
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    private static void awaitListening(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() - deadline < 0) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("sluice never listened on " + port);
+    }
+
+    private Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private static String tcpConfig(int port, int serverPort) {
+        return "global\n    nbthread 1\n    tune.buffers.limit 16\n"
+                + "defaults\n    mode tcp\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n"
+                + "frontend front\n    bind 127.0.0.1:" + port + "\n    default_backend app\n"
+                + "backend app\n    server s1 127.0.0.1:" + serverPort + " maxconn 4\n";
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package dev.sluice.net;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.buffer.Buffer;
+import dev.sluice.buffer.Criticality;
+import dev.sluice.loop.EventLoop;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class NioConnectionTest {
+    private static final int MEGABYTE = 1 << 20;
+
+    private TestLoops loops;
+    private EventLoop loop;
+    private Listener listener;
+    /** Echo handlers in accept order; each is created on the loop thread. */
+    private final BlockingQueue<EchoHandler> echoes = new LinkedBlockingQueue<>();
+
+    @BeforeEach
+    void startEchoServer() throws IOException {
+        loops = new TestLoops(1, 8, 16 * 1024);
+        loop = loops.get(0);
+        listener = Listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), loops.loops,
+                (owner, connection) -> {
+                    // A fixed, small send buffer (autotuning would grow it past a megabyte on
+                    // loopback) makes the echo meet a full socket, so back-pressure is exercised.
+                    setSendBuffer((NioConnection) connection, 16 * 1024);
+                    echoes.add(new EchoHandler(connection, owner.pool()));
+                });
+    }
+
+    private static void setSendBuffer(NioConnection connection, int bytes) {
+        try {
+            connection.channel().setOption(StandardSocketOptions.SO_SNDBUF, bytes);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        listener.close();
+        loops.stop();
+    }
+
+    private SocketChannel connect() throws IOException {
+        SocketChannel client = SocketChannel.open();
+        // A small receive window on the client makes the echo meet a full socket early.
+        client.setOption(StandardSocketOptions.SO_RCVBUF, 16 * 1024);
+        client.connect(listener.address());
+        return client;
+    }
+
+    private EchoHandler nextEcho() throws InterruptedException {
+        EchoHandler echo = echoes.poll(5, TimeUnit.SECONDS);
+        assertNotNull(echo, "no connection accepted");
+        return echo;
+    }
+
+    @Test
+    void echoesOneMegabyteIntactWithBackPressure() throws Exception {
+        byte[] sent = new byte[MEGABYTE];
+        new Random(42).nextBytes(sent);
+        try (SocketChannel client = connect()) {
+            EchoHandler echo = nextEcho();
+            Thread writer = new Thread(() -> {
+                try {
+                    ByteBuffer out = ByteBuffer.wrap(sent);
+                    while (out.hasRemaining()) {
+                        client.write(out);
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            writer.start();
+            // Not reading yet: the echo's writes must back up until it has to stop reading.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (loop.call(() -> echo.pauses) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(loop.call(() -> echo.pauses) > 0, "the echo never stopped reading");
+
+            ByteBuffer received = ByteBuffer.allocate(MEGABYTE);
+            while (received.hasRemaining()) {
+                assertTrue(client.read(received) >= 0, "end of stream after " + received.position() + " bytes");
+            }
+            writer.join(5_000);
+            assertArrayEquals(sent, received.array());
+            assertEquals(0, loop.call(() -> echo.readsWhilePaused));
+            assertEquals(MEGABYTE, loop.call(() -> loop.counters().bytesIn));
+            assertEquals(MEGABYTE, loop.call(() -> loop.counters().bytesOut));
+            client.shutdownOutput();
+            assertEquals(-1, client.read(ByteBuffer.allocate(1)));
+        }
+    }
+
+    @Test
+    void halfCloseReachesTheServerAndItsRepliesStillFlow() throws Exception {
+        try (SocketChannel client = connect()) {
+            EchoHandler echo = nextEcho();
+            client.write(ByteBuffer.wrap("hello".getBytes()));
+            client.shutdownOutput();
+
+            assertTrue(echo.sawEndOfInput.await(5, TimeUnit.SECONDS), "server never read -1");
+            ByteBuffer received = ByteBuffer.allocate(16);
+            while (client.read(received) >= 0) {
+                assertTrue(received.hasRemaining());
+            }
+            assertEquals("hello", new String(received.array(), 0, received.position()));
+        }
+    }
+
+    @Test
+    void abortMakesThePeerSeeAReset() throws Exception {
+        listener.close();
+        CountDownLatch aborted = new CountDownLatch(1);
+        Listener aborting = Listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), loops.loops,
+                (owner, connection) -> {
+                    connection.abort();
+                    connection.abort();
+                    aborted.countDown();
+                });
+        try (SocketChannel client = SocketChannel.open(aborting.address())) {
+            assertTrue(aborted.await(5, TimeUnit.SECONDS));
+            SocketException reset = assertThrows(SocketException.class, () -> client.read(ByteBuffer.allocate(16)));
+            assertTrue(reset.getMessage().contains("reset"), reset.getMessage());
+        } finally {
+            aborting.close();
+        }
+    }
+
+    @Test
+    void readOnAResetPeerThrowsToTheHandler() throws Exception {
+        SocketChannel client = connect();
+        EchoHandler echo = nextEcho();
+        client.setOption(StandardSocketOptions.SO_LINGER, 0);
+        client.close();
+
+        assertTrue(echo.failed.await(5, TimeUnit.SECONDS), "the reset was not reported");
+        IOException error = loop.call(() -> echo.error);
+        assertTrue(error.getMessage().contains("reset"), error.getMessage());
+    }
+
+    @Test
+    void handlerThatThrowsLosesItsConnectionAndTheLoopGoesOn() throws Exception {
+        listener.close();
+        Listener throwing = Listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), loops.loops,
+                (owner, connection) -> {
+                    connection.handler(new ConnectionHandler() {
+                        @Override
+                        public void readable() {
+                            throw new IllegalStateException("handler failure on purpose");
+                        }
+
+                        @Override
+                        public void writable() {
+                        }
+                    });
+                    connection.readInterest(true);
+                });
+        try (SocketChannel client = SocketChannel.open(throwing.address())) {
+            client.write(ByteBuffer.wrap("x".getBytes()));
+            // The loop closes the connection, so the client reads the end of the stream.
+            assertEquals(-1, client.read(ByteBuffer.allocate(16)));
+            assertEquals(1, loop.call(loop::errors));
+        } finally {
+            throwing.close();
+        }
+    }
+
+    @Test
+    void closeIsIdempotentAndReadsAfterItFail() throws Exception {
+        listener.close();
+        BlockingQueue<Connection> accepted = new LinkedBlockingQueue<>();
+        Listener plain = Listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), loops.loops,
+                (owner, connection) -> accepted.add(connection));
+        try (SocketChannel client = SocketChannel.open(plain.address())) {
+            Connection connection = accepted.poll(5, TimeUnit.SECONDS);
+            assertNotNull(connection);
+            String peer = connection.peer();
+            assertEquals(client.getLocalAddress().toString().replace("/", ""), peer);
+            List<Object> after = loop.call(() -> {
+                connection.close();
+                connection.close();
+                connection.readInterest(true);
+                Throwable failure = null;
+                Buffer buffer = loop.pool().tryAllocate(Criticality.CRITICAL);
+                try {
+                    connection.read(buffer);
+                } catch (IOException e) {
+                    failure = e;
+                } finally {
+                    loop.pool().release(buffer);
+                }
+                return List.of(connection.isOpen(), connection.peer(), String.valueOf(failure));
+            });
+            assertFalse((Boolean) after.get(0));
+            assertEquals(peer, after.get(1));
+            assertTrue(after.get(2).toString().contains("ClosedChannelException"));
+            assertEquals(-1, client.read(ByteBuffer.allocate(1)));
+        } finally {
+            plain.close();
+        }
+    }
+}

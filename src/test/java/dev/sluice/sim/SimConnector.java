@@ -1,0 +1,53 @@
+package dev.sluice.sim;
+
+import dev.sluice.net.Connection;
+import dev.sluice.net.ConnectionHandler;
+import dev.sluice.net.Connector;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Opens simulated connections for one loop. A connect to a live
+ * {@link SimServer} completes after the link's latency and the server accepts
+ * it; a connect to an unknown or dead address fails after the same latency;
+ * a connect to a silent server never completes.
+ *
+ * <p>Not thread-safe: the simulation's one thread.
+ */
+final class SimConnector implements Connector {
+    private final SimWorld world;
+    private final SimLoop loop;
+    private final Map<InetSocketAddress, SimServer> servers;
+    private final Supplier<SimLink> links;
+    private int opened;
+
+    SimConnector(SimWorld world, SimLoop loop, Map<InetSocketAddress, SimServer> servers, Supplier<SimLink> links) {
+        this.world = world;
+        this.loop = loop;
+        this.servers = servers;
+        this.links = links;
+    }
+
+    @Override
+    public Connection connect(InetSocketAddress target, ConnectionHandler handler) {
+        SimLink link = links.get();
+        SimServer server = servers.get(target);
+        SimConnection[] pair = SimConnection.pair(world, "loop" + loop.id() + "->" + target.getHostString() + "#" + opened++,
+                link, loop, null);
+        SimConnection ours = pair[0];
+        ours.handler(handler);
+        ours.connecting();
+        world.after(link.latencyNanos(), () -> {
+            if (!ours.isOpen() || !ours.isConnecting() || (server != null && server.silent())) {
+                return;
+            }
+            boolean accepted = server != null && server.alive();
+            if (accepted) {
+                server.accept(pair[1]);
+            }
+            ours.connectResult(accepted);
+        });
+        return ours;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.sluice.sim;
+
+import dev.sluice.buffer.BufferPool;
+import dev.sluice.buffer.Criticality;
+import dev.sluice.loop.Clock;
+import dev.sluice.loop.Loop;
+import dev.sluice.loop.LoopCounters;
+import dev.sluice.loop.RunQueue;
+import dev.sluice.loop.Task;
+import dev.sluice.loop.Timer;
+import dev.sluice.loop.TimerQueue;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A {@link Loop} whose thread is the simulator: the real {@link RunQueue},
+ * {@link TimerQueue} and {@link BufferPool}, on the world's virtual clock.
+ * {@link #iterate()} is one turn of an event loop: drain the inbox, run the run
+ * queue (a bounded pass), expire timers, then dispatch ready connections,
+ * level-triggered as a selector would.
+ *
+ * <p>Not thread-safe: {@link #execute(Runnable)} too is called only by the
+ * simulation's one thread, which stands for every loop thread at once.
+ */
+final class SimLoop implements Loop {
+    /** Task runs per pass, as a real loop bounds its run queue so that I/O is not starved. */
+    static final int RUN_PASS_LIMIT = 256;
+
+    private final SimWorld world;
+    private final int id;
+    private final Clock clock;
+    private final BufferPool pool;
+    private final RunQueue runQueue = new RunQueue();
+    private final TimerQueue timers = new TimerQueue();
+    private final ArrayDeque<Runnable> inbox = new ArrayDeque<>();
+    private final LoopCounters counters = new LoopCounters();
+    private ArrayList<SimConnection> ready = new ArrayList<>();
+    private ArrayList<SimConnection> dispatching = new ArrayList<>();
+    /** Every Sluice-side connection this loop ever owned, for the census of a stuck world. */
+    private final ArrayList<SimConnection> owned = new ArrayList<>();
+
+    SimLoop(SimWorld world, int id, int poolSize, int bufferSize, int reserve) {
+        this.world = world;
+        this.id = id;
+        this.clock = world::now;
+        this.pool = new BufferPool(poolSize, bufferSize, reserve, world::now);
+    }
+
+    @Override
+    public int id() {
+        return id;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public BufferPool pool() {
+        return pool;
+    }
+
+    @Override
+    public void schedule(Task task) {
+        runQueue.schedule(task);
+    }
+
+    @Override
+    public void arm(Timer timer, long deadlineNanos) {
+        timers.arm(timer, deadlineNanos);
+    }
+
+    @Override
+    public void cancel(Timer timer) {
+        timers.cancel(timer);
+    }
+
+    @Override
+    public void execute(Runnable work) {
+        inbox.add(work);
+    }
+
+    @Override
+    public LoopCounters counters() {
+        return counters;
+    }
+
+    /** The connection's state changed: look at it in the next dispatch. */
+    void markReady(SimConnection c) {
+        if (!c.inReadySet) {
+            c.inReadySet = true;
+            ready.add(c);
+        }
+    }
+
+    void opened(SimConnection c) {
+        owned.add(c);
+    }
+
+    long nextDeadline() {
+        return timers.nextDeadline();
+    }
+
+    /** One loop iteration. Returns whether it did anything. */
+    boolean iterate() {
+        boolean did = false;
+        for (int n = inbox.size(); n > 0; n--) {
+            inbox.poll().run();
+            did = true;
+        }
+        did |= runQueue.runAll(RUN_PASS_LIMIT) > 0;
+        did |= timers.expire(world.now(), runQueue) > 0;
+        did |= dispatch();
+        return did;
+    }
+
+    private boolean dispatch() {
+        if (ready.isEmpty()) {
+            return false;
+        }
+        ArrayList<SimConnection> batch = ready;
+        ready = dispatching;
+        dispatching = batch;
+        boolean did = false;
+        for (int i = 0; i < batch.size(); i++) {
+            SimConnection c = batch.get(i);
+            c.inReadySet = false;
+            did |= c.dispatch();
+            // Level-triggered: a connection still ready is reported again next turn.
+            if (c.isReady()) {
+                markReady(c);
+            }
+        }
+        batch.clear();
+        return did;
+    }
+
+    String describe() {
+        StringBuilder sb = new StringBuilder("loop").append(id).append("[pool free ").append(pool.free())
+                .append('/').append(pool.size()).append(" reserve ").append(pool.reserve());
+        for (Criticality c : Criticality.values()) {
+            sb.append(", ").append(c).append(" waiting ").append(pool.waiting(c));
+        }
+        sb.append(", runQueue ").append(runQueue.size()).append(", timers ").append(timers.size())
+                .append(", task runs ").append(counters.sessionTaskRuns);
+        Map<String, Integer> census = new TreeMap<>();
+        for (SimConnection c : owned) {
+            String why = c.stuckAs();
+            if (why != null) {
+                census.merge(why, 1, Integer::sum);
+            }
+        }
+        return sb.append(", open connections ").append(census).append(']').toString();
+    }
+}
