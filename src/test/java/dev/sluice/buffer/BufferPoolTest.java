@@ -525,6 +525,57 @@ class BufferPoolTest {
     }
 
     @Test
+    void wakeAllWakesEachWaiterOnceEvenWhenOneRequeuesInAnotherClassFromItsCallback() {
+        BufferPool pool = pool(2, 1);
+        PoolPolicies.use(pool, "WAKE_ALL");
+        List<Buffer> held = exhaust(pool);
+        // Woken as CRITICAL, it retries at once as NORMAL (say its session lost its server slot) and fails.
+        final class Switcher extends BufferWaiter {
+            int wakeups;
+
+            @Override
+            protected void onBuffer(Buffer buffer) {
+                wakeups++;
+                if (wakeups == 1) {
+                    assertNull(pool.allocateAfterWakeup(NORMAL, this));
+                }
+            }
+        }
+        Switcher switcher = new Switcher();
+        assertNull(pool.allocateOrWait(CRITICAL, switcher));
+        RecordingWaiter n = queue(pool, NORMAL, "n");
+        pool.release(held.get(0));
+        assertEquals(1, n.wakeups);
+        assertEquals(1, switcher.wakeups, "one release wakes each waiter it found once");
+        assertTrue(switcher.isWaiting(), "the retry queued it again, for the next release");
+        assertSame(NORMAL, switcher.waitingAs());
+        pool.checkInvariants();
+    }
+
+    @Test
+    void wakeAllAllocatesNothingPerRelease() {
+        BufferPool pool = pool(1, 0);
+        PoolPolicies.use(pool, "WAKE_ALL");
+        Buffer b = exhaust(pool).get(0);
+        RecordingWaiter w = new RecordingWaiter("w");
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean counting = (com.sun.management.ThreadMXBean) threads;
+        long tid = Thread.currentThread().threadId();
+        for (int round = 0; round < 2; round++) {
+            long before = counting.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 10_000; i++) {
+                pool.allocateOrWait(NORMAL, w);
+                pool.release(b);
+                b = pool.allocateAfterWakeup(NORMAL, w);
+            }
+            long allocated = counting.getThreadAllocatedBytes(tid) - before;
+            if (round == 1) {
+                assertTrue(allocated < 10_000, allocated + " bytes allocated by 10000 WAKE_ALL releases");
+            }
+        }
+    }
+
+    @Test
     void policyCannotChangeWhileSomeoneWaits() {
         BufferPool pool = pool(1, 0);
         exhaust(pool);
