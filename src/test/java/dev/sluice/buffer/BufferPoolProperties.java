@@ -86,9 +86,15 @@ class BufferPoolProperties {
     /** A waiter that reports every wakeup to the model. */
     static final class Probe extends BufferWaiter {
         final int id;
-        final Criticality criticality;
+        /** The class it waits in; a retry may switch it, as a session that gained or lost a server slot. */
+        Criticality criticality;
         private final Model model;
         long queuedAt;
+        /** Comparison policies: retries from inside its wakeup callback rather than as a later step. */
+        boolean retriesInCallback;
+        /** Comparison policies: retries under the other class. */
+        boolean switchesClassOnRetry;
+        int lastWokenInRelease = -1;
 
         Probe(int id, Criticality criticality, Model model) {
             this.id = id;
@@ -126,6 +132,7 @@ class BufferPoolProperties {
         final long[] failedWakeups = new long[CLASSES.length];
         int peakInUse;
         int nextId;
+        int releases;
 
         Model(int size, int reserve, String policy) {
             this.pool = new BufferPool(size, 8, reserve, clock);
@@ -153,6 +160,8 @@ class BufferPoolProperties {
                 case WAIT -> {
                     boolean classWasEmpty = queued.get(c.ordinal()).isEmpty();
                     Probe p = new Probe(nextId++, c, this);
+                    p.retriesInCallback = !handoff && (step.pick() & 1) != 0;
+                    p.switchesClassOnRetry = !handoff && (step.pick() & 2) != 0;
                     Buffer b = pool.allocateOrWait(c, p);
                     if (b == null) {
                         assertTrue(p.isWaiting());
@@ -171,6 +180,7 @@ class BufferPoolProperties {
                     Buffer b = held.remove(step.pick() % held.size());
                     int freeBefore = pool.free();
                     long handoffsBefore = totalHandoffs();
+                    releases++;
                     pool.release(b);
                     if (handoff && totalHandoffs() == handoffsBefore) {
                         assertEquals(freeBefore + 1, pool.free(), "an unclaimed release goes to the free list");
@@ -202,6 +212,9 @@ class BufferPoolProperties {
         }
 
         private void retry(Probe p) {
+            if (p.switchesClassOnRetry) {
+                p.criticality = CLASSES[(p.criticality.ordinal() + 1) % CLASSES.length];
+            }
             Buffer b = pool.allocateAfterWakeup(p.criticality, p);
             if (b == null) {
                 assertTrue(p.isWaiting(), "a failed retry queues again");
@@ -245,8 +258,14 @@ class BufferPoolProperties {
                             c + " served while the more critical " + CLASSES[k] + " could take the buffer");
                 }
             }
+            assertTrue(p.lastWokenInRelease != releases, p + " woken twice by one release");
+            p.lastWokenInRelease = releases;
             if (!handoff) {
                 assertNull(buffer, "comparison policies wake without a buffer");
+                if (p.retriesInCallback) {
+                    retry(p);
+                    return;
+                }
                 woken.add(p);
                 return;
             }
@@ -293,6 +312,7 @@ class BufferPoolProperties {
         void drain() {
             for (int round = 0; round < 100_000 && (!held.isEmpty() || !woken.isEmpty()); round++) {
                 if (!held.isEmpty()) {
+                    releases++;
                     pool.release(held.remove(held.size() - 1));
                 } else {
                     retry(woken.remove(0));
