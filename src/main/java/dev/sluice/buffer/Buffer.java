@@ -147,7 +147,7 @@ public final class Buffer {
      */
     public void shiftTail(int from, int to) {
         int n = writeIndex - from;
-        if (from < readIndex || to < readIndex || to + n > bytes.capacity()) {
+        if (from < readIndex || from > writeIndex || to < readIndex || to + n > bytes.capacity()) {
             throw new IllegalArgumentException("shift [" + from + "," + writeIndex + ") to " + to + " outside " + this);
         }
         if (n > 0 && from != to) {

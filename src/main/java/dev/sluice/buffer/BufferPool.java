@@ -240,28 +240,39 @@ public final class BufferPool {
             }
             return;
         }
-        // WAKE_ALL: detach every queue first, so that waiters re-queueing
-        // from their callbacks are not woken again by this same release.
-        BufferWaiter[] detached = new BufferWaiter[CLASSES];
+        // WAKE_ALL: take every waiter out of every queue before waking any, so that a
+        // waiter re-queueing from its callback, in whatever class, waits for the next
+        // release instead of being woken twice by this one. The queues are chained in
+        // service order through the waiters' own links, so nothing is allocated.
+        BufferWaiter first = null;
+        BufferWaiter last = null;
+        int total = 0;
         for (int c = 0; c < CLASSES; c++) {
-            detached[c] = heads[c];
-        }
-        for (int c = 0; c < CLASSES; c++) {
-            BufferWaiter w = detached[c];
-            int n = queueLengths[c];
+            if (heads[c] == null) {
+                continue;
+            }
+            if (last == null) {
+                first = heads[c];
+            } else {
+                last.next = heads[c];
+            }
+            last = tails[c];
+            total += queueLengths[c];
             heads[c] = null;
             tails[c] = null;
             queueLengths[c] = 0;
-            for (int i = 0; i < n; i++) {
-                BufferWaiter next = w.next;
-                w.prev = null;
-                w.next = null;
-                w.queuedClass = -1;
-                w.queuedIn = null;
-                waitNanos[c] += nanoClock.getAsLong() - w.waitingSince;
-                w.onBuffer(null);
-                w = next;
-            }
+        }
+        BufferWaiter w = first;
+        for (int i = 0; i < total; i++) {
+            BufferWaiter next = w.next;
+            int c = w.queuedClass;
+            w.prev = null;
+            w.next = null;
+            w.queuedClass = -1;
+            w.queuedIn = null;
+            waitNanos[c] += nanoClock.getAsLong() - w.waitingSince;
+            w.onBuffer(null);
+            w = next;
         }
     }
 

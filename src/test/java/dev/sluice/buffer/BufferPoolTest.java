@@ -1,0 +1,644 @@
+package dev.sluice.buffer;
+
+import static dev.sluice.buffer.Criticality.CRITICAL;
+import static dev.sluice.buffer.Criticality.NORMAL;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class BufferPoolTest {
+    private static final int SIZE = 16;
+
+    private final FakeClock clock = new FakeClock();
+    private final List<RecordingWaiter> wakeLog = new ArrayList<>();
+
+    private BufferPool pool(int count, int reserve) {
+        return new BufferPool(count, SIZE, reserve, clock);
+    }
+
+    /** Allocates every buffer the pool has (NORMAL while allowed, then CRITICAL), in allocation order. */
+    private static List<Buffer> exhaust(BufferPool pool) {
+        List<Buffer> held = new ArrayList<>();
+        Buffer b;
+        while ((b = pool.tryAllocate(NORMAL)) != null) {
+            held.add(b);
+        }
+        while ((b = pool.tryAllocate(CRITICAL)) != null) {
+            held.add(b);
+        }
+        assertEquals(0, pool.free());
+        return held;
+    }
+
+    private RecordingWaiter queue(BufferPool pool, Criticality c, String name) {
+        RecordingWaiter w = new RecordingWaiter(name, wakeLog);
+        assertNull(pool.allocateOrWait(c, w), name + " should have had to wait");
+        return w;
+    }
+
+    // --- the reserve ---
+
+    @Test
+    void normalAllocationSucceedsOnlyWhileReserveBuffersStayFree() {
+        BufferPool pool = pool(5, 2);
+        assertNotNull(pool.tryAllocate(NORMAL));
+        assertNotNull(pool.tryAllocate(NORMAL));
+        assertNotNull(pool.tryAllocate(NORMAL));
+        assertEquals(2, pool.free());
+        assertNull(pool.tryAllocate(NORMAL), "a fourth NORMAL would leave 1 < reserve free");
+        assertEquals(2, pool.free());
+        pool.checkInvariants();
+    }
+
+    @Test
+    void normalAllocationMayTakeTheLastBufferWhenThereIsNoReserve() {
+        BufferPool pool = pool(2, 0);
+        assertNotNull(pool.tryAllocate(NORMAL));
+        assertNotNull(pool.tryAllocate(NORMAL));
+        assertNull(pool.tryAllocate(NORMAL));
+    }
+
+    @Test
+    void criticalAllocationMayTakeTheReserveDownToTheLastBuffer() {
+        BufferPool pool = pool(4, 2);
+        pool.tryAllocate(NORMAL);
+        pool.tryAllocate(NORMAL);
+        assertNull(pool.tryAllocate(NORMAL));
+        assertNotNull(pool.tryAllocate(CRITICAL));
+        assertNotNull(pool.tryAllocate(CRITICAL), "CRITICAL takes the last buffer");
+        assertEquals(0, pool.free());
+        assertNull(pool.tryAllocate(CRITICAL), "nothing left at all");
+        pool.checkInvariants();
+    }
+
+    @Test
+    void allocatedBufferIsMarkedInUseWithItsClass() {
+        BufferPool pool = pool(4, 1);
+        Buffer n = pool.tryAllocate(NORMAL);
+        Buffer c = pool.tryAllocate(CRITICAL);
+        assertTrue(n.inUse);
+        assertSame(NORMAL, n.allocatedAs());
+        assertSame(CRITICAL, c.allocatedAs());
+        assertSame(pool, n.pool());
+    }
+
+    // --- waiting ---
+
+    @Test
+    void allocateOrWaitReturnsABufferWithoutQueueingWhenTheClassMayTakeOne() {
+        BufferPool pool = pool(2, 1);
+        RecordingWaiter w = new RecordingWaiter("w");
+        assertNotNull(pool.allocateOrWait(NORMAL, w));
+        assertFalse(w.isWaiting());
+        assertEquals(0, pool.waits(NORMAL));
+        assertEquals(1, pool.allocations(NORMAL));
+    }
+
+    @Test
+    void failedAllocationQueuesTheWaiterInItsClassFifo() {
+        BufferPool pool = pool(3, 1);
+        exhaust(pool);
+        RecordingWaiter n = queue(pool, NORMAL, "n");
+        RecordingWaiter c = queue(pool, CRITICAL, "c");
+        assertTrue(n.isWaiting());
+        assertSame(NORMAL, n.waitingAs());
+        assertSame(CRITICAL, c.waitingAs());
+        assertEquals(1, pool.waiting(NORMAL));
+        assertEquals(1, pool.waiting(CRITICAL));
+        assertEquals(2, pool.waitingTotal());
+        assertEquals(1, pool.waits(NORMAL));
+        assertEquals(1, pool.waits(CRITICAL));
+        assertEquals(0, n.wakeups);
+        pool.checkInvariants();
+    }
+
+    @Test
+    void normalWaiterQueuesWhileOnlyReserveBuffersAreFree() {
+        BufferPool pool = pool(3, 2);
+        pool.tryAllocate(NORMAL);
+        RecordingWaiter n = queue(pool, NORMAL, "n");
+        assertEquals(2, pool.free(), "the reserve is free, yet NORMAL waits");
+        assertTrue(n.isWaiting());
+        pool.checkInvariants();
+    }
+
+    @Test
+    void waitingTwiceIsRefused() {
+        BufferPool pool = pool(1, 0);
+        exhaust(pool);
+        RecordingWaiter w = queue(pool, NORMAL, "w");
+        assertThrows(IllegalStateException.class, () -> pool.allocateOrWait(NORMAL, w));
+        assertThrows(IllegalStateException.class, () -> pool.allocateOrWait(CRITICAL, w));
+        assertThrows(IllegalStateException.class, () -> pool.allocateAfterWakeup(NORMAL, w));
+        assertEquals(1, pool.waiting(NORMAL));
+        assertEquals(0, pool.waiting(CRITICAL));
+        pool.checkInvariants();
+    }
+
+    @Test
+    void waitingInASecondPoolWhileQueuedInTheFirstIsRefused() {
+        BufferPool first = pool(1, 0);
+        BufferPool second = pool(1, 0);
+        exhaust(first);
+        exhaust(second);
+        RecordingWaiter w = queue(first, NORMAL, "w");
+        assertThrows(IllegalStateException.class, () -> second.allocateOrWait(NORMAL, w));
+        assertEquals(0, second.waitingTotal());
+    }
+
+    // --- handoff ---
+
+    @Test
+    void releasedBufferIsHandedToTheWaiterWhichThenOwnsIt() {
+        BufferPool pool = pool(2, 0);
+        List<Buffer> held = exhaust(pool);
+        RecordingWaiter w = queue(pool, CRITICAL, "w");
+        Buffer given = held.get(0);
+        given.append(new byte[] {1, 2, 3}, 0, 3);
+        pool.release(given);
+        assertSame(given, w.received);
+        assertEquals(1, w.wakeups);
+        assertTrue(given.inUse, "the waiter owns it");
+        assertSame(CRITICAL, given.allocatedAs(), "re-labelled with the waiter's class");
+        assertTrue(given.isEmpty(), "handed over cleared");
+        assertFalse(w.isWaiting());
+        assertEquals(0, pool.free(), "a handoff does not pass through the free list");
+        assertEquals(1, pool.handoffs(CRITICAL));
+        pool.checkInvariants();
+        pool.release(given);
+        assertEquals(1, pool.free(), "the new owner can release it");
+    }
+
+    @Test
+    void handedBufferTakesTheWaitersClassNotTheReleasersClass() {
+        BufferPool pool = pool(3, 0);
+        Buffer n1 = pool.tryAllocate(NORMAL);
+        pool.tryAllocate(NORMAL);
+        Buffer c = pool.tryAllocate(CRITICAL);
+        RecordingWaiter wn = queue(pool, NORMAL, "wn");
+        pool.release(c);
+        assertSame(c, wn.received);
+        assertSame(NORMAL, c.allocatedAs());
+        RecordingWaiter wc = queue(pool, CRITICAL, "wc");
+        pool.release(n1);
+        assertSame(n1, wc.received);
+        assertSame(CRITICAL, n1.allocatedAs());
+    }
+
+    @Test
+    void releasedBufferGoesToOldestCriticalWaiterFirst() {
+        BufferPool pool = pool(2, 0);
+        List<Buffer> held = exhaust(pool);
+        RecordingWaiter n = queue(pool, NORMAL, "n");
+        RecordingWaiter c1 = queue(pool, CRITICAL, "c1");
+        RecordingWaiter c2 = queue(pool, CRITICAL, "c2");
+        pool.release(held.get(0));
+        assertEquals(List.of(c1), wakeLog, "CRITICAL before the older NORMAL waiter");
+        pool.release(held.get(1));
+        assertEquals(List.of(c1, c2), wakeLog);
+        assertTrue(n.isWaiting());
+        pool.release(c1.received);
+        assertEquals(List.of(c1, c2, n), wakeLog);
+        pool.checkInvariants();
+    }
+
+    @Test
+    void waitersOfOneClassAreServedInArrivalOrder() {
+        BufferPool pool = pool(1, 0);
+        Buffer b = exhaust(pool).get(0);
+        RecordingWaiter a = queue(pool, NORMAL, "a");
+        RecordingWaiter bw = queue(pool, NORMAL, "b");
+        RecordingWaiter c = queue(pool, NORMAL, "c");
+        pool.release(b);
+        pool.release(a.received);
+        pool.release(bw.received);
+        assertEquals(List.of(a, bw, c), wakeLog);
+        assertSame(b, c.received, "one buffer passed along the queue");
+        assertEquals(3, pool.handoffs(NORMAL));
+    }
+
+    @Test
+    void normalWaiterIsHandedABufferOnlyWhileTheReserveStaysIntact() {
+        BufferPool pool = pool(4, 2);
+        List<Buffer> held = exhaust(pool);
+        RecordingWaiter n = queue(pool, NORMAL, "n");
+        pool.release(held.get(0));
+        pool.release(held.get(1));
+        assertTrue(n.isWaiting(), "handing over now would leave 1 < reserve free");
+        assertEquals(2, pool.free());
+        assertEquals(0, pool.handoffs(NORMAL));
+        pool.checkInvariants();
+        pool.release(held.get(2));
+        assertSame(held.get(2), n.received);
+        assertEquals(2, pool.free(), "exactly the reserve remains");
+        assertEquals(1, pool.handoffs(NORMAL));
+        pool.checkInvariants();
+    }
+
+    @Test
+    void releaseWithoutWaitersReturnsTheBufferToTheFreeList() {
+        BufferPool pool = pool(2, 0);
+        Buffer b = pool.tryAllocate(CRITICAL);
+        b.append(new byte[] {9}, 0, 1);
+        pool.release(b);
+        assertFalse(b.inUse);
+        assertTrue(b.isEmpty(), "a released buffer holds nothing");
+        assertEquals(2, pool.free());
+        assertEquals(0, pool.handoffs(CRITICAL));
+    }
+
+    // --- cancel ---
+
+    @Test
+    void cancelRemovesTheHeadWaiter() {
+        assertCancelLeavesOthersInOrder(0);
+    }
+
+    @Test
+    void cancelRemovesAMiddleWaiter() {
+        assertCancelLeavesOthersInOrder(1);
+    }
+
+    @Test
+    void cancelRemovesTheTailWaiter() {
+        assertCancelLeavesOthersInOrder(2);
+    }
+
+    private void assertCancelLeavesOthersInOrder(int victim) {
+        BufferPool pool = pool(1, 0);
+        Buffer b = exhaust(pool).get(0);
+        List<RecordingWaiter> ws = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ws.add(queue(pool, CRITICAL, "w" + i));
+        }
+        RecordingWaiter cancelled = ws.remove(victim);
+        pool.cancel(cancelled);
+        assertFalse(cancelled.isWaiting());
+        assertNull(cancelled.waitingAs());
+        assertEquals(2, pool.waiting(CRITICAL));
+        assertEquals(1, pool.cancels(CRITICAL));
+        pool.checkInvariants();
+        pool.release(b);
+        pool.release(ws.get(0).received);
+        pool.release(ws.get(1).received);
+        assertEquals(ws, wakeLog, "the others keep their order and the cancelled one is never woken");
+        assertEquals(0, cancelled.wakeups);
+        pool.checkInvariants();
+    }
+
+    @Test
+    void cancelOfTheOnlyWaiterEmptiesTheQueue() {
+        BufferPool pool = pool(1, 0);
+        Buffer b = exhaust(pool).get(0);
+        RecordingWaiter w = queue(pool, NORMAL, "w");
+        pool.cancel(w);
+        assertEquals(0, pool.waitingTotal());
+        pool.checkInvariants();
+        pool.release(b);
+        assertEquals(1, pool.free());
+        assertEquals(0, w.wakeups);
+    }
+
+    @Test
+    void cancelledWaiterMayWaitAgainAtTheTail() {
+        BufferPool pool = pool(1, 0);
+        Buffer b = exhaust(pool).get(0);
+        RecordingWaiter a = queue(pool, NORMAL, "a");
+        RecordingWaiter c = queue(pool, NORMAL, "c");
+        pool.cancel(a);
+        assertNull(pool.allocateOrWait(NORMAL, a));
+        pool.release(b);
+        assertEquals(List.of(c), wakeLog);
+    }
+
+    @Test
+    void cancelOfAWaiterThatIsNotWaitingHereDoesNothing() {
+        BufferPool pool = pool(1, 0);
+        BufferPool other = pool(1, 0);
+        exhaust(pool);
+        exhaust(other);
+        RecordingWaiter idle = new RecordingWaiter("idle");
+        pool.cancel(idle);
+        RecordingWaiter elsewhere = queue(other, NORMAL, "elsewhere");
+        pool.cancel(elsewhere);
+        assertTrue(elsewhere.isWaiting());
+        assertEquals(1, other.waiting(NORMAL));
+        assertEquals(0, pool.cancels(NORMAL));
+        other.checkInvariants();
+        pool.checkInvariants();
+    }
+
+    @Test
+    void cancelTakesConstantTimeWhateverTheQueueLength() {
+        int n = 200_000;
+        BufferPool pool = pool(1, 0);
+        exhaust(pool);
+        RecordingWaiter[] ws = new RecordingWaiter[n];
+        for (int i = 0; i < n; i++) {
+            ws[i] = new RecordingWaiter("w" + i);
+            pool.allocateOrWait(NORMAL, ws[i]);
+        }
+        // Cancel from the middle outwards: a cancel that walked the queue would need ~10^10 steps.
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Random random = new Random(42);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        assertTimeoutPreemptively(Duration.ofSeconds(3), () -> {
+            for (int i : order) {
+                pool.cancel(ws[i]);
+            }
+        });
+        assertEquals(0, pool.waitingTotal());
+        assertEquals(n, pool.cancels(NORMAL));
+        pool.checkInvariants();
+    }
+
+    // --- refused releases ---
+
+    @Test
+    void releasingTwiceIsRefused() {
+        BufferPool pool = pool(2, 0);
+        Buffer b = pool.tryAllocate(NORMAL);
+        pool.release(b);
+        assertThrows(IllegalStateException.class, () -> pool.release(b));
+        assertEquals(2, pool.free());
+        pool.checkInvariants();
+    }
+
+    @Test
+    void releasingABufferOfAnotherPoolIsRefused() {
+        BufferPool pool = pool(1, 0);
+        BufferPool other = pool(1, 0);
+        Buffer foreign = other.tryAllocate(NORMAL);
+        exhaust(pool);
+        RecordingWaiter w = queue(pool, NORMAL, "w");
+        assertThrows(IllegalStateException.class, () -> pool.release(foreign));
+        assertTrue(w.isWaiting(), "a foreign buffer is never handed over");
+        assertTrue(foreign.inUse);
+        pool.checkInvariants();
+        other.checkInvariants();
+    }
+
+    // --- the free list ---
+
+    @Test
+    void freshPoolHandsOutBuffersInArenaOrder() {
+        BufferPool pool = pool(3, 0);
+        assertEquals(0, pool.tryAllocate(NORMAL).index());
+        assertEquals(1, pool.tryAllocate(NORMAL).index());
+        assertEquals(2, pool.tryAllocate(NORMAL).index());
+    }
+
+    @Test
+    void lastReleasedBufferIsTheNextAllocated() {
+        BufferPool pool = pool(4, 0);
+        Buffer a = pool.tryAllocate(NORMAL);
+        Buffer b = pool.tryAllocate(NORMAL);
+        Buffer c = pool.tryAllocate(NORMAL);
+        pool.release(b);
+        pool.release(a);
+        pool.release(c);
+        assertSame(c, pool.tryAllocate(CRITICAL));
+        assertSame(a, pool.tryAllocate(NORMAL));
+        assertSame(b, pool.tryAllocate(NORMAL));
+    }
+
+    // --- counters ---
+
+    @Test
+    void countersCountAllocationsWaitsHandoffsAndCancels() {
+        BufferPool pool = pool(3, 1);
+        Buffer n1 = pool.tryAllocate(NORMAL);
+        Buffer n2 = pool.tryAllocate(NORMAL);
+        Buffer c1 = pool.tryAllocate(CRITICAL);
+        assertEquals(2, pool.allocations(NORMAL));
+        assertEquals(1, pool.allocations(CRITICAL));
+        assertEquals(3, pool.inUse());
+        assertEquals(3, pool.peakInUse());
+
+        clock.advance(100);
+        RecordingWaiter wn = queue(pool, NORMAL, "wn");
+        RecordingWaiter wc = queue(pool, CRITICAL, "wc");
+        RecordingWaiter gone = queue(pool, CRITICAL, "gone");
+        clock.advance(250);
+        pool.release(c1);
+        assertEquals(250, pool.waitNanos(CRITICAL), "wc waited from 100 to 350");
+        clock.advance(50);
+        pool.cancel(gone);
+        assertEquals(550, pool.waitNanos(CRITICAL), "gone waited from 100 to 400 and counts when it leaves");
+        assertEquals(0, pool.waitNanos(NORMAL), "still waiting: not counted yet");
+        pool.release(n1);
+        assertTrue(wn.isWaiting(), "1 free would breach the reserve");
+        pool.release(n2);
+        assertSame(n2, wn.received);
+        assertEquals(300, pool.waitNanos(NORMAL));
+
+        assertEquals(1, pool.waits(NORMAL));
+        assertEquals(2, pool.waits(CRITICAL));
+        assertEquals(1, pool.handoffs(NORMAL));
+        assertEquals(1, pool.handoffs(CRITICAL));
+        assertEquals(1, pool.cancels(CRITICAL));
+        assertEquals(0, pool.cancels(NORMAL));
+        assertEquals(2, pool.allocations(NORMAL), "handoffs are not allocations");
+        assertEquals(0, pool.failedWakeups(NORMAL));
+        assertEquals(0, pool.failedWakeups(CRITICAL));
+        assertEquals(2, pool.inUse(), "wc and wn hold one each");
+        assertEquals(1, pool.free());
+        assertEquals(3, pool.peakInUse(), "the peak stays");
+        assertSame(c1, wc.received);
+    }
+
+    @Test
+    void peakInUseRecordsTheHighWaterMark() {
+        BufferPool pool = pool(4, 0);
+        Buffer a = pool.tryAllocate(NORMAL);
+        Buffer b = pool.tryAllocate(NORMAL);
+        pool.release(a);
+        pool.release(b);
+        pool.tryAllocate(NORMAL);
+        assertEquals(1, pool.inUse());
+        assertEquals(2, pool.peakInUse());
+    }
+
+    // --- comparison policies ---
+
+    @Test
+    void wakeOnePutsTheBufferOnTheFreeListAndWakesOneWaiterEmptyHanded() {
+        BufferPool pool = pool(1, 0);
+        PoolPolicies.use(pool, "WAKE_ONE");
+        Buffer b = exhaust(pool).get(0);
+        RecordingWaiter a = queue(pool, NORMAL, "a");
+        RecordingWaiter c = queue(pool, NORMAL, "c");
+        pool.release(b);
+        assertEquals(List.of(a), wakeLog);
+        assertNull(a.received);
+        assertFalse(a.isWaiting());
+        assertTrue(c.isWaiting());
+        assertEquals(1, pool.free());
+        assertSame(b, pool.tryAllocate(CRITICAL), "someone else gets there first");
+        assertNull(pool.allocateAfterWakeup(NORMAL, a));
+        assertEquals(1, pool.failedWakeups(NORMAL));
+        assertTrue(a.isWaiting(), "a failed wakeup queues again at the tail");
+        pool.release(b);
+        assertEquals(List.of(a, c), wakeLog);
+        assertSame(b, pool.allocateAfterWakeup(NORMAL, c));
+        assertEquals(0, pool.handoffs(NORMAL));
+        pool.checkInvariants();
+    }
+
+    @Test
+    void wakeAllWakesEveryWaiterOfEveryClass() {
+        BufferPool pool = pool(1, 0);
+        PoolPolicies.use(pool, "WAKE_ALL");
+        Buffer b = exhaust(pool).get(0);
+        RecordingWaiter n = queue(pool, NORMAL, "n");
+        RecordingWaiter c1 = queue(pool, CRITICAL, "c1");
+        RecordingWaiter c2 = queue(pool, CRITICAL, "c2");
+        pool.release(b);
+        assertEquals(List.of(c1, c2, n), wakeLog);
+        assertEquals(0, pool.waitingTotal());
+        assertSame(b, pool.allocateAfterWakeup(CRITICAL, c1));
+        assertNull(pool.allocateAfterWakeup(CRITICAL, c2));
+        assertNull(pool.allocateAfterWakeup(NORMAL, n));
+        assertEquals(1, pool.failedWakeups(CRITICAL));
+        assertEquals(1, pool.failedWakeups(NORMAL));
+        pool.checkInvariants();
+    }
+
+    @Test
+    void wakeAllWakesEachWaiterOnceEvenWhenOneRequeuesInAnotherClassFromItsCallback() {
+        BufferPool pool = pool(2, 1);
+        PoolPolicies.use(pool, "WAKE_ALL");
+        List<Buffer> held = exhaust(pool);
+        // Woken as CRITICAL, it retries at once as NORMAL (say its session lost its server slot) and fails.
+        final class Switcher extends BufferWaiter {
+            int wakeups;
+
+            @Override
+            protected void onBuffer(Buffer buffer) {
+                wakeups++;
+                if (wakeups == 1) {
+                    assertNull(pool.allocateAfterWakeup(NORMAL, this));
+                }
+            }
+        }
+        Switcher switcher = new Switcher();
+        assertNull(pool.allocateOrWait(CRITICAL, switcher));
+        RecordingWaiter n = queue(pool, NORMAL, "n");
+        pool.release(held.get(0));
+        assertEquals(1, n.wakeups);
+        assertEquals(1, switcher.wakeups, "one release wakes each waiter it found once");
+        assertTrue(switcher.isWaiting(), "the retry queued it again, for the next release");
+        assertSame(NORMAL, switcher.waitingAs());
+        pool.checkInvariants();
+    }
+
+    @Test
+    void wakeAllAllocatesNothingPerRelease() {
+        BufferPool pool = pool(1, 0);
+        PoolPolicies.use(pool, "WAKE_ALL");
+        Buffer b = exhaust(pool).get(0);
+        RecordingWaiter w = new RecordingWaiter("w");
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean counting = (com.sun.management.ThreadMXBean) threads;
+        long tid = Thread.currentThread().threadId();
+        for (int round = 0; round < 2; round++) {
+            long before = counting.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 10_000; i++) {
+                pool.allocateOrWait(NORMAL, w);
+                pool.release(b);
+                b = pool.allocateAfterWakeup(NORMAL, w);
+            }
+            long allocated = counting.getThreadAllocatedBytes(tid) - before;
+            if (round == 1) {
+                assertTrue(allocated < 10_000, allocated + " bytes allocated by 10000 WAKE_ALL releases");
+            }
+        }
+    }
+
+    @Test
+    void policyCannotChangeWhileSomeoneWaits() {
+        BufferPool pool = pool(1, 0);
+        exhaust(pool);
+        queue(pool, NORMAL, "w");
+        assertThrows(IllegalStateException.class, () -> PoolPolicies.use(pool, "WAKE_ONE"));
+        assertEquals("HANDOFF", PoolPolicies.current(pool));
+    }
+
+    // --- the arena and its checks ---
+
+    @Test
+    void arenaBuffersAreDirectDistinctAndOfTheConfiguredSize() {
+        int count = 8;
+        BufferPool pool = new BufferPool(count, 4096, 1, clock);
+        List<Buffer> held = exhaust(pool);
+        assertEquals(count, held.size());
+        for (Buffer b : held) {
+            ByteBuffer bytes = b.bytes();
+            assertTrue(bytes.isDirect());
+            assertEquals(4096, b.capacity());
+            assertEquals(4096, bytes.capacity());
+            for (int i = 0; i < 4096; i++) {
+                bytes.put(i, (byte) b.index());
+            }
+        }
+        // A slice overlapping another would show the other's index somewhere.
+        for (Buffer b : held) {
+            for (int i = 0; i < 4096; i++) {
+                assertEquals((byte) b.index(), b.bytes().get(i), b + " shares memory at " + i);
+            }
+        }
+        assertEquals(count, held.stream().map(Buffer::index).distinct().count());
+        assertEquals(4096, pool.bufferSize());
+        assertEquals(count, pool.size());
+        assertEquals(1, pool.reserve());
+    }
+
+    @Test
+    void constructorRefusesImpossiblePools() {
+        assertThrows(IllegalArgumentException.class, () -> new BufferPool(0, SIZE, 0, clock));
+        assertThrows(IllegalArgumentException.class, () -> new BufferPool(1, 0, 0, clock));
+        assertThrows(IllegalArgumentException.class, () -> new BufferPool(2, SIZE, 2, clock));
+        assertThrows(IllegalArgumentException.class, () -> new BufferPool(2, SIZE, -1, clock));
+        assertThrows(IllegalArgumentException.class, () -> new BufferPool(1 << 16, 1 << 16, 0, clock));
+    }
+
+    @Test
+    void checkInvariantsNoticesABufferMarkedFreeWhileHeld() {
+        BufferPool pool = pool(2, 0);
+        Buffer b = pool.tryAllocate(NORMAL);
+        pool.checkInvariants();
+        b.inUse = false;
+        assertThrows(IllegalStateException.class, pool::checkInvariants);
+    }
+
+    @Test
+    void checkInvariantsNoticesABrokenQueueLink() {
+        BufferPool pool = pool(1, 0);
+        exhaust(pool);
+        RecordingWaiter a = queue(pool, NORMAL, "a");
+        queue(pool, NORMAL, "b");
+        pool.checkInvariants();
+        a.next = null;
+        assertThrows(IllegalStateException.class, pool::checkInvariants);
+    }
+}
