@@ -12,7 +12,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code /slow/MS}: sleeps MS milliseconds, then answers 200 "slow";</li>
  * <li>{@code /raw/NAME}: writes the bytes registered with {@link #raw}, then closes;</li>
  * <li>{@code /close}: closes without answering; {@code /reset}: resets the connection;
- *     {@code /cut/N}: announces N bytes, sends half, closes.</li>
+ *     {@code /cut/N}: announces N bytes, sends half, closes;</li>
+ * <li>any other path: 200 with the target as its body.</li>
  * </ul>
  * A request with {@code Expect: 100-continue} gets {@code 100 Continue} before
  * its body is read. The origin counts connections, complete requests, and
@@ -53,14 +53,7 @@ final class HttpTestOrigin implements AutoCloseable {
         }
 
         List<String> headers(String name) {
-            List<String> values = new ArrayList<>();
-            for (String line : head.split("\r\n")) {
-                int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).equalsIgnoreCase(name)) {
-                    values.add(line.substring(colon + 1).strip());
-                }
-            }
-            return values;
+            return HttpWire.fieldValues(head, name);
         }
     }
 
@@ -231,7 +224,7 @@ final class HttpTestOrigin implements AutoCloseable {
             out.flush();
             return false;
         } else {
-            write(out, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n" + conn + "\r\n");
+            write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + target.length() + "\r\n" + conn + "\r\n" + target);
         }
         out.flush();
         return !close;

@@ -28,14 +28,7 @@ final class HttpWire implements AutoCloseable {
         }
 
         List<String> headers(String name) {
-            List<String> values = new ArrayList<>();
-            for (String line : head.split("\r\n")) {
-                int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).equalsIgnoreCase(name)) {
-                    values.add(line.substring(colon + 1).strip());
-                }
-            }
-            return values;
+            return fieldValues(head, name);
         }
 
         boolean closes() {
@@ -46,6 +39,18 @@ final class HttpWire implements AutoCloseable {
         String text() {
             return new String(body, StandardCharsets.ISO_8859_1);
         }
+    }
+
+    /** Every value of field {@code name} in a head, in order, trimmed. */
+    static List<String> fieldValues(String head, String name) {
+        List<String> values = new ArrayList<>();
+        for (String line : head.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).equalsIgnoreCase(name)) {
+                values.add(line.substring(colon + 1).strip());
+            }
+        }
+        return values;
     }
 
     private final Socket socket;
