@@ -457,7 +457,9 @@ public final class HttpSession extends Session implements ChannelOwner {
         response.forwardLimit = 0;
         response.fillLimit = headRoom;
         response.inputPaused = false;
-        request.fillLimit = Integer.MAX_VALUE;
+        // request.fillLimit stays at headRoom while the body streams: bytes read
+        // behind the body may be the next pipelined head, and the room
+        // tune.maxrewrite keeps must still be free when that head is rewritten.
         switch (requestFraming) {
             case CONTENT_LENGTH -> request.forwardLimit = headLength + requestHead.contentLength();
             case CHUNKED -> {
