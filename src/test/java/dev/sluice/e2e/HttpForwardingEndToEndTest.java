@@ -309,6 +309,137 @@ class HttpForwardingEndToEndTest extends HttpEndToEnd {
         assertTrue(client.awaitTermination(Duration.ofSeconds(5)));
     }
 
+    @Test
+    void aResponseWithoutFramingRunsUntilTheServerClosesAndThenTheClientIsClosed() throws Exception {
+        HttpTestOrigin origin = origin();
+        origin.raw("eof", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n" + "x".repeat(50_000));
+        start(cfg(origin));
+        HttpWire w = wire();
+        HttpWire.Response r = w.exchange(get("/raw/eof"));
+        assertTrue(r.closes(), "a response read until close cannot keep the client connection: " + r.head());
+        assertEquals("x".repeat(50_000), r.text());
+        awaitCounter("sessions_ended_done", 1);
+    }
+
+    @Test
+    void aServerAnsweringBeforeTheBodyEndsClosesTheClientConnectionAfterItsAnswer() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin));
+        HttpWire w = wire();
+        w.send("POST /early HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000\r\n\r\n");
+        w.send(TestOrigin.pattern(1, 20_000));
+        HttpWire.Response r = w.read("POST");
+        assertEquals("early", r.text());
+        assertTrue(r.closes(), "the rest of the body cannot be told from a next request: " + r.head());
+        assertTrue(w.closedByPeer());
+    }
+
+    @Test
+    void aClientThatHalfClosesAfterItsRequestStillGetsTheWholeResponse() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin));
+        HttpWire w = wire();
+        w.send(get("/size/200000"));
+        w.socket().shutdownOutput();
+        assertArrayEquals(TestOrigin.pattern(200_000, 200_000), w.read().body());
+        assertTrue(w.closedByPeer());
+        awaitCounter("sessions_ended_done", 1);
+    }
+
+    /**
+     * Pipelined requests fill the buffer behind the head being rewritten: the
+     * field Sluice adds must still fit, for every one of them.
+     */
+    @Test
+    void deepPipeliningWithForwardforAnswersEveryRequestInOrder() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin).frontend("option forwardfor"));
+        int n = 300;
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            all.append("GET /p").append(i).append(" HTTP/1.1\r\nHost: t\r\nX-Pad: ").append("p".repeat(100))
+                    .append("\r\n\r\n");
+        }
+        HttpWire w = wire();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                w.send(all.toString());
+            } catch (java.io.IOException e) {
+                // The reader reports what is missing.
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            HttpWire.Response r = w.read();
+            assertEquals(200, r.status(), "request " + i + ": " + r.head() + r.text());
+            assertEquals("/p" + i, r.text());
+        }
+        writer.join(5000);
+        assertEquals(n, origin.requestCount());
+        assertTrue(origin.requests().stream().allMatch(q -> "127.0.0.1".equals(q.header("x-forwarded-for"))));
+    }
+
+    /**
+     * A rule that adds a large field to some requests only: the room it needs
+     * is the room {@code tune.maxrewrite} keeps, whatever pipelined bytes wait
+     * behind the head.
+     */
+    @Test
+    void pipelinedRequestsBehindAGrowingHeadAreAllServed() throws Exception {
+        HttpTestOrigin origin = origin();
+        String big = "v".repeat(1000);
+        start(cfg(origin).frontend("http-request add-header X-Big " + big + " if { path_beg /grow }"));
+        int n = 400;
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            all.append("GET /").append(i % 2 == 0 ? "small" : "grow").append(i).append(" HTTP/1.1\r\nHost: t\r\nX-Pad: ")
+                    .append("p".repeat(80)).append("\r\n\r\n");
+        }
+        HttpWire w = wire();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                w.send(all.toString());
+            } catch (java.io.IOException e) {
+                // The reader reports what is missing.
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            HttpWire.Response r = w.read();
+            assertEquals(200, r.status(), "request " + i + ": " + r.head() + r.text());
+            assertEquals("/" + (i % 2 == 0 ? "small" : "grow") + i, r.text());
+        }
+        writer.join(5000);
+        assertEquals(n, origin.requestCount());
+        assertEquals(0, counter("http_replies_500"));
+    }
+
+    @Test
+    void clientsThatGoAwayAtAnyPointGiveEveryBufferBack() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin).loops(1, 16, 2).server("maxconn 1"));
+        // In the middle of a large response.
+        HttpWire downloading = new HttpWire(port());
+        downloading.send(get("/size/" + (8 * MB)));
+        downloading.socket().getInputStream().readNBytes(1000);
+        // In the middle of an upload.
+        HttpWire uploading = new HttpWire(port());
+        uploading.send("POST /sha HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000\r\n\r\n");
+        uploading.send(TestOrigin.pattern(2, 40_000));
+        // Queued behind the slot, with a partial head on a fourth.
+        HttpWire queued = new HttpWire(port());
+        queued.send(get("/size/10"));
+        HttpWire partial = new HttpWire(port());
+        partial.send("GET /size/1 HTTP/1.1\r\nHo");
+        awaitTrue(() -> sluice.openSessions() == 4, () -> "sessions: " + sluice.openSessions());
+        downloading.socket().setSoLinger(true, 0);
+        downloading.close();
+        uploading.close();
+        queued.close();
+        partial.close();
+        awaitTrue(() -> sluice.openSessions() == 0, () -> "sessions still open: " + sluice.openSessions());
+        HttpWire after = wire();
+        assertArrayEquals(TestOrigin.pattern(10, 10), after.exchange(get("/size/10")).body());
+    }
+
     static byte[] sha(byte[] data) {
         return HttpTestOrigin.sha256().digest(data);
     }

@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code /raw/NAME}: writes the bytes registered with {@link #raw}, then closes;</li>
  * <li>{@code /close}: closes without answering; {@code /reset}: resets the connection;
  *     {@code /cut/N}: announces N bytes, sends half, closes;</li>
+ * <li>{@code /early}: answers 200 "early" before reading the body, then closes;</li>
  * <li>any other path: 200 with the target as its body.</li>
  * </ul>
  * A request with {@code Expect: 100-continue} gets {@code 100 Continue} before
@@ -155,6 +156,12 @@ final class HttpTestOrigin implements AutoCloseable {
             continues.incrementAndGet();
             out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
+        }
+        if (target.equals("/early")) {
+            // Answers before reading the body, then closes: the rest of the body is never read.
+            write(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nearly");
+            out.flush();
+            return false;
         }
         MessageDigest sha = sha256();
         boolean keepBody = !target.equals("/sha");
