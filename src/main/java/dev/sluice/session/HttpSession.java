@@ -284,7 +284,10 @@ public final class HttpSession extends Session implements ChannelOwner {
             if (!afterForwarding(now)) {
                 return;
             }
-            if (r == req && s == resp) {
+            // Forwarding the last request bytes completes the request without
+            // changing a state: analyse again so that it moves on to SENT now,
+            // not at the next event, which could be a client timeout.
+            if (r == req && s == resp && !(req == Req.SENDING && requestComplete())) {
                 break;
             }
         }
