@@ -456,6 +456,9 @@ public final class HttpSession extends Session implements ChannelOwner {
         req = Req.SENDING;
         resp = Resp.HEAD;
         serverActiveAt = now;
+        // Sluice waits on the client for the body from now on: the time it spent
+        // in the queue or connecting is not the client's silence.
+        clientActiveAt = now;
         responseHead.resetForResponseTo(method);
         response.forwardLimit = 0;
         response.fillLimit = headRoom;
