@@ -154,11 +154,13 @@ class HttpForwardingEndToEndTest extends HttpEndToEnd {
         HttpTestOrigin origin = origin();
         start(cfg(origin));
         HttpWire w = wire();
-        HttpWire.Response r = w.exchange("GET /headers HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+        w.send("GET /headers HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n" + get("/after-close"));
+        HttpWire.Response r = w.read();
         assertEquals(200, r.status());
         assertTrue(r.closes(), r.head());
         assertTrue(w.closedByPeer(), "the connection stayed open after Connection: close");
         awaitCounter("sessions_ended_done", 1);
+        assertEquals(1, origin.requestCount(), "a request after Connection: close reached the server");
     }
 
     @Test

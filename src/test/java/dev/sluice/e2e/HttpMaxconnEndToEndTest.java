@@ -82,6 +82,51 @@ class HttpMaxconnEndToEndTest extends HttpEndToEnd {
     }
 
     /**
+     * A client that stops reading its response keeps the server's only slot
+     * until timeout client ends it; the queued request is then served.
+     */
+    @Test
+    void aClientThatStopsReadingLosesTheSlotAtTimeoutClient() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin).server("maxconn 1").frontend("timeout client 500ms"));
+        HttpWire stuck = wire();
+        stuck.socket().setReceiveBufferSize(4096);
+        stuck.send(get("/size/" + (64 << 20)));
+        awaitTrue(() -> origin.requestCount() == 1, () -> "the first request never reached the server");
+        HttpWire queued = wire();
+        long t0 = System.nanoTime();
+        HttpWire.Response r = queued.exchange(get("/size/100"));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertArrayEquals(TestOrigin.pattern(100, 100), r.body());
+        assertTrue(ms >= 300, "served after " + ms + " ms, before the stuck client timed out");
+        awaitCounter("sessions_ended_client_timeout", 1);
+    }
+
+    /**
+     * Waiting in the queue is not client inactivity: a request queued longer
+     * than timeout client is served, and its client, which waits for
+     * 100 Continue before sending the body, gets the time to send it.
+     */
+    @Test
+    void aRequestQueuedLongerThanTimeoutClientIsServed() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin).server("maxconn 1").frontend("timeout client 300ms"));
+        HttpWire holder = wire();
+        holder.send(get("/slow/800"));
+        awaitTrue(() -> origin.requestCount() == 1, () -> "the first request never reached the server");
+        HttpWire queuedGet = wire();
+        queuedGet.send(get("/size/10"));
+        HttpWire queuedPost = wire();
+        queuedPost.send("POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+        assertEquals("slow", holder.read().text());
+        assertArrayEquals(TestOrigin.pattern(10, 10), queuedGet.read().body());
+        assertEquals(100, queuedPost.read("POST").status());
+        queuedPost.send("hello");
+        assertEquals("hello", queuedPost.read("POST").text());
+        assertEquals(0, counter("sessions_ended_client_timeout"));
+    }
+
+    /**
      * The deadlock scenario in HTTP mode: 20 KB responses and uploads larger
      * than a buffer, server maxconn 1, the smallest pool the configuration
      * accepts, and 500 concurrent keep-alive clients of three requests each.

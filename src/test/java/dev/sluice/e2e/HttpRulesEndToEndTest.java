@@ -210,6 +210,23 @@ class HttpRulesEndToEndTest extends HttpEndToEnd {
     }
 
     @Test
+    void aSlowSecondRequestOnAKeepAliveConnectionGets408Too() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin).frontend("timeout http-request 400ms", "timeout http-keep-alive 5s"));
+        HttpWire w = wire();
+        assertEquals(200, w.exchange(get("/size/1")).status());
+        // Idle longer than http-request but within http-keep-alive: not a slow request yet.
+        Thread.sleep(600);
+        w.send("GET /size/2 HTTP/1.1\r\n");
+        long t0 = System.nanoTime();
+        HttpWire.Response r = w.read();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(408, r.status());
+        assertTrue(ms >= 300 && ms < 2000, "408 after " + ms + " ms");
+        assertEquals(1, origin.requestCount());
+    }
+
+    @Test
     void aConnectionThatNeverSendsIsClosedQuietlyAfterTimeoutHttpRequest() throws Exception {
         HttpTestOrigin origin = origin();
         start(cfg(origin).frontend("timeout http-request 300ms"));
