@@ -673,7 +673,7 @@ public final class HttpSession extends Session implements ChannelOwner {
     private boolean afterForwarding(long now) {
         if (resp == Resp.REPLY) {
             if (pendingReply == null && response.forwardLimit == 0 && response.buffer == null) {
-                if (!replyKeepsAlive || request.sourceEnded) {
+                if (!replyKeepsAlive || request.sourceEnded && !holdsPipelined()) {
                     close(replyOutcome, false);
                     return false;
                 }
@@ -690,13 +690,23 @@ public final class HttpSession extends Session implements ChannelOwner {
             if (response.buffer != null) {
                 return true;
             }
-            if (closeAfterResponse || request.sourceEnded) {
+            if (closeAfterResponse || request.sourceEnded && !holdsPipelined()) {
                 close(SessionOutcome.DONE, false);
                 return false;
             }
             waitForRequest(now);
         }
         return true;
+    }
+
+    /**
+     * Whether request bytes wait behind the message just served. A client that
+     * pipelines requests and then half-closes still gets every answer: its end
+     * of stream ends the connection only once nothing of it is left to serve.
+     */
+    private boolean holdsPipelined() {
+        Buffer b = request.buffer;
+        return b != null && b.readable() > 0;
     }
 
     // --- replies of Sluice's own ---
@@ -717,7 +727,7 @@ public final class HttpSession extends Session implements ChannelOwner {
      */
     private boolean answer(ReturnRule rule) {
         boolean keep = clientKeepAlive && requestFraming == BodyFraming.NONE && !frontend.httpClose()
-                && !request.sourceEnded;
+                && (!request.sourceEnded || request.buffer.readable() > requestHead.headLength());
         int length = method == Method.HEAD ? rule.bodyOffset() : rule.length();
         if (keep) {
             // The request is served: its head leaves the buffer, a pipelined request may follow.
