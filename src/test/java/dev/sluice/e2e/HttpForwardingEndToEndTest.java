@@ -348,6 +348,32 @@ class HttpForwardingEndToEndTest extends HttpEndToEnd {
         awaitCounter("sessions_ended_done", 1);
     }
 
+    @Test
+    void pipelinedRequestsFollowedByAHalfCloseAreAllAnswered() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin).frontend("http-request return status 200 content-type text/plain string here if { path /here }"));
+        HttpWire w = wire();
+        w.send(get("/size/5") + get("/here") + get("/size/6") + get("/size/7"));
+        w.socket().shutdownOutput();
+        assertArrayEquals(TestOrigin.pattern(5, 5), w.read().body());
+        assertEquals("here", w.read().text());
+        assertArrayEquals(TestOrigin.pattern(6, 6), w.read().body());
+        assertArrayEquals(TestOrigin.pattern(7, 7), w.read().body());
+        assertTrue(w.closedByPeer());
+        assertEquals(3, origin.requestCount());
+    }
+
+    @Test
+    void bytesAServerSendsAfterAHeadAnswerAreDroppedAndTheClientGoesOn() throws Exception {
+        HttpTestOrigin origin = origin();
+        origin.raw("head-with-body", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+        start(cfg(origin));
+        HttpWire w = wire();
+        HttpWire.Response head = w.exchange("HEAD /raw/head-with-body HTTP/1.1\r\nHost: t\r\n\r\n");
+        assertEquals("5", head.header("content-length"));
+        assertArrayEquals(TestOrigin.pattern(8, 8), w.exchange(get("/size/8")).body());
+    }
+
     /**
      * Pipelined requests fill the buffer behind the head being rewritten: the
      * field Sluice adds must still fit, for every one of them.

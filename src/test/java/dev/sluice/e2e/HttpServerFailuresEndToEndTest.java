@@ -1,5 +1,6 @@
 package dev.sluice.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -124,6 +125,17 @@ class HttpServerFailuresEndToEndTest extends HttpEndToEnd {
         assertTrue(w.closedByPeer());
         awaitCounter("http_replies_504", 1);
         awaitCounter("sessions_ended_server_timeout", 1);
+    }
+
+    @Test
+    void aServerSlowerThanTimeoutClientIsNotTheClientsSilence() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin).frontend("timeout client 300ms"));
+        HttpWire w = wire();
+        assertEquals("slow", w.exchange(get("/slow/900")).text());
+        assertEquals("slow", w.exchange(get("/slow/900")).text());
+        assertArrayEquals(TestOrigin.pattern(300_000, 300_000), w.exchange(get("/size/300000")).body());
+        assertEquals(0, counter("sessions_ended_client_timeout"));
     }
 
     @Test
