@@ -60,6 +60,9 @@ public final class HttpSession extends Session implements ChannelOwner {
     private static final byte[] PROXY_CONNECTION = HttpBytes.ascii("proxy-connection");
     private static final byte[] TE = HttpBytes.ascii("te");
     private static final byte[] UPGRADE = HttpBytes.ascii("upgrade");
+    private static final byte[] CONTENT_LENGTH = HttpBytes.ascii("content-length");
+    private static final byte[] TRANSFER_ENCODING = HttpBytes.ascii("transfer-encoding");
+    private static final byte[] HOST = HttpBytes.ascii("host");
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] CLOSE_LINE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEEP_ALIVE_LINE = "connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -864,7 +867,19 @@ public final class HttpSession extends Session implements ChannelOwner {
                 || HttpBytes.equalsIgnoreCase(b, s, e, PROXY_CONNECTION)
                 || HttpBytes.equalsIgnoreCase(b, s, e, TE)
                 || HttpBytes.equalsIgnoreCase(b, s, e, UPGRADE)
-                || nominations && head.isNominatedByConnection(b, i);
+                || nominations && !framesTheMessage(b, s, e) && head.isNominatedByConnection(b, i);
+    }
+
+    /**
+     * Fields Connection cannot make hop-by-hop: Sluice forwards the body with the
+     * framing it parsed, so the server must see the same framing and target.
+     * Dropping a nominated Content-Length would let the body be read as a
+     * request of its own (smuggling).
+     */
+    private static boolean framesTheMessage(Buffer b, int s, int e) {
+        return HttpBytes.equalsIgnoreCase(b, s, e, CONTENT_LENGTH)
+                || HttpBytes.equalsIgnoreCase(b, s, e, TRANSFER_ENCODING)
+                || HttpBytes.equalsIgnoreCase(b, s, e, HOST);
     }
 
     /** Inserts {@code field} and a CRLF before the head's final CRLF. Returns the new end, or -1 without room. */
