@@ -208,6 +208,18 @@ class HttpForwardingEndToEndTest extends HttpEndToEnd {
     }
 
     @Test
+    void aResponseNominatingItsContentLengthInConnectionKeepsItsFraming() throws Exception {
+        HttpTestOrigin origin = origin();
+        origin.raw("nominated", "HTTP/1.1 200 OK\r\nConnection: content-length\r\nContent-Length: 5\r\n\r\nhello");
+        start(cfg(origin));
+        HttpWire w = wire();
+        HttpWire.Response r = w.exchange(get("/raw/nominated"));
+        assertEquals("5", r.header("content-length"), r.head());
+        assertEquals("hello", r.text());
+        assertArrayEquals(TestOrigin.pattern(4, 4), w.exchange(get("/size/4")).body());
+    }
+
+    @Test
     void headAnd204And304AnswersCarryNoBodyAndTheConnectionGoesOn() throws Exception {
         HttpTestOrigin origin = origin();
         start(cfg(origin));

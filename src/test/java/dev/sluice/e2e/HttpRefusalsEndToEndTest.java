@@ -82,6 +82,42 @@ class HttpRefusalsEndToEndTest extends HttpEndToEnd {
         assertEquals(0, origin.heads(), what + ": a refused request reached the server");
     }
 
+    /**
+     * Connection may name hop-by-hop fields, but the fields that frame the
+     * message or name its target are never hop-by-hop: removing Content-Length
+     * or Transfer-Encoding while forwarding the body would let the body be read
+     * by the server as a request of its own.
+     */
+    @Test
+    void connectionNamingAFramingFieldNeverSmugglesTheBodyAsARequest() throws Exception {
+        for (String nominated : new String[] {"content-length", "transfer-encoding", "host"}) {
+            try (HttpTestOrigin origin = new HttpTestOrigin()) {
+                start(cfg(origin));
+                String smuggled = "GET /smuggled HTTP/1.1\r\nHost: t\r\n\r\n";
+                String request = nominated.equals("transfer-encoding")
+                        ? "POST /echo HTTP/1.1\r\nHost: t\r\nConnection: " + nominated + "\r\n"
+                                + "Transfer-Encoding: chunked\r\n\r\n"
+                                + Integer.toHexString(smuggled.length()) + "\r\n" + smuggled + "\r\n0\r\n\r\n"
+                        : "POST /echo HTTP/1.1\r\nHost: t\r\nConnection: " + nominated + "\r\n"
+                                + "Content-Length: " + smuggled.length() + "\r\n\r\n" + smuggled;
+                try (HttpWire w = new HttpWire(port())) {
+                    w.send(request);
+                    HttpWire.Response r = w.read("POST");
+                    assertEquals(200, r.status(), nominated + ": " + r.head());
+                    assertEquals(smuggled, r.text(), nominated + ": the body did not come back as a body");
+                }
+                awaitTrue(() -> sluice.openSessions() == 0, () -> "session left open");
+                Thread.sleep(100);
+                for (HttpTestOrigin.Request seen : origin.requests()) {
+                    assertTrue(!seen.target().equals("/smuggled"), "Connection: " + nominated
+                            + " smuggled the body to the server as a request:\n" + seen.head());
+                }
+                sluice.close();
+                sluice = null;
+            }
+        }
+    }
+
     @Test
     void aMalformedChunkSizeEndsTheRequestWith400AfterItsHeadWentToTheServer() throws Exception {
         HttpTestOrigin origin = origin();
