@@ -105,6 +105,8 @@ public final class HttpSession extends Session implements ChannelOwner {
     private BodyFraming requestFraming;
     private BodyFraming responseFraming;
     private boolean clientKeepAlive;
+    /** {@code option httpclose} applies to this request: both connections close after its response. */
+    private boolean httpClose;
     private boolean closeAfterResponse;
     /** Bytes of the current response already went to the client: no reply of Sluice's own can follow. */
     private boolean responseStarted;
@@ -401,7 +403,8 @@ public final class HttpSession extends Session implements ChannelOwner {
             log(500, "header rules added more fields than Sluice keeps room for");
             return reply(500, SessionOutcome.BAD_REQUEST);
         }
-        if (frontend.httpClose() || policy.httpClose()) {
+        httpClose = frontend.httpClose() || policy.httpClose();
+        if (httpClose) {
             clientKeepAlive = false;
         }
         Server s;
@@ -633,8 +636,8 @@ public final class HttpSession extends Session implements ChannelOwner {
         if (responseFraming != BodyFraming.UNTIL_CLOSE && b != null && b.readable() > response.forwardLimit) {
             serverSentExtra = true;
         }
-        boolean reusable = policy.reuse() && responseHead.keepAlive() && req == Req.SENT && !response.sourceEnded
-                && !serverSentExtra && serverConnection.isOpen();
+        boolean reusable = policy.reuse() && !httpClose && responseHead.keepAlive() && req == Req.SENT
+                && !response.sourceEnded && !serverSentExtra && serverConnection.isOpen();
         Connection c = detachServer();
         if (reusable) {
             idle.park(server, c);
@@ -816,6 +819,10 @@ public final class HttpSession extends Session implements ChannelOwner {
         }
         if (end >= 0 && forwardedForField != null && (frontend.forwardFor() || policy.forwardFor())) {
             end = insertField(b, end, forwardedForField);
+        }
+        if (end >= 0 && httpClose) {
+            // The server learns that this connection ends with its response.
+            end = insertLine(b, end, CLOSE_LINE);
         }
         if (end < 0) {
             log(500, "the rewritten request head does not fit in tune.maxrewrite");
