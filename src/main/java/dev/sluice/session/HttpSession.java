@@ -274,6 +274,7 @@ public final class HttpSession extends Session implements ChannelOwner {
         }
         loop.counters().sessionTaskRuns++;
         long now = loop.clock().nanoTime();
+        noteHeadStart(now);
         if (expired(now)) {
             return;
         }
@@ -301,6 +302,19 @@ public final class HttpSession extends Session implements ChannelOwner {
         }
     }
 
+    /**
+     * The first bytes of a request after keep-alive start its timeout http-request.
+     * Noted before the timeouts are checked: the idle time before it counts
+     * against timeout http-keep-alive only.
+     */
+    private void noteHeadStart(long now) {
+        Buffer b = request.buffer;
+        if (req == Req.HEAD && requestsOnConnection > 0 && headStartedAt - idleSince <= 0
+                && b != null && b.readable() > 0) {
+            headStartedAt = now;
+        }
+    }
+
     // --- request side ---
 
     private boolean analyseRequest(long now) {
@@ -314,9 +328,6 @@ public final class HttpSession extends Session implements ChannelOwner {
                         return false;
                     }
                     return true;
-                }
-                if (requestsOnConnection > 0 && headStartedAt - idleSince <= 0) {
-                    headStartedAt = now;
                 }
                 switch (requestHead.parse(b)) {
                     case NEED_MORE -> {
