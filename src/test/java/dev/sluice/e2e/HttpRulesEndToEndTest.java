@@ -154,16 +154,33 @@ class HttpRulesEndToEndTest extends HttpEndToEnd {
     }
 
     @Test
-    void httpcloseEndsTheClientConnectionAfterEachResponse() throws Exception {
+    void httpcloseInTheFrontendClosesBothConnectionsAfterEachResponse() throws Exception {
+        httpcloseClosesBothConnections(true);
+    }
+
+    @Test
+    void httpcloseInTheBackendClosesBothConnectionsAfterEachResponse() throws Exception {
+        httpcloseClosesBothConnections(false);
+    }
+
+    private void httpcloseClosesBothConnections(boolean inFrontend) throws Exception {
         HttpTestOrigin origin = origin();
-        start(cfg(origin).frontend("option httpclose"));
-        HttpWire w = wire();
-        w.send(get("/size/5") + get("/size/6"));
-        HttpWire.Response r = w.read();
-        assertArrayEquals(TestOrigin.pattern(5, 5), r.body());
-        assertTrue(r.closes(), r.head());
-        assertTrue(w.closedByPeer(), "the pipelined request was answered despite httpclose");
-        assertEquals(1, origin.requestCount());
+        Cfg cfg = cfg(origin);
+        start(inFrontend ? cfg.frontend("option httpclose") : cfg.backend("option httpclose"));
+        for (int i = 0; i < 3; i++) {
+            HttpWire w = wire();
+            w.send(get("/size/5") + get("/size/6"));
+            HttpWire.Response r = w.read();
+            assertArrayEquals(TestOrigin.pattern(5, 5), r.body());
+            assertTrue(r.closes(), r.head());
+            assertTrue(w.closedByPeer(), "the pipelined request was answered despite httpclose");
+        }
+        assertEquals(3, origin.requestCount());
+        assertEquals(3, origin.accepted());
+        assertTrue(origin.requests().stream().allMatch(q -> "close".equals(q.header("connection"))),
+                "the server was not told that the connection closes");
+        awaitTrue(() -> origin.openConnections() == 0, () -> origin.openConnections()
+                + " server connections kept open although httpclose closes them");
     }
 
     /**
@@ -207,6 +224,18 @@ class HttpRulesEndToEndTest extends HttpEndToEnd {
         awaitCounter("http_replies_408", 1);
         awaitCounter("sessions_ended_request_timeout", 1);
         assertEquals(served, origin.requestCount());
+    }
+
+    @Test
+    void aRequestAfterAnIdlePeriodLongerThanTimeoutHttpRequestIsServed() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin).frontend("timeout http-request 300ms", "timeout http-keep-alive 5s"));
+        HttpWire w = wire();
+        assertEquals(200, w.exchange(get("/size/1")).status());
+        Thread.sleep(500);
+        HttpWire.Response r = w.exchange(get("/size/2"));
+        assertEquals(200, r.status(), "idle within http-keep-alive, then a whole request at once: " + r.head());
+        assertEquals(0, counter("http_replies_408"));
     }
 
     @Test

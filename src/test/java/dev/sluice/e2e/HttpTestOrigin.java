@@ -83,6 +83,11 @@ final class HttpTestOrigin implements AutoCloseable {
         raw.put(name, bytes.getBytes(StandardCharsets.ISO_8859_1));
     }
 
+    /** Connections open now. */
+    int openConnections() {
+        return open.size();
+    }
+
     int accepted() {
         return accepted.get();
     }
