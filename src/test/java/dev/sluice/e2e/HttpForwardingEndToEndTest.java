@@ -78,6 +78,26 @@ class HttpForwardingEndToEndTest extends HttpEndToEnd {
     }
 
     @Test
+    void aServerThatAnswersWhileTheBodyStillArrivesStreamsBothWaysAtOnce() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin).loops(1, 8, 2));
+        byte[] upload = TestOrigin.pattern(12, 4 * MB);
+        HttpWire w = wire();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                w.send("POST /stream-echo HTTP/1.1\r\nHost: t\r\nContent-Length: " + upload.length + "\r\n\r\n");
+                w.send(upload);
+            } catch (java.io.IOException e) {
+                // The reader reports what is missing.
+            }
+        });
+        HttpWire.Response r = w.read("POST");
+        writer.join(10_000);
+        assertEquals(200, r.status());
+        assertArrayEquals(sha(upload), sha(r.body()), "the streamed echo differs");
+    }
+
+    @Test
     void oneKeepAliveConnectionCarriesManyRequestsOverOneServerConnection() throws Exception {
         HttpTestOrigin origin = origin();
         start(cfg(origin));

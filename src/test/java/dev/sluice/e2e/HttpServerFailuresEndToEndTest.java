@@ -41,6 +41,10 @@ class HttpServerFailuresEndToEndTest extends HttpEndToEnd {
                 Arguments.of("a garbage status line", "HTTX/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
                 Arguments.of("a bare LF", "HTTP/1.1 200 OK\nContent-Length: 0\n\n"),
                 Arguments.of("101 Switching Protocols", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n"),
+                Arguments.of("a head larger than the limit",
+                        "HTTP/1.1 200 OK\r\nX-Big: " + "b".repeat(20_000) + "\r\nContent-Length: 0\r\n\r\n"),
+                Arguments.of("more fields than tune.http.maxhdr",
+                        "HTTP/1.1 200 OK\r\n" + "X-A: 1\r\n".repeat(101) + "Content-Length: 0\r\n\r\n"),
                 Arguments.of("a head cut by the close", "HTTP/1.1 200 OK\r\nContent-Le"),
                 Arguments.of("nothing at all", ""));
     }

@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code /raw/NAME}: writes the bytes registered with {@link #raw}, then closes;</li>
  * <li>{@code /close}: closes without answering; {@code /reset}: resets the connection;
  *     {@code /cut/N}: announces N bytes, sends half, closes;</li>
+ * <li>{@code /stream-echo}: echoes a Content-Length body piece by piece while it arrives;</li>
  * <li>{@code /early}: answers 200 "early" before reading the body, then closes;</li>
  * <li>any other path: 200 with the target as its body.</li>
  * </ul>
@@ -167,6 +168,24 @@ final class HttpTestOrigin implements AutoCloseable {
             write(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nearly");
             out.flush();
             return false;
+        }
+        if (target.equals("/stream-echo")) {
+            // Answers while the body still arrives, each piece as it is read.
+            long length = Long.parseLong(probe.header("content-length"));
+            write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + length + "\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n");
+            byte[] piece = new byte[8192];
+            for (long left = length; left > 0; ) {
+                int n = in.read(piece, 0, (int) Math.min(piece.length, left));
+                if (n < 0) {
+                    throw new IOException("end of stream in a body");
+                }
+                out.write(piece, 0, n);
+                out.flush();
+                left -= n;
+            }
+            requests.add(new Request(method, target, head, new byte[0], id));
+            out.flush();
+            return !close;
         }
         MessageDigest sha = sha256();
         boolean keepBody = !target.equals("/sha");
