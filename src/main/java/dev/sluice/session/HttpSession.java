@@ -950,9 +950,8 @@ public final class HttpSession extends Session implements ChannelOwner {
             case HEAD -> {
                 Buffer b = request.buffer;
                 boolean partial = b != null && b.readable() > 0;
-                HttpTimeouts t = frontend.httpTimeouts();
                 if (partial || requestsOnConnection == 0) {
-                    d = deadline(headStartedAt, t.request());
+                    d = headDeadline();
                     if (d != 0 && now - d >= 0) {
                         if (!partial) {
                             // Nothing at all arrived: a probe or an idle pre-connection, closed quietly.
@@ -965,7 +964,7 @@ public final class HttpSession extends Session implements ChannelOwner {
                         return false;
                     }
                 } else {
-                    d = deadline(idleSince, t.keepAliveOrRequest());
+                    d = idleDeadline();
                     if (d != 0 && now - d >= 0) {
                         close(SessionOutcome.DONE, false);
                         return true;
@@ -1006,6 +1005,22 @@ public final class HttpSession extends Session implements ChannelOwner {
         return false;
     }
 
+    /**
+     * When a request head must be complete: timeout http-request after its
+     * start; without it, timeout client after the client's last byte (HAProxy:
+     * "the client timeout still applies between each chunk of the request").
+     */
+    private long headDeadline() {
+        long request = frontend.httpTimeouts().request();
+        return request > 0 ? deadline(headStartedAt, request) : deadline(clientActiveAt, frontend.clientTimeout());
+    }
+
+    /** When an idle keep-alive connection closes: http-keep-alive, else http-request, else client. */
+    private long idleDeadline() {
+        long idle = frontend.httpTimeouts().keepAliveOrRequest();
+        return deadline(idleSince, idle > 0 ? idle : frontend.clientTimeout());
+    }
+
     /** While Sluice waits on the client: for the rest of a request body, or to take response bytes. */
     private long clientDeadline() {
         boolean waiting = req == Req.SENDING && !request.holdsForwardable() || response.holdsForwardable();
@@ -1030,9 +1045,7 @@ public final class HttpSession extends Session implements ChannelOwner {
             case HEAD -> {
                 Buffer b = request.buffer;
                 boolean partial = b != null && b.readable() > 0;
-                HttpTimeouts t = frontend.httpTimeouts();
-                next = partial || requestsOnConnection == 0 ? deadline(headStartedAt, t.request())
-                        : deadline(idleSince, t.keepAliveOrRequest());
+                next = partial || requestsOnConnection == 0 ? headDeadline() : idleDeadline();
             }
             case WAITING_FOR_SLOT, CONNECTING -> next = phaseDeadline;
             default -> {
