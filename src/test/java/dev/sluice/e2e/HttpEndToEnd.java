@@ -66,6 +66,7 @@ abstract class HttpEndToEnd {
         final List<String> more = new ArrayList<>();
         final int serverPort;
         String serverOptions = "";
+        boolean httpRequestTimeout = true;
 
         Cfg(int serverPort) {
             this.serverPort = serverPort;
@@ -98,6 +99,12 @@ abstract class HttpEndToEnd {
             return this;
         }
 
+        /** Leaves out the default {@code timeout http-request}. */
+        Cfg withoutHttpRequestTimeout() {
+            httpRequestTimeout = false;
+            return this;
+        }
+
         Cfg server(String options) {
             serverOptions = options;
             return this;
@@ -123,7 +130,9 @@ abstract class HttpEndToEnd {
             l.add("    timeout client 30s");
             l.add("    timeout server 30s");
             l.add("    timeout queue 30s");
-            l.add("    timeout http-request 10s");
+            if (httpRequestTimeout) {
+                l.add("    timeout http-request 10s");
+            }
             defaults.forEach(d -> l.add("    " + d));
             l.add("frontend front");
             l.add("    bind 127.0.0.1:0");

@@ -255,6 +255,21 @@ class HttpRulesEndToEndTest extends HttpEndToEnd {
         assertEquals(1, origin.requestCount());
     }
 
+    /** Without timeout http-request and http-keep-alive, timeout client bounds the wait for a request, as in HAProxy. */
+    @Test
+    void withoutHttpTimeoutsTimeoutClientBoundsTheWaitForARequest() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin).withoutHttpRequestTimeout().frontend("timeout client 300ms"));
+        HttpWire silent = wire();
+        HttpWire idle = wire();
+        assertEquals(200, idle.exchange(get("/size/1")).status());
+        HttpWire slow = wire();
+        slow.send("GET /size/1 HTTP/1.1\r\n");
+        assertTrue(silent.closedByPeer(), "a connection that never sent stayed open");
+        assertTrue(idle.closedByPeer(), "an idle keep-alive connection stayed open");
+        assertEquals(408, slow.read().status());
+    }
+
     @Test
     void aConnectionThatNeverSendsIsClosedQuietlyAfterTimeoutHttpRequest() throws Exception {
         HttpTestOrigin origin = origin();
