@@ -188,6 +188,8 @@ public final class HttpSession extends Session implements ChannelOwner {
     private void waitForRequest(long now) {
         req = Req.HEAD;
         resp = Resp.IDLE;
+        // Unknown until the next request line is read: a refusal before it answers with content.
+        method = null;
         requestHead.reset();
         request.forwardLimit = 0;
         request.fillLimit = headRoom;
@@ -734,7 +736,9 @@ public final class HttpSession extends Session implements ChannelOwner {
      */
     private boolean reply(int status, SessionOutcome outcome) {
         byte[] r = HttpReplies.error(status);
-        return produce(status, r, r.length, -1, false, outcome);
+        // A response to HEAD has no content (RFC 9110 section 9.3.2).
+        int length = method == Method.HEAD ? HttpReplies.headLength(status) : r.length;
+        return produce(status, r, length, -1, false, outcome);
     }
 
     /**
