@@ -116,6 +116,20 @@ class HttpServerFailuresEndToEndTest extends HttpEndToEnd {
     }
 
     @Test
+    void anErrorAnsweringAHeadRequestCarriesNoBody() throws Exception {
+        int deadPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        start(new Cfg(deadPort));
+        HttpWire w = wire();
+        HttpWire.Response r = w.exchange("HEAD /size/1 HTTP/1.1\r\nHost: t\r\n\r\n");
+        assertEquals(503, r.status(), r.head());
+        assertTrue(r.closes());
+        assertTrue(w.closedByPeer(), "a body followed the answer to HEAD");
+    }
+
+    @Test
     void aServerSilentPastTimeoutServerGets504() throws Exception {
         HttpTestOrigin origin = origin();
         start(cfg(origin).backend("timeout server 300ms"));
