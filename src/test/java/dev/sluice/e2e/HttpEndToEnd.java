@@ -35,14 +35,7 @@ abstract class HttpEndToEnd {
                 clients.get(i).close();
             }
             if (sluice != null) {
-                awaitTrue(() -> sluice.openSessions() == 0, () -> "sessions still open: " + sluice.openSessions());
-                for (Sluice.PoolReading p : sluice.pools()) {
-                    assertEquals(p.size(), p.free(), "loop " + p.loop() + ": buffers not back in the pool");
-                    assertEquals(0, p.waiting(), "loop " + p.loop() + ": waiters left in the pool's queues");
-                }
-                Summary s = sluice.summary();
-                assertEquals(0, s.get("buffer_failed_wakeups"), s.render());
-                assertEquals(0, s.get("task_failures"), s.render());
+                assertNoSessionAndEveryBufferBack();
             }
         } finally {
             if (sluice != null) {
@@ -52,6 +45,18 @@ abstract class HttpEndToEnd {
                 toClose.get(i).close();
             }
         }
+    }
+
+    /** Waits for every session to end, then checks that every pool is full and no wakeup failed. */
+    void assertNoSessionAndEveryBufferBack() throws Exception {
+        awaitTrue(() -> sluice.openSessions() == 0, () -> "sessions still open: " + sluice.openSessions());
+        for (Sluice.PoolReading p : sluice.pools()) {
+            assertEquals(p.size(), p.free(), "loop " + p.loop() + ": buffers not back in the pool");
+            assertEquals(0, p.waiting(), "loop " + p.loop() + ": waiters left in the pool's queues");
+        }
+        Summary s = sluice.summary();
+        assertEquals(0, s.get("buffer_failed_wakeups"), s.render());
+        assertEquals(0, s.get("task_failures"), s.render());
     }
 
     /** A configuration in mode http with one frontend, backend {@code app} and its server {@code s1}. */

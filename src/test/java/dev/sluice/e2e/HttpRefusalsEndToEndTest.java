@@ -106,8 +106,7 @@ class HttpRefusalsEndToEndTest extends HttpEndToEnd {
                     assertEquals(200, r.status(), nominated + ": " + r.head());
                     assertEquals(smuggled, r.text(), nominated + ": the body did not come back as a body");
                 }
-                awaitTrue(() -> sluice.openSessions() == 0, () -> "session left open");
-                Thread.sleep(100);
+                assertNoSessionAndEveryBufferBack();
                 for (HttpTestOrigin.Request seen : origin.requests()) {
                     assertTrue(!seen.target().equals("/smuggled"), "Connection: " + nominated
                             + " smuggled the body to the server as a request:\n" + seen.head());
