@@ -98,6 +98,26 @@ class HttpForwardingEndToEndTest extends HttpEndToEnd {
     }
 
     @Test
+    void theSmallestBuffersStillCarryEveryFraming() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin).loops(1, 6, 2).global("tune.bufsize 1024", "tune.maxrewrite 256")
+                .frontend("option forwardfor", "http-request add-header X-Added " + "a".repeat(200)));
+        HttpWire w = wire();
+        assertArrayEquals(TestOrigin.pattern(100_000, 100_000), w.exchange(get("/size/100000")).body());
+        assertArrayEquals(TestOrigin.pattern(100_000, 100_000), w.exchange(get("/chunked/100000")).body());
+        byte[] upload = TestOrigin.pattern(5, 50_000);
+        ByteArrayOutputStream chunked = new ByteArrayOutputStream();
+        HttpTestOrigin.writeChunked(chunked, upload);
+        w.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n").send(chunked.toByteArray());
+        assertArrayEquals(upload, w.read("POST").body());
+        HttpWire.Response r = w.exchange("GET /size/10 HTTP/1.0\r\nConnection: keep-alive\r\nX-Pad: "
+                + "p".repeat(600) + "\r\n\r\n");
+        assertEquals("keep-alive", r.header("connection"));
+        assertEquals(4, origin.requestCount());
+        assertTrue(origin.requests().stream().allMatch(q -> q.header("x-added") != null));
+    }
+
+    @Test
     void oneKeepAliveConnectionCarriesManyRequestsOverOneServerConnection() throws Exception {
         HttpTestOrigin origin = origin();
         start(cfg(origin));
