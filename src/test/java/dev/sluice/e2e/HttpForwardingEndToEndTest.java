@@ -118,6 +118,22 @@ class HttpForwardingEndToEndTest extends HttpEndToEnd {
     }
 
     @Test
+    void aChunkLineLongerThanABufferIsAnsweredNotLeftHanging() throws Exception {
+        HttpTestOrigin origin = origin();
+        origin.raw("long-chunk-line", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext="
+                + "e".repeat(1500) + "\r\nhello\r\n0\r\n\r\n");
+        start(cfg(origin).loops(1, 6, 2).global("tune.bufsize 1024", "tune.maxrewrite 256"));
+        HttpWire w = wire();
+        w.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=" + "e".repeat(1500)
+                + "\r\nhello\r\n0\r\n\r\n");
+        HttpWire.Response r = w.read("POST");
+        assertTrue(r.status() == 200 && r.text().equals("hello") || r.status() == 400, r.head());
+        HttpWire w2 = wire();
+        HttpWire.Response back = w2.exchange(get("/raw/long-chunk-line"));
+        assertEquals("hello", back.text());
+    }
+
+    @Test
     void oneKeepAliveConnectionCarriesManyRequestsOverOneServerConnection() throws Exception {
         HttpTestOrigin origin = origin();
         start(cfg(origin));
