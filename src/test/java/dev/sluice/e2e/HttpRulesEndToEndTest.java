@@ -142,6 +142,20 @@ class HttpRulesEndToEndTest extends HttpEndToEnd {
     }
 
     @Test
+    void roundrobinBalancesEachRequestOfAKeepAliveConnection() throws Exception {
+        HttpTestOrigin one = origin();
+        HttpTestOrigin two = origin();
+        start(cfg(one).backend("server s2 127.0.0.1:" + two.port()));
+        HttpWire w = wire();
+        for (int i = 0; i < 10; i++) {
+            assertEquals(200, w.exchange(get("/size/3")).status());
+        }
+        assertEquals(5, one.requestCount());
+        assertEquals(5, two.requestCount());
+        assertEquals(2, one.accepted() + two.accepted(), "each server connection should be reused");
+    }
+
+    @Test
     void aRequestNoRuleTakesGets503WithoutDefaultBackend() throws Exception {
         HttpTestOrigin app = origin();
         start(cfg(app).frontend("use_backend app if { path_beg /app }"));
