@@ -83,14 +83,8 @@ class HttpForwardingEndToEndTest extends HttpEndToEnd {
         start(cfg(origin).loops(1, 8, 2));
         byte[] upload = TestOrigin.pattern(12, 4 * MB);
         HttpWire w = wire();
-        Thread writer = Thread.ofVirtual().start(() -> {
-            try {
-                w.send("POST /stream-echo HTTP/1.1\r\nHost: t\r\nContent-Length: " + upload.length + "\r\n\r\n");
-                w.send(upload);
-            } catch (java.io.IOException e) {
-                // The reader reports what is missing.
-            }
-        });
+        Thread writer = w.sendInBackground(("POST /stream-echo HTTP/1.1\r\nHost: t\r\nContent-Length: "
+                + upload.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII), upload);
         HttpWire.Response r = w.read("POST");
         writer.join(10_000);
         assertEquals(200, r.status());
@@ -457,13 +451,7 @@ class HttpForwardingEndToEndTest extends HttpEndToEnd {
                     .append("\r\n\r\n");
         }
         HttpWire w = wire();
-        Thread writer = Thread.ofVirtual().start(() -> {
-            try {
-                w.send(all.toString());
-            } catch (java.io.IOException e) {
-                // The reader reports what is missing.
-            }
-        });
+        Thread writer = w.sendInBackground(all.toString().getBytes(StandardCharsets.US_ASCII));
         for (int i = 0; i < n; i++) {
             HttpWire.Response r = w.read();
             assertEquals(200, r.status(), "request " + i + ": " + r.head() + r.text());
@@ -491,13 +479,7 @@ class HttpForwardingEndToEndTest extends HttpEndToEnd {
                     .append("p".repeat(80)).append("\r\n\r\n");
         }
         HttpWire w = wire();
-        Thread writer = Thread.ofVirtual().start(() -> {
-            try {
-                w.send(all.toString());
-            } catch (java.io.IOException e) {
-                // The reader reports what is missing.
-            }
-        });
+        Thread writer = w.sendInBackground(all.toString().getBytes(StandardCharsets.US_ASCII));
         for (int i = 0; i < n; i++) {
             HttpWire.Response r = w.read();
             assertEquals(200, r.status(), "request " + i + ": " + r.head() + r.text());

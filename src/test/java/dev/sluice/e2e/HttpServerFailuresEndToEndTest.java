@@ -65,6 +65,13 @@ class HttpServerFailuresEndToEndTest extends HttpEndToEnd {
         awaitCounter("sessions_ended_bad_response", 1);
     }
 
+    /** A port nothing listens on: connecting to it is refused at once. */
+    private static int deadPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
     @Test
     void aServerThatResetsTheConnectionGets502() throws Exception {
         HttpTestOrigin origin = origin();
@@ -100,11 +107,7 @@ class HttpServerFailuresEndToEndTest extends HttpEndToEnd {
 
     @Test
     void aDeadServerPortGets503AndCountsAConnectError() throws Exception {
-        int deadPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            deadPort = s.getLocalPort();
-        }
-        start(new Cfg(deadPort));
+        start(new Cfg(deadPort()));
         HttpWire w = wire();
         HttpWire.Response r = w.exchange(get("/size/1"));
         assertEquals(503, r.status(), r.head());
@@ -117,11 +120,7 @@ class HttpServerFailuresEndToEndTest extends HttpEndToEnd {
 
     @Test
     void anErrorAnsweringAHeadRequestCarriesNoBody() throws Exception {
-        int deadPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            deadPort = s.getLocalPort();
-        }
-        start(new Cfg(deadPort));
+        start(new Cfg(deadPort()));
         HttpWire w = wire();
         HttpWire.Response r = w.exchange("HEAD /size/1 HTTP/1.1\r\nHost: t\r\n\r\n");
         assertEquals(503, r.status(), r.head());

@@ -80,6 +80,22 @@ final class HttpWire implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Sends {@code bytes} from another thread, so that the caller can read the
+     * answers meanwhile and neither side's socket buffers stall the other.
+     */
+    Thread sendInBackground(byte[]... parts) {
+        return Thread.ofVirtual().start(() -> {
+            try {
+                for (byte[] p : parts) {
+                    send(p);
+                }
+            } catch (IOException e) {
+                // The reading side reports what is missing.
+            }
+        });
+    }
+
     /** Reads one complete response to a request with {@code method}, 1xx included. */
     Response read(String method) throws IOException {
         String head = readHead();
