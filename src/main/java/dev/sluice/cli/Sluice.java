@@ -202,6 +202,9 @@ public final class Sluice implements AutoCloseable {
                 });
             }
         }
+        for (LoopState l : loops) {
+            b.addLoopAllocation(l.loop().allocatedBytes());
+        }
         for (Backend backend : backends.values()) {
             b.addBackend(backend);
         }
