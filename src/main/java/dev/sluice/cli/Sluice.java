@@ -10,7 +10,9 @@ import dev.sluice.config.Mode;
 import dev.sluice.config.Timeouts;
 import dev.sluice.loop.Clock;
 import dev.sluice.loop.EventLoop;
+import dev.sluice.loop.Loop;
 import dev.sluice.net.Acceptor;
+import dev.sluice.net.Connection;
 import dev.sluice.net.Listener;
 import dev.sluice.net.NioConnector;
 import dev.sluice.config.HttpReuse;
@@ -34,6 +36,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * A running proxy: the event loops with their pools, the backends, and the
@@ -126,14 +129,8 @@ public final class Sluice implements AutoCloseable {
         dev.sluice.config.Backend b = config.backend(f.defaultBackend()).orElseThrow();
         TcpFrontend frontend = new TcpFrontend(f.name(), backends.get(b.name()), timeouts(f.timeouts(), b.timeouts()),
                 limit, processLimit);
-        return (loop, connection) -> {
-            if (closed || !frontend.tryEnter()) {
-                connection.close();
-                return;
-            }
-            LoopState l = loops.get(loop.id());
-            TcpSession.start(l.loop(), l.connector(), frontend, l.sessions(), l.counters(), connection);
-        };
+        return acceptor(frontend::hasRoom, frontend::tryEnter,
+                (l, connection) -> TcpSession.start(l.loop(), l.connector(), frontend, l.sessions(), l.counters(), connection));
     }
 
     private Acceptor httpAcceptor(Frontend f, ConnectionLimit limit, ConnectionLimit processLimit) {
@@ -152,13 +149,34 @@ public final class Sluice implements AutoCloseable {
                 f.timeouts().client() * 1_000_000L,
                 HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
                 g.httpLimits(), f.forwardFor(), f.httpClose(), limit, processLimit);
-        return (loop, connection) -> {
-            if (closed || !frontend.tryEnter()) {
-                connection.close();
-                return;
+        return acceptor(frontend::hasRoom, frontend::tryEnter, (l, connection) -> HttpSession.start(l.loop(),
+                l.connector(), frontend, l.sessions(), l.counters(), l.idle(), connection));
+    }
+
+    /** Starts a session for an accepted connection on the loop that accepted it. */
+    private interface SessionStarter {
+        void start(LoopState loop, Connection connection);
+    }
+
+    /**
+     * The acceptor of one frontend: it holds accepting back while the frontend or
+     * the process is at its {@code maxconn}, counts each session in, and starts it.
+     */
+    private Acceptor acceptor(BooleanSupplier hasRoom, BooleanSupplier tryEnter, SessionStarter starter) {
+        return new Acceptor() {
+            @Override
+            public void accepted(Loop loop, Connection connection) {
+                if (closed || !tryEnter.getAsBoolean()) {
+                    connection.close();
+                    return;
+                }
+                starter.start(loops.get(loop.id()), connection);
             }
-            LoopState l = loops.get(loop.id());
-            HttpSession.start(l.loop(), l.connector(), frontend, l.sessions(), l.counters(), l.idle(), connection);
+
+            @Override
+            public boolean admitting() {
+                return !closed && hasRoom.getAsBoolean();
+            }
         };
     }
 

@@ -35,6 +35,11 @@ public final class ConnectionLimit {
         }
     }
 
+    /** Whether one more session would fit now (another loop may take the place first). */
+    public boolean hasRoom() {
+        return max == 0 || current.get() < max;
+    }
+
     public void leave() {
         if (current.decrementAndGet() < 0) {
             throw new IllegalStateException(name + ": more sessions left than entered");

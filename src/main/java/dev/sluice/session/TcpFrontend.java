@@ -25,6 +25,11 @@ public final class TcpFrontend {
         this.processLimit = processLimit;
     }
 
+    /** Whether both limits have room for one more session now. */
+    public boolean hasRoom() {
+        return limit.hasRoom() && processLimit.hasRoom();
+    }
+
     /** Counts a new session in both limits, or refuses it at either bound. */
     public boolean tryEnter() {
         if (!processLimit.tryEnter()) {
