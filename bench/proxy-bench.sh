@@ -149,16 +149,18 @@ for size in $sizes; do
                 for proxy in haproxy sluice; do
                     start_proxy "$proxy" "$cfg"
                     # Warm-up (the JIT for Sluice), then the measured run.
-                    wrk -t 1 -c "$conns" -d 2s "${header[@]}" "http://127.0.0.1:$proxy_port/$size" > /dev/null 2>&1 || true
+                    warm=$(wrk -t 1 -c "$conns" -d 2s "${header[@]}" "http://127.0.0.1:$proxy_port/$size" 2>&1 || true)
                     out=$(wrk -t 1 -c "$conns" -d "${duration}s" --latency "${header[@]}" "http://127.0.0.1:$proxy_port/$size" 2>&1)
                     rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$proxy_pid/status" 2>/dev/null || echo 0)
                     stop_proxy
-                    # Heap bytes Sluice's loop threads allocated per request (warm-up and connection set-up included),
-                    # from the counters it prints when it stops.
+                    # Heap bytes Sluice's loop threads allocated per request served (warm-up and connection
+                    # set-up included), from the counters it prints when it stops and wrk's request counts.
                     per_request=""
                     if [ "$proxy" = sluice ]; then
-                        per_request=$(awk '/^loop_allocated_bytes / {b = $2} /^http_requests / {h = $2} /^sessions_opened / {s = $2}
-                            END { n = (h > 0 ? h : s); if (n > 0) printf "%.0f", b / n }' "$work/sluice.log")
+                        served=$(awk '/requests in/ {n += $1} END {print n + 0}' <<<"$warm
+$out")
+                        per_request=$(awk -v n="$served" '/^loop_allocated_bytes / {b = $2}
+                            END { if (n > 0) printf "%.0f", b / n }' "$work/sluice.log")
                     fi
                     r=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
                     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
