@@ -10,7 +10,9 @@ import dev.sluice.config.Mode;
 import dev.sluice.config.Timeouts;
 import dev.sluice.loop.Clock;
 import dev.sluice.loop.EventLoop;
+import dev.sluice.loop.Loop;
 import dev.sluice.net.Acceptor;
+import dev.sluice.net.Connection;
 import dev.sluice.net.Listener;
 import dev.sluice.net.NioConnector;
 import dev.sluice.config.HttpReuse;
@@ -34,6 +36,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * A running proxy: the event loops with their pools, the backends, and the
@@ -113,30 +116,24 @@ public final class Sluice implements AutoCloseable {
         ConnectionLimit processLimit = new ConnectionLimit("global", config.global().maxconn());
         List<EventLoop> eventLoops = loops.stream().map(LoopState::loop).toList();
         for (Frontend f : config.frontends()) {
-            ConnectionLimit limit = new ConnectionLimit(f.name(), f.maxconn());
+            ConnectionLimit limit = new ConnectionLimit(f.name(), f.maxconn(), processLimit);
             limits.add(limit);
-            Acceptor acceptor = f.mode() == Mode.HTTP ? httpAcceptor(f, limit, processLimit) : tcpAcceptor(f, limit, processLimit);
+            Acceptor acceptor = f.mode() == Mode.HTTP ? httpAcceptor(f, limit) : tcpAcceptor(f, limit);
             for (InetSocketAddress bind : f.binds()) {
                 listeners.add(Listener.bind(bind, eventLoops, acceptor));
             }
         }
     }
 
-    private Acceptor tcpAcceptor(Frontend f, ConnectionLimit limit, ConnectionLimit processLimit) {
+    private Acceptor tcpAcceptor(Frontend f, ConnectionLimit limit) {
         dev.sluice.config.Backend b = config.backend(f.defaultBackend()).orElseThrow();
         TcpFrontend frontend = new TcpFrontend(f.name(), backends.get(b.name()), timeouts(f.timeouts(), b.timeouts()),
-                limit, processLimit);
-        return (loop, connection) -> {
-            if (closed || !frontend.tryEnter()) {
-                connection.close();
-                return;
-            }
-            LoopState l = loops.get(loop.id());
-            TcpSession.start(l.loop(), l.connector(), frontend, l.sessions(), l.counters(), connection);
-        };
+                limit);
+        return acceptor(frontend::hasRoom, frontend::tryEnter,
+                (l, connection) -> TcpSession.start(l.loop(), l.connector(), frontend, l.sessions(), l.counters(), connection));
     }
 
-    private Acceptor httpAcceptor(Frontend f, ConnectionLimit limit, ConnectionLimit processLimit) {
+    private Acceptor httpAcceptor(Frontend f, ConnectionLimit limit) {
         Global g = config.global();
         Map<Backend, HttpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
         for (dev.sluice.config.Backend b : config.backends()) {
@@ -151,14 +148,35 @@ public final class Sluice implements AutoCloseable {
         HttpFrontend frontend = new HttpFrontend(f.name(), HttpRouting.of(rules, targets), rules,
                 f.timeouts().client() * 1_000_000L,
                 HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
-                g.httpLimits(), f.forwardFor(), f.httpClose(), limit, processLimit);
-        return (loop, connection) -> {
-            if (closed || !frontend.tryEnter()) {
-                connection.close();
-                return;
+                g.httpLimits(), f.forwardFor(), f.httpClose(), limit);
+        return acceptor(frontend::hasRoom, frontend::tryEnter, (l, connection) -> HttpSession.start(l.loop(),
+                l.connector(), frontend, l.sessions(), l.counters(), l.idle(), connection));
+    }
+
+    /** Starts a session for an accepted connection on the loop that accepted it. */
+    private interface SessionStarter {
+        void start(LoopState loop, Connection connection);
+    }
+
+    /**
+     * The acceptor of one frontend: it holds accepting back while the frontend or
+     * the process is at its {@code maxconn}, counts each session in, and starts it.
+     */
+    private Acceptor acceptor(BooleanSupplier hasRoom, BooleanSupplier tryEnter, SessionStarter starter) {
+        return new Acceptor() {
+            @Override
+            public void accepted(Loop loop, Connection connection) {
+                if (closed || !tryEnter.getAsBoolean()) {
+                    connection.close();
+                    return;
+                }
+                starter.start(loops.get(loop.id()), connection);
             }
-            LoopState l = loops.get(loop.id());
-            HttpSession.start(l.loop(), l.connector(), frontend, l.sessions(), l.counters(), l.idle(), connection);
+
+            @Override
+            public boolean admitting() {
+                return !closed && hasRoom.getAsBoolean();
+            }
         };
     }
 
@@ -201,6 +219,9 @@ public final class Sluice implements AutoCloseable {
                     return null;
                 });
             }
+        }
+        for (LoopState l : loops) {
+            b.addLoopAllocation(l.loop().allocatedBytes());
         }
         for (Backend backend : backends.values()) {
             b.addBackend(backend);

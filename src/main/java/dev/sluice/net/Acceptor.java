@@ -11,4 +11,14 @@ import dev.sluice.loop.Loop;
 @FunctionalInterface
 public interface Acceptor {
     void accepted(Loop loop, Connection connection);
+
+    /**
+     * Whether new connections are wanted now. While this says no (a
+     * {@code maxconn} is reached), the listener stops accepting and looks again
+     * a little later: clients wait in the kernel's backlog instead of being
+     * accepted and closed. Called on the accepting loop; must be cheap.
+     */
+    default boolean admitting() {
+        return true;
+    }
 }

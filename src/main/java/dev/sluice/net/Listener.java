@@ -32,6 +32,8 @@ public final class Listener {
     static final int ACCEPT_BATCH = 64;
     static final int BACKLOG = 1024;
     static final long ACCEPT_PAUSE_NANOS = 100_000_000L;
+    /** How soon a listener held back by a full {@code maxconn} looks again. */
+    static final long FULL_RECHECK_NANOS = 5_000_000L;
 
     private final InetSocketAddress address;
     private final AcceptSocket[] sockets;
@@ -193,6 +195,12 @@ public final class Listener {
         @Override
         public void ready(int readyOps) {
             for (int i = 0; i < ACCEPT_BATCH && !closed; i++) {
+                if (!acceptor.admitting()) {
+                    // At maxconn: leave the connections in the backlog and look again soon.
+                    key.interestOps(0);
+                    loop.arm(resume, loop.clock().nanoTime() + FULL_RECHECK_NANOS);
+                    return;
+                }
                 SocketChannel channel;
                 try {
                     channel = server.accept();
@@ -250,7 +258,7 @@ public final class Listener {
             loop.arm(resume, loop.clock().nanoTime() + ACCEPT_PAUSE_NANOS);
         }
 
-        /** The pause after an accept error is over. */
+        /** The pause after an accept error, or at maxconn, is over. */
         @Override
         protected void run() {
             if (!closed) {

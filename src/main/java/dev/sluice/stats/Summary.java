@@ -72,6 +72,7 @@ public final class Summary {
         private long poolFree;
         private long poolPeak;
         private long loops;
+        private long loopAllocatedBytes;
         private final List<Backend> backends = new ArrayList<>();
         private final List<ConnectionLimit> frontends = new ArrayList<>();
 
@@ -90,6 +91,13 @@ public final class Summary {
                 waitNanos[i] += pool.waitNanos(c);
                 failedWakeups[i] += pool.failedWakeups(c);
                 cancels[i] += pool.cancels(c);
+            }
+        }
+
+        /** Heap bytes a loop's thread allocated since it started (-1 when unknown is skipped). */
+        public synchronized void addLoopAllocation(long bytes) {
+            if (bytes > 0) {
+                loopAllocatedBytes += bytes;
             }
         }
 
@@ -128,6 +136,7 @@ public final class Summary {
             v.put("bytes_out", loopCounters.bytesOut);
             v.put("accept_errors", loopCounters.acceptErrors);
             v.put("task_failures", loopCounters.taskFailures);
+            v.put("loop_allocated_bytes", loopAllocatedBytes);
             v.put("sessions_opened", sessionCounters.opened());
             v.put("sessions_closed", sessionCounters.closed());
             v.put("sessions_queued", sessionCounters.queued());

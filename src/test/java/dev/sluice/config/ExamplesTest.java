@@ -2,6 +2,7 @@ package dev.sluice.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.sluice.buffer.Buffer;
 import dev.sluice.buffer.BufferPool;
@@ -49,16 +50,33 @@ class ExamplesTest {
     }
 
     @Test
-    void quickstartRelaysTcpFrom8080ToOneServerOn8081() throws Exception {
+    void quickstartAnswersHelloItselfAndForwardsTheRestTo8081() throws Exception {
         Config config = ConfigParser.parse(EXAMPLES.resolve("quickstart.cfg"));
         Frontend frontend = config.frontends().get(0);
         assertEquals(List.of(new InetSocketAddress("127.0.0.1", 8080)), frontend.binds());
-        assertEquals(Mode.TCP, frontend.mode());
+        assertEquals(Mode.HTTP, frontend.mode());
         Backend backend = config.backend(frontend.defaultBackend()).orElseThrow();
         assertEquals(1, backend.servers().size());
         assertEquals(new InetSocketAddress("127.0.0.1", 8081), backend.servers().get(0).address());
         assertEquals(10, backend.servers().get(0).maxconn());
+        HttpRules rules = frontend.httpRules();
+        ReturnRule hello = rules.applyRequestRules(request(config.global(), "GET /hello HTTP/1.1\nHost: x\n\n"), NO_EDITS);
+        assertEquals(200, hello.status());
+        assertNull(rules.applyRequestRules(request(config.global(), "GET / HTTP/1.1\nHost: x\n\n"), NO_EDITS));
     }
+
+    /** Header edits that the quick start's rules must never ask for. */
+    private static final HeaderEdits NO_EDITS = new HeaderEdits() {
+        @Override
+        public void delete(int header) {
+            throw new AssertionError("unexpected delete");
+        }
+
+        @Override
+        public void append(byte[] fieldLine) {
+            throw new AssertionError("unexpected append");
+        }
+    };
 
     /** Parses {@code head} as a request from 192.0.2.7, the way an HTTP session would before running the rules. */
     private static ParsedRequest request(Global global, String head) {

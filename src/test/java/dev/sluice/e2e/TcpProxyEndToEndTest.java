@@ -2,6 +2,7 @@ package dev.sluice.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.cli.Sluice;
@@ -154,6 +155,33 @@ class TcpProxyEndToEndTest {
         start(config(origin.port(), "", 1, 16));
         byte[] upload = "hello through a half-closed stream".getBytes(StandardCharsets.US_ASCII);
         assertArrayEquals(upload, exchange(upload));
+    }
+
+    /**
+     * At the frontend's maxconn, Sluice stops accepting: a further client waits
+     * in the kernel's backlog (not accepted and closed) and is served as soon as
+     * a session ends.
+     */
+    @Test
+    void frontendMaxconnHoldsFurtherClientsInTheBacklogUntilASessionEnds() throws Exception {
+        TestOrigin origin = origin(TestOrigin.Mode.ECHO);
+        start(config(origin.port(), "", 1, 16, 2).replace("    bind 127.0.0.1:0", "    bind 127.0.0.1:0\n    maxconn 1"));
+        Socket first = new Socket("127.0.0.1", port());
+        toClose.add(first);
+        first.getOutputStream().write('a');
+        assertEquals('a', first.getInputStream().read(), "the first session must be served");
+        try (Socket second = new Socket("127.0.0.1", port())) {
+            second.setSoTimeout(300);
+            second.getOutputStream().write('b');
+            second.shutdownOutput();
+            assertThrows(java.net.SocketTimeoutException.class, () -> second.getInputStream().read(),
+                    "a second session was served beyond maxconn 1");
+            first.close();
+            second.setSoTimeout(10_000);
+            assertEquals('b', second.getInputStream().read(), "the held client was not served once a place freed");
+            assertEquals(-1, second.getInputStream().read());
+        }
+        assertEquals(0, sluice.summary().get("frontend_front_refused_maxconn"), "a client was accepted then refused");
     }
 
     // --- helpers ---

@@ -195,8 +195,7 @@ final class SimScenario {
             serverList.add(s);
         }
         Backend backend = new Backend("backend", backendServers);
-        TcpFrontend frontend = new TcpFrontend("frontend", backend, timeouts, new ConnectionLimit("frontend", 0),
-                new ConnectionLimit("process", 0));
+        TcpFrontend frontend = new TcpFrontend("frontend", backend, timeouts, new ConnectionLimit("frontend", 0));
         SimRun run = new SimRun(world, backend, serverList, clients);
         run.frontend = frontend;
         for (int l = 0; l < loops; l++) {
