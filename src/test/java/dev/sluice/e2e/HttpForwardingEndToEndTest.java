@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.stats.Summary;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -516,6 +517,29 @@ class HttpForwardingEndToEndTest extends HttpEndToEnd {
         awaitTrue(() -> sluice.openSessions() == 0, () -> "sessions still open: " + sluice.openSessions());
         HttpWire after = wire();
         assertArrayEquals(TestOrigin.pattern(10, 10), after.exchange(get("/size/10")).body());
+    }
+
+    @Test
+    void aGracefulStopLetsTheExchangeInFlightFinishAndClosesIdleConnections() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin));
+        HttpWire idle = wire();
+        assertEquals(200, idle.exchange(get("/size/1")).status());
+        HttpWire busy = wire();
+        busy.send(get("/slow/400"));
+        awaitTrue(() -> origin.requestCount() == 2, () -> "the slow request never reached the server");
+        Thread stopper = Thread.ofVirtual().start(sluice::close);
+        assertTrue(idle.closedByPeer(), "an idle keep-alive connection outlived the stop");
+        assertEquals("slow", busy.read().text());
+        assertTrue(busy.closedByPeer(), "the connection stayed open after its exchange during the stop");
+        stopper.join(10_000);
+        assertFalse(stopper.isAlive(), "the stop did not end");
+        Summary s = sluice.summary();
+        assertEquals(0, s.get("buffers_in_use"), s.render());
+        assertEquals(0, s.get("sessions_ended_hard_stop"), s.render());
+        assertEquals(2, s.get("sessions_ended_done"), s.render());
+        // Stopped and checked here: the loops are gone for the checks after the test.
+        sluice = null;
     }
 
     static byte[] sha(byte[] data) {
