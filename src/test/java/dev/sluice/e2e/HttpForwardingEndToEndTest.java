@@ -129,6 +129,25 @@ class HttpForwardingEndToEndTest extends HttpEndToEnd {
     }
 
     @Test
+    void messagesArrivingOneByteAtATimeAreParsedAndForwardedWhole() throws Exception {
+        HttpTestOrigin origin = origin();
+        origin.raw("chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-A: b\r\n\r\n"
+                + "3;e=1\r\nabc\r\n10\r\n0123456789abcdef\r\n0\r\nX-T: t\r\n\r\n");
+        origin.raw("length", "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nlength");
+        start(cfg(origin));
+        HttpWire w = wire();
+        byte[] request = ("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "4\r\nwiki\r\n5;x=y\r\npedia\r\n0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        for (byte b : request) {
+            w.send(new byte[] {b});
+        }
+        assertEquals("wikipedia", w.read("POST").text());
+        assertEquals("abc0123456789abcdef", w.exchange(get("/dribble/chunked")).text());
+        assertEquals("length", w.exchange(get("/dribble/length")).text());
+        assertEquals(1, origin.accepted(), "the connection must survive dribbled messages");
+    }
+
+    @Test
     void oneKeepAliveConnectionCarriesManyRequestsOverOneServerConnection() throws Exception {
         HttpTestOrigin origin = origin();
         start(cfg(origin));

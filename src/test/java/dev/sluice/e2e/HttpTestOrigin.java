@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     Content-Length, as RFC 9110 allows); {@code /hints}: a 103, then 200;</li>
  * <li>{@code /slow/MS}: sleeps MS milliseconds, then answers 200 "slow";</li>
  * <li>{@code /raw/NAME}: writes the bytes registered with {@link #raw}, then closes;</li>
+ * <li>{@code /dribble/NAME}: the bytes registered with {@link #raw}, one write per byte, and goes on;</li>
  * <li>{@code /close}: closes without answering; {@code /reset}: resets the connection;
  *     {@code /cut/N}: announces N bytes, sends half, closes;</li>
  * <li>{@code /stream-echo}: echoes a Content-Length body piece by piece while it arrives;</li>
@@ -243,6 +244,12 @@ final class HttpTestOrigin implements AutoCloseable {
             out.write(bytes == null ? new byte[0] : bytes);
             out.flush();
             return false;
+        } else if (target.startsWith("/dribble/")) {
+            // One byte per write: every parser state is crossed at a read boundary.
+            for (byte b : raw.get(target.substring(9))) {
+                out.write(b);
+                out.flush();
+            }
         } else if (target.equals("/close")) {
             return false;
         } else if (target.equals("/reset")) {
