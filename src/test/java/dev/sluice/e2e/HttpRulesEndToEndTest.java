@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -360,9 +359,5 @@ class HttpRulesEndToEndTest extends HttpEndToEnd {
 
     private static String backend(String name, HttpTestOrigin o) {
         return "backend " + name + "\n    server " + name + "1 127.0.0.1:" + o.port();
-    }
-
-    static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }
