@@ -348,6 +348,21 @@ class HttpRulesEndToEndTest extends HttpEndToEnd {
         assertEquals(2, origin.requestCount());
     }
 
+    @Test
+    void maxhdrBoundsTheFieldsOfRequestsAndResponses() throws Exception {
+        HttpTestOrigin origin = origin();
+        origin.raw("many", "HTTP/1.1 200 OK\r\n" + "X-R: 1\r\n".repeat(10) + "Content-Length: 0\r\n\r\n");
+        origin.raw("ten", "HTTP/1.1 200 OK\r\n" + "X-R: 1\r\n".repeat(9) + "Content-Length: 0\r\n\r\n");
+        start(cfg(origin).global("tune.http.maxhdr 10"));
+        HttpWire w = wire();
+        assertEquals(200, w.exchange("GET /size/1 HTTP/1.1\r\nHost: t\r\n" + "X-A: 1\r\n".repeat(9) + "\r\n").status());
+        assertEquals(200, w.exchange(get("/raw/ten")).status());
+        assertEquals(502, w.exchange(get("/raw/many")).status());
+        HttpWire w2 = wire();
+        assertEquals(431, w2.exchange("GET /size/1 HTTP/1.1\r\nHost: t\r\n" + "X-A: 1\r\n".repeat(10) + "\r\n").status());
+        awaitCounter("http_rejected_too_many_headers", 2);
+    }
+
     /** A field line of exactly {@code length} bytes, CRLF included. */
     private static String filler(int length) {
         return "X-Filler: " + "f".repeat(length - 12) + "\r\n";
