@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,6 +37,29 @@ class HttpRulesEndToEndTest extends HttpEndToEnd {
         HttpWire w = wire();
         w.exchange("GET /headers HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 10.0.0.1\r\n\r\n");
         assertEquals(List.of("10.0.0.1", "127.0.0.1"), origin.requests().get(0).headers("x-forwarded-for"));
+    }
+
+    @Test
+    void forwardforGivesAnIpv6ClientItsAddress() throws Exception {
+        assumeTrue(ipv6Loopback(), "no IPv6 loopback here");
+        HttpTestOrigin origin = origin();
+        start(cfg(origin).frontend("bind [::1]:0", "option forwardfor"));
+        int v6 = sluice.boundAddresses().get(1).getPort();
+        try (Socket s = new Socket("::1", v6)) {
+            s.getOutputStream().write(get("/headers").getBytes(StandardCharsets.US_ASCII));
+            s.setSoTimeout(10_000);
+            s.getInputStream().readNBytes(12);
+        }
+        awaitTrue(() -> origin.requestCount() == 1, () -> "no request reached the server");
+        assertEquals("::1", origin.requests().get(0).header("x-forwarded-for"));
+    }
+
+    private static boolean ipv6Loopback() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Test
