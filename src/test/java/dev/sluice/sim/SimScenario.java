@@ -153,8 +153,8 @@ final class SimScenario {
         return this;
     }
 
-    /** HTTP: adds a live HTTP server with these fault chances and this chance to close after a response. */
-    SimScenario server(int maxconn, double stallChance, double resetChance, double closeChance) {
+    /** HTTP: adds a live HTTP server with these chances, per request, to stall, to reset mid-response, to close after the response. */
+    SimScenario httpServer(int maxconn, double stallChance, double resetChance, double closeChance) {
         servers.add(new ServerSpec(maxconn, 0, Health.ALIVE, stallChance, resetChance, false, closeChance, -1));
         return this;
     }
