@@ -4,7 +4,7 @@ import dev.sluice.backend.Backend;
 import dev.sluice.backend.Server;
 import dev.sluice.buffer.BufferPool;
 import dev.sluice.buffer.Criticality;
-import dev.sluice.buffer.SimWakePolicies;
+import dev.sluice.buffer.PoolPolicies;
 import dev.sluice.loop.LoopCounters;
 import dev.sluice.session.ConnectionLimit;
 import dev.sluice.session.SessionCounters;
@@ -58,7 +58,7 @@ final class SimHeadline {
         TcpFrontend frontend = new TcpFrontend("frontend", backend, new SessionTimeouts(0, 0, 0, 0),
                 new ConnectionLimit("frontend", 0), new ConnectionLimit("process", 0));
         SimLoop loop = world.addLoop(poolSize, BUFSIZE, RESERVE);
-        SimWakePolicies.use(loop.pool(), policy);
+        PoolPolicies.use(loop.pool(), policy);
         SessionSet set = new SessionSet();
         SessionCounters counters = new SessionCounters();
         SimConnector connector = new SimConnector(world, loop, Map.of(address, origin), () -> link(random));

@@ -3,8 +3,10 @@ package dev.sluice.sim;
 import dev.sluice.backend.Backend;
 import dev.sluice.backend.Server;
 import dev.sluice.http.HttpLimits;
+import dev.sluice.http.HttpRules;
 import dev.sluice.session.ConnectionLimit;
 import dev.sluice.session.HttpFrontend;
+import dev.sluice.session.HttpRouting;
 import dev.sluice.session.HttpSession;
 import dev.sluice.session.HttpTimeouts;
 import dev.sluice.session.IdleServerConnections;
@@ -317,9 +319,9 @@ final class SimScenario {
         }
         if (httpBackend != null) {
             backends.add(httpBackend);
-            run.httpFrontend = new HttpFrontend("http", (buffer, request, client) -> httpBackend, timeouts.client(), httpTimeouts,
-                    Map.of(httpBackend, new HttpFrontend.BackendPolicy(timeouts, reuse, false)),
-                    HttpLimits.forBuffer(bufsize, maxRewrite), false, new ConnectionLimit("http", 0), new ConnectionLimit("process", 0));
+            run.httpFrontend = new HttpFrontend("http", HttpRouting.to(httpBackend), HttpRules.NONE, timeouts.client(), httpTimeouts,
+                    Map.of(httpBackend, new HttpFrontend.BackendPolicy(timeouts, reuse, false, false, HttpRules.NONE)),
+                    HttpLimits.forBuffer(bufsize, maxRewrite), false, false, new ConnectionLimit("http", 0), new ConnectionLimit("process", 0));
         }
         for (int l = 0; l < loops; l++) {
             SimLoop loop = world.addLoop(poolSize, bufsize, reserve);
