@@ -99,6 +99,26 @@ class HttpFaultScenarioTest {
         SimChecks.assertHappened(outcomes, SessionOutcome.REQUEST_TIMEOUT);
     }
 
+    /**
+     * Without {@code timeout http-request}, the client timeout still bounds a
+     * head that stopped arriving, as in HAProxy ("the client timeout still
+     * applies between each chunk of the incoming request"), and as the
+     * configuration guide says of {@code timeout client} ("when it is expected
+     * to send"). It does not: in the head state HttpSession arms the request
+     * timeout alone, so with it unset no timer is armed and a client that stops
+     * in the middle of its head holds its session and its buffer for ever
+     * (seed 1: 11 sessions open, 11 buffers held, nothing armed).
+     */
+    @Disabled("finding: without timeout http-request, timeout client does not bound a request head; "
+            + "replay: mvn -q test -Dtest=HttpFaultScenarioTest#clientIdleInItsHeadWithoutARequestTimeoutIsCutByTheClientTimeout -Dsim.seed=1"
+            + " -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
+    @Test
+    void clientIdleInItsHeadWithoutARequestTimeoutIsCutByTheClientTimeout(TestInfo test) {
+        var outcomes = runChecked(test, base().pool(64, 2).server(0).requests(1, 1).httpBehaviors(3, 0, 0, 1, 0, 0)
+                .timeouts(SessionTimeouts.ofMillis(300, 0, 1_000, 0)));
+        SimChecks.assertHappened(outcomes, SessionOutcome.CLIENT_TIMEOUT);
+    }
+
     /** A pool large enough that no request waits for a buffer: see the finding below for a small one. */
     @Test
     void lingeringKeepAliveConnectionsAreClosedByTheKeepAliveTimeout(TestInfo test) {
@@ -115,7 +135,8 @@ class HttpFaultScenarioTest {
      * client 5 sent its second request and got a reset after one answer).
      */
     @Disabled("finding: timeout http-keep-alive counts the time a next request waits for a buffer; "
-            + "replay: mvn -q test -Dtest=HttpFaultScenarioTest#aNextRequestWaitingForABufferIsNotCutByTheKeepAliveTimeout -Dsim.seed=1")
+            + "replay: mvn -q test -Dtest=HttpFaultScenarioTest#aNextRequestWaitingForABufferIsNotCutByTheKeepAliveTimeout -Dsim.seed=1"
+            + " -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
     @Test
     void aNextRequestWaitingForABufferIsNotCutByTheKeepAliveTimeout(TestInfo test) {
         SimSeeds.forEach(test, SEEDS, seed -> lingering().pool(4, 2).run(seed).assertCompletedCleanly());

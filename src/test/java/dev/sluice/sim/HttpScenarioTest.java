@@ -55,7 +55,8 @@ class HttpScenarioTest {
      * (seed 1: client 3 sent 3 requests, got 2, session DONE).
      */
     @Disabled("finding: HttpSession closes on a client half-close with pipelined requests still buffered; "
-            + "replay: mvn -q test -Dtest=HttpScenarioTest#clientsThatHalfCloseAfterTheirLastRequestGetEveryResponse -Dsim.seed=1")
+            + "replay: mvn -q test -Dtest=HttpScenarioTest#clientsThatHalfCloseAfterTheirLastRequestGetEveryResponse -Dsim.seed=1"
+            + " -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
     @Test
     void clientsThatHalfCloseAfterTheirLastRequestGetEveryResponse(TestInfo test) {
         SimSeeds.forEach(test, 4, seed -> keepAlive().pipelining(4).endings(0, 1, 0)

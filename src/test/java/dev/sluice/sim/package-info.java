@@ -49,7 +49,9 @@
  * runs N seeds instead of the test's default and {@code -Dsim.seedStart=K}
  * starts them at K, to search for new failures. A finding in code outside the
  * simulator becomes a test that fails, {@code @Disabled} with its seed and
- * replay line until the code is fixed.
+ * replay line until the code is fixed; add
+ * {@code -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}
+ * to the replay line to run it while it is disabled.
  *
  * <p>The seed's headline (task runs per session under memory contention, per
  * wake policy) is {@code WakePolicyHeadlineTest}; {@code -Dsim.sessions=N}
