@@ -17,11 +17,7 @@ import org.junit.jupiter.api.TestInfo;
 class HttpRandomScenarioTest {
     @Test
     void drawnHttpWorkloadsNeverDeadlockLeakOrCorrupt(TestInfo test) {
-        SimSeeds.forEach(test, 20, seed -> {
-            SimRun run = draw(new SplittableRandom(seed ^ 0x177BL)).run(seed);
-            run.assertNoLeaks();
-            run.assertOutcomesAgree();
-        });
+        SimChecks.drawnWorkloadsHold(test, 20, 0x177BL, HttpRandomScenarioTest::draw);
     }
 
     static SimScenario draw(SplittableRandom r) {

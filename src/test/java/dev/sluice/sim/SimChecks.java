@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sluice.session.SessionOutcome;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.junit.jupiter.api.TestInfo;
 
 /** The checks every fault scenario makes, over its seeds. */
@@ -40,5 +42,18 @@ final class SimChecks {
 
     static void assertHappened(Map<SessionOutcome, Integer> outcomes, SessionOutcome expected) {
         assertTrue(outcomes.getOrDefault(expected, 0) > 0, "no session ended " + expected + ": " + outcomes);
+    }
+
+    /**
+     * Runs, for each seed, a workload drawn from that seed (salted, so that the
+     * draw and the run use different streams): no deadlock, no leak, outcomes
+     * that agree.
+     */
+    static void drawnWorkloadsHold(TestInfo test, int seeds, long salt, Function<SplittableRandom, SimScenario> draw) {
+        SimSeeds.forEach(test, seeds, seed -> {
+            SimRun run = draw.apply(new SplittableRandom(seed ^ salt)).run(seed);
+            run.assertNoLeaks();
+            run.assertOutcomesAgree();
+        });
     }
 }
