@@ -98,5 +98,4 @@ record HttpExchange(int client, int index, int bodyLength, boolean chunked, int 
         out.writeBytes(LAST_CHUNK);
         return out.toByteArray();
     }
-
 }
