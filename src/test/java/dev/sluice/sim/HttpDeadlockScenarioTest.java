@@ -35,7 +35,7 @@ class HttpDeadlockScenarioTest {
 
     @Test
     void maxconnOneWithSmallestPoolAnswersEveryRequestByteExact(TestInfo test) {
-        SimSeeds.forEach(test, 3, seed -> {
+        SimSeeds.forEach(test, 5, seed -> {
             SimRun run = seedWorkload().pool(TcpDeadlockScenarioTest.SMALLEST_POOL, TcpDeadlockScenarioTest.SMALLEST_RESERVE).run(seed);
             System.out.println("http " + run.summary());
             run.assertCompletedCleanly();
@@ -53,7 +53,7 @@ class HttpDeadlockScenarioTest {
      */
     @Test
     void reserveZeroDeadlocksForSomeSeedAndTheSimulatorDetectsIt(TestInfo test) {
-        long[] seeds = SimSeeds.seeds(3);
+        long[] seeds = SimSeeds.seeds(5);
         int detected = 0;
         String first = null;
         for (long seed : seeds) {

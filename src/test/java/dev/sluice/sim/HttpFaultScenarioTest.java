@@ -19,7 +19,7 @@ import org.junit.jupiter.api.TestInfo;
  */
 class HttpFaultScenarioTest {
     static final int BUFSIZE = 1024;
-    static final int SEEDS = 6;
+    static final int SEEDS = 10;
 
     private static SimScenario base() {
         return SimScenario.http()

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.TestInfo;
 class HttpRandomScenarioTest {
     @Test
     void drawnHttpWorkloadsNeverDeadlockLeakOrCorrupt(TestInfo test) {
-        SimChecks.drawnWorkloadsHold(test, 20, 0x177BL, HttpRandomScenarioTest::draw);
+        SimChecks.drawnWorkloadsHold(test, 50, 0x177BL, HttpRandomScenarioTest::draw);
     }
 
     static SimScenario draw(SplittableRandom r) {

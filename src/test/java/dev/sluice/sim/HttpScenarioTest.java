@@ -27,7 +27,7 @@ class HttpScenarioTest {
 
     @Test
     void keepAliveRequestsOneAtATimeAreAnsweredByteExact(TestInfo test) {
-        SimSeeds.forEach(test, 4, seed -> {
+        SimSeeds.forEach(test, 8, seed -> {
             SimRun run = keepAlive().run(seed);
             System.out.println(run.summary());
             run.assertCompletedCleanly();
@@ -36,13 +36,13 @@ class HttpScenarioTest {
 
     @Test
     void pipelinedRequestsAreAnsweredInOrderByteExact(TestInfo test) {
-        SimSeeds.forEach(test, 4, seed -> keepAlive().pipelining(4).behaviors(1, 0, 0, 0)
+        SimSeeds.forEach(test, 8, seed -> keepAlive().pipelining(4).behaviors(1, 0, 0, 0)
                 .run(seed).assertCompletedCleanly());
     }
 
     @Test
     void slowReadersOnKeepAliveConnectionsAreAnsweredByteExact(TestInfo test) {
-        SimSeeds.forEach(test, 3, seed -> keepAlive().pipelining(2).httpBehaviors(2, 1, 0, 0, 0, 0)
+        SimSeeds.forEach(test, 6, seed -> keepAlive().pipelining(2).httpBehaviors(2, 1, 0, 0, 0, 0)
                 .run(seed).assertCompletedCleanly());
     }
 
@@ -59,7 +59,7 @@ class HttpScenarioTest {
             + " -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
     @Test
     void clientsThatHalfCloseAfterTheirLastRequestGetEveryResponse(TestInfo test) {
-        SimSeeds.forEach(test, 4, seed -> keepAlive().pipelining(4).endings(0, 1, 0)
+        SimSeeds.forEach(test, 8, seed -> keepAlive().pipelining(4).endings(0, 1, 0)
                 .run(seed).assertCompletedCleanly());
     }
 }

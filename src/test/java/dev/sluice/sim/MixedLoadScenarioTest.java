@@ -33,12 +33,12 @@ class MixedLoadScenarioTest {
 
     @Test
     void httpAndTcpSessionsSharingLoopsAndPoolsAllCompleteByteExact(TestInfo test) {
-        SimSeeds.forEach(test, 4, seed -> mixed().pool(16, 2).run(seed).assertCompletedCleanly());
+        SimSeeds.forEach(test, 6, seed -> mixed().pool(16, 2).run(seed).assertCompletedCleanly());
     }
 
     @Test
     void httpAndTcpSessionsSharingTheSmallestPoolsAllCompleteByteExact(TestInfo test) {
-        SimSeeds.forEach(test, 4, seed -> {
+        SimSeeds.forEach(test, 6, seed -> {
             SimRun run = mixed().pool(TcpDeadlockScenarioTest.SMALLEST_POOL, TcpDeadlockScenarioTest.SMALLEST_RESERVE).run(seed);
             System.out.println("mixed " + run.summary());
             run.assertCompletedCleanly();
@@ -47,7 +47,7 @@ class MixedLoadScenarioTest {
 
     @Test
     void httpSessionsBesideTcpEchoSessionsOnTheSmallestPoolsAllComplete(TestInfo test) {
-        SimSeeds.forEach(test, 3, seed -> mixed().mode(SimServer.Mode.ECHO)
+        SimSeeds.forEach(test, 5, seed -> mixed().mode(SimServer.Mode.ECHO)
                 .pool(TcpDeadlockScenarioTest.SMALLEST_POOL, TcpDeadlockScenarioTest.SMALLEST_RESERVE).run(seed).assertCompletedCleanly());
     }
 }
