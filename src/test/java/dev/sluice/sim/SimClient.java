@@ -44,7 +44,12 @@ final class SimClient implements SimPeer, SimClientEnd {
          * not answered (a server closed its keep-alive connection); every
          * response before was complete and byte-exact. An HTTP client retries.
          */
-        UNANSWERED
+        UNANSWERED,
+        /**
+         * HTTP: the client stopped between two requests and Sluice closed the idle
+         * connection (keep-alive timeout); every request it sent whole was answered byte-exact.
+         */
+        IDLE_CLOSED
     }
 
     static final int SLOW_READ = 64;

@@ -318,9 +318,19 @@ final class SimHttpClient implements SimPeer, SimClientEnd {
             finish(SimClient.Outcome.TRUNCATED);
         } else if (answered == exchanges.length) {
             finish(SimClient.Outcome.COMPLETE);
+        } else if (behavior == Behavior.IDLE && answered == requestsSentWhole()) {
+            finish(SimClient.Outcome.IDLE_CLOSED);
         } else {
             finish(SimClient.Outcome.UNANSWERED);
         }
+    }
+
+    private int requestsSentWhole() {
+        int k = 0;
+        while (k < ends.length && ends[k] <= sent) {
+            k++;
+        }
+        return k;
     }
 
     private static long contentLength(String fields) {
