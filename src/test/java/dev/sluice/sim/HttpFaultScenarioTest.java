@@ -52,6 +52,24 @@ class HttpFaultScenarioTest {
         SimChecks.assertHappened(outcomes, SessionOutcome.DONE);
     }
 
+    /**
+     * Servers that close keep-alive connections idle for about as long as a
+     * request takes to come: Sluice parks connections the server is closing
+     * and sends requests on connections the server has just closed. An idle
+     * connection that closes is dropped from the pool; a request that lost the
+     * race ends its client connection without an answer (a client retries), or
+     * gets a 502 when the server's end of stream came while the request was
+     * still being sent (HttpSession treats only a request sent whole as a reuse
+     * race), never a wrong or a cut response.
+     */
+    @Test
+    void serversClosingIdleConnectionsRaceWithTheirReuseAndNoByteGoesWrong(TestInfo test) {
+        var outcomes = runChecked(test, base().pool(64, 2).requests(2, 6).arrivalsWithinMillis(20)
+                .httpServerClosingIdleAfterMicros(2, 300).httpServerClosingIdleAfterMicros(0, 600));
+        SimChecks.assertHappened(outcomes, SessionOutcome.DONE);
+        SimChecks.assertHappened(outcomes, SessionOutcome.SERVER_ABORT);
+    }
+
     @Test
     void serverDyingMidRunEndsItsSessionsAndRefusesLaterOnes(TestInfo test) {
         var outcomes = runChecked(test, base().serverDyingAtMillis(1, 40).server(1));

@@ -50,6 +50,8 @@ class HttpRandomScenarioTest {
                 s.silentServer(maxconn);
             } else if (faults && r.nextInt(8) == 0) {
                 s.serverDyingAtMillis(maxconn, r.nextInt(200));
+            } else if (r.nextInt(6) == 0) {
+                s.httpServerClosingIdleAfterMicros(maxconn, 50 + r.nextInt(2_000));
             } else if (faults) {
                 s.httpServer(maxconn, r.nextDouble() * 0.1, r.nextDouble() * 0.2, r.nextDouble() * 0.3);
             } else {

@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
  * must be its key's bytes, framed as announced), and answers each with the
  * response {@link HttpExchange} derives from it. Per request, drawn from the
  * server's chances: stall (never answer), reset at a random byte of the
- * response, or close the connection after it ({@code connection: close}).
+ * response, or close the connection after it ({@code connection: close}). A
+ * server with an idle timeout closes a connection that saw no new request for
+ * that long after a response, racing Sluice's reuse of it.
  *
  * <p>Not thread-safe: the simulation's one thread.
  */
@@ -36,6 +38,7 @@ final class SimHttpServerConnection implements SimPeer {
     private int sent;
     private int resetAt;
     private boolean closeAfter;
+    private int served;
 
     SimHttpServerConnection(SimServer server, SimWorld world, SimConnection end) {
         this.server = server;
@@ -214,6 +217,17 @@ final class SimHttpServerConnection implements SimPeer {
             return false;
         }
         state = State.HEAD;
+        served++;
+        if (server.idleCloseNanos() > 0) {
+            int mark = served;
+            world.after(server.idleCloseNanos(), () -> {
+                if (state == State.HEAD && lineLength == 0 && served == mark && end.isOpen()) {
+                    server.idleCloses++;
+                    state = State.DONE;
+                    end.close();
+                }
+            });
+        }
         return true;
     }
 

@@ -47,9 +47,9 @@ final class SimScenario {
     private enum Health { ALIVE, DEAD, SILENT }
 
     private record ServerSpec(int maxconn, int maxqueue, Health health, double stallChance, double resetChance,
-                              boolean tcp, double closeChance, long dieAtNanos) {
+                              boolean tcp, double closeChance, long dieAtNanos, long idleCloseNanos) {
         ServerSpec(int maxconn, int maxqueue, Health health, double stallChance, double resetChance) {
-            this(maxconn, maxqueue, health, stallChance, resetChance, false, 0, -1);
+            this(maxconn, maxqueue, health, stallChance, resetChance, false, 0, -1, 0);
         }
     }
 
@@ -157,19 +157,25 @@ final class SimScenario {
 
     /** HTTP: adds a live HTTP server with these chances, per request, to stall, to reset mid-response, to close after the response. */
     SimScenario httpServer(int maxconn, double stallChance, double resetChance, double closeChance) {
-        servers.add(new ServerSpec(maxconn, 0, Health.ALIVE, stallChance, resetChance, false, closeChance, -1));
+        servers.add(new ServerSpec(maxconn, 0, Health.ALIVE, stallChance, resetChance, false, closeChance, -1, 0));
         return this;
     }
 
     /** Adds a live server that dies (resets its connections, refuses new ones) at this virtual time. */
     SimScenario serverDyingAtMillis(int maxconn, long ms) {
-        servers.add(new ServerSpec(maxconn, 0, Health.ALIVE, 0, 0, false, 0, ms * 1_000_000L));
+        servers.add(new ServerSpec(maxconn, 0, Health.ALIVE, 0, 0, false, 0, ms * 1_000_000L, 0));
+        return this;
+    }
+
+    /** HTTP: adds a live HTTP server that closes a keep-alive connection idle for this many microseconds after a response. */
+    SimScenario httpServerClosingIdleAfterMicros(int maxconn, long micros) {
+        servers.add(new ServerSpec(maxconn, 0, Health.ALIVE, 0, 0, false, 0, -1, micros * 1_000L));
         return this;
     }
 
     /** Mixed load: adds a TCP server ({@link #mode(SimServer.Mode)}) to the TCP backend. */
     SimScenario tcpServer(int maxconn) {
-        servers.add(new ServerSpec(maxconn, 0, Health.ALIVE, 0, 0, true, 0, -1));
+        servers.add(new ServerSpec(maxconn, 0, Health.ALIVE, 0, 0, true, 0, -1, 0));
         return this;
     }
 
@@ -295,7 +301,7 @@ final class SimScenario {
             InetSocketAddress address = InetSocketAddress.createUnresolved("server" + i, 80);
             (speaksHttp ? httpServers : tcpServers).add(new Server("server" + i, address, spec.maxconn(), spec.maxqueue()));
             SimServer s = new SimServer(world, address, speaksHttp ? SimServer.Mode.HTTP : mode, downloadMin, downloadMax,
-                    spec.stallChance(), spec.resetChance()).closeChance(spec.closeChance());
+                    spec.stallChance(), spec.resetChance()).closeChance(spec.closeChance()).idleClose(spec.idleCloseNanos());
             if (spec.health() == Health.DEAD) {
                 s.kill();
             } else if (spec.health() == Health.SILENT) {

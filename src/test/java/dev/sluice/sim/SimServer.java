@@ -36,6 +36,7 @@ final class SimServer {
     private final double stallChance;
     private final double resetChance;
     private double closeChance;
+    private long idleCloseNanos;
     /** HTTP connections still open, kept only for a server that dies mid-run. */
     private final List<SimConnection> open = new ArrayList<>();
     private boolean tracksOpen;
@@ -48,6 +49,7 @@ final class SimServer {
     int resetsSent;
     int resetsSeen;
     int requests;
+    int idleCloses;
 
     SimServer(SimWorld world, InetSocketAddress address, Mode mode, int downloadMin, int downloadMax,
               double stallChance, double resetChance) {
@@ -76,6 +78,16 @@ final class SimServer {
     SimServer closeChance(double chance) {
         this.closeChance = chance;
         return this;
+    }
+
+    /** HTTP: closes a keep-alive connection that stayed idle this long after a response (0: never). */
+    SimServer idleClose(long nanos) {
+        this.idleCloseNanos = nanos;
+        return this;
+    }
+
+    long idleCloseNanos() {
+        return idleCloseNanos;
     }
 
     /** Dies at virtual time {@code at}: every open connection is reset and every later connect refused. */
