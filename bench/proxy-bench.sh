@@ -3,7 +3,10 @@
 # Sluice run from the very same configuration file, in one run, so that their
 # ratio is meaningful on a shared, noisy machine.
 #
-#   bench/proxy-bench.sh [--mode tcp|http] [--duration SECONDS] [--threads N]
+#   bench/proxy-bench.sh [--mode tcp|http] [--duration SECONDS] [--threads N] [--quick]
+#
+# --quick runs one case (20 KB, keep-alive, 50 connections, full pool): a check
+# that the script and both proxies work, not a measurement.
 #
 # Cases: 100 B and 20 KB responses x 50 and 200 connections x keep-alive and
 # "Connection: close" x a pool sized for the load and one at 1/10 of it.
@@ -14,12 +17,17 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 mode=tcp
 duration=5
 threads=1
+sizes="100b 20k"
+conn_counts="50 200"
+conn_modes="keep-alive close"
+pools="full tenth"
 while [ $# -gt 0 ]; do
     case "$1" in
         --mode) mode=$2; shift 2 ;;
         --duration) duration=$2; shift 2 ;;
         --threads) threads=$2; shift 2 ;;
-        *) echo "usage: $0 [--mode tcp|http] [--duration SECONDS] [--threads N]" >&2; exit 2 ;;
+        --quick) sizes=20k; conn_counts=50; conn_modes=keep-alive; pools=full; shift ;;
+        *) echo "usage: $0 [--mode tcp|http] [--duration SECONDS] [--threads N] [--quick]" >&2; exit 2 ;;
     esac
 done
 for tool in nginx haproxy wrk; do
@@ -126,12 +134,12 @@ to_ms() {
     }'
 }
 
-echo "| case | proxy | req/s | p50 ms | p99 ms | errors | peak RSS MiB | Sluice/HAProxy |"
-echo "|---|---|---:|---:|---:|---|---:|---:|"
-for size in 100b 20k; do
-    for conns in 50 200; do
-        for conn_mode in keep-alive close; do
-            for pool in full tenth; do
+echo "| case | proxy | req/s | p50 ms | p99 ms | errors | peak RSS MiB | Sluice/HAProxy | loop B/req |"
+echo "|---|---|---:|---:|---:|---|---:|---:|---:|"
+for size in $sizes; do
+    for conns in $conn_counts; do
+        for conn_mode in $conn_modes; do
+            for pool in $pools; do
                 if [ "$pool" = full ]; then limit=$((2 * conns + 16)); else limit=$((2 * conns / 10)); fi
                 cfg="$work/$size-$conns-$conn_mode-$pool.cfg"
                 config "$limit" "$conns" > "$cfg"
@@ -141,10 +149,19 @@ for size in 100b 20k; do
                 for proxy in haproxy sluice; do
                     start_proxy "$proxy" "$cfg"
                     # Warm-up (the JIT for Sluice), then the measured run.
-                    wrk -t 1 -c "$conns" -d 2s "${header[@]}" "http://127.0.0.1:$proxy_port/$size" > /dev/null 2>&1 || true
+                    warm=$(wrk -t 1 -c "$conns" -d 2s "${header[@]}" "http://127.0.0.1:$proxy_port/$size" 2>&1 || true)
                     out=$(wrk -t 1 -c "$conns" -d "${duration}s" --latency "${header[@]}" "http://127.0.0.1:$proxy_port/$size" 2>&1)
                     rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$proxy_pid/status" 2>/dev/null || echo 0)
                     stop_proxy
+                    # Heap bytes Sluice's loop threads allocated per request served (warm-up and connection
+                    # set-up included), from the counters it prints when it stops and wrk's request counts.
+                    per_request=""
+                    if [ "$proxy" = sluice ]; then
+                        served=$(awk '/requests in/ {n += $1} END {print n + 0}' <<<"$warm
+$out")
+                        per_request=$(awk -v n="$served" '/^loop_allocated_bytes / {b = $2}
+                            END { if (n > 0) printf "%.0f", b / n }' "$work/sluice.log")
+                    fi
                     r=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
                     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
                     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
@@ -153,9 +170,9 @@ for size in 100b 20k; do
                     rps[$proxy]=$r
                     ratio=""
                     [ "$proxy" = sluice ] && ratio=$(awk -v s="$r" -v h="${rps[haproxy]}" 'BEGIN { if (h > 0) printf "%.2f", s / h }')
-                    printf '| %s %s c=%s pool=%s(%s) | %s | %s | %s | %s | %s | %s | %s |\n' \
+                    printf '| %s %s c=%s pool=%s(%s) | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
                         "$size" "$conn_mode" "$conns" "$pool" "$limit" "$proxy" "$r" \
-                        "$(to_ms "$p50")" "$(to_ms "$p99")" "$errs" "$((rss_kb / 1024))" "$ratio"
+                        "$(to_ms "$p50")" "$(to_ms "$p99")" "$errs" "$((rss_kb / 1024))" "$ratio" "$per_request"
                 done
                 unset rps
             done

@@ -116,24 +116,24 @@ public final class Sluice implements AutoCloseable {
         ConnectionLimit processLimit = new ConnectionLimit("global", config.global().maxconn());
         List<EventLoop> eventLoops = loops.stream().map(LoopState::loop).toList();
         for (Frontend f : config.frontends()) {
-            ConnectionLimit limit = new ConnectionLimit(f.name(), f.maxconn());
+            ConnectionLimit limit = new ConnectionLimit(f.name(), f.maxconn(), processLimit);
             limits.add(limit);
-            Acceptor acceptor = f.mode() == Mode.HTTP ? httpAcceptor(f, limit, processLimit) : tcpAcceptor(f, limit, processLimit);
+            Acceptor acceptor = f.mode() == Mode.HTTP ? httpAcceptor(f, limit) : tcpAcceptor(f, limit);
             for (InetSocketAddress bind : f.binds()) {
                 listeners.add(Listener.bind(bind, eventLoops, acceptor));
             }
         }
     }
 
-    private Acceptor tcpAcceptor(Frontend f, ConnectionLimit limit, ConnectionLimit processLimit) {
+    private Acceptor tcpAcceptor(Frontend f, ConnectionLimit limit) {
         dev.sluice.config.Backend b = config.backend(f.defaultBackend()).orElseThrow();
         TcpFrontend frontend = new TcpFrontend(f.name(), backends.get(b.name()), timeouts(f.timeouts(), b.timeouts()),
-                limit, processLimit);
+                limit);
         return acceptor(frontend::hasRoom, frontend::tryEnter,
                 (l, connection) -> TcpSession.start(l.loop(), l.connector(), frontend, l.sessions(), l.counters(), connection));
     }
 
-    private Acceptor httpAcceptor(Frontend f, ConnectionLimit limit, ConnectionLimit processLimit) {
+    private Acceptor httpAcceptor(Frontend f, ConnectionLimit limit) {
         Global g = config.global();
         Map<Backend, HttpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
         for (dev.sluice.config.Backend b : config.backends()) {
@@ -148,7 +148,7 @@ public final class Sluice implements AutoCloseable {
         HttpFrontend frontend = new HttpFrontend(f.name(), HttpRouting.of(rules, targets), rules,
                 f.timeouts().client() * 1_000_000L,
                 HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
-                g.httpLimits(), f.forwardFor(), f.httpClose(), limit, processLimit);
+                g.httpLimits(), f.forwardFor(), f.httpClose(), limit);
         return acceptor(frontend::hasRoom, frontend::tryEnter, (l, connection) -> HttpSession.start(l.loop(),
                 l.connector(), frontend, l.sessions(), l.counters(), l.idle(), connection));
     }

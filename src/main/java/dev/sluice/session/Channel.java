@@ -55,6 +55,11 @@ final class Channel extends BufferWaiter {
     int fillLimit = Integer.MAX_VALUE;
     /** The session wants no more bytes from the source for now. */
     boolean inputPaused;
+    /**
+     * No analyser needs to see the bytes until {@link #forwardLimit} is reached
+     * (a TCP relay, an HTTP body of known length): receives forward them at once.
+     */
+    boolean streaming;
     /** Whether the source's end of stream is passed on to the sink by {@link #forward()} (TCP relays). */
     boolean relaysEnd = true;
     /** The channel waits for a buffer to produce bytes into, not to receive. */
@@ -114,6 +119,10 @@ final class Channel extends BufferWaiter {
         }
         if (n > 0) {
             session.activity(direction == Direction.REQUEST);
+            if (streaming && sink != null) {
+                streamOn();
+                return true;
+            }
             if (room(b) <= 0 && b.readIndex() == 0) {
                 source.readInterest(false);
             }
@@ -133,6 +142,21 @@ final class Channel extends BufferWaiter {
 
     private int room(Buffer b) {
         return Math.min(b.capacity(), fillLimit) - b.writeIndex();
+    }
+
+    /**
+     * Passes fresh bytes on to the sink right here, without a session task run,
+     * when no analyser needs to see them. The session is woken only once the
+     * whole current message has arrived (its analysers then close the exchange).
+     */
+    private void streamOn() {
+        if (!forward()) {
+            return;
+        }
+        session.streamed();
+        if (forwardLimit != Long.MAX_VALUE && (buffer == null ? forwardLimit == 0 : buffer.readable() >= forwardLimit)) {
+            session.wake();
+        }
     }
 
     /** The retry of a receive that waited: the buffer was handed over already. */

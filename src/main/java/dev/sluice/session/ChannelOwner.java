@@ -26,6 +26,12 @@ interface ChannelOwner {
     void peerFailed(boolean clientSide, IOException cause);
 
     /**
+     * A channel passed bytes on by itself, without a session task run: the
+     * session's deadlines may need a timer that its last run did not arm.
+     */
+    void streamed();
+
+    /**
      * A buffer this channel waited for in order to produce bytes itself (an
      * error page, a reply) has been handed over: the session may write it now.
      */

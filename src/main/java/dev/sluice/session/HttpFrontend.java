@@ -24,7 +24,6 @@ public final class HttpFrontend {
     private final boolean httpClose;
     private final HttpRules rules;
     private final ConnectionLimit limit;
-    private final ConnectionLimit processLimit;
 
     /**
      * How requests sent to one backend behave.
@@ -50,7 +49,7 @@ public final class HttpFrontend {
      */
     public HttpFrontend(String name, HttpRouting routing, HttpRules rules, long clientTimeoutNanos,
                         HttpTimeouts httpTimeouts, Map<Backend, BackendPolicy> backends, HttpLimits limits,
-                        boolean forwardFor, boolean httpClose, ConnectionLimit limit, ConnectionLimit processLimit) {
+                        boolean forwardFor, boolean httpClose, ConnectionLimit limit) {
         this.name = name;
         this.routing = routing;
         this.clientTimeout = clientTimeoutNanos;
@@ -61,29 +60,20 @@ public final class HttpFrontend {
         this.httpClose = httpClose;
         this.rules = rules;
         this.limit = limit;
-        this.processLimit = processLimit;
     }
 
-    /** Whether both limits have room for one more session now. */
+    /** Whether the frontend's limit (and the process's behind it) has room for one more session now. */
     public boolean hasRoom() {
-        return limit.hasRoom() && processLimit.hasRoom();
+        return limit.hasRoom();
     }
 
-    /** Counts a new session in both limits, or refuses it at either bound. */
+    /** Counts a new session in, or refuses it at the frontend's or the process's bound. */
     public boolean tryEnter() {
-        if (!processLimit.tryEnter()) {
-            return false;
-        }
-        if (!limit.tryEnter()) {
-            processLimit.leave();
-            return false;
-        }
-        return true;
+        return limit.tryEnter();
     }
 
     void leave() {
         limit.leave();
-        processLimit.leave();
     }
 
     public String name() {

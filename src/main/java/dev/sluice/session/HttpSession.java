@@ -183,6 +183,8 @@ public final class HttpSession extends Session implements ChannelOwner {
     private void waitForRequest(long now) {
         req = Req.HEAD;
         resp = Resp.IDLE;
+        request.streaming = false;
+        response.streaming = false;
         requestHead.reset();
         request.forwardLimit = 0;
         request.fillLimit = headRoom;
@@ -335,6 +337,7 @@ public final class HttpSession extends Session implements ChannelOwner {
                 }
                 if (requestComplete()) {
                     req = Req.SENT;
+                    request.streaming = false;
                     request.inputPaused = true;
                     request.updateInterest();
                 } else if (request.sourceEnded && !request.holdsForwardable()) {
@@ -466,6 +469,8 @@ public final class HttpSession extends Session implements ChannelOwner {
             }
             default -> request.forwardLimit = headLength;
         }
+        // A body of known length needs no analyser: receives pass it on directly.
+        request.streaming = requestFraming != BodyFraming.CHUNKED;
         serverConnection.readInterest(true);
         request.updateInterest();
         wake();
@@ -530,6 +535,7 @@ public final class HttpSession extends Session implements ChannelOwner {
                     }
                     serverDone();
                     resp = Resp.RECEIVED;
+                    response.streaming = false;
                 } else if (response.sourceEnded) {
                     // The server closed before the body was complete: the client must see a cut, not an end.
                     close(SessionOutcome.SERVER_ABORT, true);
@@ -582,6 +588,7 @@ public final class HttpSession extends Session implements ChannelOwner {
             case UNTIL_CLOSE -> response.forwardLimit = Long.MAX_VALUE;
             default -> response.forwardLimit = headLength;
         }
+        response.streaming = responseFraming != BodyFraming.CHUNKED;
         return analyseResponse(now);
     }
 
@@ -636,6 +643,7 @@ public final class HttpSession extends Session implements ChannelOwner {
             // of it cannot be told from a next request, so the connection ends.
             closeAfterResponse = true;
             req = Req.DISCARDING;
+            request.streaming = false;
             request.inputPaused = true;
             request.updateInterest();
         }
@@ -744,6 +752,8 @@ public final class HttpSession extends Session implements ChannelOwner {
         request.forwardLimit = 0;
         request.updateInterest();
         resp = Resp.REPLY;
+        request.streaming = false;
+        response.streaming = false;
         response.fillLimit = Integer.MAX_VALUE;
         Buffer b = response.buffer;
         if (b != null && b.readable() > 0) {
@@ -970,10 +980,8 @@ public final class HttpSession extends Session implements ChannelOwner {
         return waiting ? deadline(serverActiveAt, policy.timeouts().server()) : 0;
     }
 
-    private void armTimer(long now) {
-        if (closed) {
-            return;
-        }
+    /** The earliest deadline the session has now, or 0 for none. */
+    private long nextDeadline() {
         long next = 0;
         switch (req) {
             case HEAD -> {
@@ -987,10 +995,29 @@ public final class HttpSession extends Session implements ChannelOwner {
             default -> {
             }
         }
-        next = earliest(earliest(next, clientDeadline()), serverDeadline());
+        return earliest(earliest(next, clientDeadline()), serverDeadline());
+    }
+
+    private void armTimer(long now) {
+        if (closed) {
+            return;
+        }
+        long next = nextDeadline();
         if (next == 0) {
             loop.cancel(timer);
         } else if (!timer.isArmed() || timer.deadline() != next) {
+            loop.arm(timer, next);
+        }
+    }
+
+    @Override
+    public void streamed() {
+        if (closed) {
+            return;
+        }
+        long next = nextDeadline();
+        // Only an earlier deadline needs the timer now; a later one is found when the armed one fires.
+        if (next != 0 && (!timer.isArmed() || next - timer.deadline() < 0)) {
             loop.arm(timer, next);
         }
     }

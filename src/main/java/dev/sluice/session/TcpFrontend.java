@@ -14,37 +14,26 @@ public final class TcpFrontend {
     private final Backend backend;
     private final SessionTimeouts timeouts;
     private final ConnectionLimit limit;
-    private final ConnectionLimit processLimit;
 
-    public TcpFrontend(String name, Backend backend, SessionTimeouts timeouts, ConnectionLimit limit,
-                       ConnectionLimit processLimit) {
+    public TcpFrontend(String name, Backend backend, SessionTimeouts timeouts, ConnectionLimit limit) {
         this.name = name;
         this.backend = backend;
         this.timeouts = timeouts;
         this.limit = limit;
-        this.processLimit = processLimit;
     }
 
-    /** Whether both limits have room for one more session now. */
+    /** Whether the frontend's limit (and the process's behind it) has room for one more session now. */
     public boolean hasRoom() {
-        return limit.hasRoom() && processLimit.hasRoom();
+        return limit.hasRoom();
     }
 
-    /** Counts a new session in both limits, or refuses it at either bound. */
+    /** Counts a new session in, or refuses it at the frontend's or the process's bound. */
     public boolean tryEnter() {
-        if (!processLimit.tryEnter()) {
-            return false;
-        }
-        if (!limit.tryEnter()) {
-            processLimit.leave();
-            return false;
-        }
-        return true;
+        return limit.tryEnter();
     }
 
     void leave() {
         limit.leave();
-        processLimit.leave();
     }
 
     public String name() {

@@ -158,6 +158,8 @@ public final class TcpSession extends Session implements ChannelOwner {
             return;
         }
         state = State.ESTABLISHED;
+        request.streaming = true;
+        response.streaming = true;
         serverActiveAt = loop.clock().nanoTime();
         server.readInterest(true);
         wake();
@@ -282,14 +284,31 @@ public final class TcpSession extends Session implements ChannelOwner {
         return waitingOnServer ? deadline(serverActiveAt, timeouts.server()) : 0;
     }
 
+    /** The earliest deadline the session has now, or 0 for none. */
+    private long nextDeadline() {
+        return earliest(earliest(state == State.ESTABLISHED ? 0 : phaseDeadline, clientDeadline()), serverDeadline());
+    }
+
     private void armTimer(long now) {
         if (state == State.CLOSED) {
             return;
         }
-        long next = earliest(earliest(state == State.ESTABLISHED ? 0 : phaseDeadline, clientDeadline()), serverDeadline());
+        long next = nextDeadline();
         if (next == 0) {
             loop.cancel(timer);
         } else if (!timer.isArmed() || timer.deadline() != next) {
+            loop.arm(timer, next);
+        }
+    }
+
+    @Override
+    public void streamed() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        long next = nextDeadline();
+        // Only an earlier deadline needs the timer now; a later one is found when the armed one fires.
+        if (next != 0 && (!timer.isArmed() || next - timer.deadline() < 0)) {
             loop.arm(timer, next);
         }
     }

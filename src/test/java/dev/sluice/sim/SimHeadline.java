@@ -56,7 +56,7 @@ final class SimHeadline {
         Backend backend = new Backend("backend", List.of(new Server("server0", address, Math.max(1, users / 4), 0)));
         SimServer origin = new SimServer(world, address, SimServer.Mode.DOWNLOAD, 2 * BUFSIZE, 4 * BUFSIZE, 0, 0);
         TcpFrontend frontend = new TcpFrontend("frontend", backend, new SessionTimeouts(0, 0, 0, 0),
-                new ConnectionLimit("frontend", 0), new ConnectionLimit("process", 0));
+                new ConnectionLimit("frontend", 0));
         SimLoop loop = world.addLoop(poolSize, BUFSIZE, RESERVE);
         PoolPolicies.use(loop.pool(), policy);
         SessionSet set = new SessionSet();

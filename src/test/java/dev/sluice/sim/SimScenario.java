@@ -320,14 +320,16 @@ final class SimScenario {
             backends.add(tcpBackend);
         }
         SimRun run = new SimRun(world, backends, serverList, clients);
+        // One process: both frontends count against the same process limit.
+        ConnectionLimit process = new ConnectionLimit("process", 0);
         if (tcpBackend != null) {
-            run.frontend = new TcpFrontend("tcp", tcpBackend, timeouts, new ConnectionLimit("tcp", 0), new ConnectionLimit("process", 0));
+            run.frontend = new TcpFrontend("tcp", tcpBackend, timeouts, new ConnectionLimit("tcp", 0, process));
         }
         if (httpBackend != null) {
             backends.add(httpBackend);
             run.httpFrontend = new HttpFrontend("http", HttpRouting.to(httpBackend), HttpRules.NONE, timeouts.client(), httpTimeouts,
                     Map.of(httpBackend, new HttpFrontend.BackendPolicy(timeouts, reuse, false, false, HttpRules.NONE)),
-                    HttpLimits.forBuffer(bufsize, maxRewrite), false, false, new ConnectionLimit("http", 0), new ConnectionLimit("process", 0));
+                    HttpLimits.forBuffer(bufsize, maxRewrite), false, false, new ConnectionLimit("http", 0, process));
         }
         for (int l = 0; l < loops; l++) {
             SimLoop loop = world.addLoop(poolSize, bufsize, reserve);
