@@ -10,7 +10,7 @@ import java.io.IOException;
  *
  * <p>Not thread-safe: the simulation's one thread.
  */
-final class SimClient implements SimPeer {
+final class SimClient implements SimPeer, SimClientEnd {
     enum Behavior {
         /** Writes and reads as fast as the network lets it. */
         FAST,
@@ -36,7 +36,20 @@ final class SimClient implements SimPeer {
          */
         REFUSED,
         /** The client aborted on purpose. */
-        VANISHED
+        VANISHED,
+        /** HTTP: Sluice answered with a complete reply of its own, then ended the connection. */
+        REPLIED,
+        /**
+         * HTTP: the connection ended cleanly between two responses with requests
+         * not answered (a server closed its keep-alive connection); every
+         * response before was complete and byte-exact. An HTTP client retries.
+         */
+        UNANSWERED,
+        /**
+         * HTTP: the client stopped between two requests and Sluice closed the idle
+         * connection (keep-alive timeout); every request it sent whole was answered byte-exact.
+         */
+        IDLE_CLOSED
     }
 
     static final int SLOW_READ = 64;
@@ -57,8 +70,8 @@ final class SimClient implements SimPeer {
     private long nextReadAt;
     private Outcome outcome;
     private Runnable onFinish = () -> { };
-    long startedAt;
-    long finishedAt;
+    private long startedAt;
+    private long finishedAt;
 
     SimClient(SimWorld world, int id, Behavior behavior, byte[] upload, byte[] expected, long slowPauseNanos) {
         this.world = world;
@@ -83,7 +96,8 @@ final class SimClient implements SimPeer {
         this.onFinish = r;
     }
 
-    Outcome outcome() {
+    @Override
+    public Outcome outcome() {
         return outcome;
     }
 
@@ -91,12 +105,29 @@ final class SimClient implements SimPeer {
         return outcome != null;
     }
 
-    int received() {
+    @Override
+    public long received() {
         return received;
     }
 
-    int expectedLength() {
+    @Override
+    public long expectedLength() {
         return expected.length;
+    }
+
+    @Override
+    public long startedAt() {
+        return startedAt;
+    }
+
+    @Override
+    public long finishedAt() {
+        return finishedAt;
+    }
+
+    @Override
+    public String describe() {
+        return "client " + id + " (" + behavior + ") ended " + outcome + " with " + received + " of " + expected.length + " bytes";
     }
 
     @Override

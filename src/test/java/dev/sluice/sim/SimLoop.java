@@ -38,8 +38,9 @@ final class SimLoop implements Loop {
     private final LoopCounters counters = new LoopCounters();
     private ArrayList<SimConnection> ready = new ArrayList<>();
     private ArrayList<SimConnection> dispatching = new ArrayList<>();
-    /** Every Sluice-side connection this loop ever owned, for the census of a stuck world. */
+    /** The Sluice-side connections this loop owns (closed ones pruned now and then), for the census of a stuck world. */
     private final ArrayList<SimConnection> owned = new ArrayList<>();
+    private int pruneAt = 1024;
 
     SimLoop(SimWorld world, int id, int poolSize, int bufferSize, int reserve) {
         this.world = world;
@@ -97,6 +98,11 @@ final class SimLoop implements Loop {
     }
 
     void opened(SimConnection c) {
+        // Long runs open millions of connections: forget the closed ones, amortised.
+        if (owned.size() >= pruneAt) {
+            owned.removeIf(o -> !o.isOpen());
+            pruneAt = Math.max(1024, 2 * owned.size());
+        }
         owned.add(c);
     }
 

@@ -4,10 +4,13 @@ import dev.sluice.backend.Backend;
 import dev.sluice.buffer.BufferPool;
 import dev.sluice.buffer.Criticality;
 import dev.sluice.loop.LoopCounters;
-import dev.sluice.session.TcpFrontend;
+import dev.sluice.session.HttpFrontend;
+import dev.sluice.session.IdleServerConnections;
+import dev.sluice.session.Session;
 import dev.sluice.session.SessionCounters;
 import dev.sluice.session.SessionOutcome;
 import dev.sluice.session.SessionSet;
+import dev.sluice.session.TcpFrontend;
 import dev.sluice.session.TcpSession;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -20,22 +23,43 @@ import java.util.Map;
  */
 final class SimRun {
     final SimWorld world;
-    final Backend backend;
+    final List<Backend> backends;
     TcpFrontend frontend;
+    HttpFrontend httpFrontend;
     final List<SimServer> servers;
-    final List<SimClient> clients = new ArrayList<>();
-    final TcpSession[] sessions;
+    final List<SimClientEnd> clients = new ArrayList<>();
+    final Session[] sessions;
+    /** An HTTP session's own counters, which tell how it ended; null for a TCP session. */
+    final SessionCounters[] httpCounters;
     final List<SessionSet> sessionSets = new ArrayList<>();
     final List<SessionCounters> sessionCounters = new ArrayList<>();
     final List<SimConnector> connectors = new ArrayList<>();
+    final List<IdleServerConnections> idle = new ArrayList<>();
     int finishedClients;
     private SimWorld.Ending ending;
 
-    SimRun(SimWorld world, Backend backend, List<SimServer> servers, int clientCount) {
+    SimRun(SimWorld world, List<Backend> backends, List<SimServer> servers, int clientCount) {
         this.world = world;
-        this.backend = backend;
+        this.backends = backends;
         this.servers = servers;
-        this.sessions = new TcpSession[clientCount];
+        this.sessions = new Session[clientCount];
+        this.httpCounters = new SessionCounters[clientCount];
+    }
+
+    /** How session {@code i} ended, or null while it is open (or never started). */
+    SessionOutcome outcome(int i) {
+        if (sessions[i] instanceof TcpSession t) {
+            return t.outcome();
+        }
+        SessionCounters c = httpCounters[i];
+        if (c != null) {
+            for (SessionOutcome o : SessionOutcome.values()) {
+                if (c.ended(o) > 0) {
+                    return o;
+                }
+            }
+        }
+        return null;
     }
 
     void ending(SimWorld.Ending e) {
@@ -59,8 +83,8 @@ final class SimRun {
             if (sessions[i] == null) {
                 throw new SimFailure("client " + i + "'s session never started");
             }
-            if (sessions[i].outcome() == null) {
-                throw new SimFailure("client " + i + "'s session is still open (client " + clients.get(i).outcome() + ")");
+            if (outcome(i) == null) {
+                throw new SimFailure("client " + i + "'s session is still open (" + clients.get(i).describe() + ")");
             }
         }
         for (SimLoop loop : world.loops()) {
@@ -86,13 +110,15 @@ final class SimRun {
                 throw new SimFailure(set.size() + " sessions left in a session set");
             }
         }
-        for (var s : backend.servers()) {
-            if (s.slotsInUse() != 0) {
-                throw new SimFailure("server " + s.name() + " still has " + s.slotsInUse() + " slots in use");
+        for (Backend backend : backends) {
+            for (var s : backend.servers()) {
+                if (s.slotsInUse() != 0) {
+                    throw new SimFailure("server " + s.name() + " still has " + s.slotsInUse() + " slots in use");
+                }
             }
-        }
-        if (backend.queued() != 0) {
-            throw new SimFailure(backend.queued() + " sessions still queued on the backend");
+            if (backend.queued() != 0) {
+                throw new SimFailure(backend.queued() + " sessions still queued on backend " + backend.name());
+            }
         }
         SessionCounters total = totalSessionCounters();
         if (total.opened() != sessions.length || total.closed() != sessions.length) {
@@ -104,31 +130,40 @@ final class SimRun {
     void assertCompletedCleanly() {
         assertNoLeaks();
         for (int i = 0; i < sessions.length; i++) {
-            SimClient c = clients.get(i);
-            if (c.outcome() != SimClient.Outcome.COMPLETE || sessions[i].outcome() != SessionOutcome.DONE) {
-                throw new SimFailure("client " + i + " ended " + c.outcome() + " with " + c.received() + " of "
-                        + c.expectedLength() + " bytes; its session ended " + sessions[i].outcome());
+            SimClientEnd c = clients.get(i);
+            if (c.outcome() != SimClient.Outcome.COMPLETE || outcome(i) != SessionOutcome.DONE) {
+                throw new SimFailure(c.describe() + " with " + c.received() + " of " + c.expectedLength()
+                        + " response bytes; its session ended " + outcome(i));
             }
         }
     }
 
-    /** A session that says DONE delivered everything: its client completed, unless it vanished on purpose. */
+    /**
+     * A session that says DONE delivered everything: its client completed, unless
+     * it vanished on purpose or went idle between two requests; and no client saw a clean end of stream in the
+     * middle of a response (a cut must reach it as a reset).
+     */
     void assertOutcomesAgree() {
         for (int i = 0; i < sessions.length; i++) {
-            SimClient c = clients.get(i);
-            if (sessions[i].outcome() == SessionOutcome.DONE && c.outcome() != SimClient.Outcome.COMPLETE
-                    && c.outcome() != SimClient.Outcome.VANISHED) {
-                throw new SimFailure("client " + i + "'s session ended DONE but the client ended " + c.outcome()
-                        + " with " + c.received() + " of " + c.expectedLength() + " bytes");
+            SimClientEnd c = clients.get(i);
+            if (outcome(i) == SessionOutcome.DONE && c.outcome() != SimClient.Outcome.COMPLETE
+                    && c.outcome() != SimClient.Outcome.VANISHED && c.outcome() != SimClient.Outcome.IDLE_CLOSED) {
+                throw new SimFailure("session " + i + " ended DONE but " + c.describe() + " with " + c.received()
+                        + " of " + c.expectedLength() + " response bytes");
+            }
+            if (c instanceof SimHttpClient && c.outcome() == SimClient.Outcome.TRUNCATED) {
+                throw new SimFailure("a clean end of stream in the middle of a response: " + c.describe()
+                        + "; its session ended " + outcome(i));
             }
         }
     }
 
     Map<SessionOutcome, Integer> sessionOutcomes() {
         Map<SessionOutcome, Integer> m = new EnumMap<>(SessionOutcome.class);
-        for (TcpSession s : sessions) {
-            if (s != null && s.outcome() != null) {
-                m.merge(s.outcome(), 1, Integer::sum);
+        for (int i = 0; i < sessions.length; i++) {
+            SessionOutcome o = outcome(i);
+            if (o != null) {
+                m.merge(o, 1, Integer::sum);
             }
         }
         return m;
@@ -136,7 +171,7 @@ final class SimRun {
 
     Map<SimClient.Outcome, Integer> clientOutcomes() {
         Map<SimClient.Outcome, Integer> m = new EnumMap<>(SimClient.Outcome.class);
-        for (SimClient c : clients) {
+        for (SimClientEnd c : clients) {
             if (c.outcome() != null) {
                 m.merge(c.outcome(), 1, Integer::sum);
             }
@@ -157,6 +192,11 @@ final class SimRun {
         for (SessionCounters c : sessionCounters) {
             t.add(c);
         }
+        for (SessionCounters c : httpCounters) {
+            if (c != null) {
+                t.add(c);
+            }
+        }
         return t;
     }
 
@@ -171,8 +211,12 @@ final class SimRun {
         for (SessionSet s : sessionSets) {
             open += s.size();
         }
+        int queued = 0;
+        for (Backend b : backends) {
+            queued += b.queued();
+        }
         return finishedClients + "/" + clients.size() + " clients finished, " + open + " sessions open, "
-                + backend.queued() + " queued for a slot";
+                + queued + " queued for a slot";
     }
 
     /** Mean and longest time from connect to the last response byte, over clients that completed. */
@@ -180,9 +224,9 @@ final class SimRun {
         long sum = 0;
         long max = 0;
         int n = 0;
-        for (SimClient c : clients) {
+        for (SimClientEnd c : clients) {
             if (c.outcome() == SimClient.Outcome.COMPLETE) {
-                long t = c.finishedAt - c.startedAt;
+                long t = c.finishedAt() - c.startedAt();
                 sum += t;
                 max = Math.max(max, t);
                 n++;

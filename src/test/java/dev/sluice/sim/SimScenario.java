@@ -2,10 +2,17 @@ package dev.sluice.sim;
 
 import dev.sluice.backend.Backend;
 import dev.sluice.backend.Server;
+import dev.sluice.http.HttpLimits;
+import dev.sluice.http.HttpRules;
+import dev.sluice.session.ConnectionLimit;
+import dev.sluice.session.HttpFrontend;
+import dev.sluice.session.HttpRouting;
+import dev.sluice.session.HttpSession;
+import dev.sluice.session.HttpTimeouts;
+import dev.sluice.session.IdleServerConnections;
 import dev.sluice.session.SessionCounters;
 import dev.sluice.session.SessionSet;
 import dev.sluice.session.SessionTimeouts;
-import dev.sluice.session.ConnectionLimit;
 import dev.sluice.session.TcpFrontend;
 import dev.sluice.session.TcpSession;
 import java.net.InetSocketAddress;
@@ -16,11 +23,18 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A TCP-mode workload, described fluently and run from a seed: the loops and
- * their pools, one backend and its servers, the clients and how they behave,
- * the network's shape and the session timeouts. {@link #run(long)} builds a
- * fresh {@link SimWorld}, drives the real {@link TcpSession} code through it
- * and returns a {@link SimRun} to check.
+ * A workload, described fluently and run from a seed: the loops and their
+ * pools, the backends and their servers, the clients and how they behave, the
+ * network's shape and the timeouts. {@link #run(long)} builds a fresh
+ * {@link SimWorld}, drives the real {@link TcpSession} and {@link HttpSession}
+ * code through it and returns a {@link SimRun} to check.
+ *
+ * <p>{@link #tcp()} clients each send one upload and read one response.
+ * {@link #http()} clients each send several requests on one keep-alive
+ * connection (one at a time or pipelined; bodies by Content-Length or chunked;
+ * upload and download sizes from the same ranges) to a backend of HTTP servers;
+ * with {@link #tcpShare(double)} part of the clients are TCP clients of a second
+ * backend ({@link #tcpServer(int)}), on the same loops and pools.
  *
  * <pre>{@code
  * SimRun run = SimScenario.tcp().pool(3, 1).bufsize(1024)
@@ -32,8 +46,25 @@ import java.util.SplittableRandom;
 final class SimScenario {
     private enum Health { ALIVE, DEAD, SILENT }
 
-    private record ServerSpec(int maxconn, int maxqueue, Health health, double stallChance, double resetChance) {
+    private record ServerSpec(int maxconn, int maxqueue, Health health, double stallChance, double resetChance,
+                              boolean tcp, double closeChance, long dieAtNanos, long idleCloseNanos) {
+        ServerSpec(int maxconn, int maxqueue, Health health, double stallChance, double resetChance) {
+            this(maxconn, maxqueue, health, stallChance, resetChance, false, 0, -1, 0);
+        }
     }
+
+    private final boolean http;
+    private int requestsMin = 1;
+    private int requestsMax = 1;
+    private int maxDepth = 1;
+    private double getChance;
+    private double chunkedChance;
+    private final double[] endingWeights = {1, 0, 1};
+    private final double[] httpBehaviorWeights = {1, 0, 0, 0, 0, 0};
+    private HttpTimeouts httpTimeouts = new HttpTimeouts(0, 0);
+    private boolean reuse = true;
+    private int maxRewrite = 256;
+    private double tcpShare;
 
     private int loops = 1;
     private int poolSize = 3;
@@ -59,11 +90,93 @@ final class SimScenario {
     private long stallNanos = 30_000_000_000L;
     private long limitNanos = 3_600_000_000_000L;
 
-    private SimScenario() {
+    private SimScenario(boolean http) {
+        this.http = http;
     }
 
     static SimScenario tcp() {
-        return new SimScenario();
+        return new SimScenario(false);
+    }
+
+    static SimScenario http() {
+        return new SimScenario(true);
+    }
+
+    /** HTTP: requests per client connection, drawn uniformly. */
+    SimScenario requests(int min, int max) {
+        this.requestsMin = min;
+        this.requestsMax = Math.max(max, min);
+        return this;
+    }
+
+    /** HTTP: a client sends up to this many requests ahead of its responses (drawn from 1 to it; 1 is no pipelining). */
+    SimScenario pipelining(int depth) {
+        this.maxDepth = depth;
+        return this;
+    }
+
+    /** HTTP: chance that a request is a GET without a body, and that a body (either way) is chunked. */
+    SimScenario bodies(double getChance, double chunkedChance) {
+        this.getChance = getChance;
+        this.chunkedChance = chunkedChance;
+        return this;
+    }
+
+    /** HTTP: relative weights of how a connection ends: the client closes, it half-closes after its last request, its last request says close. */
+    SimScenario endings(double clientCloses, double halfClose, double connectionClose) {
+        endingWeights[0] = clientCloses;
+        endingWeights[1] = halfClose;
+        endingWeights[2] = connectionClose;
+        return this;
+    }
+
+    /** HTTP: relative weights of client behaviours, in {@link SimHttpClient.Behavior}'s order. */
+    SimScenario httpBehaviors(double fast, double slow, double vanish, double idle, double malformed, double linger) {
+        double[] w = {fast, slow, vanish, idle, malformed, linger};
+        System.arraycopy(w, 0, httpBehaviorWeights, 0, w.length);
+        return this;
+    }
+
+    /** HTTP: {@code timeout http-request} and {@code timeout http-keep-alive}. */
+    SimScenario httpTimeouts(HttpTimeouts t) {
+        this.httpTimeouts = t;
+        return this;
+    }
+
+    /** HTTP: whether idle server connections are reused ({@code http-reuse safe}). */
+    SimScenario reuse(boolean on) {
+        this.reuse = on;
+        return this;
+    }
+
+    /** HTTP: the share of clients that are TCP clients of the TCP backend instead. */
+    SimScenario tcpShare(double share) {
+        this.tcpShare = share;
+        return this;
+    }
+
+    /** HTTP: adds a live HTTP server with these chances, per request, to stall, to reset mid-response, to close after the response. */
+    SimScenario httpServer(int maxconn, double stallChance, double resetChance, double closeChance) {
+        servers.add(new ServerSpec(maxconn, 0, Health.ALIVE, stallChance, resetChance, false, closeChance, -1, 0));
+        return this;
+    }
+
+    /** Adds a live server that dies (resets its connections, refuses new ones) at this virtual time. */
+    SimScenario serverDyingAtMillis(int maxconn, long ms) {
+        servers.add(new ServerSpec(maxconn, 0, Health.ALIVE, 0, 0, false, 0, ms * 1_000_000L, 0));
+        return this;
+    }
+
+    /** HTTP: adds a live HTTP server that closes a keep-alive connection idle for this many microseconds after a response. */
+    SimScenario httpServerClosingIdleAfterMicros(int maxconn, long micros) {
+        servers.add(new ServerSpec(maxconn, 0, Health.ALIVE, 0, 0, false, 0, -1, micros * 1_000L));
+        return this;
+    }
+
+    /** Mixed load: adds a TCP server ({@link #mode(SimServer.Mode)}) to the TCP backend. */
+    SimScenario tcpServer(int maxconn) {
+        servers.add(new ServerSpec(maxconn, 0, Health.ALIVE, 0, 0, true, 0, -1, 0));
+        return this;
     }
 
     SimScenario loops(int n) {
@@ -178,34 +291,59 @@ final class SimScenario {
     SimRun run(long seed) {
         SimWorld world = new SimWorld(seed);
         SplittableRandom random = world.random();
-        List<Server> backendServers = new ArrayList<>();
+        List<Server> tcpServers = new ArrayList<>();
+        List<Server> httpServers = new ArrayList<>();
         Map<InetSocketAddress, SimServer> simServers = new HashMap<>();
         List<SimServer> serverList = new ArrayList<>();
         for (int i = 0; i < servers.size(); i++) {
             ServerSpec spec = servers.get(i);
+            boolean speaksHttp = http && !spec.tcp();
             InetSocketAddress address = InetSocketAddress.createUnresolved("server" + i, 80);
-            backendServers.add(new Server("server" + i, address, spec.maxconn(), spec.maxqueue()));
-            SimServer s = new SimServer(world, address, mode, downloadMin, downloadMax, spec.stallChance(), spec.resetChance());
+            (speaksHttp ? httpServers : tcpServers).add(new Server("server" + i, address, spec.maxconn(), spec.maxqueue()));
+            SimServer s = new SimServer(world, address, speaksHttp ? SimServer.Mode.HTTP : mode, downloadMin, downloadMax,
+                    spec.stallChance(), spec.resetChance()).closeChance(spec.closeChance()).idleClose(spec.idleCloseNanos());
             if (spec.health() == Health.DEAD) {
                 s.kill();
             } else if (spec.health() == Health.SILENT) {
                 s.silence();
             }
+            if (spec.dieAtNanos() >= 0) {
+                s.dieAt(spec.dieAtNanos());
+            }
             simServers.put(address, s);
             serverList.add(s);
         }
-        Backend backend = new Backend("backend", backendServers);
-        TcpFrontend frontend = new TcpFrontend("frontend", backend, timeouts, new ConnectionLimit("frontend", 0));
-        SimRun run = new SimRun(world, backend, serverList, clients);
-        run.frontend = frontend;
+        List<Backend> backends = new ArrayList<>();
+        Backend tcpBackend = tcpServers.isEmpty() ? null : new Backend("tcp", tcpServers);
+        Backend httpBackend = httpServers.isEmpty() ? null : new Backend("http", httpServers);
+        if (tcpBackend != null) {
+            backends.add(tcpBackend);
+        }
+        SimRun run = new SimRun(world, backends, serverList, clients);
+        // One process: both frontends count against the same process limit.
+        ConnectionLimit process = new ConnectionLimit("process", 0);
+        if (tcpBackend != null) {
+            run.frontend = new TcpFrontend("tcp", tcpBackend, timeouts, new ConnectionLimit("tcp", 0, process));
+        }
+        if (httpBackend != null) {
+            backends.add(httpBackend);
+            run.httpFrontend = new HttpFrontend("http", HttpRouting.to(httpBackend), HttpRules.NONE, timeouts.client(), httpTimeouts,
+                    Map.of(httpBackend, new HttpFrontend.BackendPolicy(timeouts, reuse, false, false, HttpRules.NONE)),
+                    HttpLimits.forBuffer(bufsize, maxRewrite), false, false, new ConnectionLimit("http", 0, process));
+        }
         for (int l = 0; l < loops; l++) {
             SimLoop loop = world.addLoop(poolSize, bufsize, reserve);
             run.sessionSets.add(new SessionSet());
             run.sessionCounters.add(new SessionCounters());
             run.connectors.add(new SimConnector(world, loop, simServers, () -> drawLink(random)));
+            run.idle.add(new IdleServerConnections(4));
         }
         for (int i = 0; i < clients; i++) {
-            startClient(run, i, random);
+            if (http && !(tcpShare > 0 && random.nextDouble() < tcpShare)) {
+                startHttpClient(run, i, random);
+            } else {
+                startClient(run, i, random);
+            }
         }
         SimWorld.Ending ending = world.run(() -> run.finishedClients == clients, stallNanos, limitNanos);
         run.ending(ending);
@@ -237,19 +375,56 @@ final class SimScenario {
         });
     }
 
-    private SimClient.Behavior drawBehavior(SplittableRandom random) {
+    private void startHttpClient(SimRun run, int id, SplittableRandom random) {
+        SimWorld world = run.world;
+        int loopIndex = id % loops;
+        SimLoop loop = world.loops().get(loopIndex);
+        SimHttpClient.Ending ending = SimHttpClient.Ending.values()[draw(random, endingWeights)];
+        boolean lastSaysClose = ending == SimHttpClient.Ending.WAIT_FOR_SLUICE;
+        HttpExchange[] exchanges = new HttpExchange[requestsMin + random.nextInt(requestsMax - requestsMin + 1)];
+        for (int k = 0; k < exchanges.length; k++) {
+            boolean get = random.nextDouble() < getChance;
+            int body = get ? 0 : uploadMin + random.nextInt(uploadMax - uploadMin + 1);
+            int response = downloadMin + random.nextInt(downloadMax - downloadMin + 1);
+            exchanges[k] = new HttpExchange(id, k, body, !get && random.nextDouble() < chunkedChance, response,
+                    random.nextDouble() < chunkedChance, lastSaysClose && k == exchanges.length - 1);
+        }
+        SimHttpClient.Behavior behavior = SimHttpClient.Behavior.values()[draw(random, httpBehaviorWeights)];
+        SimHttpClient client = new SimHttpClient(world, id, behavior, exchanges, 1 + random.nextInt(maxDepth), ending, slowPauseNanos);
+        client.onFinish(() -> run.finishedClients++);
+        run.clients.add(client);
+        long arrival = random.nextLong(arrivalWindowNanos);
+        SimLink link = drawLink(random);
+        world.at(arrival, () -> {
+            SimConnection[] pair = SimConnection.pair(world, "client" + id, link, loop, client);
+            client.start(pair[1]);
+            loop.execute(() -> {
+                if (run.httpFrontend.tryEnter()) {
+                    run.httpCounters[id] = new SessionCounters();
+                    run.sessions[id] = HttpSession.start(loop, run.connectors.get(loopIndex), run.httpFrontend,
+                            run.sessionSets.get(loopIndex), run.httpCounters[id], run.idle.get(loopIndex), pair[0]);
+                }
+            });
+        });
+    }
+
+    /** An index drawn with these relative weights. */
+    private static int draw(SplittableRandom random, double[] weights) {
         double total = 0;
-        for (double w : behaviorWeights) {
+        for (double w : weights) {
             total += w;
         }
         double x = random.nextDouble() * total;
-        SimClient.Behavior[] all = SimClient.Behavior.values();
-        for (int i = 0; i < all.length; i++) {
-            x -= behaviorWeights[i];
+        for (int i = 0; i < weights.length; i++) {
+            x -= weights[i];
             if (x < 0) {
-                return all[i];
+                return i;
             }
         }
-        return SimClient.Behavior.FAST;
+        return 0;
+    }
+
+    private SimClient.Behavior drawBehavior(SplittableRandom random) {
+        return SimClient.Behavior.values()[draw(random, behaviorWeights)];
     }
 }

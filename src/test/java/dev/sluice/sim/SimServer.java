@@ -2,6 +2,8 @@ package dev.sluice.sim;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -13,6 +15,9 @@ import java.util.SplittableRandom;
  * <li>{@code ECHO}: sends back what it reads, holding at most one window of
  *     unsent bytes (it stops reading when its own output is stuck, like any
  *     echo server), and closes after the end of the request.</li>
+ * <li>{@code HTTP}: speaks HTTP/1.1 on each connection, keep-alive, as
+ *     {@link SimHttpServerConnection} describes; stall, reset and close are
+ *     drawn per request.</li>
  * </ul>
  * Faults, drawn per connection: stall (read, never answer) and reset in the
  * middle of the response. A dead server refuses every connect; a silent one
@@ -21,7 +26,7 @@ import java.util.SplittableRandom;
  * <p>Not thread-safe: the simulation's one thread.
  */
 final class SimServer {
-    enum Mode { DOWNLOAD, ECHO }
+    enum Mode { DOWNLOAD, ECHO, HTTP }
 
     private final SimWorld world;
     private final InetSocketAddress address;
@@ -30,6 +35,11 @@ final class SimServer {
     private final int downloadMax;
     private final double stallChance;
     private final double resetChance;
+    private double closeChance;
+    private long idleCloseNanos;
+    /** HTTP connections still open, kept only for a server that dies mid-run. */
+    private final List<SimConnection> open = new ArrayList<>();
+    private boolean tracksOpen;
     private boolean alive = true;
     private boolean silent;
     private final byte[] scratch = new byte[4096];
@@ -38,6 +48,8 @@ final class SimServer {
     int stalled;
     int resetsSent;
     int resetsSeen;
+    int requests;
+    int idleCloses;
 
     SimServer(SimWorld world, InetSocketAddress address, Mode mode, int downloadMin, int downloadMax,
               double stallChance, double resetChance) {
@@ -58,6 +70,50 @@ final class SimServer {
         return alive;
     }
 
+    String name() {
+        return address.getHostString();
+    }
+
+    /** HTTP: the chance that a response carries {@code connection: close} and the server closes after it. */
+    SimServer closeChance(double chance) {
+        this.closeChance = chance;
+        return this;
+    }
+
+    /** HTTP: closes a keep-alive connection that stayed idle this long after a response (0: never). */
+    SimServer idleClose(long nanos) {
+        this.idleCloseNanos = nanos;
+        return this;
+    }
+
+    long idleCloseNanos() {
+        return idleCloseNanos;
+    }
+
+    /** Dies at virtual time {@code at}: every open connection is reset and every later connect refused. */
+    void dieAt(long at) {
+        tracksOpen = true;
+        world.at(at, () -> {
+            kill();
+            for (SimConnection c : open) {
+                c.abort();
+            }
+            open.clear();
+        });
+    }
+
+    boolean drawStall() {
+        return stallChance > 0 && world.random().nextDouble() < stallChance;
+    }
+
+    boolean drawReset() {
+        return resetChance > 0 && world.random().nextDouble() < resetChance;
+    }
+
+    boolean drawClose() {
+        return closeChance > 0 && world.random().nextDouble() < closeChance;
+    }
+
     /** Refuses every connect from now on. */
     void kill() {
         alive = false;
@@ -74,6 +130,15 @@ final class SimServer {
 
     void accept(SimConnection end) {
         accepted++;
+        if (tracksOpen) {
+            open.add(end);
+        }
+        if (mode == Mode.HTTP) {
+            SimHttpServerConnection h = new SimHttpServerConnection(this, world, end);
+            end.peer(h);
+            world.after(0, () -> h.changed(end));
+            return;
+        }
         SplittableRandom r = world.random();
         boolean stall = stallChance > 0 && r.nextDouble() < stallChance;
         boolean reset = !stall && resetChance > 0 && r.nextDouble() < resetChance;

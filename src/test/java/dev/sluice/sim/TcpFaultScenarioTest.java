@@ -1,10 +1,7 @@
 package dev.sluice.sim;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.sluice.session.SessionOutcome;
 import dev.sluice.session.SessionTimeouts;
-import java.util.EnumMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -30,62 +27,44 @@ class TcpFaultScenarioTest {
                 .arrivalsWithinMillis(100);
     }
 
-    /** Runs the scenario over the seeds with the common checks, and counts session outcomes over all of them. */
     private static Map<SessionOutcome, Integer> runChecked(TestInfo test, SimScenario scenario) {
-        Map<SessionOutcome, Integer> total = new EnumMap<>(SessionOutcome.class);
-        SimSeeds.forEach(test, SEEDS, seed -> {
-            SimRun run = scenario.run(seed);
-            run.assertNoLeaks();
-            run.assertOutcomesAgree();
-            Integer truncated = run.clientOutcomes().get(SimClient.Outcome.TRUNCATED);
-            if (truncated != null) {
-                throw new SimFailure(truncated + " clients saw a clean end of stream before their whole response: "
-                        + "a failed exchange must reach the client as a reset; " + run.summary());
-            }
-            run.sessionOutcomes().forEach((k, v) -> total.merge(k, v, Integer::sum));
-        });
-        System.out.println(test.getDisplayName() + ": " + total);
-        return total;
-    }
-
-    private static void assertHappened(Map<SessionOutcome, Integer> outcomes, SessionOutcome expected) {
-        assertTrue(outcomes.getOrDefault(expected, 0) > 0, "no session ended " + expected + ": " + outcomes);
+        return SimChecks.runChecked(test, SEEDS, scenario);
     }
 
     @Test
     void serverResetMidResponseEndsAsServerAbortAndTheClientSeesAReset(TestInfo test) {
         var outcomes = runChecked(test, base().server(1, 0, 0, 0.3).server(2, 0, 0, 0.3));
-        assertHappened(outcomes, SessionOutcome.SERVER_ABORT);
-        assertHappened(outcomes, SessionOutcome.DONE);
+        SimChecks.assertHappened(outcomes, SessionOutcome.SERVER_ABORT);
+        SimChecks.assertHappened(outcomes, SessionOutcome.DONE);
     }
 
     @Test
     void clientsThatVanishEndAsClientAbortAndLeakNothing(TestInfo test) {
         var outcomes = runChecked(test, base().server(1).behaviors(2, 1, 2, 0));
-        assertHappened(outcomes, SessionOutcome.CLIENT_ABORT);
+        SimChecks.assertHappened(outcomes, SessionOutcome.CLIENT_ABORT);
     }
 
     @Test
     void deadServerEndsItsSessionsWithConnectError(TestInfo test) {
         var outcomes = runChecked(test, base().server(2).deadServer(2));
-        assertHappened(outcomes, SessionOutcome.CONNECT_ERROR);
-        assertHappened(outcomes, SessionOutcome.DONE);
+        SimChecks.assertHappened(outcomes, SessionOutcome.CONNECT_ERROR);
+        SimChecks.assertHappened(outcomes, SessionOutcome.DONE);
     }
 
     @Test
     void silentServerEndsItsSessionsWithConnectTimeout(TestInfo test) {
         var outcomes = runChecked(test, base().server(2).silentServer(1)
                 .timeouts(SessionTimeouts.ofMillis(0, 0, 50, 2_000)));
-        assertHappened(outcomes, SessionOutcome.CONNECT_TIMEOUT);
-        assertHappened(outcomes, SessionOutcome.DONE);
+        SimChecks.assertHappened(outcomes, SessionOutcome.CONNECT_TIMEOUT);
+        SimChecks.assertHappened(outcomes, SessionOutcome.DONE);
     }
 
     @Test
     void sessionsQueuedPastTheQueueTimeoutEndWithQueueTimeout(TestInfo test) {
         var outcomes = runChecked(test, base().server(1).arrivalsWithinMillis(5)
                 .timeouts(SessionTimeouts.ofMillis(0, 0, 1_000, 40)));
-        assertHappened(outcomes, SessionOutcome.QUEUE_TIMEOUT);
-        assertHappened(outcomes, SessionOutcome.DONE);
+        SimChecks.assertHappened(outcomes, SessionOutcome.QUEUE_TIMEOUT);
+        SimChecks.assertHappened(outcomes, SessionOutcome.DONE);
     }
 
     /**
@@ -106,14 +85,14 @@ class TcpFaultScenarioTest {
     void idleClientIsCutByTheClientTimeout(TestInfo test) {
         var outcomes = runChecked(test, base().server(0).behaviors(3, 0, 0, 1)
                 .timeouts(SessionTimeouts.ofMillis(300, 0, 1_000, 0)));
-        assertHappened(outcomes, SessionOutcome.CLIENT_TIMEOUT);
+        SimChecks.assertHappened(outcomes, SessionOutcome.CLIENT_TIMEOUT);
     }
 
     @Test
     void stalledServerIsCutByTheServerTimeout(TestInfo test) {
         var outcomes = runChecked(test, base().server(0, 0, 0.3, 0)
                 .timeouts(SessionTimeouts.ofMillis(0, 300, 1_000, 0)));
-        assertHappened(outcomes, SessionOutcome.SERVER_TIMEOUT);
+        SimChecks.assertHappened(outcomes, SessionOutcome.SERVER_TIMEOUT);
     }
 
     @Test
@@ -122,9 +101,9 @@ class TcpFaultScenarioTest {
                 .server(1, 0, 0.1, 0.2).server(1, 0, 0, 0)
                 .behaviors(4, 2, 1, 1)
                 .timeouts(SessionTimeouts.ofMillis(400, 400, 200, 1_500)));
-        assertHappened(outcomes, SessionOutcome.DONE);
-        assertHappened(outcomes, SessionOutcome.SERVER_ABORT);
-        assertHappened(outcomes, SessionOutcome.CLIENT_ABORT);
+        SimChecks.assertHappened(outcomes, SessionOutcome.DONE);
+        SimChecks.assertHappened(outcomes, SessionOutcome.SERVER_ABORT);
+        SimChecks.assertHappened(outcomes, SessionOutcome.CLIENT_ABORT);
     }
 
     @Test
@@ -133,8 +112,8 @@ class TcpFaultScenarioTest {
                 .server(1, 0, 0.1, 0.2).server(1, 0, 0, 0)
                 .behaviors(4, 2, 1, 1)
                 .timeouts(SessionTimeouts.ofMillis(400, 400, 200, 60)));
-        assertHappened(outcomes, SessionOutcome.DONE);
-        assertHappened(outcomes, SessionOutcome.QUEUE_TIMEOUT);
+        SimChecks.assertHappened(outcomes, SessionOutcome.DONE);
+        SimChecks.assertHappened(outcomes, SessionOutcome.QUEUE_TIMEOUT);
     }
 
     @Test
@@ -143,6 +122,6 @@ class TcpFaultScenarioTest {
                 .server(1, 0, 0.1, 0.2).server(2, 0, 0, 0)
                 .behaviors(4, 2, 1, 1)
                 .timeouts(SessionTimeouts.ofMillis(400, 400, 200, 1_500)));
-        assertHappened(outcomes, SessionOutcome.DONE);
+        SimChecks.assertHappened(outcomes, SessionOutcome.DONE);
     }
 }

@@ -15,12 +15,7 @@ import org.junit.jupiter.api.TestInfo;
 class TcpRandomScenarioTest {
     @Test
     void drawnDownloadWorkloadsNeverDeadlockLeakOrCorrupt(TestInfo test) {
-        SimSeeds.forEach(test, 40, seed -> {
-            SimScenario scenario = draw(new SplittableRandom(seed ^ 0x5EEDL));
-            SimRun run = scenario.run(seed);
-            run.assertNoLeaks();
-            run.assertOutcomesAgree();
-        });
+        SimChecks.drawnWorkloadsHold(test, 40, 0x5EEDL, TcpRandomScenarioTest::draw);
     }
 
     static SimScenario draw(SplittableRandom r) {

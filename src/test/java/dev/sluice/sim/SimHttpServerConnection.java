@@ -1,0 +1,257 @@
+package dev.sluice.sim;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One connection accepted by an HTTP-mode {@link SimServer}: reads requests
+ * one after the other, checks every byte (the head names the request, the body
+ * must be its key's bytes, framed as announced), and answers each with the
+ * response {@link HttpExchange} derives from it. Per request, drawn from the
+ * server's chances: stall (never answer), reset at a random byte of the
+ * response, or close the connection after it ({@code connection: close}). A
+ * server with an idle timeout closes a connection that saw no new request for
+ * that long after a response, racing Sluice's reuse of it.
+ *
+ * <p>Not thread-safe: the simulation's one thread.
+ */
+final class SimHttpServerConnection implements SimPeer {
+    private enum State { HEAD, BODY, CHUNK_LINE, CHUNK_DATA, CHUNK_END, TRAILER, RESPONDING, STALLED, DONE }
+
+    private final SimServer server;
+    private final SimWorld world;
+    private final SimConnection end;
+    private final byte[] scratch = new byte[4096];
+    /** A head or a chunk line being assembled. */
+    private final byte[] line = new byte[8192];
+    private int lineLength;
+    private State state = State.HEAD;
+    private String request;
+    private long key;
+    private int declaredBody;
+    private int responseLength;
+    private boolean responseChunked;
+    private long bodyLeft;
+    private int bodyGot;
+    private long hash;
+    private byte[] response;
+    private int sent;
+    private int resetAt;
+    private boolean closeAfter;
+    private int served;
+
+    SimHttpServerConnection(SimServer server, SimWorld world, SimConnection end) {
+        this.server = server;
+        this.world = world;
+        this.end = end;
+    }
+
+    @Override
+    public void changed(SimConnection ignored) {
+        try {
+            while (state != State.DONE && step()) {
+                // Until nothing moves.
+            }
+        } catch (IOException e) {
+            server.resetsSeen++;
+            state = State.DONE;
+            end.close();
+        }
+    }
+
+    private boolean step() throws IOException {
+        if (state == State.RESPONDING) {
+            return respond();
+        }
+        int n = end.read(scratch, 0, scratch.length);
+        if (n < 0) {
+            if (state != State.HEAD || lineLength != 0) {
+                throw new SimFailure(server.name() + " saw the end of stream in the middle of " + describe());
+            }
+            state = State.DONE;
+            end.close();
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (state == State.RESPONDING || state == State.STALLED) {
+                throw new SimFailure(server.name() + " got " + (n - i) + " bytes past the end of " + describe());
+            }
+            take(scratch[i]);
+        }
+        return n > 0;
+    }
+
+    private void take(byte b) {
+        switch (state) {
+            case HEAD -> {
+                if (append(b) && endsWith("\r\n\r\n")) {
+                    head(new String(line, 0, lineLength, StandardCharsets.US_ASCII));
+                }
+            }
+            case BODY -> {
+                bodyByte(b);
+                if (--bodyLeft == 0) {
+                    requestEnded();
+                }
+            }
+            case CHUNK_LINE -> {
+                if (append(b) && endsWith("\r\n")) {
+                    bodyLeft = Long.parseLong(new String(line, 0, lineLength - 2, StandardCharsets.US_ASCII), 16);
+                    lineLength = 0;
+                    state = bodyLeft == 0 ? State.TRAILER : State.CHUNK_DATA;
+                }
+            }
+            case CHUNK_DATA -> {
+                bodyByte(b);
+                if (--bodyLeft == 0) {
+                    state = State.CHUNK_END;
+                }
+            }
+            case CHUNK_END, TRAILER -> {
+                append(b);
+                if (lineLength == 2) {
+                    if (!endsWith("\r\n")) {
+                        throw new SimFailure(server.name() + " got a bad chunk end in " + describe());
+                    }
+                    lineLength = 0;
+                    if (state == State.TRAILER) {
+                        requestEnded();
+                    } else {
+                        state = State.CHUNK_LINE;
+                    }
+                }
+            }
+            default -> throw new IllegalStateException(state.name());
+        }
+    }
+
+    /** Parses and checks a request head: the target names the exchange, framing fields agree with it. */
+    private void head(String text) {
+        lineLength = 0;
+        request = text.substring(0, text.indexOf('\r'));
+        String[] target = request.split(" ")[1].split("/");
+        if (target.length != 6 || !"sim".equals(target[1])) {
+            throw new SimFailure(server.name() + " got an unexpected request: " + request);
+        }
+        key = (long) Integer.parseInt(target[2]) << 20 | Integer.parseInt(target[3]);
+        responseLength = Integer.parseInt(target[4]);
+        responseChunked = "c".equals(target[5]);
+        declaredBody = -1;
+        long contentLength = -1;
+        boolean chunked = false;
+        for (String field : text.split("\r\n")) {
+            int colon = field.indexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            String name = field.substring(0, colon).trim().toLowerCase();
+            String value = field.substring(colon + 1).trim();
+            switch (name) {
+                case "x-sim-body" -> declaredBody = Integer.parseInt(value);
+                case "content-length" -> contentLength = Long.parseLong(value);
+                case "transfer-encoding" -> chunked = true;
+                case "connection", "keep-alive", "te", "upgrade" -> throw new SimFailure(
+                        server.name() + " got hop-by-hop field " + name + " in " + request);
+                default -> { }
+            }
+        }
+        hash = HttpExchange.responseKeyStart(key);
+        bodyGot = 0;
+        if (chunked) {
+            state = State.CHUNK_LINE;
+        } else if (contentLength > 0) {
+            bodyLeft = contentLength;
+            state = State.BODY;
+        } else {
+            requestEnded();
+        }
+    }
+
+    private void bodyByte(byte b) {
+        if (b != Payload.byteAt(key, bodyGot)) {
+            throw new SimFailure(server.name() + " got a wrong body byte at " + bodyGot + " of " + describe());
+        }
+        hash = Payload.hash(hash, b);
+        bodyGot++;
+    }
+
+    /** The whole request is in: check its length and decide how this response goes. */
+    private void requestEnded() {
+        if (bodyGot != declaredBody) {
+            throw new SimFailure(server.name() + " got " + bodyGot + " body bytes of " + describe() + ", which declared " + declaredBody);
+        }
+        server.requests++;
+        if (server.drawStall()) {
+            state = State.STALLED;
+            return;
+        }
+        closeAfter = server.drawClose();
+        byte[] headBytes = HttpExchange.responseHead(hash, responseLength, responseChunked, closeAfter);
+        byte[] body = HttpExchange.body(hash, responseLength, responseChunked);
+        response = new byte[headBytes.length + body.length];
+        System.arraycopy(headBytes, 0, response, 0, headBytes.length);
+        System.arraycopy(body, 0, response, headBytes.length, body.length);
+        sent = 0;
+        resetAt = server.drawReset() ? world.random().nextInt(response.length + 1) : -1;
+        state = State.RESPONDING;
+    }
+
+    private boolean respond() throws IOException {
+        if (resetAt >= 0 && sent >= resetAt) {
+            server.resetsSent++;
+            state = State.DONE;
+            end.abort();
+            return false;
+        }
+        int limit = resetAt >= 0 ? resetAt : response.length;
+        int n = end.write(response, sent, limit - sent);
+        sent += n;
+        if (sent < response.length) {
+            return n > 0;
+        }
+        server.completed++;
+        response = null;
+        if (closeAfter) {
+            state = State.DONE;
+            end.close();
+            return false;
+        }
+        state = State.HEAD;
+        served++;
+        if (server.idleCloseNanos() > 0) {
+            int mark = served;
+            world.after(server.idleCloseNanos(), () -> {
+                if (state == State.HEAD && lineLength == 0 && served == mark && end.isOpen()) {
+                    server.idleCloses++;
+                    state = State.DONE;
+                    end.close();
+                }
+            });
+        }
+        return true;
+    }
+
+    private boolean append(byte b) {
+        if (lineLength == line.length) {
+            throw new SimFailure(server.name() + " got a head or chunk line longer than " + line.length + " bytes");
+        }
+        line[lineLength++] = b;
+        return true;
+    }
+
+    private boolean endsWith(String s) {
+        if (lineLength < s.length()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (line[lineLength - s.length() + i] != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String describe() {
+        return state == State.HEAD ? "a request head (" + lineLength + " bytes in)" : "request " + request;
+    }
+}
