@@ -83,6 +83,10 @@ public final class Main {
     }
 
     private static int serve(Config config, PrintStream out, PrintStream err) {
+        // Handlers first: a SIGTERM that arrives while the listeners open still stops gracefully.
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
         Sluice sluice;
         try {
             sluice = Sluice.start(config);
@@ -94,9 +98,6 @@ public final class Main {
                 + config.global().nbthread() + " loops, " + config.global().buffersPerLoop() + " buffers of "
                 + config.global().bufsize() + " bytes per loop (reserve " + config.global().buffersReserve()
                 + "), listening on " + sluice.boundAddresses());
-        CountDownLatch stop = new CountDownLatch(1);
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
         try {
             stop.await();
         } catch (InterruptedException e) {

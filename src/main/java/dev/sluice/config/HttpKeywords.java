@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -249,6 +250,7 @@ final class HttpKeywords {
             throw use.error("expected a header name and one value (quote a value that holds spaces), then"
                     + " if or unless, got " + end + " words before the condition");
         }
+        refuseFramingField(use, use.arg(0));
         HttpRequestRule rule = new HttpRequestRule(action, use.arg(0), literal(use, use.arg(1)), null,
                 condition(section, use, 2), use.line());
         add(section, use, rule);
@@ -263,8 +265,23 @@ final class HttpKeywords {
             throw use.error("expected one header name, then if or unless, got " + end + " words before the"
                     + " condition");
         }
+        refuseFramingField(use, use.arg(0));
         add(section, use, new HttpRequestRule(HttpRequestRule.Action.DEL_HEADER, use.arg(0), null, null,
                 condition(section, use, 1), use.line()));
+    }
+
+    /**
+     * Fields that frame the message or route it: a rule that changes them would
+     * make Sluice forward a body the server reads differently (request
+     * smuggling by configuration), so no header rule may name them.
+     */
+    private static final Set<String> FRAMING_FIELDS = Set.of("content-length", "transfer-encoding", "host",
+            "connection", "keep-alive", "proxy-connection", "te", "upgrade", "trailer");
+
+    private static void refuseFramingField(Invocation use, String name) throws ConfigException {
+        if (FRAMING_FIELDS.contains(name.toLowerCase(Locale.ROOT))) {
+            throw use.error("'" + name + "' frames or routes the message; Sluice does not let a rule change it");
+        }
     }
 
     static void returnResponse(ProxySection section, Invocation use) throws ConfigException {

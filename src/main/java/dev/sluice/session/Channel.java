@@ -165,6 +165,12 @@ final class Channel extends BufferWaiter {
         if (buffer == null || session.isClosed()) {
             return;
         }
+        if (source == null || sourceEnded) {
+            // The session moved on while the retry was queued (it answered by
+            // itself and let its server go): nothing to read, keep no empty buffer.
+            releaseIfEmpty();
+            return;
+        }
         if (readIntoBuffer()) {
             session.counters().ioRetriesProductive++;
         }

@@ -292,6 +292,12 @@ class HttpConfigTest {
             + " whole, ignoring case",
         "http-request del-header X Y#http-request del-header: expected one header name, then if or unless, got 2"
             + " words before the condition",
+        "http-request del-header Content-Length#http-request del-header: 'Content-Length' frames or routes the"
+            + " message; Sluice does not let a rule change it",
+        "http-request set-header transfer-encoding chunked#http-request set-header: 'transfer-encoding' frames or"
+            + " routes the message; Sluice does not let a rule change it",
+        "http-request add-header Host evil#http-request add-header: 'Host' frames or routes the message; Sluice"
+            + " does not let a rule change it",
         "http-request return status 100#http-request return: expected a whole number from 200 to 599, got '100'",
         "http-request return status#http-request return: 'status' needs a value",
         "http-request return hdr X#http-request return: 'hdr' needs a name and a value",
