@@ -964,6 +964,10 @@ public final class HttpSession extends Session implements ChannelOwner {
             case HEAD -> {
                 Buffer b = request.buffer;
                 boolean partial = b != null && b.readable() > 0;
+                if (request.isWaiting()) {
+                    // The client's bytes wait for a buffer: that time is Sluice's, not the client's.
+                    break;
+                }
                 if (partial || requestsOnConnection == 0) {
                     d = headDeadline();
                     if (d != 0 && now - d >= 0) {
@@ -1057,7 +1061,9 @@ public final class HttpSession extends Session implements ChannelOwner {
             case HEAD -> {
                 Buffer b = request.buffer;
                 boolean partial = b != null && b.readable() > 0;
-                next = partial || requestsOnConnection == 0 ? headDeadline() : idleDeadline();
+                if (!request.isWaiting()) {
+                    next = partial || requestsOnConnection == 0 ? headDeadline() : idleDeadline();
+                }
             }
             case WAITING_FOR_SLOT, CONNECTING -> next = phaseDeadline;
             default -> {
