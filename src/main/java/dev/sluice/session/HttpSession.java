@@ -20,7 +20,6 @@ import dev.sluice.http.MessageKind;
 import dev.sluice.http.Method;
 import dev.sluice.loop.Loop;
 import dev.sluice.loop.LoopCounters;
-import dev.sluice.loop.Timer;
 import dev.sluice.net.Connection;
 import dev.sluice.net.ConnectionHandler;
 import dev.sluice.net.Connector;
@@ -50,7 +49,7 @@ import java.nio.charset.StandardCharsets;
  * <p>Not thread-safe: owned by the loop that accepted the client. A slot grant
  * arrives through that loop's inbox.
  */
-public final class HttpSession extends Session implements ChannelOwner {
+public final class HttpSession extends Session {
     private enum Req { HEAD, WAITING_FOR_SLOT, CONNECTING, SENDING, SENT, DISCARDING }
 
     private enum Resp { IDLE, HEAD, INTERIM, BODY, RECEIVED, REPLY }
@@ -67,7 +66,6 @@ public final class HttpSession extends Session implements ChannelOwner {
     private static final byte[] CLOSE_LINE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEEP_ALIVE_LINE = "connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final Loop loop;
     private final Connector connector;
     private final HttpFrontend frontend;
     private final SessionSet sessions;
@@ -87,7 +85,6 @@ public final class HttpSession extends Session implements ChannelOwner {
     private final HttpHeadParser responseHead;
     private final ChunkedDecoder requestChunks;
     private final ChunkedDecoder responseChunks;
-    private final Timer timer;
     private final SlotRequest slotRequest = new SlotRequest();
     private final ServerEvents serverEvents = new ServerEvents();
     private final int headRoom;
@@ -126,7 +123,7 @@ public final class HttpSession extends Session implements ChannelOwner {
 
     private HttpSession(Loop loop, Connector connector, HttpFrontend frontend, SessionSet sessions,
                         SessionCounters counters, IdleServerConnections idle, Connection client) {
-        this.loop = loop;
+        super(loop);
         this.connector = connector;
         this.frontend = frontend;
         this.sessions = sessions;
@@ -145,7 +142,6 @@ public final class HttpSession extends Session implements ChannelOwner {
         this.responseHead = new HttpHeadParser(MessageKind.RESPONSE, frontend.limits());
         this.requestChunks = new ChunkedDecoder(MessageKind.REQUEST, frontend.limits());
         this.responseChunks = new ChunkedDecoder(MessageKind.RESPONSE, frontend.limits());
-        this.timer = new Timer(this);
         this.headRoom = frontend.limits().maxHeadBytes();
     }
 
@@ -208,7 +204,7 @@ public final class HttpSession extends Session implements ChannelOwner {
             wake();
         }
         request.updateInterest();
-        armTimer(now);
+        armTimer();
     }
 
     /**
@@ -302,7 +298,7 @@ public final class HttpSession extends Session implements ChannelOwner {
             }
         }
         if (!closed) {
-            armTimer(now);
+            armTimer();
         }
     }
 
@@ -456,7 +452,7 @@ public final class HttpSession extends Session implements ChannelOwner {
         request.criticalityChanged();
         phaseDeadline = deadline(now, policy.timeouts().connect());
         attachServer(connector.connect(s.address(), serverEvents), false);
-        armTimer(now);
+        armTimer();
     }
 
     private void attachServer(Connection c, boolean reused) {
@@ -1054,8 +1050,8 @@ public final class HttpSession extends Session implements ChannelOwner {
         return waiting ? deadline(serverActiveAt, policy.timeouts().server()) : 0;
     }
 
-    /** The earliest deadline the session has now, or 0 for none. */
-    private long nextDeadline() {
+    @Override
+    long nextDeadline() {
         long next = 0;
         switch (req) {
             case HEAD -> {
@@ -1070,48 +1066,6 @@ public final class HttpSession extends Session implements ChannelOwner {
             }
         }
         return earliest(earliest(next, clientDeadline()), serverDeadline());
-    }
-
-    private void armTimer(long now) {
-        if (closed) {
-            return;
-        }
-        long next = nextDeadline();
-        if (next == 0) {
-            loop.cancel(timer);
-        } else if (!timer.isArmed() || timer.deadline() != next) {
-            loop.arm(timer, next);
-        }
-    }
-
-    @Override
-    public void streamed() {
-        if (closed) {
-            return;
-        }
-        long next = nextDeadline();
-        // Only an earlier deadline needs the timer now; a later one is found when the armed one fires.
-        if (next != 0 && (!timer.isArmed() || next - timer.deadline() < 0)) {
-            loop.arm(timer, next);
-        }
-    }
-
-    private static long deadline(long from, long timeout) {
-        if (timeout == 0) {
-            return 0;
-        }
-        long d = from + timeout;
-        return d == 0 ? 1 : d;
-    }
-
-    private static long earliest(long a, long b) {
-        if (a == 0) {
-            return b;
-        }
-        if (b == 0) {
-            return a;
-        }
-        return a - b <= 0 ? a : b;
     }
 
     // --- the end ---

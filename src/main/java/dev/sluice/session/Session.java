@@ -1,6 +1,8 @@
 package dev.sluice.session;
 
+import dev.sluice.loop.Loop;
 import dev.sluice.loop.Task;
+import dev.sluice.loop.Timer;
 
 /**
  * What every session (TCP or HTTP) is to its loop: a task, a member of the
@@ -8,9 +10,66 @@ import dev.sluice.loop.Task;
  *
  * <p>Not thread-safe: owned by the loop that accepted its client.
  */
-public abstract class Session extends Task {
+public abstract class Session extends Task implements ChannelOwner {
+    /** The loop that owns the session, both its connections and its buffers. */
+    final Loop loop;
+    /** One timer per session, armed at its earliest deadline; the session task finds what expired. */
+    final Timer timer;
     Session prevInSet;
     Session nextInSet;
+
+    Session(Loop loop) {
+        this.loop = loop;
+        this.timer = new Timer(this);
+    }
+
+    /** The earliest deadline the session has now, or 0 for none. */
+    abstract long nextDeadline();
+
+    /** Arms the session's timer at its earliest deadline, or disarms it when there is none. */
+    final void armTimer() {
+        if (isClosed()) {
+            return;
+        }
+        long next = nextDeadline();
+        if (next == 0) {
+            loop.cancel(timer);
+        } else if (!timer.isArmed() || timer.deadline() != next) {
+            loop.arm(timer, next);
+        }
+    }
+
+    @Override
+    public final void streamed() {
+        if (isClosed()) {
+            return;
+        }
+        long next = nextDeadline();
+        // Only an earlier deadline needs the timer now; a later one is found when the armed one fires.
+        if (next != 0 && (!timer.isArmed() || next - timer.deadline() < 0)) {
+            loop.arm(timer, next);
+        }
+    }
+
+    /** {@code from + timeout}, or 0 (no deadline) when the timeout is 0; never 0 otherwise. */
+    static long deadline(long from, long timeout) {
+        if (timeout == 0) {
+            return 0;
+        }
+        long d = from + timeout;
+        return d == 0 ? 1 : d;
+    }
+
+    /** The earlier of two deadlines, 0 meaning none. */
+    static long earliest(long a, long b) {
+        if (a == 0) {
+            return b;
+        }
+        if (b == 0) {
+            return a;
+        }
+        return a - b <= 0 ? a : b;
+    }
 
     /** Ends the session at once, resetting its connections. */
     abstract void abort(SessionOutcome why);

@@ -6,7 +6,6 @@ import dev.sluice.backend.SlotWaiter;
 import dev.sluice.buffer.Criticality;
 import dev.sluice.loop.Loop;
 import dev.sluice.loop.LoopCounters;
-import dev.sluice.loop.Timer;
 import dev.sluice.net.Connection;
 import dev.sluice.net.ConnectionHandler;
 import dev.sluice.net.Connector;
@@ -29,10 +28,9 @@ import java.io.IOException;
  * <p>Not thread-safe: owned by the loop that accepted the client. The only
  * call from elsewhere, a slot grant, arrives through that loop's inbox.
  */
-public final class TcpSession extends Session implements ChannelOwner {
+public final class TcpSession extends Session {
     private enum State { WAITING_FOR_SLOT, CONNECTING, ESTABLISHED, CLOSED }
 
-    private final Loop loop;
     private final Connector connector;
     private final TcpFrontend frontend;
     private final Backend backend;
@@ -44,7 +42,6 @@ public final class TcpSession extends Session implements ChannelOwner {
     private Server slot;
     private final Channel request;
     private final Channel response;
-    private final Timer timer;
     private final SlotRequest slotRequest = new SlotRequest();
     private State state = State.WAITING_FOR_SLOT;
     private long phaseDeadline;
@@ -54,7 +51,7 @@ public final class TcpSession extends Session implements ChannelOwner {
 
     private TcpSession(Loop loop, Connector connector, TcpFrontend frontend, SessionSet sessions,
                        SessionCounters counters, Connection client) {
-        this.loop = loop;
+        super(loop);
         this.connector = connector;
         this.frontend = frontend;
         this.backend = frontend.backend();
@@ -66,7 +63,6 @@ public final class TcpSession extends Session implements ChannelOwner {
         this.response = new Channel(this, loop, Channel.Direction.RESPONSE);
         request.peer = response;
         response.peer = request;
-        this.timer = new Timer(this);
     }
 
     /**
@@ -115,7 +111,7 @@ public final class TcpSession extends Session implements ChannelOwner {
             counters.queued++;
             phaseDeadline = deadline(now, timeouts.queueOrConnect());
         }
-        armTimer(now);
+        armTimer();
     }
 
     private void connectTo(Server s) {
@@ -150,7 +146,7 @@ public final class TcpSession extends Session implements ChannelOwner {
         });
         request.sink = server;
         response.source = server;
-        armTimer(now);
+        armTimer();
     }
 
     private void established() {
@@ -234,7 +230,7 @@ public final class TcpSession extends Session implements ChannelOwner {
                 return;
             }
         }
-        armTimer(now);
+        armTimer();
     }
 
     /** Closes the session if one of its deadlines has passed. */
@@ -284,51 +280,9 @@ public final class TcpSession extends Session implements ChannelOwner {
         return waitingOnServer ? deadline(serverActiveAt, timeouts.server()) : 0;
     }
 
-    /** The earliest deadline the session has now, or 0 for none. */
-    private long nextDeadline() {
-        return earliest(earliest(state == State.ESTABLISHED ? 0 : phaseDeadline, clientDeadline()), serverDeadline());
-    }
-
-    private void armTimer(long now) {
-        if (state == State.CLOSED) {
-            return;
-        }
-        long next = nextDeadline();
-        if (next == 0) {
-            loop.cancel(timer);
-        } else if (!timer.isArmed() || timer.deadline() != next) {
-            loop.arm(timer, next);
-        }
-    }
-
     @Override
-    public void streamed() {
-        if (state == State.CLOSED) {
-            return;
-        }
-        long next = nextDeadline();
-        // Only an earlier deadline needs the timer now; a later one is found when the armed one fires.
-        if (next != 0 && (!timer.isArmed() || next - timer.deadline() < 0)) {
-            loop.arm(timer, next);
-        }
-    }
-
-    private static long deadline(long from, long timeout) {
-        if (timeout == 0) {
-            return 0;
-        }
-        long d = from + timeout;
-        return d == 0 ? 1 : d;
-    }
-
-    private static long earliest(long a, long b) {
-        if (a == 0) {
-            return b;
-        }
-        if (b == 0) {
-            return a;
-        }
-        return a - b <= 0 ? a : b;
+    long nextDeadline() {
+        return earliest(earliest(state == State.ESTABLISHED ? 0 : phaseDeadline, clientDeadline()), serverDeadline());
     }
 
     /** A TCP session is never between exchanges: it carries one stream. */
