@@ -19,7 +19,6 @@ import dev.sluice.http.ReturnRule;
 import dev.sluice.http.MessageKind;
 import dev.sluice.http.Method;
 import dev.sluice.loop.Loop;
-import dev.sluice.loop.LoopCounters;
 import dev.sluice.net.Connection;
 import dev.sluice.net.ConnectionHandler;
 import dev.sluice.net.Connector;
@@ -118,8 +117,6 @@ public final class HttpSession extends Session {
     private long headStartedAt;
     private long idleSince;
     private long phaseDeadline;
-    private long clientActiveAt;
-    private long serverActiveAt;
 
     private HttpSession(Loop loop, Connector connector, HttpFrontend frontend, SessionSet sessions,
                         SessionCounters counters, IdleServerConnections idle, Connection client) {
@@ -233,21 +230,6 @@ public final class HttpSession extends Session {
     @Override
     public boolean isClosed() {
         return closed;
-    }
-
-    @Override
-    public LoopCounters counters() {
-        return loop.counters();
-    }
-
-    @Override
-    public void activity(boolean clientSide) {
-        long now = loop.clock().nanoTime();
-        if (clientSide) {
-            clientActiveAt = now;
-        } else {
-            serverActiveAt = now;
-        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.sluice.session;
 
 import dev.sluice.loop.Loop;
+import dev.sluice.loop.LoopCounters;
 import dev.sluice.loop.Task;
 import dev.sluice.loop.Timer;
 
@@ -15,6 +16,9 @@ public abstract class Session extends Task implements ChannelOwner {
     final Loop loop;
     /** One timer per session, armed at its earliest deadline; the session task finds what expired. */
     final Timer timer;
+    /** When bytes last moved on each side: the inactivity timeouts count from here. */
+    long clientActiveAt;
+    long serverActiveAt;
     Session prevInSet;
     Session nextInSet;
 
@@ -25,6 +29,22 @@ public abstract class Session extends Task implements ChannelOwner {
 
     /** The earliest deadline the session has now, or 0 for none. */
     abstract long nextDeadline();
+
+    @Override
+    public final LoopCounters counters() {
+        return loop.counters();
+    }
+
+    /** Bytes moved on one side: its inactivity clock starts again. */
+    @Override
+    public final void activity(boolean clientSide) {
+        long now = loop.clock().nanoTime();
+        if (clientSide) {
+            clientActiveAt = now;
+        } else {
+            serverActiveAt = now;
+        }
+    }
 
     /** Arms the session's timer at its earliest deadline, or disarms it when there is none. */
     final void armTimer() {

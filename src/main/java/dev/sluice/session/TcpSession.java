@@ -5,7 +5,6 @@ import dev.sluice.backend.Server;
 import dev.sluice.backend.SlotWaiter;
 import dev.sluice.buffer.Criticality;
 import dev.sluice.loop.Loop;
-import dev.sluice.loop.LoopCounters;
 import dev.sluice.net.Connection;
 import dev.sluice.net.ConnectionHandler;
 import dev.sluice.net.Connector;
@@ -45,8 +44,6 @@ public final class TcpSession extends Session {
     private final SlotRequest slotRequest = new SlotRequest();
     private State state = State.WAITING_FOR_SLOT;
     private long phaseDeadline;
-    private long clientActiveAt;
-    private long serverActiveAt;
     private SessionOutcome outcome;
 
     private TcpSession(Loop loop, Connector connector, TcpFrontend frontend, SessionSet sessions,
@@ -186,22 +183,6 @@ public final class TcpSession extends Session {
     @Override
     public boolean isClosed() {
         return state == State.CLOSED;
-    }
-
-    @Override
-    public LoopCounters counters() {
-        return loop.counters();
-    }
-
-    /** Bytes moved on one side: its inactivity clock starts again. */
-    @Override
-    public void activity(boolean clientSide) {
-        long now = loop.clock().nanoTime();
-        if (clientSide) {
-            clientActiveAt = now;
-        } else {
-            serverActiveAt = now;
-        }
     }
 
     /** A read or write on one side failed (a reset, a broken pipe). */
