@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class HttpReplies {
     private static final byte[][] ERRORS = new byte[600][];
+    private static final int[] HEAD_LENGTHS = new int[600];
 
     static {
         error(400, "Bad Request", "Your browser sent a request that Sluice could not understand.");
@@ -39,12 +40,22 @@ public final class HttpReplies {
                 + "connection: close\r\n"
                 + "\r\n";
         ERRORS[status] = (head + body).getBytes(StandardCharsets.US_ASCII);
+        HEAD_LENGTHS[status] = head.length();
     }
 
     /** The complete error response for {@code status}; a status Sluice never produces falls back to 500. */
     public static byte[] error(int status) {
         byte[] reply = status >= 0 && status < ERRORS.length ? ERRORS[status] : null;
         return reply != null ? reply : ERRORS[500];
+    }
+
+    /**
+     * The length of the head of {@link #error(int)}: what answers a HEAD
+     * request, which gets no content.
+     */
+    public static int headLength(int status) {
+        int length = status >= 0 && status < ERRORS.length ? HEAD_LENGTHS[status] : 0;
+        return length > 0 ? length : HEAD_LENGTHS[500];
     }
 
     /** The statuses Sluice may produce on its own, for counters. */

@@ -60,6 +60,9 @@ public final class HttpSession extends Session implements ChannelOwner {
     private static final byte[] PROXY_CONNECTION = HttpBytes.ascii("proxy-connection");
     private static final byte[] TE = HttpBytes.ascii("te");
     private static final byte[] UPGRADE = HttpBytes.ascii("upgrade");
+    private static final byte[] CONTENT_LENGTH = HttpBytes.ascii("content-length");
+    private static final byte[] TRANSFER_ENCODING = HttpBytes.ascii("transfer-encoding");
+    private static final byte[] HOST = HttpBytes.ascii("host");
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] CLOSE_LINE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEEP_ALIVE_LINE = "connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -102,6 +105,8 @@ public final class HttpSession extends Session implements ChannelOwner {
     private BodyFraming requestFraming;
     private BodyFraming responseFraming;
     private boolean clientKeepAlive;
+    /** {@code option httpclose} applies to this request: both connections close after its response. */
+    private boolean httpClose;
     private boolean closeAfterResponse;
     /** Bytes of the current response already went to the client: no reply of Sluice's own can follow. */
     private boolean responseStarted;
@@ -183,6 +188,8 @@ public final class HttpSession extends Session implements ChannelOwner {
     private void waitForRequest(long now) {
         req = Req.HEAD;
         resp = Resp.IDLE;
+        // Unknown until the next request line is read: a refusal before it answers with content.
+        method = null;
         request.streaming = false;
         response.streaming = false;
         requestHead.reset();
@@ -271,6 +278,7 @@ public final class HttpSession extends Session implements ChannelOwner {
         }
         loop.counters().sessionTaskRuns++;
         long now = loop.clock().nanoTime();
+        noteHeadStart(now);
         if (expired(now)) {
             return;
         }
@@ -286,12 +294,28 @@ public final class HttpSession extends Session implements ChannelOwner {
             if (!afterForwarding(now)) {
                 return;
             }
-            if (r == req && s == resp) {
+            // Forwarding the last request bytes completes the request without
+            // changing a state: analyse again so that it moves on to SENT now,
+            // not at the next event, which could be a client timeout.
+            if (r == req && s == resp && !(req == Req.SENDING && requestComplete())) {
                 break;
             }
         }
         if (!closed) {
             armTimer(now);
+        }
+    }
+
+    /**
+     * The first bytes of a request after keep-alive start its timeout http-request.
+     * Noted before the timeouts are checked: the idle time before it counts
+     * against timeout http-keep-alive only.
+     */
+    private void noteHeadStart(long now) {
+        Buffer b = request.buffer;
+        if (req == Req.HEAD && requestsOnConnection > 0 && headStartedAt - idleSince <= 0
+                && b != null && b.readable() > 0) {
+            headStartedAt = now;
         }
     }
 
@@ -308,9 +332,6 @@ public final class HttpSession extends Session implements ChannelOwner {
                         return false;
                     }
                     return true;
-                }
-                if (requestsOnConnection > 0 && headStartedAt - idleSince <= 0) {
-                    headStartedAt = now;
                 }
                 switch (requestHead.parse(b)) {
                     case NEED_MORE -> {
@@ -398,7 +419,8 @@ public final class HttpSession extends Session implements ChannelOwner {
             log(500, "header rules added more fields than Sluice keeps room for");
             return reply(500, SessionOutcome.BAD_REQUEST);
         }
-        if (frontend.httpClose() || policy.httpClose()) {
+        httpClose = frontend.httpClose() || policy.httpClose();
+        if (httpClose) {
             clientKeepAlive = false;
         }
         Server s;
@@ -456,11 +478,16 @@ public final class HttpSession extends Session implements ChannelOwner {
         req = Req.SENDING;
         resp = Resp.HEAD;
         serverActiveAt = now;
+        // Sluice waits on the client for the body from now on: the time it spent
+        // in the queue or connecting is not the client's silence.
+        clientActiveAt = now;
         responseHead.resetForResponseTo(method);
         response.forwardLimit = 0;
         response.fillLimit = headRoom;
         response.inputPaused = false;
-        request.fillLimit = Integer.MAX_VALUE;
+        // request.fillLimit stays at headRoom while the body streams: bytes read
+        // behind the body may be the next pipelined head, and the room
+        // tune.maxrewrite keeps must still be free when that head is rewritten.
         switch (requestFraming) {
             case CONTENT_LENGTH -> request.forwardLimit = headLength + requestHead.contentLength();
             case CHUNKED -> {
@@ -629,8 +656,8 @@ public final class HttpSession extends Session implements ChannelOwner {
         if (responseFraming != BodyFraming.UNTIL_CLOSE && b != null && b.readable() > response.forwardLimit) {
             serverSentExtra = true;
         }
-        boolean reusable = policy.reuse() && responseHead.keepAlive() && req == Req.SENT && !response.sourceEnded
-                && !serverSentExtra && serverConnection.isOpen();
+        boolean reusable = policy.reuse() && !httpClose && responseHead.keepAlive() && req == Req.SENT
+                && !response.sourceEnded && !serverSentExtra && serverConnection.isOpen();
         Connection c = detachServer();
         if (reusable) {
             idle.park(server, c);
@@ -673,7 +700,7 @@ public final class HttpSession extends Session implements ChannelOwner {
     private boolean afterForwarding(long now) {
         if (resp == Resp.REPLY) {
             if (pendingReply == null && response.forwardLimit == 0 && response.buffer == null) {
-                if (!replyKeepsAlive || request.sourceEnded) {
+                if (!replyKeepsAlive || request.sourceEnded && !holdsPipelined()) {
                     close(replyOutcome, false);
                     return false;
                 }
@@ -690,13 +717,23 @@ public final class HttpSession extends Session implements ChannelOwner {
             if (response.buffer != null) {
                 return true;
             }
-            if (closeAfterResponse || request.sourceEnded) {
+            if (closeAfterResponse || request.sourceEnded && !holdsPipelined()) {
                 close(SessionOutcome.DONE, false);
                 return false;
             }
             waitForRequest(now);
         }
         return true;
+    }
+
+    /**
+     * Whether request bytes wait behind the message just served. A client that
+     * pipelines requests and then half-closes still gets every answer: its end
+     * of stream ends the connection only once nothing of it is left to serve.
+     */
+    private boolean holdsPipelined() {
+        Buffer b = request.buffer;
+        return b != null && b.readable() > 0;
     }
 
     // --- replies of Sluice's own ---
@@ -707,7 +744,9 @@ public final class HttpSession extends Session implements ChannelOwner {
      */
     private boolean reply(int status, SessionOutcome outcome) {
         byte[] r = HttpReplies.error(status);
-        return produce(status, r, r.length, -1, false, outcome);
+        // A response to HEAD has no content (RFC 9110 section 9.3.2).
+        int length = method == Method.HEAD ? HttpReplies.headLength(status) : r.length;
+        return produce(status, r, length, -1, false, outcome);
     }
 
     /**
@@ -717,7 +756,7 @@ public final class HttpSession extends Session implements ChannelOwner {
      */
     private boolean answer(ReturnRule rule) {
         boolean keep = clientKeepAlive && requestFraming == BodyFraming.NONE && !frontend.httpClose()
-                && !request.sourceEnded;
+                && (!request.sourceEnded || request.buffer.readable() > requestHead.headLength());
         int length = method == Method.HEAD ? rule.bodyOffset() : rule.length();
         if (keep) {
             // The request is served: its head leaves the buffer, a pipelined request may follow.
@@ -806,6 +845,10 @@ public final class HttpSession extends Session implements ChannelOwner {
         if (end >= 0 && forwardedForField != null && (frontend.forwardFor() || policy.forwardFor())) {
             end = insertField(b, end, forwardedForField);
         }
+        if (end >= 0 && httpClose) {
+            // The server learns that this connection ends with its response.
+            end = insertLine(b, end, CLOSE_LINE);
+        }
         if (end < 0) {
             log(500, "the rewritten request head does not fit in tune.maxrewrite");
             reply(500, SessionOutcome.BAD_REQUEST);
@@ -856,7 +899,19 @@ public final class HttpSession extends Session implements ChannelOwner {
                 || HttpBytes.equalsIgnoreCase(b, s, e, PROXY_CONNECTION)
                 || HttpBytes.equalsIgnoreCase(b, s, e, TE)
                 || HttpBytes.equalsIgnoreCase(b, s, e, UPGRADE)
-                || nominations && head.isNominatedByConnection(b, i);
+                || nominations && !framesTheMessage(b, s, e) && head.isNominatedByConnection(b, i);
+    }
+
+    /**
+     * Fields Connection cannot make hop-by-hop: Sluice forwards the body with the
+     * framing it parsed, so the server must see the same framing and target.
+     * Dropping a nominated Content-Length would let the body be read as a
+     * request of its own (smuggling).
+     */
+    private static boolean framesTheMessage(Buffer b, int s, int e) {
+        return HttpBytes.equalsIgnoreCase(b, s, e, CONTENT_LENGTH)
+                || HttpBytes.equalsIgnoreCase(b, s, e, TRANSFER_ENCODING)
+                || HttpBytes.equalsIgnoreCase(b, s, e, HOST);
     }
 
     /** Inserts {@code field} and a CRLF before the head's final CRLF. Returns the new end, or -1 without room. */
@@ -909,9 +964,8 @@ public final class HttpSession extends Session implements ChannelOwner {
             case HEAD -> {
                 Buffer b = request.buffer;
                 boolean partial = b != null && b.readable() > 0;
-                HttpTimeouts t = frontend.httpTimeouts();
                 if (partial || requestsOnConnection == 0) {
-                    d = deadline(headStartedAt, t.request());
+                    d = headDeadline();
                     if (d != 0 && now - d >= 0) {
                         if (!partial) {
                             // Nothing at all arrived: a probe or an idle pre-connection, closed quietly.
@@ -924,7 +978,7 @@ public final class HttpSession extends Session implements ChannelOwner {
                         return false;
                     }
                 } else {
-                    d = deadline(idleSince, t.keepAliveOrRequest());
+                    d = idleDeadline();
                     if (d != 0 && now - d >= 0) {
                         close(SessionOutcome.DONE, false);
                         return true;
@@ -965,6 +1019,22 @@ public final class HttpSession extends Session implements ChannelOwner {
         return false;
     }
 
+    /**
+     * When a request head must be complete: timeout http-request after its
+     * start; without it, timeout client after the client's last byte (HAProxy:
+     * "the client timeout still applies between each chunk of the request").
+     */
+    private long headDeadline() {
+        long request = frontend.httpTimeouts().request();
+        return request > 0 ? deadline(headStartedAt, request) : deadline(clientActiveAt, frontend.clientTimeout());
+    }
+
+    /** When an idle keep-alive connection closes: http-keep-alive, else http-request, else client. */
+    private long idleDeadline() {
+        long idle = frontend.httpTimeouts().keepAliveOrRequest();
+        return deadline(idleSince, idle > 0 ? idle : frontend.clientTimeout());
+    }
+
     /** While Sluice waits on the client: for the rest of a request body, or to take response bytes. */
     private long clientDeadline() {
         boolean waiting = req == Req.SENDING && !request.holdsForwardable() || response.holdsForwardable();
@@ -987,9 +1057,7 @@ public final class HttpSession extends Session implements ChannelOwner {
             case HEAD -> {
                 Buffer b = request.buffer;
                 boolean partial = b != null && b.readable() > 0;
-                HttpTimeouts t = frontend.httpTimeouts();
-                next = partial || requestsOnConnection == 0 ? deadline(headStartedAt, t.request())
-                        : deadline(idleSince, t.keepAliveOrRequest());
+                next = partial || requestsOnConnection == 0 ? headDeadline() : idleDeadline();
             }
             case WAITING_FOR_SLOT, CONNECTING -> next = phaseDeadline;
             default -> {
