@@ -120,18 +120,11 @@ class HttpFaultScenarioTest {
     /**
      * Without {@code timeout http-request}, the client timeout still bounds a
      * head that stopped arriving, as in HAProxy ("the client timeout still
-     * applies between each chunk of the incoming request"), and as the
-     * configuration guide says of {@code timeout client} ("when it is expected
-     * to send"). It does not: in the head state HttpSession arms the request
-     * timeout alone, so with it unset no timer is armed and a client that stops
-     * in the middle of its head holds its session and its buffer for ever
-     * (seed 1: 11 sessions open, 11 buffers held, nothing armed). Counting
-     * the head state as waiting on the client in clientDeadline() (unless the
-     * request channel waits for a buffer, see below) makes it pass.
+     * applies between each chunk of the incoming request"). It used not to:
+     * no timer was armed, and a client that stopped in the middle of its head
+     * held its session and its buffer for ever (seed 1: 11 sessions open, 11
+     * buffers held).
      */
-    @Disabled("finding: without timeout http-request, timeout client does not bound a request head; "
-            + "replay: mvn -q test -Dtest=HttpFaultScenarioTest#clientIdleInItsHeadWithoutARequestTimeoutIsCutByTheClientTimeout -Dsim.seed=1"
-            + " -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
     @Test
     void clientIdleInItsHeadWithoutARequestTimeoutIsCutByTheClientTimeout(TestInfo test) {
         var outcomes = runChecked(test, base().pool(64, 2).server(0).requests(1, 1).httpBehaviors(3, 0, 0, 1, 0, 0)
@@ -153,8 +146,9 @@ class HttpFaultScenarioTest {
      * memory, not the client's silence. The same workload passes with a pool no
      * allocation waits in (above); with 4 buffers every seed tried fails (seed 1:
      * client 5 sent its second request and got a reset after one answer).
-     * Skipping the keep-alive deadline while the request channel
-     * {@code isWaiting()} for a buffer, in expired() and armTimer(), makes it pass.
+     * Returning no deadline from HttpSession.idleDeadline() while the request
+     * channel {@code isWaiting()} for a buffer makes it pass (the wait's end
+     * wakes the session, which arms the head deadline then).
      */
     @Disabled("finding: timeout http-keep-alive counts the time a next request waits for a buffer; "
             + "replay: mvn -q test -Dtest=HttpFaultScenarioTest#aNextRequestWaitingForABufferIsNotCutByTheKeepAliveTimeout -Dsim.seed=1"
