@@ -59,7 +59,7 @@ final class SimScenario {
     private int maxDepth = 1;
     private double getChance;
     private double chunkedChance;
-    private final double[] endingWeights = {1, 0, 1};
+    private final double[] endingWeights = {1, 1, 1};
     private final double[] httpBehaviorWeights = {1, 0, 0, 0, 0, 0};
     private HttpTimeouts httpTimeouts = new HttpTimeouts(0, 0);
     private boolean reuse = true;
