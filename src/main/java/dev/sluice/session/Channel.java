@@ -66,6 +66,8 @@ final class Channel extends BufferWaiter {
     private boolean producing;
     /** The session's other direction: its holding a buffer or not changes this channel's class. */
     Channel peer;
+    /** Woken by a comparison policy without a buffer: the retry allocates first. */
+    private boolean wokenWithoutBuffer;
 
     Channel(ChannelOwner session, Loop loop, Direction direction) {
         this.session = session;
@@ -162,6 +164,23 @@ final class Channel extends BufferWaiter {
     /** The retry of a receive that waited: the buffer was handed over already. */
     private void retryReceive() {
         session.counters().ioRetries++;
+        if (wokenWithoutBuffer) {
+            wokenWithoutBuffer = false;
+            if (buffer != null || session.isClosed()) {
+                return;
+            }
+            Buffer b = pool.allocateAfterWakeup(session.criticality(direction), this);
+            if (b == null) {
+                return;
+            }
+            buffer = b;
+            peerChanged();
+            if (producing) {
+                producing = false;
+                session.bufferForProducing(this);
+                return;
+            }
+        }
         if (buffer == null || session.isClosed()) {
             return;
         }
@@ -182,11 +201,12 @@ final class Channel extends BufferWaiter {
     @Override
     protected void onBuffer(Buffer handed) {
         if (handed == null) {
-            // Comparison policies only: woken without a buffer, try again.
-            handed = pool.allocateAfterWakeup(session.criticality(direction), this);
-            if (handed == null) {
-                return;
-            }
+            // Comparison policies only (the simulator's): woken without a buffer,
+            // the channel tries again later, from its task, as the seed's
+            // sessions did; by then another allocation may have taken it.
+            wokenWithoutBuffer = true;
+            loop.schedule(retry);
+            return;
         }
         if (buffer != null) {
             throw new IllegalStateException(direction + " channel handed a second buffer");
