@@ -49,13 +49,18 @@ public final class HttpHeadParser {
     private static final int FIELDS = 1;
     private static final int DONE = 2;
     private static final int FAILED = 3;
+    /** Fields the offset array holds before it first grows; most heads have fewer. */
+    private static final int INITIAL_FIELDS = 24;
 
     private final MessageKind kind;
     private final HttpLimits limits;
-    private final int[] nameStart;
-    private final int[] nameEnd;
-    private final int[] valueStart;
-    private final int[] valueEnd;
+    /**
+     * Field offsets, four ints per field: name start, name end, value start,
+     * value end. Sized for a typical head and doubled on demand up to
+     * {@code maxHeaders}, so a connection that sends ordinary requests costs a
+     * few hundred bytes, not the bound; the arrays are kept across messages.
+     */
+    private int[] fields;
 
     /** For a response: the method of the request it answers (HEAD and CONNECT change framing). */
     private Method requestMethod = Method.GET;
@@ -93,11 +98,7 @@ public final class HttpHeadParser {
     public HttpHeadParser(MessageKind kind, HttpLimits limits) {
         this.kind = kind;
         this.limits = limits;
-        int n = limits.maxHeaders();
-        this.nameStart = new int[n];
-        this.nameEnd = new int[n];
-        this.valueStart = new int[n];
-        this.valueEnd = new int[n];
+        this.fields = new int[4 * Math.min(INITIAL_FIELDS, limits.maxHeaders())];
         reset();
     }
 
@@ -198,10 +199,10 @@ public final class HttpHeadParser {
         reasonStart += delta;
         reasonEnd += delta;
         for (int i = 0; i < headerCount; i++) {
-            nameStart[i] += delta;
-            nameEnd[i] += delta;
-            valueStart[i] += delta;
-            valueEnd[i] += delta;
+            fields[4 * i] += delta;
+            fields[4 * i + 1] += delta;
+            fields[4 * i + 2] += delta;
+            fields[4 * i + 3] += delta;
         }
     }
 
@@ -420,10 +421,13 @@ public final class HttpHeadParser {
         }
         int ve = HttpBytes.trimWhitespaceEnd(buffer, vs, end);
         int n = headerCount++;
-        nameStart[n] = start;
-        nameEnd[n] = i;
-        valueStart[n] = vs;
-        valueEnd[n] = ve;
+        if (4 * n == fields.length) {
+            fields = java.util.Arrays.copyOf(fields, 4 * Math.min(2 * n, limits.maxHeaders()));
+        }
+        fields[4 * n] = start;
+        fields[4 * n + 1] = i;
+        fields[4 * n + 2] = vs;
+        fields[4 * n + 3] = ve;
         return framingField(buffer, start, i, vs, ve);
     }
 
@@ -646,26 +650,26 @@ public final class HttpHeadParser {
     }
 
     public int nameStart(int header) {
-        return nameStart[header];
+        return fields[4 * header];
     }
 
     public int nameEnd(int header) {
-        return nameEnd[header];
+        return fields[4 * header + 1];
     }
 
     /** First byte of the value, leading whitespace skipped. */
     public int valueStart(int header) {
-        return valueStart[header];
+        return fields[4 * header + 2];
     }
 
     /** End of the value, trailing whitespace trimmed. */
     public int valueEnd(int header) {
-        return valueEnd[header];
+        return fields[4 * header + 3];
     }
 
     /** True when header {@code header}'s name equals {@code lowerCaseName} ignoring case. */
     public boolean nameIs(Buffer buffer, int header, byte[] lowerCaseName) {
-        return HttpBytes.equalsIgnoreCase(buffer, nameStart[header], nameEnd[header], lowerCaseName);
+        return HttpBytes.equalsIgnoreCase(buffer, fields[4 * header], fields[4 * header + 1], lowerCaseName);
     }
 
     /** Index of the first header whose name equals {@code lowerCaseName} ignoring case, or -1. */
@@ -711,7 +715,7 @@ public final class HttpHeadParser {
     public boolean isNominatedByConnection(Buffer buffer, int header) {
         for (int i = 0; i < headerCount; i++) {
             if (nameIs(buffer, i, CONNECTION)
-                    && ConnectionOptions.nominates(buffer, valueStart[i], valueEnd[i], nameStart[header], nameEnd[header])) {
+                    && ConnectionOptions.nominates(buffer, fields[4 * i + 2], fields[4 * i + 3], fields[4 * header], fields[4 * header + 1])) {
                 return true;
             }
         }

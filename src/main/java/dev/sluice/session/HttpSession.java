@@ -1119,29 +1119,41 @@ public final class HttpSession extends Session {
     private static final class Edits implements HeaderEdits {
         /** Fields rules may add to one request; more is refused with 500 rather than grown. */
         static final int MAX_APPENDED = 32;
-        final boolean[] deleted;
-        final byte[][] appended = new byte[MAX_APPENDED][];
+        private final int maxHeaders;
+        /** Made on a rule's first deletion: most connections never have one. */
+        boolean[] deleted;
+        byte[][] appended;
         int appendedCount;
         boolean overflowed;
 
         Edits(int maxHeaders) {
-            deleted = new boolean[maxHeaders];
+            this.maxHeaders = maxHeaders;
         }
 
         void clear() {
-            java.util.Arrays.fill(deleted, false);
-            java.util.Arrays.fill(appended, 0, appendedCount, null);
+            if (deleted != null) {
+                java.util.Arrays.fill(deleted, false);
+            }
+            if (appended != null) {
+                java.util.Arrays.fill(appended, 0, appendedCount, null);
+            }
             appendedCount = 0;
             overflowed = false;
         }
 
         @Override
         public void delete(int header) {
+            if (deleted == null) {
+                deleted = new boolean[maxHeaders];
+            }
             deleted[header] = true;
         }
 
         @Override
         public void append(byte[] fieldLine) {
+            if (appended == null) {
+                appended = new byte[MAX_APPENDED][];
+            }
             if (appendedCount == MAX_APPENDED) {
                 overflowed = true;
                 return;
