@@ -2,6 +2,7 @@ package dev.sluice.loop;
 
 import dev.sluice.buffer.BufferPool;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.lang.management.ManagementFactory;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
@@ -65,6 +66,7 @@ public final class EventLoop implements Loop {
     private final AtomicLong wakeups = new AtomicLong();
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private volatile boolean stopping;
+    private final ByteBuffer idleProbe = ByteBuffer.allocate(1);
     /** {@link #allocatedBytes()} as the thread ended, for the summary printed after the stop. */
     private volatile long allocatedAtStop = -1;
     private volatile long errors;
@@ -147,6 +149,11 @@ public final class EventLoop implements Loop {
             return mx.getThreadAllocatedBytes(thread.threadId());
         }
         return -1;
+    }
+
+    /** One byte of scratch space for the loop's liveness probes of idle connections. Loop thread only. */
+    public ByteBuffer idleProbe() {
+        return idleProbe;
     }
 
     /** True from {@link #start()} until the loop's thread has ended. */

@@ -49,6 +49,16 @@ public interface Connection {
 
     boolean isOpen();
 
+    /**
+     * Whether an idle connection is known to be unusable now: its peer closed
+     * it, reset it, or sent bytes nobody asked for. Checked, without blocking,
+     * right before an idle server connection is reused, so that a close that
+     * arrived since the last poll is not found only by the request sent on it.
+     */
+    default boolean idleConnectionLost() {
+        return !isOpen();
+    }
+
     void handler(ConnectionHandler handler);
 
     /** A short description of the peer, for logs ("127.0.0.1:51234"). */

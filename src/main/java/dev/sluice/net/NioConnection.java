@@ -5,6 +5,7 @@ import dev.sluice.loop.EventLoop;
 import dev.sluice.loop.LoopCounters;
 import dev.sluice.loop.Selectable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
@@ -213,6 +214,20 @@ public final class NioConnection implements Connection, Selectable {
     @Override
     public boolean isOpen() {
         return !closed;
+    }
+
+    @Override
+    public boolean idleConnectionLost() {
+        if (closed) {
+            return true;
+        }
+        try {
+            // An idle connection has nothing to read: any byte, or the end of stream, means it is lost.
+            ByteBuffer probe = loop.idleProbe().clear();
+            return channel.read(probe) != 0;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     @Override

@@ -37,10 +37,19 @@ public final class IdleServerConnections {
         if (list == null || list.isEmpty()) {
             return null;
         }
-        Idle i = list.pollLast();
-        i.connection.readInterest(false);
-        reused++;
-        return i.connection;
+        while (!list.isEmpty()) {
+            Idle i = list.pollLast();
+            if (i.connection.idleConnectionLost()) {
+                // Closed by the server since the last poll: never send a request on it.
+                closedWhileIdle++;
+                i.connection.close();
+                continue;
+            }
+            i.connection.readInterest(false);
+            reused++;
+            return i.connection;
+        }
+        return null;
     }
 
     /** Parks a connection whose last exchange ended cleanly. */

@@ -385,8 +385,8 @@ class HttpRulesEndToEndTest extends HttpEndToEnd {
         start(cfg(origin).global("tune.http.maxhdr 10"));
         HttpWire w = wire();
         assertEquals(200, w.exchange("GET /size/1 HTTP/1.1\r\nHost: t\r\n" + "X-A: 1\r\n".repeat(9) + "\r\n").status());
-        assertEquals(200, w.exchange(get("/raw/ten")).status());
-        assertEquals(502, w.exchange(get("/raw/many")).status());
+        assertEquals(200, w.exchange(get("/dribble/ten")).status());
+        assertEquals(502, w.exchange(get("/dribble/many")).status());
         HttpWire w2 = wire();
         assertEquals(431, w2.exchange("GET /size/1 HTTP/1.1\r\nHost: t\r\n" + "X-A: 1\r\n".repeat(10) + "\r\n").status());
         awaitCounter("http_rejected_too_many_headers", 2);
