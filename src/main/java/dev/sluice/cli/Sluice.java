@@ -36,7 +36,6 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /**
  * A running proxy: the event loops with their pools, the backends, and the
@@ -129,7 +128,7 @@ public final class Sluice implements AutoCloseable {
         dev.sluice.config.Backend b = config.backend(f.defaultBackend()).orElseThrow();
         TcpFrontend frontend = new TcpFrontend(f.name(), backends.get(b.name()), timeouts(f.timeouts(), b.timeouts()),
                 limit);
-        return acceptor(frontend::hasRoom, frontend::tryEnter,
+        return acceptor(limit,
                 (l, connection) -> TcpSession.start(l.loop(), l.connector(), frontend, l.sessions(), l.counters(), connection));
     }
 
@@ -149,7 +148,7 @@ public final class Sluice implements AutoCloseable {
                 f.timeouts().client() * 1_000_000L,
                 HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
                 g.httpLimits(), f.forwardFor(), f.httpClose(), limit);
-        return acceptor(frontend::hasRoom, frontend::tryEnter, (l, connection) -> HttpSession.start(l.loop(),
+        return acceptor(limit, (l, connection) -> HttpSession.start(l.loop(),
                 l.connector(), frontend, l.sessions(), l.counters(), l.idle(), connection));
     }
 
@@ -162,11 +161,11 @@ public final class Sluice implements AutoCloseable {
      * The acceptor of one frontend: it holds accepting back while the frontend or
      * the process is at its {@code maxconn}, counts each session in, and starts it.
      */
-    private Acceptor acceptor(BooleanSupplier hasRoom, BooleanSupplier tryEnter, SessionStarter starter) {
+    private Acceptor acceptor(ConnectionLimit limit, SessionStarter starter) {
         return new Acceptor() {
             @Override
             public void accepted(Loop loop, Connection connection) {
-                if (closed || !tryEnter.getAsBoolean()) {
+                if (closed || !limit.tryEnter()) {
                     connection.close();
                     return;
                 }
@@ -175,7 +174,7 @@ public final class Sluice implements AutoCloseable {
 
             @Override
             public boolean admitting() {
-                return !closed && hasRoom.getAsBoolean();
+                return !closed && limit.hasRoom();
             }
         };
     }

@@ -62,20 +62,6 @@ public final class HttpFrontend {
         this.limit = limit;
     }
 
-    /** Whether the frontend's limit (and the process's behind it) has room for one more session now. */
-    public boolean hasRoom() {
-        return limit.hasRoom();
-    }
-
-    /** Counts a new session in, or refuses it at the frontend's or the process's bound. */
-    public boolean tryEnter() {
-        return limit.tryEnter();
-    }
-
-    void leave() {
-        limit.leave();
-    }
-
     public String name() {
         return name;
     }
@@ -116,6 +102,11 @@ public final class HttpFrontend {
         return rules;
     }
 
+    /**
+     * The sessions this frontend counts against its {@code maxconn} (and the
+     * process's, chained behind it): the acceptor enters them, a session leaves
+     * when it closes.
+     */
     public ConnectionLimit limit() {
         return limit;
     }

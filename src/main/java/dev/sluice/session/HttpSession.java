@@ -144,7 +144,7 @@ public final class HttpSession extends Session {
 
     /**
      * Starts a session for an accepted client connection. The caller has counted
-     * it in with {@link HttpFrontend#tryEnter()}; it counts itself out when it closes.
+     * it in with the frontend's {@link HttpFrontend#limit()}; it counts itself out when it closes.
      */
     public static HttpSession start(Loop loop, Connector connector, HttpFrontend frontend, SessionSet sessions,
                                     SessionCounters counters, IdleServerConnections idle, Connection client) {
@@ -162,17 +162,7 @@ public final class HttpSession extends Session {
         request.relaysEnd = false;
         response.sink = client;
         response.relaysEnd = false;
-        client.handler(new ConnectionHandler() {
-            @Override
-            public void readable() {
-                request.receive();
-            }
-
-            @Override
-            public void writable() {
-                wake();
-            }
-        });
+        client.handler(eventsFor(request));
         headStartedAt = now;
         waitForRequest(now);
     }
@@ -1104,7 +1094,7 @@ public final class HttpSession extends Session {
         }
         counters.closed(why, request.forwarded, response.forwarded);
         sessions.remove(this);
-        frontend.leave();
+        frontend.limit().leave();
     }
 
     private void log(int status, String reason) {

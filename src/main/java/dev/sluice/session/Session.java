@@ -4,6 +4,7 @@ import dev.sluice.loop.Loop;
 import dev.sluice.loop.LoopCounters;
 import dev.sluice.loop.Task;
 import dev.sluice.loop.Timer;
+import dev.sluice.net.ConnectionHandler;
 
 /**
  * What every session (TCP or HTTP) is to its loop: a task, a member of the
@@ -25,6 +26,25 @@ public abstract class Session extends Task implements ChannelOwner {
     Session(Loop loop) {
         this.loop = loop;
         this.timer = new Timer(this);
+    }
+
+    /**
+     * The events of a connection that {@code reading} reads from: readable
+     * goes to its receive, writable (the connection drains what the other
+     * channel sends it) wakes the session task.
+     */
+    final ConnectionHandler eventsFor(Channel reading) {
+        return new ConnectionHandler() {
+            @Override
+            public void readable() {
+                reading.receive();
+            }
+
+            @Override
+            public void writable() {
+                wake();
+            }
+        };
     }
 
     /** The earliest deadline the session has now, or 0 for none. */

@@ -65,7 +65,7 @@ public final class TcpSession extends Session {
     /**
      * Starts a session for an accepted client connection: asks the backend for
      * a slot and, meanwhile, reads what the client sends (NORMAL allocations).
-     * The caller has counted it in with {@link TcpFrontend#tryEnter()}; the
+     * The caller has counted it in with the frontend's {@link TcpFrontend#limit()}; the
      * session counts itself out when it closes.
      */
     public static TcpSession start(Loop loop, Connector connector, TcpFrontend frontend, SessionSet sessions,
@@ -83,17 +83,7 @@ public final class TcpSession extends Session {
         serverActiveAt = now;
         request.source = client;
         response.sink = client;
-        client.handler(new ConnectionHandler() {
-            @Override
-            public void readable() {
-                request.receive();
-            }
-
-            @Override
-            public void writable() {
-                wake();
-            }
-        });
+        client.handler(eventsFor(request));
         Server s;
         try {
             s = backend.acquire(slotRequest);
@@ -313,7 +303,7 @@ public final class TcpSession extends Session {
         }
         counters.closed(why, request.forwarded, response.forwarded);
         sessions.remove(this);
-        frontend.leave();
+        frontend.limit().leave();
     }
 
     /** How the session ended, or {@code null} while it is open. */

@@ -83,7 +83,7 @@ final class SimHeadline {
             SimConnection[] pair = SimConnection.pair(world, "client" + id, link(random), loop, client);
             client.start(pair[1]);
             loop.execute(() -> {
-                if (!frontend.tryEnter()) {
+                if (!frontend.limit().tryEnter()) {
                     throw new SimFailure("frontend refused session " + id);
                 }
                 TcpSession.start(loop, connector, frontend, set, counters, pair[0]);

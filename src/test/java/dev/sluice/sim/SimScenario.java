@@ -370,7 +370,7 @@ final class SimScenario {
             SimConnection[] pair = SimConnection.pair(world, "client" + id, link, loop, client);
             client.start(pair[1]);
             // Accepted by the loop in its next turn, as a listener's accept would be.
-            loop.execute(() -> run.sessions[id] = run.frontend.tryEnter() ? TcpSession.start(loop, run.connectors.get(loopIndex), run.frontend,
+            loop.execute(() -> run.sessions[id] = run.frontend.limit().tryEnter() ? TcpSession.start(loop, run.connectors.get(loopIndex), run.frontend,
                     run.sessionSets.get(loopIndex), run.sessionCounters.get(loopIndex), pair[0]) : null);
         });
     }
@@ -399,7 +399,7 @@ final class SimScenario {
             SimConnection[] pair = SimConnection.pair(world, "client" + id, link, loop, client);
             client.start(pair[1]);
             loop.execute(() -> {
-                if (run.httpFrontend.tryEnter()) {
+                if (run.httpFrontend.limit().tryEnter()) {
                     run.httpCounters[id] = new SessionCounters();
                     run.sessions[id] = HttpSession.start(loop, run.connectors.get(loopIndex), run.httpFrontend,
                             run.sessionSets.get(loopIndex), run.httpCounters[id], run.idle.get(loopIndex), pair[0]);
