@@ -8,6 +8,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayList;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -71,6 +72,14 @@ public final class EventLoop implements Loop {
     private volatile long allocatedAtStop = -1;
     private volatile long errors;
     private Runnable closeHook;
+    /**
+     * Channels whose keys were cancelled, closed once the selector has dropped
+     * them. Closing a channel that is still registered makes the JDK read
+     * SO_LINGER and shut the socket down before its deferred close; closed
+     * after the deregistration it is one {@code close} system call.
+     */
+    private ArrayList<SelectableChannel> closing = new ArrayList<>();
+    private ArrayList<SelectableChannel> closingSpare = new ArrayList<>();
 
     /**
      * Opens the selector; the thread starts with {@link #start()}.
@@ -199,6 +208,21 @@ public final class EventLoop implements Loop {
         return channel.register(selector, 0, selectable);
     }
 
+    /**
+     * Cancels {@code key} and closes its channel right after the loop's next
+     * select, which drops the key from the selector: the peer sees the close
+     * within the same pass. Loop thread only.
+     */
+    public void closeAfterDeregistration(SelectionKey key) throws IOException {
+        key.cancel();
+        if (inLoop()) {
+            closing.add(key.channel());
+        } else {
+            // Before the start or after the stop nothing would close it later.
+            key.channel().close();
+        }
+    }
+
     /** True on this loop's own thread. */
     public boolean inLoop() {
         return Thread.currentThread() == thread;
@@ -296,34 +320,56 @@ public final class EventLoop implements Loop {
     }
 
     private void select() {
+        // Only keys cancelled before this select are dropped by it.
+        ArrayList<SelectableChannel> dropped = closing;
+        closing = closingSpare;
+        closingSpare = dropped;
         try {
-            if (!runQueue.isEmpty()) {
-                selector.selectNow(dispatcher);
-                return;
-            }
-            wakeupPending.set(false);
-            // Read after the flag is down: an item sent before this point is
-            // seen here, one sent after it wakes the select below.
-            if (!inbox.isEmpty() || stopping) {
+            if (!runQueue.isEmpty() || !dropped.isEmpty()) {
                 selector.selectNow(dispatcher);
             } else {
-                long next = timers.nextDeadline();
-                if (next == Long.MAX_VALUE) {
-                    selector.select(dispatcher);
-                } else {
-                    long waitNanos = next - clock.nanoTime();
-                    if (waitNanos <= 0) {
-                        selector.selectNow(dispatcher);
-                    } else {
-                        // Round up: waking before the deadline would cost an empty pass.
-                        selector.select(dispatcher, (waitNanos + 999_999) / 1_000_000);
-                    }
-                }
+                sleepingSelect();
             }
-            wakeupPending.set(true);
         } catch (IOException e) {
             failed("select", e);
         }
+        closeAll(dropped);
+    }
+
+    /** The select when no task waits: it sleeps until I/O, the inbox, or the next timer. */
+    private void sleepingSelect() throws IOException {
+        wakeupPending.set(false);
+        // Read after the flag is down: an item sent before this point is
+        // seen here, one sent after it wakes the select below.
+        if (!inbox.isEmpty() || stopping) {
+            selector.selectNow(dispatcher);
+        } else {
+            long next = timers.nextDeadline();
+            if (next == Long.MAX_VALUE) {
+                selector.select(dispatcher);
+            } else {
+                long waitNanos = next - clock.nanoTime();
+                if (waitNanos <= 0) {
+                    selector.selectNow(dispatcher);
+                } else {
+                    // Round up: waking before the deadline would cost an empty pass.
+                    selector.select(dispatcher, (waitNanos + 999_999) / 1_000_000);
+                }
+            }
+        }
+        wakeupPending.set(true);
+    }
+
+    private void closeAll(ArrayList<SelectableChannel> channels) {
+        for (int i = 0, n = channels.size(); i < n; i++) {
+            SelectableChannel channel = channels.get(i);
+            try {
+                channel.close();
+            } catch (IOException e) {
+                System.err.println("sluice-loop-" + id + ": closing " + channel + " failed: " + e);
+            }
+        }
+        channels.clear();
     }
 
     private void dispatch(SelectionKey key) {
@@ -360,6 +406,8 @@ public final class EventLoop implements Loop {
                 failed("selector close", e);
             }
         }
+        closeAll(closing);
+        closeAll(closingSpare);
     }
 
     private void closeQuietly(Selectable selectable) {

@@ -32,6 +32,10 @@ public final class NioConnection implements Connection, Selectable {
     private int interest;
     private boolean connecting;
     private boolean closed;
+    /** A FIN went out ({@link #shutdownOutput()}) or the close is a reset: the close needs no shutdown. */
+    private boolean outputShut;
+    /** A read met the end of the stream: nothing unread can turn the close into a reset. */
+    private boolean inputEnded;
     /** Kept from the open channel so that {@link #peer()} still answers after close. */
     private SocketAddress peerAddress;
 
@@ -87,6 +91,8 @@ public final class NioConnection implements Connection, Selectable {
         if (n > 0) {
             into.produced(n);
             counters.bytesIn += n;
+        } else if (n < 0) {
+            inputEnded = true;
         }
         return n;
     }
@@ -170,6 +176,7 @@ public final class NioConnection implements Connection, Selectable {
         if (closed) {
             return;
         }
+        outputShut = true;
         try {
             channel.shutdownOutput();
         } catch (IOException e) {
@@ -178,18 +185,27 @@ public final class NioConnection implements Connection, Selectable {
         }
     }
 
+    /**
+     * Closes the connection. A connection that has neither sent its FIN nor
+     * read the peer's is shut down for writing first, so that the peer reads
+     * the end of what was sent before any reset that unread input could cause.
+     * The descriptor itself is closed right after the loop's next select has
+     * dropped its key (see {@link EventLoop#closeAfterDeregistration}).
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
+        if (!outputShut && !inputEnded && !connecting && key != null && channel.isConnected()) {
+            shutdownOutput();
+        }
         closed = true;
         rememberPeer();
-        if (key != null) {
-            key.cancel();
-        }
         try {
-            if (channel != null) {
+            if (key != null) {
+                loop.closeAfterDeregistration(key);
+            } else if (channel != null) {
                 channel.close();
             }
         } catch (IOException e) {
@@ -205,6 +221,7 @@ public final class NioConnection implements Connection, Selectable {
         try {
             // A zero linger makes the close send RST and drop unsent bytes.
             channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            outputShut = true;
         } catch (IOException e) {
             System.err.println("sluice-loop-" + loop.id() + ": SO_LINGER 0 on " + peer() + " failed: " + e);
         }
@@ -224,7 +241,11 @@ public final class NioConnection implements Connection, Selectable {
         try {
             // An idle connection has nothing to read: any byte, or the end of stream, means it is lost.
             ByteBuffer probe = loop.idleProbe().clear();
-            return channel.read(probe) != 0;
+            int n = channel.read(probe);
+            if (n < 0) {
+                inputEnded = true;
+            }
+            return n != 0;
         } catch (IOException e) {
             return true;
         }

@@ -102,6 +102,24 @@ final class Channel extends BufferWaiter {
         readIntoBuffer();
     }
 
+    /**
+     * A receive tried before any readiness, such as the first read of a new
+     * connection, whose bytes are usually there already. It never queues: with
+     * no buffer free now, read interest will bring the receive later.
+     */
+    void tryReceive() {
+        if (buffer != null || isWaiting() || sourceEnded || inputPaused || source == null || session.isClosed()) {
+            return;
+        }
+        Buffer b = pool.tryAllocate(session.criticality(direction));
+        if (b == null) {
+            return;
+        }
+        buffer = b;
+        peerChanged();
+        readIntoBuffer();
+    }
+
     /** Reads once into the held buffer. Returns true if that gave the session something to do. */
     private boolean readIntoBuffer() {
         Buffer b = buffer;
@@ -192,6 +210,10 @@ final class Channel extends BufferWaiter {
         }
         if (readIntoBuffer()) {
             session.counters().ioRetriesProductive++;
+        } else {
+            // Nothing came, so the session task will not run: the deadlines a
+            // wait for a buffer suspended must still be armed.
+            session.bufferWaitEnded();
         }
         if (buffer == null && !sourceEnded && !session.isClosed()) {
             source.readInterest(true);
@@ -354,6 +376,13 @@ final class Channel extends BufferWaiter {
         } else {
             loop.schedule(retry);
         }
+    }
+
+    /** The channel's state, for failure reports. */
+    String describe() {
+        return "buffer=" + (buffer == null ? "none" : buffer.readable() + "B") + (isWaiting() ? " waiting-as-" + waitingAs() : "")
+                + (sourceEnded ? " source-ended" : "") + (sinkShut ? " sink-shut" : "") + (inputPaused ? " paused" : "")
+                + (streaming ? " streaming" : "") + " forwardLimit=" + forwardLimit + " forwarded=" + forwarded;
     }
 
     /** Whether bytes are still owed to the sink. */

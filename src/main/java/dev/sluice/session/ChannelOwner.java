@@ -32,6 +32,12 @@ interface ChannelOwner {
     void streamed();
 
     /**
+     * A wait for a buffer ended without giving the session anything to do: the
+     * deadlines the wait suspended (a client's head timeout) need their timer.
+     */
+    void bufferWaitEnded();
+
+    /**
      * A buffer this channel waited for in order to produce bytes itself (an
      * error page, a reply) has been handed over: the session may write it now.
      */

@@ -165,6 +165,11 @@ public final class HttpSession extends Session {
         client.handler(eventsFor(request));
         headStartedAt = now;
         waitForRequest(now);
+        // Most clients send their request as soon as they are connected: read it
+        // now instead of after a select. Interest changes reach the selector
+        // only at its next select, so a request read whole here, from a client
+        // that reads nothing more, never costs an epoll change for the client.
+        request.tryReceive();
     }
 
     /** Gets ready for the next request on this connection (the first, or one after keep-alive). */
@@ -327,7 +332,10 @@ public final class HttpSession extends Session {
                 if (requestComplete()) {
                     req = Req.SENT;
                     request.streaming = false;
-                    request.inputPaused = true;
+                    // A keep-alive client stays read while its response is produced:
+                    // a pipelined request waits in the buffer, an abort is seen at
+                    // once, and no interest change is paid twice per request.
+                    request.inputPaused = !clientKeepAlive;
                     request.updateInterest();
                 } else if (request.sourceEnded && !request.holdsForwardable()) {
                     // The client went away in the middle of its body.
@@ -390,6 +398,12 @@ public final class HttpSession extends Session {
         httpClose = frontend.httpClose() || policy.httpClose();
         if (httpClose) {
             clientKeepAlive = false;
+        }
+        if (!clientKeepAlive && requestFraming == BodyFraming.NONE) {
+            // The whole request is here and nothing may follow it on this
+            // connection: the client is not read again.
+            request.inputPaused = true;
+            request.updateInterest();
         }
         Server s;
         try {
@@ -630,7 +644,7 @@ public final class HttpSession extends Session {
         if (reusable) {
             idle.park(server, c);
         } else {
-            c.close();
+            c.discard();
         }
         releaseSlot();
         if (req != Req.SENT) {
@@ -1095,6 +1109,13 @@ public final class HttpSession extends Session {
         counters.closed(why, request.forwarded, response.forwarded);
         sessions.remove(this);
         frontend.limit().leave();
+    }
+
+    /** The session's state, for failure reports. */
+    @Override
+    public String toString() {
+        return "HttpSession[" + client.peer() + " req=" + req + " resp=" + resp + " requests=" + requestsOnConnection
+                + (closed ? " closed" : "") + " request{" + request.describe() + "} response{" + response.describe() + "}]";
     }
 
     private void log(int status, String reason) {

@@ -55,12 +55,12 @@ public final class IdleServerConnections {
     /** Parks a connection whose last exchange ended cleanly. */
     void park(Server server, Connection connection) {
         if (maxPerServer <= 0) {
-            connection.close();
+            connection.discard();
             return;
         }
         ArrayDeque<Idle> list = idle.computeIfAbsent(server, s -> new ArrayDeque<>());
         if (list.size() >= maxPerServer) {
-            list.pollFirst().connection.close();
+            list.pollFirst().connection.discard();
         }
         Idle i = new Idle(server, connection);
         connection.handler(i);

@@ -81,6 +81,15 @@ public abstract class Session extends Task implements ChannelOwner {
 
     @Override
     public final void streamed() {
+        armIfEarlier();
+    }
+
+    @Override
+    public final void bufferWaitEnded() {
+        armIfEarlier();
+    }
+
+    private void armIfEarlier() {
         if (isClosed()) {
             return;
         }

@@ -215,8 +215,17 @@ final class SimRun {
         for (Backend b : backends) {
             queued += b.queued();
         }
-        return finishedClients + "/" + clients.size() + " clients finished, " + open + " sessions open, "
-                + queued + " queued for a slot";
+        StringBuilder stuck = new StringBuilder();
+        for (int i = 0, shown = 0; i < sessions.length && shown < 5; i++) {
+            if (sessions[i] != null && !sessions[i].isClosed()) {
+                stuck.append(shown++ == 0 ? " (" : "; ").append(i).append(": ").append(sessions[i]);
+            }
+        }
+        if (!stuck.isEmpty()) {
+            stuck.append(')');
+        }
+        return finishedClients + "/" + clients.size() + " clients finished, " + open + " sessions open"
+                + stuck + ", " + queued + " queued for a slot";
     }
 
     /** Mean and longest time from connect to the last response byte, over clients that completed. */
