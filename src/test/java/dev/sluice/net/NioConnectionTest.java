@@ -17,6 +17,8 @@ import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
@@ -24,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -223,6 +226,57 @@ class NioConnectionTest {
             assertEquals(-1, client.read(ByteBuffer.allocate(1)));
         } finally {
             plain.close();
+        }
+    }
+
+    /**
+     * A connection closed on the loop keeps its descriptor until the selector
+     * has dropped its key; the loop must then close it. Counted in
+     * {@code /proc/self/fd}: a leak of one descriptor per connection shows.
+     */
+    @Test
+    void connectionsClosedOnTheLoopGiveBackTheirDescriptors() throws Exception {
+        Path fds = Path.of("/proc/self/fd");
+        Assumptions.assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd");
+        listener.close();
+        // Registered with read interest, so each close goes through the selector's deregistration.
+        Listener closing = Listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), loops.loops,
+                (owner, connection) -> {
+                    connection.handler(new ConnectionHandler() {
+                        @Override
+                        public void readable() {
+                            connection.close();
+                        }
+
+                        @Override
+                        public void writable() {
+                        }
+                    });
+                    connection.readInterest(true);
+                });
+        try {
+            long before = countEntries(fds);
+            for (int i = 0; i < 300; i++) {
+                try (SocketChannel client = SocketChannel.open(closing.address())) {
+                    client.write(ByteBuffer.wrap(new byte[] {'x'}));
+                    assertEquals(-1, client.read(ByteBuffer.allocate(1)), "connection " + i + " not closed");
+                }
+            }
+            // The last close may still wait for the loop's next pass.
+            long after = countEntries(fds);
+            for (int i = 0; i < 100 && after > before + 2; i++) {
+                Thread.sleep(10);
+                after = countEntries(fds);
+            }
+            assertTrue(after <= before + 2, "descriptors open before: " + before + ", after 300 connections: " + after);
+        } finally {
+            closing.close();
+        }
+    }
+
+    private static long countEntries(Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.count();
         }
     }
 }
