@@ -5,7 +5,9 @@ import dev.sluice.loop.Selectable;
 import dev.sluice.loop.Task;
 import dev.sluice.loop.Timer;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
@@ -67,7 +69,9 @@ public final class Listener {
         InetSocketAddress bound = address;
         try {
             for (int i = 0; i < socketCount; i++) {
-                ServerSocketChannel server = ServerSocketChannel.open();
+                // An IPv4 address gets IPv4 sockets: cheaper than dual-stack ones, for every accepted connection.
+                ServerSocketChannel server = address.getAddress() instanceof Inet4Address
+                        ? ServerSocketChannel.open(StandardProtocolFamily.INET) : ServerSocketChannel.open();
                 sockets[i] = new AcceptSocket(targets[i], server, acceptor, reusePort ? null : targets);
                 if (reusePort) {
                     server.setOption(StandardSocketOptions.SO_REUSEPORT, true);

@@ -2,7 +2,9 @@ package dev.sluice.net;
 
 import dev.sluice.loop.EventLoop;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
 
@@ -25,10 +27,13 @@ public final class NioConnector implements Connector {
     public Connection connect(InetSocketAddress target, ConnectionHandler handler) {
         NioConnection connection = null;
         try {
-            connection = NioConnection.register(loop, SocketChannel.open());
+            // An IPv4 server gets an IPv4 socket: a dual-stack one costs a system
+            // call more to set up and a mapped address on every path.
+            SocketChannel channel = target.getAddress() instanceof Inet4Address
+                    ? SocketChannel.open(StandardProtocolFamily.INET) : SocketChannel.open();
+            connection = NioConnection.register(loop, channel);
             connection.handler(handler);
             connection.target(target);
-            SocketChannel channel = connection.channel();
             if (channel.connect(target)) {
                 NioConnection connected = connection;
                 loop.execute(connected::connectedAtOnce);
