@@ -49,12 +49,17 @@ import java.util.Map;
  * their own threads.
  */
 public final class Sluice implements AutoCloseable {
-    /** Idle server connections kept per server and loop for reuse. */
+    /**
+     * The most idle server connections kept per server and loop when
+     * {@code pool-max-conn} sets no limit, so that their memory stays bounded.
+     */
     private static final int IDLE_CONNECTIONS_PER_SERVER = 256;
 
     private final Config config;
     private final List<LoopState> loops = new ArrayList<>();
     private final Map<String, Backend> backends = new HashMap<>();
+    /** Each running server with its configuration, for the idle connection pools of every loop. */
+    private final Map<Server, dev.sluice.config.Server> serverConfigs = new IdentityHashMap<>();
     private final List<ConnectionLimit> limits = new ArrayList<>();
     private final List<Listener> listeners = new ArrayList<>();
     private volatile boolean closed;
@@ -72,8 +77,9 @@ public final class Sluice implements AutoCloseable {
     public static Sluice start(Config config) throws IOException {
         Sluice sluice = new Sluice(config);
         try {
-            sluice.startLoops();
+            // Backends first: each loop's idle connection pools take their servers' limits before the loop runs.
             sluice.buildBackends();
+            sluice.startLoops();
             sluice.openListeners();
         } catch (IOException | RuntimeException e) {
             sluice.stopLoops();
@@ -89,7 +95,9 @@ public final class Sluice implements AutoCloseable {
             BufferPool pool = new BufferPool(g.buffersPerLoop(), g.bufsize(), g.buffersReserve(), clock::nanoTime);
             EventLoop loop = new EventLoop(i, pool);
             SessionSet sessions = new SessionSet();
-            IdleServerConnections idle = new IdleServerConnections(IDLE_CONNECTIONS_PER_SERVER);
+            IdleServerConnections idle = new IdleServerConnections(loop, IDLE_CONNECTIONS_PER_SERVER);
+            serverConfigs.forEach((server, c) -> idle.limits(server, c.poolPurgeDelayMillis() * 1_000_000L,
+                    c.poolMaxConn()));
             loop.onClose(() -> {
                 sessions.abortAll();
                 idle.closeAll();
@@ -105,7 +113,9 @@ public final class Sluice implements AutoCloseable {
         for (dev.sluice.config.Backend b : config.backends()) {
             List<Server> servers = new ArrayList<>();
             for (dev.sluice.config.Server s : b.servers()) {
-                servers.add(new Server(s.name(), s.address(), s.maxconn(), s.maxqueue()));
+                Server server = new Server(s.name(), s.address(), s.maxconn(), s.maxqueue());
+                serverConfigs.put(server, s);
+                servers.add(server);
             }
             backends.put(b.name(), new Backend(b.name(), servers));
         }

@@ -41,7 +41,9 @@ final class Keywords {
     /** Options after {@code server NAME ADDR:PORT}; each takes one value. */
     static final KeywordTable<ServerOptions> SERVER = new KeywordTable<ServerOptions>("server")
             .single("maxconn", "<number>", (s, use) -> s.maxconn = use.number(use.arg(0), 0, Integer.MAX_VALUE))
-            .single("maxqueue", "<number>", (s, use) -> s.maxqueue = use.number(use.arg(0), 0, Integer.MAX_VALUE));
+            .single("maxqueue", "<number>", (s, use) -> s.maxqueue = use.number(use.arg(0), 0, Integer.MAX_VALUE))
+            .single("pool-purge-delay", "<time>", (s, use) -> s.poolPurgeDelayMillis = use.timeMillis(use.arg(0)))
+            .single("pool-max-conn", "<number>", Keywords::poolMaxConn);
 
     /** Options after {@code bind ADDR:PORT}; none yet, so every one is refused by name. */
     static final KeywordTable<ProxySection> BIND = new KeywordTable<>("bind");
@@ -135,7 +137,21 @@ final class Keywords {
         InetSocketAddress address = use.address(use.arg(1), 1);
         ServerOptions options = new ServerOptions();
         options(SERVER, options, use, 2, "server " + name);
-        section.servers.add(new Server(name, address, options.maxconn, options.maxqueue, use.line()));
+        section.servers.add(new Server(name, address, options.maxconn, options.maxqueue,
+                options.poolPurgeDelayMillis, options.poolMaxConn, use.line()));
+    }
+
+    /** {@code pool-max-conn}: -1 (no limit) or a whole number. */
+    private static void poolMaxConn(ServerOptions options, Invocation use) throws ConfigException {
+        String text = use.arg(0);
+        if (text.equals("-1")) {
+            options.poolMaxConn = Server.UNLIMITED_POOL;
+            return;
+        }
+        if (text.startsWith("-")) {
+            throw use.error("expected -1 (no limit) or a whole number >= 0, got '" + text + "'");
+        }
+        options.poolMaxConn = use.number(text, 0, Integer.MAX_VALUE);
     }
 
     /**

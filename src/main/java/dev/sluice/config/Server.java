@@ -10,14 +10,33 @@ import java.util.Objects;
  *
  * @param maxconn at most this many concurrent connections to the server; 0 means no limit (no server queue)
  * @param maxqueue at most this many sessions wait in the server's queue; 0 means no limit
+ * @param poolPurgeDelayMillis {@code pool-purge-delay}: an idle server connection older than this is closed;
+ *                             0 means idle connections are not kept
+ * @param poolMaxConn {@code pool-max-conn}: the most idle connections kept per event loop, or
+ *                    {@link #UNLIMITED_POOL}
  * @param line the line of the {@code server} keyword
  */
-public record Server(String name, InetSocketAddress address, int maxconn, int maxqueue, int line) {
+public record Server(String name, InetSocketAddress address, int maxconn, int maxqueue, long poolPurgeDelayMillis,
+                     int poolMaxConn, int line) {
+    /** HAProxy's default {@code pool-purge-delay}: 5 seconds. */
+    public static final long DEFAULT_POOL_PURGE_DELAY_MILLIS = 5_000;
+    /** {@code pool-max-conn -1}: no configured limit (Sluice still bounds it per loop). */
+    public static final int UNLIMITED_POOL = -1;
+
     public Server {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(address, "address");
         if (maxconn < 0 || maxqueue < 0) {
             throw new IllegalArgumentException("maxconn and maxqueue must be >= 0: " + maxconn + ", " + maxqueue);
         }
+        if (poolPurgeDelayMillis < 0 || poolMaxConn < UNLIMITED_POOL) {
+            throw new IllegalArgumentException("pool-purge-delay must be >= 0 and pool-max-conn >= -1: "
+                    + poolPurgeDelayMillis + ", " + poolMaxConn);
+        }
+    }
+
+    /** A server with the default idle connection pool. */
+    public Server(String name, InetSocketAddress address, int maxconn, int maxqueue, int line) {
+        this(name, address, maxconn, maxqueue, DEFAULT_POOL_PURGE_DELAY_MILLIS, UNLIMITED_POOL, line);
     }
 }

@@ -86,6 +86,7 @@ public final class HttpSession extends Session {
     private final ChunkedDecoder responseChunks;
     private final SlotRequest slotRequest = new SlotRequest();
     private final ServerEvents serverEvents = new ServerEvents();
+    private final KeptServerEvents keptEvents = new KeptServerEvents();
     private final int headRoom;
 
     private Req req = Req.HEAD;
@@ -97,6 +98,13 @@ public final class HttpSession extends Session {
     private Server slot;
     private Connection serverConnection;
     private boolean serverReused;
+    /**
+     * {@code http-reuse never}: this session's own server connection, idle
+     * between two requests, for its next request to {@link #keptFor}; never
+     * shared with another session.
+     */
+    private Connection kept;
+    private Server keptFor;
     private Method method;
     private BodyFraming requestFraming;
     private BodyFraming responseFraming;
@@ -424,7 +432,10 @@ public final class HttpSession extends Session {
     private void slotGranted(Server s, long now) {
         slot = s;
         server = s;
-        Connection reused = requestsOnConnection > 1 && policy.reuse() ? idle.take(s) : null;
+        Connection reused = takeKept(s);
+        if (reused == null && requestsOnConnection > 1 && policy.reuse()) {
+            reused = idle.take(s);
+        }
         if (reused != null) {
             counters.serverConnectionsReused++;
             req = Req.CONNECTING;
@@ -638,11 +649,13 @@ public final class HttpSession extends Session {
         if (responseFraming != BodyFraming.UNTIL_CLOSE && b != null && b.readable() > response.forwardLimit) {
             serverSentExtra = true;
         }
-        boolean reusable = policy.reuse() && !httpClose && responseHead.keepAlive() && req == Req.SENT
+        boolean reusable = !httpClose && responseHead.keepAlive() && req == Req.SENT
                 && !response.sourceEnded && !serverSentExtra && serverConnection.isOpen();
         Connection c = detachServer();
-        if (reusable) {
+        if (reusable && policy.reuse()) {
             idle.park(server, c);
+        } else if (reusable) {
+            keep(c);
         } else {
             c.discard();
         }
@@ -655,6 +668,37 @@ public final class HttpSession extends Session {
             request.streaming = false;
             request.inputPaused = true;
             request.updateInterest();
+        }
+    }
+
+    /** Keeps the session's own connection between requests, watched so that the server closing it is seen. */
+    private void keep(Connection c) {
+        discardKept();
+        kept = c;
+        keptFor = server;
+        c.handler(keptEvents);
+        c.readInterest(true);
+    }
+
+    /** The kept connection if the request goes to its server and it is still usable; else it is discarded. */
+    private Connection takeKept(Server s) {
+        Connection c = kept;
+        if (c != null && keptFor == s && !c.idleConnectionLost()) {
+            kept = null;
+            keptFor = null;
+            c.readInterest(false);
+            return c;
+        }
+        discardKept();
+        return null;
+    }
+
+    private void discardKept() {
+        Connection c = kept;
+        if (c != null) {
+            kept = null;
+            keptFor = null;
+            c.discard();
         }
     }
 
@@ -1097,6 +1141,7 @@ public final class HttpSession extends Session {
             backend.cancel(slotRequest);
         }
         releaseSlot();
+        discardKept();
         Connection c = detachServer();
         if (c != null) {
             c.abort();
@@ -1197,6 +1242,23 @@ public final class HttpSession extends Session {
                 server.countConnectError();
                 reply(503, SessionOutcome.CONNECT_ERROR);
             }
+        }
+    }
+
+    /** The handler of the kept connection between requests: any readiness means it can no longer be used. */
+    private final class KeptServerEvents implements ConnectionHandler {
+        @Override
+        public void readable() {
+            Connection c = kept;
+            if (c != null) {
+                kept = null;
+                keptFor = null;
+                c.close();
+            }
+        }
+
+        @Override
+        public void writable() {
         }
     }
 

@@ -336,7 +336,7 @@ final class SimScenario {
             run.sessionSets.add(new SessionSet());
             run.sessionCounters.add(new SessionCounters());
             run.connectors.add(new SimConnector(world, loop, simServers, () -> drawLink(random)));
-            run.idle.add(new IdleServerConnections(4));
+            run.idle.add(new IdleServerConnections(loop, 4));
         }
         for (int i = 0; i < clients; i++) {
             if (http && !(tcpShare > 0 && random.nextDouble() < tcpShare)) {
