@@ -216,15 +216,21 @@ public final class Sluice implements AutoCloseable {
         return n;
     }
 
+    private static void addLoop(Summary.Builder b, LoopState l) {
+        b.addLoop(l.loop().counters(), l.loop().pool(), l.counters());
+        IdleServerConnections idle = l.idle();
+        b.addIdleServerConnections(idle.parked(), idle.closedWhileIdle(), idle.purged(), idle.idleCount());
+    }
+
     /** A consistent reading of every counter, each loop read on its own thread, then summed. */
     public Summary summary() {
         Summary.Builder b = new Summary.Builder();
         for (LoopState l : loops) {
             if (closed && !l.loop().isRunning()) {
-                b.addLoop(l.loop().counters(), l.loop().pool(), l.counters());
+                addLoop(b, l);
             } else {
                 l.loop().call(() -> {
-                    b.addLoop(l.loop().counters(), l.loop().pool(), l.counters());
+                    addLoop(b, l);
                     return null;
                 });
             }

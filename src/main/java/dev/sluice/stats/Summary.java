@@ -73,6 +73,10 @@ public final class Summary {
         private long poolPeak;
         private long loops;
         private long loopAllocatedBytes;
+        private long idleParked;
+        private long idleClosedByServer;
+        private long idlePurged;
+        private long idleNow;
         private final List<Backend> backends = new ArrayList<>();
         private final List<ConnectionLimit> frontends = new ArrayList<>();
 
@@ -92,6 +96,18 @@ public final class Summary {
                 failedWakeups[i] += pool.failedWakeups(c);
                 cancels[i] += pool.cancels(c);
             }
+        }
+
+        /**
+         * A loop's idle server connections: parked after a clean exchange,
+         * closed by their server while idle, purged by {@code pool-purge-delay},
+         * and idle now. Read on the loop's thread.
+         */
+        public synchronized void addIdleServerConnections(long parked, long closedByServer, long purged, long now) {
+            idleParked += parked;
+            idleClosedByServer += closedByServer;
+            idlePurged += purged;
+            idleNow += now;
         }
 
         /** Heap bytes a loop's thread allocated since it started (-1 when unknown is skipped). */
@@ -157,6 +173,10 @@ public final class Summary {
             }
             v.put("server_connections_opened", sessionCounters.serverConnectionsOpened());
             v.put("server_connections_reused", sessionCounters.serverConnectionsReused());
+            v.put("server_connections_parked", idleParked);
+            v.put("server_connections_closed_while_idle", idleClosedByServer);
+            v.put("server_connections_purged", idlePurged);
+            v.put("server_connections_idle", idleNow);
             v.put("request_bytes", sessionCounters.requestBytes());
             v.put("response_bytes", sessionCounters.responseBytes());
             for (ConnectionLimit f : frontends) {

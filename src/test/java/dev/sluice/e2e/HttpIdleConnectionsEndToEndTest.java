@@ -21,6 +21,8 @@ class HttpIdleConnectionsEndToEndTest extends HttpEndToEnd {
         awaitTrue(() -> origin.openConnections() == 0, () -> "the idle connection is still open");
         long idleMillis = (System.nanoTime() - answered) / 1_000_000;
         assertTrue(idleMillis >= 150 && idleMillis < 2_000, "closed after " + idleMillis + "ms");
+        assertEquals(1, counter("server_connections_purged"));
+        assertEquals(0, counter("server_connections_idle"));
 
         // The client connection goes on over a new server connection.
         assertEquals(200, w.exchange(get("/b")).status());
@@ -35,6 +37,7 @@ class HttpIdleConnectionsEndToEndTest extends HttpEndToEnd {
         assertEquals(200, w.exchange(get("/a")).status());
         Thread.sleep(400);
         assertEquals(1, origin.openConnections());
+        assertEquals(1, counter("server_connections_idle"));
         assertEquals(200, w.exchange(get("/b")).status());
         assertEquals(1, origin.accepted());
         assertEquals(1, counter("server_connections_reused"));
