@@ -68,6 +68,8 @@ public final class EventLoop implements Loop {
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private volatile boolean stopping;
     private final ByteBuffer idleProbe = ByteBuffer.allocate(1);
+    /** Where lingering connections read the bytes they drop; allocated on first use. */
+    private ByteBuffer drain;
     /** {@link #allocatedBytes()} as the thread ended, for the summary printed after the stop. */
     private volatile long allocatedAtStop = -1;
     private volatile long errors;
@@ -163,6 +165,14 @@ public final class EventLoop implements Loop {
     /** One byte of scratch space for the loop's liveness probes of idle connections. Loop thread only. */
     public ByteBuffer idleProbe() {
         return idleProbe;
+    }
+
+    /** Scratch space for bytes read only to be dropped (a lingering close). Loop thread only. */
+    public ByteBuffer drainBuffer() {
+        if (drain == null) {
+            drain = ByteBuffer.allocateDirect(8192);
+        }
+        return drain;
     }
 
     /** True from {@link #start()} until the loop's thread has ended. */

@@ -16,6 +16,8 @@ public final class LoopCounters {
     public long acceptErrors;
     /** Exceptions thrown by a task or handler and caught by the loop (a bug if not 0). */
     public long taskFailures;
+    /** Connections that lingered before their close, reading and dropping what their peer still sent. */
+    public long lingeringCloses;
 
     /** Adds {@code other} into this (summing loops for a report). */
     public void add(LoopCounters other) {
@@ -26,5 +28,6 @@ public final class LoopCounters {
         bytesOut += other.bytesOut;
         acceptErrors += other.acceptErrors;
         taskFailures += other.taskFailures;
+        lingeringCloses += other.lingeringCloses;
     }
 }

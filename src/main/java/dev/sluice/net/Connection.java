@@ -44,6 +44,18 @@ public interface Connection {
     /** Closes both directions and deregisters. Idempotent. */
     void close();
 
+    /**
+     * Closes after an answer that did not read everything the peer is sending
+     * (a refusal in the middle of an upload). Closing at once with unread
+     * input makes the system reset the connection, and a reset can destroy the
+     * answer in the peer's receive buffer before the peer reads it. So the FIN
+     * goes now, and what still arrives is read and dropped until the peer
+     * closes or {@code maxNanos} pass; then the connection closes. Idempotent.
+     */
+    default void closeLingering(long maxNanos) {
+        close();
+    }
+
     /** Closes with a reset (no lingering data), for an aborted exchange. Idempotent. */
     void abort();
 

@@ -4,6 +4,8 @@ import dev.sluice.buffer.Buffer;
 import dev.sluice.loop.EventLoop;
 import dev.sluice.loop.LoopCounters;
 import dev.sluice.loop.Selectable;
+import dev.sluice.loop.Task;
+import dev.sluice.loop.Timer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.net.InetSocketAddress;
@@ -36,6 +38,8 @@ public final class NioConnection implements Connection, Selectable {
     private boolean outputShut;
     /** A read met the end of the stream: nothing unread can turn the close into a reset. */
     private boolean inputEnded;
+    /** Set while the connection lingers before its close ({@link #closeLingering}). */
+    private Lingering lingering;
     /** Kept from the open channel so that {@link #peer()} still answers after close. */
     private SocketAddress peerAddress;
 
@@ -201,6 +205,10 @@ public final class NioConnection implements Connection, Selectable {
             shutdownOutput();
         }
         closed = true;
+        if (lingering != null) {
+            loop.cancel(lingering.timer);
+            lingering = null;
+        }
         rememberPeer();
         try {
             if (key != null) {
@@ -210,6 +218,69 @@ public final class NioConnection implements Connection, Selectable {
             }
         } catch (IOException e) {
             System.err.println("sluice-loop-" + loop.id() + ": closing " + peer() + " failed: " + e);
+        }
+    }
+
+    @Override
+    public void closeLingering(long maxNanos) {
+        if (closed || lingering != null) {
+            return;
+        }
+        if (inputEnded || connecting || key == null || !channel.isConnected() || maxNanos <= 0) {
+            close();
+            return;
+        }
+        shutdownOutput();
+        Lingering l = new Lingering();
+        lingering = l;
+        handler = l;
+        interest(SelectionKey.OP_READ);
+        counters.lingeringCloses++;
+        loop.arm(l.timer, loop.clock().nanoTime() + maxNanos);
+    }
+
+    /** Reads and drops what the peer still sends, then closes: at its end of stream, a reset, or the deadline. */
+    private final class Lingering extends Task implements ConnectionHandler {
+        final Timer timer = new Timer(this);
+
+        @Override
+        public void readable() {
+            ByteBuffer drain = loop.drainBuffer();
+            // A few reads per event at most: a peer that keeps sending is dropped at the deadline.
+            for (int i = 0; i < 4; i++) {
+                drain.clear();
+                int n;
+                try {
+                    n = channel.read(drain);
+                } catch (IOException e) {
+                    end();
+                    return;
+                }
+                if (n < 0) {
+                    inputEnded = true;
+                    end();
+                    return;
+                }
+                if (n == 0) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void writable() {
+        }
+
+        /** The deadline passed. */
+        @Override
+        protected void run() {
+            end();
+        }
+
+        private void end() {
+            loop.cancel(timer);
+            lingering = null;
+            close();
         }
     }
 

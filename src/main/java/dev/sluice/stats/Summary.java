@@ -152,6 +152,7 @@ public final class Summary {
             v.put("bytes_out", loopCounters.bytesOut);
             v.put("accept_errors", loopCounters.acceptErrors);
             v.put("task_failures", loopCounters.taskFailures);
+            v.put("lingering_closes", loopCounters.lingeringCloses);
             v.put("loop_allocated_bytes", loopAllocatedBytes);
             v.put("sessions_opened", sessionCounters.opened());
             v.put("sessions_closed", sessionCounters.closed());

@@ -274,6 +274,108 @@ class NioConnectionTest {
         }
     }
 
+    /**
+     * An answer given in the middle of an upload: with a lingering close the
+     * client reads the whole answer and then the end of the stream, however
+     * much it was still sending; the connection closes once the client does.
+     */
+    @Test
+    void lingeringCloseLetsAnUploadingClientReadTheAnswer() throws Exception {
+        listener.close();
+        byte[] answer = "HTTP/1.1 413 Content Too Large\r\nconnection: close\r\ncontent-length: 0\r\n\r\n".getBytes();
+        Listener refusing = Listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), loops.loops,
+                (owner, connection) -> {
+                    connection.handler(new ConnectionHandler() {
+                        @Override
+                        public void readable() {
+                            Buffer b = owner.pool().tryAllocate(Criticality.CRITICAL);
+                            try {
+                                // Read a little of the upload, answer, and leave the rest unread.
+                                connection.read(b, 100);
+                                b.consumed(b.readable());
+                                b.append(answer, 0, answer.length);
+                                connection.write(b);
+                            } catch (IOException e) {
+                                throw new IllegalStateException(e);
+                            } finally {
+                                owner.pool().release(b);
+                            }
+                            connection.closeLingering(TimeUnit.SECONDS.toNanos(5));
+                        }
+
+                        @Override
+                        public void writable() {
+                        }
+                    });
+                    connection.readInterest(true);
+                });
+        try (SocketChannel client = SocketChannel.open(refusing.address())) {
+            Thread uploader = new Thread(() -> {
+                ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+                try {
+                    for (int i = 0; i < 64; i++) {
+                        chunk.clear();
+                        client.write(chunk);
+                    }
+                } catch (IOException e) {
+                    // The upload may be cut once the server's side is gone: not what is checked.
+                }
+            });
+            uploader.start();
+            ByteBuffer received = ByteBuffer.allocate(answer.length + 1);
+            int n;
+            while ((n = client.read(received)) > 0) {
+                // read until the end of the stream
+            }
+            assertEquals(-1, n);
+            assertEquals(new String(answer), new String(received.array(), 0, received.position()));
+            uploader.join(5_000);
+            client.shutdownOutput();
+            assertEquals(1, loop.call(() -> loop.counters().lingeringCloses));
+        } finally {
+            refusing.close();
+        }
+    }
+
+    /** A client that neither sends its end nor reads is dropped at the lingering deadline. */
+    @Test
+    void lingeringCloseEndsAtItsDeadline() throws Exception {
+        listener.close();
+        Listener lingering = Listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), loops.loops,
+                (owner, connection) -> {
+                    connection.handler(new ConnectionHandler() {
+                        @Override
+                        public void readable() {
+                            connection.closeLingering(TimeUnit.MILLISECONDS.toNanos(300));
+                        }
+
+                        @Override
+                        public void writable() {
+                        }
+                    });
+                    connection.readInterest(true);
+                });
+        try (SocketChannel client = SocketChannel.open(lingering.address())) {
+            client.write(ByteBuffer.wrap("x".getBytes()));
+            long start = System.nanoTime();
+            // The FIN comes at once; the close itself at the deadline, seen as a reset or
+            // as nothing more at all: a write after it fails.
+            assertEquals(-1, client.read(ByteBuffer.allocate(1)));
+            Path fds = Path.of("/proc/self/fd");
+            Assumptions.assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd");
+            long open = countEntries(fds);
+            long waited = 0;
+            while (countEntries(fds) >= open && waited < 3_000) {
+                Thread.sleep(20);
+                waited = (System.nanoTime() - start) / 1_000_000;
+            }
+            assertTrue(countEntries(fds) < open, "the lingering connection was never closed");
+            assertTrue(waited >= 250, "closed after " + waited + " ms, before its deadline");
+        } finally {
+            lingering.close();
+        }
+    }
+
     private static long countEntries(Path dir) throws IOException {
         try (var entries = Files.list(dir)) {
             return entries.count();
