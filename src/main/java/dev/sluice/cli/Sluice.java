@@ -150,14 +150,15 @@ public final class Sluice implements AutoCloseable {
                 continue;
             }
             policies.put(backends.get(b.name()), new HttpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()),
-                    b.httpReuse() != HttpReuse.NEVER, b.forwardFor(), b.httpClose(), b.httpRules()));
+                    b.httpReuse() != HttpReuse.NEVER, b.forwardFor(), b.httpClose(), b.httpRules(),
+                    b.maxBodySize()));
         }
         HttpRules rules = f.httpRules();
         Backend[] targets = rules.backendNames().stream().map(backends::get).toArray(Backend[]::new);
         HttpFrontend frontend = new HttpFrontend(f.name(), HttpRouting.of(rules, targets), rules,
                 f.timeouts().client() * 1_000_000L,
                 HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
-                g.httpLimits(), f.forwardFor(), f.httpClose(), limit);
+                g.httpLimits(), f.forwardFor(), f.httpClose(), f.maxBodySize(), limit);
         return acceptor(limit, (l, connection) -> HttpSession.start(l.loop(),
                 l.connector(), frontend, l.sessions(), l.counters(), l.idle(), connection));
     }

@@ -59,7 +59,8 @@ final class ConfigValidator {
             throw new ConfigException(file, section.line, section.describe() + " has no bind line:"
                     + " it would accept no connection");
         }
-        httpOnly(frontend.mode(), section, frontend.acls(), frontend.httpRequestRules(), frontend.useBackends());
+        httpOnly(frontend.mode(), section, frontend.acls(), frontend.httpRequestRules(), frontend.useBackends(),
+                frontend.maxBodySize());
         // A request that no use_backend rule takes gets 503; without any rule there would be nowhere to send anything.
         if (frontend.defaultBackend() == null && frontend.useBackends().isEmpty()) {
             throw new ConfigException(file, section.line, section.describe() + " has no default_backend:"
@@ -88,21 +89,30 @@ final class ConfigValidator {
 
     private void backend(Backend backend, ProxySection section) throws ConfigException {
         mode(backend.mode(), section);
-        httpOnly(backend.mode(), section, backend.acls(), backend.httpRequestRules(), List.of());
+        httpOnly(backend.mode(), section, backend.acls(), backend.httpRequestRules(), List.of(),
+                backend.maxBodySize());
         if (backend.servers().isEmpty()) {
             throw new ConfigException(file, section.line, section.describe() + " has no server line:"
                     + " every connection sent to it would fail");
         }
     }
 
-    /** Rules read HTTP requests; a TCP session never evaluates them, so they are refused rather than ignored. */
+    /**
+     * Rules and the body limit read HTTP requests; a TCP session has none, so
+     * they are refused rather than ignored. A limit set in {@code defaults} is
+     * reported at its line there.
+     */
     private void httpOnly(Mode mode, ProxySection section, List<AclSpec> acls, List<HttpRequestRule> rules,
-            List<UseBackend> uses) throws ConfigException {
+            List<UseBackend> uses, long maxBodySize) throws ConfigException {
         if (mode == Mode.HTTP) {
             return;
         }
         int line = Integer.MAX_VALUE;
         String keyword = null;
+        if (maxBodySize > 0) {
+            line = section.lineOf("max-body-size");
+            keyword = "max-body-size";
+        }
         for (AclSpec acl : acls) {
             if (acl.line() < line) {
                 line = acl.line();

@@ -19,11 +19,13 @@ import java.util.Objects;
  * @param useBackends every {@code use_backend} rule, in file order (mode http only)
  * @param forwardFor {@code option forwardfor}: add {@code X-Forwarded-For} with the client's address (mode http)
  * @param httpClose {@code option httpclose}: close the client connection after each response (mode http)
+ * @param maxBodySize {@code max-body-size}: the largest request body in bytes, checked before routing; 0 for no
+ *     limit (mode http)
  * @param line the line of the {@code frontend} header
  */
 public record Frontend(String name, List<InetSocketAddress> binds, Mode mode, String defaultBackend, int maxconn,
         Timeouts timeouts, List<AclSpec> acls, List<HttpRequestRule> httpRequestRules, List<UseBackend> useBackends,
-        boolean forwardFor, boolean httpClose, int line) {
+        boolean forwardFor, boolean httpClose, long maxBodySize, int line) {
     public Frontend {
         Objects.requireNonNull(name, "name");
         binds = List.copyOf(binds);

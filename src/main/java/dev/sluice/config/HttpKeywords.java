@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 
 /**
  * The directives of the mode http keywords: {@code acl}, {@code use_backend},
- * {@code http-request ...}, {@code option forwardfor}, {@code http-reuse}, and
+ * {@code http-request ...}, {@code option forwardfor}, {@code http-reuse}, {@code max-body-size}, and
  * the condition syntax they share. Each rule is compiled as it is read, so that
  * whatever the evaluators refuse is reported with its line.
  *
@@ -403,6 +403,17 @@ final class HttpKeywords {
             throw use.error("'" + use.arg(0) + "' is not supported by Sluice");
         }
         section.forwardFor = true;
+    }
+
+    /**
+     * The largest {@code max-body-size}: a chunked body's length is summed from
+     * chunk sizes of up to 2^62 each, so a limit up to 2^62 keeps that sum
+     * (limit plus one chunk) from overflowing before it is compared.
+     */
+    static final long MAX_BODY_SIZE = 1L << 62;
+
+    static void maxBodySize(ProxySection section, Invocation use) throws ConfigException {
+        section.maxBodySize = use.size(use.arg(0), MAX_BODY_SIZE);
     }
 
     static void httpReuse(ProxySection section, Invocation use) throws ConfigException {

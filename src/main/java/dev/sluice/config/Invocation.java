@@ -20,6 +20,7 @@ record Invocation(String file, int line, String keyword, List<String> args) {
 
     private static final Pattern TIME = Pattern.compile("([0-9]+)(us|ms|s|m|h|d)?");
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+    private static final Pattern SIZE = Pattern.compile("([0-9]+)([kKmMgG])?");
     private static final Pattern IPV4 = Pattern.compile("[0-9]+(\\.[0-9]+)*");
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
             + "(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\\.?");
@@ -89,6 +90,32 @@ record Invocation(String file, int line, String keyword, List<String> args) {
             throw error("expected " + expected + ", got '" + text + "'");
         }
         return (int) value;
+    }
+
+    /**
+     * A size in bytes, with an optional suffix {@code k}, {@code m} or {@code g}
+     * (either case) for powers of 1024, as nginx writes sizes; at most {@code max}.
+     */
+    long size(String text, long max) throws ConfigException {
+        Matcher m = SIZE.matcher(text);
+        if (!m.matches()) {
+            throw error("expected a size in bytes, with an optional suffix k, m or g, like 10m, got '" + text + "'");
+        }
+        int shift = m.group(2) == null ? 0 : switch (Character.toLowerCase(m.group(2).charAt(0))) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            default -> 30;
+        };
+        long value;
+        try {
+            value = Long.parseLong(m.group(1));
+        } catch (NumberFormatException tooLong) {
+            value = Long.MAX_VALUE;
+        }
+        if (value > max >> shift) {
+            throw error("size '" + text + "' is too large (at most " + max + " bytes)");
+        }
+        return value << shift;
     }
 
     /**

@@ -108,6 +108,7 @@ final class Keywords {
         if (backend) {
             table.single("http-reuse", "never|safe", HttpKeywords::httpReuse);
         }
+        table.single("max-body-size", "<size>", HttpKeywords::maxBodySize);
         // HTTP keep-alive is how Sluice's HTTP mode works; in TCP mode, as in HAProxy, it does nothing.
         table.noEffect("option http-keep-alive");
         if (frontend) {

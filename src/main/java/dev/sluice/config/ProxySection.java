@@ -49,6 +49,8 @@ final class ProxySection {
     boolean forwardFor;
     boolean httpClose;
     HttpReuse httpReuse = HttpReuse.SAFE;
+    /** {@code max-body-size} in bytes; 0 when not set: no limit. */
+    long maxBodySize;
 
     ProxySection(Kind kind, String name, int line) {
         this.kind = kind;
@@ -66,6 +68,7 @@ final class ProxySection {
         section.forwardFor = forwardFor;
         section.httpClose = httpClose;
         section.httpReuse = httpReuse;
+        section.maxBodySize = maxBodySize;
         System.arraycopy(timeouts, 0, section.timeouts, 0, timeouts.length);
         section.origins.putAll(origins);
         return section;
@@ -88,11 +91,11 @@ final class ProxySection {
 
     Frontend toFrontend(int globalMaxconn) {
         return new Frontend(name, binds, mode, defaultBackend, maxconn == 0 ? globalMaxconn : maxconn,
-                TimeoutKind.toTimeouts(timeouts), acls, httpRequestRules, useBackends, forwardFor, httpClose, line);
+                TimeoutKind.toTimeouts(timeouts), acls, httpRequestRules, useBackends, forwardFor, httpClose, maxBodySize, line);
     }
 
     Backend toBackend() {
         return new Backend(name, mode, balance, servers, TimeoutKind.toTimeouts(timeouts), acls, httpRequestRules,
-                forwardFor, httpClose, httpReuse, line);
+                forwardFor, httpClose, httpReuse, maxBodySize, line);
     }
 }

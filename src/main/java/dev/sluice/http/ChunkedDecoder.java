@@ -39,6 +39,7 @@ public final class ChunkedDecoder {
     private int lineBytes;
     private int trailerBytes;
     private long bodyBytes;
+    private long dataBytes;
 
     public ChunkedDecoder(MessageKind kind, HttpLimits limits) {
         this.kind = kind;
@@ -56,6 +57,7 @@ public final class ChunkedDecoder {
         lineBytes = 0;
         trailerBytes = 0;
         bodyBytes = 0;
+        dataBytes = 0;
     }
 
     /**
@@ -137,6 +139,8 @@ public final class ChunkedDecoder {
                     state = State.TRAILER_START;
                 } else {
                     dataLeft = chunkSize;
+                    // One addition per chunk: a body limit is checked against the sizes chunks announce.
+                    dataBytes += chunkSize;
                     state = State.DATA;
                 }
                 return true;
@@ -253,6 +257,15 @@ public final class ChunkedDecoder {
     /** The status to answer a refusal with: 400 family for a request body, 502 for a response body. */
     public int errorStatus() {
         return error == null ? 0 : error.status(kind);
+    }
+
+    /**
+     * The decoded body's length so far: the sum of the sizes of the chunks read
+     * up to now, a chunk counted as soon as its size line is complete, before
+     * its data. Framing, extensions and trailers are not counted.
+     */
+    public long dataBytes() {
+        return dataBytes;
     }
 
     /** Bytes of the body read so far, framing included. */

@@ -22,6 +22,7 @@ public final class HttpFrontend {
     private final HttpLimits limits;
     private final boolean forwardFor;
     private final boolean httpClose;
+    private final long maxBodySize;
     private final HttpRules rules;
     private final ConnectionLimit limit;
 
@@ -33,9 +34,21 @@ public final class HttpFrontend {
      * @param forwardFor whether to add X-Forwarded-For ({@code option forwardfor} in the backend)
      * @param httpClose  whether the client connection closes after each response ({@code option httpclose})
      * @param rules      the backend's {@code http-request} rules, run after the frontend's
+     * @param maxBodySize the backend's {@code max-body-size} in bytes; 0 when it has none, which reads back as
+     *                   {@link Long#MAX_VALUE} so that checking it is one comparison
      */
     public record BackendPolicy(SessionTimeouts timeouts, boolean reuse, boolean forwardFor, boolean httpClose,
-                                HttpRules rules) {
+                                HttpRules rules, long maxBodySize) {
+        public BackendPolicy {
+            maxBodySize = noLimitAsMax(maxBodySize);
+        }
+
+        /** A policy without a body limit. */
+        public BackendPolicy(SessionTimeouts timeouts, boolean reuse, boolean forwardFor, boolean httpClose,
+                             HttpRules rules) {
+            this(timeouts, reuse, forwardFor, httpClose, rules, 0);
+        }
+
         /** A policy with no rules, no X-Forwarded-For, keep-alive and reuse: the defaults. */
         public static BackendPolicy plain(SessionTimeouts timeouts) {
             return new BackendPolicy(timeouts, true, false, false, HttpRules.NONE);
@@ -50,6 +63,15 @@ public final class HttpFrontend {
     public HttpFrontend(String name, HttpRouting routing, HttpRules rules, long clientTimeoutNanos,
                         HttpTimeouts httpTimeouts, Map<Backend, BackendPolicy> backends, HttpLimits limits,
                         boolean forwardFor, boolean httpClose, ConnectionLimit limit) {
+        this(name, routing, rules, clientTimeoutNanos, httpTimeouts, backends, limits, forwardFor, httpClose, 0, limit);
+    }
+
+    /**
+     * @param maxBodySize the frontend's {@code max-body-size} in bytes, 0 for none
+     */
+    public HttpFrontend(String name, HttpRouting routing, HttpRules rules, long clientTimeoutNanos,
+                        HttpTimeouts httpTimeouts, Map<Backend, BackendPolicy> backends, HttpLimits limits,
+                        boolean forwardFor, boolean httpClose, long maxBodySize, ConnectionLimit limit) {
         this.name = name;
         this.routing = routing;
         this.clientTimeout = clientTimeoutNanos;
@@ -58,6 +80,7 @@ public final class HttpFrontend {
         this.limits = limits;
         this.forwardFor = forwardFor;
         this.httpClose = httpClose;
+        this.maxBodySize = noLimitAsMax(maxBodySize);
         this.rules = rules;
         this.limit = limit;
     }
@@ -96,6 +119,16 @@ public final class HttpFrontend {
 
     boolean httpClose() {
         return httpClose;
+    }
+
+    /** The frontend's {@code max-body-size}; {@link Long#MAX_VALUE} when it has none. */
+    long maxBodySize() {
+        return maxBodySize;
+    }
+
+    /** 0 ("no limit" in the configuration) as the limit no body reaches. */
+    private static long noLimitAsMax(long maxBodySize) {
+        return maxBodySize == 0 ? Long.MAX_VALUE : maxBodySize;
     }
 
     HttpRules rules() {

@@ -112,6 +112,8 @@ public final class HttpSession extends Session {
     /** {@code option httpclose} applies to this request: both connections close after its response. */
     private boolean httpClose;
     private boolean closeAfterResponse;
+    /** The smaller of the frontend's and the backend's max-body-size for the current request; MAX_VALUE: none. */
+    private long requestBodyLimit;
     /** Bytes of the current response already went to the client: no reply of Sluice's own can follow. */
     private boolean responseStarted;
     private boolean serverSentExtra;
@@ -336,6 +338,9 @@ public final class HttpSession extends Session {
                         counters.rejected(requestChunks.error());
                         return reply(requestChunks.errorStatus(), SessionOutcome.BAD_REQUEST);
                     }
+                    if (requestChunks.dataBytes() > requestBodyLimit) {
+                        return bodyTooLarge(requestBodyLimit);
+                    }
                 }
                 if (requestComplete()) {
                     req = Req.SENT;
@@ -371,6 +376,16 @@ public final class HttpSession extends Session {
         return reply(status, SessionOutcome.BAD_REQUEST);
     }
 
+    /**
+     * A request body above max-body-size gets 413 through the common reply path:
+     * it frees any server connection and slot, and ends the connection, as its
+     * body is not read (a response already begun is cut instead).
+     */
+    private boolean bodyTooLarge(long limit) {
+        log(413, "request body larger than max-body-size " + limit);
+        return reply(413, SessionOutcome.BAD_REQUEST);
+    }
+
     private boolean requestArrived(long now) {
         counters.httpRequests++;
         requestsOnConnection++;
@@ -381,6 +396,10 @@ public final class HttpSession extends Session {
             counters.rejected(HttpError.UNSUPPORTED_TRANSFER_CODING);
             log(501, "CONNECT tunnels are not supported");
             return reply(501, SessionOutcome.BAD_REQUEST);
+        }
+        // Before routing, rules and any slot: a body known to be too large is never read.
+        if (requestHead.contentLength() > frontend.maxBodySize()) {
+            return bodyTooLarge(frontend.maxBodySize());
         }
         view.bind(request.buffer, requestHead, clientAddressBytes);
         edits.clear();
@@ -395,6 +414,10 @@ public final class HttpSession extends Session {
         }
         backend = chosen;
         policy = frontend.policy(chosen);
+        if (requestHead.contentLength() > policy.maxBodySize()) {
+            return bodyTooLarge(policy.maxBodySize());
+        }
+        requestBodyLimit = Math.min(frontend.maxBodySize(), policy.maxBodySize());
         answer = policy.rules().applyRequestRules(view, edits);
         if (answer != null) {
             return answer(answer);
