@@ -62,6 +62,8 @@ public final class HttpSession extends Session {
     private static final byte[] TRANSFER_ENCODING = HttpBytes.ascii("transfer-encoding");
     private static final byte[] HOST = HttpBytes.ascii("host");
     private static final byte[] CRLF = {'\r', '\n'};
+    /** The longest a client connection lingers after an answer given before its request was all read. */
+    private static final long LINGER_NANOS = 5_000_000_000L;
     private static final byte[] CLOSE_LINE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEEP_ALIVE_LINE = "connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -1171,6 +1173,11 @@ public final class HttpSession extends Session {
         }
         if (abortive) {
             client.abort();
+        } else if (req == Req.DISCARDING && !request.sourceEnded) {
+            // Answered before the request was all read (a refusal in the middle of
+            // an upload): a close now, with input unread, would be a reset.
+            long clientTimeout = frontend.clientTimeout();
+            client.closeLingering(clientTimeout > 0 ? Math.min(clientTimeout, LINGER_NANOS) : LINGER_NANOS);
         } else {
             client.close();
         }

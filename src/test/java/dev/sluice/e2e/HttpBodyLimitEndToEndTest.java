@@ -73,6 +73,26 @@ class HttpBodyLimitEndToEndTest extends HttpEndToEnd {
         assertEquals(0, origin.heads());
     }
 
+    /**
+     * A simple client writes its whole upload before it reads anything. Sluice
+     * refuses at the head and never reads the body, so it lingers: it drops
+     * what still comes until the client is done, and the client then reads
+     * its 413. Closed at once, the connection would be reset under the
+     * client's writes and the answer lost.
+     */
+    @Test
+    void aClientThatWritesItsWholeUploadBeforeReadingStillGetsIts413() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin).frontend("max-body-size 1k"));
+        HttpWire w = wire();
+        int size = 4 << 20;
+        w.send(post("/echo", size, ""));
+        w.send(TestOrigin.pattern(size, size));
+        assert413ThatCloses(w);
+        awaitCounter("lingering_closes", 1);
+        assertEquals(0, origin.heads());
+    }
+
     /** Sends {@code head} and {@code framed} to a frontend limited to 1k; /echo must return {@code body} whole. */
     private void assertPassesWhole(String head, byte[] framed, byte[] body) throws Exception {
         start(cfg(origin()).frontend("max-body-size 1k"));
