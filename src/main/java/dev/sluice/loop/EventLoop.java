@@ -50,7 +50,15 @@ public final class EventLoop implements Loop {
 
     private final int id;
     private final BufferPool pool;
-    private final Clock clock = Clock.SYSTEM;
+    /**
+     * The loop's time, read from the system clock a few times a pass (before
+     * the tasks, before the timers, at the first ready key of a select) rather
+     * than at each of the many reads sessions make: a timeout armed from it is
+     * early by at most one pass, as with HAProxy's per-pass clock.
+     */
+    private long passTime = System.nanoTime();
+    private boolean passTimeFresh;
+    private final Clock clock = () -> passTime;
     private final LoopCounters counters = new LoopCounters();
     private final RunQueue runQueue = new RunQueue();
     private final TimerQueue timers = new TimerQueue();
@@ -74,6 +82,9 @@ public final class EventLoop implements Loop {
     private volatile long allocatedAtStop = -1;
     private volatile long errors;
     private Runnable closeHook;
+    /** Selects begun, and the number of the last one whose ready keys were all dispatched. */
+    private long pollsStarted;
+    private long pollsDone;
     /**
      * Channels whose keys were cancelled, closed once the selector has dropped
      * them. Closing a channel that is still registered makes the JDK read
@@ -293,9 +304,11 @@ public final class EventLoop implements Loop {
 
     private void runLoop() {
         while (!stopping) {
+            passTime = System.nanoTime();
             runInbox();
             runTasks();
-            timers.expire(clock.nanoTime(), runQueue);
+            passTime = System.nanoTime();
+            timers.expire(passTime, runQueue);
             select();
         }
         shutDown();
@@ -329,7 +342,19 @@ public final class EventLoop implements Loop {
         }
     }
 
+    @Override
+    public long pollMark() {
+        return pollsStarted;
+    }
+
+    @Override
+    public boolean polledSince(long mark) {
+        return pollsDone > mark;
+    }
+
     private void select() {
+        pollsStarted++;
+        passTimeFresh = false;
         // Only keys cancelled before this select are dropped by it.
         ArrayList<SelectableChannel> dropped = closing;
         closing = closingSpare;
@@ -343,6 +368,7 @@ public final class EventLoop implements Loop {
         } catch (IOException e) {
             failed("select", e);
         }
+        pollsDone = pollsStarted;
         closeAll(dropped);
     }
 
@@ -358,7 +384,7 @@ public final class EventLoop implements Loop {
             if (next == Long.MAX_VALUE) {
                 selector.select(dispatcher);
             } else {
-                long waitNanos = next - clock.nanoTime();
+                long waitNanos = next - System.nanoTime();
                 if (waitNanos <= 0) {
                     selector.selectNow(dispatcher);
                 } else {
@@ -383,6 +409,11 @@ public final class EventLoop implements Loop {
     }
 
     private void dispatch(SelectionKey key) {
+        if (!passTimeFresh) {
+            // The select may have slept: the ready keys see the time they woke it.
+            passTime = System.nanoTime();
+            passTimeFresh = true;
+        }
         if (!key.isValid()) {
             return;
         }

@@ -31,4 +31,19 @@ public interface Loop {
 
     /** This loop's counters. */
     LoopCounters counters();
+
+    /** A mark for {@link #polledSince}: taken now, it names the next poll for I/O. */
+    default long pollMark() {
+        return 0;
+    }
+
+    /**
+     * Whether a whole poll for I/O, the handing out of what it found included,
+     * has started and ended since {@code mark} was taken: any readiness that
+     * existed at the mark has been reported by now. A loop that cannot tell
+     * answers false, which is always safe.
+     */
+    default boolean polledSince(long mark) {
+        return false;
+    }
 }

@@ -79,8 +79,12 @@ public final class IdleServerConnections {
         }
         while (!p.list.isEmpty()) {
             Idle i = p.list.pollLast();
+            // Parked before a whole poll, the connection would have been reported
+            // readable (and dropped) had its server closed it before that poll.
+            // Parked since, a close may sit unread: one non-blocking read tells.
+            boolean polled = loop.polledSince(i.parkMark);
             Connection c = recycle(i);
-            if (c.idleConnectionLost()) {
+            if (polled ? !c.isOpen() : c.idleConnectionLost()) {
                 // Closed by the server since the last poll: never send a request on it.
                 closedWhileIdle++;
                 c.close();
@@ -108,6 +112,7 @@ public final class IdleServerConnections {
         i.pool = p;
         i.connection = connection;
         i.parkedAt = now;
+        i.parkMark = loop.pollMark();
         connection.handler(i);
         connection.writeInterest(false);
         connection.readInterest(true);
@@ -221,6 +226,8 @@ public final class IdleServerConnections {
         Pool pool;
         Connection connection;
         long parkedAt;
+        /** {@link Loop#pollMark()} when parked. */
+        long parkMark;
 
         @Override
         public void readable() {

@@ -209,6 +209,33 @@ class IdleServerConnectionsTest {
         assertFalse(lost.open);
     }
 
+    /**
+     * A connection parked before a whole poll needs no probe: had its server
+     * closed it before that poll, the poll would have reported it. One parked
+     * since the last poll is probed, since a close may sit unread.
+     */
+    @Test
+    void onlyAConnectionParkedSinceTheLastPollIsProbedBeforeReuse() {
+        IdleServerConnections idle = new IdleServerConnections(loop, 256);
+        FakeConnection c = new FakeConnection();
+        idle.park(a, c);
+        assertSame(c, idle.take(a));
+        assertEquals(1, c.probes);
+
+        idle.park(a, c);
+        loop.poll();
+        assertSame(c, idle.take(a));
+        assertEquals(1, c.probes, "probed although a whole poll ran since it was parked");
+
+        // A close the poll did not report because it came after it is not probed for:
+        // the window is one loop pass, as for any idle connection between two polls.
+        idle.park(a, c);
+        loop.poll();
+        c.lost = true;
+        assertSame(c, idle.take(a));
+        assertEquals(1, c.probes);
+    }
+
     @Test
     void closeAllClosesEveryIdleConnectionAndDisarmsTheTimer() {
         IdleServerConnections idle = new IdleServerConnections(loop, 256);
@@ -225,6 +252,22 @@ class IdleServerConnectionsTest {
         final RunQueue runQueue = new RunQueue();
         final LoopCounters counters = new LoopCounters();
         long now;
+        long polls;
+
+        /** One whole poll for I/O, started and ended. */
+        void poll() {
+            polls++;
+        }
+
+        @Override
+        public long pollMark() {
+            return polls;
+        }
+
+        @Override
+        public boolean polledSince(long mark) {
+            return polls > mark;
+        }
 
         void advanceTo(long nanos) {
             now = nanos;
@@ -279,6 +322,7 @@ class IdleServerConnectionsTest {
         boolean discarded;
         boolean readInterest;
         boolean lost;
+        int probes;
         ConnectionHandler handler;
 
         @Override
@@ -327,6 +371,7 @@ class IdleServerConnectionsTest {
 
         @Override
         public boolean idleConnectionLost() {
+            probes++;
             return lost || !open;
         }
 

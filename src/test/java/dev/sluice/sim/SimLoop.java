@@ -106,6 +106,10 @@ final class SimLoop implements Loop {
         owned.add(c);
     }
 
+    /** Polls begun, and the number of the last one whose ready connections were all dispatched. */
+    private long pollsStarted;
+    private long pollsDone;
+
     long nextDeadline() {
         return timers.nextDeadline();
     }
@@ -123,7 +127,27 @@ final class SimLoop implements Loop {
         return did;
     }
 
+    @Override
+    public long pollMark() {
+        return pollsStarted;
+    }
+
+    @Override
+    public boolean polledSince(long mark) {
+        return pollsDone > mark;
+    }
+
+    /** The simulated select: readiness is marked as it arrives, so the ready set is the poll. */
     private boolean dispatch() {
+        pollsStarted++;
+        try {
+            return dispatchReady();
+        } finally {
+            pollsDone = pollsStarted;
+        }
+    }
+
+    private boolean dispatchReady() {
         if (ready.isEmpty()) {
             return false;
         }
