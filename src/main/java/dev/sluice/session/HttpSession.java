@@ -649,10 +649,11 @@ public final class HttpSession extends Session {
     }
 
     private boolean serverClosedBeforeResponse() {
-        if (serverReused && req == Req.SENT) {
-            // A reused connection the server had already closed: the client's
-            // keep-alive connection is closed without an answer, which HTTP
-            // clients take as "retry", as they do for any idle connection.
+        if (serverReused && (req == Req.SENT || req == Req.SENDING)) {
+            // A reused connection the server had already closed, found while the
+            // request, or its body, was going out: the client's keep-alive
+            // connection is closed without an answer, which HTTP clients take as
+            // "retry", as they do for any idle connection.
             close(SessionOutcome.SERVER_ABORT, false);
             return false;
         }
@@ -1127,7 +1128,7 @@ public final class HttpSession extends Session {
 
     private void serverFailed(SessionOutcome why) {
         if (!responseStarted && resp != Resp.REPLY) {
-            if (serverReused && req == Req.SENT && resp == Resp.HEAD
+            if (serverReused && (req == Req.SENT || req == Req.SENDING) && resp == Resp.HEAD
                     && (response.buffer == null || response.buffer.readable() == 0)) {
                 close(why, false);
                 return;
