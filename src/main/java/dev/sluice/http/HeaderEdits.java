@@ -6,9 +6,9 @@ package dev.sluice.http;
  * buffer themselves, and allocate nothing to describe an edit.
  *
  * <p>The rules call it in rule order, and test the next rule's condition after
- * the call returns. A session that applies each edit to its head (and its
- * {@link HttpRequestView}) before returning gives HAProxy's meaning: a later
- * condition sees what an earlier rule wrote. Deletions of one rule come in
+ * the call returns. The session applies each edit to its head (and so to its
+ * {@link HttpRequestView}) before returning, which gives HAProxy's meaning: a
+ * later condition sees what an earlier rule wrote. Deletions of one rule come in
  * decreasing header index, so that applying one does not move the next.
  *
  * <p>Not thread-safe: called on the session's loop.

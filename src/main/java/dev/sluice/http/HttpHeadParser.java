@@ -136,6 +136,23 @@ public final class HttpHeadParser {
 
     /** Parses as far as the bytes in {@code [readIndex, writeIndex)} allow. */
     public Progress parse(Buffer buffer) {
+        return parse(buffer, limits.maxHeadBytes());
+    }
+
+    /**
+     * Parses again a complete head that was then edited in place (header
+     * rules), so that every offset follows the edit. The edited head may use
+     * the room {@code tune.maxrewrite} keeps, so only the buffer bounds it.
+     * Returns false if the edited head is no longer acceptable.
+     */
+    public boolean reparse(Buffer buffer) {
+        Method answered = requestMethod;
+        reset();
+        requestMethod = answered;
+        return parse(buffer, buffer.capacity() - buffer.readIndex()) == Progress.COMPLETE;
+    }
+
+    private Progress parse(Buffer buffer, int maxHeadBytes) {
         if (phase == DONE) {
             return Progress.COMPLETE;
         }
@@ -143,7 +160,7 @@ public final class HttpHeadParser {
             return Progress.REJECTED;
         }
         follow(buffer.readIndex());
-        int limitEnd = headStart + limits.maxHeadBytes();
+        int limitEnd = headStart + maxHeadBytes;
         int end = Math.min(buffer.writeIndex(), limitEnd);
         while (true) {
             int lf = findLineFeed(buffer, scanPos, end);

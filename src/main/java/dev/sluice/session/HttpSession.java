@@ -142,7 +142,7 @@ public final class HttpSession extends Session {
         this.clientAddress = client.remoteAddress();
         this.clientAddressBytes = clientAddress == null ? new byte[0] : clientAddress.getAddress();
         this.forwardedForField = clientAddress == null ? null : ForwardedFor.fieldLine(clientAddressBytes);
-        this.edits = new Edits(frontend.limits().maxHeaders());
+        this.edits = new Edits();
         this.request = new Channel(this, loop, Channel.Direction.REQUEST);
         this.response = new Channel(this, loop, Channel.Direction.RESPONSE);
         request.peer = response;
@@ -425,7 +425,7 @@ public final class HttpSession extends Session {
             return answer(answer);
         }
         if (edits.overflowed) {
-            log(500, "header rules added more fields than Sluice keeps room for");
+            log(500, "the head edited by header rules does not fit in tune.maxrewrite or tune.http.maxhdr");
             return reply(500, SessionOutcome.BAD_REQUEST);
         }
         httpClose = frontend.httpClose() || policy.httpClose();
@@ -890,10 +890,8 @@ public final class HttpSession extends Session {
         Buffer b = request.buffer;
         int start = requestHead.headStart();
         int end = start + requestHead.headLength();
-        end = removeFields(b, requestHead, end, edits.deleted);
-        for (int i = 0; i < edits.appendedCount && end >= 0; i++) {
-            end = insertField(b, end, edits.appended[i]);
-        }
+        // The header rules' edits are in the head already (Edits).
+        end = removeFields(b, requestHead, end, null);
         if (end >= 0 && forwardedForField != null && (frontend.forwardFor() || policy.forwardFor())) {
             end = insertField(b, end, forwardedForField);
         }
@@ -1199,53 +1197,50 @@ public final class HttpSession extends Session {
     }
 
     /**
-     * The edits the {@code http-request} header rules ask for, applied when the
-     * head is rewritten. Conditions are evaluated on the head as the client sent
-     * it: a rule does not see the fields an earlier rule added or removed.
+     * Applies each edit an {@code http-request} header rule makes to the head
+     * in the buffer at once, then parses the head again, so that a later rule's
+     * condition, {@code use_backend}, and the backend's rules see it as HAProxy's
+     * do. An edit takes the room {@code tune.maxrewrite} keeps; a head that no
+     * longer fits, or holds more fields than {@code tune.http.maxhdr}, makes
+     * {@link #overflowed} true, and the request gets 500.
      */
-    private static final class Edits implements HeaderEdits {
-        /** Fields rules may add to one request; more is refused with 500 rather than grown. */
-        static final int MAX_APPENDED = 32;
-        private final int maxHeaders;
-        /** Made on a rule's first deletion: most connections never have one. */
-        boolean[] deleted;
-        byte[][] appended;
-        int appendedCount;
+    private final class Edits implements HeaderEdits {
         boolean overflowed;
 
-        Edits(int maxHeaders) {
-            this.maxHeaders = maxHeaders;
-        }
-
         void clear() {
-            if (deleted != null) {
-                java.util.Arrays.fill(deleted, false);
-            }
-            if (appended != null) {
-                java.util.Arrays.fill(appended, 0, appendedCount, null);
-            }
-            appendedCount = 0;
             overflowed = false;
         }
 
         @Override
         public void delete(int header) {
-            if (deleted == null) {
-                deleted = new boolean[maxHeaders];
+            if (overflowed) {
+                return;
             }
-            deleted[header] = true;
+            int count = requestHead.headerCount();
+            int lineStart = requestHead.nameStart(header);
+            // Up to the next field, or to the blank line that ends the head.
+            int lineEnd = header + 1 < count ? requestHead.nameStart(header + 1)
+                    : requestHead.headStart() + requestHead.headLength() - 2;
+            request.buffer.shiftTail(lineEnd, lineStart);
+            reparse();
         }
 
         @Override
         public void append(byte[] fieldLine) {
-            if (appended == null) {
-                appended = new byte[MAX_APPENDED][];
+            if (overflowed) {
+                return;
             }
-            if (appendedCount == MAX_APPENDED) {
+            if (insertField(request.buffer, requestHead.headStart() + requestHead.headLength(), fieldLine) < 0) {
                 overflowed = true;
                 return;
             }
-            appended[appendedCount++] = fieldLine;
+            reparse();
+        }
+
+        private void reparse() {
+            if (!requestHead.reparse(request.buffer)) {
+                overflowed = true;
+            }
         }
     }
 

@@ -348,6 +348,53 @@ class HttpRulesEndToEndTest extends HttpEndToEnd {
     }
 
     /**
+     * Rules run in order on the head as the earlier rules left it, as in
+     * HAProxy: a condition, use_backend and the backend's rules see what an
+     * earlier rule set, added or deleted, and the server gets each edit once.
+     */
+    @Test
+    void aLaterConditionSeesWhatAnEarlierRuleWrote() throws Exception {
+        HttpTestOrigin app = origin();
+        HttpTestOrigin gold = origin();
+        start(cfg(app).frontend(
+                        "http-request set-header X-Tier gold if { path_beg /vip/ }",
+                        "http-request del-header X-Tier if { path_beg /forged/ }",
+                        "http-request deny deny_status 429 if { hdr(x-tier) -m str gold } { path /vip/blocked }",
+                        "http-request add-header X-Seen tier-gold if { hdr(x-tier) -m str gold }",
+                        "use_backend gold if { hdr(x-tier) -m str gold }",
+                        "default_backend app")
+                .more(backend("gold", gold) + "\n    http-request add-header X-Backend-Saw yes if { hdr(x-seen) -m found }"));
+        HttpWire w = wire();
+        assertEquals(200, w.exchange(get("/vip/page")).status());
+        assertEquals(429, wire().exchange(get("/vip/blocked")).status());
+        HttpWire forged = wire();
+        assertEquals(200, forged.exchange("GET /forged/x HTTP/1.1\r\nHost: t\r\nX-Tier: gold\r\n\r\n").status());
+
+        assertEquals(List.of("/vip/page"), targets(gold));
+        HttpTestOrigin.Request vip = gold.requests().get(0);
+        assertEquals(List.of("gold"), vip.headers("x-tier"));
+        assertEquals(List.of("tier-gold"), vip.headers("x-seen"));
+        assertEquals(List.of("yes"), vip.headers("x-backend-saw"));
+        assertEquals(List.of("/forged/x"), targets(app));
+        assertEquals(List.of(), app.requests().get(0).headers("x-tier"));
+    }
+
+    /** Fields added by rules count against tune.http.maxhdr like the client's own: past it, 500. */
+    @Test
+    void rulesThatAddFieldsPastMaxhdrGet500() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin).global("tune.http.maxhdr 4")
+                .frontend("http-request add-header X-A 1", "http-request add-header X-B 2"));
+        HttpWire w = wire();
+        assertEquals(200, w.exchange("GET /size/1 HTTP/1.1\r\nHost: t\r\nX-C: 3\r\n\r\n").status());
+        assertEquals(List.of("1"), origin.requests().get(0).headers("x-a"));
+        HttpWire w2 = wire();
+        HttpWire.Response refused = w2.exchange("GET /size/1 HTTP/1.1\r\nHost: t\r\nX-C: 3\r\nX-D: 4\r\n\r\n");
+        assertEquals(500, refused.status(), refused.head());
+        assertEquals(1, origin.requestCount());
+    }
+
+    /**
      * tune.maxrewrite is the room kept for added fields: a head of up to
      * bufsize - maxrewrite is accepted, and what the rules add must fit in the
      * buffer, or the request gets 500 rather than a truncated head.

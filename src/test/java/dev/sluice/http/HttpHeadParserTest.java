@@ -299,4 +299,36 @@ class HttpHeadParserTest {
         assertEquals(COMPLETE, response.parse(buffer));
         assertEquals(BodyFraming.CHUNKED, response.bodyFraming());
     }
+
+    /**
+     * A head edited in place (a header rule deleted one field and added one)
+     * is parsed again: the offsets follow the edit, and the edited head may
+     * use the rewrite room beyond the limit of a head as received.
+     */
+    @Test
+    void reparseFollowsAnEditInPlaceAndMayUseTheRewriteRoom() {
+        HttpLimits small = HttpLimits.forBuffer(1024, 512);
+        HttpHeadParser parser = new HttpHeadParser(MessageKind.REQUEST, small);
+        Buffer b = TestBytes.newBuffer();
+        String head = "GET / HTTP/1.1\r\nHost: h\r\nX-Old: 1\r\nAccept: */*\r\n\r\n";
+        load(b, 0, bytes(head + "NEXT"));
+        assertEquals(COMPLETE, parser.parse(b));
+        // Delete X-Old (field 1), as HttpSession does: shift what follows over it.
+        b.shiftTail(parser.nameStart(2), parser.nameStart(1));
+        // Add a field longer than the 512 bytes a received head may have.
+        String added = "X-New: " + "n".repeat(600) + "\r\n";
+        int at = parser.headStart() + parser.headLength() - "X-Old: 1\r\n".length() - 2;
+        b.shiftTail(at, at + added.length());
+        b.putAt(at, bytes(added), 0, added.length());
+
+        assertTrue(parser.reparse(b));
+
+        assertEquals(3, parser.headerCount());
+        assertEquals("Accept", text(b, parser.nameStart(1), parser.nameEnd(1)));
+        assertEquals("X-New", text(b, parser.nameStart(2), parser.nameEnd(2)));
+        assertEquals(600, parser.valueEnd(2) - parser.valueStart(2));
+        int end = parser.headStart() + parser.headLength();
+        assertEquals("NEXT", text(b, end, end + 4), "the bytes after the head follow it");
+        assertEquals(head.length() - "X-Old: 1\r\n".length() + added.length(), parser.headLength());
+    }
 }
