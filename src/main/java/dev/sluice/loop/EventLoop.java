@@ -78,6 +78,9 @@ public final class EventLoop implements Loop {
     private final ByteBuffer idleProbe = ByteBuffer.allocate(1);
     /** Where lingering connections read the bytes they drop; allocated on first use. */
     private ByteBuffer drain;
+    /** The most connections that linger before their close at once, per loop. */
+    static final int MAX_LINGERING = 1024;
+    private int lingering;
     /** {@link #allocatedBytes()} as the thread ended, for the summary printed after the stop. */
     private volatile long allocatedAtStop = -1;
     private volatile long errors;
@@ -176,6 +179,25 @@ public final class EventLoop implements Loop {
     /** One byte of scratch space for the loop's liveness probes of idle connections. Loop thread only. */
     public ByteBuffer idleProbe() {
         return idleProbe;
+    }
+
+    /**
+     * Takes one of the loop's places for a lingering close, or answers false
+     * when all {@link #MAX_LINGERING} are taken: the connection then closes at
+     * once, so that clients that keep uploading after their answer cannot hold
+     * an unbounded number of descriptors. Loop thread only.
+     */
+    public boolean startLingering() {
+        if (lingering >= MAX_LINGERING) {
+            return false;
+        }
+        lingering++;
+        return true;
+    }
+
+    /** Gives back a place taken by {@link #startLingering()}. Loop thread only. */
+    public void endLingering() {
+        lingering--;
     }
 
     /** Scratch space for bytes read only to be dropped (a lingering close). Loop thread only. */

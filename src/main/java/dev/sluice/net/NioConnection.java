@@ -207,6 +207,7 @@ public final class NioConnection implements Connection, Selectable {
         closed = true;
         if (lingering != null) {
             loop.cancel(lingering.timer);
+            loop.endLingering();
             lingering = null;
         }
         rememberPeer();
@@ -226,7 +227,8 @@ public final class NioConnection implements Connection, Selectable {
         if (closed || lingering != null) {
             return;
         }
-        if (inputEnded || connecting || key == null || !channel.isConnected() || maxNanos <= 0) {
+        if (inputEnded || connecting || key == null || !channel.isConnected() || maxNanos <= 0
+                || !loop.startLingering()) {
             close();
             return;
         }
@@ -278,8 +280,6 @@ public final class NioConnection implements Connection, Selectable {
         }
 
         private void end() {
-            loop.cancel(timer);
-            lingering = null;
             close();
         }
     }

@@ -267,4 +267,15 @@ class EventLoopTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** Lingering closes are bounded per loop: past the bound a connection closes at once. */
+    @Test
+    void lingeringClosesAreBoundedPerLoop() {
+        for (int i = 0; i < EventLoop.MAX_LINGERING; i++) {
+            assertTrue(loop.startLingering(), "place " + i);
+        }
+        assertFalse(loop.startLingering());
+        loop.endLingering();
+        assertTrue(loop.startLingering());
+    }
 }
