@@ -292,7 +292,11 @@ final class Channel extends BufferWaiter {
         }
         updateInterest();
         if (relaysEnd && sourceEnded && buffer == null && !sinkShut) {
-            sink.shutdownOutput();
+            // With the other direction over too, the session closes now, and the
+            // close passes this end on: a shutdown first would be a wasted call.
+            if (peer == null || !peer.sinkShut) {
+                sink.shutdownOutput();
+            }
             sinkShut = true;
         }
         return true;
