@@ -8,6 +8,9 @@
 # --quick runs one case (20 KB, keep-alive, 50 connections, full pool): a check
 # that the script and both proxies work, not a measurement.
 #
+# The errors column: wrk's socket errors and non-2xx count; for Sluice also its
+# own count per status (its answers, the servers' 4xx and 5xx) when any is not 0.
+#
 # Cases: 100 B and 20 KB responses x 50 and 200 connections x keep-alive and
 # "Connection: close" x a pool sized for the load and one at 1/10 of it.
 # Prints one Markdown table row per case and proxy. Every process started here
@@ -166,6 +169,13 @@ $out")
                     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
                     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
                     errs=$(grep -E "Socket errors|Non-2xx" <<<"$out" | tr -s ' ' | paste -sd ';' - || true)
+                    if [ "$proxy" = sluice ]; then
+                        # Sluice's own count per status (its answers, and the servers' 4xx/5xx), warm-up included.
+                        statuses=$(awk '/^http_replies_[0-9]+ [1-9]/ {sub("http_replies_", "", $1); printf "%s%s x%s", sep, $1, $2; sep = ", "}
+                            /^http_server_responses_[45]xx [1-9]/ {sub("http_server_responses_", "server ", $1); printf "%s%s x%s", sep, $1, $2; sep = ", "}' \
+                            "$work/sluice.log")
+                        [ -n "$statuses" ] && errs="${errs:+$errs; }statuses: $statuses"
+                    fi
                     [ -n "$errs" ] || errs="none"
                     rps[$proxy]=$r
                     ratio=""
