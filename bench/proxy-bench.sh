@@ -3,7 +3,7 @@
 # Sluice run from the very same configuration file, in one run, so that their
 # ratio is meaningful on a shared, noisy machine.
 #
-#   bench/proxy-bench.sh [--mode tcp|http] [--duration SECONDS] [--threads N] [--quick]
+#   bench/proxy-bench.sh [--mode tcp|http] [--duration SECONDS] [--warmup SECONDS] [--threads N] [--quick]
 #
 # --quick runs one case (20 KB, keep-alive, 50 connections, full pool): a check
 # that the script and both proxies work, not a measurement.
@@ -19,6 +19,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 mode=tcp
 duration=5
+warmup=5
 threads=1
 sizes="100b 20k"
 conn_counts="50 200"
@@ -28,9 +29,10 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --mode) mode=$2; shift 2 ;;
         --duration) duration=$2; shift 2 ;;
+        --warmup) warmup=$2; shift 2 ;;
         --threads) threads=$2; shift 2 ;;
         --quick) sizes=20k; conn_counts=50; conn_modes=keep-alive; pools=full; shift ;;
-        *) echo "usage: $0 [--mode tcp|http] [--duration SECONDS] [--threads N] [--quick]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--mode tcp|http] [--duration SECONDS] [--warmup SECONDS] [--threads N] [--quick]" >&2; exit 2 ;;
     esac
 done
 for tool in nginx haproxy wrk; do
@@ -151,8 +153,10 @@ for size in $sizes; do
                 declare -A rps=()
                 for proxy in haproxy sluice; do
                     start_proxy "$proxy" "$cfg"
-                    # Warm-up (the JIT for Sluice), then the measured run.
-                    warm=$(wrk -t 1 -c "$conns" -d 2s "${header[@]}" "http://127.0.0.1:$proxy_port/$size" 2>&1 || true)
+                    # Warm-up (the JIT for Sluice), then the measured run. With -XX:+PrintCompilation,
+                    # C2 still compiles Sluice's request path 3 s into a run, on one of the two cores
+                    # the three processes share: 5 s leaves the measured run to the compiled code.
+                    warm=$(wrk -t 1 -c "$conns" -d "${warmup}s" "${header[@]}" "http://127.0.0.1:$proxy_port/$size" 2>&1 || true)
                     out=$(wrk -t 1 -c "$conns" -d "${duration}s" --latency "${header[@]}" "http://127.0.0.1:$proxy_port/$size" 2>&1)
                     rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$proxy_pid/status" 2>/dev/null || echo 0)
                     stop_proxy
