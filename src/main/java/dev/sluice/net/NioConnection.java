@@ -80,6 +80,11 @@ public final class NioConnection implements Connection, Selectable {
         peerAddress = target;
     }
 
+    /** Whether the connection waits for {@code OP_CONNECT}. */
+    boolean awaitingConnect() {
+        return connecting;
+    }
+
     /** Starts waiting for a pending connect to complete. */
     void awaitConnect() {
         connecting = true;

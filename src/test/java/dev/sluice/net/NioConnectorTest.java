@@ -157,4 +157,24 @@ class NioConnectorTest {
             echo.close();
         }
     }
+
+    /**
+     * On loopback the handshake is over when connect() returns "in progress":
+     * the connector finishes it at once instead of waiting for OP_CONNECT, and
+     * still reports it from the loop, after connect() returned.
+     */
+    @Test
+    void aLoopbackConnectIsFinishedAtOnceAndReportedFromTheLoop() throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            InetSocketAddress address = (InetSocketAddress) server.getLocalAddress();
+            Outcome outcome = new Outcome();
+            String atReturn = client.call(() -> {
+                NioConnection c = (NioConnection) new NioConnector(client).connect(address, outcome);
+                return c.awaitingConnect() + " " + outcome.result.isDone();
+            });
+            assertEquals("false false", atReturn, "awaiting OP_CONNECT, reported before connect() returned");
+            assertEquals("connected on sluice-loop-1", outcome.result.get(5, TimeUnit.SECONDS));
+        }
+    }
 }
