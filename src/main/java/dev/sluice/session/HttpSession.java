@@ -708,24 +708,31 @@ public final class HttpSession extends Session {
 
     /** The kept connection if the request goes to its server and it is still usable; else it is discarded. */
     private Connection takeKept(Server s) {
-        Connection c = kept;
-        if (c != null && keptFor == s && !c.idleConnectionLost()) {
-            kept = null;
-            keptFor = null;
+        boolean usable = kept != null && keptFor == s && !kept.idleConnectionLost();
+        Connection c = releaseKept();
+        if (usable) {
             c.readInterest(false);
             return c;
         }
-        discardKept();
+        if (c != null) {
+            c.discard();
+        }
         return null;
     }
 
     private void discardKept() {
-        Connection c = kept;
+        Connection c = releaseKept();
         if (c != null) {
-            kept = null;
-            keptFor = null;
             c.discard();
         }
+    }
+
+    /** The kept connection, no longer kept; null when there was none. */
+    private Connection releaseKept() {
+        Connection c = kept;
+        kept = null;
+        keptFor = null;
+        return c;
     }
 
     private Connection detachServer() {
@@ -891,7 +898,7 @@ public final class HttpSession extends Session {
         int start = requestHead.headStart();
         int end = start + requestHead.headLength();
         // The header rules' edits are in the head already (Edits).
-        end = removeFields(b, requestHead, end, null);
+        end = removeFields(b, requestHead, end);
         if (end >= 0 && forwardedForField != null && (frontend.forwardFor() || policy.forwardFor())) {
             end = insertField(b, end, forwardedForField);
         }
@@ -909,7 +916,7 @@ public final class HttpSession extends Session {
 
     private int rewriteResponseHead(Buffer b, int headLength, boolean keepClient) {
         int start = responseHead.headStart();
-        int end = removeFields(b, responseHead, start + headLength, null);
+        int end = removeFields(b, responseHead, start + headLength);
         byte[] line = !keepClient ? CLOSE_LINE : requestHead.minorVersion() == 0 ? KEEP_ALIVE_LINE : null;
         if (line != null) {
             end = insertLine(b, end, line);
@@ -923,22 +930,29 @@ public final class HttpSession extends Session {
     }
 
     /**
-     * Deletes every hop-by-hop field line (RFC 9110 section 7.6.1) and every line
-     * marked in {@code deleted} (may be null), last first so that the offsets of
-     * the lines before stay valid. Returns the new end.
+     * Deletes every hop-by-hop field line (RFC 9110 section 7.6.1), last first
+     * so that the offsets of the lines before stay valid. Returns the new end.
      */
-    private static int removeFields(Buffer b, HttpHeadParser head, int end, boolean[] deleted) {
+    private static int removeFields(Buffer b, HttpHeadParser head, int end) {
         boolean nominations = (head.connectionOptions() & ConnectionOptions.OTHER) != 0;
-        int count = head.headerCount();
-        for (int i = count - 1; i >= 0; i--) {
-            if (deleted != null && deleted[i] || isHopByHop(b, head, i, nominations)) {
-                int lineStart = head.nameStart(i);
-                int lineEnd = i + 1 < count ? head.nameStart(i + 1) : end - 2;
-                b.shiftTail(lineEnd, lineStart);
-                end -= lineEnd - lineStart;
+        for (int i = head.headerCount() - 1; i >= 0; i--) {
+            if (isHopByHop(b, head, i, nominations)) {
+                end = removeFieldLine(b, head, i, end);
             }
         }
         return end;
+    }
+
+    /**
+     * Deletes field line {@code i} of the head ending at {@code end}, with what
+     * follows moved over it; the lines before keep their offsets. Returns the new end.
+     */
+    private static int removeFieldLine(Buffer b, HttpHeadParser head, int i, int end) {
+        int lineStart = head.nameStart(i);
+        // Up to the next field, or to the blank line that ends the head.
+        int lineEnd = i + 1 < head.headerCount() ? head.nameStart(i + 1) : end - 2;
+        b.shiftTail(lineEnd, lineStart);
+        return end - (lineEnd - lineStart);
     }
 
     private static boolean isHopByHop(Buffer b, HttpHeadParser head, int i, boolean nominations) {
@@ -1216,12 +1230,7 @@ public final class HttpSession extends Session {
             if (overflowed) {
                 return;
             }
-            int count = requestHead.headerCount();
-            int lineStart = requestHead.nameStart(header);
-            // Up to the next field, or to the blank line that ends the head.
-            int lineEnd = header + 1 < count ? requestHead.nameStart(header + 1)
-                    : requestHead.headStart() + requestHead.headLength() - 2;
-            request.buffer.shiftTail(lineEnd, lineStart);
+            removeFieldLine(request.buffer, requestHead, header, requestHead.headStart() + requestHead.headLength());
             reparse();
         }
 
@@ -1275,10 +1284,8 @@ public final class HttpSession extends Session {
     private final class KeptServerEvents implements ConnectionHandler {
         @Override
         public void readable() {
-            Connection c = kept;
+            Connection c = releaseKept();
             if (c != null) {
-                kept = null;
-                keptFor = null;
                 c.close();
             }
         }
