@@ -75,8 +75,7 @@ public final class EventLoop implements Loop {
     private final AtomicLong wakeups = new AtomicLong();
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private volatile boolean stopping;
-    private final ByteBuffer idleProbe = ByteBuffer.allocate(1);
-    /** Where lingering connections read the bytes they drop; allocated on first use. */
+    /** Where connections read bytes only to drop them; allocated on first use. */
     private ByteBuffer drain;
     /** The most connections that linger before their close at once, per loop. */
     static final int MAX_LINGERING = 1024;
@@ -176,11 +175,6 @@ public final class EventLoop implements Loop {
         return -1;
     }
 
-    /** One byte of scratch space for the loop's liveness probes of idle connections. Loop thread only. */
-    public ByteBuffer idleProbe() {
-        return idleProbe;
-    }
-
     /**
      * Takes one of the loop's places for a lingering close, or answers false
      * when all {@link #MAX_LINGERING} are taken: the connection then closes at
@@ -200,7 +194,11 @@ public final class EventLoop implements Loop {
         lingering--;
     }
 
-    /** Scratch space for bytes read only to be dropped (a lingering close). Loop thread only. */
+    /**
+     * Scratch space for bytes read only to be dropped: what a lingering close
+     * still receives, and the byte a liveness probe of an idle connection reads.
+     * Loop thread only.
+     */
     public ByteBuffer drainBuffer() {
         if (drain == null) {
             drain = ByteBuffer.allocateDirect(8192);

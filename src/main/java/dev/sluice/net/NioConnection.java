@@ -316,7 +316,7 @@ public final class NioConnection implements Connection, Selectable {
         }
         try {
             // An idle connection has nothing to read: any byte, or the end of stream, means it is lost.
-            ByteBuffer probe = loop.idleProbe().clear();
+            ByteBuffer probe = loop.drainBuffer().clear().limit(1);
             int n = channel.read(probe);
             if (n < 0) {
                 inputEnded = true;
