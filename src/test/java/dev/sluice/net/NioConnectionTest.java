@@ -171,19 +171,9 @@ class NioConnectionTest {
     void handlerThatThrowsLosesItsConnectionAndTheLoopGoesOn() throws Exception {
         listener.close();
         Listener throwing = Listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), loops.loops,
-                (owner, connection) -> {
-                    connection.handler(new ConnectionHandler() {
-                        @Override
-                        public void readable() {
-                            throw new IllegalStateException("handler failure on purpose");
-                        }
-
-                        @Override
-                        public void writable() {
-                        }
-                    });
-                    connection.readInterest(true);
-                });
+                (owner, connection) -> whenReadable(connection, () -> {
+                    throw new IllegalStateException("handler failure on purpose");
+                }));
         try (SocketChannel client = SocketChannel.open(throwing.address())) {
             client.write(ByteBuffer.wrap("x".getBytes()));
             // The loop closes the connection, so the client reads the end of the stream.
@@ -241,19 +231,7 @@ class NioConnectionTest {
         listener.close();
         // Registered with read interest, so each close goes through the selector's deregistration.
         Listener closing = Listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), loops.loops,
-                (owner, connection) -> {
-                    connection.handler(new ConnectionHandler() {
-                        @Override
-                        public void readable() {
-                            connection.close();
-                        }
-
-                        @Override
-                        public void writable() {
-                        }
-                    });
-                    connection.readInterest(true);
-                });
+                (owner, connection) -> whenReadable(connection, connection::close));
         try {
             long before = countEntries(fds);
             for (int i = 0; i < 300; i++) {
@@ -284,31 +262,21 @@ class NioConnectionTest {
         listener.close();
         byte[] answer = "HTTP/1.1 413 Content Too Large\r\nconnection: close\r\ncontent-length: 0\r\n\r\n".getBytes();
         Listener refusing = Listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), loops.loops,
-                (owner, connection) -> {
-                    connection.handler(new ConnectionHandler() {
-                        @Override
-                        public void readable() {
-                            Buffer b = owner.pool().tryAllocate(Criticality.CRITICAL);
-                            try {
-                                // Read a little of the upload, answer, and leave the rest unread.
-                                connection.read(b, 100);
-                                b.consumed(b.readable());
-                                b.append(answer, 0, answer.length);
-                                connection.write(b);
-                            } catch (IOException e) {
-                                throw new IllegalStateException(e);
-                            } finally {
-                                owner.pool().release(b);
-                            }
-                            connection.closeLingering(TimeUnit.SECONDS.toNanos(5));
-                        }
-
-                        @Override
-                        public void writable() {
-                        }
-                    });
-                    connection.readInterest(true);
-                });
+                (owner, connection) -> whenReadable(connection, () -> {
+                    Buffer b = owner.pool().tryAllocate(Criticality.CRITICAL);
+                    try {
+                        // Read a little of the upload, answer, and leave the rest unread.
+                        connection.read(b, 100);
+                        b.consumed(b.readable());
+                        b.append(answer, 0, answer.length);
+                        connection.write(b);
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    } finally {
+                        owner.pool().release(b);
+                    }
+                    connection.closeLingering(TimeUnit.SECONDS.toNanos(5));
+                }));
         try (SocketChannel client = SocketChannel.open(refusing.address())) {
             // The client finishes its upload before it reads, as simple clients do: with a
             // plain close its writes meet the reset and it never gets to the answer.
@@ -338,19 +306,8 @@ class NioConnectionTest {
     void lingeringCloseEndsAtItsDeadline() throws Exception {
         listener.close();
         Listener lingering = Listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), loops.loops,
-                (owner, connection) -> {
-                    connection.handler(new ConnectionHandler() {
-                        @Override
-                        public void readable() {
-                            connection.closeLingering(TimeUnit.MILLISECONDS.toNanos(300));
-                        }
-
-                        @Override
-                        public void writable() {
-                        }
-                    });
-                    connection.readInterest(true);
-                });
+                (owner, connection) -> whenReadable(connection,
+                        () -> connection.closeLingering(TimeUnit.MILLISECONDS.toNanos(300))));
         try (SocketChannel client = SocketChannel.open(lingering.address())) {
             client.write(ByteBuffer.wrap("x".getBytes()));
             long start = System.nanoTime();
@@ -370,6 +327,21 @@ class NioConnectionTest {
         } finally {
             lingering.close();
         }
+    }
+
+    /** Gives {@code connection} a handler that runs {@code action} when it is readable, and read interest. */
+    private static void whenReadable(Connection connection, Runnable action) {
+        connection.handler(new ConnectionHandler() {
+            @Override
+            public void readable() {
+                action.run();
+            }
+
+            @Override
+            public void writable() {
+            }
+        });
+        connection.readInterest(true);
     }
 
     private static long countEntries(Path dir) throws IOException {
