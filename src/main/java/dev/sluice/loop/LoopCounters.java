@@ -18,6 +18,12 @@ public final class LoopCounters {
     public long taskFailures;
     /** Connections that lingered before their close, reading and dropping what their peer still sent. */
     public long lingeringCloses;
+    /**
+     * Reads made right after a write emptied the buffer in the middle of a
+     * streamed message, instead of at the next readiness (the rest of a 20 KB
+     * response through a 16 KB buffer, sent with the first part as one segment).
+     */
+    public long streamRefills;
 
     /** Adds {@code other} into this (summing loops for a report). */
     public void add(LoopCounters other) {
@@ -29,5 +35,6 @@ public final class LoopCounters {
         acceptErrors += other.acceptErrors;
         taskFailures += other.taskFailures;
         lingeringCloses += other.lingeringCloses;
+        streamRefills += other.streamRefills;
     }
 }

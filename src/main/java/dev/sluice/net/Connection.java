@@ -38,6 +38,17 @@ public interface Connection {
 
     void writeInterest(boolean on);
 
+    /**
+     * While corked, the connection holds written bytes that do not fill a
+     * segment, so that one message written in several writes leaves as few
+     * segments as it can; uncorking sends what it holds at once, and so do
+     * {@link #shutdownOutput()} and every close. A hint about packets only:
+     * the bytes and their order never change, and a connection that cannot
+     * cork ignores it.
+     */
+    default void cork(boolean on) {
+    }
+
     /** Sends FIN after what was written: the peer reads the end of the stream. Reading goes on. */
     void shutdownOutput();
 

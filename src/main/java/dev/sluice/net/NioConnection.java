@@ -38,6 +38,8 @@ public final class NioConnection implements Connection, Selectable {
     private boolean outputShut;
     /** A read met the end of the stream: nothing unread can turn the close into a reset. */
     private boolean inputEnded;
+    /** TCP_CORK is set ({@link #cork}). */
+    private boolean corked;
     /** Set while the connection lingers before its close ({@link #closeLingering}). */
     private Lingering lingering;
     /** Kept from the open channel so that {@link #peer()} still answers after close. */
@@ -181,6 +183,19 @@ public final class NioConnection implements Connection, Selectable {
     }
 
     @Override
+    public void cork(boolean on) {
+        if (on == corked || closed || outputShut || connecting) {
+            return;
+        }
+        try {
+            TcpCork.set(channel, on);
+            corked = on;
+        } catch (IOException e) {
+            // As for a shutdown: the socket is broken, and the next write says why.
+        }
+    }
+
+    @Override
     public void shutdownOutput() {
         if (closed) {
             return;
@@ -198,6 +213,8 @@ public final class NioConnection implements Connection, Selectable {
      * Closes the connection. A connection that has neither sent its FIN nor
      * read the peer's is shut down for writing first, so that the peer reads
      * the end of what was sent before any reset that unread input could cause.
+     * So is a corked one: the shutdown sends what the cork holds now, not when
+     * the descriptor is closed after the next select.
      * The descriptor itself is closed right after the loop's next select has
      * dropped its key (see {@link EventLoop#closeAfterDeregistration}).
      */
@@ -206,7 +223,7 @@ public final class NioConnection implements Connection, Selectable {
         if (closed) {
             return;
         }
-        if (!outputShut && !inputEnded && !connecting && key != null && channel.isConnected()) {
+        if (!outputShut && (!inputEnded || corked) && !connecting && key != null && channel.isConnected()) {
             shutdownOutput();
         }
         closed = true;

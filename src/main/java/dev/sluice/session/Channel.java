@@ -68,6 +68,18 @@ final class Channel extends BufferWaiter {
     Channel peer;
     /** Woken by a comparison policy without a buffer: the retry allocates first. */
     private boolean wokenWithoutBuffer;
+    /** The last read left no room in the buffer: the source likely holds more of the message already. */
+    private boolean lastReadFilled;
+    /** The sink closes as soon as the current message has gone out (HTTP close mode), which sends what a cork holds. */
+    boolean endClosesSink;
+
+    /**
+     * Reads that {@link #forward()} makes at most, each after a write that
+     * emptied the buffer in the middle of a streamed message, before it leaves
+     * the rest to the next readiness: 64 KB with 16 KB buffers, so that a fast
+     * transfer does not hold the loop.
+     */
+    static final int MAX_REFILLS = 4;
 
     Channel(ChannelOwner session, Loop loop, Direction direction) {
         this.session = session;
@@ -130,15 +142,11 @@ final class Channel extends BufferWaiter {
                 return false;
             }
         }
-        int n;
-        try {
-            n = source.read(b, room(b));
-        } catch (IOException e) {
-            session.peerFailed(direction == Direction.REQUEST, e);
+        int n = readSource(b);
+        if (n == FAILED) {
             return false;
         }
         if (n > 0) {
-            session.activity(direction == Direction.REQUEST);
             if (streaming && sink != null) {
                 streamOn();
                 return true;
@@ -158,6 +166,25 @@ final class Channel extends BufferWaiter {
         }
         releaseIfEmpty();
         return false;
+    }
+
+    /** What {@link #readSource} returns when the read failed and the session was told. */
+    private static final int FAILED = Integer.MIN_VALUE;
+
+    /** One read into the buffer's room: the count, -1 at the end of the stream, or {@link #FAILED}. */
+    private int readSource(Buffer b) {
+        int n;
+        try {
+            n = source.read(b, room(b));
+        } catch (IOException e) {
+            session.peerFailed(direction == Direction.REQUEST, e);
+            return FAILED;
+        }
+        if (n > 0) {
+            lastReadFilled = room(b) <= 0;
+            session.activity(direction == Direction.REQUEST);
+        }
+        return n;
     }
 
     private int room(Buffer b) {
@@ -270,10 +297,27 @@ final class Channel extends BufferWaiter {
     /**
      * Writes what the buffer holds to the sink and passes on the end of the
      * stream once everything went out. Returns false if the session closed.
+     *
+     * <p>A streamed message bigger than the buffer (a 20 KB response through a
+     * 16 KB buffer) would leave in two segments a loop pass apart, and wake its
+     * reader twice. So when the last read filled the buffer and the message
+     * goes on past it, the sink is corked ({@link Connection#cork}), and once a
+     * write has emptied the buffer the rest is read and written at once, up to
+     * {@link #MAX_REFILLS} times. The cork is lifted as soon as the writes stop,
+     * unless the message is complete and the sink closes after it: its FIN then
+     * carries the held bytes out.
      */
     boolean forward() {
-        Buffer b = buffer;
-        if (b != null && b.readable() > 0 && forwardLimit > 0 && sink != null) {
+        boolean corked = false;
+        int refills = 0;
+        Buffer b;
+        while ((b = buffer) != null && b.readable() > 0 && forwardLimit > 0 && sink != null) {
+            boolean more = streaming && lastReadFilled && forwardLimit > b.readable() && source != null
+                    && !sourceEnded && refills < MAX_REFILLS;
+            if (more && !corked) {
+                sink.cork(true);
+                corked = true;
+            }
             int n;
             try {
                 n = sink.write(b, (int) Math.min(forwardLimit, Integer.MAX_VALUE));
@@ -289,6 +333,16 @@ final class Channel extends BufferWaiter {
                 session.activity(direction == Direction.RESPONSE);
             }
             releaseIfEmpty();
+            if (!more || buffer != null || !refill()) {
+                break;
+            }
+            refills++;
+        }
+        if (session.isClosed()) {
+            return false;
+        }
+        if (refills > 0) {
+            session.streamed();
         }
         updateInterest();
         if (relaysEnd && sourceEnded && buffer == null && !sinkShut) {
@@ -299,7 +353,42 @@ final class Channel extends BufferWaiter {
             }
             sinkShut = true;
         }
+        if (corked && !sinkShut && !(forwardLimit == 0 && endClosesSink)) {
+            sink.cork(false);
+        }
         return true;
+    }
+
+    /**
+     * Reads the next part of a streamed message right after a write emptied the
+     * buffer, into a buffer taken without waiting. Returns true if bytes came;
+     * the session is woken when they complete the message, or when the source ended.
+     */
+    private boolean refill() {
+        Buffer b = pool.tryAllocate(session.criticality(direction));
+        if (b == null) {
+            return false;
+        }
+        buffer = b;
+        peerChanged();
+        int n = readSource(b);
+        if (n == FAILED) {
+            return false;
+        }
+        if (n > 0) {
+            session.counters().streamRefills++;
+            if (forwardLimit != Long.MAX_VALUE && b.readable() >= forwardLimit) {
+                session.wake();
+            }
+            return true;
+        }
+        if (n < 0) {
+            sourceEnded = true;
+            source.readInterest(false);
+            session.wake();
+        }
+        releaseIfEmpty();
+        return false;
     }
 
     /** Sets read and write interest from the buffer's state: back-pressure lives here. */

@@ -617,6 +617,7 @@ public final class HttpSession extends Session {
         if (!keepClient) {
             closeAfterResponse = true;
         }
+        response.endClosesSink = closeAfterResponse;
         headLength = rewriteResponseHead(b, headLength, keepClient);
         if (headLength < 0) {
             return false;

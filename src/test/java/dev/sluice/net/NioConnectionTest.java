@@ -329,6 +329,90 @@ class NioConnectionTest {
         }
     }
 
+    /**
+     * TCP_CORK through {@link Connection#cork}: a short write waits while the
+     * connection is corked, goes out with what follows once the cork is lifted,
+     * and a shutdown sends what a cork holds, with the end of the stream.
+     */
+    @Test
+    void corkHoldsShortWritesUntilLiftedOrShutDown() throws Exception {
+        if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+            // The build opens sun.nio.ch to the tests, as the jar's manifest does to Sluice.
+            // Without it corking would quietly do nothing, so on Linux it is required here.
+            assertTrue(TcpCork.available(), TcpCork.unavailableReason());
+        }
+        Assumptions.assumeTrue(TcpCork.available(), "TCP_CORK: " + TcpCork.unavailableReason());
+        listener.close();
+        BlockingQueue<Connection> accepted = new LinkedBlockingQueue<>();
+        Listener plain = Listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), loops.loops,
+                (owner, connection) -> accepted.add(connection));
+        try (SocketChannel client = SocketChannel.open(plain.address())) {
+            Connection server = accepted.poll(5, TimeUnit.SECONDS);
+            assertNotNull(server, "no connection accepted");
+            client.configureBlocking(false);
+
+            loop.call(() -> {
+                server.cork(true);
+                return send(server, "first ");
+            });
+            // Linux holds a corked partial segment for up to 200 ms: nothing may come before.
+            assertEquals("", readFor(client, 50, Integer.MAX_VALUE));
+            loop.call(() -> {
+                send(server, "second");
+                server.cork(false);
+                return null;
+            });
+            assertEquals("first second", readFor(client, 5_000, 12));
+
+            loop.call(() -> {
+                server.cork(true);
+                send(server, "last");
+                server.shutdownOutput();
+                return null;
+            });
+            assertEquals("last", readFor(client, 5_000, 4));
+            ByteBuffer end = ByteBuffer.allocate(1);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            int n;
+            while ((n = client.read(end)) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertEquals(-1, n, "no end of stream after the shutdown");
+            loop.call(() -> {
+                server.close();
+                return null;
+            });
+        } finally {
+            plain.close();
+        }
+    }
+
+    /** Writes {@code text} through a pool buffer; on the loop thread. */
+    private Void send(Connection connection, String text) throws IOException {
+        Buffer b = loop.pool().tryAllocate(Criticality.CRITICAL);
+        try {
+            byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            b.append(bytes, 0, bytes.length);
+            assertEquals(bytes.length, connection.write(b));
+        } finally {
+            loop.pool().release(b);
+        }
+        return null;
+    }
+
+    /** Reads what a non-blocking channel gets within {@code millis}, or until {@code expected} bytes came. */
+    private static String readFor(SocketChannel channel, long millis, int expected) throws IOException, InterruptedException {
+        ByteBuffer got = ByteBuffer.allocate(256);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (got.position() < expected && System.nanoTime() < deadline) {
+            if (channel.read(got) < 0) {
+                break;
+            }
+            Thread.sleep(1);
+        }
+        return new String(got.array(), 0, got.position(), java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     /** Gives {@code connection} a handler that runs {@code action} when it is readable, and read interest. */
     private static void whenReadable(Connection connection, Runnable action) {
         connection.handler(new ConnectionHandler() {

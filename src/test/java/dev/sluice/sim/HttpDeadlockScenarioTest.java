@@ -39,6 +39,10 @@ class HttpDeadlockScenarioTest {
             SimRun run = seedWorkload().pool(TcpDeadlockScenarioTest.SMALLEST_POOL, TcpDeadlockScenarioTest.SMALLEST_RESERVE).run(seed);
             System.out.println("http " + run.summary());
             run.assertCompletedCleanly();
+            // Bodies several buffers long are streamed: the write that empties a
+            // buffer is followed by a read at once, under a cork the simulated
+            // connections model by holding bytes. A cork left on would stall the run.
+            assertTrue(run.totalLoopCounters().streamRefills > 0, "no streamed message was refilled: " + run.summary());
         });
     }
 

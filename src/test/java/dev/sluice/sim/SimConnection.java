@@ -28,6 +28,8 @@ final class SimConnection implements Connection {
     private static final class Pipe {
         final byte[] ring;
         long written;
+        /** Written bytes whose arrival is scheduled; the rest are held by a cork. */
+        long sent;
         long arrived;
         long read;
         boolean finSent;
@@ -71,6 +73,8 @@ final class SimConnection implements Connection {
     private boolean resetArrived;
     private boolean resetSent;
     private boolean peerNotified;
+    /** Corked: written bytes are held until the cork is lifted, a shutdown, or a close (as Linux's TCP_CORK holds partial segments). */
+    private boolean corked;
     boolean inReadySet;
 
     private SimConnection(SimWorld world, String name, SimLink link, SimLoop loop) {
@@ -161,6 +165,23 @@ final class SimConnection implements Connection {
         }
     }
 
+    /**
+     * Holds what is written while corked; lifting the cork sends it. The model
+     * holds every byte, where Linux sends full segments and holds the tail for
+     * at most 200 ms: a cork that is never lifted stalls the exchange here, so
+     * a run that leaves one behind fails instead of being merely slow.
+     */
+    @Override
+    public void cork(boolean on) {
+        if (closed || connectState != ConnectState.CONNECTED || on == corked) {
+            return;
+        }
+        corked = on;
+        if (!on && other.in.written > other.in.sent) {
+            send(other.in);
+        }
+    }
+
     @Override
     public void shutdownOutput() {
         if (closed || connectState != ConnectState.CONNECTED) {
@@ -169,6 +190,11 @@ final class SimConnection implements Connection {
         Pipe out = other.in;
         if (out.finSent) {
             return;
+        }
+        // The FIN carries out what a cork held.
+        corked = false;
+        if (out.written > out.sent) {
+            send(out);
         }
         out.finSent = true;
         SimConnection receiver = other;
@@ -255,7 +281,10 @@ final class SimConnection implements Connection {
         int n = Math.min(max, out.room());
         if (n > 0) {
             copyIn(out, src, n);
-            send(out, n);
+            out.written += n;
+            if (!corked) {
+                send(out);
+            }
         }
         return n;
     }
@@ -335,11 +364,12 @@ final class SimConnection implements Connection {
         }
     }
 
-    /** Cuts {@code n} freshly written bytes into segments and schedules their arrival, in order. */
-    private void send(Pipe out, int n) {
+    /** Cuts the written bytes not sent yet into segments and schedules their arrival, in order. */
+    private void send(Pipe out) {
         SimConnection receiver = other;
-        long start = out.written;
-        out.written += n;
+        long start = out.sent;
+        int n = (int) (out.written - start);
+        out.sent = out.written;
         int sent = 0;
         while (sent < n) {
             int seg = 1 + world.random().nextInt(Math.min(link.segmentMax(), n - sent));

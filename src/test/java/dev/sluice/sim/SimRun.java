@@ -247,8 +247,9 @@ final class SimRun {
     String summary() {
         LoopCounters lc = totalLoopCounters();
         return String.format("seed %d: %s; sessions %s; clients %s; %s; task runs/session %.2f; io retries %d (%d productive); "
-                        + "virtual %s ms; %d iterations, %d events",
+                        + "stream refills %d; virtual %s ms; %d iterations, %d events",
                 world.seed(), progress(), sessionOutcomes(), clientOutcomes(), completionTimes(), taskRunsPerSession(),
-                lc.ioRetries, lc.ioRetriesProductive, SimWorld.millis(world.now()), world.iterations(), world.eventsRun());
+                lc.ioRetries, lc.ioRetriesProductive, lc.streamRefills, SimWorld.millis(world.now()), world.iterations(),
+                world.eventsRun());
     }
 }
