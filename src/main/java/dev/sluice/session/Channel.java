@@ -313,7 +313,7 @@ final class Channel extends BufferWaiter {
         Buffer b;
         while ((b = buffer) != null && b.readable() > 0 && forwardLimit > 0 && sink != null) {
             boolean more = streaming && lastReadFilled && forwardLimit > b.readable() && source != null
-                    && !sourceEnded && refills < MAX_REFILLS;
+                    && !sourceEnded && !inputPaused && refills < MAX_REFILLS;
             if (more && !corked) {
                 sink.cork(true);
                 corked = true;
