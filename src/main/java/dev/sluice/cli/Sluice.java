@@ -137,7 +137,7 @@ public final class Sluice implements AutoCloseable {
     private Acceptor tcpAcceptor(Frontend f, ConnectionLimit limit) {
         dev.sluice.config.Backend b = config.backend(f.defaultBackend()).orElseThrow();
         TcpFrontend frontend = new TcpFrontend(f.name(), backends.get(b.name()), timeouts(f.timeouts(), b.timeouts()),
-                limit);
+                limit, b.smartConnect());
         return acceptor(limit,
                 (l, connection) -> TcpSession.start(l.loop(), l.connector(), frontend, l.sessions(), l.counters(), connection));
     }
@@ -151,7 +151,7 @@ public final class Sluice implements AutoCloseable {
             }
             policies.put(backends.get(b.name()), new HttpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()),
                     b.httpReuse() != HttpReuse.NEVER, b.forwardFor(), b.httpClose(), b.httpRules(),
-                    b.maxBodySize()));
+                    b.maxBodySize(), b.smartConnect()));
         }
         HttpRules rules = f.httpRules();
         Backend[] targets = rules.backendNames().stream().map(backends::get).toArray(Backend[]::new);

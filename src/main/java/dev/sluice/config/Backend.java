@@ -15,13 +15,15 @@ import java.util.Objects;
  * @param forwardFor {@code option forwardfor}: add {@code X-Forwarded-For} with the client's address (mode http)
  * @param httpClose {@code option httpclose}: close the server connection after each response (mode http)
  * @param httpReuse whether idle server connections may carry other sessions' requests (mode http)
+ * @param smartConnect {@code option tcp-smart-connect}: the handshake's last ACK goes out with the first bytes
+ *     sent to the server, when there are some to send at once
  * @param maxBodySize {@code max-body-size}: the largest body of a request routed here, in bytes; 0 for no
  *     limit (mode http)
  * @param line the line of the {@code backend} header
  */
 public record Backend(String name, Mode mode, Balance balance, List<Server> servers, Timeouts timeouts,
         List<AclSpec> acls, List<HttpRequestRule> httpRequestRules, boolean forwardFor, boolean httpClose,
-        HttpReuse httpReuse, long maxBodySize, int line) {
+        HttpReuse httpReuse, boolean smartConnect, long maxBodySize, int line) {
     public Backend {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(mode, "mode");

@@ -87,6 +87,9 @@ final class Keywords {
         if (kind == ProxySection.Kind.BACKEND) {
             table.repeatable("server", "<name> <address>:<port> [options]", 2, Keywords::server);
         }
+        if (backend) {
+            table.flag("option tcp-smart-connect", (p, use) -> p.smartConnect = true);
+        }
         if (kind != ProxySection.Kind.DEFAULTS) {
             table.repeatable("acl", "<name> <fetch> [flags] [values]", 2, HttpKeywords::acl);
             table.repeatable("http-request set-header", "<name> <value> [if|unless <condition>]", 2,

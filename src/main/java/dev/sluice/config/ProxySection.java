@@ -49,6 +49,7 @@ final class ProxySection {
     boolean forwardFor;
     boolean httpClose;
     HttpReuse httpReuse = HttpReuse.SAFE;
+    boolean smartConnect;
     /** {@code max-body-size} in bytes; 0 when not set: no limit. */
     long maxBodySize;
 
@@ -68,6 +69,7 @@ final class ProxySection {
         section.forwardFor = forwardFor;
         section.httpClose = httpClose;
         section.httpReuse = httpReuse;
+        section.smartConnect = smartConnect;
         section.maxBodySize = maxBodySize;
         System.arraycopy(timeouts, 0, section.timeouts, 0, timeouts.length);
         section.origins.putAll(origins);
@@ -96,6 +98,6 @@ final class ProxySection {
 
     Backend toBackend() {
         return new Backend(name, mode, balance, servers, TimeoutKind.toTimeouts(timeouts), acls, httpRequestRules,
-                forwardFor, httpClose, httpReuse, maxBodySize, line);
+                forwardFor, httpClose, httpReuse, smartConnect, maxBodySize, line);
     }
 }

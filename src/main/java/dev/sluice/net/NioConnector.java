@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * Opens non-blocking outgoing {@link NioConnection}s on one loop. A pending
@@ -25,6 +26,11 @@ public final class NioConnector implements Connector {
 
     @Override
     public Connection connect(InetSocketAddress target, ConnectionHandler handler) {
+        return connect(target, handler, false);
+    }
+
+    @Override
+    public Connection connect(InetSocketAddress target, ConnectionHandler handler, boolean ackWithData) {
         NioConnection connection = null;
         try {
             // An IPv4 server gets an IPv4 socket: a dual-stack one costs a system
@@ -32,6 +38,9 @@ public final class NioConnector implements Connector {
             SocketChannel channel = target.getAddress() instanceof Inet4Address
                     ? SocketChannel.open(StandardProtocolFamily.INET) : SocketChannel.open();
             connection = NioConnection.register(loop, channel);
+            if (ackWithData && channel.supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK)) {
+                channel.setOption(ExtendedSocketOptions.TCP_QUICKACK, false);
+            }
             connection.handler(handler);
             connection.target(target);
             // On loopback the handshake completes inside connect(), which still says

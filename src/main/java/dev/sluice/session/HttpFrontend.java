@@ -1,5 +1,7 @@
 package dev.sluice.session;
 
+import dev.sluice.net.Connector;
+
 import dev.sluice.backend.Backend;
 import dev.sluice.http.HttpLimits;
 import dev.sluice.http.HttpRules;
@@ -36,17 +38,20 @@ public final class HttpFrontend {
      * @param rules      the backend's {@code http-request} rules, run after the frontend's
      * @param maxBodySize the backend's {@code max-body-size} in bytes; 0 when it has none, which reads back as
      *                   {@link Long#MAX_VALUE} so that checking it is one comparison
+     * @param smartConnect {@code option tcp-smart-connect}: a new server connection's last handshake ACK
+     *                   goes out with the request ({@link Connector#connect(java.net.InetSocketAddress,
+     *                   dev.sluice.net.ConnectionHandler, boolean)})
      */
     public record BackendPolicy(SessionTimeouts timeouts, boolean reuse, boolean forwardFor, boolean httpClose,
-                                HttpRules rules, long maxBodySize) {
+                                HttpRules rules, long maxBodySize, boolean smartConnect) {
         public BackendPolicy {
             maxBodySize = noLimitAsMax(maxBodySize);
         }
 
-        /** A policy without a body limit. */
+        /** A policy without a body limit or smart connect. */
         public BackendPolicy(SessionTimeouts timeouts, boolean reuse, boolean forwardFor, boolean httpClose,
                              HttpRules rules) {
-            this(timeouts, reuse, forwardFor, httpClose, rules, 0);
+            this(timeouts, reuse, forwardFor, httpClose, rules, 0, false);
         }
 
         /** A policy with no rules, no X-Forwarded-For, keep-alive and reuse: the defaults. */

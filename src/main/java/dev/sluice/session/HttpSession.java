@@ -473,7 +473,8 @@ public final class HttpSession extends Session {
         req = Req.CONNECTING;
         request.criticalityChanged();
         phaseDeadline = deadline(now, policy.timeouts().connect());
-        attachServer(connector.connect(s.address(), serverEvents), false);
+        // The request head is in the buffer and goes out once connected.
+        attachServer(connector.connect(s.address(), serverEvents, policy.smartConnect()), false);
         armTimer();
     }
 

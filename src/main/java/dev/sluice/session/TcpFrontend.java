@@ -14,12 +14,28 @@ public final class TcpFrontend {
     private final Backend backend;
     private final SessionTimeouts timeouts;
     private final ConnectionLimit limit;
+    private final boolean smartConnect;
 
     public TcpFrontend(String name, Backend backend, SessionTimeouts timeouts, ConnectionLimit limit) {
+        this(name, backend, timeouts, limit, false);
+    }
+
+    /**
+     * @param smartConnect the backend's {@code option tcp-smart-connect}: when the client has sent bytes
+     *                     before the server connection opens, its last handshake ACK goes out with them
+     */
+    public TcpFrontend(String name, Backend backend, SessionTimeouts timeouts, ConnectionLimit limit,
+                       boolean smartConnect) {
         this.name = name;
         this.backend = backend;
         this.timeouts = timeouts;
         this.limit = limit;
+        this.smartConnect = smartConnect;
+    }
+
+    /** Whether the backend has {@code option tcp-smart-connect}. */
+    public boolean smartConnect() {
+        return smartConnect;
     }
 
     public String name() {

@@ -107,6 +107,8 @@ public final class TcpSession extends Session {
         long now = loop.clock().nanoTime();
         phaseDeadline = deadline(now, timeouts.connect());
         request.criticalityChanged();
+        // With client bytes in hand, they go out at once: the handshake's ACK may wait to carry them.
+        boolean ackWithData = frontend.smartConnect() && request.holdsBytes();
         server = connector.connect(s.address(), new ConnectionHandler() {
             @Override
             public void readable() {
@@ -130,7 +132,7 @@ public final class TcpSession extends Session {
                     close(SessionOutcome.CONNECT_ERROR, false);
                 }
             }
-        });
+        }, ackWithData);
         request.sink = server;
         response.source = server;
         armTimer();

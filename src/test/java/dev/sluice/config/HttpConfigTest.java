@@ -362,6 +362,18 @@ class HttpConfigTest {
     }
 
     @Test
+    void tcpSmartConnectIsOffByDefaultInheritedFromDefaultsAndABackendOption() throws ConfigException {
+        assertFalse(parse(FRONTEND + " default_backend b\n" + BACKENDS).backends().get(0).smartConnect());
+        Config inherited = parse("defaults\n option tcp-smart-connect\n" + FRONTEND + " default_backend b\n" + BACKENDS);
+        assertTrue(inherited.backends().get(0).smartConnect());
+        Config own = parse(FRONTEND + " default_backend b\n"
+                + BACKENDS.replace(" server s 127.0.0.1:1", " option tcp-smart-connect\n server s 127.0.0.1:1"));
+        assertTrue(own.backends().get(0).smartConnect());
+        refusedInFrontend(" option tcp-smart-connect",
+                "t.cfg:4: 'option tcp-smart-connect' is not allowed in a frontend section (it belongs in: defaults, backend)");
+    }
+
+    @Test
     void tuneHttpMaxhdrAndTheRewriteReserveGiveTheHeadLimits() throws ConfigException {
         Global global = parse("global\n tune.http.maxhdr 20\n tune.bufsize 8192\n tune.maxrewrite 1000\n"
                 + ConfigParserTest.PROXIES).global();

@@ -55,6 +55,29 @@ class HttpForwardingEndToEndTest extends HttpEndToEnd {
                 + counter("buffers_peak_in_use_sum"));
     }
 
+    /**
+     * A response a little bigger than a buffer, to a client that closes after
+     * it: its first part is written corked, the rest read and written at once,
+     * and the FIN sends what the cork held. With {@code option tcp-smart-connect}
+     * each new server connection's handshake ends with the request. Every body
+     * arrives whole, followed by the end of the stream.
+     */
+    @Test
+    void responsesJustOverABufferArriveWholeOnClosingConnectionsWithSmartConnect() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin).loops(1, 8, 2).backend("option tcp-smart-connect"));
+        int size = 20 * 1024;
+        for (int i = 0; i < 20; i++) {
+            HttpWire w = wire();
+            HttpWire.Response r = w.exchange("GET /size/" + size + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+            assertEquals(200, r.status());
+            assertArrayEquals(TestOrigin.pattern(size, size), r.body(), "response " + i);
+            assertTrue(w.closedByPeer(), "the connection stayed open after Connection: close");
+        }
+        assertTrue(counter("stream_refills") > 0, "no response was refilled");
+        awaitCounter("buffers_in_use", 0);
+    }
+
     @Test
     void aMegabyteUploadOfEitherFramingStreamsThroughAndArrivesIntact() throws Exception {
         HttpTestOrigin origin = origin();

@@ -2,6 +2,8 @@ package dev.sluice.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.sluice.buffer.Buffer;
 import dev.sluice.buffer.BufferPool;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -156,6 +159,69 @@ class NioConnectorTest {
         } finally {
             echo.close();
         }
+    }
+
+    /**
+     * With {@code ackWithData} the server does not see the connection until
+     * the first bytes come: the handshake's last ACK waits for them (Linux
+     * holds it up to 200 ms), and then brings the connection and the bytes
+     * together. Without it, the connection is there as soon as the handshake is.
+     */
+    @Test
+    void ackWithDataHoldsTheHandshakeAckUntilTheFirstBytes() throws Exception {
+        try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open()) {
+            Assumptions.assumeTrue(probe.supportedOptions().contains(jdk.net.ExtendedSocketOptions.TCP_QUICKACK),
+                    "TCP_QUICKACK is not supported here");
+        }
+        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            server.configureBlocking(false);
+            InetSocketAddress address = (InetSocketAddress) server.getLocalAddress();
+
+            Outcome plain = new Outcome();
+            Connection first = client.call(() -> new NioConnector(client).connect(address, plain, false));
+            assertEquals("connected on sluice-loop-1", plain.result.get(5, TimeUnit.SECONDS));
+            java.nio.channels.SocketChannel accepted = acceptWithin(server, 5_000);
+            assertNotNull(accepted, "a plain connect is accepted once its handshake is over");
+            accepted.close();
+
+            Outcome smart = new Outcome();
+            Connection second = client.call(() -> new NioConnector(client).connect(address, smart, true));
+            assertEquals("connected on sluice-loop-1", smart.result.get(5, TimeUnit.SECONDS));
+            assertNull(acceptWithin(server, 50), "accepted before any byte was sent");
+            client.call(() -> {
+                Buffer b = client.pool().tryAllocate(Criticality.NORMAL);
+                b.append("GET".getBytes(StandardCharsets.US_ASCII), 0, 3);
+                second.write(b);
+                client.pool().release(b);
+                return null;
+            });
+            accepted = acceptWithin(server, 5_000);
+            assertNotNull(accepted, "the first bytes did not complete the handshake");
+            java.nio.ByteBuffer got = java.nio.ByteBuffer.allocate(8);
+            accepted.configureBlocking(true);
+            accepted.read(got);
+            assertEquals("GET", new String(got.array(), 0, got.position(), StandardCharsets.US_ASCII));
+            accepted.close();
+            client.call(() -> {
+                first.close();
+                second.close();
+                return null;
+            });
+        }
+    }
+
+    private static java.nio.channels.SocketChannel acceptWithin(ServerSocketChannel server, long millis)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        do {
+            java.nio.channels.SocketChannel accepted = server.accept();
+            if (accepted != null) {
+                return accepted;
+            }
+            Thread.sleep(1);
+        } while (System.nanoTime() < deadline);
+        return null;
     }
 
     /**
