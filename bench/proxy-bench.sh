@@ -5,6 +5,8 @@
 #
 #   bench/proxy-bench.sh [--mode tcp|http] [--duration SECONDS] [--warmup SECONDS] [--threads N] [--quick]
 #
+# SLUICE_JAR=path measures another build of Sluice (default: target/sluice.jar).
+#
 # --quick runs one case (20 KB, keep-alive, 50 connections, full pool): a check
 # that the script and both proxies work, not a measurement.
 #
@@ -35,100 +37,9 @@ while [ $# -gt 0 ]; do
         *) echo "usage: $0 [--mode tcp|http] [--duration SECONDS] [--warmup SECONDS] [--threads N] [--quick]" >&2; exit 2 ;;
     esac
 done
-for tool in nginx haproxy wrk; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install nginx haproxy wrk)" >&2; exit 1; }
-done
-JAVA_HOME=$("$root/bin/find-jdk")
-jar="$root/target/sluice.jar"
-[ -f "$jar" ] || (cd "$root" && JAVA_HOME=$JAVA_HOME mvn -q -B -Dmaven.test.skip=true package)
+# shellcheck source=bench/origin.sh
+. "$root/bench/origin.sh"
 
-work=$(mktemp -d /tmp/sluice-bench.XXXXXX)
-# nginx workers run as an unprivileged user: they must be able to read the files.
-chmod 755 "$work"
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    sleep 0.5
-    for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-origin_port=18081
-proxy_port=18080
-
-# --- the origin: nginx, one worker, static files ---
-mkdir -p "$work/www" && chmod 755 "$work/www"
-head -c 100 /dev/zero | tr '\0' 'a' > "$work/www/100b"
-head -c 20480 /dev/zero | tr '\0' 'b' > "$work/www/20k"
-cat > "$work/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/nginx.err warn;
-events { worker_connections 8192; }
-http {
-    access_log off;
-    keepalive_requests 100000000;
-    keepalive_timeout 60s;
-    server {
-        listen 127.0.0.1:$origin_port backlog=4096;
-        root $work/www;
-        location / { }
-    }
-}
-EOF
-nginx -c "$work/nginx.conf" -p "$work" &
-pids+=($!)
-
-wait_port() {
-    for _ in $(seq 1 200); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-        sleep 0.05
-    done
-    echo "bench: nothing listens on $1" >&2
-    return 1
-}
-wait_port $origin_port
-
-config() { # $1 = buffers limit (0: none), $2 = connections
-    local limit_line=""
-    [ "$1" -gt 0 ] && limit_line="    tune.buffers.limit $1"
-    cat <<EOF
-global
-    nbthread $threads
-    maxconn 4096
-    tune.bufsize 16384
-$limit_line
-    tune.buffers.reserve 2
-defaults
-    mode $mode
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-frontend bench
-    bind 127.0.0.1:$proxy_port
-    default_backend origin
-backend origin
-    balance roundrobin
-    server nginx 127.0.0.1:$origin_port
-EOF
-}
-
-start_proxy() { # $1 = name, $2 = config file; sets proxy_pid
-    case "$1" in
-        haproxy) haproxy -db -f "$2" > "$work/haproxy.log" 2>&1 & ;;
-        sluice) "$JAVA_HOME/bin/java" -Xms64m -Xmx256m -XX:+UseSerialGC -jar "$jar" -f "$2" > "$work/sluice.log" 2>&1 & ;;
-    esac
-    proxy_pid=$!
-    pids+=("$proxy_pid")
-    wait_port $proxy_port
-}
-
-stop_proxy() {
-    kill "$proxy_pid" 2>/dev/null || true
-    wait "$proxy_pid" 2>/dev/null || true
-}
 
 # Converts wrk's latency ("1.23ms", "850.00us", "1.01s") to milliseconds.
 to_ms() {
@@ -147,7 +58,7 @@ for size in $sizes; do
             for pool in $pools; do
                 if [ "$pool" = full ]; then limit=$((2 * conns + 16)); else limit=$((2 * conns / 10)); fi
                 cfg="$work/$size-$conns-$conn_mode-$pool.cfg"
-                config "$limit" "$conns" > "$cfg"
+                proxy_config "$limit" > "$cfg"
                 header=()
                 [ "$conn_mode" = close ] && header=(-H "Connection: close")
                 declare -A rps=()

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Where the CPU goes, per request: wrk -> proxy -> nginx on 127.0.0.1, one case,
+# for HAProxy and Sluice from the same configuration file. For each of the three
+# processes it prints the CPU time (user + system, from /proc) per request served,
+# and its voluntary and involuntary context switches per request, over a measured
+# run that follows a warm-up. On a 2-core machine the three processes share the
+# cores, so a proxy that makes its client or its server work more per request
+# loses throughput even at equal CPU of its own: this shows which process pays.
+#
+#   bench/cpu-per-request.sh [--mode http|tcp] [--size 100b|20k] [--conns N] [--close] [--duration S] [--runs N]
+#
+# SLUICE_JAR=path runs another build of Sluice (default: target/sluice.jar), to
+# compare two builds in one run.
+#
+# Every process started here is stopped by its PID on exit.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+mode=http
+size=20k
+conns=200
+close=0
+duration=5
+runs=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --mode) mode=$2; shift 2 ;;
+        --size) size=$2; shift 2 ;;
+        --conns) conns=$2; shift 2 ;;
+        --close) close=1; shift ;;
+        --duration) duration=$2; shift 2 ;;
+        --runs) runs=$2; shift 2 ;;
+        *) echo "usage: $0 [--mode http|tcp] [--size 100b|20k] [--conns N] [--close] [--duration S] [--runs N]" >&2; exit 2 ;;
+    esac
+done
+# shellcheck source=bench/origin.sh
+. "$root/bench/origin.sh"
+nginx_worker=$(pgrep -P "$nginx_pid" | head -1)
+
+threads=1
+proxy_config 0 > "$work/proxy.cfg"
+
+header=()
+[ "$close" = 1 ] && header=(-H "Connection: close")
+url="http://127.0.0.1:$proxy_port/$size"
+
+# "cpu_ticks voluntary involuntary" of a process, summed over its threads.
+usage() {
+    local cpu vol invol
+    cpu=$(awk '{print $14 + $15}' "/proc/$1/stat")
+    vol=0
+    invol=0
+    for status in /proc/"$1"/task/*/status; do
+        read -r v n < <(awk '/^voluntary_ctxt/ {v = $2} /^nonvoluntary_ctxt/ {n = $2} END {print v + 0, n + 0}' "$status" 2>/dev/null || echo "0 0")
+        vol=$((vol + v))
+        invol=$((invol + n))
+    done
+    echo "$cpu $vol $invol"
+}
+
+hz=$(getconf CLK_TCK)
+echo "| case | proxy | req/s | proxy µs/req | nginx µs/req | wrk µs/req | proxy switches/req (vol+invol) | nginx switches/req | wrk switches/req |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+for run in $(seq 1 "$runs"); do
+    for proxy in haproxy sluice; do
+        start_proxy "$proxy" "$work/proxy.cfg"
+        wrk -t 1 -c "$conns" -d 5s "${header[@]}" "$url" > /dev/null 2>&1 || true
+        wrk -t 1 -c "$conns" -d "${duration}s" "${header[@]}" "$url" > "$work/wrk.out" 2>&1 &
+        wrk_pid=$!
+        sleep 0.3
+        read -r p1 pv1 pn1 < <(usage "$proxy_pid")
+        read -r n1 nv1 nn1 < <(usage "$nginx_worker")
+        read -r w1 wv1 wn1 < <(usage "$wrk_pid")
+        t1=$(date +%s.%N)
+        sleep $((duration - 1))
+        read -r p2 pv2 pn2 < <(usage "$proxy_pid")
+        read -r n2 nv2 nn2 < <(usage "$nginx_worker")
+        read -r w2 wv2 wn2 < <(usage "$wrk_pid")
+        t2=$(date +%s.%N)
+        wait "$wrk_pid" || true
+        stop_proxy
+        rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
+        # Requests served in the sampled window, from wrk's mean rate.
+        awk -v rps="$rps" -v t1="$t1" -v t2="$t2" -v hz="$hz" -v name="$proxy" \
+            -v c="$size $([ "$close" = 1 ] && echo close || echo keep-alive) c=$conns $mode" \
+            -v p=$((p2 - p1)) -v n=$((n2 - n1)) -v w=$((w2 - w1)) \
+            -v ps=$((pv2 - pv1 + pn2 - pn1)) -v ns=$((nv2 - nv1 + nn2 - nn1)) -v ws=$((wv2 - wv1 + wn2 - wn1)) \
+            'BEGIN {
+                req = rps * (t2 - t1)
+                us = 1e6 / hz / req
+                printf "| %s | %s | %s | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f |\n", c, name, rps, p * us, n * us, w * us, ps / req, ns / req, ws / req
+            }'
+    done
+done

@@ -1,0 +1,108 @@
+# Sourced by the proxy benchmarks: checks the peers, finds the JDK and the jar,
+# and starts the origin, nginx (one worker, static files of 100 B and 20 KB) on
+# 127.0.0.1:$origin_port. Every process started through it is in "pids" and is
+# stopped, by its PID, when the script exits.
+#
+# Uses: root (the project), SLUICE_JAR (optional: another build of Sluice).
+# Sets: JAVA_HOME, jar, work, pids, origin_port, proxy_port, nginx_pid; defines wait_port,
+# proxy_config, start_proxy and stop_proxy.
+
+for tool in nginx haproxy wrk; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install nginx haproxy wrk)" >&2; exit 1; }
+done
+JAVA_HOME=$("$root/bin/find-jdk")
+jar=${SLUICE_JAR:-$root/target/sluice.jar}
+if [ ! -f "$jar" ]; then
+    [ -z "${SLUICE_JAR:-}" ] || { echo "bench: no jar at $jar" >&2; exit 1; }
+    (cd "$root" && JAVA_HOME=$JAVA_HOME mvn -q -B -Dmaven.test.skip=true package)
+fi
+
+work=$(mktemp -d /tmp/sluice-bench.XXXXXX)
+# nginx workers run as an unprivileged user: they must be able to read the files.
+chmod 755 "$work"
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    sleep 0.5
+    for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+origin_port=18081
+proxy_port=18080
+
+mkdir -p "$work/www" && chmod 755 "$work/www"
+head -c 100 /dev/zero | tr '\0' 'a' > "$work/www/100b"
+head -c 20480 /dev/zero | tr '\0' 'b' > "$work/www/20k"
+cat > "$work/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx.err warn;
+events { worker_connections 8192; }
+http {
+    access_log off;
+    keepalive_requests 100000000;
+    keepalive_timeout 60s;
+    server {
+        listen 127.0.0.1:$origin_port backlog=4096;
+        root $work/www;
+        location / { }
+    }
+}
+NGINX
+nginx -c "$work/nginx.conf" -p "$work" &
+nginx_pid=$!
+pids+=("$nginx_pid")
+
+wait_port() {
+    for _ in $(seq 1 200); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "bench: nothing listens on $1" >&2
+    return 1
+}
+wait_port $origin_port
+
+# The configuration file both proxies run. $1 = tune.buffers.limit (0: none);
+# uses $mode (tcp|http) and $threads (nbthread).
+proxy_config() {
+    local limit_line=""
+    [ "$1" -gt 0 ] && limit_line="    tune.buffers.limit $1"
+    cat <<EOF
+global
+    nbthread $threads
+    maxconn 4096
+    tune.bufsize 16384
+$limit_line
+    tune.buffers.reserve 2
+defaults
+    mode $mode
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+frontend bench
+    bind 127.0.0.1:$proxy_port
+    default_backend origin
+backend origin
+    balance roundrobin
+    server nginx 127.0.0.1:$origin_port
+EOF
+}
+
+start_proxy() { # $1 = name, $2 = config file; sets proxy_pid
+    case "$1" in
+        haproxy) haproxy -db -f "$2" > "$work/haproxy.log" 2>&1 & ;;
+        sluice) "$JAVA_HOME/bin/java" -Xms64m -Xmx256m -XX:+UseSerialGC -jar "$jar" -f "$2" > "$work/sluice.log" 2>&1 & ;;
+    esac
+    proxy_pid=$!
+    pids+=("$proxy_pid")
+    wait_port $proxy_port
+}
+
+stop_proxy() {
+    kill "$proxy_pid" 2>/dev/null || true
+    wait "$proxy_pid" 2>/dev/null || true
+}
