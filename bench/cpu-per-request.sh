@@ -8,6 +8,9 @@
 # loses throughput even at equal CPU of its own: this shows which process pays.
 #
 #   bench/cpu-per-request.sh [--mode http|tcp] [--size 100b|20k] [--conns N] [--close] [--duration S] [--runs N]
+#                            [--smart-connect]
+#
+# --smart-connect adds "option tcp-smart-connect" to the backend, for both proxies.
 #
 # SLUICE_JAR=path runs another build of Sluice (default: target/sluice.jar), to
 # compare two builds in one run.
@@ -29,7 +32,8 @@ while [ $# -gt 0 ]; do
         --close) close=1; shift ;;
         --duration) duration=$2; shift 2 ;;
         --runs) runs=$2; shift 2 ;;
-        *) echo "usage: $0 [--mode http|tcp] [--size 100b|20k] [--conns N] [--close] [--duration S] [--runs N]" >&2; exit 2 ;;
+        --smart-connect) backend_options="    option tcp-smart-connect"; shift ;;
+        *) echo "usage: $0 [--mode http|tcp] [--size 100b|20k] [--conns N] [--close] [--duration S] [--runs N] [--smart-connect]" >&2; exit 2 ;;
     esac
 done
 # shellcheck source=bench/origin.sh

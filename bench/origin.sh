@@ -67,7 +67,8 @@ wait_port() {
 wait_port $origin_port
 
 # The configuration file both proxies run. $1 = tune.buffers.limit (0: none);
-# uses $mode (tcp|http) and $threads (nbthread).
+# uses $mode (tcp|http), $threads (nbthread) and $backend_options (lines added to
+# the backend, if set).
 proxy_config() {
     local limit_line=""
     [ "$1" -gt 0 ] && limit_line="    tune.buffers.limit $1"
@@ -88,6 +89,7 @@ frontend bench
     default_backend origin
 backend origin
     balance roundrobin
+${backend_options:-}
     server nginx 127.0.0.1:$origin_port
 EOF
 }

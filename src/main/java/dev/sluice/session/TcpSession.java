@@ -93,6 +93,10 @@ public final class TcpSession extends Session {
         }
         client.readInterest(true);
         if (s != null) {
+            if (frontend.smartConnect()) {
+                // Bytes the client already sent let the handshake's last ACK carry them (tcp-smart-connect).
+                request.tryReceive();
+            }
             connectTo(s);
         } else {
             counters.queued++;

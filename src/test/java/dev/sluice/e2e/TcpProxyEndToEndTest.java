@@ -149,6 +149,17 @@ class TcpProxyEndToEndTest {
         assertEquals(1, sluice.summary().get("server_app_s1_connect_errors"));
     }
 
+    /** With {@code option tcp-smart-connect}, bytes still flow both ways, whole. */
+    @Test
+    void smartConnectRelaysAMegabyteBothWays() throws Exception {
+        TestOrigin origin = origin(TestOrigin.Mode.ECHO);
+        start(config(origin.port(), "", 1, 16, 2, "    option tcp-smart-connect"));
+        for (int i = 0; i < 5; i++) {
+            byte[] upload = TestOrigin.pattern(i, MB / 4 + i);
+            assertArrayEquals(sha256(upload), sha256(exchange(upload)), "echo " + i);
+        }
+    }
+
     @Test
     void halfCloseFromTheClientReachesTheServerAndTheAnswerStillComesBack() throws Exception {
         TestOrigin origin = origin(TestOrigin.Mode.ECHO);
