@@ -301,11 +301,13 @@ final class Channel extends BufferWaiter {
      * <p>A streamed message bigger than the buffer (a 20 KB response through a
      * 16 KB buffer) would leave in two segments a loop pass apart, and wake its
      * reader twice. So when the last read filled the buffer and the message
-     * goes on past it, the sink is corked ({@link Connection#cork}), and once a
-     * write has emptied the buffer the rest is read and written at once, up to
-     * {@link #MAX_REFILLS} times. The cork is lifted as soon as the writes stop,
-     * unless the message is complete and the sink closes after it: its FIN then
-     * carries the held bytes out.
+     * goes on past it, the write that empties the buffer is followed at once by
+     * a read of the rest, up to {@link #MAX_REFILLS} times. When one more buffer
+     * completes the message, the sink is corked ({@link Connection#cork}) first,
+     * so that the last two parts leave as one segment. The cork is lifted as
+     * soon as the writes stop, unless the message is complete and the sink
+     * closes after it: its FIN then carries the held bytes out. A TCP relay,
+     * whose length is unknown, is refilled but never corked.
      */
     boolean forward() {
         boolean corked = false;
@@ -314,7 +316,10 @@ final class Channel extends BufferWaiter {
         while ((b = buffer) != null && b.readable() > 0 && forwardLimit > 0 && sink != null) {
             boolean more = streaming && lastReadFilled && forwardLimit > b.readable() && source != null
                     && !sourceEnded && !inputPaused && refills < MAX_REFILLS;
-            if (more && !corked) {
+            // Only the message's last part is worth a cork: one more buffer completes it, so the
+            // cork is lifted or closed within this call. Corking every part of a big download
+            // would cost two calls per readiness for nothing (each write fills segments anyway).
+            if (more && !corked && forwardLimit - b.readable() <= b.capacity()) {
                 sink.cork(true);
                 corked = true;
             }
