@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  * any thread; every other method only on the loop's own thread (or before
  * {@link #start()}).
  */
-public final class EventLoop implements Loop {
+public final class EventLoop extends LoopCore {
     /** Tasks run per pass before the loop looks at I/O again. */
     static final int RUN_BUDGET = 1024;
     /** Inbox items run per pass, for the same reason. */
@@ -59,9 +59,6 @@ public final class EventLoop implements Loop {
     private long passTime = System.nanoTime();
     private boolean passTimeFresh;
     private final Clock clock = () -> passTime;
-    private final LoopCounters counters = new LoopCounters();
-    private final RunQueue runQueue = new RunQueue();
-    private final TimerQueue timers = new TimerQueue();
     private final Selector selector;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
@@ -84,9 +81,6 @@ public final class EventLoop implements Loop {
     private volatile long allocatedAtStop = -1;
     private volatile long errors;
     private Runnable closeHook;
-    /** Selects begun, and the number of the last one whose ready keys were all dispatched. */
-    private long pollsStarted;
-    private long pollsDone;
     /**
      * Channels whose keys were cancelled, closed once the selector has dropped
      * them. Closing a channel that is still registered makes the JDK read
@@ -121,26 +115,6 @@ public final class EventLoop implements Loop {
     @Override
     public BufferPool pool() {
         return pool;
-    }
-
-    @Override
-    public LoopCounters counters() {
-        return counters;
-    }
-
-    @Override
-    public void schedule(Task task) {
-        runQueue.schedule(task);
-    }
-
-    @Override
-    public void arm(Timer timer, long deadlineNanos) {
-        timers.arm(timer, deadlineNanos);
-    }
-
-    @Override
-    public void cancel(Timer timer) {
-        timers.cancel(timer);
     }
 
     @Override
@@ -362,18 +336,8 @@ public final class EventLoop implements Loop {
         }
     }
 
-    @Override
-    public long pollMark() {
-        return pollsStarted;
-    }
-
-    @Override
-    public boolean polledSince(long mark) {
-        return pollsDone > mark;
-    }
-
     private void select() {
-        pollsStarted++;
+        pollStarted();
         passTimeFresh = false;
         // Only keys cancelled before this select are dropped by it.
         ArrayList<SelectableChannel> dropped = closing;
@@ -388,7 +352,7 @@ public final class EventLoop implements Loop {
         } catch (IOException e) {
             failed("select", e);
         }
-        pollsDone = pollsStarted;
+        pollEnded();
         closeAll(dropped);
     }
 

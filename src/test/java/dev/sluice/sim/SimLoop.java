@@ -4,10 +4,8 @@ import dev.sluice.buffer.BufferPool;
 import dev.sluice.buffer.Criticality;
 import dev.sluice.loop.Clock;
 import dev.sluice.loop.Loop;
-import dev.sluice.loop.LoopCounters;
+import dev.sluice.loop.LoopCore;
 import dev.sluice.loop.RunQueue;
-import dev.sluice.loop.Task;
-import dev.sluice.loop.Timer;
 import dev.sluice.loop.TimerQueue;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,7 +22,7 @@ import java.util.TreeMap;
  * <p>Not thread-safe: {@link #execute(Runnable)} too is called only by the
  * simulation's one thread, which stands for every loop thread at once.
  */
-final class SimLoop implements Loop {
+final class SimLoop extends LoopCore {
     /** Task runs per pass, as a real loop bounds its run queue so that I/O is not starved. */
     static final int RUN_PASS_LIMIT = 256;
 
@@ -32,10 +30,7 @@ final class SimLoop implements Loop {
     private final int id;
     private final Clock clock;
     private final BufferPool pool;
-    private final RunQueue runQueue = new RunQueue();
-    private final TimerQueue timers = new TimerQueue();
     private final ArrayDeque<Runnable> inbox = new ArrayDeque<>();
-    private final LoopCounters counters = new LoopCounters();
     private ArrayList<SimConnection> ready = new ArrayList<>();
     private ArrayList<SimConnection> dispatching = new ArrayList<>();
     /** The Sluice-side connections this loop owns (closed ones pruned now and then), for the census of a stuck world. */
@@ -65,28 +60,8 @@ final class SimLoop implements Loop {
     }
 
     @Override
-    public void schedule(Task task) {
-        runQueue.schedule(task);
-    }
-
-    @Override
-    public void arm(Timer timer, long deadlineNanos) {
-        timers.arm(timer, deadlineNanos);
-    }
-
-    @Override
-    public void cancel(Timer timer) {
-        timers.cancel(timer);
-    }
-
-    @Override
     public void execute(Runnable work) {
         inbox.add(work);
-    }
-
-    @Override
-    public LoopCounters counters() {
-        return counters;
     }
 
     /** The connection's state changed: look at it in the next dispatch. */
@@ -106,9 +81,6 @@ final class SimLoop implements Loop {
         owned.add(c);
     }
 
-    /** Polls begun, and the number of the last one whose ready connections were all dispatched. */
-    private long pollsStarted;
-    private long pollsDone;
 
     long nextDeadline() {
         return timers.nextDeadline();
@@ -127,23 +99,13 @@ final class SimLoop implements Loop {
         return did;
     }
 
-    @Override
-    public long pollMark() {
-        return pollsStarted;
-    }
-
-    @Override
-    public boolean polledSince(long mark) {
-        return pollsDone > mark;
-    }
-
     /** The simulated select: readiness is marked as it arrives, so the ready set is the poll. */
     private boolean dispatch() {
-        pollsStarted++;
+        pollStarted();
         try {
             return dispatchReady();
         } finally {
-            pollsDone = pollsStarted;
+            pollEnded();
         }
     }
 
