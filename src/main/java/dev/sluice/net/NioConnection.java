@@ -184,7 +184,7 @@ public final class NioConnection implements Connection, Selectable {
 
     @Override
     public void cork(boolean on) {
-        if (on == corked || closed || outputShut || connecting) {
+        if (on == corked || closed || outputShut || connecting || !TcpCork.available()) {
             return;
         }
         try {

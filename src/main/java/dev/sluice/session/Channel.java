@@ -70,8 +70,6 @@ final class Channel extends BufferWaiter {
     private boolean wokenWithoutBuffer;
     /** The last read left no room in the buffer: the source likely holds more of the message already. */
     private boolean lastReadFilled;
-    /** The sink closes as soon as the current message has gone out (HTTP close mode), which sends what a cork holds. */
-    boolean endClosesSink;
 
     /**
      * Reads that {@link #forward()} makes at most, each after a write that
@@ -358,7 +356,7 @@ final class Channel extends BufferWaiter {
             }
             sinkShut = true;
         }
-        if (corked && !sinkShut && !(forwardLimit == 0 && endClosesSink)) {
+        if (corked && !sinkShut && !(forwardLimit == 0 && session.closesAfterMessage(direction))) {
             sink.cork(false);
         }
         return true;

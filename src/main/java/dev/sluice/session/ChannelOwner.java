@@ -44,4 +44,12 @@ interface ChannelOwner {
     default void bufferForProducing(Channel channel) {
         throw new IllegalStateException(channel.direction + " channel: no producer waits for a buffer");
     }
+
+    /**
+     * Whether the sink of this direction closes as soon as its current message
+     * has gone out (HTTP close mode): the close then sends what a cork holds.
+     */
+    default boolean closesAfterMessage(Channel.Direction direction) {
+        return false;
+    }
 }

@@ -249,6 +249,11 @@ public final class HttpSession extends Session {
     }
 
     @Override
+    public boolean closesAfterMessage(Channel.Direction direction) {
+        return direction == Channel.Direction.RESPONSE && closeAfterResponse;
+    }
+
+    @Override
     public void bufferForProducing(Channel channel) {
         if (channel == response && pendingReply != null) {
             writeReply();
@@ -618,7 +623,6 @@ public final class HttpSession extends Session {
         if (!keepClient) {
             closeAfterResponse = true;
         }
-        response.endClosesSink = closeAfterResponse;
         headLength = rewriteResponseHead(b, headLength, keepClient);
         if (headLength < 0) {
             return false;
