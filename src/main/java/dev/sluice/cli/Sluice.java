@@ -4,7 +4,7 @@ import dev.sluice.backend.Backend;
 import dev.sluice.backend.Server;
 import dev.sluice.buffer.BufferPool;
 import dev.sluice.config.Config;
-import dev.sluice.config.Frontend;
+import dev.sluice.config.FrontendConfig;
 import dev.sluice.config.Global;
 import dev.sluice.config.Mode;
 import dev.sluice.config.Timeouts;
@@ -22,7 +22,7 @@ import dev.sluice.session.HttpFrontend;
 import dev.sluice.session.HttpRouting;
 import dev.sluice.session.HttpSession;
 import dev.sluice.session.HttpTimeouts;
-import dev.sluice.session.IdleServerConnections;
+import dev.sluice.backend.IdleServerConnections;
 import dev.sluice.session.SessionCounters;
 import dev.sluice.session.SessionSet;
 import dev.sluice.session.SessionTimeouts;
@@ -59,7 +59,7 @@ public final class Sluice implements AutoCloseable {
     private final List<LoopState> loops = new ArrayList<>();
     private final Map<String, Backend> backends = new HashMap<>();
     /** Each running server with its configuration, for the idle connection pools of every loop. */
-    private final Map<Server, dev.sluice.config.Server> serverConfigs = new IdentityHashMap<>();
+    private final Map<Server, dev.sluice.config.ServerConfig> serverConfigs = new IdentityHashMap<>();
     private final List<ConnectionLimit> limits = new ArrayList<>();
     private final List<Listener> listeners = new ArrayList<>();
     private volatile boolean closed;
@@ -110,9 +110,9 @@ public final class Sluice implements AutoCloseable {
     }
 
     private void buildBackends() {
-        for (dev.sluice.config.Backend b : config.backends()) {
+        for (dev.sluice.config.BackendConfig b : config.backends()) {
             List<Server> servers = new ArrayList<>();
-            for (dev.sluice.config.Server s : b.servers()) {
+            for (dev.sluice.config.ServerConfig s : b.servers()) {
                 Server server = new Server(s.name(), s.address(), s.maxconn(), s.maxqueue());
                 serverConfigs.put(server, s);
                 servers.add(server);
@@ -124,7 +124,7 @@ public final class Sluice implements AutoCloseable {
     private void openListeners() throws IOException {
         ConnectionLimit processLimit = new ConnectionLimit("global", config.global().maxconn());
         List<EventLoop> eventLoops = loops.stream().map(LoopState::loop).toList();
-        for (Frontend f : config.frontends()) {
+        for (FrontendConfig f : config.frontends()) {
             ConnectionLimit limit = new ConnectionLimit(f.name(), f.maxconn(), processLimit);
             limits.add(limit);
             Acceptor acceptor = f.mode() == Mode.HTTP ? httpAcceptor(f, limit) : tcpAcceptor(f, limit);
@@ -134,18 +134,18 @@ public final class Sluice implements AutoCloseable {
         }
     }
 
-    private Acceptor tcpAcceptor(Frontend f, ConnectionLimit limit) {
-        dev.sluice.config.Backend b = config.backend(f.defaultBackend()).orElseThrow();
+    private Acceptor tcpAcceptor(FrontendConfig f, ConnectionLimit limit) {
+        dev.sluice.config.BackendConfig b = config.backend(f.defaultBackend()).orElseThrow();
         TcpFrontend frontend = new TcpFrontend(f.name(), backends.get(b.name()), timeouts(f.timeouts(), b.timeouts()),
                 limit, b.smartConnect());
         return acceptor(limit,
                 (l, connection) -> TcpSession.start(l.loop(), l.connector(), frontend, l.sessions(), l.counters(), connection));
     }
 
-    private Acceptor httpAcceptor(Frontend f, ConnectionLimit limit) {
+    private Acceptor httpAcceptor(FrontendConfig f, ConnectionLimit limit) {
         Global g = config.global();
         Map<Backend, HttpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
-        for (dev.sluice.config.Backend b : config.backends()) {
+        for (dev.sluice.config.BackendConfig b : config.backends()) {
             if (b.mode() != Mode.HTTP) {
                 continue;
             }

@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * <p>Immutable; safe to share between threads.
  */
-public record Config(Path file, Global global, List<Frontend> frontends, List<Backend> backends) {
+public record Config(Path file, Global global, List<FrontendConfig> frontends, List<BackendConfig> backends) {
     public Config {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(global, "global");
@@ -21,8 +21,8 @@ public record Config(Path file, Global global, List<Frontend> frontends, List<Ba
     }
 
     /** The backend of that name, if the file declares one. */
-    public Optional<Backend> backend(String name) {
-        for (Backend backend : backends) {
+    public Optional<BackendConfig> backend(String name) {
+        for (BackendConfig backend : backends) {
             if (backend.name().equals(name)) {
                 return Optional.of(backend);
             }

@@ -59,11 +59,11 @@ public final class ConfigParser {
             }
         }
         Global built = global.build(availableProcessors);
-        List<Frontend> frontendRecords = new ArrayList<>();
+        List<FrontendConfig> frontendRecords = new ArrayList<>();
         for (ProxySection frontend : frontends) {
             frontendRecords.add(frontend.toFrontend(built.maxconn()));
         }
-        List<Backend> backendRecords = new ArrayList<>();
+        List<BackendConfig> backendRecords = new ArrayList<>();
         for (ProxySection backend : backends) {
             backendRecords.add(backend.toBackend());
         }

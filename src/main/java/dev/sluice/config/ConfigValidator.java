@@ -53,7 +53,7 @@ final class ConfigValidator {
         responses(config);
     }
 
-    private void frontend(Config config, Frontend frontend, ProxySection section) throws ConfigException {
+    private void frontend(Config config, FrontendConfig frontend, ProxySection section) throws ConfigException {
         mode(frontend.mode(), section);
         if (frontend.binds().isEmpty()) {
             throw new ConfigException(file, section.line, section.describe() + " has no bind line:"
@@ -78,7 +78,7 @@ final class ConfigValidator {
     /** A backend a frontend sends traffic to must exist and speak the frontend's mode. */
     private void target(Config config, ProxySection section, Mode mode, String keyword, String name, int line)
             throws ConfigException {
-        Backend backend = config.backend(name).orElseThrow(() -> new ConfigException(file, line,
+        BackendConfig backend = config.backend(name).orElseThrow(() -> new ConfigException(file, line,
                 keyword + ": no backend named '" + name + "'"));
         if (backend.mode() != mode) {
             throw new ConfigException(file, line, keyword + ": " + section.describe() + " is in mode "
@@ -87,7 +87,7 @@ final class ConfigValidator {
         }
     }
 
-    private void backend(Backend backend, ProxySection section) throws ConfigException {
+    private void backend(BackendConfig backend, ProxySection section) throws ConfigException {
         mode(backend.mode(), section);
         httpOnly(backend.mode(), section, backend.acls(), backend.httpRequestRules(), List.of(),
                 backend.maxBodySize());
@@ -196,8 +196,8 @@ final class ConfigValidator {
                     + " buffer while each waits for its second; set tune.buffers.reserve to at least 1");
         }
         if (g.buffersReserve() < MIN_RESERVE_WITH_MAXCONN) {
-            for (Backend backend : config.backends()) {
-                for (Server server : backend.servers()) {
+            for (BackendConfig backend : config.backends()) {
+                for (ServerConfig server : backend.servers()) {
                     if (server.maxconn() > 0) {
                         throw new ConfigException(file, global.lineOf("tune.buffers.reserve"),
                                 "tune.buffers.reserve " + g.buffersReserve() + " can deadlock: server '"

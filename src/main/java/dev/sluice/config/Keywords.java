@@ -132,7 +132,7 @@ final class Keywords {
 
     private static void server(ProxySection section, Invocation use) throws ConfigException {
         String name = use.arg(0);
-        for (Server other : section.servers) {
+        for (ServerConfig other : section.servers) {
             if (other.name().equals(name)) {
                 throw use.error("duplicate server '" + name + "' in " + section.describe()
                         + " (first defined at line " + other.line() + ")");
@@ -141,7 +141,7 @@ final class Keywords {
         InetSocketAddress address = use.address(use.arg(1), 1);
         ServerOptions options = new ServerOptions();
         options(SERVER, options, use, 2, "server " + name);
-        section.servers.add(new Server(name, address, options.maxconn, options.maxqueue,
+        section.servers.add(new ServerConfig(name, address, options.maxconn, options.maxqueue,
                 options.poolPurgeDelayMillis, options.poolMaxConn, use.line()));
     }
 
@@ -149,7 +149,7 @@ final class Keywords {
     private static void poolMaxConn(ServerOptions options, Invocation use) throws ConfigException {
         String text = use.arg(0);
         if (text.equals("-1")) {
-            options.poolMaxConn = Server.UNLIMITED_POOL;
+            options.poolMaxConn = ServerConfig.UNLIMITED_POOL;
             return;
         }
         if (text.startsWith("-")) {

@@ -40,7 +40,7 @@ final class ProxySection {
 
     final List<InetSocketAddress> binds = new ArrayList<>();
     String defaultBackend;
-    final List<Server> servers = new ArrayList<>();
+    final List<ServerConfig> servers = new ArrayList<>();
 
     /** {@code acl} lines, in file order; a condition may name only the ones above it. */
     final List<AclSpec> acls = new ArrayList<>();
@@ -91,13 +91,13 @@ final class ProxySection {
         return kind.word + " '" + name + "'";
     }
 
-    Frontend toFrontend(int globalMaxconn) {
-        return new Frontend(name, binds, mode, defaultBackend, maxconn == 0 ? globalMaxconn : maxconn,
+    FrontendConfig toFrontend(int globalMaxconn) {
+        return new FrontendConfig(name, binds, mode, defaultBackend, maxconn == 0 ? globalMaxconn : maxconn,
                 TimeoutKind.toTimeouts(timeouts), acls, httpRequestRules, useBackends, forwardFor, httpClose, maxBodySize, line);
     }
 
-    Backend toBackend() {
-        return new Backend(name, mode, balance, servers, TimeoutKind.toTimeouts(timeouts), acls, httpRequestRules,
+    BackendConfig toBackend() {
+        return new BackendConfig(name, mode, balance, servers, TimeoutKind.toTimeouts(timeouts), acls, httpRequestRules,
                 forwardFor, httpClose, httpReuse, smartConnect, maxBodySize, line);
     }
 }

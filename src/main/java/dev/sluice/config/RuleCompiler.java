@@ -20,7 +20,7 @@ final class RuleCompiler {
     private RuleCompiler() {
     }
 
-    static HttpRules frontend(Frontend frontend) {
+    static HttpRules frontend(FrontendConfig frontend) {
         HttpRules.Builder rules = HttpRules.builder();
         requestRules(rules, frontend.httpRequestRules());
         for (UseBackend use : frontend.useBackends()) {
@@ -32,7 +32,7 @@ final class RuleCompiler {
         return rules.build();
     }
 
-    static HttpRules backend(Backend backend) {
+    static HttpRules backend(BackendConfig backend) {
         HttpRules.Builder rules = HttpRules.builder();
         requestRules(rules, backend.httpRequestRules());
         return rules.build();

@@ -8,6 +8,6 @@ package dev.sluice.config;
 final class ServerOptions {
     int maxconn;
     int maxqueue;
-    long poolPurgeDelayMillis = Server.DEFAULT_POOL_PURGE_DELAY_MILLIS;
-    int poolMaxConn = Server.UNLIMITED_POOL;
+    long poolPurgeDelayMillis = ServerConfig.DEFAULT_POOL_PURGE_DELAY_MILLIS;
+    int poolMaxConn = ServerConfig.UNLIMITED_POOL;
 }

@@ -1,6 +1,7 @@
 package dev.sluice.session;
 
 import dev.sluice.backend.Backend;
+import dev.sluice.backend.IdleServerConnections;
 import dev.sluice.backend.Server;
 import dev.sluice.backend.SlotWaiter;
 import dev.sluice.buffer.Buffer;

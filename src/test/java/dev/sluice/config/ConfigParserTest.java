@@ -40,7 +40,7 @@ class ConfigParserTest {
         return parse("global\n" + lines + "\n" + PROXIES).global();
     }
 
-    private static Frontend frontend(String lines) throws ConfigException {
+    private static FrontendConfig frontend(String lines) throws ConfigException {
         return parse("""
                 frontend f
                     bind 127.0.0.1:8080
@@ -48,7 +48,7 @@ class ConfigParserTest {
                 """ + lines + "\nbackend b\n server s1 127.0.0.1:8081\n").frontends().get(0);
     }
 
-    private static Backend backend(String lines) throws ConfigException {
+    private static BackendConfig backend(String lines) throws ConfigException {
         return parse("frontend f\n bind :80\n default_backend b\nbackend b\n" + lines + "\n").backends().get(0);
     }
 
@@ -202,7 +202,7 @@ class ConfigParserTest {
 
     @Test
     void frontendTimeoutsOverrideDefaults() throws ConfigException {
-        Frontend frontend = parse("defaults\n timeout client 2s\n timeout http-request 1s\n" + """
+        FrontendConfig frontend = parse("defaults\n timeout client 2s\n timeout http-request 1s\n" + """
                 frontend f
                     bind :80
                     default_backend b
@@ -216,7 +216,7 @@ class ConfigParserTest {
 
     @Test
     void backendTimeoutsOverrideDefaults() throws ConfigException {
-        Backend backend = backend("""
+        BackendConfig backend = backend("""
                 timeout connect 1s
                 timeout server 2s
                 timeout queue 3s
@@ -434,7 +434,7 @@ class ConfigParserTest {
 
     @Test
     void bindAcceptsEveryAddressForm() throws ConfigException, UnknownHostException {
-        Frontend frontend = parse("""
+        FrontendConfig frontend = parse("""
                 frontend f
                     bind *:80
                     bind :81
@@ -507,21 +507,21 @@ class ConfigParserTest {
 
     @Test
     void serverReadsNameAddressAndOptions() throws ConfigException {
-        Backend backend = backend("""
+        BackendConfig backend = backend("""
                 server a 127.0.0.1:81
                 server b 127.0.0.2:82 maxconn 10
                 server c 127.0.0.3:83 maxqueue 5 maxconn 2
                 """);
         assertEquals(List.of(
-                new Server("a", new InetSocketAddress("127.0.0.1", 81), 0, 0, 5),
-                new Server("b", new InetSocketAddress("127.0.0.2", 82), 10, 0, 6),
-                new Server("c", new InetSocketAddress("127.0.0.3", 83), 2, 5, 7)), backend.servers());
+                new ServerConfig("a", new InetSocketAddress("127.0.0.1", 81), 0, 0, 5),
+                new ServerConfig("b", new InetSocketAddress("127.0.0.2", 82), 10, 0, 6),
+                new ServerConfig("c", new InetSocketAddress("127.0.0.3", 83), 2, 5, 7)), backend.servers());
         assertTrue(backend.hasServerMaxconn());
     }
 
     @Test
     void serverMaxconnZeroMeansNoLimit() throws ConfigException {
-        Backend backend = backend("server a 127.0.0.1:81 maxconn 0");
+        BackendConfig backend = backend("server a 127.0.0.1:81 maxconn 0");
         assertEquals(0, backend.servers().get(0).maxconn());
         assertTrue(!backend.hasServerMaxconn());
     }

@@ -52,10 +52,10 @@ class ExamplesTest {
     @Test
     void quickstartAnswersHelloItselfAndForwardsTheRestTo8081() throws Exception {
         Config config = ConfigParser.parse(EXAMPLES.resolve("quickstart.cfg"));
-        Frontend frontend = config.frontends().get(0);
+        FrontendConfig frontend = config.frontends().get(0);
         assertEquals(List.of(new InetSocketAddress("127.0.0.1", 8080)), frontend.binds());
         assertEquals(Mode.HTTP, frontend.mode());
-        Backend backend = config.backend(frontend.defaultBackend()).orElseThrow();
+        BackendConfig backend = config.backend(frontend.defaultBackend()).orElseThrow();
         assertEquals(1, backend.servers().size());
         assertEquals(new InetSocketAddress("127.0.0.1", 8081), backend.servers().get(0).address());
         assertEquals(10, backend.servers().get(0).maxconn());
@@ -92,7 +92,7 @@ class ExamplesTest {
     @Test
     void httpAnswersHealthItselfAndRoutesByPathAndHost() throws Exception {
         Config config = ConfigParser.parse(EXAMPLES.resolve("http.cfg"));
-        Frontend frontend = config.frontends().get(0);
+        FrontendConfig frontend = config.frontends().get(0);
         assertEquals(Mode.HTTP, frontend.mode());
         assertEquals(true, frontend.forwardFor());
         HttpRules rules = frontend.httpRules();

@@ -28,7 +28,7 @@ class HttpConfigTest {
             + "backend api\n mode http\n server s 127.0.0.1:2\n";
 
     /** A frontend in mode http holding {@code lines} (from line 4 on), then the backends b and api. */
-    private static Frontend frontend(String lines) throws ConfigException {
+    private static FrontendConfig frontend(String lines) throws ConfigException {
         return parse(FRONTEND + lines + "\n default_backend b\n" + BACKENDS).frontends().get(0);
     }
 
@@ -44,7 +44,7 @@ class HttpConfigTest {
 
     @Test
     void aclLinesAreReadWithFetchMatchFlagsAndValues() throws ConfigException {
-        Frontend f = frontend("""
+        FrontendConfig f = frontend("""
                  acl api path_beg /api /v2
                  acl host hdr(Host) -i example.com
                  acl has_cookie hdr(cookie) -m found
@@ -65,7 +65,7 @@ class HttpConfigTest {
 
     @Test
     void everySuffixOfPathAndHdrSetsTheMatch() throws ConfigException {
-        Frontend f = frontend("""
+        FrontendConfig f = frontend("""
                  acl a path_end x
                  acl b path_sub x
                  acl c hdr_beg(h) x
@@ -109,7 +109,7 @@ class HttpConfigTest {
 
     @Test
     void conditionsReadAndBeforeOrNegationAndAnonymousAcls() throws ConfigException {
-        Frontend f = frontend("""
+        FrontendConfig f = frontend("""
                  acl a path /a
                  acl b path /b
                  acl a path /a2
@@ -129,21 +129,21 @@ class HttpConfigTest {
 
     @Test
     void unlessAndRulesWithoutConditionAreKept() throws ConfigException {
-        Frontend f = frontend(" acl a path /a\n use_backend api unless a\n use_backend b\n");
+        FrontendConfig f = frontend(" acl a path /a\n use_backend api unless a\n use_backend b\n");
         assertTrue(f.useBackends().get(0).condition().unless());
         assertNull(f.useBackends().get(1).condition());
     }
 
     @Test
     void aConditionUsesOnlyTheAclLinesAboveIt() throws ConfigException {
-        Frontend f = frontend(" acl a path /1\n use_backend api if a\n acl a path /2\n");
+        FrontendConfig f = frontend(" acl a path /1\n use_backend api if a\n acl a path /2\n");
         assertEquals(1, f.useBackends().get(0).condition().alternatives().get(0).get(0).acls().size());
         assertEquals(2, f.acls().size());
     }
 
     @Test
     void predefinedAclsNeedNoDeclarationAndADeclaredAclOfTheSameNameWins() throws ConfigException {
-        Frontend f = frontend(" use_backend api if METH_GET || LOCALHOST\n acl METH_POST path /p\n"
+        FrontendConfig f = frontend(" use_backend api if METH_GET || LOCALHOST\n acl METH_POST path /p\n"
                 + " use_backend api if METH_POST\n");
         List<ConditionSpec.Term> get = f.useBackends().get(0).condition().alternatives().get(0);
         assertEquals(List.of("GET", "HEAD"), get.get(0).acls().get(0).values());
@@ -217,7 +217,7 @@ class HttpConfigTest {
 
     @Test
     void headerRulesAreReadInFileOrderWithTheirConditions() throws ConfigException {
-        Frontend f = frontend("""
+        FrontendConfig f = frontend("""
                  http-request set-header X-Proto https
                  http-request add-header X-Note "a b %% c" if { path /x }
                  http-request del-header Cookie unless { method GET }
@@ -235,7 +235,7 @@ class HttpConfigTest {
 
     @Test
     void returnReadsEveryOptionInAnyOrder() throws ConfigException {
-        Frontend f = frontend(" http-request return hdr X-A 1 content-type text/plain status 404 string \"not here\""
+        FrontendConfig f = frontend(" http-request return hdr X-A 1 content-type text/plain status 404 string \"not here\""
                 + " hdr X-B 2 if { path /gone }\n http-request return\n");
         HttpRequestRule.Response response = f.httpRequestRules().get(0).response();
         assertEquals(new HttpRequestRule.Response(404, "text/plain", "not here".getBytes(StandardCharsets.UTF_8),
@@ -247,7 +247,7 @@ class HttpConfigTest {
     void returnReadsItsFileWhenTheConfigurationIsLoaded(@TempDir Path dir) throws Exception {
         Path page = dir.resolve("maintenance.html");
         Files.write(page, new byte[] {'<', 'p', '>', (byte) 0xC3, (byte) 0xA9});
-        Frontend f = frontend(" http-request return status 503 content-type text/html file " + page);
+        FrontendConfig f = frontend(" http-request return status 503 content-type text/html file " + page);
         assertArrayEquals(Files.readAllBytes(page), f.httpRequestRules().get(0).response().body());
         refusedInFrontend(" http-request return content-type text/html file " + dir.resolve("missing.html"),
                 "t.cfg:4: http-request return: cannot read file '" + dir.resolve("missing.html") + "': "
@@ -269,7 +269,7 @@ class HttpConfigTest {
 
     @Test
     void denyTakesAnOptionalStatus() throws ConfigException {
-        Frontend f = frontend(" http-request deny\n http-request deny deny_status 429 if { src 10.0.0.0/8 }\n");
+        FrontendConfig f = frontend(" http-request deny\n http-request deny deny_status 429 if { src 10.0.0.0/8 }\n");
         assertEquals(403, f.httpRequestRules().get(0).response().status());
         assertEquals(429, f.httpRequestRules().get(1).response().status());
         assertEquals(HttpRequestRule.Action.DENY, f.httpRequestRules().get(1).action());

@@ -8,14 +8,14 @@ import org.junit.jupiter.api.Test;
 
 /** The server options of the idle connection pool: {@code pool-purge-delay} and {@code pool-max-conn}. */
 class ServerIdlePoolOptionsTest {
-    private static Server server(String options) throws ConfigException {
+    private static ServerConfig server(String options) throws ConfigException {
         return ConfigParserTest.parse("frontend f\n bind :80\n default_backend b\nbackend b\n mode tcp\n"
                 + " server a 127.0.0.1:81 " + options + "\n").backends().get(0).servers().get(0);
     }
 
     @Test
     void withoutOptionsIdleConnectionsLastFiveSecondsAndAreNotLimited() throws ConfigException {
-        Server s = server("");
+        ServerConfig s = server("");
         assertEquals(5_000, s.poolPurgeDelayMillis());
         assertEquals(-1, s.poolMaxConn());
     }
@@ -34,7 +34,7 @@ class ServerIdlePoolOptionsTest {
 
     @Test
     void bothOptionsMixWithTheOthers() throws ConfigException {
-        Server s = server("maxconn 3 pool-max-conn 7 pool-purge-delay 1s maxqueue 2");
+        ServerConfig s = server("maxconn 3 pool-max-conn 7 pool-purge-delay 1s maxqueue 2");
         assertEquals(3, s.maxconn());
         assertEquals(2, s.maxqueue());
         assertEquals(7, s.poolMaxConn());

@@ -5,7 +5,7 @@ import dev.sluice.buffer.BufferPool;
 import dev.sluice.buffer.Criticality;
 import dev.sluice.loop.LoopCounters;
 import dev.sluice.session.HttpFrontend;
-import dev.sluice.session.IdleServerConnections;
+import dev.sluice.backend.IdleServerConnections;
 import dev.sluice.session.Session;
 import dev.sluice.session.SessionCounters;
 import dev.sluice.session.SessionOutcome;

@@ -9,7 +9,7 @@ import dev.sluice.session.HttpFrontend;
 import dev.sluice.session.HttpRouting;
 import dev.sluice.session.HttpSession;
 import dev.sluice.session.HttpTimeouts;
-import dev.sluice.session.IdleServerConnections;
+import dev.sluice.backend.IdleServerConnections;
 import dev.sluice.session.SessionCounters;
 import dev.sluice.session.SessionSet;
 import dev.sluice.session.SessionTimeouts;

@@ -23,10 +23,10 @@ import java.util.Objects;
  *     limit (mode http)
  * @param line the line of the {@code frontend} header
  */
-public record Frontend(String name, List<InetSocketAddress> binds, Mode mode, String defaultBackend, int maxconn,
+public record FrontendConfig(String name, List<InetSocketAddress> binds, Mode mode, String defaultBackend, int maxconn,
         Timeouts timeouts, List<AclSpec> acls, List<HttpRequestRule> httpRequestRules, List<UseBackend> useBackends,
         boolean forwardFor, boolean httpClose, long maxBodySize, int line) {
-    public Frontend {
+    public FrontendConfig {
         Objects.requireNonNull(name, "name");
         binds = List.copyOf(binds);
         Objects.requireNonNull(mode, "mode");

@@ -21,10 +21,10 @@ import java.util.Objects;
  *     limit (mode http)
  * @param line the line of the {@code backend} header
  */
-public record Backend(String name, Mode mode, Balance balance, List<Server> servers, Timeouts timeouts,
+public record BackendConfig(String name, Mode mode, Balance balance, List<ServerConfig> servers, Timeouts timeouts,
         List<AclSpec> acls, List<HttpRequestRule> httpRequestRules, boolean forwardFor, boolean httpClose,
         HttpReuse httpReuse, boolean smartConnect, long maxBodySize, int line) {
-    public Backend {
+    public BackendConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(balance, "balance");
@@ -37,7 +37,7 @@ public record Backend(String name, Mode mode, Balance balance, List<Server> serv
 
     /** True when at least one server limits its connections, which creates a server queue. */
     public boolean hasServerMaxconn() {
-        for (Server server : servers) {
+        for (ServerConfig server : servers) {
             if (server.maxconn() > 0) {
                 return true;
             }

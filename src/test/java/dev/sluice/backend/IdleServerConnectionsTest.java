@@ -1,4 +1,4 @@
-package dev.sluice.session;
+package dev.sluice.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.backend.Server;
 import dev.sluice.buffer.Buffer;
 import dev.sluice.buffer.BufferPool;
 import dev.sluice.loop.Clock;

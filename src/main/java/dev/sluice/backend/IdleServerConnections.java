@@ -1,6 +1,5 @@
-package dev.sluice.session;
+package dev.sluice.backend;
 
-import dev.sluice.backend.Server;
 import dev.sluice.loop.Loop;
 import dev.sluice.loop.Task;
 import dev.sluice.loop.Timer;
@@ -72,7 +71,7 @@ public final class IdleServerConnections {
     }
 
     /** Takes the newest idle connection to {@code server}, or returns {@code null}. */
-    Connection take(Server server) {
+    public Connection take(Server server) {
         Pool p = pools.get(server);
         if (p == null) {
             return null;
@@ -98,7 +97,7 @@ public final class IdleServerConnections {
     }
 
     /** Parks a connection whose last exchange ended cleanly. */
-    void park(Server server, Connection connection) {
+    public void park(Server server, Connection connection) {
         Pool p = pool(server);
         if (p.max == 0 || p.purgeDelay == 0) {
             connection.discard();

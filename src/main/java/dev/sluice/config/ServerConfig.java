@@ -16,14 +16,14 @@ import java.util.Objects;
  *                    {@link #UNLIMITED_POOL}
  * @param line the line of the {@code server} keyword
  */
-public record Server(String name, InetSocketAddress address, int maxconn, int maxqueue, long poolPurgeDelayMillis,
+public record ServerConfig(String name, InetSocketAddress address, int maxconn, int maxqueue, long poolPurgeDelayMillis,
                      int poolMaxConn, int line) {
     /** HAProxy's default {@code pool-purge-delay}: 5 seconds. */
     public static final long DEFAULT_POOL_PURGE_DELAY_MILLIS = 5_000;
     /** {@code pool-max-conn -1}: no configured limit (Sluice still bounds it per loop). */
     public static final int UNLIMITED_POOL = -1;
 
-    public Server {
+    public ServerConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(address, "address");
         if (maxconn < 0 || maxqueue < 0) {
@@ -36,7 +36,7 @@ public record Server(String name, InetSocketAddress address, int maxconn, int ma
     }
 
     /** A server with the default idle connection pool. */
-    public Server(String name, InetSocketAddress address, int maxconn, int maxqueue, int line) {
+    public ServerConfig(String name, InetSocketAddress address, int maxconn, int maxqueue, int line) {
         this(name, address, maxconn, maxqueue, DEFAULT_POOL_PURGE_DELAY_MILLIS, UNLIMITED_POOL, line);
     }
 }
