@@ -3,6 +3,7 @@ package dev.sluice.session;
 import dev.sluice.backend.Backend;
 import dev.sluice.backend.IdleServerConnections;
 import dev.sluice.backend.Server;
+import dev.sluice.backend.SlotRefusal;
 import dev.sluice.backend.SlotWaiter;
 import dev.sluice.buffer.Buffer;
 import dev.sluice.buffer.Criticality;
@@ -447,8 +448,8 @@ public final class HttpSession extends Session {
         Server s;
         try {
             s = chosen.acquire(slotRequest);
-        } catch (Backend.QueueFullException e) {
-            return reply(503, SessionOutcome.QUEUE_FULL);
+        } catch (Backend.SlotException e) {
+            return reply(503, e instanceof Backend.NoServerException ? SessionOutcome.NO_SERVER : SessionOutcome.QUEUE_FULL);
         }
         if (s == null) {
             req = Req.WAITING_FOR_SLOT;
@@ -1315,6 +1316,16 @@ public final class HttpSession extends Session {
                 return;
             }
             HttpSession.this.slotGranted(granted, loop.clock().nanoTime());
+        }
+
+        @Override
+        protected void slotRefused(SlotRefusal why) {
+            if (!closed && req == Req.WAITING_FOR_SLOT) {
+                req = Req.DISCARDING;
+                log(503, why == SlotRefusal.SERVER_DOWN ? "the server it waited for went down" : "no server is available");
+                reply(503, SessionOutcome.NO_SERVER);
+                wake();
+            }
         }
     }
 }

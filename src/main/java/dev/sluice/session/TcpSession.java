@@ -2,6 +2,7 @@ package dev.sluice.session;
 
 import dev.sluice.backend.Backend;
 import dev.sluice.backend.Server;
+import dev.sluice.backend.SlotRefusal;
 import dev.sluice.backend.SlotWaiter;
 import dev.sluice.buffer.Criticality;
 import dev.sluice.loop.Loop;
@@ -87,8 +88,8 @@ public final class TcpSession extends Session {
         Server s;
         try {
             s = backend.acquire(slotRequest);
-        } catch (Backend.QueueFullException e) {
-            close(SessionOutcome.QUEUE_FULL, false);
+        } catch (Backend.SlotException e) {
+            close(e instanceof Backend.NoServerException ? SessionOutcome.NO_SERVER : SessionOutcome.QUEUE_FULL, false);
             return;
         }
         client.readInterest(true);
@@ -330,6 +331,13 @@ public final class TcpSession extends Session {
                 return;
             }
             connectTo(granted);
+        }
+
+        @Override
+        protected void slotRefused(SlotRefusal why) {
+            if (state == State.WAITING_FOR_SLOT) {
+                close(SessionOutcome.NO_SERVER, false);
+            }
         }
     }
 }
