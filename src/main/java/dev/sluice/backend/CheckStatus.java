@@ -14,6 +14,10 @@ public enum CheckStatus {
     L4TOUT("Layer4 timeout", Result.FAILED),
     /** The connection was refused or reset. */
     L4CON("Layer4 connection problem", Result.FAILED),
+    /** A TLS hello was answered with a TLS record. */
+    L6OK("Layer6 check passed", Result.PASSED),
+    /** A TLS hello got no answer in time. */
+    L6TOUT("Layer6 timeout", Result.FAILED),
     /** A protocol check (TLS hello) got an answer that is not the protocol's. */
     L6RSP("Layer6 invalid response", Result.FAILED),
     /** The exchange passed. */
