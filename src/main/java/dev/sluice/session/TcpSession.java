@@ -1,6 +1,7 @@
 package dev.sluice.session;
 
 import dev.sluice.backend.Backend;
+import dev.sluice.backend.BalanceKey;
 import dev.sluice.backend.Server;
 import dev.sluice.backend.SlotRefusal;
 import dev.sluice.backend.SlotWaiter;
@@ -87,7 +88,7 @@ public final class TcpSession extends Session {
         client.handler(eventsFor(request));
         Server s;
         try {
-            s = backend.acquire(slotRequest);
+            s = backend.acquire(slotRequest, balanceKey(), null);
         } catch (Backend.SlotException e) {
             close(e instanceof Backend.NoServerException ? SessionOutcome.NO_SERVER : SessionOutcome.QUEUE_FULL, false);
             return;
@@ -104,6 +105,12 @@ public final class TcpSession extends Session {
             phaseDeadline = deadline(now, timeouts.queueOrConnect());
         }
         armTimer();
+    }
+
+    /** What {@code balance source} hashes: the client's address; other algorithms take no key in mode tcp. */
+    private BalanceKey balanceKey() {
+        java.net.InetAddress a = backend.keySource() == BalanceKey.Source.CLIENT_ADDRESS ? client.remoteAddress() : null;
+        return a == null ? BalanceKey.NONE : new BalanceKey().clientAddress(a.getAddress());
     }
 
     private void connectTo(Server s) {
