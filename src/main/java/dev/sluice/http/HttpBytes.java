@@ -75,6 +75,20 @@ public final class HttpBytes {
         return true;
     }
 
+    /** True when two regions of one buffer hold the same bytes, ignoring ASCII case (host names). */
+    static boolean regionEqualsIgnoreCase(Buffer buffer, int a, int b, int length) {
+        for (int i = 0; i < length; i++) {
+            if (lower(at(buffer, a + i)) != lower(at(buffer, b + i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int lower(int b) {
+        return b >= 'A' && b <= 'Z' ? b + 'a' - 'A' : b;
+    }
+
     /** True when {@code [start, end)} equals {@code ascii} byte for byte (methods are case-sensitive). */
     static boolean equalsExactly(Buffer buffer, int start, int end, byte[] ascii) {
         if (end - start != ascii.length) {

@@ -89,6 +89,9 @@ public final class HttpHeadParser {
     private int connectionOptions;
     private boolean contentLengthSeen;
     private long contentLength;
+    /** Content-Length lines seen, and whether each was one number written without a leading zero. */
+    private int contentLengthFields;
+    private boolean contentLengthCanonical;
     private boolean transferEncodingSeen;
     private boolean chunkedSeen;
     private boolean chunkedLast;
@@ -118,6 +121,8 @@ public final class HttpHeadParser {
         connectionOptions = 0;
         contentLengthSeen = false;
         contentLength = -1;
+        contentLengthFields = 0;
+        contentLengthCanonical = true;
         transferEncodingSeen = false;
         chunkedSeen = false;
         chunkedLast = false;
@@ -495,6 +500,7 @@ public final class HttpHeadParser {
 
     /** Every element of every Content-Length line must be the same number (RFC 9112 section 6.3, rule 5). */
     private HttpError contentLengthField(Buffer buffer, int vs, int ve) {
+        contentLengthFields++;
         int i = vs;
         do {
             int comma = HttpBytes.nextComma(buffer, i, ve);
@@ -507,11 +513,22 @@ public final class HttpHeadParser {
             if (contentLengthSeen && value != contentLength) {
                 return HttpError.CONFLICTING_CONTENT_LENGTH;
             }
+            if (comma < ve || e - s != decimalDigits(value)) {
+                contentLengthCanonical = false;
+            }
             contentLengthSeen = true;
             contentLength = value;
             i = comma + 1;
         } while (i <= ve);
         return null;
+    }
+
+    private static int decimalDigits(long value) {
+        int digits = 1;
+        for (long v = value; v >= 10; v /= 10) {
+            digits++;
+        }
+        return digits;
     }
 
     /** Only one coding is implemented, {@code chunked}, and it must be applied once and last. */
@@ -706,6 +723,16 @@ public final class HttpHeadParser {
     /** The body's length for {@link BodyFraming#CONTENT_LENGTH}; -1 when no Content-Length was sent. */
     public long contentLength() {
         return contentLength;
+    }
+
+    /**
+     * Whether the head carries its length as one Content-Length line holding one
+     * number without leading zeros. A list ({@code 5, 5}), a repeated line or
+     * {@code 05} is valid when every element agrees, but it is forwarded in that
+     * canonical form only: a recipient that reads lists differently must not see one.
+     */
+    public boolean contentLengthIsCanonical() {
+        return !contentLengthSeen || contentLengthFields == 1 && contentLengthCanonical;
     }
 
     /** The Connection options seen, as {@link ConnectionOptions} bits. */
