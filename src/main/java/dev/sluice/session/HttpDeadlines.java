@@ -5,7 +5,7 @@ import dev.sluice.session.HttpSession.Resp;
 
 /**
  * The deadlines of an HTTP session: which timeout applies in which state, and
- * what running out of it means. Pure functions of {@link Inputs}, so that a
+ * what running out of it means. Pure functions of a {@link State}, so that a
  * test drives every case without a session, a loop or a clock.
  *
  * <ul>
@@ -49,68 +49,54 @@ final class HttpDeadlines {
         SERVER
     }
 
-    /** What the deadlines depend on; the session answers from its state, a test from fields. */
-    interface Inputs {
-        Req req();
-
-        Resp resp();
-
+    /**
+     * What the deadlines depend on. The session keeps one, writes the times
+     * into it as they happen and refreshes the rest before each use; a test
+     * sets the fields it needs.
+     */
+    static final class State {
+        Req req = Req.HEAD;
+        Resp resp = Resp.IDLE;
         /** Bytes of a request head are held (a head has begun). */
-        boolean headBytesHeld();
-
+        boolean headBytesHeld;
         /** The request channel waits for a buffer: the client's bytes wait on Sluice. */
-        boolean headWaitsForBuffer();
-
-        int requestsOnConnection();
-
-        long headStartedAt();
-
-        long idleSince();
-
-        long clientActiveAt();
-
-        long serverActiveAt();
-
+        boolean headWaitsForBuffer;
+        int requestsOnConnection;
+        long headStartedAt;
+        long idleSince;
+        long clientActiveAt;
+        long serverActiveAt;
         /** When the current request's last byte went to the server. */
-        long requestSentAt();
-
+        long requestSentAt;
         /** The queue or connect deadline of the current state. */
-        long phaseDeadline();
-
+        long phaseDeadline;
         /** Time the current head spent waiting for a buffer. */
-        long headBufferWait();
-
+        long headBufferWait;
         /** Request bytes are held that the server has yet to take. */
-        boolean requestForwardable();
-
+        boolean requestForwardable;
         /** Response bytes are held that the client has yet to take. */
-        boolean responseForwardable();
-
-        boolean serverAttached();
-
+        boolean responseForwardable;
+        boolean serverAttached;
         /** Bytes of the final response went to the client already. */
-        boolean responseStarted();
-
-        HttpTimeouts httpTimeouts();
-
-        long clientTimeout();
-
-        long serverTimeout();
+        boolean responseStarted;
+        HttpTimeouts httpTimeouts = HttpTimeouts.NONE;
+        long clientTimeout;
+        long serverTimeout;
     }
 
     private HttpDeadlines() {
     }
 
     /** The earliest deadline the session has now, or 0 for none. */
-    static long next(Inputs in) {
+    static long next(State in) {
         long next = 0;
-        switch (in.req()) {
+        switch (in.req) {
             case HEAD -> {
-                if (!in.headWaitsForBuffer()) {
+                if (!in.headWaitsForBuffer) {
                     next = awaitsHead(in) ? headDeadline(in) : idleDeadline(in);
                 }
             }
-            case WAITING_FOR_SLOT, CONNECTING -> next = in.phaseDeadline();
+            case WAITING_FOR_SLOT, CONNECTING -> next = in.phaseDeadline;
             default -> {
             }
         }
@@ -118,27 +104,27 @@ final class HttpDeadlines {
     }
 
     /** Which deadline, if any, has passed at {@code now}, in the order the session must act on them. */
-    static Expiry expired(Inputs in, long now) {
-        switch (in.req()) {
+    static Expiry expired(State in, long now) {
+        switch (in.req) {
             case HEAD -> {
-                if (in.headWaitsForBuffer()) {
+                if (in.headWaitsForBuffer) {
                     break;
                 }
                 if (awaitsHead(in)) {
                     if (passed(headDeadline(in), now)) {
-                        return in.headBytesHeld() ? Expiry.HEAD_INCOMPLETE : Expiry.HEAD_SILENT;
+                        return in.headBytesHeld ? Expiry.HEAD_INCOMPLETE : Expiry.HEAD_SILENT;
                     }
                 } else if (passed(idleDeadline(in), now)) {
                     return Expiry.IDLE;
                 }
             }
             case WAITING_FOR_SLOT -> {
-                if (passed(in.phaseDeadline(), now)) {
+                if (passed(in.phaseDeadline, now)) {
                     return Expiry.QUEUE;
                 }
             }
             case CONNECTING -> {
-                if (passed(in.phaseDeadline(), now)) {
+                if (passed(in.phaseDeadline, now)) {
                     return Expiry.CONNECT;
                 }
             }
@@ -149,14 +135,14 @@ final class HttpDeadlines {
             return Expiry.CLIENT;
         }
         if (passed(serverDeadline(in), now)) {
-            return !in.responseStarted() && in.resp() == Resp.HEAD ? Expiry.RESPONSE_HEAD : Expiry.SERVER;
+            return !in.responseStarted && in.resp == Resp.HEAD ? Expiry.RESPONSE_HEAD : Expiry.SERVER;
         }
         return Expiry.NONE;
     }
 
     /** A head is awaited: one has begun, or this is the connection's first request. */
-    private static boolean awaitsHead(Inputs in) {
-        return in.headBytesHeld() || in.requestsOnConnection() == 0;
+    private static boolean awaitsHead(State in) {
+        return in.headBytesHeld || in.requestsOnConnection == 0;
     }
 
     /**
@@ -165,37 +151,37 @@ final class HttpDeadlines {
      * "the client timeout still applies between each chunk of the request").
      * Either way moved on by the time the head waited for a buffer.
      */
-    static long headDeadline(Inputs in) {
-        long request = in.httpTimeouts().request();
-        long wait = in.headBufferWait();
-        return request > 0 ? Session.deadline(in.headStartedAt() + wait, request)
-                : Session.deadline(in.clientActiveAt() + wait, in.clientTimeout());
+    static long headDeadline(State in) {
+        long request = in.httpTimeouts.request();
+        long wait = in.headBufferWait;
+        return request > 0 ? Session.deadline(in.headStartedAt + wait, request)
+                : Session.deadline(in.clientActiveAt + wait, in.clientTimeout);
     }
 
     /** When an idle keep-alive connection closes: http-keep-alive, else http-request, else client. */
-    static long idleDeadline(Inputs in) {
-        long idle = in.httpTimeouts().keepAliveOrRequest();
-        return Session.deadline(in.idleSince(), idle > 0 ? idle : in.clientTimeout());
+    static long idleDeadline(State in) {
+        long idle = in.httpTimeouts.keepAliveOrRequest();
+        return Session.deadline(in.idleSince, idle > 0 ? idle : in.clientTimeout);
     }
 
     /** While Sluice waits on the client: for the rest of a request body, or to take response bytes. */
-    static long clientDeadline(Inputs in) {
-        boolean waiting = in.req() == Req.SENDING && !in.requestForwardable() || in.responseForwardable();
-        return waiting ? Session.deadline(in.clientActiveAt(), in.clientTimeout()) : 0;
+    static long clientDeadline(State in) {
+        boolean waiting = in.req == Req.SENDING && !in.requestForwardable || in.responseForwardable;
+        return waiting ? Session.deadline(in.clientActiveAt, in.clientTimeout) : 0;
     }
 
     /** While Sluice waits on the server: for its response, or to take request bytes. */
-    static long serverDeadline(Inputs in) {
-        if (!in.serverAttached() || in.req() == Req.CONNECTING) {
+    static long serverDeadline(State in) {
+        if (!in.serverAttached || in.req == Req.CONNECTING) {
             return 0;
         }
-        if (in.resp() == Resp.HEAD && in.req() == Req.SENT) {
+        if (in.resp == Resp.HEAD && in.req == Req.SENT) {
             // The head is due within timeout server of the request: bytes that trickle do not extend it.
-            return Session.deadline(in.requestSentAt(), in.serverTimeout());
+            return Session.deadline(in.requestSentAt, in.serverTimeout);
         }
-        Resp r = in.resp();
-        boolean waiting = r == Resp.HEAD || r == Resp.BODY || r == Resp.INTERIM || in.requestForwardable();
-        return waiting ? Session.deadline(in.serverActiveAt(), in.serverTimeout()) : 0;
+        Resp r = in.resp;
+        boolean waiting = r == Resp.HEAD || r == Resp.BODY || r == Resp.INTERIM || in.requestForwardable;
+        return waiting ? Session.deadline(in.serverActiveAt, in.serverTimeout) : 0;
     }
 
     private static boolean passed(long deadline, long now) {

@@ -67,6 +67,8 @@ final class ServerLink {
     }
 
     private final Loop loop;
+    private final Channel request;
+    private final Channel response;
     private final Connector connector;
     private final IdleServerConnections idle;
     private final SessionCounters counters;
@@ -91,8 +93,15 @@ final class ServerLink {
     private Connection kept;
     private Server keptFor;
 
-    ServerLink(Loop loop, Connector connector, IdleServerConnections idle, SessionCounters counters, Events events) {
+    /**
+     * @param request  the channel whose sink the server connection becomes
+     * @param response the channel whose source it becomes
+     */
+    ServerLink(Loop loop, Channel request, Channel response, Connector connector, IdleServerConnections idle,
+               SessionCounters counters, Events events) {
         this.loop = loop;
+        this.request = request;
+        this.response = response;
         this.connector = connector;
         this.idle = idle;
         this.counters = counters;
@@ -146,6 +155,8 @@ final class ServerLink {
         connection = c;
         reused = wasReused;
         c.handler(serverEvents);
+        request.writeTo(c);
+        response.readFrom(c);
     }
 
     /** The server connection of the current exchange, or null. */
@@ -224,10 +235,12 @@ final class ServerLink {
         discardKept();
     }
 
-    /** The connection leaves the exchange, with no interest left; null when there was none. */
+    /** The connection leaves the exchange and its channels, with no interest left; null when there was none. */
     private Connection detach() {
         Connection c = connection;
         connection = null;
+        request.detachSink();
+        response.detachSource();
         if (c != null) {
             c.readInterest(false);
             c.writeInterest(false);
