@@ -4,9 +4,6 @@ import dev.sluice.backend.IdleServerConnections;
 import dev.sluice.buffer.Buffer;
 import dev.sluice.buffer.Criticality;
 import dev.sluice.http.ForwardedFor;
-import dev.sluice.http.HttpError;
-import dev.sluice.http.Method;
-import dev.sluice.http.ParsedRequest;
 import dev.sluice.loop.Loop;
 import dev.sluice.net.Connection;
 import dev.sluice.net.Connector;
@@ -39,7 +36,7 @@ import java.net.InetAddress;
  * <p>Not thread-safe: owned by the loop that accepted the client. A slot grant
  * arrives through that loop's inbox.
  */
-public final class HttpSession extends Session implements ServerLink.Events, Refusals {
+public final class HttpSession extends Session implements Refusals {
     /** Where the current request is. */
     enum Req { HEAD, WAITING_FOR_SLOT, CONNECTING, SENDING, SENT, DISCARDING }
 
@@ -79,28 +76,20 @@ public final class HttpSession extends Session implements ServerLink.Events, Ref
     private final SessionSet sessions;
     private final SessionCounters counters;
     private final Connection client;
-    /** The client's address as the rules see it: 4 or 16 bytes, or empty. */
-    private final byte[] clientAddressBytes;
-    /** {@code X-Forwarded-For: <client>} (no CRLF), built once per connection. */
-    private final byte[] forwardedForField;
-    private final ParsedRequest view = new ParsedRequest();
-    private final RequestPolicy.Decision decision = new RequestPolicy.Decision();
     private final Channel request;
     private final Channel response;
     private final RequestAnalyser requestSide;
     private final ResponseAnalyser responseSide;
     private final ServerLink link;
     private final OwnReply reply = new OwnReply();
+    private final HttpExchange exchange;
+    /** The deadlines' state: the exchange writes the times of its phases into it. */
     private final HttpDeadlines.State times = new HttpDeadlines.State();
 
     private Req req = Req.HEAD;
     private Resp resp = Resp.IDLE;
     private boolean closed;
-    private HttpFrontend.BackendPolicy policy;
-    /** {@code option httpclose} applies to this request: both connections close after its response. */
-    private boolean httpClose;
-    private boolean closeAfterResponse;
-    private int requestsOnConnection;
+    int requestsOnConnection;
     /** The request channel's buffer wait when the head started: what it waited since is not the client's. */
     private long headWaitBase;
 
@@ -111,15 +100,17 @@ public final class HttpSession extends Session implements ServerLink.Events, Ref
         this.sessions = sessions;
         this.counters = counters;
         this.client = client;
-        InetAddress clientAddress = client.remoteAddress();
-        this.clientAddressBytes = clientAddress == null ? new byte[0] : clientAddress.getAddress();
-        this.forwardedForField = clientAddress == null ? null : ForwardedFor.fieldLine(clientAddressBytes);
         this.request = new Channel(this, loop, Channel.Direction.REQUEST, Channel.EndOfStream.KEEP);
         this.response = new Channel(this, loop, Channel.Direction.RESPONSE, Channel.EndOfStream.KEEP);
         Channel.pair(request, response);
         this.requestSide = new RequestAnalyser(request, frontend.limits());
         this.responseSide = new ResponseAnalyser(response, frontend.limits(), counters, this);
-        this.link = new ServerLink(loop, request, response, connector, idle, counters, this);
+        InetAddress clientAddress = client.remoteAddress();
+        byte[] clientAddressBytes = clientAddress == null ? new byte[0] : clientAddress.getAddress();
+        this.exchange = new HttpExchange(this, frontend, counters, request, response, requestSide, responseSide,
+                new ServerLink.Parts(loop, connector, idle), reply, times, clientAddressBytes,
+                clientAddress == null ? null : ForwardedFor.fieldLine(clientAddressBytes));
+        this.link = exchange.link();
         times.httpTimeouts = frontend.httpTimeouts();
         times.clientTimeout = frontend.clientTimeout();
     }
@@ -150,14 +141,22 @@ public final class HttpSession extends Session implements ServerLink.Events, Ref
         request.tryReceive();
     }
 
-    private void req(Req to) {
+    Req req() {
+        return req;
+    }
+
+    Resp resp() {
+        return resp;
+    }
+
+    void req(Req to) {
         if ((REQ_NEXT[req.ordinal()] & 1 << to.ordinal()) == 0) {
             throw new IllegalStateException("HTTP session: request " + req + " -> " + to + " cannot happen: " + this);
         }
         req = to;
     }
 
-    private void resp(Resp to) {
+    void resp(Resp to) {
         if ((RESP_NEXT[resp.ordinal()] & 1 << to.ordinal()) == 0) {
             throw new IllegalStateException("HTTP session: response " + resp + " -> " + to + " cannot happen: " + this);
         }
@@ -170,7 +169,7 @@ public final class HttpSession extends Session implements ServerLink.Events, Ref
     }
 
     /** Gets ready for the next request on this connection (the first, or one after keep-alive). */
-    private void waitForRequest(long now) {
+    void waitForRequest(long now) {
         req(Req.HEAD);
         resp(Resp.IDLE);
         requestSide.expectHead();
@@ -213,37 +212,22 @@ public final class HttpSession extends Session implements ServerLink.Events, Ref
 
     @Override
     public void peerFailed(Side side, IOException cause) {
-        if (side == Side.CLIENT || responseSide.started() || resp == Resp.REPLY) {
-            close(side == Side.CLIENT ? SessionOutcome.CLIENT_ABORT : SessionOutcome.SERVER_ABORT,
-                    CloseMode.ABORTIVE);
-        } else if (resp != Resp.HEAD || response.held() > 0 || !serverLostBeforeResponse()) {
-            error(502, SessionOutcome.BAD_RESPONSE);
+        if (side == Side.CLIENT) {
+            close(SessionOutcome.CLIENT_ABORT, CloseMode.ABORTIVE);
+        } else {
+            exchange.serverFailed();
         }
-    }
-
-    /**
-     * A reused connection that the server had closed, found while the request,
-     * or its body, was going out: the client's keep-alive connection is closed
-     * without an answer, which HTTP clients take as "retry", as they do for any
-     * idle connection. Returns false when that does not apply.
-     */
-    private boolean serverLostBeforeResponse() {
-        if (link.reused() && (req == Req.SENT || req == Req.SENDING)) {
-            close(SessionOutcome.SERVER_ABORT, CloseMode.ORDERLY);
-            return true;
-        }
-        return false;
     }
 
     @Override
     public boolean closesAfterMessage(Channel.Direction direction) {
-        return direction == Channel.Direction.RESPONSE && closeAfterResponse;
+        return direction == Channel.Direction.RESPONSE && exchange.closesAfterResponse();
     }
 
     @Override
     public void bufferForProducing(Channel channel) {
-        if (channel == response && reply.pending()) {
-            writeReply();
+        if (channel == response) {
+            exchange.bufferForReply();
         }
     }
 
@@ -275,8 +259,8 @@ public final class HttpSession extends Session implements ServerLink.Events, Ref
         for (int pass = 0; pass < 4 && !closed; pass++) {
             Req r = req;
             Resp s = resp;
-            if (!analyseRequest(now) || !analyseResponse() || !request.forward() || !response.forward()
-                    || !afterForwarding(now)) {
+            if (!exchange.analyseRequest(now) || !exchange.analyseResponse() || !request.forward()
+                    || !response.forward() || !exchange.afterForwarding(now)) {
                 return;
             }
             // Forwarding the last request bytes completes the request without changing a state:
@@ -290,277 +274,6 @@ public final class HttpSession extends Session implements ServerLink.Events, Ref
         }
     }
 
-    // --- wait for the request, then process it ---
-
-    private boolean analyseRequest(long now) {
-        if (req == Req.HEAD) {
-            return switch (requestSide.parseHead()) {
-                case EMPTY, NEED_MORE -> true;
-                case ENDED -> close(SessionOutcome.DONE, CloseMode.ORDERLY);
-                case CUT -> refuse(HttpError.BAD_REQUEST_LINE, 400);
-                case REJECTED -> refuse(requestSide.head().error(), requestSide.head().errorStatus());
-                case COMPLETE -> requestArrived(now);
-            };
-        }
-        if (req != Req.SENDING) {
-            return true;
-        }
-        switch (requestSide.scanBody()) {
-            case MALFORMED -> {
-                counters.rejected(requestSide.chunks().error());
-                return error(requestSide.chunks().errorStatus(), SessionOutcome.BAD_REQUEST);
-            }
-            case TOO_LARGE -> {
-                return bodyTooLarge(requestSide.bodyLimit());
-            }
-            case OK -> {
-            }
-        }
-        if (requestSide.complete()) {
-            req(Req.SENT);
-            times.requestSentAt = now;
-            requestSide.sent();
-        } else if (request.sourceEnded() && !request.holdsForwardable()) {
-            // The client went away in the middle of its body.
-            return close(SessionOutcome.CLIENT_ABORT, CloseMode.ABORTIVE);
-        }
-        return true;
-    }
-
-    private boolean refuse(HttpError why, int status) {
-        counters.rejected(why);
-        refused(status, why.reason());
-        return error(status, SessionOutcome.BAD_REQUEST);
-    }
-
-    /** 413 through the common reply path: it frees any slot and connection, and ends the connection. */
-    private boolean bodyTooLarge(long limit) {
-        refused(413, "request body larger than max-body-size " + limit);
-        return error(413, SessionOutcome.BAD_REQUEST);
-    }
-
-    private boolean requestArrived(long now) {
-        counters.httpRequests++;
-        requestsOnConnection++;
-        if (requestSide.method() == Method.CONNECT) {
-            counters.rejected(HttpError.UNSUPPORTED_TRANSFER_CODING);
-            refused(501, "CONNECT tunnels are not supported");
-            return error(501, SessionOutcome.BAD_REQUEST);
-        }
-        switch (requestSide.normalise()) {
-            case BAD_AUTHORITY -> {
-                return refuse(HttpError.BAD_REQUEST_LINE, 400);
-            }
-            case NO_ROOM -> {
-                refused(500, "the request head in normal form does not fit in tune.maxrewrite");
-                return error(500, SessionOutcome.BAD_REQUEST);
-            }
-            case DONE -> {
-            }
-        }
-        view.bind(request.buffer(), requestSide.head(), clientAddressBytes);
-        switch (RequestPolicy.decide(frontend, view, requestSide.head().contentLength(), requestSide, decision)) {
-            case TOO_LARGE -> {
-                return bodyTooLarge(decision.bodyLimit());
-            }
-            case ANSWER -> {
-                reply.answer(decision.answer(), requestSide.method(),
-                        requestSide.answeredKeepingAlive(frontend.httpClose()));
-                return produce(decision.answer().status());
-            }
-            case NO_BACKEND -> {
-                refused(503, "no backend matches the request");
-                return error(503, SessionOutcome.NO_BACKEND);
-            }
-            case EDITS_OVERFLOWED -> {
-                refused(500, "the head edited by header rules does not fit in tune.maxrewrite or tune.http.maxhdr");
-                return error(500, SessionOutcome.BAD_REQUEST);
-            }
-            case BACKEND -> {
-            }
-        }
-        policy = decision.policy();
-        times.serverTimeout = policy.timeouts().server();
-        requestSide.bodyLimit(decision.bodyLimit());
-        httpClose = frontend.httpClose() || policy.httpClose();
-        if (httpClose) {
-            requestSide.closeAfter();
-        }
-        requestSide.lastOnConnection();
-        switch (link.acquire(decision.backend())) {
-            case QUEUE_FULL -> {
-                return error(503, SessionOutcome.QUEUE_FULL);
-            }
-            case QUEUED -> {
-                req(Req.WAITING_FOR_SLOT);
-                times.phaseDeadline = deadline(now, policy.timeouts().queueOrConnect());
-                return true;
-            }
-            case TAKEN -> {
-            }
-        }
-        connectToServer(now);
-        return !closed;
-    }
-
-    /** The request holds a slot: reuse a connection to its server, or open one. */
-    private void connectToServer(long now) {
-        ServerLink.Opened opened = link.open(requestsOnConnection > 1 && policy.reuse(), policy.smartConnect());
-        req(Req.CONNECTING);
-        request.criticalityChanged();
-        if (opened == ServerLink.Opened.REUSED) {
-            sendRequest(now);
-            return;
-        }
-        times.phaseDeadline = deadline(now, policy.timeouts().connect());
-        // The request head is in the buffer and goes out once connected.
-        armTimer();
-    }
-
-    /** The server connection is open: rewrite the head and let the request through. */
-    private void sendRequest(long now) {
-        boolean forwardFor = forwardedForField != null && (frontend.forwardFor() || policy.forwardFor());
-        int headLength = requestSide.rewriteForServer(forwardFor ? forwardedForField : null, httpClose);
-        if (headLength < 0) {
-            refused(500, "the rewritten request head does not fit in tune.maxrewrite");
-            error(500, SessionOutcome.BAD_REQUEST);
-            return;
-        }
-        req(Req.SENDING);
-        resp(Resp.HEAD);
-        // Sluice waits on both peers from now on: time spent queued or connecting is neither's silence.
-        serverActiveAt = now;
-        clientActiveAt = now;
-        responseSide.expect(requestSide.method());
-        requestSide.send(headLength);
-        link.connection().readInterest(true);
-        request.updateInterest();
-        wake();
-    }
-
-    // --- wait for the response, then forward it ---
-
-    private boolean analyseResponse() {
-        boolean clientMayStay = requestSide.keepAlive() && !closeAfterResponse && req == Req.SENT;
-        switch (responseSide.analyse(resp, clientMayStay, requestSide.head().minorVersion() == 0)) {
-            case WAIT -> {
-                return true;
-            }
-            case INTERIM -> resp(Resp.INTERIM);
-            case AWAIT_FINAL -> resp(Resp.HEAD);
-            case FINAL -> {
-                closeAfterResponse |= !responseSide.keepsClient();
-                resp(Resp.BODY);
-            }
-            case RECEIVED -> {
-                serverDone();
-                resp(Resp.RECEIVED);
-                return true;
-            }
-            case ENDED_BEFORE_HEAD -> {
-                if (serverLostBeforeResponse()) {
-                    return false;
-                }
-                counters.rejected(HttpError.BAD_STATUS_LINE);
-                refused(502, "server closed without a response");
-                return error(502, SessionOutcome.BAD_RESPONSE);
-            }
-            case REFUSED -> {
-                return error(502, SessionOutcome.BAD_RESPONSE);
-            }
-            case BODY_REFUSED -> {
-                return close(SessionOutcome.BAD_RESPONSE, CloseMode.ABORTIVE);
-            }
-            case CUT -> {
-                return close(SessionOutcome.SERVER_ABORT, CloseMode.ABORTIVE);
-            }
-        }
-        // The state moved on: the bytes at hand may take it further.
-        return analyseResponse();
-    }
-
-    /**
-     * The response is entirely in: the slot goes back (the oldest queued request
-     * gets it) and the server connection is parked for reuse, kept or closed.
-     */
-    private void serverDone() {
-        boolean reusable = !httpClose && req == Req.SENT && responseSide.serverMayStay()
-                && link.connection().isOpen();
-        link.finish(reusable, policy.reuse());
-        if (req != Req.SENT) {
-            // The server answered before the whole request body arrived: the rest
-            // of it cannot be told from a next request, so the connection ends.
-            closeAfterResponse = true;
-            req(Req.DISCARDING);
-            requestSide.discard();
-        }
-    }
-
-    /** After both channels forwarded: the end of an exchange or of a reply, and the next request. */
-    private boolean afterForwarding(long now) {
-        SessionOutcome end;
-        if (resp == Resp.REPLY) {
-            if (reply.pending() || response.forwardLimit() != 0 || response.hasBuffer()) {
-                return true;
-            }
-            end = reply.outcome();
-            closeAfterResponse |= !reply.keepsAlive();
-        } else if (resp == Resp.RECEIVED && response.forwardLimit() == 0) {
-            if (responseSide.sentExtra()) {
-                response.dropHeld();
-                response.releaseIfEmpty();
-            }
-            if (response.hasBuffer()) {
-                return true;
-            }
-            end = SessionOutcome.DONE;
-        } else {
-            return true;
-        }
-        // A client that pipelines requests and then half-closes still gets every answer: its
-        // end of stream ends the connection only once nothing of it is left to serve.
-        if (closeAfterResponse || request.sourceEnded() && request.held() == 0) {
-            return close(end, CloseMode.ORDERLY);
-        }
-        request.releaseIfEmpty();
-        waitForRequest(now);
-        return true;
-    }
-
-    // --- replies of Sluice's own ---
-
-    /** Answers the current request with an error response and ends the connection after it. */
-    private boolean error(int status, SessionOutcome why) {
-        reply.error(status, requestSide.method(), why);
-        return produce(status);
-    }
-
-    /** Ends whatever the request had started, and writes {@link #reply} as soon as it has a buffer. */
-    private boolean produce(int status) {
-        if (responseSide.started()) {
-            // Part of a server response went out already: only a cut can tell the client.
-            SessionOutcome why = reply.outcome();
-            reply.drop();
-            return close(why, CloseMode.ABORTIVE);
-        }
-        counters.replied(status);
-        closeAfterResponse |= !reply.keepsAlive();
-        link.abortExchange();
-        req(Req.DISCARDING);
-        requestSide.discard();
-        resp(Resp.REPLY);
-        responseSide.replaced();
-        if (response.bufferToProduce()) {
-            writeReply();
-        }
-        return true;
-    }
-
-    private void writeReply() {
-        response.allow(reply.writeInto(response.buffer()));
-        wake();
-    }
-
     // --- the deadlines ---
 
     /** Acts on a deadline that passed; true when the session closed (the run ends). */
@@ -571,23 +284,19 @@ public final class HttpSession extends Session implements ServerLink.Events, Ref
             }
             case HEAD_SILENT -> close(SessionOutcome.REQUEST_TIMEOUT, CloseMode.ORDERLY);
             case IDLE -> close(SessionOutcome.DONE, CloseMode.ORDERLY);
-            case HEAD_INCOMPLETE -> {
-                counters.rejected(HttpError.BAD_REQUEST_LINE);
-                refused(408, "request head not complete within timeout http-request");
-                error(408, SessionOutcome.REQUEST_TIMEOUT);
-            }
+            case HEAD_INCOMPLETE -> exchange.refuse(Refusal.HEAD_TIMEOUT);
             case QUEUE -> {
                 // A grant already on its way serves the request after all.
                 if (link.leaveQueue()) {
-                    error(503, SessionOutcome.QUEUE_TIMEOUT);
+                    exchange.refuse(Refusal.QUEUE_TIMEOUT);
                 }
             }
             case CONNECT -> {
                 link.countConnectError();
-                error(503, SessionOutcome.CONNECT_TIMEOUT);
+                exchange.refuse(Refusal.CONNECT_TIMEOUT);
             }
             case CLIENT -> close(SessionOutcome.CLIENT_TIMEOUT, CloseMode.ABORTIVE);
-            case RESPONSE_HEAD -> error(504, SessionOutcome.SERVER_TIMEOUT);
+            case RESPONSE_HEAD -> exchange.refuse(Refusal.RESPONSE_TIMEOUT);
             case SERVER -> close(SessionOutcome.SERVER_TIMEOUT, CloseMode.ABORTIVE);
         }
         return closed;
@@ -616,43 +325,6 @@ public final class HttpSession extends Session implements ServerLink.Events, Ref
         return t;
     }
 
-    // --- the server link's events ---
-
-    @Override
-    public boolean wantsSlot() {
-        return !closed && req == Req.WAITING_FOR_SLOT;
-    }
-
-    @Override
-    public void slotGranted(long now) {
-        connectToServer(now);
-    }
-
-    @Override
-    public void connected(long now) {
-        if (req == Req.CONNECTING && !closed) {
-            sendRequest(now);
-        }
-    }
-
-    @Override
-    public void connectFailed() {
-        if (req == Req.CONNECTING && !closed) {
-            link.countConnectError();
-            error(503, SessionOutcome.CONNECT_ERROR);
-        }
-    }
-
-    @Override
-    public void serverReadable() {
-        response.receive();
-    }
-
-    @Override
-    public void serverWritable() {
-        wake();
-    }
-
     // --- the end ---
 
     @Override
@@ -667,7 +339,7 @@ public final class HttpSession extends Session implements ServerLink.Events, Ref
     }
 
     /** Ends the session and gives back everything it holds. Returns false, so that a run can end with it. */
-    private boolean close(SessionOutcome why, CloseMode mode) {
+    boolean close(SessionOutcome why, CloseMode mode) {
         if (closed) {
             return false;
         }

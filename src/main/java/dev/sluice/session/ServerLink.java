@@ -48,6 +48,10 @@ final class ServerLink {
         void serverWritable();
     }
 
+    /** What a link needs of its loop: the loop, its connector, and its idle server connections. */
+    record Parts(Loop loop, Connector connector, IdleServerConnections idle) {
+    }
+
     /** What asking a backend for a slot gave. */
     enum Slot {
         /** A slot is held now. */
@@ -97,13 +101,12 @@ final class ServerLink {
      * @param request  the channel whose sink the server connection becomes
      * @param response the channel whose source it becomes
      */
-    ServerLink(Loop loop, Channel request, Channel response, Connector connector, IdleServerConnections idle,
-               SessionCounters counters, Events events) {
-        this.loop = loop;
+    ServerLink(Parts parts, Channel request, Channel response, SessionCounters counters, Events events) {
+        this.loop = parts.loop();
         this.request = request;
         this.response = response;
-        this.connector = connector;
-        this.idle = idle;
+        this.connector = parts.connector();
+        this.idle = parts.idle();
         this.counters = counters;
         this.events = events;
     }
