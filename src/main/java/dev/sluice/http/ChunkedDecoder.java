@@ -101,7 +101,8 @@ public final class ChunkedDecoder {
 
     /**
      * Like {@link #feed}, but forwards every chunk-size line in canonical form:
-     * the size in hex without leading zeros, no whitespace, no extension, CRLF.
+     * the size in lower-case hex without leading zeros, no whitespace, no
+     * extension, CRLF.
      * A complete line that is not canonical is rewritten in place (it only ever
      * shrinks; the bytes behind it move up, the buffer's write index with them);
      * a line not complete yet is not counted, so the caller holds it until the
@@ -146,7 +147,7 @@ public final class ChunkedDecoder {
             if (endsSizeLine) {
                 int canonical = hexDigits(chunkSize) + 2;
                 int shrink = i - lineStart - canonical;
-                if (shrink > 0) {
+                if (shrink > 0 || hasUpperCaseDigit(buffer, lineStart, canonical - 2)) {
                     writeSizeLine(buffer, lineStart, chunkSize, canonical);
                     buffer.shiftTail(i, lineStart + canonical);
                     i -= shrink;
@@ -167,6 +168,16 @@ public final class ChunkedDecoder {
     private boolean inSizeLine() {
         return state == State.SIZE || state == State.SIZE_WHITESPACE || state == State.EXTENSION
                 || state == State.SIZE_LF;
+    }
+
+    private static boolean hasUpperCaseDigit(Buffer buffer, int from, int digits) {
+        for (int k = from; k < from + digits; k++) {
+            byte c = buffer.get(k);
+            if (c >= 'A' && c <= 'F') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int hexDigits(long value) {
