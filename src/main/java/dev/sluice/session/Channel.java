@@ -364,8 +364,14 @@ final class Channel extends BufferWaiter {
                 }
                 session.activity(direction.sink());
             }
-            releaseIfEmpty();
-            if (!more || buffer != null || !refill()) {
+            if (!more || !b.isEmpty()) {
+                releaseIfEmpty();
+                break;
+            }
+            // The write emptied the buffer and the message goes on: its next part is read into the
+            // same buffer at once. Given back, the buffer would go to the head waiter, and the rest
+            // of a message half sent would wait in the queue behind it, holding its server longer.
+            if (!refill(b)) {
                 break;
             }
             refills++;
@@ -392,17 +398,13 @@ final class Channel extends BufferWaiter {
     }
 
     /**
-     * Reads the next part of a streamed message right after a write emptied the
-     * buffer, into a buffer taken without waiting. Returns true if bytes came;
-     * the session is woken when they complete the message, or when the source ended.
+     * Reads the next part of a streamed message into the buffer a write has
+     * just emptied. Returns true if bytes came; the session is woken when they
+     * complete the message, or when the source ended. When nothing came the
+     * buffer goes back to the pool at once: an empty buffer is never held while
+     * its channel waits (DESIGN.md rule 2).
      */
-    private boolean refill() {
-        Buffer b = pool.tryAllocate(session.criticality(direction));
-        if (b == null) {
-            return false;
-        }
-        buffer = b;
-        peerChanged();
+    private boolean refill(Buffer b) {
         int n = readSource(b);
         if (n == FAILED) {
             return false;
