@@ -33,5 +33,7 @@ public enum SessionOutcome {
     /** No server of the backend could take the session: every one DOWN, in maintenance or drained, or the one it waited for went DOWN (503 in HTTP). */
     NO_SERVER,
     /** HTTP: Sluice answered the request itself ({@code http-request return}) and the connection ended. */
-    REPLIED
+    REPLIED,
+    /** A bug: the session reached a state it cannot be in, and was ended with everything it held given back. */
+    INTERNAL_ERROR
 }
