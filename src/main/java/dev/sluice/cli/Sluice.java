@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.backend.Backend;
 import dev.sluice.backend.Server;
 import dev.sluice.buffer.BufferPool;
+import dev.sluice.config.BindConfig;
 import dev.sluice.config.Config;
 import dev.sluice.config.FrontendConfig;
 import dev.sluice.config.Global;
@@ -128,8 +129,8 @@ public final class Sluice implements AutoCloseable {
             ConnectionLimit limit = new ConnectionLimit(f.name(), f.maxconn(), processLimit);
             limits.add(limit);
             Acceptor acceptor = f.mode() == Mode.HTTP ? httpAcceptor(f, limit) : tcpAcceptor(f, limit);
-            for (InetSocketAddress bind : f.binds()) {
-                listeners.add(Listener.bind(bind, eventLoops, acceptor));
+            for (BindConfig bind : f.binds()) {
+                listeners.add(Listener.bind(bind.address(), eventLoops, acceptor));
             }
         }
     }
@@ -150,15 +151,15 @@ public final class Sluice implements AutoCloseable {
                 continue;
             }
             policies.put(backends.get(b.name()), new HttpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()),
-                    b.httpReuse() != HttpReuse.NEVER, b.forwardFor(), b.httpClose(), b.httpRules(),
-                    b.maxBodySize(), b.smartConnect()));
+                    b.http().httpReuse() != HttpReuse.NEVER, b.http().forwardFor(), b.http().httpClose(), b.httpRules(),
+                    b.http().maxBodySize(), b.smartConnect()));
         }
         HttpRules rules = f.httpRules();
         Backend[] targets = rules.backendNames().stream().map(backends::get).toArray(Backend[]::new);
         HttpFrontend frontend = new HttpFrontend(f.name(), HttpRouting.of(rules, targets), rules,
                 f.timeouts().client() * 1_000_000L,
                 HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
-                g.httpLimits(), f.forwardFor(), f.httpClose(), f.maxBodySize(), limit);
+                g.httpLimits(), f.http().forwardFor(), f.http().httpClose(), f.http().maxBodySize(), limit);
         return acceptor(limit, (l, connection) -> HttpSession.start(l.loop(),
                 l.connector(), frontend, l.sessions(), l.counters(), l.idle(), connection));
     }

@@ -148,12 +148,7 @@ public final class ConfigParser {
             return;
         }
         ProxySection section = (ProxySection) current;
-        KeywordTable<ProxySection> table = switch (section.kind) {
-            case DEFAULTS -> Keywords.DEFAULTS;
-            case FRONTEND -> Keywords.FRONTEND;
-            case BACKEND -> Keywords.BACKEND;
-        };
-        apply(table, section, section.seen, section.origins, statement);
+        apply(Keywords.of(section.kind), section, section.seen, section.origins, statement);
     }
 
     private <T> void apply(KeywordTable<T> table, T section, Map<String, Integer> seen, Map<String, Integer> origins,

@@ -59,10 +59,10 @@ final class ConfigValidator {
             throw new ConfigException(file, section.line, section.describe() + " has no bind line:"
                     + " it would accept no connection");
         }
-        httpOnly(frontend.mode(), section, frontend.acls(), frontend.httpRequestRules(), frontend.useBackends(),
-                frontend.maxBodySize());
+        httpOnly(frontend.mode(), section, frontend.http().acls(), frontend.http().httpRequestRules(),
+                frontend.http().useBackends(), frontend.http().maxBodySize());
         // A request that no use_backend rule takes gets 503; without any rule there would be nowhere to send anything.
-        if (frontend.defaultBackend() == null && frontend.useBackends().isEmpty()) {
+        if (frontend.defaultBackend() == null && frontend.http().useBackends().isEmpty()) {
             throw new ConfigException(file, section.line, section.describe() + " has no default_backend:"
                     + " it would have nowhere to send its connections");
         }
@@ -70,7 +70,7 @@ final class ConfigValidator {
             target(config, section, frontend.mode(), "default_backend", frontend.defaultBackend(),
                     section.lineOf("default_backend"));
         }
-        for (UseBackend use : frontend.useBackends()) {
+        for (UseBackend use : frontend.http().useBackends()) {
             target(config, section, frontend.mode(), "use_backend", use.backend(), use.line());
         }
     }
@@ -89,8 +89,8 @@ final class ConfigValidator {
 
     private void backend(BackendConfig backend, ProxySection section) throws ConfigException {
         mode(backend.mode(), section);
-        httpOnly(backend.mode(), section, backend.acls(), backend.httpRequestRules(), List.of(),
-                backend.maxBodySize());
+        httpOnly(backend.mode(), section, backend.http().acls(), backend.http().httpRequestRules(), List.of(),
+                backend.http().maxBodySize());
         if (backend.servers().isEmpty()) {
             throw new ConfigException(file, section.line, section.describe() + " has no server line:"
                     + " every connection sent to it would fail");
@@ -141,8 +141,8 @@ final class ConfigValidator {
     private void responses(Config config) throws ConfigException {
         int room = config.global().bufsize() - config.global().maxrewrite();
         List<HttpRequestRule> rules = new ArrayList<>();
-        config.frontends().forEach(f -> rules.addAll(f.httpRequestRules()));
-        config.backends().forEach(b -> rules.addAll(b.httpRequestRules()));
+        config.frontends().forEach(f -> rules.addAll(f.http().httpRequestRules()));
+        config.backends().forEach(b -> rules.addAll(b.http().httpRequestRules()));
         for (HttpRequestRule rule : rules) {
             if (rule.response() == null) {
                 continue;

@@ -43,6 +43,29 @@ final class HttpKeywords {
     private HttpKeywords() {
     }
 
+    static void register(KeywordRegistry keywords) {
+        keywords.proxies(Placement.FRONTEND_AND_BACKEND)
+                .repeatable("acl", "<name> <fetch> [flags] [values]", 2, HttpKeywords::acl)
+                .repeatable("http-request set-header", "<name> <value> [if|unless <condition>]", 2,
+                        HttpKeywords::setHeader)
+                .repeatable("http-request add-header", "<name> <value> [if|unless <condition>]", 2,
+                        HttpKeywords::addHeader)
+                .repeatable("http-request del-header", "<name> [if|unless <condition>]", 1, HttpKeywords::delHeader)
+                .repeatable("http-request return", "[status <code>] [content-type <type>] [string <text> | file"
+                        + " <path>] [hdr <name> <value>]... [if|unless <condition>]", 0, HttpKeywords::returnResponse)
+                .repeatable("http-request deny", "[deny_status <code>] [if|unless <condition>]", 0, HttpKeywords::deny);
+        keywords.proxies(Placement.FRONTEND).repeatable("use_backend", "<backend name> [if|unless <condition>]", 1,
+                HttpKeywords::useBackend);
+        keywords.proxies(Placement.EVERY_PROXY)
+                .variadic("option forwardfor", "", HttpKeywords::forwardFor)
+                .flag("option httpclose", (p, use) -> p.http.httpClose = true);
+        keywords.proxies(Placement.BACKEND_AND_DEFAULTS).single("http-reuse", "never|safe", HttpKeywords::httpReuse);
+        keywords.proxies(Placement.EVERY_PROXY)
+                .single("max-body-size", "<size>", HttpKeywords::maxBodySize)
+                // HTTP keep-alive is how Sluice's HTTP mode works; in TCP mode, as in HAProxy, it does nothing.
+                .noEffect("option http-keep-alive");
+    }
+
     // ---- acl ----
 
     static void acl(ProxySection section, Invocation use) throws ConfigException {
@@ -50,7 +73,7 @@ final class HttpKeywords {
         if (!ACL_NAME.matcher(name).matches()) {
             throw use.error("'" + name + "' is not a valid ACL name (letters, digits, '_', '.', ':' and '-' only)");
         }
-        section.acls.add(aclSpec(use, name, use.args().subList(1, use.args().size())));
+        section.http.acls.add(aclSpec(use, name, use.args().subList(1, use.args().size())));
     }
 
     /** Reads {@code CRITERION [flags] [values]} and compiles it once, to report any refusal at this line. */
@@ -205,7 +228,7 @@ final class HttpKeywords {
             if (word.equals("}") || word.equals("if") || word.equals("unless")) {
                 throw use.error("unexpected '" + word + "' in the condition");
             }
-            List<AclSpec> named = section.aclsNamed(word);
+            List<AclSpec> named = section.http.aclsNamed(word);
             if (named.isEmpty() && PREDEFINED.containsKey(word)) {
                 named = List.of(PREDEFINED.get(word));
             }
@@ -230,7 +253,7 @@ final class HttpKeywords {
             throw use.error("expected if or unless after the backend name, got '" + use.arg(1) + "'");
         }
         String backend = literal(use, use.arg(0));
-        section.useBackends.add(new UseBackend(backend, condition(section, use, 1), use.line()));
+        section.http.useBackends.add(new UseBackend(backend, condition(section, use, 1), use.line()));
     }
 
     // ---- http-request ----
@@ -359,7 +382,7 @@ final class HttpKeywords {
         } catch (IllegalArgumentException refused) {
             throw use.error(refused.getMessage());
         }
-        section.httpRequestRules.add(rule);
+        section.http.httpRequestRules.add(rule);
     }
 
     private static byte[] readFile(Invocation use, String name) throws ConfigException {
@@ -402,7 +425,7 @@ final class HttpKeywords {
         if (!use.args().isEmpty()) {
             throw use.error("'" + use.arg(0) + "' is not supported by Sluice");
         }
-        section.forwardFor = true;
+        section.http.forwardFor = true;
     }
 
     /**
@@ -413,13 +436,13 @@ final class HttpKeywords {
     static final long MAX_BODY_SIZE = 1L << 62;
 
     static void maxBodySize(ProxySection section, Invocation use) throws ConfigException {
-        section.maxBodySize = use.size(use.arg(0), MAX_BODY_SIZE);
+        section.http.maxBodySize = use.size(use.arg(0), MAX_BODY_SIZE);
     }
 
     static void httpReuse(ProxySection section, Invocation use) throws ConfigException {
         for (HttpReuse reuse : HttpReuse.values()) {
             if (reuse.keyword().equals(use.arg(0))) {
-                section.httpReuse = reuse;
+                section.http.httpReuse = reuse;
                 return;
             }
         }

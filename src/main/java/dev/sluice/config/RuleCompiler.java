@@ -22,8 +22,8 @@ final class RuleCompiler {
 
     static HttpRules frontend(FrontendConfig frontend) {
         HttpRules.Builder rules = HttpRules.builder();
-        requestRules(rules, frontend.httpRequestRules());
-        for (UseBackend use : frontend.useBackends()) {
+        requestRules(rules, frontend.http().httpRequestRules());
+        for (UseBackend use : frontend.http().useBackends()) {
             rules.useBackend(use.backend(), condition(use.condition()));
         }
         if (frontend.defaultBackend() != null) {
@@ -34,7 +34,7 @@ final class RuleCompiler {
 
     static HttpRules backend(BackendConfig backend) {
         HttpRules.Builder rules = HttpRules.builder();
-        requestRules(rules, backend.httpRequestRules());
+        requestRules(rules, backend.http().httpRequestRules());
         return rules.build();
     }
 

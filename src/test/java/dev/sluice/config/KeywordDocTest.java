@@ -74,6 +74,13 @@ class KeywordDocTest {
     }
 
     @Test
+    void aListenSectionTakesExactlyWhatAFrontendOrABackendTakes() {
+        Map<String, Support> union = new LinkedHashMap<>(Keywords.FRONTEND.names());
+        union.putAll(Keywords.BACKEND.names());
+        assertEquals(new java.util.TreeMap<>(union), new java.util.TreeMap<>(Keywords.LISTEN.names()));
+    }
+
+    @Test
     void theDocReaderSeesAMissingOrExtraKeyword() {
         List<String> doc = List.of("## Keyword reference", "### Section `global`",
                 "| keyword | arguments | default | support | meaning |", "|---|---|---|---|---|",
