@@ -13,17 +13,20 @@ import java.util.Objects;
  * @param servers every {@code server}, in file order (at least one once validated)
  * @param smartConnect {@code option tcp-smart-connect}: the handshake's last ACK goes out with the first bytes
  *     sent to the server, when there are some to send at once
- * @param http the mode http keywords: ACLs, rules, HTTP options
+ * @param tcpKeepAlive {@code option srvtcpka} (or {@code tcpka}): {@code SO_KEEPALIVE} on server connections
+ * @param routing the ACLs and {@code tcp-request content} rules
+ * @param http the mode http keywords: {@code http-request} rules, HTTP options
  * @param line the line of the {@code backend} header
  */
 public record BackendConfig(String name, Mode mode, Balance balance, List<ServerConfig> servers, Timeouts timeouts,
-        boolean smartConnect, HttpConfig http, int line) {
+        boolean smartConnect, boolean tcpKeepAlive, RoutingConfig routing, HttpConfig http, int line) {
     public BackendConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(balance, "balance");
         servers = List.copyOf(servers);
         Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(routing, "routing");
         Objects.requireNonNull(http, "http");
     }
 
@@ -43,5 +46,20 @@ public record BackendConfig(String name, Mode mode, Balance balance, List<Server
      */
     public HttpRules httpRules() {
         return RuleCompiler.backend(this);
+    }
+
+    /**
+     * The rules this backend runs for the requests {@code frontend} routes to it.
+     * When both are the halves of one {@code listen} section, the frontend half
+     * has run the section's rules already, and, as in HAProxy, they do not run a
+     * second time; for any other frontend they are {@link #httpRules()}.
+     */
+    public HttpRules httpRules(FrontendConfig frontend) {
+        return isOtherHalfOf(frontend) ? RuleCompiler.none() : httpRules();
+    }
+
+    /** True when this backend and {@code frontend} come from the same {@code listen} section. */
+    public boolean isOtherHalfOf(FrontendConfig frontend) {
+        return frontend.name().equals(name) && frontend.line() == line;
     }
 }

@@ -1,7 +1,7 @@
 package dev.sluice.config;
 
-import java.net.InetSocketAddress;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -24,7 +24,10 @@ final class CoreKeywords {
     static void register(KeywordRegistry keywords) {
         keywords.global()
                 .single("nbthread", "<number>", (g, use) -> g.nbthread = use.number(use.arg(0), 1, MAX_NBTHREAD))
-                .single("maxconn", "<number>", (g, use) -> g.maxconn = use.number(use.arg(0), 1, Integer.MAX_VALUE))
+                // As in HAProxy, a second global maxconn is ignored, with a warning.
+                .add(new Keyword<>("maxconn", "<number>", 1, 1, Keyword.Repeat.FIRST_WINS, Support.IMPLEMENTED,
+                        (g, use) -> g.maxconn = use.number(use.arg(0), 1, Integer.MAX_VALUE)));
+        keywords.global()
                 .single("tune.bufsize", "<bytes>",
                         (g, use) -> g.bufsize = use.number(use.arg(0), 1, Integer.MAX_VALUE))
                 .single("tune.buffers.limit", "<number>",
@@ -50,10 +53,24 @@ final class CoreKeywords {
         keywords.proxies(Placement.FRONTEND).repeatable("bind", "<address>:<port> [options]", 1, CoreKeywords::bind);
         keywords.proxies(Placement.FRONTEND_AND_DEFAULTS).single("default_backend", "<backend name>",
                 (p, use) -> p.defaultBackend = use.arg(0));
-        keywords.proxies(Placement.BACKEND).repeatable("server", "<name> <address>:<port> [options]", 2,
+        keywords.proxies(Placement.BACKEND).repeatable("server", "<name> <address>[:<port>] [options]", 2,
                 CoreKeywords::server);
-        keywords.proxies(Placement.BACKEND_AND_DEFAULTS).flag("option tcp-smart-connect",
-                (p, use) -> p.smartConnect = true);
+        keywords.proxies(Placement.BACKEND_AND_DEFAULTS).repeatable("default-server", "[options]", 0,
+                CoreKeywords::defaultServer);
+        keywords.proxies(Placement.BACKEND_AND_DEFAULTS).option("option tcp-smart-connect",
+                (p, use) -> p.smartConnect = true, (p, use) -> p.smartConnect = false);
+        // SO_KEEPALIVE, as HAProxy's options: tcpka asks for it on whichever sides the section has.
+        keywords.proxies(Placement.EVERY_PROXY).option("option tcpka", (p, use) -> {
+            p.clientKeepAlive = true;
+            p.serverKeepAlive = true;
+        }, (p, use) -> {
+            p.clientKeepAlive = false;
+            p.serverKeepAlive = false;
+        });
+        keywords.proxies(Placement.FRONTEND_AND_DEFAULTS).option("option clitcpka",
+                (p, use) -> p.clientKeepAlive = true, (p, use) -> p.clientKeepAlive = false);
+        keywords.proxies(Placement.BACKEND_AND_DEFAULTS).option("option srvtcpka",
+                (p, use) -> p.serverKeepAlive = true, (p, use) -> p.serverKeepAlive = false);
         // Sluice writes no per-connection log line at all, so empty connections are already not logged.
         keywords.proxies(Placement.FRONTEND_AND_DEFAULTS).noEffect("option dontlognull");
 
@@ -62,30 +79,54 @@ final class CoreKeywords {
                 .single("maxqueue", "<number>", (s, use) -> s.maxqueue = use.number(use.arg(0), 0, Integer.MAX_VALUE))
                 .single("pool-purge-delay", "<time>", (s, use) -> s.poolPurgeDelayMillis = use.timeMillis(use.arg(0)))
                 .single("pool-max-conn", "<number>", CoreKeywords::poolMaxConn);
+
+        keywords.bind()
+                .single("name", "<name>", (b, use) -> b.name = use.arg(0))
+                .flag("v4v6", (b, use) -> b.v4v6 = true)
+                .flag("v6only", (b, use) -> b.v6only = true)
+                .flag("defer-accept", (b, use) -> b.deferAccept = true)
+                .flag("tfo", (b, use) -> b.fastOpen = true)
+                .readNotRun(new Keyword<>("accept-proxy", "", 0, 0, Keyword.Repeat.LAST_WINS, Support.IMPLEMENTED,
+                        (b, use) -> b.acceptProxy = true));
     }
 
     private static void bind(ProxySection section, Invocation use) throws ConfigException {
-        if (use.arg(0).indexOf(',') >= 0) {
-            throw use.error("several addresses on one line are not supported by Sluice; write one bind per address");
-        }
-        InetSocketAddress address = use.address(use.arg(0), 0);
         BindOptions options = new BindOptions();
         options(Keywords.BIND, options, use, 1, "bind " + use.arg(0));
-        section.binds.add(options.build(address, use.line()));
+        bindAddresses(section, use, use.arg(0), options);
+    }
+
+    /** Adds one listener per address of a comma-separated list, each with the same options. */
+    static void bindAddresses(ProxySection section, Invocation use, String list, BindOptions options)
+            throws ConfigException {
+        for (String one : list.split(",", -1)) {
+            if (one.isEmpty()) {
+                throw use.error("an empty address in the list '" + list + "'");
+            }
+            section.binds.add(options.build(use.address(one, 0), use.line()));
+        }
     }
 
     private static void server(ProxySection section, Invocation use) throws ConfigException {
         String name = use.arg(0);
         for (ServerConfig other : section.servers) {
             if (other.name().equals(name)) {
-                throw use.error("duplicate server '" + name + "' in " + section.describe()
-                        + " (first defined at line " + other.line() + ")");
+                throw use.error("server '" + name + "' is already defined in " + section.describe()
+                        + " at line " + other.line() + "; give each server a name of its own");
             }
         }
-        InetSocketAddress address = use.address(use.arg(1), 1);
-        ServerOptions options = new ServerOptions();
+        ServerAddress target = use.serverAddress(use.arg(1));
+        // Each server starts from what the default-server lines above it said, as in HAProxy.
+        ServerOptions options = new ServerOptions(section.defaultServer);
         options(Keywords.SERVER, options, use, 2, "server " + name);
-        section.servers.add(options.build(name, address, use.line()));
+        section.servers.add(options.build(name, target, use.line()));
+    }
+
+    /** {@code default-server [options]}: the options the server lines below it start from. */
+    private static void defaultServer(ProxySection section, Invocation use) throws ConfigException {
+        ServerOptions options = new ServerOptions(section.defaultServer);
+        options(Keywords.SERVER, options, use, 0, "default-server");
+        section.defaultServer = options;
     }
 
     /** {@code pool-max-conn}: -1 (no limit) or a whole number. */
@@ -103,8 +144,10 @@ final class CoreKeywords {
 
     /**
      * Reads {@code NAME VALUE...} options from {@code from} on, each looked up in
-     * {@code table} and followed by as many values as its keyword takes; an
-     * option not in the table is refused by name.
+     * {@code table} and followed by as many values as its keyword takes;
+     * {@code no-NAME} undoes an option that can be undone (one a default-server
+     * line set). An option not in the table is refused by name; one given twice
+     * takes its last value, with a warning.
      */
     static <T> void options(KeywordTable<T> table, T target, Invocation use, int from, String what)
             throws ConfigException {
@@ -113,18 +156,26 @@ final class CoreKeywords {
         while (i < use.args().size()) {
             String name = use.arg(i);
             Keyword<T> option = table.get(name);
+            if (option == null && name.startsWith("no-") && table.get(name.substring(3)) != null
+                    && table.get(name.substring(3)).negation() != null) {
+                table.get(name.substring(3)).negation().apply(target, use.option(what + " " + name, List.of()));
+                i++;
+                continue;
+            }
             if (option == null) {
-                throw new ConfigException(use.file(), use.line(), what + ": '" + name + "' is not supported by Sluice");
+                String reason = RefusedKeywords.option(table.section(), name);
+                throw new ConfigException(use.file(), use.line(), what + ": '" + name + "' is not supported by Sluice"
+                        + (reason == null ? "" : ": " + reason));
             }
             if (!given.add(name)) {
-                throw new ConfigException(use.file(), use.line(), what + ": '" + name + "' is given twice");
+                use.warn("'" + name + "' is given twice on the line; its last value wins");
             }
             int values = option.maxArgs();
             if (i + values >= use.args().size()) {
                 throw new ConfigException(use.file(), use.line(), what + ": '" + name + "' needs a value: "
                         + name + " " + option.usage());
             }
-            option.directive().apply(target, new Invocation(use.file(), use.line(), what + " " + name,
+            option.directive().apply(target, use.option(what + " " + name,
                     use.args().subList(i + 1, i + 1 + values)));
             i += 1 + values;
         }

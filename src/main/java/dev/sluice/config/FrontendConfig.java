@@ -14,16 +14,19 @@ import java.util.Objects;
  * @param defaultBackend the name of the backend that receives the traffic no {@code use_backend} rule takes;
  *     null only in mode http with {@code use_backend} rules, where a request no rule takes gets 503
  * @param maxconn at most this many concurrent client connections (the global maxconn when not set)
- * @param http the mode http keywords: ACLs, rules, {@code use_backend}, HTTP options
+ * @param tcpKeepAlive {@code option clitcpka} (or {@code tcpka}): {@code SO_KEEPALIVE} on client connections
+ * @param routing the ACLs, {@code use_backend} and {@code tcp-request} rules
+ * @param http the mode http keywords: {@code http-request} rules, HTTP options
  * @param line the line of the {@code frontend} header
  */
 public record FrontendConfig(String name, List<BindConfig> binds, Mode mode, String defaultBackend, int maxconn,
-        Timeouts timeouts, HttpConfig http, int line) {
+        Timeouts timeouts, boolean tcpKeepAlive, RoutingConfig routing, HttpConfig http, int line) {
     public FrontendConfig {
         Objects.requireNonNull(name, "name");
         binds = List.copyOf(binds);
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(routing, "routing");
         Objects.requireNonNull(http, "http");
     }
 

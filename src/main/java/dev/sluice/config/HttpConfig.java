@@ -4,29 +4,25 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What the mode http keywords of one frontend or backend say: its ACLs and
- * rules, and how it treats HTTP connections.
+ * What the mode http keywords of one frontend or backend say: its
+ * {@code http-request} rules, and how it treats HTTP connections. Their
+ * conditions name the section's ACLs, which are in {@link RoutingConfig}.
  *
  * <p>Immutable; safe to share between threads.
  *
- * @param acls every {@code acl} line, in file order (mode http only)
  * @param httpRequestRules every {@code http-request} rule, in file order (mode http only)
- * @param useBackends every {@code use_backend} rule, in file order (a frontend's; mode http only)
  * @param forwardFor {@code option forwardfor}: add {@code X-Forwarded-For} with the client's address
  * @param httpClose {@code option httpclose}: close the connection after each response (a backend's: both)
  * @param httpReuse whether idle server connections may carry other sessions' requests (a backend's)
  * @param maxBodySize {@code max-body-size}: the largest request body in bytes; 0 for no limit
  */
-public record HttpConfig(List<AclSpec> acls, List<HttpRequestRule> httpRequestRules, List<UseBackend> useBackends,
-        boolean forwardFor, boolean httpClose, HttpReuse httpReuse, long maxBodySize) {
+public record HttpConfig(List<HttpRequestRule> httpRequestRules, boolean forwardFor, boolean httpClose,
+        HttpReuse httpReuse, long maxBodySize) {
     /** No rule, no option: what a section without HTTP keywords has. */
-    public static final HttpConfig NONE = new HttpConfig(List.of(), List.of(), List.of(), false, false,
-            HttpReuse.SAFE, 0);
+    public static final HttpConfig NONE = new HttpConfig(List.of(), false, false, HttpReuse.SAFE, 0);
 
     public HttpConfig {
-        acls = List.copyOf(acls);
         httpRequestRules = List.copyOf(httpRequestRules);
-        useBackends = List.copyOf(useBackends);
         Objects.requireNonNull(httpReuse, "httpReuse");
     }
 }

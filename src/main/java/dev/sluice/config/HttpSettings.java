@@ -10,10 +10,7 @@ import java.util.List;
  * <p>Not thread-safe: used by one parser.
  */
 final class HttpSettings {
-    /** {@code acl} lines, in file order; a condition may name only the ones above it. */
-    final List<AclSpec> acls = new ArrayList<>();
     final List<HttpRequestRule> httpRequestRules = new ArrayList<>();
-    final List<UseBackend> useBackends = new ArrayList<>();
     boolean forwardFor;
     boolean httpClose;
     HttpReuse httpReuse = HttpReuse.SAFE;
@@ -21,8 +18,8 @@ final class HttpSettings {
     long maxBodySize;
 
     /**
-     * Takes the values a defaults section set. Rules and ACLs stay behind: a
-     * defaults section may not hold them.
+     * Takes the values a defaults section set. Rules stay behind: a defaults
+     * section may not hold them.
      */
     void inherit(HttpSettings defaults) {
         forwardFor = defaults.forwardFor;
@@ -31,12 +28,7 @@ final class HttpSettings {
         maxBodySize = defaults.maxBodySize;
     }
 
-    /** Every {@code acl} line of that name declared so far, in file order. */
-    List<AclSpec> aclsNamed(String aclName) {
-        return acls.stream().filter(acl -> acl.name().equals(aclName)).toList();
-    }
-
     HttpConfig build() {
-        return new HttpConfig(acls, httpRequestRules, useBackends, forwardFor, httpClose, httpReuse, maxBodySize);
+        return new HttpConfig(httpRequestRules, forwardFor, httpClose, httpReuse, maxBodySize);
     }
 }

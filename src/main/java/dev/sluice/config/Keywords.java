@@ -19,6 +19,7 @@ final class Keywords {
      */
     static final List<Consumer<KeywordRegistry>> FEATURES = List.of(
             CoreKeywords::register,
+            RoutingKeywords::register,
             HttpKeywords::register);
 
     private static final KeywordRegistry REGISTRY = build();
@@ -41,7 +42,7 @@ final class Keywords {
     static final List<KeywordTable<?>> ALL = List.of(GLOBAL, DEFAULTS, FRONTEND, BACKEND, SERVER, BIND);
 
     /** The tables of the sections a file has headers for, for "belongs in another section" messages. */
-    static final List<KeywordTable<?>> SECTIONS = List.of(GLOBAL, DEFAULTS, FRONTEND, BACKEND);
+    static final List<KeywordTable<?>> SECTIONS = List.of(GLOBAL, DEFAULTS, FRONTEND, LISTEN, BACKEND);
 
     private Keywords() {
     }

@@ -50,13 +50,20 @@ final class ProxySection {
     final List<BindConfig> binds = new ArrayList<>();
     String defaultBackend;
     final List<ServerConfig> servers = new ArrayList<>();
+    /** The options {@code default-server} lines set so far: each server line starts from a copy. */
+    ServerOptions defaultServer = new ServerOptions();
     boolean smartConnect;
+    /** {@code option clitcpka} and {@code srvtcpka}; {@code option tcpka} sets both. */
+    boolean clientKeepAlive;
+    boolean serverKeepAlive;
 
     /*
      * Each feature's values, in a holder of its own: inherit() copies it from the
      * defaults section, and toFrontend()/toBackend() make it one component of the
      * records.
      */
+    /** ACLs, use_backend and tcp-request (RoutingKeywords). */
+    final RoutingSettings routing = new RoutingSettings();
     /** The mode http keywords (HttpKeywords). */
     final HttpSettings http = new HttpSettings();
 
@@ -74,6 +81,10 @@ final class ProxySection {
         section.maxconn = maxconn;
         section.defaultBackend = defaultBackend;
         section.smartConnect = smartConnect;
+        section.clientKeepAlive = clientKeepAlive;
+        section.serverKeepAlive = serverKeepAlive;
+        section.defaultServer = new ServerOptions(defaultServer);
+        section.routing.inherit(routing);
         section.http.inherit(http);
         System.arraycopy(timeouts, 0, section.timeouts, 0, timeouts.length);
         section.origins.putAll(origins);
@@ -85,18 +96,23 @@ final class ProxySection {
         return origins.getOrDefault(keyword, line);
     }
 
+    /** The name a listen section's frontend half sends its traffic to when it says nothing else: itself. */
+    String effectiveDefaultBackend() {
+        return defaultBackend == null && kind == Kind.LISTEN ? name : defaultBackend;
+    }
+
     /** "frontend 'web'", for messages. */
     String describe() {
         return kind.word + " '" + name + "'";
     }
 
     FrontendConfig toFrontend(int globalMaxconn) {
-        return new FrontendConfig(name, binds, mode, defaultBackend, maxconn == 0 ? globalMaxconn : maxconn,
-                TimeoutKind.toTimeouts(timeouts), http.build(), line);
+        return new FrontendConfig(name, binds, mode, effectiveDefaultBackend(), maxconn == 0 ? globalMaxconn : maxconn,
+                TimeoutKind.toTimeouts(timeouts), clientKeepAlive, routing.build(), http.build(), line);
     }
 
     BackendConfig toBackend() {
         return new BackendConfig(name, mode, balance, servers, TimeoutKind.toTimeouts(timeouts), smartConnect,
-                http.build(), line);
+                serverKeepAlive, routing.build(), http.build(), line);
     }
 }

@@ -23,13 +23,17 @@ final class RuleCompiler {
     static HttpRules frontend(FrontendConfig frontend) {
         HttpRules.Builder rules = HttpRules.builder();
         requestRules(rules, frontend.http().httpRequestRules());
-        for (UseBackend use : frontend.http().useBackends()) {
+        for (UseBackend use : frontend.routing().useBackends()) {
             rules.useBackend(use.backend(), condition(use.condition()));
         }
         if (frontend.defaultBackend() != null) {
             rules.defaultBackend(frontend.defaultBackend());
         }
         return rules.build();
+    }
+
+    static HttpRules none() {
+        return HttpRules.NONE;
     }
 
     static HttpRules backend(BackendConfig backend) {

@@ -39,6 +39,8 @@ class KeywordDocTest {
                 current = sections.computeIfAbsent(section.group(1), s -> new LinkedHashMap<>());
             } else if (line.equals("### Server options")) {
                 current = sections.computeIfAbsent("server", s -> new LinkedHashMap<>());
+            } else if (line.equals("### Bind options")) {
+                current = sections.computeIfAbsent("bind", s -> new LinkedHashMap<>());
             } else if (line.startsWith("### ")) {
                 fail("unexpected heading in the keyword reference: " + line);
             }

@@ -4,6 +4,7 @@ import static dev.sluice.config.ConfigParserTest.assertRefused;
 import static dev.sluice.config.ConfigParserTest.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -76,9 +77,11 @@ class MaxBodySizeConfigTest {
     }
 
     @Test
-    void aSecondLineInOneSectionIsRefused() {
-        assertRefused(http(" max-body-size 1k\n max-body-size 2k", ""),
-                "t.cfg:5: 'max-body-size' is already set in this section at line 4");
+    void aSecondLineInOneSectionWinsWithAWarning() throws ConfigException {
+        Config config = ConfigParserTest.parse(http(" max-body-size 1k\n max-body-size 2k", ""));
+        assertEquals(2048, config.frontends().get(0).http().maxBodySize());
+        assertEquals(List.of("t.cfg:5: warning: 'max-body-size' is set again (line 4 set it first); this line's value"
+                + " wins, as in HAProxy"), config.warnings());
     }
 
     @Test
