@@ -1,7 +1,11 @@
 package dev.sluice.cli;
 
 import dev.sluice.backend.Backend;
+import dev.sluice.backend.HealthChecks;
 import dev.sluice.backend.Server;
+import dev.sluice.backend.ServerRole;
+import dev.sluice.backend.ServerState;
+import dev.sluice.backend.ServerStateListener;
 import dev.sluice.buffer.BufferPool;
 import dev.sluice.config.BindConfig;
 import dev.sluice.config.Config;
@@ -66,6 +70,9 @@ public final class Sluice implements AutoCloseable {
     private final Map<Server, dev.sluice.config.ServerConfig> serverConfigs = new IdentityHashMap<>();
     private final List<ConnectionLimit> limits = new ArrayList<>();
     private final List<Listener> listeners = new ArrayList<>();
+    /** The servers with {@code check}, each with its backend's script and its own options. */
+    private final List<HealthChecks.Planned> planned = new ArrayList<>();
+    private HealthChecks checks;
     private volatile boolean closed;
 
     /** One loop and what its sessions need there. */
@@ -103,12 +110,20 @@ public final class Sluice implements AutoCloseable {
             serverConfigs.forEach((server, c) -> idle.limits(server, c.poolPurgeDelayMillis() * 1_000_000L,
                     c.poolMaxConn()));
             loop.onClose(() -> {
+                if (checks != null) {
+                    checks.stop(loop);
+                }
                 sessions.abortAll();
                 idle.closeAll();
             });
             loops.add(new LoopState(loop, new NioConnector(loop, keepAliveServers()), sessions, new SessionCounters(),
                     idle));
         }
+        // The checks' arenas are carved now, apart from the client pools, and their first checks armed before the loops run.
+        List<EventLoop> eventLoops = loops.stream().map(LoopState::loop).toList();
+        List<NioConnector> connectors = loops.stream().map(LoopState::connector).toList();
+        checks = HealthChecks.create(planned, eventLoops, connectors, g.bufsize(), g.spreadChecks());
+        checks.start();
         for (LoopState l : loops) {
             l.loop().start();
         }
@@ -129,11 +144,18 @@ public final class Sluice implements AutoCloseable {
         for (dev.sluice.config.BackendConfig b : config.backends()) {
             List<Server> servers = new ArrayList<>();
             for (dev.sluice.config.ServerConfig s : b.servers()) {
-                Server server = new Server(s.name(), s.address(), s.maxconn(), s.maxqueue());
+                Server server = new Server(s.name(), s.address(), s.maxconn(), s.maxqueue(), s.weight(),
+                        s.backup() ? ServerRole.BACKUP : ServerRole.ACTIVE, s.disabled() ? ServerState.MAINT : ServerState.UP);
                 serverConfigs.put(server, s);
                 servers.add(server);
             }
-            backends.put(b.name(), new Backend(b.name(), servers));
+            backends.put(b.name(), new Backend(b.name(), servers, b.balance(), b.retry(), ServerStateListener.STDERR));
+            for (int i = 0; i < servers.size(); i++) {
+                dev.sluice.config.ServerConfig s = b.servers().get(i);
+                if (s.check() != null) {
+                    planned.add(new HealthChecks.Planned(servers.get(i), b.check(), s.check()));
+                }
+            }
         }
     }
 
@@ -222,6 +244,11 @@ public final class Sluice implements AutoCloseable {
 
     public Backend backend(String name) {
         return backends.get(name);
+    }
+
+    /** Every health check of the process, with its counters. */
+    public HealthChecks healthChecks() {
+        return checks;
     }
 
     public Config config() {

@@ -125,8 +125,13 @@ public final class ConfigParser {
         }
         List<BackendConfig> backendRecords = new ArrayList<>();
         for (ProxySection backend : backends) {
-            backendRecords.add(backend.toBackend());
+            try {
+                backendRecords.add(backend.toBackend(file));
+            } catch (ConfigException e) {
+                diagnostics.error(e);
+            }
         }
+        diagnostics.throwIfErrors();
         Config unchecked = new Config(Path.of(file), built, frontendRecords, backendRecords, List.of());
         new ConfigValidator(file, global, frontends, backends, diagnostics).validate(unchecked);
         diagnostics.throwIfErrors();

@@ -41,7 +41,6 @@ final class CoreKeywords {
                 .single("hard-stop-after", "<time>", (g, use) -> g.hardStopAfterMillis = use.timeMillis(use.arg(0)));
 
         keywords.proxies(Placement.EVERY_PROXY).single("mode", "tcp|http", CoreKeywords::mode);
-        keywords.proxies(Placement.BACKEND_AND_DEFAULTS).single("balance", "roundrobin", CoreKeywords::balance);
         keywords.proxies(Placement.FRONTEND_AND_DEFAULTS).single("maxconn", "<number>",
                 (p, use) -> p.maxconn = use.number(use.arg(0), 1, Integer.MAX_VALUE));
         for (TimeoutKind timeout : TimeoutKind.values()) {
@@ -187,16 +186,5 @@ final class CoreKeywords {
             case "http" -> Mode.HTTP;
             default -> throw use.error("expected tcp or http, got '" + use.arg(0) + "'");
         };
-    }
-
-    private static void balance(ProxySection section, Invocation use) throws ConfigException {
-        for (Balance balance : Balance.values()) {
-            if (balance.keyword().equals(use.arg(0))) {
-                section.balance = balance;
-                return;
-            }
-        }
-        throw new ConfigException(use.file(), use.line(), "balance " + use.arg(0) + " is not supported by Sluice"
-                + " (supported: roundrobin)");
     }
 }

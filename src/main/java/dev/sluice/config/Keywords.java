@@ -20,7 +20,9 @@ final class Keywords {
     static final List<Consumer<KeywordRegistry>> FEATURES = List.of(
             CoreKeywords::register,
             RoutingKeywords::register,
-            HttpKeywords::register);
+            HttpKeywords::register,
+            BalanceKeywords::register,
+            CheckKeywords::register);
 
     private static final KeywordRegistry REGISTRY = build();
 

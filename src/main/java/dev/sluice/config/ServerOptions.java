@@ -13,8 +13,14 @@ final class ServerOptions {
     int maxqueue;
     long poolPurgeDelayMillis = ServerConfig.DEFAULT_POOL_PURGE_DELAY_MILLIS;
     int poolMaxConn = ServerConfig.UNLIMITED_POOL;
+    /** {@code weight}, {@code backup}, {@code disabled} (BalanceKeywords). */
+    final ServerBalanceOptions balancing;
+    /** {@code check} and its options (CheckKeywords). */
+    final ServerCheckOptions check;
 
     ServerOptions() {
+        balancing = new ServerBalanceOptions();
+        check = new ServerCheckOptions();
     }
 
     /**
@@ -26,9 +32,12 @@ final class ServerOptions {
         maxqueue = defaults.maxqueue;
         poolPurgeDelayMillis = defaults.poolPurgeDelayMillis;
         poolMaxConn = defaults.poolMaxConn;
+        balancing = new ServerBalanceOptions(defaults.balancing);
+        check = new ServerCheckOptions(defaults.check);
     }
 
     ServerConfig build(String name, ServerAddress target, int line) {
-        return new ServerConfig(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, line);
+        return new ServerConfig(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, balancing.weight,
+                balancing.backup, balancing.disabled, CheckKeywords.spec(check), line);
     }
 }
