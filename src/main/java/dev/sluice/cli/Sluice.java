@@ -292,6 +292,7 @@ public final class Sluice implements AutoCloseable {
         for (ConnectionLimit limit : limits) {
             b.addFrontend(limit);
         }
+        b.addHealthChecks(checks);
         return b.build();
     }
 
