@@ -546,6 +546,35 @@ class ConfigParserTest {
     }
 
     @Test
+    void theChecksErrorsAreSortedByLineWhateverOrderTheChecksRunIn() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("""
+                backend empty
+                    mode tcp
+                frontend f
+                    bind :80
+                    default_backend nowhere
+                """));
+        assertEquals(List.of("t.cfg:1: backend 'empty' has no server line: every connection sent to it would fail",
+                "t.cfg:5: default_backend: no backend named 'nowhere'"), e.messages());
+    }
+
+    @Test
+    void aRuleNamingARefusedAclPointsAtTheAclsLine() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("""
+                frontend f
+                    mode http
+                    bind :80
+                    acl bad path_reg ^/x
+                    http-request deny if bad
+                    default_backend b
+                backend b
+                    mode http
+                    server s 127.0.0.1:1
+                """));
+        assertEquals("t.cfg:5: http-request deny: ACL 'bad' was refused at line 4", e.messages().get(1));
+    }
+
+    @Test
     void pastTheCapTheRestOfTheErrorsAreCounted() {
         StringBuilder text = new StringBuilder(PROXIES);
         for (int i = 0; i < Diagnostics.MAX_REPORTED + 7; i++) {
