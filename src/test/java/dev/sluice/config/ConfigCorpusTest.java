@@ -103,8 +103,8 @@ class ConfigCorpusTest {
         e.put("tls-redirect-and-origination.cfg", Expected.refused("tls-redirect-and-origination.cfg:6:"
                 + " 'ssl-default-bind-ciphers' is not supported by Sluice: Sluice does not terminate TLS yet", "http",
                 "tls"));
-        e.put("websocket-tunnel.cfg", Expected.refused("websocket-tunnel.cfg:10: 'timeout tunnel' is not supported by"
-                + " Sluice: Sluice relays no WebSocket or other upgraded connection yet", "balancing", "http"));
+        e.put("websocket-tunnel.cfg", Expected.refused("websocket-tunnel.cfg:20: balance leastconn is not supported by"
+                + " Sluice (supported: roundrobin)", "balancing"));
         e.put("debian:haproxy.cfg", Expected.refused("debian:haproxy.cfg:2: 'log' is not supported by Sluice: Sluice"
                 + " writes no access log yet", "http", "logs", "runtime", "tls"));
         e.put("example:basic-config-edge.cfg", Expected.refused("example:basic-config-edge.cfg:12: 'default-path' is"
