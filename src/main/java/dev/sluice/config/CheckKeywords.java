@@ -56,7 +56,7 @@ final class CheckKeywords {
         backends.flag("option ssl-hello-chk", (p, use) -> p.checks.kind = CheckSettings.Kind.SSL_HELLO);
         backends.flag("option redis-check", (p, use) -> p.checks.kind = CheckSettings.Kind.REDIS);
         backends.variadic("option smtpchk", "[HELO|EHLO <domain>]", CheckKeywords::smtpchk);
-        backends.variadic("option mysql-check", "", CheckKeywords::mysqlCheck);
+        backends.variadic("option mysql-check", "[user <name> [post-41]]", CheckKeywords::mysqlCheck);
         backends.variadic("option pgsql-check", "user <name>", CheckKeywords::pgsqlCheck);
         backends.option("option log-health-checks", (p, use) -> p.checks.logHealthChecks = true,
                 (p, use) -> p.checks.logHealthChecks = false);
@@ -133,11 +133,19 @@ final class CheckKeywords {
                 ? a.get(0) + " " + a.get(1) : "HELO localhost";
     }
 
+    /** {@code option mysql-check [user <name> [post-41|pre-41]]}. */
     private static void mysqlCheck(ProxySection section, Invocation use) throws ConfigException {
-        if (!use.args().isEmpty()) {
-            throw use.error("option mysql-check with a user (a login exchange) is not supported by Sluice; write"
-                    + " 'option mysql-check' alone, which checks the server's handshake, or 'option tcp-check' with"
-                    + " 'tcp-check send-binary' and 'tcp-check expect binary'");
+        List<String> a = use.args();
+        section.checks.mysqlUser = null;
+        if (!a.isEmpty()) {
+            if (!a.get(0).equals("user") || a.size() < 2 || a.size() > 3) {
+                throw use.error("expected 'user <username> [post-41|pre-41]'");
+            }
+            if (a.size() == 3 && !a.get(2).equals("post-41")) {
+                throw use.error(a.get(2).equals("pre-41") ? "'pre-41' (a MySQL 4.0 login) is not supported by"
+                        + " Sluice; write post-41, or nothing" : "expected post-41 or pre-41, got '" + a.get(2) + "'");
+            }
+            section.checks.mysqlUser = a.get(1);
         }
         section.checks.kind = CheckSettings.Kind.MYSQL;
     }

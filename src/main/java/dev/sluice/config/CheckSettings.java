@@ -38,6 +38,8 @@ final class CheckSettings {
     String httpVersion = HttpCheckRequest.DEFAULT_VERSION;
     String smtpGreeting = "HELO localhost";
     String pgsqlUser;
+    /** {@code option mysql-check user}: null for the handshake check alone. */
+    String mysqlUser;
     List<Rule> httpRules = new ArrayList<>();
     List<Rule> tcpRules = new ArrayList<>();
     /** Whether the rule lists are still the defaults section's (the first rule of the section's own replaces them). */
@@ -54,6 +56,7 @@ final class CheckSettings {
         httpVersion = defaults.httpVersion;
         smtpGreeting = defaults.smtpGreeting;
         pgsqlUser = defaults.pgsqlUser;
+        mysqlUser = defaults.mysqlUser;
         httpRules = new ArrayList<>(defaults.httpRules);
         tcpRules = new ArrayList<>(defaults.tcpRules);
         httpRulesInherited = !httpRules.isEmpty();
@@ -93,7 +96,7 @@ final class CheckSettings {
             case SSL_HELLO -> CheckScripts.sslHello();
             case REDIS -> CheckScripts.redis();
             case SMTP -> CheckScripts.smtp(smtpGreeting);
-            case MYSQL -> CheckScripts.mysql();
+            case MYSQL -> mysqlUser == null ? CheckScripts.mysql() : CheckScripts.mysql(mysqlUser);
             case PGSQL -> CheckScripts.pgsql(pgsqlUser);
         };
         return spec.withTimeouts(timeoutCheckMillis, timeoutConnectMillis).withDisableOn404(disableOn404)

@@ -151,6 +151,9 @@ class CheckConfigTest {
         assertEquals("redis-check", backend("option redis-check").check().kind());
         assertEquals("ssl-hello-chk", backend("option ssl-hello-chk").check().kind());
         assertEquals("mysql-check", backend("option mysql-check").check().kind());
+        HealthCheckSpec login = backend("option mysql-check user haproxy").check();
+        assertEquals(4, login.steps().size(), "connect, login and quit, handshake, answer to the login");
+        assertTrue(sent(login, 1).contains("haproxy" + (char) 0));
         assertEquals("pgsql-check", backend("option pgsql-check user haproxy").check().kind());
         HealthCheckSpec smtp = backend("option smtpchk EHLO example.org").check();
         assertEquals("EHLO example.org\r\n", sent(smtp, 3));
@@ -166,9 +169,8 @@ class CheckConfigTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "option mysql-check user haproxy|t.cfg:5: option mysql-check: option mysql-check with a user (a login"
-            + " exchange) is not supported by Sluice; write 'option mysql-check' alone, which checks the server's"
-            + " handshake, or 'option tcp-check' with 'tcp-check send-binary' and 'tcp-check expect binary'",
+        "option mysql-check user haproxy pre-41|t.cfg:5: option mysql-check: 'pre-41' (a MySQL 4.0 login) is not"
+            + " supported by Sluice; write post-41, or nothing",
         "option pgsql-check|t.cfg:5: option pgsql-check: option pgsql-check expects 'user <username>'",
         "http-check expect hdr name x|t.cfg:5: http-check expect: 'http-check expect hdr' is not supported by Sluice;"
             + " match the status or the body (status, rstatus, string, rstring)",
