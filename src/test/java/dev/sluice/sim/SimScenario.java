@@ -108,6 +108,7 @@ final class SimScenario {
     private ServerCheckSpec checkOptions;
     private long checksUntilNanos;
     private BalanceSpec balance = BalanceSpec.ROUNDROBIN;
+    private RetryPolicy retry = RetryPolicy.DEFAULT;
 
     private SimScenario(boolean http) {
         this.http = http;
@@ -223,6 +224,12 @@ final class SimScenario {
     /** How the backends choose their servers. */
     SimScenario balance(BalanceSpec spec) {
         this.balance = spec;
+        return this;
+    }
+
+    /** The backends' retries and redispatch. */
+    SimScenario retry(RetryPolicy policy) {
+        this.retry = policy;
         return this;
     }
 
@@ -386,9 +393,9 @@ final class SimScenario {
         List<SimRun.StateChange> changes = new ArrayList<>();
         ServerStateListener listener = change -> changes.add(new SimRun.StateChange(world.now(), change));
         Backend tcpBackend = tcpServers.isEmpty() ? null
-                : new Backend("tcp", tcpServers, balance, RetryPolicy.DEFAULT, listener, world::now);
+                : new Backend("tcp", tcpServers, balance, retry, listener, world::now);
         Backend httpBackend = httpServers.isEmpty() ? null
-                : new Backend("http", httpServers, balance, RetryPolicy.DEFAULT, listener, world::now);
+                : new Backend("http", httpServers, balance, retry, listener, world::now);
         if (tcpBackend != null) {
             backends.add(tcpBackend);
         }
