@@ -38,4 +38,9 @@ public record FrontendConfig(String name, List<BindConfig> binds, Mode mode, Str
     public HttpRules httpRules() {
         return RuleCompiler.frontend(this);
     }
+
+    /** Compiles this frontend's {@code tcp-request connection} and {@code content} rules, once, at start-up. */
+    public dev.sluice.http.TcpRequestRules tcpRequestRules() {
+        return RuleCompiler.tcpRequestRules(routing().tcpRequestRules());
+    }
 }

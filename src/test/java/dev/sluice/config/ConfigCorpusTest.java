@@ -82,8 +82,7 @@ class ConfigCorpusTest {
         e.put("host-and-path-routing.cfg", Expected.valid());
         e.put("k8s-apiserver-node-lb.cfg", Expected.refused("k8s-apiserver-node-lb.cfg:7: 'log' is not supported by"
                 + " Sluice: Sluice writes no access log yet", "balancing", "checks", "http", "logs", "stats"));
-        e.put("layer4-acls-tcp.cfg", Expected.refused("layer4-acls-tcp.cfg:15: acl second_port: fetch dst_port is"
-                + " read, but Sluice does not evaluate it yet", "routing"));
+        e.put("layer4-acls-tcp.cfg", Expected.valid());
         e.put("legacy-haproxy-1.4.cfg", Expected.refused("legacy-haproxy-1.4.cfg:7: 'nbproc' is not supported by"
                 + " Sluice: HAProxy removed it in 2.5; write 'nbthread' (one event loop per thread) instead", "legacy"));
         e.put("openshift-bare-metal-lb.cfg", Expected.refused("openshift-bare-metal-lb.cfg:6: 'log' is not supported"
