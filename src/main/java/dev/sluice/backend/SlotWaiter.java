@@ -1,6 +1,7 @@
 package dev.sluice.backend;
 
 import dev.sluice.loop.Loop;
+import dev.sluice.util.IntrusiveList;
 
 /**
  * A session waiting in a backend's queue for a server slot. One per session,
@@ -11,10 +12,8 @@ import dev.sluice.loop.Loop;
  * inbox), never on the thread that freed the slot.
  */
 public abstract class SlotWaiter {
-    SlotWaiter prev;
-    SlotWaiter next;
-    boolean queued;
-    Backend queuedIn;
+    /** The waiter's place in a backend's queue; guarded by that backend's lock. */
+    final IntrusiveList.Link<SlotWaiter> queueLink = new IntrusiveList.Link<>(this);
 
     /** The loop that owns the session; the grant is delivered there. */
     protected abstract Loop loop();
