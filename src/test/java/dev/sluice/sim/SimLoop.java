@@ -15,9 +15,10 @@ import java.util.TreeMap;
 /**
  * A {@link Loop} whose thread is the simulator: the real {@link RunQueue},
  * {@link TimerQueue} and {@link BufferPool}, on the world's virtual clock.
- * {@link #iterate()} is one turn of an event loop: drain the inbox, run the run
- * queue (a bounded pass), expire timers, then dispatch ready connections,
- * level-triggered as a selector would.
+ * {@link #iterate()} is one turn of an event loop: drain the inbox, deliver the
+ * posted messages (slot grants), run the run queue (a bounded pass), expire
+ * timers, then dispatch ready connections, level-triggered as a selector would.
+ * Its inbox is unbounded: the simulation starts its sessions through it.
  *
  * <p>Not thread-safe: {@link #execute(Runnable)} too is called only by the
  * simulation's one thread, which stands for every loop thread at once.
@@ -64,6 +65,11 @@ final class SimLoop extends LoopCore {
         inbox.add(work);
     }
 
+    @Override
+    protected void messagePosted() {
+        // The simulation's one thread delivers them in the next iteration.
+    }
+
     /** The connection's state changed: look at it in the next dispatch. */
     void markReady(SimConnection c) {
         if (!c.inReadySet) {
@@ -93,6 +99,7 @@ final class SimLoop extends LoopCore {
             inbox.poll().run();
             did = true;
         }
+        did |= deliverMessages(SimLoop::rethrow) > 0;
         did |= runQueue.runAll(RUN_PASS_LIMIT) > 0;
         did |= timers.expire(world.now(), runQueue) > 0;
         did |= dispatch();
@@ -128,6 +135,17 @@ final class SimLoop extends LoopCore {
         }
         batch.clear();
         return did;
+    }
+
+    /** A message that throws fails the run, as an inbox item does. */
+    private static void rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException(t);
     }
 
     String describe() {
