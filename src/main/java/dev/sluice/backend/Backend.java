@@ -103,7 +103,9 @@ public final class Backend {
 
     /**
      * Gives a slot back. If a session waits, the slot goes to the oldest one
-     * without ever being free, and its loop is told; otherwise it is freed.
+     * without ever being free, and its loop is told through the waiter itself
+     * ({@link SlotWaiter#grant}): nothing is allocated and the grant cannot be
+     * refused. Otherwise the slot is freed.
      */
     public void releaseSlot(Server server) {
         if (!server.hasMaxconn()) {
@@ -123,8 +125,7 @@ public final class Backend {
         } finally {
             lock.unlock();
         }
-        SlotWaiter granted = next;
-        granted.loop().execute(() -> granted.slotGranted(server));
+        next.grant(server);
     }
 
     /**
