@@ -1,11 +1,14 @@
 package dev.sluice.buffer;
 
+import dev.sluice.util.IntrusiveList;
 import java.nio.ByteBuffer;
 import java.util.function.LongSupplier;
 
 /**
  * One event loop's buffers: a fixed set carved once, at construction, from one
- * direct arena, plus one FIFO wait queue per {@link Criticality} class.
+ * direct arena, and the {@link WaitQueue} of those who wait for one (a FIFO
+ * per {@link Criticality} class). The pool allocates, releases, hands off,
+ * cancels and reclassifies; the queue keeps the order and the wait times.
  *
  * <p>The rules (DESIGN.md and the seed commit):
  * <ul>
@@ -33,25 +36,23 @@ public final class BufferPool {
 
     private final int bufferSize;
     private final int reserve;
-    private final LongSupplier nanoClock;
     private final Buffer[] buffers;
     /** LIFO stack of free buffer indexes; {@code freeStack[freeCount - 1]} is the warmest. */
     private final int[] freeStack;
     private int freeCount;
     private int peakInUse;
 
-    private final BufferWaiter[] heads = new BufferWaiter[CLASSES];
-    private final BufferWaiter[] tails = new BufferWaiter[CLASSES];
-    private final int[] queueLengths = new int[CLASSES];
+    private final WaitQueue queue;
 
     private final long[] allocations = new long[CLASSES];
     private final long[] waits = new long[CLASSES];
     private final long[] handoffs = new long[CLASSES];
-    private final long[] waitNanos = new long[CLASSES];
     private final long[] failedWakeups = new long[CLASSES];
     private final long[] cancels = new long[CLASSES];
 
     private WakePolicy policy = WakePolicy.HANDOFF;
+    /** WAKE_ALL's waiters between leaving their queues and being woken. */
+    private final IntrusiveList<BufferWaiter> woken = new IntrusiveList<>();
 
     /**
      * Carves {@code count} buffers of {@code bufferSize} bytes from one direct arena.
@@ -73,7 +74,7 @@ public final class BufferPool {
         }
         this.bufferSize = bufferSize;
         this.reserve = reserve;
-        this.nanoClock = nanoClock;
+        this.queue = new WaitQueue(nanoClock);
         ByteBuffer arena = ByteBuffer.allocateDirect(count * bufferSize);
         this.buffers = new Buffer[count];
         this.freeStack = new int[count];
@@ -117,12 +118,12 @@ public final class BufferPool {
      * @throws IllegalStateException if the waiter is already waiting somewhere
      */
     public Buffer allocateOrWait(Criticality criticality, BufferWaiter waiter) {
-        if (waiter.queuedClass >= 0) {
+        if (waiter.isWaiting()) {
             throw new IllegalStateException("waiter is already queued as " + waiter.waitingAs());
         }
         Buffer buffer = tryAllocate(criticality);
         if (buffer == null) {
-            enqueue(criticality.ordinal(), waiter);
+            queue.add(waiter, criticality);
             waits[criticality.ordinal()]++;
         }
         return buffer;
@@ -134,13 +135,13 @@ public final class BufferPool {
      * queues again, at the tail.
      */
     public Buffer allocateAfterWakeup(Criticality criticality, BufferWaiter waiter) {
-        if (waiter.queuedClass >= 0) {
+        if (waiter.isWaiting()) {
             throw new IllegalStateException("waiter is already queued as " + waiter.waitingAs());
         }
         Buffer buffer = tryAllocate(criticality);
         if (buffer == null) {
             failedWakeups[criticality.ordinal()]++;
-            enqueue(criticality.ordinal(), waiter);
+            queue.add(waiter, criticality);
         }
         return buffer;
     }
@@ -161,9 +162,9 @@ public final class BufferPool {
         }
         buffer.clear();
         if (policy == WakePolicy.HANDOFF) {
-            int c = firstEligibleClass(freeCount + 1);
+            int c = queue.firstEligible(freeCount + 1, reserve);
             if (c >= 0) {
-                BufferWaiter waiter = dequeueHead(c);
+                BufferWaiter waiter = queue.removeHead(c);
                 handoffs[c]++;
                 buffer.allocatedAs = Criticality.of(c);
                 waiter.onBuffer(buffer);
@@ -183,13 +184,11 @@ public final class BufferPool {
      * times out while waiting. Does nothing if it is not waiting here.
      */
     public void cancel(BufferWaiter waiter) {
-        if (waiter.queuedClass < 0 || waiter.queuedIn != this) {
+        if (!queue.holds(waiter)) {
             return;
         }
-        int c = waiter.queuedClass;
-        unlink(c, waiter);
-        cancels[c]++;
-        waitNanos[c] += nanoClock.getAsLong() - waiter.waitingSince;
+        cancels[waiter.queuedClass]++;
+        queue.remove(waiter);
     }
 
     /**
@@ -203,117 +202,44 @@ public final class BufferPool {
      * @throws IllegalStateException if the waiter is not queued in this pool
      */
     public Buffer reclassify(BufferWaiter waiter, Criticality criticality) {
-        if (waiter.queuedClass < 0 || waiter.queuedIn != this) {
+        if (!queue.holds(waiter)) {
             throw new IllegalStateException("waiter is not queued in this pool");
         }
-        int old = waiter.queuedClass;
-        if (old == criticality.ordinal()) {
+        if (waiter.queuedClass == criticality.ordinal()) {
             return null;
         }
-        long since = waiter.waitingSince;
-        unlink(old, waiter);
         Buffer buffer = tryAllocate(criticality);
         if (buffer != null) {
-            waitNanos[old] += nanoClock.getAsLong() - since;
+            // Its wait ends here and counts to the class it waited in.
+            queue.remove(waiter);
             return buffer;
         }
-        enqueue(criticality.ordinal(), waiter);
-        waiter.waitingSince = since;
+        queue.moveTo(waiter, criticality);
         return null;
-    }
-
-    /** The first class, in service order, with a waiter that may take one of {@code free} free buffers. */
-    private int firstEligibleClass(int free) {
-        for (int c = 0; c < CLASSES; c++) {
-            if (heads[c] != null && free - 1 >= Criticality.of(c).margin(reserve)) {
-                return c;
-            }
-        }
-        return -1;
     }
 
     private void wakeWithoutHandoff() {
         if (policy == WakePolicy.WAKE_ONE) {
-            int c = firstEligibleClass(freeCount);
+            int c = queue.firstEligible(freeCount, reserve);
             if (c >= 0) {
-                dequeueHead(c).onBuffer(null);
+                queue.removeHead(c).onBuffer(null);
             }
             return;
         }
         // WAKE_ALL: take every waiter out of every queue before waking any, so that a
         // waiter re-queueing from its callback, in whatever class, waits for the next
-        // release instead of being woken twice by this one. The queues are chained in
-        // service order through the waiters' own links, so nothing is allocated.
-        BufferWaiter first = null;
-        BufferWaiter last = null;
-        int total = 0;
+        // release instead of being woken twice by this one. They are gathered in
+        // service order in a list of their own links, so nothing is allocated.
         for (int c = 0; c < CLASSES; c++) {
-            if (heads[c] == null) {
-                continue;
+            BufferWaiter w;
+            while ((w = queue.removeHead(c)) != null) {
+                woken.addLast(w.link);
             }
-            if (last == null) {
-                first = heads[c];
-            } else {
-                last.next = heads[c];
-            }
-            last = tails[c];
-            total += queueLengths[c];
-            heads[c] = null;
-            tails[c] = null;
-            queueLengths[c] = 0;
         }
-        BufferWaiter w = first;
-        for (int i = 0; i < total; i++) {
-            BufferWaiter next = w.next;
-            int c = w.queuedClass;
-            w.prev = null;
-            w.next = null;
-            w.queuedClass = -1;
-            w.queuedIn = null;
-            waitNanos[c] += nanoClock.getAsLong() - w.waitingSince;
+        BufferWaiter w;
+        while ((w = woken.removeFirst()) != null) {
             w.onBuffer(null);
-            w = next;
         }
-    }
-
-    private void enqueue(int c, BufferWaiter waiter) {
-        waiter.queuedClass = c;
-        waiter.queuedIn = this;
-        waiter.waitingSince = nanoClock.getAsLong();
-        waiter.next = null;
-        waiter.prev = tails[c];
-        if (tails[c] == null) {
-            heads[c] = waiter;
-        } else {
-            tails[c].next = waiter;
-        }
-        tails[c] = waiter;
-        queueLengths[c]++;
-    }
-
-    private BufferWaiter dequeueHead(int c) {
-        BufferWaiter waiter = heads[c];
-        unlink(c, waiter);
-        waitNanos[c] += nanoClock.getAsLong() - waiter.waitingSince;
-        return waiter;
-    }
-
-    private void unlink(int c, BufferWaiter waiter) {
-        if (waiter.prev == null) {
-            heads[c] = waiter.next;
-        } else {
-            waiter.prev.next = waiter.next;
-        }
-        if (waiter.next == null) {
-            tails[c] = waiter.prev;
-        } else {
-            waiter.next.prev = waiter.prev;
-        }
-        waiter.prev = null;
-        waiter.next = null;
-        waiter.queuedClass = -1;
-        waiter.queuedIn = null;
-        queueLengths[c]--;
     }
 
     /**
@@ -338,22 +264,11 @@ public final class BufferPool {
             }
             seen[idx] = true;
         }
-        for (int c = 0; c < CLASSES; c++) {
-            int n = 0;
-            BufferWaiter prev = null;
-            for (BufferWaiter w = heads[c]; w != null; w = w.next) {
-                if (w.queuedClass != c || w.queuedIn != this || w.prev != prev) {
-                    throw new IllegalStateException("wait queue " + Criticality.of(c) + " has a bad link at position " + n);
-                }
-                prev = w;
-                n++;
-            }
-            if (prev != tails[c] || n != queueLengths[c]) {
-                throw new IllegalStateException("wait queue " + Criticality.of(c) + " length " + n + " != " + queueLengths[c]);
-            }
-            if (policy == WakePolicy.HANDOFF && n > 0 && freeCount - 1 >= Criticality.of(c).margin(reserve)) {
-                throw new IllegalStateException(n + " " + Criticality.of(c) + " waiters wait while " + freeCount + " buffers are free");
-            }
+        queue.checkInvariants();
+        int c = queue.firstEligible(freeCount, reserve);
+        if (policy == WakePolicy.HANDOFF && c >= 0) {
+            throw new IllegalStateException(queue.length(Criticality.of(c)) + " " + Criticality.of(c)
+                    + " waiters wait while " + freeCount + " buffers are free");
         }
     }
 
@@ -394,15 +309,11 @@ public final class BufferPool {
 
     /** Waiters now queued in one class. */
     public int waiting(Criticality c) {
-        return queueLengths[c.ordinal()];
+        return queue.length(c);
     }
 
     public int waitingTotal() {
-        int n = 0;
-        for (int c = 0; c < CLASSES; c++) {
-            n += queueLengths[c];
-        }
-        return n;
+        return queue.total();
     }
 
     /** Allocations that succeeded at once (handoffs are counted apart). */
@@ -422,7 +333,7 @@ public final class BufferPool {
 
     /** Total time spent queued, in the clock's nanoseconds, by waiters that left the queue. */
     public long waitNanos(Criticality c) {
-        return waitNanos[c.ordinal()];
+        return queue.waitNanos(c);
     }
 
     /** Woken waiters that still found no buffer. Stays 0 under handoff. */

@@ -632,13 +632,13 @@ class BufferPoolTest {
     }
 
     @Test
-    void checkInvariantsNoticesABrokenQueueLink() {
+    void checkInvariantsNoticesAWaiterInTheQueueOfAnotherClass() {
         BufferPool pool = pool(1, 0);
         exhaust(pool);
         RecordingWaiter a = queue(pool, NORMAL, "a");
         queue(pool, NORMAL, "b");
         pool.checkInvariants();
-        a.next = null;
+        a.queuedClass = CRITICAL.ordinal();
         assertThrows(IllegalStateException.class, pool::checkInvariants);
     }
 }
