@@ -1,6 +1,5 @@
 package dev.sluice.buffer;
 
-import dev.sluice.util.IntrusiveList;
 import java.nio.ByteBuffer;
 import java.util.function.LongSupplier;
 
@@ -28,10 +27,18 @@ import java.util.function.LongSupplier;
  * waiter waits while a buffer it may take is free. {@link #checkInvariants()}
  * also checks {@code free + inUse == size} and every queue's links.
  *
+ * <p>The class is not final for one reason, the pool's only seam: code in this
+ * package may override {@link #handOffOrFree(Buffer)} and
+ * {@link #checkHandoffRule()}. The tests' {@code ComparisonPool} (src/test) does,
+ * to run the two wake policies that handoff replaced (wake one waiter, wake
+ * every waiter, each to retry its allocation), so that the simulator can
+ * measure what handoff saves. Production code has no subclass, and the public
+ * methods are final, so that no subclass changes the pool's contract.
+ *
  * <p>Not thread-safe: owned by one event loop, and called only from its thread.
  * Counter getters may be read from other threads and then give a recent value.
  */
-public final class BufferPool {
+public class BufferPool {
     private static final int CLASSES = Criticality.count();
 
     private final int bufferSize;
@@ -42,17 +49,14 @@ public final class BufferPool {
     private int freeCount;
     private int peakInUse;
 
-    private final WaitQueue queue;
+    /** The waiters; package-private for the seam's subclass. */
+    final WaitQueue queue;
 
     private final long[] allocations = new long[CLASSES];
     private final long[] waits = new long[CLASSES];
     private final long[] handoffs = new long[CLASSES];
     private final long[] failedWakeups = new long[CLASSES];
     private final long[] cancels = new long[CLASSES];
-
-    private WakePolicy policy = WakePolicy.HANDOFF;
-    /** WAKE_ALL's waiters between leaving their queues and being woken. */
-    private final IntrusiveList<BufferWaiter> woken = new IntrusiveList<>();
 
     /**
      * Carves {@code count} buffers of {@code bufferSize} bytes from one direct arena.
@@ -92,7 +96,7 @@ public final class BufferPool {
      * Takes a buffer if the class's margin allows it, or returns {@code null}.
      * Never queues anything.
      */
-    public Buffer tryAllocate(Criticality criticality) {
+    public final Buffer tryAllocate(Criticality criticality) {
         if (freeCount - 1 < criticality.margin(reserve)) {
             return null;
         }
@@ -117,7 +121,7 @@ public final class BufferPool {
      *
      * @throws IllegalStateException if the waiter is already waiting somewhere
      */
-    public Buffer allocateOrWait(Criticality criticality, BufferWaiter waiter) {
+    public final Buffer allocateOrWait(Criticality criticality, BufferWaiter waiter) {
         if (waiter.isWaiting()) {
             throw new IllegalStateException("waiter is already queued as " + waiter.waitingAs());
         }
@@ -130,30 +134,13 @@ public final class BufferPool {
     }
 
     /**
-     * The retry of a waiter woken without a buffer (comparison policies only).
-     * A failure here is a <em>failed wakeup</em>: it is counted and the waiter
-     * queues again, at the tail.
-     */
-    public Buffer allocateAfterWakeup(Criticality criticality, BufferWaiter waiter) {
-        if (waiter.isWaiting()) {
-            throw new IllegalStateException("waiter is already queued as " + waiter.waitingAs());
-        }
-        Buffer buffer = tryAllocate(criticality);
-        if (buffer == null) {
-            failedWakeups[criticality.ordinal()]++;
-            queue.add(waiter, criticality);
-        }
-        return buffer;
-    }
-
-    /**
      * Gives a buffer back. If a waiter may take it, the buffer is handed to the
      * oldest waiter of the most critical such class instead of going to the
      * free list, and that waiter alone is woken.
      *
      * @throws IllegalStateException on a buffer of another pool or a second release
      */
-    public void release(Buffer buffer) {
+    public final void release(Buffer buffer) {
         if (buffer.pool() != this) {
             throw new IllegalStateException(buffer + " belongs to another pool");
         }
@@ -161,29 +148,39 @@ public final class BufferPool {
             throw new IllegalStateException(buffer + " released twice");
         }
         buffer.clear();
-        if (policy == WakePolicy.HANDOFF) {
-            int c = queue.firstEligible(freeCount + 1, reserve);
-            if (c >= 0) {
-                BufferWaiter waiter = queue.removeHead(c);
-                handoffs[c]++;
-                buffer.allocatedAs = Criticality.of(c);
-                waiter.onBuffer(buffer);
-                return;
-            }
-            buffer.inUse = false;
-            freeStack[freeCount++] = buffer.index();
+        handOffOrFree(buffer);
+    }
+
+    /**
+     * What becomes of a released, cleared buffer: it goes to the oldest waiter
+     * of the first class allowed to take it, which alone is woken and owns it
+     * from now on, or, when nobody may take it, onto the free list.
+     *
+     * <p>The seam (see the class comment): overridden only by test code.
+     */
+    void handOffOrFree(Buffer buffer) {
+        int c = queue.firstEligible(freeCount + 1, reserve);
+        if (c < 0) {
+            toFreeList(buffer);
             return;
         }
+        BufferWaiter waiter = queue.removeHead(c);
+        handoffs[c]++;
+        buffer.allocatedAs = Criticality.of(c);
+        waiter.onBuffer(buffer);
+    }
+
+    /** Puts a released buffer on top of the free list, where the next allocation takes it. */
+    final void toFreeList(Buffer buffer) {
         buffer.inUse = false;
         freeStack[freeCount++] = buffer.index();
-        wakeWithoutHandoff();
     }
 
     /**
      * Removes a waiter from its queue in O(1), for a session that closes or
      * times out while waiting. Does nothing if it is not waiting here.
      */
-    public void cancel(BufferWaiter waiter) {
+    public final void cancel(BufferWaiter waiter) {
         if (!queue.holds(waiter)) {
             return;
         }
@@ -201,7 +198,7 @@ public final class BufferPool {
      * @return the buffer, now owned by the waiter, or {@code null} if it waits
      * @throws IllegalStateException if the waiter is not queued in this pool
      */
-    public Buffer reclassify(BufferWaiter waiter, Criticality criticality) {
+    public final Buffer reclassify(BufferWaiter waiter, Criticality criticality) {
         if (!queue.holds(waiter)) {
             throw new IllegalStateException("waiter is not queued in this pool");
         }
@@ -218,35 +215,11 @@ public final class BufferPool {
         return null;
     }
 
-    private void wakeWithoutHandoff() {
-        if (policy == WakePolicy.WAKE_ONE) {
-            int c = queue.firstEligible(freeCount, reserve);
-            if (c >= 0) {
-                queue.removeHead(c).onBuffer(null);
-            }
-            return;
-        }
-        // WAKE_ALL: take every waiter out of every queue before waking any, so that a
-        // waiter re-queueing from its callback, in whatever class, waits for the next
-        // release instead of being woken twice by this one. They are gathered in
-        // service order in a list of their own links, so nothing is allocated.
-        for (int c = 0; c < CLASSES; c++) {
-            BufferWaiter w;
-            while ((w = queue.removeHead(c)) != null) {
-                woken.addLast(w.link);
-            }
-        }
-        BufferWaiter w;
-        while ((w = woken.removeFirst()) != null) {
-            w.onBuffer(null);
-        }
-    }
-
     /**
      * Checks every invariant and throws {@link IllegalStateException} naming the
      * first that fails. O(size + waiters): for tests, the simulator and shutdown.
      */
-    public void checkInvariants() {
+    public final void checkInvariants() {
         int inUse = 0;
         for (Buffer b : buffers) {
             if (b.inUse) {
@@ -265,84 +238,92 @@ public final class BufferPool {
             seen[idx] = true;
         }
         queue.checkInvariants();
+        checkHandoffRule();
+    }
+
+    /**
+     * Handoff's promise: no waiter waits while a buffer it may take is free.
+     * The seam (see the class comment): a policy that wakes waiters to retry
+     * breaks it by design, between the wakeup and the retry.
+     */
+    void checkHandoffRule() {
         int c = queue.firstEligible(freeCount, reserve);
-        if (policy == WakePolicy.HANDOFF && c >= 0) {
+        if (c >= 0) {
             throw new IllegalStateException(queue.length(Criticality.of(c)) + " " + Criticality.of(c)
                     + " waiters wait while " + freeCount + " buffers are free");
         }
     }
 
-    void policy(WakePolicy policy) {
-        if (waitingTotal() > 0) {
-            throw new IllegalStateException("change the wake policy only while nobody waits");
-        }
-        this.policy = policy;
+    /** Counts a woken waiter that found no buffer: only a comparison policy (test code) can cause one. */
+    final void wakeupFailed(Criticality c) {
+        failedWakeups[c.ordinal()]++;
     }
 
-    WakePolicy policy() {
-        return policy;
-    }
-
-    public int size() {
+    public final int size() {
         return buffers.length;
     }
 
-    public int bufferSize() {
+    public final int bufferSize() {
         return bufferSize;
     }
 
-    public int reserve() {
+    public final int reserve() {
         return reserve;
     }
 
-    public int free() {
+    public final int free() {
         return freeCount;
     }
 
-    public int inUse() {
+    public final int inUse() {
         return buffers.length - freeCount;
     }
 
-    public int peakInUse() {
+    public final int peakInUse() {
         return peakInUse;
     }
 
     /** Waiters now queued in one class. */
-    public int waiting(Criticality c) {
+    public final int waiting(Criticality c) {
         return queue.length(c);
     }
 
-    public int waitingTotal() {
+    public final int waitingTotal() {
         return queue.total();
     }
 
     /** Allocations that succeeded at once (handoffs are counted apart). */
-    public long allocations(Criticality c) {
+    public final long allocations(Criticality c) {
         return allocations[c.ordinal()];
     }
 
     /** Allocations that failed and queued a waiter. */
-    public long waits(Criticality c) {
+    public final long waits(Criticality c) {
         return waits[c.ordinal()];
     }
 
     /** Buffers handed directly from a release to a waiter. */
-    public long handoffs(Criticality c) {
+    public final long handoffs(Criticality c) {
         return handoffs[c.ordinal()];
     }
 
     /** Total time spent queued, in the clock's nanoseconds, by waiters that left the queue. */
-    public long waitNanos(Criticality c) {
+    public final long waitNanos(Criticality c) {
         return queue.waitNanos(c);
     }
 
-    /** Woken waiters that still found no buffer. Stays 0 under handoff. */
-    public long failedWakeups(Criticality c) {
+    /**
+     * Woken waiters that still found no buffer. 0 by construction in production:
+     * a release hands its buffer to the one waiter it wakes. The number means
+     * something only for the comparison policies of the tests, which wake
+     * waiters to retry; the summary prints it so that 0 can be seen.
+     */
+    public final long failedWakeups(Criticality c) {
         return failedWakeups[c.ordinal()];
     }
 
     /** Waiters removed before they got a buffer (their session closed or timed out). */
-    public long cancels(Criticality c) {
+    public final long cancels(Criticality c) {
         return cancels[c.ordinal()];
     }
 }

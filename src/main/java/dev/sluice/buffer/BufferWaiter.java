@@ -21,12 +21,9 @@ public abstract class BufferWaiter {
 
     /**
      * Called from {@link BufferPool#release(Buffer)} when this waiter reaches
-     * the head of its queue and a buffer it may take comes back.
-     *
-     * <p>With the production policy the buffer is handed over: the waiter owns
-     * it from this call on and must release it in time. (Only the simulator's
-     * comparison policies pass {@code null}, meaning "try to allocate again";
-     * see {@link BufferPool#allocateAfterWakeup}.)
+     * the head of its queue and a buffer it may take comes back. The buffer is
+     * handed over, never {@code null}: the waiter owns it from this call on,
+     * has left its queue, and must release the buffer in time.
      *
      * <p>Called in the middle of another holder's release: implementations must
      * not perform I/O or release buffers here. They record the buffer and

@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * A {@link Loop} whose thread is the simulator: the real {@link RunQueue},
@@ -39,10 +40,15 @@ final class SimLoop extends LoopCore {
     private int pruneAt = 1024;
 
     SimLoop(SimWorld world, int id, int poolSize, int bufferSize, int reserve) {
+        this(world, id, loop -> new BufferPool(poolSize, bufferSize, reserve, world::now));
+    }
+
+    /** A loop whose pool {@code pools} makes, given the loop (a comparison pool schedules its retries on it). */
+    SimLoop(SimWorld world, int id, Function<SimLoop, BufferPool> pools) {
         this.world = world;
         this.id = id;
         this.clock = world::now;
-        this.pool = new BufferPool(poolSize, bufferSize, reserve, world::now);
+        this.pool = pools.apply(this);
     }
 
     @Override
