@@ -47,7 +47,7 @@ import java.nio.charset.StandardCharsets;
  * buffer per direction and gives each back as soon as it is empty.
  *
  * <p>Not thread-safe: owned by the loop that accepted the client. A slot grant
- * arrives through that loop's inbox.
+ * arrives as a message posted to that loop ({@link Loop#post}).
  */
 public final class HttpSession extends Session {
     private enum Req { HEAD, WAITING_FOR_SLOT, CONNECTING, SENDING, SENT, DISCARDING }
