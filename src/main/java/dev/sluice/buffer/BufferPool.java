@@ -29,11 +29,12 @@ import java.util.function.LongSupplier;
  *
  * <p>The class is not final for one reason, the pool's only seam: code in this
  * package may override {@link #handOffOrFree(Buffer)} and
- * {@link #checkHandoffRule()}. The tests' {@code ComparisonPool} (src/test) does,
- * to run the two wake policies that handoff replaced (wake one waiter, wake
- * every waiter, each to retry its allocation), so that the simulator can
- * measure what handoff saves. Production code has no subclass, and the public
- * methods are final, so that no subclass changes the pool's contract.
+ * {@link #checkHandoffRule()}, using the queue, {@link #toFreeList} and
+ * {@link #wakeupFailed}. The tests' {@code ComparisonPool} (src/test) does, to
+ * run the two wake policies that handoff replaced (wake one waiter, wake every
+ * waiter, each to retry its allocation), so that the simulator can measure
+ * what handoff saves. Production code has no subclass, and the public methods
+ * are final, so that no subclass changes the pool's contract.
  *
  * <p>Not thread-safe: owned by one event loop, and called only from its thread.
  * Counter getters may be read from other threads and then give a recent value.

@@ -30,25 +30,25 @@ import java.util.function.Consumer;
  * <p>The inbox holds {@link #INBOX_CAPACITY} items; an {@code execute} that
  * finds it full throws {@link RejectedExecutionException} and is counted
  * ({@link LoopCounters#inboxFull}, {@code inbox_full} in the summary). Why
- * 4096: what reaches a loop in one pass is at most a batch of accepted
- * connections ({@code Listener.ACCEPT_BATCH}, 64) from each other loop that
- * accepts for it (only without {@code SO_REUSEPORT}), the connector's own
- * deferred outcomes (one per connect,
- * and connects happen in the at most {@link #RUN_BUDGET} task runs of a pass),
- * and rare control work (stats reads, the graceful stop's sweep, listener start
- * and close); the loop takes {@link #INBOX_BUDGET} items a pass. 4096 is four
- * passes of that, 16 KB of references, allocated with the loop. A full inbox
- * means the loop is far behind: refusing more (a handed connection is closed,
- * a stats read fails) sheds load instead of queueing without bound. Slot grants
- * never go through the inbox, so they are never refused.
+ * 4096: in one pass a loop receives at most a batch of accepted connections
+ * ({@code Listener.ACCEPT_BATCH}, 64) from each other loop that accepts for it
+ * (only without {@code SO_REUSEPORT}), its connector's deferred outcomes (one
+ * per connect, and connects happen in the at most {@link #RUN_BUDGET} task runs
+ * of a pass), and rare control work (stats reads, the graceful stop's sweep,
+ * a listener's start and close); it takes up to {@link #INBOX_BUDGET} items a
+ * pass. 4096 is four passes' worth, 16 KB of references allocated with the
+ * loop. A full inbox means the loop is far behind: refusing more (a handed
+ * connection is closed, a stats read fails) sheds load instead of queueing
+ * without bound. Slot grants never go through the inbox, so they are never
+ * refused.
  *
- * <p>One pass of the duty cycle: deliver the messages, run the inbox, run the run queue (at most
- * {@link #RUN_BUDGET} tasks, so that I/O is never starved), move expired timers
- * to the run queue, then select. The select does not block when tasks are
+ * <p>One pass of the duty cycle: deliver the posted messages, run the inbox,
+ * run the run queue (at most {@link #RUN_BUDGET} tasks, so that I/O is never
+ * starved), move expired timers to the run queue, then select. The select does not block when tasks are
  * queued, and otherwise sleeps until the next timer. Ready keys go to their
  * attached {@link Selectable}.
  *
- * <p>A task, inbox item or handler that throws is logged on {@code System.err}
+ * <p>A task, message, inbox item or handler that throws is logged on {@code System.err}
  * with the loop's id, counted in {@link #errors()}, and the loop goes on; a
  * {@link Selectable} that threw is closed, since its key would otherwise be
  * reported ready again and again.
