@@ -213,8 +213,9 @@ class BackendTest {
                 }
             });
             assertTrue(busy.await(5, TimeUnit.SECONDS));
+            CountDownLatch drained = new CountDownLatch(EventLoop.INBOX_CAPACITY);
             for (int i = 0; i < EventLoop.INBOX_CAPACITY; i++) {
-                owner.execute(() -> { });
+                owner.execute(drained::countDown);
             }
             assertThrows(RejectedExecutionException.class, () -> owner.execute(() -> { }));
             CountDownLatch granted = new CountDownLatch(1);
@@ -237,6 +238,7 @@ class BackendTest {
             release.countDown();
             assertTrue(granted.await(5, TimeUnit.SECONDS), "the grant was lost");
             assertEquals("sluice-loop-1", grantedOn[0].getName());
+            assertTrue(drained.await(5, TimeUnit.SECONDS));
             assertEquals(1, owner.call(() -> owner.counters().inboxFull));
         } finally {
             owner.stop();

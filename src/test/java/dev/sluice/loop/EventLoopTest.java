@@ -298,13 +298,15 @@ class EventLoopTest {
     void callFailsClearlyWhenTheInboxIsFull() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         blockLoop(release);
+        CountDownLatch drained = new CountDownLatch(EventLoop.INBOX_CAPACITY);
         for (int i = 0; i < EventLoop.INBOX_CAPACITY; i++) {
-            loop.execute(() -> { });
+            loop.execute(drained::countDown);
         }
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> loop.call(() -> 1));
         assertTrue(e.getCause() instanceof java.util.concurrent.RejectedExecutionException, e.toString());
         release.countDown();
-        assertEquals(1, loop.call(() -> 1));
+        assertTrue(drained.await(5, TimeUnit.SECONDS));
+        assertEquals(1, loop.call(() -> 1), "once drained, the loop answers again");
     }
 
     /** A message that records the thread it ran on. */
