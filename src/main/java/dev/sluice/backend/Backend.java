@@ -1,5 +1,6 @@
 package dev.sluice.backend;
 
+import dev.sluice.util.IntrusiveList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,9 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code maxqueue} is its share of that queue: the queue is bounded by their
  * sum, or unbounded (up to the global {@code maxconn}) when any server sets none.
  *
- * <p>Thread-safe: servers and the queue are shared by every loop. The queue is
- * guarded by a lock taken only when slots are limited and scarce; a free slot
- * with nobody waiting is taken by compare-and-set alone.
+ * <p>Thread-safe: servers and the queue are shared by every loop. The queue, an
+ * {@link IntrusiveList} of the waiters' own links, is guarded by a lock taken
+ * only when slots are limited and scarce; a free slot with nobody waiting is
+ * taken by compare-and-set alone.
  */
 public final class Backend {
     private final String name;
@@ -25,8 +27,9 @@ public final class Backend {
     private final boolean anyMaxconn;
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
-    private SlotWaiter head;
-    private SlotWaiter tail;
+    /** Sessions waiting for a slot, oldest first. Guarded by {@link #lock}, links included. */
+    private final IntrusiveList<SlotWaiter> waiting = new IntrusiveList<>();
+    /** The queue's length, published for the lock-free fast path and for stats. */
     private volatile int queued;
     private volatile int peakQueued;
     private long queuedTotal;
@@ -62,8 +65,10 @@ public final class Backend {
      *         {@code waiter} queued, or throws {@link QueueFullException}
      */
     public Server acquire(SlotWaiter waiter) throws QueueFullException {
-        if (waiter.queued) {
-            throw new IllegalStateException("session is already queued on " + waiter.queuedIn.name);
+        // Only the waiter's own loop queues it, and it learns of its grant after the
+        // grant unlinked it, so reading its link here without the lock is safe.
+        if (waiter.queueLink.isLinked()) {
+            throw new IllegalStateException("session is already queued for a slot");
         }
         // Nobody waits: the fast path. When somebody does, a newcomer must not
         // overtake them, so it goes through the lock and the queue.
@@ -75,7 +80,7 @@ public final class Backend {
         }
         lock.lock();
         try {
-            if (head == null) {
+            if (waiting.isEmpty()) {
                 Server s = takeAnyFreeSlot();
                 if (s != null) {
                     return s;
@@ -84,17 +89,8 @@ public final class Backend {
             if (queued >= queueBound) {
                 throw new QueueFullException(name, queued);
             }
-            waiter.queued = true;
-            waiter.queuedIn = this;
-            waiter.next = null;
-            waiter.prev = tail;
-            if (tail == null) {
-                head = waiter;
-            } else {
-                tail.next = waiter;
-            }
-            tail = waiter;
-            queued++;
+            waiting.addLast(waiter.queueLink);
+            queued = waiting.size();
             queuedTotal++;
             if (queued > peakQueued) {
                 peakQueued = queued;
@@ -107,7 +103,9 @@ public final class Backend {
 
     /**
      * Gives a slot back. If a session waits, the slot goes to the oldest one
-     * without ever being free, and its loop is told; otherwise it is freed.
+     * without ever being free, and its loop is told through the waiter itself
+     * ({@link SlotWaiter#grant}): nothing is allocated and the grant cannot be
+     * refused. Otherwise the slot is freed.
      */
     public void releaseSlot(Server server) {
         if (!server.hasMaxconn()) {
@@ -117,18 +115,17 @@ public final class Backend {
         SlotWaiter next;
         lock.lock();
         try {
-            next = head;
+            next = waiting.removeFirst();
             if (next == null) {
                 server.freeSlot();
                 return;
             }
-            unlink(next);
+            queued = waiting.size();
             server.slotTransferred();
         } finally {
             lock.unlock();
         }
-        SlotWaiter granted = next;
-        granted.loop().execute(() -> granted.slotGranted(server));
+        next.grant(server);
     }
 
     /**
@@ -140,32 +137,15 @@ public final class Backend {
     public boolean cancel(SlotWaiter waiter) {
         lock.lock();
         try {
-            if (!waiter.queued || waiter.queuedIn != this) {
+            if (!waiting.contains(waiter.queueLink)) {
                 return false;
             }
-            unlink(waiter);
+            waiting.remove(waiter.queueLink);
+            queued = waiting.size();
             return true;
         } finally {
             lock.unlock();
         }
-    }
-
-    private void unlink(SlotWaiter w) {
-        if (w.prev == null) {
-            head = w.next;
-        } else {
-            w.prev.next = w.next;
-        }
-        if (w.next == null) {
-            tail = w.prev;
-        } else {
-            w.next.prev = w.prev;
-        }
-        w.prev = null;
-        w.next = null;
-        w.queued = false;
-        w.queuedIn = null;
-        queued--;
     }
 
     private Server takeAnyFreeSlot() {

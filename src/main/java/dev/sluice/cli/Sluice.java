@@ -40,6 +40,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A running proxy: the event loops with their pools, the backends, and the
@@ -315,7 +316,11 @@ public final class Sluice implements AutoCloseable {
         while (openSessions() > 0 && System.nanoTime() - deadline < 0) {
             // Keep-alive connections between two requests close now; busy ones finish their exchange first.
             for (LoopState l : loops) {
-                l.loop().execute(l.sessions()::closeIdle);
+                try {
+                    l.loop().execute(l.sessions()::closeIdle);
+                } catch (RejectedExecutionException e) {
+                    // Counted by the loop (inbox_full); the sweep comes again next round, 20 ms later.
+                }
             }
             try {
                 Thread.sleep(20);

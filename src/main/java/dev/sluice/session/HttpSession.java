@@ -37,7 +37,7 @@ import java.net.InetAddress;
  * holds at most one buffer per direction and gives each back once it is empty.
  *
  * <p>Not thread-safe: owned by the loop that accepted the client. A slot grant
- * arrives through that loop's inbox.
+ * arrives as a message posted to that loop ({@link Loop#post}).
  */
 public final class HttpSession extends Session implements Refusals {
     /** Where the current request is. */

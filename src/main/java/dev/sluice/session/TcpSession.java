@@ -30,7 +30,8 @@ import java.io.IOException;
  * {@link Connector}, so the simulator drives the very same code.
  *
  * <p>Not thread-safe: owned by the loop that accepted the client. The only
- * call from elsewhere, a slot grant, arrives through that loop's inbox.
+ * call from elsewhere, a slot grant, arrives as a message posted to that loop
+ * ({@link Loop#post}).
  */
 public final class TcpSession extends Session {
     private enum State { WAITING_FOR_SLOT, CONNECTING, ESTABLISHED, CLOSED }
