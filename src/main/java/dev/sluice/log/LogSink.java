@@ -9,6 +9,10 @@ interface LogSink extends AutoCloseable {
     /** Sends {@code length} bytes of {@code bytes} as one line; false if it could not go. */
     boolean send(byte[] bytes, int length);
 
+    /** Writes what {@link #send} gathered, for a sink that gathers lines; the writer calls it after each pass. */
+    default void flush() {
+    }
+
     /** Why the last send failed. */
     String lastError();
 

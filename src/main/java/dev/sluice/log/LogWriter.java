@@ -41,6 +41,7 @@ final class LogWriter implements Runnable {
 
     private final LogRing[] rings;
     private final Destination[][] lists;
+    private final LogSink[] sinks;
     private final SyslogIdentity identity;
     private final LineBuilder out;
     private final long[][] reportedDrops;
@@ -53,6 +54,13 @@ final class LogWriter implements Runnable {
     LogWriter(LogRing[] rings, Destination[][] lists, SyslogIdentity identity, LocalOffset offset) {
         this.rings = rings;
         this.lists = lists;
+        java.util.LinkedHashSet<LogSink> distinct = new java.util.LinkedHashSet<>();
+        for (Destination[] list : lists) {
+            for (Destination d : list) {
+                distinct.add(d.sink);
+            }
+        }
+        sinks = distinct.toArray(new LogSink[0]);
         this.identity = identity;
         out = new LineBuilder(LogTarget.MAX_MAX_LENGTH + 1, offset, identity.pid(), "");
         reportedDrops = new long[rings.length][lists.length];
@@ -122,7 +130,16 @@ final class LogWriter implements Runnable {
                 n++;
             }
         }
+        if (n > 0) {
+            flush();
+        }
         return n;
+    }
+
+    private void flush() {
+        for (LogSink sink : sinks) {
+            sink.flush();
+        }
     }
 
     private boolean allEmpty() {
@@ -178,6 +195,7 @@ final class LogWriter implements Runnable {
                         + (r == rings.length - 1 ? "the process" : "loop " + r) + " was full")
                         .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
                 write(list, LogLevel.WARNING, millis, text, 0, text.length);
+                flush();
             }
         }
     }
