@@ -11,7 +11,8 @@ import dev.sluice.http.HttpLimits;
  * @param maxconn at most this many concurrent client connections over all frontends
  * @param bufsize bytes per buffer ({@code tune.bufsize})
  * @param buffersLimit how many buffers exist in total, over all loops ({@code tune.buffers.limit})
- * @param buffersReserve buffers per loop that only critical allocations may take ({@code tune.buffers.reserve})
+ * @param buffersReserve buffers per loop that a NORMAL allocation never takes ({@code tune.buffers.reserve}): only
+ *     URGENT (all but the last one) and CRITICAL ones do
  * @param maxrewrite bytes of a buffer kept free for header rewrites ({@code tune.maxrewrite})
  * @param hardStopAfterMillis how long a stopping Sluice waits for open sessions before closing them
  * @param httpMaxHeaders the most header fields a request or response head may hold ({@code tune.http.maxhdr})

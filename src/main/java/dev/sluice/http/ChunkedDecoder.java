@@ -42,8 +42,17 @@ public final class ChunkedDecoder {
     private long dataBytes;
 
     public ChunkedDecoder(MessageKind kind, HttpLimits limits) {
+        this(kind, limits, limits.maxChunkLineBytes());
+    }
+
+    /**
+     * A decoder whose chunk-size lines are at most {@code maxChunkLineBytes}:
+     * {@link #feedCanonical} holds a line whole in the buffer, so its bound must
+     * stay below the room the buffer offers.
+     */
+    public ChunkedDecoder(MessageKind kind, HttpLimits limits, int maxChunkLineBytes) {
         this.kind = kind;
-        this.maxChunkLineBytes = limits.maxChunkLineBytes();
+        this.maxChunkLineBytes = Math.min(maxChunkLineBytes, limits.maxChunkLineBytes());
         this.maxTrailerBytes = limits.maxTrailerBytes();
         reset();
     }
@@ -89,6 +98,104 @@ public final class ChunkedDecoder {
         bodyBytes += i - from;
         return i - from;
     }
+
+    /**
+     * Like {@link #feed}, but forwards every chunk-size line in canonical form:
+     * the size in lower-case hex without leading zeros, no whitespace, no
+     * extension, CRLF.
+     * A complete line that is not canonical is rewritten in place (it only ever
+     * shrinks; the bytes behind it move up, the buffer's write index with them);
+     * a line not complete yet is not counted, so the caller holds it until the
+     * rest arrives and feeds again from its start. An origin that reads chunk
+     * extensions or odd sizes ({@code 5;a="x}, {@code 0005}, {@code 5 ;x})
+     * differently from Sluice therefore reads the same body. Trailers are kept
+     * as they came.
+     *
+     * <p>{@code to} must be the buffer's write index: a rewrite moves everything
+     * up to it. Returns the bytes of the body, in the rewritten layout, that
+     * may be forwarded, or -1 when the body is malformed.
+     */
+    public int feedCanonical(Buffer buffer, int from, int to) {
+        if (state == State.FAILED) {
+            return -1;
+        }
+        if (to != buffer.writeIndex()) {
+            throw new IllegalArgumentException("canonical chunk lines need the bytes up to the write index, got " + to
+                    + " for " + buffer);
+        }
+        int i = from;
+        int lineStart = from;
+        while (i < to && state != State.DONE) {
+            if (state == State.DATA) {
+                int n = (int) Math.min(dataLeft, to - i);
+                i += n;
+                dataLeft -= n;
+                if (dataLeft == 0) {
+                    state = State.DATA_CR;
+                }
+                continue;
+            }
+            if (state == State.SIZE_FIRST) {
+                lineStart = i;
+            }
+            boolean endsSizeLine = state == State.SIZE_LF;
+            if (!step(HttpBytes.at(buffer, i))) {
+                state = State.FAILED;
+                return -1;
+            }
+            i++;
+            if (endsSizeLine) {
+                int canonical = hexDigits(chunkSize) + 2;
+                int shrink = i - lineStart - canonical;
+                if (shrink > 0 || hasUpperCaseDigit(buffer, lineStart, canonical - 2)) {
+                    writeSizeLine(buffer, lineStart, chunkSize, canonical);
+                    buffer.shiftTail(i, lineStart + canonical);
+                    i -= shrink;
+                    to -= shrink;
+                }
+            }
+        }
+        if (inSizeLine()) {
+            // The line goes on past the bytes at hand: keep it back, whole, for the next call.
+            i = lineStart;
+            state = State.SIZE_FIRST;
+        }
+        bodyBytes += i - from;
+        return i - from;
+    }
+
+    /** Between the first byte of a chunk-size line and its LF. */
+    private boolean inSizeLine() {
+        return state == State.SIZE || state == State.SIZE_WHITESPACE || state == State.EXTENSION
+                || state == State.SIZE_LF;
+    }
+
+    private static boolean hasUpperCaseDigit(Buffer buffer, int from, int digits) {
+        for (int k = from; k < from + digits; k++) {
+            byte c = buffer.get(k);
+            if (c >= 'A' && c <= 'F') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int hexDigits(long value) {
+        return value == 0 ? 1 : (67 - Long.numberOfLeadingZeros(value)) / 4;
+    }
+
+    private static void writeSizeLine(Buffer buffer, int at, long size, int length) {
+        java.nio.ByteBuffer bytes = buffer.absoluteView();
+        long v = size;
+        for (int k = length - 3; k >= 0; k--) {
+            bytes.put(at + k, (byte) HEX[(int) (v & 0xF)]);
+            v >>>= 4;
+        }
+        bytes.put(at + length - 2, (byte) CR);
+        bytes.put(at + length - 1, (byte) LF);
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** Advances over one framing byte; false (with {@link #error} set) when it is not allowed here. */
     private boolean step(int b) {

@@ -1,6 +1,8 @@
 package dev.sluice.http;
 
 import dev.sluice.buffer.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Byte-level helpers over a {@link Buffer} range {@code [start, end)}, used by
@@ -75,6 +77,20 @@ public final class HttpBytes {
         return true;
     }
 
+    /** True when two regions of one buffer hold the same bytes, ignoring ASCII case (host names). */
+    static boolean regionEqualsIgnoreCase(Buffer buffer, int a, int b, int length) {
+        for (int i = 0; i < length; i++) {
+            if (lower(at(buffer, a + i)) != lower(at(buffer, b + i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int lower(int b) {
+        return b >= 'A' && b <= 'Z' ? b + 'a' - 'A' : b;
+    }
+
     /** True when {@code [start, end)} equals {@code ascii} byte for byte (methods are case-sensitive). */
     static boolean equalsExactly(Buffer buffer, int start, int end, byte[] ascii) {
         if (end - start != ascii.length) {
@@ -145,5 +161,56 @@ public final class HttpBytes {
             out[i] = (byte) s.charAt(i);
         }
         return out;
+    }
+
+    private static final long LOW_SEVEN_BITS = 0x7F7F7F7F7F7F7F7FL;
+    private static final long LINE_FEEDS = 0x0A0A0A0A0A0A0A0AL;
+
+    /**
+     * Index of the first LF in {@code [from, end)}, or -1. Heads are mostly
+     * long runs without LF, so eight bytes are tested per read; the test has
+     * no carry between bytes, so it never reports a byte that is not LF.
+     */
+    static int findLineFeed(Buffer buffer, int from, int end) {
+        ByteBuffer bytes = buffer.absoluteView();
+        int i = from;
+        boolean bigEndian = bytes.order() == ByteOrder.BIG_ENDIAN;
+        for (; i + 8 <= end; i += 8) {
+            long x = bytes.getLong(i) ^ LINE_FEEDS;
+            long zeroBytes = ~(((x & LOW_SEVEN_BITS) + LOW_SEVEN_BITS) | x | LOW_SEVEN_BITS);
+            if (zeroBytes != 0) {
+                int lane = bigEndian ? Long.numberOfLeadingZeros(zeroBytes) : Long.numberOfTrailingZeros(zeroBytes);
+                return i + (lane >>> 3);
+            }
+        }
+        for (; i < end; i++) {
+            if (bytes.get(i) == LF) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
+    /**
+     * Skips eight bytes at a time while none of them is below 0x20 or is DEL,
+     * and returns where a byte-by-byte check must resume. A word with such a
+     * byte (or an HTAB, or a false alarm from the borrow) is left to that check.
+     */
+    static int plainValueRun(Buffer buffer, int from, int end) {
+        ByteBuffer bytes = buffer.absoluteView();
+        int k = from;
+        for (; k + 8 <= end; k += 8) {
+            long x = bytes.getLong(k);
+            long belowSpace = (x - 0x20 * ONES) & ~x & HIGH_BITS;
+            long d = x ^ (0x7F * ONES);
+            long del = (d - ONES) & ~d & HIGH_BITS;
+            if ((belowSpace | del) != 0) {
+                break;
+            }
+        }
+        return k;
     }
 }

@@ -2,12 +2,9 @@ package dev.sluice.http;
 
 import dev.sluice.buffer.Buffer;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 import static dev.sluice.http.HttpBytes.CR;
 import static dev.sluice.http.HttpBytes.LF;
-import static dev.sluice.http.HttpBytes.SP;
 import static dev.sluice.http.HttpBytes.at;
 
 /**
@@ -39,11 +36,7 @@ public final class HttpHeadParser {
         REJECTED
     }
 
-    private static final byte[] HOST = HttpBytes.ascii("host");
     private static final byte[] CONNECTION = HttpBytes.ascii("connection");
-    private static final byte[] CONTENT_LENGTH = HttpBytes.ascii("content-length");
-    private static final byte[] TRANSFER_ENCODING = HttpBytes.ascii("transfer-encoding");
-    private static final byte[] CHUNKED = HttpBytes.ascii("chunked");
 
     private static final int START_LINE = 0;
     private static final int FIELDS = 1;
@@ -73,32 +66,17 @@ public final class HttpHeadParser {
     private int scanPos;
     private int headLength;
 
-    private int startLineStart;
-    private int methodStart;
-    private int methodEnd;
-    private Method method;
-    private int targetStart;
-    private int targetEnd;
-    private int minorVersion;
-    private int statusCode;
-    private int reasonStart;
-    private int reasonEnd;
+    private final StartLine line = new StartLine();
     private int headerCount;
 
-    private int hostCount;
-    private int connectionOptions;
-    private boolean contentLengthSeen;
-    private long contentLength;
-    private boolean transferEncodingSeen;
-    private boolean chunkedSeen;
-    private boolean chunkedLast;
-    private boolean otherCodingSeen;
-    private BodyFraming framing;
+    /** The fields that decide framing, routing and persistence, recorded as they are met. */
+    private final MessageFraming framing;
 
     public HttpHeadParser(MessageKind kind, HttpLimits limits) {
         this.kind = kind;
         this.limits = limits;
         this.fields = new int[4 * Math.min(INITIAL_FIELDS, limits.maxHeaders())];
+        this.framing = new MessageFraming(kind);
         reset();
     }
 
@@ -109,20 +87,9 @@ public final class HttpHeadParser {
         error = null;
         headStart = -1;
         headLength = 0;
-        startLineStart = methodStart = methodEnd = targetStart = targetEnd = reasonStart = reasonEnd = 0;
-        method = null;
-        minorVersion = 0;
-        statusCode = 0;
+        line.reset();
         headerCount = 0;
-        hostCount = 0;
-        connectionOptions = 0;
-        contentLengthSeen = false;
-        contentLength = -1;
-        transferEncodingSeen = false;
-        chunkedSeen = false;
-        chunkedLast = false;
-        otherCodingSeen = false;
-        framing = null;
+        framing.reset();
     }
 
     /**
@@ -163,7 +130,7 @@ public final class HttpHeadParser {
         int limitEnd = headStart + maxHeadBytes;
         int end = Math.min(buffer.writeIndex(), limitEnd);
         while (true) {
-            int lf = findLineFeed(buffer, scanPos, end);
+            int lf = HttpBytes.findLineFeed(buffer, scanPos, end);
             if (lf < 0) {
                 scanPos = end;
                 return incomplete(end, limitEnd);
@@ -176,7 +143,7 @@ public final class HttpHeadParser {
             if (phase == START_LINE) {
                 refused = startLine(buffer, lineStart, lf - 1);
             } else if (lf - 1 == lineStart) {
-                refused = endOfHead();
+                refused = framing.end(line.minorVersion, line.statusCode, requestMethod);
                 if (refused == null) {
                     headLength = lf + 1 - headStart;
                     phase = DONE;
@@ -198,7 +165,7 @@ public final class HttpHeadParser {
             headStart = readIndex;
             lineStart = readIndex;
             scanPos = readIndex;
-            startLineStart = readIndex;
+            line.startLineStart = readIndex;
             return;
         }
         int delta = readIndex - headStart;
@@ -208,47 +175,13 @@ public final class HttpHeadParser {
         headStart += delta;
         lineStart += delta;
         scanPos += delta;
-        startLineStart += delta;
-        methodStart += delta;
-        methodEnd += delta;
-        targetStart += delta;
-        targetEnd += delta;
-        reasonStart += delta;
-        reasonEnd += delta;
+        line.shift(delta);
         for (int i = 0; i < headerCount; i++) {
             fields[4 * i] += delta;
             fields[4 * i + 1] += delta;
             fields[4 * i + 2] += delta;
             fields[4 * i + 3] += delta;
         }
-    }
-
-    private static final long LOW_SEVEN_BITS = 0x7F7F7F7F7F7F7F7FL;
-    private static final long LINE_FEEDS = 0x0A0A0A0A0A0A0A0AL;
-
-    /**
-     * Index of the first LF in {@code [from, end)}, or -1. Heads are mostly
-     * long runs without LF, so eight bytes are tested per read; the test has
-     * no carry between bytes, so it never reports a byte that is not LF.
-     */
-    private static int findLineFeed(Buffer buffer, int from, int end) {
-        ByteBuffer bytes = buffer.absoluteView();
-        int i = from;
-        boolean bigEndian = bytes.order() == ByteOrder.BIG_ENDIAN;
-        for (; i + 8 <= end; i += 8) {
-            long x = bytes.getLong(i) ^ LINE_FEEDS;
-            long zeroBytes = ~(((x & LOW_SEVEN_BITS) + LOW_SEVEN_BITS) | x | LOW_SEVEN_BITS);
-            if (zeroBytes != 0) {
-                int lane = bigEndian ? Long.numberOfLeadingZeros(zeroBytes) : Long.numberOfTrailingZeros(zeroBytes);
-                return i + (lane >>> 3);
-            }
-        }
-        for (; i < end; i++) {
-            if (bytes.get(i) == LF) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** No line end yet: wait, unless a limit says no amount of waiting can make this head fit. */
@@ -278,121 +211,19 @@ public final class HttpHeadParser {
     private HttpError startLine(Buffer buffer, int start, int end) {
         if (start == end && kind == MessageKind.REQUEST) {
             // RFC 9112 section 2.2: empty lines before a request line are skipped.
-            startLineStart = end + 2;
+            line.startLineStart = end + 2;
             return null;
         }
-        startLineStart = start;
+        line.startLineStart = start;
         if (end - start > limits.maxStartLineBytes()) {
             return kind == MessageKind.REQUEST ? HttpError.URI_TOO_LONG : HttpError.BAD_STATUS_LINE;
         }
-        HttpError refused = kind == MessageKind.REQUEST ? requestLine(buffer, start, end) : statusLine(buffer, start, end);
+        HttpError refused = kind == MessageKind.REQUEST ? line.request(buffer, start, end)
+                : line.status(buffer, start, end);
         if (refused == null) {
             phase = FIELDS;
         }
         return refused;
-    }
-
-    private HttpError requestLine(Buffer buffer, int start, int end) {
-        int i = start;
-        while (i < end && at(buffer, i) != SP) {
-            int b = at(buffer, i);
-            if (!HttpBytes.isTchar(b)) {
-                return b == CR ? HttpError.BARE_CR : HttpError.BAD_METHOD;
-            }
-            i++;
-        }
-        if (i == start || i == end) {
-            return HttpError.BAD_REQUEST_LINE;
-        }
-        methodStart = start;
-        methodEnd = i;
-        method = Method.of(buffer, start, i);
-        int t = i + 1;
-        i = t;
-        while (i < end && at(buffer, i) != SP) {
-            int b = at(buffer, i);
-            if (b == CR) {
-                return HttpError.BARE_CR;
-            }
-            // A target is URI syntax: visible ASCII only (RFC 9112 section 3.2).
-            if (b < 0x21 || b > 0x7E) {
-                return HttpError.BAD_TARGET;
-            }
-            i++;
-        }
-        if (i == t || i == end) {
-            return HttpError.BAD_REQUEST_LINE;
-        }
-        targetStart = t;
-        targetEnd = i;
-        return version(buffer, i + 1, end, HttpError.BAD_VERSION);
-    }
-
-    private HttpError statusLine(Buffer buffer, int start, int end) {
-        if (end - start < 12 || at(buffer, start + 8) != SP) {
-            return HttpError.BAD_STATUS_LINE;
-        }
-        HttpError refused = version(buffer, start, start + 8, HttpError.BAD_STATUS_LINE);
-        if (refused != null) {
-            return refused;
-        }
-        int code = 0;
-        for (int i = start + 9; i < start + 12; i++) {
-            int d = at(buffer, i) - '0';
-            if (d < 0 || d > 9) {
-                return HttpError.BAD_STATUS_LINE;
-            }
-            code = code * 10 + d;
-        }
-        if (code < 100 || code > 599) {
-            return HttpError.BAD_STATUS_LINE;
-        }
-        statusCode = code;
-        // The SP before an empty reason phrase is often missing; accept both forms.
-        int r = start + 12;
-        if (r < end && at(buffer, r++) != SP) {
-            return HttpError.BAD_STATUS_LINE;
-        }
-        for (int i = r; i < end; i++) {
-            int b = at(buffer, i);
-            if (b == CR) {
-                return HttpError.BARE_CR;
-            }
-            if (HttpBytes.isForbiddenInValue(b)) {
-                return HttpError.BAD_STATUS_LINE;
-            }
-        }
-        reasonStart = Math.min(r, end);
-        reasonEnd = end;
-        return null;
-    }
-
-    /** {@code HTTP/1.0} or {@code HTTP/1.1}; other 1.x minors are read as 1.1; other majors are refused. */
-    private HttpError version(Buffer buffer, int start, int end, HttpError malformed) {
-        if (end - start != 8 || buffer.get(start) != 'H' || buffer.get(start + 1) != 'T'
-                || buffer.get(start + 2) != 'T' || buffer.get(start + 3) != 'P' || buffer.get(start + 4) != '/'
-                || buffer.get(start + 6) != '.') {
-            return scanForCr(buffer, start, end) ? HttpError.BARE_CR : malformed;
-        }
-        int major = at(buffer, start + 5) - '0';
-        int minor = at(buffer, start + 7) - '0';
-        if (major < 0 || major > 9 || minor < 0 || minor > 9) {
-            return malformed;
-        }
-        if (major != 1) {
-            return HttpError.VERSION_NOT_SUPPORTED;
-        }
-        minorVersion = minor == 0 ? 0 : 1;
-        return null;
-    }
-
-    private static boolean scanForCr(Buffer buffer, int start, int end) {
-        for (int i = start; i < end; i++) {
-            if (buffer.get(i) == CR) {
-                return true;
-            }
-        }
-        return false;
     }
 
     // ---- header fields ----
@@ -430,7 +261,7 @@ public final class HttpHeadParser {
             return HttpError.BAD_HEADER_NAME;
         }
         int vs = HttpBytes.skipWhitespace(buffer, i + 1, end);
-        for (int k = plainValueRun(buffer, vs, end); k < end; k++) {
+        for (int k = HttpBytes.plainValueRun(buffer, vs, end); k < end; k++) {
             int v = at(buffer, k);
             if (HttpBytes.isForbiddenInValue(v)) {
                 return v == CR ? HttpError.BARE_CR : HttpError.BAD_HEADER_VALUE;
@@ -445,152 +276,7 @@ public final class HttpHeadParser {
         fields[4 * n + 1] = i;
         fields[4 * n + 2] = vs;
         fields[4 * n + 3] = ve;
-        return framingField(buffer, start, i, vs, ve);
-    }
-
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGH_BITS = 0x8080808080808080L;
-
-    /**
-     * Skips eight bytes at a time while none of them is below 0x20 or is DEL,
-     * and returns where a byte-by-byte check must resume. A word with such a
-     * byte (or an HTAB, or a false alarm from the borrow) is left to that check.
-     */
-    private static int plainValueRun(Buffer buffer, int from, int end) {
-        ByteBuffer bytes = buffer.absoluteView();
-        int k = from;
-        for (; k + 8 <= end; k += 8) {
-            long x = bytes.getLong(k);
-            long belowSpace = (x - 0x20 * ONES) & ~x & HIGH_BITS;
-            long d = x ^ (0x7F * ONES);
-            long del = (d - ONES) & ~d & HIGH_BITS;
-            if ((belowSpace | del) != 0) {
-                break;
-            }
-        }
-        return k;
-    }
-
-    /** Records the fields that decide framing, routing and persistence as they are met. */
-    private HttpError framingField(Buffer buffer, int ns, int ne, int vs, int ve) {
-        switch (ne - ns) {
-            case 4:
-                if (HttpBytes.equalsIgnoreCase(buffer, ns, ne, HOST)) {
-                    hostCount++;
-                }
-                return null;
-            case 10:
-                if (HttpBytes.equalsIgnoreCase(buffer, ns, ne, CONNECTION)) {
-                    connectionOptions |= ConnectionOptions.scan(buffer, vs, ve);
-                }
-                return null;
-            case 14:
-                return HttpBytes.equalsIgnoreCase(buffer, ns, ne, CONTENT_LENGTH) ? contentLengthField(buffer, vs, ve) : null;
-            case 17:
-                return HttpBytes.equalsIgnoreCase(buffer, ns, ne, TRANSFER_ENCODING) ? transferEncodingField(buffer, vs, ve) : null;
-            default:
-                return null;
-        }
-    }
-
-    /** Every element of every Content-Length line must be the same number (RFC 9112 section 6.3, rule 5). */
-    private HttpError contentLengthField(Buffer buffer, int vs, int ve) {
-        int i = vs;
-        do {
-            int comma = HttpBytes.nextComma(buffer, i, ve);
-            int s = HttpBytes.skipWhitespace(buffer, i, comma);
-            int e = HttpBytes.trimWhitespaceEnd(buffer, s, comma);
-            long value = HttpBytes.parseContentLength(buffer, s, e);
-            if (value < 0) {
-                return HttpError.BAD_CONTENT_LENGTH;
-            }
-            if (contentLengthSeen && value != contentLength) {
-                return HttpError.CONFLICTING_CONTENT_LENGTH;
-            }
-            contentLengthSeen = true;
-            contentLength = value;
-            i = comma + 1;
-        } while (i <= ve);
-        return null;
-    }
-
-    /** Only one coding is implemented, {@code chunked}, and it must be applied once and last. */
-    private HttpError transferEncodingField(Buffer buffer, int vs, int ve) {
-        transferEncodingSeen = true;
-        int i = vs;
-        do {
-            int comma = HttpBytes.nextComma(buffer, i, ve);
-            int s = HttpBytes.skipWhitespace(buffer, i, comma);
-            int e = HttpBytes.trimWhitespaceEnd(buffer, s, comma);
-            // RFC 9110 section 5.6.1: empty list elements are not counted.
-            if (s < e) {
-                if (HttpBytes.equalsIgnoreCase(buffer, s, e, CHUNKED)) {
-                    // RFC 9112 section 7: chunked is never applied twice.
-                    if (chunkedSeen) {
-                        return HttpError.BAD_TRANSFER_ENCODING;
-                    }
-                    chunkedSeen = true;
-                    chunkedLast = true;
-                } else {
-                    if (!HttpBytes.isTchar(at(buffer, s))) {
-                        return HttpError.BAD_TRANSFER_ENCODING;
-                    }
-                    chunkedLast = false;
-                    otherCodingSeen = true;
-                }
-            }
-            i = comma + 1;
-        } while (i <= ve);
-        return null;
-    }
-
-    /** The whole header section is known: the checks that need every field, then the framing. */
-    private HttpError endOfHead() {
-        if (kind == MessageKind.REQUEST) {
-            if (hostCount > 1) {
-                return HttpError.DUPLICATE_HOST;
-            }
-            if (hostCount == 0 && minorVersion == 1) {
-                return HttpError.MISSING_HOST;
-            }
-        }
-        if (transferEncodingSeen) {
-            if (minorVersion == 0) {
-                return HttpError.TRANSFER_ENCODING_IN_HTTP10;
-            }
-            if (contentLengthSeen) {
-                return HttpError.CONTENT_LENGTH_WITH_TRANSFER_ENCODING;
-            }
-            if (!chunkedSeen && !otherCodingSeen) {
-                return HttpError.BAD_TRANSFER_ENCODING;
-            }
-            if (!chunkedLast) {
-                return HttpError.CHUNKED_NOT_FINAL;
-            }
-            if (otherCodingSeen) {
-                return HttpError.UNSUPPORTED_TRANSFER_CODING;
-            }
-        }
-        framing = decideFraming();
-        return null;
-    }
-
-    private BodyFraming decideFraming() {
-        if (kind == MessageKind.RESPONSE) {
-            boolean noBody = statusCode < 200 || statusCode == 204 || statusCode == 304
-                    || requestMethod == Method.HEAD
-                    || (requestMethod == Method.CONNECT && statusCode < 300);
-            if (noBody) {
-                return BodyFraming.NONE;
-            }
-        }
-        if (transferEncodingSeen) {
-            return BodyFraming.CHUNKED;
-        }
-        if (contentLengthSeen) {
-            return contentLength == 0 ? BodyFraming.NONE : BodyFraming.CONTENT_LENGTH;
-        }
-        return kind == MessageKind.RESPONSE ? BodyFraming.UNTIL_CLOSE : BodyFraming.NONE;
+        return framing.field(buffer, start, i, vs, ve);
     }
 
     // ---- results ----
@@ -621,45 +307,45 @@ public final class HttpHeadParser {
 
     /** Absolute index of the start line's first byte, after any skipped empty lines. */
     public int startLineStart() {
-        return startLineStart;
+        return line.startLineStart;
     }
 
     public int methodStart() {
-        return methodStart;
+        return line.methodStart;
     }
 
     public int methodEnd() {
-        return methodEnd;
+        return line.methodEnd;
     }
 
     /** The request's method, or {@code null} for a response. */
     public Method method() {
-        return method;
+        return line.method;
     }
 
     public int targetStart() {
-        return targetStart;
+        return line.targetStart;
     }
 
     public int targetEnd() {
-        return targetEnd;
+        return line.targetEnd;
     }
 
     /** 0 for HTTP/1.0, 1 for HTTP/1.1 (and for any higher 1.x, which is read as 1.1). */
     public int minorVersion() {
-        return minorVersion;
+        return line.minorVersion;
     }
 
     public int statusCode() {
-        return statusCode;
+        return line.statusCode;
     }
 
     public int reasonStart() {
-        return reasonStart;
+        return line.reasonStart;
     }
 
     public int reasonEnd() {
-        return reasonEnd;
+        return line.reasonEnd;
     }
 
     public int headerCount() {
@@ -700,17 +386,22 @@ public final class HttpHeadParser {
     }
 
     public BodyFraming bodyFraming() {
-        return framing;
+        return framing.framing();
     }
 
     /** The body's length for {@link BodyFraming#CONTENT_LENGTH}; -1 when no Content-Length was sent. */
     public long contentLength() {
-        return contentLength;
+        return framing.contentLength();
+    }
+
+    /** See {@link MessageFraming#contentLengthIsCanonical()}. */
+    public boolean contentLengthIsCanonical() {
+        return framing.contentLengthIsCanonical();
     }
 
     /** The Connection options seen, as {@link ConnectionOptions} bits. */
     public int connectionOptions() {
-        return connectionOptions;
+        return framing.connectionOptions();
     }
 
     /**
@@ -719,10 +410,10 @@ public final class HttpHeadParser {
      * response, a body that is not delimited by the close itself.
      */
     public boolean keepAlive() {
-        if (framing == BodyFraming.UNTIL_CLOSE) {
+        if (framing.framing() == BodyFraming.UNTIL_CLOSE) {
             return false;
         }
-        return ConnectionOptions.persistent(minorVersion, connectionOptions);
+        return ConnectionOptions.persistent(line.minorVersion, framing.connectionOptions());
     }
 
     /**

@@ -28,48 +28,71 @@ import java.io.IOException;
  */
 final class Channel extends BufferWaiter {
     /** Which peer a channel reads from; used to name an abort. */
-    enum Direction { REQUEST, RESPONSE }
+    enum Direction {
+        REQUEST, RESPONSE;
+
+        /** The peer this direction reads from. */
+        Side source() {
+            return this == REQUEST ? Side.CLIENT : Side.SERVER;
+        }
+
+        /** The peer this direction writes to. */
+        Side sink() {
+            return this == REQUEST ? Side.SERVER : Side.CLIENT;
+        }
+    }
+
+    /** What {@link #forward()} does with the source's end of stream. */
+    enum EndOfStream {
+        /** Passes it on to the sink once everything went out (a TCP relay's half-close). */
+        RELAY,
+        /** Keeps it: the session decides what an end means (HTTP). */
+        KEEP
+    }
 
     private final ChannelOwner session;
     private final Loop loop;
     private final BufferPool pool;
     final Direction direction;
+    private final EndOfStream endOfStream;
     private final Task retry;
 
-    Connection source;
-    Connection sink;
-    Buffer buffer;
+    private Connection source;
+    private Connection sink;
+    private Buffer buffer;
     /** The source sent its end of stream. */
-    boolean sourceEnded;
+    private boolean sourceEnded;
     /** The end of stream was passed on to the sink (FIN sent). */
-    boolean sinkShut;
+    private boolean sinkShut;
     /** Bytes that reached the sink. */
-    long forwarded;
+    private long forwarded;
     /**
      * How many of the held bytes, from {@code readIndex}, may go to the sink:
      * unbounded for a TCP relay; for HTTP, what the analysers have cleared
      * (a rewritten head, the body bytes of the current message).
      */
-    long forwardLimit = Long.MAX_VALUE;
+    private long forwardLimit = Long.MAX_VALUE;
     /** The highest {@code writeIndex} a read may reach (HTTP keeps room to rewrite a head). */
-    int fillLimit = Integer.MAX_VALUE;
+    private int fillLimit = Integer.MAX_VALUE;
     /** The session wants no more bytes from the source for now. */
-    boolean inputPaused;
+    private boolean inputPaused;
     /**
      * No analyser needs to see the bytes until {@link #forwardLimit} is reached
      * (a TCP relay, an HTTP body of known length): receives forward them at once.
      */
-    boolean streaming;
-    /** Whether the source's end of stream is passed on to the sink by {@link #forward()} (TCP relays). */
-    boolean relaysEnd = true;
+    private boolean streaming;
     /** The channel waits for a buffer to produce bytes into, not to receive. */
     private boolean producing;
     /** The session's other direction: its holding a buffer or not changes this channel's class. */
-    Channel peer;
+    private Channel peer;
     /** Woken by a comparison policy without a buffer: the retry allocates first. */
     private boolean wokenWithoutBuffer;
     /** The last read left no room in the buffer: the source likely holds more of the message already. */
     private boolean lastReadFilled;
+    /** Time spent queued for a buffer by waits that ended, in the loop clock's nanoseconds. */
+    private long waitedNanos;
+    /** When the current wait for a buffer began, while {@link #isWaiting()}. */
+    private long waitStartedAt;
 
     /**
      * Reads that {@link #forward()} makes at most, each after a write that
@@ -79,11 +102,12 @@ final class Channel extends BufferWaiter {
      */
     static final int MAX_REFILLS = 4;
 
-    Channel(ChannelOwner session, Loop loop, Direction direction) {
+    Channel(ChannelOwner session, Loop loop, Direction direction, EndOfStream endOfStream) {
         this.session = session;
         this.loop = loop;
         this.pool = loop.pool();
         this.direction = direction;
+        this.endOfStream = endOfStream;
         this.retry = new Task() {
             @Override
             protected void run() {
@@ -104,6 +128,7 @@ final class Channel extends BufferWaiter {
             }
             buffer = pool.allocateOrWait(session.criticality(direction), this);
             if (buffer == null) {
+                waitStartedAt = loop.clock().nanoTime();
                 source.readInterest(false);
                 return;
             }
@@ -175,12 +200,12 @@ final class Channel extends BufferWaiter {
         try {
             n = source.read(b, room(b));
         } catch (IOException e) {
-            session.peerFailed(direction == Direction.REQUEST, e);
+            session.peerFailed(direction.source(), e);
             return FAILED;
         }
         if (n > 0) {
             lastReadFilled = room(b) <= 0;
-            session.activity(direction == Direction.REQUEST);
+            session.activity(direction.source());
         }
         return n;
     }
@@ -214,6 +239,7 @@ final class Channel extends BufferWaiter {
             }
             Buffer b = pool.allocateAfterWakeup(session.criticality(direction), this);
             if (b == null) {
+                waitStartedAt = loop.clock().nanoTime();
                 return;
             }
             buffer = b;
@@ -247,6 +273,7 @@ final class Channel extends BufferWaiter {
 
     @Override
     protected void onBuffer(Buffer handed) {
+        waitEnded();
         if (handed == null) {
             // Comparison policies only (the simulator's): woken without a buffer,
             // the channel tries again later, from its task, as the seed's
@@ -275,9 +302,11 @@ final class Channel extends BufferWaiter {
                 return false;
             }
             pool.cancel(this);
+            waitEnded();
         }
         buffer = pool.allocateOrWait(session.criticality(direction), this);
         if (buffer == null) {
+            waitStartedAt = loop.clock().nanoTime();
             producing = true;
             return false;
         }
@@ -325,7 +354,7 @@ final class Channel extends BufferWaiter {
             try {
                 n = sink.write(b, (int) Math.min(forwardLimit, Integer.MAX_VALUE));
             } catch (IOException e) {
-                session.peerFailed(direction == Direction.RESPONSE, e);
+                session.peerFailed(direction.sink(), e);
                 return false;
             }
             if (n > 0) {
@@ -333,10 +362,16 @@ final class Channel extends BufferWaiter {
                 if (forwardLimit != Long.MAX_VALUE) {
                     forwardLimit -= n;
                 }
-                session.activity(direction == Direction.RESPONSE);
+                session.activity(direction.sink());
             }
-            releaseIfEmpty();
-            if (!more || buffer != null || !refill()) {
+            if (!more || !b.isEmpty()) {
+                releaseIfEmpty();
+                break;
+            }
+            // The write emptied the buffer and the message goes on: its next part is read into the
+            // same buffer at once. Given back, the buffer would go to the head waiter, and the rest
+            // of a message half sent would wait in the queue behind it, holding its server longer.
+            if (!refill(b)) {
                 break;
             }
             refills++;
@@ -348,7 +383,7 @@ final class Channel extends BufferWaiter {
             session.streamed();
         }
         updateInterest();
-        if (relaysEnd && sourceEnded && buffer == null && !sinkShut) {
+        if (endOfStream == EndOfStream.RELAY && sourceEnded && buffer == null && !sinkShut) {
             // With the other direction over too, the session closes now, and the
             // close passes this end on: a shutdown first would be a wasted call.
             if (peer == null || !peer.sinkShut) {
@@ -363,17 +398,13 @@ final class Channel extends BufferWaiter {
     }
 
     /**
-     * Reads the next part of a streamed message right after a write emptied the
-     * buffer, into a buffer taken without waiting. Returns true if bytes came;
-     * the session is woken when they complete the message, or when the source ended.
+     * Reads the next part of a streamed message into the buffer a write has
+     * just emptied. Returns true if bytes came; the session is woken when they
+     * complete the message, or when the source ended. When nothing came the
+     * buffer goes back to the pool at once: an empty buffer is never held while
+     * its channel waits (DESIGN.md rule 2).
      */
-    private boolean refill() {
-        Buffer b = pool.tryAllocate(session.criticality(direction));
-        if (b == null) {
-            return false;
-        }
-        buffer = b;
-        peerChanged();
+    private boolean refill(Buffer b) {
         int n = readSource(b);
         if (n == FAILED) {
             return false;
@@ -456,6 +487,7 @@ final class Channel extends BufferWaiter {
         }
         Buffer b = pool.reclassify(this, now);
         if (b != null) {
+            waitEnded();
             gotBuffer(b);
         }
     }
@@ -472,6 +504,144 @@ final class Channel extends BufferWaiter {
         } else {
             loop.schedule(retry);
         }
+    }
+
+    /** A wait for a buffer ended, with one or without: its time is added up. */
+    private void waitEnded() {
+        waitedNanos += loop.clock().nanoTime() - waitStartedAt;
+    }
+
+    /**
+     * Time this channel has spent waiting for a buffer, the wait going on now
+     * included: time that is Sluice's, never its peer's (a head timeout does
+     * not count it).
+     */
+    long waitedNanos() {
+        return isWaiting() ? waitedNanos + (loop.clock().nanoTime() - waitStartedAt) : waitedNanos;
+    }
+
+    // --- what the session does with a channel ---
+
+    /** Pairs a session's two directions: each one's class depends on whether the other holds a buffer. */
+    static void pair(Channel request, Channel response) {
+        request.peer = response;
+        response.peer = request;
+    }
+
+    /** Reads from {@code c} from now on: a new source, whose stream has not ended. */
+    void readFrom(Connection c) {
+        source = c;
+        sourceEnded = false;
+    }
+
+    /** Writes to {@code c} from now on: a new sink, not shut yet. */
+    void writeTo(Connection c) {
+        sink = c;
+        sinkShut = false;
+    }
+
+    /** Stops reading from the source (a server connection that leaves the session); its end stays known. */
+    void detachSource() {
+        source = null;
+    }
+
+    /** Stops writing to the sink. */
+    void detachSink() {
+        sink = null;
+    }
+
+    /** How many held bytes, from the buffer's read index, may go to the sink. */
+    long forwardLimit() {
+        return forwardLimit;
+    }
+
+    /** Lets exactly {@code bytes} more of what arrives through (a head, a body of known length); 0 holds everything. */
+    void allow(long bytes) {
+        forwardLimit = bytes;
+    }
+
+    /** Lets {@code bytes} more through, past what is already allowed (chunks found by an analyser). */
+    void allowMore(long bytes) {
+        forwardLimit += bytes;
+    }
+
+    /** Lets everything through, to the end of the stream (a body that ends with its connection). */
+    void allowAll() {
+        forwardLimit = Long.MAX_VALUE;
+    }
+
+    /** Lets through exactly what is held now, and nothing after it. */
+    void allowHeld() {
+        forwardLimit = buffer == null ? 0 : buffer.readable();
+    }
+
+    /** Reads may fill the buffer only up to {@code writeIndex} (room kept to rewrite a head). */
+    void limitFill(int writeIndex) {
+        fillLimit = writeIndex;
+    }
+
+    /** Reads may fill the whole buffer. */
+    void fillAll() {
+        fillLimit = Integer.MAX_VALUE;
+    }
+
+    /** The session wants no more bytes from the source for now; {@link #updateInterest()} applies it. */
+    void pauseInput() {
+        inputPaused = true;
+    }
+
+    /** The session reads the source again; {@link #updateInterest()} applies it. */
+    void resumeInput() {
+        inputPaused = false;
+    }
+
+    boolean inputPaused() {
+        return inputPaused;
+    }
+
+    /** Receives pass bytes on by themselves up to the forward limit: no analyser needs to see them. */
+    void startStreaming() {
+        streaming = true;
+    }
+
+    /** Every receive wakes the session, whose analysers see the bytes. */
+    void stopStreaming() {
+        streaming = false;
+    }
+
+    /** The buffer the channel holds, or {@code null}; the session parses and rewrites heads in it. */
+    Buffer buffer() {
+        return buffer;
+    }
+
+    boolean hasBuffer() {
+        return buffer != null;
+    }
+
+    /** How many bytes the buffer holds; 0 without one. */
+    int held() {
+        return buffer == null ? 0 : buffer.readable();
+    }
+
+    /** Drops every held byte (a response cut short, what a server sent past its message). */
+    void dropHeld() {
+        Buffer b = buffer;
+        if (b != null && b.readable() > 0) {
+            b.consumed(b.readable());
+        }
+    }
+
+    boolean sourceEnded() {
+        return sourceEnded;
+    }
+
+    boolean sinkShut() {
+        return sinkShut;
+    }
+
+    /** Bytes that reached the sink, in total. */
+    long forwarded() {
+        return forwarded;
     }
 
     /** The channel's state, for failure reports. */
@@ -491,6 +661,7 @@ final class Channel extends BufferWaiter {
         producing = false;
         if (isWaiting()) {
             pool.cancel(this);
+            waitEnded();
         }
         if (buffer != null) {
             Buffer b = buffer;

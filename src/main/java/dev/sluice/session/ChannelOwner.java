@@ -20,10 +20,10 @@ interface ChannelOwner {
     LoopCounters counters();
 
     /** Bytes moved on one side: its inactivity clock starts again. */
-    void activity(boolean clientSide);
+    void activity(Side side);
 
     /** A read or write on one side failed (a reset, a broken pipe). */
-    void peerFailed(boolean clientSide, IOException cause);
+    void peerFailed(Side side, IOException cause);
 
     /**
      * A channel passed bytes on by itself, without a session task run: the

@@ -9,6 +9,9 @@ package dev.sluice.session;
  *                  ({@code request} stands in when unset, as in HAProxy)
  */
 public record HttpTimeouts(long request, long keepAlive) {
+    /** Neither timeout set. */
+    public static final HttpTimeouts NONE = new HttpTimeouts(0, 0);
+
     public HttpTimeouts {
         if (request < 0 || keepAlive < 0) {
             throw new IllegalArgumentException("timeouts must not be negative");

@@ -57,9 +57,9 @@ public abstract class Session extends Task implements ChannelOwner {
 
     /** Bytes moved on one side: its inactivity clock starts again. */
     @Override
-    public final void activity(boolean clientSide) {
+    public final void activity(Side side) {
         long now = loop.clock().nanoTime();
-        if (clientSide) {
+        if (side == Side.CLIENT) {
             clientActiveAt = now;
         } else {
             serverActiveAt = now;

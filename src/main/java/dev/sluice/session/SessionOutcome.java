@@ -31,5 +31,7 @@ public enum SessionOutcome {
     /** HTTP: no backend matched the request (503). */
     NO_BACKEND,
     /** HTTP: Sluice answered the request itself ({@code http-request return}) and the connection ended. */
-    REPLIED
+    REPLIED,
+    /** A bug: the session reached a state it cannot be in, and was ended with everything it held given back. */
+    INTERNAL_ERROR
 }

@@ -18,8 +18,10 @@ import java.io.IOException;
  *
  * <p>Criticality follows DESIGN.md's progress rule: until the session holds a
  * server slot it reads its client with {@link Criticality#NORMAL} allocations;
- * from the moment it holds one, both directions allocate
- * {@link Criticality#CRITICAL}, because its progress is what frees the slot.
+ * from the moment it holds one its progress is what frees the slot, so each
+ * direction's first buffer is {@link Criticality#URGENT} and the buffer that
+ * completes its pair (the other direction holds one already) is
+ * {@link Criticality#CRITICAL}.
  *
  * <p>Sans-I/O: it sees only {@link Loop}, {@link Connection} and
  * {@link Connector}, so the simulator drives the very same code.
@@ -56,10 +58,9 @@ public final class TcpSession extends Session {
         this.sessions = sessions;
         this.counters = counters;
         this.client = client;
-        this.request = new Channel(this, loop, Channel.Direction.REQUEST);
-        this.response = new Channel(this, loop, Channel.Direction.RESPONSE);
-        request.peer = response;
-        response.peer = request;
+        this.request = new Channel(this, loop, Channel.Direction.REQUEST, Channel.EndOfStream.RELAY);
+        this.response = new Channel(this, loop, Channel.Direction.RESPONSE, Channel.EndOfStream.RELAY);
+        Channel.pair(request, response);
     }
 
     /**
@@ -81,14 +82,14 @@ public final class TcpSession extends Session {
         long now = loop.clock().nanoTime();
         clientActiveAt = now;
         serverActiveAt = now;
-        request.source = client;
-        response.sink = client;
+        request.readFrom(client);
+        response.writeTo(client);
         client.handler(eventsFor(request));
         Server s;
         try {
             s = backend.acquire(slotRequest);
         } catch (Backend.QueueFullException e) {
-            close(SessionOutcome.QUEUE_FULL, false);
+            close(SessionOutcome.QUEUE_FULL, CloseMode.ORDERLY);
             return;
         }
         client.readInterest(true);
@@ -133,12 +134,12 @@ public final class TcpSession extends Session {
             public void connectFailed(IOException cause) {
                 if (state == State.CONNECTING) {
                     slot.countConnectError();
-                    close(SessionOutcome.CONNECT_ERROR, false);
+                    close(SessionOutcome.CONNECT_ERROR, CloseMode.ORDERLY);
                 }
             }
         }, ackWithData);
-        request.sink = server;
-        response.source = server;
+        request.writeTo(server);
+        response.readFrom(server);
         armTimer();
     }
 
@@ -147,8 +148,8 @@ public final class TcpSession extends Session {
             return;
         }
         state = State.ESTABLISHED;
-        request.streaming = true;
-        response.streaming = true;
+        request.startStreaming();
+        response.startStreaming();
         serverActiveAt = loop.clock().nanoTime();
         server.readInterest(true);
         wake();
@@ -166,7 +167,7 @@ public final class TcpSession extends Session {
             return Criticality.NORMAL;
         }
         Channel other = direction == Channel.Direction.REQUEST ? response : request;
-        return other.buffer != null ? Criticality.CRITICAL : Criticality.URGENT;
+        return other.hasBuffer() ? Criticality.CRITICAL : Criticality.URGENT;
     }
 
     @Override
@@ -183,8 +184,8 @@ public final class TcpSession extends Session {
 
     /** A read or write on one side failed (a reset, a broken pipe). */
     @Override
-    public void peerFailed(boolean clientSide, IOException cause) {
-        close(clientSide ? SessionOutcome.CLIENT_ABORT : SessionOutcome.SERVER_ABORT, true);
+    public void peerFailed(Side side, IOException cause) {
+        close(side == Side.CLIENT ? SessionOutcome.CLIENT_ABORT : SessionOutcome.SERVER_ABORT, CloseMode.ABORTIVE);
     }
 
     /** The session task: timeouts, then forwarding in both directions. */
@@ -202,8 +203,8 @@ public final class TcpSession extends Session {
             if (!request.forward() || !response.forward()) {
                 return;
             }
-            if (request.sinkShut && response.sinkShut) {
-                close(SessionOutcome.DONE, false);
+            if (request.sinkShut() && response.sinkShut()) {
+                close(SessionOutcome.DONE, CloseMode.ORDERLY);
                 return;
             }
         }
@@ -215,14 +216,14 @@ public final class TcpSession extends Session {
         switch (state) {
             case WAITING_FOR_SLOT -> {
                 if (phaseDeadline != 0 && now - phaseDeadline >= 0 && backend.cancel(slotRequest)) {
-                    close(SessionOutcome.QUEUE_TIMEOUT, false);
+                    close(SessionOutcome.QUEUE_TIMEOUT, CloseMode.ORDERLY);
                     return true;
                 }
             }
             case CONNECTING -> {
                 if (phaseDeadline != 0 && now - phaseDeadline >= 0) {
                     slot.countConnectError();
-                    close(SessionOutcome.CONNECT_TIMEOUT, false);
+                    close(SessionOutcome.CONNECT_TIMEOUT, CloseMode.ORDERLY);
                     return true;
                 }
             }
@@ -231,15 +232,20 @@ public final class TcpSession extends Session {
         }
         long clientDeadline = clientDeadline();
         if (clientDeadline != 0 && now - clientDeadline >= 0) {
-            close(SessionOutcome.CLIENT_TIMEOUT, state == State.ESTABLISHED);
+            close(SessionOutcome.CLIENT_TIMEOUT, cutIfRelaying());
             return true;
         }
         long serverDeadline = serverDeadline();
         if (serverDeadline != 0 && now - serverDeadline >= 0) {
-            close(SessionOutcome.SERVER_TIMEOUT, state == State.ESTABLISHED);
+            close(SessionOutcome.SERVER_TIMEOUT, cutIfRelaying());
             return true;
         }
         return false;
+    }
+
+    /** A timeout in the middle of a relay cuts both streams; before one, nothing was relayed to cut. */
+    private CloseMode cutIfRelaying() {
+        return state == State.ESTABLISHED ? CloseMode.ABORTIVE : CloseMode.ORDERLY;
     }
 
     /** While Sluice expects the client to send, or waits for it to take bytes. */
@@ -270,16 +276,14 @@ public final class TcpSession extends Session {
 
     @Override
     void abort(SessionOutcome why) {
-        close(why, true);
+        close(why, CloseMode.ABORTIVE);
     }
 
     /**
-     * Ends the session and gives back everything it holds. {@code abortive}
-     * resets both connections (an exchange that failed in the middle, so the
-     * peers must not mistake a cut stream for a complete one); otherwise they
-     * get an orderly close.
+     * Ends the session and gives back everything it holds, resetting both
+     * connections or closing them in order.
      */
-    private void close(SessionOutcome why, boolean abortive) {
+    private void close(SessionOutcome why, CloseMode mode) {
         if (state == State.CLOSED) {
             return;
         }
@@ -296,7 +300,7 @@ public final class TcpSession extends Session {
             backend.releaseSlot(slot);
             slot = null;
         }
-        if (abortive) {
+        if (mode == CloseMode.ABORTIVE) {
             client.abort();
             if (server != null) {
                 server.abort();
@@ -307,7 +311,7 @@ public final class TcpSession extends Session {
                 server.close();
             }
         }
-        counters.closed(why, request.forwarded, response.forwarded);
+        counters.closed(why, request.forwarded(), response.forwarded());
         sessions.remove(this);
         frontend.limit().leave();
     }

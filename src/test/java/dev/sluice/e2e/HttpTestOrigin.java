@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code /slow/MS}: sleeps MS milliseconds, then answers 200 "slow";</li>
  * <li>{@code /raw/NAME}: writes the bytes registered with {@link #raw}, then closes;</li>
  * <li>{@code /dribble/NAME}: the bytes registered with {@link #raw}, one write per byte, and goes on;</li>
+ * <li>{@code /trickle/MS/NAME}: the same, one byte every MS milliseconds (an origin that keeps a
+ *     connection busy without ever finishing in time);</li>
  * <li>{@code /close}: closes without answering; {@code /reset}: resets the connection;
  *     {@code /cut/N}: announces N bytes, sends half, closes;</li>
  * <li>{@code /stream-echo}: echoes a Content-Length body piece by piece while it arrives;</li>
@@ -70,10 +72,17 @@ final class HttpTestOrigin implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
     private final AtomicInteger continues = new AtomicInteger();
+    /** Every chunk-size line of every chunked request body, exactly as it arrived (without its CRLF). */
+    private final ConcurrentLinkedQueue<String> sizeLines = new ConcurrentLinkedQueue<>();
 
     HttpTestOrigin() throws IOException {
         this.server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
         this.acceptor = Thread.ofVirtual().name("http-origin-accept").start(this::acceptLoop);
+    }
+
+    /** The chunk-size lines of the chunked request bodies received so far, in order, as they arrived. */
+    List<String> chunkSizeLines() {
+        return List.copyOf(sizeLines);
     }
 
     int port() {
@@ -244,6 +253,20 @@ final class HttpTestOrigin implements AutoCloseable {
             out.write(bytes == null ? new byte[0] : bytes);
             out.flush();
             return false;
+        } else if (target.startsWith("/trickle/")) {
+            String rest = target.substring(9);
+            int slash = rest.indexOf('/');
+            long pause = Long.parseLong(rest.substring(0, slash));
+            for (byte b : raw.get(rest.substring(slash + 1))) {
+                out.write(b);
+                out.flush();
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
         } else if (target.startsWith("/dribble/")) {
             // One byte per write: every parser state is crossed at a read boundary.
             for (byte b : raw.get(target.substring(9))) {
@@ -288,7 +311,7 @@ final class HttpTestOrigin implements AutoCloseable {
     }
 
     /** Reads the body into {@code body} (may be null) and the digest; returns its length. */
-    private static long readBody(InputStream in, Request r, MessageDigest sha, ByteArrayOutputStream body)
+    private long readBody(InputStream in, Request r, MessageDigest sha, ByteArrayOutputStream body)
             throws IOException {
         byte[] chunk = new byte[16384];
         long total = 0;
@@ -296,6 +319,7 @@ final class HttpTestOrigin implements AutoCloseable {
         if (te != null && te.toLowerCase().endsWith("chunked")) {
             while (true) {
                 String sizeLine = readLine(in);
+                sizeLines.add(sizeLine);
                 int semi = sizeLine.indexOf(';');
                 long size = Long.parseLong((semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).strip(), 16);
                 if (size == 0) {

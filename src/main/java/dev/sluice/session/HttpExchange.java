@@ -1,0 +1,415 @@
+package dev.sluice.session;
+
+import dev.sluice.http.HttpError;
+import dev.sluice.http.Method;
+import dev.sluice.http.ParsedRequest;
+import dev.sluice.session.HttpSession.Req;
+import dev.sluice.session.HttpSession.Resp;
+
+/**
+ * One exchange of an HTTP session, phase by phase, in the order of HAProxy's
+ * analysers and Pingora's phases: wait for the request; process it (the
+ * request policy, then a slot and a connection from the server link); send
+ * it; wait for the response and forward it; end the exchange, or answer with
+ * a reply of Sluice's own instead.
+ *
+ * <p>Each phase moves the session's request and response states through the
+ * session's checked transitions, and returns false when the session's task
+ * must stop (it closed, or answered and waits).
+ *
+ * <p>Not thread-safe: owned by one session, on its loop.
+ */
+final class HttpExchange implements ServerLink.Events {
+    private final HttpSession session;
+    private final HttpFrontend frontend;
+    private final SessionCounters counters;
+    private final Channel request;
+    private final Channel response;
+    private final RequestAnalyser requestSide;
+    private final ResponseAnalyser responseSide;
+    private final ServerLink link;
+    private final OwnReply reply;
+    private final HttpDeadlines.State times;
+    private final ParsedRequest view = new ParsedRequest();
+    private final RequestPolicy.Decision decision = new RequestPolicy.Decision();
+    /** The client's address as the rules see it: 4 or 16 bytes, or empty. */
+    private final byte[] clientAddressBytes;
+    /** {@code X-Forwarded-For: <client>} (no CRLF), built once per connection, or null. */
+    private final byte[] forwardedForField;
+
+    private HttpFrontend.BackendPolicy policy;
+    /** {@code option httpclose} applies to this request: both connections close after its response. */
+    private boolean httpClose;
+    private boolean closeAfterResponse;
+
+    HttpExchange(HttpSession session, HttpFrontend frontend, SessionCounters counters, Channel request,
+                 Channel response, RequestAnalyser requestSide, ResponseAnalyser responseSide, ServerLink.Parts parts,
+                 OwnReply reply, HttpDeadlines.State times, byte[] clientAddressBytes, byte[] forwardedForField) {
+        this.session = session;
+        this.frontend = frontend;
+        this.counters = counters;
+        this.request = request;
+        this.response = response;
+        this.requestSide = requestSide;
+        this.responseSide = responseSide;
+        // The exchange hears what happens on the link: slot grants and connects.
+        this.link = new ServerLink(parts, request, response, counters, this);
+        this.reply = reply;
+        this.times = times;
+        this.clientAddressBytes = clientAddressBytes;
+        this.forwardedForField = forwardedForField;
+    }
+
+    ServerLink link() {
+        return link;
+    }
+
+    /** Whether the client connection ends once the current response (or reply) went out. */
+    boolean closesAfterResponse() {
+        return closeAfterResponse;
+    }
+
+    /**
+     * A read or write on the server connection failed. Before a response
+     * started it gets 502, or the quiet close a reused connection found dead
+     * deserves; after, only a cut can tell the client.
+     */
+    void serverFailed() {
+        if (responseSide.started() || session.resp() == Resp.REPLY) {
+            session.close(SessionOutcome.SERVER_ABORT, CloseMode.ABORTIVE);
+        } else if (session.resp() != Resp.HEAD || response.held() > 0 || !serverLostBeforeResponse()) {
+            refuse(Refusal.BAD_RESPONSE);
+        }
+    }
+
+    /**
+     * A reused connection that the server had closed, found while the request,
+     * or its body, was going out: the client's keep-alive connection is closed
+     * without an answer, which HTTP clients take as "retry", as they do for any
+     * idle connection. Returns false when that does not apply.
+     */
+    private boolean serverLostBeforeResponse() {
+        Req req = session.req();
+        if (link.reused() && (req == Req.SENT || req == Req.SENDING)) {
+            session.close(SessionOutcome.SERVER_ABORT, CloseMode.ORDERLY);
+            return true;
+        }
+        return false;
+    }
+
+    /** The reply's buffer came: it is written now. */
+    void bufferForReply() {
+        if (reply.pending()) {
+            writeReply();
+        }
+    }
+
+    // --- wait for the request, then process it ---
+
+    boolean analyseRequest(long now) {
+        if (session.req() == Req.HEAD) {
+            return switch (requestSide.parseHead()) {
+                case EMPTY, NEED_MORE -> true;
+                case ENDED -> session.close(SessionOutcome.DONE, CloseMode.ORDERLY);
+                case CUT -> refuse(HttpError.BAD_REQUEST_LINE, 400);
+                case REJECTED -> refuse(requestSide.head().error(), requestSide.head().errorStatus());
+                case COMPLETE -> requestArrived(now);
+            };
+        }
+        if (session.req() != Req.SENDING) {
+            return true;
+        }
+        switch (requestSide.scanBody()) {
+            case MALFORMED -> {
+                counters.rejected(requestSide.chunks().error());
+                return error(requestSide.chunks().errorStatus(), SessionOutcome.BAD_REQUEST);
+            }
+            case TOO_LARGE -> {
+                return bodyTooLarge(requestSide.bodyLimit());
+            }
+            case OK -> {
+            }
+        }
+        if (requestSide.complete()) {
+            session.req(Req.SENT);
+            times.requestSentAt = now;
+            requestSide.sent();
+        } else if (request.sourceEnded() && !request.holdsForwardable()) {
+            // The client went away in the middle of its body.
+            return session.close(SessionOutcome.CLIENT_ABORT, CloseMode.ABORTIVE);
+        }
+        return true;
+    }
+
+    private boolean refuse(HttpError why, int status) {
+        counters.rejected(why);
+        session.refused(status, why.reason());
+        return error(status, SessionOutcome.BAD_REQUEST);
+    }
+
+    /** 413 through the common reply path: it frees any slot and connection, and ends the connection. */
+    private boolean bodyTooLarge(long limit) {
+        session.refused(413, "request body larger than max-body-size " + limit);
+        return error(413, SessionOutcome.BAD_REQUEST);
+    }
+
+    private boolean requestArrived(long now) {
+        counters.httpRequests++;
+        session.requestsOnConnection++;
+        if (requestSide.method() == Method.CONNECT) {
+            return refuse(Refusal.CONNECT_METHOD);
+        }
+        switch (requestSide.normalise()) {
+            case BAD_AUTHORITY -> {
+                return refuse(HttpError.BAD_REQUEST_LINE, 400);
+            }
+            case NO_ROOM -> {
+                return refuse(Refusal.NORMAL_FORM_TOO_LARGE);
+            }
+            case DONE -> {
+            }
+        }
+        view.bind(request.buffer(), requestSide.head(), clientAddressBytes);
+        switch (RequestPolicy.decide(frontend, view, requestSide.head().contentLength(), requestSide, decision)) {
+            case TOO_LARGE -> {
+                return bodyTooLarge(decision.bodyLimit());
+            }
+            case ANSWER -> {
+                reply.answer(decision.answer(), requestSide.method(),
+                        requestSide.answeredKeepingAlive(frontend.httpClose()));
+                return produce(decision.answer().status());
+            }
+            case NO_BACKEND -> {
+                return refuse(Refusal.NO_BACKEND);
+            }
+            case EDITS_OVERFLOWED -> {
+                return refuse(Refusal.EDITS_TOO_LARGE);
+            }
+            case BACKEND -> {
+            }
+        }
+        policy = decision.policy();
+        times.serverTimeout = policy.timeouts().server();
+        requestSide.bodyLimit(decision.bodyLimit());
+        httpClose = frontend.httpClose() || policy.httpClose();
+        if (httpClose) {
+            requestSide.closeAfter();
+        }
+        requestSide.lastOnConnection();
+        switch (link.acquire(decision.backend())) {
+            case QUEUE_FULL -> {
+                return refuse(Refusal.QUEUE_FULL);
+            }
+            case QUEUED -> {
+                session.req(Req.WAITING_FOR_SLOT);
+                times.phaseDeadline = Session.deadline(now, policy.timeouts().queueOrConnect());
+                return true;
+            }
+            case TAKEN -> {
+            }
+        }
+        connectToServer(now);
+        return !session.isClosed();
+    }
+
+    /** The request holds a slot: reuse a connection to its server, or open one. */
+    private void connectToServer(long now) {
+        ServerLink.Opened opened = link.open(session.requestsOnConnection > 1 && policy.reuse(), policy.smartConnect());
+        session.req(Req.CONNECTING);
+        request.criticalityChanged();
+        if (opened == ServerLink.Opened.REUSED) {
+            sendRequest(now);
+            return;
+        }
+        times.phaseDeadline = Session.deadline(now, policy.timeouts().connect());
+        // The request head is in the buffer and goes out once connected.
+        session.armTimer();
+    }
+
+    /** The server connection is open: rewrite the head and let the request through. */
+    private void sendRequest(long now) {
+        boolean forwardFor = forwardedForField != null && (frontend.forwardFor() || policy.forwardFor());
+        int headLength = requestSide.rewriteForServer(forwardFor ? forwardedForField : null, httpClose);
+        if (headLength < 0) {
+            refuse(Refusal.REWRITE_TOO_LARGE);
+            return;
+        }
+        session.req(Req.SENDING);
+        session.resp(Resp.HEAD);
+        // Sluice waits on both peers from now on: time spent queued or connecting is neither's silence.
+        session.serverActiveAt = now;
+        session.clientActiveAt = now;
+        responseSide.expect(requestSide.method());
+        requestSide.send(headLength);
+        link.connection().readInterest(true);
+        request.updateInterest();
+        session.wake();
+    }
+
+    // --- wait for the response, then forward it ---
+
+    boolean analyseResponse() {
+        boolean clientMayStay = requestSide.keepAlive() && !closeAfterResponse && session.req() == Req.SENT;
+        switch (responseSide.analyse(session.resp(), clientMayStay, requestSide.head().minorVersion() == 0)) {
+            case WAIT -> {
+                return true;
+            }
+            case INTERIM -> session.resp(Resp.INTERIM);
+            case AWAIT_FINAL -> session.resp(Resp.HEAD);
+            case FINAL -> {
+                closeAfterResponse |= !responseSide.keepsClient();
+                session.resp(Resp.BODY);
+            }
+            case RECEIVED -> {
+                serverDone();
+                session.resp(Resp.RECEIVED);
+                return true;
+            }
+            case ENDED_BEFORE_HEAD -> {
+                return !serverLostBeforeResponse() && refuse(Refusal.SERVER_CLOSED);
+            }
+            case REFUSED -> {
+                return refuse(Refusal.BAD_RESPONSE);
+            }
+            case BODY_REFUSED -> {
+                return session.close(SessionOutcome.BAD_RESPONSE, CloseMode.ABORTIVE);
+            }
+            case CUT -> {
+                return session.close(SessionOutcome.SERVER_ABORT, CloseMode.ABORTIVE);
+            }
+        }
+        // The state moved on: the bytes at hand may take it further.
+        return analyseResponse();
+    }
+
+    /**
+     * The response is entirely in: the slot goes back (the oldest queued request
+     * gets it) and the server connection is parked for reuse, kept or closed.
+     */
+    private void serverDone() {
+        boolean reusable = !httpClose && session.req() == Req.SENT && responseSide.serverMayStay()
+                && link.connection().isOpen();
+        link.finish(reusable, policy.reuse());
+        if (session.req() != Req.SENT) {
+            // The server answered before the whole request body arrived: the rest
+            // of it cannot be told from a next request, so the connection ends.
+            closeAfterResponse = true;
+            session.req(Req.DISCARDING);
+            requestSide.discard();
+        }
+    }
+
+    /** After both channels forwarded: the end of an exchange or of a reply, and the next request. */
+    boolean afterForwarding(long now) {
+        SessionOutcome end;
+        if (session.resp() == Resp.REPLY) {
+            if (reply.pending() || response.forwardLimit() != 0 || response.hasBuffer()) {
+                return true;
+            }
+            end = reply.outcome();
+            closeAfterResponse |= !reply.keepsAlive();
+        } else if (session.resp() == Resp.RECEIVED && response.forwardLimit() == 0) {
+            if (responseSide.sentExtra()) {
+                response.dropHeld();
+                response.releaseIfEmpty();
+            }
+            if (response.hasBuffer()) {
+                return true;
+            }
+            end = SessionOutcome.DONE;
+        } else {
+            return true;
+        }
+        // A client that pipelines requests and then half-closes still gets every answer: its
+        // end of stream ends the connection only once nothing of it is left to serve.
+        if (closeAfterResponse || request.sourceEnded() && request.held() == 0) {
+            return session.close(end, CloseMode.ORDERLY);
+        }
+        request.releaseIfEmpty();
+        session.waitForRequest(now);
+        return true;
+    }
+
+    // --- replies of Sluice's own ---
+
+    /** Answers with the error response of a refusal of Sluice's own, counted and logged as it says. */
+    boolean refuse(Refusal r) {
+        if (r.counted != null) {
+            counters.rejected(r.counted);
+        }
+        if (r.reason != null) {
+            session.refused(r.status, r.reason);
+        }
+        return error(r.status, r.outcome);
+    }
+
+    /** Answers the current request with an error response and ends the connection after it. */
+    private boolean error(int status, SessionOutcome why) {
+        reply.error(status, requestSide.method(), why);
+        return produce(status);
+    }
+
+    /** Ends whatever the request had started, and writes {@link #reply} as soon as it has a buffer. */
+    private boolean produce(int status) {
+        if (responseSide.started()) {
+            // Part of a server response went out already: only a cut can tell the client.
+            SessionOutcome why = reply.outcome();
+            reply.drop();
+            return session.close(why, CloseMode.ABORTIVE);
+        }
+        counters.replied(status);
+        closeAfterResponse |= !reply.keepsAlive();
+        link.abortExchange();
+        session.req(Req.DISCARDING);
+        requestSide.discard();
+        session.resp(Resp.REPLY);
+        responseSide.replaced();
+        if (response.bufferToProduce()) {
+            writeReply();
+        }
+        return true;
+    }
+
+    private void writeReply() {
+        response.allow(reply.writeInto(response.buffer()));
+        session.wake();
+    }
+
+    // --- the server link's events ---
+
+    @Override
+    public boolean wantsSlot() {
+        return !session.isClosed() && session.req() == Req.WAITING_FOR_SLOT;
+    }
+
+    @Override
+    public void slotGranted(long now) {
+        connectToServer(now);
+    }
+
+    @Override
+    public void connected(long now) {
+        if (session.req() == Req.CONNECTING && !session.isClosed()) {
+            sendRequest(now);
+        }
+    }
+
+    @Override
+    public void connectFailed() {
+        if (session.req() == Req.CONNECTING && !session.isClosed()) {
+            link.countConnectError();
+            refuse(Refusal.CONNECT_ERROR);
+        }
+    }
+
+    @Override
+    public void serverReadable() {
+        response.receive();
+    }
+
+    @Override
+    public void serverWritable() {
+        session.wake();
+    }
+
+}
