@@ -92,7 +92,11 @@ public final class Logging implements AutoCloseable {
             return new ProxyLog(name, format, lists.size() - 1, targets, options);
         }
 
-        /** Opens the targets, allocates the rings and starts the writer thread. */
+        /**
+         * Opens the targets, allocates the rings and starts the writer thread (none
+         * when no target was given: a configuration without {@code log} lines costs
+         * one idle ring per loop and no thread).
+         */
         public Logging start(int loopCount) throws IOException {
             return start(loopCount, WriterThread.STARTED);
         }
@@ -152,7 +156,12 @@ public final class Logging implements AutoCloseable {
             Logging logging = new Logging(loops, rings[loopCount], new LineBuilder(longest, LocalOffset.system(),
                     identity.pid(), hostname), writer, List.copyOf(opened), globalLimit,
                     (long) ringBytes * rings.length);
-            if (thread == WriterThread.STARTED) {
+            boolean anyTarget = false;
+            for (List<LogTarget> list : lists) {
+                anyTarget |= !list.isEmpty();
+            }
+            // With no target there is nothing to write: no thread, and loops' lines are refused before formatting.
+            if (thread == WriterThread.STARTED && anyTarget) {
                 Thread t = new Thread(writer, "sluice-log-writer");
                 t.setDaemon(true);
                 writer.start(t);

@@ -66,6 +66,11 @@ public final class LoopLog {
         return offer(proxy, level);
     }
 
+    /** The level of a refusal's line: {@code err} when Sluice or a server failed (5xx), else {@code warning}. */
+    public static LogLevel refusalLevel(int status) {
+        return status >= 500 ? LogLevel.ERR : LogLevel.WARNING;
+    }
+
     /**
      * A request or connection Sluice refused, as an event line at {@code level}
      * (warning for the client's fault, err for a server's or Sluice's own):

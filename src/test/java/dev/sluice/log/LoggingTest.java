@@ -222,6 +222,28 @@ class LoggingTest {
     }
 
     @Test
+    void refusalsOfTheClientAreWarningsAndThoseOfServersOrSluiceErrors() {
+        assertEquals(LogLevel.WARNING, LoopLog.refusalLevel(400));
+        assertEquals(LogLevel.WARNING, LoopLog.refusalLevel(408));
+        assertEquals(LogLevel.ERR, LoopLog.refusalLevel(500));
+        assertEquals(LogLevel.ERR, LoopLog.refusalLevel(503));
+    }
+
+    @Test
+    void withoutTargetsNothingIsFormattedAndNoThreadStarts() throws Exception {
+        Logging.Builder b = Logging.builder(IDENTITY);
+        ProxyLog fe = b.proxy("fe1", LogFormat.httplog(LogMode.HTTP), List.of(), Set.of());
+        long threadsBefore = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("sluice-log-writer")).count();
+        logging = b.start(2);
+        long threadsAfter = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("sluice-log-writer")).count();
+        assertEquals(threadsBefore, threadsAfter);
+        assertFalse(logging.loop(1).log(fe, Lines.served()));
+        assertEquals(0, logging.linesQueued());
+    }
+
+    @Test
     void processEventsGoToTheGlobalTargets() throws Exception {
         DatagramSocket global = receiver();
         DatagramSocket frontend = receiver();
