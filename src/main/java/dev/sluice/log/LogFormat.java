@@ -34,6 +34,10 @@ public final class LogFormat {
     /** {@code option tcplog}. */
     public static final String TCPLOG = "%ci:%cp [%t] %ft %b/%s %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq";
 
+    /** HAProxy's line when a frontend logs but chose no format, written when a connection is accepted. */
+    public static final String CONNECT_HTTP = "Connect from %ci:%cp to %fi:%fp (%ft/HTTP)";
+    public static final String CONNECT_TCP = "Connect from %ci:%cp to %fi:%fp (%ft/TCP)";
+
     static final int QUOTE = 1;
     static final int HEX = 2;
     static final int ESCAPE = 4;
@@ -52,6 +56,18 @@ public final class LogFormat {
     private final int[] flags;
     private final byte[][] literals;
     private final boolean countsLines;
+    private final boolean atAccept;
+
+    private LogFormat(LogFormat compiled, boolean atAccept) {
+        text = compiled.text;
+        mode = compiled.mode;
+        nodeKinds = compiled.nodeKinds;
+        variables = compiled.variables;
+        flags = compiled.flags;
+        literals = compiled.literals;
+        countsLines = compiled.countsLines;
+        this.atAccept = atAccept;
+    }
 
     private LogFormat(String text, LogMode mode, List<Node> nodes) {
         this.text = text;
@@ -71,6 +87,7 @@ public final class LogFormat {
             counts |= node.variable == LogVariable.LOG_COUNTER;
         }
         countsLines = counts;
+        atAccept = false;
     }
 
     private record Node(byte kind, LogVariable variable, int flags, byte[] literal) {
@@ -84,6 +101,16 @@ public final class LogFormat {
     /** {@code option httplog clf}, or {@code option tcplog} in TCP mode. */
     public static LogFormat httplogClf(LogMode mode) {
         return mode == LogMode.HTTP ? compiled(HTTPLOG_CLF, mode) : tcplog(mode);
+    }
+
+    /**
+     * The line of a frontend that logs without {@code option httplog}, {@code option
+     * tcplog} or {@code log-format}: {@code Connect from CLIENT to ADDRESS (FRONTEND/MODE)},
+     * logged when the connection is accepted ({@link ProxyLog#logsAtAccept()}), not when it ends.
+     */
+    public static LogFormat connect(LogMode mode) {
+        LogFormat format = compiled(mode == LogMode.HTTP ? CONNECT_HTTP : CONNECT_TCP, mode);
+        return new LogFormat(format, true);
     }
 
     /** {@code option tcplog}. */
@@ -222,6 +249,11 @@ public final class LogFormat {
 
     public LogMode mode() {
         return mode;
+    }
+
+    /** True for {@link #connect}: the line is logged at accept time. */
+    boolean atAccept() {
+        return atAccept;
     }
 
     /** True if the format uses {@code %lc}, so its proxy must count the lines it logs. */

@@ -47,6 +47,10 @@ public final class LoopLog {
         if (proxy.format == null || !proxy.enabled()) {
             return false;
         }
+        if (proxy.logsAtAccept()) {
+            // Written at accept: nothing is known yet of bytes or failures, so the options do not apply.
+            return format(proxy, record, LogLevel.INFO);
+        }
         if (proxy.dontLogNull && record.bytesFromClient == 0) {
             skipped++;
             return false;
@@ -56,7 +60,10 @@ public final class LoopLog {
             skipped++;
             return false;
         }
-        LogLevel level = failed && proxy.separateErrors ? LogLevel.ERR : LogLevel.INFO;
+        return format(proxy, record, failed && proxy.separateErrors ? LogLevel.ERR : LogLevel.INFO);
+    }
+
+    private boolean format(ProxyLog proxy, LogRecord record, LogLevel level) {
         if (!proxy.wants(level)) {
             return false;
         }

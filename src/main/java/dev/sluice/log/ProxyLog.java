@@ -57,6 +57,15 @@ public final class ProxyLog {
         return format;
     }
 
+    /**
+     * True when the frontend's line is HAProxy's "Connect from" line
+     * ({@link LogFormat#connect}): the session logs it when the connection is
+     * accepted, and logs nothing at its end.
+     */
+    public boolean logsAtAccept() {
+        return format != null && format.atAccept();
+    }
+
     /** True if at least one target receives this frontend's lines. */
     public boolean enabled() {
         return !targets.isEmpty();

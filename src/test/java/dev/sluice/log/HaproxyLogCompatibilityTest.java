@@ -39,6 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
  * record holding the same values and sends it through its own writer to receivers
  * of its own, with the same {@code log} lines. The datagrams must be equal.
  *
+ * <p>Five frontends: {@code option httplog} with every header format and {@code len},
+ * a denied request among them, {@code option httplog clf}, a {@code log-format} using
+ * most variables and flags, no format at all (HAProxy's "Connect from" line), and
+ * {@code option tcplog} in TCP mode.
+ *
  * <p>What cannot be equal is normalised, and only that: in the syslog header the
  * date (a different instant) and the pid (a different process). The values in the
  * body that this test cannot know in advance (the accept date, the timers, the
@@ -97,7 +102,7 @@ class HaproxyLogCompatibilityTest {
     }
 
     @Test
-    void httplogClfCustomFormatsAndEveryHeaderMatchHaproxyByteForByte() throws Exception {
+    void httplogClfCustomConnectFormatsAndEveryHeaderMatchHaproxyByteForByte() throws Exception {
         List<DatagramSocket> hx = new ArrayList<>();
         StringBuilder fe1Logs = new StringBuilder();
         for (String f : FORMATS) {
@@ -107,9 +112,11 @@ class HaproxyLogCompatibilityTest {
         }
         DatagramSocket hxClf = receiver();
         DatagramSocket hxCustom = receiver();
+        DatagramSocket hxConnect = receiver();
         int fe1 = freePort();
         int fe2 = freePort();
         int fe3 = freePort();
+        int fe5 = freePort();
         startHaproxy("""
                 frontend fe1
                     bind 127.0.0.1:%d
@@ -126,10 +133,15 @@ class HaproxyLogCompatibilityTest {
                     log 127.0.0.1:%d format raw local2
                     log-format "%s"
                     default_backend be1
+                frontend fe5
+                    bind 127.0.0.1:%d
+                    log 127.0.0.1:%d local3
+                    default_backend be1
                 backend be1
                     server srv1 127.0.0.1:%d
                 """.formatted(fe1, fe1Logs, fe2, hxClf.getLocalPort(), fe3, hxCustom.getLocalPort(),
-                CUSTOM.replace("\"", "\\\""), httpOrigin.getLocalPort()), fe1, fe2, fe3);
+                CUSTOM.replace("\"", "\\\""), fe5, hxConnect.getLocalPort(), httpOrigin.getLocalPort()), fe1, fe2,
+                fe3, fe5);
 
         String request = "GET /a/b?c=d HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
         Exchange served = exchange(fe1, request);
@@ -143,6 +155,8 @@ class HaproxyLogCompatibilityTest {
         String haproxyClf = receive(hxClf);
         Exchange custom = exchange(fe3, request);
         String haproxyCustom = receive(hxCustom);
+        Exchange connect = exchange(fe5, request);
+        String haproxyConnect = receive(hxConnect);
 
         // Sluice, with the same log lines pointed at receivers of its own.
         List<DatagramSocket> sx = new ArrayList<>();
@@ -154,12 +168,15 @@ class HaproxyLogCompatibilityTest {
         }
         DatagramSocket sxClf = receiver();
         DatagramSocket sxCustom = receiver();
+        DatagramSocket sxConnect = receiver();
         Logging.Builder b = Logging.builder(new SyslogIdentity(TAG, ProcessHandle.current().pid(), null));
         ProxyLog p1 = b.proxy("fe1", LogFormat.httplog(LogMode.HTTP), fe1Targets, Set.of());
         ProxyLog p2 = b.proxy("fe2", LogFormat.httplogClf(LogMode.HTTP),
                 List.of(parse("127.0.0.1:" + sxClf.getLocalPort() + " local1")), Set.of());
         ProxyLog p3 = b.proxy("fe3", LogFormat.compile(CUSTOM, LogMode.HTTP),
                 List.of(parse("127.0.0.1:" + sxCustom.getLocalPort() + " format raw local2")), Set.of());
+        ProxyLog p5 = b.proxy("fe5", LogFormat.connect(LogMode.HTTP),
+                List.of(parse("127.0.0.1:" + sxConnect.getLocalPort() + " local3")), Set.of());
         try (Logging logging = b.start(1)) {
             LoopLog log = logging.loop(0);
 
@@ -215,6 +232,14 @@ class HaproxyLogCompatibilityTest {
             u.serverAddress((InetSocketAddress) httpOrigin.getLocalSocketAddress());
             log.log(p3, u);
             assertSame(haproxyCustom, receive(sxCustom), "custom log-format");
+
+            LogRecord n = new LogRecord();
+            n.client(connect.client);
+            n.frontendAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), fe5));
+            n.frontend("fe5");
+            assertTrue(p5.logsAtAccept());
+            log.log(p5, n);
+            assertSame(haproxyConnect, receive(sxConnect), "no format: the line at accept");
         }
     }
 
