@@ -286,6 +286,27 @@ class LoggingTest {
     }
 
     @Test
+    void closeWritesEveryQueuedLineBeforeStopping() throws Exception {
+        DatagramSocket s = receiver();
+        s.setReceiveBufferSize(1 << 20);
+        Logging.Builder b = Logging.builder(IDENTITY);
+        ProxyLog fe = b.proxy("fe1", LogFormat.compile("line %rt", LogMode.HTTP),
+                List.of(target(s, "format raw local0")), Set.of());
+        logging = b.start(1);
+        LogRecord r = Lines.served();
+        for (int i = 0; i < 500; i++) {
+            r.requestCounter(i);
+            assertTrue(logging.loop(0).log(fe, r));
+        }
+        logging.close();
+        for (int i = 0; i < 500; i++) {
+            assertEquals("line " + i + "\n", receive(s));
+        }
+        assertEquals(500, logging.linesWritten());
+        logging = null;
+    }
+
+    @Test
     void linesReachAUnixDatagramSocket() throws Exception {
         String path = dir.resolve("log.sock").toString();
         try (UnixDatagramSocket receiver = UnixDatagramSocket.open(70000)) {
