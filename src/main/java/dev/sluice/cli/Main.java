@@ -14,7 +14,8 @@ import sun.misc.Signal;
  * The command line.
  * <pre>
  *   sluice -f FILE        run the proxy described by FILE
- *   sluice -c -f FILE     check FILE: exit 0 if it is valid, 1 with the reason if not
+ *   sluice -c -f FILE     check FILE: exit 0 if it is valid, 1 with every error if not, 2 if it is
+ *                         valid but has no listener
  *   sluice --version      print the version
  * </pre>
  * SIGTERM and SIGINT stop it gracefully: listeners close, open sessions get up
@@ -69,10 +70,23 @@ public final class Main {
         try {
             config = ConfigParser.parse(file);
         } catch (ConfigException e) {
-            err.println(e.getMessage());
+            e.messages().forEach(err::println);
+            if (e.omitted() > 0) {
+                err.println("sluice: " + e.omitted() + " more errors in " + file + " not shown");
+            }
             return 1;
         } catch (IOException e) {
             err.println("sluice: cannot read " + file + ": " + e.getMessage());
+            return 1;
+        }
+        config.warnings().forEach(err::println);
+        if (!config.hasListener()) {
+            // HAProxy's answer, and exit status, for a valid file that starts nothing.
+            if (check) {
+                out.println("Configuration file has no error but will not start (no listener): " + file);
+                return 2;
+            }
+            err.println("sluice: no enabled listener found (check for 'bind' lines); nothing to start");
             return 1;
         }
         if (check) {

@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.backend.Backend;
 import dev.sluice.backend.Server;
 import dev.sluice.buffer.BufferPool;
+import dev.sluice.config.BindConfig;
 import dev.sluice.config.Config;
 import dev.sluice.config.FrontendConfig;
 import dev.sluice.config.Global;
@@ -14,6 +15,7 @@ import dev.sluice.loop.Loop;
 import dev.sluice.net.Acceptor;
 import dev.sluice.net.Connection;
 import dev.sluice.net.Listener;
+import dev.sluice.net.ListenerOptions;
 import dev.sluice.net.NioConnector;
 import dev.sluice.config.HttpReuse;
 import dev.sluice.http.HttpRules;
@@ -33,9 +35,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A running proxy: the event loops with their pools, the backends, and the
@@ -102,11 +106,23 @@ public final class Sluice implements AutoCloseable {
                 sessions.abortAll();
                 idle.closeAll();
             });
-            loops.add(new LoopState(loop, new NioConnector(loop), sessions, new SessionCounters(), idle));
+            loops.add(new LoopState(loop, new NioConnector(loop, keepAliveServers()), sessions, new SessionCounters(),
+                    idle));
         }
         for (LoopState l : loops) {
             l.loop().start();
         }
+    }
+
+    /** The servers of every backend with {@code option srvtcpka}. */
+    private Set<InetSocketAddress> keepAliveServers() {
+        Set<InetSocketAddress> targets = new HashSet<>();
+        for (dev.sluice.config.BackendConfig b : config.backends()) {
+            if (b.tcpKeepAlive()) {
+                b.servers().forEach(s -> targets.add(s.address()));
+            }
+        }
+        return targets;
     }
 
     private void buildBackends() {
@@ -127,9 +143,13 @@ public final class Sluice implements AutoCloseable {
         for (FrontendConfig f : config.frontends()) {
             ConnectionLimit limit = new ConnectionLimit(f.name(), f.maxconn(), processLimit);
             limits.add(limit);
-            Acceptor acceptor = f.mode() == Mode.HTTP ? httpAcceptor(f, limit) : tcpAcceptor(f, limit);
-            for (InetSocketAddress bind : f.binds()) {
-                listeners.add(Listener.bind(bind, eventLoops, acceptor));
+            // A mode tcp frontend whose backend is in mode http serves HTTP, as HAProxy upgrades its connections.
+            Acceptor acceptor = f.mode() == Mode.HTTP || config.upgradesToHttp(f) ? httpAcceptor(f, limit)
+                    : tcpAcceptor(f, limit);
+            for (BindConfig bind : f.binds()) {
+                ListenerOptions options = new ListenerOptions(bind.ipv6() == BindConfig.Ipv6.V6_ONLY,
+                        bind.deferAccept(), bind.fastOpen(), f.tcpKeepAlive());
+                listeners.add(Listener.bind(bind.address(), eventLoops, acceptor, options));
             }
         }
     }
@@ -150,15 +170,15 @@ public final class Sluice implements AutoCloseable {
                 continue;
             }
             policies.put(backends.get(b.name()), new HttpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()),
-                    b.httpReuse() != HttpReuse.NEVER, b.forwardFor(), b.httpClose(), b.httpRules(),
-                    b.maxBodySize(), b.smartConnect()));
+                    b.http().httpReuse() != HttpReuse.NEVER, b.http().forwardFor(), b.http().httpClose(), b.httpRules(f),
+                    b.http().maxBodySize(), b.smartConnect()));
         }
         HttpRules rules = f.httpRules();
         Backend[] targets = rules.backendNames().stream().map(backends::get).toArray(Backend[]::new);
         HttpFrontend frontend = new HttpFrontend(f.name(), HttpRouting.of(rules, targets), rules,
                 f.timeouts().client() * 1_000_000L,
                 HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
-                g.httpLimits(), f.forwardFor(), f.httpClose(), f.maxBodySize(), limit);
+                g.httpLimits(), f.http().forwardFor(), f.http().httpClose(), f.http().maxBodySize(), limit);
         return acceptor(limit, (l, connection) -> HttpSession.start(l.loop(),
                 l.connector(), frontend, l.sessions(), l.counters(), l.idle(), connection));
     }

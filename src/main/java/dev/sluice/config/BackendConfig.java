@@ -5,34 +5,29 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One {@code backend} section: a set of servers and how to pick one.
+ * One {@code backend} section, or the backend half of a {@code listen}
+ * section: a set of servers and how to pick one.
  *
  * <p>Immutable; safe to share between threads.
  *
  * @param servers every {@code server}, in file order (at least one once validated)
- * @param acls every {@code acl} line, in file order (mode http only)
- * @param httpRequestRules every {@code http-request} rule, in file order (mode http only)
- * @param forwardFor {@code option forwardfor}: add {@code X-Forwarded-For} with the client's address (mode http)
- * @param httpClose {@code option httpclose}: close the server connection after each response (mode http)
- * @param httpReuse whether idle server connections may carry other sessions' requests (mode http)
  * @param smartConnect {@code option tcp-smart-connect}: the handshake's last ACK goes out with the first bytes
  *     sent to the server, when there are some to send at once
- * @param maxBodySize {@code max-body-size}: the largest body of a request routed here, in bytes; 0 for no
- *     limit (mode http)
+ * @param tcpKeepAlive {@code option srvtcpka} (or {@code tcpka}): {@code SO_KEEPALIVE} on server connections
+ * @param routing the ACLs and {@code tcp-request content} rules
+ * @param http the mode http keywords: {@code http-request} rules, HTTP options
  * @param line the line of the {@code backend} header
  */
 public record BackendConfig(String name, Mode mode, Balance balance, List<ServerConfig> servers, Timeouts timeouts,
-        List<AclSpec> acls, List<HttpRequestRule> httpRequestRules, boolean forwardFor, boolean httpClose,
-        HttpReuse httpReuse, boolean smartConnect, long maxBodySize, int line) {
+        boolean smartConnect, boolean tcpKeepAlive, RoutingConfig routing, HttpConfig http, int line) {
     public BackendConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(balance, "balance");
         servers = List.copyOf(servers);
         Objects.requireNonNull(timeouts, "timeouts");
-        acls = List.copyOf(acls);
-        httpRequestRules = List.copyOf(httpRequestRules);
-        Objects.requireNonNull(httpReuse, "httpReuse");
+        Objects.requireNonNull(routing, "routing");
+        Objects.requireNonNull(http, "http");
     }
 
     /** True when at least one server limits its connections, which creates a server queue. */
@@ -51,5 +46,20 @@ public record BackendConfig(String name, Mode mode, Balance balance, List<Server
      */
     public HttpRules httpRules() {
         return RuleCompiler.backend(this);
+    }
+
+    /**
+     * The rules this backend runs for the requests {@code frontend} routes to it.
+     * When both are the halves of one {@code listen} section, the frontend half
+     * has run the section's rules already, and, as in HAProxy, they do not run a
+     * second time; for any other frontend they are {@link #httpRules()}.
+     */
+    public HttpRules httpRules(FrontendConfig frontend) {
+        return isOtherHalfOf(frontend) ? RuleCompiler.none() : httpRules();
+    }
+
+    /** True when this backend and {@code frontend} come from the same {@code listen} section. */
+    public boolean isOtherHalfOf(FrontendConfig frontend) {
+        return frontend.name().equals(name) && frontend.line() == line;
     }
 }

@@ -8,16 +8,38 @@ import java.util.Optional;
 /**
  * A parsed and validated configuration file. Obtain one from
  * {@link ConfigParser#parse(Path)}; every instance it returns has passed the
- * configuration check.
+ * configuration check. {@link #warnings()} are the lines Sluice accepted but
+ * their author may not expect to work as written, {@code FILE:LINE: warning: ...}
+ * each, in line order.
  *
  * <p>Immutable; safe to share between threads.
  */
-public record Config(Path file, Global global, List<FrontendConfig> frontends, List<BackendConfig> backends) {
+public record Config(Path file, Global global, List<FrontendConfig> frontends, List<BackendConfig> backends,
+        List<String> warnings) {
     public Config {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(global, "global");
         frontends = List.copyOf(frontends);
         backends = List.copyOf(backends);
+        warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * Whether any frontend has a {@code bind} line. A file without one is valid
+     * but starts nothing, and HAProxy refuses to start it: so does Sluice.
+     */
+    public boolean hasListener() {
+        return frontends.stream().anyMatch(frontend -> !frontend.binds().isEmpty());
+    }
+
+    /**
+     * Whether {@code frontend}, in mode tcp, sends its connections to a backend
+     * in mode http: as in HAProxy, each connection then becomes an HTTP one at
+     * that backend, which parses its requests and runs its rules.
+     */
+    public boolean upgradesToHttp(FrontendConfig frontend) {
+        return frontend.mode() == Mode.TCP && frontend.defaultBackend() != null
+                && backend(frontend.defaultBackend()).map(b -> b.mode() == Mode.HTTP).orElse(false);
     }
 
     /** The backend of that name, if the file declares one. */

@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import dev.sluice.http.Fetch;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -33,36 +34,64 @@ final class ConfigValidator {
     private final GlobalSection global;
     private final List<ProxySection> frontends;
     private final List<ProxySection> backends;
+    private final Diagnostics diagnostics;
 
-    /** The sections the records of the config were built from, in the same order, for their lines. */
-    ConfigValidator(String file, GlobalSection global, List<ProxySection> frontends, List<ProxySection> backends) {
+    /**
+     * The sections the records of the config were built from, in the same order, for their lines;
+     * every refusal and warning goes to {@code diagnostics}.
+     */
+    ConfigValidator(String file, GlobalSection global, List<ProxySection> frontends, List<ProxySection> backends,
+            Diagnostics diagnostics) {
         this.file = file;
         this.global = global;
         this.frontends = frontends;
         this.backends = backends;
+        this.diagnostics = diagnostics;
     }
 
-    void validate(Config config) throws ConfigException {
+    /** A check that refuses the file with one error at most. */
+    @FunctionalInterface
+    private interface Check {
+        void run() throws ConfigException;
+    }
+
+    /** Runs every check, each reporting its own error, so that one run shows them all. */
+    void validate(Config config) {
         for (int i = 0; i < config.frontends().size(); i++) {
-            frontend(config, config.frontends().get(i), frontends.get(i));
+            FrontendConfig frontend = config.frontends().get(i);
+            ProxySection section = frontends.get(i);
+            check(() -> frontend(config, frontend, section));
         }
         for (int i = 0; i < config.backends().size(); i++) {
-            backend(config.backends().get(i), backends.get(i));
+            BackendConfig backend = config.backends().get(i);
+            ProxySection section = backends.get(i);
+            check(() -> backend(config, backend, section));
         }
-        pool(config);
-        responses(config);
+        check(() -> pool(config));
+        check(() -> responses(config));
+        RuntimeGaps.check(file, frontends, backends, diagnostics);
+    }
+
+    private void check(Check check) {
+        try {
+            check.run();
+        } catch (ConfigException e) {
+            diagnostics.error(e);
+        }
     }
 
     private void frontend(Config config, FrontendConfig frontend, ProxySection section) throws ConfigException {
         mode(frontend.mode(), section);
         if (frontend.binds().isEmpty()) {
-            throw new ConfigException(file, section.line, section.describe() + " has no bind line:"
-                    + " it would accept no connection");
+            // HAProxy only warns: such a section is a backend written as a frontend, or a listen section used so.
+            diagnostics.warn(section.line, section.describe() + " has no bind line, so it accepts no connection;"
+                    + (section.kind == ProxySection.Kind.LISTEN ? " write it as a backend if that is what it is"
+                    : " remove it if it is not used"));
         }
-        httpOnly(frontend.mode(), section, frontend.acls(), frontend.httpRequestRules(), frontend.useBackends(),
-                frontend.maxBodySize());
+        httpOnly(frontend.mode(), section, frontend.routing(), frontend.http().httpRequestRules(),
+                frontend.http().maxBodySize());
         // A request that no use_backend rule takes gets 503; without any rule there would be nowhere to send anything.
-        if (frontend.defaultBackend() == null && frontend.useBackends().isEmpty()) {
+        if (frontend.defaultBackend() == null && frontend.routing().useBackends().isEmpty()) {
             throw new ConfigException(file, section.line, section.describe() + " has no default_backend:"
                     + " it would have nowhere to send its connections");
         }
@@ -70,79 +99,119 @@ final class ConfigValidator {
             target(config, section, frontend.mode(), "default_backend", frontend.defaultBackend(),
                     section.lineOf("default_backend"));
         }
-        for (UseBackend use : frontend.useBackends()) {
+        for (UseBackend use : frontend.routing().useBackends()) {
             target(config, section, frontend.mode(), "use_backend", use.backend(), use.line());
         }
     }
 
-    /** A backend a frontend sends traffic to must exist and speak the frontend's mode. */
+    /**
+     * A backend a frontend sends traffic to must exist and, for a frontend in
+     * mode http, be in mode http too. A frontend in mode tcp may use a backend in
+     * mode http: as in HAProxy, its connection then becomes an HTTP one.
+     */
     private void target(Config config, ProxySection section, Mode mode, String keyword, String name, int line)
             throws ConfigException {
         BackendConfig backend = config.backend(name).orElseThrow(() -> new ConfigException(file, line,
                 keyword + ": no backend named '" + name + "'"));
-        if (backend.mode() != mode) {
+        if (backend.mode() != mode && !(mode == Mode.TCP && backend.mode() == Mode.HTTP)) {
             throw new ConfigException(file, line, keyword + ": " + section.describe() + " is in mode "
                     + mode.keyword() + " but backend '" + backend.name() + "' (line " + backend.line()
                     + ") is in mode " + backend.mode().keyword());
         }
     }
 
-    private void backend(BackendConfig backend, ProxySection section) throws ConfigException {
+    private void backend(Config config, BackendConfig backend, ProxySection section) throws ConfigException {
         mode(backend.mode(), section);
-        httpOnly(backend.mode(), section, backend.acls(), backend.httpRequestRules(), List.of(),
-                backend.maxBodySize());
-        if (backend.servers().isEmpty()) {
+        httpOnly(backend.mode(), section, backend.routing(), backend.http().httpRequestRules(),
+                backend.http().maxBodySize());
+        // A listen section that sends its traffic to another backend needs no server of its own.
+        boolean routesElsewhere = section.kind == ProxySection.Kind.LISTEN && section.defaultBackend != null
+                && !section.defaultBackend.equals(section.name);
+        if (backend.servers().isEmpty() && !routesElsewhere) {
             throw new ConfigException(file, section.line, section.describe() + " has no server line:"
                     + " every connection sent to it would fail");
         }
     }
 
     /**
-     * Rules and the body limit read HTTP requests; a TCP session has none, so
-     * they are refused rather than ignored. A limit set in {@code defaults} is
+     * Rules, HTTP fetches and the body limit read HTTP requests; a TCP session
+     * has none, so they are refused rather than ignored (HAProxy ignores some of
+     * them with a warning, which would leave a rule of the file without effect).
+     * ACLs on the connection's addresses ({@code src}, {@code dst},
+     * {@code dst_port}) work in either mode. A limit set in {@code defaults} is
      * reported at its line there.
      */
-    private void httpOnly(Mode mode, ProxySection section, List<AclSpec> acls, List<HttpRequestRule> rules,
-            List<UseBackend> uses, long maxBodySize) throws ConfigException {
+    private void httpOnly(Mode mode, ProxySection section, RoutingConfig routing, List<HttpRequestRule> rules,
+            long maxBodySize) throws ConfigException {
         if (mode == Mode.HTTP) {
             return;
         }
-        int line = Integer.MAX_VALUE;
-        String keyword = null;
+        Earliest earliest = new Earliest();
         if (maxBodySize > 0) {
-            line = section.lineOf("max-body-size");
-            keyword = "max-body-size";
+            earliest.offer(section.lineOf("max-body-size"), "max-body-size");
         }
-        for (AclSpec acl : acls) {
-            if (acl.line() < line) {
-                line = acl.line();
-                keyword = "acl";
+        for (AclSpec acl : routing.acls()) {
+            if (readsHttp(acl)) {
+                earliest.offer(acl.line(), "acl " + acl.name() + ": fetch " + acl.fetch().keyword());
+            }
+        }
+        for (UseBackend use : routing.useBackends()) {
+            if (readsHttp(use.condition())) {
+                earliest.offer(use.line(), "use_backend: a fetch of its condition");
+            }
+        }
+        for (TcpRequestRule rule : routing.tcpRequestRules()) {
+            if (readsHttp(rule.condition())) {
+                earliest.offer(rule.line(), "tcp-request " + rule.phase().keyword() + ": a fetch of its condition");
             }
         }
         for (HttpRequestRule rule : rules) {
-            if (rule.line() < line) {
-                line = rule.line();
-                keyword = "http-request " + rule.action().keyword();
+            earliest.offer(rule.line(), "http-request " + rule.action().keyword());
+        }
+        if (earliest.keyword != null) {
+            throw new ConfigException(file, earliest.line, earliest.keyword + " needs mode http, but "
+                    + section.describe() + " is in mode " + mode.keyword() + " (line " + section.lineOf("mode") + ")");
+        }
+    }
+
+    /** The first line of several candidates, for one refusal at the earliest of them. */
+    private static final class Earliest {
+        int line = Integer.MAX_VALUE;
+        String keyword;
+
+        void offer(int candidateLine, String candidate) {
+            if (candidateLine < line) {
+                line = candidateLine;
+                keyword = candidate;
             }
         }
-        for (UseBackend use : uses) {
-            if (use.line() < line) {
-                line = use.line();
-                keyword = "use_backend";
+    }
+
+    /** Whether an ACL reads the HTTP request rather than the connection. */
+    static boolean readsHttp(AclSpec acl) {
+        return acl.fetch() == Fetch.PATH || acl.fetch() == Fetch.HDR || acl.fetch() == Fetch.METHOD;
+    }
+
+    private static boolean readsHttp(ConditionSpec condition) {
+        if (condition == null) {
+            return false;
+        }
+        for (List<ConditionSpec.Term> alternative : condition.alternatives()) {
+            for (ConditionSpec.Term term : alternative) {
+                if (term.acls().stream().anyMatch(ConfigValidator::readsHttp)) {
+                    return true;
+                }
             }
         }
-        if (keyword != null) {
-            throw new ConfigException(file, line, keyword + " needs mode http, but " + section.describe()
-                    + " is in mode " + mode.keyword() + " (line " + section.lineOf("mode") + ")");
-        }
+        return false;
     }
 
     /** A response Sluice gives itself must fit in one buffer with the rewrite reserve left free. */
     private void responses(Config config) throws ConfigException {
         int room = config.global().bufsize() - config.global().maxrewrite();
         List<HttpRequestRule> rules = new ArrayList<>();
-        config.frontends().forEach(f -> rules.addAll(f.httpRequestRules()));
-        config.backends().forEach(b -> rules.addAll(b.httpRequestRules()));
+        config.frontends().forEach(f -> rules.addAll(f.http().httpRequestRules()));
+        config.backends().forEach(b -> rules.addAll(b.http().httpRequestRules()));
         for (HttpRequestRule rule : rules) {
             if (rule.response() == null) {
                 continue;
@@ -154,6 +223,27 @@ final class ConfigValidator {
                         + " than the " + room + " that tune.bufsize - tune.maxrewrite leave for it");
             }
         }
+    }
+
+    /**
+     * One loop's arena would pass 2 GiB. The refusal names the keyword the
+     * buffer count really comes from ({@code maxconn} when
+     * {@code tune.buffers.limit} is unset) and the loop count it assumed, so that
+     * the user knows what to lower.
+     */
+    private ConfigException arenaTooLarge(Global g, int perLoop) {
+        boolean limitSet = global.buffersLimit != GlobalSection.UNSET;
+        String count = limitSet ? "tune.buffers.limit " + g.buffersLimit()
+                : "tune.buffers.limit, unset, which takes maxconn " + g.maxconn();
+        String loops = global.nbthread != GlobalSection.UNSET ? "nbthread " + g.nbthread()
+                : "nbthread, unset, which takes the " + g.nbthread() + " processors of this machine";
+        int line = global.lineOf(limitSet ? "tune.buffers.limit" : "maxconn", "tune.bufsize");
+        long fitting = MAX_ARENA_BYTES / g.bufsize() * g.nbthread();
+        return new ConfigException(file, line, count + " over " + loops + " gives " + perLoop + " buffers of"
+                + " tune.bufsize " + g.bufsize() + " bytes per event loop: " + (long) perLoop * g.bufsize()
+                + " bytes, more than one loop's arena of " + MAX_ARENA_BYTES + " bytes (2 GiB); set"
+                + " tune.buffers.limit to at most " + fitting + (limitSet ? "" : " (a pool far smaller than maxconn"
+                + " works: sessions wait for buffers, they do not fail)") + ", or lower tune.bufsize");
     }
 
     private void mode(Mode mode, ProxySection section) throws ConfigException {
@@ -186,9 +276,7 @@ final class ConfigValidator {
                     + Global.minimumBuffersLimit(g.nbthread(), g.buffersReserve()));
         }
         if ((long) perLoop * g.bufsize() > MAX_ARENA_BYTES) {
-            throw new ConfigException(file, global.lineOf("tune.buffers.limit", "tune.bufsize", "maxconn"),
-                    perLoop + " buffers per event loop of tune.bufsize " + g.bufsize() + " bytes exceed one loop's"
-                    + " arena of " + MAX_ARENA_BYTES + " bytes; lower tune.buffers.limit or raise nbthread");
+            throw arenaTooLarge(g, perLoop);
         }
         if (g.buffersReserve() == 0) {
             throw new ConfigException(file, global.lineOf("tune.buffers.reserve"),

@@ -14,19 +14,37 @@ import java.util.regex.Pattern;
  *
  * <p>Immutable.
  */
-record Invocation(String file, int line, String keyword, List<String> args) {
+record Invocation(String file, int line, String keyword, List<String> args, ReadContext context) {
     /** The largest time a timeout may hold, as in HAProxy: what fits in a signed 32-bit count of milliseconds. */
     static final long MAX_TIME_MILLIS = Integer.MAX_VALUE;
 
-    private static final Pattern TIME = Pattern.compile("([0-9]+)(us|ms|s|m|h|d)?");
+    /** Digits, then at most a unit; HAProxy 2.6 warns about, and ignores, anything after a valid unit. */
+    private static final Pattern TIME = Pattern.compile("([0-9]+)(?:(us|ms|s|m|h|d)(.*))?");
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
     private static final Pattern SIZE = Pattern.compile("([0-9]+)([kKmMgG])?");
     private static final Pattern IPV4 = Pattern.compile("[0-9]+(\\.[0-9]+)*");
-    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
-            + "(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\\.?");
+    /** Labels of letters, digits, '-' and '_': names such as {@code web_1} are common in container networks. */
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?"
+            + "(\\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*\\.?");
+    private static final Pattern PORT_OFFSET = Pattern.compile("[+-][0-9]{1,5}");
 
     Invocation {
         args = List.copyOf(args);
+    }
+
+    /** A use outside any file (tests of one keyword): warnings go nowhere, names resolve as the system does. */
+    Invocation(String file, int line, String keyword, List<String> args) {
+        this(file, line, keyword, args, ReadContext.standalone(file));
+    }
+
+    /** The same place and context, for an option of this keyword, named in full ({@code server s1 maxconn}). */
+    Invocation option(String fullName, List<String> values) {
+        return new Invocation(file, line, fullName, values, context);
+    }
+
+    /** Reports a warning at this line: the line is accepted, but probably not what its author meant. */
+    void warn(String reason) {
+        context.diagnostics.warn(line, keyword + ": " + reason);
     }
 
     String arg(int index) {
@@ -40,14 +58,20 @@ record Invocation(String file, int line, String keyword, List<String> args) {
     /**
      * A time in HAProxy's units (us, ms, s, m, h, d; a bare number is
      * milliseconds), as milliseconds. Microseconds round up, so that a small
-     * non-zero time never becomes 0, which means "not set".
+     * non-zero time never becomes 0, which means "not set". As HAProxy 2.6 does,
+     * characters after a valid unit are ignored with a warning: {@code 10min} is
+     * ten minutes.
      */
     long timeMillis(String text) throws ConfigException {
         Matcher m = TIME.matcher(text);
         if (!m.matches()) {
-            throw error("expected a time like 5s or 500ms, got '" + text + "'");
+            throw error("expected a time like 5s or 500ms (units us, ms, s, m, h, d), got '" + text + "'");
         }
         String unit = m.group(2) == null ? "ms" : m.group(2);
+        if (m.group(3) != null && !m.group(3).isEmpty()) {
+            warn("'" + text + "' is read as " + m.group(1) + unit + ", ignoring '" + m.group(3)
+                    + "' (units are us, ms, s, m, h, d), as HAProxy 2.6 does");
+        }
         long unitMicros = switch (unit) {
             case "us" -> 1L;
             case "ms" -> 1_000L;
@@ -119,50 +143,123 @@ record Invocation(String file, int line, String keyword, List<String> args) {
     }
 
     /**
-     * An {@code ADDR:PORT} address. ADDR may be {@code *} or empty (every IPv4
-     * address), an IPv4 address, an IPv6 address in brackets, or a host name,
-     * resolved now, as HAProxy resolves it at start-up.
+     * A listening address, {@code [ADDR]:PORT}. ADDR may be {@code *} or empty
+     * (every IPv4 address), an IPv4 address, an IPv6 address (in brackets or not:
+     * the port is after the last colon, as in HAProxy), or a host name, resolved
+     * now, as HAProxy resolves it at start-up. An {@code ipv4@} or {@code ipv6@}
+     * prefix forces the family.
      */
     InetSocketAddress address(String text, int minPort) throws ConfigException {
-        int colon = text.lastIndexOf(':');
+        Family family = family(text);
+        String rest = family.strip(text);
+        int colon = rest.lastIndexOf(':');
         if (colon < 0) {
             throw error("expected ADDRESS:PORT, got '" + text + "'");
         }
-        String host = text.substring(0, colon);
-        String portText = text.substring(colon + 1);
+        String portText = rest.substring(colon + 1);
+        if (portText.matches("[0-9]+-[0-9]+")) {
+            throw error("port ranges are not supported by Sluice; write one bind per port, got '" + text + "'");
+        }
+        return new InetSocketAddress(host(rest.substring(0, colon), text, family), port(portText, text, minPort));
+    }
+
+    /**
+     * A server's address, {@code ADDR[:[PORT]]}: without a port, or with
+     * {@code +N} or {@code -N}, connections go to the port the client connected
+     * to (shifted by N), as in HAProxy.
+     */
+    ServerAddress serverAddress(String text) throws ConfigException {
+        Family family = family(text);
+        String rest = family.strip(text);
+        boolean bracketed = rest.startsWith("[") && rest.endsWith("]");
+        int colon = bracketed ? -1 : rest.lastIndexOf(':');
+        if (colon < 0) {
+            return new ServerAddress(new InetSocketAddress(host(rest, text, family), 0),
+                    ServerAddress.Port.CLIENT_DESTINATION, 0);
+        }
+        String host = rest.substring(0, colon);
+        String portText = rest.substring(colon + 1);
+        if (portText.isEmpty() || PORT_OFFSET.matcher(portText).matches()) {
+            int offset = portText.isEmpty() ? 0 : Integer.parseInt(portText);
+            if (Math.abs(offset) > 65535) {
+                throw error("a port offset is at most 65535, got '" + portText + "' in '" + text + "'");
+            }
+            return new ServerAddress(new InetSocketAddress(host(host, text, family), 0),
+                    ServerAddress.Port.CLIENT_DESTINATION, offset);
+        }
+        return ServerAddress.fixed(new InetSocketAddress(host(host, text, family), port(portText, text, 1)));
+    }
+
+    private int port(String portText, String text, int minPort) throws ConfigException {
         if (!DIGITS.matcher(portText).matches() || portText.length() > 5
                 || Integer.parseInt(portText) < minPort || Integer.parseInt(portText) > 65535) {
             throw error("expected a port from " + minPort + " to 65535 in '" + text + "', got '" + portText + "'");
         }
-        int port = Integer.parseInt(portText);
-        return new InetSocketAddress(host(host, text), port);
+        return Integer.parseInt(portText);
     }
 
-    private InetAddress host(String host, String text) throws ConfigException {
+    /** The address family an {@code ipv4@} or {@code ipv6@} prefix forces, if any. */
+    private enum Family {
+        ANY(""), IPV4("ipv4@"), IPV6("ipv6@");
+
+        final String prefix;
+
+        Family(String prefix) {
+            this.prefix = prefix;
+        }
+
+        String strip(String text) {
+            return text.substring(prefix.length());
+        }
+    }
+
+    private Family family(String text) throws ConfigException {
+        if (text.startsWith(Family.IPV4.prefix)) {
+            return Family.IPV4;
+        }
+        if (text.startsWith(Family.IPV6.prefix)) {
+            return Family.IPV6;
+        }
+        if (text.startsWith("/") || text.startsWith("unix@") || text.startsWith("abns@")) {
+            throw error("UNIX sockets are not supported by Sluice yet; listen and connect on TCP, got '" + text + "'");
+        }
+        int at = text.indexOf('@');
+        if (at > 0) {
+            throw error("address prefix '" + text.substring(0, at + 1) + "' is not supported by Sluice"
+                    + " (supported: ipv4@, ipv6@), got '" + text + "'");
+        }
+        return Family.ANY;
+    }
+
+    private InetAddress host(String host, String text, Family family) throws ConfigException {
         try {
             if (host.isEmpty() || host.equals("*")) {
-                return InetAddress.getByAddress(new byte[4]);
+                return family == Family.IPV6 ? InetAddress.getByAddress(new byte[16])
+                        : InetAddress.getByAddress(new byte[4]);
             }
             if (host.startsWith("[") && host.endsWith("]")) {
-                String literal = host.substring(1, host.length() - 1);
-                if (!literal.contains(":")) {
+                host = host.substring(1, host.length() - 1);
+                if (!host.contains(":")) {
                     throw error("expected an IPv6 address inside [...] in '" + text + "'");
                 }
-                return InetAddress.getByName(literal);
             }
-            if (IPV4.matcher(host).matches()) {
-                return ipv4(host, text);
-            }
+            InetAddress address;
             if (host.contains(":")) {
-                throw error("an IPv6 address goes inside brackets, as in [::1]:8080, got '" + text + "'");
-            }
-            if (host.contains("@") || host.contains("/")) {
-                throw error("address '" + text + "' is not supported by Sluice (only ADDRESS:PORT)");
-            }
-            if (!HOSTNAME.matcher(host).matches()) {
+                // A literal with a colon is never looked up in DNS.
+                address = InetAddress.getByName(host);
+            } else if (IPV4.matcher(host).matches()) {
+                address = ipv4(host, text);
+            } else if (!HOSTNAME.matcher(host).matches()) {
                 throw error("expected a host name or an IP address in '" + text + "', got '" + host + "'");
+            } else {
+                address = context.resolver.resolve(host);
             }
-            return InetAddress.getByName(host);
+            if (family == Family.IPV4 && !(address instanceof java.net.Inet4Address)
+                    || family == Family.IPV6 && !(address instanceof java.net.Inet6Address)) {
+                throw error("'" + host + "' is not an " + (family == Family.IPV4 ? "IPv4" : "IPv6")
+                        + " address, as the prefix of '" + text + "' asks");
+            }
+            return address;
         } catch (UnknownHostException e) {
             throw error("cannot resolve '" + host + "' in '" + text + "'");
         }

@@ -7,15 +7,15 @@ import java.util.Map;
 
 /**
  * The keywords one kind of section accepts. The parser looks every statement up
- * here; adding a keyword is adding one entry. Names have one or two words, and a
- * two-word name ({@code timeout connect}, {@code option http-keep-alive}) wins
- * over a one-word one.
+ * here; a feature adds its keywords through {@link KeywordRegistry}. Names have
+ * one or two words, and a two-word name ({@code timeout connect},
+ * {@code option http-keep-alive}) wins over a one-word one.
  *
- * <p>Built once, then only read: safe to share between threads after construction.
+ * <p>Built once, then only read: safe to share between threads once {@link Keywords} is initialised.
  *
  * @param <T> the section builder the keywords write to
  */
-final class KeywordTable<T> {
+final class KeywordTable<T> implements KeywordSink<T> {
     private final String section;
     private final Map<String, Keyword<T>> keywords = new LinkedHashMap<>();
 
@@ -28,37 +28,11 @@ final class KeywordTable<T> {
         return section;
     }
 
-    /** A keyword taking exactly one argument, allowed once per section. */
-    KeywordTable<T> single(String name, String usage, Directive<? super T> directive) {
-        return add(new Keyword<>(name, usage, 1, 1, false, Support.IMPLEMENTED, directive));
-    }
-
-    /** A keyword that may appear several times, with at least {@code minArgs} arguments. */
-    KeywordTable<T> repeatable(String name, String usage, int minArgs, Directive<? super T> directive) {
-        return add(new Keyword<>(name, usage, minArgs, Integer.MAX_VALUE, true, Support.IMPLEMENTED, directive));
-    }
-
-    /** A keyword without arguments, implemented, allowed once per section. */
-    KeywordTable<T> flag(String name, Directive<? super T> directive) {
-        return add(new Keyword<>(name, "", 0, 0, false, Support.IMPLEMENTED, directive));
-    }
-
-    /** A keyword taking any number of arguments (the directive checks them), allowed once per section. */
-    KeywordTable<T> variadic(String name, String usage, Directive<? super T> directive) {
-        return add(new Keyword<>(name, usage, 0, Integer.MAX_VALUE, false, Support.IMPLEMENTED, directive));
-    }
-
-    /** A keyword without arguments that asks for what Sluice already does. */
-    KeywordTable<T> noEffect(String name) {
-        return add(new Keyword<>(name, "", 0, 0, true, Support.NO_EFFECT, Directive.none()));
-    }
-
-    /** Any other shape of keyword (optional arguments, repeatable no-effect options, ...). */
-    KeywordTable<T> add(Keyword<T> keyword) {
+    @Override
+    public void add(Keyword<T> keyword) {
         if (keywords.putIfAbsent(keyword.name(), keyword) != null) {
             throw new IllegalStateException(section + ": keyword '" + keyword.name() + "' declared twice");
         }
-        return this;
     }
 
     /** The keyword a statement starts with, or null. */

@@ -1,6 +1,5 @@
 package dev.sluice.config;
 
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,12 +14,22 @@ import java.util.Map;
  */
 final class ProxySection {
     enum Kind {
-        DEFAULTS("defaults"), FRONTEND("frontend"), BACKEND("backend");
+        DEFAULTS("defaults"), FRONTEND("frontend"), LISTEN("listen"), BACKEND("backend");
 
         final String word;
 
         Kind(String word) {
             this.word = word;
+        }
+
+        /** Whether a section of this kind accepts connections (and so becomes a {@link FrontendConfig}). */
+        boolean isFrontend() {
+            return this == FRONTEND || this == LISTEN;
+        }
+
+        /** Whether a section of this kind has servers (and so becomes a {@link BackendConfig}). */
+        boolean isBackend() {
+            return this == BACKEND || this == LISTEN;
         }
     }
 
@@ -38,20 +47,25 @@ final class ProxySection {
     /** Keyword name to the line that used it in this very section. */
     final Map<String, Integer> seen = new HashMap<>();
 
-    final List<InetSocketAddress> binds = new ArrayList<>();
+    final List<BindConfig> binds = new ArrayList<>();
     String defaultBackend;
     final List<ServerConfig> servers = new ArrayList<>();
-
-    /** {@code acl} lines, in file order; a condition may name only the ones above it. */
-    final List<AclSpec> acls = new ArrayList<>();
-    final List<HttpRequestRule> httpRequestRules = new ArrayList<>();
-    final List<UseBackend> useBackends = new ArrayList<>();
-    boolean forwardFor;
-    boolean httpClose;
-    HttpReuse httpReuse = HttpReuse.SAFE;
+    /** The options {@code default-server} lines set so far: each server line starts from a copy. */
+    ServerOptions defaultServer = new ServerOptions();
     boolean smartConnect;
-    /** {@code max-body-size} in bytes; 0 when not set: no limit. */
-    long maxBodySize;
+    /** {@code option clitcpka} and {@code srvtcpka}; {@code option tcpka} sets both. */
+    boolean clientKeepAlive;
+    boolean serverKeepAlive;
+
+    /*
+     * Each feature's values, in a holder of its own: inherit() copies it from the
+     * defaults section, and toFrontend()/toBackend() make it one component of the
+     * records.
+     */
+    /** ACLs, use_backend and tcp-request (RoutingKeywords). */
+    final RoutingSettings routing = new RoutingSettings();
+    /** The mode http keywords (HttpKeywords). */
+    final HttpSettings http = new HttpSettings();
 
     ProxySection(Kind kind, String name, int line) {
         this.kind = kind;
@@ -66,24 +80,25 @@ final class ProxySection {
         section.balance = balance;
         section.maxconn = maxconn;
         section.defaultBackend = defaultBackend;
-        section.forwardFor = forwardFor;
-        section.httpClose = httpClose;
-        section.httpReuse = httpReuse;
         section.smartConnect = smartConnect;
-        section.maxBodySize = maxBodySize;
+        section.clientKeepAlive = clientKeepAlive;
+        section.serverKeepAlive = serverKeepAlive;
+        section.defaultServer = new ServerOptions(defaultServer);
+        section.routing.inherit(routing);
+        section.http.inherit(http);
         System.arraycopy(timeouts, 0, section.timeouts, 0, timeouts.length);
         section.origins.putAll(origins);
         return section;
     }
 
-    /** Every {@code acl} line of that name declared so far, in file order. */
-    List<AclSpec> aclsNamed(String aclName) {
-        return acls.stream().filter(acl -> acl.name().equals(aclName)).toList();
-    }
-
     /** Where a value came from: the line that set it, else this section's header. */
     int lineOf(String keyword) {
         return origins.getOrDefault(keyword, line);
+    }
+
+    /** The name a listen section's frontend half sends its traffic to when it says nothing else: itself. */
+    String effectiveDefaultBackend() {
+        return defaultBackend == null && kind == Kind.LISTEN ? name : defaultBackend;
     }
 
     /** "frontend 'web'", for messages. */
@@ -92,12 +107,12 @@ final class ProxySection {
     }
 
     FrontendConfig toFrontend(int globalMaxconn) {
-        return new FrontendConfig(name, binds, mode, defaultBackend, maxconn == 0 ? globalMaxconn : maxconn,
-                TimeoutKind.toTimeouts(timeouts), acls, httpRequestRules, useBackends, forwardFor, httpClose, maxBodySize, line);
+        return new FrontendConfig(name, binds, mode, effectiveDefaultBackend(), maxconn == 0 ? globalMaxconn : maxconn,
+                TimeoutKind.toTimeouts(timeouts), clientKeepAlive, routing.build(), http.build(), line);
     }
 
     BackendConfig toBackend() {
-        return new BackendConfig(name, mode, balance, servers, TimeoutKind.toTimeouts(timeouts), acls, httpRequestRules,
-                forwardFor, httpClose, httpReuse, smartConnect, maxBodySize, line);
+        return new BackendConfig(name, mode, balance, servers, TimeoutKind.toTimeouts(timeouts), smartConnect,
+                serverKeepAlive, routing.build(), http.build(), line);
     }
 }

@@ -22,8 +22,8 @@ final class RuleCompiler {
 
     static HttpRules frontend(FrontendConfig frontend) {
         HttpRules.Builder rules = HttpRules.builder();
-        requestRules(rules, frontend.httpRequestRules());
-        for (UseBackend use : frontend.useBackends()) {
+        requestRules(rules, frontend.http().httpRequestRules());
+        for (UseBackend use : frontend.routing().useBackends()) {
             rules.useBackend(use.backend(), condition(use.condition()));
         }
         if (frontend.defaultBackend() != null) {
@@ -32,9 +32,13 @@ final class RuleCompiler {
         return rules.build();
     }
 
+    static HttpRules none() {
+        return HttpRules.NONE;
+    }
+
     static HttpRules backend(BackendConfig backend) {
         HttpRules.Builder rules = HttpRules.builder();
-        requestRules(rules, backend.httpRequestRules());
+        requestRules(rules, backend.http().httpRequestRules());
         return rules.build();
     }
 

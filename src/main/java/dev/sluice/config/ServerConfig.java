@@ -4,10 +4,12 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
- * One {@code server} line of a backend.
+ * One {@code server} line of a backend or listen section, with the options of
+ * the {@code default-server} lines above it that the line does not override.
  *
  * <p>Immutable; safe to share between threads.
  *
+ * @param target where the server is, and how its port is chosen
  * @param maxconn at most this many concurrent connections to the server; 0 means no limit (no server queue)
  * @param maxqueue at most this many sessions wait in the server's queue; 0 means no limit
  * @param poolPurgeDelayMillis {@code pool-purge-delay}: an idle server connection older than this is closed;
@@ -16,8 +18,8 @@ import java.util.Objects;
  *                    {@link #UNLIMITED_POOL}
  * @param line the line of the {@code server} keyword
  */
-public record ServerConfig(String name, InetSocketAddress address, int maxconn, int maxqueue, long poolPurgeDelayMillis,
-                     int poolMaxConn, int line) {
+public record ServerConfig(String name, ServerAddress target, int maxconn, int maxqueue, long poolPurgeDelayMillis,
+                           int poolMaxConn, int line) {
     /** HAProxy's default {@code pool-purge-delay}: 5 seconds. */
     public static final long DEFAULT_POOL_PURGE_DELAY_MILLIS = 5_000;
     /** {@code pool-max-conn -1}: no configured limit (Sluice still bounds it per loop). */
@@ -25,7 +27,7 @@ public record ServerConfig(String name, InetSocketAddress address, int maxconn, 
 
     public ServerConfig {
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(target, "target");
         if (maxconn < 0 || maxqueue < 0) {
             throw new IllegalArgumentException("maxconn and maxqueue must be >= 0: " + maxconn + ", " + maxqueue);
         }
@@ -35,8 +37,18 @@ public record ServerConfig(String name, InetSocketAddress address, int maxconn, 
         }
     }
 
-    /** A server with the default idle connection pool. */
+    /** A server at a fixed address and port, with the default idle connection pool. */
     public ServerConfig(String name, InetSocketAddress address, int maxconn, int maxqueue, int line) {
-        this(name, address, maxconn, maxqueue, DEFAULT_POOL_PURGE_DELAY_MILLIS, UNLIMITED_POOL, line);
+        this(name, ServerAddress.fixed(address), maxconn, maxqueue, DEFAULT_POOL_PURGE_DELAY_MILLIS, UNLIMITED_POOL,
+                line);
+    }
+
+    /**
+     * The address to connect to. Its port is the server's own when
+     * {@link ServerAddress#port()} is {@link ServerAddress.Port#FIXED}; otherwise it is 0, and the port comes
+     * from the client's connection.
+     */
+    public InetSocketAddress address() {
+        return target.address();
     }
 }

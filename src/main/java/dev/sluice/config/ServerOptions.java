@@ -1,7 +1,10 @@
 package dev.sluice.config;
 
 /**
- * The options after {@code server NAME ADDR:PORT} while the line is read.
+ * The options after {@code server NAME ADDR:PORT} while the line is read. A
+ * feature that adds server options keeps their values in a holder of its own
+ * here, copies it in the copy constructor (what {@code default-server} passes on),
+ * and makes it one component of {@link ServerConfig} in {@link #build}.
  *
  * <p>Not thread-safe: used by one parser.
  */
@@ -10,4 +13,22 @@ final class ServerOptions {
     int maxqueue;
     long poolPurgeDelayMillis = ServerConfig.DEFAULT_POOL_PURGE_DELAY_MILLIS;
     int poolMaxConn = ServerConfig.UNLIMITED_POOL;
+
+    ServerOptions() {
+    }
+
+    /**
+     * The options a {@code default-server} line left, for the next server line
+     * (or the next {@code default-server} line, which adds to them) to start from.
+     */
+    ServerOptions(ServerOptions defaults) {
+        maxconn = defaults.maxconn;
+        maxqueue = defaults.maxqueue;
+        poolPurgeDelayMillis = defaults.poolPurgeDelayMillis;
+        poolMaxConn = defaults.poolMaxConn;
+    }
+
+    ServerConfig build(String name, ServerAddress target, int line) {
+        return new ServerConfig(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, line);
+    }
 }

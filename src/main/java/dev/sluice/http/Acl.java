@@ -28,12 +28,15 @@ public final class Acl {
     private final byte[] header;
     /** Text values, lower case when {@link #ignoreCase}. */
     private final byte[][] values;
-    /** For {@link Fetch#SRC}: network addresses (4 or 16 bytes) and their prefix lengths in bits. */
+    /** For {@link Fetch#SRC} and {@link Fetch#DST}: network addresses (4 or 16 bytes) and their prefix lengths in bits. */
     private final byte[][] networks;
     private final int[] prefixBits;
+    /** For {@link AclMatch#INT}: each value's range, both ends included. */
+    private final int[] low;
+    private final int[] high;
 
     private Acl(Fetch fetch, AclMatch match, boolean ignoreCase, byte[] header, byte[][] values,
-            byte[][] networks, int[] prefixBits) {
+            byte[][] networks, int[] prefixBits, int[] low, int[] high) {
         this.fetch = fetch;
         this.match = match;
         this.ignoreCase = ignoreCase;
@@ -41,6 +44,8 @@ public final class Acl {
         this.values = values;
         this.networks = networks;
         this.prefixBits = prefixBits;
+        this.low = low;
+        this.high = high;
     }
 
     /**
@@ -58,12 +63,17 @@ public final class Acl {
         if (header != null) {
             checkFieldName(header);
         }
-        if ((fetch == Fetch.SRC) != (match == AclMatch.IP)) {
-            throw new IllegalArgumentException(fetch == Fetch.SRC ? "src matches addresses only (-m ip)"
-                    : "-m ip applies to src only");
+        boolean address = fetch == Fetch.SRC || fetch == Fetch.DST;
+        if (address != (match == AclMatch.IP)) {
+            throw new IllegalArgumentException(address ? fetch.keyword() + " matches addresses only (-m ip)"
+                    : "-m ip applies to src and dst only");
         }
-        if (fetch == Fetch.SRC && ignoreCase) {
-            throw new IllegalArgumentException("-i has no meaning for src");
+        if ((fetch == Fetch.DST_PORT) != (match == AclMatch.INT)) {
+            throw new IllegalArgumentException(fetch == Fetch.DST_PORT ? "dst_port matches numbers only (-m int)"
+                    : "-m int applies to dst_port only");
+        }
+        if ((address || fetch == Fetch.DST_PORT) && ignoreCase) {
+            throw new IllegalArgumentException("-i has no meaning for " + fetch.keyword());
         }
         if (match == AclMatch.FOUND && !values.isEmpty()) {
             throw new IllegalArgumentException("-m found takes no value, got '" + values.get(0) + "'");
@@ -72,20 +82,57 @@ public final class Acl {
             throw new IllegalArgumentException("needs at least one value to match");
         }
         byte[] name = header == null ? null : lowerAscii(header);
-        if (fetch == Fetch.SRC) {
+        if (address) {
             byte[][] networks = new byte[values.size()][];
             int[] bits = new int[values.size()];
             for (int i = 0; i < values.size(); i++) {
                 network(values.get(i), networks, bits, i);
             }
-            return new Acl(fetch, match, false, null, new byte[0][], networks, bits);
+            return new Acl(fetch, match, false, null, new byte[0][], networks, bits, new int[0], new int[0]);
+        }
+        if (match == AclMatch.INT) {
+            int[] low = new int[values.size()];
+            int[] high = new int[values.size()];
+            for (int i = 0; i < values.size(); i++) {
+                range(values.get(i), low, high, i);
+            }
+            return new Acl(fetch, match, false, null, new byte[0][], new byte[0][], new int[0], low, high);
         }
         byte[][] encoded = new byte[values.size()][];
         for (int i = 0; i < values.size(); i++) {
             String value = values.get(i);
             encoded[i] = (ignoreCase ? lowerAscii(value) : value.getBytes(StandardCharsets.UTF_8));
         }
-        return new Acl(fetch, match, ignoreCase, name, encoded, new byte[0][], new int[0]);
+        return new Acl(fetch, match, ignoreCase, name, encoded, new byte[0][], new int[0], new int[0], new int[0]);
+    }
+
+    /** Parses {@code N}, {@code LOW:HIGH}, {@code :HIGH} or {@code LOW:}, as HAProxy writes integer ranges. */
+    private static void range(String text, int[] low, int[] high, int i) {
+        int colon = text.indexOf(':');
+        String from = colon < 0 ? text : text.substring(0, colon);
+        String to = colon < 0 ? text : text.substring(colon + 1);
+        low[i] = from.isEmpty() && colon >= 0 ? 0 : port(from, text);
+        high[i] = to.isEmpty() && colon >= 0 ? Integer.MAX_VALUE : port(to, text);
+        if (low[i] > high[i]) {
+            throw new IllegalArgumentException("the range '" + text + "' is empty");
+        }
+    }
+
+    private static int port(String number, String text) {
+        if (!number.matches("[0-9]{1,9}")) {
+            throw new IllegalArgumentException("expected a number or a range LOW:HIGH, got '" + text + "'");
+        }
+        return Integer.parseInt(number);
+    }
+
+    /** True when {@code value} equals one of an {@link AclMatch#INT} ACL's values or lies in one of its ranges. */
+    public boolean matchesNumber(int value) {
+        for (int i = 0; i < low.length; i++) {
+            if (value >= low[i] && value <= high[i]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Refuses a header name that is not a token (RFC 9110 section 5.1). */
@@ -185,6 +232,8 @@ public final class Acl {
             case HDR -> matchesHeader(request);
             case METHOD -> matchesText(request.buffer(), request.methodStart(), request.methodEnd());
             case SRC -> matchesAddress(request.clientAddress());
+            // Refused by the configuration check until a session supplies the local address: never reached.
+            case DST, DST_PORT -> throw new IllegalStateException(fetch.keyword() + " is not supplied by the session");
         };
     }
 

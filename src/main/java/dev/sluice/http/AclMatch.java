@@ -18,8 +18,10 @@ public enum AclMatch {
     SUB("sub"),
     /** The fetch found something at all; takes no value. */
     FOUND("found"),
-    /** An address lies in one of the values' networks; only for {@code src}. */
-    IP("ip");
+    /** An address lies in one of the values' networks; only for {@code src} and {@code dst}. */
+    IP("ip"),
+    /** A number equals a value or lies in a {@code LOW:HIGH} range; only for {@code dst_port}. */
+    INT("int");
 
     private final String keyword;
 

@@ -2,7 +2,8 @@ package dev.sluice.http;
 
 /**
  * What part of a request an ACL looks at, named as the configuration file
- * names it: {@code path}, {@code hdr(NAME)}, {@code method}, {@code src}.
+ * names it: {@code path}, {@code hdr(NAME)}, {@code method}, {@code src},
+ * {@code dst}, {@code dst_port}.
  *
  * <p>Immutable; safe from any thread.
  */
@@ -14,7 +15,15 @@ public enum Fetch {
     /** The request method, byte for byte. */
     METHOD("method", AclMatch.STR),
     /** The client's IP address, matched against addresses and CIDR prefixes. */
-    SRC("src", AclMatch.IP);
+    SRC("src", AclMatch.IP),
+    /**
+     * The address the client connected to on Sluice, matched as {@link #SRC}.
+     * No session supplies it to {@link Acl#matches} yet: the configuration
+     * check refuses the ACLs that use it until one does.
+     */
+    DST("dst", AclMatch.IP),
+    /** The port the client connected to on Sluice, matched against ports and ranges; supplied as {@link #DST}. */
+    DST_PORT("dst_port", AclMatch.INT);
 
     private final String keyword;
     private final AclMatch defaultMatch;

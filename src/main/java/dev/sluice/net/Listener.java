@@ -54,12 +54,29 @@ public final class Listener {
      * on the loop that owns it. Bind errors are thrown here.
      */
     public static Listener bind(InetSocketAddress address, List<EventLoop> loops, Acceptor acceptor) throws IOException {
-        return bind(address, loops, acceptor, reusePortSupported());
+        return bind(address, loops, acceptor, ListenerOptions.DEFAULT);
+    }
+
+    /** As {@link #bind(InetSocketAddress, List, Acceptor)}, with the socket set up as {@code options} say. */
+    public static Listener bind(InetSocketAddress address, List<EventLoop> loops, Acceptor acceptor,
+            ListenerOptions options) throws IOException {
+        return bind(address, loops, acceptor, options, reusePortSupported());
     }
 
     /** As {@link #bind(InetSocketAddress, List, Acceptor)}; {@code reusePort} false forces one accepting loop. */
     static Listener bind(InetSocketAddress address, List<EventLoop> loops, Acceptor acceptor, boolean reusePort)
             throws IOException {
+        return bind(address, loops, acceptor, ListenerOptions.DEFAULT, reusePort);
+    }
+
+    /** As {@link #bind(InetSocketAddress, List, Acceptor, ListenerOptions)}; {@code reusePort} false forces one accepting loop. */
+    static Listener bind(InetSocketAddress address, List<EventLoop> loops, Acceptor acceptor,
+            ListenerOptions options, boolean reusePort) throws IOException {
+        if (options.ipv6Only() && address.getAddress() instanceof java.net.Inet6Address
+                && !RawSocketOptions.available()) {
+            // Accepting IPv4 clients on a v6only listener would break what its line promises.
+            throw new IOException("v6only on " + address + " cannot be set: " + RawSocketOptions.unavailableReason());
+        }
         if (loops.isEmpty()) {
             throw new IllegalArgumentException("a listener needs at least one loop");
         }
@@ -72,15 +89,18 @@ public final class Listener {
                 // An IPv4 address gets IPv4 sockets: cheaper than dual-stack ones, for every accepted connection.
                 ServerSocketChannel server = address.getAddress() instanceof Inet4Address
                         ? ServerSocketChannel.open(StandardProtocolFamily.INET) : ServerSocketChannel.open();
-                sockets[i] = new AcceptSocket(targets[i], server, acceptor, reusePort ? null : targets);
+                sockets[i] = new AcceptSocket(targets[i], server, acceptor, reusePort ? null : targets,
+                        options.keepAlive());
                 if (reusePort) {
                     server.setOption(StandardSocketOptions.SO_REUSEPORT, true);
                 }
                 server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 server.configureBlocking(false);
+                beforeBind(server, address, options);
                 // The first bind resolves port 0; the others join that port.
                 server.bind(bound, BACKLOG);
                 bound = (InetSocketAddress) server.getLocalAddress();
+                afterBind(server, bound, options);
             }
         } catch (IOException | RuntimeException e) {
             for (AcceptSocket socket : sockets) {
@@ -101,6 +121,35 @@ public final class Listener {
         return listener;
     }
 
+    /** {@code v6only} must be set before the bind: afterwards the system refuses the change. */
+    private static void beforeBind(ServerSocketChannel server, InetSocketAddress address, ListenerOptions options)
+            throws IOException {
+        if (options.ipv6Only() && address.getAddress() instanceof java.net.Inet6Address) {
+            RawSocketOptions.set(server, RawSocketOptions.IPPROTO_IPV6, RawSocketOptions.IPV6_V6ONLY, 1);
+        }
+    }
+
+    /**
+     * {@code defer-accept} and {@code tfo} as HAProxy sets them: up to one second
+     * of deferral, and a Fast Open queue as long as the backlog. Without the
+     * means to set them the listener still works, only without that tuning, so
+     * this says so and goes on, as HAProxy does.
+     */
+    private static void afterBind(ServerSocketChannel server, InetSocketAddress bound, ListenerOptions options)
+            throws IOException {
+        if ((options.deferAccept() || options.fastOpen()) && !RawSocketOptions.available()) {
+            System.err.println("sluice: defer-accept and tfo are off on " + bound + ": "
+                    + RawSocketOptions.unavailableReason());
+            return;
+        }
+        if (options.deferAccept()) {
+            RawSocketOptions.set(server, RawSocketOptions.IPPROTO_TCP, RawSocketOptions.TCP_DEFER_ACCEPT, 1);
+        }
+        if (options.fastOpen()) {
+            RawSocketOptions.set(server, RawSocketOptions.IPPROTO_TCP, RawSocketOptions.TCP_FASTOPEN, BACKLOG);
+        }
+    }
+
     static boolean reusePortSupported() {
         try (ServerSocketChannel probe = ServerSocketChannel.open()) {
             return probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
@@ -112,6 +161,11 @@ public final class Listener {
     /** The bound address, with the port the system chose if 0 was asked for. */
     public InetSocketAddress address() {
         return address;
+    }
+
+    /** The listening sockets, one per accepting loop (tests read their options). */
+    List<ServerSocketChannel> channels() {
+        return java.util.Arrays.stream(sockets).map(socket -> socket.server).toList();
     }
 
     /** True when every loop accepts on its own socket. */
@@ -167,6 +221,8 @@ public final class Listener {
         private final Acceptor acceptor;
         /** The loops to hand connections to round-robin, or null when each socket serves its own loop. */
         private final EventLoop[] handTo;
+        /** {@code SO_KEEPALIVE} on each accepted connection ({@code option clitcpka}). */
+        private final boolean keepAlive;
         private final Timer resume = new Timer(this);
         private SelectionKey key;
         private int nextLoop;
@@ -176,11 +232,13 @@ public final class Listener {
         /** Written by this socket's loop alone. */
         volatile long accepted;
 
-        AcceptSocket(EventLoop loop, ServerSocketChannel server, Acceptor acceptor, EventLoop[] handTo) {
+        AcceptSocket(EventLoop loop, ServerSocketChannel server, Acceptor acceptor, EventLoop[] handTo,
+                boolean keepAlive) {
             this.loop = loop;
             this.server = server;
             this.acceptor = acceptor;
             this.handTo = handTo;
+            this.keepAlive = keepAlive;
         }
 
         void start() {
@@ -234,6 +292,9 @@ public final class Listener {
         private void hand(EventLoop owner, SocketChannel channel) {
             NioConnection connection;
             try {
+                if (keepAlive) {
+                    channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+                }
                 connection = NioConnection.register(owner, channel);
             } catch (IOException e) {
                 owner.counters().acceptErrors++;

@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
+import java.util.Set;
 import jdk.net.ExtendedSocketOptions;
 
 /**
@@ -19,9 +21,22 @@ import jdk.net.ExtendedSocketOptions;
  */
 public final class NioConnector implements Connector {
     private final EventLoop loop;
+    /** Servers whose connections get {@code SO_KEEPALIVE} ({@code option srvtcpka} in their backend). */
+    private final Set<InetSocketAddress> keepAliveTargets;
 
     public NioConnector(EventLoop loop) {
+        this(loop, Set.of());
+    }
+
+    /**
+     * A connector that sets {@code SO_KEEPALIVE} on connections to
+     * {@code keepAliveTargets}. It is set per address, so a server address that
+     * two backends share gets it if either asks for it: it only adds probes on a
+     * connection that has been idle for the system's keep-alive time.
+     */
+    public NioConnector(EventLoop loop, Set<InetSocketAddress> keepAliveTargets) {
         this.loop = loop;
+        this.keepAliveTargets = Set.copyOf(keepAliveTargets);
     }
 
     @Override
@@ -37,6 +52,9 @@ public final class NioConnector implements Connector {
             // call more to set up and a mapped address on every path.
             SocketChannel channel = target.getAddress() instanceof Inet4Address
                     ? SocketChannel.open(StandardProtocolFamily.INET) : SocketChannel.open();
+            if (!keepAliveTargets.isEmpty() && keepAliveTargets.contains(target)) {
+                channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            }
             connection = NioConnection.register(loop, channel);
             if (ackWithData && channel.supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK)) {
                 channel.setOption(ExtendedSocketOptions.TCP_QUICKACK, false);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConfigLexerTest {
@@ -47,7 +48,67 @@ class ConfigLexerTest {
 
     @Test
     void backslashEscapesWorkOutsideAndInsideDoubleQuotes() throws ConfigException {
-        assertEquals(List.of("a b#c\\d\"e'f$g", "x\ty\nz\r"), words("a\\ b\\#c\\\\d\\\"e\\'f\\$g \"x\\ty\\nz\\r\""));
+        assertEquals(List.of("a b#c\\d\"e'f\\$g", "x\ty\nz\r$"),
+                words("a\\ b\\#c\\\\d\\\"e\\'f\\$g \"x\\ty\\nz\\r\\$\""));
+    }
+
+    @Test
+    void hexEscapesGiveTheirCharacter() throws ConfigException {
+        assertEquals(List.of("A b", "#"), words("\\x41\\x20b \"\\x23\""));
+        assertRefused("a \\x4", "t.cfg:1: '\\x' needs two hexadecimal digits, as in \\x41");
+        assertRefused("a \\xg1", "t.cfg:1: '\\x' needs two hexadecimal digits, as in \\x41");
+        assertRefused("a \\x00", "t.cfg:1: '\\x00' cannot be part of a word");
+    }
+
+    @Test
+    void aBackslashBeforeAnyOtherCharacterStaysAsHaproxyKeepsIt() throws ConfigException {
+        // So that regular expressions keep their escapes: \. \d \/ and a backslash ending the line.
+        assertEquals(List.of("acl", "a", "path_reg", "^/v\\d\\.json\\/$", "b\\"),
+                words("acl a path_reg ^/v\\d\\.json\\/$ b\\"));
+        assertEquals(List.of("\\.x"), words("\"\\.x\""));
+    }
+
+    @Test
+    void aCarriageReturnEndsTheLine() throws ConfigException {
+        assertEquals(List.of("a", "b"), words("a b\rc d"));
+    }
+
+    @Test
+    void variablesExpandInsideDoubleQuotesOnly() throws ConfigException {
+        ConfigLexer lexer = new ConfigLexer("t.cfg", Map.of("ADDR", "10.0.0.1", "PORTS", "80  81 82", "EMPTY", ""));
+        assertEquals(List.of("bind", "10.0.0.1:80", "$ADDR", "${ADDR}"),
+                lexer.words("bind \"$ADDR:80\" $ADDR '${ADDR}'", 1, "f"));
+        assertEquals(List.of("10.0.0.1x", "10.0.0.1-y"), lexer.words("\"${ADDR}x\" \"$ADDR-y\"", 1, "f"));
+        assertEquals(List.of("a", "", "b"), lexer.words("a \"$UNSET\" b", 1, "f"));
+    }
+
+    @Test
+    void aDefaultReplacesAnUnsetVariableButNotAnEmptyOne() throws ConfigException {
+        ConfigLexer lexer = new ConfigLexer("t.cfg", Map.of("EMPTY", ""));
+        assertEquals(List.of("127.0.0.1:514", ""), lexer.words("\"${HOST-127.0.0.1}:514\" \"${EMPTY-x}\"", 1, ""));
+    }
+
+    @Test
+    void aStarSuffixExpandsAVariableIntoOneWordPerValue() throws ConfigException {
+        ConfigLexer lexer = new ConfigLexer("t.cfg", Map.of("OPTS", "maxconn 10  maxqueue 2"));
+        assertEquals(List.of("server", "s", "a:1", "maxconn", "10", "maxqueue", "2"),
+                lexer.words("server s a:1 \"${OPTS[*]}\"", 1, ""));
+    }
+
+    @Test
+    void pseudoVariablesNameTheFileTheLineAndTheSection() throws ConfigException {
+        assertEquals(List.of("t.cfg:7:web"), new ConfigLexer("t.cfg").words("\"$.FILE:${.LINE}:$.SECTION\"", 7, "web"));
+        assertRefused("\"$.NOPE\"", "t.cfg:1: unknown variable '.NOPE' (HAProxy defines .FILE, .LINE and .SECTION)");
+    }
+
+    @Test
+    void aDollarInDoubleQuotesMustStartAVariableName() {
+        assertRefused("a \"100$\"", "t.cfg:1: a '$' inside double quotes starts a variable name (a letter or '_');"
+                + " write \\$ for a dollar sign");
+        assertRefused("a \"$1\"", "t.cfg:1: a '$' inside double quotes starts a variable name (a letter or '_');"
+                + " write \\$ for a dollar sign");
+        assertRefused("a \"${A\"", "t.cfg:1: missing '}' after '${A'");
+        assertRefused("a \"${A-b\"", "t.cfg:1: missing '}' after '${A'");
     }
 
     @Test
@@ -64,22 +125,6 @@ class ConfigLexerTest {
     void unterminatedQuoteIsRefusedWithItsLine() {
         assertRefused("global\nmaxconn \"10", "t.cfg:2: missing closing \" quote");
         assertRefused("maxconn '10", "t.cfg:1: missing closing ' quote");
-    }
-
-    @Test
-    void unknownEscapeIsRefused() {
-        assertRefused("a \\q", "t.cfg:1: unknown escape '\\q'");
-    }
-
-    @Test
-    void trailingBackslashIsRefusedBecauseLinesAreNotJoined() {
-        assertRefused("a b\\", "t.cfg:1: a backslash ends the line; Sluice does not join lines");
-    }
-
-    @Test
-    void environmentVariableInDoubleQuotesIsRefused() {
-        assertRefused("\n bind \"${ADDR}:80\"", "t.cfg:2: environment variables (\"$...\") are not supported by"
-                + " Sluice; write the value, or escape the dollar as \\$");
     }
 
     @Test

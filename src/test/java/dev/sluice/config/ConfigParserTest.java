@@ -100,9 +100,19 @@ class ConfigParserTest {
     }
 
     @Test
-    void aGlobalKeywordSetTwiceIsRefusedWithTheFirstLine() {
-        assertRefused("global\n maxconn 300\nglobal\n maxconn 400\n" + PROXIES,
-                "t.cfg:4: 'maxconn' is already set in this section at line 2");
+    void aGlobalMaxconnSetTwiceKeepsTheFirstValueWithAWarningAsHaproxyDoes() throws ConfigException {
+        Config config = parse("global\n maxconn 300\nglobal\n maxconn 400\n" + PROXIES);
+        assertEquals(300, config.global().maxconn());
+        assertEquals(List.of("t.cfg:4: warning: 'maxconn' is already set at line 2; this line is ignored, as HAProxy"
+                + " ignores it"), config.warnings());
+    }
+
+    @Test
+    void aGlobalTuningSetTwiceTakesTheLastValueWithAWarning() throws ConfigException {
+        Config config = parse("global\n tune.bufsize 8192\n nbthread 3\n tune.bufsize 4096\n" + PROXIES);
+        assertEquals(4096, config.global().bufsize());
+        assertEquals(List.of("t.cfg:4: warning: 'tune.bufsize' is set again (line 2 set it first); this line's value"
+                + " wins, as in HAProxy"), config.warnings());
     }
 
     @ParameterizedTest
@@ -116,7 +126,7 @@ class ConfigParserTest {
         "tune.buffers.limit 0|tune.buffers.limit: expected a whole number >= 1, got '0'",
         "tune.buffers.reserve x|tune.buffers.reserve: expected a whole number from 0 to 1048576, got 'x'",
         "tune.maxrewrite 1.5|tune.maxrewrite: expected a whole number >= 0, got '1.5'",
-        "hard-stop-after soon|hard-stop-after: expected a time like 5s or 500ms, got 'soon'",
+        "hard-stop-after soon|hard-stop-after: expected a time like 5s or 500ms (units us, ms, s, m, h, d), got 'soon'",
     })
     void badGlobalValuesAreRefusedWithKeywordAndLine(String line, String reason) {
         assertRefused("global\n" + line + "\n" + PROXIES, "t.cfg:2: " + reason);
@@ -132,10 +142,21 @@ class ConfigParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"daemon", "user", "chroot", "pidfile", "log", "nbproc", "master-worker", "stats"})
-    void unsupportedGlobalKeywordsAreRefusedByName(String keyword) {
-        assertRefused("global\n    " + keyword + " x\n" + PROXIES,
-                "t.cfg:2: '" + keyword + "' is not supported by Sluice");
+    @CsvSource(delimiter = '|', value = {
+        "daemon|'daemon' is not supported by Sluice: Sluice stays in the foreground; run it from a service manager"
+            + " (systemd, a container)",
+        "user|'user' is not supported by Sluice: Sluice does not change its identity yet; start it as the user it"
+            + " should run as",
+        "chroot|'chroot' is not supported by Sluice: Sluice does not change its root directory yet",
+        "pidfile|'pidfile' is not supported by Sluice: Sluice does not write a pid file yet; the service manager"
+            + " knows its pid",
+        "master-worker|'master-worker' is not supported by Sluice: Sluice runs as one process; let the service"
+            + " manager restart it",
+        "stats|'stats x' is not supported by Sluice: Sluice has no stats page or stats socket yet",
+        "tune.ssl.cachesize|'tune.ssl.cachesize' is not supported by Sluice",
+    })
+    void unsupportedGlobalKeywordsAreRefusedByNameWithWhatToDo(String keyword, String reason) {
+        assertRefused("global\n    " + keyword + " x\n" + PROXIES, "t.cfg:2: " + reason);
     }
 
     @Test
@@ -164,10 +185,21 @@ class ConfigParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"xyz", "5 s", "5S", "-5s", "1.5s", "5sec", "s", "5y", ""})
+    @ValueSource(strings = {"xyz", "5 s", "5S", "-5s", "1.5s", "5u", "s", "5y", ""})
     void malformedTimesAreRefused(String text) {
         assertRefused("defaults\n timeout connect \"" + text + "\"\n" + PROXIES,
-                "t.cfg:2: timeout connect: expected a time like 5s or 500ms, got '" + text + "'");
+                "t.cfg:2: timeout connect: expected a time like 5s or 500ms (units us, ms, s, m, h, d), got '" + text + "'");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"10min, 600000", "5sec, 5000", "2mins, 120000", "1ms0, 1"})
+    void charactersAfterAValidUnitAreIgnoredWithAWarningAsHaproxy26Does(String text, long millis)
+            throws ConfigException {
+        Config config = parse("defaults\n timeout connect " + text + "\n" + PROXIES);
+        assertEquals(millis, config.backends().get(0).timeouts().connect());
+        assertEquals(1, config.warnings().size());
+        assertTrue(config.warnings().get(0).startsWith("t.cfg:2: warning: timeout connect: '" + text + "' is read as "),
+                config.warnings().get(0));
     }
 
     @ParameterizedTest
@@ -294,8 +326,8 @@ class ConfigParserTest {
         Config config = parse("defaults\n mode http\n" + PROXIES);
         assertEquals(Mode.HTTP, config.frontends().get(0).mode());
         assertEquals(Mode.HTTP, config.backends().get(0).mode());
-        assertRefused("frontend f\n bind :1\n default_backend b\nbackend b\n mode http\n server s 127.0.0.1:1\n",
-                "t.cfg:3: default_backend: frontend 'f' is in mode tcp but backend 'b' (line 4) is in mode http");
+        assertRefused("frontend f\n mode http\n bind :1\n default_backend b\nbackend b\n server s 127.0.0.1:1\n",
+                "t.cfg:4: default_backend: frontend 'f' is in mode http but backend 'b' (line 5) is in mode tcp");
     }
 
     @Test
@@ -347,80 +379,206 @@ class ConfigParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "defaults|option tcplog|'option tcplog' is not supported by Sluice",
-        "defaults|option httplog|'option httplog' is not supported by Sluice",
-        "defaults|option redispatch|'option redispatch' is not supported by Sluice",
-        "defaults|no option http-keep-alive|'no option http-keep-alive' is not supported by Sluice",
-        "defaults|timeout tunnel 1h|'timeout tunnel' is not supported by Sluice",
-        "defaults|log global|'log' is not supported by Sluice",
-        "defaults|retries 3|'retries' is not supported by Sluice",
+        "defaults|option tcplog|'option tcplog' is not supported by Sluice: Sluice writes no access log yet",
+        "defaults|option redispatch|'option redispatch' is not supported by Sluice: Sluice does not retry a failed"
+            + " connection yet",
+        "defaults|no option dontlog-normal|'no option dontlog-normal' is not supported by Sluice: Sluice writes no"
+            + " access log yet",
+        "defaults|no option smart|'no option smart' is not supported by Sluice",
+        "defaults|no mode|'no mode' is not supported: 'mode' cannot be turned off",
+        "defaults|no option httpclose now|'no option httpclose' takes no argument, got 1",
+        "defaults|log global|'log' is not supported by Sluice: Sluice writes no access log yet",
         "defaults|timeout|'timeout' needs one of: connect, client, server, queue, http-request, http-keep-alive",
-        "frontend x|timeout server 5s|'timeout server' is not allowed in a frontend section (it belongs in:"
-            + " defaults, backend)",
-        "frontend x|server s 127.0.0.1:1|'server' is not allowed in a frontend section (it belongs in: backend)",
-        "frontend x|balance roundrobin|'balance' is not allowed in a frontend section (it belongs in: defaults,"
+        "defaults|timeout tarpit 1s|'timeout tarpit' is not supported by Sluice",
+        "frontend x|server s 127.0.0.1:1|'server' is not allowed in a frontend section (it belongs in: listen,"
             + " backend)",
         "frontend x|http-request redirect location /|'http-request redirect' is not supported by Sluice",
         "frontend x|http-request|'http-request' needs one of: set-header, add-header, del-header, return, deny",
-        "frontend x|tcp-request content accept|'tcp-request' is not supported by Sluice",
-        "frontend x|option http-server-close|'option http-server-close' is not supported by Sluice",
-        "defaults|acl a path /|'acl' is not allowed in a defaults section (it belongs in: frontend, backend)",
-        "defaults|http-request deny|'http-request deny' is not allowed in a defaults section (it belongs in:"
-            + " frontend, backend)",
-        "backend x|use_backend b|'use_backend' is not allowed in a backend section (it belongs in: frontend)",
-        "frontend x|http-reuse safe|'http-reuse' is not allowed in a frontend section (it belongs in: defaults,"
+        "frontend x|tcp-response content accept|'tcp-response content accept' is not supported by Sluice: Sluice"
+            + " has no tcp-response rules yet",
+        "frontend x|stats uri /stats|'stats uri' is not supported by Sluice: Sluice has no stats page or stats"
+            + " socket yet",
+        "frontend x|stats|'stats' needs one of: (none in a frontend section)",
+        "frontend x|capture request header Host len 20|'capture request header' is not supported by Sluice:"
+            + " Sluice writes no access log yet, so it captures nothing",
+        "defaults|acl a path /|'acl' is not allowed in a defaults section (it belongs in: frontend, listen,"
             + " backend)",
-        "backend x|timeout client 5s|'timeout client' is not allowed in a backend section (it belongs in:"
-            + " defaults, frontend)",
-        "backend x|bind :80|'bind' is not allowed in a backend section (it belongs in: frontend)",
-        "backend x|maxconn 5|'maxconn' is not allowed in a backend section (it belongs in: global, defaults,"
-            + " frontend)",
-        "backend x|default_backend b|'default_backend' is not allowed in a backend section (it belongs in:"
-            + " defaults, frontend)",
-        "backend x|option dontlognull|'option dontlognull' is not allowed in a backend section (it belongs in:"
-            + " defaults, frontend)",
+        "defaults|http-request deny|'http-request deny' is not allowed in a defaults section (it belongs in:"
+            + " frontend, listen, backend)",
         "defaults|nbthread 2|'nbthread' is not allowed in a defaults section (it belongs in: global)",
         "global|timeout client 5s|'timeout client' is not allowed in a global section (it belongs in: defaults,"
-            + " frontend)",
+            + " frontend, listen)",
+        "global|nbproc 2|'nbproc' is not supported by Sluice: HAProxy removed it in 2.5; write 'nbthread' (one"
+            + " event loop per thread) instead",
+        "global|nbproc 1|'nbproc' is not supported by Sluice: HAProxy removed it in 2.5; write 'nbthread' (one"
+            + " event loop per thread) instead",
+        "global|cpu-map auto:1/1-4 0-3|'cpu-map' is not supported by Sluice: Sluice does not pin its event loop"
+            + " threads to CPUs; remove the line, or pin the whole process with taskset or systemd's CPUAffinity",
+        "defaults|contimeout 5s|'contimeout' is not supported by Sluice: HAProxy removed it in 2.1; write"
+            + " 'timeout connect' instead",
+        "defaults|clitimeout 5s|'clitimeout' is not supported by Sluice: HAProxy removed it in 2.1; write"
+            + " 'timeout client' instead",
+        "defaults|srvtimeout 5s|'srvtimeout' is not supported by Sluice: HAProxy removed it in 2.1; write"
+            + " 'timeout server' instead",
+        "frontend x|reqadd X-Forwarded-Proto:\\ https|'reqadd' is not supported by Sluice: HAProxy removed it in"
+            + " 2.1; write 'http-request add-header' instead",
+        "frontend x|reqrep ^Host:\\ a Host:\\ b|'reqrep' is not supported by Sluice: HAProxy removed it in 2.1;"
+            + " write 'http-request replace-header', 'http-request replace-path' or 'http-request replace-uri'"
+            + " instead",
+        "backend x|rspadd X-A:\\ 1|'rspadd' is not supported by Sluice: HAProxy removed it in 2.1; write"
+            + " 'http-response add-header' instead",
+        "frontend x|block if TRUE|'block' is not supported by Sluice: HAProxy removed it in 2.1; write"
+            + " 'http-request deny' instead",
+        "backend x|redispatch|'redispatch' is not supported by Sluice: HAProxy removed it in 2.1; write"
+            + " 'option redispatch' instead",
+        "defaults|option forceclose|'option forceclose' is not supported by Sluice: HAProxy removed it in 2.0;"
+            + " write 'option httpclose', or nothing instead",
     })
     void keywordsOutsideTheTablesAreRefusedWithFileAndLine(String header, String line, String reason) {
-        assertRefused(header + "\n" + line + "\n" + PROXIES, "t.cfg:2: " + reason);
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(header + "\n" + line + "\n" + PROXIES));
+        assertEquals("t.cfg:2: " + reason, e.messages().get(0));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"listen", "userlist", "peers", "resolvers", "cache", "program"})
-    void unsupportedSectionsAreRefused(String section) {
-        assertRefused(PROXIES + section + " x\n", "t.cfg:6: '" + section + "' is not supported by Sluice");
+    @CsvSource(delimiter = '|', value = {
+        "frontend x|timeout server 5s|'timeout server' is ignored because frontend 'x' has no backend side",
+        "frontend x|balance roundrobin|'balance' is ignored because frontend 'x' has no backend side",
+        "frontend x|http-reuse safe|'http-reuse' is ignored because frontend 'x' has no backend side",
+        "frontend x|option tcp-smart-connect|'option tcp-smart-connect' is ignored because frontend 'x' has no"
+            + " backend side",
+        "backend x|timeout client 5s|'timeout client' is ignored because backend 'x' has no frontend side",
+        "backend x|use_backend b|'use_backend' is ignored because backend 'x' has no frontend side",
+        "backend x|bind :80|'bind' is ignored because backend 'x' has no frontend side",
+        "backend x|maxconn 5|'maxconn' is ignored because backend 'x' has no frontend side",
+        "backend x|default_backend b|'default_backend' is ignored because backend 'x' has no frontend side",
+        "backend x|option dontlognull|'option dontlognull' is ignored because backend 'x' has no frontend side",
+    })
+    void aKeywordOfTheOtherSideOfAProxyIsIgnoredWithAWarningAsHaproxyDoes(String header, String line,
+            String warning) throws ConfigException {
+        String side = header.startsWith("frontend") ? "backend" : "frontend";
+        String text = header + "\n" + line + "\n" + (header.startsWith("frontend")
+                ? " bind :81\n default_backend b\nbackend b\n server s 127.0.0.1:1\n"
+                : " server s 127.0.0.1:1\n" + PROXIES);
+        Config config = parse(text);
+        assertEquals(List.of("t.cfg:2: warning: " + warning + " (it belongs in a " + side + ", a listen or a defaults"
+                + " section); HAProxy ignores it too"), config.warnings());
+        Config without = parse(text.replaceFirst(java.util.regex.Pattern.quote(line), "#"));
+        assertEquals(without.frontends(), config.frontends());
+        assertEquals(without.backends(), config.backends());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "userlist|Sluice has no HTTP authentication yet",
+        "peers|Sluice has no stick tables to share yet",
+        "resolvers|Sluice resolves host names once, when it reads the file",
+        "cache|Sluice does not cache responses",
+        "program|Sluice starts no other program; let the service manager run it",
+        "http-errors|Sluice answers its errors itself; custom error files are not supported yet",
+    })
+    void unsupportedSectionsAreRefusedAsSectionsAndTheirBodyIsSkipped(String section, String reason) {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(PROXIES + section + " x\n"
+                + " user admin password secret\n peer a 127.0.0.1:1\n nameserver dns 127.0.0.1:53\n"
+                + " total-max-size 4\n command /bin/true\n errorfile 503 /x\n"));
+        assertEquals(List.of("t.cfg:6: section '" + section + "' is not supported by Sluice (" + reason + "); its"
+                + " lines up to the next section are skipped"), e.messages());
+    }
+
+    @Test
+    void theSectionAfterAnUnsupportedOneIsReadAgain() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("userlist u\n user a insecure-password b\n"
+                + PROXIES + " nope\n"));
+        assertEquals(List.of("t.cfg:1: section 'userlist' is not supported by Sluice (Sluice has no HTTP"
+                + " authentication yet); its lines up to the next section are skipped",
+                "t.cfg:8: 'nope' is not supported by Sluice"), e.messages());
     }
 
     @Test
     void aKeywordBeforeAnySectionIsRefused() {
         assertRefused("# hello\nmaxconn 10\n" + PROXIES,
-                "t.cfg:2: 'maxconn' must follow a section header (global, defaults, frontend or backend)");
+                "t.cfg:2: 'maxconn' must follow a section header (global, defaults, frontend, listen or backend)");
     }
 
     @Test
-    void aSingleValueKeywordSetTwiceInOneSectionIsRefused() {
-        assertRefused("defaults\n timeout client 1s\n timeout client 2s\n" + PROXIES,
-                "t.cfg:3: 'timeout client' is already set in this section at line 2");
+    void aSingleValueKeywordSetTwiceInOneSectionTakesTheLastValueWithAWarning() throws ConfigException {
+        Config config = parse("defaults\n timeout client 1s\n timeout client 2s\n" + PROXIES);
+        assertEquals(2000, config.frontends().get(0).timeouts().client());
+        assertEquals(List.of("t.cfg:3: warning: 'timeout client' is set again (line 2 set it first); this line's"
+                + " value wins, as in HAProxy"), config.warnings());
+    }
+
+    @Test
+    void everyErrorOfTheFileIsReportedInLineOrder() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("""
+                global
+                    daemon
+                frontend f
+                    bind :80 "unclosed
+                    default_backend nowhere
+                    stats uri /s
+                backend b
+                    server s 127.0.0.1:1 weight 2
+                """));
+        assertEquals(List.of("t.cfg:2: 'daemon' is not supported by Sluice: Sluice stays in the foreground; run it"
+                        + " from a service manager (systemd, a container)",
+                "t.cfg:4: missing closing \" quote",
+                "t.cfg:6: 'stats uri' is not supported by Sluice: Sluice has no stats page or stats socket yet",
+                "t.cfg:8: server s: 'weight' is not supported by Sluice: Sluice balances round-robin over"
+                        + " equal servers only, for now"), e.messages());
+        assertEquals(0, e.omitted());
+        assertEquals(e.messages().get(0), e.getMessage());
+    }
+
+    @Test
+    void theCheckRunsOnceTheLinesReadWellAndReportsEachOfItsErrors() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("""
+                frontend f
+                    bind :80
+                    default_backend nowhere
+                backend b
+                    mode http
+                frontend g
+                    bind :81
+                    default_backend b
+                """));
+        assertEquals(List.of("t.cfg:3: default_backend: no backend named 'nowhere'",
+                "t.cfg:4: backend 'b' has no server line: every connection sent to it would fail"), e.messages());
+    }
+
+    @Test
+    void pastTheCapTheRestOfTheErrorsAreCounted() {
+        StringBuilder text = new StringBuilder(PROXIES);
+        for (int i = 0; i < Diagnostics.MAX_REPORTED + 7; i++) {
+            text.append(" bogus").append(i).append('\n');
+        }
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(text.toString()));
+        assertEquals(Diagnostics.MAX_REPORTED, e.messages().size());
+        assertEquals(7, e.omitted());
+        assertEquals("t.cfg:6: 'bogus0' is not supported by Sluice", e.messages().get(0));
     }
 
     @Test
     void sectionNamesAreRequiredAndChecked() {
-        assertRefused("frontend\n", "t.cfg:1: frontend needs a name");
-        assertRefused("backend\n", "t.cfg:1: backend needs a name");
+        assertRefused("frontend\n", "t.cfg:1: frontend needs a name; its lines up to the next section are skipped");
+        assertRefused("backend\n", "t.cfg:1: backend needs a name; its lines up to the next section are skipped");
         assertRefused("backend a/b\n", "t.cfg:1: 'a/b' is not a valid name (letters, digits, '_', '.', ':' and '-' only)");
-        assertRefused("frontend f from base\n", "t.cfg:1: frontend takes only a name; 'from' is not supported by Sluice");
-        assertRefused("defaults d from base\n", "t.cfg:1: defaults takes at most a name; 'from' is not supported by"
-                + " Sluice");
+        assertRefused("frontend f from base\n", "t.cfg:1: frontend 'f': no defaults section named 'base' above this"
+                + " line");
+        assertRefused("defaults d from base\n", "t.cfg:1: defaults 'd': no defaults section named 'base' above this"
+                + " line");
+        assertRefused("frontend f 1.2.3.4:80\n", "t.cfg:1: frontend takes no address; write 'bind 1.2.3.4:80' on a"
+                + " line of its own");
+        assertRefused("frontend f from\n", "t.cfg:1: expected frontend NAME [from DEFAULTS], got 'frontend f from'");
+        assertRefused("defaults a b c d e\n", "t.cfg:1: expected defaults [NAME] [from OTHER], got 'defaults a b c d"
+                + " e'");
     }
 
     @Test
     void duplicateSectionNamesAreRefusedWithBothLines() {
         assertRefused(PROXIES + "backend b\n server s 127.0.0.1:1\n",
-                "t.cfg:6: duplicate backend 'b' (first defined at line 4)");
+                "t.cfg:6: backend 'b' has the same name as backend 'b' (line 4)");
         assertRefused(PROXIES + "frontend f\n bind :1\n default_backend b\n",
-                "t.cfg:6: duplicate frontend 'f' (first defined at line 1)");
+                "t.cfg:6: frontend 'f' has the same name as frontend 'f' (line 1)");
     }
 
     @Test
@@ -452,7 +610,8 @@ class ConfigParserTest {
                 new InetSocketAddress(any, 82), new InetSocketAddress(InetAddress.getByName("10.1.2.3"), 83),
                 new InetSocketAddress(InetAddress.getByName("::1"), 84),
                 new InetSocketAddress(InetAddress.getByName("localhost"), 85),
-                new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0)), frontend.binds());
+                new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0)),
+                frontend.binds().stream().map(BindConfig::address).toList());
         assertEquals(1, frontend.line());
     }
 
@@ -462,15 +621,17 @@ class ConfigParserTest {
         "127.0.0.1|bind: expected ADDRESS:PORT, got '127.0.0.1'",
         "127.0.0.1:|bind: expected a port from 0 to 65535 in '127.0.0.1:', got ''",
         "127.0.0.1:65536|bind: expected a port from 0 to 65535 in '127.0.0.1:65536', got '65536'",
-        "127.0.0.1:80-90|bind: expected a port from 0 to 65535 in '127.0.0.1:80-90', got '80-90'",
+        "127.0.0.1:80-90|bind: port ranges are not supported by Sluice; write one bind per port, got '127.0.0.1:80-90'",
         "127.0.0.256:80|bind: expected an IPv4 address like 127.0.0.1 in '127.0.0.256:80', got '127.0.0.256'",
         "10.1:80|bind: expected an IPv4 address like 127.0.0.1 in '10.1:80', got '10.1'",
-        "::1:80|bind: an IPv6 address goes inside brackets, as in [::1]:8080, got '::1:80'",
         "[127.0.0.1]:80|bind: expected an IPv6 address inside [...] in '[127.0.0.1]:80'",
-        "ipv4@:80|bind: address 'ipv4@:80' is not supported by Sluice (only ADDRESS:PORT)",
-        "/run/s.sock:80|bind: address '/run/s.sock:80' is not supported by Sluice (only ADDRESS:PORT)",
+        "ipv4@[::1]:80|bind: '::1' is not an IPv4 address, as the prefix of 'ipv4@[::1]:80' asks",
+        "ipv6@127.0.0.1:80|bind: '127.0.0.1' is not an IPv6 address, as the prefix of 'ipv6@127.0.0.1:80' asks",
+        "/run/s.sock|bind: UNIX sockets are not supported by Sluice yet; listen and connect on TCP, got '/run/s.sock'",
+        "unix@s.sock|bind: UNIX sockets are not supported by Sluice yet; listen and connect on TCP, got 'unix@s.sock'",
+        "fd@3|bind: address prefix 'fd@' is not supported by Sluice (supported: ipv4@, ipv6@), got 'fd@3'",
         "bad_host!:80|bind: expected a host name or an IP address in 'bad_host!:80', got 'bad_host!'",
-        ":80,:81|bind: several addresses on one line are not supported by Sluice; write one bind per address",
+        ":80,,:81|bind: an empty address in the list ':80,,:81'",
     })
     void badBindAddressesAreRefused(String address, String reason) {
         assertRefused("frontend f\n bind " + address + "\n default_backend b\nbackend b\n server s 127.0.0.1:1\n",
@@ -484,10 +645,27 @@ class ConfigParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ssl", "v4v6", "accept-proxy", "name"})
-    void bindOptionsAreRefusedByName(String option) {
+    @CsvSource(delimiter = '|', value = {
+        "ssl|'ssl' is not supported by Sluice: Sluice does not terminate TLS yet",
+        "interface|'interface' is not supported by Sluice",
+        "process|'process' is not supported by Sluice: Sluice spreads every listener over all its event loops",
+    })
+    void unknownBindOptionsAreRefusedByName(String option, String reason) {
         assertRefused("frontend f\n bind :443 " + option + " x\n default_backend b\n" + PROXIES.substring(
-                PROXIES.indexOf("backend")), "t.cfg:2: bind :443: '" + option + "' is not supported by Sluice");
+                PROXIES.indexOf("backend")), "t.cfg:2: bind :443: " + reason);
+    }
+
+    @Test
+    void bindTakesSeveralAddressesSeparatedByCommasAndIpv6WithoutBrackets() throws ConfigException,
+            UnknownHostException {
+        FrontendConfig frontend = frontend("bind :::81 v4v6\n bind ipv4@:82,ipv6@:83\n bind [::]:84,127.0.0.1:85");
+        InetAddress any6 = InetAddress.getByName("::");
+        assertEquals(List.of(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8080),
+                new InetSocketAddress(any6, 81), new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 82),
+                new InetSocketAddress(any6, 83), new InetSocketAddress(any6, 84),
+                new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 85)),
+                frontend.binds().stream().map(BindConfig::address).toList());
+        assertEquals(List.of(4, 5, 5, 6, 6), frontend.binds().subList(1, 6).stream().map(BindConfig::line).toList());
     }
 
     @Test
@@ -528,15 +706,13 @@ class ConfigParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "server a|'server' takes at least 2 arguments (server <name> <address>:<port> [options]), got 1",
-        "server a 127.0.0.1|server: expected ADDRESS:PORT, got '127.0.0.1'",
+        "server a|'server' takes at least 2 arguments (server <name> <address>[:<port>] [options]), got 1",
         "server a 127.0.0.1:0|server: expected a port from 1 to 65535 in '127.0.0.1:0', got '0'",
-        "server a 127.0.0.1:1 check|server a: 'check' is not supported by Sluice",
-        "server a 127.0.0.1:1 maxconn 3 weight 10|server a: 'weight' is not supported by Sluice",
+        "server a 127.0.0.1:1 check|server a: 'check' is not supported by Sluice: Sluice runs no health check yet",
+        "server a 127.0.0.1:1 maxconn 3 foo 10|server a: 'foo' is not supported by Sluice",
         "server a 127.0.0.1:1 maxconn|server a: 'maxconn' needs a value: maxconn <number>",
         "server a 127.0.0.1:1 maxconn x|server a maxconn: expected a whole number >= 0, got 'x'",
         "server a 127.0.0.1:1 maxqueue -2|server a maxqueue: expected a whole number >= 0, got '-2'",
-        "server a 127.0.0.1:1 maxconn 1 maxconn 2|server a: 'maxconn' is given twice",
     })
     void badServerLinesAreRefused(String line, String reason) {
         assertRefused("frontend f\n bind :80\n default_backend b\nbackend b\n " + line + "\n", "t.cfg:5: " + reason);
@@ -545,16 +721,19 @@ class ConfigParserTest {
     @Test
     void duplicateServerNamesAreRefused() {
         assertRefused("frontend f\n bind :80\n default_backend b\nbackend b\n server a 127.0.0.1:1\n"
-                + " server a 127.0.0.1:2\n", "t.cfg:6: server: duplicate server 'a' in backend 'b' (first defined"
-                + " at line 5)");
+                + " server a 127.0.0.1:2\n", "t.cfg:6: server: server 'a' is already defined in backend 'b' at line"
+                + " 5; give each server a name of its own");
     }
 
     // --- whole-file checks ---
 
     @Test
-    void aFrontendWithoutBindIsRefusedAtItsHeader() {
-        assertRefused("\nfrontend f\n default_backend b\nbackend b\n server s 127.0.0.1:1\n",
-                "t.cfg:2: frontend 'f' has no bind line: it would accept no connection");
+    void aFrontendWithoutBindIsAcceptedWithAWarningAndTheFileHasNoListener() throws ConfigException {
+        Config config = parse("\nfrontend f\n default_backend b\nbackend b\n server s 127.0.0.1:1\n");
+        assertEquals(List.of("t.cfg:2: warning: frontend 'f' has no bind line, so it accepts no connection; remove it"
+                + " if it is not used"), config.warnings());
+        assertTrue(!config.hasListener());
+        assertTrue(parse(PROXIES).hasListener());
     }
 
     @Test
@@ -592,7 +771,8 @@ class ConfigParserTest {
         assertEquals("b", config.backend("b").orElseThrow().name());
         Files.writeString(file, "global\n daemon\n");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(file));
-        assertEquals(file + ":2: 'daemon' is not supported by Sluice", e.getMessage());
+        assertEquals(file + ":2: 'daemon' is not supported by Sluice: Sluice stays in the foreground; run it from a"
+                + " service manager (systemd, a container)", e.getMessage());
         assertEquals(file.toString(), e.file());
         assertEquals(2, e.line());
     }

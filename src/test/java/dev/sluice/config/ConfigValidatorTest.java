@@ -3,6 +3,7 @@ package dev.sluice.config;
 import static dev.sluice.config.ConfigParserTest.PROXIES;
 import static dev.sluice.config.ConfigParserTest.assertRefused;
 import static dev.sluice.config.ConfigParserTest.parse;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -110,11 +111,26 @@ class ConfigValidatorTest {
 
     @Test
     void oneLoopsArenaMustFitInTwoGibibytes() throws ConfigException {
-        assertRefused(globalWith("nbthread 1\ntune.bufsize 1048576\ntune.buffers.limit 2048"), "t.cfg:4: 2048"
-                + " buffers per event loop of tune.bufsize 1048576 bytes exceed one loop's arena of 2147483647 bytes;"
-                + " lower tune.buffers.limit or raise nbthread");
+        assertRefused(globalWith("nbthread 1\ntune.bufsize 1048576\ntune.buffers.limit 2048"), "t.cfg:4:"
+                + " tune.buffers.limit 2048 over nbthread 1 gives 2048 buffers of tune.bufsize 1048576 bytes per event"
+                + " loop: 2147483648 bytes, more than one loop's arena of 2147483647 bytes (2 GiB); set"
+                + " tune.buffers.limit to at most 2047, or lower tune.bufsize");
         assertEquals(2047, parse(globalWith("nbthread 1\ntune.bufsize 1048576\ntune.buffers.limit 2047")).global()
                 .buffersPerLoop());
+    }
+
+    @Test
+    void theArenaRefusalNamesMaxconnAndTheAssumedLoopCountWhenTheLimitIsUnset() {
+        // 200000 connections of 16 KB buffers on 1 processor: 3.05 GiB in one loop.
+        ConfigException e = assertThrows(ConfigException.class, () -> new ConfigParser("t.cfg", 1).read(
+                "global\n maxconn 200000\n" + ConfigParserTest.PROXIES));
+        assertEquals("t.cfg:2: tune.buffers.limit, unset, which takes maxconn 200000 over nbthread, unset, which"
+                + " takes the 1 processors of this machine gives 200000 buffers of tune.bufsize 16384 bytes per event"
+                + " loop: 3276800000 bytes, more than one loop's arena of 2147483647 bytes (2 GiB); set"
+                + " tune.buffers.limit to at most 131071 (a pool far smaller than maxconn works: sessions wait for"
+                + " buffers, they do not fail), or lower tune.bufsize", e.getMessage());
+        assertDoesNotThrow(() -> new ConfigParser("t.cfg", 2).read("global\n maxconn 200000\n"
+                + ConfigParserTest.PROXIES));
     }
 
     @Test

@@ -53,7 +53,7 @@ class ExamplesTest {
     void quickstartAnswersHelloItselfAndForwardsTheRestTo8081() throws Exception {
         Config config = ConfigParser.parse(EXAMPLES.resolve("quickstart.cfg"));
         FrontendConfig frontend = config.frontends().get(0);
-        assertEquals(List.of(new InetSocketAddress("127.0.0.1", 8080)), frontend.binds());
+        assertEquals(List.of(new InetSocketAddress("127.0.0.1", 8080)), frontend.binds().stream().map(BindConfig::address).toList());
         assertEquals(Mode.HTTP, frontend.mode());
         BackendConfig backend = config.backend(frontend.defaultBackend()).orElseThrow();
         assertEquals(1, backend.servers().size());
@@ -94,7 +94,7 @@ class ExamplesTest {
         Config config = ConfigParser.parse(EXAMPLES.resolve("http.cfg"));
         FrontendConfig frontend = config.frontends().get(0);
         assertEquals(Mode.HTTP, frontend.mode());
-        assertEquals(true, frontend.forwardFor());
+        assertEquals(true, frontend.http().forwardFor());
         HttpRules rules = frontend.httpRules();
         List<String> edits = new ArrayList<>();
         HeaderEdits recorder = new HeaderEdits() {

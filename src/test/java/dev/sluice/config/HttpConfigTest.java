@@ -60,7 +60,7 @@ class HttpConfigTest {
                 new AclSpec("css", Fetch.PATH, null, AclMatch.END, false, List.of(".css"), 7),
                 new AclSpec("get", Fetch.METHOD, null, AclMatch.STR, false, List.of("GET", "HEAD"), 8),
                 new AclSpec("lan", Fetch.SRC, null, AclMatch.IP, false, List.of("10.0.0.0/8", "::1"), 9),
-                new AclSpec("dash", Fetch.PATH, null, AclMatch.STR, false, List.of("-x"), 10)), f.acls());
+                new AclSpec("dash", Fetch.PATH, null, AclMatch.STR, false, List.of("-x"), 10)), f.routing().acls());
     }
 
     @Test
@@ -73,7 +73,7 @@ class HttpConfigTest {
                  acl e hdr_sub(h) x
                 """);
         assertEquals(List.of(AclMatch.END, AclMatch.SUB, AclMatch.BEG, AclMatch.END, AclMatch.SUB),
-                f.acls().stream().map(AclSpec::match).toList());
+                f.routing().acls().stream().map(AclSpec::match).toList());
     }
 
     @ParameterizedTest
@@ -81,15 +81,15 @@ class HttpConfigTest {
         "acl|'acl' takes at least 2 arguments (acl <name> <fetch> [flags] [values]), got 0",
         "acl a/b path /|acl: 'a/b' is not a valid ACL name (letters, digits, '_', '.', ':' and '-' only)",
         "acl a path_reg ^/x|acl: fetch 'path_reg' is not supported by Sluice (supported: path, hdr(NAME), each also"
-            + " with _beg, _end or _sub; method; src)",
+            + " with _beg, _end or _sub; method; src; dst; dst_port)",
         "acl a url_beg /|acl: fetch 'url_beg' is not supported by Sluice (supported: path, hdr(NAME), each also with"
-            + " _beg, _end or _sub; method; src)",
+            + " _beg, _end or _sub; method; src; dst; dst_port)",
         "acl a src_beg 10.|acl: fetch 'src_beg' is not supported by Sluice (src takes no suffix)",
         "acl a hdr x|acl: hdr: hdr needs a header name, as in hdr(host)",
         "acl a hdr(host,1) x|acl: 'hdr(host,1)': an occurrence number is not supported by Sluice; write hdr(NAME)",
         "acl a path(x) /|acl: path(x): path takes no argument in parentheses",
         "acl a path_beg|acl: path_beg: needs at least one value to match",
-        "acl a path -m reg ^/|acl: -m reg is not supported by Sluice (supported: str, beg, end, sub, found, ip)",
+        "acl a path -m reg ^/|acl: -m reg is not supported by Sluice (supported: str, beg, end, sub, found, ip, int)",
         "acl a path -m|acl: -m needs a match method: str, beg, end, sub or found",
         "acl a path_beg -m sub /|acl: -m cannot change how 'path_beg' matches; write path -m ...",
         "acl a path -m beg -m end /|acl: -m cannot change how 'path' matches; write path -m ...",
@@ -99,7 +99,7 @@ class HttpConfigTest {
         "acl a src 10.0.0.0/40|acl: src: expected a prefix length from 0 to 32 in '10.0.0.0/40'",
         "acl a src example.com|acl: src: expected an IPv4 or IPv6 address, got 'example.com'",
         "acl a src -i 10.0.0.1|acl: src: -i has no meaning for src",
-        "acl a method -m ip GET|acl: method: -m ip applies to src only",
+        "acl a method -m ip GET|acl: method: -m ip applies to src and dst only",
     })
     void badAclLinesAreRefusedAtTheirLine(String line, String reason) {
         refusedInFrontend(" " + line, "t.cfg:4: " + reason);
@@ -115,42 +115,42 @@ class HttpConfigTest {
                  acl a path /a2
                  use_backend api if a !b || ! b { hdr(x) -m found } or !{ method POST }
                 """);
-        AclSpec a1 = f.acls().get(0);
-        AclSpec b = f.acls().get(1);
-        AclSpec a2 = f.acls().get(2);
+        AclSpec a1 = f.routing().acls().get(0);
+        AclSpec b = f.routing().acls().get(1);
+        AclSpec a2 = f.routing().acls().get(2);
         AclSpec found = new AclSpec("{ hdr(x) -m found }", Fetch.HDR, "x", AclMatch.FOUND, false, List.of(), 7);
         AclSpec post = new AclSpec("{ method POST }", Fetch.METHOD, null, AclMatch.STR, false, List.of("POST"), 7);
         ConditionSpec expected = new ConditionSpec(false, List.of(
                 List.of(term(false, "a", a1, a2), term(true, "b", b)),
                 List.of(term(true, "b", b), term(false, "{ hdr(x) -m found }", found)),
                 List.of(term(true, "{ method POST }", post))));
-        assertEquals(List.of(new UseBackend("api", expected, 7)), f.useBackends());
+        assertEquals(List.of(new UseBackend("api", expected, 7)), f.routing().useBackends());
     }
 
     @Test
     void unlessAndRulesWithoutConditionAreKept() throws ConfigException {
         FrontendConfig f = frontend(" acl a path /a\n use_backend api unless a\n use_backend b\n");
-        assertTrue(f.useBackends().get(0).condition().unless());
-        assertNull(f.useBackends().get(1).condition());
+        assertTrue(f.routing().useBackends().get(0).condition().unless());
+        assertNull(f.routing().useBackends().get(1).condition());
     }
 
     @Test
     void aConditionUsesOnlyTheAclLinesAboveIt() throws ConfigException {
         FrontendConfig f = frontend(" acl a path /1\n use_backend api if a\n acl a path /2\n");
-        assertEquals(1, f.useBackends().get(0).condition().alternatives().get(0).get(0).acls().size());
-        assertEquals(2, f.acls().size());
+        assertEquals(1, f.routing().useBackends().get(0).condition().alternatives().get(0).get(0).acls().size());
+        assertEquals(2, f.routing().acls().size());
     }
 
     @Test
     void predefinedAclsNeedNoDeclarationAndADeclaredAclOfTheSameNameWins() throws ConfigException {
         FrontendConfig f = frontend(" use_backend api if METH_GET || LOCALHOST\n acl METH_POST path /p\n"
                 + " use_backend api if METH_POST\n");
-        List<ConditionSpec.Term> get = f.useBackends().get(0).condition().alternatives().get(0);
+        List<ConditionSpec.Term> get = f.routing().useBackends().get(0).condition().alternatives().get(0);
         assertEquals(List.of("GET", "HEAD"), get.get(0).acls().get(0).values());
-        AclSpec localhost = f.useBackends().get(0).condition().alternatives().get(1).get(0).acls().get(0);
+        AclSpec localhost = f.routing().useBackends().get(0).condition().alternatives().get(1).get(0).acls().get(0);
         assertEquals(new AclSpec("LOCALHOST", Fetch.SRC, null, AclMatch.IP, false, List.of("127.0.0.1/8", "::1"), 0),
                 localhost);
-        assertEquals(Fetch.PATH, f.useBackends().get(1).condition().alternatives().get(0).get(0).acls().get(0).fetch());
+        assertEquals(Fetch.PATH, f.routing().useBackends().get(1).condition().alternatives().get(0).get(0).acls().get(0).fetch());
         refusedInFrontend(" use_backend api if HTTP_1.1", "t.cfg:4: use_backend: no ACL named 'HTTP_1.1' above this"
                 + " line in frontend 'f'");
     }
@@ -170,7 +170,7 @@ class HttpConfigTest {
         "use_backend api if a }#use_backend: unexpected '}' in the condition",
         "use_backend api if a if a#use_backend: unexpected 'if' in the condition",
         "use_backend api if { path_reg x }#use_backend: fetch 'path_reg' is not supported by Sluice (supported:"
-            + " path, hdr(NAME), each also with _beg, _end or _sub; method; src)",
+            + " path, hdr(NAME), each also with _beg, _end or _sub; method; src; dst; dst_port)",
         "use_backend api when a#use_backend: expected if or unless after the backend name, got 'when'",
         "use_backend %[req.hdr(x)]#use_backend: '%[req.hdr(x)]': log-format expressions are not supported by Sluice"
             + " (write %% for a percent sign)",
@@ -185,7 +185,7 @@ class HttpConfigTest {
     void aFrontendWithUseBackendNeedsNoDefaultBackend() throws ConfigException {
         Config config = parse(FRONTEND + " use_backend api if { path_beg /api }\n" + BACKENDS);
         assertNull(config.frontends().get(0).defaultBackend());
-        assertEquals("api", config.frontends().get(0).useBackends().get(0).backend());
+        assertEquals("api", config.frontends().get(0).routing().useBackends().get(0).backend());
     }
 
     @Test
@@ -203,11 +203,11 @@ class HttpConfigTest {
     @Test
     void rulesInModeTcpAreRefusedNotIgnored() {
         assertRefused("frontend f\n bind :80\n acl a path /\n use_backend b if a\n default_backend b\n"
-                + "backend b\n server s 127.0.0.1:1\n", "t.cfg:3: acl needs mode http, but frontend 'f' is in mode"
-                + " tcp (line 1)");
-        assertRefused("frontend f\n bind :80\n use_backend b\n default_backend b\n"
-                + "backend b\n server s 127.0.0.1:1\n", "t.cfg:3: use_backend needs mode http, but frontend 'f' is"
-                + " in mode tcp (line 1)");
+                + "backend b\n server s 127.0.0.1:1\n", "t.cfg:3: acl a: fetch path needs mode http, but frontend 'f'"
+                + " is in mode tcp (line 1)");
+        assertRefused("frontend f\n bind :80\n use_backend b if { hdr(host) a }\n default_backend b\n"
+                + "backend b\n server s 127.0.0.1:1\n", "t.cfg:3: use_backend: a fetch of its condition needs mode"
+                + " http, but frontend 'f' is in mode tcp (line 1)");
         assertRefused("frontend f\n bind :80\n default_backend b\nbackend b\n mode tcp\n server s 127.0.0.1:1\n"
                 + " http-request deny\n", "t.cfg:7: http-request deny needs mode http, but backend 'b' is in mode tcp"
                 + " (line 5)");
@@ -222,7 +222,7 @@ class HttpConfigTest {
                  http-request add-header X-Note "a b %% c" if { path /x }
                  http-request del-header Cookie unless { method GET }
                 """);
-        List<HttpRequestRule> rules = f.httpRequestRules();
+        List<HttpRequestRule> rules = f.http().httpRequestRules();
         assertEquals(new HttpRequestRule(HttpRequestRule.Action.SET_HEADER, "X-Proto", "https", null, null, 4),
                 rules.get(0));
         assertEquals(HttpRequestRule.Action.ADD_HEADER, rules.get(1).action());
@@ -237,10 +237,10 @@ class HttpConfigTest {
     void returnReadsEveryOptionInAnyOrder() throws ConfigException {
         FrontendConfig f = frontend(" http-request return hdr X-A 1 content-type text/plain status 404 string \"not here\""
                 + " hdr X-B 2 if { path /gone }\n http-request return\n");
-        HttpRequestRule.Response response = f.httpRequestRules().get(0).response();
+        HttpRequestRule.Response response = f.http().httpRequestRules().get(0).response();
         assertEquals(new HttpRequestRule.Response(404, "text/plain", "not here".getBytes(StandardCharsets.UTF_8),
                 List.of(Map.entry("X-A", "1"), Map.entry("X-B", "2"))), response);
-        assertEquals(new HttpRequestRule.Response(200, null, null, List.of()), f.httpRequestRules().get(1).response());
+        assertEquals(new HttpRequestRule.Response(200, null, null, List.of()), f.http().httpRequestRules().get(1).response());
     }
 
     @Test
@@ -248,7 +248,7 @@ class HttpConfigTest {
         Path page = dir.resolve("maintenance.html");
         Files.write(page, new byte[] {'<', 'p', '>', (byte) 0xC3, (byte) 0xA9});
         FrontendConfig f = frontend(" http-request return status 503 content-type text/html file " + page);
-        assertArrayEquals(Files.readAllBytes(page), f.httpRequestRules().get(0).response().body());
+        assertArrayEquals(Files.readAllBytes(page), f.http().httpRequestRules().get(0).response().body());
         refusedInFrontend(" http-request return content-type text/html file " + dir.resolve("missing.html"),
                 "t.cfg:4: http-request return: cannot read file '" + dir.resolve("missing.html") + "': "
                         + dir.resolve("missing.html"));
@@ -260,7 +260,7 @@ class HttpConfigTest {
         String fits = "x".repeat(524 - 66);
         String text = "global\n tune.bufsize 1024\n tune.maxrewrite 500\n" + FRONTEND
                 + " http-request return content-type text/plain string " + fits + "\n default_backend b\n" + BACKENDS;
-        HttpRequestRule rule = parse(text).frontends().get(0).httpRequestRules().get(0);
+        HttpRequestRule rule = parse(text).frontends().get(0).http().httpRequestRules().get(0);
         assertEquals(524, RuleCompiler.response(rule).length());
         assertRefused(text.replace(fits, fits + "x"), "t.cfg:7: http-request return: the response takes 525"
                 + " bytes with its status line and header fields, more than the 524 that tune.bufsize -"
@@ -270,9 +270,9 @@ class HttpConfigTest {
     @Test
     void denyTakesAnOptionalStatus() throws ConfigException {
         FrontendConfig f = frontend(" http-request deny\n http-request deny deny_status 429 if { src 10.0.0.0/8 }\n");
-        assertEquals(403, f.httpRequestRules().get(0).response().status());
-        assertEquals(429, f.httpRequestRules().get(1).response().status());
-        assertEquals(HttpRequestRule.Action.DENY, f.httpRequestRules().get(1).action());
+        assertEquals(403, f.http().httpRequestRules().get(0).response().status());
+        assertEquals(429, f.http().httpRequestRules().get(1).response().status());
+        assertEquals(HttpRequestRule.Action.DENY, f.http().httpRequestRules().get(1).action());
     }
 
     @ParameterizedTest
@@ -329,21 +329,21 @@ class HttpConfigTest {
     void forwardforHttpcloseAndHttpReuseAreInheritedFromDefaults() throws ConfigException {
         Config config = parse("defaults\n mode http\n option forwardfor\n option httpclose\n http-reuse never\n"
                 + "frontend f\n bind :80\n default_backend b\nbackend b\n server s 127.0.0.1:1\n");
-        assertTrue(config.frontends().get(0).forwardFor());
-        assertTrue(config.frontends().get(0).httpClose());
-        assertTrue(config.backends().get(0).forwardFor());
-        assertTrue(config.backends().get(0).httpClose());
-        assertEquals(HttpReuse.NEVER, config.backends().get(0).httpReuse());
+        assertTrue(config.frontends().get(0).http().forwardFor());
+        assertTrue(config.frontends().get(0).http().httpClose());
+        assertTrue(config.backends().get(0).http().forwardFor());
+        assertTrue(config.backends().get(0).http().httpClose());
+        assertEquals(HttpReuse.NEVER, config.backends().get(0).http().httpReuse());
     }
 
     @Test
     void optionsAreOffAndHttpReuseIsSafeByDefault() throws ConfigException {
         Config config = parse(FRONTEND + " default_backend b\n" + BACKENDS);
-        assertFalse(config.frontends().get(0).forwardFor());
-        assertFalse(config.frontends().get(0).httpClose());
-        assertEquals(HttpReuse.SAFE, config.backends().get(0).httpReuse());
+        assertFalse(config.frontends().get(0).http().forwardFor());
+        assertFalse(config.frontends().get(0).http().httpClose());
+        assertEquals(HttpReuse.SAFE, config.backends().get(0).http().httpReuse());
         assertEquals(HttpReuse.SAFE, parse(FRONTEND + " default_backend b\n" + BACKENDS.replace(" server s 127.0.0.1:1",
-                " http-reuse safe\n server s 127.0.0.1:1")).backends().get(0).httpReuse());
+                " http-reuse safe\n server s 127.0.0.1:1")).backends().get(0).http().httpReuse());
     }
 
     @ParameterizedTest
@@ -369,8 +369,9 @@ class HttpConfigTest {
         Config own = parse(FRONTEND + " default_backend b\n"
                 + BACKENDS.replace(" server s 127.0.0.1:1", " option tcp-smart-connect\n server s 127.0.0.1:1"));
         assertTrue(own.backends().get(0).smartConnect());
-        refusedInFrontend(" option tcp-smart-connect",
-                "t.cfg:4: 'option tcp-smart-connect' is not allowed in a frontend section (it belongs in: defaults, backend)");
+        Config negated = parse("defaults\n option tcp-smart-connect\n" + FRONTEND + " default_backend b\n"
+                + BACKENDS.replace(" server s 127.0.0.1:1", " no option tcp-smart-connect\n server s 127.0.0.1:1"));
+        assertFalse(negated.backends().get(0).smartConnect());
     }
 
     @Test

@@ -39,6 +39,8 @@ class KeywordDocTest {
                 current = sections.computeIfAbsent(section.group(1), s -> new LinkedHashMap<>());
             } else if (line.equals("### Server options")) {
                 current = sections.computeIfAbsent("server", s -> new LinkedHashMap<>());
+            } else if (line.equals("### Bind options")) {
+                current = sections.computeIfAbsent("bind", s -> new LinkedHashMap<>());
             } else if (line.startsWith("### ")) {
                 fail("unexpected heading in the keyword reference: " + line);
             }
@@ -71,6 +73,13 @@ class KeywordDocTest {
     void theDocumentedKeywordsAreExactlyTheParsersKeywords() throws IOException {
         // Compared as sorted text, so that a failure shows every missing or extra keyword at once.
         assertEquals(render(implemented()), render(documented(Files.readAllLines(DOC))));
+    }
+
+    @Test
+    void aListenSectionTakesExactlyWhatAFrontendOrABackendTakes() {
+        Map<String, Support> union = new LinkedHashMap<>(Keywords.FRONTEND.names());
+        union.putAll(Keywords.BACKEND.names());
+        assertEquals(new java.util.TreeMap<>(union), new java.util.TreeMap<>(Keywords.LISTEN.names()));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static dev.sluice.config.ConfigParserTest.assertRefused;
 import static dev.sluice.config.ConfigParserTest.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,7 +18,7 @@ class MaxBodySizeConfigTest {
     }
 
     private static long frontendLimit(String value) throws ConfigException {
-        return parse(http(" max-body-size " + value, "")).frontends().get(0).maxBodySize();
+        return parse(http(" max-body-size " + value, "")).frontends().get(0).http().maxBodySize();
     }
 
     @ParameterizedTest(name = "{0} is {1} bytes")
@@ -41,11 +42,11 @@ class MaxBodySizeConfigTest {
     @Test
     void absentMeansNoLimitAndTheBackendHasItsOwn() throws ConfigException {
         Config none = parse(http("", ""));
-        assertEquals(0, none.frontends().get(0).maxBodySize());
-        assertEquals(0, none.backends().get(0).maxBodySize());
+        assertEquals(0, none.frontends().get(0).http().maxBodySize());
+        assertEquals(0, none.backends().get(0).http().maxBodySize());
         Config both = parse(http(" max-body-size 4k", " max-body-size 1k"));
-        assertEquals(4096, both.frontends().get(0).maxBodySize());
-        assertEquals(1024, both.backends().get(0).maxBodySize());
+        assertEquals(4096, both.frontends().get(0).http().maxBodySize());
+        assertEquals(1024, both.backends().get(0).http().maxBodySize());
     }
 
     @Test
@@ -53,8 +54,8 @@ class MaxBodySizeConfigTest {
         Config config = parse("defaults\n mode http\n max-body-size 2m\n"
                 + "frontend f\n bind :80\n default_backend b\n"
                 + "backend b\n max-body-size 5k\n server s 127.0.0.1:1\n");
-        assertEquals(2 << 20, config.frontends().get(0).maxBodySize());
-        assertEquals(5 << 10, config.backends().get(0).maxBodySize());
+        assertEquals(2 << 20, config.frontends().get(0).http().maxBodySize());
+        assertEquals(5 << 10, config.backends().get(0).http().maxBodySize());
     }
 
     @ParameterizedTest(name = "max-body-size {0}")
@@ -76,9 +77,11 @@ class MaxBodySizeConfigTest {
     }
 
     @Test
-    void aSecondLineInOneSectionIsRefused() {
-        assertRefused(http(" max-body-size 1k\n max-body-size 2k", ""),
-                "t.cfg:5: 'max-body-size' is already set in this section at line 4");
+    void aSecondLineInOneSectionWinsWithAWarning() throws ConfigException {
+        Config config = ConfigParserTest.parse(http(" max-body-size 1k\n max-body-size 2k", ""));
+        assertEquals(2048, config.frontends().get(0).http().maxBodySize());
+        assertEquals(List.of("t.cfg:5: warning: 'max-body-size' is set again (line 4 set it first); this line's value"
+                + " wins, as in HAProxy"), config.warnings());
     }
 
     @Test
@@ -98,6 +101,6 @@ class MaxBodySizeConfigTest {
     void zeroIsNoLimitAndIsAcceptedInModeTcp() throws ConfigException {
         Config config = parse("defaults\n max-body-size 0\n"
                 + "frontend f\n bind :80\n default_backend b\nbackend b\n server s 127.0.0.1:1\n");
-        assertEquals(0, config.frontends().get(0).maxBodySize());
+        assertEquals(0, config.frontends().get(0).http().maxBodySize());
     }
 }

@@ -43,6 +43,37 @@ class CommandLineTest {
     }
 
     @Test
+    void checkPrintsEveryErrorInLineOrderThenCountsThoseBeyondTheCap() throws Exception {
+        StringBuilder text = new StringBuilder("global\n    daemon\nfrontend f\n    bind :80\n    default_backend b\n"
+                + "    stats uri /stats\nbackend b\n    server s 127.0.0.1:1 check\n");
+        for (int i = 0; i < 120; i++) {
+            text.append("    bogus").append(i).append('\n');
+        }
+        Path cfg = write("many.cfg", text.toString());
+        Result r = runToEnd("-c", "-f", cfg.toString());
+        assertEquals(1, r.exit, r.output);
+        List<String> lines = r.output.lines().toList();
+        assertTrue(lines.get(0).startsWith(cfg + ":2: 'daemon' is not supported by Sluice"), r.output);
+        assertTrue(lines.get(1).startsWith(cfg + ":6: 'stats uri' is not supported by Sluice"), r.output);
+        assertTrue(lines.get(2).startsWith(cfg + ":8: server s: 'check' is not supported by Sluice"), r.output);
+        assertTrue(lines.get(3).startsWith(cfg + ":9: 'bogus0' is not supported by Sluice"), r.output);
+        assertEquals(101, lines.size(), r.output);
+        assertEquals("sluice: 23 more errors in " + cfg + " not shown", lines.get(100));
+    }
+
+    @Test
+    void checkOfAValidFileWithoutAnyListenerSaysItWillNotStartAndExitsTwoAsHaproxyDoes() throws Exception {
+        Path cfg = write("nolistener.cfg", "backend b\n    server s 127.0.0.1:1\nfrontend f\n    default_backend b\n");
+        Result r = runToEnd("-c", "-f", cfg.toString());
+        assertEquals(2, r.exit, r.output);
+        assertTrue(r.output.contains(cfg + ":3: warning: frontend 'f' has no bind line"), r.output);
+        assertTrue(r.output.contains("Configuration file has no error but will not start (no listener)"), r.output);
+        Result run = runToEnd("-f", cfg.toString());
+        assertEquals(1, run.exit, run.output);
+        assertTrue(run.output.contains("no enabled listener found"), run.output);
+    }
+
+    @Test
     void versionPrintsTheVersion() throws Exception {
         Result r = runToEnd("--version");
         assertEquals(0, r.exit, r.output);

@@ -173,7 +173,7 @@ class AclTest {
         assertEquals("path takes no argument in parentheses", refusal(Fetch.PATH, "x", AclMatch.STR, "x"));
         assertEquals("'a b' is not a valid header name", refusal(Fetch.HDR, "a b", AclMatch.STR, "x"));
         assertEquals("src matches addresses only (-m ip)", refusal(Fetch.SRC, null, AclMatch.BEG, "10."));
-        assertEquals("-m ip applies to src only", refusal(Fetch.PATH, null, AclMatch.IP, "/"));
+        assertEquals("-m ip applies to src and dst only", refusal(Fetch.PATH, null, AclMatch.IP, "/"));
         assertEquals("-m found takes no value, got '/x'", refusal(Fetch.PATH, null, AclMatch.FOUND, "/x"));
         assertEquals("needs at least one value to match", refusal(Fetch.PATH, null, AclMatch.BEG));
         assertEquals("expected an IPv4 or IPv6 address, got '10.1'", refusal(Fetch.SRC, null, AclMatch.IP, "10.1"));

@@ -64,12 +64,12 @@ class RequestPolicyTest {
                 Backend backend = new Backend(b.name(), List.of(new Server("s", b.servers().get(0).address(), 0, 0)));
                 backends.put(b.name(), backend);
                 policies.put(backend, new HttpFrontend.BackendPolicy(SessionTimeouts.ofMillis(0, 0, 0, 0), true,
-                        false, false, b.httpRules(), b.maxBodySize(), false));
+                        false, false, b.httpRules(), b.http().maxBodySize(), false));
             }
             FrontendConfig f = config.frontends().get(0);
             Backend[] targets = f.httpRules().backendNames().stream().map(backends::get).toArray(Backend[]::new);
             return new HttpFrontend(f.name(), HttpRouting.of(f.httpRules(), targets), f.httpRules(), 0,
-                    HttpTimeouts.NONE, policies, LIMITS, false, false, f.maxBodySize(), new ConnectionLimit("f", 0));
+                    HttpTimeouts.NONE, policies, LIMITS, false, false, f.http().maxBodySize(), new ConnectionLimit("f", 0));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

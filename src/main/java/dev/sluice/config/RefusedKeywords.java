@@ -1,0 +1,200 @@
+package dev.sluice.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Why Sluice refuses a keyword that no table holds, and what to write instead,
+ * for the keywords real files use most: directives HAProxy itself removed (with
+ * HAProxy's replacement), process keywords that do not fit Sluice, and the
+ * families whose support is still to come. Consulted only after the tables, so
+ * a feature that registers one of these keywords simply takes precedence.
+ *
+ * <p>Immutable; safe from any thread.
+ */
+final class RefusedKeywords {
+    /** Full keyword name ({@link KeywordNames}) to the reason, which follows "is not supported". */
+    private static final Map<String, String> REASONS = reasons();
+    /** First word of a family to the reason for any keyword of it the table above does not name. */
+    private static final Map<String, String> FAMILIES = families();
+
+    private static final Map<String, String> SERVER_OPTIONS = serverOptions();
+    private static final Map<String, String> BIND_OPTIONS = bindOptions();
+
+    private RefusedKeywords() {
+    }
+
+    /** The reason for this keyword (a full name), or null when Sluice has nothing more to say than "not supported". */
+    static String reason(String fullName) {
+        String name = fullName.startsWith("no ") ? fullName.substring(3) : fullName;
+        String reason = REASONS.get(name);
+        if (reason != null) {
+            return reason;
+        }
+        int space = name.indexOf(' ');
+        return FAMILIES.get(space < 0 ? name : name.substring(0, space));
+    }
+
+    /** Why a {@code server} or {@code bind} option ({@code table} names which) is refused, or null. */
+    static String option(String table, String name) {
+        return (table.equals("bind") ? BIND_OPTIONS : SERVER_OPTIONS).get(name);
+    }
+
+    /** Every keyword with a reason of its own, for the test that none of them is also in a table. */
+    static List<String> names() {
+        return List.copyOf(REASONS.keySet());
+    }
+
+    private static void removed(Map<String, String> reasons, String version, String replacement, String... names) {
+        for (String name : names) {
+            reasons.put(name, "HAProxy removed it in " + version + (replacement == null ? ""
+                    : "; write " + replacement + " instead"));
+        }
+    }
+
+    private static Map<String, String> reasons() {
+        Map<String, String> r = new LinkedHashMap<>();
+        removed(r, "2.1", "'timeout connect'", "contimeout");
+        removed(r, "2.1", "'timeout client'", "clitimeout");
+        removed(r, "2.1", "'timeout server'", "srvtimeout");
+        removed(r, "2.1", "'http-request add-header'", "reqadd");
+        removed(r, "2.1", "'http-request del-header'", "reqdel", "reqidel");
+        removed(r, "2.1", "'http-request replace-header', 'http-request replace-path' or"
+                + " 'http-request replace-uri'", "reqrep", "cliexp");
+        removed(r, "2.1", "'http-request replace-header'", "reqirep");
+        removed(r, "2.1", "'http-request deny'", "reqdeny", "reqideny", "block");
+        removed(r, "2.1", "'http-request allow'", "reqallow", "reqiallow");
+        removed(r, "2.1", "'http-request tarpit'", "reqtarpit", "reqitarpit");
+        removed(r, "2.1", null, "reqpass", "reqipass");
+        removed(r, "2.1", "'http-response add-header'", "rspadd");
+        removed(r, "2.1", "'http-response del-header'", "rspdel", "rspidel");
+        removed(r, "2.1", "'http-response replace-header'", "rsprep", "rspirep", "srvexp");
+        removed(r, "2.1", "'http-response deny'", "rspdeny", "rspideny");
+        removed(r, "2.1", "'option redispatch'", "redispatch", "redisp");
+        removed(r, "2.0", "'option httpclose', or nothing", "option forceclose");
+        removed(r, "2.1", null, "option http-tunnel");
+        removed(r, "2.5", "'http-request set-dst' and 'http-request set-uri'", "option http_proxy");
+        removed(r, "1.6", "'cookie' persistence or a 'stick-table'", "appsession");
+        removed(r, "2.5", null, "grace");
+        removed(r, "2.5", "'nbthread' (one event loop per thread)", "nbproc");
+        removed(r, "2.5", null, "bind-process", "process");
+        r.put("tune.chksize", "HAProxy no longer has it; 'tune.bufsize' sizes every buffer");
+        r.put("cpu-map", "Sluice does not pin its event loop threads to CPUs; remove the line, or pin the whole"
+                + " process with taskset or systemd's CPUAffinity");
+        r.put("master-worker", "Sluice runs as one process; let the service manager restart it");
+        r.put("daemon", "Sluice stays in the foreground; run it from a service manager (systemd, a container)");
+        r.put("user", "Sluice does not change its identity yet; start it as the user it should run as");
+        r.put("group", "Sluice does not change its identity yet; start it as the group it should run as");
+        r.put("uid", "Sluice does not change its identity yet; start it as the user it should run as");
+        r.put("gid", "Sluice does not change its identity yet; start it as the group it should run as");
+        r.put("chroot", "Sluice does not change its root directory yet");
+        r.put("pidfile", "Sluice does not write a pid file yet; the service manager knows its pid");
+        r.put("ulimit-n", "Sluice does not set its descriptor limit yet; set it with ulimit or systemd's LimitNOFILE");
+        r.put("log", "Sluice writes no access log yet");
+        r.put("log-format", "Sluice writes no access log yet");
+        r.put("log-tag", "Sluice writes no access log yet");
+        r.put("log-send-hostname", "Sluice writes no access log yet");
+        r.put("option httplog", "Sluice writes no access log yet");
+        r.put("option tcplog", "Sluice writes no access log yet");
+        r.put("option httpslog", "Sluice writes no access log yet");
+        r.put("option log-health-checks", "Sluice writes no access log and runs no health check yet");
+        r.put("option dontlog-normal", "Sluice writes no access log yet");
+        r.put("option log-separate-errors", "Sluice writes no access log yet");
+        r.put("monitor-uri", "Sluice has no monitoring URI yet; answer it with"
+                + " 'http-request return status 200 if { path /URI }'");
+        r.put("option httpchk", "Sluice runs no health check yet");
+        r.put("option tcp-check", "Sluice runs no health check yet");
+        r.put("option ssl-hello-chk", "Sluice runs no health check yet");
+        r.put("option mysql-check", "Sluice runs no health check yet");
+        r.put("option pgsql-check", "Sluice runs no health check yet");
+        r.put("option redis-check", "Sluice runs no health check yet");
+        r.put("option smtpchk", "Sluice runs no health check yet");
+        r.put("option ldap-check", "Sluice runs no health check yet");
+        r.put("spread-checks", "Sluice runs no health check yet");
+        r.put("timeout check", "Sluice runs no health check yet");
+        r.put("retries", "Sluice does not retry a failed connection yet");
+        r.put("option redispatch", "Sluice does not retry a failed connection yet");
+        r.put("option http-server-close", "write 'option httpclose' to close server connections after each"
+                + " response, or nothing to keep both sides alive");
+        r.put("errorfile", "Sluice answers its errors itself; custom error files are not supported yet");
+        r.put("timeout tunnel", "Sluice relays no WebSocket or other upgraded connection yet");
+        r.put("timeout client-fin", "Sluice has no timeout of its own for half-closed connections yet");
+        r.put("timeout server-fin", "Sluice has no timeout of its own for half-closed connections yet");
+        r.put("ssl-default-bind-ciphers", "Sluice does not terminate TLS yet");
+        r.put("ssl-default-bind-ciphersuites", "Sluice does not terminate TLS yet");
+        r.put("ssl-default-bind-options", "Sluice does not terminate TLS yet");
+        r.put("ssl-default-server-ciphers", "Sluice does not originate TLS yet");
+        r.put("ssl-default-server-ciphersuites", "Sluice does not originate TLS yet");
+        r.put("ssl-default-server-options", "Sluice does not originate TLS yet");
+        r.put("ssl-server-verify", "Sluice does not originate TLS yet");
+        r.put("tune.ssl.default-dh-param", "Sluice does not terminate TLS yet");
+        r.put("crt-base", "Sluice does not terminate TLS yet");
+        r.put("ca-base", "Sluice does not terminate TLS yet");
+        r.put("server-state-file", "Sluice keeps no server state across restarts yet");
+        r.put("server-state-base", "Sluice keeps no server state across restarts yet");
+        r.put("load-server-state-from-file", "Sluice keeps no server state across restarts yet");
+        r.put("server-template", "Sluice does not discover servers through DNS yet; write one server line each");
+        r.put("cookie", "Sluice has no cookie persistence yet");
+        r.put("stick-table", "Sluice has no stick tables yet");
+        r.put("hash-type", "Sluice balances round-robin only, for now");
+        r.put("errorloc", "Sluice answers its errors itself; redirecting them is not supported yet");
+        return Map.copyOf(r);
+    }
+
+    private static Map<String, String> serverOptions() {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (String check : List.of("check", "inter", "fastinter", "downinter", "rise", "fall", "port", "addr",
+                "check-send-proxy", "agent-check", "agent-port", "agent-inter", "agent-addr", "agent-send",
+                "observe", "on-error", "on-marked-down", "on-marked-up", "error-limit", "track", "slowstart")) {
+            o.put(check, "Sluice runs no health check yet");
+        }
+        for (String tls : List.of("ssl", "verify", "verifyhost", "sni", "ca-file", "crt", "check-ssl", "alpn",
+                "ciphers", "ciphersuites", "ssl-min-ver", "ssl-max-ver", "no-sslv3", "no-tlsv10", "no-tlsv11",
+                "force-tlsv12")) {
+            o.put(tls, "Sluice does not originate TLS yet");
+        }
+        o.put("weight", "Sluice balances round-robin over equal servers only, for now");
+        o.put("backup", "Sluice has no backup servers yet");
+        o.put("disabled", "Sluice has no server states yet; remove the server line");
+        o.put("cookie", "Sluice has no cookie persistence yet");
+        o.put("send-proxy", "Sluice does not send the PROXY protocol yet");
+        o.put("send-proxy-v2", "Sluice does not send the PROXY protocol yet");
+        o.put("resolvers", "Sluice resolves host names once, when it reads the file");
+        o.put("resolve-prefer", "Sluice resolves host names once, when it reads the file");
+        o.put("init-addr", "Sluice resolves host names once, when it reads the file");
+        o.put("id", "Sluice numbers no servers; remove the option");
+        return Map.copyOf(o);
+    }
+
+    private static Map<String, String> bindOptions() {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (String tls : List.of("ssl", "crt", "crt-list", "alpn", "ciphers", "ciphersuites", "ssl-min-ver",
+                "ssl-max-ver", "no-sslv3", "no-tlsv10", "no-tlsv11", "strict-sni", "ca-file", "verify", "crl-file",
+                "npn", "curves", "ecdhe", "no-tls-tickets", "allow-0rtt", "prefer-client-ciphers")) {
+            o.put(tls, "Sluice does not terminate TLS yet");
+        }
+        o.put("process", "Sluice spreads every listener over all its event loops");
+        o.put("thread", "Sluice spreads every listener over all its event loops");
+        o.put("maxconn", "write maxconn in the frontend");
+        o.put("transparent", "Sluice binds only addresses of the machine");
+        o.put("proto", "Sluice speaks HTTP/1.1 and TCP only");
+        return Map.copyOf(o);
+    }
+
+    private static Map<String, String> families() {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("stats", "Sluice has no stats page or stats socket yet");
+        f.put("http-check", "Sluice runs no health check yet");
+        f.put("tcp-check", "Sluice runs no health check yet");
+        f.put("stick", "Sluice has no stick tables yet");
+        f.put("compression", "Sluice does not compress responses");
+        f.put("http-response", "Sluice has no http-response rules yet");
+        f.put("http-after-response", "Sluice has no http-after-response rules yet");
+        f.put("tcp-response", "Sluice has no tcp-response rules yet");
+        f.put("capture", "Sluice writes no access log yet, so it captures nothing");
+        f.put("email-alert", "Sluice sends no email");
+        f.put("redirect", "Sluice has no redirect rules yet");
+        return Map.copyOf(f);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.sluice.config;
+
+import java.util.List;
+
+/**
+ * The ACLs of one frontend, listen or backend section, and the rules that use
+ * them to route or filter connections in either mode: {@code use_backend} and
+ * {@code tcp-request}. The {@code http-request} rules are in {@link HttpConfig}.
+ *
+ * <p>Immutable; safe to share between threads.
+ *
+ * @param acls every {@code acl} line, in file order
+ * @param useBackends every {@code use_backend} rule, in file order (a frontend's)
+ * @param tcpRequestRules every {@code tcp-request connection|content} rule, in file order
+ * @param inspectDelayMillis {@code tcp-request inspect-delay}: how long content rules may wait for data; 0 when
+ *     not set
+ */
+public record RoutingConfig(List<AclSpec> acls, List<UseBackend> useBackends, List<TcpRequestRule> tcpRequestRules,
+        long inspectDelayMillis) {
+    /** No ACL and no rule. */
+    public static final RoutingConfig NONE = new RoutingConfig(List.of(), List.of(), List.of(), 0);
+
+    public RoutingConfig {
+        acls = List.copyOf(acls);
+        useBackends = List.copyOf(useBackends);
+        tcpRequestRules = List.copyOf(tcpRequestRules);
+        if (inspectDelayMillis < 0) {
+            throw new IllegalArgumentException("inspect-delay must be >= 0 ms: " + inspectDelayMillis);
+        }
+    }
+}

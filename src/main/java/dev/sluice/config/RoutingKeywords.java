@@ -1,0 +1,269 @@
+package dev.sluice.config;
+
+import dev.sluice.http.AclMatch;
+import dev.sluice.http.Fetch;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The keywords that name tests and route by them, in either mode: {@code acl},
+ * the condition syntax every rule shares ({@code if|unless ...}),
+ * {@code use_backend} and {@code tcp-request}. Each ACL is compiled as it is
+ * read, so that whatever the evaluators refuse is reported with its line.
+ *
+ * <p>Stateless; the directives run on the parser's thread.
+ */
+final class RoutingKeywords {
+    /** ACL names as HAProxy allows them. */
+    private static final Pattern ACL_NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
+    /** {@code fetch}, {@code fetch_suffix}, each perhaps followed by {@code (argument)}. */
+    private static final Pattern CRITERION = Pattern.compile("([a-z.]+?)(?:_([a-z]+))?(?:\\((.*)\\))?");
+    /**
+     * HAProxy's predefined ACLs that Sluice's fetches express exactly; a
+     * condition may name them without declaring them. The others (TRUE, HTTP_1.1,
+     * HTTP_CONTENT, ...) are refused as unknown ACL names.
+     */
+    static final Map<String, AclSpec> PREDEFINED = predefined();
+
+
+    private RoutingKeywords() {
+    }
+
+    static void register(KeywordRegistry keywords) {
+        keywords.proxies(Placement.FRONTEND_AND_BACKEND)
+                .repeatable("acl", "<name> <fetch> [flags] [values]", 2, RoutingKeywords::acl);
+        keywords.proxies(Placement.FRONTEND).repeatable("use_backend", "<backend name> [if|unless <condition>]", 1,
+                RoutingKeywords::useBackend);
+        keywords.proxies(Placement.FRONTEND).readNotRun(new Keyword<>("tcp-request connection",
+                "accept|reject [if|unless <condition>]", 1, Integer.MAX_VALUE, Keyword.Repeat.EACH_LINE,
+                Support.IMPLEMENTED, (p, use) -> tcpRequest(p, use, TcpRequestRule.Phase.CONNECTION)));
+        keywords.proxies(Placement.FRONTEND_AND_BACKEND).readNotRun(new Keyword<>("tcp-request content",
+                "accept|reject [if|unless <condition>]", 1, Integer.MAX_VALUE, Keyword.Repeat.EACH_LINE,
+                Support.IMPLEMENTED, (p, use) -> tcpRequest(p, use, TcpRequestRule.Phase.CONTENT)));
+        // Without content rules it does nothing, as in HAProxy; with them, the rules are refused for now.
+        keywords.proxies(Placement.EVERY_PROXY).readNotRun(new Keyword<>("tcp-request inspect-delay", "<time>", 1, 1,
+                Keyword.Repeat.LAST_WINS, Support.IMPLEMENTED,
+                (p, use) -> p.routing.inspectDelayMillis = use.timeMillis(use.arg(0))));
+    }
+
+    // ---- acl ----
+
+    static void acl(ProxySection section, Invocation use) throws ConfigException {
+        String name = use.arg(0);
+        if (!ACL_NAME.matcher(name).matches()) {
+            throw use.error("'" + name + "' is not a valid ACL name (letters, digits, '_', '.', ':' and '-' only)");
+        }
+        section.routing.acls.add(aclSpec(use, name, use.args().subList(1, use.args().size())));
+    }
+
+    /** Reads {@code CRITERION [flags] [values]} and compiles it once, to report any refusal at this line. */
+    private static AclSpec aclSpec(Invocation use, String name, List<String> words) throws ConfigException {
+        if (words.isEmpty()) {
+            throw use.error("ACL '" + name + "' needs a fetch, such as path_beg or hdr(host)");
+        }
+        Matcher m = CRITERION.matcher(words.get(0));
+        Fetch fetch = m.matches() ? fetch(m.group(1)) : null;
+        String suffix = m.matches() ? m.group(2) : null;
+        Fetch whole = fetch(words.get(0));
+        if (whole != null) {
+            // A fetch whose own name has an underscore (dst_port) is not a fetch with a suffix.
+            fetch = whole;
+            suffix = null;
+        }
+        if (fetch == null || (suffix != null && !textSuffix(suffix))) {
+            throw use.error("fetch '" + words.get(0) + "' is not supported by Sluice (supported: path, hdr(NAME),"
+                    + " each also with _beg, _end or _sub; method; src; dst; dst_port)");
+        }
+        if (suffix != null && fetch != Fetch.PATH && fetch != Fetch.HDR) {
+            throw use.error("fetch '" + words.get(0) + "' is not supported by Sluice (" + fetch.keyword()
+                    + " takes no suffix)");
+        }
+        String header = m.group(3);
+        if (header != null && header.contains(",")) {
+            throw use.error("'" + words.get(0) + "': an occurrence number is not supported by Sluice; write hdr(NAME)");
+        }
+        AclMatch match = suffix == null ? fetch.defaultMatch() : AclMatch.valueOf(suffix.toUpperCase(Locale.ROOT));
+        boolean ignoreCase = false;
+        boolean matchGiven = false;
+        int i = 1;
+        while (i < words.size() && words.get(i).startsWith("-")) {
+            String flag = words.get(i++);
+            if (flag.equals("--")) {
+                break;
+            }
+            switch (flag) {
+                case "-i" -> ignoreCase = true;
+                case "-m" -> {
+                    if (i == words.size()) {
+                        throw use.error("-m needs a match method: str, beg, end, sub or found");
+                    }
+                    if (suffix != null || matchGiven) {
+                        throw use.error("-m cannot change how '" + words.get(0) + "' matches; write "
+                                + fetch.keyword() + (header == null ? "" : "(" + header + ")") + " -m ...");
+                    }
+                    match = matchMethod(use, words.get(i++));
+                    matchGiven = true;
+                }
+                case "-f", "-n", "-M", "-u" -> throw use.error("ACL flag '" + flag + "' is not supported by Sluice");
+                default -> throw use.error("unknown ACL flag '" + flag + "' (write -- before a value that starts"
+                        + " with '-')");
+            }
+        }
+        AclSpec spec = new AclSpec(name, fetch, header, match, ignoreCase, words.subList(i, words.size()), use.line());
+        try {
+            RuleCompiler.acl(spec);
+        } catch (IllegalArgumentException refused) {
+            throw use.error(words.get(0) + ": " + refused.getMessage());
+        }
+        return spec;
+    }
+
+    private static Map<String, AclSpec> predefined() {
+        Map<String, AclSpec> acls = new LinkedHashMap<>();
+        acls.put("LOCALHOST", new AclSpec("LOCALHOST", Fetch.SRC, null, AclMatch.IP, false,
+                List.of("127.0.0.1/8", "::1"), 0));
+        acls.put("METH_GET", new AclSpec("METH_GET", Fetch.METHOD, null, AclMatch.STR, false,
+                List.of("GET", "HEAD"), 0));
+        for (String method : List.of("CONNECT", "DELETE", "HEAD", "OPTIONS", "POST", "PUT", "TRACE")) {
+            acls.put("METH_" + method, new AclSpec("METH_" + method, Fetch.METHOD, null, AclMatch.STR, false,
+                    List.of(method), 0));
+        }
+        return Map.copyOf(acls);
+    }
+
+    private static Fetch fetch(String word) {
+        for (Fetch fetch : Fetch.values()) {
+            if (fetch.keyword().equals(word)) {
+                return fetch;
+            }
+        }
+        return null;
+    }
+
+    private static boolean textSuffix(String suffix) {
+        return suffix.equals("beg") || suffix.equals("end") || suffix.equals("sub");
+    }
+
+    private static AclMatch matchMethod(Invocation use, String word) throws ConfigException {
+        for (AclMatch match : AclMatch.values()) {
+            if (match.keyword().equals(word)) {
+                return match;
+            }
+        }
+        throw use.error("-m " + word + " is not supported by Sluice (supported: str, beg, end, sub, found, ip, int)");
+    }
+
+    // ---- conditions ----
+
+    /** The index of the first {@code if} or {@code unless} from {@code from} on, or the argument count. */
+    static int conditionStart(Invocation use, int from) {
+        for (int i = from; i < use.args().size(); i++) {
+            if (use.arg(i).equals("if") || use.arg(i).equals("unless")) {
+                return i;
+            }
+        }
+        return use.args().size();
+    }
+
+    /** The condition starting at {@code start} ({@code if} or {@code unless}), or null when there is none. */
+    static ConditionSpec condition(ProxySection section, Invocation use, int start) throws ConfigException {
+        List<String> words = use.args();
+        if (start == words.size()) {
+            return null;
+        }
+        boolean unless = words.get(start).equals("unless");
+        List<List<ConditionSpec.Term>> alternatives = new ArrayList<>();
+        List<ConditionSpec.Term> current = new ArrayList<>();
+        int i = start + 1;
+        while (i < words.size()) {
+            String word = words.get(i);
+            if (word.equals("||") || word.equals("or")) {
+                if (current.isEmpty()) {
+                    throw use.error("'" + word + "' needs a term on each side");
+                }
+                alternatives.add(current);
+                current = new ArrayList<>();
+                i++;
+                continue;
+            }
+            boolean negated = false;
+            while (word.startsWith("!")) {
+                negated = !negated;
+                word = word.substring(1);
+                if (word.isEmpty()) {
+                    if (++i == words.size()) {
+                        throw use.error("'!' must be followed by an ACL");
+                    }
+                    word = words.get(i);
+                }
+            }
+            if (word.equals("{")) {
+                int close = words.subList(i, words.size()).indexOf("}");
+                if (close < 0) {
+                    throw use.error("missing '}' after '{'");
+                }
+                List<String> inside = words.subList(i + 1, i + close);
+                String text = "{ " + String.join(" ", inside) + " }";
+                if (inside.isEmpty()) {
+                    throw use.error("an anonymous ACL needs a fetch: '{ }' is empty");
+                }
+                current.add(new ConditionSpec.Term(negated, text, List.of(aclSpec(use, text, inside))));
+                i += close + 1;
+                continue;
+            }
+            if (word.equals("}") || word.equals("if") || word.equals("unless")) {
+                throw use.error("unexpected '" + word + "' in the condition");
+            }
+            List<AclSpec> named = section.routing.aclsNamed(word);
+            if (named.isEmpty() && PREDEFINED.containsKey(word)) {
+                named = List.of(PREDEFINED.get(word));
+            }
+            if (named.isEmpty()) {
+                throw use.error("no ACL named '" + word + "' above this line in " + section.describe());
+            }
+            current.add(new ConditionSpec.Term(negated, word, named));
+            i++;
+        }
+        if (current.isEmpty()) {
+            throw use.error(alternatives.isEmpty() ? "'" + words.get(start) + "' needs a condition"
+                    : "'||' needs a term on each side");
+        }
+        alternatives.add(current);
+        return new ConditionSpec(unless, alternatives);
+    }
+
+    // ---- use_backend ----
+
+    static void useBackend(ProxySection section, Invocation use) throws ConfigException {
+        if (use.args().size() > 1 && !use.arg(1).equals("if") && !use.arg(1).equals("unless")) {
+            throw use.error("expected if or unless after the backend name, got '" + use.arg(1) + "'");
+        }
+        String backend = HttpKeywords.literal(use, use.arg(0));
+        section.routing.useBackends.add(new UseBackend(backend, condition(section, use, 1), use.line()));
+    }
+
+    // ---- tcp-request ----
+
+    private static void tcpRequest(ProxySection section, Invocation use, TcpRequestRule.Phase phase)
+            throws ConfigException {
+        TcpRequestRule.Action action = null;
+        for (TcpRequestRule.Action candidate : TcpRequestRule.Action.values()) {
+            if (candidate.keyword().equals(use.arg(0))) {
+                action = candidate;
+            }
+        }
+        if (action == null) {
+            throw use.error("'" + use.arg(0) + "' is not supported by Sluice (supported: accept, reject)");
+        }
+        if (use.args().size() > 1 && !use.arg(1).equals("if") && !use.arg(1).equals("unless")) {
+            throw use.error("expected if or unless after '" + use.arg(0) + "', got '" + use.arg(1) + "'");
+        }
+        section.routing.tcpRequestRules.add(new TcpRequestRule(phase, action, condition(section, use, 1),
+                use.line()));
+    }
+}

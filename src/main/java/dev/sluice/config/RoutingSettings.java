@@ -1,0 +1,32 @@
+package dev.sluice.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ACLs and routing rules of one proxy section while the file is read;
+ * {@link #build()} makes its {@link RoutingConfig}.
+ *
+ * <p>Not thread-safe: used by one parser.
+ */
+final class RoutingSettings {
+    /** {@code acl} lines, in file order; a condition may name only the ones above it. */
+    final List<AclSpec> acls = new ArrayList<>();
+    final List<UseBackend> useBackends = new ArrayList<>();
+    final List<TcpRequestRule> tcpRequestRules = new ArrayList<>();
+    long inspectDelayMillis;
+
+    /** Takes what a defaults section may set: the inspect delay (rules and ACLs may not be in one). */
+    void inherit(RoutingSettings defaults) {
+        inspectDelayMillis = defaults.inspectDelayMillis;
+    }
+
+    /** Every {@code acl} line of that name declared so far, in file order. */
+    List<AclSpec> aclsNamed(String aclName) {
+        return acls.stream().filter(acl -> acl.name().equals(aclName)).toList();
+    }
+
+    RoutingConfig build() {
+        return new RoutingConfig(acls, useBackends, tcpRequestRules, inspectDelayMillis);
+    }
+}

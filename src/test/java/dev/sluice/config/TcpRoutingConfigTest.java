@@ -1,0 +1,108 @@
+package dev.sluice.config;
+
+import static dev.sluice.config.ConfigParserTest.parse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.http.AclMatch;
+import dev.sluice.http.Fetch;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Layer-4 ACLs, tcp-request rules and use_backend in mode tcp: read into the
+ * model with HAProxy's meaning, refused at their line until the runtime runs
+ * them; and a mode tcp frontend may send its connections to a mode http backend.
+ */
+class TcpRoutingConfigTest {
+    private static final String TCP_FRONTEND = """
+            frontend f
+                mode tcp
+                bind :80
+                tcp-request inspect-delay 5s
+                acl local src 127.0.0.0/8
+                acl to_api dst 10.0.0.1
+                acl web dst_port 80 8000:8099
+                tcp-request content reject if !local
+                tcp-request connection accept if local
+                use_backend api if to_api web
+                default_backend b
+            backend api
+                server a 127.0.0.1:2
+            backend b
+                server s 127.0.0.1:1
+            """;
+
+    @Test
+    void layerFourAclsAndTcpRequestRulesAreReadWithTheirMeaningAndRefusedUntilTheRuntimeRunsThem() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(TCP_FRONTEND));
+        assertEquals(List.of(
+                "t.cfg:6: acl to_api: fetch dst is read, but Sluice does not evaluate it yet",
+                "t.cfg:7: acl web: fetch dst_port is read, but Sluice does not evaluate it yet",
+                "t.cfg:8: tcp-request content reject is read, but Sluice does not run tcp-request rules yet",
+                "t.cfg:9: tcp-request connection accept is read, but Sluice does not run tcp-request rules yet",
+                "t.cfg:10: use_backend in mode tcp is read, but Sluice sends a mode tcp connection to its"
+                        + " default_backend only, for now"), e.messages());
+    }
+
+    @Test
+    void theModelHoldsTheRulesInFileOrder() throws ConfigException {
+        ProxySection section = readFrontend(TCP_FRONTEND);
+        RoutingConfig routing = section.routing.build();
+        assertEquals(5000, routing.inspectDelayMillis());
+        assertEquals(new AclSpec("local", Fetch.SRC, null, AclMatch.IP, false, List.of("127.0.0.0/8"), 5),
+                routing.acls().get(0));
+        assertEquals(new AclSpec("web", Fetch.DST_PORT, null, AclMatch.INT, false, List.of("80", "8000:8099"), 7),
+                routing.acls().get(2));
+        TcpRequestRule reject = routing.tcpRequestRules().get(0);
+        assertEquals(TcpRequestRule.Phase.CONTENT, reject.phase());
+        assertEquals(TcpRequestRule.Action.REJECT, reject.action());
+        assertTrue(reject.condition().alternatives().get(0).get(0).negated());
+        assertEquals(TcpRequestRule.Phase.CONNECTION, routing.tcpRequestRules().get(1).phase());
+        assertEquals(List.of("to_api", "web"), routing.useBackends().get(0).condition().alternatives().get(0).stream()
+                .map(ConditionSpec.Term::name).toList());
+    }
+
+    @Test
+    void theDstPortAclMatchesNumbersAndRanges() {
+        dev.sluice.http.Acl acl = RuleCompiler.acl(new AclSpec("p", Fetch.DST_PORT, null, AclMatch.INT, false,
+                List.of("80", "8000:8099", ":10", "60000:"), 1));
+        assertTrue(acl.matchesNumber(80));
+        assertTrue(acl.matchesNumber(8050));
+        assertTrue(acl.matchesNumber(5));
+        assertTrue(acl.matchesNumber(65000));
+        assertFalse(acl.matchesNumber(81));
+        assertFalse(acl.matchesNumber(8100));
+    }
+
+    @Test
+    void anHttpFetchInModeTcpIsRefusedAndAnUnknownTcpActionIsNamed() {
+        ConfigParserTest.assertRefused("frontend f\n bind :80\n tcp-request content accept if { path / }\n"
+                + " default_backend b\nbackend b\n server s 127.0.0.1:1\n", "t.cfg:3: tcp-request content: a fetch of"
+                + " its condition needs mode http, but frontend 'f' is in mode tcp (line 1)");
+        ConfigParserTest.assertRefused("frontend f\n bind :80\n tcp-request content track-sc0 src\n"
+                + " default_backend b\nbackend b\n server s 127.0.0.1:1\n", "t.cfg:3: tcp-request content:"
+                + " 'track-sc0' is not supported by Sluice (supported: accept, reject)");
+        ConfigParserTest.assertRefused("frontend f\n bind :80\n acl p dst_port 80_x\n"
+                + " default_backend b\nbackend b\n server s 127.0.0.1:1\n", "t.cfg:3: acl: dst_port: expected a"
+                + " number or a range LOW:HIGH, got '80_x'");
+    }
+
+    @Test
+    void aModeTcpFrontendMayUseAModeHttpBackendAndTheModelSaysItIsUpgraded() throws ConfigException {
+        Config config = parse("frontend f\n mode tcp\n bind :80\n default_backend web\n"
+                + "frontend g\n bind :81\n default_backend raw\n"
+                + "backend web\n mode http\n server s 127.0.0.1:1\nbackend raw\n server s 127.0.0.1:2\n");
+        assertTrue(config.upgradesToHttp(config.frontends().get(0)));
+        assertFalse(config.upgradesToHttp(config.frontends().get(1)));
+    }
+
+    /** Reads the file's first frontend section without the check, so that the model can be looked at. */
+    private static ProxySection readFrontend(String text) {
+        ConfigParser parser = new ConfigParser("t.cfg", 2);
+        assertThrows(ConfigException.class, () -> parser.read(text));
+        return parser.frontendSections().get(0);
+    }
+}
