@@ -29,20 +29,22 @@ final class LogWriter implements Runnable {
         final LogTarget target;
         final SyslogFormat format;
         final LogSink sink;
+        /** The process's identity, with the frontend's own tag if it has one. */
+        final SyslogIdentity identity;
         final AtomicLong sent = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
 
-        Destination(LogTarget target, SyslogFormat format, LogSink sink) {
+        Destination(LogTarget target, SyslogFormat format, LogSink sink, SyslogIdentity identity) {
             this.target = target;
             this.format = format;
             this.sink = sink;
+            this.identity = identity;
         }
     }
 
     private final LogRing[] rings;
     private final Destination[][] lists;
     private final LogSink[] sinks;
-    private final SyslogIdentity identity;
     private final LineBuilder out;
     private final long[][] reportedDrops;
     private final long[][] reportedAt;
@@ -61,7 +63,6 @@ final class LogWriter implements Runnable {
             }
         }
         sinks = distinct.toArray(new LogSink[0]);
-        this.identity = identity;
         out = new LineBuilder(LogTarget.MAX_MAX_LENGTH + 1, offset, identity.pid(), "");
         reportedDrops = new long[rings.length][lists.length];
         reportedAt = new long[rings.length][lists.length];
@@ -158,7 +159,7 @@ final class LogWriter implements Runnable {
             }
             LogLevel written = level.ordinal() < d.target.minLevel().ordinal() ? d.target.minLevel() : level;
             out.start(d.target.maxLength());
-            SyslogHeader.write(out, d.format, d.target.facility(), written, epochMillis, identity);
+            SyslogHeader.write(out, d.format, d.target.facility(), written, epochMillis, d.identity);
             out.put(body, offset, length);
             int end = out.length();
             out.bytes[end] = '\n';

@@ -60,12 +60,15 @@ public final class Logging implements AutoCloseable {
     public static final class Builder {
         private final SyslogIdentity identity;
         private final List<List<LogTarget>> lists = new ArrayList<>();
+        /** Each list's tag, null for the process's. */
+        private final List<String> tags = new ArrayList<>();
         private int ringBytes = DEFAULT_RING_BYTES;
         private boolean started;
 
         private Builder(SyslogIdentity identity) {
             this.identity = identity;
             lists.add(List.of());
+            tags.add(null);
         }
 
         /** The {@code global} section's {@code log} lines: the process's own events go there. */
@@ -85,10 +88,17 @@ public final class Logging implements AutoCloseable {
          * none), to {@code targets} (already resolved, see {@link LogLines#resolve}).
          */
         public ProxyLog proxy(String name, LogFormat format, List<LogTarget> targets, Set<LogOption> options) {
+            return proxy(name, format, targets, options, null);
+        }
+
+        /** As {@link #proxy(String, LogFormat, List, Set)}, with the frontend's own {@code log-tag} (null: the process's). */
+        public ProxyLog proxy(String name, LogFormat format, List<LogTarget> targets, Set<LogOption> options,
+                String tag) {
             if (lists.size() > 0xFFFF) {
                 throw new IllegalStateException("more than 65535 logging frontends");
             }
             lists.add(List.copyOf(targets));
+            tags.add(tag);
             return new ProxyLog(name, format, lists.size() - 1, targets, options);
         }
 
@@ -128,7 +138,8 @@ public final class Logging implements AutoCloseable {
                             opened.add(sink);
                             byDestination.put(t.kind() + " " + t.destination(), sink);
                         }
-                        destinations[i][j] = new LogWriter.Destination(t, t.format(identity), sink);
+                        SyslogIdentity tagged = tags.get(i) == null ? identity : identity.withTag(tags.get(i));
+                        destinations[i][j] = new LogWriter.Destination(t, t.format(identity), sink, tagged);
                     }
                 }
             } catch (IOException | RuntimeException e) {

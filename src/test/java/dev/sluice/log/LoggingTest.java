@@ -123,6 +123,20 @@ class LoggingTest {
     }
 
     @Test
+    void aFrontendsOwnTagReplacesTheProcesssInItsHeaders() throws Exception {
+        DatagramSocket s = receiver();
+        Logging.Builder b = Logging.builder(IDENTITY);
+        ProxyLog tagged = b.proxy("fe1", LogFormat.compile("x", LogMode.HTTP), List.of(target(s, "local0")),
+                Set.of(), "web");
+        ProxyLog plain = b.proxy("fe2", LogFormat.compile("y", LogMode.HTTP), List.of(target(s, "local0")), Set.of());
+        logging = b.start(1);
+        logging.loop(0).log(tagged, Lines.served());
+        assertTrue(receive(s).matches("<134>... .. ..:..:.. web\\[4321\\]: x\n"));
+        logging.loop(0).log(plain, Lines.served());
+        assertTrue(receive(s).matches("<134>... .. ..:..:.. sluice\\[4321\\]: y\n"));
+    }
+
+    @Test
     void lenCutsTheWholeLineHeaderIncludedBeforeTheNewline() throws Exception {
         DatagramSocket s = receiver();
         Logging.Builder b = Logging.builder(IDENTITY);
