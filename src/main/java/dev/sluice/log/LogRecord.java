@@ -36,6 +36,8 @@ public final class LogRecord {
     public static final long NEVER = Long.MIN_VALUE;
     /** The default room for the captured request line, as HAProxy's {@code tune.http.logurilen}. */
     public static final int DEFAULT_REQUEST_LINE_LENGTH = 1024;
+    /** The smallest request-line room a record takes. */
+    public static final int MIN_REQUEST_LINE_LENGTH = 16;
     /** Room for a unique id. */
     public static final int MAX_UNIQUE_ID_LENGTH = 128;
 
@@ -101,7 +103,7 @@ public final class LogRecord {
 
     /** A record that keeps at most {@code requestLineLength} bytes of the request line. */
     public LogRecord(int requestLineLength) {
-        if (requestLineLength < 16) {
+        if (requestLineLength < MIN_REQUEST_LINE_LENGTH) {
             throw new IllegalArgumentException("request line room " + requestLineLength);
         }
         requestLine = new byte[requestLineLength];

@@ -75,6 +75,18 @@ public final class ProxyLog {
         return targets;
     }
 
+    /**
+     * A record for one session of this frontend, allocated at session start: its
+     * request-line room is {@link LogRecord#DEFAULT_REQUEST_LINE_LENGTH} bytes, or
+     * the longest target line if shorter, and the smallest room when the frontend
+     * logs nothing, so that a frontend without logging pays a few dozen bytes a
+     * session, not a kilobyte.
+     */
+    public LogRecord newRecord() {
+        return new LogRecord(enabled() ? Math.min(LogRecord.DEFAULT_REQUEST_LINE_LENGTH, bodyLimit)
+                : LogRecord.MIN_REQUEST_LINE_LENGTH);
+    }
+
     /** True if some target takes lines of {@code level}. */
     boolean wants(LogLevel level) {
         return !targets.isEmpty() && level.atLeastAsSevereAs(leastSevere);

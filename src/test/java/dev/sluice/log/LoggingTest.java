@@ -258,6 +258,27 @@ class LoggingTest {
     }
 
     @Test
+    void aFrontendsRecordsKeepAsMuchOfTheRequestLineAsItsTargetsCanShow() throws Exception {
+        DatagramSocket s = receiver();
+        Logging.Builder b = Logging.builder(IDENTITY);
+        ProxyLog small = b.proxy("fe1", LogFormat.compile("%r", LogMode.HTTP), List.of(target(s, "len 100 local0")),
+                Set.of());
+        ProxyLog large = b.proxy("fe2", LogFormat.compile("%r", LogMode.HTTP), List.of(target(s, "len 8000 local0")),
+                Set.of());
+        ProxyLog none = b.proxy("fe3", LogFormat.compile("%r", LogMode.HTTP), List.of(), Set.of());
+        logging = b.start(1);
+        LogRecord r = small.newRecord();
+        r.request("GET", "/" + "a".repeat(500), "HTTP/1.1");
+        assertEquals(100, r.requestLineLength());
+        r = large.newRecord();
+        r.request("GET", "/" + "a".repeat(5000), "HTTP/1.1");
+        assertEquals(LogRecord.DEFAULT_REQUEST_LINE_LENGTH, r.requestLineLength());
+        r = none.newRecord();
+        r.request("GET", "/" + "a".repeat(500), "HTTP/1.1");
+        assertEquals(LogRecord.MIN_REQUEST_LINE_LENGTH, r.requestLineLength());
+    }
+
+    @Test
     void processEventsGoToTheGlobalTargets() throws Exception {
         DatagramSocket global = receiver();
         DatagramSocket frontend = receiver();
