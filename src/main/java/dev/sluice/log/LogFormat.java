@@ -46,8 +46,8 @@ public final class LogFormat {
     private static final byte SEPARATOR = 1;
     private static final byte VARIABLE = 2;
 
-    private static final byte[] NOSRV = ascii("<NOSRV>");
-    private static final byte[] BADREQ = ascii("<BADREQ>");
+    static final byte[] NOSRV = ascii("<NOSRV>");
+    static final byte[] BADREQ = ascii("<BADREQ>");
 
     private final String text;
     private final LogMode mode;
@@ -293,47 +293,47 @@ public final class LogFormat {
         switch (v) {
             case BYTES_READ -> out.putDecimal(r.bytesToClient);
             case BYTES_UPLOADED -> out.putDecimal(r.bytesFromClient);
-            case REQUEST_COOKIE, RESPONSE_COOKIE -> absent(f, out);
-            case HOSTNAME -> string(out.hostname, f, out);
-            case METHOD -> requestPart(r, 0, r.methodLength, f, out);
-            case URI -> requestPart(r, r.methodLength, r.uriLength, f, out);
-            case URI_PATH -> requestPart(r, r.methodLength, pathLength(r), f, out);
-            case PATH_ONLY -> pathOnly(r, f, out);
+            case REQUEST_COOKIE, RESPONSE_COOKIE -> LogValues.absent(f, out);
+            case HOSTNAME -> LogValues.string(out.hostname, f, out);
+            case METHOD -> LogValues.requestPart(r, 0, r.methodLength, f, out);
+            case URI -> LogValues.requestPart(r, r.methodLength, r.uriLength, f, out);
+            case URI_PATH -> LogValues.requestPart(r, r.methodLength, LogValues.pathLength(r), f, out);
+            case PATH_ONLY -> LogValues.pathOnly(r, f, out);
             case QUERY -> {
-                int path = pathLength(r);
-                requestPart(r, r.methodLength + path, r.uriLength - path, f, out);
+                int path = LogValues.pathLength(r);
+                LogValues.requestPart(r, r.methodLength + path, r.uriLength - path, f, out);
             }
-            case VERSION -> requestPart(r, r.methodLength + r.uriLength, r.versionLength, f, out);
-            case REQUEST -> requestLine(r, f, out);
+            case VERSION -> LogValues.requestPart(r, r.methodLength + r.uriLength, r.versionLength, f, out);
+            case REQUEST -> LogValues.requestLine(r, f, out);
             case UNIQUE_ID -> {
                 if (r.uniqueIdLength == 0) {
-                    absent(f, out);
+                    LogValues.absent(f, out);
                 } else {
-                    quoted(f, out, r.uniqueId, 0, r.uniqueIdLength, false);
+                    LogValues.quoted(f, out, r.uniqueId, 0, r.uniqueIdLength, false);
                 }
             }
             case STATUS -> out.putDecimal(r.status);
             case GMT_DATE -> out.putDateZone(r.acceptEpochMillis, false);
             case LOCAL_DATE -> out.putDateZone(r.acceptEpochMillis, true);
             case ACCEPT_DATE -> out.putDateMillis(r.acceptEpochMillis);
-            case REQUEST_DATE -> out.putDateMillis(requestDate(r));
-            case REQUEST_GMT_DATE -> out.putDateZone(requestDate(r), false);
-            case REQUEST_LOCAL_DATE -> out.putDateZone(requestDate(r), true);
-            case TIMESTAMP -> number(Math.floorDiv(r.acceptEpochMillis, 1000), f, 8, out);
+            case REQUEST_DATE -> out.putDateMillis(LogTimers.requestDate(r));
+            case REQUEST_GMT_DATE -> out.putDateZone(LogTimers.requestDate(r), false);
+            case REQUEST_LOCAL_DATE -> out.putDateZone(LogTimers.requestDate(r), true);
+            case TIMESTAMP -> LogValues.number(Math.floorDiv(r.acceptEpochMillis, 1000), f, 8, out);
             case ACCEPT_MILLIS -> out.putPadded((int) Math.floorMod(r.acceptEpochMillis, 1000), 3);
-            case HANDSHAKE_TIME -> out.putDecimal(handshake(r));
-            case IDLE_TIME -> out.putDecimal(idle(r));
-            case REQUEST_TIME -> out.putDecimal(requestTime(r));
-            case REQUEST_TOTAL_TIME -> out.putDecimal(totalRequestTime(r));
-            case QUEUE_TIME -> out.putDecimal(queueTime(r));
-            case CONNECT_TIME -> out.putDecimal(connectTime(r));
-            case RESPONSE_TIME -> out.putDecimal(responseTime(r));
-            case ACTIVE_TIME -> out.putDecimal(activeTime(r));
-            case TOTAL_TIME -> out.putDecimal(totalTime(r));
-            case DATA_TIME -> out.putDecimal(dataTime(r));
+            case HANDSHAKE_TIME -> out.putDecimal(LogTimers.handshake(r));
+            case IDLE_TIME -> out.putDecimal(LogTimers.idle(r));
+            case REQUEST_TIME -> out.putDecimal(LogTimers.requestTime(r));
+            case REQUEST_TOTAL_TIME -> out.putDecimal(LogTimers.totalRequestTime(r));
+            case QUEUE_TIME -> out.putDecimal(LogTimers.queueTime(r));
+            case CONNECT_TIME -> out.putDecimal(LogTimers.connectTime(r));
+            case RESPONSE_TIME -> out.putDecimal(LogTimers.responseTime(r));
+            case ACTIVE_TIME -> out.putDecimal(LogTimers.activeTime(r));
+            case TOTAL_TIME -> out.putDecimal(LogTimers.totalTime(r));
+            case DATA_TIME -> out.putDecimal(LogTimers.dataTime(r));
             case USER_TIME -> {
-                long total = totalTime(r);
-                out.putDecimal(total < 0 ? -1 : total - Math.max(idle(r), 0));
+                long total = LogTimers.totalTime(r);
+                out.putDecimal(total < 0 ? -1 : total - Math.max(LogTimers.idle(r), 0));
             }
             case BUFFER_WAIT -> out.putDecimal((r.bufferWaitNanos[0] + r.bufferWaitNanos[1] + r.bufferWaitNanos[2])
                     / 1_000_000);
@@ -347,26 +347,26 @@ public final class LogFormat {
             case RETRIES -> out.putDecimal(r.retries);
             case SERVER_QUEUE -> out.putDecimal(r.serverQueuePosition);
             case BACKEND_QUEUE -> out.putDecimal(r.backendQueuePosition);
-            case REQUEST_COUNTER -> number(r.requestCounter, f, 4, out);
+            case REQUEST_COUNTER -> LogValues.number(r.requestCounter, f, 4, out);
             case LOG_COUNTER -> out.putDecimal(lineNumber);
-            case PID -> number(out.pid, f, 4, out);
-            case BACKEND -> string(r.backend != null ? r.backend : r.frontend, f, out);
-            case FRONTEND, FRONTEND_TRANSPORT -> string(r.frontend, f, out);
+            case PID -> LogValues.number(out.pid, f, 4, out);
+            case BACKEND -> LogValues.string(r.backend != null ? r.backend : r.frontend, f, out);
+            case FRONTEND, FRONTEND_TRANSPORT -> LogValues.string(r.frontend, f, out);
             case SERVER -> {
                 if (r.server == null) {
-                    quoted(f, out, NOSRV, 0, NOSRV.length, false);
+                    LogValues.quoted(f, out, NOSRV, 0, NOSRV.length, false);
                 } else {
-                    string(r.server, f, out);
+                    LogValues.string(r.server, f, out);
                 }
             }
-            case CLIENT_IP -> ip(r.clientIp, r.clientIpLength, f, out);
-            case CLIENT_PORT -> port(r.clientPort, f, out);
-            case FRONTEND_IP -> ip(r.frontendIp, r.frontendIpLength, f, out);
-            case FRONTEND_PORT -> port(r.frontendPort, f, out);
-            case SERVER_IP -> ip(r.serverIp, r.serverIpLength, f, out);
-            case SERVER_PORT -> port(r.serverPort, f, out);
-            case SOURCE_IP -> ip(r.sourceIp, r.sourceIpLength, f, out);
-            case SOURCE_PORT -> port(r.sourcePort, f, out);
+            case CLIENT_IP -> LogValues.ip(r.clientIp, r.clientIpLength, f, out);
+            case CLIENT_PORT -> LogValues.port(r.clientPort, f, out);
+            case FRONTEND_IP -> LogValues.ip(r.frontendIp, r.frontendIpLength, f, out);
+            case FRONTEND_PORT -> LogValues.port(r.frontendPort, f, out);
+            case SERVER_IP -> LogValues.ip(r.serverIp, r.serverIpLength, f, out);
+            case SERVER_PORT -> LogValues.port(r.serverPort, f, out);
+            case SOURCE_IP -> LogValues.ip(r.sourceIp, r.sourceIpLength, f, out);
+            case SOURCE_PORT -> LogValues.port(r.sourcePort, f, out);
             case REQUEST_HEADERS, REQUEST_HEADERS_CLF, RESPONSE_HEADERS, RESPONSE_HEADERS_CLF -> {
                 // Sluice has no "capture request/response header": like HAProxy without captures, nothing.
             }
@@ -382,228 +382,6 @@ public final class LogFormat {
                 out.put('-');
             }
         }
-    }
-
-    // ---- timers, in milliseconds since the accept
-
-    private static long ms(LogRecord r, long event) {
-        return Math.floorDiv(event - r.acceptNanos, 1_000_000L);
-    }
-
-    private static long handshake(LogRecord r) {
-        return r.handshakeNanos == LogRecord.NEVER ? 0 : ms(r, r.handshakeNanos);
-    }
-
-    /** Where the request's own timers start: its first byte, or the end of the handshake if none came. */
-    private static long requestStart(LogRecord r) {
-        return r.requestStartNanos != LogRecord.NEVER ? ms(r, r.requestStartNanos) : handshake(r);
-    }
-
-    private static long requestDate(LogRecord r) {
-        return r.acceptEpochMillis + requestStart(r);
-    }
-
-    private static long idle(LogRecord r) {
-        return r.requestStartNanos == LogRecord.NEVER ? -1 : ms(r, r.requestStartNanos) - handshake(r);
-    }
-
-    private static long requestTime(LogRecord r) {
-        if (r.requestStartNanos == LogRecord.NEVER || r.requestReadyNanos == LogRecord.NEVER) {
-            return -1;
-        }
-        return ms(r, r.requestReadyNanos) - ms(r, r.requestStartNanos);
-    }
-
-    private static long totalRequestTime(LogRecord r) {
-        long idle = idle(r);
-        long request = requestTime(r);
-        return idle < 0 || request < 0 ? -1 : handshake(r) + idle + request;
-    }
-
-    private static long queueTime(LogRecord r) {
-        if (r.queueLeftNanos == LogRecord.NEVER) {
-            return -1;
-        }
-        long from = r.requestReadyNanos != LogRecord.NEVER ? ms(r, r.requestReadyNanos) : handshake(r);
-        return ms(r, r.queueLeftNanos) - from;
-    }
-
-    private static long connectTime(LogRecord r) {
-        if (r.connectedNanos == LogRecord.NEVER || r.queueLeftNanos == LogRecord.NEVER) {
-            return -1;
-        }
-        return ms(r, r.connectedNanos) - ms(r, r.queueLeftNanos);
-    }
-
-    private static long responseTime(LogRecord r) {
-        if (r.responseReadyNanos == LogRecord.NEVER || r.connectedNanos == LogRecord.NEVER) {
-            return -1;
-        }
-        return ms(r, r.responseReadyNanos) - ms(r, r.connectedNanos);
-    }
-
-    private static long activeTime(LogRecord r) {
-        return r.endNanos == LogRecord.NEVER ? -1 : ms(r, r.endNanos) - requestStart(r);
-    }
-
-    private static long totalTime(LogRecord r) {
-        return r.endNanos == LogRecord.NEVER ? -1 : ms(r, r.endNanos);
-    }
-
-    private static long dataTime(LogRecord r) {
-        long total = totalTime(r);
-        if (total < 0) {
-            return -1;
-        }
-        return total - handshake(r) - Math.max(idle(r), 0) - Math.max(requestTime(r), 0)
-                - Math.max(queueTime(r), 0) - Math.max(connectTime(r), 0) - Math.max(responseTime(r), 0);
-    }
-
-    // ---- values
-
-    private static void number(long value, int f, int hexDigits, LineBuilder out) {
-        if ((f & HEX) != 0) {
-            out.putHex(value, hexDigits);
-        } else {
-            out.putDecimal(value);
-        }
-    }
-
-    private static void port(int port, int f, LineBuilder out) {
-        number(port, f, 4, out);
-    }
-
-    private static void ip(byte[] ip, int length, int f, LineBuilder out) {
-        if ((f & HEX) != 0) {
-            out.putIpHex(ip, length);
-            return;
-        }
-        boolean quote = (f & QUOTE) != 0;
-        if (quote) {
-            out.put('"');
-        }
-        out.putIp(ip, length);
-        if (quote) {
-            out.put('"');
-        }
-    }
-
-    /** A value that is not there: {@code -}, or {@code ""} when quoted. */
-    private static void absent(int f, LineBuilder out) {
-        if ((f & QUOTE) != 0) {
-            out.put('"');
-            out.put('"');
-        } else {
-            out.put('-');
-        }
-    }
-
-    private static void string(String s, int f, LineBuilder out) {
-        boolean quote = (f & QUOTE) != 0;
-        if (quote) {
-            out.put('"');
-        }
-        for (int i = 0, n = s.length(); i < n; i++) {
-            escaped(s.charAt(i), f, out, false);
-        }
-        if (quote) {
-            out.put('"');
-        }
-    }
-
-    private static void quoted(int f, LineBuilder out, byte[] bytes, int from, int length, boolean encode) {
-        boolean quote = (f & QUOTE) != 0;
-        if (quote) {
-            out.put('"');
-        }
-        for (int i = from; i < from + length; i++) {
-            escaped(bytes[i] & 0xFF, f, out, encode);
-        }
-        if (quote) {
-            out.put('"');
-        }
-    }
-
-    /**
-     * One byte of a string. Request text ({@code encode}) has bytes outside 32..126,
-     * {@code "} and {@code #} written as {@code #XX}, as HAProxy does; the {@code E}
-     * flag then puts a backslash before {@code "}, {@code \} and {@code ]}.
-     */
-    private static void escaped(int b, int f, LineBuilder out, boolean encode) {
-        if (encode && (b < 32 || b > 126 || b == '"' || b == '#')) {
-            out.putEncoded(b);
-            return;
-        }
-        if ((f & ESCAPE) != 0 && (b == '"' || b == '\\' || b == ']')) {
-            out.put('\\');
-        }
-        out.put((byte) b);
-    }
-
-    private static void requestPart(LogRecord r, int from, int length, int f, LineBuilder out) {
-        if (!r.hasRequest()) {
-            quoted(f, out, BADREQ, 0, BADREQ.length, false);
-            return;
-        }
-        quoted(f, out, r.requestLine, from, length, true);
-    }
-
-    /** {@code %r}: method, space, URI, space, version. */
-    private static void requestLine(LogRecord r, int f, LineBuilder out) {
-        if (!r.hasRequest()) {
-            quoted(f, out, BADREQ, 0, BADREQ.length, false);
-            return;
-        }
-        int clear = f & ~QUOTE;
-        boolean quote = (f & QUOTE) != 0;
-        if (quote) {
-            out.put('"');
-        }
-        quoted(clear, out, r.requestLine, 0, r.methodLength, true);
-        out.put(' ');
-        quoted(clear, out, r.requestLine, r.methodLength, r.uriLength, true);
-        if (r.versionLength > 0) {
-            out.put(' ');
-            quoted(clear, out, r.requestLine, r.methodLength + r.uriLength, r.versionLength, true);
-        }
-        if (quote) {
-            out.put('"');
-        }
-    }
-
-    /** Length of the URI before its query string. */
-    private static int pathLength(LogRecord r) {
-        for (int i = 0; i < r.uriLength; i++) {
-            if (r.requestLine[r.methodLength + i] == '?') {
-                return i;
-            }
-        }
-        return r.uriLength;
-    }
-
-    /** {@code %HPO}: the path without scheme, authority or query. */
-    private static void pathOnly(LogRecord r, int f, LineBuilder out) {
-        if (!r.hasRequest()) {
-            quoted(f, out, BADREQ, 0, BADREQ.length, false);
-            return;
-        }
-        int base = r.methodLength;
-        int end = pathLength(r);
-        int start = 0;
-        for (int i = 0; i + 2 < end; i++) {
-            byte b = r.requestLine[base + i];
-            if (b == '/') {
-                break;
-            }
-            if (b == ':' && r.requestLine[base + i + 1] == '/' && r.requestLine[base + i + 2] == '/') {
-                start = i + 3;
-                while (start < end && r.requestLine[base + start] != '/') {
-                    start++;
-                }
-                break;
-            }
-        }
-        quoted(f, out, r.requestLine, base + start, end - start, true);
     }
 
     @Override
