@@ -212,7 +212,8 @@ public final class Sluice implements AutoCloseable {
 
     /** The client side's timeout comes from the frontend, the server side's from the backend. */
     private static SessionTimeouts timeouts(Timeouts front, Timeouts back) {
-        return SessionTimeouts.ofMillis(front.client(), back.server(), back.connect(), back.queue());
+        return SessionTimeouts.ofMillis(front.client(), back.server(), back.connect(), back.queue())
+                .withTunnelMillis(back.tunnel(), front.clientFin(), back.serverFin());
     }
 
     /** The addresses the listeners are bound to (a port 0 in the file becomes the real one). */

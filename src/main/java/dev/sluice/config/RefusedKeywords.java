@@ -110,9 +110,6 @@ final class RefusedKeywords {
         r.put("option http-server-close", "write 'option httpclose' to close server connections after each"
                 + " response, or nothing to keep both sides alive");
         r.put("errorfile", "Sluice answers its errors itself; custom error files are not supported yet");
-        r.put("timeout tunnel", "Sluice relays no WebSocket or other upgraded connection yet");
-        r.put("timeout client-fin", "Sluice has no timeout of its own for half-closed connections yet");
-        r.put("timeout server-fin", "Sluice has no timeout of its own for half-closed connections yet");
         r.put("ssl-default-bind-ciphers", "Sluice does not terminate TLS yet");
         r.put("ssl-default-bind-ciphersuites", "Sluice does not terminate TLS yet");
         r.put("ssl-default-bind-options", "Sluice does not terminate TLS yet");

@@ -58,7 +58,13 @@ final class RoutingKeywords {
         if (!ACL_NAME.matcher(name).matches()) {
             throw use.error("'" + name + "' is not a valid ACL name (letters, digits, '_', '.', ':' and '-' only)");
         }
-        section.routing.acls.add(aclSpec(use, name, use.args().subList(1, use.args().size())));
+        try {
+            section.routing.acls.add(aclSpec(use, name, use.args().subList(1, use.args().size())));
+        } catch (ConfigException refused) {
+            // So that the rules naming it say where the real problem is.
+            section.routing.refusedAcls.putIfAbsent(name, use.line());
+            throw refused;
+        }
     }
 
     /** Reads {@code CRITERION [flags] [values]} and compiles it once, to report any refusal at this line. */
@@ -222,6 +228,9 @@ final class RoutingKeywords {
             List<AclSpec> named = section.routing.aclsNamed(word);
             if (named.isEmpty() && PREDEFINED.containsKey(word)) {
                 named = List.of(PREDEFINED.get(word));
+            }
+            if (named.isEmpty() && section.routing.refusedAcls.containsKey(word)) {
+                throw use.error("ACL '" + word + "' was refused at line " + section.routing.refusedAcls.get(word));
             }
             if (named.isEmpty()) {
                 throw use.error("no ACL named '" + word + "' above this line in " + section.describe());

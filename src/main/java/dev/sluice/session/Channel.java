@@ -54,7 +54,7 @@ final class Channel extends BufferWaiter {
     private final Loop loop;
     private final BufferPool pool;
     final Direction direction;
-    private final EndOfStream endOfStream;
+    private EndOfStream endOfStream;
     private final Task retry;
 
     private Connection source;
@@ -538,6 +538,11 @@ final class Channel extends BufferWaiter {
     void writeTo(Connection c) {
         sink = c;
         sinkShut = false;
+    }
+
+    /** The source's end of stream goes on to the sink from now on (an HTTP exchange that became a tunnel). */
+    void relayEnd() {
+        endOfStream = EndOfStream.RELAY;
     }
 
     /** Stops reading from the source (a server connection that leaves the session); its end stays known. */

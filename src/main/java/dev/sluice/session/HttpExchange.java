@@ -190,6 +190,9 @@ final class HttpExchange implements ServerLink.Events {
         }
         policy = decision.policy();
         times.serverTimeout = policy.timeouts().server();
+        times.tunnelTimeout = policy.timeouts().tunnel();
+        times.clientFinTimeout = policy.timeouts().clientFin();
+        times.serverFinTimeout = policy.timeouts().serverFin();
         requestSide.bodyLimit(decision.bodyLimit());
         httpClose = frontend.httpClose() || policy.httpClose();
         if (httpClose) {
@@ -250,7 +253,8 @@ final class HttpExchange implements ServerLink.Events {
 
     boolean analyseResponse() {
         boolean clientMayStay = requestSide.keepAlive() && !closeAfterResponse && session.req() == Req.SENT;
-        switch (responseSide.analyse(session.resp(), clientMayStay, requestSide.head().minorVersion() == 0)) {
+        switch (responseSide.analyse(session.resp(), clientMayStay, requestSide.head().minorVersion() == 0,
+                requestSide.upgrade())) {
             case WAIT -> {
                 return true;
             }
@@ -259,6 +263,9 @@ final class HttpExchange implements ServerLink.Events {
             case FINAL -> {
                 closeAfterResponse |= !responseSide.keepsClient();
                 session.resp(Resp.BODY);
+            }
+            case SWITCHED -> {
+                return tunnel();
             }
             case RECEIVED -> {
                 serverDone();
@@ -283,6 +290,25 @@ final class HttpExchange implements ServerLink.Events {
     }
 
     /**
+     * The server switched protocols: the connection is a tunnel both ways from
+     * now on, holding its slot and its server connection to the end, when both
+     * directions have ended.
+     */
+    private boolean tunnel() {
+        if (session.req() != Req.SENT) {
+            // The head went out but not yet all of it: nothing can be relayed in order.
+            return refuse(Refusal.BAD_RESPONSE);
+        }
+        closeAfterResponse = true;
+        session.req(Req.TUNNEL);
+        session.resp(Resp.TUNNEL);
+        times.serverTimeout = policy.timeouts().server();
+        requestSide.tunnel();
+        response.updateInterest();
+        return true;
+    }
+
+    /**
      * The response is entirely in: the slot goes back (the oldest queued request
      * gets it) and the server connection is parked for reuse, kept or closed.
      */
@@ -301,6 +327,9 @@ final class HttpExchange implements ServerLink.Events {
 
     /** After both channels forwarded: the end of an exchange or of a reply, and the next request. */
     boolean afterForwarding(long now) {
+        if (session.resp() == Resp.TUNNEL) {
+            return !(request.sinkShut() && response.sinkShut()) || session.close(SessionOutcome.DONE, CloseMode.ORDERLY);
+        }
         SessionOutcome end;
         if (session.resp() == Resp.REPLY) {
             if (reply.pending() || response.forwardLimit() != 0 || response.hasBuffer()) {

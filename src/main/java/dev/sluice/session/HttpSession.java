@@ -38,10 +38,10 @@ import java.net.InetAddress;
  */
 public final class HttpSession extends Session implements Refusals {
     /** Where the current request is. */
-    enum Req { HEAD, WAITING_FOR_SLOT, CONNECTING, SENDING, SENT, DISCARDING }
+    enum Req { HEAD, WAITING_FOR_SLOT, CONNECTING, SENDING, SENT, DISCARDING, TUNNEL }
 
     /** Where the current response is. */
-    enum Resp { IDLE, HEAD, INTERIM, BODY, RECEIVED, REPLY }
+    enum Resp { IDLE, HEAD, INTERIM, BODY, RECEIVED, REPLY, TUNNEL }
 
     private static final int[] REQ_NEXT = new int[Req.values().length];
     private static final int[] RESP_NEXT = new int[Resp.values().length];
@@ -52,10 +52,10 @@ public final class HttpSession extends Session implements Refusals {
         allow(REQ_NEXT, Req.WAITING_FOR_SLOT, Req.CONNECTING, Req.DISCARDING);
         allow(REQ_NEXT, Req.CONNECTING, Req.SENDING, Req.DISCARDING);
         allow(REQ_NEXT, Req.SENDING, Req.SENT, Req.DISCARDING);
-        allow(REQ_NEXT, Req.SENT, Req.HEAD, Req.DISCARDING);
+        allow(REQ_NEXT, Req.SENT, Req.HEAD, Req.DISCARDING, Req.TUNNEL);
         allow(REQ_NEXT, Req.DISCARDING, Req.HEAD, Req.DISCARDING);
         allow(RESP_NEXT, Resp.IDLE, Resp.IDLE, Resp.HEAD, Resp.REPLY);
-        allow(RESP_NEXT, Resp.HEAD, Resp.INTERIM, Resp.BODY, Resp.REPLY);
+        allow(RESP_NEXT, Resp.HEAD, Resp.INTERIM, Resp.BODY, Resp.REPLY, Resp.TUNNEL);
         allow(RESP_NEXT, Resp.INTERIM, Resp.HEAD, Resp.REPLY);
         allow(RESP_NEXT, Resp.BODY, Resp.RECEIVED);
         allow(RESP_NEXT, Resp.RECEIVED, Resp.IDLE);
@@ -186,11 +186,15 @@ public final class HttpSession extends Session implements Refusals {
         armTimer();
     }
 
-    /** NORMAL until the request holds a slot and goes out; then URGENT, or CRITICAL to complete the pair. */
+    /**
+     * NORMAL until the request holds a slot and goes out; then URGENT, or
+     * CRITICAL to complete the pair. A tunnel holds its slot to its end and
+     * relays both ways, as a TCP session does, under the same rule.
+     */
     @Override
     public Criticality criticality(Channel.Direction direction) {
         boolean freesASlot = direction == Channel.Direction.RESPONSE
-                || link.holdsSlot() && (req == Req.CONNECTING || req == Req.SENDING);
+                || link.holdsSlot() && (req == Req.CONNECTING || req == Req.SENDING || req == Req.TUNNEL);
         if (!freesASlot) {
             return Criticality.NORMAL;
         }
@@ -298,6 +302,7 @@ public final class HttpSession extends Session implements Refusals {
             case CLIENT -> close(SessionOutcome.CLIENT_TIMEOUT, CloseMode.ABORTIVE);
             case RESPONSE_HEAD -> exchange.refuse(Refusal.RESPONSE_TIMEOUT);
             case SERVER -> close(SessionOutcome.SERVER_TIMEOUT, CloseMode.ABORTIVE);
+            case TUNNEL -> close(SessionOutcome.TUNNEL_TIMEOUT, CloseMode.ABORTIVE);
         }
         return closed;
     }
@@ -322,6 +327,8 @@ public final class HttpSession extends Session implements Refusals {
         t.responseForwardable = response.holdsForwardable();
         t.serverAttached = link.attached();
         t.responseStarted = responseSide.started();
+        t.clientHalfClosed = request.sourceEnded() || response.sinkShut();
+        t.serverHalfClosed = response.sourceEnded() || request.sinkShut();
         return t;
     }
 

@@ -32,6 +32,8 @@ public enum SessionOutcome {
     NO_BACKEND,
     /** HTTP: Sluice answered the request itself ({@code http-request return}) and the connection ended. */
     REPLIED,
+    /** HTTP: a tunnel (an exchange that switched protocols) stayed idle both ways past {@code timeout tunnel}. */
+    TUNNEL_TIMEOUT,
     /** A bug: the session reached a state it cannot be in, and was ended with everything it held given back. */
     INTERNAL_ERROR
 }

@@ -230,6 +230,11 @@ public final class TcpSession extends Session {
             default -> {
             }
         }
+        long tunnelDeadline = tunnelDeadline();
+        if (tunnelDeadline != 0 && now - tunnelDeadline >= 0) {
+            close(SessionOutcome.TUNNEL_TIMEOUT, CloseMode.ABORTIVE);
+            return true;
+        }
         long clientDeadline = clientDeadline();
         if (clientDeadline != 0 && now - clientDeadline >= 0) {
             close(SessionOutcome.CLIENT_TIMEOUT, cutIfRelaying());
@@ -248,24 +253,46 @@ public final class TcpSession extends Session {
         return state == State.ESTABLISHED ? CloseMode.ABORTIVE : CloseMode.ORDERLY;
     }
 
-    /** While Sluice expects the client to send, or waits for it to take bytes. */
-    private long clientDeadline() {
-        boolean waitingOnClient = request.wantsInput() || response.holdsBytes();
-        return waitingOnClient ? deadline(clientActiveAt, timeouts.client()) : 0;
+    /**
+     * Once relaying, {@code timeout tunnel} counts from the last byte that
+     * moved either way, and stands in for the client and server timeouts.
+     */
+    private long tunnelDeadline() {
+        return state == State.ESTABLISHED ? deadline(Math.max(clientActiveAt, serverActiveAt), timeouts.tunnel()) : 0;
     }
 
-    /** While Sluice expects the server to answer, or waits for it to take bytes. */
+    /**
+     * While Sluice expects the client to send, or waits for it to take bytes
+     * (unless timeout tunnel stands in); once the client connection is half
+     * closed, {@code timeout client-fin} when set.
+     */
+    private long clientDeadline() {
+        boolean tunnel = state == State.ESTABLISHED && timeouts.tunnel() > 0;
+        boolean waitingOnClient = request.wantsInput() || response.holdsBytes();
+        long d = waitingOnClient && !tunnel ? deadline(clientActiveAt, timeouts.client()) : 0;
+        if (timeouts.clientFin() > 0 && (request.sourceEnded() || response.sinkShut())) {
+            d = earliest(d, deadline(clientActiveAt, timeouts.clientFin()));
+        }
+        return d;
+    }
+
+    /** The same for the server: timeout server, or timeout server-fin once its connection is half closed. */
     private long serverDeadline() {
         if (state != State.ESTABLISHED) {
             return 0;
         }
         boolean waitingOnServer = response.wantsInput() || request.holdsBytes();
-        return waitingOnServer ? deadline(serverActiveAt, timeouts.server()) : 0;
+        long d = waitingOnServer && timeouts.tunnel() == 0 ? deadline(serverActiveAt, timeouts.server()) : 0;
+        if (timeouts.serverFin() > 0 && (response.sourceEnded() || request.sinkShut())) {
+            d = earliest(d, deadline(serverActiveAt, timeouts.serverFin()));
+        }
+        return d;
     }
 
     @Override
     long nextDeadline() {
-        return earliest(earliest(state == State.ESTABLISHED ? 0 : phaseDeadline, clientDeadline()), serverDeadline());
+        long phase = state == State.ESTABLISHED ? 0 : phaseDeadline;
+        return earliest(earliest(earliest(phase, tunnelDeadline()), clientDeadline()), serverDeadline());
     }
 
     /** A TCP session is never between exchanges: it carries one stream. */

@@ -388,7 +388,7 @@ class ConfigParserTest {
         "defaults|no mode|'no mode' is not supported: 'mode' cannot be turned off",
         "defaults|no option httpclose now|'no option httpclose' takes no argument, got 1",
         "defaults|log global|log is read, but Sluice does not send log lines yet (docs/logging.md)",
-        "defaults|timeout|'timeout' needs one of: connect, client, server, queue, http-request, http-keep-alive",
+        "defaults|timeout|'timeout' needs one of: connect, client, server, queue, http-request, http-keep-alive, tunnel, client-fin, server-fin",
         "defaults|timeout tarpit 1s|'timeout tarpit' is not supported by Sluice",
         "frontend x|server s 127.0.0.1:1|'server' is not allowed in a frontend section (it belongs in: listen,"
             + " backend)",
@@ -543,6 +543,35 @@ class ConfigParserTest {
                 """));
         assertEquals(List.of("t.cfg:3: default_backend: no backend named 'nowhere'",
                 "t.cfg:4: backend 'b' has no server line: every connection sent to it would fail"), e.messages());
+    }
+
+    @Test
+    void theChecksErrorsAreSortedByLineWhateverOrderTheChecksRunIn() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("""
+                backend empty
+                    mode tcp
+                frontend f
+                    bind :80
+                    default_backend nowhere
+                """));
+        assertEquals(List.of("t.cfg:1: backend 'empty' has no server line: every connection sent to it would fail",
+                "t.cfg:5: default_backend: no backend named 'nowhere'"), e.messages());
+    }
+
+    @Test
+    void aRuleNamingARefusedAclPointsAtTheAclsLine() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("""
+                frontend f
+                    mode http
+                    bind :80
+                    acl bad path_reg ^/x
+                    http-request deny if bad
+                    default_backend b
+                backend b
+                    mode http
+                    server s 127.0.0.1:1
+                """));
+        assertEquals("t.cfg:5: http-request deny: ACL 'bad' was refused at line 4", e.messages().get(1));
     }
 
     @Test
