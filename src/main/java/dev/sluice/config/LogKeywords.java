@@ -6,7 +6,6 @@ import dev.sluice.log.LogMode;
 import dev.sluice.log.LogOption;
 import dev.sluice.log.LogTarget;
 import dev.sluice.log.SyslogIdentity;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -58,9 +57,17 @@ final class LogKeywords {
                     + " give the target itself");
         }
         global.log.targets.add(target(use, use.args()));
-        if (global.log.firstLine == 0) {
-            global.log.firstLine = use.line();
-        }
+        throw notSentYet(use);
+    }
+
+    /**
+     * A {@code log} line is read into the model and checked, then refused at its
+     * line until the sessions send log lines, so that no one believes a log is
+     * being written; the parser goes on with the next line.
+     */
+    private static ConfigException notSentYet(Invocation use) {
+        return new ConfigException(use.file(), use.line(), "'log' is read, but Sluice does not send log lines yet"
+                + " (docs/logging.md)");
     }
 
     private static void proxyLog(ProxySection section, Invocation use) throws ConfigException {
@@ -72,9 +79,7 @@ final class LogKeywords {
         } else {
             section.log.lines.add(target(use, use.args()));
         }
-        if (section.log.firstLogLine == 0) {
-            section.log.firstLogLine = use.line();
-        }
+        throw notSentYet(use);
     }
 
     private static LogTarget target(Invocation use, List<String> words) throws ConfigException {
@@ -119,17 +124,10 @@ final class LogKeywords {
 
     /**
      * After the records are built: a {@code log-format} whose variables the
-     * frontend's mode does not have is refused at its line; {@code option httplog}
-     * in mode tcp falls back to {@code option tcplog} with HAProxy's warning; and,
-     * until the sessions write log lines, a file with a {@code log} line is refused
-     * at that line, so that no one believes a log is being written.
+     * frontend's mode does not have is refused at its line, and {@code option
+     * httplog} in mode tcp falls back to {@code option tcplog} with HAProxy's warning.
      */
-    static void check(String file, GlobalSection global, List<ProxySection> frontends, List<ProxySection> backends,
-            Diagnostics diagnostics) {
-        List<Integer> logLines = new ArrayList<>();
-        if (global.log.firstLine != 0) {
-            logLines.add(global.log.firstLine);
-        }
+    static void check(List<ProxySection> frontends, Diagnostics diagnostics) {
         for (ProxySection frontend : frontends) {
             LogSettings log = frontend.log;
             if (log.formatError != null) {
@@ -139,18 +137,6 @@ final class LogKeywords {
                 diagnostics.warn(log.choiceLine, "'option httplog' not usable with " + frontend.describe()
                         + " (needs 'mode http'); falling back to 'option tcplog', as HAProxy does");
             }
-        }
-        // A backend's log lines would carry its servers' state changes: none is written yet either.
-        List<ProxySection> sections = new ArrayList<>(frontends);
-        backends.stream().filter(b -> !sections.contains(b)).forEach(sections::add);
-        for (ProxySection section : sections) {
-            if (section.log.firstLogLine != 0 && !logLines.contains(section.log.firstLogLine)) {
-                logLines.add(section.log.firstLogLine);
-            }
-        }
-        for (int line : logLines) {
-            diagnostics.error(new ConfigException(file, line, "log is read, but Sluice does not send log lines yet"
-                    + " (docs/logging.md)"));
         }
     }
 }

@@ -22,8 +22,6 @@ final class LogSettings {
     }
 
     LogLines lines = new LogLines();
-    /** The line of the first {@code log} line this section has or inherited, 0 for none. */
-    int firstLogLine;
     Choice choice = Choice.NONE;
     /** The {@code log-format} string when {@link #choice} is {@link Choice#CUSTOM}. */
     String custom;
@@ -41,7 +39,6 @@ final class LogSettings {
     /** Takes what a defaults section set: its log lines (a copy), format, options and tag. */
     void inherit(LogSettings defaults) {
         lines = defaults.lines.copy();
-        firstLogLine = defaults.firstLogLine;
         choice = defaults.choice;
         custom = defaults.custom;
         choiceLine = defaults.choiceLine;

@@ -13,8 +13,6 @@ import java.util.List;
  */
 final class ProcessLogSettings {
     final List<LogTarget> targets = new ArrayList<>();
-    /** The line of the first global {@code log} line, 0 for none. */
-    int firstLine;
     String tag = SyslogIdentity.DEFAULT_TAG;
     /** null unless {@code log-send-hostname} was given. */
     String hostname;

@@ -91,7 +91,10 @@ public final class Logging implements AutoCloseable {
             return proxy(name, format, targets, options, null);
         }
 
-        /** As {@link #proxy(String, LogFormat, List, Set)}, with the frontend's own {@code log-tag} (null: the process's). */
+        /**
+         * As {@link #proxy(String, LogFormat, List, Set)}, with the frontend's own
+         * {@code log-tag} (null: the process's).
+         */
         public ProxyLog proxy(String name, LogFormat format, List<LogTarget> targets, Set<LogOption> options,
                 String tag) {
             if (lists.size() > 0xFFFF) {

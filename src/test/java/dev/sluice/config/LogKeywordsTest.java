@@ -108,8 +108,8 @@ class LogKeywordsTest {
     void logLinesAreReadThenRefusedAtTheirLineUntilSluiceSendsThem() {
         ConfigException e = refused("global\n log 127.0.0.1:514 local0\ndefaults\n log global\nfrontend f\n"
                 + " bind :80\n default_backend b\n");
-        assertEquals(List.of("t.cfg:2: log is read, but Sluice does not send log lines yet (docs/logging.md)",
-                "t.cfg:4: log is read, but Sluice does not send log lines yet (docs/logging.md)"), e.messages());
+        assertEquals(List.of("t.cfg:2: 'log' is read, but Sluice does not send log lines yet (docs/logging.md)",
+                "t.cfg:4: 'log' is read, but Sluice does not send log lines yet (docs/logging.md)"), e.messages());
     }
 
     @Test
@@ -117,7 +117,7 @@ class LogKeywordsTest {
         String global = "global\n log 127.0.0.1:514 local0\n log /dev/log local1 notice\n";
         ProxySection f = readRefused(global + "defaults\n log global\nfrontend f\n bind :80\n"
                 + " log 127.0.0.1:6000 len 4096 format rfc5424 daemon\n default_backend b\n",
-                "t.cfg:5: log is read, but Sluice does not send log lines yet (docs/logging.md)");
+                "t.cfg:5: 'log' is read, but Sluice does not send log lines yet (docs/logging.md)");
         List<LogTarget> globalTargets = List.of(LogTarget.udp(new java.net.InetSocketAddress("127.0.0.1", 514),
                 LogFacility.LOCAL0));
         List<LogTarget> resolved = f.log.lines.resolve(globalTargets);
@@ -126,7 +126,7 @@ class LogKeywordsTest {
         assertEquals(4096, resolved.get(1).maxLength());
         assertEquals(SyslogFormat.RFC5424, resolved.get(1).format());
         ProxySection cleared = readRefused(global + "defaults\n log global\nfrontend f\n bind :80\n no log\n"
-                + " default_backend b\n", "t.cfg:2: log is read, but Sluice does not send log lines yet"
+                + " default_backend b\n", "t.cfg:2: 'log' is read, but Sluice does not send log lines yet"
                 + " (docs/logging.md)");
         assertTrue(cleared.log.lines.resolve(globalTargets).isEmpty());
     }
@@ -134,7 +134,7 @@ class LogKeywordsTest {
     @Test
     void aFrontendWithTargetsAndNoFormatWritesTheConnectLine() {
         ProxySection f = readRefused("frontend f\n bind :80\n log stdout format raw daemon\n mode http\n"
-                + " default_backend b\n", "t.cfg:3: log is read, but Sluice does not send log lines yet"
+                + " default_backend b\n", "t.cfg:3: 'log' is read, but Sluice does not send log lines yet"
                 + " (docs/logging.md)");
         LogConfig log = f.log.build("t.cfg", Mode.HTTP, List.of());
         assertEquals(LogFormat.CONNECT_HTTP, log.format().text());
