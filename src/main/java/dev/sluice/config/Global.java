@@ -16,9 +16,10 @@ import dev.sluice.http.HttpLimits;
  * @param maxrewrite bytes of a buffer kept free for header rewrites ({@code tune.maxrewrite})
  * @param hardStopAfterMillis how long a stopping Sluice waits for open sessions before closing them
  * @param httpMaxHeaders the most header fields a request or response head may hold ({@code tune.http.maxhdr})
+ * @param log the global {@code log} lines, {@code log-tag} and {@code log-send-hostname}
  */
 public record Global(int nbthread, int maxconn, int bufsize, int buffersLimit, int buffersReserve, int maxrewrite,
-        long hardStopAfterMillis, int httpMaxHeaders) {
+        long hardStopAfterMillis, int httpMaxHeaders, ProcessLogConfig log) {
     /** Default {@code maxconn}. */
     public static final int DEFAULT_MAXCONN = 2000;
     /** Default {@code tune.bufsize}. */

@@ -20,7 +20,8 @@ final class Keywords {
     static final List<Consumer<KeywordRegistry>> FEATURES = List.of(
             CoreKeywords::register,
             RoutingKeywords::register,
-            HttpKeywords::register);
+            HttpKeywords::register,
+            LogKeywords::register);
 
     private static final KeywordRegistry REGISTRY = build();
 

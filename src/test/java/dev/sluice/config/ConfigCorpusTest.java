@@ -69,29 +69,35 @@ class ConfigCorpusTest {
 
     private static Map<String, Expected> expected() {
         Map<String, Expected> e = new LinkedHashMap<>();
-        e.put("ansible-role-web-defaults.cfg", Expected.refused("ansible-role-web-defaults.cfg:6: 'log' is not"
-                + " supported by Sluice: Sluice writes no access log yet", "balancing", "checks", "logs", "runtime"));
+        e.put("ansible-role-web-defaults.cfg", Expected.refused("ansible-role-web-defaults.cfg:6: 'log' is read,"
+                + " but Sluice does not send log lines yet (docs/logging.md)",
+                "balancing", "checks", "logs", "runtime"));
         e.put("compose-lab-minimal.cfg", Expected.valid());
         e.put("cpu-map-tuning.cfg", Expected.refused("cpu-map-tuning.cfg:7: 'cpu-map' is not supported by Sluice:"
                 + " Sluice does not pin its event loop threads to CPUs; remove the line, or pin the whole process with"
                 + " taskset or systemd's CPUAffinity", "other"));
         e.put("dual-stack-socket-tuning.cfg", Expected.valid());
         e.put("env-vars-named-defaults.cfg", Expected.valid());
-        e.put("galera-mysql.cfg", Expected.refused("galera-mysql.cfg:6: 'log' is not supported by Sluice: Sluice"
-                + " writes no access log yet", "balancing", "checks", "logs", "runtime"));
+        e.put("galera-mysql.cfg", Expected.refused("galera-mysql.cfg:6: 'log' is read,"
+                + " but Sluice does not send log lines yet (docs/logging.md)",
+                "balancing", "checks", "logs", "runtime"));
         e.put("host-and-path-routing.cfg", Expected.valid());
-        e.put("k8s-apiserver-node-lb.cfg", Expected.refused("k8s-apiserver-node-lb.cfg:7: 'log' is not supported by"
-                + " Sluice: Sluice writes no access log yet", "balancing", "checks", "http", "logs", "stats"));
+        e.put("k8s-apiserver-node-lb.cfg", Expected.refused("k8s-apiserver-node-lb.cfg:7: 'log' is read,"
+                + " but Sluice does not send log lines yet (docs/logging.md)",
+                "balancing", "checks", "http", "logs", "stats"));
         e.put("layer4-acls-tcp.cfg", Expected.valid());
         e.put("legacy-haproxy-1.4.cfg", Expected.refused("legacy-haproxy-1.4.cfg:7: 'nbproc' is not supported by"
                 + " Sluice: HAProxy removed it in 2.5; write 'nbthread' (one event loop per thread) instead", "legacy"));
-        e.put("openshift-bare-metal-lb.cfg", Expected.refused("openshift-bare-metal-lb.cfg:6: 'log' is not supported"
-                + " by Sluice: Sluice writes no access log yet", "balancing", "checks", "http", "logs", "runtime",
+        e.put("openshift-bare-metal-lb.cfg", Expected.refused("openshift-bare-metal-lb.cfg:6: 'log' is read,"
+                + " but Sluice does not send log lines yet (docs/logging.md)",
+                "balancing", "checks", "http", "logs", "runtime",
                 "tls"));
-        e.put("openstack-horizon.cfg", Expected.refused("openstack-horizon.cfg:7: 'log' is not supported by Sluice:"
-                + " Sluice writes no access log yet", "balancing", "checks", "logs", "runtime", "tls"));
-        e.put("patroni-postgres.cfg", Expected.refused("patroni-postgres.cfg:10: 'log' is not supported by Sluice:"
-                + " Sluice writes no access log yet", "balancing", "checks", "logs", "stats"));
+        e.put("openstack-horizon.cfg", Expected.refused("openstack-horizon.cfg:7: 'log' is read,"
+                + " but Sluice does not send log lines yet (docs/logging.md)",
+                "balancing", "checks", "logs", "runtime", "tls"));
+        e.put("patroni-postgres.cfg", Expected.refused("patroni-postgres.cfg:10: 'log' is read,"
+                + " but Sluice does not send log lines yet (docs/logging.md)",
+                "balancing", "checks", "logs", "stats"));
         e.put("rabbitmq-cluster.cfg", Expected.refused("rabbitmq-cluster.cfg:18: server rabbit1: 'check' is not"
                 + " supported by Sluice: Sluice runs no health check yet", "checks"));
         e.put("redis-master-tcp-check.cfg", Expected.refused("redis-master-tcp-check.cfg:16: 'option tcp-check' is not"
@@ -104,8 +110,9 @@ class ConfigCorpusTest {
                 "tls"));
         e.put("websocket-tunnel.cfg", Expected.refused("websocket-tunnel.cfg:20: balance leastconn is not supported by"
                 + " Sluice (supported: roundrobin)", "balancing"));
-        e.put("debian:haproxy.cfg", Expected.refused("debian:haproxy.cfg:2: 'log' is not supported by Sluice: Sluice"
-                + " writes no access log yet", "http", "logs", "runtime", "tls"));
+        e.put("debian:haproxy.cfg", Expected.refused("debian:haproxy.cfg:2: 'log' is read,"
+                + " but Sluice does not send log lines yet (docs/logging.md)",
+                "http", "logs", "runtime", "tls"));
         e.put("example:basic-config-edge.cfg", Expected.refused("example:basic-config-edge.cfg:12: 'default-path' is"
                 + " not supported by Sluice", "balancing", "checks", "http", "logs", "other", "runtime", "stats",
                 "tls"));
@@ -117,8 +124,9 @@ class ConfigCorpusTest {
                 + " LimitNOFILE", "balancing", "http", "logs", "runtime"));
         e.put("example:quick-test.cfg", Expected.refused("example:quick-test.cfg:5: 'strict-limits' is not supported"
                 + " by Sluice", "balancing", "other"));
-        e.put("example:socks4.cfg", Expected.refused("example:socks4.cfg:2: 'log' is not supported by Sluice: Sluice"
-                + " writes no access log yet", "checks", "logs", "other", "runtime", "stats", "tls"));
+        e.put("example:socks4.cfg", Expected.refused("example:socks4.cfg:2: 'log' is read,"
+                + " but Sluice does not send log lines yet (docs/logging.md)",
+                "checks", "logs", "other", "runtime", "stats", "tls"));
         e.put("example:transparent_proxy.cfg", Expected.refused("example:transparent_proxy.cfg:20: 'source' is not"
                 + " supported by Sluice", "other"));
         e.put("example:wurfl-example.cfg", Expected.refused("example:wurfl-example.cfg:10: 'wurfl-data-file' is not"
