@@ -5,7 +5,9 @@ import java.util.function.LongSupplier;
 
 /**
  * One event loop's buffers: a fixed set carved once, at construction, from one
- * direct arena, plus one FIFO wait queue per {@link Criticality} class.
+ * direct arena, and the {@link WaitQueue} of those who wait for one (a FIFO
+ * per {@link Criticality} class). The pool allocates, releases, hands off,
+ * cancels and reclassifies; the queue keeps the order and the wait times.
  *
  * <p>The rules (DESIGN.md and the seed commit):
  * <ul>
@@ -25,33 +27,37 @@ import java.util.function.LongSupplier;
  * waiter waits while a buffer it may take is free. {@link #checkInvariants()}
  * also checks {@code free + inUse == size} and every queue's links.
  *
+ * <p>The class is not final for one reason, the pool's only seam: code in this
+ * package may override {@link #handOffOrFree(Buffer)} and
+ * {@link #checkHandoffRule()}, using the queue, {@link #toFreeList} and
+ * {@link #wakeupFailed}. The tests' {@code ComparisonPool} (src/test) does, to
+ * run the two wake policies that handoff replaced (wake one waiter, wake every
+ * waiter, each to retry its allocation), so that the simulator can measure
+ * what handoff saves. Production code has no subclass, and the public methods
+ * are final, so that no subclass changes the pool's contract.
+ *
  * <p>Not thread-safe: owned by one event loop, and called only from its thread.
  * Counter getters may be read from other threads and then give a recent value.
  */
-public final class BufferPool {
+public class BufferPool {
     private static final int CLASSES = Criticality.count();
 
     private final int bufferSize;
     private final int reserve;
-    private final LongSupplier nanoClock;
     private final Buffer[] buffers;
     /** LIFO stack of free buffer indexes; {@code freeStack[freeCount - 1]} is the warmest. */
     private final int[] freeStack;
     private int freeCount;
     private int peakInUse;
 
-    private final BufferWaiter[] heads = new BufferWaiter[CLASSES];
-    private final BufferWaiter[] tails = new BufferWaiter[CLASSES];
-    private final int[] queueLengths = new int[CLASSES];
+    /** The waiters; package-private for the seam's subclass. */
+    final WaitQueue queue;
 
     private final long[] allocations = new long[CLASSES];
     private final long[] waits = new long[CLASSES];
     private final long[] handoffs = new long[CLASSES];
-    private final long[] waitNanos = new long[CLASSES];
     private final long[] failedWakeups = new long[CLASSES];
     private final long[] cancels = new long[CLASSES];
-
-    private WakePolicy policy = WakePolicy.HANDOFF;
 
     /**
      * Carves {@code count} buffers of {@code bufferSize} bytes from one direct arena.
@@ -73,7 +79,7 @@ public final class BufferPool {
         }
         this.bufferSize = bufferSize;
         this.reserve = reserve;
-        this.nanoClock = nanoClock;
+        this.queue = new WaitQueue(nanoClock);
         ByteBuffer arena = ByteBuffer.allocateDirect(count * bufferSize);
         this.buffers = new Buffer[count];
         this.freeStack = new int[count];
@@ -91,7 +97,7 @@ public final class BufferPool {
      * Takes a buffer if the class's margin allows it, or returns {@code null}.
      * Never queues anything.
      */
-    public Buffer tryAllocate(Criticality criticality) {
+    public final Buffer tryAllocate(Criticality criticality) {
         if (freeCount - 1 < criticality.margin(reserve)) {
             return null;
         }
@@ -116,31 +122,14 @@ public final class BufferPool {
      *
      * @throws IllegalStateException if the waiter is already waiting somewhere
      */
-    public Buffer allocateOrWait(Criticality criticality, BufferWaiter waiter) {
-        if (waiter.queuedClass >= 0) {
+    public final Buffer allocateOrWait(Criticality criticality, BufferWaiter waiter) {
+        if (waiter.isWaiting()) {
             throw new IllegalStateException("waiter is already queued as " + waiter.waitingAs());
         }
         Buffer buffer = tryAllocate(criticality);
         if (buffer == null) {
-            enqueue(criticality.ordinal(), waiter);
+            queue.add(waiter, criticality);
             waits[criticality.ordinal()]++;
-        }
-        return buffer;
-    }
-
-    /**
-     * The retry of a waiter woken without a buffer (comparison policies only).
-     * A failure here is a <em>failed wakeup</em>: it is counted and the waiter
-     * queues again, at the tail.
-     */
-    public Buffer allocateAfterWakeup(Criticality criticality, BufferWaiter waiter) {
-        if (waiter.queuedClass >= 0) {
-            throw new IllegalStateException("waiter is already queued as " + waiter.waitingAs());
-        }
-        Buffer buffer = tryAllocate(criticality);
-        if (buffer == null) {
-            failedWakeups[criticality.ordinal()]++;
-            enqueue(criticality.ordinal(), waiter);
         }
         return buffer;
     }
@@ -152,7 +141,7 @@ public final class BufferPool {
      *
      * @throws IllegalStateException on a buffer of another pool or a second release
      */
-    public void release(Buffer buffer) {
+    public final void release(Buffer buffer) {
         if (buffer.pool() != this) {
             throw new IllegalStateException(buffer + " belongs to another pool");
         }
@@ -160,36 +149,44 @@ public final class BufferPool {
             throw new IllegalStateException(buffer + " released twice");
         }
         buffer.clear();
-        if (policy == WakePolicy.HANDOFF) {
-            int c = firstEligibleClass(freeCount + 1);
-            if (c >= 0) {
-                BufferWaiter waiter = dequeueHead(c);
-                handoffs[c]++;
-                buffer.allocatedAs = Criticality.of(c);
-                waiter.onBuffer(buffer);
-                return;
-            }
-            buffer.inUse = false;
-            freeStack[freeCount++] = buffer.index();
+        handOffOrFree(buffer);
+    }
+
+    /**
+     * What becomes of a released, cleared buffer: it goes to the oldest waiter
+     * of the first class allowed to take it, which alone is woken and owns it
+     * from now on, or, when nobody may take it, onto the free list.
+     *
+     * <p>The seam (see the class comment): overridden only by test code.
+     */
+    void handOffOrFree(Buffer buffer) {
+        int c = queue.firstEligible(freeCount + 1, reserve);
+        if (c < 0) {
+            toFreeList(buffer);
             return;
         }
+        BufferWaiter waiter = queue.removeHead(c);
+        handoffs[c]++;
+        buffer.allocatedAs = Criticality.of(c);
+        waiter.onBuffer(buffer);
+    }
+
+    /** Puts a released buffer on top of the free list, where the next allocation takes it. */
+    final void toFreeList(Buffer buffer) {
         buffer.inUse = false;
         freeStack[freeCount++] = buffer.index();
-        wakeWithoutHandoff();
     }
 
     /**
      * Removes a waiter from its queue in O(1), for a session that closes or
      * times out while waiting. Does nothing if it is not waiting here.
      */
-    public void cancel(BufferWaiter waiter) {
-        if (waiter.queuedClass < 0 || waiter.queuedIn != this) {
+    public final void cancel(BufferWaiter waiter) {
+        if (!queue.holds(waiter)) {
             return;
         }
-        int c = waiter.queuedClass;
-        unlink(c, waiter);
-        cancels[c]++;
-        waitNanos[c] += nanoClock.getAsLong() - waiter.waitingSince;
+        cancels[waiter.queuedClass]++;
+        queue.remove(waiter);
     }
 
     /**
@@ -202,125 +199,28 @@ public final class BufferPool {
      * @return the buffer, now owned by the waiter, or {@code null} if it waits
      * @throws IllegalStateException if the waiter is not queued in this pool
      */
-    public Buffer reclassify(BufferWaiter waiter, Criticality criticality) {
-        if (waiter.queuedClass < 0 || waiter.queuedIn != this) {
+    public final Buffer reclassify(BufferWaiter waiter, Criticality criticality) {
+        if (!queue.holds(waiter)) {
             throw new IllegalStateException("waiter is not queued in this pool");
         }
-        int old = waiter.queuedClass;
-        if (old == criticality.ordinal()) {
+        if (waiter.queuedClass == criticality.ordinal()) {
             return null;
         }
-        long since = waiter.waitingSince;
-        unlink(old, waiter);
         Buffer buffer = tryAllocate(criticality);
         if (buffer != null) {
-            waitNanos[old] += nanoClock.getAsLong() - since;
+            // Its wait ends here and counts to the class it waited in.
+            queue.remove(waiter);
             return buffer;
         }
-        enqueue(criticality.ordinal(), waiter);
-        waiter.waitingSince = since;
+        queue.moveTo(waiter, criticality);
         return null;
-    }
-
-    /** The first class, in service order, with a waiter that may take one of {@code free} free buffers. */
-    private int firstEligibleClass(int free) {
-        for (int c = 0; c < CLASSES; c++) {
-            if (heads[c] != null && free - 1 >= Criticality.of(c).margin(reserve)) {
-                return c;
-            }
-        }
-        return -1;
-    }
-
-    private void wakeWithoutHandoff() {
-        if (policy == WakePolicy.WAKE_ONE) {
-            int c = firstEligibleClass(freeCount);
-            if (c >= 0) {
-                dequeueHead(c).onBuffer(null);
-            }
-            return;
-        }
-        // WAKE_ALL: take every waiter out of every queue before waking any, so that a
-        // waiter re-queueing from its callback, in whatever class, waits for the next
-        // release instead of being woken twice by this one. The queues are chained in
-        // service order through the waiters' own links, so nothing is allocated.
-        BufferWaiter first = null;
-        BufferWaiter last = null;
-        int total = 0;
-        for (int c = 0; c < CLASSES; c++) {
-            if (heads[c] == null) {
-                continue;
-            }
-            if (last == null) {
-                first = heads[c];
-            } else {
-                last.next = heads[c];
-            }
-            last = tails[c];
-            total += queueLengths[c];
-            heads[c] = null;
-            tails[c] = null;
-            queueLengths[c] = 0;
-        }
-        BufferWaiter w = first;
-        for (int i = 0; i < total; i++) {
-            BufferWaiter next = w.next;
-            int c = w.queuedClass;
-            w.prev = null;
-            w.next = null;
-            w.queuedClass = -1;
-            w.queuedIn = null;
-            waitNanos[c] += nanoClock.getAsLong() - w.waitingSince;
-            w.onBuffer(null);
-            w = next;
-        }
-    }
-
-    private void enqueue(int c, BufferWaiter waiter) {
-        waiter.queuedClass = c;
-        waiter.queuedIn = this;
-        waiter.waitingSince = nanoClock.getAsLong();
-        waiter.next = null;
-        waiter.prev = tails[c];
-        if (tails[c] == null) {
-            heads[c] = waiter;
-        } else {
-            tails[c].next = waiter;
-        }
-        tails[c] = waiter;
-        queueLengths[c]++;
-    }
-
-    private BufferWaiter dequeueHead(int c) {
-        BufferWaiter waiter = heads[c];
-        unlink(c, waiter);
-        waitNanos[c] += nanoClock.getAsLong() - waiter.waitingSince;
-        return waiter;
-    }
-
-    private void unlink(int c, BufferWaiter waiter) {
-        if (waiter.prev == null) {
-            heads[c] = waiter.next;
-        } else {
-            waiter.prev.next = waiter.next;
-        }
-        if (waiter.next == null) {
-            tails[c] = waiter.prev;
-        } else {
-            waiter.next.prev = waiter.prev;
-        }
-        waiter.prev = null;
-        waiter.next = null;
-        waiter.queuedClass = -1;
-        waiter.queuedIn = null;
-        queueLengths[c]--;
     }
 
     /**
      * Checks every invariant and throws {@link IllegalStateException} naming the
      * first that fails. O(size + waiters): for tests, the simulator and shutdown.
      */
-    public void checkInvariants() {
+    public final void checkInvariants() {
         int inUse = 0;
         for (Buffer b : buffers) {
             if (b.inUse) {
@@ -338,100 +238,93 @@ public final class BufferPool {
             }
             seen[idx] = true;
         }
-        for (int c = 0; c < CLASSES; c++) {
-            int n = 0;
-            BufferWaiter prev = null;
-            for (BufferWaiter w = heads[c]; w != null; w = w.next) {
-                if (w.queuedClass != c || w.queuedIn != this || w.prev != prev) {
-                    throw new IllegalStateException("wait queue " + Criticality.of(c) + " has a bad link at position " + n);
-                }
-                prev = w;
-                n++;
-            }
-            if (prev != tails[c] || n != queueLengths[c]) {
-                throw new IllegalStateException("wait queue " + Criticality.of(c) + " length " + n + " != " + queueLengths[c]);
-            }
-            if (policy == WakePolicy.HANDOFF && n > 0 && freeCount - 1 >= Criticality.of(c).margin(reserve)) {
-                throw new IllegalStateException(n + " " + Criticality.of(c) + " waiters wait while " + freeCount + " buffers are free");
-            }
+        queue.checkInvariants();
+        checkHandoffRule();
+    }
+
+    /**
+     * Handoff's promise: no waiter waits while a buffer it may take is free.
+     * The seam (see the class comment): a policy that wakes waiters to retry
+     * breaks it by design, between the wakeup and the retry.
+     */
+    void checkHandoffRule() {
+        int c = queue.firstEligible(freeCount, reserve);
+        if (c >= 0) {
+            throw new IllegalStateException(queue.length(Criticality.of(c)) + " " + Criticality.of(c)
+                    + " waiters wait while " + freeCount + " buffers are free");
         }
     }
 
-    void policy(WakePolicy policy) {
-        if (waitingTotal() > 0) {
-            throw new IllegalStateException("change the wake policy only while nobody waits");
-        }
-        this.policy = policy;
+    /** Counts a woken waiter that found no buffer: only a comparison policy (test code) can cause one. */
+    final void wakeupFailed(Criticality c) {
+        failedWakeups[c.ordinal()]++;
     }
 
-    WakePolicy policy() {
-        return policy;
-    }
-
-    public int size() {
+    public final int size() {
         return buffers.length;
     }
 
-    public int bufferSize() {
+    public final int bufferSize() {
         return bufferSize;
     }
 
-    public int reserve() {
+    public final int reserve() {
         return reserve;
     }
 
-    public int free() {
+    public final int free() {
         return freeCount;
     }
 
-    public int inUse() {
+    public final int inUse() {
         return buffers.length - freeCount;
     }
 
-    public int peakInUse() {
+    public final int peakInUse() {
         return peakInUse;
     }
 
     /** Waiters now queued in one class. */
-    public int waiting(Criticality c) {
-        return queueLengths[c.ordinal()];
+    public final int waiting(Criticality c) {
+        return queue.length(c);
     }
 
-    public int waitingTotal() {
-        int n = 0;
-        for (int c = 0; c < CLASSES; c++) {
-            n += queueLengths[c];
-        }
-        return n;
+    public final int waitingTotal() {
+        return queue.total();
     }
 
     /** Allocations that succeeded at once (handoffs are counted apart). */
-    public long allocations(Criticality c) {
+    public final long allocations(Criticality c) {
         return allocations[c.ordinal()];
     }
 
     /** Allocations that failed and queued a waiter. */
-    public long waits(Criticality c) {
+    public final long waits(Criticality c) {
         return waits[c.ordinal()];
     }
 
     /** Buffers handed directly from a release to a waiter. */
-    public long handoffs(Criticality c) {
+    public final long handoffs(Criticality c) {
         return handoffs[c.ordinal()];
     }
 
     /** Total time spent queued, in the clock's nanoseconds, by waiters that left the queue. */
-    public long waitNanos(Criticality c) {
-        return waitNanos[c.ordinal()];
+    public final long waitNanos(Criticality c) {
+        return queue.waitNanos(c);
     }
 
-    /** Woken waiters that still found no buffer. Stays 0 under handoff. */
-    public long failedWakeups(Criticality c) {
+    /**
+     * Woken waiters that still found no buffer. 0 by construction in production:
+     * a release hands its buffer to the one waiter it wakes. The number means
+     * something only for the comparison policies of the tests, which wake
+     * waiters to retry; the summary prints it so that 0 can be seen.
+     */
+    public final long failedWakeups(Criticality c) {
         return failedWakeups[c.ordinal()];
     }
 
     /** Waiters removed before they got a buffer (their session closed or timed out). */
-    public long cancels(Criticality c) {
+    public final long cancels(Criticality c) {
         return cancels[c.ordinal()];
     }
 }

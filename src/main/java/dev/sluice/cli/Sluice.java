@@ -44,6 +44,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A running proxy: the event loops with their pools, the backends, and the
@@ -177,9 +178,18 @@ public final class Sluice implements AutoCloseable {
     }
 
     private Acceptor tcpAcceptor(FrontendConfig f, ConnectionLimit limit) {
-        dev.sluice.config.BackendConfig b = config.backend(f.defaultBackend()).orElseThrow();
-        TcpFrontend frontend = new TcpFrontend(f.name(), backends.get(b.name()), timeouts(f.timeouts(), b.timeouts()),
-                limit, b.smartConnect());
+        Map<Backend, TcpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
+        for (dev.sluice.config.BackendConfig b : config.backends()) {
+            if (b.mode() == Mode.TCP) {
+                policies.put(backends.get(b.name()), new TcpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()),
+                        b.smartConnect(), b.tcpRequestRules(f)));
+            }
+        }
+        // use_backend and default_backend, on the connection's addresses: a mode tcp frontend has no HTTP rules.
+        HttpRules rules = f.httpRules();
+        Backend[] targets = rules.backendNames().stream().map(backends::get).toArray(Backend[]::new);
+        TcpFrontend frontend = new TcpFrontend(f.name(), HttpRouting.of(rules, targets), f.tcpRequestRules(), policies,
+                limit);
         return acceptor(limit,
                 (l, connection) -> TcpSession.start(l.loop(), l.connector(), frontend, l.sessions(), l.counters(), connection));
     }
@@ -193,14 +203,15 @@ public final class Sluice implements AutoCloseable {
             }
             policies.put(backends.get(b.name()), new HttpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()),
                     b.http().httpReuse() != HttpReuse.NEVER, b.http().forwardFor(), b.http().httpClose(), b.httpRules(f),
-                    b.http().maxBodySize(), b.smartConnect()));
+                    b.http().maxBodySize(), b.smartConnect(), b.tcpRequestRules(f)));
         }
         HttpRules rules = f.httpRules();
         Backend[] targets = rules.backendNames().stream().map(backends::get).toArray(Backend[]::new);
         HttpFrontend frontend = new HttpFrontend(f.name(), HttpRouting.of(rules, targets), rules,
                 f.timeouts().client() * 1_000_000L,
                 HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
-                g.httpLimits(), f.http().forwardFor(), f.http().httpClose(), f.http().maxBodySize(), limit);
+                g.httpLimits(), f.http().forwardFor(), f.http().httpClose(), f.http().maxBodySize(), limit)
+                .withTcpRequestRules(f.tcpRequestRules());
         return acceptor(limit, (l, connection) -> HttpSession.start(l.loop(),
                 l.connector(), frontend, l.sessions(), l.counters(), l.idle(), connection));
     }
@@ -333,7 +344,11 @@ public final class Sluice implements AutoCloseable {
         while (openSessions() > 0 && System.nanoTime() - deadline < 0) {
             // Keep-alive connections between two requests close now; busy ones finish their exchange first.
             for (LoopState l : loops) {
-                l.loop().execute(l.sessions()::closeIdle);
+                try {
+                    l.loop().execute(l.sessions()::closeIdle);
+                } catch (RejectedExecutionException e) {
+                    // Counted by the loop (inbox_full); the sweep comes again next round, 20 ms later.
+                }
             }
             try {
                 Thread.sleep(20);

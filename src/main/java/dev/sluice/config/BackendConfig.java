@@ -68,6 +68,16 @@ public record BackendConfig(String name, Mode mode, BalanceSpec balance, List<Se
         return isOtherHalfOf(frontend) ? RuleCompiler.none() : httpRules();
     }
 
+    /**
+     * This backend's {@code tcp-request content} rules, compiled, as they run
+     * for {@code frontend}'s traffic: none when both halves are one listen
+     * section, whose rules ran already as the frontend's.
+     */
+    public dev.sluice.http.TcpRequestRules tcpRequestRules(FrontendConfig frontend) {
+        return isOtherHalfOf(frontend) ? dev.sluice.http.TcpRequestRules.NONE
+                : RuleCompiler.tcpRequestRules(routing().tcpRequestRules());
+    }
+
     /** True when this backend and {@code frontend} come from the same {@code listen} section. */
     public boolean isOtherHalfOf(FrontendConfig frontend) {
         return frontend.name().equals(name) && frontend.line() == line;

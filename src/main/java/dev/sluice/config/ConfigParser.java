@@ -121,7 +121,7 @@ public final class ConfigParser {
         Global built = global.build(availableProcessors);
         List<FrontendConfig> frontendRecords = new ArrayList<>();
         for (ProxySection frontend : frontends) {
-            frontendRecords.add(frontend.toFrontend(built.maxconn()));
+            frontendRecords.add(frontend.toFrontend(built.maxconn(), file, built.log().targets()));
         }
         List<BackendConfig> backendRecords = new ArrayList<>();
         for (ProxySection backend : backends) {

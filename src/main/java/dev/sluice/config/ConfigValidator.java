@@ -71,6 +71,7 @@ final class ConfigValidator {
         check(() -> pool(config));
         check(() -> responses(config));
         RuntimeGaps.check(file, frontends, backends, diagnostics);
+        LogKeywords.check(frontends, diagnostics);
     }
 
     private void check(Check check) {

@@ -70,8 +70,6 @@ final class CoreKeywords {
                 (p, use) -> p.clientKeepAlive = true, (p, use) -> p.clientKeepAlive = false);
         keywords.proxies(Placement.BACKEND_AND_DEFAULTS).option("option srvtcpka",
                 (p, use) -> p.serverKeepAlive = true, (p, use) -> p.serverKeepAlive = false);
-        // Sluice writes no per-connection log line at all, so empty connections are already not logged.
-        keywords.proxies(Placement.FRONTEND_AND_DEFAULTS).noEffect("option dontlognull");
 
         keywords.server()
                 .single("maxconn", "<number>", (s, use) -> s.maxconn = use.number(use.arg(0), 0, Integer.MAX_VALUE))

@@ -20,6 +20,8 @@ final class GlobalSection {
     int maxrewrite = UNSET;
     long hardStopAfterMillis = UNSET;
     int httpMaxHeaders = UNSET;
+    /** The logging keywords (LogKeywords). */
+    final ProcessLogSettings log = new ProcessLogSettings();
     /** {@code spread-checks}, in percent (CheckKeywords). */
     int spreadChecks;
     /** The line of the first {@code global} header, 0 when the file has none. */
@@ -42,7 +44,7 @@ final class GlobalSection {
                 reserve,
                 maxrewrite == UNSET ? Global.DEFAULT_MAXREWRITE : maxrewrite,
                 hardStopAfterMillis == UNSET ? Global.DEFAULT_HARD_STOP_AFTER_MILLIS : hardStopAfterMillis,
-                httpMaxHeaders == UNSET ? Global.DEFAULT_HTTP_MAX_HEADERS : httpMaxHeaders, spreadChecks);
+                httpMaxHeaders == UNSET ? Global.DEFAULT_HTTP_MAX_HEADERS : httpMaxHeaders, log.build(), spreadChecks);
     }
 
     /** The line of the first keyword of the list that the file sets, else the section header's. */

@@ -21,6 +21,7 @@ final class Keywords {
             CoreKeywords::register,
             RoutingKeywords::register,
             HttpKeywords::register,
+            LogKeywords::register,
             BalanceKeywords::register,
             CheckKeywords::register);
 

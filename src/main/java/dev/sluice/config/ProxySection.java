@@ -65,6 +65,8 @@ final class ProxySection {
     final RoutingSettings routing = new RoutingSettings();
     /** The mode http keywords (HttpKeywords). */
     final HttpSettings http = new HttpSettings();
+    /** log, log-format, option httplog and the other logging keywords (LogKeywords). */
+    final LogSettings log = new LogSettings();
     /** balance, hash-type, allbackups and retries (BalanceKeywords). */
     final BalanceSettings balancing = new BalanceSettings();
     /** The health check keywords (CheckKeywords). */
@@ -88,6 +90,7 @@ final class ProxySection {
         section.defaultServer = new ServerOptions(defaultServer);
         section.routing.inherit(routing);
         section.http.inherit(http);
+        section.log.inherit(log);
         section.balancing.inherit(balancing);
         section.checks.inherit(checks);
         System.arraycopy(timeouts, 0, section.timeouts, 0, timeouts.length);
@@ -110,9 +113,11 @@ final class ProxySection {
         return kind.word + " '" + name + "'";
     }
 
-    FrontendConfig toFrontend(int globalMaxconn) {
+    /** The frontend record; {@code file} and {@code globalLog} serve the logging keywords ({@link LogSettings#build}). */
+    FrontendConfig toFrontend(int globalMaxconn, String file, java.util.List<dev.sluice.log.LogTarget> globalLog) {
         return new FrontendConfig(name, binds, mode, effectiveDefaultBackend(), maxconn == 0 ? globalMaxconn : maxconn,
-                TimeoutKind.toTimeouts(timeouts), clientKeepAlive, routing.build(), http.build(), line);
+                TimeoutKind.toTimeouts(timeouts), clientKeepAlive, routing.build(), http.build(),
+                log.build(file, mode, globalLog), line);
     }
 
     BackendConfig toBackend(String file) throws ConfigException {

@@ -91,15 +91,7 @@ final class RefusedKeywords {
         r.put("chroot", "Sluice does not change its root directory yet");
         r.put("pidfile", "Sluice does not write a pid file yet; the service manager knows its pid");
         r.put("ulimit-n", "Sluice does not set its descriptor limit yet; set it with ulimit or systemd's LimitNOFILE");
-        r.put("log", "Sluice writes no access log yet");
-        r.put("log-format", "Sluice writes no access log yet");
-        r.put("log-tag", "Sluice writes no access log yet");
-        r.put("log-send-hostname", "Sluice writes no access log yet");
-        r.put("option httplog", "Sluice writes no access log yet");
-        r.put("option tcplog", "Sluice writes no access log yet");
-        r.put("option httpslog", "Sluice writes no access log yet");
-        r.put("option dontlog-normal", "Sluice writes no access log yet");
-        r.put("option log-separate-errors", "Sluice writes no access log yet");
+        r.put("option httpslog", "Sluice has no TLS yet; use option httplog");
         r.put("monitor-uri", "Sluice has no monitoring URI yet; answer it with"
                 + " 'http-request return status 200 if { path /URI }'");
         r.put("option ldap-check", "write 'option tcp-check' with 'tcp-check send-binary' of an LDAP bind request"
@@ -191,7 +183,7 @@ final class RefusedKeywords {
         f.put("http-response", "Sluice has no http-response rules yet");
         f.put("http-after-response", "Sluice has no http-after-response rules yet");
         f.put("tcp-response", "Sluice has no tcp-response rules yet");
-        f.put("capture", "Sluice writes no access log yet, so it captures nothing");
+        f.put("capture", "Sluice captures no header or cookie yet: %hr, %hs, %CC and %CS log nothing");
         f.put("email-alert", "Sluice sends no email");
         f.put("redirect", "Sluice has no redirect rules yet");
         return Map.copyOf(f);

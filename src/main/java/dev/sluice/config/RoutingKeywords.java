@@ -39,14 +39,14 @@ final class RoutingKeywords {
                 .repeatable("acl", "<name> <fetch> [flags] [values]", 2, RoutingKeywords::acl);
         keywords.proxies(Placement.FRONTEND).repeatable("use_backend", "<backend name> [if|unless <condition>]", 1,
                 RoutingKeywords::useBackend);
-        keywords.proxies(Placement.FRONTEND).readNotRun(new Keyword<>("tcp-request connection",
+        keywords.proxies(Placement.FRONTEND).add(new Keyword<>("tcp-request connection",
                 "accept|reject [if|unless <condition>]", 1, Integer.MAX_VALUE, Keyword.Repeat.EACH_LINE,
                 Support.IMPLEMENTED, (p, use) -> tcpRequest(p, use, TcpRequestRule.Phase.CONNECTION)));
-        keywords.proxies(Placement.FRONTEND_AND_BACKEND).readNotRun(new Keyword<>("tcp-request content",
+        keywords.proxies(Placement.FRONTEND_AND_BACKEND).add(new Keyword<>("tcp-request content",
                 "accept|reject [if|unless <condition>]", 1, Integer.MAX_VALUE, Keyword.Repeat.EACH_LINE,
                 Support.IMPLEMENTED, (p, use) -> tcpRequest(p, use, TcpRequestRule.Phase.CONTENT)));
-        // Without content rules it does nothing, as in HAProxy; with them, the rules are refused for now.
-        keywords.proxies(Placement.EVERY_PROXY).readNotRun(new Keyword<>("tcp-request inspect-delay", "<time>", 1, 1,
+        // The rules read layer-4 fetches only, known at once: they decide without waiting for data.
+        keywords.proxies(Placement.EVERY_PROXY).add(new Keyword<>("tcp-request inspect-delay", "<time>", 1, 1,
                 Keyword.Repeat.LAST_WINS, Support.IMPLEMENTED,
                 (p, use) -> p.routing.inspectDelayMillis = use.timeMillis(use.arg(0))));
     }

@@ -356,6 +356,21 @@ public final class NioConnection implements Connection, Selectable {
     }
 
     @Override
+    public int remotePort() {
+        rememberPeer();
+        return peerAddress instanceof InetSocketAddress address ? address.getPort() : 0;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        try {
+            return channel.getLocalAddress() instanceof InetSocketAddress address ? address : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
     public String peer() {
         rememberPeer();
         if (peerAddress instanceof InetSocketAddress address) {

@@ -85,8 +85,6 @@ final class Channel extends BufferWaiter {
     private boolean producing;
     /** The session's other direction: its holding a buffer or not changes this channel's class. */
     private Channel peer;
-    /** Woken by a comparison policy without a buffer: the retry allocates first. */
-    private boolean wokenWithoutBuffer;
     /** The last read left no room in the buffer: the source likely holds more of the message already. */
     private boolean lastReadFilled;
     /** Time spent queued for a buffer by waits that ended, in the loop clock's nanoseconds. */
@@ -232,24 +230,6 @@ final class Channel extends BufferWaiter {
     /** The retry of a receive that waited: the buffer was handed over already. */
     private void retryReceive() {
         session.counters().ioRetries++;
-        if (wokenWithoutBuffer) {
-            wokenWithoutBuffer = false;
-            if (buffer != null || session.isClosed()) {
-                return;
-            }
-            Buffer b = pool.allocateAfterWakeup(session.criticality(direction), this);
-            if (b == null) {
-                waitStartedAt = loop.clock().nanoTime();
-                return;
-            }
-            buffer = b;
-            peerChanged();
-            if (producing) {
-                producing = false;
-                session.bufferForProducing(this);
-                return;
-            }
-        }
         if (buffer == null || session.isClosed()) {
             return;
         }
@@ -274,14 +254,6 @@ final class Channel extends BufferWaiter {
     @Override
     protected void onBuffer(Buffer handed) {
         waitEnded();
-        if (handed == null) {
-            // Comparison policies only (the simulator's): woken without a buffer,
-            // the channel tries again later, from its task, as the seed's
-            // sessions did; by then another allocation may have taken it.
-            wokenWithoutBuffer = true;
-            loop.schedule(retry);
-            return;
-        }
         if (buffer != null) {
             throw new IllegalStateException(direction + " channel handed a second buffer");
         }

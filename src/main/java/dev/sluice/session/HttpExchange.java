@@ -2,6 +2,9 @@ package dev.sluice.session;
 
 import dev.sluice.backend.BalanceKey;
 import dev.sluice.backend.SlotRefusal;
+import dev.sluice.http.AddressView;
+import dev.sluice.http.ConnectionAddresses;
+import dev.sluice.http.TcpRequestRules;
 import dev.sluice.http.HttpError;
 import dev.sluice.http.Method;
 import dev.sluice.http.ParsedRequest;
@@ -35,8 +38,8 @@ final class HttpExchange implements ServerLink.Events {
     private final ParsedRequest view = new ParsedRequest();
     private final BalanceKey balanceKey = new BalanceKey();
     private final RequestPolicy.Decision decision = new RequestPolicy.Decision();
-    /** The client's address as the rules see it: 4 or 16 bytes, or empty. */
-    private final byte[] clientAddressBytes;
+    /** The client and where it connected to, as the rules see them. */
+    private final ConnectionAddresses addresses;
     /** {@code X-Forwarded-For: <client>} (no CRLF), built once per connection, or null. */
     private final byte[] forwardedForField;
 
@@ -47,7 +50,7 @@ final class HttpExchange implements ServerLink.Events {
 
     HttpExchange(HttpSession session, HttpFrontend frontend, SessionCounters counters, Channel request,
                  Channel response, RequestAnalyser requestSide, ResponseAnalyser responseSide, ServerLink.Parts parts,
-                 OwnReply reply, HttpDeadlines.State times, byte[] clientAddressBytes, byte[] forwardedForField) {
+                 OwnReply reply, HttpDeadlines.State times, ConnectionAddresses addresses, byte[] forwardedForField) {
         this.session = session;
         this.frontend = frontend;
         this.counters = counters;
@@ -59,7 +62,7 @@ final class HttpExchange implements ServerLink.Events {
         this.link = new ServerLink(parts, request, response, counters, this);
         this.reply = reply;
         this.times = times;
-        this.clientAddressBytes = clientAddressBytes;
+        this.addresses = addresses;
         this.forwardedForField = forwardedForField;
     }
 
@@ -172,7 +175,7 @@ final class HttpExchange implements ServerLink.Events {
             case DONE -> {
             }
         }
-        view.bind(request.buffer(), requestSide.head(), clientAddressBytes);
+        view.bind(request.buffer(), requestSide.head(), addresses);
         switch (RequestPolicy.decide(frontend, view, requestSide.head().contentLength(), requestSide, decision)) {
             case TOO_LARGE -> {
                 return bodyTooLarge(decision.bodyLimit());
@@ -192,6 +195,11 @@ final class HttpExchange implements ServerLink.Events {
             }
         }
         policy = decision.policy();
+        if (!policy.tcpRules().isEmpty()
+                && !policy.tcpRules().accepts(TcpRequestRules.Phase.CONTENT, new AddressView(addresses))) {
+            // The backend's tcp-request content rules: a reject ends the connection, as at its start.
+            return session.close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
+        }
         times.serverTimeout = policy.timeouts().server();
         times.tunnelTimeout = policy.timeouts().tunnel();
         times.clientFinTimeout = policy.timeouts().clientFin();

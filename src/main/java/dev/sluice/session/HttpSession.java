@@ -3,7 +3,10 @@ package dev.sluice.session;
 import dev.sluice.backend.IdleServerConnections;
 import dev.sluice.buffer.Buffer;
 import dev.sluice.buffer.Criticality;
+import dev.sluice.http.AddressView;
+import dev.sluice.http.ConnectionAddresses;
 import dev.sluice.http.ForwardedFor;
+import dev.sluice.http.TcpRequestRules;
 import dev.sluice.loop.Loop;
 import dev.sluice.net.Connection;
 import dev.sluice.net.Connector;
@@ -34,7 +37,7 @@ import java.net.InetAddress;
  * holds at most one buffer per direction and gives each back once it is empty.
  *
  * <p>Not thread-safe: owned by the loop that accepted the client. A slot grant
- * arrives through that loop's inbox.
+ * arrives as a message posted to that loop ({@link Loop#post}).
  */
 public final class HttpSession extends Session implements Refusals {
     /** Where the current request is. */
@@ -82,6 +85,8 @@ public final class HttpSession extends Session implements Refusals {
     private final ResponseAnalyser responseSide;
     private final ServerLink link;
     private final OwnReply reply = new OwnReply();
+    /** The client and where it connected to, as rules and logs see them. */
+    private final ConnectionAddresses addresses;
     private final HttpExchange exchange;
     /** The deadlines' state: the exchange writes the times of its phases into it. */
     private final HttpDeadlines.State times = new HttpDeadlines.State();
@@ -106,10 +111,10 @@ public final class HttpSession extends Session implements Refusals {
         this.requestSide = new RequestAnalyser(request, frontend.limits());
         this.responseSide = new ResponseAnalyser(response, frontend.limits(), counters, this);
         InetAddress clientAddress = client.remoteAddress();
-        byte[] clientAddressBytes = clientAddress == null ? new byte[0] : clientAddress.getAddress();
+        this.addresses = new ConnectionAddresses().set(clientAddress, client.remotePort(), client.localAddress());
         this.exchange = new HttpExchange(this, frontend, counters, request, response, requestSide, responseSide,
-                new ServerLink.Parts(loop, connector, idle), reply, times, clientAddressBytes,
-                clientAddress == null ? null : ForwardedFor.fieldLine(clientAddressBytes));
+                new ServerLink.Parts(loop, connector, idle), reply, times, addresses,
+                clientAddress == null ? null : ForwardedFor.fieldLine(addresses.client()));
         this.link = exchange.link();
         times.httpTimeouts = frontend.httpTimeouts();
         times.clientTimeout = frontend.clientTimeout();
@@ -130,6 +135,14 @@ public final class HttpSession extends Session implements Refusals {
         sessions.add(this);
         counters.opened++;
         long now = loop.clock().nanoTime();
+        TcpRequestRules rules = frontend.tcpRequestRules();
+        if (!rules.isEmpty()) {
+            AddressView view = new AddressView(addresses);
+            if (!rules.accepts(TcpRequestRules.Phase.CONNECTION, view) || !rules.accepts(TcpRequestRules.Phase.CONTENT, view)) {
+                close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
+                return;
+            }
+        }
         clientActiveAt = now;
         request.readFrom(client);
         response.writeTo(client);

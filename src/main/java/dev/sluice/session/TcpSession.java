@@ -6,6 +6,9 @@ import dev.sluice.backend.Server;
 import dev.sluice.backend.SlotRefusal;
 import dev.sluice.backend.SlotWaiter;
 import dev.sluice.buffer.Criticality;
+import dev.sluice.http.AddressView;
+import dev.sluice.http.ConnectionAddresses;
+import dev.sluice.http.TcpRequestRules;
 import dev.sluice.loop.Loop;
 import dev.sluice.net.Connection;
 import dev.sluice.net.ConnectionHandler;
@@ -29,15 +32,18 @@ import java.io.IOException;
  * {@link Connector}, so the simulator drives the very same code.
  *
  * <p>Not thread-safe: owned by the loop that accepted the client. The only
- * call from elsewhere, a slot grant, arrives through that loop's inbox.
+ * call from elsewhere, a slot grant, arrives as a message posted to that loop
+ * ({@link Loop#post}).
  */
 public final class TcpSession extends Session {
     private enum State { WAITING_FOR_SLOT, CONNECTING, ESTABLISHED, CLOSED }
 
     private final Connector connector;
     private final TcpFrontend frontend;
-    private final Backend backend;
-    private final SessionTimeouts timeouts;
+    /** Chosen when the session starts, from the frontend's rules; null until then, or when none was. */
+    private Backend backend;
+    private SessionTimeouts timeouts;
+    private boolean smartConnect;
     private final SessionSet sessions;
     private final SessionCounters counters;
     private final Connection client;
@@ -55,8 +61,6 @@ public final class TcpSession extends Session {
         super(loop);
         this.connector = connector;
         this.frontend = frontend;
-        this.backend = frontend.backend();
-        this.timeouts = frontend.timeouts();
         this.sessions = sessions;
         this.counters = counters;
         this.client = client;
@@ -87,6 +91,26 @@ public final class TcpSession extends Session {
         request.readFrom(client);
         response.writeTo(client);
         client.handler(eventsFor(request));
+        AddressView view = new AddressView(new ConnectionAddresses().set(client.remoteAddress(), client.remotePort(),
+                client.localAddress()));
+        if (!frontend.rules().accepts(TcpRequestRules.Phase.CONNECTION, view)
+                || !frontend.rules().accepts(TcpRequestRules.Phase.CONTENT, view)) {
+            close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
+            return;
+        }
+        backend = frontend.routing().route(view);
+        if (backend == null) {
+            close(SessionOutcome.NO_BACKEND, CloseMode.ORDERLY);
+            return;
+        }
+        TcpFrontend.BackendPolicy policy = frontend.policy(backend);
+        if (!policy.rules().accepts(TcpRequestRules.Phase.CONTENT, view)) {
+            backend = null;
+            close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
+            return;
+        }
+        timeouts = policy.timeouts();
+        smartConnect = policy.smartConnect();
         Server s;
         try {
             s = backend.acquire(slotRequest, balanceKey(), null);
@@ -97,7 +121,7 @@ public final class TcpSession extends Session {
         }
         client.readInterest(true);
         if (s != null) {
-            if (frontend.smartConnect()) {
+            if (smartConnect) {
                 // Bytes the client already sent let the handshake's last ACK carry them (tcp-smart-connect).
                 request.tryReceive();
             }
@@ -122,7 +146,7 @@ public final class TcpSession extends Session {
         phaseDeadline = deadline(now, timeouts.connect());
         request.criticalityChanged();
         // With client bytes in hand, they go out at once: the handshake's ACK may wait to carry them.
-        boolean ackWithData = frontend.smartConnect() && request.holdsBytes();
+        boolean ackWithData = smartConnect && request.holdsBytes();
         server = connector.connect(s.address(), new ConnectionHandler() {
             @Override
             public void readable() {
@@ -329,7 +353,7 @@ public final class TcpSession extends Session {
         request.dispose();
         response.dispose();
         loop.cancel(timer);
-        if (was == State.WAITING_FOR_SLOT) {
+        if (was == State.WAITING_FOR_SLOT && backend != null) {
             // If a grant is already on its way, slotGranted() will give the slot back.
             backend.cancel(slotRequest);
         } else if (slot != null) {

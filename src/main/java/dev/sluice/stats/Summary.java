@@ -163,6 +163,7 @@ public final class Summary {
             v.put("task_failures", loopCounters.taskFailures);
             v.put("lingering_closes", loopCounters.lingeringCloses);
             v.put("stream_refills", loopCounters.streamRefills);
+            v.put("inbox_full", loopCounters.inboxFull);
             v.put("loop_allocated_bytes", loopAllocatedBytes);
             v.put("sessions_opened", sessionCounters.opened());
             v.put("sessions_closed", sessionCounters.closed());

@@ -56,7 +56,7 @@ class ConfigParserTest {
 
     @Test
     void globalDefaultsApplyWhenTheFileHasNoGlobalSection() throws ConfigException {
-        assertEquals(new Global(4, 2000, 16384, 2000, 2, 1024, 30_000, 101, 0), parse(PROXIES).global());
+        assertEquals(new Global(4, 2000, 16384, 2000, 2, 1024, 30_000, 101, ProcessLogConfig.NONE, 0), parse(PROXIES).global());
     }
 
     @Test
@@ -77,7 +77,7 @@ class ConfigParserTest {
                 hard-stop-after 2m
                 tune.http.maxhdr 64
                 """);
-        assertEquals(new Global(3, 500, 8192, 90, 5, 512, 120_000, 64, 0), global);
+        assertEquals(new Global(3, 500, 8192, 90, 5, 512, 120_000, 64, ProcessLogConfig.NONE, 0), global);
     }
 
     @Test
@@ -360,10 +360,9 @@ class ConfigParserTest {
 
     @Test
     void optionsThatAskForWhatSluiceDoesAreAcceptedAndChangeNothing() throws ConfigException {
-        String withOptions = "defaults\n option http-keep-alive\n option dontlognull\n timeout client 1s\n" + """
+        String withOptions = "defaults\n option http-keep-alive\n timeout client 1s\n" + """
                 frontend f
                     option http-keep-alive
-                    option dontlognull
                     bind :80
                     default_backend b
                 backend b
@@ -371,7 +370,7 @@ class ConfigParserTest {
                     server s 127.0.0.1:1
                 """;
         // Comments keep every line number, so the two configs must be equal record for record.
-        String withoutOptions = withOptions.replace("option http-keep-alive", "#").replace("option dontlognull", "#");
+        String withoutOptions = withOptions.replace("option http-keep-alive", "#");
         assertEquals(parse(withoutOptions), parse(withOptions));
     }
 
@@ -383,15 +382,14 @@ class ConfigParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "defaults|option tcplog|'option tcplog' is not supported by Sluice: Sluice writes no access log yet",
+        "defaults|option httpslog|'option httpslog' is not supported by Sluice: Sluice has no TLS yet; use option"
+            + " httplog",
         "defaults|option ldap-check|'option ldap-check' is not supported by Sluice: write 'option tcp-check' with"
             + " 'tcp-check send-binary' of an LDAP bind request and 'tcp-check expect binary' of its successful answer",
-        "defaults|no option dontlog-normal|'no option dontlog-normal' is not supported by Sluice: Sluice writes no"
-            + " access log yet",
         "defaults|no option smart|'no option smart' is not supported by Sluice",
         "defaults|no mode|'no mode' is not supported: 'mode' cannot be turned off",
         "defaults|no option httpclose now|'no option httpclose' takes no argument, got 1",
-        "defaults|log global|'log' is not supported by Sluice: Sluice writes no access log yet",
+        "defaults|log global|'log' is read, but Sluice does not send log lines yet (docs/logging.md)",
         "defaults|timeout|'timeout' needs one of: connect, client, server, queue, http-request, http-keep-alive,"
             + " tunnel, client-fin, server-fin, check",
         "defaults|timeout tarpit 1s|'timeout tarpit' is not supported by Sluice",
@@ -405,7 +403,7 @@ class ConfigParserTest {
             + " socket yet",
         "frontend x|stats|'stats' needs one of: (none in a frontend section)",
         "frontend x|capture request header Host len 20|'capture request header' is not supported by Sluice:"
-            + " Sluice writes no access log yet, so it captures nothing",
+            + " Sluice captures no header or cookie yet: %hr, %hs, %CC and %CS log nothing",
         "defaults|acl a path /|'acl' is not allowed in a defaults section (it belongs in: frontend, listen,"
             + " backend)",
         "defaults|http-request deny|'http-request deny' is not allowed in a defaults section (it belongs in:"
