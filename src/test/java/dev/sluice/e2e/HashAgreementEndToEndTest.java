@@ -178,6 +178,72 @@ class HashAgreementEndToEndTest {
         assertEquals(Map.of(), disagreements, table.toString());
     }
 
+    /**
+     * The algorithms that take no key, on sequential requests: {@code static-rr}
+     * walks HAProxy's very map, so its sequence is HAProxy's; {@code first}
+     * without {@code maxconn} always takes the first server; {@code roundrobin}
+     * gives each server the same share over a cycle but in another order
+     * (Sluice's smooth weighted round robin is not HAProxy's tree), and
+     * {@code leastconn}'s rotation among equally loaded servers is not promised
+     * to follow HAProxy's, so only their shares are asserted (on sequential
+     * requests leastconn's order happens to be HAProxy's, 144 of 144 steps).
+     */
+    @Test
+    void withoutAKeyStaticRrAndFirstFollowHaproxysSequenceAndRoundRobinItsShares() throws Exception {
+        List<Case> cases = List.of(new Case("static-rr", "balance static-rr", WEIGHTED, Key.URI),
+                new Case("first", "balance first", WEIGHTED, Key.URI),
+                new Case("roundrobin", "balance roundrobin", WEIGHTED, Key.URI),
+                new Case("leastconn", "balance leastconn", EQUAL, Key.URI));
+        int[] origins = new int[ORIGINS];
+        StringBuilder originSections = new StringBuilder();
+        for (int o = 0; o < ORIGINS; o++) {
+            origins[o] = Nginx.freePort();
+            originSections.append("frontend origin").append(o).append("\n    bind 127.0.0.1:").append(origins[o])
+                    .append("\n    http-request return status 200 content-type text/plain string origin")
+                    .append(o).append('\n');
+        }
+        List<Integer> haproxyPorts = new ArrayList<>();
+        List<Integer> sluicePorts = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            haproxyPorts.add(Nginx.freePort());
+            sluicePorts.add(Nginx.freePort());
+        }
+        // One thread each, so that each proxy keeps one rotation.
+        String haproxyConfig = "global\n    maxconn 2000\n    nbthread 1\n" + shared(cases, haproxyPorts, origins)
+                + originSections;
+        Config sluiceConfig = ConfigParser.parse("agreement.cfg", "global\n    maxconn 2000\n    nbthread 1\n"
+                + shared(cases, sluicePorts, origins));
+        StringBuilder table = new StringBuilder();
+        Map<String, Integer> sameStep = new LinkedHashMap<>();
+        Map<String, Boolean> sameShares = new LinkedHashMap<>();
+        int requests = 12 * 12;
+        try (Haproxy haproxy = new Haproxy(dir, haproxyConfig, origins[ORIGINS - 1]);
+             Sluice sluice = Sluice.start(sluiceConfig)) {
+            for (int i = 0; i < cases.size(); i++) {
+                Case c = cases.get(i);
+                Map<String, Integer> theirShares = new java.util.TreeMap<>();
+                Map<String, Integer> ourShares = new java.util.TreeMap<>();
+                int same = 0;
+                for (int k = 0; k < requests; k++) {
+                    String theirs = serverName(c, ask(haproxyPorts.get(i), Key.URI, "/r" + k));
+                    String ours = serverName(c, ask(sluicePorts.get(i), Key.URI, "/r" + k));
+                    same += theirs.equals(ours) ? 1 : 0;
+                    theirShares.merge(theirs, 1, Integer::sum);
+                    ourShares.merge(ours, 1, Integer::sum);
+                }
+                sameStep.put(c.name(), same);
+                sameShares.put(c.name(), theirShares.equals(ourShares));
+                table.append(String.format("%-12s same server at %3d of %d steps; shares haproxy %s, sluice %s%n",
+                        c.name(), same, requests, theirShares, ourShares));
+            }
+        }
+        System.out.println("HAProxy 2.6 vs Sluice, sequential requests without a key:\n" + table);
+        assertEquals(requests, sameStep.get("static-rr"), table.toString());
+        assertEquals(requests, sameStep.get("first"), table.toString());
+        assertEquals(Boolean.TRUE, sameShares.get("roundrobin"), table.toString());
+        assertEquals(Boolean.TRUE, sameShares.get("leastconn"), table.toString());
+    }
+
     /** The server of the case behind the origin that answered. */
     private static String serverName(Case c, String body) {
         int origin = Integer.parseInt(body.trim().substring("origin".length()));
