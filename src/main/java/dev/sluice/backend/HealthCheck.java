@@ -354,8 +354,8 @@ public final class HealthCheck extends Task {
         }
         Boolean found = switch (e.match()) {
             case CONTAINS -> indexOf(from, to, e.literal()) >= 0;
-            case REGEX -> matcher(e).reset(text.over(in, from, to)).find();
-            case HEX_REGEX -> matcher(e).reset(hex.over(in, from, to)).find();
+            case REGEX -> matcher().reset(text.over(in, from, to)).find();
+            case HEX_REGEX -> matcher().reset(hex.over(in, from, to)).find();
             case TLS_RECORD -> length == 0 ? null : isTlsRecord(in.get(from));
             case MYSQL_HANDSHAKE -> mysqlHandshake(from, to, last);
             case MYSQL_OK -> mysqlAfterHandshake(from, to, last);
@@ -387,7 +387,7 @@ public final class HealthCheck extends Task {
     }
 
     /** The matcher of the current step's expression, made once with the check. */
-    private Matcher matcher(CheckStep.Expect e) {
+    private Matcher matcher() {
         return matchers[step];
     }
 
@@ -457,7 +457,7 @@ public final class HealthCheck extends Task {
         boolean found;
         switch (e.match()) {
             case HTTP_STATUS -> found = e.statusMatches(status);
-            case HTTP_STATUS_REGEX -> found = matcher(e).reset(text.over(in, from + 9, from + 12)).find();
+            case HTTP_STATUS_REGEX -> found = matcher().reset(text.over(in, from + 9, from + 12)).find();
             default -> {
                 long length = contentLength(from, headEnd);
                 boolean whole = last || length >= 0 && to - bodyFrom >= length;
@@ -466,7 +466,7 @@ public final class HealthCheck extends Task {
                 }
                 int bodyTo = length >= 0 ? (int) Math.min(to, bodyFrom + length) : to;
                 found = e.match() == CheckStep.Match.HTTP_BODY ? indexOf(bodyFrom, bodyTo, e.literal()) >= 0
-                        : matcher(e).reset(text.over(in, bodyFrom, bodyTo)).find();
+                        : matcher().reset(text.over(in, bodyFrom, bodyTo)).find();
             }
         }
         if (found != e.inverse()) {
