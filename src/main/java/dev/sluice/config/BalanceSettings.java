@@ -27,6 +27,9 @@ final class BalanceSettings {
     boolean avalanche;
     boolean allBackups;
     RetryPolicy retry = RetryPolicy.DEFAULT;
+    /** The lines of {@code retries} and {@code retry-on}, 0 when none (read, not run yet: see RuntimeGaps). */
+    int retriesLine;
+    int retryOnLine;
 
     void inherit(BalanceSettings defaults) {
         algorithm = defaults.algorithm;
@@ -36,6 +39,8 @@ final class BalanceSettings {
         avalanche = defaults.avalanche;
         allBackups = defaults.allBackups;
         retry = defaults.retry;
+        retriesLine = defaults.retriesLine;
+        retryOnLine = defaults.retryOnLine;
     }
 
     /**

@@ -143,6 +143,11 @@ public final class ConfigParser {
         return List.copyOf(frontends);
     }
 
+    /** The backend and listen sections read so far (tests look at the model of a refused file). */
+    List<ProxySection> backendSections() {
+        return List.copyOf(backends);
+    }
+
     /** What {@code $.SECTION} expands to: the current section's name, or its kind when it has none. */
     private String sectionName() {
         if (current instanceof ProxySection section) {

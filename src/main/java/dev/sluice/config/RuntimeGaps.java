@@ -23,6 +23,7 @@ final class RuntimeGaps {
                 }
             }
         }
+        BalanceKeywords.runtimeGaps(file, backends, diagnostics);
         for (ProxySection backend : backends) {
             for (ServerConfig server : backend.servers) {
                 if (server.target().port() == ServerAddress.Port.CLIENT_DESTINATION) {

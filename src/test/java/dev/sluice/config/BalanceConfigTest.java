@@ -28,6 +28,14 @@ class BalanceConfigTest {
         return assertThrows(ConfigException.class, () -> backend(lines)).getMessage();
     }
 
+    /** Reads a file the check refuses (it asks for retries) and returns its backend sections' model. */
+    private static List<ProxySection> readRefused(String text, String... expectedErrors) {
+        ConfigParser parser = new ConfigParser("t.cfg", 4);
+        ConfigException e = assertThrows(ConfigException.class, () -> parser.read(text));
+        assertEquals(List.of(expectedErrors), e.messages());
+        return parser.backendSections();
+    }
+
     @Test
     void everyAlgorithmIsReadWithItsArguments() throws ConfigException {
         assertEquals(BalanceSpec.of(BalanceAlgorithm.STATIC_RR), backend("balance static-rr").balance());
@@ -60,8 +68,8 @@ class BalanceConfigTest {
     }
 
     @Test
-    void defaultsCarryBalanceHashTypeAllbackupsAndRetriesAndASectionMayUndoThem() throws ConfigException {
-        Config c = parse("""
+    void defaultsCarryBalanceHashTypeAllbackupsAndRetriesAndASectionMayUndoThem() {
+        List<ProxySection> c = readRefused("""
                 defaults
                     mode http
                     balance uri
@@ -79,18 +87,29 @@ class BalanceConfigTest {
                     no option allbackups
                     no option redispatch
                     server s 127.0.0.1:1
-                """);
-        BalanceSpec a = c.backends().get(0).balance();
+                """, "t.cfg:6: 'retries' is read, but Sluice does not retry a failed connection yet; write 'retries 0'"
+                + " until it does");
+        BalanceSpec a = c.get(0).balancing.balance(Mode.HTTP);
         assertEquals(BalanceAlgorithm.URI, a.algorithm());
         assertEquals(HashType.CONSISTENT, a.hashType());
         assertEquals(BalanceSpec.BackupUse.ALL, a.backups());
         assertEquals(new RetryPolicy(5, true, 2, Set.of(RetryPolicy.RetryOn.CONN_FAILURE), Set.of()),
-                c.backends().get(0).retry());
-        BalanceSpec b = c.backends().get(1).balance();
+                c.get(0).balancing.retry());
+        BalanceSpec b = c.get(1).balancing.balance(Mode.HTTP);
         assertEquals(BalanceAlgorithm.LEASTCONN, b.algorithm());
         assertEquals(BalanceSpec.BackupUse.FIRST, b.backups());
-        assertTrue(!c.backends().get(1).retry().redispatch());
-        assertEquals(5, c.backends().get(1).retry().retries());
+        assertTrue(!c.get(1).balancing.retry().redispatch());
+        assertEquals(5, c.get(1).balancing.retry().retries());
+    }
+
+    @Test
+    void retriesAndRetryOnAreReadButRefusedUntilTheServerLinkRetriesExceptWhenTheyAskForNone() throws ConfigException {
+        assertEquals("t.cfg:7: 'retries' is read, but Sluice does not retry a failed connection yet; write 'retries 0'"
+                + " until it does", refusal("retries 3"));
+        assertEquals("t.cfg:7: 'retry-on' is read, but Sluice does not retry a failed request yet; write 'retry-on"
+                + " none' until it does", refusal("retry-on 503"));
+        assertEquals(0, backend("retries 0").retry().retries());
+        assertEquals(Set.of(), backend("retries 2\n retry-on none").retry().on(), "no event calls for a retry");
     }
 
     @Test
@@ -103,15 +122,19 @@ class BalanceConfigTest {
     }
 
     @Test
-    void retryOnReplacesTheListAndExpandsAllRetryableErrors() throws ConfigException {
-        RetryPolicy r = backend("retry-on 503 empty-response").retry();
+    void retryOnReplacesTheListAndExpandsAllRetryableErrors() {
+        String refusal = "t.cfg:7: 'retry-on' is read, but Sluice does not retry a failed request yet; write"
+                + " 'retry-on none' until it does";
+        RetryPolicy r = readRefused(FILE.formatted("retry-on 503 empty-response"), refusal).get(0).balancing.retry();
         assertEquals(Set.of(RetryPolicy.RetryOn.EMPTY_RESPONSE), r.on());
         assertEquals(Set.of(503), r.statuses());
-        RetryPolicy all = backend("retry-on all-retryable-errors").retry();
+        RetryPolicy all = readRefused(FILE.formatted("retry-on all-retryable-errors"), refusal).get(0).balancing.retry();
         assertEquals(EnumSet.allOf(RetryPolicy.RetryOn.class), all.on());
         assertEquals(Set.of(500, 502, 503, 504), all.statuses());
-        assertEquals(Set.of(), backend("retry-on none").retry().on());
     }
+
+    private static final String FILE = "frontend f\n mode http\n bind :80\n default_backend b\nbackend b\n mode http\n"
+            + " %s\n server s 127.0.0.1:1\n";
 
     @Test
     void serverWeightBackupAndDisabledAreRead() throws ConfigException {
