@@ -2,7 +2,6 @@ package dev.sluice.session;
 
 import dev.sluice.buffer.Buffer;
 import dev.sluice.buffer.BufferPool;
-import dev.sluice.buffer.BufferWaiter;
 import dev.sluice.buffer.Criticality;
 import dev.sluice.loop.Loop;
 import dev.sluice.loop.Task;
@@ -26,7 +25,7 @@ import java.io.IOException;
  *
  * <p>Not thread-safe: owned by its session's loop.
  */
-final class Channel extends BufferWaiter {
+final class Channel {
     /** Which peer a channel reads from; used to name an abort. */
     enum Direction {
         REQUEST, RESPONSE;
@@ -81,16 +80,12 @@ final class Channel extends BufferWaiter {
      * (a TCP relay, an HTTP body of known length): receives forward them at once.
      */
     private boolean streaming;
-    /** The channel waits for a buffer to produce bytes into, not to receive. */
-    private boolean producing;
     /** The session's other direction: its holding a buffer or not changes this channel's class. */
     private Channel peer;
     /** The last read left no room in the buffer: the source likely holds more of the message already. */
     private boolean lastReadFilled;
-    /** Time spent queued for a buffer by waits that ended, in the loop clock's nanoseconds. */
-    private long waitedNanos;
-    /** When the current wait for a buffer began, while {@link #isWaiting()}. */
-    private long waitStartedAt;
+    /** The channel's place in its pool's wait queue. */
+    private final BufferWait wait;
 
     /**
      * Reads that {@link #forward()} makes at most, each after a write that
@@ -106,6 +101,7 @@ final class Channel extends BufferWaiter {
         this.pool = loop.pool();
         this.direction = direction;
         this.endOfStream = endOfStream;
+        this.wait = new BufferWait(this, pool, loop.clock());
         this.retry = new Task() {
             @Override
             protected void run() {
@@ -120,13 +116,12 @@ final class Channel extends BufferWaiter {
             return;
         }
         if (buffer == null) {
-            if (isWaiting()) {
+            if (wait.isWaiting()) {
                 source.readInterest(false);
                 return;
             }
-            buffer = pool.allocateOrWait(session.criticality(direction), this);
+            buffer = wait.take(session.criticality(direction), BufferWait.Purpose.RECEIVE);
             if (buffer == null) {
-                waitStartedAt = loop.clock().nanoTime();
                 source.readInterest(false);
                 return;
             }
@@ -141,7 +136,7 @@ final class Channel extends BufferWaiter {
      * no buffer free now, read interest will bring the receive later.
      */
     void tryReceive() {
-        if (buffer != null || isWaiting() || sourceEnded || inputPaused || source == null || session.isClosed()) {
+        if (buffer != null || wait.isWaiting() || sourceEnded || inputPaused || source == null || session.isClosed()) {
             return;
         }
         Buffer b = pool.tryAllocate(session.criticality(direction));
@@ -251,13 +246,16 @@ final class Channel extends BufferWaiter {
         }
     }
 
-    @Override
-    protected void onBuffer(Buffer handed) {
-        waitEnded();
+    /**
+     * The buffer the channel waited for was handed over, in the middle of
+     * another holder's release: it is kept, and the receive retried, or the
+     * reply written, from a task (no I/O here).
+     */
+    void handed(Buffer b, BufferWait.Purpose purpose) {
         if (buffer != null) {
             throw new IllegalStateException(direction + " channel handed a second buffer");
         }
-        gotBuffer(handed);
+        gotBuffer(b, purpose);
     }
 
     /**
@@ -269,17 +267,13 @@ final class Channel extends BufferWaiter {
         if (buffer != null) {
             return true;
         }
-        if (isWaiting()) {
-            if (producing) {
-                return false;
-            }
-            pool.cancel(this);
-            waitEnded();
+        if (wait.waitsToProduce()) {
+            return false;
         }
-        buffer = pool.allocateOrWait(session.criticality(direction), this);
+        // A receive that waited gives its place to the reply.
+        wait.cancel();
+        buffer = wait.take(session.criticality(direction), BufferWait.Purpose.PRODUCE);
         if (buffer == null) {
-            waitStartedAt = loop.clock().nanoTime();
-            producing = true;
             return false;
         }
         peerChanged();
@@ -413,7 +407,7 @@ final class Channel extends BufferWaiter {
                 sink.writeInterest(false);
             }
             if (source != null) {
-                source.readInterest(reading && !isWaiting());
+                source.readInterest(reading && !wait.isWaiting());
             }
         }
     }
@@ -424,7 +418,7 @@ final class Channel extends BufferWaiter {
      * it waits for a buffer, or because the session paused it, waits on nobody.
      */
     boolean wantsInput() {
-        if (sourceEnded || inputPaused || source == null || isWaiting()) {
+        if (sourceEnded || inputPaused || source == null || wait.isWaiting()) {
             return false;
         }
         return buffer == null || room(buffer) > 0 || buffer.readIndex() > 0;
@@ -450,46 +444,45 @@ final class Channel extends BufferWaiter {
      * slot): a waiter queued under the old class moves to the new one, at its tail.
      */
     void criticalityChanged() {
-        if (!isWaiting()) {
+        if (!wait.isWaiting()) {
             return;
         }
-        Criticality now = session.criticality(direction);
-        if (waitingAs() == now) {
-            return;
-        }
-        Buffer b = pool.reclassify(this, now);
+        boolean producing = wait.waitsToProduce();
+        Buffer b = wait.reclassify(session.criticality(direction));
         if (b != null) {
-            waitEnded();
-            gotBuffer(b);
+            gotBuffer(b, producing ? BufferWait.Purpose.PRODUCE : BufferWait.Purpose.RECEIVE);
         }
     }
 
     /** A buffer arrived while this channel waited (handoff or reclassification). */
-    private void gotBuffer(Buffer b) {
+    private void gotBuffer(Buffer b, BufferWait.Purpose purpose) {
         buffer = b;
         if (peer != null) {
             peer.criticalityChanged();
         }
-        if (producing) {
-            producing = false;
+        if (purpose == BufferWait.Purpose.PRODUCE) {
             session.bufferForProducing(this);
         } else {
             loop.schedule(retry);
         }
     }
 
-    /** A wait for a buffer ended, with one or without: its time is added up. */
-    private void waitEnded() {
-        waitedNanos += loop.clock().nanoTime() - waitStartedAt;
+    /** Whether the channel waits for a buffer now. */
+    boolean isWaiting() {
+        return wait.isWaiting();
     }
 
     /**
      * Time this channel has spent waiting for a buffer, the wait going on now
-     * included: time that is Sluice's, never its peer's (a head timeout does
-     * not count it).
+     * included: Sluice's time, never its peer's.
      */
     long waitedNanos() {
-        return isWaiting() ? waitedNanos + (loop.clock().nanoTime() - waitStartedAt) : waitedNanos;
+        return wait.waitedNanos();
+    }
+
+    /** The same, by the class it waited in, for waits that ended (the access log's {@code %Tb}). */
+    long waitedNanos(Criticality c) {
+        return wait.waitedNanos(c);
     }
 
     // --- what the session does with a channel ---
@@ -623,7 +616,8 @@ final class Channel extends BufferWaiter {
 
     /** The channel's state, for failure reports. */
     String describe() {
-        return "buffer=" + (buffer == null ? "none" : buffer.readable() + "B") + (isWaiting() ? " waiting-as-" + waitingAs() : "")
+        return "buffer=" + (buffer == null ? "none" : buffer.readable() + "B")
+                + (wait.isWaiting() ? " waiting-as-" + wait.waitingAs() : "")
                 + (sourceEnded ? " source-ended" : "") + (sinkShut ? " sink-shut" : "") + (inputPaused ? " paused" : "")
                 + (streaming ? " streaming" : "") + " forwardLimit=" + forwardLimit + " forwarded=" + forwarded;
     }
@@ -635,11 +629,7 @@ final class Channel extends BufferWaiter {
 
     /** Gives everything back: the buffer, and the place in a wait queue. */
     void dispose() {
-        producing = false;
-        if (isWaiting()) {
-            pool.cancel(this);
-            waitEnded();
-        }
+        wait.cancel();
         if (buffer != null) {
             Buffer b = buffer;
             buffer = null;
