@@ -23,6 +23,7 @@ import dev.sluice.net.ListenerOptions;
 import dev.sluice.net.NioConnector;
 import dev.sluice.config.HttpReuse;
 import dev.sluice.http.HttpRules;
+import dev.sluice.session.ClientPreamble;
 import dev.sluice.session.ConnectionLimit;
 import dev.sluice.session.HttpFrontend;
 import dev.sluice.session.HttpRouting;
@@ -167,17 +168,19 @@ public final class Sluice implements AutoCloseable {
             ConnectionLimit limit = new ConnectionLimit(f.name(), f.maxconn(), processLimit);
             limits.add(limit);
             // A mode tcp frontend whose backend is in mode http serves HTTP, as HAProxy upgrades its connections.
-            Acceptor acceptor = f.mode() == Mode.HTTP || config.upgradesToHttp(f) ? httpAcceptor(f, limit)
-                    : tcpAcceptor(f, limit);
+            SessionStarter starter = f.mode() == Mode.HTTP || config.upgradesToHttp(f) ? httpSessions(f, limit)
+                    : tcpSessions(f, limit);
             for (BindConfig bind : f.binds()) {
                 ListenerOptions options = new ListenerOptions(bind.ipv6() == BindConfig.Ipv6.V6_ONLY,
                         bind.deferAccept(), bind.fastOpen(), f.tcpKeepAlive());
+                Acceptor acceptor = acceptor(limit, starter,
+                        bind.acceptProxy() ? ClientPreamble.PROXY_HEADER : ClientPreamble.NONE);
                 listeners.add(Listener.bind(bind.address(), eventLoops, acceptor, options));
             }
         }
     }
 
-    private Acceptor tcpAcceptor(FrontendConfig f, ConnectionLimit limit) {
+    private SessionStarter tcpSessions(FrontendConfig f, ConnectionLimit limit) {
         Map<Backend, TcpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
         for (dev.sluice.config.BackendConfig b : config.backends()) {
             if (b.mode() == Mode.TCP) {
@@ -190,11 +193,11 @@ public final class Sluice implements AutoCloseable {
         Backend[] targets = rules.backendNames().stream().map(backends::get).toArray(Backend[]::new);
         TcpFrontend frontend = new TcpFrontend(f.name(), HttpRouting.of(rules, targets), f.tcpRequestRules(), policies,
                 limit);
-        return acceptor(limit,
-                (l, connection) -> TcpSession.start(l.loop(), l.connector(), frontend, l.sessions(), l.counters(), connection));
+        return (l, connection, preamble) -> TcpSession.start(l.loop(), l.connector(), frontend, l.sessions(),
+                l.counters(), connection, preamble);
     }
 
-    private Acceptor httpAcceptor(FrontendConfig f, ConnectionLimit limit) {
+    private SessionStarter httpSessions(FrontendConfig f, ConnectionLimit limit) {
         Global g = config.global();
         Map<Backend, HttpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
         for (dev.sluice.config.BackendConfig b : config.backends()) {
@@ -212,20 +215,20 @@ public final class Sluice implements AutoCloseable {
                 HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
                 g.httpLimits(), f.http().forwardFor(), f.http().httpClose(), f.http().maxBodySize(), limit)
                 .withTcpRequestRules(f.tcpRequestRules());
-        return acceptor(limit, (l, connection) -> HttpSession.start(l.loop(),
-                l.connector(), frontend, l.sessions(), l.counters(), l.idle(), connection));
+        return (l, connection, preamble) -> HttpSession.start(l.loop(), l.connector(), frontend, l.sessions(),
+                l.counters(), l.idle(), connection, preamble);
     }
 
     /** Starts a session for an accepted connection on the loop that accepted it. */
     private interface SessionStarter {
-        void start(LoopState loop, Connection connection);
+        void start(LoopState loop, Connection connection, ClientPreamble preamble);
     }
 
     /**
      * The acceptor of one frontend: it holds accepting back while the frontend or
      * the process is at its {@code maxconn}, counts each session in, and starts it.
      */
-    private Acceptor acceptor(ConnectionLimit limit, SessionStarter starter) {
+    private Acceptor acceptor(ConnectionLimit limit, SessionStarter starter, ClientPreamble preamble) {
         return new Acceptor() {
             @Override
             public void accepted(Loop loop, Connection connection) {
@@ -233,7 +236,7 @@ public final class Sluice implements AutoCloseable {
                     connection.close();
                     return;
                 }
-                starter.start(loops.get(loop.id()), connection);
+                starter.start(loops.get(loop.id()), connection, preamble);
             }
 
             @Override

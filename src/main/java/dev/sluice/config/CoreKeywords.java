@@ -83,8 +83,7 @@ final class CoreKeywords {
                 .flag("v6only", (b, use) -> b.v6only = true)
                 .flag("defer-accept", (b, use) -> b.deferAccept = true)
                 .flag("tfo", (b, use) -> b.fastOpen = true)
-                .readNotRun(new Keyword<>("accept-proxy", "", 0, 0, Keyword.Repeat.LAST_WINS, Support.IMPLEMENTED,
-                        (b, use) -> b.acceptProxy = true));
+                .flag("accept-proxy", (b, use) -> b.acceptProxy = true);
     }
 
     private static void bind(ProxySection section, Invocation use) throws ConfigException {

@@ -15,14 +15,6 @@ final class RuntimeGaps {
     }
 
     static void check(String file, List<ProxySection> frontends, List<ProxySection> backends, Diagnostics diagnostics) {
-        for (ProxySection frontend : frontends) {
-            for (BindConfig bind : frontend.binds) {
-                if (bind.acceptProxy()) {
-                    diagnostics.error(new ConfigException(file, bind.line(), "bind "
-                            + bind.address().getHostString() + ":" + bind.address().getPort() + ": accept-proxy is read, but Sluice does not parse the PROXY protocol yet"));
-                }
-            }
-        }
         BalanceKeywords.runtimeGaps(file, backends, diagnostics);
         for (ProxySection backend : backends) {
             for (ServerConfig server : backend.servers) {

@@ -41,7 +41,7 @@ final class HttpExchange implements ServerLink.Events {
     /** The client and where it connected to, as the rules see them. */
     private final ConnectionAddresses addresses;
     /** {@code X-Forwarded-For: <client>} (no CRLF), built once per connection, or null. */
-    private final byte[] forwardedForField;
+    private byte[] forwardedForField;
 
     private HttpFrontend.BackendPolicy policy;
     /** {@code option httpclose} applies to this request: both connections close after its response. */
@@ -68,6 +68,12 @@ final class HttpExchange implements ServerLink.Events {
 
     ServerLink link() {
         return link;
+    }
+
+    /** A PROXY header named the real client: X-Forwarded-For names it too. */
+    void clientKnown() {
+        byte[] client = addresses.client();
+        forwardedForField = client.length == 0 ? null : dev.sluice.http.ForwardedFor.fieldLine(client);
     }
 
     /** Whether the client connection ends once the current response (or reply) went out. */

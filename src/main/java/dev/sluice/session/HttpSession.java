@@ -6,6 +6,8 @@ import dev.sluice.buffer.Criticality;
 import dev.sluice.http.AddressView;
 import dev.sluice.http.ConnectionAddresses;
 import dev.sluice.http.ForwardedFor;
+import dev.sluice.http.HttpError;
+import dev.sluice.http.ProxyHeader;
 import dev.sluice.http.TcpRequestRules;
 import dev.sluice.loop.Loop;
 import dev.sluice.net.Connection;
@@ -87,6 +89,8 @@ public final class HttpSession extends Session implements Refusals {
     private final OwnReply reply = new OwnReply();
     /** The client and where it connected to, as rules and logs see them. */
     private final ConnectionAddresses addresses;
+    /** The PROXY header still to be read before the first request, or null. */
+    private ProxyHeader proxyHeader;
     private final HttpExchange exchange;
     /** The deadlines' state: the exchange writes the times of its phases into it. */
     private final HttpDeadlines.State times = new HttpDeadlines.State();
@@ -126,7 +130,15 @@ public final class HttpSession extends Session implements Refusals {
      */
     public static HttpSession start(Loop loop, Connector connector, HttpFrontend frontend, SessionSet sessions,
                                     SessionCounters counters, IdleServerConnections idle, Connection client) {
+        return start(loop, connector, frontend, sessions, counters, idle, client, ClientPreamble.NONE);
+    }
+
+    /** The same, for a connection that first sends {@code preamble} (a PROXY header under accept-proxy). */
+    public static HttpSession start(Loop loop, Connector connector, HttpFrontend frontend, SessionSet sessions,
+                                    SessionCounters counters, IdleServerConnections idle, Connection client,
+                                    ClientPreamble preamble) {
         HttpSession s = new HttpSession(loop, connector, frontend, sessions, counters, idle, client);
+        s.proxyHeader = preamble == ClientPreamble.PROXY_HEADER ? new ProxyHeader() : null;
         s.begin();
         return s;
     }
@@ -135,13 +147,10 @@ public final class HttpSession extends Session implements Refusals {
         sessions.add(this);
         counters.opened++;
         long now = loop.clock().nanoTime();
-        TcpRequestRules rules = frontend.tcpRequestRules();
-        if (!rules.isEmpty()) {
-            AddressView view = new AddressView(addresses);
-            if (!rules.accepts(TcpRequestRules.Phase.CONNECTION, view) || !rules.accepts(TcpRequestRules.Phase.CONTENT, view)) {
-                close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
-                return;
-            }
+        // Connection rules see the socket's addresses; content rules see the client a PROXY header names.
+        if (!accepts(TcpRequestRules.Phase.CONNECTION) || proxyHeader == null && !accepts(TcpRequestRules.Phase.CONTENT)) {
+            close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
+            return;
         }
         clientActiveAt = now;
         request.readFrom(client);
@@ -152,6 +161,46 @@ public final class HttpSession extends Session implements Refusals {
         // Most clients send their request as soon as they are connected: read it now, not
         // after a select. A request read whole here never costs an epoll change for the client.
         request.tryReceive();
+    }
+
+    private boolean accepts(TcpRequestRules.Phase phase) {
+        TcpRequestRules rules = frontend.tcpRequestRules();
+        return rules.isEmpty() || rules.accepts(phase, new AddressView(addresses));
+    }
+
+    /**
+     * Reads the PROXY header that comes before the first request; true once it
+     * is read and the session goes on. A malformed one ends the connection
+     * without an answer, as HAProxy does; the head timeout runs over it.
+     */
+    private boolean readProxyHeader() {
+        Buffer b = request.buffer();
+        ProxyHeader.Result r = b == null ? ProxyHeader.Result.NEED_MORE : proxyHeader.read(b, addresses);
+        switch (r) {
+            case NEED_MORE -> {
+                if (request.sourceEnded()) {
+                    close(SessionOutcome.BAD_REQUEST, CloseMode.ORDERLY);
+                }
+                return false;
+            }
+            case BAD -> {
+                counters.rejected(HttpError.BAD_PROXY_HEADER);
+                refused(400, "malformed PROXY protocol header");
+                close(SessionOutcome.BAD_REQUEST, CloseMode.ABORTIVE);
+                return false;
+            }
+            case COMPLETE -> {
+            }
+        }
+        b.consumed(proxyHeader.length());
+        request.releaseIfEmpty();
+        proxyHeader = null;
+        exchange.clientKnown();
+        if (!accepts(TcpRequestRules.Phase.CONTENT)) {
+            close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
+            return false;
+        }
+        return true;
     }
 
     Req req() {
@@ -270,7 +319,7 @@ public final class HttpSession extends Session implements Refusals {
                 && request.held() > 0) {
             headStarted(now);
         }
-        if (expired(now)) {
+        if (expired(now) || proxyHeader != null && !readProxyHeader()) {
             return;
         }
         for (int pass = 0; pass < 4 && !closed; pass++) {

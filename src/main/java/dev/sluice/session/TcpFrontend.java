@@ -34,6 +34,7 @@ public final class TcpFrontend {
     private final TcpRequestRules rules;
     private final Map<Backend, BackendPolicy> backends;
     private final ConnectionLimit limit;
+    private final SessionTimeouts headerTimeouts;
 
     public TcpFrontend(String name, Backend backend, SessionTimeouts timeouts, ConnectionLimit limit) {
         this(name, backend, timeouts, limit, false);
@@ -58,6 +59,13 @@ public final class TcpFrontend {
         this.rules = rules;
         this.backends = new IdentityHashMap<>(backends);
         this.limit = limit;
+        long client = backends.values().stream().findFirst().map(p -> p.timeouts().client()).orElse(0L);
+        this.headerTimeouts = new SessionTimeouts(client, 0, 0, 0);
+    }
+
+    /** While a PROXY header is read, before any backend is chosen: the frontend's timeout client alone. */
+    SessionTimeouts headerTimeouts() {
+        return headerTimeouts;
     }
 
     public String name() {

@@ -6,7 +6,9 @@ import dev.sluice.backend.Server;
 import dev.sluice.backend.SlotRefusal;
 import dev.sluice.backend.SlotWaiter;
 import dev.sluice.buffer.Criticality;
+import dev.sluice.buffer.Buffer;
 import dev.sluice.http.AddressView;
+import dev.sluice.http.ProxyHeader;
 import dev.sluice.http.ConnectionAddresses;
 import dev.sluice.http.TcpRequestRules;
 import dev.sluice.loop.Loop;
@@ -36,7 +38,7 @@ import java.io.IOException;
  * ({@link Loop#post}).
  */
 public final class TcpSession extends Session {
-    private enum State { WAITING_FOR_SLOT, CONNECTING, ESTABLISHED, CLOSED }
+    private enum State { PROXY_HEADER, WAITING_FOR_SLOT, CONNECTING, ESTABLISHED, CLOSED }
 
     private final Connector connector;
     private final TcpFrontend frontend;
@@ -55,6 +57,10 @@ public final class TcpSession extends Session {
     private State state = State.WAITING_FOR_SLOT;
     private long phaseDeadline;
     private SessionOutcome outcome;
+    /** The connection's addresses as the rules see them. */
+    private AddressView view;
+    /** The PROXY header still to read, under accept-proxy; null otherwise. */
+    private ProxyHeader proxyHeader;
 
     private TcpSession(Loop loop, Connector connector, TcpFrontend frontend, SessionSet sessions,
                        SessionCounters counters, Connection client) {
@@ -77,12 +83,18 @@ public final class TcpSession extends Session {
      */
     public static TcpSession start(Loop loop, Connector connector, TcpFrontend frontend, SessionSet sessions,
                                    SessionCounters counters, Connection client) {
+        return start(loop, connector, frontend, sessions, counters, client, ClientPreamble.NONE);
+    }
+
+    /** The same, for a connection that first sends {@code preamble} (a PROXY header under accept-proxy). */
+    public static TcpSession start(Loop loop, Connector connector, TcpFrontend frontend, SessionSet sessions,
+                                   SessionCounters counters, Connection client, ClientPreamble preamble) {
         TcpSession s = new TcpSession(loop, connector, frontend, sessions, counters, client);
-        s.begin();
+        s.begin(preamble);
         return s;
     }
 
-    private void begin() {
+    private void begin(ClientPreamble preamble) {
         sessions.add(this);
         counters.opened++;
         long now = loop.clock().nanoTime();
@@ -91,10 +103,53 @@ public final class TcpSession extends Session {
         request.readFrom(client);
         response.writeTo(client);
         client.handler(eventsFor(request));
-        AddressView view = new AddressView(new ConnectionAddresses().set(client.remoteAddress(), client.remotePort(),
+        view = new AddressView(new ConnectionAddresses().set(client.remoteAddress(), client.remotePort(),
                 client.localAddress()));
-        if (!frontend.rules().accepts(TcpRequestRules.Phase.CONNECTION, view)
-                || !frontend.rules().accepts(TcpRequestRules.Phase.CONTENT, view)) {
+        // Connection rules see the socket's addresses; the rest sees the client a PROXY header names.
+        if (!frontend.rules().accepts(TcpRequestRules.Phase.CONNECTION, view)) {
+            close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
+            return;
+        }
+        if (preamble == ClientPreamble.PROXY_HEADER) {
+            state = State.PROXY_HEADER;
+            proxyHeader = new ProxyHeader();
+            timeouts = frontend.headerTimeouts();
+            client.readInterest(true);
+            request.tryReceive();
+            armTimer();
+            return;
+        }
+        route(now);
+    }
+
+    /**
+     * Reads the PROXY header the connection starts with; once it is whole it
+     * leaves the buffer and the session is routed. A malformed one drops the
+     * connection, as HAProxy does.
+     */
+    private void readProxyHeader(long now) {
+        Buffer b = request.buffer();
+        ProxyHeader.Result r = b == null ? ProxyHeader.Result.NEED_MORE : proxyHeader.read(b, view.addresses());
+        if (r == ProxyHeader.Result.NEED_MORE) {
+            if (request.sourceEnded()) {
+                close(SessionOutcome.CLIENT_ABORT, CloseMode.ORDERLY);
+            }
+            return;
+        }
+        if (r == ProxyHeader.Result.BAD) {
+            close(SessionOutcome.BAD_REQUEST, CloseMode.ABORTIVE);
+            return;
+        }
+        b.consumed(proxyHeader.length());
+        request.releaseIfEmpty();
+        proxyHeader = null;
+        state = State.WAITING_FOR_SLOT;
+        route(now);
+    }
+
+    /** Content rules, the backend, and a slot on one of its servers. */
+    private void route(long now) {
+        if (!frontend.rules().accepts(TcpRequestRules.Phase.CONTENT, view)) {
             close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
             return;
         }
@@ -231,6 +286,15 @@ public final class TcpSession extends Session {
         long now = loop.clock().nanoTime();
         if (expired(now)) {
             return;
+        }
+        if (state == State.PROXY_HEADER) {
+            readProxyHeader(now);
+            if (state == State.PROXY_HEADER || state == State.CLOSED) {
+                if (state != State.CLOSED) {
+                    armTimer();
+                }
+                return;
+            }
         }
         if (state == State.ESTABLISHED) {
             if (!request.forward() || !response.forward()) {
