@@ -109,6 +109,16 @@ public record RetryPolicy(int retries, boolean redispatch, int redispatchInterva
         return on.contains(event);
     }
 
+    /**
+     * Whether {@code retry-on} asks for a retry after the request was sent
+     * (an empty, junk or late response, or a status): the request must then be
+     * kept whole until its response begins.
+     */
+    public boolean retriesAfterSending() {
+        return retries > 0 && (!statuses.isEmpty() || on.contains(RetryOn.EMPTY_RESPONSE)
+                || on.contains(RetryOn.JUNK_RESPONSE) || on.contains(RetryOn.RESPONSE_TIMEOUT));
+    }
+
     /** Whether {@code retry-on} asks for a retry on this response status. */
     public boolean retriesOnStatus(int status) {
         return statuses.contains(status);

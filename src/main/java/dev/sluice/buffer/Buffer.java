@@ -25,6 +25,12 @@ public final class Buffer {
     private final ByteBuffer absolute;
     private int readIndex;
     private int writeIndex;
+    /**
+     * Where bytes sent but kept for a replay begin ({@link #mark()}), or -1.
+     * While it is set, consumed bytes stay in the buffer, and the buffer does
+     * not count as empty.
+     */
+    private int mark = -1;
     /** Set while allocated; a second release is a bug and is refused. */
     boolean inUse;
     Criticality allocatedAs;
@@ -73,8 +79,40 @@ public final class Buffer {
         return bytes.capacity() - writeIndex;
     }
 
+    /** Nothing held: no byte to consume, and none kept for a replay. */
     public boolean isEmpty() {
-        return writeIndex == readIndex;
+        return writeIndex == readIndex && mark < 0;
+    }
+
+    /**
+     * Keeps the bytes from {@code readIndex} on, however many are consumed,
+     * until {@link #unmark()}: a request sent to a server stays whole for a
+     * retry on another connection.
+     */
+    public void mark() {
+        mark = readIndex;
+    }
+
+    /** Whether bytes are kept for a replay. */
+    public boolean isMarked() {
+        return mark >= 0;
+    }
+
+    /** Makes the kept bytes held again, from the mark, for a replay; the mark stays. */
+    public void rewind() {
+        if (mark < 0) {
+            throw new IllegalStateException("rewind without a mark: " + this);
+        }
+        readIndex = mark;
+    }
+
+    /** Drops the mark: the kept bytes that were consumed are gone, and an emptied buffer rewinds to 0. */
+    public void unmark() {
+        mark = -1;
+        if (readIndex == writeIndex) {
+            readIndex = 0;
+            writeIndex = 0;
+        }
     }
 
     /** The criticality this buffer was last allocated with. */
@@ -96,7 +134,7 @@ public final class Buffer {
             throw new IllegalArgumentException("consumed " + n + " with " + readable() + " readable");
         }
         readIndex += n;
-        if (readIndex == writeIndex) {
+        if (readIndex == writeIndex && mark < 0) {
             readIndex = 0;
             writeIndex = 0;
         }
@@ -104,16 +142,21 @@ public final class Buffer {
 
     /** Moves the held bytes to the start so that all free room is writable. */
     public void compact() {
-        if (readIndex == 0) {
+        // Bytes kept for a replay move with the rest: they start the buffer after compaction.
+        int from = mark >= 0 ? mark : readIndex;
+        if (from == 0) {
             return;
         }
-        int n = readable();
+        int n = writeIndex - from;
         if (n > 0) {
-            bytes.limit(writeIndex).position(readIndex);
+            bytes.limit(writeIndex).position(from);
             bytes.compact();
         }
-        readIndex = 0;
+        readIndex -= from;
         writeIndex = n;
+        if (mark >= 0) {
+            mark = 0;
+        }
     }
 
     /** Sets position and limit to the free room, for a channel read. */
@@ -189,6 +232,7 @@ public final class Buffer {
     void clear() {
         readIndex = 0;
         writeIndex = 0;
+        mark = -1;
     }
 
     @Override

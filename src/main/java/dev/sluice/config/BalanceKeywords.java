@@ -36,10 +36,9 @@ final class BalanceKeywords {
         keywords.proxies(Placement.BACKEND_AND_DEFAULTS)
                 .option("option allbackups", (p, use) -> p.balancing.allBackups = true,
                         (p, use) -> p.balancing.allBackups = false);
-        // Read into the backend's retry policy; the server link does not replay a failed request yet, so
-        // RuntimeGaps refuses a line that asks for a retry (see runtimeGaps).
+        // Read into the backend's retry policy, which the session's server link follows.
         keywords.proxies(Placement.BACKEND_AND_DEFAULTS)
-                .readNotRun(new Keyword<>("retries", "<number>", 1, 1, Keyword.Repeat.LAST_WINS, Support.IMPLEMENTED,
+                .add(new Keyword<>("retries", "<number>", 1, 1, Keyword.Repeat.LAST_WINS, Support.IMPLEMENTED,
                         (p, use) -> {
                             p.balancing.retry = p.balancing.retry.withRetries(use.number(use.arg(0), 0, 1_000_000));
                             p.balancing.retriesLine = use.line();
@@ -49,7 +48,7 @@ final class BalanceKeywords {
                         Support.IMPLEMENTED, BalanceKeywords::redispatch,
                         (p, use) -> p.balancing.retry = p.balancing.retry.withoutRedispatch()));
         keywords.proxies(Placement.BACKEND_AND_DEFAULTS)
-                .readNotRun(new Keyword<>("retry-on", "none|conn-failure|empty-response|junk-response|response-timeout"
+                .add(new Keyword<>("retry-on", "none|conn-failure|empty-response|junk-response|response-timeout"
                         + "|0rtt-rejected|all-retryable-errors|<status>...", 1, Integer.MAX_VALUE,
                         Keyword.Repeat.LAST_WINS, Support.IMPLEMENTED, BalanceKeywords::retryOn));
 
@@ -237,29 +236,5 @@ final class BalanceKeywords {
         }
         section.balancing.retry = section.balancing.retry.withRetryOn(events, statuses);
         section.balancing.retryOnLine = use.line();
-    }
-
-    /**
-     * The retry lines the running proxy does not honour yet: the server link
-     * does not replay a failed request, so a line that asks for a retry is
-     * refused at its line rather than ignored. {@code retries 0} and
-     * {@code retry-on none} ask for what Sluice does, and pass.
-     */
-    static void runtimeGaps(String file, java.util.List<ProxySection> backends, Diagnostics diagnostics) {
-        // A defaults section's line reaches every backend below it: it is reported once.
-        Set<Integer> reported = new HashSet<>();
-        for (ProxySection backend : backends) {
-            BalanceSettings b = backend.balancing;
-            if (b.retriesLine > 0 && b.retry.retries() > 0 && (b.retryOnLine == 0 || !b.retry.on().isEmpty()
-                    || !b.retry.statuses().isEmpty()) && reported.add(b.retriesLine)) {
-                diagnostics.error(new ConfigException(file, b.retriesLine, "'retries' is read, but Sluice does not"
-                        + " retry a failed connection yet; write 'retries 0' until it does"));
-            }
-            if (b.retryOnLine > 0 && (!b.retry.on().isEmpty() || !b.retry.statuses().isEmpty())
-                    && reported.add(b.retryOnLine)) {
-                diagnostics.error(new ConfigException(file, b.retryOnLine, "'retry-on' is read, but Sluice does not"
-                        + " retry a failed request yet; write 'retry-on none' until it does"));
-            }
-        }
     }
 }

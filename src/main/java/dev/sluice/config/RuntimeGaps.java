@@ -15,7 +15,6 @@ final class RuntimeGaps {
     }
 
     static void check(String file, List<ProxySection> frontends, List<ProxySection> backends, Diagnostics diagnostics) {
-        BalanceKeywords.runtimeGaps(file, backends, diagnostics);
         for (ProxySection backend : backends) {
             for (ServerConfig server : backend.servers) {
                 if (server.target().port() == ServerAddress.Port.CLIENT_DESTINATION) {

@@ -455,6 +455,29 @@ final class Channel {
         return buffer == null ? 0 : buffer.readable();
     }
 
+    /**
+     * Keeps the bytes about to be forwarded in the buffer, however many go out,
+     * so that a request can be sent again on another connection (a retry
+     * after its response failed). The buffer stays held meanwhile.
+     */
+    void keepForReplay() {
+        buffer.mark();
+    }
+
+    /** Makes the kept request held again and lets {@code bytes} of it through, for a retry. */
+    void replay(long bytes) {
+        buffer.rewind();
+        forwardLimit = bytes;
+    }
+
+    /** The kept bytes are not needed any more (the response began, or Sluice answers): they go. */
+    void dropReplay() {
+        if (buffer != null && buffer.isMarked()) {
+            buffer.unmark();
+            releaseIfEmpty();
+        }
+    }
+
     /** Drops every held byte (a response cut short, what a server sent past its message). */
     void dropHeld() {
         Buffer b = buffer;
@@ -478,7 +501,7 @@ final class Channel {
 
     /** The channel's state, for failure reports. */
     String describe() {
-        return "buffer=" + (buffer == null ? "none" : buffer.readable() + "B")
+        return "buffer=" + (buffer == null ? "none" : buffer.readable() + "B" + (buffer.isMarked() ? " kept" : ""))
                 + (wait.isWaiting() ? " waiting-as-" + wait.waitingAs() : "")
                 + in.describe() + (sinkShut ? " sink-shut" : "")
                 + (streaming ? " streaming" : "") + " forwardLimit=" + forwardLimit + " forwarded=" + forwarded;

@@ -1,5 +1,6 @@
 package dev.sluice.session;
 
+import dev.sluice.backend.RetryPolicy;
 import dev.sluice.backend.BalanceKey;
 import dev.sluice.backend.SlotRefusal;
 import dev.sluice.http.AddressView;
@@ -44,6 +45,7 @@ final class HttpExchange implements ServerLink.Events {
     private byte[] forwardedForField;
 
     private HttpFrontend.BackendPolicy policy;
+    private final ExchangeRetries retries;
     /** {@code option httpclose} applies to this request: both connections close after its response. */
     private boolean httpClose;
     private boolean closeAfterResponse;
@@ -60,6 +62,7 @@ final class HttpExchange implements ServerLink.Events {
         this.responseSide = responseSide;
         // The exchange hears what happens on the link: slot grants and connects.
         this.link = new ServerLink(parts, request, response, counters, this);
+        this.retries = new ExchangeRetries(link, request);
         this.reply = reply;
         this.times = times;
         this.addresses = addresses;
@@ -89,6 +92,9 @@ final class HttpExchange implements ServerLink.Events {
     void serverFailed() {
         if (responseSide.started() || session.resp() == Resp.REPLY) {
             session.close(SessionOutcome.SERVER_ABORT, CloseMode.ABORTIVE);
+        } else if (session.resp() == Resp.HEAD && response.held() == 0
+                && retriedAfterSending(RetryPolicy.RetryOn.EMPTY_RESPONSE, 0)) {
+            return;
         } else if (session.resp() != Resp.HEAD || response.held() > 0 || !serverLostBeforeResponse()) {
             refuse(Refusal.BAD_RESPONSE);
         }
@@ -251,19 +257,26 @@ final class HttpExchange implements ServerLink.Events {
 
     /** The server connection is open: rewrite the head and let the request through. */
     private void sendRequest(long now) {
-        boolean forwardFor = forwardedForField != null && (frontend.forwardFor() || policy.forwardFor());
-        int headLength = requestSide.rewriteForServer(forwardFor ? forwardedForField : null, httpClose);
-        if (headLength < 0) {
-            refuse(Refusal.REWRITE_TOO_LARGE);
-            return;
+        RetryPolicy retry;
+        if (retries.replaying()) {
+            // A retry: the kept request, rewritten already, goes out again as it went the first time.
+            retry = retries.replay();
+        } else {
+            boolean forwardFor = forwardedForField != null && (frontend.forwardFor() || policy.forwardFor());
+            int headLength = requestSide.rewriteForServer(forwardFor ? forwardedForField : null, httpClose);
+            if (headLength < 0) {
+                refuse(Refusal.REWRITE_TOO_LARGE);
+                return;
+            }
+            requestSide.send(headLength);
+            retry = retries.sent(requestSide.wholeInBuffer(headLength));
         }
         session.req(Req.SENDING);
         session.resp(Resp.HEAD);
         // Sluice waits on both peers from now on: time spent queued or connecting is neither's silence.
         session.serverActiveAt = now;
         session.clientActiveAt = now;
-        responseSide.expect(requestSide.method());
-        requestSide.send(headLength);
+        responseSide.expect(requestSide.method(), retry);
         link.connection().readInterest(true);
         request.updateInterest();
         session.wake();
@@ -273,14 +286,27 @@ final class HttpExchange implements ServerLink.Events {
 
     boolean analyseResponse() {
         boolean clientMayStay = requestSide.keepAlive() && !closeAfterResponse && session.req() == Req.SENT;
-        switch (responseSide.analyse(session.resp(), clientMayStay, requestSide.head().minorVersion() == 0,
-                requestSide.upgrade())) {
+        boolean http10 = requestSide.head().minorVersion() == 0;
+        ResponseAnalyser.Step step = responseSide.analyse(session.resp(), clientMayStay, http10, requestSide.upgrade());
+        if (step == ResponseAnalyser.Step.RETRY_STATUS) {
+            if (retriedAfterSending(null, responseSide.head().statusCode())) {
+                return !session.isClosed();
+            }
+            step = responseSide.sendFinalAfterAll(clientMayStay, http10);
+        }
+        switch (step) {
             case WAIT -> {
                 return true;
             }
-            case INTERIM -> session.resp(Resp.INTERIM);
+            case INTERIM -> {
+                // The client sees this answer: the request will not be sent again.
+                dropReplay();
+                session.resp(Resp.INTERIM);
+            }
             case AWAIT_FINAL -> session.resp(Resp.HEAD);
+            case RETRY_STATUS -> throw new IllegalStateException("a held-back status was let through above");
             case FINAL -> {
+                dropReplay();
                 closeAfterResponse |= !responseSide.keepsClient();
                 session.resp(Resp.BODY);
             }
@@ -293,10 +319,12 @@ final class HttpExchange implements ServerLink.Events {
                 return true;
             }
             case ENDED_BEFORE_HEAD -> {
-                return !serverLostBeforeResponse() && refuse(Refusal.SERVER_CLOSED);
+                return retriedAfterSending(RetryPolicy.RetryOn.EMPTY_RESPONSE, 0) ? !session.isClosed()
+                        : !serverLostBeforeResponse() && refuse(Refusal.SERVER_CLOSED);
             }
             case REFUSED -> {
-                return refuse(Refusal.BAD_RESPONSE);
+                return retriedAfterSending(RetryPolicy.RetryOn.JUNK_RESPONSE, 0) ? !session.isClosed()
+                        : refuse(Refusal.BAD_RESPONSE);
             }
             case BODY_REFUSED -> {
                 return session.close(SessionOutcome.BAD_RESPONSE, CloseMode.ABORTIVE);
@@ -310,11 +338,43 @@ final class HttpExchange implements ServerLink.Events {
     }
 
     /**
+     * The response failed after the whole request went out, as {@code retry-on}
+     * names ({@code event}, or {@code status} when above 0): the request kept
+     * in its buffer is sent again on a new connection, to the same server or,
+     * with {@code option redispatch}, another. Returns whether it was; false
+     * leaves the failure to its usual answer.
+     */
+    private boolean retriedAfterSending(RetryPolicy.RetryOn event, int status) {
+        ServerLink.Retry retry = retries.afterSending(event, status, session.req() == Req.SENT,
+                responseSide.started());
+        if (retry == ServerLink.Retry.NONE) {
+            return false;
+        }
+        // What the failed server sent is not the client's.
+        response.dropHeld();
+        response.releaseIfEmpty();
+        session.resp(Resp.IDLE);
+        follow(retry, null, false);
+        return true;
+    }
+
+    /** The request will not be sent again: the bytes kept for that go. */
+    private void dropReplay() {
+        retries.drop();
+    }
+
+    /** The response head did not come within timeout server: a retry if retry-on response-timeout asks. */
+    boolean retriedAfterTimeout() {
+        return retriedAfterSending(RetryPolicy.RetryOn.RESPONSE_TIMEOUT, 0);
+    }
+
+    /**
      * The server switched protocols: the connection is a tunnel both ways from
      * now on, holding its slot and its server connection to the end, when both
      * directions have ended.
      */
     private boolean tunnel() {
+        dropReplay();
         if (session.req() != Req.SENT) {
             // The head went out but not yet all of it: nothing can be relayed in order.
             return refuse(Refusal.BAD_RESPONSE);
@@ -408,6 +468,7 @@ final class HttpExchange implements ServerLink.Events {
         }
         counters.replied(status);
         closeAfterResponse |= !reply.keepsAlive();
+        dropReplay();
         link.abortExchange();
         session.req(Req.DISCARDING);
         requestSide.discard();
@@ -453,8 +514,55 @@ final class HttpExchange implements ServerLink.Events {
     @Override
     public void connectFailed() {
         if (session.req() == Req.CONNECTING && !session.isClosed()) {
-            link.countConnectError();
-            refuse(Refusal.CONNECT_ERROR);
+            connectionFailed(Refusal.CONNECT_ERROR, true);
+        }
+    }
+
+    /** The connect deadline passed: the reconnect a retry waited for is due, or the connect timed out. */
+    void connectDeadline() {
+        if (retries.turnAroundEnded()) {
+            connectToServer(session.loop.clock().nanoTime());
+        } else {
+            connectionFailed(Refusal.CONNECT_TIMEOUT, false);
+        }
+    }
+
+    /**
+     * The server connection failed before any byte of the request went out,
+     * so the request, whole in its buffer, may be tried again: on the same
+     * server, after a turn-around delay when the server refused it, or at
+     * once on another server when {@code option redispatch} says so. Without
+     * a retry left, {@code refusal}.
+     */
+    private void connectionFailed(Refusal refusal, boolean refused) {
+        follow(retries.afterConnectFailure(), refusal, refused);
+    }
+
+    /**
+     * Makes the move a retry decision names: reconnect (after the turn-around
+     * when {@code pause} asks), queue for a slot, or answer the failure
+     * ({@code failure}, or the queue's refusal).
+     */
+    private void follow(ServerLink.Retry retry, Refusal failure, boolean pause) {
+        long now = session.loop.clock().nanoTime();
+        switch (retry) {
+            case NONE -> refuse(failure);
+            case SAME_SERVER -> {
+                if (pause) {
+                    times.phaseDeadline = Session.deadline(now, retries.turnAround(policy.timeouts().connect()));
+                    session.armTimer();
+                } else {
+                    connectToServer(now);
+                }
+            }
+            case REDISPATCHED -> connectToServer(now);
+            case QUEUED -> {
+                session.req(Req.WAITING_FOR_SLOT);
+                times.phaseDeadline = Session.deadline(now, policy.timeouts().queueOrConnect());
+                session.armTimer();
+            }
+            case QUEUE_FULL -> refuse(Refusal.QUEUE_FULL);
+            case NO_SERVER -> refuse(Refusal.NO_SERVER);
         }
     }
 

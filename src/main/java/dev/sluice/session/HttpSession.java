@@ -55,12 +55,14 @@ public final class HttpSession extends Session implements Refusals {
         // The next request follows a response (SENT), a reply (DISCARDING), or nothing (the first).
         allow(REQ_NEXT, Req.HEAD, Req.HEAD, Req.WAITING_FOR_SLOT, Req.CONNECTING, Req.DISCARDING);
         allow(REQ_NEXT, Req.WAITING_FOR_SLOT, Req.CONNECTING, Req.DISCARDING);
-        allow(REQ_NEXT, Req.CONNECTING, Req.SENDING, Req.DISCARDING);
+        // A retry connects again, or waits in a queue again after a redispatch.
+        allow(REQ_NEXT, Req.CONNECTING, Req.SENDING, Req.DISCARDING, Req.CONNECTING, Req.WAITING_FOR_SLOT);
         allow(REQ_NEXT, Req.SENDING, Req.SENT, Req.DISCARDING);
-        allow(REQ_NEXT, Req.SENT, Req.HEAD, Req.DISCARDING, Req.TUNNEL);
+        // A retry after the response failed sends the kept request again, maybe through a queue.
+        allow(REQ_NEXT, Req.SENT, Req.HEAD, Req.DISCARDING, Req.TUNNEL, Req.CONNECTING, Req.WAITING_FOR_SLOT);
         allow(REQ_NEXT, Req.DISCARDING, Req.HEAD, Req.DISCARDING);
         allow(RESP_NEXT, Resp.IDLE, Resp.IDLE, Resp.HEAD, Resp.REPLY);
-        allow(RESP_NEXT, Resp.HEAD, Resp.INTERIM, Resp.BODY, Resp.REPLY, Resp.TUNNEL);
+        allow(RESP_NEXT, Resp.HEAD, Resp.INTERIM, Resp.BODY, Resp.REPLY, Resp.TUNNEL, Resp.IDLE);
         allow(RESP_NEXT, Resp.INTERIM, Resp.HEAD, Resp.REPLY);
         allow(RESP_NEXT, Resp.BODY, Resp.RECEIVED);
         allow(RESP_NEXT, Resp.RECEIVED, Resp.IDLE);
@@ -238,6 +240,9 @@ public final class HttpSession extends Session implements Refusals {
         responseSide.idle();
         times.idleSince = now;
         Buffer b = request.buffer();
+        if (b != null && b.isMarked()) {
+            throw new IllegalStateException("the last request is still kept for a retry: " + this);
+        }
         if (b != null && b.readable() > 0) {
             // A pipelined request is already here: parse it now.
             headStarted(now);
@@ -357,12 +362,13 @@ public final class HttpSession extends Session implements Refusals {
                     exchange.refuse(Refusal.QUEUE_TIMEOUT);
                 }
             }
-            case CONNECT -> {
-                link.countConnectError();
-                exchange.refuse(Refusal.CONNECT_TIMEOUT);
-            }
+            case CONNECT -> exchange.connectDeadline();
             case CLIENT -> close(SessionOutcome.CLIENT_TIMEOUT, CloseMode.ABORTIVE);
-            case RESPONSE_HEAD -> exchange.refuse(Refusal.RESPONSE_TIMEOUT);
+            case RESPONSE_HEAD -> {
+                if (!exchange.retriedAfterTimeout()) {
+                    exchange.refuse(Refusal.RESPONSE_TIMEOUT);
+                }
+            }
             case SERVER -> close(SessionOutcome.SERVER_TIMEOUT, CloseMode.ABORTIVE);
             case TUNNEL -> close(SessionOutcome.TUNNEL_TIMEOUT, CloseMode.ABORTIVE);
         }

@@ -178,6 +178,17 @@ final class RequestAnalyser implements RequestPolicy.Edits {
         }
     }
 
+    /**
+     * Whether the whole request, its {@code headLength}-byte head and its body,
+     * lies in the buffer now, so that it can be kept there and sent again: no
+     * body, or a body of known length that has all arrived. A request whose
+     * body streams can never be replayed.
+     */
+    boolean wholeInBuffer(int headLength) {
+        return framing == BodyFraming.NONE
+                || framing == BodyFraming.CONTENT_LENGTH && headLength + head.contentLength() <= channel.held();
+    }
+
     /** Walks the chunked body's newest bytes, their size lines made canonical. */
     Body scanBody() {
         if (framing != BodyFraming.CHUNKED || chunks.isComplete()) {

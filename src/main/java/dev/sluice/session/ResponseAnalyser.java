@@ -1,5 +1,6 @@
 package dev.sluice.session;
 
+import dev.sluice.backend.RetryPolicy;
 import dev.sluice.buffer.Buffer;
 import dev.sluice.http.BodyFraming;
 import dev.sluice.http.ChunkedDecoder;
@@ -35,6 +36,11 @@ final class ResponseAnalyser {
         RECEIVED,
         /** A 101 to a request that asked for it: the head goes out, and the connection becomes a tunnel. */
         SWITCHED,
+        /**
+         * A final status that {@code retry-on} names, held back: the exchange
+         * sends its request again, or lets it through with {@link #sendFinalAfterAll}.
+         */
+        RETRY_STATUS,
         /** The server closed before anything of a response came. */
         ENDED_BEFORE_HEAD,
         /** A head Sluice refuses (counted and logged): the client gets 502. */
@@ -60,6 +66,8 @@ final class ResponseAnalyser {
 
     /** Whether the client connection stays open after the response being analysed. */
     private boolean keepsClient;
+    /** While the request is kept for a retry: the statuses that call for one. */
+    private RetryPolicy statusRetry;
 
     ResponseAnalyser(Channel channel, HttpLimits limits, SessionCounters counters, Refusals refusals) {
         this.channel = channel;
@@ -87,6 +95,16 @@ final class ResponseAnalyser {
 
     /** The request went out: the response to {@code method} may come (HEAD and CONNECT change its framing). */
     void expect(Method method) {
+        expect(method, null);
+    }
+
+    /**
+     * The same, for a request kept whole for a retry: a final status that
+     * {@code retry} names is held back ({@link Step#RETRY_STATUS}) instead of
+     * forwarded.
+     */
+    void expect(Method method, RetryPolicy retry) {
+        statusRetry = retry;
         answering = method;
         head.resetForResponseTo(method);
         channel.allow(0);
@@ -146,6 +164,15 @@ final class ResponseAnalyser {
             return Step.INTERIM;
         }
         framing = head.bodyFraming();
+        if (statusRetry != null && statusRetry.retriesOnStatus(status)) {
+            return Step.RETRY_STATUS;
+        }
+        return sendFinalAfterAll(clientMayStay, http10Client);
+    }
+
+    /** Lets the final head through: it was not held back, or its retry was not to be. */
+    Step sendFinalAfterAll(boolean clientMayStay, boolean http10Client) {
+        statusRetry = null;
         keepsClient = clientMayStay && framing != BodyFraming.UNTIL_CLOSE;
         if (!sendFinal(keepsClient, http10Client)) {
             counters.rejected(HttpError.HEAD_TOO_LARGE);

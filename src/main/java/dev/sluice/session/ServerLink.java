@@ -3,6 +3,7 @@ package dev.sluice.session;
 import dev.sluice.backend.Backend;
 import dev.sluice.backend.BalanceKey;
 import dev.sluice.backend.IdleServerConnections;
+import dev.sluice.backend.RetryPolicy;
 import dev.sluice.backend.Server;
 import dev.sluice.backend.SlotRefusal;
 import dev.sluice.backend.SlotWaiter;
@@ -69,6 +70,22 @@ final class ServerLink {
         NO_SERVER
     }
 
+    /** What a retry after a failed connection does. */
+    enum Retry {
+        /** No retry: the policy does not ask for one, or they are used up. */
+        NONE,
+        /** A new connection to the same server, on the slot already held. */
+        SAME_SERVER,
+        /** Another server's slot is held now (redispatch): connect there. */
+        REDISPATCHED,
+        /** Redispatched into a queue: {@link Events#slotGranted} follows. */
+        QUEUED,
+        /** Redispatched, but the queue is at its bound. */
+        QUEUE_FULL,
+        /** Redispatched, but no server may take requests. */
+        NO_SERVER
+    }
+
     /** How the connection for a request came. */
     enum Opened {
         /** An open connection was reused: the request may go out at once. */
@@ -89,6 +106,10 @@ final class ServerLink {
     private final ConnectionHandler keptEvents = new KeptServerEvents();
 
     private Backend backend;
+    /** What the backend's balance hashes for the current request, kept for a redispatch. */
+    private BalanceKey key = BalanceKey.NONE;
+    /** Retries made for the current request. */
+    private int retries;
     /** The server of the current (or last) exchange. */
     private Server server;
     /** The server whose slot is held, or null. */
@@ -124,9 +145,16 @@ final class ServerLink {
      */
     Slot acquire(Backend chosen, BalanceKey key) {
         backend = chosen;
+        this.key = key;
+        retries = 0;
+        return take(null);
+    }
+
+    /** A slot on the backend, avoiding {@code failed} where it can (a redispatch), or a place in its queue. */
+    private Slot take(Server failed) {
         Server s;
         try {
-            s = chosen.acquire(slotRequest, key, null);
+            s = backend.acquire(slotRequest, key, failed);
         } catch (Backend.QueueFullException e) {
             return Slot.QUEUE_FULL;
         } catch (Backend.NoServerException e) {
@@ -152,8 +180,9 @@ final class ServerLink {
      * @param smartConnect {@code option tcp-smart-connect}
      */
     Opened open(boolean share, boolean smartConnect) {
-        Connection c = takeKept(slot);
-        if (c == null && share) {
+        // A retry goes out on a new connection: the one that failed may have company.
+        Connection c = retries > 0 ? null : takeKept(slot);
+        if (c == null && share && retries == 0) {
             c = idle.take(slot);
         }
         if (c != null) {
@@ -199,6 +228,61 @@ final class ServerLink {
 
     void countConnectError() {
         server.countConnectError();
+    }
+
+    /**
+     * After the connection to the server failed before any byte of the request
+     * went out ({@code retry-on conn-failure}, HAProxy's default): whether to
+     * try again under the backend's {@code retries}, and where. The failed
+     * connection is dropped; with {@code option redispatch} the slot goes back
+     * and another server is chosen, through the same slots, queues and buffer
+     * classes as a new request, else the same server is tried again on the
+     * slot already held.
+     */
+    Retry retryConnect() {
+        return retry(backend.retryPolicy().retriesOn(RetryPolicy.RetryOn.CONN_FAILURE));
+    }
+
+    /** The backend's retry policy when a request sent may be sent again after its response failed, or null. */
+    RetryPolicy retryAfterSending() {
+        RetryPolicy policy = backend.retryPolicy();
+        return policy.retriesAfterSending() && policy.allowsRetry(retries) ? policy : null;
+    }
+
+    /**
+     * After the request went out and its response failed as {@code retry-on}
+     * names ({@code event}, or {@code status} when it is above 0): whether to
+     * send it again, and where, as {@link #retryConnect}. Only a request kept
+     * whole in its buffer may be; the exchange asks only then.
+     */
+    Retry retrySent(RetryPolicy.RetryOn event, int status) {
+        RetryPolicy policy = backend.retryPolicy();
+        return retry(status > 0 ? policy.retriesOnStatus(status) : policy.retriesOn(event));
+    }
+
+    private Retry retry(boolean asked) {
+        RetryPolicy policy = backend.retryPolicy();
+        if (slot == null || !asked || !policy.allowsRetry(retries)) {
+            return Retry.NONE;
+        }
+        retries++;
+        counters.retries++;
+        Connection c = detach();
+        if (c != null) {
+            c.abort();
+        }
+        Server failed = slot;
+        if (!backend.redispatches(retries, failed)) {
+            return Retry.SAME_SERVER;
+        }
+        counters.redispatches++;
+        releaseSlot();
+        return switch (take(failed)) {
+            case TAKEN -> Retry.REDISPATCHED;
+            case QUEUED -> Retry.QUEUED;
+            case QUEUE_FULL -> Retry.QUEUE_FULL;
+            case NO_SERVER -> Retry.NO_SERVER;
+        };
     }
 
     /** Leaves the backend's queue. Returns false if a grant is already on its way (it will be given back). */

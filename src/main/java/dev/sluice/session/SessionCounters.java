@@ -21,6 +21,9 @@ public final class SessionCounters {
     private final long[] httpRejects = new long[ERRORS];
     long serverConnectionsReused;
     long serverConnectionsOpened;
+    /** New connection attempts after one failed ({@code retries}), and those that went to another server. */
+    long retries;
+    long redispatches;
     private final long[] outcomes = new long[OUTCOMES.length];
     private long requestBytes;
     private long responseBytes;
@@ -63,6 +66,16 @@ public final class SessionCounters {
 
     public long serverConnectionsReused() {
         return serverConnectionsReused;
+    }
+
+    /** Connection attempts retried after a failure ({@code retries}). */
+    public long retries() {
+        return retries;
+    }
+
+    /** Retries that went to another server ({@code option redispatch}). */
+    public long redispatches() {
+        return redispatches;
     }
 
     public long serverConnectionsOpened() {
@@ -114,6 +127,8 @@ public final class SessionCounters {
         httpRequests += other.httpRequests;
         serverConnectionsReused += other.serverConnectionsReused;
         serverConnectionsOpened += other.serverConnectionsOpened;
+        retries += other.retries;
+        redispatches += other.redispatches;
         for (int i = 0; i < httpReplies.length; i++) {
             httpReplies[i] += other.httpReplies[i];
         }

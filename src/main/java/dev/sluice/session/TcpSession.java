@@ -2,6 +2,7 @@ package dev.sluice.session;
 
 import dev.sluice.backend.Backend;
 import dev.sluice.backend.BalanceKey;
+import dev.sluice.backend.RetryPolicy;
 import dev.sluice.backend.Server;
 import dev.sluice.backend.SlotRefusal;
 import dev.sluice.backend.SlotWaiter;
@@ -61,6 +62,9 @@ public final class TcpSession extends Session {
     private AddressView view;
     /** The PROXY header still to read, under accept-proxy; null otherwise. */
     private ProxyHeader proxyHeader;
+    /** How many times the connection was tried again ({@code retries}); a pause before one is running. */
+    private int retries;
+    private boolean turnAround;
 
     private TcpSession(Loop loop, Connector connector, TcpFrontend frontend, SessionSet sessions,
                        SessionCounters counters, Connection client) {
@@ -166,15 +170,20 @@ public final class TcpSession extends Session {
         }
         timeouts = policy.timeouts();
         smartConnect = policy.smartConnect();
+        client.readInterest(true);
+        acquire(now, null);
+    }
+
+    /** A slot on one of the backend's servers ({@code avoid}, the one that failed, only if no other). */
+    private void acquire(long now, Server avoid) {
         Server s;
         try {
-            s = backend.acquire(slotRequest, balanceKey(), null);
+            s = backend.acquire(slotRequest, balanceKey(), avoid);
         } catch (Backend.SlotException e) {
             close(e instanceof Backend.NoServerException ? SessionOutcome.NO_SERVER : SessionOutcome.QUEUE_FULL,
                     CloseMode.ORDERLY);
             return;
         }
-        client.readInterest(true);
         if (s != null) {
             if (smartConnect) {
                 // Bytes the client already sent let the handshake's last ACK carry them (tcp-smart-connect).
@@ -202,10 +211,14 @@ public final class TcpSession extends Session {
         request.criticalityChanged();
         // With client bytes in hand, they go out at once: the handshake's ACK may wait to carry them.
         boolean ackWithData = smartConnect && request.holdsBytes();
+        // A connection given up for a retry may still report: only the current attempt's events count.
+        int attempt = retries;
         server = connector.connect(s.address(), new ConnectionHandler() {
             @Override
             public void readable() {
-                response.receive();
+                if (attempt == retries) {
+                    response.receive();
+                }
             }
 
             @Override
@@ -215,20 +228,61 @@ public final class TcpSession extends Session {
 
             @Override
             public void connected() {
-                established();
+                if (attempt == retries) {
+                    established();
+                }
             }
 
             @Override
             public void connectFailed(IOException cause) {
-                if (state == State.CONNECTING) {
-                    slot.countConnectError();
-                    close(SessionOutcome.CONNECT_ERROR, CloseMode.ORDERLY);
+                if (state == State.CONNECTING && attempt == retries) {
+                    connectionFailed(SessionOutcome.CONNECT_ERROR, true);
                 }
             }
         }, ackWithData);
         request.writeTo(server);
         response.readFrom(server);
         armTimer();
+    }
+
+    /**
+     * The connection failed before any client byte went out (they wait in the
+     * request buffer until it is established): as {@code retries} and
+     * {@code retry-on conn-failure} say, it is tried again, on the same
+     * server (after the turn-around pause when it was refused) or on another
+     * as {@code option redispatch} says, through the same slots and queues as
+     * a new session. Otherwise the session ends with {@code why}.
+     */
+    private void connectionFailed(SessionOutcome why, boolean refused) {
+        slot.countConnectError();
+        RetryPolicy policy = backend.retryPolicy();
+        if (!policy.retriesOn(RetryPolicy.RetryOn.CONN_FAILURE) || !policy.allowsRetry(retries)) {
+            close(why, CloseMode.ORDERLY);
+            return;
+        }
+        retries++;
+        counters.retries++;
+        request.detachSink();
+        response.detachSource();
+        server.abort();
+        server = null;
+        Server failed = slot;
+        long now = loop.clock().nanoTime();
+        if (!backend.redispatches(retries, failed)) {
+            if (refused) {
+                turnAround = true;
+                phaseDeadline = deadline(now, ExchangeRetries.turnAroundNanos(timeouts.connect()));
+                armTimer();
+            } else {
+                connectTo(failed);
+            }
+            return;
+        }
+        counters.redispatches++;
+        backend.releaseSlot(failed);
+        slot = null;
+        state = State.WAITING_FOR_SLOT;
+        acquire(now, failed);
     }
 
     private void established() {
@@ -319,9 +373,13 @@ public final class TcpSession extends Session {
             }
             case CONNECTING -> {
                 if (phaseDeadline != 0 && now - phaseDeadline >= 0) {
-                    slot.countConnectError();
-                    close(SessionOutcome.CONNECT_TIMEOUT, CloseMode.ORDERLY);
-                    return true;
+                    if (turnAround) {
+                        turnAround = false;
+                        connectTo(slot);
+                        return false;
+                    }
+                    connectionFailed(SessionOutcome.CONNECT_TIMEOUT, false);
+                    return state == State.CLOSED;
                 }
             }
             default -> {

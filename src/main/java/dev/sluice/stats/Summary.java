@@ -185,6 +185,8 @@ public final class Summary {
             }
             v.put("server_connections_opened", sessionCounters.serverConnectionsOpened());
             v.put("server_connections_reused", sessionCounters.serverConnectionsReused());
+            v.put("connect_retries", sessionCounters.retries());
+            v.put("connect_redispatches", sessionCounters.redispatches());
             v.put("server_connections_parked", idleParked);
             v.put("server_connections_closed_while_idle", idleClosedByServer);
             v.put("server_connections_purged", idlePurged);

@@ -1,6 +1,7 @@
 package dev.sluice.config;
 
 import static dev.sluice.config.ConfigParserTest.parse;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,11 +29,10 @@ class BalanceConfigTest {
         return assertThrows(ConfigException.class, () -> backend(lines)).getMessage();
     }
 
-    /** Reads a file the check refuses (it asks for retries) and returns its backend sections' model. */
-    private static List<ProxySection> readRefused(String text, String... expectedErrors) {
+    /** Reads a file the check passes and returns its backend sections' model (defaults applied). */
+    private static List<ProxySection> readSections(String text) {
         ConfigParser parser = new ConfigParser("t.cfg", 4);
-        ConfigException e = assertThrows(ConfigException.class, () -> parser.read(text));
-        assertEquals(List.of(expectedErrors), e.messages());
+        assertDoesNotThrow(() -> parser.read(text));
         return parser.backendSections();
     }
 
@@ -69,7 +69,7 @@ class BalanceConfigTest {
 
     @Test
     void defaultsCarryBalanceHashTypeAllbackupsAndRetriesAndASectionMayUndoThem() {
-        List<ProxySection> c = readRefused("""
+        List<ProxySection> c = readSections("""
                 defaults
                     mode http
                     balance uri
@@ -87,8 +87,7 @@ class BalanceConfigTest {
                     no option allbackups
                     no option redispatch
                     server s 127.0.0.1:1
-                """, "t.cfg:6: 'retries' is read, but Sluice does not retry a failed connection yet; write 'retries 0'"
-                + " until it does");
+                """);
         BalanceSpec a = c.get(0).balancing.balance(Mode.HTTP);
         assertEquals(BalanceAlgorithm.URI, a.algorithm());
         assertEquals(HashType.CONSISTENT, a.hashType());
@@ -103,11 +102,15 @@ class BalanceConfigTest {
     }
 
     @Test
-    void retriesAndRetryOnAreReadButRefusedUntilTheServerLinkRetriesExceptWhenTheyAskForNone() throws ConfigException {
-        assertEquals("t.cfg:7: 'retries' is read, but Sluice does not retry a failed connection yet; write 'retries 0'"
-                + " until it does", refusal("retries 3"));
-        assertEquals("t.cfg:7: 'retry-on' is read, but Sluice does not retry a failed request yet; write 'retry-on"
-                + " none' until it does", refusal("retry-on 503"));
+    void retriesAndEveryRetryOnEventRun() throws ConfigException {
+        assertEquals(3, backend("retries 3").retry().retries());
+        assertEquals(Set.of(RetryPolicy.RetryOn.CONN_FAILURE), backend("retry-on conn-failure").retry().on());
+        RetryPolicy statuses = backend("retry-on 503 empty-response").retry();
+        assertEquals(Set.of(503), statuses.statuses());
+        assertTrue(statuses.retriesAfterSending(), "a status or an empty response needs the request kept");
+        assertTrue(!backend("retry-on conn-failure").retry().retriesAfterSending(),
+                "a connection failure retries before any byte is sent: nothing to keep");
+        assertTrue(!backend("retries 0\n retry-on 503").retry().retriesAfterSending(), "no retry, nothing to keep");
         assertEquals(0, backend("retries 0").retry().retries());
         assertEquals(Set.of(), backend("retries 2\n retry-on none").retry().on(), "no event calls for a retry");
     }
@@ -122,13 +125,11 @@ class BalanceConfigTest {
     }
 
     @Test
-    void retryOnReplacesTheListAndExpandsAllRetryableErrors() {
-        String refusal = "t.cfg:7: 'retry-on' is read, but Sluice does not retry a failed request yet; write"
-                + " 'retry-on none' until it does";
-        RetryPolicy r = readRefused(FILE.formatted("retry-on 503 empty-response"), refusal).get(0).balancing.retry();
+    void retryOnReplacesTheListAndExpandsAllRetryableErrors() throws ConfigException {
+        RetryPolicy r = backend("retry-on 503 empty-response").retry();
         assertEquals(Set.of(RetryPolicy.RetryOn.EMPTY_RESPONSE), r.on());
         assertEquals(Set.of(503), r.statuses());
-        RetryPolicy all = readRefused(FILE.formatted("retry-on all-retryable-errors"), refusal).get(0).balancing.retry();
+        RetryPolicy all = backend("retry-on all-retryable-errors").retry();
         assertEquals(EnumSet.allOf(RetryPolicy.RetryOn.class), all.on());
         assertEquals(Set.of(500, 502, 503, 504), all.statuses());
     }

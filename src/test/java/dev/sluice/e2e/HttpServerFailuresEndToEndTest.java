@@ -107,7 +107,7 @@ class HttpServerFailuresEndToEndTest extends HttpEndToEnd {
 
     @Test
     void aDeadServerPortGets503AndCountsAConnectError() throws Exception {
-        start(new Cfg(deadPort()));
+        start(new Cfg(deadPort()).backend("retries 0"));
         HttpWire w = wire();
         HttpWire.Response r = w.exchange(get("/size/1"));
         assertEquals(503, r.status(), r.head());
@@ -116,6 +116,20 @@ class HttpServerFailuresEndToEndTest extends HttpEndToEnd {
         awaitCounter("http_replies_503", 1);
         awaitCounter("sessions_ended_connect_error", 1);
         assertEquals(1, counter("server_app_s1_connect_errors"));
+        assertEquals(0, counter("connect_retries"));
+    }
+
+    @Test
+    void aDeadServerPortIsTriedAgainAsTheDefaultThreeRetriesSayBefore503() throws Exception {
+        // The default is retries 3 on conn-failure; a refused connection waits min(timeout connect, 1s).
+        start(new Cfg(deadPort()).backend("timeout connect 100ms"));
+        HttpWire w = wire();
+        HttpWire.Response r = w.exchange(get("/size/1"));
+        assertEquals(503, r.status(), r.head());
+        awaitCounter("sessions_ended_connect_error", 1);
+        assertEquals(4, counter("server_app_s1_connect_errors"), "the first attempt and three retries");
+        assertEquals(3, counter("connect_retries"));
+        assertEquals(0, counter("connect_redispatches"), "one server: nowhere else to go");
     }
 
     @Test

@@ -146,7 +146,9 @@ class TcpProxyEndToEndTest {
             assertEquals(-1, client.getInputStream().read(), "a refused server connection must end with a clean close");
         }
         awaitTrue(() -> sluice.summary().get("sessions_ended_connect_error") == 1, "connect error not counted");
-        assertEquals(1, sluice.summary().get("server_app_s1_connect_errors"));
+        // The default retries 3 (retry-on conn-failure): the first attempt and three more, a second apart.
+        assertEquals(4, sluice.summary().get("server_app_s1_connect_errors"));
+        assertEquals(3, sluice.summary().get("connect_retries"));
     }
 
     /** With {@code option tcp-smart-connect}, bytes still flow both ways, whole. */
