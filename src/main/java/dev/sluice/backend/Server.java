@@ -5,37 +5,130 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One origin server of a backend, and its connection slots.
+ * One origin server of a backend: its connection slots, its weight, and its
+ * state.
  *
  * <p>{@code maxconn} slots are shared by every loop (the limit is per server),
  * so the slot count is atomic. Taking a slot is a compare-and-set; giving one
- * back goes through the {@link Backend}, which hands it to the oldest queued
- * session if there is one.
+ * back goes through the {@link Backend}, which hands it to the oldest session
+ * queued for it if there is one.
+ *
+ * <p>The state ({@link ServerState}) follows from the administrator's choices
+ * ({@link #setMaintenance}, {@link #setDrain}, {@link #setWeight}) and from
+ * the health check's verdicts. Every change goes through the backend's lock,
+ * which rebuilds the backend's choice of servers and sees to the requests
+ * queued for this server, and is counted here and reported to the backend's
+ * {@link ServerStateListener}.
  *
  * <p>Thread-safe.
  */
 public final class Server {
+    /** HAProxy's largest {@code weight}. */
+    public static final int MAX_WEIGHT = 256;
+    /** HAProxy's default {@code weight}. */
+    public static final int DEFAULT_WEIGHT = 1;
+
     private final String name;
     private final InetSocketAddress address;
     private final int maxconn;
     private final int maxqueue;
+    private final int configuredWeight;
+    private final ServerRole role;
     private final AtomicInteger slotsInUse = new AtomicInteger();
     private final AtomicLong sessions = new AtomicLong();
     private final AtomicLong connectErrors = new AtomicLong();
     private volatile int peakSlotsInUse;
 
+    /** Set once, when the backend that owns the server is built. */
+    private Backend backend;
+    private int position = -1;
+
+    // Guarded by the backend's lock; volatile so that the request path reads them without it.
+    private volatile ServerState state;
+    private volatile int weight;
+    boolean maintenance;
+    boolean drained;
+    /** The health check's verdict: failed (DOWN) until it passes again. */
+    boolean checkedDown;
+    /** The health check asked for a drain ({@code disable-on-404}). */
+    boolean checkStopping;
+    private final long[] entered = new long[ServerState.values().length];
+    private volatile long lastChangeNanos = System.nanoTime();
+
+    // The sessions queued for this server alone (a hash chose it): guarded by the backend's lock.
+    SlotWaiter queueHead;
+    SlotWaiter queueTail;
+    volatile int queued;
+
     /**
+     * An active server of weight 1, UP.
+     *
      * @param maxconn  slots, or 0 for no limit
      * @param maxqueue how many sessions may wait for this server, or 0 for no limit
      */
     public Server(String name, InetSocketAddress address, int maxconn, int maxqueue) {
+        this(name, address, maxconn, maxqueue, DEFAULT_WEIGHT, ServerRole.ACTIVE, ServerState.UP);
+    }
+
+    /**
+     * @param weight  {@code weight}, 0 to {@link #MAX_WEIGHT}; 0 starts the server drained
+     * @param role    whether it is a {@code backup}
+     * @param initial {@link ServerState#UP}, or {@link ServerState#MAINT} for a {@code disabled} server
+     */
+    public Server(String name, InetSocketAddress address, int maxconn, int maxqueue, int weight, ServerRole role,
+                  ServerState initial) {
         if (maxconn < 0 || maxqueue < 0) {
             throw new IllegalArgumentException("maxconn and maxqueue must not be negative");
+        }
+        checkWeight(weight);
+        if (initial != ServerState.UP && initial != ServerState.MAINT) {
+            throw new IllegalArgumentException("a server starts UP or in MAINT, not " + initial);
         }
         this.name = name;
         this.address = address;
         this.maxconn = maxconn;
         this.maxqueue = maxqueue;
+        this.configuredWeight = weight;
+        this.weight = weight;
+        this.role = role;
+        this.maintenance = initial == ServerState.MAINT;
+        this.state = derivedState();
+    }
+
+    /** Called once by the backend being built. */
+    void attach(Backend owner, int index) {
+        if (backend != null) {
+            throw new IllegalStateException("server " + name + " already belongs to backend " + backend.name());
+        }
+        backend = owner;
+        position = index;
+    }
+
+    /** The state the flags give, in HAProxy's order of precedence. Called under the backend's lock. */
+    ServerState derivedState() {
+        if (maintenance) {
+            return ServerState.MAINT;
+        }
+        if (checkedDown) {
+            return ServerState.DOWN;
+        }
+        if (drained || checkStopping || weight == 0) {
+            return ServerState.DRAIN;
+        }
+        return ServerState.UP;
+    }
+
+    /** Records a new state (under the backend's lock); returns the previous one. */
+    ServerState enter(ServerState next, long nowNanos) {
+        ServerState previous = state;
+        state = next;
+        entered[next.ordinal()]++;
+        lastChangeNanos = nowNanos;
+        return previous;
+    }
+
+    void weightNow(int w) {
+        weight = w;
     }
 
     /** Takes a slot if one is free. */
@@ -55,6 +148,11 @@ public final class Server {
         }
     }
 
+    /** Whether a new request would have to wait for this server: its slots are taken, or others already wait. */
+    boolean isFull() {
+        return queued > 0 || maxconn > 0 && slotsInUse.get() >= maxconn;
+    }
+
     /** Returns a slot to the free count (when no queued session takes it over). */
     void freeSlot() {
         int n = slotsInUse.decrementAndGet();
@@ -67,6 +165,39 @@ public final class Server {
     void slotTransferred() {
         sessions.incrementAndGet();
     }
+
+    // ---- administration (any thread) ----
+
+    /** Puts the server in maintenance (no traffic, no checks) or takes it out; out, a checked server is DOWN until its checks pass. */
+    public void setMaintenance(boolean on) {
+        backend().administer(this, on ? Backend.Admin.MAINT_ON : Backend.Admin.MAINT_OFF, 0);
+    }
+
+    /** Drains the server (no new requests, queued and persistent ones still served) or ends the drain. */
+    public void setDrain(boolean on) {
+        backend().administer(this, on ? Backend.Admin.DRAIN_ON : Backend.Admin.DRAIN_OFF, 0);
+    }
+
+    /** Sets the weight, 0 to {@link #MAX_WEIGHT}; 0 drains the server. Static algorithms keep using the configured weight. */
+    public void setWeight(int w) {
+        checkWeight(w);
+        backend().administer(this, Backend.Admin.WEIGHT, w);
+    }
+
+    private Backend backend() {
+        if (backend == null) {
+            throw new IllegalStateException("server " + name + " belongs to no backend");
+        }
+        return backend;
+    }
+
+    private static void checkWeight(int w) {
+        if (w < 0 || w > MAX_WEIGHT) {
+            throw new IllegalArgumentException("weight must be in [0, " + MAX_WEIGHT + "], got " + w);
+        }
+    }
+
+    // ---- reading ----
 
     public String name() {
         return name;
@@ -88,12 +219,71 @@ public final class Server {
         return maxconn > 0;
     }
 
+    public ServerRole role() {
+        return role;
+    }
+
+    public ServerState state() {
+        return state;
+    }
+
+    /** Whether the balancer may choose it for a new request: UP (which implies a weight above 0). */
+    public boolean takesNewRequests() {
+        return state == ServerState.UP;
+    }
+
+    public int weight() {
+        return weight;
+    }
+
+    public int configuredWeight() {
+        return configuredWeight;
+    }
+
+    /** Position in its backend, from 0 (HAProxy's server id minus one); -1 before it belongs to one. */
+    public int position() {
+        return position;
+    }
+
+    /** The backend it belongs to, or {@code null}. */
+    public Backend owner() {
+        return backend;
+    }
+
+    /** How many times the server entered {@code s} (its initial state not counted). */
+    public long timesEntered(ServerState s) {
+        Backend b = backend;
+        if (b == null) {
+            return entered[s.ordinal()];
+        }
+        return b.readLocked(() -> entered[s.ordinal()]);
+    }
+
+    /** Every state change, in total. */
+    public long stateChanges() {
+        long n = 0;
+        for (ServerState s : ServerState.values()) {
+            n += timesEntered(s);
+        }
+        return n;
+    }
+
+    /** {@link System#nanoTime()} (or the loop clock of the change) at the last state change, or at creation. */
+    public long lastChangeNanos() {
+        return lastChangeNanos;
+    }
+
     public int slotsInUse() {
         return slotsInUse.get();
     }
 
     public int peakSlotsInUse() {
         return peakSlotsInUse;
+    }
+
+    /** Sessions waiting for this server alone (sent here by a hash). */
+    public int queued() {
+        return queued;
     }
 
     /** Sessions that were given a slot on this server, in total. */

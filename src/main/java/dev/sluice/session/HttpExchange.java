@@ -1,5 +1,7 @@
 package dev.sluice.session;
 
+import dev.sluice.backend.BalanceKey;
+import dev.sluice.backend.SlotRefusal;
 import dev.sluice.http.HttpError;
 import dev.sluice.http.Method;
 import dev.sluice.http.ParsedRequest;
@@ -31,6 +33,7 @@ final class HttpExchange implements ServerLink.Events {
     private final OwnReply reply;
     private final HttpDeadlines.State times;
     private final ParsedRequest view = new ParsedRequest();
+    private final BalanceKey balanceKey = new BalanceKey();
     private final RequestPolicy.Decision decision = new RequestPolicy.Decision();
     /** The client's address as the rules see it: 4 or 16 bytes, or empty. */
     private final byte[] clientAddressBytes;
@@ -196,9 +199,12 @@ final class HttpExchange implements ServerLink.Events {
             requestSide.closeAfter();
         }
         requestSide.lastOnConnection();
-        switch (link.acquire(decision.backend())) {
+        switch (link.acquire(decision.backend(), BalanceKeys.fill(balanceKey, decision.backend(), view))) {
             case QUEUE_FULL -> {
                 return refuse(Refusal.QUEUE_FULL);
+            }
+            case NO_SERVER -> {
+                return refuse(Refusal.NO_SERVER);
             }
             case QUEUED -> {
                 session.req(Req.WAITING_FOR_SLOT);
@@ -385,6 +391,13 @@ final class HttpExchange implements ServerLink.Events {
     @Override
     public void slotGranted(long now) {
         connectToServer(now);
+    }
+
+    @Override
+    public void slotRefused(SlotRefusal why) {
+        if (wantsSlot()) {
+            refuse(why == SlotRefusal.SERVER_DOWN ? Refusal.SERVER_DOWN : Refusal.NO_SERVER);
+        }
     }
 
     @Override

@@ -19,6 +19,8 @@ enum Refusal {
     REWRITE_TOO_LARGE(500, SessionOutcome.BAD_REQUEST, null,
             "the rewritten request head does not fit in tune.maxrewrite"),
     QUEUE_FULL(503, SessionOutcome.QUEUE_FULL, null, null),
+    NO_SERVER(503, SessionOutcome.NO_SERVER, null, "no server is available"),
+    SERVER_DOWN(503, SessionOutcome.NO_SERVER, null, "the server the request waited for went down"),
     QUEUE_TIMEOUT(503, SessionOutcome.QUEUE_TIMEOUT, null, null),
     CONNECT_ERROR(503, SessionOutcome.CONNECT_ERROR, null, null),
     CONNECT_TIMEOUT(503, SessionOutcome.CONNECT_TIMEOUT, null, null),

@@ -1,8 +1,10 @@
 package dev.sluice.session;
 
 import dev.sluice.backend.Backend;
+import dev.sluice.backend.BalanceKey;
 import dev.sluice.backend.IdleServerConnections;
 import dev.sluice.backend.Server;
+import dev.sluice.backend.SlotRefusal;
 import dev.sluice.backend.SlotWaiter;
 import dev.sluice.loop.Loop;
 import dev.sluice.net.Connection;
@@ -35,6 +37,9 @@ final class ServerLink {
         /** A queued request got its slot: the session opens the connection now. */
         void slotGranted(long now);
 
+        /** A queued request will get no slot (its server went down, or none is left): the session answers 503. */
+        void slotRefused(SlotRefusal why);
+
         /** The new connection is open: the request may go out. */
         void connected(long now);
 
@@ -59,7 +64,9 @@ final class ServerLink {
         /** The request waits in the backend's queue; {@link Events#slotGranted} follows. */
         QUEUED,
         /** The queue is at its bound: the request cannot be served. */
-        QUEUE_FULL
+        QUEUE_FULL,
+        /** No server of the backend may take requests (DOWN, in maintenance, drained). */
+        NO_SERVER
     }
 
     /** How the connection for a request came. */
@@ -111,14 +118,19 @@ final class ServerLink {
         this.events = events;
     }
 
-    /** Asks {@code chosen} for a slot on one of its servers. */
-    Slot acquire(Backend chosen) {
+    /**
+     * Asks {@code chosen} for a slot on one of its servers; {@code key} is what
+     * its {@code balance} hashes, filled by {@link BalanceKeys}.
+     */
+    Slot acquire(Backend chosen, BalanceKey key) {
         backend = chosen;
         Server s;
         try {
-            s = chosen.acquire(slotRequest);
+            s = chosen.acquire(slotRequest, key, null);
         } catch (Backend.QueueFullException e) {
             return Slot.QUEUE_FULL;
+        } catch (Backend.NoServerException e) {
+            return Slot.NO_SERVER;
         }
         if (s == null) {
             queued = true;
@@ -350,6 +362,12 @@ final class ServerLink {
             slot = granted;
             server = granted;
             events.slotGranted(loop.clock().nanoTime());
+        }
+
+        @Override
+        protected void slotRefused(SlotRefusal why) {
+            queued = false;
+            events.slotRefused(why);
         }
     }
 }

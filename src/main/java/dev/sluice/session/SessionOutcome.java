@@ -30,6 +30,8 @@ public enum SessionOutcome {
     REQUEST_TIMEOUT,
     /** HTTP: no backend matched the request (503). */
     NO_BACKEND,
+    /** No server of the backend could take the session: every one DOWN, in maintenance or drained, or the one it waited for went DOWN (503 in HTTP). */
+    NO_SERVER,
     /** HTTP: Sluice answered the request itself ({@code http-request return}) and the connection ended. */
     REPLIED,
     /** A bug: the session reached a state it cannot be in, and was ended with everything it held given back. */

@@ -1,7 +1,9 @@
 package dev.sluice.session;
 
 import dev.sluice.backend.Backend;
+import dev.sluice.backend.BalanceKey;
 import dev.sluice.backend.Server;
+import dev.sluice.backend.SlotRefusal;
 import dev.sluice.backend.SlotWaiter;
 import dev.sluice.buffer.Criticality;
 import dev.sluice.loop.Loop;
@@ -87,9 +89,10 @@ public final class TcpSession extends Session {
         client.handler(eventsFor(request));
         Server s;
         try {
-            s = backend.acquire(slotRequest);
-        } catch (Backend.QueueFullException e) {
-            close(SessionOutcome.QUEUE_FULL, CloseMode.ORDERLY);
+            s = backend.acquire(slotRequest, balanceKey(), null);
+        } catch (Backend.SlotException e) {
+            close(e instanceof Backend.NoServerException ? SessionOutcome.NO_SERVER : SessionOutcome.QUEUE_FULL,
+                    CloseMode.ORDERLY);
             return;
         }
         client.readInterest(true);
@@ -104,6 +107,12 @@ public final class TcpSession extends Session {
             phaseDeadline = deadline(now, timeouts.queueOrConnect());
         }
         armTimer();
+    }
+
+    /** What {@code balance source} hashes: the client's address; other algorithms take no key in mode tcp. */
+    private BalanceKey balanceKey() {
+        java.net.InetAddress a = backend.keySource() == BalanceKey.Source.CLIENT_ADDRESS ? client.remoteAddress() : null;
+        return a == null ? BalanceKey.NONE : new BalanceKey().clientAddress(a.getAddress());
     }
 
     private void connectTo(Server s) {
@@ -334,6 +343,13 @@ public final class TcpSession extends Session {
                 return;
             }
             connectTo(granted);
+        }
+
+        @Override
+        protected void slotRefused(SlotRefusal why) {
+            if (state == State.WAITING_FOR_SLOT) {
+                close(SessionOutcome.NO_SERVER, CloseMode.ORDERLY);
+            }
         }
     }
 }

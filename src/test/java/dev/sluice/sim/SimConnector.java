@@ -20,13 +20,21 @@ final class SimConnector implements Connector {
     private final SimLoop loop;
     private final Map<InetSocketAddress, SimServer> servers;
     private final Supplier<SimLink> links;
+    private final boolean background;
     private int opened;
 
     SimConnector(SimWorld world, SimLoop loop, Map<InetSocketAddress, SimServer> servers, Supplier<SimLink> links) {
+        this(world, loop, servers, links, false);
+    }
+
+    /** @param background whether its connections are housekeeping (health checks), not progress */
+    SimConnector(SimWorld world, SimLoop loop, Map<InetSocketAddress, SimServer> servers, Supplier<SimLink> links,
+                 boolean background) {
         this.world = world;
         this.loop = loop;
         this.servers = servers;
         this.links = links;
+        this.background = background;
     }
 
     @Override
@@ -36,6 +44,9 @@ final class SimConnector implements Connector {
         SimConnection[] pair = SimConnection.pair(world, "loop" + loop.id() + "->" + target.getHostString() + "#" + opened++,
                 link, loop, null);
         SimConnection ours = pair[0];
+        if (background) {
+            ours.background();
+        }
         ours.handler(handler);
         ours.connecting();
         world.after(link.latencyNanos(), () -> {
@@ -44,6 +55,9 @@ final class SimConnector implements Connector {
             }
             boolean accepted = server != null && server.alive();
             if (accepted) {
+                if (background) {
+                    server.checkConnections++;
+                }
                 server.accept(pair[1]);
             }
             ours.connectResult(accepted);

@@ -129,6 +129,10 @@ final class SimHttpServerConnection implements SimPeer {
     private void head(String text) {
         lineLength = 0;
         request = text.substring(0, text.indexOf('\r'));
+        if (request.split(" ")[1].equals(HEALTH_PATH)) {
+            health();
+            return;
+        }
         String[] target = request.split(" ")[1].split("/");
         if (target.length != 6 || !"sim".equals(target[1])) {
             throw new SimFailure(server.name() + " got an unexpected request: " + request);
@@ -165,6 +169,19 @@ final class SimHttpServerConnection implements SimPeer {
         } else {
             requestEnded();
         }
+    }
+
+    /** The path health checks ask for. */
+    static final String HEALTH_PATH = "/health";
+
+    /** A health check's request: 200, then the connection closes (checks ask for it). */
+    private void health() {
+        server.healthRequests++;
+        response = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok".getBytes(StandardCharsets.US_ASCII);
+        sent = 0;
+        resetAt = -1;
+        closeAfter = true;
+        state = State.RESPONDING;
     }
 
     private void bodyByte(byte b) {

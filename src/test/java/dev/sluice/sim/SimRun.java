@@ -1,6 +1,8 @@
 package dev.sluice.sim;
 
 import dev.sluice.backend.Backend;
+import dev.sluice.backend.HealthChecks;
+import dev.sluice.backend.ServerStateChange;
 import dev.sluice.buffer.BufferPool;
 import dev.sluice.buffer.Criticality;
 import dev.sluice.loop.LoopCounters;
@@ -35,7 +37,41 @@ final class SimRun {
     final List<SessionCounters> sessionCounters = new ArrayList<>();
     final List<SimConnector> connectors = new ArrayList<>();
     final List<IdleServerConnections> idle = new ArrayList<>();
+    /** The connectors of the health checks: their connections are background traffic. */
+    final List<SimConnector> checkConnectors = new ArrayList<>();
+    /** The health checks, or null when the scenario has none. */
+    HealthChecks checks;
+    /** Checks run at least until this virtual time. */
+    long checksUntil;
+    /** When the checks stopped (every client done and {@link #checksUntil} passed), or -1. */
+    long checksStoppedAt = -1;
+    /** Every server state change, with its virtual time. */
+    List<StateChange> stateChanges = new ArrayList<>();
     int finishedClients;
+
+    /** A server state change and when it happened. */
+    record StateChange(long at, ServerStateChange change) {
+        @Override
+        public String toString() {
+            return SimWorld.millis(at) + " ms " + change.server() + " " + change.from() + "->" + change.to()
+                    + " (" + change.reason() + ")";
+        }
+    }
+
+    /** A client finished; once all have, and the checks' time is up, the checks stop so that the world can end. */
+    void clientFinished() {
+        finishedClients++;
+        stopChecksIfDone();
+    }
+
+    void stopChecksIfDone() {
+        if (checks != null && checksStoppedAt < 0 && finishedClients == sessions.length && world.now() >= checksUntil) {
+            checksStoppedAt = world.now();
+            for (SimLoop loop : world.loops()) {
+                checks.stop(loop);
+            }
+        }
+    }
     private SimWorld.Ending ending;
 
     SimRun(SimWorld world, List<Backend> backends, List<SimServer> servers, int clientCount) {

@@ -1,7 +1,13 @@
 package dev.sluice.sim;
 
 import dev.sluice.backend.Backend;
+import dev.sluice.backend.BalanceSpec;
+import dev.sluice.backend.HealthCheckSpec;
+import dev.sluice.backend.HealthChecks;
+import dev.sluice.backend.RetryPolicy;
 import dev.sluice.backend.Server;
+import dev.sluice.backend.ServerCheckSpec;
+import dev.sluice.backend.ServerStateListener;
 import dev.sluice.http.HttpLimits;
 import dev.sluice.http.HttpRules;
 import dev.sluice.session.ConnectionLimit;
@@ -47,9 +53,14 @@ final class SimScenario {
     private enum Health { ALIVE, DEAD, SILENT }
 
     private record ServerSpec(int maxconn, int maxqueue, Health health, double stallChance, double resetChance,
-                              boolean tcp, double closeChance, long dieAtNanos, long idleCloseNanos) {
+                              boolean tcp, double closeChance, long dieAtNanos, long idleCloseNanos, long reviveAtNanos) {
         ServerSpec(int maxconn, int maxqueue, Health health, double stallChance, double resetChance) {
-            this(maxconn, maxqueue, health, stallChance, resetChance, false, 0, -1, 0);
+            this(maxconn, maxqueue, health, stallChance, resetChance, false, 0, -1, 0, -1);
+        }
+
+        ServerSpec(int maxconn, int maxqueue, Health health, double stallChance, double resetChance, boolean tcp,
+                   double closeChance, long dieAtNanos, long idleCloseNanos) {
+            this(maxconn, maxqueue, health, stallChance, resetChance, tcp, closeChance, dieAtNanos, idleCloseNanos, -1);
         }
     }
 
@@ -78,6 +89,7 @@ final class SimScenario {
     private int downloadMin = 2048;
     private int downloadMax = 4096;
     private long arrivalWindowNanos = 50_000_000L;
+    private long arrivalStartNanos;
     private final double[] behaviorWeights = {1, 0, 0, 0};
     private long slowPauseNanos = 2_000_000L;
     private SessionTimeouts timeouts = new SessionTimeouts(0, 0, 0, 0);
@@ -89,6 +101,10 @@ final class SimScenario {
     private int maxWindow = 2048;
     private long stallNanos = 30_000_000_000L;
     private long limitNanos = 3_600_000_000_000L;
+    private HealthCheckSpec checkSpec;
+    private ServerCheckSpec checkOptions;
+    private long checksUntilNanos;
+    private BalanceSpec balance = BalanceSpec.ROUNDROBIN;
 
     private SimScenario(boolean http) {
         this.http = http;
@@ -164,6 +180,35 @@ final class SimScenario {
     /** Adds a live server that dies (resets its connections, refuses new ones) at this virtual time. */
     SimScenario serverDyingAtMillis(int maxconn, long ms) {
         servers.add(new ServerSpec(maxconn, 0, Health.ALIVE, 0, 0, false, 0, ms * 1_000_000L, 0));
+        return this;
+    }
+
+    /** Adds a server that dies at {@code fromMs} (resets its connections, refuses new ones) and accepts again from {@code toMs}. */
+    SimScenario serverDownBetweenMillis(int maxconn, long fromMs, long toMs) {
+        servers.add(new ServerSpec(maxconn, 0, Health.ALIVE, 0, 0, false, 0, fromMs * 1_000_000L, 0, toMs * 1_000_000L));
+        return this;
+    }
+
+    /**
+     * Checks every server with this script and these options, on the loops,
+     * through connections that do not count as progress; they run until every
+     * client finished and at least until {@link #checksUntilMillis}.
+     */
+    SimScenario healthChecks(HealthCheckSpec spec, ServerCheckSpec options) {
+        this.checkSpec = spec;
+        this.checkOptions = options;
+        return this;
+    }
+
+    /** Health checks go on at least until this virtual time, clients or not. */
+    SimScenario checksUntilMillis(long ms) {
+        this.checksUntilNanos = ms * 1_000_000L;
+        return this;
+    }
+
+    /** How the backends choose their servers. */
+    SimScenario balance(BalanceSpec spec) {
+        this.balance = spec;
         return this;
     }
 
@@ -249,6 +294,13 @@ final class SimScenario {
         return this;
     }
 
+    /** Clients arrive uniformly between these two virtual times, in milliseconds. */
+    SimScenario arrivalsBetweenMillis(long fromMs, long toMs) {
+        this.arrivalStartNanos = fromMs * 1_000_000L;
+        this.arrivalWindowNanos = Math.max(1, (toMs - fromMs) * 1_000_000L);
+        return this;
+    }
+
     /** Relative weights of client behaviours: fast, slow, vanish, idle. */
     SimScenario behaviors(double fast, double slow, double vanish, double idle) {
         behaviorWeights[0] = fast;
@@ -310,16 +362,24 @@ final class SimScenario {
             if (spec.dieAtNanos() >= 0) {
                 s.dieAt(spec.dieAtNanos());
             }
+            if (spec.reviveAtNanos() >= 0) {
+                s.reviveAt(spec.reviveAtNanos());
+            }
             simServers.put(address, s);
             serverList.add(s);
         }
         List<Backend> backends = new ArrayList<>();
-        Backend tcpBackend = tcpServers.isEmpty() ? null : new Backend("tcp", tcpServers);
-        Backend httpBackend = httpServers.isEmpty() ? null : new Backend("http", httpServers);
+        List<SimRun.StateChange> changes = new ArrayList<>();
+        ServerStateListener listener = change -> changes.add(new SimRun.StateChange(world.now(), change));
+        Backend tcpBackend = tcpServers.isEmpty() ? null
+                : new Backend("tcp", tcpServers, balance, RetryPolicy.DEFAULT, listener, world::now);
+        Backend httpBackend = httpServers.isEmpty() ? null
+                : new Backend("http", httpServers, balance, RetryPolicy.DEFAULT, listener, world::now);
         if (tcpBackend != null) {
             backends.add(tcpBackend);
         }
         SimRun run = new SimRun(world, backends, serverList, clients);
+        run.stateChanges = changes;
         // One process: both frontends count against the same process limit.
         ConnectionLimit process = new ConnectionLimit("process", 0);
         if (tcpBackend != null) {
@@ -337,6 +397,19 @@ final class SimScenario {
             run.sessionCounters.add(new SessionCounters());
             run.connectors.add(new SimConnector(world, loop, simServers, () -> drawLink(random)));
             run.idle.add(new IdleServerConnections(loop, 4));
+            run.checkConnectors.add(new SimConnector(world, loop, simServers, () -> drawLink(random), true));
+        }
+        if (checkSpec != null) {
+            List<HealthChecks.Planned> planned = new ArrayList<>();
+            for (Backend b : backends) {
+                for (Server s : b.servers()) {
+                    planned.add(new HealthChecks.Planned(s, checkSpec, checkOptions));
+                }
+            }
+            run.checks = HealthChecks.create(planned, world.loops(), run.checkConnectors, bufsize, 0);
+            run.checks.start();
+            run.checksUntil = checksUntilNanos;
+            world.at(checksUntilNanos, run::stopChecksIfDone);
         }
         for (int i = 0; i < clients; i++) {
             if (http && !(tcpShare > 0 && random.nextDouble() < tcpShare)) {
@@ -362,9 +435,9 @@ final class SimScenario {
         byte[] upload = Payload.upload(id, length);
         byte[] expected = mode == SimServer.Mode.ECHO ? upload : Payload.download(Payload.hash(upload), downloadMin, downloadMax);
         SimClient client = new SimClient(world, id, drawBehavior(random), upload, expected, slowPauseNanos);
-        client.onFinish(() -> run.finishedClients++);
+        client.onFinish(run::clientFinished);
         run.clients.add(client);
-        long arrival = random.nextLong(arrivalWindowNanos);
+        long arrival = arrivalStartNanos + random.nextLong(arrivalWindowNanos);
         SimLink link = drawLink(random);
         world.at(arrival, () -> {
             SimConnection[] pair = SimConnection.pair(world, "client" + id, link, loop, client);
@@ -391,9 +464,9 @@ final class SimScenario {
         }
         SimHttpClient.Behavior behavior = SimHttpClient.Behavior.values()[draw(random, httpBehaviorWeights)];
         SimHttpClient client = new SimHttpClient(world, id, behavior, exchanges, 1 + random.nextInt(maxDepth), ending, slowPauseNanos);
-        client.onFinish(() -> run.finishedClients++);
+        client.onFinish(run::clientFinished);
         run.clients.add(client);
-        long arrival = random.nextLong(arrivalWindowNanos);
+        long arrival = arrivalStartNanos + random.nextLong(arrivalWindowNanos);
         SimLink link = drawLink(random);
         world.at(arrival, () -> {
             SimConnection[] pair = SimConnection.pair(world, "client" + id, link, loop, client);

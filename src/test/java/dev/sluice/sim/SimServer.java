@@ -21,7 +21,8 @@ import java.util.SplittableRandom;
  * </ul>
  * Faults, drawn per connection: stall (read, never answer) and reset in the
  * middle of the response. A dead server refuses every connect; a silent one
- * never answers it.
+ * never answers it. An HTTP server answers {@code /health} (a health check's
+ * request) with {@code 200} and closes.
  *
  * <p>Not thread-safe: the simulation's one thread.
  */
@@ -50,6 +51,9 @@ final class SimServer {
     int resetsSeen;
     int requests;
     int idleCloses;
+    /** Connections opened by Sluice's health checks, and the health requests answered on them. */
+    int checkConnections;
+    int healthRequests;
 
     SimServer(SimWorld world, InetSocketAddress address, Mode mode, int downloadMin, int downloadMax,
               double stallChance, double resetChance) {
@@ -102,6 +106,11 @@ final class SimServer {
         });
     }
 
+    /** Accepts connects again from virtual time {@code at} (a server that was restarted). */
+    void reviveAt(long at) {
+        world.at(at, () -> alive = true);
+    }
+
     boolean drawStall() {
         return stallChance > 0 && world.random().nextDouble() < stallChance;
     }
@@ -112,6 +121,15 @@ final class SimServer {
 
     boolean drawClose() {
         return closeChance > 0 && world.random().nextDouble() < closeChance;
+    }
+
+    /**
+     * Dies at {@code at}, resetting what is open, and accepts connects again
+     * from {@code until} on.
+     */
+    void downBetween(long at, long until) {
+        dieAt(at);
+        reviveAt(until);
     }
 
     /** Refuses every connect from now on. */

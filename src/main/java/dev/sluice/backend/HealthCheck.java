@@ -1,0 +1,750 @@
+package dev.sluice.backend;
+
+import dev.sluice.buffer.Buffer;
+import dev.sluice.loop.Loop;
+import dev.sluice.loop.Task;
+import dev.sluice.loop.Timer;
+import dev.sluice.net.Connection;
+import dev.sluice.net.ConnectionHandler;
+import dev.sluice.net.Connector;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+
+/**
+ * The health check of one server: every {@code inter} (or {@code fastinter},
+ * {@code downinter}), it runs its backend's script ({@link HealthCheckSpec})
+ * on a connection of its own, without blocking, on one event loop, and turns
+ * the results into the server's state with HAProxy's rule: a health counter
+ * from 0 to {@code rise + fall - 1}; a failure takes one off and, below
+ * {@code rise}, drops it to 0 and the server DOWN; a success adds one and, at
+ * {@code rise}, raises it to the top and the server UP. A server starts UP at
+ * {@code rise}, so the first failed check marks a dead server DOWN at once. A
+ * server in maintenance is not checked; out of it, it starts again at
+ * {@code rise}.
+ *
+ * <p>Timeouts, as HAProxy's: without {@code timeout check} the whole check
+ * must end within {@code inter}; with it, the connection must open within the
+ * smaller of {@code timeout connect} and {@code inter}, and once connected
+ * the exchange must end within {@code timeout check}.
+ *
+ * <h2>Why it cannot deadlock</h2>
+ *
+ * <p>DESIGN.md's argument holds because a check takes part in none of the
+ * waits it reasons about. A check holds no client buffer and never asks the
+ * client pool for one: its buffers, at most one to send from and one to read
+ * into, come from its loop's {@link CheckArena}, a separate arena carved at
+ * start-up, and are its own for good, so it never waits for a buffer and no
+ * session ever waits for one of its buffers. It takes no server slot and joins
+ * no queue: checks bypass {@code maxconn}, as in HAProxy. So the wait-for graph
+ * has no edge into or out of a check; no cycle can pass through one. The only
+ * things a check shares with sessions are its loop's time, which is bounded
+ * per pass for everyone, and the system's sockets. Conversely, a starved pool,
+ * however many sessions wait in it, cannot delay a check's buffers, so it
+ * cannot make a check fail and a healthy server flap: the simulator runs the
+ * deadlock scenario's pressure with checks on and sees no state change.
+ *
+ * <p>Not thread-safe: owned by one loop. The only calls from elsewhere are the
+ * counter getters, which read recent values.
+ */
+public final class HealthCheck extends Task {
+    private enum Phase { WAITING, CONNECTING, RUNNING, PAUSED, STOPPED }
+
+    /** How an expect step's evaluation went. */
+    private enum Eval { PASS, WAIT, FAIL }
+
+    private final Loop loop;
+    private final Connector connector;
+    private final Server server;
+    private final Backend backend;
+    private final HealthCheckSpec spec;
+    private final ServerCheckSpec options;
+    private final InetSocketAddress target;
+    private final Buffer out;
+    private final Buffer in;
+    private final Timer timer = new Timer(this);
+    private final Matcher[] matchers;
+    private final ByteChars text = new ByteChars(false);
+    private final ByteChars hex = new ByteChars(true);
+    private final SplittableRandom random;
+    private final int spreadPercent;
+    private final Events events = new Events();
+
+    private Phase phase = Phase.WAITING;
+    private long nextStart;
+    private long deadline;
+    private long startedAt;
+    private int step;
+    private boolean stepStarted;
+    private Connection connection;
+    private boolean connected;
+    private boolean connectFailed;
+    private boolean linger;
+    private boolean ended;
+    private int lastHttpStatus;
+    private String detail = "";
+    /** Set by an expect that failed for a reason other than its match (a response that is not HTTP). */
+    private CheckStatus protocolError;
+    private int health;
+    private Backend.Verdict verdict = Backend.Verdict.UP;
+    private CheckStatus lastStatus;
+    private volatile long runs;
+    private volatile long passed;
+    private volatile long failed;
+    private volatile long conditional;
+    private volatile long lastDurationNanos;
+
+    /**
+     * @param connector      the loop's connector, through which the check opens its connections
+     * @param arena          the loop's check arena, which gives this check its buffers
+     * @param spreadPercent  {@code spread-checks}: each interval is drawn within this many percent of its value
+     */
+    public HealthCheck(Loop loop, Connector connector, Server server, HealthCheckSpec spec, ServerCheckSpec options,
+                       CheckArena arena, int spreadPercent) {
+        if (server.owner() == null) {
+            throw new IllegalArgumentException("server " + server.name() + " belongs to no backend");
+        }
+        this.loop = loop;
+        this.connector = connector;
+        this.server = server;
+        this.backend = server.owner();
+        this.spec = spec;
+        this.options = options;
+        InetSocketAddress a = server.address();
+        String host = options.address() != null ? options.address() : a.getHostString();
+        int port = options.port() != 0 ? options.port() : a.getPort();
+        this.target = options.address() == null && options.port() == 0 ? a
+                : a.isUnresolved() ? InetSocketAddress.createUnresolved(host, port) : new InetSocketAddress(host, port);
+        boolean sends = spec.largestSend() > 0 || options.sendProxy();
+        this.out = sends ? arena.take() : null;
+        this.in = spec.expects() ? arena.take() : null;
+        this.matchers = new Matcher[spec.steps().size()];
+        for (int i = 0; i < matchers.length; i++) {
+            if (spec.steps().get(i) instanceof CheckStep.Expect e && e.regex() != null) {
+                matchers[i] = e.regex().matcher("");
+            }
+        }
+        this.random = new SplittableRandom(((long) backend.name().hashCode() << 32) ^ server.name().hashCode());
+        this.spreadPercent = spreadPercent;
+        this.health = options.rise();
+    }
+
+    /** Arms the first check {@code delayNanos} from now (checks of a process start spread, as HAProxy's). */
+    public void start(long delayNanos) {
+        nextStart = loop.clock().nanoTime() + delayNanos;
+        phase = Phase.WAITING;
+        loop.arm(timer, nextStart);
+    }
+
+    /** Stops checking: the timer is cancelled and a check in progress is dropped without a verdict. */
+    public void stop() {
+        loop.cancel(timer);
+        closeConnection();
+        phase = Phase.STOPPED;
+    }
+
+    @Override
+    protected void run() {
+        long now = loop.clock().nanoTime();
+        switch (phase) {
+            case STOPPED -> {
+            }
+            case WAITING, PAUSED -> {
+                if (server.state() == ServerState.MAINT) {
+                    // Not checked in maintenance; look again after an interval.
+                    phase = Phase.PAUSED;
+                    nextStart = now + nanos(options.interMillis());
+                    loop.arm(timer, nextStart);
+                    return;
+                }
+                if (phase == Phase.PAUSED) {
+                    // Out of maintenance the server is UP at rise, and is checked at once.
+                    health = options.rise();
+                    verdict = Backend.Verdict.UP;
+                    phase = Phase.WAITING;
+                } else if (now - nextStart < 0) {
+                    loop.arm(timer, nextStart);
+                    return;
+                }
+                begin(now);
+            }
+            default -> {
+                if (now - deadline >= 0) {
+                    timedOut();
+                } else {
+                    advance(now);
+                }
+            }
+        }
+    }
+
+    private void begin(long now) {
+        runs++;
+        startedAt = now;
+        step = 0;
+        stepStarted = false;
+        lastHttpStatus = 0;
+        detail = "";
+        long inter = nanos(options.interMillis());
+        deadline = now + (spec.timeoutCheckMillis() > 0 && spec.timeoutConnectMillis() > 0
+                ? Math.min(nanos(spec.timeoutConnectMillis()), inter) : inter);
+        phase = Phase.RUNNING;
+        loop.arm(timer, deadline);
+        advance(now);
+    }
+
+    /** Runs the script from the current step until it must wait, or ends. */
+    private void advance(long now) {
+        while (phase == Phase.RUNNING || phase == Phase.CONNECTING) {
+            if (step == spec.steps().size()) {
+                if (!flush()) {
+                    return;
+                }
+                finish(endStatus());
+                return;
+            }
+            CheckStep s = spec.steps().get(step);
+            if (s instanceof CheckStep.Connect c) {
+                if (!stepStarted) {
+                    if (!flush()) {
+                        return;
+                    }
+                    open(c);
+                    stepStarted = true;
+                }
+                if (connectFailed) {
+                    detail = "connection refused";
+                    finish(CheckStatus.L4CON);
+                    return;
+                }
+                if (!connected) {
+                    phase = Phase.CONNECTING;
+                    return;
+                }
+                phase = Phase.RUNNING;
+                if (spec.timeoutCheckMillis() > 0) {
+                    deadline = now + nanos(spec.timeoutCheckMillis());
+                    loop.arm(timer, deadline);
+                }
+                if (c.sendProxy() || options.sendProxy()) {
+                    out.append(ProxyHeader.UNKNOWN, 0, ProxyHeader.UNKNOWN.length);
+                }
+                next();
+            } else if (s instanceof CheckStep.Send send) {
+                if (in != null) {
+                    in.consumed(in.readable());
+                    in.compact();
+                }
+                byte[] b = send.bytes();
+                if (out.writable() < b.length) {
+                    // Several sends in a row may outgrow the buffer: what is held goes out first.
+                    out.compact();
+                    if (out.writable() < b.length && !flush()) {
+                        return;
+                    }
+                    out.compact();
+                }
+                out.append(b, 0, b.length);
+                next();
+            } else {
+                if (!flush()) {
+                    return;
+                }
+                CheckStep.Expect e = (CheckStep.Expect) s;
+                protocolError = null;
+                Eval r = expect(e);
+                if (r == Eval.WAIT) {
+                    connection.readInterest(true);
+                    return;
+                }
+                if (r == Eval.FAIL) {
+                    finish(protocolError != null ? protocolError : e.errorStatus());
+                    return;
+                }
+                next();
+            }
+        }
+    }
+
+    private void next() {
+        step++;
+        stepStarted = false;
+    }
+
+    private void open(CheckStep.Connect c) {
+        closeConnection();
+        connected = false;
+        connectFailed = false;
+        ended = false;
+        linger = c.linger();
+        if (in != null) {
+            in.consumed(in.readable());
+            in.compact();
+        }
+        if (out != null) {
+            out.consumed(out.readable());
+            out.compact();
+        }
+        InetSocketAddress to = target;
+        if (c.port() != 0 || c.address() != null) {
+            String host = c.address() != null ? c.address() : target.getHostString();
+            int port = c.port() != 0 ? c.port() : target.getPort();
+            to = target.isUnresolved() ? InetSocketAddress.createUnresolved(host, port) : new InetSocketAddress(host, port);
+        }
+        connection = connector.connect(to, events);
+    }
+
+    /** Writes what the out buffer holds; true once it is all gone. */
+    private boolean flush() {
+        if (out == null || out.readable() == 0) {
+            return true;
+        }
+        try {
+            connection.write(out);
+        } catch (IOException e) {
+            detail = "write failed: " + e.getMessage();
+            finish(CheckStatus.L4CON);
+            return false;
+        }
+        if (out.readable() > 0) {
+            connection.writeInterest(true);
+            return false;
+        }
+        connection.writeInterest(false);
+        out.compact();
+        return true;
+    }
+
+    /** Reads what has arrived; marks the end of the stream or an error as the last read. */
+    private void receive() {
+        if (ended) {
+            return;
+        }
+        try {
+            while (in.writable() > 0) {
+                int n = connection.read(in);
+                if (n < 0) {
+                    ended = true;
+                    return;
+                }
+                if (n == 0) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            ended = true;
+        }
+    }
+
+    private Eval expect(CheckStep.Expect e) {
+        receive();
+        boolean last = ended || in.writable() == 0;
+        if (e.match().http) {
+            return expectHttp(e, last);
+        }
+        int from = in.readIndex();
+        int to = in.writeIndex();
+        int length = to - from;
+        if (!last) {
+            if (e.match() == CheckStep.Match.CONTAINS && length < e.literal().length
+                    || e.minRecv() > 0 && length < e.minRecv()) {
+                return Eval.WAIT;
+            }
+        }
+        Boolean found = switch (e.match()) {
+            case CONTAINS -> indexOf(from, to, e.literal()) >= 0;
+            case REGEX -> matcher(e).reset(text.over(in, from, to)).find();
+            case HEX_REGEX -> matcher(e).reset(hex.over(in, from, to)).find();
+            case TLS_RECORD -> length == 0 ? null : isTlsRecord(in.get(from));
+            case MYSQL_HANDSHAKE -> mysqlHandshake(from, to, last);
+            case PGSQL_AUTH -> length == 0 ? null : pgsqlAuth(in.get(from));
+            default -> throw new IllegalStateException(e.match().name());
+        };
+        if (found == null) {
+            if (!last) {
+                return Eval.WAIT;
+            }
+            detail = length == 0 ? "no data" : "incomplete answer";
+            return Eval.FAIL;
+        }
+        if (!found && !last && e.minRecv() < 0) {
+            return Eval.WAIT;
+        }
+        if (found != e.inverse()) {
+            return Eval.PASS;
+        }
+        if (detail.isEmpty()) {
+            detail = (e.comment().isEmpty() ? "" : e.comment() + ": ") + (e.inverse() ? "unwanted match" : "no match")
+                    + " in " + length + " bytes";
+        }
+        return Eval.FAIL;
+    }
+
+    /** The matcher of the current step's expression, made once with the check. */
+    private Matcher matcher(CheckStep.Expect e) {
+        return matchers[step];
+    }
+
+    private static boolean isTlsRecord(byte first) {
+        return first == 0x15 || first == 0x16;
+    }
+
+    /** A MySQL packet: 3-byte length, sequence, then 0x0a (handshake) or 0xff (error); null until it is whole. */
+    private Boolean mysqlHandshake(int from, int to, boolean last) {
+        if (to - from < 5) {
+            return null;
+        }
+        int length = (in.get(from) & 0xff) | (in.get(from + 1) & 0xff) << 8 | (in.get(from + 2) & 0xff) << 16;
+        if (to - from < 4 + length && !last) {
+            return null;
+        }
+        int kind = in.get(from + 4) & 0xff;
+        if (kind == 0xff) {
+            detail = "MySQL error packet";
+            return false;
+        }
+        return true;
+    }
+
+    private Boolean pgsqlAuth(byte first) {
+        if (first == 'E') {
+            detail = "PostgreSQL error response";
+            return false;
+        }
+        return first == 'R';
+    }
+
+    /** Reads an HTTP response head, then the body if the match looks at it. */
+    private Eval expectHttp(CheckStep.Expect e, boolean last) {
+        int from = in.readIndex();
+        int to = in.writeIndex();
+        int headEnd = indexOf(from, to, CRLF_CRLF);
+        if (headEnd < 0) {
+            if (last) {
+                detail = to == from ? "empty response" : "incomplete or oversized response head";
+                protocolError = CheckStatus.L7RSP;
+                return Eval.FAIL;
+            }
+            return Eval.WAIT;
+        }
+        int status = statusOf(from, headEnd);
+        if (status < 0) {
+            detail = "not an HTTP/1 response";
+            protocolError = CheckStatus.L7RSP;
+            return Eval.FAIL;
+        }
+        lastHttpStatus = status;
+        if (spec.disableOn404() && status == 404 && verdict != Backend.Verdict.DOWN) {
+            // A 404 asks for a drain: it passes here, and the end of the script reports L7OKC.
+            return Eval.PASS;
+        }
+        int bodyFrom = headEnd + CRLF_CRLF.length;
+        boolean found;
+        switch (e.match()) {
+            case HTTP_STATUS -> found = e.statusMatches(status);
+            case HTTP_STATUS_REGEX -> found = matcher(e).reset(text.over(in, from + 9, from + 12)).find();
+            default -> {
+                long length = contentLength(from, headEnd);
+                boolean whole = last || length >= 0 && to - bodyFrom >= length;
+                if (!whole) {
+                    return Eval.WAIT;
+                }
+                int bodyTo = length >= 0 ? (int) Math.min(to, bodyFrom + length) : to;
+                found = e.match() == CheckStep.Match.HTTP_BODY ? indexOf(bodyFrom, bodyTo, e.literal()) >= 0
+                        : matcher(e).reset(text.over(in, bodyFrom, bodyTo)).find();
+            }
+        }
+        if (found != e.inverse()) {
+            return Eval.PASS;
+        }
+        detail = "HTTP status " + status;
+        return Eval.FAIL;
+    }
+
+    private static final byte[] CRLF_CRLF = {'\r', '\n', '\r', '\n'};
+
+    /** {@code HTTP/1.x NNN}: the status, or -1. */
+    private int statusOf(int from, int headEnd) {
+        if (headEnd - from < 12) {
+            return -1;
+        }
+        byte[] prefix = {'H', 'T', 'T', 'P', '/', '1', '.'};
+        for (int i = 0; i < prefix.length; i++) {
+            if (in.get(from + i) != prefix[i]) {
+                return -1;
+            }
+        }
+        int minor = in.get(from + 7);
+        if (minor != '0' && minor != '1' || in.get(from + 8) != ' ') {
+            return -1;
+        }
+        int status = 0;
+        for (int i = 9; i < 12; i++) {
+            int d = in.get(from + i) - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            status = status * 10 + d;
+        }
+        int after = from + 12 < headEnd ? in.get(from + 12) : '\r';
+        return after == ' ' || after == '\r' ? status : -1;
+    }
+
+    /** The Content-Length of the head, or -1 (absent, or chunked: then the body runs to the end of the stream). */
+    private long contentLength(int from, int headEnd) {
+        byte[] name = {'c', 'o', 'n', 't', 'e', 'n', 't', '-', 'l', 'e', 'n', 'g', 't', 'h', ':'};
+        int line = from;
+        while (line < headEnd) {
+            int eol = indexOf(line, headEnd + 2, CRLF);
+            if (eol < 0) {
+                break;
+            }
+            if (eol - line > name.length && startsWithIgnoreCase(line, name)) {
+                long v = 0;
+                boolean digits = false;
+                for (int i = line + name.length; i < eol; i++) {
+                    int c = in.get(i);
+                    if (c >= '0' && c <= '9') {
+                        v = v * 10 + (c - '0');
+                        digits = true;
+                        if (v > Integer.MAX_VALUE) {
+                            return -1;
+                        }
+                    } else if (c != ' ' && c != '\t') {
+                        return -1;
+                    }
+                }
+                return digits ? v : -1;
+            }
+            line = eol + 2;
+        }
+        return -1;
+    }
+
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private boolean startsWithIgnoreCase(int at, byte[] lower) {
+        for (int i = 0; i < lower.length; i++) {
+            int c = in.get(at + i);
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != lower[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int indexOf(int from, int to, byte[] needle) {
+        if (needle.length == 0) {
+            return from;
+        }
+        outer:
+        for (int i = from; i + needle.length <= to; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (in.get(i + j) != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** The status of a script that ran to its end: its last step's. */
+    private CheckStatus endStatus() {
+        if (spec.disableOn404() && lastHttpStatus == 404 && verdict != Backend.Verdict.DOWN) {
+            return CheckStatus.L7OKC;
+        }
+        CheckStep lastStep = spec.steps().get(spec.steps().size() - 1);
+        if (lastStep instanceof CheckStep.Expect e) {
+            return e.okStatus();
+        }
+        return lastStep instanceof CheckStep.Connect ? CheckStatus.L4OK : CheckStatus.L7OK;
+    }
+
+    private void timedOut() {
+        if (phase == Phase.CONNECTING || !connected) {
+            detail = "connection not open in time";
+            finish(CheckStatus.L4TOUT);
+            return;
+        }
+        CheckStep s = step < spec.steps().size() ? spec.steps().get(step) : null;
+        detail = "no answer in time";
+        finish(s instanceof CheckStep.Expect e ? e.timeoutStatus() : CheckStatus.L7TOUT);
+    }
+
+    /** Ends the check: closes, applies the result to the server, and arms the next one. */
+    private void finish(CheckStatus status) {
+        long now = loop.clock().nanoTime();
+        closeConnection();
+        lastDurationNanos = now - startedAt;
+        CheckStatus previous = lastStatus;
+        lastStatus = status;
+        boolean moved = apply(status);
+        if (spec.logHealthChecks() && (status != previous || moved)) {
+            boolean up = health >= options.rise();
+            backend.listener().checkReported(new CheckReport(backend.name(), server.name(), server.role(), status, detail,
+                    lastDurationNanos / 1_000_000, up ? health - options.rise() + 1 : health,
+                    up ? options.fall() : options.rise(), server.state()));
+        }
+        phase = Phase.WAITING;
+        nextStart = now + spread(nanos(interval()));
+        loop.arm(timer, nextStart);
+    }
+
+    /** HAProxy's health counter; returns whether the result moved it. */
+    private boolean apply(CheckStatus status) {
+        int top = options.rise() + options.fall() - 1;
+        boolean moved = false;
+        switch (status.result()) {
+            case FAILED -> {
+                failed++;
+                if (health > 0) {
+                    moved = true;
+                    health--;
+                    if (health < options.rise()) {
+                        health = 0;
+                    }
+                }
+                if (health == 0) {
+                    decide(Backend.Verdict.DOWN, status);
+                }
+            }
+            case PASSED, CONDITIONAL -> {
+                if (status.result() == CheckStatus.Result.PASSED) {
+                    passed++;
+                } else {
+                    conditional++;
+                }
+                if (health < top) {
+                    moved = true;
+                    health++;
+                    if (health >= options.rise()) {
+                        health = top;
+                    }
+                }
+                if (health >= options.rise()) {
+                    decide(status.result() == CheckStatus.Result.PASSED ? Backend.Verdict.UP : Backend.Verdict.STOPPING,
+                            status);
+                }
+            }
+        }
+        return moved;
+    }
+
+    private void decide(Backend.Verdict v, CheckStatus status) {
+        if (v == verdict) {
+            return;
+        }
+        verdict = v;
+        backend.checkVerdict(server, v, status.description() + (detail.isEmpty() ? "" : " (" + detail + ")"));
+    }
+
+    /** {@code inter} when fully UP, {@code downinter} when fully DOWN, {@code fastinter} in between. */
+    private long interval() {
+        int top = options.rise() + options.fall() - 1;
+        if (health == top) {
+            return options.interMillis();
+        }
+        if (health == 0 && verdict == Backend.Verdict.DOWN) {
+            return options.downinterMillis() > 0 ? options.downinterMillis() : options.interMillis();
+        }
+        return options.fastinterMillis() > 0 ? options.fastinterMillis() : options.interMillis();
+    }
+
+    /** {@code spread-checks}: a uniform draw within that many percent either side. */
+    private long spread(long nanos) {
+        if (spreadPercent <= 0) {
+            return nanos;
+        }
+        long range = nanos * spreadPercent / 100;
+        return nanos - range + (long) (2 * range * random.nextDouble());
+    }
+
+    private void closeConnection() {
+        Connection c = connection;
+        connection = null;
+        connected = false;
+        if (c == null) {
+            return;
+        }
+        c.readInterest(false);
+        c.writeInterest(false);
+        // HAProxy resets check connections unless the script asks to linger.
+        if (linger) {
+            c.close();
+        } else {
+            c.discard();
+        }
+    }
+
+    private static long nanos(long millis) {
+        return millis * 1_000_000L;
+    }
+
+    // ---- reading (any thread: recent values) ----
+
+    public Server server() {
+        return server;
+    }
+
+    /** Checks started. */
+    public long runs() {
+        return runs;
+    }
+
+    public long passed() {
+        return passed;
+    }
+
+    public long failed() {
+        return failed;
+    }
+
+    /** Checks that asked for a drain ({@code disable-on-404}). */
+    public long conditional() {
+        return conditional;
+    }
+
+    /** The last check's status, or null before the first one ends. */
+    public CheckStatus lastStatus() {
+        return lastStatus;
+    }
+
+    public long lastDurationNanos() {
+        return lastDurationNanos;
+    }
+
+    /** HAProxy's health counter: 0 (DOWN) to {@code rise + fall - 1} (fully UP). */
+    public int health() {
+        return health;
+    }
+
+    /** The connection's events wake the check. */
+    private final class Events implements ConnectionHandler {
+        @Override
+        public void readable() {
+            loop.schedule(HealthCheck.this);
+        }
+
+        @Override
+        public void writable() {
+            loop.schedule(HealthCheck.this);
+        }
+
+        @Override
+        public void connected() {
+            connected = true;
+            loop.schedule(HealthCheck.this);
+        }
+
+        @Override
+        public void connectFailed(IOException cause) {
+            connectFailed = true;
+            loop.schedule(HealthCheck.this);
+        }
+    }
+}
