@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
-import sun.misc.Signal;
 
 /**
  * The command line.
@@ -18,9 +16,9 @@ import sun.misc.Signal;
  *                         valid but has no listener
  *   sluice --version      print the version
  * </pre>
- * SIGTERM and SIGINT stop it gracefully: listeners close, open sessions get up
- * to {@code hard-stop-after} to finish, the counters are printed, and the
- * process exits 0.
+ * SIGUSR1, SIGTERM and SIGINT stop it gracefully (see {@link Signals}): the
+ * listeners close, every session ends after its current exchange, within
+ * {@code hard-stop-after}, the counters are printed, and the process exits 0.
  */
 public final class Main {
     private Main() {
@@ -98,9 +96,7 @@ public final class Main {
 
     private static int serve(Config config, PrintStream out, PrintStream err) {
         // Handlers first: a SIGTERM that arrives while the listeners open still stops gracefully.
-        CountDownLatch stop = new CountDownLatch(1);
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        Signals signals = Signals.install();
         Sluice sluice;
         try {
             sluice = Sluice.start(config);
@@ -116,17 +112,44 @@ public final class Main {
             // Only packets change without it: a message bigger than a buffer leaves in more segments.
             err.println("sluice: TCP_CORK is off: " + dev.sluice.net.TcpCork.unavailableReason());
         }
+        Signals.Event event;
         try {
-            stop.await();
+            while ((event = signals.next()) == Signals.Event.RELOAD) {
+                err.println("sluice: reload asked; not built yet, the configuration in force stays");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            event = Signals.Event.STOP;
         }
-        out.println("sluice: stopping; open sessions have up to " + config.global().hardStopAfterMillis()
-                + " ms to finish");
-        sluice.close();
+        stop(sluice, config, event, signals, out);
         out.print(sluice.summary().render());
         out.flush();
         return 0;
+    }
+
+    /**
+     * The soft stop, then at most {@code hard-stop-after} for open sessions to
+     * finish; a second SIGTERM or SIGINT ends the wait at once.
+     */
+    private static void stop(Sluice sluice, Config config, Signals.Event why, Signals signals, PrintStream out) {
+        long hardStopAfter = config.global().hardStopAfterMillis();
+        out.println("sluice: " + (why == Signals.Event.SOFT_STOP ? "soft stop" : "stopping")
+                + ": no new connections; open sessions end after their current exchange, within "
+                + hardStopAfter + " ms");
+        out.flush();
+        sluice.softStop();
+        boolean[] forced = new boolean[1];
+        boolean clean = sluice.drain(System.nanoTime() + hardStopAfter * 1_000_000L, () -> {
+            for (Signals.Event e = signals.poll(); e != null; e = signals.poll()) {
+                forced[0] |= e == Signals.Event.STOP;
+            }
+            return forced[0];
+        });
+        if (!clean) {
+            out.println("sluice: " + (forced[0] ? "stop signal repeated" : "hard-stop-after passed") + ": aborting "
+                    + sluice.openSessions() + " open sessions");
+        }
+        sluice.hardStop();
     }
 
     private static void usage(PrintStream s) {

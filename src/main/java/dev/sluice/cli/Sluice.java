@@ -40,6 +40,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * A running proxy: the event loops with their pools, the backends, and the
@@ -58,6 +59,15 @@ public final class Sluice implements AutoCloseable {
      * {@code pool-max-conn} sets no limit, so that their memory stays bounded.
      */
     private static final int IDLE_CONNECTIONS_PER_SERVER = 256;
+    /**
+     * How long a keep-alive connection may sit idle between two requests
+     * during a soft stop before it closes: long enough for a request sent the
+     * moment the last response arrived to reach Sluice (it is then answered
+     * with {@code Connection: close}), short enough not to hold a stop.
+     */
+    static final long SOFT_STOP_IDLE_GRACE_NANOS = 1_000_000_000L;
+    /** How often a soft stop looks again for sessions that ended or went idle. */
+    private static final long SWEEP_MILLIS = 20;
 
     private final Config config;
     private final List<LoopState> loops = new ArrayList<>();
@@ -285,34 +295,78 @@ public final class Sluice implements AutoCloseable {
     public record PoolReading(int loop, int size, int free, int waiting, int peakInUse) {
     }
 
-    /** Stops accepting new sessions; open ones go on. */
+    /**
+     * Stops accepting new sessions; open ones go on. Returns once every
+     * listening socket is closed, so that a client whose connection the soft
+     * stop ends is refused when it reconnects, not accepted into a backlog
+     * that the close would then reset.
+     */
     public void stopAccepting() {
         closed = true;
         for (Listener l : listeners) {
             l.close();
         }
+        // Each socket closes on its own loop, through the inbox: what is posted after has run after it.
+        for (LoopState l : loops) {
+            if (l.loop().isRunning()) {
+                l.loop().call(() -> null);
+            }
+        }
     }
 
     /**
-     * The graceful stop: stop accepting, give open sessions up to
-     * {@code hard-stop-after} to finish, abort what is left, stop the loops.
+     * The soft stop (SIGUSR1; SIGTERM and SIGINT too): stop accepting, then
+     * every session ends after its current exchange, an HTTP response in
+     * flight saying {@code Connection: close}. See {@link SessionSet#softStop}.
+     */
+    public void softStop() {
+        stopAccepting();
+        sweep();
+    }
+
+    /** Closes the sessions whose idle time passed the grace; each loop walks its own set. */
+    private void sweep() {
+        for (LoopState l : loops) {
+            SessionSet sessions = l.sessions();
+            Loop loop = l.loop();
+            loop.execute(() -> sessions.softStop(loop.clock().nanoTime(), SOFT_STOP_IDLE_GRACE_NANOS));
+        }
+    }
+
+    /**
+     * After {@link #softStop()}: waits until no session is open, the deadline
+     * passes, or {@code stopNow} says to stop at once. Returns whether every
+     * session ended by itself.
+     */
+    public boolean drain(long deadlineNanos, BooleanSupplier stopNow) {
+        while (openSessions() > 0) {
+            if (System.nanoTime() - deadlineNanos >= 0 || stopNow.getAsBoolean()) {
+                return false;
+            }
+            try {
+                Thread.sleep(SWEEP_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            sweep();
+        }
+        return true;
+    }
+
+    /** Aborts every session still open and stops the loops. */
+    public void hardStop() {
+        stopLoops();
+    }
+
+    /**
+     * The graceful stop: the soft stop, then up to {@code hard-stop-after} for
+     * open sessions to finish, then the hard stop of what is left.
      */
     @Override
     public void close() {
-        stopAccepting();
-        long deadline = System.nanoTime() + config.global().hardStopAfterMillis() * 1_000_000L;
-        while (openSessions() > 0 && System.nanoTime() - deadline < 0) {
-            // Keep-alive connections between two requests close now; busy ones finish their exchange first.
-            for (LoopState l : loops) {
-                l.loop().execute(l.sessions()::closeIdle);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        softStop();
+        drain(System.nanoTime() + config.global().hardStopAfterMillis() * 1_000_000L, () -> false);
         stopLoops();
     }
 

@@ -327,10 +327,16 @@ public final class HttpSession extends Session implements Refusals {
 
     // --- the end ---
 
+    /** Idle: waiting for a request of which no byte has come, for at least the grace. */
     @Override
-    boolean closeIfIdle() {
-        return req == Req.HEAD && requestsOnConnection > 0 && request.held() == 0
-                && !close(SessionOutcome.DONE, CloseMode.ORDERLY);
+    boolean softStop(long now, long idleGraceNanos) {
+        return req == Req.HEAD && resp == Resp.IDLE && request.held() == 0 && !request.isWaiting()
+                && now - times.idleSince >= idleGraceNanos && !close(SessionOutcome.DONE, CloseMode.ORDERLY);
+    }
+
+    /** A soft stop reached the session: its next response says {@code Connection: close}, and it ends. */
+    boolean stopping() {
+        return stopping;
     }
 
     @Override

@@ -40,12 +40,27 @@ public final class SessionSet {
         return size;
     }
 
-    /** Closes every session that sits idle between two requests (graceful stop). Call on the owning loop. */
-    public void closeIdle() {
+    /**
+     * The soft stop, for a stopping Sluice or the sessions of a configuration
+     * a reload replaced: every session ends after its current exchange (an
+     * HTTP response in flight says {@code Connection: close}), and one that has
+     * sat idle between two requests for {@code idleGraceNanos} closes now.
+     * Called again and again until the set is empty: each call closes the
+     * sessions whose idle time has passed the grace since.
+     *
+     * <p>Why a grace: a keep-alive connection that looks idle here may carry a
+     * request already on its way, sent the moment the client read the last
+     * response. Closing it would fail that request (a reset, or an end of
+     * stream with the request outstanding); waiting a little lets it arrive,
+     * and it is then answered with {@code Connection: close}. A client that
+     * really is idle is closed after the grace. Call on the owning loop.
+     */
+    public void softStop(long now, long idleGraceNanos) {
         Session s = head;
         while (s != null) {
             Session next = s.nextInSet;
-            s.closeIfIdle();
+            s.stopping = true;
+            s.softStop(now, idleGraceNanos);
             s = next;
         }
     }

@@ -279,7 +279,8 @@ public final class TcpSession extends Session {
 
     /** A TCP session is never between exchanges: it carries one stream. */
     @Override
-    boolean closeIfIdle() {
+    boolean softStop(long now, long idleGraceNanos) {
+        // A TCP stream has no boundary to stop at: it runs to its end, or to hard-stop-after.
         return false;
     }
 
