@@ -11,7 +11,8 @@ import java.nio.file.Path;
 /**
  * The command line.
  * <pre>
- *   sluice -f FILE        run the proxy described by FILE
+ *   sluice -f FILE        run the proxy described by FILE; -D in the background (as the
+ *                         daemon keyword), -db in the foreground whatever the file says
  *   sluice -c -f FILE     check FILE: exit 0 if it is valid, 1 with every error if not, 2 if it is
  *                         valid but has no listener
  *   sluice --version      print the version
@@ -30,10 +31,13 @@ public final class Main {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         boolean check = false;
+        Boolean daemon = null;
         Path file = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "-c" -> check = true;
+                case "-D" -> daemon = true;
+                case "-db" -> daemon = false;
                 case "-f" -> {
                     if (i + 1 == args.length) {
                         err.println("sluice: -f needs a file name");
@@ -91,17 +95,38 @@ public final class Main {
             out.println("Configuration file is valid: " + file);
             return 0;
         }
-        return serve(config, out, err);
+        boolean background = daemon != null ? daemon : config.process().daemon();
+        if (background && System.getenv(ServiceProcess.DAEMON_CHILD) == null) {
+            return ServiceProcess.startInBackground(out, err);
+        }
+        return serve(config, background, out, err);
     }
 
-    private static int serve(Config config, PrintStream out, PrintStream err) {
+    private static int serve(Config checked, boolean background, PrintStream out, PrintStream err) {
+        if (background) {
+            // The background process leaves the session of the terminal it was started from.
+            Posix.setsid();
+        }
         // Handlers first: a SIGTERM that arrives while the listeners open still stops gracefully.
         Signals signals = Signals.install();
+        Config config;
         Sluice sluice;
         try {
+            config = ServiceProcess.fitDescriptorLimit(checked, err);
             sluice = Sluice.start(config);
+        } catch (ServiceProcess.StartException e) {
+            err.println("sluice: cannot start: " + e.getMessage());
+            return 1;
         } catch (Exception e) {
             err.println("sluice: cannot start: " + e.getMessage());
+            return 1;
+        }
+        try {
+            ServiceProcess.writePidfile(config.process());
+            ServiceProcess.dropPrivileges(config.process());
+        } catch (ServiceProcess.StartException e) {
+            err.println("sluice: cannot start: " + e.getMessage());
+            sluice.hardStop();
             return 1;
         }
         out.println("sluice " + version() + " running " + config.file() + ": "
@@ -111,6 +136,13 @@ public final class Main {
         if (!dev.sluice.net.TcpCork.available()) {
             // Only packets change without it: a message bigger than a buffer leaves in more segments.
             err.println("sluice: TCP_CORK is off: " + dev.sluice.net.TcpCork.unavailableReason());
+        }
+        if (background) {
+            out.println(ServiceProcess.BACKGROUND_READY + ProcessHandle.current().pid());
+            out.flush();
+            err.flush();
+            // The process that started this one has stopped reading: from now on output goes nowhere.
+            Posix.redirect("/dev/null", 0, 1, 2);
         }
         Signals.Event event;
         try {
@@ -124,6 +156,7 @@ public final class Main {
         stop(sluice, config, event, signals, out);
         out.print(sluice.summary().render());
         out.flush();
+        ServiceProcess.removePidfile(config.process(), err);
         return 0;
     }
 
@@ -153,7 +186,7 @@ public final class Main {
     }
 
     private static void usage(PrintStream s) {
-        s.println("usage: sluice -f FILE        run the proxy");
+        s.println("usage: sluice -f FILE        run the proxy (-D: in the background, -db: in the foreground)");
         s.println("       sluice -c -f FILE     check the configuration and exit 0 (valid) or 1");
         s.println("       sluice --version      print the version");
     }

@@ -15,10 +15,11 @@ import java.util.Optional;
  * <p>Immutable; safe to share between threads.
  */
 public record Config(Path file, Global global, List<FrontendConfig> frontends, List<BackendConfig> backends,
-        List<String> warnings) {
+        ProcessConfig process, List<String> warnings) {
     public Config {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(global, "global");
+        Objects.requireNonNull(process, "process");
         frontends = List.copyOf(frontends);
         backends = List.copyOf(backends);
         warnings = List.copyOf(warnings);

@@ -127,10 +127,11 @@ public final class ConfigParser {
         for (ProxySection backend : backends) {
             backendRecords.add(backend.toBackend());
         }
-        Config unchecked = new Config(Path.of(file), built, frontendRecords, backendRecords, List.of());
+        ProcessConfig process = global.process.build(global.maxconn != GlobalSection.UNSET);
+        Config unchecked = new Config(Path.of(file), built, frontendRecords, backendRecords, process, List.of());
         new ConfigValidator(file, global, frontends, backends, diagnostics).validate(unchecked);
         diagnostics.throwIfErrors();
-        return new Config(Path.of(file), built, frontendRecords, backendRecords, diagnostics.warnings());
+        return new Config(Path.of(file), built, frontendRecords, backendRecords, process, diagnostics.warnings());
     }
 
     /** The frontend and listen sections read so far (tests look at the model of a refused file). */

@@ -20,6 +20,8 @@ final class GlobalSection {
     int maxrewrite = UNSET;
     long hardStopAfterMillis = UNSET;
     int httpMaxHeaders = UNSET;
+    /** The process keywords: daemon, identity, limits, the runtime API's sockets. */
+    final ProcessSettings process = new ProcessSettings();
     /** The line of the first {@code global} header, 0 when the file has none. */
     int line;
     /** Keyword name to the line that set it. */

@@ -19,6 +19,7 @@ final class Keywords {
      */
     static final List<Consumer<KeywordRegistry>> FEATURES = List.of(
             CoreKeywords::register,
+            ProcessKeywords::register,
             RoutingKeywords::register,
             HttpKeywords::register);
 

@@ -143,15 +143,10 @@ class ConfigParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "daemon|'daemon' is not supported by Sluice: Sluice stays in the foreground; run it from a service manager"
-            + " (systemd, a container)",
-        "user|'user' is not supported by Sluice: Sluice does not change its identity yet; start it as the user it"
-            + " should run as",
-        "chroot|'chroot' is not supported by Sluice: Sluice does not change its root directory yet",
-        "pidfile|'pidfile' is not supported by Sluice: Sluice does not write a pid file yet; the service manager"
-            + " knows its pid",
-        "master-worker|'master-worker' is not supported by Sluice: Sluice runs as one process; let the service"
-            + " manager restart it",
+        "master-worker|'master-worker' is not supported by Sluice: Sluice runs as one process and reloads in"
+            + " place (SIGHUP, SIGUSR2 or the stats socket's 'reload'); a service manager restarts it if it dies",
+        "cpu-map|'cpu-map' is not supported by Sluice: Sluice does not pin its event loop threads to CPUs; remove"
+            + " the line, or pin the whole process with taskset or systemd's CPUAffinity",
         "stats|'stats x' is not supported by Sluice: Sluice has no stats page or stats socket yet",
         "tune.ssl.cachesize|'tune.ssl.cachesize' is not supported by Sluice",
     })
@@ -511,7 +506,7 @@ class ConfigParserTest {
     void everyErrorOfTheFileIsReportedInLineOrder() {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("""
                 global
-                    daemon
+                    cpu-map 1 0
                 frontend f
                     bind :80 "unclosed
                     default_backend nowhere
@@ -519,8 +514,9 @@ class ConfigParserTest {
                 backend b
                     server s 127.0.0.1:1 weight 2
                 """));
-        assertEquals(List.of("t.cfg:2: 'daemon' is not supported by Sluice: Sluice stays in the foreground; run it"
-                        + " from a service manager (systemd, a container)",
+        assertEquals(List.of("t.cfg:2: 'cpu-map' is not supported by Sluice: Sluice does not pin its event loop"
+                        + " threads to CPUs; remove the line, or pin the whole process with taskset or systemd's"
+                        + " CPUAffinity",
                 "t.cfg:4: missing closing \" quote",
                 "t.cfg:6: 'stats uri' is not supported by Sluice: Sluice has no stats page or stats socket yet",
                 "t.cfg:8: server s: 'weight' is not supported by Sluice: Sluice balances round-robin over"
@@ -769,10 +765,11 @@ class ConfigParserTest {
         Config config = ConfigParser.parse(file);
         assertEquals(file, config.file());
         assertEquals("b", config.backend("b").orElseThrow().name());
-        Files.writeString(file, "global\n daemon\n");
+        Files.writeString(file, "global\n master-worker\n");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(file));
-        assertEquals(file + ":2: 'daemon' is not supported by Sluice: Sluice stays in the foreground; run it from a"
-                + " service manager (systemd, a container)", e.getMessage());
+        assertEquals(file + ":2: 'master-worker' is not supported by Sluice: Sluice runs as one process and reloads"
+                + " in place (SIGHUP, SIGUSR2 or the stats socket's 'reload'); a service manager restarts it if it"
+                + " dies", e.getMessage());
         assertEquals(file.toString(), e.file());
         assertEquals(2, e.line());
     }

@@ -28,6 +28,9 @@ final class SluiceProcess implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx128m");
         cmd.add("-XX:+UseSerialGC");
+        // What the jar's manifest grants when Sluice runs with java -jar: TCP_CORK, and the FFM calls.
+        cmd.add("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
+        cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
