@@ -29,8 +29,10 @@ public final class Server {
     public static final int DEFAULT_WEIGHT = 1;
 
     private final String name;
-    private final InetSocketAddress address;
-    private final int maxconn;
+    /** Changed at run time ({@code set server addr}, DNS): each new connection reads it. */
+    private volatile InetSocketAddress address;
+    /** Changed at run time ({@code set maxconn server}) through the backend, which then serves its queues. */
+    private volatile int maxconn;
     private final int maxqueue;
     private final int configuredWeight;
     private final ServerRole role;
@@ -131,6 +133,10 @@ public final class Server {
         weight = w;
     }
 
+    void maxconnNow(int n) {
+        maxconn = n;
+    }
+
     /** Takes a slot if one is free. */
     boolean tryTakeSlot() {
         while (true) {
@@ -184,6 +190,26 @@ public final class Server {
         backend().administer(this, Backend.Admin.WEIGHT, w);
     }
 
+    /**
+     * Sends new connections to another address ({@code set server addr}, a DNS
+     * answer). Connections open to the old one finish there; the caller drops
+     * the idle ones, which the loops own.
+     */
+    public void setAddress(InetSocketAddress to) {
+        address = to;
+    }
+
+    /**
+     * Sets {@code maxconn} (0: no limit). Slots in use above a lowered limit are
+     * kept until they are given back; a raised one serves the queues at once.
+     */
+    public void setMaxconn(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("maxconn must not be negative, got " + n);
+        }
+        backend().administer(this, Backend.Admin.MAXCONN, n);
+    }
+
     private Backend backend() {
         if (backend == null) {
             throw new IllegalStateException("server " + name + " belongs to no backend");
@@ -225,6 +251,16 @@ public final class Server {
 
     public ServerState state() {
         return state;
+    }
+
+    /** In maintenance by the administrator's choice (not a health check's). */
+    public boolean inMaintenance() {
+        return maintenance;
+    }
+
+    /** Drained by the administrator's choice (not a weight of 0 or a check's 404). */
+    public boolean drained() {
+        return drained;
     }
 
     /** Whether the balancer may choose it for a new request: UP (which implies a weight above 0). */

@@ -32,13 +32,24 @@ public final class BufferPool {
     private static final int CLASSES = Criticality.count();
 
     private final int bufferSize;
-    private final int reserve;
     private final LongSupplier nanoClock;
     private final Buffer[] buffers;
     /** LIFO stack of free buffer indexes; {@code freeStack[freeCount - 1]} is the warmest. */
     private final int[] freeStack;
     private int freeCount;
     private int peakInUse;
+    /**
+     * How many buffers circulate now: all of the arena at first, fewer after a
+     * reload that lowered {@code tune.buffers.limit}. The others are retired:
+     * carved, but neither free nor in use. See {@link #resize}.
+     */
+    private int size;
+    private int reserve;
+    /** Retired buffers' indexes, a stack like the free list. */
+    private final int[] retiredStack;
+    private int retiredCount;
+    /** Buffers in use beyond {@link #size}: each release pays one back (retires it) instead of freeing it. */
+    private int debt;
 
     private final BufferWaiter[] heads = new BufferWaiter[CLASSES];
     private final BufferWaiter[] tails = new BufferWaiter[CLASSES];
@@ -73,6 +84,8 @@ public final class BufferPool {
         }
         this.bufferSize = bufferSize;
         this.reserve = reserve;
+        this.size = count;
+        this.retiredStack = new int[count];
         this.nanoClock = nanoClock;
         ByteBuffer arena = ByteBuffer.allocateDirect(count * bufferSize);
         this.buffers = new Buffer[count];
@@ -102,7 +115,7 @@ public final class BufferPool {
         buffer.inUse = true;
         buffer.allocatedAs = criticality;
         allocations[criticality.ordinal()]++;
-        int inUse = buffers.length - freeCount;
+        int inUse = buffers.length - freeCount - retiredCount;
         if (inUse > peakInUse) {
             peakInUse = inUse;
         }
@@ -160,6 +173,20 @@ public final class BufferPool {
             throw new IllegalStateException(buffer + " released twice");
         }
         buffer.clear();
+        if (debt > 0) {
+            // A lowered limit is paid back by releases, but a session waiting to complete its pair is
+            // served first: it can finish, and gives back two. In use never grows meanwhile.
+            if (heads[Criticality.CRITICAL.ordinal()] != null) {
+                handoffs[Criticality.CRITICAL.ordinal()]++;
+                buffer.allocatedAs = Criticality.CRITICAL;
+                dequeueHead(Criticality.CRITICAL.ordinal()).onBuffer(buffer);
+                return;
+            }
+            debt--;
+            buffer.inUse = false;
+            retiredStack[retiredCount++] = buffer.index();
+            return;
+        }
         if (policy == WakePolicy.HANDOFF) {
             int c = firstEligibleClass(freeCount + 1);
             if (c >= 0) {
@@ -220,6 +247,65 @@ public final class BufferPool {
         enqueue(criticality.ordinal(), waiter);
         waiter.waitingSince = since;
         return null;
+    }
+
+    /**
+     * Changes how many buffers circulate, and the reserve, within the arena
+     * carved at construction (a reload's new {@code tune.buffers.limit}): the
+     * arena is reused, never allocated again.
+     *
+     * <p>Lowered: free buffers retire at once; if fewer are free than must go,
+     * the rest is a debt that releases pay back, so buffers in use never pass
+     * the larger of the old and the new size, and reach the new one as the
+     * sessions that hold them finish. While in debt nothing is free, so no
+     * allocation succeeds; a release hands its buffer to a {@link
+     * Criticality#CRITICAL} waiter if there is one, since that session then
+     * holds its pair and can finish (DESIGN.md, "Why it cannot deadlock": the
+     * buffer goes to a session that can finish, as it would to take the last
+     * buffer), and retires it otherwise. Raised: the debt is forgiven first,
+     * then retired buffers come back and go to the waiters they may serve.
+     *
+     * @throws IllegalArgumentException if {@code count} exceeds the arena or the reserve leaves fewer than 2
+     */
+    public void resize(int count, int newReserve) {
+        if (count < 1 || count > buffers.length) {
+            throw new IllegalArgumentException("a pool of " + buffers.length + " carved buffers cannot circulate "
+                    + count);
+        }
+        if (newReserve < 0 || newReserve >= count) {
+            throw new IllegalArgumentException("reserve " + newReserve + " must be in [0, " + count + ")");
+        }
+        if (count < size) {
+            int retire = size - count;
+            int fromFree = Math.min(retire, freeCount);
+            for (int i = 0; i < fromFree; i++) {
+                int index = freeStack[--freeCount];
+                retiredStack[retiredCount++] = index;
+            }
+            debt += retire - fromFree;
+        } else if (count > size) {
+            int more = count - size;
+            int forgiven = Math.min(debt, more);
+            debt -= forgiven;
+            for (int i = forgiven; i < more; i++) {
+                freeStack[freeCount++] = retiredStack[--retiredCount];
+            }
+        }
+        size = count;
+        reserve = newReserve;
+        // The waiters that the freed buffers, or a smaller reserve, now let through.
+        for (int c = firstEligibleClass(freeCount); c >= 0 && policy == WakePolicy.HANDOFF;
+                c = firstEligibleClass(freeCount)) {
+            Buffer buffer = tryAllocate(Criticality.of(c));
+            allocations[c]--;
+            handoffs[c]++;
+            dequeueHead(c).onBuffer(buffer);
+        }
+    }
+
+    /** The buffers carved at construction: the most that {@link #resize} may circulate. */
+    public int capacity() {
+        return buffers.length;
     }
 
     /** The first class, in service order, with a waiter that may take one of {@code free} free buffers. */
@@ -327,8 +413,9 @@ public final class BufferPool {
                 inUse++;
             }
         }
-        if (freeCount + inUse != buffers.length) {
-            throw new IllegalStateException("free " + freeCount + " + inUse " + inUse + " != size " + buffers.length);
+        if (freeCount + inUse + retiredCount != buffers.length || freeCount + inUse != size + debt) {
+            throw new IllegalStateException("free " + freeCount + " + inUse " + inUse + " + retired " + retiredCount
+                    + " != carved " + buffers.length + ", or free + inUse != size " + size + " + debt " + debt);
         }
         boolean[] seen = new boolean[buffers.length];
         for (int i = 0; i < freeCount; i++) {
@@ -368,8 +455,9 @@ public final class BufferPool {
         return policy;
     }
 
+    /** How many buffers circulate now (see {@link #resize}). */
     public int size() {
-        return buffers.length;
+        return size;
     }
 
     public int bufferSize() {
@@ -385,7 +473,7 @@ public final class BufferPool {
     }
 
     public int inUse() {
-        return buffers.length - freeCount;
+        return buffers.length - freeCount - retiredCount;
     }
 
     public int peakInUse() {

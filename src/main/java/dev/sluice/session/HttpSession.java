@@ -334,6 +334,11 @@ public final class HttpSession extends Session implements Refusals {
                 && now - times.idleSince >= idleGraceNanos && !close(SessionOutcome.DONE, CloseMode.ORDERLY);
     }
 
+    @Override
+    boolean uses(dev.sluice.backend.Server server) {
+        return link.holdsSlot() && link.server() == server;
+    }
+
     /** A soft stop reached the session: its next response says {@code Connection: close}, and it ends. */
     boolean stopping() {
         return stopping;
@@ -379,7 +384,9 @@ public final class HttpSession extends Session implements Refusals {
     /** The session's state, for failure reports. */
     @Override
     public String toString() {
-        return "HttpSession[" + client.peer() + " req=" + req + " resp=" + resp + " requests=" + requestsOnConnection
+        return "HttpSession[" + client.peer() + " fe=" + frontend.name() + " srv="
+                + (link.server() == null ? "-" : link.server().owner().name() + "/" + link.server().name())
+                + " req=" + req + " resp=" + resp + " requests=" + requestsOnConnection
                 + (closed ? " closed" : "") + " request{" + request.describe() + "} response{" + response.describe() + "}]";
     }
 }

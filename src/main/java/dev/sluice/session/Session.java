@@ -135,4 +135,7 @@ public abstract class Session extends Task implements ChannelOwner {
      * {@code idleGraceNanos}. Returns whether it closed.
      */
     abstract boolean softStop(long now, long idleGraceNanos);
+
+    /** Whether the session holds a slot of {@code server}, or an exchange in flight with it. */
+    abstract boolean uses(dev.sluice.backend.Server server);
 }

@@ -65,6 +65,31 @@ public final class SessionSet {
         }
     }
 
+    /**
+     * Aborts every session that uses {@code server} ({@code shutdown sessions
+     * server}); returns how many. Call on the owning loop.
+     */
+    public int abortUsing(dev.sluice.backend.Server server) {
+        int n = 0;
+        Session s = head;
+        while (s != null) {
+            Session next = s.nextInSet;
+            if (s.uses(server)) {
+                s.abort(SessionOutcome.SERVER_ABORT);
+                n++;
+            }
+            s = next;
+        }
+        return n;
+    }
+
+    /** One line per session, at most {@code max} ({@code show sess}). Call on the owning loop. */
+    public void describe(java.util.List<String> into, int max) {
+        for (Session s = head; s != null && into.size() < max; s = s.nextInSet) {
+            into.add(s.toString());
+        }
+    }
+
     /** Aborts every session still open (hard stop). Call on the owning loop. */
     public void abortAll() {
         while (head != null) {
