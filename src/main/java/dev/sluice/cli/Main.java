@@ -3,10 +3,12 @@ package dev.sluice.cli;
 import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigParser;
+import dev.sluice.runtime.RuntimeApi;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The command line.
@@ -121,12 +123,19 @@ public final class Main {
             err.println("sluice: cannot start: " + e.getMessage());
             return 1;
         }
+        RuntimeApi api = null;
         try {
+            api = RuntimeApi.start(config.process().statsSockets(), config.process().statsTimeoutMillis(),
+                    new RuntimeControl(sluice, reload -> report(reload, err)));
             ServiceProcess.writePidfile(config.process());
             ServiceProcess.dropPrivileges(config.process());
-        } catch (ServiceProcess.StartException e) {
+        } catch (ServiceProcess.StartException | IOException e) {
             err.println("sluice: cannot start: " + e.getMessage());
+            if (api != null) {
+                api.close();
+            }
             sluice.hardStop();
+            ServiceProcess.removePidfile(config.process(), err);
             return 1;
         }
         out.println("sluice " + version() + " running " + config.file() + ": "
@@ -147,17 +156,27 @@ public final class Main {
         Signals.Event event;
         try {
             while ((event = signals.next()) == Signals.Event.RELOAD) {
-                err.println("sluice: reload asked; not built yet, the configuration in force stays");
+                report(sluice.reload(), err);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             event = Signals.Event.STOP;
         }
+        api.close();
         stop(sluice, config, event, signals, out);
         out.print(sluice.summary().render());
         out.flush();
         ServiceProcess.removePidfile(config.process(), err);
         return 0;
+    }
+
+    /** Logs what a reload did, one line each, and returns the lines (the runtime API answers with them). */
+    private static List<String> report(Sluice.Reload reload, PrintStream err) {
+        for (String line : reload.messages()) {
+            err.println(line);
+        }
+        err.flush();
+        return reload.messages();
     }
 
     /**

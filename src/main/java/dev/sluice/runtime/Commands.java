@@ -215,7 +215,7 @@ final class Commands {
                     throw new CommandException("Invalid address '" + ip + "': an IPv4 or IPv6 address is expected.");
                 }
                 java.net.InetSocketAddress was = s.address();
-                s.setAddress(to);
+                proxy.setAddress(s, to);
                 return "IP changed from '" + was.getAddress().getHostAddress() + "' to '" + ip + "'"
                         + (port != was.getPort() ? ", port changed from '" + was.getPort() + "' to '" + port + "'"
                         : "") + " by 'stats socket command'\n";
@@ -242,7 +242,7 @@ final class Commands {
 
     private String setMaxconn(List<String> args) throws CommandException {
         Server s = server(args, 2);
-        s.setMaxconn(number(args.get(1), 0, Integer.MAX_VALUE, "maxconn"));
+        proxy.setMaxconn(s, number(args.get(1), 0, Integer.MAX_VALUE, "maxconn"));
         return "";
     }
 

@@ -55,6 +55,12 @@ public interface ProxyControl {
     /** {@code del server BACKEND/NAME}: only a server in maintenance without sessions, as in HAProxy. */
     void deleteServer(Backend backend, Server server) throws CommandException;
 
+    /** {@code set maxconn server B/S N}: refused where the pool's reserve could not keep the deadlock argument. */
+    void setMaxconn(Server server, int maxconn) throws CommandException;
+
+    /** {@code set server B/S addr A port P}: new connections go there, idle ones to the old address close. */
+    void setAddress(Server server, java.net.InetSocketAddress address);
+
     /** {@code shutdown sessions server B/S}: every session using the server is aborted; returns how many. */
     int shutdownSessions(Server server);
 }

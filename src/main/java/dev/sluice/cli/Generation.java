@@ -1,0 +1,207 @@
+package dev.sluice.cli;
+
+import dev.sluice.backend.Backend;
+import dev.sluice.backend.Server;
+import dev.sluice.config.BackendConfig;
+import dev.sluice.config.BindConfig;
+import dev.sluice.config.Config;
+import dev.sluice.config.FrontendConfig;
+import dev.sluice.config.Global;
+import dev.sluice.config.HttpReuse;
+import dev.sluice.config.Mode;
+import dev.sluice.config.ServerConfig;
+import dev.sluice.config.Timeouts;
+import dev.sluice.http.HttpRules;
+import dev.sluice.loop.EventLoop;
+import dev.sluice.loop.Loop;
+import dev.sluice.net.Acceptor;
+import dev.sluice.net.Connection;
+import dev.sluice.net.ListenerOptions;
+import dev.sluice.net.NioConnector;
+import dev.sluice.runtime.ProxyControl;
+import dev.sluice.session.ConnectionLimit;
+import dev.sluice.session.HttpFrontend;
+import dev.sluice.session.HttpRouting;
+import dev.sluice.session.HttpSession;
+import dev.sluice.session.HttpTimeouts;
+import dev.sluice.session.SessionSet;
+import dev.sluice.session.SessionTimeouts;
+import dev.sluice.session.TcpFrontend;
+import dev.sluice.session.TcpSession;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one configuration file made: its backends and servers, its frontends'
+ * limits and acceptors, and, per loop, the set of the sessions it started and
+ * the connector they use. A reload builds a new generation beside the running
+ * one; sessions keep the generation they began in, so they finish under the
+ * configuration they began with, while the listeners hand new connections to
+ * the new one. A replaced generation drains and is then dropped.
+ *
+ * <p>Built on the control thread; the acceptors run on the loops, the rest is
+ * read from any thread.
+ */
+final class Generation {
+    /** Where a listener is and how its socket is set up: a reload keeps the socket when both are unchanged. */
+    record ListenerKey(InetSocketAddress address, ListenerOptions options) {
+    }
+
+    final int number;
+    final Config config;
+    /** Backends by name, in the file's order. */
+    final Map<String, Backend> backends = new LinkedHashMap<>();
+    /** Each server with its configuration, for the idle connection pools of every loop. */
+    final Map<Server, ServerConfig> serverConfigs = new IdentityHashMap<>();
+    final ConnectionLimit processLimit;
+    final List<ProxyControl.Frontend> frontends = new ArrayList<>();
+    /** Per loop, by loop id. */
+    final List<SessionSet> sessions = new ArrayList<>();
+    final List<NioConnector> connectors = new ArrayList<>();
+    final Map<ListenerKey, Acceptor> acceptors = new LinkedHashMap<>();
+    /** When a reload replaced it ({@link System#nanoTime()}), or 0 while it runs. */
+    volatile long retiredAt;
+
+    /** The loops the sessions run on, and what else a session needs of its loop. */
+    interface Loops {
+        List<EventLoop> eventLoops();
+
+        dev.sluice.session.SessionCounters counters(int loop);
+
+        dev.sluice.backend.IdleServerConnections idle(int loop);
+
+        /** Whether the process stopped accepting (its stop began). */
+        boolean closed();
+    }
+
+    Generation(int number, Config config, Loops loops) {
+        this.number = number;
+        this.config = config;
+        this.processLimit = new ConnectionLimit("global", config.global().maxconn());
+        buildBackends();
+        for (EventLoop loop : loops.eventLoops()) {
+            sessions.add(new SessionSet());
+            connectors.add(new NioConnector(loop, keepAliveServers()));
+        }
+        for (FrontendConfig f : config.frontends()) {
+            ConnectionLimit limit = new ConnectionLimit(f.name(), f.maxconn(), processLimit);
+            boolean http = f.mode() == Mode.HTTP || config.upgradesToHttp(f);
+            frontends.add(new ProxyControl.Frontend(f.name(), http ? "http" : "tcp", limit));
+            Acceptor acceptor = http ? httpAcceptor(f, limit, loops) : tcpAcceptor(f, limit, loops);
+            for (BindConfig bind : f.binds()) {
+                ListenerOptions options = new ListenerOptions(bind.ipv6() == BindConfig.Ipv6.V6_ONLY,
+                        bind.deferAccept(), bind.fastOpen(), f.tcpKeepAlive());
+                acceptors.put(new ListenerKey(bind.address(), options), acceptor);
+            }
+        }
+    }
+
+    private void buildBackends() {
+        for (BackendConfig b : config.backends()) {
+            List<Server> servers = new ArrayList<>();
+            for (ServerConfig s : b.servers()) {
+                Server server = new Server(s.name(), s.address(), s.maxconn(), s.maxqueue());
+                serverConfigs.put(server, s);
+                servers.add(server);
+            }
+            backends.put(b.name(), new Backend(b.name(), servers));
+        }
+    }
+
+    /** The servers of every backend with {@code option srvtcpka}. */
+    private Set<InetSocketAddress> keepAliveServers() {
+        Set<InetSocketAddress> targets = new HashSet<>();
+        for (BackendConfig b : config.backends()) {
+            if (b.tcpKeepAlive()) {
+                b.servers().forEach(s -> targets.add(s.address()));
+            }
+        }
+        return targets;
+    }
+
+    /** Sets every server's idle connection limits on a loop's pool of idle connections; on that loop. */
+    void idleLimits(dev.sluice.backend.IdleServerConnections idle) {
+        serverConfigs.forEach((server, c) -> idle.limits(server, c.poolPurgeDelayMillis() * 1_000_000L,
+                c.poolMaxConn()));
+    }
+
+    List<Backend> backendList() {
+        return List.copyOf(backends.values());
+    }
+
+    /** Open sessions of this generation over every loop (a recent value). */
+    int openSessions() {
+        int n = 0;
+        for (SessionSet s : sessions) {
+            n += s.size();
+        }
+        return n;
+    }
+
+    private Acceptor tcpAcceptor(FrontendConfig f, ConnectionLimit limit, Loops loops) {
+        BackendConfig b = config.backend(f.defaultBackend()).orElseThrow();
+        TcpFrontend frontend = new TcpFrontend(f.name(), backends.get(b.name()), timeouts(f.timeouts(), b.timeouts()),
+                limit, b.smartConnect());
+        return acceptor(limit, loops, (id, loop, connection) -> TcpSession.start(loop, connectors.get(id), frontend,
+                sessions.get(id), loops.counters(id), connection));
+    }
+
+    private Acceptor httpAcceptor(FrontendConfig f, ConnectionLimit limit, Loops loops) {
+        Global g = config.global();
+        Map<Backend, HttpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
+        for (BackendConfig b : config.backends()) {
+            if (b.mode() != Mode.HTTP) {
+                continue;
+            }
+            policies.put(backends.get(b.name()), new HttpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()),
+                    b.http().httpReuse() != HttpReuse.NEVER, b.http().forwardFor(), b.http().httpClose(), b.httpRules(f),
+                    b.http().maxBodySize(), b.smartConnect()));
+        }
+        HttpRules rules = f.httpRules();
+        Backend[] targets = rules.backendNames().stream().map(backends::get).toArray(Backend[]::new);
+        HttpFrontend frontend = new HttpFrontend(f.name(), HttpRouting.of(rules, targets), rules,
+                f.timeouts().client() * 1_000_000L,
+                HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
+                g.httpLimits(), f.http().forwardFor(), f.http().httpClose(), f.http().maxBodySize(), limit);
+        return acceptor(limit, loops, (id, loop, connection) -> HttpSession.start(loop, connectors.get(id), frontend,
+                sessions.get(id), loops.counters(id), loops.idle(id), connection));
+    }
+
+    /** Starts a session for an accepted connection on the loop that accepted it. */
+    private interface SessionStarter {
+        void start(int loopId, Loop loop, Connection connection);
+    }
+
+    /**
+     * The acceptor of one frontend: it holds accepting back while the frontend or
+     * the process is at its {@code maxconn}, counts each session in, and starts it.
+     */
+    private static Acceptor acceptor(ConnectionLimit limit, Loops loops, SessionStarter starter) {
+        return new Acceptor() {
+            @Override
+            public void accepted(Loop loop, Connection connection) {
+                if (!limit.tryEnter()) {
+                    connection.close();
+                    return;
+                }
+                starter.start(loop.id(), loop, connection);
+            }
+
+            @Override
+            public boolean admitting() {
+                return !loops.closed() && limit.hasRoom();
+            }
+        };
+    }
+
+    /** The client side's timeout comes from the frontend, the server side's from the backend. */
+    private static SessionTimeouts timeouts(Timeouts front, Timeouts back) {
+        return SessionTimeouts.ofMillis(front.client(), back.server(), back.connect(), back.queue());
+    }
+}
