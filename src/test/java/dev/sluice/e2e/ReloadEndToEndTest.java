@@ -202,6 +202,25 @@ class ReloadEndToEndTest {
         assertEquals(1, a.requests().size());
     }
 
+    @Test
+    void theServerStateFileWrittenAtAReloadIsReadBackByTheNextStart() throws Exception {
+        Path state = dir.resolve("servers.state");
+        String withFile = config(64, 0, "    bind 127.0.0.1:0\n").replace("hard-stop-after 10s",
+                "hard-stop-after 10s\n    server-state-file " + state).replace("server s1 127.0.0.1:0",
+                "server s1 127.0.0.1:@A");
+        start(withFile);
+        sluice.backend("app").servers().get(0).setWeight(9);
+        sluice.backend("app").servers().get(0).setDrain(true);
+        assertTrue(reload(withFile.replace("@A", Integer.toString(a.port()))).applied());
+        assertTrue(Files.readString(state).lines().anyMatch(l -> l.startsWith("1 app 1 s1 127.0.0.1 2 8 9 1 ")),
+                Files.readString(state));
+        sluice.close();
+        sluice = Sluice.start(ConfigParser.parse(cfg));
+        Server s1 = sluice.backend("app").servers().get(0);
+        assertEquals(9, s1.weight());
+        assertEquals(ServerState.DRAIN, s1.state());
+    }
+
     private static boolean connects(int port) {
         try (Socket s = new Socket("127.0.0.1", port)) {
             return true;
