@@ -123,7 +123,7 @@ final class ServiceProcess {
         Global lowered = new Global(g.nbthread(), fits, g.bufsize(), g.buffersLimit(), g.buffersReserve(),
                 g.maxrewrite(), g.hardStopAfterMillis(), g.httpMaxHeaders());
         return new Config(config.file(), lowered, config.frontends(), config.backends(), config.process(),
-                config.warnings());
+                config.resolvers(), config.warnings());
     }
 
     /** Writes the process id to the pid file, as HAProxy does, before the root changes. */

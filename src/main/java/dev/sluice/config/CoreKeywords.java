@@ -115,11 +115,12 @@ final class CoreKeywords {
                         + " at line " + other.line() + "; give each server a name of its own");
             }
         }
-        ServerAddress target = use.serverAddress(use.arg(1));
         // Each server starts from what the default-server lines above it said, as in HAProxy.
         ServerOptions options = new ServerOptions(section.defaultServer);
         options(Keywords.SERVER, options, use, 2, "server " + name);
-        section.servers.add(options.build(name, target, use.line()));
+        // After the options: with 'resolvers' a host name is resolved at run time, not now.
+        DiscoveryKeywords.Resolved target = DiscoveryKeywords.address(use, use.arg(1), options);
+        section.servers.add(options.build(name, target.address(), target.hostname(), null, use.line()));
     }
 
     /** {@code default-server [options]}: the options the server lines below it start from. */

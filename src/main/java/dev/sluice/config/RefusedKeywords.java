@@ -126,7 +126,6 @@ final class RefusedKeywords {
         r.put("ca-base", "Sluice does not terminate TLS yet");
         r.put("server-state-base", "Sluice keeps no server state across restarts yet");
         r.put("load-server-state-from-file", "Sluice keeps no server state across restarts yet");
-        r.put("server-template", "Sluice does not discover servers through DNS yet; write one server line each");
         r.put("cookie", "Sluice has no cookie persistence yet");
         r.put("stick-table", "Sluice has no stick tables yet");
         r.put("hash-type", "Sluice balances round-robin only, for now");
@@ -152,7 +151,6 @@ final class RefusedKeywords {
         o.put("cookie", "Sluice has no cookie persistence yet");
         o.put("send-proxy", "Sluice does not send the PROXY protocol yet");
         o.put("send-proxy-v2", "Sluice does not send the PROXY protocol yet");
-        o.put("resolvers", "Sluice resolves host names once, when it reads the file");
         o.put("resolve-prefer", "Sluice resolves host names once, when it reads the file");
         o.put("init-addr", "Sluice resolves host names once, when it reads the file");
         o.put("id", "Sluice numbers no servers; remove the option");

@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param line the line of the {@code server} keyword
  */
 public record ServerConfig(String name, ServerAddress target, int maxconn, int maxqueue, long poolPurgeDelayMillis,
-                           int poolMaxConn, int line) {
+                           int poolMaxConn, DiscoveryConfig discovery, int line) {
     /** HAProxy's default {@code pool-purge-delay}: 5 seconds. */
     public static final long DEFAULT_POOL_PURGE_DELAY_MILLIS = 5_000;
     /** {@code pool-max-conn -1}: no configured limit (Sluice still bounds it per loop). */
@@ -35,6 +35,17 @@ public record ServerConfig(String name, ServerAddress target, int maxconn, int m
             throw new IllegalArgumentException("pool-purge-delay must be >= 0 and pool-max-conn >= -1: "
                     + poolPurgeDelayMillis + ", " + poolMaxConn);
         }
+    }
+
+    /** A server whose address the file gives. */
+    public ServerConfig(String name, ServerAddress target, int maxconn, int maxqueue, long poolPurgeDelayMillis,
+                        int poolMaxConn, int line) {
+        this(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, DiscoveryConfig.NONE, line);
+    }
+
+    /** Whether the server has no address yet: it waits, in maintenance, for its resolver's first answer. */
+    public boolean unresolved() {
+        return discovery.discovered() && target.address().getAddress().isAnyLocalAddress();
     }
 
     /** A server at a fixed address and port, with the default idle connection pool. */

@@ -13,6 +13,10 @@ final class ServerOptions {
     int maxqueue;
     long poolPurgeDelayMillis = ServerConfig.DEFAULT_POOL_PURGE_DELAY_MILLIS;
     int poolMaxConn = ServerConfig.UNLIMITED_POOL;
+    /** DNS discovery ({@link DiscoveryKeywords}): the resolvers section, the family preferred, init-addr. */
+    String resolvers;
+    boolean preferIpv6 = true;
+    java.util.List<DiscoveryConfig.InitAddr> initAddr = DiscoveryConfig.DEFAULT_INIT_ADDR;
 
     ServerOptions() {
     }
@@ -26,9 +30,19 @@ final class ServerOptions {
         maxqueue = defaults.maxqueue;
         poolPurgeDelayMillis = defaults.poolPurgeDelayMillis;
         poolMaxConn = defaults.poolMaxConn;
+        resolvers = defaults.resolvers;
+        preferIpv6 = defaults.preferIpv6;
+        initAddr = defaults.initAddr;
     }
 
     ServerConfig build(String name, ServerAddress target, int line) {
-        return new ServerConfig(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, line);
+        return build(name, target, null, null, line);
+    }
+
+    /** @param hostname the name resolved at run time, or null; @param template the server-template prefix, or null */
+    ServerConfig build(String name, ServerAddress target, String hostname, String template, int line) {
+        DiscoveryConfig discovery = hostname == null ? DiscoveryConfig.NONE
+                : new DiscoveryConfig(resolvers, hostname, preferIpv6, initAddr, template);
+        return new ServerConfig(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, discovery, line);
     }
 }

@@ -466,7 +466,6 @@ class ConfigParserTest {
     @CsvSource(delimiter = '|', value = {
         "userlist|Sluice has no HTTP authentication yet",
         "peers|Sluice has no stick tables to share yet",
-        "resolvers|Sluice resolves host names once, when it reads the file",
         "cache|Sluice does not cache responses",
         "program|Sluice starts no other program; let the service manager run it",
         "http-errors|Sluice answers its errors itself; custom error files are not supported yet",
