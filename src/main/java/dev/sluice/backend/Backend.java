@@ -31,7 +31,7 @@ import java.util.function.LongSupplier;
  */
 public final class Backend {
     /** What an administrator may change on a server. */
-    enum Admin { MAINT_ON, MAINT_OFF, DRAIN_ON, DRAIN_OFF, WEIGHT, MAXCONN }
+    enum Admin { MAINT_ON, MAINT_OFF, DRAIN_ON, DRAIN_OFF, WEIGHT, MAXCONN, RESOLVED, UNRESOLVED }
 
     /** A health check's verdict on its server. */
     enum Verdict { UP, DOWN, STOPPING }
@@ -704,6 +704,14 @@ public final class Backend {
             }
             case WEIGHT -> "weight set to " + weight;
             case MAXCONN -> "maxconn set to " + weight;
+            case RESOLVED -> {
+                s.unresolved = false;
+                yield "address resolved to " + s.address().getAddress().getHostAddress();
+            }
+            case UNRESOLVED -> {
+                s.unresolved = true;
+                yield "entered maintenance: no address from DNS";
+            }
         };
         change(s, op, weight, reason);
     }

@@ -54,6 +54,8 @@ public final class Server {
     boolean checkedDown;
     /** The health check asked for a drain ({@code disable-on-404}). */
     boolean checkStopping;
+    /** DNS discovery has no address for it (HAProxy's RMAINT): in maintenance until one comes. */
+    boolean unresolved;
     private final long[] entered = new long[ServerState.values().length];
     private volatile long lastChangeNanos = System.nanoTime();
 
@@ -108,7 +110,7 @@ public final class Server {
 
     /** The state the flags give, in HAProxy's order of precedence. Called under the backend's lock. */
     ServerState derivedState() {
-        if (maintenance) {
+        if (maintenance || unresolved) {
             return ServerState.MAINT;
         }
         if (checkedDown) {
@@ -256,6 +258,19 @@ public final class Server {
     /** In maintenance by the administrator's choice (not a health check's). */
     public boolean inMaintenance() {
         return maintenance;
+    }
+
+    /** Without an address from DNS discovery: in maintenance until the resolver gives one. */
+    public boolean unresolved() {
+        return unresolved;
+    }
+
+    /**
+     * DNS discovery found an address for the server ({@code true}: it leaves
+     * the maintenance the lack of one put it in) or lost it ({@code false}).
+     */
+    public void setResolved(boolean resolved) {
+        backend().administer(this, resolved ? Backend.Admin.RESOLVED : Backend.Admin.UNRESOLVED, 0);
     }
 
     /** Drained by the administrator's choice (not a weight of 0 or a check's 404). */

@@ -67,6 +67,8 @@ final class Generation {
     final Map<ListenerKey, Acceptor> acceptors = new LinkedHashMap<>();
     /** When a reload replaced it ({@link System#nanoTime()}), or 0 while it runs. */
     volatile long retiredAt;
+    /** The DNS clients of the resolvers sections its servers use, while it is the one in force. */
+    private final List<dev.sluice.runtime.Resolvers> resolvers = new ArrayList<>();
 
     /** The loops the sessions run on, and what else a session needs of its loop. */
     interface Loops {
@@ -111,6 +113,79 @@ final class Generation {
                 servers.add(server);
             }
             backends.put(b.name(), new Backend(b.name(), servers));
+            for (Server server : servers) {
+                if (serverConfigs.get(server).unresolved()) {
+                    // No address yet: in maintenance until the resolver's first answer.
+                    server.setResolved(false);
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts the DNS clients of the resolvers sections this generation's
+     * servers use: one target per server line, one per server-template.
+     */
+    void startDiscovery(java.util.function.Consumer<Server> addressChanged) throws java.io.IOException {
+        Map<String, List<dev.sluice.runtime.Resolvers.Target>> bySection = new LinkedHashMap<>();
+        for (Backend b : backends.values()) {
+            Map<String, List<Server>> templates = new LinkedHashMap<>();
+            for (Server server : b.servers()) {
+                ServerConfig c = serverConfigs.get(server);
+                if (c == null || !c.discovery().discovered()) {
+                    continue;
+                }
+                if (c.discovery().template() != null) {
+                    templates.computeIfAbsent(c.discovery().template(), k -> new ArrayList<>()).add(server);
+                } else {
+                    bySection.computeIfAbsent(c.discovery().resolvers(), k -> new ArrayList<>()).add(
+                            new dev.sluice.runtime.Resolvers.Target(c.discovery().hostname(), c.discovery().srv(),
+                                    c.discovery().preferIpv6(), c.address().getPort(), List.of(server), false));
+                }
+            }
+            for (List<Server> group : templates.values()) {
+                ServerConfig c = serverConfigs.get(group.get(0));
+                bySection.computeIfAbsent(c.discovery().resolvers(), k -> new ArrayList<>()).add(
+                        new dev.sluice.runtime.Resolvers.Target(c.discovery().hostname(), c.discovery().srv(),
+                                c.discovery().preferIpv6(), c.address().getPort(), List.copyOf(group), true));
+            }
+        }
+        for (Map.Entry<String, List<dev.sluice.runtime.Resolvers.Target>> e : bySection.entrySet()) {
+            resolvers.add(dev.sluice.runtime.Resolvers.start(config.resolvers(e.getKey()).orElseThrow(),
+                    e.getValue(), addressChanged));
+        }
+    }
+
+    /** Stops the DNS clients: a replaced generation's servers keep the addresses they have. */
+    void stopDiscovery() {
+        resolvers.forEach(dev.sluice.runtime.Resolvers::close);
+        resolvers.clear();
+    }
+
+    /**
+     * A reload's new servers resolved at run time start from the addresses the
+     * old ones had (same backend, same name), so that no request finds them
+     * without one while the new resolver asks.
+     */
+    void takeAddressesFrom(Generation old) {
+        for (Map.Entry<Server, ServerConfig> e : serverConfigs.entrySet()) {
+            if (!e.getValue().discovery().discovered()) {
+                continue;
+            }
+            Server s = e.getKey();
+            Backend before = old.backends.get(s.owner().name());
+            if (before == null) {
+                continue;
+            }
+            for (Server o : before.servers()) {
+                if (o.name().equals(s.name()) && !o.unresolved()
+                        && old.serverConfigs.get(o) != null && old.serverConfigs.get(o).discovery().discovered()) {
+                    s.setAddress(o.address());
+                    if (s.unresolved()) {
+                        s.setResolved(true);
+                    }
+                }
+            }
         }
     }
 

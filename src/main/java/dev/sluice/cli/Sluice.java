@@ -138,6 +138,7 @@ public final class Sluice implements AutoCloseable {
                 l.loop().start();
             }
             sluice.openListeners(g);
+            g.startDiscovery(sluice::forgetIdle);
         } catch (IOException | RuntimeException e) {
             sluice.stopLoops();
             throw e;
@@ -253,6 +254,7 @@ public final class Sluice implements AutoCloseable {
         String state = ServerStateFile.render(old.backendList(), null);
         messages.addAll(ServerStateFile.apply(state, g.backendList(), false));
         saveServerState(state, next, messages);
+        g.takeAddressesFrom(old);
         try {
             openListeners(g);
         } catch (IOException | RuntimeException e) {
@@ -276,6 +278,13 @@ public final class Sluice implements AutoCloseable {
             e.getValue().target().set(a);
             return false;
         });
+        try {
+            g.startDiscovery(this::forgetIdle);
+        } catch (IOException e) {
+            messages.add("sluice: reload: cannot start DNS discovery (" + e + "); resolved servers keep their"
+                    + " addresses");
+        }
+        old.stopDiscovery();
         current = g;
         old.retiredAt = System.nanoTime();
         retiring.add(old);
@@ -564,6 +573,9 @@ public final class Sluice implements AutoCloseable {
     private void stopLoops() {
         closed = true;
         drainer.shutdownNow();
+        for (Generation g : generations()) {
+            g.stopDiscovery();
+        }
         for (LoopState l : loops) {
             l.loop().stop();
         }

@@ -30,6 +30,8 @@ public final class ServerStateFile {
     /** HAProxy's administrative flags: forced maintenance, forced drain. */
     static final int ADMIN_FMAINT = 0x01;
     static final int ADMIN_FDRAIN = 0x08;
+    /** Maintenance for want of an address from DNS. */
+    static final int ADMIN_RMAINT = 0x20;
 
     private ServerStateFile() {
     }
@@ -45,7 +47,8 @@ public final class ServerStateFile {
             }
             for (Server s : backend.servers()) {
                 InetSocketAddress a = s.address();
-                int admin = (s.inMaintenance() ? ADMIN_FMAINT : 0) | (s.drained() ? ADMIN_FDRAIN : 0);
+                int admin = (s.inMaintenance() ? ADMIN_FMAINT : 0) | (s.drained() ? ADMIN_FDRAIN : 0)
+                        | (s.unresolved() ? ADMIN_RMAINT : 0);
                 int op = switch (s.state()) {
                     case UP -> OP_RUNNING;
                     case DRAIN -> s.drained() || s.weight() == 0 ? OP_RUNNING : OP_STOPPING;
@@ -100,8 +103,12 @@ public final class ServerStateFile {
                 if (weight != s.weight()) {
                     s.setWeight(Math.min(weight, Server.MAX_WEIGHT));
                 }
-                if (addresses && !address.equals(s.address())) {
+                if (addresses && !address.equals(s.address()) && !address.getAddress().isAnyLocalAddress()) {
                     s.setAddress(address);
+                    if (s.unresolved()) {
+                        // init-addr last: the address the state file kept, until the resolver answers.
+                        s.setResolved(true);
+                    }
                 }
             } catch (IllegalArgumentException e) {
                 problems.add("line " + lineNumber + ": " + e.getMessage());
