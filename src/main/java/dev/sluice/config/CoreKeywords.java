@@ -32,6 +32,8 @@ final class CoreKeywords {
                         (g, use) -> g.bufsize = use.number(use.arg(0), 1, Integer.MAX_VALUE))
                 .single("tune.buffers.limit", "<number>",
                         (g, use) -> g.buffersLimit = use.number(use.arg(0), 1, Integer.MAX_VALUE))
+                .single("tune.buffers.memory", "<size>", (g, use) -> g.buffersMemory = use.size(use.arg(0),
+                        1L << 40))
                 .single("tune.buffers.reserve", "<number>",
                         (g, use) -> g.buffersReserve = use.number(use.arg(0), 0, MAX_BUFFERS_RESERVE))
                 .single("tune.maxrewrite", "<bytes>",

@@ -56,7 +56,7 @@ class ConfigParserTest {
 
     @Test
     void globalDefaultsApplyWhenTheFileHasNoGlobalSection() throws ConfigException {
-        assertEquals(new Global(4, 2000, 16384, 2000, 2, 1024, 30_000, 101), parse(PROXIES).global());
+        assertEquals(new Global(4, 2000, 16384, 2048, 2, 1024, 30_000, 101), parse(PROXIES).global());
     }
 
     @Test
@@ -81,8 +81,12 @@ class ConfigParserTest {
     }
 
     @Test
-    void buffersLimitDefaultsToMaxconn() throws ConfigException {
-        assertEquals(300, global("maxconn 300").buffersLimit());
+    void buffersLimitDefaultsToTheMemoryBudgetAtMostTwoPerConnection() throws ConfigException {
+        assertEquals(600, global("maxconn 300").buffersLimit());
+        assertEquals(2048, global("maxconn 20000").buffersLimit(), "32 MiB of 16 KB buffers");
+        assertEquals(640, global("maxconn 20000\ntune.buffers.memory 10m").buffersLimit());
+        assertEquals(1280, global("maxconn 20000\ntune.buffers.memory 10m\ntune.bufsize 8192").buffersLimit());
+        assertEquals(5000, global("maxconn 20000\ntune.buffers.memory 10m\ntune.buffers.limit 5000").buffersLimit());
     }
 
     @Test
