@@ -70,6 +70,18 @@ public final class BufferPool {
      * @param nanoClock the loop's clock, for wait times (the simulator passes virtual time)
      */
     public BufferPool(int count, int bufferSize, int reserve, LongSupplier nanoClock) {
+        this(null, count, bufferSize, reserve, nanoClock);
+    }
+
+    /**
+     * Carves {@code count} buffers of {@code bufferSize} bytes from {@code arena},
+     * a direct buffer of at least {@code count * bufferSize} bytes that the pool
+     * owns from now on, or from a direct buffer of its own when it is null. An
+     * arena mapped on demand (anonymous memory that the system backs with
+     * pages only when first written) keeps the buffers never used out of the
+     * resident set: the bound is the same, its cost is what the traffic touches.
+     */
+    public BufferPool(ByteBuffer arena, int count, int bufferSize, int reserve, LongSupplier nanoClock) {
         if (count < 1) {
             throw new IllegalArgumentException("a pool needs at least one buffer, got " + count);
         }
@@ -87,7 +99,12 @@ public final class BufferPool {
         this.size = count;
         this.retiredStack = new int[count];
         this.nanoClock = nanoClock;
-        ByteBuffer arena = ByteBuffer.allocateDirect(count * bufferSize);
+        if (arena == null) {
+            arena = ByteBuffer.allocateDirect(count * bufferSize);
+        } else if (!arena.isDirect() || arena.capacity() < count * bufferSize) {
+            throw new IllegalArgumentException("an arena of " + arena.capacity() + " bytes (direct: " + arena.isDirect()
+                    + ") cannot hold " + count + " buffers of " + bufferSize + " bytes");
+        }
         this.buffers = new Buffer[count];
         this.freeStack = new int[count];
         for (int i = 0; i < count; i++) {

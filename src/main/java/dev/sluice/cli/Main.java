@@ -33,11 +33,13 @@ public final class Main {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         boolean check = false;
+        boolean heap = false;
         Boolean daemon = null;
         Path file = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "-c" -> check = true;
+                case "--heap" -> heap = true;
                 case "-D" -> daemon = true;
                 case "-db" -> daemon = false;
                 case "-f" -> {
@@ -95,6 +97,10 @@ public final class Main {
         }
         if (check) {
             out.println("Configuration file is valid: " + file);
+            return 0;
+        }
+        if (heap) {
+            out.println(heapOptions(config));
             return 0;
         }
         boolean background = daemon != null ? daemon : config.process().daemon();
@@ -204,9 +210,33 @@ public final class Main {
         sluice.hardStop();
     }
 
+    /** The heap every process needs whatever its connections: classes, the configuration, the loops' tables. */
+    static final long BASE_HEAP_BYTES = 24L << 20;
+    /**
+     * The heap one connection may hold, with the room a copying collector
+     * needs: about 3 KB measured for an idle HTTP connection (bench/RESULTS.md,
+     * "Footprint"), more while it exchanges, doubled.
+     */
+    static final long HEAP_PER_CONNECTION_BYTES = 8L << 10;
+
+    /**
+     * {@code sluice --heap -f FILE}: the JVM heap options for this
+     * configuration, sized from {@code maxconn} rather than fixed; the buffers
+     * are off-heap, in the arena, sized by {@code tune.buffers.limit}.
+     * {@code bin/sluice} asks for them before it starts Sluice.
+     */
+    static String heapOptions(Config config) {
+        long bytes = BASE_HEAP_BYTES + (long) config.global().maxconn() * HEAP_PER_CONNECTION_BYTES;
+        long mib = (bytes + (1 << 20) - 1) >> 20;
+        long arenaMib = ((long) config.global().buffersPerLoop() * config.global().nbthread()
+                * config.global().bufsize() >> 20) + 64;
+        return "-Xms" + Math.min(16, mib) + "m -Xmx" + mib + "m -XX:MaxDirectMemorySize=" + arenaMib + "m";
+    }
+
     private static void usage(PrintStream s) {
         s.println("usage: sluice -f FILE        run the proxy (-D: in the background, -db: in the foreground)");
         s.println("       sluice -c -f FILE     check the configuration and exit 0 (valid) or 1");
+        s.println("       sluice --heap -f FILE print the JVM heap options sized for FILE's maxconn");
         s.println("       sluice --version      print the version");
     }
 

@@ -48,6 +48,13 @@ final class Posix {
     private static final MethodHandle GETRLIMIT = call("getrlimit", ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     private static final MethodHandle SETRLIMIT = call("setrlimit", ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     private static final MethodHandle SETSID = call("setsid");
+    /** {@code mmap} returns a pointer: its own handle. */
+    private static final MethodHandle MMAP = LINKER.downcallHandle(LIBC.find("mmap").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
+            Linker.Option.captureCallState("errno"));
+    private static final int PROT_READ_WRITE = 0x1 | 0x2;
+    private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
     private static final MethodHandle DUP2 = call("dup2", ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     /** {@code open} is variadic: its mode, absent here, would be the first variadic argument. */
     private static final MethodHandle OPEN = LINKER.downcallHandle(LIBC.find("open").orElseThrow(),
@@ -110,6 +117,23 @@ final class Posix {
             limit.set(ValueLayout.JAVA_LONG, 8, hard);
             check("setrlimit(RLIMIT_NOFILE, " + soft + ", " + hard + ")",
                     (int) invoke(SETRLIMIT, state, RLIMIT_NOFILE, limit), state);
+        }
+    }
+
+    /**
+     * {@code bytes} of anonymous private memory, mapped for the life of the
+     * process: the system gives it pages (zeroed) only where it is first
+     * written, so a buffer pool carved from it costs resident memory for the
+     * buffers traffic has used, not for all of them. Returned as a direct
+     * buffer; never unmapped.
+     */
+    static java.nio.ByteBuffer anonymousMemory(long bytes) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment address = (MemorySegment) invoke(MMAP, state, MemorySegment.NULL, bytes,
+                    PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
+            check("mmap(" + bytes + ")", address.address() == -1L ? -1 : 0, state);
+            return address.reinterpret(bytes).asByteBuffer();
         }
     }
 

@@ -150,8 +150,8 @@ public final class Sluice implements AutoCloseable {
     private void createLoops() throws IOException {
         for (int i = 0; i < fixed.nbthread(); i++) {
             Clock clock = Clock.SYSTEM;
-            BufferPool pool = new BufferPool(fixed.buffersPerLoop(), fixed.bufsize(), fixed.buffersReserve(),
-                    clock::nanoTime);
+            BufferPool pool = new BufferPool(arena((long) fixed.buffersPerLoop() * fixed.bufsize()),
+                    fixed.buffersPerLoop(), fixed.bufsize(), fixed.buffersReserve(), clock::nanoTime);
             EventLoop loop = new EventLoop(i, pool);
             IdleServerConnections idle = new IdleServerConnections(loop, IDLE_CONNECTIONS_PER_SERVER);
             int id = i;
@@ -162,6 +162,21 @@ public final class Sluice implements AutoCloseable {
                 idle.closeAll();
             });
             loops.add(new LoopState(loop, new SessionCounters(), idle));
+        }
+    }
+
+    /**
+     * One loop's arena: anonymous memory that is resident only where buffers
+     * have been used (the LIFO free list keeps reusing the same warm ones), or,
+     * where the system cannot map it, a direct buffer of the JDK's, resident
+     * whole. Either way carved once, at start, and never grown.
+     */
+    private static java.nio.ByteBuffer arena(long bytes) {
+        try {
+            return Posix.anonymousMemory(bytes);
+        } catch (RuntimeException | LinkageError e) {
+            System.err.println("sluice: cannot map the buffer arena on demand (" + e + "); it is allocated whole");
+            return null;
         }
     }
 
