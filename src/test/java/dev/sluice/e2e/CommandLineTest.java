@@ -74,6 +74,18 @@ class CommandLineTest {
     }
 
     @Test
+    void heapOptionsAreSizedFromMaxconnAndTheDirectMemoryFromTheArena() throws Exception {
+        Path small = write("small.cfg", tcpConfig(freePort(), 9));
+        Result r = runToEnd("--heap", "-f", small.toString());
+        assertEquals(0, r.exit, r.output);
+        // maxconn 2000: 24 MiB + 2000 x 8 KiB; 16 buffers of 16 KB and 64 MiB of room.
+        assertTrue(r.output.trim().endsWith("-Xms16m -Xmx40m -XX:MaxDirectMemorySize=64m"), r.output);
+        Path large = write("large.cfg", tcpConfig(freePort(), 9).replace("nbthread 1\n", "nbthread 1\n    maxconn 20000\n"));
+        r = runToEnd("--heap", "-f", large.toString());
+        assertTrue(r.output.trim().endsWith("-Xms16m -Xmx181m -XX:MaxDirectMemorySize=64m"), r.output);
+    }
+
+    @Test
     void versionPrintsTheVersion() throws Exception {
         Result r = runToEnd("--version");
         assertEquals(0, r.exit, r.output);
