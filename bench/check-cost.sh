@@ -143,8 +143,10 @@ measure() { # $1 = haproxy | sluice
     wait "$pid" 2>/dev/null || true
     awk -v name="$1" -v c="$((c1 - c0))" -v n="$((n1 - n0))" -v t0="$t0" -v t1="$t1" -v hz="$ticks" 'BEGIN {
         secs = t1 - t0; rate = n / secs; share = c / hz / secs;
+        per1000 = 0; percheck = 0;
+        if (rate > 0) { per1000 = 100 * share * 1000 / rate; percheck = 1e6 * share / rate }
         printf "%-8s %8.0f checks/s   CPU %6.2f%% of a core   CPU per 1,000 checks/s: %6.2f%% of a core   (%.1f CPU-us per check)\n",
-            name, rate, 100 * share, rate > 0 ? 100 * share * 1000 / rate : 0, rate > 0 ? 1e6 * share / rate : 0
+            name, rate, 100 * share, per1000, percheck
     }'
     sleep 1
 }

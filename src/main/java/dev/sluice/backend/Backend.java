@@ -1,5 +1,6 @@
 package dev.sluice.backend;
 
+import dev.sluice.util.IntrusiveList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -24,10 +25,12 @@ import java.util.function.LongSupplier;
  * {@code option redispatch} allows, or refused ({@link SlotRefusal}); when a
  * server becomes UP it takes sessions from the backend's queue.
  *
- * <p>Thread-safe: servers and queues are shared by every loop. The queues and
- * state changes are guarded by one lock, taken only when slots are scarce or
- * a state changes; a free slot with nobody waiting is taken by
- * compare-and-set alone.
+ * <p>Thread-safe: servers and queues are shared by every loop. The queues,
+ * {@link IntrusiveList}s of the waiters' own links, and state changes are
+ * guarded by one lock, taken only when slots are scarce or a state changes; a
+ * free slot with nobody waiting is taken by compare-and-set alone. A grant or
+ * a refusal travels as the waiter itself, posted to its loop: nothing is
+ * allocated and it cannot be lost.
  */
 public final class Backend {
     /** What an administrator may change on a server. */
@@ -53,9 +56,9 @@ public final class Backend {
     private volatile Farm farm;
     private final AtomicReferenceArray<Chooser> choosers = new AtomicReferenceArray<>(MAX_LOOPS);
     private final NoServerException noServer;
-    // The backend's own queue: sessions any server may take. Guarded by the lock.
-    private SlotWaiter head;
-    private SlotWaiter tail;
+    /** The backend's own queue: sessions any server may take, oldest first. Guarded by the lock, links included. */
+    private final IntrusiveList<SlotWaiter> waiting = new IntrusiveList<>();
+    /** The backend queue's length, published for the lock-free fast path and for stats. */
     private volatile int queued;
     private volatile int totalQueued;
     private volatile int peakQueued;
@@ -232,8 +235,10 @@ public final class Backend {
      * @throws NoServerException if no server may take requests (all DOWN, in maintenance, or drained): a 503
      */
     public Server acquire(SlotWaiter waiter, BalanceKey key, Server avoid) throws QueueFullException, NoServerException {
-        if (waiter.queued) {
-            throw new IllegalStateException("session is already queued on " + waiter.queuedIn.name);
+        // Only the waiter's own loop queues it, and it learns of its answer after the
+        // answer unlinked it, so reading its link here without the lock is safe.
+        if (waiter.queueLink.isLinked()) {
+            throw new IllegalStateException("session is already queued for a slot");
         }
         Farm f = farm;
         if (f.isEmpty()) {
@@ -258,7 +263,7 @@ public final class Backend {
             if (f.isEmpty()) {
                 throw noServer;
             }
-            if (head == null) {
+            if (waiting.isEmpty()) {
                 Server s = takeDynamic(f, chooser, avoid);
                 if (s != null) {
                     return s;
@@ -574,8 +579,8 @@ public final class Backend {
         SlotWaiter next;
         lock.lock();
         try {
-            SlotWaiter mine = server.queueHead;
-            SlotWaiter any = head != null && farm.contains(server) ? head : null;
+            SlotWaiter mine = server.waiting.peekFirst();
+            SlotWaiter any = farm.contains(server) ? waiting.peekFirst() : null;
             next = mine == null ? any : any == null || mine.ticket < any.ticket ? mine : any;
             if (next == null) {
                 server.freeSlot();
@@ -598,7 +603,8 @@ public final class Backend {
     public boolean cancel(SlotWaiter waiter) {
         lock.lock();
         try {
-            if (!waiter.queued || waiter.queuedIn != this) {
+            IntrusiveList<SlotWaiter> list = waiter.boundTo == null ? waiting : waiter.boundTo.waiting;
+            if (!list.contains(waiter.queueLink) || waiter.boundTo != null && waiter.boundTo.owner() != this) {
                 return false;
             }
             unlink(waiter);
@@ -609,29 +615,14 @@ public final class Backend {
     }
 
     private void enqueue(SlotWaiter w, Server server) {
-        w.queued = true;
-        w.queuedIn = this;
         w.boundTo = server;
         w.ticket = nextTicket++;
-        w.next = null;
         if (server == null) {
-            w.prev = tail;
-            if (tail == null) {
-                head = w;
-            } else {
-                tail.next = w;
-            }
-            tail = w;
-            queued++;
+            waiting.addLast(w.queueLink);
+            queued = waiting.size();
         } else {
-            w.prev = server.queueTail;
-            if (server.queueTail == null) {
-                server.queueHead = w;
-            } else {
-                server.queueTail.next = w;
-            }
-            server.queueTail = w;
-            server.queued++;
+            server.waiting.addLast(w.queueLink);
+            server.queued = server.waiting.size();
         }
         totalQueued++;
         queuedTotal++;
@@ -642,43 +633,23 @@ public final class Backend {
 
     private void unlink(SlotWaiter w) {
         Server s = w.boundTo;
-        if (w.prev == null) {
-            if (s == null) {
-                head = w.next;
-            } else {
-                s.queueHead = w.next;
-            }
-        } else {
-            w.prev.next = w.next;
-        }
-        if (w.next == null) {
-            if (s == null) {
-                tail = w.prev;
-            } else {
-                s.queueTail = w.prev;
-            }
-        } else {
-            w.next.prev = w.prev;
-        }
-        w.prev = null;
-        w.next = null;
-        w.queued = false;
-        w.queuedIn = null;
         w.boundTo = null;
         if (s == null) {
-            queued--;
+            waiting.remove(w.queueLink);
+            queued = waiting.size();
         } else {
-            s.queued--;
+            s.waiting.remove(w.queueLink);
+            s.queued = s.waiting.size();
         }
         totalQueued--;
     }
 
     private static void grant(SlotWaiter granted, Server server) {
-        granted.loop().execute(() -> granted.slotGranted(server));
+        granted.grant(server);
     }
 
     private static void refuse(SlotWaiter w, SlotRefusal why) {
-        w.loop().execute(() -> w.slotRefused(why));
+        w.refuse(why);
     }
 
     // ---- state changes ----
@@ -746,8 +717,8 @@ public final class Backend {
                     s.maxconnNow(weight);
                     serversChanged();
                     // Room that a raised limit made: the sessions queued for this server take it first.
-                    while (s.queueHead != null && s.tryTakeSlot()) {
-                        SlotWaiter w = s.queueHead;
+                    while (s.waiting.peekFirst() != null && s.tryTakeSlot()) {
+                        SlotWaiter w = s.waiting.peekFirst();
                         unlink(w);
                         granted.add(w);
                         grantedOn.add(s);
@@ -770,8 +741,8 @@ public final class Backend {
             int requeued = 0;
             int refusedHere = 0;
             if (after.dropsItsQueue() && !before.dropsItsQueue()) {
-                while (s.queueHead != null) {
-                    SlotWaiter w = s.queueHead;
+                while (!s.waiting.isEmpty()) {
+                    SlotWaiter w = s.waiting.peekFirst();
                     unlink(w);
                     if (!retry.redispatch()) {
                         refusedDown.add(w);
@@ -793,8 +764,8 @@ public final class Backend {
             }
             if (f.isEmpty()) {
                 // Nothing can serve the backend's queue any more: 503 now rather than at the queue timeout.
-                while (head != null) {
-                    SlotWaiter w = head;
+                while (!waiting.isEmpty()) {
+                    SlotWaiter w = waiting.peekFirst();
                     unlink(w);
                     refusedNone.add(w);
                     refusedHere++;
@@ -828,8 +799,8 @@ public final class Backend {
     /** Servers that can take new requests take what waits in the backend's queue, oldest first. */
     private void dispatchBackendQueue(Farm f, List<SlotWaiter> granted, List<Server> grantedOn) {
         for (Server s : f.candidates) {
-            while (head != null && s.queued == 0 && s.tryTakeSlot()) {
-                SlotWaiter w = head;
+            while (!waiting.isEmpty() && s.queued == 0 && s.tryTakeSlot()) {
+                SlotWaiter w = waiting.peekFirst();
                 unlink(w);
                 granted.add(w);
                 grantedOn.add(s);

@@ -76,6 +76,45 @@ public final class CheckScripts {
     }
 
     /**
+     * {@code option mysql-check user <name>}: a protocol 4.1 login for that user
+     * without a password, sent at once and followed by a QUIT; the server's
+     * handshake must not be an error, nor its answer to the login. It needs a
+     * user that may log in from Sluice's address without a password, as in HAProxy.
+     */
+    public static HealthCheckSpec mysql(String user) {
+        byte[] name = user.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream login = new ByteArrayOutputStream();
+        // Capabilities: long password, long flag, protocol 4.1, transactions, secure connection.
+        writeIntLittle(login, 0x0000a205);
+        writeIntLittle(login, 1 << 24);
+        login.write(0x21);
+        login.writeBytes(new byte[23]);
+        login.writeBytes(name);
+        login.write(0);
+        login.write(0);
+        ByteArrayOutputStream packets = new ByteArrayOutputStream();
+        int length = login.size();
+        packets.write(length);
+        packets.write(length >>> 8);
+        packets.write(length >>> 16);
+        packets.write(1);
+        packets.writeBytes(login.toByteArray());
+        // COM_QUIT, sequence 0 of a new command.
+        packets.writeBytes(new byte[] {1, 0, 0, 0, 1});
+        return new HealthCheckSpec("mysql-check", HealthCheckSpec.Protocol.TCP, List.of(
+                new CheckStep.Connect(0, null, false, true), new CheckStep.Send(packets.toByteArray()),
+                CheckStep.Expect.of(CheckStep.Match.MYSQL_HANDSHAKE, false, null, null, null),
+                CheckStep.Expect.of(CheckStep.Match.MYSQL_OK, false, null, null, null)), false, 0, 0, false);
+    }
+
+    private static void writeIntLittle(ByteArrayOutputStream out, int v) {
+        out.write(v);
+        out.write(v >>> 8);
+        out.write(v >>> 16);
+        out.write(v >>> 24);
+    }
+
+    /**
      * {@code option pgsql-check user <name>}: a protocol 3.0 StartupMessage for
      * that user, answered by an authentication request rather than an error.
      */

@@ -126,6 +126,8 @@ public sealed interface CheckStep permits CheckStep.Connect, CheckStep.Send, Che
         TLS_RECORD(false, CheckStatus.L6RSP),
         /** A MySQL handshake packet, not an error packet, comes back ({@code mysql-check}). */
         MYSQL_HANDSHAKE(false, CheckStatus.L7RSP),
+        /** After the handshake, the answer to the login is not an error packet ({@code mysql-check user}). */
+        MYSQL_OK(false, CheckStatus.L7STS),
         /** A PostgreSQL authentication request ('R'), not an error ('E'), comes back ({@code pgsql-check}). */
         PGSQL_AUTH(false, CheckStatus.L7RSP),
         /** The HTTP status is in the ranges ({@code http-check expect status}). */

@@ -354,10 +354,11 @@ public final class HealthCheck extends Task {
         }
         Boolean found = switch (e.match()) {
             case CONTAINS -> indexOf(from, to, e.literal()) >= 0;
-            case REGEX -> matcher(e).reset(text.over(in, from, to)).find();
-            case HEX_REGEX -> matcher(e).reset(hex.over(in, from, to)).find();
+            case REGEX -> matcher().reset(text.over(in, from, to)).find();
+            case HEX_REGEX -> matcher().reset(hex.over(in, from, to)).find();
             case TLS_RECORD -> length == 0 ? null : isTlsRecord(in.get(from));
             case MYSQL_HANDSHAKE -> mysqlHandshake(from, to, last);
+            case MYSQL_OK -> mysqlAfterHandshake(from, to, last);
             case PGSQL_AUTH -> length == 0 ? null : pgsqlAuth(in.get(from));
             default -> throw new IllegalStateException(e.match().name());
         };
@@ -368,7 +369,11 @@ public final class HealthCheck extends Task {
             detail = length == 0 ? "no data" : "incomplete answer";
             return Eval.FAIL;
         }
-        if (!found && !last && e.minRecv() < 0) {
+        // A protocol's own reading (a packet type) is conclusive once the packet is whole; a search may find
+        // its pattern in bytes still to come.
+        boolean searched = e.match() == CheckStep.Match.CONTAINS || e.match() == CheckStep.Match.REGEX
+                || e.match() == CheckStep.Match.HEX_REGEX;
+        if (!found && !last && e.minRecv() < 0 && searched) {
             return Eval.WAIT;
         }
         if (found != e.inverse()) {
@@ -382,7 +387,7 @@ public final class HealthCheck extends Task {
     }
 
     /** The matcher of the current step's expression, made once with the check. */
-    private Matcher matcher(CheckStep.Expect e) {
+    private Matcher matcher() {
         return matchers[step];
     }
 
@@ -405,6 +410,15 @@ public final class HealthCheck extends Task {
             return false;
         }
         return true;
+    }
+
+    /** The packet after the handshake: whole, and not an error; null until it is whole. */
+    private Boolean mysqlAfterHandshake(int from, int to, boolean last) {
+        if (to - from < 4) {
+            return null;
+        }
+        int first = (in.get(from) & 0xff) | (in.get(from + 1) & 0xff) << 8 | (in.get(from + 2) & 0xff) << 16;
+        return mysqlHandshake(from + 4 + first, to, last);
     }
 
     private Boolean pgsqlAuth(byte first) {
@@ -443,7 +457,7 @@ public final class HealthCheck extends Task {
         boolean found;
         switch (e.match()) {
             case HTTP_STATUS -> found = e.statusMatches(status);
-            case HTTP_STATUS_REGEX -> found = matcher(e).reset(text.over(in, from + 9, from + 12)).find();
+            case HTTP_STATUS_REGEX -> found = matcher().reset(text.over(in, from + 9, from + 12)).find();
             default -> {
                 long length = contentLength(from, headEnd);
                 boolean whole = last || length >= 0 && to - bodyFrom >= length;
@@ -452,7 +466,7 @@ public final class HealthCheck extends Task {
                 }
                 int bodyTo = length >= 0 ? (int) Math.min(to, bodyFrom + length) : to;
                 found = e.match() == CheckStep.Match.HTTP_BODY ? indexOf(bodyFrom, bodyTo, e.literal()) >= 0
-                        : matcher(e).reset(text.over(in, bodyFrom, bodyTo)).find();
+                        : matcher().reset(text.over(in, bodyFrom, bodyTo)).find();
             }
         }
         if (found != e.inverse()) {

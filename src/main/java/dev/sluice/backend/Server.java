@@ -1,5 +1,6 @@
 package dev.sluice.backend;
 
+import dev.sluice.util.IntrusiveList;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,9 +60,9 @@ public final class Server {
     private final long[] entered = new long[ServerState.values().length];
     private volatile long lastChangeNanos = System.nanoTime();
 
-    // The sessions queued for this server alone (a hash chose it): guarded by the backend's lock.
-    SlotWaiter queueHead;
-    SlotWaiter queueTail;
+    /** The sessions queued for this server alone (a hash chose it), oldest first: guarded by the backend's lock. */
+    final IntrusiveList<SlotWaiter> waiting = new IntrusiveList<>();
+    /** Their number, published for the lock-free fast path. */
     volatile int queued;
 
     /**

@@ -1,9 +1,11 @@
 package dev.sluice.buffer;
 
+import dev.sluice.util.IntrusiveList;
+
 /**
  * Something blocked on a buffer: a connection's receive, or a session's step.
  *
- * <p>A waiter is an intrusive node: the links live here, so queueing and
+ * <p>A waiter is an intrusive node: its link lives here, so queueing and
  * cancelling allocate nothing and {@link BufferPool#cancel(BufferWaiter)} is O(1).
  * A waiter sits in at most one wait queue at a time; the pool refuses to queue
  * one that is already waiting.
@@ -11,21 +13,17 @@ package dev.sluice.buffer;
  * <p>Not thread-safe: owned by the loop that owns the pool it waits in.
  */
 public abstract class BufferWaiter {
-    BufferWaiter prev;
-    BufferWaiter next;
-    /** Ordinal of the class queue this waiter sits in, or -1. */
+    /** The waiter's place in one of a {@link WaitQueue}'s FIFOs. */
+    final IntrusiveList.Link<BufferWaiter> link = new IntrusiveList.Link<>(this);
+    /** Ordinal of the class FIFO this waiter sits in, or -1. */
     int queuedClass = -1;
-    BufferPool queuedIn;
     long waitingSince;
 
     /**
      * Called from {@link BufferPool#release(Buffer)} when this waiter reaches
-     * the head of its queue and a buffer it may take comes back.
-     *
-     * <p>With the production policy the buffer is handed over: the waiter owns
-     * it from this call on and must release it in time. (Only the simulator's
-     * comparison policies pass {@code null}, meaning "try to allocate again";
-     * see {@link BufferPool#allocateAfterWakeup}.)
+     * the head of its queue and a buffer it may take comes back. The buffer is
+     * handed over, never {@code null}: the waiter owns it from this call on,
+     * has left its queue, and must release the buffer in time.
      *
      * <p>Called in the middle of another holder's release: implementations must
      * not perform I/O or release buffers here. They record the buffer and

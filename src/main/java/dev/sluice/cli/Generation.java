@@ -1,7 +1,11 @@
 package dev.sluice.cli;
 
 import dev.sluice.backend.Backend;
+import dev.sluice.backend.HealthChecks;
 import dev.sluice.backend.Server;
+import dev.sluice.backend.ServerRole;
+import dev.sluice.backend.ServerState;
+import dev.sluice.backend.ServerStateListener;
 import dev.sluice.config.BackendConfig;
 import dev.sluice.config.BindConfig;
 import dev.sluice.config.Config;
@@ -19,6 +23,7 @@ import dev.sluice.net.Connection;
 import dev.sluice.net.ListenerOptions;
 import dev.sluice.net.NioConnector;
 import dev.sluice.runtime.ProxyControl;
+import dev.sluice.session.ClientPreamble;
 import dev.sluice.session.ConnectionLimit;
 import dev.sluice.session.HttpFrontend;
 import dev.sluice.session.HttpRouting;
@@ -49,8 +54,13 @@ import java.util.Set;
  * read from any thread.
  */
 final class Generation {
-    /** Where a listener is and how its socket is set up: a reload keeps the socket when both are unchanged. */
-    record ListenerKey(InetSocketAddress address, ListenerOptions options) {
+    /**
+     * Where a listener is and how its socket is set up: a reload keeps the
+     * socket when both are unchanged. {@code occurrence} tells apart binds of
+     * one address in one file (port 0 twice is two ports; a port twice is two
+     * sockets sharing it), in the file's order.
+     */
+    record ListenerKey(InetSocketAddress address, ListenerOptions options, int occurrence) {
     }
 
     final int number;
@@ -67,6 +77,10 @@ final class Generation {
     final Map<ListenerKey, Acceptor> acceptors = new LinkedHashMap<>();
     /** When a reload replaced it ({@link System#nanoTime()}), or 0 while it runs. */
     volatile long retiredAt;
+    /** The servers with {@code check}, each with its backend's script and its own options. */
+    final List<HealthChecks.Planned> planned = new ArrayList<>();
+    /** Its health checks: made with the generation, running while it is the one in force. */
+    HealthChecks checks;
     /** The DNS clients of the resolvers sections its servers use, while it is the one in force. */
     private final List<dev.sluice.runtime.Resolvers> resolvers = new ArrayList<>();
 
@@ -91,15 +105,23 @@ final class Generation {
             sessions.add(new SessionSet());
             connectors.add(new NioConnector(loop, keepAliveServers()));
         }
+        // The checks' arenas are carved with the generation, apart from the client pools.
+        checks = HealthChecks.create(planned, loops.eventLoops(), connectors, config.global().bufsize(),
+                config.global().spreadChecks());
         for (FrontendConfig f : config.frontends()) {
             ConnectionLimit limit = new ConnectionLimit(f.name(), f.maxconn(), processLimit);
             boolean http = f.mode() == Mode.HTTP || config.upgradesToHttp(f);
             frontends.add(new ProxyControl.Frontend(f.name(), http ? "http" : "tcp", limit));
-            Acceptor acceptor = http ? httpAcceptor(f, limit, loops) : tcpAcceptor(f, limit, loops);
+            SessionStarter starter = http ? httpSessions(f, limit, loops) : tcpSessions(f, limit, loops);
             for (BindConfig bind : f.binds()) {
                 ListenerOptions options = new ListenerOptions(bind.ipv6() == BindConfig.Ipv6.V6_ONLY,
                         bind.deferAccept(), bind.fastOpen(), f.tcpKeepAlive());
-                acceptors.put(new ListenerKey(bind.address(), options), acceptor);
+                int occurrence = 0;
+                while (acceptors.containsKey(new ListenerKey(bind.address(), options, occurrence))) {
+                    occurrence++;
+                }
+                acceptors.put(new ListenerKey(bind.address(), options, occurrence), acceptor(limit, loops, starter,
+                        bind.acceptProxy() ? ClientPreamble.PROXY_HEADER : ClientPreamble.NONE));
             }
         }
     }
@@ -108,11 +130,19 @@ final class Generation {
         for (BackendConfig b : config.backends()) {
             List<Server> servers = new ArrayList<>();
             for (ServerConfig s : b.servers()) {
-                Server server = new Server(s.name(), s.address(), s.maxconn(), s.maxqueue());
+                Server server = new Server(s.name(), s.address(), s.maxconn(), s.maxqueue(), s.weight(),
+                        s.backup() ? ServerRole.BACKUP : ServerRole.ACTIVE,
+                        s.disabled() ? ServerState.MAINT : ServerState.UP);
                 serverConfigs.put(server, s);
                 servers.add(server);
             }
-            backends.put(b.name(), new Backend(b.name(), servers));
+            backends.put(b.name(), new Backend(b.name(), servers, b.balance(), b.retry(), ServerStateListener.STDERR));
+            for (int i = 0; i < servers.size(); i++) {
+                ServerConfig s = b.servers().get(i);
+                if (s.check() != null) {
+                    planned.add(new HealthChecks.Planned(servers.get(i), b.check(), s.check()));
+                }
+            }
             for (Server server : servers) {
                 if (serverConfigs.get(server).unresolved()) {
                     // No address yet: in maintenance until the resolver's first answer.
@@ -219,15 +249,24 @@ final class Generation {
         return n;
     }
 
-    private Acceptor tcpAcceptor(FrontendConfig f, ConnectionLimit limit, Loops loops) {
-        BackendConfig b = config.backend(f.defaultBackend()).orElseThrow();
-        TcpFrontend frontend = new TcpFrontend(f.name(), backends.get(b.name()), timeouts(f.timeouts(), b.timeouts()),
-                limit, b.smartConnect());
-        return acceptor(limit, loops, (id, loop, connection) -> TcpSession.start(loop, connectors.get(id), frontend,
-                sessions.get(id), loops.counters(id), connection));
+    private SessionStarter tcpSessions(FrontendConfig f, ConnectionLimit limit, Loops loops) {
+        Map<Backend, TcpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
+        for (BackendConfig b : config.backends()) {
+            if (b.mode() == Mode.TCP) {
+                policies.put(backends.get(b.name()), new TcpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()),
+                        b.smartConnect(), b.tcpRequestRules(f)));
+            }
+        }
+        // use_backend and default_backend, on the connection's addresses: a mode tcp frontend has no HTTP rules.
+        HttpRules rules = f.httpRules();
+        Backend[] targets = rules.backendNames().stream().map(backends::get).toArray(Backend[]::new);
+        TcpFrontend frontend = new TcpFrontend(f.name(), HttpRouting.of(rules, targets), f.tcpRequestRules(), policies,
+                limit);
+        return (id, loop, connection, preamble) -> TcpSession.start(loop, connectors.get(id), frontend,
+                sessions.get(id), loops.counters(id), connection, preamble);
     }
 
-    private Acceptor httpAcceptor(FrontendConfig f, ConnectionLimit limit, Loops loops) {
+    private SessionStarter httpSessions(FrontendConfig f, ConnectionLimit limit, Loops loops) {
         Global g = config.global();
         Map<Backend, HttpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
         for (BackendConfig b : config.backends()) {
@@ -236,28 +275,31 @@ final class Generation {
             }
             policies.put(backends.get(b.name()), new HttpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()),
                     b.http().httpReuse() != HttpReuse.NEVER, b.http().forwardFor(), b.http().httpClose(), b.httpRules(f),
-                    b.http().maxBodySize(), b.smartConnect()));
+                    b.http().maxBodySize(), b.smartConnect(), b.tcpRequestRules(f)));
         }
         HttpRules rules = f.httpRules();
         Backend[] targets = rules.backendNames().stream().map(backends::get).toArray(Backend[]::new);
         HttpFrontend frontend = new HttpFrontend(f.name(), HttpRouting.of(rules, targets), rules,
                 f.timeouts().client() * 1_000_000L,
                 HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
-                g.httpLimits(), f.http().forwardFor(), f.http().httpClose(), f.http().maxBodySize(), limit);
-        return acceptor(limit, loops, (id, loop, connection) -> HttpSession.start(loop, connectors.get(id), frontend,
-                sessions.get(id), loops.counters(id), loops.idle(id), connection));
+                g.httpLimits(), f.http().forwardFor(), f.http().httpClose(), f.http().maxBodySize(), limit)
+                .withTcpRequestRules(f.tcpRequestRules());
+        return (id, loop, connection, preamble) -> HttpSession.start(loop, connectors.get(id), frontend,
+                sessions.get(id), loops.counters(id), loops.idle(id), connection, preamble);
     }
 
     /** Starts a session for an accepted connection on the loop that accepted it. */
     private interface SessionStarter {
-        void start(int loopId, Loop loop, Connection connection);
+        void start(int loopId, Loop loop, Connection connection, ClientPreamble preamble);
     }
 
     /**
-     * The acceptor of one frontend: it holds accepting back while the frontend or
-     * the process is at its {@code maxconn}, counts each session in, and starts it.
+     * The acceptor of one listener of a frontend: it holds accepting back while
+     * the frontend or the process is at its {@code maxconn}, counts each session
+     * in, and starts it, after the PROXY header when the bind line asks for one.
      */
-    private static Acceptor acceptor(ConnectionLimit limit, Loops loops, SessionStarter starter) {
+    private static Acceptor acceptor(ConnectionLimit limit, Loops loops, SessionStarter starter,
+                                     ClientPreamble preamble) {
         return new Acceptor() {
             @Override
             public void accepted(Loop loop, Connection connection) {
@@ -265,7 +307,7 @@ final class Generation {
                     connection.close();
                     return;
                 }
-                starter.start(loop.id(), loop, connection);
+                starter.start(loop.id(), loop, connection, preamble);
             }
 
             @Override
@@ -277,6 +319,7 @@ final class Generation {
 
     /** The client side's timeout comes from the frontend, the server side's from the backend. */
     private static SessionTimeouts timeouts(Timeouts front, Timeouts back) {
-        return SessionTimeouts.ofMillis(front.client(), back.server(), back.connect(), back.queue());
+        return SessionTimeouts.ofMillis(front.client(), back.server(), back.connect(), back.queue())
+                .withTunnelMillis(back.tunnel(), front.clientFin(), back.serverFin());
     }
 }

@@ -121,7 +121,7 @@ final class ServiceProcess {
                 + " (set ulimit-n or raise the hard limit to " + needed + ")");
         Global g = config.global();
         Global lowered = new Global(g.nbthread(), fits, g.bufsize(), g.buffersLimit(), g.buffersReserve(),
-                g.maxrewrite(), g.hardStopAfterMillis(), g.httpMaxHeaders());
+                g.maxrewrite(), g.hardStopAfterMillis(), g.httpMaxHeaders(), g.log(), g.spreadChecks());
         return new Config(config.file(), lowered, config.frontends(), config.backends(), config.process(),
                 config.resolvers(), config.warnings());
     }

@@ -134,6 +134,8 @@ public final class Sluice implements AutoCloseable {
             }
             sluice.current = g;
             sluice.restoreServerState(g, true);
+            // The first checks are armed before the loops run.
+            g.checks.start();
             for (LoopState l : sluice.loops) {
                 l.loop().start();
             }
@@ -157,6 +159,7 @@ public final class Sluice implements AutoCloseable {
             int id = i;
             loop.onClose(() -> {
                 for (Generation g : generations()) {
+                    g.checks.stop(loop);
                     g.sessions.get(id).abortAll();
                 }
                 idle.closeAll();
@@ -234,6 +237,16 @@ public final class Sluice implements AutoCloseable {
      * counted.
      */
     public synchronized Reload reload() {
+        try {
+            return reloadNow();
+        } catch (RuntimeException e) {
+            // A loop that did not answer in time (its inbox full, or stuck): say so rather than end the caller.
+            return failed(List.of("sluice: reload failed: " + e.getMessage() + (e.getCause() == null ? ""
+                    : " (" + e.getCause() + ")")));
+        }
+    }
+
+    private Reload reloadNow() {
         Generation old = current;
         if (closed) {
             return failed(List.of("sluice: reload refused: stopping"));
@@ -300,6 +313,15 @@ public final class Sluice implements AutoCloseable {
                     + " addresses");
         }
         old.stopDiscovery();
+        for (LoopState l : loops) {
+            EventLoop loop = l.loop();
+            // The new configuration's checks begin; the old one's end, each on its loop.
+            loop.call(() -> {
+                g.checks.start(loop);
+                old.checks.stop(loop);
+                return null;
+            });
+        }
         current = g;
         old.retiredAt = System.nanoTime();
         retiring.add(old);
@@ -402,6 +424,11 @@ public final class Sluice implements AutoCloseable {
         return current.backends.get(name);
     }
 
+    /** Every health check of the configuration in force, with its counters. */
+    public dev.sluice.backend.HealthChecks healthChecks() {
+        return current.checks;
+    }
+
     /** The configuration in force. */
     public Config config() {
         return current.config;
@@ -486,6 +513,7 @@ public final class Sluice implements AutoCloseable {
         for (ProxyControl.Frontend f : g.frontends) {
             b.addFrontend(f.limit());
         }
+        b.addHealthChecks(g.checks);
         return b.build();
     }
 
@@ -542,7 +570,11 @@ public final class Sluice implements AutoCloseable {
         for (LoopState l : loops) {
             SessionSet sessions = g.sessions.get(l.loop().id());
             Loop loop = l.loop();
-            loop.execute(() -> sessions.softStop(loop.clock().nanoTime(), SOFT_STOP_IDLE_GRACE_NANOS));
+            try {
+                loop.execute(() -> sessions.softStop(loop.clock().nanoTime(), SOFT_STOP_IDLE_GRACE_NANOS));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // Counted by the loop (inbox_full); the sweep comes again next round, 20 ms later.
+            }
         }
     }
 

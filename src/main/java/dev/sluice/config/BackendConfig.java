@@ -1,5 +1,8 @@
 package dev.sluice.config;
 
+import dev.sluice.backend.BalanceSpec;
+import dev.sluice.backend.HealthCheckSpec;
+import dev.sluice.backend.RetryPolicy;
 import dev.sluice.http.HttpRules;
 import java.util.List;
 import java.util.Objects;
@@ -16,10 +19,15 @@ import java.util.Objects;
  * @param tcpKeepAlive {@code option srvtcpka} (or {@code tcpka}): {@code SO_KEEPALIVE} on server connections
  * @param routing the ACLs and {@code tcp-request content} rules
  * @param http the mode http keywords: {@code http-request} rules, HTTP options
+ * @param balance {@code balance}, {@code hash-type} and {@code option allbackups}
+ * @param retry {@code retries}, {@code option redispatch} and {@code retry-on}
+ * @param check the health check script its checked servers run (the TCP connect unless the backend names
+ *     another), with {@code timeout check}
  * @param line the line of the {@code backend} header
  */
-public record BackendConfig(String name, Mode mode, Balance balance, List<ServerConfig> servers, Timeouts timeouts,
-        boolean smartConnect, boolean tcpKeepAlive, RoutingConfig routing, HttpConfig http, int line) {
+public record BackendConfig(String name, Mode mode, BalanceSpec balance, List<ServerConfig> servers, Timeouts timeouts,
+        boolean smartConnect, boolean tcpKeepAlive, RoutingConfig routing, HttpConfig http, RetryPolicy retry,
+        HealthCheckSpec check, int line) {
     public BackendConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(mode, "mode");
@@ -28,6 +36,8 @@ public record BackendConfig(String name, Mode mode, Balance balance, List<Server
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(routing, "routing");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(check, "check");
     }
 
     /** True when at least one server limits its connections, which creates a server queue. */
@@ -56,6 +66,16 @@ public record BackendConfig(String name, Mode mode, Balance balance, List<Server
      */
     public HttpRules httpRules(FrontendConfig frontend) {
         return isOtherHalfOf(frontend) ? RuleCompiler.none() : httpRules();
+    }
+
+    /**
+     * This backend's {@code tcp-request content} rules, compiled, as they run
+     * for {@code frontend}'s traffic: none when both halves are one listen
+     * section, whose rules ran already as the frontend's.
+     */
+    public dev.sluice.http.TcpRequestRules tcpRequestRules(FrontendConfig frontend) {
+        return isOtherHalfOf(frontend) ? dev.sluice.http.TcpRequestRules.NONE
+                : RuleCompiler.tcpRequestRules(routing().tcpRequestRules());
     }
 
     /** True when this backend and {@code frontend} come from the same {@code listen} section. */

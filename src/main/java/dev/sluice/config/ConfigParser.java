@@ -121,11 +121,15 @@ public final class ConfigParser {
         Global built = global.build(availableProcessors);
         List<FrontendConfig> frontendRecords = new ArrayList<>();
         for (ProxySection frontend : frontends) {
-            frontendRecords.add(frontend.toFrontend(built.maxconn()));
+            frontendRecords.add(frontend.toFrontend(built.maxconn(), file, built.log().targets()));
         }
         List<BackendConfig> backendRecords = new ArrayList<>();
         for (ProxySection backend : backends) {
-            backendRecords.add(backend.toBackend());
+            try {
+                backendRecords.add(backend.toBackend(file));
+            } catch (ConfigException e) {
+                diagnostics.error(e);
+            }
         }
         ProcessConfig process = global.process.build(global.maxconn != GlobalSection.UNSET);
         List<ResolversConfig> resolvers = new ArrayList<>();
@@ -157,6 +161,11 @@ public final class ConfigParser {
     /** The frontend and listen sections read so far (tests look at the model of a refused file). */
     List<ProxySection> frontendSections() {
         return List.copyOf(frontends);
+    }
+
+    /** The backend and listen sections read so far (tests look at the model of a refused file). */
+    List<ProxySection> backendSections() {
+        return List.copyOf(backends);
     }
 
     /** What {@code $.SECTION} expands to: the current section's name, or its kind when it has none. */

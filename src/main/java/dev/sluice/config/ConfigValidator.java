@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import dev.sluice.backend.BalanceSpec;
 import dev.sluice.http.Fetch;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -70,6 +71,7 @@ final class ConfigValidator {
         check(() -> pool(config));
         check(() -> responses(config));
         RuntimeGaps.check(file, frontends, backends, diagnostics);
+        LogKeywords.check(frontends, diagnostics);
     }
 
     private void check(Check check) {
@@ -130,6 +132,13 @@ final class ConfigValidator {
         if (backend.servers().isEmpty() && !routesElsewhere) {
             throw new ConfigException(file, section.line, section.describe() + " has no server line:"
                     + " every connection sent to it would fail");
+        }
+        BalanceSpec asked = section.balancing.algorithm;
+        if (BalanceSettings.needsHttp(asked.algorithm()) && backend.mode() != Mode.HTTP) {
+            // HAProxy warns and balances round robin: a mode tcp connection has no HTTP request to hash.
+            diagnostics.warn(section.balancing.balanceLine, "balance " + asked.algorithm().keyword()
+                    + " needs mode http; " + section.describe() + " is in mode tcp and balances roundrobin instead,"
+                    + " as HAProxy does");
         }
     }
 

@@ -43,7 +43,6 @@ final class CoreKeywords {
                 .single("hard-stop-after", "<time>", (g, use) -> g.hardStopAfterMillis = use.timeMillis(use.arg(0)));
 
         keywords.proxies(Placement.EVERY_PROXY).single("mode", "tcp|http", CoreKeywords::mode);
-        keywords.proxies(Placement.BACKEND_AND_DEFAULTS).single("balance", "roundrobin", CoreKeywords::balance);
         keywords.proxies(Placement.FRONTEND_AND_DEFAULTS).single("maxconn", "<number>",
                 (p, use) -> p.maxconn = use.number(use.arg(0), 1, Integer.MAX_VALUE));
         for (TimeoutKind timeout : TimeoutKind.values()) {
@@ -73,8 +72,6 @@ final class CoreKeywords {
                 (p, use) -> p.clientKeepAlive = true, (p, use) -> p.clientKeepAlive = false);
         keywords.proxies(Placement.BACKEND_AND_DEFAULTS).option("option srvtcpka",
                 (p, use) -> p.serverKeepAlive = true, (p, use) -> p.serverKeepAlive = false);
-        // Sluice writes no per-connection log line at all, so empty connections are already not logged.
-        keywords.proxies(Placement.FRONTEND_AND_DEFAULTS).noEffect("option dontlognull");
 
         keywords.server()
                 .single("maxconn", "<number>", (s, use) -> s.maxconn = use.number(use.arg(0), 0, Integer.MAX_VALUE))
@@ -88,8 +85,7 @@ final class CoreKeywords {
                 .flag("v6only", (b, use) -> b.v6only = true)
                 .flag("defer-accept", (b, use) -> b.deferAccept = true)
                 .flag("tfo", (b, use) -> b.fastOpen = true)
-                .readNotRun(new Keyword<>("accept-proxy", "", 0, 0, Keyword.Repeat.LAST_WINS, Support.IMPLEMENTED,
-                        (b, use) -> b.acceptProxy = true));
+                .flag("accept-proxy", (b, use) -> b.acceptProxy = true);
     }
 
     private static void bind(ProxySection section, Invocation use) throws ConfigException {
@@ -190,16 +186,5 @@ final class CoreKeywords {
             case "http" -> Mode.HTTP;
             default -> throw use.error("expected tcp or http, got '" + use.arg(0) + "'");
         };
-    }
-
-    private static void balance(ProxySection section, Invocation use) throws ConfigException {
-        for (Balance balance : Balance.values()) {
-            if (balance.keyword().equals(use.arg(0))) {
-                section.balance = balance;
-                return;
-            }
-        }
-        throw new ConfigException(use.file(), use.line(), "balance " + use.arg(0) + " is not supported by Sluice"
-                + " (supported: roundrobin)");
     }
 }

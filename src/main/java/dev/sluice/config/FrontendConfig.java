@@ -17,10 +17,11 @@ import java.util.Objects;
  * @param tcpKeepAlive {@code option clitcpka} (or {@code tcpka}): {@code SO_KEEPALIVE} on client connections
  * @param routing the ACLs, {@code use_backend} and {@code tcp-request} rules
  * @param http the mode http keywords: {@code http-request} rules, HTTP options
+ * @param log where and how its traffic is logged
  * @param line the line of the {@code frontend} header
  */
 public record FrontendConfig(String name, List<BindConfig> binds, Mode mode, String defaultBackend, int maxconn,
-        Timeouts timeouts, boolean tcpKeepAlive, RoutingConfig routing, HttpConfig http, int line) {
+        Timeouts timeouts, boolean tcpKeepAlive, RoutingConfig routing, HttpConfig http, LogConfig log, int line) {
     public FrontendConfig {
         Objects.requireNonNull(name, "name");
         binds = List.copyOf(binds);
@@ -28,6 +29,7 @@ public record FrontendConfig(String name, List<BindConfig> binds, Mode mode, Str
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(routing, "routing");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(log, "log");
     }
 
     /**
@@ -37,5 +39,10 @@ public record FrontendConfig(String name, List<BindConfig> binds, Mode mode, Str
      */
     public HttpRules httpRules() {
         return RuleCompiler.frontend(this);
+    }
+
+    /** Compiles this frontend's {@code tcp-request connection} and {@code content} rules, once, at start-up. */
+    public dev.sluice.http.TcpRequestRules tcpRequestRules() {
+        return RuleCompiler.tcpRequestRules(routing().tcpRequestRules());
     }
 }

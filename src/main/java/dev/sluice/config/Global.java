@@ -16,9 +16,12 @@ import dev.sluice.http.HttpLimits;
  * @param maxrewrite bytes of a buffer kept free for header rewrites ({@code tune.maxrewrite})
  * @param hardStopAfterMillis how long a stopping Sluice waits for open sessions before closing them
  * @param httpMaxHeaders the most header fields a request or response head may hold ({@code tune.http.maxhdr})
+ * @param log the global {@code log} lines, {@code log-tag} and {@code log-send-hostname}
+ * @param spreadChecks {@code spread-checks}: each health check interval is drawn within this many percent of
+ *     its value (0 to 50, default 0)
  */
 public record Global(int nbthread, int maxconn, int bufsize, int buffersLimit, int buffersReserve, int maxrewrite,
-        long hardStopAfterMillis, int httpMaxHeaders) {
+        long hardStopAfterMillis, int httpMaxHeaders, ProcessLogConfig log, int spreadChecks) {
     /** Default {@code maxconn}. */
     public static final int DEFAULT_MAXCONN = 2000;
     /** Default {@code tune.bufsize}. */

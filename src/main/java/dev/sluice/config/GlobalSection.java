@@ -24,6 +24,10 @@ final class GlobalSection {
     int httpMaxHeaders = UNSET;
     /** The process keywords: daemon, identity, limits, the runtime API's sockets. */
     final ProcessSettings process = new ProcessSettings();
+    /** The logging keywords (LogKeywords). */
+    final ProcessLogSettings log = new ProcessLogSettings();
+    /** {@code spread-checks}, in percent (CheckKeywords). */
+    int spreadChecks;
     /** The line of the first {@code global} header, 0 when the file has none. */
     int line;
     /** Keyword name to the line that set it. */
@@ -45,7 +49,7 @@ final class GlobalSection {
                 reserve,
                 maxrewrite == UNSET ? Global.DEFAULT_MAXREWRITE : maxrewrite,
                 hardStopAfterMillis == UNSET ? Global.DEFAULT_HARD_STOP_AFTER_MILLIS : hardStopAfterMillis,
-                httpMaxHeaders == UNSET ? Global.DEFAULT_HTTP_MAX_HEADERS : httpMaxHeaders);
+                httpMaxHeaders == UNSET ? Global.DEFAULT_HTTP_MAX_HEADERS : httpMaxHeaders, log.build(), spreadChecks);
     }
 
     /** The memory the default pool may take: {@code tune.buffers.memory}, else {@link Global#DEFAULT_BUFFERS_MEMORY}. */

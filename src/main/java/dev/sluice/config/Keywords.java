@@ -22,7 +22,10 @@ final class Keywords {
             ProcessKeywords::register,
             DiscoveryKeywords::register,
             RoutingKeywords::register,
-            HttpKeywords::register);
+            HttpKeywords::register,
+            LogKeywords::register,
+            BalanceKeywords::register,
+            CheckKeywords::register);
 
     private static final KeywordRegistry REGISTRY = build();
 

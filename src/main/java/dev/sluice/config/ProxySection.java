@@ -38,7 +38,6 @@ final class ProxySection {
     final int line;
 
     Mode mode = Mode.TCP;
-    Balance balance = Balance.ROUNDROBIN;
     /** 0 when not set: the global maxconn applies. */
     int maxconn;
     final long[] timeouts = new long[TimeoutKind.values().length];
@@ -66,6 +65,12 @@ final class ProxySection {
     final RoutingSettings routing = new RoutingSettings();
     /** The mode http keywords (HttpKeywords). */
     final HttpSettings http = new HttpSettings();
+    /** log, log-format, option httplog and the other logging keywords (LogKeywords). */
+    final LogSettings log = new LogSettings();
+    /** balance, hash-type, allbackups and retries (BalanceKeywords). */
+    final BalanceSettings balancing = new BalanceSettings();
+    /** The health check keywords (CheckKeywords). */
+    final CheckSettings checks = new CheckSettings();
 
     ProxySection(Kind kind, String name, int line) {
         this.kind = kind;
@@ -77,7 +82,6 @@ final class ProxySection {
     ProxySection inherit(Kind newKind, String newName, int newLine) {
         ProxySection section = new ProxySection(newKind, newName, newLine);
         section.mode = mode;
-        section.balance = balance;
         section.maxconn = maxconn;
         section.defaultBackend = defaultBackend;
         section.smartConnect = smartConnect;
@@ -86,6 +90,9 @@ final class ProxySection {
         section.defaultServer = new ServerOptions(defaultServer);
         section.routing.inherit(routing);
         section.http.inherit(http);
+        section.log.inherit(log);
+        section.balancing.inherit(balancing);
+        section.checks.inherit(checks);
         System.arraycopy(timeouts, 0, section.timeouts, 0, timeouts.length);
         section.origins.putAll(origins);
         return section;
@@ -106,13 +113,16 @@ final class ProxySection {
         return kind.word + " '" + name + "'";
     }
 
-    FrontendConfig toFrontend(int globalMaxconn) {
+    /** The frontend record; {@code file} and {@code globalLog} serve the logging keywords ({@link LogSettings#build}). */
+    FrontendConfig toFrontend(int globalMaxconn, String file, java.util.List<dev.sluice.log.LogTarget> globalLog) {
         return new FrontendConfig(name, binds, mode, effectiveDefaultBackend(), maxconn == 0 ? globalMaxconn : maxconn,
-                TimeoutKind.toTimeouts(timeouts), clientKeepAlive, routing.build(), http.build(), line);
+                TimeoutKind.toTimeouts(timeouts), clientKeepAlive, routing.build(), http.build(),
+                log.build(file, mode, globalLog), line);
     }
 
-    BackendConfig toBackend() {
-        return new BackendConfig(name, mode, balance, servers, TimeoutKind.toTimeouts(timeouts), smartConnect,
-                serverKeepAlive, routing.build(), http.build(), line);
+    BackendConfig toBackend(String file) throws ConfigException {
+        Timeouts t = TimeoutKind.toTimeouts(timeouts);
+        return new BackendConfig(name, mode, balancing.balance(mode), servers, t, smartConnect,
+                serverKeepAlive, routing.build(), http.build(), balancing.retry(), checks.build(file, t.connect()), line);
     }
 }

@@ -84,36 +84,21 @@ final class RefusedKeywords {
                 + " process with taskset or systemd's CPUAffinity");
         r.put("master-worker", "Sluice runs as one process and reloads in place (SIGHUP, SIGUSR2 or the stats"
                 + " socket's 'reload'); a service manager restarts it if it dies");
-        r.put("log", "Sluice writes no access log yet");
-        r.put("log-format", "Sluice writes no access log yet");
-        r.put("log-tag", "Sluice writes no access log yet");
-        r.put("log-send-hostname", "Sluice writes no access log yet");
-        r.put("option httplog", "Sluice writes no access log yet");
-        r.put("option tcplog", "Sluice writes no access log yet");
-        r.put("option httpslog", "Sluice writes no access log yet");
-        r.put("option log-health-checks", "Sluice writes no access log and runs no health check yet");
-        r.put("option dontlog-normal", "Sluice writes no access log yet");
-        r.put("option log-separate-errors", "Sluice writes no access log yet");
+        r.put("option httpslog", "Sluice has no TLS yet; use option httplog");
         r.put("monitor-uri", "Sluice has no monitoring URI yet; answer it with"
                 + " 'http-request return status 200 if { path /URI }'");
-        r.put("option httpchk", "Sluice runs no health check yet");
-        r.put("option tcp-check", "Sluice runs no health check yet");
-        r.put("option ssl-hello-chk", "Sluice runs no health check yet");
-        r.put("option mysql-check", "Sluice runs no health check yet");
-        r.put("option pgsql-check", "Sluice runs no health check yet");
-        r.put("option redis-check", "Sluice runs no health check yet");
-        r.put("option smtpchk", "Sluice runs no health check yet");
-        r.put("option ldap-check", "Sluice runs no health check yet");
-        r.put("spread-checks", "Sluice runs no health check yet");
-        r.put("timeout check", "Sluice runs no health check yet");
-        r.put("retries", "Sluice does not retry a failed connection yet");
-        r.put("option redispatch", "Sluice does not retry a failed connection yet");
+        r.put("option ldap-check", "write 'option tcp-check' with 'tcp-check send-binary' of an LDAP bind request"
+                + " and 'tcp-check expect binary' of its successful answer");
+        r.put("option spop-check", "write 'option tcp-check' with 'tcp-check send-binary' and 'tcp-check expect'");
+        r.put("option external-check", "Sluice runs no external program; check the server with 'option httpchk'"
+                + " or 'option tcp-check'");
+        r.put("external-check", "Sluice runs no external program; check the server with 'option httpchk' or"
+                + " 'option tcp-check'");
+        r.put("hash-balance-factor", "Sluice's consistent hashing has no load bound; use 'balance leastconn' or"
+                + " 'balance random' to spread load");
         r.put("option http-server-close", "write 'option httpclose' to close server connections after each"
                 + " response, or nothing to keep both sides alive");
         r.put("errorfile", "Sluice answers its errors itself; custom error files are not supported yet");
-        r.put("timeout tunnel", "Sluice relays no WebSocket or other upgraded connection yet");
-        r.put("timeout client-fin", "Sluice has no timeout of its own for half-closed connections yet");
-        r.put("timeout server-fin", "Sluice has no timeout of its own for half-closed connections yet");
         r.put("ssl-default-bind-ciphers", "Sluice does not terminate TLS yet");
         r.put("ssl-default-bind-ciphersuites", "Sluice does not terminate TLS yet");
         r.put("ssl-default-bind-options", "Sluice does not terminate TLS yet");
@@ -128,26 +113,32 @@ final class RefusedKeywords {
         r.put("load-server-state-from-file", "Sluice keeps no server state across restarts yet");
         r.put("cookie", "Sluice has no cookie persistence yet");
         r.put("stick-table", "Sluice has no stick tables yet");
-        r.put("hash-type", "Sluice balances round-robin only, for now");
         r.put("errorloc", "Sluice answers its errors itself; redirecting them is not supported yet");
         return Map.copyOf(r);
     }
 
     private static Map<String, String> serverOptions() {
         Map<String, String> o = new LinkedHashMap<>();
-        for (String check : List.of("check", "inter", "fastinter", "downinter", "rise", "fall", "port", "addr",
-                "check-send-proxy", "agent-check", "agent-port", "agent-inter", "agent-addr", "agent-send",
-                "observe", "on-error", "on-marked-down", "on-marked-up", "error-limit", "track", "slowstart")) {
-            o.put(check, "Sluice runs no health check yet");
+        for (String agent : List.of("agent-check", "agent-port", "agent-inter", "agent-addr", "agent-send")) {
+            o.put(agent, "Sluice runs no agent checks; check the server with 'check' and 'option httpchk' or"
+                    + " 'option tcp-check'");
         }
+        for (String live : List.of("observe", "on-error", "error-limit")) {
+            o.put(live, "Sluice does not watch live traffic for errors; its health checks ('check') decide a"
+                    + " server's state");
+        }
+        o.put("on-marked-down", "Sluice leaves the sessions of a server that goes DOWN to finish");
+        o.put("on-marked-up", "Sluice leaves the sessions of backup servers alone when a server comes UP");
+        o.put("track", "each server is checked on its own; give it 'check'");
+        o.put("slowstart", "Sluice gives a server that comes UP its whole weight at once");
+        o.put("check-ssl", "Sluice does not originate TLS yet; check the server with 'option ssl-hello-chk'");
+        o.put("check-sni", "Sluice does not originate TLS yet");
+        o.put("check-alpn", "Sluice does not originate TLS yet");
         for (String tls : List.of("ssl", "verify", "verifyhost", "sni", "ca-file", "crt", "check-ssl", "alpn",
                 "ciphers", "ciphersuites", "ssl-min-ver", "ssl-max-ver", "no-sslv3", "no-tlsv10", "no-tlsv11",
                 "force-tlsv12")) {
-            o.put(tls, "Sluice does not originate TLS yet");
+            o.putIfAbsent(tls, "Sluice does not originate TLS yet");
         }
-        o.put("weight", "Sluice balances round-robin over equal servers only, for now");
-        o.put("backup", "Sluice has no backup servers yet");
-        o.put("disabled", "Sluice has no server states yet; remove the server line");
         o.put("cookie", "Sluice has no cookie persistence yet");
         o.put("send-proxy", "Sluice does not send the PROXY protocol yet");
         o.put("send-proxy-v2", "Sluice does not send the PROXY protocol yet");
@@ -175,14 +166,14 @@ final class RefusedKeywords {
     private static Map<String, String> families() {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("stats", "Sluice has no stats page or stats socket yet");
-        f.put("http-check", "Sluice runs no health check yet");
-        f.put("tcp-check", "Sluice runs no health check yet");
+        f.put("http-check", "Sluice's http-check takes connect, send, expect, disable-on-404 and comment");
+        f.put("tcp-check", "Sluice's tcp-check takes connect, send, send-binary, expect and comment");
         f.put("stick", "Sluice has no stick tables yet");
         f.put("compression", "Sluice does not compress responses");
         f.put("http-response", "Sluice has no http-response rules yet");
         f.put("http-after-response", "Sluice has no http-after-response rules yet");
         f.put("tcp-response", "Sluice has no tcp-response rules yet");
-        f.put("capture", "Sluice writes no access log yet, so it captures nothing");
+        f.put("capture", "Sluice captures no header or cookie yet: %hr, %hs, %CC and %CS log nothing");
         f.put("email-alert", "Sluice sends no email");
         f.put("redirect", "Sluice has no redirect rules yet");
         return Map.copyOf(f);

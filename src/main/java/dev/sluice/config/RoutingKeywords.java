@@ -39,14 +39,14 @@ final class RoutingKeywords {
                 .repeatable("acl", "<name> <fetch> [flags] [values]", 2, RoutingKeywords::acl);
         keywords.proxies(Placement.FRONTEND).repeatable("use_backend", "<backend name> [if|unless <condition>]", 1,
                 RoutingKeywords::useBackend);
-        keywords.proxies(Placement.FRONTEND).readNotRun(new Keyword<>("tcp-request connection",
+        keywords.proxies(Placement.FRONTEND).add(new Keyword<>("tcp-request connection",
                 "accept|reject [if|unless <condition>]", 1, Integer.MAX_VALUE, Keyword.Repeat.EACH_LINE,
                 Support.IMPLEMENTED, (p, use) -> tcpRequest(p, use, TcpRequestRule.Phase.CONNECTION)));
-        keywords.proxies(Placement.FRONTEND_AND_BACKEND).readNotRun(new Keyword<>("tcp-request content",
+        keywords.proxies(Placement.FRONTEND_AND_BACKEND).add(new Keyword<>("tcp-request content",
                 "accept|reject [if|unless <condition>]", 1, Integer.MAX_VALUE, Keyword.Repeat.EACH_LINE,
                 Support.IMPLEMENTED, (p, use) -> tcpRequest(p, use, TcpRequestRule.Phase.CONTENT)));
-        // Without content rules it does nothing, as in HAProxy; with them, the rules are refused for now.
-        keywords.proxies(Placement.EVERY_PROXY).readNotRun(new Keyword<>("tcp-request inspect-delay", "<time>", 1, 1,
+        // The rules read layer-4 fetches only, known at once: they decide without waiting for data.
+        keywords.proxies(Placement.EVERY_PROXY).add(new Keyword<>("tcp-request inspect-delay", "<time>", 1, 1,
                 Keyword.Repeat.LAST_WINS, Support.IMPLEMENTED,
                 (p, use) -> p.routing.inspectDelayMillis = use.timeMillis(use.arg(0))));
     }
@@ -58,7 +58,13 @@ final class RoutingKeywords {
         if (!ACL_NAME.matcher(name).matches()) {
             throw use.error("'" + name + "' is not a valid ACL name (letters, digits, '_', '.', ':' and '-' only)");
         }
-        section.routing.acls.add(aclSpec(use, name, use.args().subList(1, use.args().size())));
+        try {
+            section.routing.acls.add(aclSpec(use, name, use.args().subList(1, use.args().size())));
+        } catch (ConfigException refused) {
+            // So that the rules naming it say where the real problem is.
+            section.routing.refusedAcls.putIfAbsent(name, use.line());
+            throw refused;
+        }
     }
 
     /** Reads {@code CRITERION [flags] [values]} and compiles it once, to report any refusal at this line. */
@@ -222,6 +228,9 @@ final class RoutingKeywords {
             List<AclSpec> named = section.routing.aclsNamed(word);
             if (named.isEmpty() && PREDEFINED.containsKey(word)) {
                 named = List.of(PREDEFINED.get(word));
+            }
+            if (named.isEmpty() && section.routing.refusedAcls.containsKey(word)) {
+                throw use.error("ACL '" + word + "' was refused at line " + section.routing.refusedAcls.get(word));
             }
             if (named.isEmpty()) {
                 throw use.error("no ACL named '" + word + "' above this line in " + section.describe());

@@ -12,6 +12,8 @@ import java.util.List;
 final class RoutingSettings {
     /** {@code acl} lines, in file order; a condition may name only the ones above it. */
     final List<AclSpec> acls = new ArrayList<>();
+    /** The names of {@code acl} lines that were refused, with the first such line, for the rules that use them. */
+    final java.util.Map<String, Integer> refusedAcls = new java.util.HashMap<>();
     final List<UseBackend> useBackends = new ArrayList<>();
     final List<TcpRequestRule> tcpRequestRules = new ArrayList<>();
     long inspectDelayMillis;

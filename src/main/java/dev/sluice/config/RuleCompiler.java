@@ -32,6 +32,16 @@ final class RuleCompiler {
         return rules.build();
     }
 
+    static dev.sluice.http.TcpRequestRules tcpRequestRules(List<TcpRequestRule> list) {
+        dev.sluice.http.TcpRequestRules.Builder rules = dev.sluice.http.TcpRequestRules.builder();
+        for (TcpRequestRule rule : list) {
+            rules.rule(rule.phase() == TcpRequestRule.Phase.CONNECTION ? dev.sluice.http.TcpRequestRules.Phase.CONNECTION
+                    : dev.sluice.http.TcpRequestRules.Phase.CONTENT, rule.action() == TcpRequestRule.Action.ACCEPT,
+                    condition(rule.condition()));
+        }
+        return rules.build();
+    }
+
     static HttpRules none() {
         return HttpRules.NONE;
     }

@@ -1,5 +1,7 @@
 package dev.sluice.config;
 
+import dev.sluice.backend.Server;
+import dev.sluice.backend.ServerCheckSpec;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 
@@ -16,10 +18,15 @@ import java.util.Objects;
  *                             0 means idle connections are not kept
  * @param poolMaxConn {@code pool-max-conn}: the most idle connections kept per event loop, or
  *                    {@link #UNLIMITED_POOL}
+ * @param weight {@code weight}, 0 to 256 (default 1)
+ * @param backup {@code backup}: used only when no active server is UP
+ * @param disabled {@code disabled}: starts in maintenance
+ * @param check the {@code check} options, or null when the server is not checked
  * @param line the line of the {@code server} keyword
  */
 public record ServerConfig(String name, ServerAddress target, int maxconn, int maxqueue, long poolPurgeDelayMillis,
-                           int poolMaxConn, DiscoveryConfig discovery, int line) {
+                           int poolMaxConn, int weight, boolean backup, boolean disabled, ServerCheckSpec check,
+                           DiscoveryConfig discovery, int line) {
     /** HAProxy's default {@code pool-purge-delay}: 5 seconds. */
     public static final long DEFAULT_POOL_PURGE_DELAY_MILLIS = 5_000;
     /** {@code pool-max-conn -1}: no configured limit (Sluice still bounds it per loop). */
@@ -28,6 +35,7 @@ public record ServerConfig(String name, ServerAddress target, int maxconn, int m
     public ServerConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(discovery, "discovery");
         if (maxconn < 0 || maxqueue < 0) {
             throw new IllegalArgumentException("maxconn and maxqueue must be >= 0: " + maxconn + ", " + maxqueue);
         }
@@ -35,12 +43,17 @@ public record ServerConfig(String name, ServerAddress target, int maxconn, int m
             throw new IllegalArgumentException("pool-purge-delay must be >= 0 and pool-max-conn >= -1: "
                     + poolPurgeDelayMillis + ", " + poolMaxConn);
         }
+        if (weight < 0 || weight > Server.MAX_WEIGHT) {
+            throw new IllegalArgumentException("weight must be in [0, 256]: " + weight);
+        }
     }
 
     /** A server whose address the file gives. */
     public ServerConfig(String name, ServerAddress target, int maxconn, int maxqueue, long poolPurgeDelayMillis,
-                        int poolMaxConn, int line) {
-        this(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, DiscoveryConfig.NONE, line);
+                        int poolMaxConn, int weight, boolean backup, boolean disabled, ServerCheckSpec check,
+                        int line) {
+        this(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, weight, backup, disabled, check,
+                DiscoveryConfig.NONE, line);
     }
 
     /** Whether the server has no address yet: it waits, in maintenance, for its resolver's first answer. */
@@ -51,7 +64,7 @@ public record ServerConfig(String name, ServerAddress target, int maxconn, int m
     /** A server at a fixed address and port, with the default idle connection pool. */
     public ServerConfig(String name, InetSocketAddress address, int maxconn, int maxqueue, int line) {
         this(name, ServerAddress.fixed(address), maxconn, maxqueue, DEFAULT_POOL_PURGE_DELAY_MILLIS, UNLIMITED_POOL,
-                line);
+                Server.DEFAULT_WEIGHT, false, false, null, DiscoveryConfig.NONE, line);
     }
 
     /**

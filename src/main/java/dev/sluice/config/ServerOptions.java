@@ -13,12 +13,18 @@ final class ServerOptions {
     int maxqueue;
     long poolPurgeDelayMillis = ServerConfig.DEFAULT_POOL_PURGE_DELAY_MILLIS;
     int poolMaxConn = ServerConfig.UNLIMITED_POOL;
+    /** {@code weight}, {@code backup}, {@code disabled} (BalanceKeywords). */
+    final ServerBalanceOptions balancing;
+    /** {@code check} and its options (CheckKeywords). */
+    final ServerCheckOptions check;
     /** DNS discovery ({@link DiscoveryKeywords}): the resolvers section, the family preferred, init-addr. */
     String resolvers;
     boolean preferIpv6 = true;
     java.util.List<DiscoveryConfig.InitAddr> initAddr = DiscoveryConfig.DEFAULT_INIT_ADDR;
 
     ServerOptions() {
+        balancing = new ServerBalanceOptions();
+        check = new ServerCheckOptions();
     }
 
     /**
@@ -30,6 +36,8 @@ final class ServerOptions {
         maxqueue = defaults.maxqueue;
         poolPurgeDelayMillis = defaults.poolPurgeDelayMillis;
         poolMaxConn = defaults.poolMaxConn;
+        balancing = new ServerBalanceOptions(defaults.balancing);
+        check = new ServerCheckOptions(defaults.check);
         resolvers = defaults.resolvers;
         preferIpv6 = defaults.preferIpv6;
         initAddr = defaults.initAddr;
@@ -43,6 +51,7 @@ final class ServerOptions {
     ServerConfig build(String name, ServerAddress target, String hostname, String template, int line) {
         DiscoveryConfig discovery = hostname == null ? DiscoveryConfig.NONE
                 : new DiscoveryConfig(resolvers, hostname, preferIpv6, initAddr, template);
-        return new ServerConfig(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, discovery, line);
+        return new ServerConfig(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, balancing.weight,
+                balancing.backup, balancing.disabled, CheckKeywords.spec(check), discovery, line);
     }
 }

@@ -10,7 +10,10 @@ enum TimeoutKind {
     SERVER("server", false, true),
     QUEUE("queue", false, true),
     HTTP_REQUEST("http-request", true, true),
-    HTTP_KEEP_ALIVE("http-keep-alive", true, true);
+    HTTP_KEEP_ALIVE("http-keep-alive", true, true),
+    TUNNEL("tunnel", false, true),
+    CLIENT_FIN("client-fin", true, false),
+    SERVER_FIN("server-fin", false, true);
 
     private final String keyword;
     private final boolean inFrontend;
@@ -36,6 +39,7 @@ enum TimeoutKind {
 
     static Timeouts toTimeouts(long[] millis) {
         return new Timeouts(millis[CONNECT.ordinal()], millis[CLIENT.ordinal()], millis[SERVER.ordinal()],
-                millis[QUEUE.ordinal()], millis[HTTP_REQUEST.ordinal()], millis[HTTP_KEEP_ALIVE.ordinal()]);
+                millis[QUEUE.ordinal()], millis[HTTP_REQUEST.ordinal()], millis[HTTP_KEEP_ALIVE.ordinal()],
+                millis[TUNNEL.ordinal()], millis[CLIENT_FIN.ordinal()], millis[SERVER_FIN.ordinal()]);
     }
 }

@@ -231,9 +231,9 @@ public final class Acl {
             case PATH -> matchesPath(request);
             case HDR -> matchesHeader(request);
             case METHOD -> matchesText(request.buffer(), request.methodStart(), request.methodEnd());
-            case SRC -> matchesAddress(request.clientAddress());
-            // Refused by the configuration check until a session supplies the local address: never reached.
-            case DST, DST_PORT -> throw new IllegalStateException(fetch.keyword() + " is not supplied by the session");
+            case SRC -> matchesAddress(request.addresses().client());
+            case DST -> matchesAddress(request.addresses().destination());
+            case DST_PORT -> matchesNumber(request.addresses().destinationPort());
         };
     }
 

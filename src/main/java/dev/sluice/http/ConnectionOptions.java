@@ -18,9 +18,12 @@ public final class ConnectionOptions {
     public static final int KEEP_ALIVE = 2;
     /** Some other option, which names a hop-by-hop field. */
     public static final int OTHER = 4;
+    /** {@code upgrade}: with an Upgrade field, the sender asks for (or a 101 confirms) a switch of protocols. */
+    public static final int UPGRADE = 8;
 
     private static final byte[] CLOSE_NAME = HttpBytes.ascii("close");
     private static final byte[] KEEP_ALIVE_NAME = HttpBytes.ascii("keep-alive");
+    private static final byte[] UPGRADE_NAME = HttpBytes.ascii("upgrade");
 
     private ConnectionOptions() {
     }
@@ -38,6 +41,9 @@ public final class ConnectionOptions {
                     bits |= CLOSE;
                 } else if (HttpBytes.equalsIgnoreCase(buffer, s, e, KEEP_ALIVE_NAME)) {
                     bits |= KEEP_ALIVE;
+                } else if (HttpBytes.equalsIgnoreCase(buffer, s, e, UPGRADE_NAME)) {
+                    // It names the Upgrade field too, a hop-by-hop field like any other nominated one.
+                    bits |= UPGRADE | OTHER;
                 } else {
                     bits |= OTHER;
                 }

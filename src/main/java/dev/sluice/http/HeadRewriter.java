@@ -34,6 +34,8 @@ public final class HeadRewriter {
     private static final byte[] CRLF = {'\r', '\n'};
     /** The field line that tells the next hop the connection ends after this message. */
     public static final byte[] CLOSE_LINE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** The field line that keeps a switch of protocols asked for, or confirmed, on the next hop. */
+    public static final byte[] UPGRADE_LINE = "connection: upgrade\r\n".getBytes(StandardCharsets.US_ASCII);
     /** The field line that keeps an HTTP/1.0 client's connection open. */
     public static final byte[] KEEP_ALIVE_LINE = "connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
     /** The longest decimal number a Content-Length can hold: Long.MAX_VALUE has 19 digits. */
@@ -48,9 +50,27 @@ public final class HeadRewriter {
      * valid. Returns the new end.
      */
     public static int removeHopByHop(Buffer b, HttpHeadParser head, int end) {
+        return removeHopByHop(b, head, end, Upgrade.DROP);
+    }
+
+    /** Whether the {@code Upgrade} field goes to the next hop. */
+    public enum Upgrade {
+        /** It goes, like every hop-by-hop field: no switch of protocols is relayed. */
+        DROP,
+        /** It stays: the switch is relayed, and the caller adds {@link #UPGRADE_LINE}. */
+        KEEP
+    }
+
+    /**
+     * Like {@link #removeHopByHop(Buffer, HttpHeadParser, int)}, but keeps the
+     * {@code Upgrade} field when {@code upgrade} says so, for a switch of
+     * protocols that Sluice relays.
+     */
+    public static int removeHopByHop(Buffer b, HttpHeadParser head, int end, Upgrade upgrade) {
         boolean nominations = (head.connectionOptions() & ConnectionOptions.OTHER) != 0;
         for (int i = head.headerCount() - 1; i >= 0; i--) {
-            if (isHopByHop(b, head, i, nominations)) {
+            if (isHopByHop(b, head, i, nominations)
+                    && !(upgrade == Upgrade.KEEP && head.nameIs(b, i, UPGRADE))) {
                 end = removeFieldLine(b, head, i, end);
             }
         }

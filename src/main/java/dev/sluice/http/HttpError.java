@@ -39,7 +39,9 @@ public enum HttpError {
     CHUNK_LINE_TOO_LONG(400, "chunk size line longer than the limit"),
     BAD_CHUNK_FRAMING(400, "chunk not followed by CRLF"),
     BAD_TRAILER(400, "malformed trailer field"),
-    TRAILER_TOO_LARGE(400, "trailer section larger than the limit");
+    TRAILER_TOO_LARGE(400, "trailer section larger than the limit"),
+    /** accept-proxy: the connection did not start with a valid PROXY protocol header (it is dropped, unanswered). */
+    BAD_PROXY_HEADER(400, "malformed PROXY protocol header");
 
     private final int requestStatus;
     private final String reason;

@@ -37,6 +37,8 @@ public final class HttpHeadParser {
     }
 
     private static final byte[] CONNECTION = HttpBytes.ascii("connection");
+    private static final byte[] UPGRADE = HttpBytes.ascii("upgrade");
+    private static final byte[] H2C = HttpBytes.ascii("h2c");
 
     private static final int START_LINE = 0;
     private static final int FIELDS = 1;
@@ -414,6 +416,40 @@ public final class HttpHeadParser {
             return false;
         }
         return ConnectionOptions.persistent(line.minorVersion, framing.connectionOptions());
+    }
+
+    /**
+     * Whether the message asks for (a request) or confirms (a 101) a switch of
+     * protocols that Sluice may relay as a tunnel: HTTP/1.1, {@code Connection}
+     * names {@code upgrade}, and an {@code Upgrade} field lists protocols. An
+     * {@code h2c} upgrade is never relayed: Sluice would then carry HTTP/2
+     * requests its rules never saw (h2c smuggling), so such a message is
+     * forwarded as a plain one, its Upgrade removed.
+     */
+    public boolean switchesProtocols(Buffer buffer) {
+        if (line.minorVersion != 1 || (framing.connectionOptions() & ConnectionOptions.UPGRADE) == 0) {
+            return false;
+        }
+        int upgrade = findHeader(buffer, UPGRADE);
+        if (upgrade < 0) {
+            return false;
+        }
+        int i = valueStart(upgrade);
+        int end = valueEnd(upgrade);
+        boolean any = false;
+        while (i < end) {
+            int comma = HttpBytes.nextComma(buffer, i, end);
+            int s = HttpBytes.skipWhitespace(buffer, i, comma);
+            int e = HttpBytes.trimWhitespaceEnd(buffer, s, comma);
+            if (s < e) {
+                if (HttpBytes.equalsIgnoreCase(buffer, s, e, H2C)) {
+                    return false;
+                }
+                any = true;
+            }
+            i = comma + 1;
+        }
+        return any;
     }
 
     /**

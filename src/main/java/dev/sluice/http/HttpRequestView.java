@@ -5,7 +5,10 @@ import dev.sluice.buffer.Buffer;
 /**
  * A parsed request head as the rules read it: absolute offsets into the buffer
  * that holds the head, in the shape {@link HttpHeadParser} reports them, plus the
- * client's address. {@link ParsedRequest} implements it over a parser.
+ * connection's addresses. {@link ParsedRequest} implements it over a parser; a
+ * connection that is not HTTP (mode tcp) has a view of its addresses alone,
+ * whose head methods are never called: the configuration check lets only
+ * layer-4 fetches into mode tcp conditions.
  *
  * <p>Not thread-safe: a view belongs to one session, on its loop.
  */
@@ -38,5 +41,10 @@ public interface HttpRequestView {
      * connection has none. The array is computed once per connection and must
      * not be modified by the caller.
      */
-    byte[] clientAddress();
+    default byte[] clientAddress() {
+        return addresses().client();
+    }
+
+    /** The addresses of the connection the request came on (the client, and where it connected to). */
+    ConnectionAddresses addresses();
 }

@@ -10,22 +10,25 @@ import dev.sluice.buffer.Buffer;
  * <p>Not thread-safe: owned by one session, on its loop.
  */
 public final class ParsedRequest implements HttpRequestView {
-    private static final byte[] NO_ADDRESS = new byte[0];
-
     private Buffer buffer;
     private HttpHeadParser parser;
-    private byte[] clientAddress = NO_ADDRESS;
+    private ConnectionAddresses addresses = new ConnectionAddresses();
 
     /**
      * Points this view at a completely parsed request head.
      *
-     * @param clientAddress 4 or 16 bytes, or empty; kept, not copied
+     * @param addresses the connection's addresses; kept, not copied
      */
-    public ParsedRequest bind(Buffer buffer, HttpHeadParser parser, byte[] clientAddress) {
+    public ParsedRequest bind(Buffer buffer, HttpHeadParser parser, ConnectionAddresses addresses) {
         this.buffer = buffer;
         this.parser = parser;
-        this.clientAddress = clientAddress;
+        this.addresses = addresses;
         return this;
+    }
+
+    /** Binds with only a client address known (tests). */
+    public ParsedRequest bind(Buffer buffer, HttpHeadParser parser, byte[] clientAddress) {
+        return bind(buffer, parser, new ConnectionAddresses().set(clientAddress, 0, new byte[0], 0));
     }
 
     @Override
@@ -79,7 +82,7 @@ public final class ParsedRequest implements HttpRequestView {
     }
 
     @Override
-    public byte[] clientAddress() {
-        return clientAddress;
+    public ConnectionAddresses addresses() {
+        return addresses;
     }
 }

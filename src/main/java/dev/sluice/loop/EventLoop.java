@@ -1,6 +1,7 @@
 package dev.sluice.loop;
 
 import dev.sluice.buffer.BufferPool;
+import dev.sluice.util.ManyToOneArrayQueue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.lang.management.ManagementFactory;
@@ -11,7 +12,7 @@ import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -22,20 +23,37 @@ import java.util.function.Consumer;
 /**
  * The NIO event loop: one thread ({@code sluice-loop-N}), one {@link Selector},
  * a {@link RunQueue}, a {@link TimerQueue}, its own {@link BufferPool} and
- * {@link LoopCounters}, and an inbox for other threads.
+ * {@link LoopCounters}, and two ways in for other threads: a bounded inbox of
+ * work ({@link #execute(Runnable)}) and a list of {@link Message}s that carry
+ * their own links ({@link #post(Message)}, for slot grants).
  *
- * <p>One pass of the duty cycle: run the inbox, run the run queue (at most
- * {@link #RUN_BUDGET} tasks, so that I/O is never starved), move expired timers
- * to the run queue, then select. The select does not block when tasks are
+ * <p>The inbox holds {@link #INBOX_CAPACITY} items; an {@code execute} that
+ * finds it full throws {@link RejectedExecutionException} and is counted
+ * ({@link LoopCounters#inboxFull}, {@code inbox_full} in the summary). Why
+ * 4096: in one pass a loop receives at most a batch of accepted connections
+ * ({@code Listener.ACCEPT_BATCH}, 64) from each other loop that accepts for it
+ * (only without {@code SO_REUSEPORT}), its connector's deferred outcomes (one
+ * per connect, and connects happen in the at most {@link #RUN_BUDGET} task runs
+ * of a pass), and rare control work (stats reads, the graceful stop's sweep,
+ * a listener's start and close); it takes up to {@link #INBOX_BUDGET} items a
+ * pass. 4096 is four passes' worth, 16 KB of references allocated with the
+ * loop. A full inbox means the loop is far behind: refusing more (a handed
+ * connection is closed, a stats read fails) sheds load instead of queueing
+ * without bound. Slot grants never go through the inbox, so they are never
+ * refused.
+ *
+ * <p>One pass of the duty cycle: deliver the posted messages, run the inbox,
+ * run the run queue (at most {@link #RUN_BUDGET} tasks, so that I/O is never
+ * starved), move expired timers to the run queue, then select. The select does not block when tasks are
  * queued, and otherwise sleeps until the next timer. Ready keys go to their
  * attached {@link Selectable}.
  *
- * <p>A task, inbox item or handler that throws is logged on {@code System.err}
+ * <p>A task, message, inbox item or handler that throws is logged on {@code System.err}
  * with the loop's id, counted in {@link #errors()}, and the loop goes on; a
  * {@link Selectable} that threw is closed, since its key would otherwise be
  * reported ready again and again.
  *
- * <p>Threading: {@link #execute(Runnable)}, {@link #call(Callable)},
+ * <p>Threading: {@link #execute(Runnable)}, {@link #post(Message)}, {@link #call(Callable)},
  * {@link #start()}, {@link #stop()} and the counter getters may be called from
  * any thread; every other method only on the loop's own thread (or before
  * {@link #start()}).
@@ -45,6 +63,8 @@ public final class EventLoop extends LoopCore {
     static final int RUN_BUDGET = 1024;
     /** Inbox items run per pass, for the same reason. */
     static final int INBOX_BUDGET = 1024;
+    /** Items the inbox holds; see the class comment for the choice. */
+    public static final int INBOX_CAPACITY = 4096;
     private static final long STOP_WAIT_MILLIS = 10_000;
     private static final long CALL_WAIT_MILLIS = 10_000;
 
@@ -61,16 +81,17 @@ public final class EventLoop extends LoopCore {
     private final Clock clock = () -> passTime;
     private final Selector selector;
     private final Thread thread;
-    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final ManyToOneArrayQueue<Runnable> inbox = new ManyToOneArrayQueue<>(INBOX_CAPACITY);
     /**
-     * True while the loop is awake (it will look at the inbox before it sleeps
-     * again), or once a wakeup is on its way. Senders call
+     * True while the loop is awake (it will look at the inbox and the messages
+     * before it sleeps again), or once a wakeup is on its way. Senders call
      * {@link Selector#wakeup()} only when they flip it from false, so a burst
-     * of {@link #execute} calls costs at most one wakeup system call.
+     * of {@link #execute} and {@link #post} calls costs at most one wakeup system call.
      */
     private final AtomicBoolean wakeupPending = new AtomicBoolean(true);
     private final AtomicLong wakeups = new AtomicLong();
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
+    private final Consumer<Throwable> messageFailed = t -> failed("message", t);
     private volatile boolean stopping;
     /** Where connections read bytes only to drop them; allocated on first use. */
     private ByteBuffer drain;
@@ -117,22 +138,31 @@ public final class EventLoop extends LoopCore {
         return pool;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws RejectedExecutionException when the {@link #INBOX_CAPACITY} places are taken
+     */
     @Override
     public void execute(Runnable work) {
-        inbox.offer(work);
+        if (!inbox.offer(work)) {
+            throw new RejectedExecutionException("loop " + id + "'s inbox is full (" + INBOX_CAPACITY + " items)");
+        }
+        wakeUp();
+    }
+
+    @Override
+    protected void messagePosted() {
+        wakeUp();
+    }
+
+    private void wakeUp() {
         if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
             wakeups.incrementAndGet();
             selector.wakeup();
         }
     }
 
-    /**
-     * Runs {@code work} on the loop and waits (at most 10 s) for its result:
-     * for stats reads and tests, never on the request path.
-     *
-     * @throws IllegalStateException when called on the loop's own thread (it would wait for itself),
-     *                               when the loop is not running, or when it does not answer in time
-     */
     /**
      * Bytes of Java heap the loop's thread has allocated since it started, or -1
      * where the JVM does not measure it: the figure behind "steady-state traffic
@@ -185,6 +215,14 @@ public final class EventLoop extends LoopCore {
         return thread.isAlive();
     }
 
+    /**
+     * Runs {@code work} on the loop and waits (at most 10 s) for its result:
+     * for stats reads and tests, never on the request path.
+     *
+     * @throws IllegalStateException when called on the loop's own thread (it would wait for itself),
+     *                               when the loop is not running, when its inbox is full, or when
+     *                               it does not answer in time
+     */
     public <T> T call(Callable<T> work) {
         if (inLoop()) {
             throw new IllegalStateException("call() on loop " + id + "'s own thread would wait for itself");
@@ -193,13 +231,17 @@ public final class EventLoop extends LoopCore {
             throw new IllegalStateException("loop " + id + " is not running");
         }
         CompletableFuture<T> result = new CompletableFuture<>();
-        execute(() -> {
-            try {
-                result.complete(work.call());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
+        try {
+            execute(() -> {
+                try {
+                    result.complete(work.call());
+                } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("loop " + id + " cannot take the work now", e);
+        }
         try {
             return result.get(CALL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -286,7 +328,7 @@ public final class EventLoop extends LoopCore {
         return errors;
     }
 
-    /** Selector wakeups sent by {@link #execute(Runnable)}: at most one per sleep. */
+    /** Selector wakeups sent by {@link #execute(Runnable)} and {@link #post(Message)}: at most one per sleep. */
     public long wakeups() {
         return wakeups.get();
     }
@@ -310,6 +352,8 @@ public final class EventLoop extends LoopCore {
     }
 
     private void runInbox() {
+        deliverMessages(messageFailed);
+        counters.inboxFull = inbox.rejected();
         for (int i = 0; i < INBOX_BUDGET; i++) {
             Runnable work = inbox.poll();
             if (work == null) {
@@ -361,7 +405,7 @@ public final class EventLoop extends LoopCore {
         wakeupPending.set(false);
         // Read after the flag is down: an item sent before this point is
         // seen here, one sent after it wakes the select below.
-        if (!inbox.isEmpty() || stopping) {
+        if (!inbox.isEmpty() || hasMessages() || stopping) {
             selector.selectNow(dispatcher);
         } else {
             long next = timers.nextDeadline();

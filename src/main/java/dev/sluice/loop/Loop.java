@@ -4,11 +4,12 @@ import dev.sluice.buffer.BufferPool;
 
 /**
  * What a session sees of the loop that owns it: a clock, a run queue, timers,
- * a buffer pool and an inbox. Sessions know nothing else of the loop, so the
- * same session code runs on the NIO {@link EventLoop} and in the simulator.
+ * a buffer pool, an inbox and a message list. Sessions know nothing else of
+ * the loop, so the same session code runs on the NIO {@link EventLoop} and in
+ * the simulator.
  *
- * <p>Every method but {@link #execute(Runnable)} must be called on the loop's
- * own thread.
+ * <p>Every method but {@link #execute(Runnable)} and {@link #post(Message)}
+ * must be called on the loop's own thread.
  */
 public interface Loop {
     /** Index of this loop among the process's loops, from 0. */
@@ -26,8 +27,24 @@ public interface Loop {
 
     void cancel(Timer timer);
 
-    /** Thread-safe: runs {@code work} on this loop's thread, soon. */
+    /**
+     * Thread-safe: runs {@code work} on this loop's thread, soon, through the
+     * loop's bounded inbox.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException when the inbox is
+     *         full: {@code work} will not run, and the loop counted the refusal
+     *         ({@link LoopCounters#inboxFull})
+     */
     void execute(Runnable work);
+
+    /**
+     * Thread-safe: delivers {@code message} on this loop's thread, soon. Never
+     * fails for lack of room and allocates nothing: the message is its own link
+     * (see {@link Message} for why that is bounded).
+     *
+     * @throws IllegalStateException if {@code message} is already posted and not yet delivered
+     */
+    void post(Message message);
 
     /** This loop's counters. */
     LoopCounters counters();

@@ -24,6 +24,13 @@ public final class LoopCounters {
      * response through a 16 KB buffer, sent with the first part as one segment).
      */
     public long streamRefills;
+    /**
+     * Work that other threads (or the loop itself) could not hand to this loop
+     * because its inbox was full: refused by {@link Loop#execute(Runnable)}.
+     * Counted by the senders in the inbox and copied here by the loop's thread
+     * once a pass, so this stays a one-writer field.
+     */
+    public long inboxFull;
 
     /** Adds {@code other} into this (summing loops for a report). */
     public void add(LoopCounters other) {
@@ -36,5 +43,6 @@ public final class LoopCounters {
         taskFailures += other.taskFailures;
         lingeringCloses += other.lingeringCloses;
         streamRefills += other.streamRefills;
+        inboxFull += other.inboxFull;
     }
 }

@@ -1,32 +1,28 @@
 package dev.sluice.loop;
 
+import dev.sluice.util.IntrusiveList;
+
 /**
- * A loop's FIFO of tasks to run, intrusive so that waking a task allocates
- * nothing. Tasks woken while the queue runs are run in the same pass, after
- * the ones already queued; a pass is bounded so that I/O is never starved.
+ * A loop's FIFO of tasks to run, an {@link IntrusiveList} of the tasks' own
+ * links, so that waking a task allocates nothing. Tasks woken while the queue
+ * runs are run in the same pass, after the ones already queued; a pass is
+ * bounded so that I/O is never starved.
  *
  * <p>Not thread-safe: owned by one loop.
  */
 public final class RunQueue {
-    private Task head;
-    private Task tail;
-    private int size;
+    private final IntrusiveList<Task> tasks = new IntrusiveList<>();
     private long runs;
 
-    /** Queues the task unless it is already queued. */
+    /**
+     * Queues the task unless it is already queued here.
+     *
+     * @throws IllegalStateException if the task is queued on another loop's run queue
+     */
     public void schedule(Task task) {
-        if (task.queued) {
-            return;
+        if (!tasks.contains(task.queueLink)) {
+            tasks.addLast(task.queueLink);
         }
-        task.queued = true;
-        task.nextQueued = null;
-        if (tail == null) {
-            head = task;
-        } else {
-            tail.nextQueued = task;
-        }
-        tail = task;
-        size++;
     }
 
     /**
@@ -35,15 +31,8 @@ public final class RunQueue {
      */
     public int runAll(int limit) {
         int ran = 0;
-        while (head != null && ran < limit) {
-            Task task = head;
-            head = task.nextQueued;
-            if (head == null) {
-                tail = null;
-            }
-            task.nextQueued = null;
-            task.queued = false;
-            size--;
+        Task task;
+        while (ran < limit && (task = tasks.removeFirst()) != null) {
             ran++;
             runs++;
             task.run();
@@ -52,11 +41,11 @@ public final class RunQueue {
     }
 
     public boolean isEmpty() {
-        return head == null;
+        return tasks.isEmpty();
     }
 
     public int size() {
-        return size;
+        return tasks.size();
     }
 
     /** Every task run since start. */

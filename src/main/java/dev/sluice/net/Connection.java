@@ -102,4 +102,17 @@ public interface Connection {
     default java.net.InetAddress remoteAddress() {
         return null;
     }
+
+    /** The peer's port, or 0 when unknown. */
+    default int remotePort() {
+        return 0;
+    }
+
+    /**
+     * This end's address and port: for an accepted connection, where the
+     * client connected to ({@code dst}, {@code dst_port}); {@code null} when unknown.
+     */
+    default java.net.InetSocketAddress localAddress() {
+        return null;
+    }
 }

@@ -13,6 +13,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -282,8 +283,27 @@ public final class Listener {
                     if (target == loop) {
                         hand(loop, channel);
                     } else {
-                        target.execute(() -> hand(target, channel));
+                        handOver(target, channel);
                     }
+                }
+            }
+        }
+
+        /**
+         * Sends an accepted connection to the loop that will own it. When that
+         * loop's inbox is full (it counts the refusal) the connection is closed
+         * here, as a refusal, and counted as an accept error of this listener.
+         */
+        private void handOver(EventLoop target, SocketChannel channel) {
+            try {
+                target.execute(() -> hand(target, channel));
+            } catch (RejectedExecutionException e) {
+                loop.counters().acceptErrors++;
+                acceptErrors.incrementAndGet();
+                try {
+                    channel.close();
+                } catch (IOException closeFailed) {
+                    System.err.println("sluice-loop-" + loop.id() + ": closing a refused connection failed: " + closeFailed);
                 }
             }
         }

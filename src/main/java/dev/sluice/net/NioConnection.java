@@ -42,6 +42,9 @@ public final class NioConnection implements Connection, Selectable {
     private boolean corked;
     /** Set while the connection lingers before its close ({@link #closeLingering}). */
     private Lingering lingering;
+    /** The deferred report of a connect that ended at once, and its failure if it failed. */
+    private Task connectOutcome;
+    private IOException connectFailure;
     /** Kept from the open channel so that {@link #peer()} still answers after close. */
     private SocketAddress peerAddress;
 
@@ -176,10 +179,30 @@ public final class NioConnection implements Connection, Selectable {
     }
 
     /** Reports a connect that completed at once, as a connect that completed later would be. */
-    void connectedAtOnce() {
-        if (!closed) {
-            handler.connected();
+    /**
+     * Tells the handler, from the loop's run queue, how a connect that ended
+     * inside {@link NioConnector#connect} went: after connect() has returned
+     * the connection, as for one that waited for OP_CONNECT. One task per
+     * connection, made once: it allocates nothing and needs no room in the
+     * loop's inbox, so a full inbox cannot lose a connect's outcome.
+     *
+     * @param failure the reason the connect failed, or null when it succeeded
+     */
+    void reportConnectLater(IOException failure) {
+        connectFailure = failure;
+        if (connectOutcome == null) {
+            connectOutcome = new Task() {
+                @Override
+                protected void run() {
+                    if (connectFailure != null) {
+                        handler.connectFailed(connectFailure);
+                    } else if (!closed) {
+                        handler.connected();
+                    }
+                }
+            };
         }
+        loop.schedule(connectOutcome);
     }
 
     @Override
@@ -353,6 +376,21 @@ public final class NioConnection implements Connection, Selectable {
     public java.net.InetAddress remoteAddress() {
         rememberPeer();
         return peerAddress instanceof InetSocketAddress address ? address.getAddress() : null;
+    }
+
+    @Override
+    public int remotePort() {
+        rememberPeer();
+        return peerAddress instanceof InetSocketAddress address ? address.getPort() : 0;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        try {
+            return channel.getLocalAddress() instanceof InetSocketAddress address ? address : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     @Override

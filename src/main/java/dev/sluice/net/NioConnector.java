@@ -14,8 +14,8 @@ import jdk.net.ExtendedSocketOptions;
 /**
  * Opens non-blocking outgoing {@link NioConnection}s on one loop. A pending
  * connect waits for {@code OP_CONNECT}; a connect that succeeds or fails at
- * once is reported from the loop's next pass, so the handler always hears of
- * the outcome after {@link #connect} has returned the connection.
+ * once is reported from a task on the loop's run queue, so the handler always
+ * hears of the outcome after {@link #connect} has returned the connection.
  *
  * <p>Not thread-safe: called only on its loop's thread.
  */
@@ -65,8 +65,7 @@ public final class NioConnector implements Connector {
             // "in progress": finishing it at once saves an epoll change and a loop pass.
             // Elsewhere it takes a round trip, so OP_CONNECT waits for it.
             if (channel.connect(target) || target.getAddress().isLoopbackAddress() && channel.finishConnect()) {
-                NioConnection connected = connection;
-                loop.execute(connected::connectedAtOnce);
+                connection.reportConnectLater(null);
             } else {
                 connection.awaitConnect();
             }
@@ -75,10 +74,11 @@ public final class NioConnector implements Connector {
             IOException cause = e instanceof IOException io ? io : new IOException("cannot resolve " + target, e);
             if (connection == null) {
                 connection = NioConnection.failed(loop, target);
+                connection.handler(handler);
             } else {
                 connection.close();
             }
-            loop.execute(() -> handler.connectFailed(cause));
+            connection.reportConnectLater(cause);
             return connection;
         }
     }

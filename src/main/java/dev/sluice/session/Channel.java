@@ -2,7 +2,6 @@ package dev.sluice.session;
 
 import dev.sluice.buffer.Buffer;
 import dev.sluice.buffer.BufferPool;
-import dev.sluice.buffer.BufferWaiter;
 import dev.sluice.buffer.Criticality;
 import dev.sluice.loop.Loop;
 import dev.sluice.loop.Task;
@@ -10,23 +9,17 @@ import dev.sluice.net.Connection;
 import java.io.IOException;
 
 /**
- * One direction of a session: bytes read from {@code source} wait in at most
- * one buffer until they are written to {@code sink}.
- *
- * <p>The channel is also the waiter for its own receive. When a receive finds
- * no buffer it may take, the channel queues in the pool with its current
- * criticality and drops read interest. The releasing side hands it a buffer;
- * the channel then retries the receive itself (a small task, not the session
- * task), and wakes the session task only if the receive produced something:
- * bytes or the end of the stream. This is the seed's "retry only the failed
- * I/O".
+ * One direction of a session: bytes its reading half ({@link ChannelSource})
+ * reads wait in at most one buffer until they are written to {@code sink}.
+ * A receive that finds no buffer it may take waits in the pool's queue
+ * ({@link BufferWait}), and is retried by itself once one is handed over.
  *
  * <p>A buffer is held only while it holds bytes owed to the sink: an emptied
  * buffer goes back to the pool at once (DESIGN.md rule 2).
  *
  * <p>Not thread-safe: owned by its session's loop.
  */
-final class Channel extends BufferWaiter {
+final class Channel {
     /** Which peer a channel reads from; used to name an abort. */
     enum Direction {
         REQUEST, RESPONSE;
@@ -54,14 +47,13 @@ final class Channel extends BufferWaiter {
     private final Loop loop;
     private final BufferPool pool;
     final Direction direction;
-    private final EndOfStream endOfStream;
+    private EndOfStream endOfStream;
     private final Task retry;
 
-    private Connection source;
+    /** The reading half: the source, its end, the session's pause, the fill limit. */
+    private final ChannelSource in;
     private Connection sink;
     private Buffer buffer;
-    /** The source sent its end of stream. */
-    private boolean sourceEnded;
     /** The end of stream was passed on to the sink (FIN sent). */
     private boolean sinkShut;
     /** Bytes that reached the sink. */
@@ -72,27 +64,15 @@ final class Channel extends BufferWaiter {
      * (a rewritten head, the body bytes of the current message).
      */
     private long forwardLimit = Long.MAX_VALUE;
-    /** The highest {@code writeIndex} a read may reach (HTTP keeps room to rewrite a head). */
-    private int fillLimit = Integer.MAX_VALUE;
-    /** The session wants no more bytes from the source for now. */
-    private boolean inputPaused;
     /**
      * No analyser needs to see the bytes until {@link #forwardLimit} is reached
      * (a TCP relay, an HTTP body of known length): receives forward them at once.
      */
     private boolean streaming;
-    /** The channel waits for a buffer to produce bytes into, not to receive. */
-    private boolean producing;
     /** The session's other direction: its holding a buffer or not changes this channel's class. */
     private Channel peer;
-    /** Woken by a comparison policy without a buffer: the retry allocates first. */
-    private boolean wokenWithoutBuffer;
-    /** The last read left no room in the buffer: the source likely holds more of the message already. */
-    private boolean lastReadFilled;
-    /** Time spent queued for a buffer by waits that ended, in the loop clock's nanoseconds. */
-    private long waitedNanos;
-    /** When the current wait for a buffer began, while {@link #isWaiting()}. */
-    private long waitStartedAt;
+    /** The channel's place in its pool's wait queue. */
+    private final BufferWait wait;
 
     /**
      * Reads that {@link #forward()} makes at most, each after a write that
@@ -108,184 +88,81 @@ final class Channel extends BufferWaiter {
         this.pool = loop.pool();
         this.direction = direction;
         this.endOfStream = endOfStream;
+        this.wait = new BufferWait(this, pool, loop.clock());
+        this.in = new ChannelSource(this, session, direction);
         this.retry = new Task() {
             @Override
             protected void run() {
-                retryReceive();
+                in.retry();
             }
         };
     }
 
     /** The source is readable: read into the buffer, queueing for one if needed. */
     void receive() {
-        if (sourceEnded || source == null || session.isClosed()) {
-            return;
-        }
-        if (buffer == null) {
-            if (isWaiting()) {
-                source.readInterest(false);
-                return;
-            }
-            buffer = pool.allocateOrWait(session.criticality(direction), this);
-            if (buffer == null) {
-                waitStartedAt = loop.clock().nanoTime();
-                source.readInterest(false);
-                return;
-            }
-            peerChanged();
-        }
-        readIntoBuffer();
+        in.receive();
     }
 
-    /**
-     * A receive tried before any readiness, such as the first read of a new
-     * connection, whose bytes are usually there already. It never queues: with
-     * no buffer free now, read interest will bring the receive later.
-     */
+    /** A receive tried before any readiness (a new connection's first bytes); it never queues. */
     void tryReceive() {
-        if (buffer != null || isWaiting() || sourceEnded || inputPaused || source == null || session.isClosed()) {
-            return;
+        in.tryReceive();
+    }
+
+    /** Takes a buffer for the reading half, or queues for one; false when it must wait. */
+    boolean takeBuffer(BufferWait.Purpose purpose) {
+        buffer = wait.take(session.criticality(direction), purpose);
+        if (buffer == null) {
+            return false;
         }
+        peerChanged();
+        return true;
+    }
+
+    /** Takes a buffer if one may be taken now, without queueing. */
+    boolean tryTakeBuffer() {
         Buffer b = pool.tryAllocate(session.criticality(direction));
         if (b == null) {
-            return;
+            return false;
         }
         buffer = b;
         peerChanged();
-        readIntoBuffer();
-    }
-
-    /** Reads once into the held buffer. Returns true if that gave the session something to do. */
-    private boolean readIntoBuffer() {
-        Buffer b = buffer;
-        if (room(b) <= 0) {
-            b.compact();
-            if (room(b) <= 0) {
-                source.readInterest(false);
-                return false;
-            }
-        }
-        int n = readSource(b);
-        if (n == FAILED) {
-            return false;
-        }
-        if (n > 0) {
-            if (streaming && sink != null) {
-                streamOn();
-                return true;
-            }
-            if (room(b) <= 0 && b.readIndex() == 0) {
-                source.readInterest(false);
-            }
-            session.wake();
-            return true;
-        }
-        if (n < 0) {
-            sourceEnded = true;
-            source.readInterest(false);
-            releaseIfEmpty();
-            session.wake();
-            return true;
-        }
-        releaseIfEmpty();
-        return false;
-    }
-
-    /** What {@link #readSource} returns when the read failed and the session was told. */
-    private static final int FAILED = Integer.MIN_VALUE;
-
-    /** One read into the buffer's room: the count, -1 at the end of the stream, or {@link #FAILED}. */
-    private int readSource(Buffer b) {
-        int n;
-        try {
-            n = source.read(b, room(b));
-        } catch (IOException e) {
-            session.peerFailed(direction.source(), e);
-            return FAILED;
-        }
-        if (n > 0) {
-            lastReadFilled = room(b) <= 0;
-            session.activity(direction.source());
-        }
-        return n;
-    }
-
-    private int room(Buffer b) {
-        return Math.min(b.capacity(), fillLimit) - b.writeIndex();
+        return true;
     }
 
     /**
      * Passes fresh bytes on to the sink right here, without a session task run,
-     * when no analyser needs to see them. The session is woken only once the
-     * whole current message has arrived (its analysers then close the exchange).
+     * when no analyser needs to see them; false when one does. The session is
+     * woken only once the whole current message has arrived (its analysers
+     * then close the exchange).
      */
-    private void streamOn() {
-        if (!forward()) {
-            return;
+    boolean streamsOn() {
+        if (!streaming || sink == null) {
+            return false;
         }
-        session.streamed();
-        if (forwardLimit != Long.MAX_VALUE && (buffer == null ? forwardLimit == 0 : buffer.readable() >= forwardLimit)) {
-            session.wake();
+        if (forward()) {
+            session.streamed();
+            if (buffer == null ? forwardLimit == 0 : completesMessage(buffer.readable())) {
+                session.wake();
+            }
         }
+        return true;
     }
 
-    /** The retry of a receive that waited: the buffer was handed over already. */
-    private void retryReceive() {
-        session.counters().ioRetries++;
-        if (wokenWithoutBuffer) {
-            wokenWithoutBuffer = false;
-            if (buffer != null || session.isClosed()) {
-                return;
-            }
-            Buffer b = pool.allocateAfterWakeup(session.criticality(direction), this);
-            if (b == null) {
-                waitStartedAt = loop.clock().nanoTime();
-                return;
-            }
-            buffer = b;
-            peerChanged();
-            if (producing) {
-                producing = false;
-                session.bufferForProducing(this);
-                return;
-            }
-        }
-        if (buffer == null || session.isClosed()) {
-            return;
-        }
-        if (source == null || sourceEnded) {
-            // The session moved on while the retry was queued (it answered by
-            // itself and let its server go): nothing to read, keep no empty buffer.
-            releaseIfEmpty();
-            return;
-        }
-        if (readIntoBuffer()) {
-            session.counters().ioRetriesProductive++;
-        } else {
-            // Nothing came, so the session task will not run: the deadlines a
-            // wait for a buffer suspended must still be armed.
-            session.bufferWaitEnded();
-        }
-        if (buffer == null && !sourceEnded && !session.isClosed()) {
-            source.readInterest(true);
-        }
+    /** Whether {@code held} bytes reach the end of the current message (a TCP relay has none). */
+    boolean completesMessage(int held) {
+        return forwardLimit != Long.MAX_VALUE && held >= forwardLimit;
     }
 
-    @Override
-    protected void onBuffer(Buffer handed) {
-        waitEnded();
-        if (handed == null) {
-            // Comparison policies only (the simulator's): woken without a buffer,
-            // the channel tries again later, from its task, as the seed's
-            // sessions did; by then another allocation may have taken it.
-            wokenWithoutBuffer = true;
-            loop.schedule(retry);
-            return;
-        }
+    /**
+     * The buffer the channel waited for was handed over, in the middle of
+     * another holder's release: it is kept, and the receive retried, or the
+     * reply written, from a task (no I/O here).
+     */
+    void handed(Buffer b, BufferWait.Purpose purpose) {
         if (buffer != null) {
             throw new IllegalStateException(direction + " channel handed a second buffer");
         }
-        gotBuffer(handed);
+        gotBuffer(b, purpose);
     }
 
     /**
@@ -297,17 +174,13 @@ final class Channel extends BufferWaiter {
         if (buffer != null) {
             return true;
         }
-        if (isWaiting()) {
-            if (producing) {
-                return false;
-            }
-            pool.cancel(this);
-            waitEnded();
+        if (wait.waitsToProduce()) {
+            return false;
         }
-        buffer = pool.allocateOrWait(session.criticality(direction), this);
+        // A receive that waited gives its place to the reply.
+        wait.cancel();
+        buffer = wait.take(session.criticality(direction), BufferWait.Purpose.PRODUCE);
         if (buffer == null) {
-            waitStartedAt = loop.clock().nanoTime();
-            producing = true;
             return false;
         }
         peerChanged();
@@ -341,8 +214,7 @@ final class Channel extends BufferWaiter {
         int refills = 0;
         Buffer b;
         while ((b = buffer) != null && b.readable() > 0 && forwardLimit > 0 && sink != null) {
-            boolean more = streaming && lastReadFilled && forwardLimit > b.readable() && source != null
-                    && !sourceEnded && !inputPaused && refills < MAX_REFILLS;
+            boolean more = streaming && in.mayRefill() && forwardLimit > b.readable() && refills < MAX_REFILLS;
             // Only the message's last part is worth a cork: one more buffer completes it, so the
             // cork is lifted or closed within this call. Corking every part of a big download
             // would cost two calls per readiness for nothing (each write fills segments anyway).
@@ -371,7 +243,7 @@ final class Channel extends BufferWaiter {
             // The write emptied the buffer and the message goes on: its next part is read into the
             // same buffer at once. Given back, the buffer would go to the head waiter, and the rest
             // of a message half sent would wait in the queue behind it, holding its server longer.
-            if (!refill(b)) {
+            if (!in.refill(b)) {
                 break;
             }
             refills++;
@@ -383,7 +255,7 @@ final class Channel extends BufferWaiter {
             session.streamed();
         }
         updateInterest();
-        if (endOfStream == EndOfStream.RELAY && sourceEnded && buffer == null && !sinkShut) {
+        if (endOfStream == EndOfStream.RELAY && in.ended() && buffer == null && !sinkShut) {
             // With the other direction over too, the session closes now, and the
             // close passes this end on: a shutdown first would be a wasted call.
             if (peer == null || !peer.sinkShut) {
@@ -397,53 +269,13 @@ final class Channel extends BufferWaiter {
         return true;
     }
 
-    /**
-     * Reads the next part of a streamed message into the buffer a write has
-     * just emptied. Returns true if bytes came; the session is woken when they
-     * complete the message, or when the source ended. When nothing came the
-     * buffer goes back to the pool at once: an empty buffer is never held while
-     * its channel waits (DESIGN.md rule 2).
-     */
-    private boolean refill(Buffer b) {
-        int n = readSource(b);
-        if (n == FAILED) {
-            return false;
-        }
-        if (n > 0) {
-            session.counters().streamRefills++;
-            if (forwardLimit != Long.MAX_VALUE && b.readable() >= forwardLimit) {
-                session.wake();
-            }
-            return true;
-        }
-        if (n < 0) {
-            sourceEnded = true;
-            source.readInterest(false);
-            session.wake();
-        }
-        releaseIfEmpty();
-        return false;
-    }
-
     /** Sets read and write interest from the buffer's state: back-pressure lives here. */
     void updateInterest() {
         Buffer b = buffer;
-        boolean reading = !sourceEnded && !inputPaused && source != null;
-        if (b != null) {
-            if (sink != null) {
-                sink.writeInterest(b.readable() > 0 && forwardLimit > 0);
-            }
-            if (source != null) {
-                source.readInterest(reading && (room(b) > 0 || b.readIndex() > 0));
-            }
-        } else {
-            if (sink != null) {
-                sink.writeInterest(false);
-            }
-            if (source != null) {
-                source.readInterest(reading && !isWaiting());
-            }
+        if (sink != null) {
+            sink.writeInterest(b != null && b.readable() > 0 && forwardLimit > 0);
         }
+        in.updateInterest(b);
     }
 
     /**
@@ -452,10 +284,7 @@ final class Channel extends BufferWaiter {
      * it waits for a buffer, or because the session paused it, waits on nobody.
      */
     boolean wantsInput() {
-        if (sourceEnded || inputPaused || source == null || isWaiting()) {
-            return false;
-        }
-        return buffer == null || room(buffer) > 0 || buffer.readIndex() > 0;
+        return in.wantsInput();
     }
 
     /** Bytes held that the analysers have cleared for the sink and that have not gone yet. */
@@ -478,46 +307,45 @@ final class Channel extends BufferWaiter {
      * slot): a waiter queued under the old class moves to the new one, at its tail.
      */
     void criticalityChanged() {
-        if (!isWaiting()) {
+        if (!wait.isWaiting()) {
             return;
         }
-        Criticality now = session.criticality(direction);
-        if (waitingAs() == now) {
-            return;
-        }
-        Buffer b = pool.reclassify(this, now);
+        boolean producing = wait.waitsToProduce();
+        Buffer b = wait.reclassify(session.criticality(direction));
         if (b != null) {
-            waitEnded();
-            gotBuffer(b);
+            gotBuffer(b, producing ? BufferWait.Purpose.PRODUCE : BufferWait.Purpose.RECEIVE);
         }
     }
 
     /** A buffer arrived while this channel waited (handoff or reclassification). */
-    private void gotBuffer(Buffer b) {
+    private void gotBuffer(Buffer b, BufferWait.Purpose purpose) {
         buffer = b;
         if (peer != null) {
             peer.criticalityChanged();
         }
-        if (producing) {
-            producing = false;
+        if (purpose == BufferWait.Purpose.PRODUCE) {
             session.bufferForProducing(this);
         } else {
             loop.schedule(retry);
         }
     }
 
-    /** A wait for a buffer ended, with one or without: its time is added up. */
-    private void waitEnded() {
-        waitedNanos += loop.clock().nanoTime() - waitStartedAt;
+    /** Whether the channel waits for a buffer now. */
+    boolean isWaiting() {
+        return wait.isWaiting();
     }
 
     /**
      * Time this channel has spent waiting for a buffer, the wait going on now
-     * included: time that is Sluice's, never its peer's (a head timeout does
-     * not count it).
+     * included: Sluice's time, never its peer's.
      */
     long waitedNanos() {
-        return isWaiting() ? waitedNanos + (loop.clock().nanoTime() - waitStartedAt) : waitedNanos;
+        return wait.waitedNanos();
+    }
+
+    /** The same, by the class it waited in, for waits that ended (the access log's {@code %Tb}). */
+    long waitedNanos(Criticality c) {
+        return wait.waitedNanos(c);
     }
 
     // --- what the session does with a channel ---
@@ -530,8 +358,7 @@ final class Channel extends BufferWaiter {
 
     /** Reads from {@code c} from now on: a new source, whose stream has not ended. */
     void readFrom(Connection c) {
-        source = c;
-        sourceEnded = false;
+        in.readFrom(c);
     }
 
     /** Writes to {@code c} from now on: a new sink, not shut yet. */
@@ -540,9 +367,14 @@ final class Channel extends BufferWaiter {
         sinkShut = false;
     }
 
+    /** The source's end of stream goes on to the sink from now on (an HTTP exchange that became a tunnel). */
+    void relayEnd() {
+        endOfStream = EndOfStream.RELAY;
+    }
+
     /** Stops reading from the source (a server connection that leaves the session); its end stays known. */
     void detachSource() {
-        source = null;
+        in.detach();
     }
 
     /** Stops writing to the sink. */
@@ -577,26 +409,26 @@ final class Channel extends BufferWaiter {
 
     /** Reads may fill the buffer only up to {@code writeIndex} (room kept to rewrite a head). */
     void limitFill(int writeIndex) {
-        fillLimit = writeIndex;
+        in.limitFill(writeIndex);
     }
 
     /** Reads may fill the whole buffer. */
     void fillAll() {
-        fillLimit = Integer.MAX_VALUE;
+        in.limitFill(Integer.MAX_VALUE);
     }
 
     /** The session wants no more bytes from the source for now; {@link #updateInterest()} applies it. */
     void pauseInput() {
-        inputPaused = true;
+        in.pause();
     }
 
     /** The session reads the source again; {@link #updateInterest()} applies it. */
     void resumeInput() {
-        inputPaused = false;
+        in.resume();
     }
 
     boolean inputPaused() {
-        return inputPaused;
+        return in.paused();
     }
 
     /** Receives pass bytes on by themselves up to the forward limit: no analyser needs to see them. */
@@ -632,7 +464,7 @@ final class Channel extends BufferWaiter {
     }
 
     boolean sourceEnded() {
-        return sourceEnded;
+        return in.ended();
     }
 
     boolean sinkShut() {
@@ -646,8 +478,9 @@ final class Channel extends BufferWaiter {
 
     /** The channel's state, for failure reports. */
     String describe() {
-        return "buffer=" + (buffer == null ? "none" : buffer.readable() + "B") + (isWaiting() ? " waiting-as-" + waitingAs() : "")
-                + (sourceEnded ? " source-ended" : "") + (sinkShut ? " sink-shut" : "") + (inputPaused ? " paused" : "")
+        return "buffer=" + (buffer == null ? "none" : buffer.readable() + "B")
+                + (wait.isWaiting() ? " waiting-as-" + wait.waitingAs() : "")
+                + in.describe() + (sinkShut ? " sink-shut" : "")
                 + (streaming ? " streaming" : "") + " forwardLimit=" + forwardLimit + " forwarded=" + forwarded;
     }
 
@@ -658,11 +491,7 @@ final class Channel extends BufferWaiter {
 
     /** Gives everything back: the buffer, and the place in a wait queue. */
     void dispose() {
-        producing = false;
-        if (isWaiting()) {
-            pool.cancel(this);
-            waitEnded();
-        }
+        wait.cancel();
         if (buffer != null) {
             Buffer b = buffer;
             buffer = null;

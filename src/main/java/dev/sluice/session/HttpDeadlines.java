@@ -23,6 +23,10 @@ import dev.sluice.session.HttpSession.Resp;
  *     {@code timeout server} of that moment, however slowly its bytes trickle
  *     in: 504. After that, and while the request is still going out,
  *     {@code timeout server} counts from the server's last activity.</li>
+ * <li>Once the exchange is a tunnel (a 101 to an upgrade), {@code timeout tunnel}
+ *     counts from the last byte either way, standing in for the client and
+ *     server timeouts; a side that is half closed has {@code client-fin} or
+ *     {@code server-fin} when set.</li>
  * </ul>
  *
  * <p>Deadlines are absolute times on the loop's clock; 0 means none.
@@ -46,7 +50,9 @@ final class HttpDeadlines {
         /** The server did not begin its response in time: 504. */
         RESPONSE_HEAD,
         /** The server stopped in the middle of its response, or of taking the request: both sides are cut. */
-        SERVER
+        SERVER,
+        /** A tunnel stayed idle both ways for timeout tunnel: both sides are cut. */
+        TUNNEL
     }
 
     /**
@@ -79,9 +85,16 @@ final class HttpDeadlines {
         boolean serverAttached;
         /** Bytes of the final response went to the client already. */
         boolean responseStarted;
+        /** Once a tunnel: the client connection has one side shut, and so has the server connection. */
+        boolean clientHalfClosed;
+        boolean serverHalfClosed;
         HttpTimeouts httpTimeouts = HttpTimeouts.NONE;
         long clientTimeout;
         long serverTimeout;
+        /** The backend's {@code timeout tunnel}, {@code client-fin} (the frontend's) and {@code server-fin}. */
+        long tunnelTimeout;
+        long clientFinTimeout;
+        long serverFinTimeout;
     }
 
     private HttpDeadlines() {
@@ -89,6 +102,10 @@ final class HttpDeadlines {
 
     /** The earliest deadline the session has now, or 0 for none. */
     static long next(State in) {
+        if (in.req == Req.TUNNEL) {
+            return Session.earliest(Session.earliest(tunnelDeadline(in), tunnelClientDeadline(in)),
+                    tunnelServerDeadline(in));
+        }
         long next = 0;
         switch (in.req) {
             case HEAD -> {
@@ -105,6 +122,11 @@ final class HttpDeadlines {
 
     /** Which deadline, if any, has passed at {@code now}, in the order the session must act on them. */
     static Expiry expired(State in, long now) {
+        if (in.req == Req.TUNNEL) {
+            return passed(tunnelDeadline(in), now) ? Expiry.TUNNEL
+                    : passed(tunnelClientDeadline(in), now) ? Expiry.CLIENT
+                    : passed(tunnelServerDeadline(in), now) ? Expiry.SERVER : Expiry.NONE;
+        }
         switch (in.req) {
             case HEAD -> {
                 if (in.headWaitsForBuffer) {
@@ -182,6 +204,33 @@ final class HttpDeadlines {
         Resp r = in.resp;
         boolean waiting = r == Resp.HEAD || r == Resp.BODY || r == Resp.INTERIM || in.requestForwardable;
         return waiting ? Session.deadline(in.serverActiveAt, in.serverTimeout) : 0;
+    }
+
+    /**
+     * A tunnel's bidirectional timeout: timeout tunnel after the last byte that
+     * moved either way (HAProxy's meaning: it stands in for the client and the
+     * server timeouts once the exchange is a tunnel).
+     */
+    static long tunnelDeadline(State in) {
+        return Session.deadline(Math.max(in.clientActiveAt, in.serverActiveAt), in.tunnelTimeout);
+    }
+
+    /** Without timeout tunnel, timeout client; once the client connection is half closed, client-fin if set. */
+    static long tunnelClientDeadline(State in) {
+        long d = in.tunnelTimeout > 0 ? 0 : Session.deadline(in.clientActiveAt, in.clientTimeout);
+        if (in.clientHalfClosed && in.clientFinTimeout > 0) {
+            d = Session.earliest(d, Session.deadline(in.clientActiveAt, in.clientFinTimeout));
+        }
+        return d;
+    }
+
+    /** Without timeout tunnel, timeout server; once the server connection is half closed, server-fin if set. */
+    static long tunnelServerDeadline(State in) {
+        long d = in.tunnelTimeout > 0 ? 0 : Session.deadline(in.serverActiveAt, in.serverTimeout);
+        if (in.serverHalfClosed && in.serverFinTimeout > 0) {
+            d = Session.earliest(d, Session.deadline(in.serverActiveAt, in.serverFinTimeout));
+        }
+        return d;
     }
 
     private static boolean passed(long deadline, long now) {

@@ -2,6 +2,9 @@ package dev.sluice.session;
 
 import dev.sluice.backend.BalanceKey;
 import dev.sluice.backend.SlotRefusal;
+import dev.sluice.http.AddressView;
+import dev.sluice.http.ConnectionAddresses;
+import dev.sluice.http.TcpRequestRules;
 import dev.sluice.http.HttpError;
 import dev.sluice.http.Method;
 import dev.sluice.http.ParsedRequest;
@@ -35,10 +38,10 @@ final class HttpExchange implements ServerLink.Events {
     private final ParsedRequest view = new ParsedRequest();
     private final BalanceKey balanceKey = new BalanceKey();
     private final RequestPolicy.Decision decision = new RequestPolicy.Decision();
-    /** The client's address as the rules see it: 4 or 16 bytes, or empty. */
-    private final byte[] clientAddressBytes;
+    /** The client and where it connected to, as the rules see them. */
+    private final ConnectionAddresses addresses;
     /** {@code X-Forwarded-For: <client>} (no CRLF), built once per connection, or null. */
-    private final byte[] forwardedForField;
+    private byte[] forwardedForField;
 
     private HttpFrontend.BackendPolicy policy;
     /** {@code option httpclose} applies to this request: both connections close after its response. */
@@ -47,7 +50,7 @@ final class HttpExchange implements ServerLink.Events {
 
     HttpExchange(HttpSession session, HttpFrontend frontend, SessionCounters counters, Channel request,
                  Channel response, RequestAnalyser requestSide, ResponseAnalyser responseSide, ServerLink.Parts parts,
-                 OwnReply reply, HttpDeadlines.State times, byte[] clientAddressBytes, byte[] forwardedForField) {
+                 OwnReply reply, HttpDeadlines.State times, ConnectionAddresses addresses, byte[] forwardedForField) {
         this.session = session;
         this.frontend = frontend;
         this.counters = counters;
@@ -59,12 +62,18 @@ final class HttpExchange implements ServerLink.Events {
         this.link = new ServerLink(parts, request, response, counters, this);
         this.reply = reply;
         this.times = times;
-        this.clientAddressBytes = clientAddressBytes;
+        this.addresses = addresses;
         this.forwardedForField = forwardedForField;
     }
 
     ServerLink link() {
         return link;
+    }
+
+    /** A PROXY header named the real client: X-Forwarded-For names it too. */
+    void clientKnown() {
+        byte[] client = addresses.client();
+        forwardedForField = client.length == 0 ? null : dev.sluice.http.ForwardedFor.fieldLine(client);
     }
 
     /** Whether the client connection ends once the current response (or reply) went out. */
@@ -172,7 +181,7 @@ final class HttpExchange implements ServerLink.Events {
             case DONE -> {
             }
         }
-        view.bind(request.buffer(), requestSide.head(), clientAddressBytes);
+        view.bind(request.buffer(), requestSide.head(), addresses);
         switch (RequestPolicy.decide(frontend, view, requestSide.head().contentLength(), requestSide, decision)) {
             case TOO_LARGE -> {
                 return bodyTooLarge(decision.bodyLimit());
@@ -192,7 +201,15 @@ final class HttpExchange implements ServerLink.Events {
             }
         }
         policy = decision.policy();
+        if (!policy.tcpRules().isEmpty()
+                && !policy.tcpRules().accepts(TcpRequestRules.Phase.CONTENT, new AddressView(addresses))) {
+            // The backend's tcp-request content rules: a reject ends the connection, as at its start.
+            return session.close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
+        }
         times.serverTimeout = policy.timeouts().server();
+        times.tunnelTimeout = policy.timeouts().tunnel();
+        times.clientFinTimeout = policy.timeouts().clientFin();
+        times.serverFinTimeout = policy.timeouts().serverFin();
         requestSide.bodyLimit(decision.bodyLimit());
         httpClose = frontend.httpClose() || policy.httpClose();
         if (httpClose) {
@@ -258,7 +275,8 @@ final class HttpExchange implements ServerLink.Events {
         // A soft stop ends the client connection after this response: its head says so.
         boolean clientMayStay = requestSide.keepAlive() && !closeAfterResponse && session.req() == Req.SENT
                 && !session.stopping();
-        switch (responseSide.analyse(session.resp(), clientMayStay, requestSide.head().minorVersion() == 0)) {
+        switch (responseSide.analyse(session.resp(), clientMayStay, requestSide.head().minorVersion() == 0,
+                requestSide.upgrade())) {
             case WAIT -> {
                 return true;
             }
@@ -267,6 +285,9 @@ final class HttpExchange implements ServerLink.Events {
             case FINAL -> {
                 closeAfterResponse |= !responseSide.keepsClient();
                 session.resp(Resp.BODY);
+            }
+            case SWITCHED -> {
+                return tunnel();
             }
             case RECEIVED -> {
                 serverDone();
@@ -291,6 +312,25 @@ final class HttpExchange implements ServerLink.Events {
     }
 
     /**
+     * The server switched protocols: the connection is a tunnel both ways from
+     * now on, holding its slot and its server connection to the end, when both
+     * directions have ended.
+     */
+    private boolean tunnel() {
+        if (session.req() != Req.SENT) {
+            // The head went out but not yet all of it: nothing can be relayed in order.
+            return refuse(Refusal.BAD_RESPONSE);
+        }
+        closeAfterResponse = true;
+        session.req(Req.TUNNEL);
+        session.resp(Resp.TUNNEL);
+        times.serverTimeout = policy.timeouts().server();
+        requestSide.tunnel();
+        response.updateInterest();
+        return true;
+    }
+
+    /**
      * The response is entirely in: the slot goes back (the oldest queued request
      * gets it) and the server connection is parked for reuse, kept or closed.
      */
@@ -309,6 +349,9 @@ final class HttpExchange implements ServerLink.Events {
 
     /** After both channels forwarded: the end of an exchange or of a reply, and the next request. */
     boolean afterForwarding(long now) {
+        if (session.resp() == Resp.TUNNEL) {
+            return !(request.sinkShut() && response.sinkShut()) || session.close(SessionOutcome.DONE, CloseMode.ORDERLY);
+        }
         SessionOutcome end;
         if (session.resp() == Resp.REPLY) {
             if (reply.pending() || response.forwardLimit() != 0 || response.hasBuffer()) {

@@ -5,6 +5,7 @@ import dev.sluice.net.Connector;
 import dev.sluice.backend.Backend;
 import dev.sluice.http.HttpLimits;
 import dev.sluice.http.HttpRules;
+import dev.sluice.http.TcpRequestRules;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -13,7 +14,8 @@ import java.util.Map;
  * a request, each backend's timeouts and reuse policy, the frontend's own
  * timeouts, the message limits, and the session limits it counts against.
  *
- * <p>Immutable but for the limits, which are thread-safe.
+ * <p>Immutable once built (the tcp-request rules are set before the first
+ * session), but for the limits, which are thread-safe.
  */
 public final class HttpFrontend {
     private final String name;
@@ -27,6 +29,7 @@ public final class HttpFrontend {
     private final long maxBodySize;
     private final HttpRules rules;
     private final ConnectionLimit limit;
+    private volatile TcpRequestRules tcpRules = TcpRequestRules.NONE;
 
     /**
      * How requests sent to one backend behave.
@@ -38,14 +41,21 @@ public final class HttpFrontend {
      * @param rules      the backend's {@code http-request} rules, run after the frontend's
      * @param maxBodySize the backend's {@code max-body-size} in bytes; 0 when it has none, which reads back as
      *                   {@link Long#MAX_VALUE} so that checking it is one comparison
+     * @param tcpRules  the backend's {@code tcp-request content} rules, run when a request is routed to it
      * @param smartConnect {@code option tcp-smart-connect}: a new server connection's last handshake ACK
      *                   goes out with the request ({@link Connector#connect(java.net.InetSocketAddress,
      *                   dev.sluice.net.ConnectionHandler, boolean)})
      */
     public record BackendPolicy(SessionTimeouts timeouts, boolean reuse, boolean forwardFor, boolean httpClose,
-                                HttpRules rules, long maxBodySize, boolean smartConnect) {
+                                HttpRules rules, long maxBodySize, boolean smartConnect, TcpRequestRules tcpRules) {
         public BackendPolicy {
             maxBodySize = noLimitAsMax(maxBodySize);
+        }
+
+        /** A policy without {@code tcp-request content} rules of the backend's own. */
+        public BackendPolicy(SessionTimeouts timeouts, boolean reuse, boolean forwardFor, boolean httpClose,
+                             HttpRules rules, long maxBodySize, boolean smartConnect) {
+            this(timeouts, reuse, forwardFor, httpClose, rules, maxBodySize, smartConnect, TcpRequestRules.NONE);
         }
 
         /** A policy without a body limit or smart connect. */
@@ -88,6 +98,16 @@ public final class HttpFrontend {
         this.maxBodySize = noLimitAsMax(maxBodySize);
         this.rules = rules;
         this.limit = limit;
+    }
+
+    /** The frontend's {@code tcp-request} rules, run when a connection starts; set once, before any session. */
+    public HttpFrontend withTcpRequestRules(TcpRequestRules rules) {
+        this.tcpRules = rules;
+        return this;
+    }
+
+    TcpRequestRules tcpRequestRules() {
+        return tcpRules;
     }
 
     public String name() {

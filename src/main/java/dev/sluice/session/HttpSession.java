@@ -3,7 +3,12 @@ package dev.sluice.session;
 import dev.sluice.backend.IdleServerConnections;
 import dev.sluice.buffer.Buffer;
 import dev.sluice.buffer.Criticality;
+import dev.sluice.http.AddressView;
+import dev.sluice.http.ConnectionAddresses;
 import dev.sluice.http.ForwardedFor;
+import dev.sluice.http.HttpError;
+import dev.sluice.http.ProxyHeader;
+import dev.sluice.http.TcpRequestRules;
 import dev.sluice.loop.Loop;
 import dev.sluice.net.Connection;
 import dev.sluice.net.Connector;
@@ -34,14 +39,14 @@ import java.net.InetAddress;
  * holds at most one buffer per direction and gives each back once it is empty.
  *
  * <p>Not thread-safe: owned by the loop that accepted the client. A slot grant
- * arrives through that loop's inbox.
+ * arrives as a message posted to that loop ({@link Loop#post}).
  */
 public final class HttpSession extends Session implements Refusals {
     /** Where the current request is. */
-    enum Req { HEAD, WAITING_FOR_SLOT, CONNECTING, SENDING, SENT, DISCARDING }
+    enum Req { HEAD, WAITING_FOR_SLOT, CONNECTING, SENDING, SENT, DISCARDING, TUNNEL }
 
     /** Where the current response is. */
-    enum Resp { IDLE, HEAD, INTERIM, BODY, RECEIVED, REPLY }
+    enum Resp { IDLE, HEAD, INTERIM, BODY, RECEIVED, REPLY, TUNNEL }
 
     private static final int[] REQ_NEXT = new int[Req.values().length];
     private static final int[] RESP_NEXT = new int[Resp.values().length];
@@ -52,10 +57,10 @@ public final class HttpSession extends Session implements Refusals {
         allow(REQ_NEXT, Req.WAITING_FOR_SLOT, Req.CONNECTING, Req.DISCARDING);
         allow(REQ_NEXT, Req.CONNECTING, Req.SENDING, Req.DISCARDING);
         allow(REQ_NEXT, Req.SENDING, Req.SENT, Req.DISCARDING);
-        allow(REQ_NEXT, Req.SENT, Req.HEAD, Req.DISCARDING);
+        allow(REQ_NEXT, Req.SENT, Req.HEAD, Req.DISCARDING, Req.TUNNEL);
         allow(REQ_NEXT, Req.DISCARDING, Req.HEAD, Req.DISCARDING);
         allow(RESP_NEXT, Resp.IDLE, Resp.IDLE, Resp.HEAD, Resp.REPLY);
-        allow(RESP_NEXT, Resp.HEAD, Resp.INTERIM, Resp.BODY, Resp.REPLY);
+        allow(RESP_NEXT, Resp.HEAD, Resp.INTERIM, Resp.BODY, Resp.REPLY, Resp.TUNNEL);
         allow(RESP_NEXT, Resp.INTERIM, Resp.HEAD, Resp.REPLY);
         allow(RESP_NEXT, Resp.BODY, Resp.RECEIVED);
         allow(RESP_NEXT, Resp.RECEIVED, Resp.IDLE);
@@ -82,6 +87,10 @@ public final class HttpSession extends Session implements Refusals {
     private final ResponseAnalyser responseSide;
     private final ServerLink link;
     private final OwnReply reply = new OwnReply();
+    /** The client and where it connected to, as rules and logs see them. */
+    private final ConnectionAddresses addresses;
+    /** The PROXY header still to be read before the first request, or null. */
+    private ProxyHeader proxyHeader;
     private final HttpExchange exchange;
     /** The deadlines' state: the exchange writes the times of its phases into it. */
     private final HttpDeadlines.State times = new HttpDeadlines.State();
@@ -106,10 +115,10 @@ public final class HttpSession extends Session implements Refusals {
         this.requestSide = new RequestAnalyser(request, frontend.limits());
         this.responseSide = new ResponseAnalyser(response, frontend.limits(), counters, this);
         InetAddress clientAddress = client.remoteAddress();
-        byte[] clientAddressBytes = clientAddress == null ? new byte[0] : clientAddress.getAddress();
+        this.addresses = new ConnectionAddresses().set(clientAddress, client.remotePort(), client.localAddress());
         this.exchange = new HttpExchange(this, frontend, counters, request, response, requestSide, responseSide,
-                new ServerLink.Parts(loop, connector, idle), reply, times, clientAddressBytes,
-                clientAddress == null ? null : ForwardedFor.fieldLine(clientAddressBytes));
+                new ServerLink.Parts(loop, connector, idle), reply, times, addresses,
+                clientAddress == null ? null : ForwardedFor.fieldLine(addresses.client()));
         this.link = exchange.link();
         times.httpTimeouts = frontend.httpTimeouts();
         times.clientTimeout = frontend.clientTimeout();
@@ -121,7 +130,15 @@ public final class HttpSession extends Session implements Refusals {
      */
     public static HttpSession start(Loop loop, Connector connector, HttpFrontend frontend, SessionSet sessions,
                                     SessionCounters counters, IdleServerConnections idle, Connection client) {
+        return start(loop, connector, frontend, sessions, counters, idle, client, ClientPreamble.NONE);
+    }
+
+    /** The same, for a connection that first sends {@code preamble} (a PROXY header under accept-proxy). */
+    public static HttpSession start(Loop loop, Connector connector, HttpFrontend frontend, SessionSet sessions,
+                                    SessionCounters counters, IdleServerConnections idle, Connection client,
+                                    ClientPreamble preamble) {
         HttpSession s = new HttpSession(loop, connector, frontend, sessions, counters, idle, client);
+        s.proxyHeader = preamble == ClientPreamble.PROXY_HEADER ? new ProxyHeader() : null;
         s.begin();
         return s;
     }
@@ -130,6 +147,11 @@ public final class HttpSession extends Session implements Refusals {
         sessions.add(this);
         counters.opened++;
         long now = loop.clock().nanoTime();
+        // Connection rules see the socket's addresses; content rules see the client a PROXY header names.
+        if (!accepts(TcpRequestRules.Phase.CONNECTION) || proxyHeader == null && !accepts(TcpRequestRules.Phase.CONTENT)) {
+            close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
+            return;
+        }
         clientActiveAt = now;
         request.readFrom(client);
         response.writeTo(client);
@@ -139,6 +161,46 @@ public final class HttpSession extends Session implements Refusals {
         // Most clients send their request as soon as they are connected: read it now, not
         // after a select. A request read whole here never costs an epoll change for the client.
         request.tryReceive();
+    }
+
+    private boolean accepts(TcpRequestRules.Phase phase) {
+        TcpRequestRules rules = frontend.tcpRequestRules();
+        return rules.isEmpty() || rules.accepts(phase, new AddressView(addresses));
+    }
+
+    /**
+     * Reads the PROXY header that comes before the first request; true once it
+     * is read and the session goes on. A malformed one ends the connection
+     * without an answer, as HAProxy does; the head timeout runs over it.
+     */
+    private boolean readProxyHeader() {
+        Buffer b = request.buffer();
+        ProxyHeader.Result r = b == null ? ProxyHeader.Result.NEED_MORE : proxyHeader.read(b, addresses);
+        switch (r) {
+            case NEED_MORE -> {
+                if (request.sourceEnded()) {
+                    close(SessionOutcome.BAD_REQUEST, CloseMode.ORDERLY);
+                }
+                return false;
+            }
+            case BAD -> {
+                counters.rejected(HttpError.BAD_PROXY_HEADER);
+                refused(400, "malformed PROXY protocol header");
+                close(SessionOutcome.BAD_REQUEST, CloseMode.ABORTIVE);
+                return false;
+            }
+            case COMPLETE -> {
+            }
+        }
+        b.consumed(proxyHeader.length());
+        request.releaseIfEmpty();
+        proxyHeader = null;
+        exchange.clientKnown();
+        if (!accepts(TcpRequestRules.Phase.CONTENT)) {
+            close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
+            return false;
+        }
+        return true;
     }
 
     Req req() {
@@ -186,11 +248,15 @@ public final class HttpSession extends Session implements Refusals {
         armTimer();
     }
 
-    /** NORMAL until the request holds a slot and goes out; then URGENT, or CRITICAL to complete the pair. */
+    /**
+     * NORMAL until the request holds a slot and goes out; then URGENT, or
+     * CRITICAL to complete the pair. A tunnel holds its slot to its end and
+     * relays both ways, as a TCP session does, under the same rule.
+     */
     @Override
     public Criticality criticality(Channel.Direction direction) {
         boolean freesASlot = direction == Channel.Direction.RESPONSE
-                || link.holdsSlot() && (req == Req.CONNECTING || req == Req.SENDING);
+                || link.holdsSlot() && (req == Req.CONNECTING || req == Req.SENDING || req == Req.TUNNEL);
         if (!freesASlot) {
             return Criticality.NORMAL;
         }
@@ -253,7 +319,7 @@ public final class HttpSession extends Session implements Refusals {
                 && request.held() > 0) {
             headStarted(now);
         }
-        if (expired(now)) {
+        if (expired(now) || proxyHeader != null && !readProxyHeader()) {
             return;
         }
         for (int pass = 0; pass < 4 && !closed; pass++) {
@@ -298,6 +364,7 @@ public final class HttpSession extends Session implements Refusals {
             case CLIENT -> close(SessionOutcome.CLIENT_TIMEOUT, CloseMode.ABORTIVE);
             case RESPONSE_HEAD -> exchange.refuse(Refusal.RESPONSE_TIMEOUT);
             case SERVER -> close(SessionOutcome.SERVER_TIMEOUT, CloseMode.ABORTIVE);
+            case TUNNEL -> close(SessionOutcome.TUNNEL_TIMEOUT, CloseMode.ABORTIVE);
         }
         return closed;
     }
@@ -322,6 +389,8 @@ public final class HttpSession extends Session implements Refusals {
         t.responseForwardable = response.holdsForwardable();
         t.serverAttached = link.attached();
         t.responseStarted = responseSide.started();
+        t.clientHalfClosed = request.sourceEnded() || response.sinkShut();
+        t.serverHalfClosed = response.sourceEnded() || request.sinkShut();
         return t;
     }
 

@@ -48,6 +48,8 @@ final class RequestAnalyser implements RequestPolicy.Edits {
     private Method method;
     private BodyFraming framing;
     private boolean keepAlive;
+    /** The request asks for a switch of protocols that Sluice relays (a WebSocket, say). */
+    private boolean upgrade;
     /** The body limit that applies to the current request; MAX_VALUE: none. */
     private long bodyLimit = Long.MAX_VALUE;
     /** A header rule's edit did not fit: the request gets 500. */
@@ -83,6 +85,8 @@ final class RequestAnalyser implements RequestPolicy.Edits {
                 method = head.method();
                 keepAlive = head.keepAlive();
                 framing = head.bodyFraming();
+                // Only a request without a body switches: the tunnel begins right after its head.
+                upgrade = framing == BodyFraming.NONE && method != Method.CONNECT && head.switchesProtocols(b);
                 bodyLimit = Long.MAX_VALUE;
                 editsOverflowed = false;
                 yield Head.COMPLETE;
@@ -131,7 +135,9 @@ final class RequestAnalyser implements RequestPolicy.Edits {
     /**
      * Rewrites the head for the server: hop-by-hop fields out (the rules'
      * edits are in it already), then X-Forwarded-For and
-     * {@code connection: close} in when given.
+     * {@code connection: close} in when given. A request that switches
+     * protocols keeps its Upgrade field and says {@code connection: upgrade}
+     * instead.
      *
      * @param forwardedFor the field line without CRLF, or null
      * @param close        whether the server connection ends with this response (httpclose)
@@ -140,12 +146,13 @@ final class RequestAnalyser implements RequestPolicy.Edits {
     int rewriteForServer(byte[] forwardedFor, boolean close) {
         Buffer b = channel.buffer();
         int start = head.headStart();
-        int end = HeadRewriter.removeHopByHop(b, head, start + head.headLength());
+        int end = HeadRewriter.removeHopByHop(b, head, start + head.headLength(),
+                upgrade ? HeadRewriter.Upgrade.KEEP : HeadRewriter.Upgrade.DROP);
         if (forwardedFor != null) {
             end = HeadRewriter.insertField(b, end, forwardedFor);
         }
-        if (end >= 0 && close) {
-            end = HeadRewriter.insertLine(b, end, HeadRewriter.CLOSE_LINE);
+        if (end >= 0 && (close || upgrade)) {
+            end = HeadRewriter.insertLine(b, end, upgrade ? HeadRewriter.UPGRADE_LINE : HeadRewriter.CLOSE_LINE);
         }
         return end < 0 ? -1 : end - start;
     }
@@ -300,6 +307,24 @@ final class RequestAnalyser implements RequestPolicy.Edits {
 
     BodyFraming framing() {
         return framing;
+    }
+
+    /** The request asks for a switch of protocols that Sluice relays. */
+    boolean upgrade() {
+        return upgrade;
+    }
+
+    /**
+     * The server switched protocols: from now on the channel passes everything
+     * the client sends, as a TCP relay does, its end of stream included.
+     */
+    void tunnel() {
+        channel.allowAll();
+        channel.fillAll();
+        channel.relayEnd();
+        channel.startStreaming();
+        channel.resumeInput();
+        channel.updateInterest();
     }
 
     /** Whether the client keeps its connection after this request, by its own fields. */

@@ -33,6 +33,8 @@ final class ResponseAnalyser {
         FINAL,
         /** The whole response came from the server. */
         RECEIVED,
+        /** A 101 to a request that asked for it: the head goes out, and the connection becomes a tunnel. */
+        SWITCHED,
         /** The server closed before anything of a response came. */
         ENDED_BEFORE_HEAD,
         /** A head Sluice refuses (counted and logged): the client gets 502. */
@@ -99,17 +101,19 @@ final class ResponseAnalyser {
      * @param clientMayStay whether the client connection may outlive this
      *     response as far as the request goes (it keeps alive and was all sent);
      *     the final head then keeps it unless its body ends with the connection
+     * @param upgradeAsked whether the request asked for a switch of protocols
+     *     that Sluice relays: only then is a 101 anything but a refusal
      */
-    Step analyse(HttpSession.Resp at, boolean clientMayStay, boolean http10Client) {
+    Step analyse(HttpSession.Resp at, boolean clientMayStay, boolean http10Client, boolean upgradeAsked) {
         return switch (at) {
-            case HEAD -> headArrived(clientMayStay, http10Client);
+            case HEAD -> headArrived(clientMayStay, http10Client, upgradeAsked);
             case INTERIM -> interimSent() ? Step.AWAIT_FINAL : Step.WAIT;
             case BODY -> bodyArrived();
             default -> Step.WAIT;
         };
     }
 
-    private Step headArrived(boolean clientMayStay, boolean http10Client) {
+    private Step headArrived(boolean clientMayStay, boolean http10Client, boolean upgradeAsked) {
         Buffer b = channel.buffer();
         if (b == null || b.readable() == 0) {
             return channel.sourceEnded() ? Step.ENDED_BEFORE_HEAD : Step.WAIT;
@@ -127,7 +131,13 @@ final class ResponseAnalyser {
         }
         int status = head.statusCode();
         if (status == 101) {
-            return refused(HttpError.BAD_STATUS_LINE, "server switched protocols, which Sluice does not relay");
+            if (!upgradeAsked || !head.switchesProtocols(b)) {
+                return refused(HttpError.BAD_STATUS_LINE, upgradeAsked
+                        ? "server switched protocols without naming one in Upgrade"
+                        : "server switched protocols, which the request did not ask for");
+            }
+            counters.serverResponded(status);
+            return switchProtocols() ? Step.SWITCHED : Step.REFUSED;
         }
         counters.serverResponded(status);
         if (status < 200) {
@@ -142,6 +152,27 @@ final class ResponseAnalyser {
             return Step.REFUSED;
         }
         return Step.FINAL;
+    }
+
+    /**
+     * Forwards a 101 with its Upgrade field and {@code connection: upgrade},
+     * then everything the server sends after it, as a TCP relay does.
+     */
+    private boolean switchProtocols() {
+        Buffer b = channel.buffer();
+        int start = head.headStart();
+        int end = HeadRewriter.removeHopByHop(b, head, start + head.headLength(), HeadRewriter.Upgrade.KEEP);
+        end = HeadRewriter.insertLine(b, end, HeadRewriter.UPGRADE_LINE);
+        if (end < 0) {
+            counters.rejected(HttpError.HEAD_TOO_LARGE);
+            return false;
+        }
+        started = true;
+        channel.fillAll();
+        channel.allowAll();
+        channel.relayEnd();
+        channel.startStreaming();
+        return true;
     }
 
     /** The interim response went out: the next head is parsed from the bytes behind it. */

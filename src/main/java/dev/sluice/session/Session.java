@@ -5,6 +5,7 @@ import dev.sluice.loop.LoopCounters;
 import dev.sluice.loop.Task;
 import dev.sluice.loop.Timer;
 import dev.sluice.net.ConnectionHandler;
+import dev.sluice.util.IntrusiveList;
 
 /**
  * What every session (TCP or HTTP) is to its loop: a task, a member of the
@@ -20,8 +21,8 @@ public abstract class Session extends Task implements ChannelOwner {
     /** When bytes last moved on each side: the inactivity timeouts count from here. */
     long clientActiveAt;
     long serverActiveAt;
-    Session prevInSet;
-    Session nextInSet;
+    /** The session's place in its loop's {@link SessionSet}. */
+    final IntrusiveList.Link<Session> setLink = new IntrusiveList.Link<>(this);
     /**
      * A soft stop, or a reload for the sessions of the configuration it
      * replaced: the session ends after its current exchange instead of

@@ -34,6 +34,10 @@ public enum SessionOutcome {
     NO_SERVER,
     /** HTTP: Sluice answered the request itself ({@code http-request return}) and the connection ended. */
     REPLIED,
+    /** A {@code tcp-request connection} or {@code content} rule rejected the connection. */
+    REJECTED,
+    /** HTTP: a tunnel (an exchange that switched protocols) stayed idle both ways past {@code timeout tunnel}. */
+    TUNNEL_TIMEOUT,
     /** A bug: the session reached a state it cannot be in, and was ended with everything it held given back. */
     INTERNAL_ERROR
 }

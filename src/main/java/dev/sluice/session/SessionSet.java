@@ -1,39 +1,28 @@
 package dev.sluice.session;
 
+import dev.sluice.util.IntrusiveList;
+
 /**
  * The sessions alive on one loop, so that shutdown can wait for them and,
- * past {@code hard-stop-after}, abort them. Intrusive: adding and removing a
- * session allocates nothing.
+ * past {@code hard-stop-after}, abort them. An {@link IntrusiveList} of the
+ * sessions' own links: adding and removing a session allocates nothing.
  *
  * <p>Not thread-safe: owned by one loop. {@link #size()} may be read from
  * other threads and then gives a recent value.
  */
 public final class SessionSet {
-    private Session head;
+    private final IntrusiveList<Session> sessions = new IntrusiveList<>();
+    /** The list's size, published for other threads (the graceful stop polls it). */
     private volatile int size;
 
     void add(Session s) {
-        s.nextInSet = head;
-        s.prevInSet = null;
-        if (head != null) {
-            head.prevInSet = s;
-        }
-        head = s;
-        size++;
+        sessions.addLast(s.setLink);
+        size = sessions.size();
     }
 
     void remove(Session s) {
-        if (s.prevInSet == null) {
-            head = s.nextInSet;
-        } else {
-            s.prevInSet.nextInSet = s.nextInSet;
-        }
-        if (s.nextInSet != null) {
-            s.nextInSet.prevInSet = s.prevInSet;
-        }
-        s.prevInSet = null;
-        s.nextInSet = null;
-        size--;
+        sessions.remove(s.setLink);
+        size = sessions.size();
     }
 
     public int size() {
@@ -56,12 +45,14 @@ public final class SessionSet {
      * really is idle is closed after the grace. Call on the owning loop.
      */
     public void softStop(long now, long idleGraceNanos) {
-        Session s = head;
-        while (s != null) {
-            Session next = s.nextInSet;
+        IntrusiveList.Link<Session> link = sessions.first();
+        while (link != null) {
+            // A session that closes leaves the set: step past it first.
+            IntrusiveList.Link<Session> next = link.next();
+            Session s = link.owner();
             s.stopping = true;
             s.softStop(now, idleGraceNanos);
-            s = next;
+            link = next;
         }
     }
 
@@ -71,29 +62,34 @@ public final class SessionSet {
      */
     public int abortUsing(dev.sluice.backend.Server server) {
         int n = 0;
-        Session s = head;
-        while (s != null) {
-            Session next = s.nextInSet;
-            if (s.uses(server)) {
-                s.abort(SessionOutcome.SERVER_ABORT);
+        IntrusiveList.Link<Session> link = sessions.first();
+        while (link != null) {
+            IntrusiveList.Link<Session> next = link.next();
+            if (link.owner().uses(server)) {
+                link.owner().abort(SessionOutcome.SERVER_ABORT);
                 n++;
             }
-            s = next;
+            link = next;
         }
         return n;
     }
 
     /** One line per session, at most {@code max} ({@code show sess}). Call on the owning loop. */
     public void describe(java.util.List<String> into, int max) {
-        for (Session s = head; s != null && into.size() < max; s = s.nextInSet) {
-            into.add(s.toString());
+        for (IntrusiveList.Link<Session> link = sessions.first(); link != null && into.size() < max;
+                link = link.next()) {
+            into.add(link.owner().toString());
         }
     }
 
     /** Aborts every session still open (hard stop). Call on the owning loop. */
     public void abortAll() {
-        while (head != null) {
-            head.abort(SessionOutcome.HARD_STOP);
+        Session s;
+        while ((s = sessions.peekFirst()) != null) {
+            s.abort(SessionOutcome.HARD_STOP);
+            if (sessions.peekFirst() == s) {
+                throw new IllegalStateException(s + " stayed in the session set after its abort");
+            }
         }
     }
 }

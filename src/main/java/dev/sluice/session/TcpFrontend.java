@@ -1,53 +1,91 @@
 package dev.sluice.session;
 
 import dev.sluice.backend.Backend;
+import dev.sluice.http.TcpRequestRules;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
- * What a TCP session needs from the frontend that accepted it: where to send
- * its bytes, its timeouts, and the session limits it counts against (its own
+ * What a TCP session needs from the frontend that accepted it: its
+ * {@code tcp-request} rules, where to send its bytes ({@code use_backend} on
+ * layer-4 conditions, then {@code default_backend}), each backend's timeouts
+ * and options, and the session limits it counts against (its own
  * {@code maxconn} and the process's).
  *
  * <p>Immutable but for the limits, which are thread-safe.
  */
 public final class TcpFrontend {
+    /**
+     * How connections sent to one backend behave.
+     *
+     * @param timeouts     the frontend's client side and the backend's server side
+     * @param smartConnect the backend's {@code option tcp-smart-connect}: when the client has sent bytes
+     *                     before the server connection opens, its last handshake ACK goes out with them
+     * @param rules        the backend's {@code tcp-request content} rules, run once it is chosen
+     */
+    public record BackendPolicy(SessionTimeouts timeouts, boolean smartConnect, TcpRequestRules rules) {
+        public BackendPolicy(SessionTimeouts timeouts, boolean smartConnect) {
+            this(timeouts, smartConnect, TcpRequestRules.NONE);
+        }
+    }
+
     private final String name;
-    private final Backend backend;
-    private final SessionTimeouts timeouts;
+    private final HttpRouting routing;
+    private final TcpRequestRules rules;
+    private final Map<Backend, BackendPolicy> backends;
     private final ConnectionLimit limit;
-    private final boolean smartConnect;
+    private final SessionTimeouts headerTimeouts;
 
     public TcpFrontend(String name, Backend backend, SessionTimeouts timeouts, ConnectionLimit limit) {
         this(name, backend, timeouts, limit, false);
     }
 
-    /**
-     * @param smartConnect the backend's {@code option tcp-smart-connect}: when the client has sent bytes
-     *                     before the server connection opens, its last handshake ACK goes out with them
-     */
+    /** A frontend that sends every connection to {@code backend}. */
     public TcpFrontend(String name, Backend backend, SessionTimeouts timeouts, ConnectionLimit limit,
                        boolean smartConnect) {
-        this.name = name;
-        this.backend = backend;
-        this.timeouts = timeouts;
-        this.limit = limit;
-        this.smartConnect = smartConnect;
+        this(name, HttpRouting.to(backend), TcpRequestRules.NONE, Map.of(backend, new BackendPolicy(timeouts,
+                smartConnect)), limit);
     }
 
-    /** Whether the backend has {@code option tcp-smart-connect}. */
-    public boolean smartConnect() {
-        return smartConnect;
+    /**
+     * @param routing  the backend for a connection, from its addresses; null when none applies (it is closed)
+     * @param rules    the frontend's {@code tcp-request} rules
+     * @param backends every backend the routing may choose, with its policy
+     */
+    public TcpFrontend(String name, HttpRouting routing, TcpRequestRules rules, Map<Backend, BackendPolicy> backends,
+                       ConnectionLimit limit) {
+        this.name = name;
+        this.routing = routing;
+        this.rules = rules;
+        this.backends = new IdentityHashMap<>(backends);
+        this.limit = limit;
+        long client = backends.values().stream().findFirst().map(p -> p.timeouts().client()).orElse(0L);
+        this.headerTimeouts = new SessionTimeouts(client, 0, 0, 0);
+    }
+
+    /** While a PROXY header is read, before any backend is chosen: the frontend's timeout client alone. */
+    SessionTimeouts headerTimeouts() {
+        return headerTimeouts;
     }
 
     public String name() {
         return name;
     }
 
-    public Backend backend() {
-        return backend;
+    HttpRouting routing() {
+        return routing;
     }
 
-    public SessionTimeouts timeouts() {
-        return timeouts;
+    TcpRequestRules rules() {
+        return rules;
+    }
+
+    BackendPolicy policy(Backend backend) {
+        BackendPolicy p = backends.get(backend);
+        if (p == null) {
+            throw new IllegalStateException("frontend " + name + " routed to backend " + backend.name() + " it does not know");
+        }
+        return p;
     }
 
     /**

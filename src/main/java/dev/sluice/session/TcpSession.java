@@ -6,6 +6,11 @@ import dev.sluice.backend.Server;
 import dev.sluice.backend.SlotRefusal;
 import dev.sluice.backend.SlotWaiter;
 import dev.sluice.buffer.Criticality;
+import dev.sluice.buffer.Buffer;
+import dev.sluice.http.AddressView;
+import dev.sluice.http.ProxyHeader;
+import dev.sluice.http.ConnectionAddresses;
+import dev.sluice.http.TcpRequestRules;
 import dev.sluice.loop.Loop;
 import dev.sluice.net.Connection;
 import dev.sluice.net.ConnectionHandler;
@@ -29,15 +34,18 @@ import java.io.IOException;
  * {@link Connector}, so the simulator drives the very same code.
  *
  * <p>Not thread-safe: owned by the loop that accepted the client. The only
- * call from elsewhere, a slot grant, arrives through that loop's inbox.
+ * call from elsewhere, a slot grant, arrives as a message posted to that loop
+ * ({@link Loop#post}).
  */
 public final class TcpSession extends Session {
-    private enum State { WAITING_FOR_SLOT, CONNECTING, ESTABLISHED, CLOSED }
+    private enum State { PROXY_HEADER, WAITING_FOR_SLOT, CONNECTING, ESTABLISHED, CLOSED }
 
     private final Connector connector;
     private final TcpFrontend frontend;
-    private final Backend backend;
-    private final SessionTimeouts timeouts;
+    /** Chosen when the session starts, from the frontend's rules; null until then, or when none was. */
+    private Backend backend;
+    private SessionTimeouts timeouts;
+    private boolean smartConnect;
     private final SessionSet sessions;
     private final SessionCounters counters;
     private final Connection client;
@@ -49,14 +57,16 @@ public final class TcpSession extends Session {
     private State state = State.WAITING_FOR_SLOT;
     private long phaseDeadline;
     private SessionOutcome outcome;
+    /** The connection's addresses as the rules see them. */
+    private AddressView view;
+    /** The PROXY header still to read, under accept-proxy; null otherwise. */
+    private ProxyHeader proxyHeader;
 
     private TcpSession(Loop loop, Connector connector, TcpFrontend frontend, SessionSet sessions,
                        SessionCounters counters, Connection client) {
         super(loop);
         this.connector = connector;
         this.frontend = frontend;
-        this.backend = frontend.backend();
-        this.timeouts = frontend.timeouts();
         this.sessions = sessions;
         this.counters = counters;
         this.client = client;
@@ -73,12 +83,18 @@ public final class TcpSession extends Session {
      */
     public static TcpSession start(Loop loop, Connector connector, TcpFrontend frontend, SessionSet sessions,
                                    SessionCounters counters, Connection client) {
+        return start(loop, connector, frontend, sessions, counters, client, ClientPreamble.NONE);
+    }
+
+    /** The same, for a connection that first sends {@code preamble} (a PROXY header under accept-proxy). */
+    public static TcpSession start(Loop loop, Connector connector, TcpFrontend frontend, SessionSet sessions,
+                                   SessionCounters counters, Connection client, ClientPreamble preamble) {
         TcpSession s = new TcpSession(loop, connector, frontend, sessions, counters, client);
-        s.begin();
+        s.begin(preamble);
         return s;
     }
 
-    private void begin() {
+    private void begin(ClientPreamble preamble) {
         sessions.add(this);
         counters.opened++;
         long now = loop.clock().nanoTime();
@@ -87,6 +103,69 @@ public final class TcpSession extends Session {
         request.readFrom(client);
         response.writeTo(client);
         client.handler(eventsFor(request));
+        view = new AddressView(new ConnectionAddresses().set(client.remoteAddress(), client.remotePort(),
+                client.localAddress()));
+        // Connection rules see the socket's addresses; the rest sees the client a PROXY header names.
+        if (!frontend.rules().accepts(TcpRequestRules.Phase.CONNECTION, view)) {
+            close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
+            return;
+        }
+        if (preamble == ClientPreamble.PROXY_HEADER) {
+            state = State.PROXY_HEADER;
+            proxyHeader = new ProxyHeader();
+            timeouts = frontend.headerTimeouts();
+            client.readInterest(true);
+            request.tryReceive();
+            armTimer();
+            return;
+        }
+        route(now);
+    }
+
+    /**
+     * Reads the PROXY header the connection starts with; once it is whole it
+     * leaves the buffer and the session is routed. A malformed one drops the
+     * connection, as HAProxy does.
+     */
+    private void readProxyHeader(long now) {
+        Buffer b = request.buffer();
+        ProxyHeader.Result r = b == null ? ProxyHeader.Result.NEED_MORE : proxyHeader.read(b, view.addresses());
+        if (r == ProxyHeader.Result.NEED_MORE) {
+            if (request.sourceEnded()) {
+                close(SessionOutcome.CLIENT_ABORT, CloseMode.ORDERLY);
+            }
+            return;
+        }
+        if (r == ProxyHeader.Result.BAD) {
+            close(SessionOutcome.BAD_REQUEST, CloseMode.ABORTIVE);
+            return;
+        }
+        b.consumed(proxyHeader.length());
+        request.releaseIfEmpty();
+        proxyHeader = null;
+        state = State.WAITING_FOR_SLOT;
+        route(now);
+    }
+
+    /** Content rules, the backend, and a slot on one of its servers. */
+    private void route(long now) {
+        if (!frontend.rules().accepts(TcpRequestRules.Phase.CONTENT, view)) {
+            close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
+            return;
+        }
+        backend = frontend.routing().route(view);
+        if (backend == null) {
+            close(SessionOutcome.NO_BACKEND, CloseMode.ORDERLY);
+            return;
+        }
+        TcpFrontend.BackendPolicy policy = frontend.policy(backend);
+        if (!policy.rules().accepts(TcpRequestRules.Phase.CONTENT, view)) {
+            backend = null;
+            close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
+            return;
+        }
+        timeouts = policy.timeouts();
+        smartConnect = policy.smartConnect();
         Server s;
         try {
             s = backend.acquire(slotRequest, balanceKey(), null);
@@ -97,7 +176,7 @@ public final class TcpSession extends Session {
         }
         client.readInterest(true);
         if (s != null) {
-            if (frontend.smartConnect()) {
+            if (smartConnect) {
                 // Bytes the client already sent let the handshake's last ACK carry them (tcp-smart-connect).
                 request.tryReceive();
             }
@@ -122,7 +201,7 @@ public final class TcpSession extends Session {
         phaseDeadline = deadline(now, timeouts.connect());
         request.criticalityChanged();
         // With client bytes in hand, they go out at once: the handshake's ACK may wait to carry them.
-        boolean ackWithData = frontend.smartConnect() && request.holdsBytes();
+        boolean ackWithData = smartConnect && request.holdsBytes();
         server = connector.connect(s.address(), new ConnectionHandler() {
             @Override
             public void readable() {
@@ -208,6 +287,15 @@ public final class TcpSession extends Session {
         if (expired(now)) {
             return;
         }
+        if (state == State.PROXY_HEADER) {
+            readProxyHeader(now);
+            if (state == State.PROXY_HEADER || state == State.CLOSED) {
+                if (state != State.CLOSED) {
+                    armTimer();
+                }
+                return;
+            }
+        }
         if (state == State.ESTABLISHED) {
             if (!request.forward() || !response.forward()) {
                 return;
@@ -239,6 +327,11 @@ public final class TcpSession extends Session {
             default -> {
             }
         }
+        long tunnelDeadline = tunnelDeadline();
+        if (tunnelDeadline != 0 && now - tunnelDeadline >= 0) {
+            close(SessionOutcome.TUNNEL_TIMEOUT, CloseMode.ABORTIVE);
+            return true;
+        }
         long clientDeadline = clientDeadline();
         if (clientDeadline != 0 && now - clientDeadline >= 0) {
             close(SessionOutcome.CLIENT_TIMEOUT, cutIfRelaying());
@@ -257,24 +350,46 @@ public final class TcpSession extends Session {
         return state == State.ESTABLISHED ? CloseMode.ABORTIVE : CloseMode.ORDERLY;
     }
 
-    /** While Sluice expects the client to send, or waits for it to take bytes. */
-    private long clientDeadline() {
-        boolean waitingOnClient = request.wantsInput() || response.holdsBytes();
-        return waitingOnClient ? deadline(clientActiveAt, timeouts.client()) : 0;
+    /**
+     * Once relaying, {@code timeout tunnel} counts from the last byte that
+     * moved either way, and stands in for the client and server timeouts.
+     */
+    private long tunnelDeadline() {
+        return state == State.ESTABLISHED ? deadline(Math.max(clientActiveAt, serverActiveAt), timeouts.tunnel()) : 0;
     }
 
-    /** While Sluice expects the server to answer, or waits for it to take bytes. */
+    /**
+     * While Sluice expects the client to send, or waits for it to take bytes
+     * (unless timeout tunnel stands in); once the client connection is half
+     * closed, {@code timeout client-fin} when set.
+     */
+    private long clientDeadline() {
+        boolean tunnel = state == State.ESTABLISHED && timeouts.tunnel() > 0;
+        boolean waitingOnClient = request.wantsInput() || response.holdsBytes();
+        long d = waitingOnClient && !tunnel ? deadline(clientActiveAt, timeouts.client()) : 0;
+        if (timeouts.clientFin() > 0 && (request.sourceEnded() || response.sinkShut())) {
+            d = earliest(d, deadline(clientActiveAt, timeouts.clientFin()));
+        }
+        return d;
+    }
+
+    /** The same for the server: timeout server, or timeout server-fin once its connection is half closed. */
     private long serverDeadline() {
         if (state != State.ESTABLISHED) {
             return 0;
         }
         boolean waitingOnServer = response.wantsInput() || request.holdsBytes();
-        return waitingOnServer ? deadline(serverActiveAt, timeouts.server()) : 0;
+        long d = waitingOnServer && timeouts.tunnel() == 0 ? deadline(serverActiveAt, timeouts.server()) : 0;
+        if (timeouts.serverFin() > 0 && (response.sourceEnded() || request.sinkShut())) {
+            d = earliest(d, deadline(serverActiveAt, timeouts.serverFin()));
+        }
+        return d;
     }
 
     @Override
     long nextDeadline() {
-        return earliest(earliest(state == State.ESTABLISHED ? 0 : phaseDeadline, clientDeadline()), serverDeadline());
+        long phase = state == State.ESTABLISHED ? 0 : phaseDeadline;
+        return earliest(earliest(earliest(phase, tunnelDeadline()), clientDeadline()), serverDeadline());
     }
 
     /** A TCP session is never between exchanges: it carries one stream. */
@@ -308,7 +423,7 @@ public final class TcpSession extends Session {
         request.dispose();
         response.dispose();
         loop.cancel(timer);
-        if (was == State.WAITING_FOR_SLOT) {
+        if (was == State.WAITING_FOR_SLOT && backend != null) {
             // If a grant is already on its way, slotGranted() will give the slot back.
             backend.cancel(slotRequest);
         } else if (slot != null) {

@@ -1,7 +1,10 @@
 package dev.sluice.stats;
 
 import dev.sluice.backend.Backend;
+import dev.sluice.backend.HealthCheck;
+import dev.sluice.backend.HealthChecks;
 import dev.sluice.backend.Server;
+import dev.sluice.backend.ServerState;
 import dev.sluice.buffer.BufferPool;
 import dev.sluice.buffer.Criticality;
 import dev.sluice.http.HttpError;
@@ -79,6 +82,7 @@ public final class Summary {
         private long idleNow;
         private final List<Backend> backends = new ArrayList<>();
         private final List<ConnectionLimit> frontends = new ArrayList<>();
+        private HealthChecks checks;
 
         public synchronized void addLoop(LoopCounters counters, BufferPool pool, SessionCounters sessions) {
             loops++;
@@ -125,6 +129,11 @@ public final class Summary {
             frontends.add(frontend);
         }
 
+        /** The process's health checks: their counts, the bytes of their arenas, and each check's own. */
+        public synchronized void addHealthChecks(HealthChecks healthChecks) {
+            checks = healthChecks;
+        }
+
         public synchronized Summary build() {
             Map<String, Long> v = new LinkedHashMap<>();
             v.put("loops", loops);
@@ -154,6 +163,7 @@ public final class Summary {
             v.put("task_failures", loopCounters.taskFailures);
             v.put("lingering_closes", loopCounters.lingeringCloses);
             v.put("stream_refills", loopCounters.streamRefills);
+            v.put("inbox_full", loopCounters.inboxFull);
             v.put("loop_allocated_bytes", loopAllocatedBytes);
             v.put("sessions_opened", sessionCounters.opened());
             v.put("sessions_closed", sessionCounters.closed());
@@ -189,13 +199,30 @@ public final class Summary {
                 v.put("backend_" + b.name() + "_queued_current", (long) b.queued());
                 v.put("backend_" + b.name() + "_queued_peak", (long) b.peakQueued());
                 v.put("backend_" + b.name() + "_queued_total", b.queuedTotal());
+                v.put("backend_" + b.name() + "_servers_up", (long) b.serversUp());
+                v.put("backend_" + b.name() + "_queue_redispatched", b.redispatched());
+                v.put("backend_" + b.name() + "_queue_refused", b.refused());
                 for (Server s : b.servers()) {
                     String p = "server_" + b.name() + "_" + s.name() + "_";
                     v.put(p + "slots_in_use", (long) s.slotsInUse());
                     v.put(p + "slots_peak", (long) s.peakSlotsInUse());
                     v.put(p + "sessions", s.sessions());
                     v.put(p + "connect_errors", s.connectErrors());
+                    v.put(p + "weight", (long) s.weight());
+                    v.put(p + "state_changes", s.stateChanges());
+                    v.put(p + "went_down", s.timesEntered(ServerState.DOWN));
+                    HealthCheck check = checks == null ? null : checks.of(s);
+                    if (check != null) {
+                        v.put(p + "checks", check.runs());
+                        v.put(p + "checks_failed", check.failed());
+                    }
                 }
+            }
+            if (checks != null) {
+                v.put("health_checks", checks.runs());
+                v.put("health_checks_passed", checks.passed());
+                v.put("health_checks_failed", checks.failed());
+                v.put("health_check_arena_bytes", checks.arenaBytes());
             }
             return new Summary(v);
         }

@@ -256,6 +256,31 @@ class HealthCheckTest {
         assertEquals(CheckStatus.L6RSP, c.lastStatus());
     }
 
+    /** Bytes as a Latin-1 string, for scripted binary answers. */
+    private static String latin1(int... bytes) {
+        StringBuilder sb = new StringBuilder();
+        for (int b : bytes) {
+            sb.append((char) b);
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void mysqlCheckWithAUserLogsInAndFailsOnAnErrorPacket() {
+        // A handshake packet (seq 0, protocol 10), then the answer to the login: OK (0x00), or an error (0xff).
+        String handshake = latin1(5, 0, 0, 0, 10) + "5.7" + latin1(0);
+        String user = "haproxy" + latin1(0);
+        connector.closeAfterAnswer = false;
+        connector.answer = request -> request.contains(user) ? handshake + latin1(3, 0, 0, 2, 0, 0, 0) : null;
+        HealthCheck c = check(CheckScripts.mysql("haproxy"), ServerCheckSpec.DEFAULTS);
+        runUntil(1);
+        assertEquals(CheckStatus.L7OK, c.lastStatus());
+        assertTrue(connector.lastRequest().endsWith(latin1(1, 0, 0, 0, 1)), "the login is followed by a QUIT");
+        connector.answer = request -> request.contains(user) ? handshake + latin1(3, 0, 0, 2, 0xff, 0x15, 4) : null;
+        runUntil(2010);
+        assertEquals(CheckStatus.L7STS, c.lastStatus());
+    }
+
     @Test
     void addrPortAndSendProxyChangeWhereAndWhatTheCheckSends() {
         connector.answer = request -> request.endsWith("\r\n\r\n") ? "HTTP/1.1 200 OK\r\n\r\n" : null;

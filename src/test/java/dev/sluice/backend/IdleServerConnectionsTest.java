@@ -280,6 +280,10 @@ class IdleServerConnectionsTest {
         public void execute(Runnable work) {
             work.run();
         }
+
+        @Override
+        protected void messagePosted() {
+        }
     }
 
     /** A server connection that records how it was closed. */

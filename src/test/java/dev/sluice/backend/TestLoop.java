@@ -21,12 +21,25 @@ final class TestLoop extends LoopCore {
         this.pool = pool;
     }
 
-    /** Runs what other threads sent, then the run queue. */
+    /** Runs what other threads sent (work and posted messages: grants, refusals), then the run queue. */
     void runInbox() {
         while (!inbox.isEmpty()) {
             inbox.poll().run();
         }
+        deliverMessages(t -> {
+            throw new AssertionError("a posted message failed", t);
+        });
         runQueue.runAll(Integer.MAX_VALUE);
+    }
+
+    @Override
+    protected void messagePosted() {
+        // Delivered by the next runInbox.
+    }
+
+    /** Grants and refusals posted and not delivered yet. */
+    boolean messagesPending() {
+        return hasMessages();
     }
 
     void advanceTo(long nanos) {

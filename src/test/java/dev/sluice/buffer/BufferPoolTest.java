@@ -141,7 +141,10 @@ class BufferPoolTest {
         RecordingWaiter w = queue(pool, NORMAL, "w");
         assertThrows(IllegalStateException.class, () -> pool.allocateOrWait(NORMAL, w));
         assertThrows(IllegalStateException.class, () -> pool.allocateOrWait(CRITICAL, w));
-        assertThrows(IllegalStateException.class, () -> pool.allocateAfterWakeup(NORMAL, w));
+        BufferPool other = pool(1, 0);
+        exhaust(other);
+        assertThrows(IllegalStateException.class, () -> other.allocateOrWait(NORMAL, w), "nor in another pool");
+        assertEquals(0, other.waitingTotal());
         assertEquals(1, pool.waiting(NORMAL));
         assertEquals(0, pool.waiting(CRITICAL));
         pool.checkInvariants();
@@ -479,109 +482,160 @@ class BufferPoolTest {
         assertEquals(2, pool.peakInUse());
     }
 
-    // --- comparison policies ---
+    @Test
+    void aWaitAndItsHandoffAllocateNothing() {
+        BufferPool pool = pool(1, 0);
+        Buffer b = exhaust(pool).get(0);
+        RecordingWaiter w = new RecordingWaiter("w");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().threadId();
+        long allocated = 0;
+        for (int round = 0; round < 3; round++) {
+            long before = threads.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 100_000; i++) {
+                assertNull(pool.allocateOrWait(NORMAL, w));
+                pool.release(b);
+                pool.release(w.received);
+                b = pool.tryAllocate(NORMAL);
+            }
+            allocated = threads.getThreadAllocatedBytes(tid) - before;
+        }
+        assertTrue(allocated < 16 * 1024, allocated + " bytes allocated by 100,000 waits and handoffs");
+    }
+
+    // --- the comparison policies (test code: ComparisonPool, through the pool's seam) ---
+
+    /** Wakeups whose retries run when the test says. */
+    private final List<Runnable> retries = new ArrayList<>();
+    private final List<BufferWaiter> woken = new ArrayList<>();
+
+    private ComparisonPool comparison(ComparisonPool.Policy policy, int count, int reserve) {
+        return new ComparisonPool(policy, count, SIZE, reserve, clock, (w, retry) -> {
+            woken.add(w);
+            retries.add(retry);
+        });
+    }
+
+    private void runRetries() {
+        List<Runnable> now = List.copyOf(retries);
+        retries.clear();
+        now.forEach(Runnable::run);
+    }
 
     @Test
-    void wakeOnePutsTheBufferOnTheFreeListAndWakesOneWaiterEmptyHanded() {
-        BufferPool pool = pool(1, 0);
-        PoolPolicies.use(pool, "WAKE_ONE");
+    void wakeOnePutsTheBufferOnTheFreeListAndWakesOneWaiterToRetryLater() {
+        ComparisonPool pool = comparison(ComparisonPool.Policy.WAKE_ONE, 1, 0);
         Buffer b = exhaust(pool).get(0);
         RecordingWaiter a = queue(pool, NORMAL, "a");
         RecordingWaiter c = queue(pool, NORMAL, "c");
         pool.release(b);
-        assertEquals(List.of(a), wakeLog);
-        assertNull(a.received);
-        assertFalse(a.isWaiting());
-        assertTrue(c.isWaiting());
+        assertEquals(List.of(a), woken);
+        assertNull(a.received, "woken, not handed a buffer");
+        assertTrue(a.isWaiting(), "a woken waiter keeps its place until its retry");
         assertEquals(1, pool.free());
+        pool.checkInvariants();
         assertSame(b, pool.tryAllocate(CRITICAL), "someone else gets there first");
-        assertNull(pool.allocateAfterWakeup(NORMAL, a));
+        runRetries();
         assertEquals(1, pool.failedWakeups(NORMAL));
+        assertNull(a.received);
         assertTrue(a.isWaiting(), "a failed wakeup queues again at the tail");
         pool.release(b);
-        assertEquals(List.of(a, c), wakeLog);
-        assertSame(b, pool.allocateAfterWakeup(NORMAL, c));
+        assertEquals(List.of(a, c), woken, "c is now the oldest");
+        runRetries();
+        assertSame(b, c.received);
+        assertFalse(c.isWaiting());
         assertEquals(0, pool.handoffs(NORMAL));
+        assertEquals(2, pool.retries());
         pool.checkInvariants();
     }
 
     @Test
-    void wakeAllWakesEveryWaiterOfEveryClass() {
-        BufferPool pool = pool(1, 0);
-        PoolPolicies.use(pool, "WAKE_ALL");
+    void wakeAllWakesEveryWaiterOfEveryClassAndOneRetryWins() {
+        ComparisonPool pool = comparison(ComparisonPool.Policy.WAKE_ALL, 1, 0);
         Buffer b = exhaust(pool).get(0);
         RecordingWaiter n = queue(pool, NORMAL, "n");
         RecordingWaiter c1 = queue(pool, CRITICAL, "c1");
         RecordingWaiter c2 = queue(pool, CRITICAL, "c2");
         pool.release(b);
-        assertEquals(List.of(c1, c2, n), wakeLog);
-        assertEquals(0, pool.waitingTotal());
-        assertSame(b, pool.allocateAfterWakeup(CRITICAL, c1));
-        assertNull(pool.allocateAfterWakeup(CRITICAL, c2));
-        assertNull(pool.allocateAfterWakeup(NORMAL, n));
+        assertEquals(List.of(c1, c2, n), woken, "in service order");
+        runRetries();
+        assertSame(b, c1.received);
+        assertNull(c2.received);
+        assertNull(n.received);
         assertEquals(1, pool.failedWakeups(CRITICAL));
         assertEquals(1, pool.failedWakeups(NORMAL));
+        assertEquals(2, pool.waitingTotal());
         pool.checkInvariants();
     }
 
     @Test
-    void wakeAllWakesEachWaiterOnceEvenWhenOneRequeuesInAnotherClassFromItsCallback() {
-        BufferPool pool = pool(2, 1);
-        PoolPolicies.use(pool, "WAKE_ALL");
+    void aWaiterIsNotWokenAgainWhileItsRetryIsPending() {
+        ComparisonPool pool = comparison(ComparisonPool.Policy.WAKE_ALL, 2, 0);
         List<Buffer> held = exhaust(pool);
-        // Woken as CRITICAL, it retries at once as NORMAL (say its session lost its server slot) and fails.
-        final class Switcher extends BufferWaiter {
-            int wakeups;
+        RecordingWaiter a = queue(pool, NORMAL, "a");
+        pool.release(held.get(0));
+        pool.release(held.get(1));
+        assertEquals(List.of(a), woken, "two releases, one wakeup");
+        runRetries();
+        assertNotNull(a.received);
+        assertEquals(0, pool.failedWakeups(NORMAL));
+        assertEquals(0, pool.pendingRetries());
+    }
 
-            @Override
-            protected void onBuffer(Buffer buffer) {
-                wakeups++;
-                if (wakeups == 1) {
-                    assertNull(pool.allocateAfterWakeup(NORMAL, this));
-                }
+    @Test
+    void aRetryRunAtOnceThatFailsWaitsForTheNextReleaseAndEachWaiterIsWokenOnce() {
+        ComparisonPool[] self = new ComparisonPool[1];
+        List<BufferWaiter> log = new ArrayList<>();
+        // Woken as CRITICAL, it is reclassified NORMAL (its session lost its slot) and retries at once.
+        RecordingWaiter switcher = new RecordingWaiter("switcher");
+        self[0] = new ComparisonPool(ComparisonPool.Policy.WAKE_ALL, 2, SIZE, 1, clock, (w, retry) -> {
+            log.add(w);
+            if (w == switcher) {
+                assertNull(self[0].reclassify(switcher, NORMAL));
             }
-        }
-        Switcher switcher = new Switcher();
+            retry.run();
+        });
+        ComparisonPool pool = self[0];
+        List<Buffer> held = exhaust(pool);
         assertNull(pool.allocateOrWait(CRITICAL, switcher));
         RecordingWaiter n = queue(pool, NORMAL, "n");
         pool.release(held.get(0));
-        assertEquals(1, n.wakeups);
-        assertEquals(1, switcher.wakeups, "one release wakes each waiter it found once");
-        assertTrue(switcher.isWaiting(), "the retry queued it again, for the next release");
+        assertEquals(List.of(switcher, n), log, "one release wakes each waiter it found once");
+        assertTrue(switcher.isWaiting(), "the failed retry queued it again, for the next release");
         assertSame(NORMAL, switcher.waitingAs());
+        assertEquals(2, pool.failedWakeups(NORMAL));
         pool.checkInvariants();
     }
 
     @Test
-    void wakeAllAllocatesNothingPerRelease() {
-        BufferPool pool = pool(1, 0);
-        PoolPolicies.use(pool, "WAKE_ALL");
+    void aWaiterCancelledBeforeItsRetryGetsNothingAndLeavesTheBufferFree() {
+        ComparisonPool pool = comparison(ComparisonPool.Policy.WAKE_ONE, 1, 0);
         Buffer b = exhaust(pool).get(0);
-        RecordingWaiter w = new RecordingWaiter("w");
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        com.sun.management.ThreadMXBean counting = (com.sun.management.ThreadMXBean) threads;
-        long tid = Thread.currentThread().threadId();
-        for (int round = 0; round < 2; round++) {
-            long before = counting.getThreadAllocatedBytes(tid);
-            for (int i = 0; i < 10_000; i++) {
-                pool.allocateOrWait(NORMAL, w);
-                pool.release(b);
-                b = pool.allocateAfterWakeup(NORMAL, w);
-            }
-            long allocated = counting.getThreadAllocatedBytes(tid) - before;
-            if (round == 1) {
-                assertTrue(allocated < 10_000, allocated + " bytes allocated by 10000 WAKE_ALL releases");
-            }
-        }
+        RecordingWaiter a = queue(pool, NORMAL, "a");
+        pool.release(b);
+        pool.cancel(a);
+        runRetries();
+        assertNull(a.received);
+        assertEquals(1, pool.free());
+        assertEquals(0, pool.failedWakeups(NORMAL));
+        assertEquals(1, pool.cancels(NORMAL));
+        pool.checkInvariants();
     }
 
     @Test
-    void policyCannotChangeWhileSomeoneWaits() {
-        BufferPool pool = pool(1, 0);
-        exhaust(pool);
-        queue(pool, NORMAL, "w");
-        assertThrows(IllegalStateException.class, () -> PoolPolicies.use(pool, "WAKE_ONE"));
-        assertEquals("HANDOFF", PoolPolicies.current(pool));
+    void checkInvariantsRefusesAWaiterBesideAFreeBufferExceptWhileAComparisonRetryIsDue() {
+        BufferPool production = pool(2, 0);
+        // Only a broken release could leave this state; put it there by hand.
+        production.queue.add(new RecordingWaiter("stranded"), NORMAL);
+        assertThrows(IllegalStateException.class, production::checkInvariants);
+
+        ComparisonPool pool = comparison(ComparisonPool.Policy.WAKE_ONE, 1, 0);
+        Buffer b = exhaust(pool).get(0);
+        queue(pool, NORMAL, "a");
+        pool.release(b);
+        assertEquals(1, pool.free());
+        assertEquals(1, pool.waitingTotal());
+        pool.checkInvariants();
     }
 
     // --- the arena and its checks ---
@@ -632,13 +686,13 @@ class BufferPoolTest {
     }
 
     @Test
-    void checkInvariantsNoticesABrokenQueueLink() {
+    void checkInvariantsNoticesAWaiterInTheQueueOfAnotherClass() {
         BufferPool pool = pool(1, 0);
         exhaust(pool);
         RecordingWaiter a = queue(pool, NORMAL, "a");
         queue(pool, NORMAL, "b");
         pool.checkInvariants();
-        a.next = null;
+        a.queuedClass = CRITICAL.ordinal();
         assertThrows(IllegalStateException.class, pool::checkInvariants);
     }
 }

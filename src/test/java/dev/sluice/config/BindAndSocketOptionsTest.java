@@ -35,13 +35,13 @@ class BindAndSocketOptionsTest {
     }
 
     @Test
-    void acceptProxyIsReadButRefusedUntilTheSessionParsesThePROXYProtocol() {
+    void acceptProxyIsReadIntoTheBind() throws ConfigException {
         ConfigParser parser = new ConfigParser("t.cfg", 2);
-        ConfigException e = assertThrows(ConfigException.class, () -> parser.read("frontend f\n"
-                + " bind 127.0.0.1:80 accept-proxy\n default_backend b\nbackend b\n server s 127.0.0.1:1\n"));
-        assertEquals("t.cfg:2: bind 127.0.0.1:80: accept-proxy is read, but Sluice does not parse the PROXY"
-                + " protocol yet", e.getMessage());
-        assertTrue(parser.frontendSections().get(0).binds.get(0).acceptProxy());
+        Config config = parser.read("frontend f\n"
+                + " bind 127.0.0.1:80 accept-proxy\n bind 127.0.0.1:81\n default_backend b\nbackend b\n"
+                + " server s 127.0.0.1:1\n");
+        assertTrue(config.frontends().get(0).binds().get(0).acceptProxy());
+        assertFalse(config.frontends().get(0).binds().get(1).acceptProxy());
     }
 
     @Test

@@ -56,7 +56,7 @@ class ConfigParserTest {
 
     @Test
     void globalDefaultsApplyWhenTheFileHasNoGlobalSection() throws ConfigException {
-        assertEquals(new Global(4, 2000, 16384, 2048, 2, 1024, 30_000, 101), parse(PROXIES).global());
+        assertEquals(new Global(4, 2000, 16384, 2048, 2, 1024, 30_000, 101, ProcessLogConfig.NONE, 0), parse(PROXIES).global());
     }
 
     @Test
@@ -77,7 +77,7 @@ class ConfigParserTest {
                 hard-stop-after 2m
                 tune.http.maxhdr 64
                 """);
-        assertEquals(new Global(3, 500, 8192, 90, 5, 512, 120_000, 64), global);
+        assertEquals(new Global(3, 500, 8192, 90, 5, 512, 120_000, 64, ProcessLogConfig.NONE, 0), global);
     }
 
     @Test
@@ -298,7 +298,7 @@ class ConfigParserTest {
         Config config = parse(PROXIES + "defaults\n timeout queue 2s\n");
         assertEquals(Timeouts.NONE, config.backends().get(0).timeouts());
         assertEquals(Mode.TCP, config.backends().get(0).mode());
-        assertEquals(Balance.ROUNDROBIN, config.backends().get(0).balance());
+        assertEquals(dev.sluice.backend.BalanceSpec.ROUNDROBIN, config.backends().get(0).balance());
     }
 
     @Test
@@ -343,22 +343,25 @@ class ConfigParserTest {
 
     @Test
     void balanceRoundrobinIsAccepted() throws ConfigException {
-        assertEquals(Balance.ROUNDROBIN, backend("balance roundrobin\nserver s 127.0.0.1:1").balance());
+        assertEquals(dev.sluice.backend.BalanceSpec.ROUNDROBIN, backend("balance roundrobin\nserver s 127.0.0.1:1").balance());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"leastconn", "source", "uri", "first", "random"})
-    void otherBalanceAlgorithmsAreRefused(String algorithm) {
-        assertRefused("backend b\n balance " + algorithm + "\n" + PROXIES, "t.cfg:2: balance " + algorithm
-                + " is not supported by Sluice (supported: roundrobin)");
+    @ValueSource(strings = {"hash req.cookie(id)", "rdp-cookie"})
+    void balanceAlgorithmsSluiceDoesNotBuildAreRefusedWithAnAlternative(String algorithm) {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("frontend f\n bind 127.0.0.1:8080\n"
+                + " default_backend b\nbackend b\n balance " + algorithm + "\n server s1 127.0.0.1:8081\n"));
+        assertTrue(e.getMessage().startsWith("t.cfg:5: balance: 'balance " + algorithm.split(" ")[0]),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("is not supported by Sluice"), e.getMessage());
+        assertTrue(e.getMessage().contains("use source"), e.getMessage());
     }
 
     @Test
     void optionsThatAskForWhatSluiceDoesAreAcceptedAndChangeNothing() throws ConfigException {
-        String withOptions = "defaults\n option http-keep-alive\n option dontlognull\n timeout client 1s\n" + """
+        String withOptions = "defaults\n option http-keep-alive\n timeout client 1s\n" + """
                 frontend f
                     option http-keep-alive
-                    option dontlognull
                     bind :80
                     default_backend b
                 backend b
@@ -366,7 +369,7 @@ class ConfigParserTest {
                     server s 127.0.0.1:1
                 """;
         // Comments keep every line number, so the two configs must be equal record for record.
-        String withoutOptions = withOptions.replace("option http-keep-alive", "#").replace("option dontlognull", "#");
+        String withoutOptions = withOptions.replace("option http-keep-alive", "#");
         assertEquals(parse(withoutOptions), parse(withOptions));
     }
 
@@ -378,16 +381,16 @@ class ConfigParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "defaults|option tcplog|'option tcplog' is not supported by Sluice: Sluice writes no access log yet",
-        "defaults|option redispatch|'option redispatch' is not supported by Sluice: Sluice does not retry a failed"
-            + " connection yet",
-        "defaults|no option dontlog-normal|'no option dontlog-normal' is not supported by Sluice: Sluice writes no"
-            + " access log yet",
+        "defaults|option httpslog|'option httpslog' is not supported by Sluice: Sluice has no TLS yet; use option"
+            + " httplog",
+        "defaults|option ldap-check|'option ldap-check' is not supported by Sluice: write 'option tcp-check' with"
+            + " 'tcp-check send-binary' of an LDAP bind request and 'tcp-check expect binary' of its successful answer",
         "defaults|no option smart|'no option smart' is not supported by Sluice",
         "defaults|no mode|'no mode' is not supported: 'mode' cannot be turned off",
         "defaults|no option httpclose now|'no option httpclose' takes no argument, got 1",
-        "defaults|log global|'log' is not supported by Sluice: Sluice writes no access log yet",
-        "defaults|timeout|'timeout' needs one of: connect, client, server, queue, http-request, http-keep-alive",
+        "defaults|log global|'log' is read, but Sluice does not send log lines yet (docs/logging.md)",
+        "defaults|timeout|'timeout' needs one of: connect, client, server, queue, http-request, http-keep-alive,"
+            + " tunnel, client-fin, server-fin, check",
         "defaults|timeout tarpit 1s|'timeout tarpit' is not supported by Sluice",
         "frontend x|server s 127.0.0.1:1|'server' is not allowed in a frontend section (it belongs in: listen,"
             + " backend)",
@@ -399,7 +402,7 @@ class ConfigParserTest {
             + " socket yet",
         "frontend x|stats|'stats' needs one of: (none in a frontend section)",
         "frontend x|capture request header Host len 20|'capture request header' is not supported by Sluice:"
-            + " Sluice writes no access log yet, so it captures nothing",
+            + " Sluice captures no header or cookie yet: %hr, %hs, %CC and %CS log nothing",
         "defaults|acl a path /|'acl' is not allowed in a defaults section (it belongs in: frontend, listen,"
             + " backend)",
         "defaults|http-request deny|'http-request deny' is not allowed in a defaults section (it belongs in:"
@@ -515,15 +518,15 @@ class ConfigParserTest {
                     default_backend nowhere
                     stats uri /s
                 backend b
-                    server s 127.0.0.1:1 weight 2
+                    server s 127.0.0.1:1 slowstart 2s
                 """));
         assertEquals(List.of("t.cfg:2: 'cpu-map' is not supported by Sluice: Sluice does not pin its event loop"
                         + " threads to CPUs; remove the line, or pin the whole process with taskset or systemd's"
                         + " CPUAffinity",
                 "t.cfg:4: missing closing \" quote",
                 "t.cfg:6: 'stats uri' is not supported by Sluice: Sluice has no stats page or stats socket yet",
-                "t.cfg:8: server s: 'weight' is not supported by Sluice: Sluice balances round-robin over"
-                        + " equal servers only, for now"), e.messages());
+                "t.cfg:8: server s: 'slowstart' is not supported by Sluice: Sluice gives a server that comes UP its"
+                        + " whole weight at once"), e.messages());
         assertEquals(0, e.omitted());
         assertEquals(e.messages().get(0), e.getMessage());
     }
@@ -542,6 +545,35 @@ class ConfigParserTest {
                 """));
         assertEquals(List.of("t.cfg:3: default_backend: no backend named 'nowhere'",
                 "t.cfg:4: backend 'b' has no server line: every connection sent to it would fail"), e.messages());
+    }
+
+    @Test
+    void theChecksErrorsAreSortedByLineWhateverOrderTheChecksRunIn() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("""
+                backend empty
+                    mode tcp
+                frontend f
+                    bind :80
+                    default_backend nowhere
+                """));
+        assertEquals(List.of("t.cfg:1: backend 'empty' has no server line: every connection sent to it would fail",
+                "t.cfg:5: default_backend: no backend named 'nowhere'"), e.messages());
+    }
+
+    @Test
+    void aRuleNamingARefusedAclPointsAtTheAclsLine() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("""
+                frontend f
+                    mode http
+                    bind :80
+                    acl bad path_reg ^/x
+                    http-request deny if bad
+                    default_backend b
+                backend b
+                    mode http
+                    server s 127.0.0.1:1
+                """));
+        assertEquals("t.cfg:5: http-request deny: ACL 'bad' was refused at line 4", e.messages().get(1));
     }
 
     @Test
@@ -707,7 +739,8 @@ class ConfigParserTest {
     @CsvSource(delimiter = '|', value = {
         "server a|'server' takes at least 2 arguments (server <name> <address>[:<port>] [options]), got 1",
         "server a 127.0.0.1:0|server: expected a port from 1 to 65535 in '127.0.0.1:0', got '0'",
-        "server a 127.0.0.1:1 check|server a: 'check' is not supported by Sluice: Sluice runs no health check yet",
+        "server a 127.0.0.1:1 agent-check|server a: 'agent-check' is not supported by Sluice: Sluice runs no agent"
+            + " checks; check the server with 'check' and 'option httpchk' or 'option tcp-check'",
         "server a 127.0.0.1:1 maxconn 3 foo 10|server a: 'foo' is not supported by Sluice",
         "server a 127.0.0.1:1 maxconn|server a: 'maxconn' needs a value: maxconn <number>",
         "server a 127.0.0.1:1 maxconn x|server a maxconn: expected a whole number >= 0, got 'x'",

@@ -209,8 +209,8 @@ class SectionsTest {
         assertRefused("frontend f\n bind :80\n default-server maxconn 1\n default_backend b\n"
                 + "backend b\n server s 127.0.0.1:1\n", "t.cfg:3: 'default-server' is not allowed in a frontend"
                 + " section (it belongs in: defaults, listen, backend)");
-        assertRefused("defaults\n default-server check\n" + ConfigParserTest.PROXIES, "t.cfg:2: default-server:"
-                + " 'check' is not supported by Sluice: Sluice runs no health check yet");
+        assertRefused("defaults\n default-server slowstart 1s\n" + ConfigParserTest.PROXIES, "t.cfg:2: default-server:"
+                + " 'slowstart' is not supported by Sluice: Sluice gives a server that comes UP its whole weight at once");
     }
 
     // --- server addresses ---

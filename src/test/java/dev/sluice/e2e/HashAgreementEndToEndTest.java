@@ -2,26 +2,11 @@ package dev.sluice.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.sluice.backend.BalanceAlgorithm;
-import dev.sluice.backend.BalanceKey;
-import dev.sluice.backend.BalanceSpec;
-import dev.sluice.backend.Backend;
-import dev.sluice.backend.HashFunction;
-import dev.sluice.backend.HashType;
-import dev.sluice.backend.RetryPolicy;
-import dev.sluice.backend.Server;
-import dev.sluice.backend.ServerRole;
-import dev.sluice.backend.ServerState;
-import dev.sluice.backend.ServerStateListener;
-import dev.sluice.backend.SlotRefusal;
-import dev.sluice.backend.SlotWaiter;
-import dev.sluice.loop.Clock;
-import dev.sluice.loop.Loop;
-import dev.sluice.loop.LoopCore;
+import dev.sluice.cli.Sluice;
+import dev.sluice.config.Config;
+import dev.sluice.config.ConfigParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -35,20 +20,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * HAProxy 2.6 and Sluice choose the same server for the same key. One
- * HAProxy runs every case, each a backend with its {@code balance},
- * {@code hash-type}, weights and states, behind a frontend that reports the
- * server it chose ({@code srv_name}); Sluice's backend built from the same
- * parameters chooses for the same keys (client addresses bound on 127/8,
- * URIs, header values, URL parameters). Hashing must agree on every key.
+ * HAProxy 2.6 and Sluice, run from the same configuration, send each request
+ * to the same server. Every case is a backend (its {@code balance},
+ * {@code hash-type}, weights, {@code backup}, {@code disabled}) behind a
+ * frontend of its own; both proxies read the very same {@code defaults},
+ * {@code frontend} and {@code backend} text, only the frontends' ports
+ * differ. Each server is an origin of its own that answers with its name, so
+ * the response says where the request went. The keys: client addresses (the
+ * client binds an address of 127/8), URIs, header values, URL parameters.
  */
 class HashAgreementEndToEndTest {
-    private static final int KEYS = 300;
+    private static final int KEYS = 200;
+    /** The most servers a case has: one origin each. */
+    private static final int ORIGINS = 5;
 
     @TempDir
     Path dir;
 
-    /** How the key reaches HAProxy. */
+    /** How the key reaches the proxy. */
     enum Key { SOURCE, URI, HEADER, HOST, PARAM }
 
     record Srv(String name, int weight, boolean backup, boolean disabled) {
@@ -58,11 +47,9 @@ class HashAgreementEndToEndTest {
     }
 
     /**
-     * @param balance the {@code balance} line's arguments
-     * @param hashType the {@code hash-type} line's arguments, or empty
-     * @param spec the same choice, as Sluice's backend takes it
+     * @param lines the backend's balancing lines ({@code balance}, {@code hash-type}, options)
      */
-    record Case(String name, String balance, String hashType, List<Srv> servers, Key key, BalanceSpec spec) {
+    record Case(String name, String lines, List<Srv> servers, Key key) {
     }
 
     private static final List<Srv> WEIGHTED = List.of(Srv.of("s1", 1), Srv.of("s2", 3), Srv.of("s3", 2), Srv.of("s4", 5),
@@ -75,47 +62,33 @@ class HashAgreementEndToEndTest {
     private static final List<Srv> EQUAL = List.of(Srv.of("a", 10), Srv.of("b", 10), Srv.of("c", 10), Srv.of("d", 10));
 
     static List<Case> cases() {
-        BalanceSpec src = BalanceSpec.of(BalanceAlgorithm.SOURCE);
-        BalanceSpec uri = BalanceSpec.of(BalanceAlgorithm.URI);
-        BalanceSpec hdr = BalanceSpec.of(BalanceAlgorithm.HDR, "x-user");
-        BalanceSpec prm = BalanceSpec.of(BalanceAlgorithm.URL_PARAM, "user");
         List<Case> c = new ArrayList<>();
-        c.add(new Case("source map-based", "source", "", WEIGHTED, Key.SOURCE, src));
-        c.add(new Case("source consistent", "source", "consistent", WEIGHTED, Key.SOURCE, src.withHashType(HashType.CONSISTENT)));
-        c.add(new Case("source consistent, one server disabled", "source", "consistent", ONE_DISABLED, Key.SOURCE,
-                src.withHashType(HashType.CONSISTENT)));
-        c.add(new Case("source map-based avalanche", "source", "map-based sdbm avalanche", WEIGHTED, Key.SOURCE,
-                src.withHash(HashType.MAP_BASED, HashFunction.SDBM, true)));
-        c.add(new Case("uri map-based", "uri", "", WEIGHTED, Key.URI, uri));
-        c.add(new Case("uri consistent", "uri", "consistent", WEIGHTED, Key.URI, uri.withHashType(HashType.CONSISTENT)));
-        c.add(new Case("uri consistent, one server disabled", "uri", "consistent", ONE_DISABLED, Key.URI,
-                uri.withHashType(HashType.CONSISTENT)));
-        c.add(new Case("uri whole", "uri whole", "", EQUAL, Key.URI,
-                uri.withUri(new BalanceSpec.UriKey(true, false, 0, 0))));
-        c.add(new Case("uri len 8", "uri len 8", "consistent", EQUAL, Key.URI,
-                uri.withUri(new BalanceSpec.UriKey(false, false, 8, 0)).withHashType(HashType.CONSISTENT)));
-        c.add(new Case("uri depth 2", "uri depth 2", "", WEIGHTED, Key.URI,
-                uri.withUri(new BalanceSpec.UriKey(false, false, 0, 2))));
-        c.add(new Case("uri map-based djb2", "uri", "map-based djb2", WEIGHTED, Key.URI,
-                uri.withHash(HashType.MAP_BASED, HashFunction.DJB2, false)));
-        c.add(new Case("uri consistent wt6", "uri", "consistent wt6", WEIGHTED, Key.URI,
-                uri.withHash(HashType.CONSISTENT, HashFunction.WT6, false)));
-        c.add(new Case("uri map-based crc32 avalanche", "uri", "map-based crc32 avalanche", WEIGHTED, Key.URI,
-                uri.withHash(HashType.MAP_BASED, HashFunction.CRC32, true)));
-        c.add(new Case("hdr map-based", "hdr(X-User)", "", WEIGHTED, Key.HEADER, hdr));
-        c.add(new Case("hdr consistent", "hdr(X-User)", "consistent", WEIGHTED, Key.HEADER, hdr.withHashType(HashType.CONSISTENT)));
-        c.add(new Case("hdr(host) use_domain_only", "hdr(host) use_domain_only", "", EQUAL, Key.HOST,
-                BalanceSpec.of(BalanceAlgorithm.HDR, "host").withDomainOnly()));
-        c.add(new Case("url_param map-based", "url_param user", "", WEIGHTED, Key.PARAM, prm));
-        c.add(new Case("url_param consistent", "url_param user", "consistent", WEIGHTED, Key.PARAM,
-                prm.withHashType(HashType.CONSISTENT)));
-        c.add(new Case("uri map-based, backups only", "uri", "", BACKUPS, Key.URI, uri));
-        c.add(new Case("uri consistent, backups only", "uri", "consistent", BACKUPS, Key.URI,
-                uri.withHashType(HashType.CONSISTENT)));
-        c.add(new Case("uri map-based, all backups", "uri\n    option allbackups", "", BACKUPS, Key.URI,
-                uri.withBackups(BalanceSpec.BackupUse.ALL)));
-        c.add(new Case("uri consistent, all backups", "uri\n    option allbackups", "consistent", BACKUPS, Key.URI,
-                uri.withHashType(HashType.CONSISTENT).withBackups(BalanceSpec.BackupUse.ALL)));
+        c.add(new Case("source map-based", "balance source", WEIGHTED, Key.SOURCE));
+        c.add(new Case("source consistent", "balance source\nhash-type consistent", WEIGHTED, Key.SOURCE));
+        c.add(new Case("source consistent, one server disabled", "balance source\nhash-type consistent", ONE_DISABLED,
+                Key.SOURCE));
+        c.add(new Case("source map-based avalanche", "balance source\nhash-type map-based sdbm avalanche", WEIGHTED,
+                Key.SOURCE));
+        c.add(new Case("uri map-based", "balance uri", WEIGHTED, Key.URI));
+        c.add(new Case("uri consistent", "balance uri\nhash-type consistent", WEIGHTED, Key.URI));
+        c.add(new Case("uri consistent, one server disabled", "balance uri\nhash-type consistent", ONE_DISABLED, Key.URI));
+        c.add(new Case("uri whole", "balance uri whole", EQUAL, Key.URI));
+        c.add(new Case("uri len 8, consistent", "balance uri len 8\nhash-type consistent", EQUAL, Key.URI));
+        c.add(new Case("uri depth 2", "balance uri depth 2", WEIGHTED, Key.URI));
+        c.add(new Case("uri map-based djb2", "balance uri\nhash-type map-based djb2", WEIGHTED, Key.URI));
+        c.add(new Case("uri consistent wt6", "balance uri\nhash-type consistent wt6", WEIGHTED, Key.URI));
+        c.add(new Case("uri map-based crc32 avalanche", "balance uri\nhash-type map-based crc32 avalanche", WEIGHTED,
+                Key.URI));
+        c.add(new Case("hdr map-based", "balance hdr(X-User)", WEIGHTED, Key.HEADER));
+        c.add(new Case("hdr consistent", "balance hdr(X-User)\nhash-type consistent", WEIGHTED, Key.HEADER));
+        c.add(new Case("hdr(host) use_domain_only", "balance hdr(host) use_domain_only", EQUAL, Key.HOST));
+        c.add(new Case("url_param map-based", "balance url_param user", WEIGHTED, Key.PARAM));
+        c.add(new Case("url_param consistent", "balance url_param user\nhash-type consistent", WEIGHTED, Key.PARAM));
+        c.add(new Case("uri map-based, backups only", "balance uri", BACKUPS, Key.URI));
+        c.add(new Case("uri consistent, backups only", "balance uri\nhash-type consistent", BACKUPS, Key.URI));
+        c.add(new Case("uri map-based, all backups", "balance uri\noption allbackups", BACKUPS, Key.URI));
+        c.add(new Case("uri consistent, all backups", "balance uri\nhash-type consistent\noption allbackups", BACKUPS,
+                Key.URI));
         return c;
     }
 
@@ -129,46 +102,66 @@ class HashAgreementEndToEndTest {
         };
     }
 
-    @Test
-    void haproxyAndSluiceChooseTheSameServerForEveryHashedKey() throws Exception {
-        List<Case> cases = cases();
-        int base = Nginx.freePort();
-        int origin = Nginx.freePort();
+    /** The sections both proxies read: defaults, then a frontend (on the port given) and a backend per case. */
+    static String shared(List<Case> cases, List<Integer> frontendPorts, int[] originPorts) {
         StringBuilder cfg = new StringBuilder("""
-                global
-                    maxconn 2000
                 defaults
                     mode http
-                    timeout connect 1s
-                    timeout client 5s
-                    timeout server 5s
-                frontend origin
-                    bind 127.0.0.1:%d
-                    http-request return status 200 content-type text/plain string ok
-                """.formatted(origin));
-        List<Integer> ports = new ArrayList<>();
+                    timeout connect 2s
+                    timeout client 10s
+                    timeout server 10s
+                """);
         for (int i = 0; i < cases.size(); i++) {
             Case c = cases.get(i);
-            int port = i == 0 ? base : Nginx.freePort();
-            ports.add(port);
-            cfg.append("frontend f").append(i).append("\n    bind 127.0.0.1:").append(port)
-                    .append("\n    default_backend b").append(i)
-                    .append("\n    http-response set-header X-Server %[srv_name]\n");
-            cfg.append(backendSection("b" + i, c, origin));
+            cfg.append("frontend f").append(i).append("\n    bind 127.0.0.1:").append(frontendPorts.get(i))
+                    .append("\n    default_backend b").append(i).append('\n');
+            cfg.append("backend b").append(i).append('\n');
+            for (String line : c.lines().split("\n")) {
+                cfg.append("    ").append(line).append('\n');
+            }
+            for (int s = 0; s < c.servers().size(); s++) {
+                Srv srv = c.servers().get(s);
+                cfg.append("    server ").append(srv.name()).append(" 127.0.0.1:").append(originPorts[s])
+                        .append(" weight ").append(srv.weight()).append(srv.backup() ? " backup" : "")
+                        .append(srv.disabled() ? " disabled" : "").append('\n');
+            }
         }
+        return cfg.toString();
+    }
+
+    @Test
+    void haproxyAndSluiceSendEveryHashedKeyToTheSameServer() throws Exception {
+        List<Case> cases = cases();
+        int[] origins = new int[ORIGINS];
+        StringBuilder originSections = new StringBuilder();
+        for (int o = 0; o < ORIGINS; o++) {
+            origins[o] = Nginx.freePort();
+            originSections.append("frontend origin").append(o).append("\n    bind 127.0.0.1:").append(origins[o])
+                    .append("\n    http-request return status 200 content-type text/plain string origin")
+                    .append(o).append('\n');
+        }
+        List<Integer> haproxyPorts = new ArrayList<>();
+        List<Integer> sluicePorts = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            haproxyPorts.add(Nginx.freePort());
+            sluicePorts.add(Nginx.freePort());
+        }
+        String haproxyConfig = "global\n    maxconn 2000\n" + shared(cases, haproxyPorts, origins) + originSections;
+        Config sluiceConfig = ConfigParser.parse("agreement.cfg", "global\n    maxconn 2000\n    nbthread 1\n"
+                + shared(cases, sluicePorts, origins));
         Map<String, String> disagreements = new LinkedHashMap<>();
         StringBuilder table = new StringBuilder();
-        try (Haproxy haproxy = new Haproxy(dir, cfg.toString(), ports.get(ports.size() - 1))) {
+        try (Haproxy haproxy = new Haproxy(dir, haproxyConfig, origins[ORIGINS - 1]);
+             Sluice sluice = Sluice.start(sluiceConfig)) {
             for (int i = 0; i < cases.size(); i++) {
                 Case c = cases.get(i);
-                Backend sluice = sluiceBackend(c);
                 SplittableRandom r = new SplittableRandom(1234 + i);
                 int agree = 0;
                 String first = null;
                 for (int k = 0; k < KEYS; k++) {
                     String key = key(c.key(), k, r);
-                    String theirs = ask(ports.get(i), c.key(), key);
-                    String ours = choose(sluice, c.key(), key);
+                    String theirs = serverName(c, ask(haproxyPorts.get(i), c.key(), key));
+                    String ours = serverName(c, ask(sluicePorts.get(i), c.key(), key));
                     if (theirs.equals(ours)) {
                         agree++;
                     } else if (first == null) {
@@ -185,45 +178,79 @@ class HashAgreementEndToEndTest {
         assertEquals(Map.of(), disagreements, table.toString());
     }
 
-    /** The backend section both proxies read. */
-    static String backendSection(String name, Case c, int originPort) {
-        StringBuilder b = new StringBuilder("backend ").append(name).append("\n    balance ").append(c.balance()).append('\n');
-        if (!c.hashType().isEmpty()) {
-            b.append("    hash-type ").append(c.hashType()).append('\n');
+    /**
+     * The algorithms that take no key, on sequential requests: {@code static-rr}
+     * walks HAProxy's very map, so its sequence is HAProxy's; {@code first}
+     * without {@code maxconn} always takes the first server; {@code roundrobin}
+     * gives each server the same share over a cycle but in another order
+     * (Sluice's smooth weighted round robin is not HAProxy's tree), and
+     * {@code leastconn}'s rotation among equally loaded servers is not promised
+     * to follow HAProxy's, so only their shares are asserted (on sequential
+     * requests leastconn's order happens to be HAProxy's, 144 of 144 steps).
+     */
+    @Test
+    void withoutAKeyStaticRrAndFirstFollowHaproxysSequenceAndRoundRobinItsShares() throws Exception {
+        List<Case> cases = List.of(new Case("static-rr", "balance static-rr", WEIGHTED, Key.URI),
+                new Case("first", "balance first", WEIGHTED, Key.URI),
+                new Case("roundrobin", "balance roundrobin", WEIGHTED, Key.URI),
+                new Case("leastconn", "balance leastconn", EQUAL, Key.URI));
+        int[] origins = new int[ORIGINS];
+        StringBuilder originSections = new StringBuilder();
+        for (int o = 0; o < ORIGINS; o++) {
+            origins[o] = Nginx.freePort();
+            originSections.append("frontend origin").append(o).append("\n    bind 127.0.0.1:").append(origins[o])
+                    .append("\n    http-request return status 200 content-type text/plain string origin")
+                    .append(o).append('\n');
         }
-        for (Srv s : c.servers()) {
-            b.append("    server ").append(s.name()).append(" 127.0.0.1:").append(originPort).append(" weight ")
-                    .append(s.weight()).append(s.backup() ? " backup" : "").append(s.disabled() ? " disabled" : "")
-                    .append('\n');
+        List<Integer> haproxyPorts = new ArrayList<>();
+        List<Integer> sluicePorts = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            haproxyPorts.add(Nginx.freePort());
+            sluicePorts.add(Nginx.freePort());
         }
-        return b.toString();
+        // One thread each, so that each proxy keeps one rotation.
+        String haproxyConfig = "global\n    maxconn 2000\n    nbthread 1\n" + shared(cases, haproxyPorts, origins)
+                + originSections;
+        Config sluiceConfig = ConfigParser.parse("agreement.cfg", "global\n    maxconn 2000\n    nbthread 1\n"
+                + shared(cases, sluicePorts, origins));
+        StringBuilder table = new StringBuilder();
+        Map<String, Integer> sameStep = new LinkedHashMap<>();
+        Map<String, Boolean> sameShares = new LinkedHashMap<>();
+        int requests = 12 * 12;
+        try (Haproxy haproxy = new Haproxy(dir, haproxyConfig, origins[ORIGINS - 1]);
+             Sluice sluice = Sluice.start(sluiceConfig)) {
+            for (int i = 0; i < cases.size(); i++) {
+                Case c = cases.get(i);
+                Map<String, Integer> theirShares = new java.util.TreeMap<>();
+                Map<String, Integer> ourShares = new java.util.TreeMap<>();
+                int same = 0;
+                for (int k = 0; k < requests; k++) {
+                    String theirs = serverName(c, ask(haproxyPorts.get(i), Key.URI, "/r" + k));
+                    String ours = serverName(c, ask(sluicePorts.get(i), Key.URI, "/r" + k));
+                    same += theirs.equals(ours) ? 1 : 0;
+                    theirShares.merge(theirs, 1, Integer::sum);
+                    ourShares.merge(ours, 1, Integer::sum);
+                }
+                sameStep.put(c.name(), same);
+                sameShares.put(c.name(), theirShares.equals(ourShares));
+                table.append(String.format("%-12s same server at %3d of %d steps; shares haproxy %s, sluice %s%n",
+                        c.name(), same, requests, theirShares, ourShares));
+            }
+        }
+        System.out.println("HAProxy 2.6 vs Sluice, sequential requests without a key:\n" + table);
+        assertEquals(requests, sameStep.get("static-rr"), table.toString());
+        assertEquals(requests, sameStep.get("first"), table.toString());
+        assertEquals(Boolean.TRUE, sameShares.get("roundrobin"), table.toString());
+        assertEquals(Boolean.TRUE, sameShares.get("leastconn"), table.toString());
     }
 
-    static Backend sluiceBackend(Case c) {
-        List<Server> servers = new ArrayList<>();
-        for (Srv s : c.servers()) {
-            servers.add(new Server(s.name(), InetSocketAddress.createUnresolved(s.name(), 80), 0, 0, s.weight(),
-                    s.backup() ? ServerRole.BACKUP : ServerRole.ACTIVE, s.disabled() ? ServerState.MAINT : ServerState.UP));
-        }
-        return new Backend(c.name(), servers, c.spec(), RetryPolicy.DEFAULT, ServerStateListener.NONE);
+    /** The server of the case behind the origin that answered. */
+    private static String serverName(Case c, String body) {
+        int origin = Integer.parseInt(body.trim().substring("origin".length()));
+        return c.servers().get(origin).name();
     }
 
-    /** The server Sluice's backend chooses for the key. */
-    static String choose(Backend b, Key kind, String key) throws Exception {
-        byte[] bytes = key.getBytes(StandardCharsets.US_ASCII);
-        BalanceKey k = new BalanceKey();
-        if (kind == Key.SOURCE) {
-            k.clientAddress(InetAddress.getByName(key).getAddress());
-        } else {
-            k.bytes(bytes, 0, bytes.length);
-        }
-        Waiter w = new Waiter();
-        Server s = b.acquire(w, k, null);
-        b.releaseSlot(s);
-        return s.name();
-    }
-
-    /** Sends one request through HAProxy with the key and returns the server it named. */
+    /** Sends one request with the key and returns the response body. */
     static String ask(int port, Key kind, String key) throws IOException {
         try (Socket s = new Socket()) {
             if (kind == Key.SOURCE) {
@@ -237,58 +264,18 @@ class HashAgreementEndToEndTest {
                 case HOST -> "Host: " + key + "\r\n";
                 default -> "Host: h\r\n";
             };
-            s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\n" + header + "Connection: close\r\n\r\n")
+            // Another field first: the key's field must be found by its name.
+            s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nUser-Agent: agreement\r\n" + header
+                    + "Connection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            InputStream in = s.getInputStream();
             ByteArrayOutputStream all = new ByteArrayOutputStream();
-            in.transferTo(all);
+            s.getInputStream().transferTo(all);
             String response = all.toString(StandardCharsets.US_ASCII);
-            for (String line : response.split("\r\n")) {
-                if (line.toLowerCase().startsWith("x-server:")) {
-                    return line.substring(9).trim();
-                }
+            int body = response.indexOf("\r\n\r\n");
+            if (!response.startsWith("HTTP/1.1 200") || body < 0) {
+                throw new IOException("port " + port + " answered " + response);
             }
-            throw new IOException("no x-server in " + response);
-        }
-    }
-
-    /** A waiter on a loop that never needs to run: choosing with free slots grants at once. */
-    static final class Waiter extends SlotWaiter {
-        private static final Loop LOOP = new LoopCore() {
-            @Override
-            public int id() {
-                return 0;
-            }
-
-            @Override
-            public Clock clock() {
-                return System::nanoTime;
-            }
-
-            @Override
-            public dev.sluice.buffer.BufferPool pool() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void execute(Runnable work) {
-                throw new UnsupportedOperationException();
-            }
-        };
-
-        @Override
-        protected Loop loop() {
-            return LOOP;
-        }
-
-        @Override
-        protected void slotGranted(Server server) {
-            throw new AssertionError("no queue here");
-        }
-
-        @Override
-        protected void slotRefused(SlotRefusal why) {
-            throw new AssertionError("no queue here");
+            return response.substring(body + 4);
         }
     }
 }

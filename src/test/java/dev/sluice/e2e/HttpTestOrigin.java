@@ -72,6 +72,7 @@ final class HttpTestOrigin implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
     private final AtomicInteger continues = new AtomicInteger();
+    private final AtomicInteger upgrades = new AtomicInteger();
     /** Every chunk-size line of every chunked request body, exactly as it arrived (without its CRLF). */
     private final ConcurrentLinkedQueue<String> sizeLines = new ConcurrentLinkedQueue<>();
 
@@ -160,6 +161,81 @@ final class HttpTestOrigin implements AutoCloseable {
         }
     }
 
+    /**
+     * Switches protocols: {@code /ws} is a WebSocket echo (RFC 6455: the key
+     * answered, each masked frame from the client sent back unmasked);
+     * {@code /upgrade-echo} echoes raw bytes until the client ends its stream,
+     * then ends its own. The connection is over afterwards.
+     */
+    private boolean upgrade(Socket s, InputStream in, OutputStream out, Request r, boolean webSocket)
+            throws IOException {
+        upgrades.incrementAndGet();
+        if (webSocket) {
+            String accept;
+            try {
+                accept = java.util.Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1").digest(
+                        (r.header("sec-websocket-key") + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+                                .getBytes(StandardCharsets.US_ASCII)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            write(out, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n");
+            out.flush();
+            while (true) {
+                int b0 = in.read();
+                int b1 = in.read();
+                if (b0 < 0 || b1 < 0) {
+                    return false;
+                }
+                long length = b1 & 0x7F;
+                if (length == 126) {
+                    length = (in.read() << 8) | in.read();
+                } else if (length == 127) {
+                    length = 0;
+                    for (int i = 0; i < 8; i++) {
+                        length = (length << 8) | in.read();
+                    }
+                }
+                byte[] mask = in.readNBytes(4);
+                byte[] payload = in.readNBytes((int) length);
+                for (int i = 0; i < payload.length; i++) {
+                    payload[i] ^= mask[i % 4];
+                }
+                ByteArrayOutputStream frame = new ByteArrayOutputStream();
+                frame.write(b0);
+                if (payload.length < 126) {
+                    frame.write(payload.length);
+                } else {
+                    frame.write(126);
+                    frame.write(payload.length >> 8);
+                    frame.write(payload.length & 0xFF);
+                }
+                frame.write(payload);
+                out.write(frame.toByteArray());
+                out.flush();
+                if ((b0 & 0x0F) == 0x8) {
+                    // A close frame, echoed: the WebSocket is over.
+                    return false;
+                }
+            }
+        }
+        write(out, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: upgrade\r\n\r\n");
+        out.flush();
+        byte[] piece = new byte[8192];
+        for (int n; (n = in.read(piece)) > 0; ) {
+            out.write(piece, 0, n);
+            out.flush();
+        }
+        s.shutdownOutput();
+        return false;
+    }
+
+    /** Connections that switched protocols. */
+    int upgrades() {
+        return upgrades.get();
+    }
+
     /** Reads a body, answers one request; returns whether the connection goes on. */
     private boolean answer(Socket s, InputStream in, OutputStream out, String head, int id) throws IOException {
         String requestLine = head.substring(0, head.indexOf("\r\n"));
@@ -172,6 +248,10 @@ final class HttpTestOrigin implements AutoCloseable {
             continues.incrementAndGet();
             out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
+        }
+        if (probe.header("upgrade") != null && (target.equals("/ws") || target.equals("/upgrade-echo"))) {
+            requests.add(probe);
+            return upgrade(s, in, out, probe, target.equals("/ws"));
         }
         if (target.equals("/early")) {
             // Answers before reading the body, then closes: the rest of the body is never read.

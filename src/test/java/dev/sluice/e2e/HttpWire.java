@@ -173,6 +173,11 @@ final class HttpWire implements AutoCloseable {
         }
     }
 
+    /** Every byte still to come, to the end of the stream (what a tunnel relays after its 101). */
+    byte[] readToEnd() throws IOException {
+        return in.readAllBytes();
+    }
+
     Socket socket() {
         return socket;
     }

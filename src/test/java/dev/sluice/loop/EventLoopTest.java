@@ -268,6 +268,91 @@ class EventLoopTest {
         }
     }
 
+    /** Blocks the loop's thread inside an inbox item until {@code release} opens; returns once it is blocked. */
+    private void blockLoop(CountDownLatch release) throws InterruptedException {
+        CountDownLatch busy = new CountDownLatch(1);
+        loop.execute(() -> {
+            busy.countDown();
+            await(release);
+        });
+        assertTrue(busy.await(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aFullInboxRefusesWorkCountsItAndRunsWhatItTook() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        blockLoop(release);
+        CountDownLatch taken = new CountDownLatch(EventLoop.INBOX_CAPACITY);
+        for (int i = 0; i < EventLoop.INBOX_CAPACITY; i++) {
+            loop.execute(taken::countDown);
+        }
+        assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> loop.execute(() -> ran.add("refused")));
+        assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> loop.execute(() -> ran.add("refused")));
+        release.countDown();
+        assertTrue(taken.await(5, TimeUnit.SECONDS), "every item the inbox took runs");
+        assertEquals(2, loop.call(() -> loop.counters().inboxFull), "both refusals are counted on the loop");
+        assertEquals(List.of(), loop.call(() -> List.copyOf(ran)), "refused work never runs");
+    }
+
+    @Test
+    void callFailsClearlyWhenTheInboxIsFull() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        blockLoop(release);
+        CountDownLatch drained = new CountDownLatch(EventLoop.INBOX_CAPACITY);
+        for (int i = 0; i < EventLoop.INBOX_CAPACITY; i++) {
+            loop.execute(drained::countDown);
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> loop.call(() -> 1));
+        assertTrue(e.getCause() instanceof java.util.concurrent.RejectedExecutionException, e.toString());
+        release.countDown();
+        assertTrue(drained.await(5, TimeUnit.SECONDS));
+        assertEquals(1, loop.call(() -> 1), "once drained, the loop answers again");
+    }
+
+    /** A message that records the thread it ran on. */
+    private static final class Probe extends Message {
+        final CountDownLatch delivered = new CountDownLatch(1);
+        volatile Thread ranOn;
+
+        @Override
+        protected void deliver() {
+            ranOn = Thread.currentThread();
+            delivered.countDown();
+        }
+    }
+
+    @Test
+    void aPostedMessageRunsOnTheLoopEvenWhenTheInboxIsFull() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        blockLoop(release);
+        for (int i = 0; i < EventLoop.INBOX_CAPACITY; i++) {
+            loop.execute(() -> { });
+        }
+        assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> loop.execute(() -> { }));
+        Probe probe = new Probe();
+        loop.post(probe);
+        assertTrue(probe.isPending());
+        assertThrows(IllegalStateException.class, () -> loop.post(probe), "a message is pending at most once");
+        release.countDown();
+        assertTrue(probe.delivered.await(5, TimeUnit.SECONDS));
+        assertEquals("sluice-loop-7", probe.ranOn.getName());
+        assertFalse(probe.isPending());
+    }
+
+    @Test
+    void postWakesASleepingLoop() throws Exception {
+        loop.call(() -> {
+            loop.arm(new Timer(recording("never")), loop.clock().nanoTime() + TimeUnit.MINUTES.toNanos(1));
+            return null;
+        });
+        Thread.sleep(50);
+        Probe probe = new Probe();
+        Thread poster = new Thread(() -> loop.post(probe));
+        poster.start();
+        assertTrue(probe.delivered.await(2, TimeUnit.SECONDS), "the post woke the loop from a one-minute sleep");
+        poster.join();
+    }
+
     /** Lingering closes are bounded per loop: past the bound a connection closes at once. */
     @Test
     void lingeringClosesAreBoundedPerLoop() {

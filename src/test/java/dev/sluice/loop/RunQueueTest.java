@@ -2,6 +2,7 @@ package dev.sluice.loop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -92,5 +93,48 @@ class RunQueueTest {
 
         assertEquals(3, queue.runAll(100));
         assertEquals(List.of("run0", "run1", "run2"), ran);
+    }
+
+    @Test
+    void aTaskQueuedOnOneLoopCannotBeQueuedOnAnother() {
+        Task a = task("a");
+        RunQueue otherLoop = new RunQueue();
+        queue.schedule(a);
+        assertThrows(IllegalStateException.class, () -> otherLoop.schedule(a));
+        assertTrue(otherLoop.isEmpty());
+        assertEquals(1, queue.runAll(10));
+        otherLoop.schedule(a);
+        assertEquals(1, otherLoop.size(), "once run, it may go anywhere");
+    }
+
+    @Test
+    void schedulingAndRunningAllocateNothing() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().threadId();
+        int[] count = new int[1];
+        Task[] tasks = new Task[8];
+        for (int i = 0; i < tasks.length; i++) {
+            tasks[i] = new Task() {
+                @Override
+                protected void run() {
+                    count[0]++;
+                }
+            };
+        }
+        for (int round = 0; round < 3; round++) {
+            long before = threads.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 100_000; i++) {
+                for (Task t : tasks) {
+                    queue.schedule(t);
+                    queue.schedule(t);
+                }
+                queue.runAll(Integer.MAX_VALUE);
+            }
+            long allocated = threads.getThreadAllocatedBytes(tid) - before;
+            if (round == 2) {
+                assertTrue(allocated < 16 * 1024, allocated + " bytes allocated by 800,000 wakeups and runs");
+            }
+        }
+        assertEquals(3 * 8 * 100_000, count[0]);
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -240,6 +241,44 @@ class NioConnectorTest {
                 return c.awaitingConnect() + " " + outcome.result.isDone();
             });
             assertEquals("false false", atReturn, "awaiting OP_CONNECT, reported before connect() returned");
+            assertEquals("connected on sluice-loop-1", outcome.result.get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    /**
+     * A connect that ends inside connect() is reported from the loop's run
+     * queue, not its inbox: with the inbox full, the outcome still comes
+     * (and a refused inbox item would have been thrown into the caller).
+     */
+    @Test
+    void aConnectThatEndsAtOnceIsReportedEvenWhileTheInboxIsFull() throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            InetSocketAddress address = (InetSocketAddress) server.getLocalAddress();
+            Outcome outcome = new Outcome();
+            java.util.concurrent.CountDownLatch filled = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            client.execute(() -> {
+                try {
+                    filled.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                new NioConnector(client).connect(address, outcome);
+                done.countDown();
+            });
+            // The loop is busy in the item above: fill what is left of its inbox from here.
+            int refused = 0;
+            for (int i = 0; i < EventLoop.INBOX_CAPACITY + 1; i++) {
+                try {
+                    client.execute(() -> { });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    refused++;
+                }
+            }
+            assertTrue(refused > 0, "the inbox never filled");
+            filled.countDown();
+            assertTrue(done.await(5, TimeUnit.SECONDS));
             assertEquals("connected on sluice-loop-1", outcome.result.get(5, TimeUnit.SECONDS));
         }
     }

@@ -3,10 +3,14 @@ package dev.sluice.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.backend.Backend;
+import dev.sluice.backend.BalanceAlgorithm;
+import dev.sluice.backend.BalanceSpec;
 import dev.sluice.backend.CheckScripts;
 import dev.sluice.backend.HealthCheck;
 import dev.sluice.backend.HealthCheckSpec;
 import dev.sluice.backend.HttpCheckRequest;
+import dev.sluice.backend.RetryPolicy;
 import dev.sluice.backend.ServerCheckSpec;
 import dev.sluice.backend.ServerState;
 import java.util.List;
@@ -97,6 +101,42 @@ class HealthCheckScenarioTest {
             assertEquals(ServerState.DOWN, run.backends.get(0).servers().get(1).state());
             assertEquals(0, run.backends.get(0).servers().get(1).sessions(), "a request was sent to the dead server");
             assertEquals(0, run.servers.get(1).accepted);
+        });
+    }
+
+    /** Two servers of maxconn 1, requests hashed by URI onto them, and the second dies while requests wait for it. */
+    private static SimScenario hashedQueuesAndADeath(RetryPolicy retry) {
+        return SimScenario.http().pool(32, 2).bufsize(1024).httpServer(1, 0, 0, 0).serverDownBetweenMillis(1, 100, 60_000)
+                .balance(BalanceSpec.of(BalanceAlgorithm.URI)).retry(retry).clients(60).arrivalsWithinMillis(50)
+                .requests(1, 2).upload(0, 2000).download(1000, 4000).bodies(0.5, 0).latencyMicros(2000, 4000)
+                .healthChecks(HealthCheckSpec.TCP_CONNECT, OPTIONS);
+    }
+
+    @Test
+    void requestsQueuedForAServerThatGoesDownAreSentToAnotherWithRedispatch(TestInfo test) {
+        SimSeeds.forEach(test, 3, seed -> {
+            SimRun run = hashedQueuesAndADeath(RetryPolicy.DEFAULT.withRedispatch(RetryPolicy.LAST_RETRY)).run(seed);
+            run.assertNoLeaks();
+            run.assertOutcomesAgree();
+            Backend b = run.backends.get(0);
+            assertEquals(ServerState.DOWN, b.servers().get(1).state());
+            assertTrue(b.redispatched() > 0, "nothing waited for the server when it went down: " + run.summary());
+            assertEquals(0, b.refused());
+            assertEquals(null, run.sessionOutcomes().get(dev.sluice.session.SessionOutcome.NO_SERVER), run.summary());
+        });
+    }
+
+    @Test
+    void requestsQueuedForAServerThatGoesDownGet503WithoutRedispatch(TestInfo test) {
+        SimSeeds.forEach(test, 3, seed -> {
+            SimRun run = hashedQueuesAndADeath(RetryPolicy.DEFAULT).run(seed);
+            run.assertNoLeaks();
+            run.assertOutcomesAgree();
+            Backend b = run.backends.get(0);
+            assertTrue(b.refused() > 0, "nothing waited for the server when it went down: " + run.summary());
+            assertEquals(0, b.redispatched());
+            Integer refusedSessions = run.sessionOutcomes().get(dev.sluice.session.SessionOutcome.NO_SERVER);
+            assertTrue(refusedSessions != null && refusedSessions > 0, run.summary());
         });
     }
 }

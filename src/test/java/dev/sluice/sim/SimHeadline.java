@@ -4,8 +4,9 @@ import dev.sluice.backend.Backend;
 import dev.sluice.backend.Server;
 import dev.sluice.buffer.BufferPool;
 import dev.sluice.buffer.Criticality;
-import dev.sluice.buffer.PoolPolicies;
+import dev.sluice.buffer.ComparisonPool;
 import dev.sluice.loop.LoopCounters;
+import dev.sluice.loop.Task;
 import dev.sluice.session.ConnectionLimit;
 import dev.sluice.session.SessionCounters;
 import dev.sluice.session.SessionOutcome;
@@ -57,8 +58,7 @@ final class SimHeadline {
         SimServer origin = new SimServer(world, address, SimServer.Mode.DOWNLOAD, 2 * BUFSIZE, 4 * BUFSIZE, 0, 0);
         TcpFrontend frontend = new TcpFrontend("frontend", backend, new SessionTimeouts(0, 0, 0, 0),
                 new ConnectionLimit("frontend", 0));
-        SimLoop loop = world.addLoop(poolSize, BUFSIZE, RESERVE);
-        PoolPolicies.use(loop.pool(), policy);
+        SimLoop loop = world.addLoop(l -> pool(policy, poolSize, world, l));
         SessionSet set = new SessionSet();
         SessionCounters counters = new SessionCounters();
         SimConnector connector = new SimConnector(world, loop, Map.of(address, origin), () -> link(random));
@@ -113,6 +113,25 @@ final class SimHeadline {
         LoopCounters lc = loop.counters();
         return new Result(policy, poolSize, sessions, lc.sessionTaskRuns, waits, failed, lc.ioRetries,
                 world.now(), tally[2] / sessions, System.nanoTime() - wallStart);
+    }
+
+    /**
+     * The production pool for {@code "HANDOFF"}; otherwise a comparison pool whose
+     * woken waiters retry in a task of their own on the loop's run queue, later
+     * in the pass, as the seed's woken sessions ran: by then another allocation
+     * may have taken the buffer.
+     */
+    private static BufferPool pool(String policy, int poolSize, SimWorld world, SimLoop loop) {
+        if (policy.equals("HANDOFF")) {
+            return new BufferPool(poolSize, BUFSIZE, RESERVE, world::now);
+        }
+        return new ComparisonPool(ComparisonPool.policy(policy), poolSize, BUFSIZE, RESERVE, world::now,
+                (waiter, retry) -> loop.schedule(new Task() {
+                    @Override
+                    protected void run() {
+                        retry.run();
+                    }
+                }));
     }
 
     private static SimLink link(SplittableRandom random) {

@@ -16,7 +16,17 @@ import java.nio.charset.StandardCharsets;
  * <p>Not thread-safe: the simulation's one thread.
  */
 final class SimHttpServerConnection implements SimPeer {
-    private enum State { HEAD, BODY, CHUNK_LINE, CHUNK_DATA, CHUNK_END, TRAILER, RESPONDING, STALLED, DONE }
+    private enum State { HEAD, BODY, CHUNK_LINE, CHUNK_DATA, CHUNK_END, TRAILER, RESPONDING, STALLED, ECHO, DONE }
+
+    /** The 101 the server answers a tunnel request with, as Sluice forwards it byte for byte. */
+    static final byte[] SWITCHED = "HTTP/1.1 101 Switching Protocols\r\nupgrade: sim-echo\r\nconnection: upgrade\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
+
+    /** A request that asks to switch to the server's echo protocol, for a payload of {@code length} bytes. */
+    static byte[] tunnelRequest(int client, int length) {
+        return ("GET /sim/tunnel/" + client + "/" + length + " HTTP/1.1\r\nhost: sim\r\nconnection: upgrade\r\n"
+                + "upgrade: sim-echo\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
 
     private final SimServer server;
     private final SimWorld world;
@@ -62,6 +72,9 @@ final class SimHttpServerConnection implements SimPeer {
     private boolean step() throws IOException {
         if (state == State.RESPONDING) {
             return respond();
+        }
+        if (state == State.ECHO) {
+            return echo();
         }
         int n = end.read(scratch, 0, scratch.length);
         if (n < 0) {
@@ -133,6 +146,10 @@ final class SimHttpServerConnection implements SimPeer {
             health();
             return;
         }
+        if (request.startsWith("GET /sim/tunnel/")) {
+            tunnel(text);
+            return;
+        }
         String[] target = request.split(" ")[1].split("/");
         if (target.length != 6 || !"sim".equals(target[1])) {
             throw new SimFailure(server.name() + " got an unexpected request: " + request);
@@ -182,6 +199,66 @@ final class SimHttpServerConnection implements SimPeer {
         resetAt = -1;
         closeAfter = true;
         state = State.RESPONDING;
+    }
+
+    /**
+     * A tunnel request: it must carry its Upgrade field and connection: upgrade
+     * (Sluice relays the switch); the server answers 101 and echoes every byte
+     * after the head, each checked against the client's payload, until the end
+     * of the client's stream, which it passes on.
+     */
+    private void tunnel(String text) {
+        String lower = text.toLowerCase();
+        if (!lower.contains("\r\nupgrade: sim-echo\r\n") || !lower.contains("\r\nconnection: upgrade\r\n")) {
+            throw new SimFailure(server.name() + " got a tunnel request without its upgrade fields: " + text);
+        }
+        String[] target = request.split(" ")[1].split("/");
+        key = Integer.parseInt(target[3]);
+        tunnelLength = Integer.parseInt(target[4]);
+        expectedPayload = Payload.upload((int) key, tunnelLength);
+        server.requests++;
+        echo = new byte[SWITCHED.length + tunnelLength];
+        System.arraycopy(SWITCHED, 0, echo, 0, SWITCHED.length);
+        echoed = SWITCHED.length;
+        sent = 0;
+        state = State.ECHO;
+    }
+
+    private int tunnelLength;
+    private byte[] expectedPayload;
+    /** The 101 head, then the payload as it arrives; {@code echoed} bytes of it are known, {@code sent} went out. */
+    private byte[] echo;
+    private int echoed;
+
+    private boolean echo() throws IOException {
+        boolean moved = false;
+        if (sent < echoed) {
+            int w = end.write(echo, sent, echoed - sent);
+            sent += w;
+            moved = w > 0;
+        }
+        int n = end.read(scratch, 0, scratch.length);
+        if (n < 0) {
+            if (echoed != echo.length) {
+                throw new SimFailure(server.name() + " got " + (echoed - SWITCHED.length) + " of " + tunnelLength
+                        + " tunnel bytes before the end of stream");
+            }
+            if (sent == echoed) {
+                server.completed++;
+                state = State.DONE;
+                end.close();
+                return false;
+            }
+            return moved;
+        }
+        for (int i = 0; i < n; i++) {
+            int at = echoed - SWITCHED.length;
+            if (at >= tunnelLength || scratch[i] != expectedPayload[at]) {
+                throw new SimFailure(server.name() + " got a wrong tunnel byte at " + at + " of " + request);
+            }
+            echo[echoed++] = scratch[i];
+        }
+        return moved || n > 0;
     }
 
     private void bodyByte(byte b) {

@@ -11,13 +11,15 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * A {@link Loop} whose thread is the simulator: the real {@link RunQueue},
  * {@link TimerQueue} and {@link BufferPool}, on the world's virtual clock.
- * {@link #iterate()} is one turn of an event loop: drain the inbox, run the run
- * queue (a bounded pass), expire timers, then dispatch ready connections,
- * level-triggered as a selector would.
+ * {@link #iterate()} is one turn of an event loop: drain the inbox, deliver the
+ * posted messages (slot grants), run the run queue (a bounded pass), expire
+ * timers, then dispatch ready connections, level-triggered as a selector would.
+ * Its inbox is unbounded: the simulation starts its sessions through it.
  *
  * <p>Not thread-safe: {@link #execute(Runnable)} too is called only by the
  * simulation's one thread, which stands for every loop thread at once.
@@ -38,10 +40,15 @@ final class SimLoop extends LoopCore {
     private int pruneAt = 1024;
 
     SimLoop(SimWorld world, int id, int poolSize, int bufferSize, int reserve) {
+        this(world, id, loop -> new BufferPool(poolSize, bufferSize, reserve, world::now));
+    }
+
+    /** A loop whose pool {@code pools} makes, given the loop (a comparison pool schedules its retries on it). */
+    SimLoop(SimWorld world, int id, Function<SimLoop, BufferPool> pools) {
         this.world = world;
         this.id = id;
         this.clock = world::now;
-        this.pool = new BufferPool(poolSize, bufferSize, reserve, world::now);
+        this.pool = pools.apply(this);
     }
 
     @Override
@@ -62,6 +69,11 @@ final class SimLoop extends LoopCore {
     @Override
     public void execute(Runnable work) {
         inbox.add(work);
+    }
+
+    @Override
+    protected void messagePosted() {
+        // The simulation's one thread delivers them in the next iteration.
     }
 
     /** The connection's state changed: look at it in the next dispatch. */
@@ -93,6 +105,7 @@ final class SimLoop extends LoopCore {
             inbox.poll().run();
             did = true;
         }
+        did |= deliverMessages(SimLoop::rethrow) > 0;
         did |= runQueue.runAll(RUN_PASS_LIMIT) > 0;
         did |= timers.expire(world.now(), runQueue) > 0;
         did |= dispatch();
@@ -128,6 +141,17 @@ final class SimLoop extends LoopCore {
         }
         batch.clear();
         return did;
+    }
+
+    /** A message that throws fails the run, as an inbox item does. */
+    private static void rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException(t);
     }
 
     String describe() {

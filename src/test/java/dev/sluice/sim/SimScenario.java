@@ -73,6 +73,9 @@ final class SimScenario {
     private final double[] endingWeights = {1, 1, 1};
     private final double[] httpBehaviorWeights = {1, 0, 0, 0, 0, 0};
     private HttpTimeouts httpTimeouts = new HttpTimeouts(0, 0);
+    private double tunnelChance;
+    private int tunnelMin = 1;
+    private int tunnelMax = 1;
     private boolean reuse = true;
     private int maxRewrite = 256;
     private double tcpShare;
@@ -105,6 +108,7 @@ final class SimScenario {
     private ServerCheckSpec checkOptions;
     private long checksUntilNanos;
     private BalanceSpec balance = BalanceSpec.ROUNDROBIN;
+    private RetryPolicy retry = RetryPolicy.DEFAULT;
 
     private SimScenario(boolean http) {
         this.http = http;
@@ -150,6 +154,17 @@ final class SimScenario {
     SimScenario httpBehaviors(double fast, double slow, double vanish, double idle, double malformed, double linger) {
         double[] w = {fast, slow, vanish, idle, malformed, linger};
         System.arraycopy(w, 0, httpBehaviorWeights, 0, w.length);
+        return this;
+    }
+
+    /**
+     * HTTP: a share of the clients switch protocols (an upgrade answered 101)
+     * and relay a payload of {@code min} to {@code max} bytes through the tunnel.
+     */
+    SimScenario tunnels(double chance, int min, int max) {
+        this.tunnelChance = chance;
+        this.tunnelMin = min;
+        this.tunnelMax = Math.max(min, max);
         return this;
     }
 
@@ -209,6 +224,12 @@ final class SimScenario {
     /** How the backends choose their servers. */
     SimScenario balance(BalanceSpec spec) {
         this.balance = spec;
+        return this;
+    }
+
+    /** The backends' retries and redispatch. */
+    SimScenario retry(RetryPolicy policy) {
+        this.retry = policy;
         return this;
     }
 
@@ -372,9 +393,9 @@ final class SimScenario {
         List<SimRun.StateChange> changes = new ArrayList<>();
         ServerStateListener listener = change -> changes.add(new SimRun.StateChange(world.now(), change));
         Backend tcpBackend = tcpServers.isEmpty() ? null
-                : new Backend("tcp", tcpServers, balance, RetryPolicy.DEFAULT, listener, world::now);
+                : new Backend("tcp", tcpServers, balance, retry, listener, world::now);
         Backend httpBackend = httpServers.isEmpty() ? null
-                : new Backend("http", httpServers, balance, RetryPolicy.DEFAULT, listener, world::now);
+                : new Backend("http", httpServers, balance, retry, listener, world::now);
         if (tcpBackend != null) {
             backends.add(tcpBackend);
         }
@@ -448,10 +469,50 @@ final class SimScenario {
         });
     }
 
+    /**
+     * A client that asks to switch protocols: its upgrade request and, right
+     * behind it, a payload that the server echoes once it answered 101; it then
+     * half-closes. The TCP client checks the 101 head Sluice forwards and every
+     * echoed byte, as it checks a relayed response.
+     */
+    private void startTunnelClient(SimRun run, int id, SplittableRandom random, int loopIndex, SimLoop loop) {
+        SimWorld world = run.world;
+        int length = tunnelMin + random.nextInt(tunnelMax - tunnelMin + 1);
+        byte[] payload = Payload.upload(id, length);
+        byte[] head = SimHttpServerConnection.tunnelRequest(id, length);
+        byte[] upload = new byte[head.length + payload.length];
+        System.arraycopy(head, 0, upload, 0, head.length);
+        System.arraycopy(payload, 0, upload, head.length, payload.length);
+        byte[] switched = SimHttpServerConnection.SWITCHED;
+        byte[] expected = new byte[switched.length + payload.length];
+        System.arraycopy(switched, 0, expected, 0, switched.length);
+        System.arraycopy(payload, 0, expected, switched.length, payload.length);
+        SimClient client = new SimClient(world, id, drawBehavior(random), upload, expected, slowPauseNanos);
+        client.onFinish(() -> run.finishedClients++);
+        run.clients.add(client);
+        long arrival = random.nextLong(arrivalWindowNanos);
+        SimLink link = drawLink(random);
+        world.at(arrival, () -> {
+            SimConnection[] pair = SimConnection.pair(world, "client" + id, link, loop, client);
+            client.start(pair[1]);
+            loop.execute(() -> {
+                if (run.httpFrontend.limit().tryEnter()) {
+                    run.httpCounters[id] = new SessionCounters();
+                    run.sessions[id] = HttpSession.start(loop, run.connectors.get(loopIndex), run.httpFrontend,
+                            run.sessionSets.get(loopIndex), run.httpCounters[id], run.idle.get(loopIndex), pair[0]);
+                }
+            });
+        });
+    }
+
     private void startHttpClient(SimRun run, int id, SplittableRandom random) {
         SimWorld world = run.world;
         int loopIndex = id % loops;
         SimLoop loop = world.loops().get(loopIndex);
+        if (random.nextDouble() < tunnelChance) {
+            startTunnelClient(run, id, random, loopIndex, loop);
+            return;
+        }
         SimHttpClient.Ending ending = SimHttpClient.Ending.values()[draw(random, endingWeights)];
         boolean lastSaysClose = ending == SimHttpClient.Ending.WAIT_FOR_SLUICE;
         HttpExchange[] exchanges = new HttpExchange[requestsMin + random.nextInt(requestsMax - requestsMin + 1)];

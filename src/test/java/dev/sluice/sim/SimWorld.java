@@ -1,10 +1,12 @@
 package dev.sluice.sim;
 
+import dev.sluice.buffer.BufferPool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * The simulated universe of one run: one seed, one virtual clock, one event
@@ -61,6 +63,13 @@ final class SimWorld {
 
     SimLoop addLoop(int poolSize, int bufferSize, int reserve) {
         SimLoop loop = new SimLoop(this, loops.size(), poolSize, bufferSize, reserve);
+        loops.add(loop);
+        return loop;
+    }
+
+    /** A loop with the pool {@code pools} makes for it (the comparison wake policies). */
+    SimLoop addLoop(Function<SimLoop, BufferPool> pools) {
+        SimLoop loop = new SimLoop(this, loops.size(), pools);
         loops.add(loop);
         return loop;
     }

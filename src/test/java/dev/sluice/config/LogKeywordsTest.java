@@ -1,0 +1,158 @@
+package dev.sluice.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.log.LogFacility;
+import dev.sluice.log.LogFormat;
+import dev.sluice.log.LogOption;
+import dev.sluice.log.LogTarget;
+import dev.sluice.log.SyslogFormat;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The logging keywords read into the model with HAProxy's meanings, and their refusals with FILE:LINE. */
+class LogKeywordsTest {
+    private static final String BACKEND = "backend b\n server s1 127.0.0.1:8081\n";
+
+    private static Config parse(String text) throws ConfigException {
+        return new ConfigParser("t.cfg", 4).read(text);
+    }
+
+    private static LogConfig frontendLog(String text) throws ConfigException {
+        return parse(text + BACKEND).frontends().get(0).log();
+    }
+
+    private static ConfigException refused(String text) {
+        return assertThrows(ConfigException.class, () -> parse(text + BACKEND));
+    }
+
+    /** Reads a file the check refuses (it has log lines) and returns the first frontend's section. */
+    private static ProxySection readRefused(String text, String expectedError) {
+        ConfigParser parser = new ConfigParser("t.cfg", 4);
+        ConfigException e = assertThrows(ConfigException.class, () -> parser.read(text + BACKEND));
+        assertTrue(e.messages().contains(expectedError), e.messages().toString());
+        return parser.frontendSections().get(0);
+    }
+
+    @Test
+    void optionHttplogInDefaultsGivesFrontendsHaproxysHttpFormat() throws Exception {
+        LogConfig log = frontendLog("defaults\n mode http\n option httplog\nfrontend f\n bind :80\n default_backend b\n");
+        assertEquals(LogFormat.HTTPLOG, log.format().text());
+        assertTrue(log.targets().isEmpty(), "without log lines a frontend logs nothing, as in HAProxy");
+    }
+
+    @Test
+    void theLastOfLogFormatHttplogAndTcplogWins() throws Exception {
+        assertEquals("%ci %ST", frontendLog("defaults\n mode http\n option httplog\nfrontend f\n bind :80\n"
+                + " log-format \"%ci %ST\"\n default_backend b\n").format().text());
+        assertEquals(LogFormat.HTTPLOG_CLF, frontendLog("defaults\n mode http\n log-format %ci\nfrontend f\n"
+                + " bind :80\n option httplog clf\n default_backend b\n").format().text());
+        assertEquals(LogFormat.TCPLOG, frontendLog("frontend f\n bind :80\n option httplog\n option tcplog\n"
+                + " default_backend b\n").format().text());
+    }
+
+    @Test
+    void httplogInModeTcpFallsBackToTcplogWithHaproxysWarning() throws Exception {
+        Config config = parse("frontend f\n bind :80\n option httplog\n default_backend b\n" + BACKEND);
+        assertEquals(LogFormat.TCPLOG, config.frontends().get(0).log().format().text());
+        assertEquals(List.of("t.cfg:3: warning: 'option httplog' not usable with frontend 'f' (needs 'mode http');"
+                + " falling back to 'option tcplog', as HAProxy does"), config.warnings());
+    }
+
+    @Test
+    void anHttpVariableInAModeTcpFrontendIsRefusedAtTheFormatsLine() {
+        ConfigException e = refused("defaults\n log-format \"%ci %r\"\nfrontend f\n bind :80\n default_backend b\n");
+        assertEquals("t.cfg:2: log-format: format variable 'r' is reserved for HTTP mode (the section is in mode"
+                + " tcp)", e.getMessage());
+    }
+
+    @Test
+    void aBadFormatIsRefusedAtItsLine() {
+        assertEquals("t.cfg:3: log-format: no such format variable 'cix'. If you wanted to emit the '%' character"
+                + " verbatim, you need to use '%%'", refused("frontend f\n bind :80\n log-format %cix\n"
+                        + " default_backend b\n").getMessage());
+        assertEquals("t.cfg:2: log-format: sample expressions (%[...]) are not supported by Sluice; use the %"
+                + " variables listed in docs/logging.md", refused("defaults\n log-format %[src]\nfrontend f\n"
+                        + " bind :80\n default_backend b\n").getMessage());
+        assertEquals("t.cfg:3: log-format: expects one argument, got 2; quote the format or escape its spaces:"
+                + " log-format \"%ci:%cp [%t] ...\"", refused("frontend f\n bind :80\n log-format %ci %t\n"
+                        + " default_backend b\n").getMessage());
+        assertEquals("t.cfg:3: option httplog: expected nothing or 'clf', got 'json'", refused("frontend f\n"
+                + " bind :80\n option httplog json\n default_backend b\n").getMessage());
+    }
+
+    @Test
+    void optionsAreInheritedAndTurnedOffWithNo() throws Exception {
+        LogConfig log = frontendLog("defaults\n option dontlognull\n option dontlog-normal\n"
+                + " option log-separate-errors\nfrontend f\n bind :80\n no option dontlog-normal\n default_backend b\n");
+        assertEquals(Set.of(LogOption.DONTLOGNULL, LogOption.LOG_SEPARATE_ERRORS), log.options());
+    }
+
+    @Test
+    void logTagAndLogSendHostnameGoToTheHeaders() throws Exception {
+        Config config = parse("global\n log-tag edge\n log-send-hostname lb1\nfrontend f\n bind :80\n log-tag web\n"
+                + " default_backend b\n" + BACKEND);
+        assertEquals(new ProcessLogConfig(List.of(), "edge", "lb1"), config.global().log());
+        assertEquals("edge", config.global().log().identity().tag());
+        assertEquals("web", config.frontends().get(0).log().tag());
+        Config plain = parse("global\n log-send-hostname\nfrontend f\n bind :80\n default_backend b\n" + BACKEND);
+        assertEquals(dev.sluice.log.SyslogIdentity.systemHostname(), plain.global().log().hostname());
+        assertNull(parse("frontend f\n bind :80\n default_backend b\n" + BACKEND).global().log().hostname());
+    }
+
+    @Test
+    void logLinesAreReadThenRefusedAtTheirLineUntilSluiceSendsThem() {
+        ConfigException e = refused("global\n log 127.0.0.1:514 local0\ndefaults\n log global\nfrontend f\n"
+                + " bind :80\n default_backend b\n");
+        assertEquals(List.of("t.cfg:2: 'log' is read, but Sluice does not send log lines yet (docs/logging.md)",
+                "t.cfg:4: 'log' is read, but Sluice does not send log lines yet (docs/logging.md)"), e.messages());
+    }
+
+    @Test
+    void logGlobalStandsForTheGlobalLinesAndNoLogForgetsTheInheritedOnes() throws Exception {
+        String global = "global\n log 127.0.0.1:514 local0\n log /dev/log local1 notice\n";
+        ProxySection f = readRefused(global + "defaults\n log global\nfrontend f\n bind :80\n"
+                + " log 127.0.0.1:6000 len 4096 format rfc5424 daemon\n default_backend b\n",
+                "t.cfg:5: 'log' is read, but Sluice does not send log lines yet (docs/logging.md)");
+        List<LogTarget> globalTargets = List.of(LogTarget.udp(new java.net.InetSocketAddress("127.0.0.1", 514),
+                LogFacility.LOCAL0));
+        List<LogTarget> resolved = f.log.lines.resolve(globalTargets);
+        assertEquals(2, resolved.size());
+        assertEquals(globalTargets.get(0), resolved.get(0));
+        assertEquals(4096, resolved.get(1).maxLength());
+        assertEquals(SyslogFormat.RFC5424, resolved.get(1).format());
+        ProxySection cleared = readRefused(global + "defaults\n log global\nfrontend f\n bind :80\n no log\n"
+                + " default_backend b\n", "t.cfg:2: 'log' is read, but Sluice does not send log lines yet"
+                + " (docs/logging.md)");
+        assertTrue(cleared.log.lines.resolve(globalTargets).isEmpty());
+    }
+
+    @Test
+    void aFrontendWithTargetsAndNoFormatWritesTheConnectLine() {
+        ProxySection f = readRefused("frontend f\n bind :80\n log stdout format raw daemon\n mode http\n"
+                + " default_backend b\n", "t.cfg:3: 'log' is read, but Sluice does not send log lines yet"
+                + " (docs/logging.md)");
+        LogConfig log = f.log.build("t.cfg", Mode.HTTP, List.of());
+        assertEquals(LogFormat.CONNECT_HTTP, log.format().text());
+        assertEquals(LogTarget.Kind.STDOUT, log.targets().get(0).kind());
+    }
+
+    @Test
+    void badLogLinesAreRefusedWithTheirReasonAndLine() {
+        assertEquals("t.cfg:4: log 127.0.0.1: unknown facility 'local9' (expected kern, user, mail, daemon, auth,"
+                + " syslog, lpr, news, uucp, cron, auth2, ftp, ntp, audit, alert, cron2 or local0 to local7)",
+                refused("frontend f\n bind :80\n default_backend b\n log 127.0.0.1 local9\n").getMessage());
+        assertEquals("t.cfg:2: log: 'log global' belongs in a defaults, frontend, listen or backend section; in"
+                + " global, give the target itself", refused("global\n log global\nfrontend f\n bind :80\n"
+                        + " default_backend b\n").getMessage());
+        assertEquals("t.cfg:2: log: 'log global' takes no other argument, got 'local0'", refused("defaults\n"
+                + " log global local0\nfrontend f\n bind :80\n default_backend b\n").getMessage());
+        assertEquals("t.cfg:2: log ring@buf: ring@ targets are not supported by Sluice (UDP, UNIX datagram"
+                + " sockets, stdout and stderr are)", refused("defaults\n log ring@buf local0\nfrontend f\n"
+                        + " bind :80\n default_backend b\n").getMessage());
+    }
+}
