@@ -34,7 +34,7 @@ import java.util.function.LongSupplier;
  */
 public final class Backend {
     /** What an administrator may change on a server. */
-    enum Admin { MAINT_ON, MAINT_OFF, DRAIN_ON, DRAIN_OFF, WEIGHT }
+    enum Admin { MAINT_ON, MAINT_OFF, DRAIN_ON, DRAIN_OFF, WEIGHT, MAXCONN, RESOLVED, UNRESOLVED }
 
     /** A health check's verdict on its server. */
     enum Verdict { UP, DOWN, STOPPING }
@@ -42,13 +42,15 @@ public final class Backend {
     private static final int MAX_LOOPS = 4096;
 
     private final String name;
-    private final Server[] servers;
+    /** Replaced whole, under the lock, when a server is added or removed at run time. */
+    private volatile Server[] servers;
+    private int nextPosition;
     private final BalanceSpec balance;
     private final RetryPolicy retry;
     private final ServerStateListener listener;
-    private final int queueBound;
-    private final boolean anyMaxconn;
-    private final int weightDivisor;
+    private volatile int queueBound;
+    private volatile boolean anyMaxconn;
+    private int weightDivisor;
     private final LongSupplier clock;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Farm farm;
@@ -87,12 +89,25 @@ public final class Backend {
         this.retry = retry;
         this.listener = listener;
         this.clock = clock;
+        for (int i = 0; i < this.servers.length; i++) {
+            this.servers[i].attach(this, i);
+        }
+        this.nextPosition = this.servers.length;
+        this.noServer = new NoServerException(name);
+        lock.lock();
+        try {
+            serversChanged();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What follows from the list of servers: the queue bound, the weights' divisor, the farm. Under the lock. */
+    private void serversChanged() {
         int bound = 0;
         boolean limited = true;
         boolean maxconn = false;
-        for (int i = 0; i < this.servers.length; i++) {
-            Server s = this.servers[i];
-            s.attach(this, i);
+        for (Server s : servers) {
             maxconn |= s.hasMaxconn();
             if (!s.hasMaxconn()) {
                 continue;
@@ -104,11 +119,71 @@ public final class Backend {
         }
         this.anyMaxconn = maxconn;
         this.queueBound = limited && maxconn ? bound : Integer.MAX_VALUE;
-        this.weightDivisor = weightDivisor(this.servers);
-        this.noServer = new NoServerException(name);
+        this.weightDivisor = weightDivisor(servers);
+        this.farm = Farm.build(servers, balance, weightDivisor);
+    }
+
+    /**
+     * Adds a server at run time ({@code add server}, DNS discovery), in the
+     * state it was made with, at the next position (positions are never
+     * reused).
+     *
+     * @throws IllegalArgumentException if the backend has a server of that name
+     */
+    public void addServer(Server s) {
+        List<SlotWaiter> granted = new ArrayList<>();
+        List<Server> grantedOn = new ArrayList<>();
         lock.lock();
         try {
-            this.farm = Farm.build(this.servers, balance, weightDivisor);
+            for (Server other : servers) {
+                if (other.name().equals(s.name())) {
+                    throw new IllegalArgumentException("backend " + name + " already has a server " + s.name());
+                }
+            }
+            s.attach(this, nextPosition++);
+            Server[] more = java.util.Arrays.copyOf(servers, servers.length + 1);
+            more[servers.length] = s;
+            servers = more;
+            serversChanged();
+            dispatchBackendQueue(farm, granted, grantedOn);
+        } finally {
+            lock.unlock();
+        }
+        for (int i = 0; i < granted.size(); i++) {
+            grant(granted.get(i), grantedOn.get(i));
+        }
+    }
+
+    /**
+     * Removes a server at run time ({@code del server}): only one in
+     * maintenance, holding no slot, with nobody queued for it, as HAProxy asks.
+     *
+     * @throws IllegalStateException naming what keeps it
+     */
+    public void removeServer(Server s) {
+        lock.lock();
+        try {
+            if (s.owner() != this) {
+                throw new IllegalStateException("server " + s.name() + " is not in backend " + name);
+            }
+            if (s.state() != ServerState.MAINT) {
+                throw new IllegalStateException("Only servers in maintenance mode can be deleted.");
+            }
+            if (s.slotsInUse() > 0 || s.queued > 0) {
+                throw new IllegalStateException("Server still has connections attached to it, cannot remove it.");
+            }
+            if (servers.length == 1) {
+                throw new IllegalStateException("A backend keeps at least one server.");
+            }
+            Server[] fewer = new Server[servers.length - 1];
+            int j = 0;
+            for (Server other : servers) {
+                if (other != s) {
+                    fewer[j++] = other;
+                }
+            }
+            servers = fewer;
+            serversChanged();
         } finally {
             lock.unlock();
         }
@@ -599,6 +674,15 @@ public final class Backend {
                 yield "left drain";
             }
             case WEIGHT -> "weight set to " + weight;
+            case MAXCONN -> "maxconn set to " + weight;
+            case RESOLVED -> {
+                s.unresolved = false;
+                yield "address resolved to " + s.address().getAddress().getHostAddress();
+            }
+            case UNRESOLVED -> {
+                s.unresolved = true;
+                yield "entered maintenance: no address from DNS";
+            }
         };
         change(s, op, weight, reason);
     }
@@ -628,6 +712,17 @@ public final class Backend {
                 }
                 if (a == Admin.WEIGHT) {
                     s.weightNow(weight);
+                }
+                if (a == Admin.MAXCONN) {
+                    s.maxconnNow(weight);
+                    serversChanged();
+                    // Room that a raised limit made: the sessions queued for this server take it first.
+                    while (s.waiting.peekFirst() != null && s.tryTakeSlot()) {
+                        SlotWaiter w = s.waiting.peekFirst();
+                        unlink(w);
+                        granted.add(w);
+                        grantedOn.add(s);
+                    }
                 }
             } else if (what instanceof Verdict v) {
                 if (s.maintenance) {

@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  */
 final class Chooser {
     /** Smooth weighted round robin: each server's running score, by position in the backend. */
-    final long[] score;
+    long[] score;
     int mapCursor;
     int rotation;
     final SplittableRandom random;
@@ -21,6 +21,13 @@ final class Chooser {
     Chooser(int servers, long seed) {
         this.score = new long[servers];
         this.random = new SplittableRandom(seed);
+    }
+
+    /** A server added at run time has a position past the scores made so far: they grow, rarely. */
+    void fit(Farm farm) {
+        if (score.length < farm.positions()) {
+            score = java.util.Arrays.copyOf(score, farm.positions());
+        }
     }
 
     /**
@@ -32,6 +39,7 @@ final class Chooser {
      * @return a candidate index, or -1 when every candidate is full
      */
     int roundRobin(Farm farm, int avoid) {
+        fit(farm);
         Server[] c = farm.candidates;
         int best = -1;
         long total = 0;

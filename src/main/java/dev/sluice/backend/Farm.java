@@ -69,7 +69,12 @@ final class Farm {
         int[] weights = new int[count];
         int[] staticWeights = new int[count];
         int[] ids = new int[count];
-        int[] byPosition = new int[servers.length];
+        // Positions are never reused: a server removed at run time leaves a hole, one added takes the next.
+        int positions = 0;
+        for (Server s : servers) {
+            positions = Math.max(positions, s.position() + 1);
+        }
+        int[] byPosition = new int[positions];
         Arrays.fill(byPosition, -1);
         int c = 0;
         for (Server s : servers) {
@@ -91,13 +96,18 @@ final class Farm {
         return new Farm(candidates, weights, byPosition, map, ring, activeUp, backupUp, serving);
     }
 
+    /** One more than the highest position of a server of the backend now. */
+    int positions() {
+        return byPosition.length;
+    }
+
     boolean isEmpty() {
         return candidates.length == 0;
     }
 
     /** The candidate index of {@code s}, or -1 when it is not a candidate (or is null). */
     int candidate(Server s) {
-        return s == null ? -1 : byPosition[s.position()];
+        return s == null || s.position() >= byPosition.length ? -1 : byPosition[s.position()];
     }
 
     /** Whether {@code s} may be given a request that waited for any server. */

@@ -102,6 +102,19 @@ public final class HealthChecks {
         }
     }
 
+    /**
+     * Arms the first checks of those that run on {@code loop}; call on that
+     * loop's thread (the checks of a configuration a reload brought in).
+     */
+    public void start(Loop loop) {
+        int l = loops.indexOf(loop);
+        for (int i = 0; i < checks.size(); i++) {
+            if (i % loops.size() == l) {
+                checks.get(i).start(startDelays[i]);
+            }
+        }
+    }
+
     /** Stops the checks that run on {@code loop}; call on that loop's thread (as it closes). */
     public void stop(Loop loop) {
         int l = loops.indexOf(loop);

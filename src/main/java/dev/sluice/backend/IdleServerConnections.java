@@ -124,6 +124,19 @@ public final class IdleServerConnections {
         }
     }
 
+    /**
+     * Closes the idle connections to {@code server} and forgets it: its address
+     * changed, it was removed, or the configuration that made it was replaced.
+     */
+    public void forget(Server server) {
+        Pool p = pools.remove(server);
+        if (p != null) {
+            while (!p.list.isEmpty()) {
+                recycle(p.list.pollFirst()).close();
+            }
+        }
+    }
+
     /** Closes every idle connection (shutdown). */
     public void closeAll() {
         loop.cancel(purgeTimer);

@@ -30,8 +30,10 @@ public final class Server {
     public static final int DEFAULT_WEIGHT = 1;
 
     private final String name;
-    private final InetSocketAddress address;
-    private final int maxconn;
+    /** Changed at run time ({@code set server addr}, DNS): each new connection reads it. */
+    private volatile InetSocketAddress address;
+    /** Changed at run time ({@code set maxconn server}) through the backend, which then serves its queues. */
+    private volatile int maxconn;
     private final int maxqueue;
     private final int configuredWeight;
     private final ServerRole role;
@@ -53,6 +55,8 @@ public final class Server {
     boolean checkedDown;
     /** The health check asked for a drain ({@code disable-on-404}). */
     boolean checkStopping;
+    /** DNS discovery has no address for it (HAProxy's RMAINT): in maintenance until one comes. */
+    boolean unresolved;
     private final long[] entered = new long[ServerState.values().length];
     private volatile long lastChangeNanos = System.nanoTime();
 
@@ -107,7 +111,7 @@ public final class Server {
 
     /** The state the flags give, in HAProxy's order of precedence. Called under the backend's lock. */
     ServerState derivedState() {
-        if (maintenance) {
+        if (maintenance || unresolved) {
             return ServerState.MAINT;
         }
         if (checkedDown) {
@@ -130,6 +134,10 @@ public final class Server {
 
     void weightNow(int w) {
         weight = w;
+    }
+
+    void maxconnNow(int n) {
+        maxconn = n;
     }
 
     /** Takes a slot if one is free. */
@@ -185,6 +193,26 @@ public final class Server {
         backend().administer(this, Backend.Admin.WEIGHT, w);
     }
 
+    /**
+     * Sends new connections to another address ({@code set server addr}, a DNS
+     * answer). Connections open to the old one finish there; the caller drops
+     * the idle ones, which the loops own.
+     */
+    public void setAddress(InetSocketAddress to) {
+        address = to;
+    }
+
+    /**
+     * Sets {@code maxconn} (0: no limit). Slots in use above a lowered limit are
+     * kept until they are given back; a raised one serves the queues at once.
+     */
+    public void setMaxconn(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("maxconn must not be negative, got " + n);
+        }
+        backend().administer(this, Backend.Admin.MAXCONN, n);
+    }
+
     private Backend backend() {
         if (backend == null) {
             throw new IllegalStateException("server " + name + " belongs to no backend");
@@ -226,6 +254,29 @@ public final class Server {
 
     public ServerState state() {
         return state;
+    }
+
+    /** In maintenance by the administrator's choice (not a health check's). */
+    public boolean inMaintenance() {
+        return maintenance;
+    }
+
+    /** Without an address from DNS discovery: in maintenance until the resolver gives one. */
+    public boolean unresolved() {
+        return unresolved;
+    }
+
+    /**
+     * DNS discovery found an address for the server ({@code true}: it leaves
+     * the maintenance the lack of one put it in) or lost it ({@code false}).
+     */
+    public void setResolved(boolean resolved) {
+        backend().administer(this, resolved ? Backend.Admin.RESOLVED : Backend.Admin.UNRESOLVED, 0);
+    }
+
+    /** Drained by the administrator's choice (not a weight of 0 or a check's 404). */
+    public boolean drained() {
+        return drained;
     }
 
     /** Whether the balancer may choose it for a new request: UP (which implies a weight above 0). */

@@ -43,12 +43,23 @@ public class BufferPool {
     private static final int CLASSES = Criticality.count();
 
     private final int bufferSize;
-    private final int reserve;
+    private int reserve;
     private final Buffer[] buffers;
     /** LIFO stack of free buffer indexes; {@code freeStack[freeCount - 1]} is the warmest. */
     private final int[] freeStack;
     private int freeCount;
     private int peakInUse;
+    /**
+     * How many buffers circulate now: all of the arena at first, fewer after a
+     * reload that lowered {@code tune.buffers.limit}. The others are retired:
+     * carved, but neither free nor in use. See {@link #resize}.
+     */
+    private int size;
+    /** Retired buffers' indexes, a stack like the free list. */
+    private final int[] retiredStack;
+    private int retiredCount;
+    /** Buffers in use beyond {@link #size}: each release pays one back (retires it) instead of freeing it. */
+    private int debt;
 
     /** The waiters; package-private for the seam's subclass. */
     final WaitQueue queue;
@@ -65,6 +76,18 @@ public class BufferPool {
      * @param nanoClock the loop's clock, for wait times (the simulator passes virtual time)
      */
     public BufferPool(int count, int bufferSize, int reserve, LongSupplier nanoClock) {
+        this(null, count, bufferSize, reserve, nanoClock);
+    }
+
+    /**
+     * Carves {@code count} buffers of {@code bufferSize} bytes from {@code arena},
+     * a direct buffer of at least {@code count * bufferSize} bytes that the pool
+     * owns from now on, or from a direct buffer of its own when it is null. An
+     * arena mapped on demand (anonymous memory that the system backs with
+     * pages only when first written) keeps the buffers never used out of the
+     * resident set: the bound is the same, its cost is what the traffic touches.
+     */
+    public BufferPool(ByteBuffer arena, int count, int bufferSize, int reserve, LongSupplier nanoClock) {
         if (count < 1) {
             throw new IllegalArgumentException("a pool needs at least one buffer, got " + count);
         }
@@ -80,7 +103,14 @@ public class BufferPool {
         this.bufferSize = bufferSize;
         this.reserve = reserve;
         this.queue = new WaitQueue(nanoClock);
-        ByteBuffer arena = ByteBuffer.allocateDirect(count * bufferSize);
+        this.size = count;
+        this.retiredStack = new int[count];
+        if (arena == null) {
+            arena = ByteBuffer.allocateDirect(count * bufferSize);
+        } else if (!arena.isDirect() || arena.capacity() < count * bufferSize) {
+            throw new IllegalArgumentException("an arena of " + arena.capacity() + " bytes (direct: " + arena.isDirect()
+                    + ") cannot hold " + count + " buffers of " + bufferSize + " bytes");
+        }
         this.buffers = new Buffer[count];
         this.freeStack = new int[count];
         for (int i = 0; i < count; i++) {
@@ -108,7 +138,7 @@ public class BufferPool {
         buffer.inUse = true;
         buffer.allocatedAs = criticality;
         allocations[criticality.ordinal()]++;
-        int inUse = buffers.length - freeCount;
+        int inUse = buffers.length - freeCount - retiredCount;
         if (inUse > peakInUse) {
             peakInUse = inUse;
         }
@@ -149,7 +179,87 @@ public class BufferPool {
             throw new IllegalStateException(buffer + " released twice");
         }
         buffer.clear();
+        if (debt > 0) {
+            payDebt(buffer);
+            return;
+        }
         handOffOrFree(buffer);
+    }
+
+    /**
+     * A release while the pool owes buffers (see {@link #resize}): a session
+     * waiting to complete its pair is served first, since it can then finish
+     * and give back two; otherwise the buffer retires. In use never grows.
+     */
+    private void payDebt(Buffer buffer) {
+        int critical = Criticality.CRITICAL.ordinal();
+        if (queue.length(Criticality.CRITICAL) > 0) {
+            BufferWaiter waiter = queue.removeHead(critical);
+            handoffs[critical]++;
+            buffer.allocatedAs = Criticality.CRITICAL;
+            waiter.onBuffer(buffer);
+            return;
+        }
+        debt--;
+        buffer.inUse = false;
+        retiredStack[retiredCount++] = buffer.index();
+    }
+
+    /**
+     * Changes how many buffers circulate, and the reserve, within the arena
+     * carved at construction (a reload's new {@code tune.buffers.limit}): the
+     * arena is reused, never allocated again.
+     *
+     * <p>Lowered: free buffers retire at once; if fewer are free than must go,
+     * the rest is a debt that releases pay back, so buffers in use never pass
+     * the larger of the old and the new size, and reach the new one as the
+     * sessions that hold them finish. While in debt nothing is free, so no
+     * allocation succeeds; a release hands its buffer to a {@link
+     * Criticality#CRITICAL} waiter if there is one, since that session then
+     * holds its pair and can finish (DESIGN.md, "Why it cannot deadlock": the
+     * buffer goes to a session that can finish, as it would to take the last
+     * buffer), and retires it otherwise. Raised: the debt is forgiven first,
+     * then retired buffers come back and go to the waiters they may serve.
+     *
+     * @throws IllegalArgumentException if {@code count} exceeds the arena or the reserve is not below it
+     */
+    public final void resize(int count, int newReserve) {
+        if (count < 1 || count > buffers.length) {
+            throw new IllegalArgumentException("a pool of " + buffers.length + " carved buffers cannot circulate "
+                    + count);
+        }
+        if (newReserve < 0 || newReserve >= count) {
+            throw new IllegalArgumentException("reserve " + newReserve + " must be in [0, " + count + ")");
+        }
+        if (count < size) {
+            int retire = size - count;
+            int fromFree = Math.min(retire, freeCount);
+            for (int i = 0; i < fromFree; i++) {
+                retiredStack[retiredCount++] = freeStack[--freeCount];
+            }
+            debt += retire - fromFree;
+        } else if (count > size) {
+            int more = count - size;
+            int forgiven = Math.min(debt, more);
+            debt -= forgiven;
+            for (int i = forgiven; i < more; i++) {
+                freeStack[freeCount++] = retiredStack[--retiredCount];
+            }
+        }
+        size = count;
+        reserve = newReserve;
+        // The waiters that the freed buffers, or a smaller reserve, now let through.
+        for (int c = queue.firstEligible(freeCount, reserve); c >= 0; c = queue.firstEligible(freeCount, reserve)) {
+            Buffer buffer = tryAllocate(Criticality.of(c));
+            allocations[c]--;
+            handoffs[c]++;
+            queue.removeHead(c).onBuffer(buffer);
+        }
+    }
+
+    /** The buffers carved at construction: the most that {@link #resize} may circulate. */
+    public final int capacity() {
+        return buffers.length;
     }
 
     /**
@@ -227,8 +337,9 @@ public class BufferPool {
                 inUse++;
             }
         }
-        if (freeCount + inUse != buffers.length) {
-            throw new IllegalStateException("free " + freeCount + " + inUse " + inUse + " != size " + buffers.length);
+        if (freeCount + inUse + retiredCount != buffers.length || freeCount + inUse != size + debt) {
+            throw new IllegalStateException("free " + freeCount + " + inUse " + inUse + " + retired " + retiredCount
+                    + " != carved " + buffers.length + ", or free + inUse != size " + size + " + debt " + debt);
         }
         boolean[] seen = new boolean[buffers.length];
         for (int i = 0; i < freeCount; i++) {
@@ -260,8 +371,9 @@ public class BufferPool {
         failedWakeups[c.ordinal()]++;
     }
 
+    /** How many buffers circulate now (see {@link #resize}). */
     public final int size() {
-        return buffers.length;
+        return size;
     }
 
     public final int bufferSize() {
@@ -277,7 +389,7 @@ public class BufferPool {
     }
 
     public final int inUse() {
-        return buffers.length - freeCount;
+        return buffers.length - freeCount - retiredCount;
     }
 
     public final int peakInUse() {

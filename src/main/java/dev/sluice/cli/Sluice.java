@@ -1,62 +1,57 @@
 package dev.sluice.cli;
 
 import dev.sluice.backend.Backend;
-import dev.sluice.backend.HealthChecks;
+import dev.sluice.backend.IdleServerConnections;
 import dev.sluice.backend.Server;
-import dev.sluice.backend.ServerRole;
-import dev.sluice.backend.ServerState;
-import dev.sluice.backend.ServerStateListener;
 import dev.sluice.buffer.BufferPool;
-import dev.sluice.config.BindConfig;
 import dev.sluice.config.Config;
-import dev.sluice.config.FrontendConfig;
+import dev.sluice.config.ConfigException;
+import dev.sluice.config.ConfigParser;
 import dev.sluice.config.Global;
-import dev.sluice.config.Mode;
-import dev.sluice.config.Timeouts;
 import dev.sluice.loop.Clock;
 import dev.sluice.loop.EventLoop;
 import dev.sluice.loop.Loop;
 import dev.sluice.net.Acceptor;
 import dev.sluice.net.Connection;
 import dev.sluice.net.Listener;
-import dev.sluice.net.ListenerOptions;
-import dev.sluice.net.NioConnector;
-import dev.sluice.config.HttpReuse;
-import dev.sluice.http.HttpRules;
-import dev.sluice.session.ClientPreamble;
-import dev.sluice.session.ConnectionLimit;
-import dev.sluice.session.HttpFrontend;
-import dev.sluice.session.HttpRouting;
-import dev.sluice.session.HttpSession;
-import dev.sluice.session.HttpTimeouts;
-import dev.sluice.backend.IdleServerConnections;
+import dev.sluice.runtime.ProxyControl;
+import dev.sluice.runtime.ServerStateFile;
 import dev.sluice.session.SessionCounters;
 import dev.sluice.session.SessionSet;
-import dev.sluice.session.SessionTimeouts;
-import dev.sluice.session.TcpFrontend;
-import dev.sluice.session.TcpSession;
 import dev.sluice.stats.Summary;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
- * A running proxy: the event loops with their pools, the backends, and the
- * listeners of every frontend, built from a checked {@link Config}.
+ * A running proxy: the event loops with their pools, and the {@link
+ * Generation} of the configuration in force (backends, frontends, acceptors),
+ * with the listeners that hand it new connections.
  *
- * <p>Start-up carves every buffer; nothing grows afterwards. {@link #close()}
- * is the graceful stop: listeners close, open sessions get up to
- * {@code hard-stop-after} to finish, the rest are aborted, and the loops end.
+ * <p>Start-up carves every buffer; nothing grows afterwards. {@link #reload()}
+ * reads the file again and, if it is valid and runs in the same loops and
+ * buffers, makes a new generation current in the same process: listeners whose
+ * address is unchanged keep their sockets (no connection is refused), new ones
+ * open, removed ones close; sessions in flight finish under the generation they
+ * began in, which then soft-stops, drains within {@code hard-stop-after} and is
+ * dropped; server state carries over by backend and server name; the pools are
+ * resized within the arena they were carved from. {@link #close()} is the
+ * graceful stop.
  *
- * <p>Thread-safe: built and stopped from one control thread; the loops run on
- * their own threads.
+ * <p>Thread-safe: started, reloaded and stopped from control threads (the
+ * signal handling, the runtime API), one at a time; the loops run on their own
+ * threads.
  */
 public final class Sluice implements AutoCloseable {
     /**
@@ -64,222 +59,432 @@ public final class Sluice implements AutoCloseable {
      * {@code pool-max-conn} sets no limit, so that their memory stays bounded.
      */
     private static final int IDLE_CONNECTIONS_PER_SERVER = 256;
+    /**
+     * How long a keep-alive connection may sit idle between two requests
+     * during a soft stop before it closes: long enough for a request sent the
+     * moment the last response arrived to reach Sluice (it is then answered
+     * with {@code Connection: close}), short enough not to hold a stop.
+     */
+    static final long SOFT_STOP_IDLE_GRACE_NANOS = 1_000_000_000L;
+    /** How often a soft stop, or a replaced generation, looks again for sessions that ended or went idle. */
+    private static final long SWEEP_MILLIS = 20;
 
-    private final Config config;
     private final List<LoopState> loops = new ArrayList<>();
-    private final Map<String, Backend> backends = new HashMap<>();
-    /** Each running server with its configuration, for the idle connection pools of every loop. */
-    private final Map<Server, dev.sluice.config.ServerConfig> serverConfigs = new IdentityHashMap<>();
-    private final List<ConnectionLimit> limits = new ArrayList<>();
-    private final List<Listener> listeners = new ArrayList<>();
-    /** The servers with {@code check}, each with its backend's script and its own options. */
-    private final List<HealthChecks.Planned> planned = new ArrayList<>();
-    private HealthChecks checks;
+    /** What may not change without a restart: the loops and the size of their buffers. */
+    private final Global fixed;
+    private volatile Generation current;
+    /** Generations a reload replaced, draining. */
+    private final List<Generation> retiring = new CopyOnWriteArrayList<>();
+    /** Guarded by {@code this}. */
+    private final Map<Generation.ListenerKey, Bound> listeners = new LinkedHashMap<>();
+    private final ScheduledExecutorService drainer;
+    private final long startMillis = System.currentTimeMillis();
+    private final AtomicLong reloads = new AtomicLong();
+    private final AtomicLong reloadFailures = new AtomicLong();
     private volatile boolean closed;
 
-    /** One loop and what its sessions need there. */
-    private record LoopState(EventLoop loop, NioConnector connector, SessionSet sessions, SessionCounters counters,
-                             IdleServerConnections idle) {
+    /** One loop and what its sessions need there, whatever their generation. */
+    private record LoopState(EventLoop loop, SessionCounters counters, IdleServerConnections idle) {
     }
 
+    /** A listening address and the acceptor it hands connections to now: the current generation's. */
+    private record Bound(Listener listener, AtomicReference<Acceptor> target) {
+    }
+
+    private final Generation.Loops loopView = new Generation.Loops() {
+        @Override
+        public List<EventLoop> eventLoops() {
+            return loops.stream().map(LoopState::loop).toList();
+        }
+
+        @Override
+        public SessionCounters counters(int loop) {
+            return loops.get(loop).counters();
+        }
+
+        @Override
+        public IdleServerConnections idle(int loop) {
+            return loops.get(loop).idle();
+        }
+
+        @Override
+        public boolean closed() {
+            return closed;
+        }
+    };
+
     private Sluice(Config config) {
-        this.config = config;
+        this.fixed = config.global();
+        this.drainer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-drain");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Builds and starts everything the configuration describes. */
     public static Sluice start(Config config) throws IOException {
         Sluice sluice = new Sluice(config);
         try {
-            // Backends first: each loop's idle connection pools take their servers' limits before the loop runs.
-            sluice.buildBackends();
-            sluice.startLoops();
-            sluice.openListeners();
+            sluice.createLoops();
+            Generation g = new Generation(1, config, sluice.loopView);
+            for (LoopState l : sluice.loops) {
+                // Before the loops run, their idle pools may be set from here.
+                g.idleLimits(l.idle());
+            }
+            sluice.current = g;
+            sluice.restoreServerState(g, true);
+            // The first checks are armed before the loops run.
+            g.checks.start();
+            for (LoopState l : sluice.loops) {
+                l.loop().start();
+            }
+            sluice.openListeners(g);
+            g.startDiscovery(sluice::forgetIdle);
         } catch (IOException | RuntimeException e) {
             sluice.stopLoops();
             throw e;
         }
+        sluice.drainer.scheduleWithFixedDelay(sluice::drainRetired, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         return sluice;
     }
 
-    private void startLoops() throws IOException {
-        Global g = config.global();
-        for (int i = 0; i < g.nbthread(); i++) {
+    private void createLoops() throws IOException {
+        for (int i = 0; i < fixed.nbthread(); i++) {
             Clock clock = Clock.SYSTEM;
-            BufferPool pool = new BufferPool(g.buffersPerLoop(), g.bufsize(), g.buffersReserve(), clock::nanoTime);
+            BufferPool pool = new BufferPool(arena((long) fixed.buffersPerLoop() * fixed.bufsize()),
+                    fixed.buffersPerLoop(), fixed.bufsize(), fixed.buffersReserve(), clock::nanoTime);
             EventLoop loop = new EventLoop(i, pool);
-            SessionSet sessions = new SessionSet();
             IdleServerConnections idle = new IdleServerConnections(loop, IDLE_CONNECTIONS_PER_SERVER);
-            serverConfigs.forEach((server, c) -> idle.limits(server, c.poolPurgeDelayMillis() * 1_000_000L,
-                    c.poolMaxConn()));
+            int id = i;
             loop.onClose(() -> {
-                if (checks != null) {
-                    checks.stop(loop);
+                for (Generation g : generations()) {
+                    g.checks.stop(loop);
+                    g.sessions.get(id).abortAll();
                 }
-                sessions.abortAll();
                 idle.closeAll();
             });
-            loops.add(new LoopState(loop, new NioConnector(loop, keepAliveServers()), sessions, new SessionCounters(),
-                    idle));
+            loops.add(new LoopState(loop, new SessionCounters(), idle));
         }
-        // The checks' arenas are carved now, apart from the client pools, and their first checks armed before the loops run.
-        List<EventLoop> eventLoops = loops.stream().map(LoopState::loop).toList();
-        List<NioConnector> connectors = loops.stream().map(LoopState::connector).toList();
-        checks = HealthChecks.create(planned, eventLoops, connectors, g.bufsize(), g.spreadChecks());
-        checks.start();
-        for (LoopState l : loops) {
-            l.loop().start();
-        }
-    }
-
-    /** The servers of every backend with {@code option srvtcpka}. */
-    private Set<InetSocketAddress> keepAliveServers() {
-        Set<InetSocketAddress> targets = new HashSet<>();
-        for (dev.sluice.config.BackendConfig b : config.backends()) {
-            if (b.tcpKeepAlive()) {
-                b.servers().forEach(s -> targets.add(s.address()));
-            }
-        }
-        return targets;
-    }
-
-    private void buildBackends() {
-        for (dev.sluice.config.BackendConfig b : config.backends()) {
-            List<Server> servers = new ArrayList<>();
-            for (dev.sluice.config.ServerConfig s : b.servers()) {
-                Server server = new Server(s.name(), s.address(), s.maxconn(), s.maxqueue(), s.weight(),
-                        s.backup() ? ServerRole.BACKUP : ServerRole.ACTIVE, s.disabled() ? ServerState.MAINT : ServerState.UP);
-                serverConfigs.put(server, s);
-                servers.add(server);
-            }
-            backends.put(b.name(), new Backend(b.name(), servers, b.balance(), b.retry(), ServerStateListener.STDERR));
-            for (int i = 0; i < servers.size(); i++) {
-                dev.sluice.config.ServerConfig s = b.servers().get(i);
-                if (s.check() != null) {
-                    planned.add(new HealthChecks.Planned(servers.get(i), b.check(), s.check()));
-                }
-            }
-        }
-    }
-
-    private void openListeners() throws IOException {
-        ConnectionLimit processLimit = new ConnectionLimit("global", config.global().maxconn());
-        List<EventLoop> eventLoops = loops.stream().map(LoopState::loop).toList();
-        for (FrontendConfig f : config.frontends()) {
-            ConnectionLimit limit = new ConnectionLimit(f.name(), f.maxconn(), processLimit);
-            limits.add(limit);
-            // A mode tcp frontend whose backend is in mode http serves HTTP, as HAProxy upgrades its connections.
-            SessionStarter starter = f.mode() == Mode.HTTP || config.upgradesToHttp(f) ? httpSessions(f, limit)
-                    : tcpSessions(f, limit);
-            for (BindConfig bind : f.binds()) {
-                ListenerOptions options = new ListenerOptions(bind.ipv6() == BindConfig.Ipv6.V6_ONLY,
-                        bind.deferAccept(), bind.fastOpen(), f.tcpKeepAlive());
-                Acceptor acceptor = acceptor(limit, starter,
-                        bind.acceptProxy() ? ClientPreamble.PROXY_HEADER : ClientPreamble.NONE);
-                listeners.add(Listener.bind(bind.address(), eventLoops, acceptor, options));
-            }
-        }
-    }
-
-    private SessionStarter tcpSessions(FrontendConfig f, ConnectionLimit limit) {
-        Map<Backend, TcpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
-        for (dev.sluice.config.BackendConfig b : config.backends()) {
-            if (b.mode() == Mode.TCP) {
-                policies.put(backends.get(b.name()), new TcpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()),
-                        b.smartConnect(), b.tcpRequestRules(f)));
-            }
-        }
-        // use_backend and default_backend, on the connection's addresses: a mode tcp frontend has no HTTP rules.
-        HttpRules rules = f.httpRules();
-        Backend[] targets = rules.backendNames().stream().map(backends::get).toArray(Backend[]::new);
-        TcpFrontend frontend = new TcpFrontend(f.name(), HttpRouting.of(rules, targets), f.tcpRequestRules(), policies,
-                limit);
-        return (l, connection, preamble) -> TcpSession.start(l.loop(), l.connector(), frontend, l.sessions(),
-                l.counters(), connection, preamble);
-    }
-
-    private SessionStarter httpSessions(FrontendConfig f, ConnectionLimit limit) {
-        Global g = config.global();
-        Map<Backend, HttpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
-        for (dev.sluice.config.BackendConfig b : config.backends()) {
-            if (b.mode() != Mode.HTTP) {
-                continue;
-            }
-            policies.put(backends.get(b.name()), new HttpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()),
-                    b.http().httpReuse() != HttpReuse.NEVER, b.http().forwardFor(), b.http().httpClose(), b.httpRules(f),
-                    b.http().maxBodySize(), b.smartConnect(), b.tcpRequestRules(f)));
-        }
-        HttpRules rules = f.httpRules();
-        Backend[] targets = rules.backendNames().stream().map(backends::get).toArray(Backend[]::new);
-        HttpFrontend frontend = new HttpFrontend(f.name(), HttpRouting.of(rules, targets), rules,
-                f.timeouts().client() * 1_000_000L,
-                HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
-                g.httpLimits(), f.http().forwardFor(), f.http().httpClose(), f.http().maxBodySize(), limit)
-                .withTcpRequestRules(f.tcpRequestRules());
-        return (l, connection, preamble) -> HttpSession.start(l.loop(), l.connector(), frontend, l.sessions(),
-                l.counters(), l.idle(), connection, preamble);
-    }
-
-    /** Starts a session for an accepted connection on the loop that accepted it. */
-    private interface SessionStarter {
-        void start(LoopState loop, Connection connection, ClientPreamble preamble);
     }
 
     /**
-     * The acceptor of one frontend: it holds accepting back while the frontend or
-     * the process is at its {@code maxconn}, counts each session in, and starts it.
+     * One loop's arena: anonymous memory that is resident only where buffers
+     * have been used (the LIFO free list keeps reusing the same warm ones), or,
+     * where the system cannot map it, a direct buffer of the JDK's, resident
+     * whole. Either way carved once, at start, and never grown.
      */
-    private Acceptor acceptor(ConnectionLimit limit, SessionStarter starter, ClientPreamble preamble) {
+    private static java.nio.ByteBuffer arena(long bytes) {
+        try {
+            return Posix.anonymousMemory(bytes);
+        } catch (RuntimeException | LinkageError e) {
+            System.err.println("sluice: cannot map the buffer arena on demand (" + e + "); it is allocated whole");
+            return null;
+        }
+    }
+
+    /** Opens the listeners of {@code g} that are not open yet; on a failure, closes those it opened and throws. */
+    private synchronized List<Generation.ListenerKey> openListeners(Generation g) throws IOException {
+        List<Generation.ListenerKey> opened = new ArrayList<>();
+        List<EventLoop> eventLoops = loopView.eventLoops();
+        try {
+            for (Map.Entry<Generation.ListenerKey, Acceptor> e : g.acceptors.entrySet()) {
+                if (listeners.containsKey(e.getKey())) {
+                    continue;
+                }
+                AtomicReference<Acceptor> target = new AtomicReference<>(e.getValue());
+                Listener listener = Listener.bind(e.getKey().address(), eventLoops, delegate(target),
+                        e.getKey().options());
+                listeners.put(e.getKey(), new Bound(listener, target));
+                opened.add(e.getKey());
+            }
+        } catch (IOException | RuntimeException ex) {
+            for (Generation.ListenerKey k : opened) {
+                listeners.remove(k).listener().close();
+            }
+            throw ex;
+        }
+        return opened;
+    }
+
+    /** An acceptor that hands every connection to whatever {@code target} holds when it arrives. */
+    private static Acceptor delegate(AtomicReference<Acceptor> target) {
         return new Acceptor() {
             @Override
             public void accepted(Loop loop, Connection connection) {
-                if (closed || !limit.tryEnter()) {
-                    connection.close();
-                    return;
-                }
-                starter.start(loops.get(loop.id()), connection, preamble);
+                target.get().accepted(loop, connection);
             }
 
             @Override
             public boolean admitting() {
-                return !closed && limit.hasRoom();
+                return target.get().admitting();
             }
         };
     }
 
-    /** The client side's timeout comes from the frontend, the server side's from the backend. */
-    private static SessionTimeouts timeouts(Timeouts front, Timeouts back) {
-        return SessionTimeouts.ofMillis(front.client(), back.server(), back.connect(), back.queue())
-                .withTunnelMillis(back.tunnel(), front.clientFin(), back.serverFin());
+    // --- reload ---
+
+    /** What a reload did: whether the new file runs now, and what to say about it, one line each. */
+    public record Reload(boolean applied, List<String> messages) {
     }
 
+    /**
+     * Reads the configuration file again and runs it. An invalid file, or one
+     * that needs a restart (another {@code nbthread} or {@code tune.bufsize}, a
+     * {@code tune.buffers.limit} above the arena carved at start, an address
+     * that cannot be bound), changes nothing: the old configuration keeps
+     * running, the reason is returned with FILE:LINE, and the failure is
+     * counted.
+     */
+    public synchronized Reload reload() {
+        try {
+            return reloadNow();
+        } catch (RuntimeException e) {
+            // A loop that did not answer in time (its inbox full, or stuck): say so rather than end the caller.
+            return failed(List.of("sluice: reload failed: " + e.getMessage() + (e.getCause() == null ? ""
+                    : " (" + e.getCause() + ")")));
+        }
+    }
+
+    private Reload reloadNow() {
+        Generation old = current;
+        if (closed) {
+            return failed(List.of("sluice: reload refused: stopping"));
+        }
+        Config next;
+        try {
+            next = ConfigParser.parse(old.config.file());
+        } catch (ConfigException e) {
+            List<String> m = new ArrayList<>(e.messages());
+            m.add(0, "sluice: reload of " + old.config.file() + " refused; the configuration in force stays:");
+            return failed(m);
+        } catch (IOException e) {
+            return failed(List.of("sluice: reload refused: cannot read " + old.config.file() + ": " + e.getMessage()));
+        }
+        List<String> messages = new ArrayList<>(next.warnings());
+        String incompatible = needsRestart(next.global());
+        if (incompatible != null) {
+            return failed(List.of("sluice: reload of " + next.file() + " refused; the configuration in force stays: "
+                    + incompatible));
+        }
+        if (!next.process().equals(old.config.process())) {
+            messages.add("sluice: reload: the process settings (daemon, pidfile, user, group, chroot, ulimit-n, stats"
+                    + " socket) changed; they take effect at the next restart");
+        }
+        Generation g = new Generation(old.number + 1, next, loopView);
+        for (LoopState l : loops) {
+            l.loop().call(() -> {
+                g.idleLimits(l.idle());
+                return null;
+            });
+        }
+        // Server state carries over by backend and server name, through the server-state-file's format.
+        String state = ServerStateFile.render(old.backendList(), null);
+        messages.addAll(ServerStateFile.apply(state, g.backendList(), false));
+        saveServerState(state, next, messages);
+        g.takeAddressesFrom(old);
+        try {
+            openListeners(g);
+        } catch (IOException | RuntimeException e) {
+            return failed(List.of("sluice: reload of " + next.file() + " refused; the configuration in force stays:"
+                    + " cannot listen: " + e.getMessage()));
+        }
+        for (LoopState l : loops) {
+            BufferPool pool = l.loop().pool();
+            l.loop().call(() -> {
+                pool.resize(next.global().buffersPerLoop(), next.global().buffersReserve());
+                return null;
+            });
+        }
+        listeners.entrySet().removeIf(e -> {
+            Acceptor a = g.acceptors.get(e.getKey());
+            if (a == null) {
+                // Removed from the file: no new connection; those it accepted drain with the old generation.
+                e.getValue().listener().close();
+                return true;
+            }
+            e.getValue().target().set(a);
+            return false;
+        });
+        try {
+            g.startDiscovery(this::forgetIdle);
+        } catch (IOException e) {
+            messages.add("sluice: reload: cannot start DNS discovery (" + e + "); resolved servers keep their"
+                    + " addresses");
+        }
+        old.stopDiscovery();
+        for (LoopState l : loops) {
+            EventLoop loop = l.loop();
+            // The new configuration's checks begin; the old one's end, each on its loop.
+            loop.call(() -> {
+                g.checks.start(loop);
+                old.checks.stop(loop);
+                return null;
+            });
+        }
+        current = g;
+        old.retiredAt = System.nanoTime();
+        retiring.add(old);
+        sweep(old);
+        reloads.incrementAndGet();
+        messages.add(0, "sluice: reloaded " + next.file() + " (generation " + g.number + "); "
+                + old.openSessions() + " sessions finish under the previous one");
+        return new Reload(true, messages);
+    }
+
+    private Reload failed(List<String> messages) {
+        reloadFailures.incrementAndGet();
+        return new Reload(false, messages);
+    }
+
+    /** Why {@code next} cannot run in the loops and arena this process has, or null. */
+    private String needsRestart(Global next) {
+        if (next.nbthread() != fixed.nbthread()) {
+            return "nbthread " + next.nbthread() + " differs from the " + fixed.nbthread()
+                    + " loops running; changing it takes a restart";
+        }
+        if (next.bufsize() != fixed.bufsize()) {
+            return "tune.bufsize " + next.bufsize() + " differs from the " + fixed.bufsize()
+                    + " bytes the arena was carved in; changing it takes a restart";
+        }
+        if (next.buffersPerLoop() > fixed.buffersPerLoop()) {
+            return "tune.buffers.limit " + next.buffersLimit() + " (" + next.buffersPerLoop() + " per loop) exceeds the"
+                    + " arena carved at start (" + fixed.buffersPerLoop() + " per loop, tune.buffers.limit "
+                    + fixed.buffersLimit() + "); a reload reuses the arena and never allocates another: raising it"
+                    + " takes a restart";
+        }
+        return null;
+    }
+
+    /** Writes the state of the servers a reload replaces to the {@code server-state-file}, if there is one. */
+    private static void saveServerState(String state, Config config, List<String> messages) {
+        if (config.process().serverStateFile() == null) {
+            return;
+        }
+        try {
+            Files.writeString(config.process().serverStateFile(), state);
+        } catch (IOException e) {
+            messages.add("sluice: cannot write server-state-file " + config.process().serverStateFile() + ": " + e);
+        }
+    }
+
+    /** At start, the servers take the state the {@code server-state-file} kept, addresses included. */
+    private void restoreServerState(Generation g, boolean addresses) {
+        java.nio.file.Path file = g.config.process().serverStateFile();
+        if (file == null || !Files.isReadable(file)) {
+            return;
+        }
+        try {
+            for (String problem : ServerStateFile.apply(Files.readString(file), g.backendList(), addresses)) {
+                System.err.println("sluice: server-state-file " + file + ": " + problem);
+            }
+        } catch (IOException e) {
+            System.err.println("sluice: cannot read server-state-file " + file + ": " + e);
+        }
+    }
+
+    /** Sweeps the generations a reload replaced; drops the drained ones; aborts what outlived hard-stop-after. */
+    private void drainRetired() {
+        try {
+            for (Generation g : retiring) {
+                if (g.openSessions() == 0) {
+                    retiring.remove(g);
+                    forget(g);
+                } else if (System.nanoTime() - g.retiredAt > g.config.global().hardStopAfterMillis() * 1_000_000L) {
+                    for (LoopState l : loops) {
+                        SessionSet s = g.sessions.get(l.loop().id());
+                        l.loop().execute(s::abortAll);
+                    }
+                } else {
+                    sweep(g);
+                }
+            }
+        } catch (RuntimeException e) {
+            // A loop's inbox full or stopped: the next pass tries again.
+            System.err.println("sluice: draining a replaced configuration: " + e);
+        }
+    }
+
+    /** A drained generation's servers leave every loop's pools of idle connections. */
+    private void forget(Generation g) {
+        for (LoopState l : loops) {
+            IdleServerConnections idle = l.idle();
+            l.loop().execute(() -> g.serverConfigs.keySet().forEach(idle::forget));
+        }
+    }
+
+    // --- reading ---
+
     /** The addresses the listeners are bound to (a port 0 in the file becomes the real one). */
-    public List<InetSocketAddress> boundAddresses() {
-        return listeners.stream().map(Listener::address).toList();
+    public synchronized List<InetSocketAddress> boundAddresses() {
+        return listeners.values().stream().map(b -> b.listener().address()).toList();
     }
 
     public Backend backend(String name) {
-        return backends.get(name);
+        return current.backends.get(name);
     }
 
-    /** Every health check of the process, with its counters. */
-    public HealthChecks healthChecks() {
-        return checks;
+    /** Every health check of the configuration in force, with its counters. */
+    public dev.sluice.backend.HealthChecks healthChecks() {
+        return current.checks;
     }
 
+    /** The configuration in force. */
     public Config config() {
-        return config;
+        return current.config;
     }
 
-    /** Open sessions over every loop. */
+    List<Generation> generations() {
+        List<Generation> all = new ArrayList<>(retiring);
+        if (current != null) {
+            all.add(current);
+        }
+        return all;
+    }
+
+    Generation current() {
+        return current;
+    }
+
+    long startMillis() {
+        return startMillis;
+    }
+
+    long reloads() {
+        return reloads.get();
+    }
+
+    long reloadFailures() {
+        return reloadFailures.get();
+    }
+
+    /** Open sessions over every loop and generation. */
     public int openSessions() {
         int n = 0;
-        for (LoopState l : loops) {
-            n += l.sessions().size();
+        for (Generation g : generations()) {
+            n += g.openSessions();
         }
         return n;
     }
 
-    private static void addLoop(Summary.Builder b, LoopState l) {
+    /** Runs {@code work} on each loop, on its own thread, and gathers the answers. */
+    <T> List<T> onEveryLoop(java.util.function.BiFunction<Integer, EventLoop, T> work) {
+        List<T> out = new ArrayList<>();
+        for (LoopState l : loops) {
+            out.add(l.loop().call(() -> work.apply(l.loop().id(), l.loop())));
+        }
+        return out;
+    }
+
+    /** The idle connections of {@code server} are closed on every loop (its address changed, or it went away). */
+    void forgetIdle(Server server) {
+        for (LoopState l : loops) {
+            IdleServerConnections idle = l.idle();
+            l.loop().execute(() -> idle.forget(server));
+        }
+    }
+
+    private void addLoop(Summary.Builder b, LoopState l) {
         b.addLoop(l.loop().counters(), l.loop().pool(), l.counters());
         IdleServerConnections idle = l.idle();
         b.addIdleServerConnections(idle.parked(), idle.closedWhileIdle(), idle.purged(), idle.idleCount());
@@ -301,70 +506,128 @@ public final class Sluice implements AutoCloseable {
         for (LoopState l : loops) {
             b.addLoopAllocation(l.loop().allocatedBytes());
         }
-        for (Backend backend : backends.values()) {
+        Generation g = current;
+        for (Backend backend : g.backends.values()) {
             b.addBackend(backend);
         }
-        for (ConnectionLimit limit : limits) {
-            b.addFrontend(limit);
+        for (ProxyControl.Frontend f : g.frontends) {
+            b.addFrontend(f.limit());
         }
-        b.addHealthChecks(checks);
+        b.addHealthChecks(g.checks);
         return b.build();
     }
 
     /** Runs {@code check} on every loop's pool, on its own thread (tests: "every buffer is back"). */
     public List<PoolReading> pools() {
-        List<PoolReading> readings = new ArrayList<>();
-        for (LoopState l : loops) {
-            readings.add(l.loop().call(() -> {
-                BufferPool p = l.loop().pool();
-                p.checkInvariants();
-                return new PoolReading(l.loop().id(), p.size(), p.free(), p.waitingTotal(), p.peakInUse());
-            }));
-        }
-        return readings;
+        return onEveryLoop((id, loop) -> {
+            BufferPool p = loop.pool();
+            p.checkInvariants();
+            return new PoolReading(id, p.size(), p.free(), p.waitingTotal(), p.peakInUse());
+        });
     }
 
     /** One pool's state, read on its loop. */
     public record PoolReading(int loop, int size, int free, int waiting, int peakInUse) {
     }
 
-    /** Stops accepting new sessions; open ones go on. */
+    // --- stopping ---
+
+    /**
+     * Stops accepting new sessions; open ones go on. Returns once every
+     * listening socket is closed, so that a client whose connection the soft
+     * stop ends is refused when it reconnects, not accepted into a backlog
+     * that the close would then reset.
+     */
     public void stopAccepting() {
         closed = true;
-        for (Listener l : listeners) {
-            l.close();
+        synchronized (this) {
+            for (Bound b : listeners.values()) {
+                b.listener().close();
+            }
+        }
+        // Each socket closes on its own loop, through the inbox: what is posted after has run after it.
+        // A channel still registered with a selector keeps its descriptor until the loop's next select
+        // deregisters its cancelled key, so a second round, which runs after one more select, is what
+        // makes the port refuse connections when this returns.
+        for (int round = 0; round < 2; round++) {
+            for (LoopState l : loops) {
+                if (l.loop().isRunning()) {
+                    l.loop().call(() -> null);
+                }
+            }
         }
     }
 
     /**
-     * The graceful stop: stop accepting, give open sessions up to
-     * {@code hard-stop-after} to finish, abort what is left, stop the loops.
+     * The soft stop (SIGUSR1; SIGTERM and SIGINT too): stop accepting, then
+     * every session ends after its current exchange, an HTTP response in
+     * flight saying {@code Connection: close}. See {@link SessionSet#softStop}.
+     */
+    public void softStop() {
+        stopAccepting();
+        for (Generation g : generations()) {
+            sweep(g);
+        }
+    }
+
+    /** Closes the sessions of {@code g} whose idle time passed the grace; each loop walks its own set. */
+    private void sweep(Generation g) {
+        for (LoopState l : loops) {
+            SessionSet sessions = g.sessions.get(l.loop().id());
+            Loop loop = l.loop();
+            try {
+                loop.execute(() -> sessions.softStop(loop.clock().nanoTime(), SOFT_STOP_IDLE_GRACE_NANOS));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // Counted by the loop (inbox_full); the sweep comes again next round, 20 ms later.
+            }
+        }
+    }
+
+    /**
+     * After {@link #softStop()}: waits until no session is open, the deadline
+     * passes, or {@code stopNow} says to stop at once. Returns whether every
+     * session ended by itself.
+     */
+    public boolean drain(long deadlineNanos, BooleanSupplier stopNow) {
+        while (openSessions() > 0) {
+            if (System.nanoTime() - deadlineNanos >= 0 || stopNow.getAsBoolean()) {
+                return false;
+            }
+            try {
+                Thread.sleep(SWEEP_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            for (Generation g : generations()) {
+                sweep(g);
+            }
+        }
+        return true;
+    }
+
+    /** Aborts every session still open and stops the loops. */
+    public void hardStop() {
+        stopLoops();
+    }
+
+    /**
+     * The graceful stop: the soft stop, then up to {@code hard-stop-after} for
+     * open sessions to finish, then the hard stop of what is left.
      */
     @Override
     public void close() {
-        stopAccepting();
-        long deadline = System.nanoTime() + config.global().hardStopAfterMillis() * 1_000_000L;
-        while (openSessions() > 0 && System.nanoTime() - deadline < 0) {
-            // Keep-alive connections between two requests close now; busy ones finish their exchange first.
-            for (LoopState l : loops) {
-                try {
-                    l.loop().execute(l.sessions()::closeIdle);
-                } catch (RejectedExecutionException e) {
-                    // Counted by the loop (inbox_full); the sweep comes again next round, 20 ms later.
-                }
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        softStop();
+        drain(System.nanoTime() + current.config.global().hardStopAfterMillis() * 1_000_000L, () -> false);
         stopLoops();
     }
 
     private void stopLoops() {
         closed = true;
+        drainer.shutdownNow();
+        for (Generation g : generations()) {
+            g.stopDiscovery();
+        }
         for (LoopState l : loops) {
             l.loop().stop();
         }

@@ -15,10 +15,12 @@ import java.util.Optional;
  * <p>Immutable; safe to share between threads.
  */
 public record Config(Path file, Global global, List<FrontendConfig> frontends, List<BackendConfig> backends,
-        List<String> warnings) {
+        ProcessConfig process, List<ResolversConfig> resolvers, List<String> warnings) {
     public Config {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(global, "global");
+        Objects.requireNonNull(process, "process");
+        resolvers = List.copyOf(resolvers);
         frontends = List.copyOf(frontends);
         backends = List.copyOf(backends);
         warnings = List.copyOf(warnings);
@@ -40,6 +42,11 @@ public record Config(Path file, Global global, List<FrontendConfig> frontends, L
     public boolean upgradesToHttp(FrontendConfig frontend) {
         return frontend.mode() == Mode.TCP && frontend.defaultBackend() != null
                 && backend(frontend.defaultBackend()).map(b -> b.mode() == Mode.HTTP).orElse(false);
+    }
+
+    /** The resolvers section of that name, if the file declares one. */
+    public Optional<ResolversConfig> resolvers(String name) {
+        return resolvers.stream().filter(r -> r.name().equals(name)).findFirst();
     }
 
     /** The backend of that name, if the file declares one. */

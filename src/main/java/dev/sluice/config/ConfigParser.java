@@ -36,7 +36,6 @@ public final class ConfigParser {
     private static final Map<String, String> UNSUPPORTED_SECTIONS = Map.ofEntries(
             Map.entry("userlist", "Sluice has no HTTP authentication yet"),
             Map.entry("peers", "Sluice has no stick tables to share yet"),
-            Map.entry("resolvers", "Sluice resolves host names once, when it reads the file"),
             Map.entry("mailers", "Sluice sends no email alerts"),
             Map.entry("program", "Sluice starts no other program; let the service manager run it"),
             Map.entry("http-errors", "Sluice answers its errors itself; custom error files are not supported yet"),
@@ -58,6 +57,7 @@ public final class ConfigParser {
     private final Diagnostics diagnostics;
     private final ReadContext context;
     private final GlobalSection global = new GlobalSection();
+    private final List<ResolversSection> resolverSections = new ArrayList<>();
     /** Frontend and listen sections, in file order. */
     private final List<ProxySection> frontends = new ArrayList<>();
     /** Backend and listen sections, in file order. */
@@ -131,11 +131,31 @@ public final class ConfigParser {
                 diagnostics.error(e);
             }
         }
+        ProcessConfig process = global.process.build(global.maxconn != GlobalSection.UNSET);
+        List<ResolversConfig> resolvers = new ArrayList<>();
+        for (ResolversSection r : resolverSections) {
+            if (r.nameservers.isEmpty()) {
+                diagnostics.error(new ConfigException(file, r.line, "resolvers " + r.name + " has no nameserver"
+                        + " (nameserver NAME ADDRESS:PORT, or parse-resolv-conf)"));
+            }
+            resolvers.add(r.build());
+        }
+        for (BackendConfig b : backendRecords) {
+            for (ServerConfig s : b.servers()) {
+                String wanted = s.discovery().resolvers();
+                if (wanted != null && resolvers.stream().noneMatch(r -> r.name().equals(wanted))) {
+                    diagnostics.error(new ConfigException(file, s.line(), "server " + s.name() + ": no resolvers section"
+                            + " named '" + wanted + "'"));
+                }
+            }
+        }
         diagnostics.throwIfErrors();
-        Config unchecked = new Config(Path.of(file), built, frontendRecords, backendRecords, List.of());
+        Config unchecked = new Config(Path.of(file), built, frontendRecords, backendRecords, process, resolvers,
+                List.of());
         new ConfigValidator(file, global, frontends, backends, diagnostics).validate(unchecked);
         diagnostics.throwIfErrors();
-        return new Config(Path.of(file), built, frontendRecords, backendRecords, diagnostics.warnings());
+        return new Config(Path.of(file), built, frontendRecords, backendRecords, process, resolvers,
+                diagnostics.warnings());
     }
 
     /** The frontend and listen sections read so far (tests look at the model of a refused file). */
@@ -175,6 +195,23 @@ public final class ConfigParser {
             case "frontend" -> proxy(ProxySection.Kind.FRONTEND, statement);
             case "backend" -> proxy(ProxySection.Kind.BACKEND, statement);
             case "listen" -> proxy(ProxySection.Kind.LISTEN, statement);
+            case "resolvers" -> {
+                if (words.size() != 2) {
+                    current = SKIPPED;
+                    throw new ConfigException(file, line, "expected resolvers NAME, got '" + String.join(" ", words) + "'");
+                }
+                checkName(words.get(1), line);
+                for (ResolversSection other : resolverSections) {
+                    if (other.name.equals(words.get(1))) {
+                        current = SKIPPED;
+                        throw new ConfigException(file, line, "resolvers '" + words.get(1) + "' is already defined at"
+                                + " line " + other.line);
+                    }
+                }
+                ResolversSection r = new ResolversSection(words.get(1), line);
+                resolverSections.add(r);
+                current = r;
+            }
             default -> {
                 String reason = UNSUPPORTED_SECTIONS.get(first);
                 if (reason == null) {
@@ -350,6 +387,10 @@ public final class ConfigParser {
         }
         if (current instanceof GlobalSection section) {
             apply(Keywords.GLOBAL, section, section.seen, null, statement);
+            return;
+        }
+        if (current instanceof ResolversSection section) {
+            apply(Keywords.RESOLVERS, section, section.seen, null, statement);
             return;
         }
         ProxySection section = (ProxySection) current;

@@ -243,10 +243,11 @@ final class ConfigValidator {
     private ConfigException arenaTooLarge(Global g, int perLoop) {
         boolean limitSet = global.buffersLimit != GlobalSection.UNSET;
         String count = limitSet ? "tune.buffers.limit " + g.buffersLimit()
-                : "tune.buffers.limit, unset, which takes maxconn " + g.maxconn();
+                : "tune.buffers.limit, unset, which takes tune.buffers.memory " + global.budget() + " bytes over"
+                + " tune.bufsize (at most 2 x maxconn " + g.maxconn() + ")";
         String loops = global.nbthread != GlobalSection.UNSET ? "nbthread " + g.nbthread()
                 : "nbthread, unset, which takes the " + g.nbthread() + " processors of this machine";
-        int line = global.lineOf(limitSet ? "tune.buffers.limit" : "maxconn", "tune.bufsize");
+        int line = global.lineOf(limitSet ? "tune.buffers.limit" : "tune.buffers.memory", "tune.bufsize", "maxconn");
         long fitting = MAX_ARENA_BYTES / g.bufsize() * g.nbthread();
         return new ConfigException(file, line, count + " over " + loops + " gives " + perLoop + " buffers of"
                 + " tune.bufsize " + g.bufsize() + " bytes per event loop: " + (long) perLoop * g.bufsize()

@@ -32,6 +32,8 @@ final class CoreKeywords {
                         (g, use) -> g.bufsize = use.number(use.arg(0), 1, Integer.MAX_VALUE))
                 .single("tune.buffers.limit", "<number>",
                         (g, use) -> g.buffersLimit = use.number(use.arg(0), 1, Integer.MAX_VALUE))
+                .single("tune.buffers.memory", "<size>", (g, use) -> g.buffersMemory = use.size(use.arg(0),
+                        1L << 40))
                 .single("tune.buffers.reserve", "<number>",
                         (g, use) -> g.buffersReserve = use.number(use.arg(0), 0, MAX_BUFFERS_RESERVE))
                 .single("tune.maxrewrite", "<bytes>",
@@ -111,11 +113,12 @@ final class CoreKeywords {
                         + " at line " + other.line() + "; give each server a name of its own");
             }
         }
-        ServerAddress target = use.serverAddress(use.arg(1));
         // Each server starts from what the default-server lines above it said, as in HAProxy.
         ServerOptions options = new ServerOptions(section.defaultServer);
         options(Keywords.SERVER, options, use, 2, "server " + name);
-        section.servers.add(options.build(name, target, use.line()));
+        // After the options: with 'resolvers' a host name is resolved at run time, not now.
+        DiscoveryKeywords.Resolved target = DiscoveryKeywords.address(use, use.arg(1), options);
+        section.servers.add(options.build(name, target.address(), target.hostname(), null, use.line()));
     }
 
     /** {@code default-server [options]}: the options the server lines below it start from. */

@@ -26,6 +26,12 @@ public record Global(int nbthread, int maxconn, int bufsize, int buffersLimit, i
     public static final int DEFAULT_MAXCONN = 2000;
     /** Default {@code tune.bufsize}. */
     public static final int DEFAULT_BUFSIZE = 16384;
+    /**
+     * The default of {@code tune.buffers.memory}: 32 MiB of buffers, 2048 of 16 KB. Far below what a large
+     * {@code maxconn} would want at two buffers per session, which the pool's classes make safe: sessions
+     * wait for a buffer in order, they neither fail nor deadlock (bench/RESULTS.md, the pool sweep).
+     */
+    public static final long DEFAULT_BUFFERS_MEMORY = 32L << 20;
     /** Default {@code tune.buffers.reserve}. */
     public static final int DEFAULT_BUFFERS_RESERVE = 2;
     /** Default {@code tune.maxrewrite}. */

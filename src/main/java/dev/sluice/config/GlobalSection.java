@@ -16,10 +16,14 @@ final class GlobalSection {
     int maxconn = UNSET;
     int bufsize = UNSET;
     int buffersLimit = UNSET;
+    /** {@code tune.buffers.memory}, Sluice's own: the budget the default {@code tune.buffers.limit} comes from. */
+    long buffersMemory = UNSET;
     int buffersReserve = UNSET;
     int maxrewrite = UNSET;
     long hardStopAfterMillis = UNSET;
     int httpMaxHeaders = UNSET;
+    /** The process keywords: daemon, identity, limits, the runtime API's sockets. */
+    final ProcessSettings process = new ProcessSettings();
     /** The logging keywords (LogKeywords). */
     final ProcessLogSettings log = new ProcessLogSettings();
     /** {@code spread-checks}, in percent (CheckKeywords). */
@@ -33,18 +37,24 @@ final class GlobalSection {
         int threads = nbthread == UNSET ? availableProcessors : nbthread;
         int connections = maxconn == UNSET ? Global.DEFAULT_MAXCONN : maxconn;
         int reserve = buffersReserve == UNSET ? Global.DEFAULT_BUFFERS_RESERVE : buffersReserve;
-        // Half of what maxconn sessions would want at two buffers each (DESIGN.md, "limit"), but never
+        int size = bufsize == UNSET ? Global.DEFAULT_BUFSIZE : bufsize;
+        // From the memory budget, and never more than maxconn sessions could hold at two buffers each:
+        // the pool need not follow maxconn, since sessions that find it dry wait, they do not fail. Never
         // less than the check accepts: a small maxconn on a machine with many cores must still start.
-        int limit = buffersLimit == UNSET
-                ? Math.max(connections, Global.minimumBuffersLimit(threads, reserve))
-                : buffersLimit;
+        int limit = buffersLimit != UNSET ? buffersLimit : (int) Math.max(Global.minimumBuffersLimit(threads, reserve),
+                Math.min(2L * connections, budget() / size));
         return new Global(threads, connections,
-                bufsize == UNSET ? Global.DEFAULT_BUFSIZE : bufsize,
+                size,
                 limit,
                 reserve,
                 maxrewrite == UNSET ? Global.DEFAULT_MAXREWRITE : maxrewrite,
                 hardStopAfterMillis == UNSET ? Global.DEFAULT_HARD_STOP_AFTER_MILLIS : hardStopAfterMillis,
                 httpMaxHeaders == UNSET ? Global.DEFAULT_HTTP_MAX_HEADERS : httpMaxHeaders, log.build(), spreadChecks);
+    }
+
+    /** The memory the default pool may take: {@code tune.buffers.memory}, else {@link Global#DEFAULT_BUFFERS_MEMORY}. */
+    long budget() {
+        return buffersMemory == UNSET ? Global.DEFAULT_BUFFERS_MEMORY : buffersMemory;
     }
 
     /** The line of the first keyword of the list that the file sets, else the section header's. */

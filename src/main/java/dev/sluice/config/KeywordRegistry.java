@@ -18,6 +18,7 @@ final class KeywordRegistry {
     private final Map<ProxySection.Kind, KeywordTable<ProxySection>> proxies = new EnumMap<>(ProxySection.Kind.class);
     private final KeywordTable<ServerOptions> server = new KeywordTable<>("server");
     private final KeywordTable<BindOptions> bind = new KeywordTable<>("bind");
+    private final KeywordTable<ResolversSection> resolvers = new KeywordTable<>("resolvers");
 
     KeywordRegistry() {
         for (ProxySection.Kind kind : ProxySection.Kind.values()) {
@@ -55,6 +56,15 @@ final class KeywordRegistry {
     /** Options of a {@code bind} line, after its address, in the same shape as server options. */
     KeywordSink<BindOptions> bind() {
         return bind;
+    }
+
+    /** Keywords of a {@code resolvers} section. */
+    KeywordSink<ResolversSection> resolvers() {
+        return resolvers;
+    }
+
+    KeywordTable<ResolversSection> resolversTable() {
+        return resolvers;
     }
 
     KeywordTable<GlobalSection> globalTable() {

@@ -19,6 +19,8 @@ final class Keywords {
      */
     static final List<Consumer<KeywordRegistry>> FEATURES = List.of(
             CoreKeywords::register,
+            ProcessKeywords::register,
+            DiscoveryKeywords::register,
             RoutingKeywords::register,
             HttpKeywords::register,
             LogKeywords::register,
@@ -36,16 +38,18 @@ final class Keywords {
     static final KeywordTable<ServerOptions> SERVER = REGISTRY.serverTable();
     /** Options after {@code bind ADDR:PORT}. */
     static final KeywordTable<BindOptions> BIND = REGISTRY.bindTable();
+    /** Lines of a {@code resolvers} section. */
+    static final KeywordTable<ResolversSection> RESOLVERS = REGISTRY.resolversTable();
 
     /**
      * Every table docs/configuration.md lists, in its order. A listen section
      * takes exactly what a frontend or a backend takes, so the doc says so once
      * instead of listing it.
      */
-    static final List<KeywordTable<?>> ALL = List.of(GLOBAL, DEFAULTS, FRONTEND, BACKEND, SERVER, BIND);
+    static final List<KeywordTable<?>> ALL = List.of(GLOBAL, DEFAULTS, FRONTEND, BACKEND, SERVER, BIND, RESOLVERS);
 
     /** The tables of the sections a file has headers for, for "belongs in another section" messages. */
-    static final List<KeywordTable<?>> SECTIONS = List.of(GLOBAL, DEFAULTS, FRONTEND, LISTEN, BACKEND);
+    static final List<KeywordTable<?>> SECTIONS = List.of(GLOBAL, DEFAULTS, FRONTEND, LISTEN, BACKEND, RESOLVERS);
 
     private Keywords() {
     }

@@ -82,15 +82,8 @@ final class RefusedKeywords {
         r.put("tune.chksize", "HAProxy no longer has it; 'tune.bufsize' sizes every buffer");
         r.put("cpu-map", "Sluice does not pin its event loop threads to CPUs; remove the line, or pin the whole"
                 + " process with taskset or systemd's CPUAffinity");
-        r.put("master-worker", "Sluice runs as one process; let the service manager restart it");
-        r.put("daemon", "Sluice stays in the foreground; run it from a service manager (systemd, a container)");
-        r.put("user", "Sluice does not change its identity yet; start it as the user it should run as");
-        r.put("group", "Sluice does not change its identity yet; start it as the group it should run as");
-        r.put("uid", "Sluice does not change its identity yet; start it as the user it should run as");
-        r.put("gid", "Sluice does not change its identity yet; start it as the group it should run as");
-        r.put("chroot", "Sluice does not change its root directory yet");
-        r.put("pidfile", "Sluice does not write a pid file yet; the service manager knows its pid");
-        r.put("ulimit-n", "Sluice does not set its descriptor limit yet; set it with ulimit or systemd's LimitNOFILE");
+        r.put("master-worker", "Sluice runs as one process and reloads in place (SIGHUP, SIGUSR2 or the stats"
+                + " socket's 'reload'); a service manager restarts it if it dies");
         r.put("option httpslog", "Sluice has no TLS yet; use option httplog");
         r.put("monitor-uri", "Sluice has no monitoring URI yet; answer it with"
                 + " 'http-request return status 200 if { path /URI }'");
@@ -116,10 +109,8 @@ final class RefusedKeywords {
         r.put("tune.ssl.default-dh-param", "Sluice does not terminate TLS yet");
         r.put("crt-base", "Sluice does not terminate TLS yet");
         r.put("ca-base", "Sluice does not terminate TLS yet");
-        r.put("server-state-file", "Sluice keeps no server state across restarts yet");
         r.put("server-state-base", "Sluice keeps no server state across restarts yet");
         r.put("load-server-state-from-file", "Sluice keeps no server state across restarts yet");
-        r.put("server-template", "Sluice does not discover servers through DNS yet; write one server line each");
         r.put("cookie", "Sluice has no cookie persistence yet");
         r.put("stick-table", "Sluice has no stick tables yet");
         r.put("errorloc", "Sluice answers its errors itself; redirecting them is not supported yet");
@@ -151,7 +142,6 @@ final class RefusedKeywords {
         o.put("cookie", "Sluice has no cookie persistence yet");
         o.put("send-proxy", "Sluice does not send the PROXY protocol yet");
         o.put("send-proxy-v2", "Sluice does not send the PROXY protocol yet");
-        o.put("resolvers", "Sluice resolves host names once, when it reads the file");
         o.put("resolve-prefer", "Sluice resolves host names once, when it reads the file");
         o.put("init-addr", "Sluice resolves host names once, when it reads the file");
         o.put("id", "Sluice numbers no servers; remove the option");

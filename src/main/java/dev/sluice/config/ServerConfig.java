@@ -26,7 +26,7 @@ import java.util.Objects;
  */
 public record ServerConfig(String name, ServerAddress target, int maxconn, int maxqueue, long poolPurgeDelayMillis,
                            int poolMaxConn, int weight, boolean backup, boolean disabled, ServerCheckSpec check,
-                           int line) {
+                           DiscoveryConfig discovery, int line) {
     /** HAProxy's default {@code pool-purge-delay}: 5 seconds. */
     public static final long DEFAULT_POOL_PURGE_DELAY_MILLIS = 5_000;
     /** {@code pool-max-conn -1}: no configured limit (Sluice still bounds it per loop). */
@@ -35,6 +35,7 @@ public record ServerConfig(String name, ServerAddress target, int maxconn, int m
     public ServerConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(discovery, "discovery");
         if (maxconn < 0 || maxqueue < 0) {
             throw new IllegalArgumentException("maxconn and maxqueue must be >= 0: " + maxconn + ", " + maxqueue);
         }
@@ -47,10 +48,23 @@ public record ServerConfig(String name, ServerAddress target, int maxconn, int m
         }
     }
 
+    /** A server whose address the file gives. */
+    public ServerConfig(String name, ServerAddress target, int maxconn, int maxqueue, long poolPurgeDelayMillis,
+                        int poolMaxConn, int weight, boolean backup, boolean disabled, ServerCheckSpec check,
+                        int line) {
+        this(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, weight, backup, disabled, check,
+                DiscoveryConfig.NONE, line);
+    }
+
+    /** Whether the server has no address yet: it waits, in maintenance, for its resolver's first answer. */
+    public boolean unresolved() {
+        return discovery.discovered() && target.address().getAddress().isAnyLocalAddress();
+    }
+
     /** A server at a fixed address and port, with the default idle connection pool. */
     public ServerConfig(String name, InetSocketAddress address, int maxconn, int maxqueue, int line) {
         this(name, ServerAddress.fixed(address), maxconn, maxqueue, DEFAULT_POOL_PURGE_DELAY_MILLIS, UNLIMITED_POOL,
-                Server.DEFAULT_WEIGHT, false, false, null, line);
+                Server.DEFAULT_WEIGHT, false, false, null, DiscoveryConfig.NONE, line);
     }
 
     /**

@@ -17,6 +17,10 @@ final class ServerOptions {
     final ServerBalanceOptions balancing;
     /** {@code check} and its options (CheckKeywords). */
     final ServerCheckOptions check;
+    /** DNS discovery ({@link DiscoveryKeywords}): the resolvers section, the family preferred, init-addr. */
+    String resolvers;
+    boolean preferIpv6 = true;
+    java.util.List<DiscoveryConfig.InitAddr> initAddr = DiscoveryConfig.DEFAULT_INIT_ADDR;
 
     ServerOptions() {
         balancing = new ServerBalanceOptions();
@@ -34,10 +38,20 @@ final class ServerOptions {
         poolMaxConn = defaults.poolMaxConn;
         balancing = new ServerBalanceOptions(defaults.balancing);
         check = new ServerCheckOptions(defaults.check);
+        resolvers = defaults.resolvers;
+        preferIpv6 = defaults.preferIpv6;
+        initAddr = defaults.initAddr;
     }
 
     ServerConfig build(String name, ServerAddress target, int line) {
+        return build(name, target, null, null, line);
+    }
+
+    /** @param hostname the name resolved at run time, or null; @param template the server-template prefix, or null */
+    ServerConfig build(String name, ServerAddress target, String hostname, String template, int line) {
+        DiscoveryConfig discovery = hostname == null ? DiscoveryConfig.NONE
+                : new DiscoveryConfig(resolvers, hostname, preferIpv6, initAddr, template);
         return new ServerConfig(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, balancing.weight,
-                balancing.backup, balancing.disabled, CheckKeywords.spec(check), line);
+                balancing.backup, balancing.disabled, CheckKeywords.spec(check), discovery, line);
     }
 }

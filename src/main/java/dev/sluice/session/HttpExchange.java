@@ -194,7 +194,7 @@ final class HttpExchange implements ServerLink.Events {
             }
             case ANSWER -> {
                 reply.answer(decision.answer(), requestSide.method(),
-                        requestSide.answeredKeepingAlive(frontend.httpClose()));
+                        requestSide.answeredKeepingAlive(frontend.httpClose() || session.stopping()));
                 return produce(decision.answer().status());
             }
             case NO_BACKEND -> {
@@ -285,7 +285,9 @@ final class HttpExchange implements ServerLink.Events {
     // --- wait for the response, then forward it ---
 
     boolean analyseResponse() {
-        boolean clientMayStay = requestSide.keepAlive() && !closeAfterResponse && session.req() == Req.SENT;
+        // A soft stop ends the client connection after this response: its head says so.
+        boolean clientMayStay = requestSide.keepAlive() && !closeAfterResponse && session.req() == Req.SENT
+                && !session.stopping();
         boolean http10 = requestSide.head().minorVersion() == 0;
         ResponseAnalyser.Step step = responseSide.analyse(session.resp(), clientMayStay, http10, requestSide.upgrade());
         if (step == ResponseAnalyser.Step.RETRY_STATUS) {

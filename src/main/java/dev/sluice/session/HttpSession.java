@@ -402,10 +402,21 @@ public final class HttpSession extends Session implements Refusals {
 
     // --- the end ---
 
+    /** Idle: waiting for a request of which no byte has come, for at least the grace. */
     @Override
-    boolean closeIfIdle() {
-        return req == Req.HEAD && requestsOnConnection > 0 && request.held() == 0
-                && !close(SessionOutcome.DONE, CloseMode.ORDERLY);
+    boolean softStop(long now, long idleGraceNanos) {
+        return req == Req.HEAD && resp == Resp.IDLE && request.held() == 0 && !request.isWaiting()
+                && now - times.idleSince >= idleGraceNanos && !close(SessionOutcome.DONE, CloseMode.ORDERLY);
+    }
+
+    @Override
+    boolean uses(dev.sluice.backend.Server server) {
+        return link.holdsSlot() && link.server() == server;
+    }
+
+    /** A soft stop reached the session: its next response says {@code Connection: close}, and it ends. */
+    boolean stopping() {
+        return stopping;
     }
 
     @Override
@@ -448,7 +459,9 @@ public final class HttpSession extends Session implements Refusals {
     /** The session's state, for failure reports. */
     @Override
     public String toString() {
-        return "HttpSession[" + client.peer() + " req=" + req + " resp=" + resp + " requests=" + requestsOnConnection
+        return "HttpSession[" + client.peer() + " fe=" + frontend.name() + " srv="
+                + (link.server() == null ? "-" : link.server().owner().name() + "/" + link.server().name())
+                + " req=" + req + " resp=" + resp + " requests=" + requestsOnConnection
                 + (closed ? " closed" : "") + " request{" + request.describe() + "} response{" + response.describe() + "}]";
     }
 }

@@ -23,6 +23,12 @@ public abstract class Session extends Task implements ChannelOwner {
     long serverActiveAt;
     /** The session's place in its loop's {@link SessionSet}. */
     final IntrusiveList.Link<Session> setLink = new IntrusiveList.Link<>(this);
+    /**
+     * A soft stop, or a reload for the sessions of the configuration it
+     * replaced: the session ends after its current exchange instead of
+     * waiting for another. Set on the owning loop by {@link SessionSet#softStop}.
+     */
+    boolean stopping;
 
     Session(Loop loop) {
         this.loop = loop;
@@ -125,8 +131,12 @@ public abstract class Session extends Task implements ChannelOwner {
     abstract void abort(SessionOutcome why);
 
     /**
-     * Closes the session if it sits between two exchanges (an idle keep-alive
-     * connection), for a graceful stop. Returns whether it did.
+     * The soft stop reached this session: it ends after its current exchange,
+     * and closes now if it has sat idle between two exchanges for at least
+     * {@code idleGraceNanos}. Returns whether it closed.
      */
-    abstract boolean closeIfIdle();
+    abstract boolean softStop(long now, long idleGraceNanos);
+
+    /** Whether the session holds a slot of {@code server}, or an exchange in flight with it. */
+    abstract boolean uses(dev.sluice.backend.Server server);
 }

@@ -29,14 +29,56 @@ public final class SessionSet {
         return size;
     }
 
-    /** Closes every session that sits idle between two requests (graceful stop). Call on the owning loop. */
-    public void closeIdle() {
+    /**
+     * The soft stop, for a stopping Sluice or the sessions of a configuration
+     * a reload replaced: every session ends after its current exchange (an
+     * HTTP response in flight says {@code Connection: close}), and one that has
+     * sat idle between two requests for {@code idleGraceNanos} closes now.
+     * Called again and again until the set is empty: each call closes the
+     * sessions whose idle time has passed the grace since.
+     *
+     * <p>Why a grace: a keep-alive connection that looks idle here may carry a
+     * request already on its way, sent the moment the client read the last
+     * response. Closing it would fail that request (a reset, or an end of
+     * stream with the request outstanding); waiting a little lets it arrive,
+     * and it is then answered with {@code Connection: close}. A client that
+     * really is idle is closed after the grace. Call on the owning loop.
+     */
+    public void softStop(long now, long idleGraceNanos) {
         IntrusiveList.Link<Session> link = sessions.first();
         while (link != null) {
             // A session that closes leaves the set: step past it first.
             IntrusiveList.Link<Session> next = link.next();
-            link.owner().closeIfIdle();
+            Session s = link.owner();
+            s.stopping = true;
+            s.softStop(now, idleGraceNanos);
             link = next;
+        }
+    }
+
+    /**
+     * Aborts every session that uses {@code server} ({@code shutdown sessions
+     * server}); returns how many. Call on the owning loop.
+     */
+    public int abortUsing(dev.sluice.backend.Server server) {
+        int n = 0;
+        IntrusiveList.Link<Session> link = sessions.first();
+        while (link != null) {
+            IntrusiveList.Link<Session> next = link.next();
+            if (link.owner().uses(server)) {
+                link.owner().abort(SessionOutcome.SERVER_ABORT);
+                n++;
+            }
+            link = next;
+        }
+        return n;
+    }
+
+    /** One line per session, at most {@code max} ({@code show sess}). Call on the owning loop. */
+    public void describe(java.util.List<String> into, int max) {
+        for (IntrusiveList.Link<Session> link = sessions.first(); link != null && into.size() < max;
+                link = link.next()) {
+            into.add(link.owner().toString());
         }
     }
 

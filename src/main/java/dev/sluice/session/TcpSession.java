@@ -452,7 +452,13 @@ public final class TcpSession extends Session {
 
     /** A TCP session is never between exchanges: it carries one stream. */
     @Override
-    boolean closeIfIdle() {
+    boolean uses(Server server) {
+        return slot == server;
+    }
+
+    @Override
+    boolean softStop(long now, long idleGraceNanos) {
+        // A TCP stream has no boundary to stop at: it runs to its end, or to hard-stop-after.
         return false;
     }
 
@@ -524,5 +530,13 @@ public final class TcpSession extends Session {
                 close(SessionOutcome.NO_SERVER, CloseMode.ORDERLY);
             }
         }
+    }
+
+    /** The session's state, for {@code show sess} and failure reports. */
+    @Override
+    public String toString() {
+        return "TcpSession[" + client.peer() + " fe=" + frontend.name() + " be=" + backend.name() + " srv="
+                + (slot == null ? "-" : slot.name()) + " state=" + state + " request{" + request.describe()
+                + "} response{" + response.describe() + "}]";
     }
 }

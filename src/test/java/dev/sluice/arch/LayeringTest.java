@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dependency direction of DESIGN.md, kept true by a test:
- * {@code cli -> config/stats -> session/backend/http -> log/net/loop -> buffer -> util},
+ * {@code cli -> runtime/config/stats -> session/backend/http -> log/net/loop -> buffer -> util},
  * nothing pointing upward and no cycle between packages; and the sans-I/O core
  * ({@code session}, {@code http}, {@code backend}, {@code buffer}) imports
  * nothing from {@code java.nio.channels}, so the simulator drives it unchanged.
@@ -25,6 +25,7 @@ class LayeringTest {
     void dependenciesPointDownTheLayers() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("cli").definedBy("dev.sluice.cli..")
+                .layer("runtime").definedBy("dev.sluice.runtime..")
                 .layer("config").definedBy("dev.sluice.config..")
                 .layer("stats").definedBy("dev.sluice.stats..")
                 .layer("session").definedBy("dev.sluice.session..")
@@ -36,19 +37,20 @@ class LayeringTest {
                 .layer("buffer").definedBy("dev.sluice.buffer..")
                 .layer("util").definedBy("dev.sluice.util..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-                .whereLayer("config").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("stats").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("session").mayOnlyBeAccessedByLayers("cli", "config", "stats")
-                .whereLayer("backend").mayOnlyBeAccessedByLayers("cli", "config", "stats", "session", "http")
-                .whereLayer("http").mayOnlyBeAccessedByLayers("cli", "config", "stats", "session", "backend")
-                .whereLayer("log").mayOnlyBeAccessedByLayers("cli", "config", "stats", "session", "backend", "http")
-                .whereLayer("net").mayOnlyBeAccessedByLayers("cli", "config", "stats", "session", "backend", "http",
+                .whereLayer("runtime").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("cli", "runtime")
+                .whereLayer("stats").mayOnlyBeAccessedByLayers("cli", "runtime")
+                .whereLayer("session").mayOnlyBeAccessedByLayers("cli", "runtime", "config", "stats")
+                .whereLayer("backend").mayOnlyBeAccessedByLayers("cli", "runtime", "config", "stats", "session", "http")
+                .whereLayer("http").mayOnlyBeAccessedByLayers("cli", "runtime", "config", "stats", "session", "backend")
+                .whereLayer("log").mayOnlyBeAccessedByLayers("cli", "runtime", "config", "stats", "session", "backend", "http")
+                .whereLayer("net").mayOnlyBeAccessedByLayers("cli", "runtime", "config", "stats", "session", "backend", "http",
                         "log")
-                .whereLayer("loop").mayOnlyBeAccessedByLayers("cli", "config", "stats", "session", "backend", "http",
+                .whereLayer("loop").mayOnlyBeAccessedByLayers("cli", "runtime", "config", "stats", "session", "backend", "http",
                         "log", "net")
-                .whereLayer("buffer").mayOnlyBeAccessedByLayers("cli", "config", "stats", "session", "backend",
+                .whereLayer("buffer").mayOnlyBeAccessedByLayers("cli", "runtime", "config", "stats", "session", "backend",
                         "http", "log", "net", "loop")
-                .whereLayer("util").mayOnlyBeAccessedByLayers("cli", "config", "stats", "session", "backend", "http",
+                .whereLayer("util").mayOnlyBeAccessedByLayers("cli", "runtime", "config", "stats", "session", "backend", "http",
                         "log", "net", "loop", "buffer")
                 .allowEmptyShould(true)
                 .check(MAIN);

@@ -56,7 +56,7 @@ class ConfigParserTest {
 
     @Test
     void globalDefaultsApplyWhenTheFileHasNoGlobalSection() throws ConfigException {
-        assertEquals(new Global(4, 2000, 16384, 2000, 2, 1024, 30_000, 101, ProcessLogConfig.NONE, 0), parse(PROXIES).global());
+        assertEquals(new Global(4, 2000, 16384, 2048, 2, 1024, 30_000, 101, ProcessLogConfig.NONE, 0), parse(PROXIES).global());
     }
 
     @Test
@@ -81,8 +81,12 @@ class ConfigParserTest {
     }
 
     @Test
-    void buffersLimitDefaultsToMaxconn() throws ConfigException {
-        assertEquals(300, global("maxconn 300").buffersLimit());
+    void buffersLimitDefaultsToTheMemoryBudgetAtMostTwoPerConnection() throws ConfigException {
+        assertEquals(600, global("maxconn 300").buffersLimit());
+        assertEquals(2048, global("maxconn 20000").buffersLimit(), "32 MiB of 16 KB buffers");
+        assertEquals(640, global("maxconn 20000\ntune.buffers.memory 10m").buffersLimit());
+        assertEquals(1280, global("maxconn 20000\ntune.buffers.memory 10m\ntune.bufsize 8192").buffersLimit());
+        assertEquals(5000, global("maxconn 20000\ntune.buffers.memory 10m\ntune.buffers.limit 5000").buffersLimit());
     }
 
     @Test
@@ -143,15 +147,10 @@ class ConfigParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "daemon|'daemon' is not supported by Sluice: Sluice stays in the foreground; run it from a service manager"
-            + " (systemd, a container)",
-        "user|'user' is not supported by Sluice: Sluice does not change its identity yet; start it as the user it"
-            + " should run as",
-        "chroot|'chroot' is not supported by Sluice: Sluice does not change its root directory yet",
-        "pidfile|'pidfile' is not supported by Sluice: Sluice does not write a pid file yet; the service manager"
-            + " knows its pid",
-        "master-worker|'master-worker' is not supported by Sluice: Sluice runs as one process; let the service"
-            + " manager restart it",
+        "master-worker|'master-worker' is not supported by Sluice: Sluice runs as one process and reloads in"
+            + " place (SIGHUP, SIGUSR2 or the stats socket's 'reload'); a service manager restarts it if it dies",
+        "cpu-map|'cpu-map' is not supported by Sluice: Sluice does not pin its event loop threads to CPUs; remove"
+            + " the line, or pin the whole process with taskset or systemd's CPUAffinity",
         "stats|'stats x' is not supported by Sluice: Sluice has no stats page or stats socket yet",
         "tune.ssl.cachesize|'tune.ssl.cachesize' is not supported by Sluice",
     })
@@ -474,7 +473,6 @@ class ConfigParserTest {
     @CsvSource(delimiter = '|', value = {
         "userlist|Sluice has no HTTP authentication yet",
         "peers|Sluice has no stick tables to share yet",
-        "resolvers|Sluice resolves host names once, when it reads the file",
         "cache|Sluice does not cache responses",
         "program|Sluice starts no other program; let the service manager run it",
         "http-errors|Sluice answers its errors itself; custom error files are not supported yet",
@@ -514,7 +512,7 @@ class ConfigParserTest {
     void everyErrorOfTheFileIsReportedInLineOrder() {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("""
                 global
-                    daemon
+                    cpu-map 1 0
                 frontend f
                     bind :80 "unclosed
                     default_backend nowhere
@@ -522,8 +520,9 @@ class ConfigParserTest {
                 backend b
                     server s 127.0.0.1:1 slowstart 2s
                 """));
-        assertEquals(List.of("t.cfg:2: 'daemon' is not supported by Sluice: Sluice stays in the foreground; run it"
-                        + " from a service manager (systemd, a container)",
+        assertEquals(List.of("t.cfg:2: 'cpu-map' is not supported by Sluice: Sluice does not pin its event loop"
+                        + " threads to CPUs; remove the line, or pin the whole process with taskset or systemd's"
+                        + " CPUAffinity",
                 "t.cfg:4: missing closing \" quote",
                 "t.cfg:6: 'stats uri' is not supported by Sluice: Sluice has no stats page or stats socket yet",
                 "t.cfg:8: server s: 'slowstart' is not supported by Sluice: Sluice gives a server that comes UP its"
@@ -802,10 +801,11 @@ class ConfigParserTest {
         Config config = ConfigParser.parse(file);
         assertEquals(file, config.file());
         assertEquals("b", config.backend("b").orElseThrow().name());
-        Files.writeString(file, "global\n daemon\n");
+        Files.writeString(file, "global\n master-worker\n");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(file));
-        assertEquals(file + ":2: 'daemon' is not supported by Sluice: Sluice stays in the foreground; run it from a"
-                + " service manager (systemd, a container)", e.getMessage());
+        assertEquals(file + ":2: 'master-worker' is not supported by Sluice: Sluice runs as one process and reloads"
+                + " in place (SIGHUP, SIGUSR2 or the stats socket's 'reload'); a service manager restarts it if it"
+                + " dies", e.getMessage());
         assertEquals(file.toString(), e.file());
         assertEquals(2, e.line());
     }

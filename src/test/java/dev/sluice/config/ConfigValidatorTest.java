@@ -120,17 +120,20 @@ class ConfigValidatorTest {
     }
 
     @Test
-    void theArenaRefusalNamesMaxconnAndTheAssumedLoopCountWhenTheLimitIsUnset() {
-        // 200000 connections of 16 KB buffers on 1 processor: 3.05 GiB in one loop.
+    void theArenaRefusalNamesTheMemoryBudgetAndTheAssumedLoopCountWhenTheLimitIsUnset() {
+        // 3 GiB of 16 KB buffers on 1 processor: 3 GiB in one loop.
         ConfigException e = assertThrows(ConfigException.class, () -> new ConfigParser("t.cfg", 1).read(
-                "global\n maxconn 200000\n" + ConfigParserTest.PROXIES));
-        assertEquals("t.cfg:2: tune.buffers.limit, unset, which takes maxconn 200000 over nbthread, unset, which"
-                + " takes the 1 processors of this machine gives 200000 buffers of tune.bufsize 16384 bytes per event"
-                + " loop: 3276800000 bytes, more than one loop's arena of 2147483647 bytes (2 GiB); set"
+                "global\n maxconn 200000\n tune.buffers.memory 3g\n" + ConfigParserTest.PROXIES));
+        assertEquals("t.cfg:3: tune.buffers.limit, unset, which takes tune.buffers.memory 3221225472 bytes over"
+                + " tune.bufsize (at most 2 x maxconn 200000) over nbthread, unset, which"
+                + " takes the 1 processors of this machine gives 196608 buffers of tune.bufsize 16384 bytes per event"
+                + " loop: 3221225472 bytes, more than one loop's arena of 2147483647 bytes (2 GiB); set"
                 + " tune.buffers.limit to at most 131071 (a pool far smaller than maxconn works: sessions wait for"
                 + " buffers, they do not fail), or lower tune.bufsize", e.getMessage());
-        assertDoesNotThrow(() -> new ConfigParser("t.cfg", 2).read("global\n maxconn 200000\n"
-                + ConfigParserTest.PROXIES));
+        assertDoesNotThrow(() -> new ConfigParser("t.cfg", 2).read("global\n maxconn 200000\n tune.buffers.memory"
+                + " 3g\n" + ConfigParserTest.PROXIES));
+        assertDoesNotThrow(() -> new ConfigParser("t.cfg", 1).read("global\n maxconn 200000\n"
+                + ConfigParserTest.PROXIES), "the default budget fits any maxconn");
     }
 
     @Test

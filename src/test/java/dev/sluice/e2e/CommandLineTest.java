@@ -44,7 +44,7 @@ class CommandLineTest {
 
     @Test
     void checkPrintsEveryErrorInLineOrderThenCountsThoseBeyondTheCap() throws Exception {
-        StringBuilder text = new StringBuilder("global\n    daemon\nfrontend f\n    bind :80\n    default_backend b\n"
+        StringBuilder text = new StringBuilder("global\n    cpu-map 1 0\nfrontend f\n    bind :80\n    default_backend b\n"
                 + "    stats uri /stats\nbackend b\n    server s 127.0.0.1:1 slowstart 1s\n");
         for (int i = 0; i < 120; i++) {
             text.append("    bogus").append(i).append('\n');
@@ -53,7 +53,7 @@ class CommandLineTest {
         Result r = runToEnd("-c", "-f", cfg.toString());
         assertEquals(1, r.exit, r.output);
         List<String> lines = r.output.lines().toList();
-        assertTrue(lines.get(0).startsWith(cfg + ":2: 'daemon' is not supported by Sluice"), r.output);
+        assertTrue(lines.get(0).startsWith(cfg + ":2: 'cpu-map' is not supported by Sluice"), r.output);
         assertTrue(lines.get(1).startsWith(cfg + ":6: 'stats uri' is not supported by Sluice"), r.output);
         assertTrue(lines.get(2).startsWith(cfg + ":8: server s: 'slowstart' is not supported by Sluice"), r.output);
         assertTrue(lines.get(3).startsWith(cfg + ":9: 'bogus0' is not supported by Sluice"), r.output);
@@ -71,6 +71,18 @@ class CommandLineTest {
         Result run = runToEnd("-f", cfg.toString());
         assertEquals(1, run.exit, run.output);
         assertTrue(run.output.contains("no enabled listener found"), run.output);
+    }
+
+    @Test
+    void heapOptionsAreSizedFromMaxconnAndTheDirectMemoryFromTheArena() throws Exception {
+        Path small = write("small.cfg", tcpConfig(freePort(), 9));
+        Result r = runToEnd("--heap", "-f", small.toString());
+        assertEquals(0, r.exit, r.output);
+        // maxconn 2000: 24 MiB + 2000 x 8 KiB; 16 buffers of 16 KB and 64 MiB of room.
+        assertTrue(r.output.trim().endsWith("-Xms16m -Xmx40m -XX:MaxDirectMemorySize=64m"), r.output);
+        Path large = write("large.cfg", tcpConfig(freePort(), 9).replace("nbthread 1\n", "nbthread 1\n    maxconn 20000\n"));
+        r = runToEnd("--heap", "-f", large.toString());
+        assertTrue(r.output.trim().endsWith("-Xms16m -Xmx181m -XX:MaxDirectMemorySize=64m"), r.output);
     }
 
     @Test

@@ -33,6 +33,11 @@ final class Nginx implements AutoCloseable {
     }
 
     Nginx(Path dir, int port, String locations) throws IOException, InterruptedException {
+        this(dir, "127.0.0.1", port, locations);
+    }
+
+    /** On another loopback address ({@code 127.0.0.2}...): several origins on one port, told apart by address. */
+    Nginx(Path dir, String host, int port, String locations) throws IOException, InterruptedException {
         assertTrue(Files.isExecutable(BINARY), BINARY + " is missing: apt-get install nginx");
         this.dir = Files.createDirectories(dir);
         this.port = port;
@@ -52,15 +57,15 @@ final class Nginx implements AutoCloseable {
                     uwsgi_temp_path %1$s/uwsgi;
                     scgi_temp_path %1$s/scgi;
                     server {
-                        listen 127.0.0.1:%2$d;
+                        listen %4$s:%2$d;
                 %3$s
                     }
                 }
-                """.formatted(dir, port, locations));
+                """.formatted(dir, port, locations, host));
         this.process = new ProcessBuilder(BINARY.toString(), "-p", dir.toString(), "-c", conf.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!accepts(port)) {
+        while (!accepts(host, port)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 String log = Files.exists(dir.resolve("error.log")) ? Files.readString(dir.resolve("error.log")) : "";
                 process.destroyForcibly();
@@ -98,9 +103,9 @@ final class Nginx implements AutoCloseable {
         }
     }
 
-    private static boolean accepts(int port) {
+    private static boolean accepts(String host, int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            s.connect(new InetSocketAddress(host, port), 200);
             return true;
         } catch (IOException e) {
             return false;

@@ -1,0 +1,170 @@
+package dev.sluice.runtime;
+
+import dev.sluice.backend.Backend;
+import dev.sluice.backend.Server;
+import dev.sluice.backend.ServerRole;
+import dev.sluice.backend.ServerState;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code show stat}: HAProxy 2.6's CSV columns, in its order, one row per
+ * frontend, then per backend its servers and the backend itself, as HAProxy
+ * prints them; a column Sluice has no figure for stays empty, so that tools
+ * reading HAProxy's CSV by position or by name read Sluice's. {@code typed}
+ * gives HAProxy's typed form, one line per filled field.
+ *
+ * <p>Stateless; thread-safe. What it reads of servers and limits is published
+ * for other threads (atomic and volatile fields): no loop is asked.
+ */
+final class StatCsv {
+    /** HAProxy 2.6's first 80 columns: the ones a proxy without SSL, HTTP/2 or caches fills. */
+    static final List<String> COLUMNS = List.of(
+            "pxname", "svname", "qcur", "qmax", "scur", "smax", "slim", "stot", "bin", "bout", "dreq", "dresp",
+            "ereq", "econ", "eresp", "wretr", "wredis", "status", "weight", "act", "bck", "chkfail", "chkdown",
+            "lastchg", "downtime", "qlimit", "pid", "iid", "sid", "throttle", "lbtot", "tracked", "type", "rate",
+            "rate_lim", "rate_max", "check_status", "check_code", "check_duration", "hrsp_1xx", "hrsp_2xx",
+            "hrsp_3xx", "hrsp_4xx", "hrsp_5xx", "hrsp_other", "hanafail", "req_rate", "req_rate_max", "req_tot",
+            "cli_abrt", "srv_abrt", "comp_in", "comp_out", "comp_byp", "comp_rsp", "lastsess", "last_chk",
+            "last_agt", "qtime", "ctime", "rtime", "ttime", "agent_status", "agent_code", "agent_duration",
+            "check_desc", "agent_desc", "check_rise", "check_fall", "check_health", "agent_rise", "agent_fall",
+            "agent_health", "addr", "cookie", "mode", "algo", "conn_rate", "conn_rate_max", "conn_tot");
+
+    private StatCsv() {
+    }
+
+    static String render(List<ProxyControl.Frontend> frontends, List<Backend> backends, boolean typed) {
+        StringBuilder b = new StringBuilder();
+        if (!typed) {
+            b.append("# ").append(String.join(",", COLUMNS)).append(",\n");
+        }
+        int iid = 1;
+        for (ProxyControl.Frontend f : frontends) {
+            String[] row = new String[COLUMNS.size()];
+            set(row, "pxname", f.name());
+            set(row, "svname", "FRONTEND");
+            set(row, "scur", f.limit().current());
+            set(row, "slim", f.limit().max());
+            set(row, "status", "OPEN");
+            set(row, "pid", 1);
+            set(row, "iid", iid);
+            set(row, "sid", 0);
+            set(row, "type", 0);
+            set(row, "mode", f.mode());
+            emit(b, row, typed, 'F', iid, 0);
+            iid++;
+        }
+        for (Backend backend : backends) {
+            long slots = 0;
+            long sessions = 0;
+            long connectErrors = 0;
+            int weight = 0;
+            int active = 0;
+            int backup = 0;
+            for (Server s : backend.servers()) {
+                String[] row = new String[COLUMNS.size()];
+                set(row, "pxname", backend.name());
+                set(row, "svname", s.name());
+                set(row, "qcur", s.queued());
+                set(row, "scur", s.slotsInUse());
+                set(row, "smax", s.peakSlotsInUse());
+                set(row, "slim", s.maxconn() == 0 ? "" : Integer.toString(s.maxconn()));
+                set(row, "stot", s.sessions());
+                set(row, "econ", s.connectErrors());
+                set(row, "status", Commands.status(s.state()));
+                set(row, "weight", s.weight());
+                set(row, "act", s.role() == ServerRole.ACTIVE ? 1 : 0);
+                set(row, "bck", s.role() == ServerRole.BACKUP ? 1 : 0);
+                set(row, "chkdown", s.timesEntered(ServerState.DOWN));
+                set(row, "qlimit", s.maxqueue() == 0 ? "" : Integer.toString(s.maxqueue()));
+                set(row, "pid", 1);
+                set(row, "iid", iid);
+                set(row, "sid", s.position() + 1);
+                set(row, "lbtot", s.sessions());
+                set(row, "type", 2);
+                set(row, "addr", s.address().getHostString() + ":" + s.address().getPort());
+                set(row, "mode", "");
+                emit(b, row, typed, 'S', iid, s.position() + 1);
+                slots += s.slotsInUse();
+                sessions += s.sessions();
+                connectErrors += s.connectErrors();
+                if (s.takesNewRequests()) {
+                    weight += s.weight();
+                    if (s.role() == ServerRole.ACTIVE) {
+                        active++;
+                    } else {
+                        backup++;
+                    }
+                }
+            }
+            String[] row = new String[COLUMNS.size()];
+            set(row, "pxname", backend.name());
+            set(row, "svname", "BACKEND");
+            set(row, "qcur", backend.queued());
+            set(row, "qmax", backend.peakQueued());
+            set(row, "scur", slots);
+            set(row, "stot", sessions);
+            set(row, "econ", connectErrors);
+            set(row, "status", backend.serversUp() > 0 ? "UP" : "DOWN");
+            set(row, "weight", weight);
+            set(row, "act", active);
+            set(row, "bck", backup);
+            set(row, "pid", 1);
+            set(row, "iid", iid);
+            set(row, "sid", 0);
+            set(row, "lbtot", sessions);
+            set(row, "type", 1);
+            set(row, "algo", backend.balance().algorithm().keyword());
+            emit(b, row, typed, 'B', iid, 0);
+            iid++;
+        }
+        return b.toString();
+    }
+
+    private static void set(String[] row, String column, Object value) {
+        int i = COLUMNS.indexOf(column);
+        if (i < 0) {
+            throw new IllegalArgumentException("no column " + column);
+        }
+        row[i] = String.valueOf(value);
+    }
+
+    private static void emit(StringBuilder b, String[] row, boolean typed, char object, int iid, int sid) {
+        if (!typed) {
+            for (String v : row) {
+                b.append(v == null ? "" : v).append(',');
+            }
+            b.append('\n');
+            return;
+        }
+        for (int i = 0; i < row.length; i++) {
+            if (row[i] == null || row[i].isEmpty()) {
+                continue;
+            }
+            boolean number = row[i].matches("-?[0-9]+");
+            b.append(object).append('.').append(iid).append('.').append(sid).append('.').append(i).append('.')
+                    .append(COLUMNS.get(i)).append(".1:").append(tags(COLUMNS.get(i), number)).append(':')
+                    .append(number ? "u64" : "str").append(':').append(row[i]).append('\n');
+        }
+    }
+
+    /** HAProxy's four tag letters: origin, nature, scope, persistence. */
+    private static String tags(String column, boolean number) {
+        if (Arrays.asList("pxname", "svname").contains(column)) {
+            return "KNSV";
+        }
+        if (Arrays.asList("iid", "sid", "pid", "type").contains(column)) {
+            return "KGSV";
+        }
+        if (Arrays.asList("slim", "qlimit").contains(column)) {
+            return "CLPV";
+        }
+        if (Arrays.asList("smax", "qmax").contains(column)) {
+            return "MMPV";
+        }
+        if (Arrays.asList("stot", "econ", "lbtot", "chkdown").contains(column)) {
+            return "MCPP";
+        }
+        return number ? "MGPV" : "SGPV";
+    }
+}
