@@ -10,7 +10,6 @@ import dev.sluice.net.Connector;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
 
 /**
  * The health check of one server: every {@code inter} (or {@code fastinter},
@@ -51,9 +50,6 @@ import java.util.regex.Matcher;
 public final class HealthCheck extends Task {
     private enum Phase { WAITING, CONNECTING, RUNNING, PAUSED, STOPPED }
 
-    /** How an expect step's evaluation went. */
-    private enum Eval { PASS, WAIT, FAIL }
-
     private final Loop loop;
     private final Connector connector;
     private final Server server;
@@ -64,9 +60,7 @@ public final class HealthCheck extends Task {
     private final Buffer out;
     private final Buffer in;
     private final Timer timer = new Timer(this);
-    private final Matcher[] matchers;
-    private final ByteChars text = new ByteChars(false);
-    private final ByteChars hex = new ByteChars(true);
+    private final CheckReading reading;
     private final SplittableRandom random;
     private final int spreadPercent;
     private final Events events = new Events();
@@ -82,10 +76,7 @@ public final class HealthCheck extends Task {
     private boolean connectFailed;
     private boolean linger;
     private boolean ended;
-    private int lastHttpStatus;
     private String detail = "";
-    /** Set by an expect that failed for a reason other than its match (a response that is not HTTP). */
-    private CheckStatus protocolError;
     private int health;
     private Backend.Verdict verdict = Backend.Verdict.UP;
     private CheckStatus lastStatus;
@@ -119,12 +110,7 @@ public final class HealthCheck extends Task {
         boolean sends = spec.largestSend() > 0 || options.sendProxy();
         this.out = sends ? arena.take() : null;
         this.in = spec.expects() ? arena.take() : null;
-        this.matchers = new Matcher[spec.steps().size()];
-        for (int i = 0; i < matchers.length; i++) {
-            if (spec.steps().get(i) instanceof CheckStep.Expect e && e.regex() != null) {
-                matchers[i] = e.regex().matcher("");
-            }
-        }
+        this.reading = new CheckReading(in, spec.steps());
         this.random = new SplittableRandom(((long) backend.name().hashCode() << 32) ^ server.name().hashCode());
         this.spreadPercent = spreadPercent;
         this.health = options.rise();
@@ -184,7 +170,7 @@ public final class HealthCheck extends Task {
         startedAt = now;
         step = 0;
         stepStarted = false;
-        lastHttpStatus = 0;
+        reading.reset();
         detail = "";
         long inter = nanos(options.interMillis());
         deadline = now + (spec.timeoutCheckMillis() > 0 && spec.timeoutConnectMillis() > 0
@@ -252,14 +238,17 @@ public final class HealthCheck extends Task {
                     return;
                 }
                 CheckStep.Expect e = (CheckStep.Expect) s;
-                protocolError = null;
-                Eval r = expect(e);
-                if (r == Eval.WAIT) {
+                receive();
+                boolean last = ended || in.writable() == 0;
+                CheckReading.Eval r = reading.evaluate(e, step, last,
+                        spec.disableOn404() && verdict != Backend.Verdict.DOWN);
+                if (r == CheckReading.Eval.WAIT) {
                     connection.readInterest(true);
                     return;
                 }
-                if (r == Eval.FAIL) {
-                    finish(protocolError != null ? protocolError : e.errorStatus());
+                if (r == CheckReading.Eval.FAIL) {
+                    detail = reading.detail();
+                    finish(reading.protocolError() != null ? reading.protocolError() : e.errorStatus());
                     return;
                 }
                 next();
@@ -337,239 +326,9 @@ public final class HealthCheck extends Task {
         }
     }
 
-    private Eval expect(CheckStep.Expect e) {
-        receive();
-        boolean last = ended || in.writable() == 0;
-        if (e.match().http) {
-            return expectHttp(e, last);
-        }
-        int from = in.readIndex();
-        int to = in.writeIndex();
-        int length = to - from;
-        if (!last) {
-            if (e.match() == CheckStep.Match.CONTAINS && length < e.literal().length
-                    || e.minRecv() > 0 && length < e.minRecv()) {
-                return Eval.WAIT;
-            }
-        }
-        Boolean found = switch (e.match()) {
-            case CONTAINS -> indexOf(from, to, e.literal()) >= 0;
-            case REGEX -> matcher().reset(text.over(in, from, to)).find();
-            case HEX_REGEX -> matcher().reset(hex.over(in, from, to)).find();
-            case TLS_RECORD -> length == 0 ? null : isTlsRecord(in.get(from));
-            case MYSQL_HANDSHAKE -> mysqlHandshake(from, to, last);
-            case MYSQL_OK -> mysqlAfterHandshake(from, to, last);
-            case PGSQL_AUTH -> length == 0 ? null : pgsqlAuth(in.get(from));
-            default -> throw new IllegalStateException(e.match().name());
-        };
-        if (found == null) {
-            if (!last) {
-                return Eval.WAIT;
-            }
-            detail = length == 0 ? "no data" : "incomplete answer";
-            return Eval.FAIL;
-        }
-        // A protocol's own reading (a packet type) is conclusive once the packet is whole; a search may find
-        // its pattern in bytes still to come.
-        boolean searched = e.match() == CheckStep.Match.CONTAINS || e.match() == CheckStep.Match.REGEX
-                || e.match() == CheckStep.Match.HEX_REGEX;
-        if (!found && !last && e.minRecv() < 0 && searched) {
-            return Eval.WAIT;
-        }
-        if (found != e.inverse()) {
-            return Eval.PASS;
-        }
-        if (detail.isEmpty()) {
-            detail = (e.comment().isEmpty() ? "" : e.comment() + ": ") + (e.inverse() ? "unwanted match" : "no match")
-                    + " in " + length + " bytes";
-        }
-        return Eval.FAIL;
-    }
-
-    /** The matcher of the current step's expression, made once with the check. */
-    private Matcher matcher() {
-        return matchers[step];
-    }
-
-    private static boolean isTlsRecord(byte first) {
-        return first == 0x15 || first == 0x16;
-    }
-
-    /** A MySQL packet: 3-byte length, sequence, then 0x0a (handshake) or 0xff (error); null until it is whole. */
-    private Boolean mysqlHandshake(int from, int to, boolean last) {
-        if (to - from < 5) {
-            return null;
-        }
-        int length = (in.get(from) & 0xff) | (in.get(from + 1) & 0xff) << 8 | (in.get(from + 2) & 0xff) << 16;
-        if (to - from < 4 + length && !last) {
-            return null;
-        }
-        int kind = in.get(from + 4) & 0xff;
-        if (kind == 0xff) {
-            detail = "MySQL error packet";
-            return false;
-        }
-        return true;
-    }
-
-    /** The packet after the handshake: whole, and not an error; null until it is whole. */
-    private Boolean mysqlAfterHandshake(int from, int to, boolean last) {
-        if (to - from < 4) {
-            return null;
-        }
-        int first = (in.get(from) & 0xff) | (in.get(from + 1) & 0xff) << 8 | (in.get(from + 2) & 0xff) << 16;
-        return mysqlHandshake(from + 4 + first, to, last);
-    }
-
-    private Boolean pgsqlAuth(byte first) {
-        if (first == 'E') {
-            detail = "PostgreSQL error response";
-            return false;
-        }
-        return first == 'R';
-    }
-
-    /** Reads an HTTP response head, then the body if the match looks at it. */
-    private Eval expectHttp(CheckStep.Expect e, boolean last) {
-        int from = in.readIndex();
-        int to = in.writeIndex();
-        int headEnd = indexOf(from, to, CRLF_CRLF);
-        if (headEnd < 0) {
-            if (last) {
-                detail = to == from ? "empty response" : "incomplete or oversized response head";
-                protocolError = CheckStatus.L7RSP;
-                return Eval.FAIL;
-            }
-            return Eval.WAIT;
-        }
-        int status = statusOf(from, headEnd);
-        if (status < 0) {
-            detail = "not an HTTP/1 response";
-            protocolError = CheckStatus.L7RSP;
-            return Eval.FAIL;
-        }
-        lastHttpStatus = status;
-        if (spec.disableOn404() && status == 404 && verdict != Backend.Verdict.DOWN) {
-            // A 404 asks for a drain: it passes here, and the end of the script reports L7OKC.
-            return Eval.PASS;
-        }
-        int bodyFrom = headEnd + CRLF_CRLF.length;
-        boolean found;
-        switch (e.match()) {
-            case HTTP_STATUS -> found = e.statusMatches(status);
-            case HTTP_STATUS_REGEX -> found = matcher().reset(text.over(in, from + 9, from + 12)).find();
-            default -> {
-                long length = contentLength(from, headEnd);
-                boolean whole = last || length >= 0 && to - bodyFrom >= length;
-                if (!whole) {
-                    return Eval.WAIT;
-                }
-                int bodyTo = length >= 0 ? (int) Math.min(to, bodyFrom + length) : to;
-                found = e.match() == CheckStep.Match.HTTP_BODY ? indexOf(bodyFrom, bodyTo, e.literal()) >= 0
-                        : matcher().reset(text.over(in, bodyFrom, bodyTo)).find();
-            }
-        }
-        if (found != e.inverse()) {
-            return Eval.PASS;
-        }
-        detail = "HTTP status " + status;
-        return Eval.FAIL;
-    }
-
-    private static final byte[] CRLF_CRLF = {'\r', '\n', '\r', '\n'};
-
-    /** {@code HTTP/1.x NNN}: the status, or -1. */
-    private int statusOf(int from, int headEnd) {
-        if (headEnd - from < 12) {
-            return -1;
-        }
-        byte[] prefix = {'H', 'T', 'T', 'P', '/', '1', '.'};
-        for (int i = 0; i < prefix.length; i++) {
-            if (in.get(from + i) != prefix[i]) {
-                return -1;
-            }
-        }
-        int minor = in.get(from + 7);
-        if (minor != '0' && minor != '1' || in.get(from + 8) != ' ') {
-            return -1;
-        }
-        int status = 0;
-        for (int i = 9; i < 12; i++) {
-            int d = in.get(from + i) - '0';
-            if (d < 0 || d > 9) {
-                return -1;
-            }
-            status = status * 10 + d;
-        }
-        int after = from + 12 < headEnd ? in.get(from + 12) : '\r';
-        return after == ' ' || after == '\r' ? status : -1;
-    }
-
-    /** The Content-Length of the head, or -1 (absent, or chunked: then the body runs to the end of the stream). */
-    private long contentLength(int from, int headEnd) {
-        byte[] name = {'c', 'o', 'n', 't', 'e', 'n', 't', '-', 'l', 'e', 'n', 'g', 't', 'h', ':'};
-        int line = from;
-        while (line < headEnd) {
-            int eol = indexOf(line, headEnd + 2, CRLF);
-            if (eol < 0) {
-                break;
-            }
-            if (eol - line > name.length && startsWithIgnoreCase(line, name)) {
-                long v = 0;
-                boolean digits = false;
-                for (int i = line + name.length; i < eol; i++) {
-                    int c = in.get(i);
-                    if (c >= '0' && c <= '9') {
-                        v = v * 10 + (c - '0');
-                        digits = true;
-                        if (v > Integer.MAX_VALUE) {
-                            return -1;
-                        }
-                    } else if (c != ' ' && c != '\t') {
-                        return -1;
-                    }
-                }
-                return digits ? v : -1;
-            }
-            line = eol + 2;
-        }
-        return -1;
-    }
-
-    private static final byte[] CRLF = {'\r', '\n'};
-
-    private boolean startsWithIgnoreCase(int at, byte[] lower) {
-        for (int i = 0; i < lower.length; i++) {
-            int c = in.get(at + i);
-            if (c >= 'A' && c <= 'Z') {
-                c += 'a' - 'A';
-            }
-            if (c != lower[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private int indexOf(int from, int to, byte[] needle) {
-        if (needle.length == 0) {
-            return from;
-        }
-        outer:
-        for (int i = from; i + needle.length <= to; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (in.get(i + j) != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
     /** The status of a script that ran to its end: its last step's. */
     private CheckStatus endStatus() {
-        if (spec.disableOn404() && lastHttpStatus == 404 && verdict != Backend.Verdict.DOWN) {
+        if (spec.disableOn404() && reading.lastHttpStatus() == 404 && verdict != Backend.Verdict.DOWN) {
             return CheckStatus.L7OKC;
         }
         CheckStep lastStep = spec.steps().get(spec.steps().size() - 1);
