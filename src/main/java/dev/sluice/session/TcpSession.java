@@ -12,6 +12,7 @@ import dev.sluice.http.AddressView;
 import dev.sluice.http.ProxyHeader;
 import dev.sluice.http.ConnectionAddresses;
 import dev.sluice.http.TcpRequestRules;
+import dev.sluice.log.TerminationPhase;
 import dev.sluice.loop.Loop;
 import dev.sluice.net.Connection;
 import dev.sluice.net.ConnectionHandler;
@@ -65,6 +66,8 @@ public final class TcpSession extends Session {
     /** How many times the connection was tried again ({@code retries}); a pause before one is running. */
     private int retries;
     private boolean turnAround;
+    /** The access log's record of the session. */
+    private final ExchangeLog log;
 
     private TcpSession(Loop loop, Connector connector, TcpFrontend frontend, SessionSet sessions,
                        SessionCounters counters, Connection client) {
@@ -74,6 +77,7 @@ public final class TcpSession extends Session {
         this.sessions = sessions;
         this.counters = counters;
         this.client = client;
+        this.log = ExchangeLog.of(frontend.log(), loop.id(), frontend.limit());
         this.request = new Channel(this, loop, Channel.Direction.REQUEST, Channel.EndOfStream.RELAY);
         this.response = new Channel(this, loop, Channel.Direction.RESPONSE, Channel.EndOfStream.RELAY);
         Channel.pair(request, response);
@@ -102,6 +106,7 @@ public final class TcpSession extends Session {
         sessions.add(this);
         counters.opened++;
         long now = loop.clock().nanoTime();
+        log.accepted(client, now);
         clientActiveAt = now;
         serverActiveAt = now;
         request.readFrom(client);
@@ -170,6 +175,7 @@ public final class TcpSession extends Session {
         }
         timeouts = policy.timeouts();
         smartConnect = policy.smartConnect();
+        log.routed(backend);
         client.readInterest(true);
         acquire(now, null);
     }
@@ -191,6 +197,7 @@ public final class TcpSession extends Session {
             }
             connectTo(s);
         } else {
+            log.queued(backend);
             counters.queued++;
             phaseDeadline = deadline(now, timeouts.queueOrConnect());
         }
@@ -207,6 +214,7 @@ public final class TcpSession extends Session {
         slot = s;
         state = State.CONNECTING;
         long now = loop.clock().nanoTime();
+        log.slotHeld(now, s, retries);
         phaseDeadline = deadline(now, timeouts.connect());
         request.criticalityChanged();
         // With client bytes in hand, they go out at once: the handshake's ACK may wait to carry them.
@@ -293,6 +301,7 @@ public final class TcpSession extends Session {
         request.startStreaming();
         response.startStreaming();
         serverActiveAt = loop.clock().nanoTime();
+        log.connected(serverActiveAt, retries);
         server.readInterest(true);
         wake();
     }
@@ -478,6 +487,12 @@ public final class TcpSession extends Session {
         State was = state;
         state = State.CLOSED;
         outcome = why;
+        log.end(loop.clock().nanoTime(), request, response, why, switch (was) {
+            case PROXY_HEADER -> TerminationPhase.REQUEST;
+            case WAITING_FOR_SLOT -> TerminationPhase.QUEUE;
+            case CONNECTING -> TerminationPhase.CONNECT;
+            case ESTABLISHED, CLOSED -> TerminationPhase.DATA;
+        });
         request.dispose();
         response.dispose();
         loop.cancel(timer);
