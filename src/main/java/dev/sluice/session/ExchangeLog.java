@@ -48,9 +48,6 @@ final class ExchangeLog {
     private long waitBaseCritical;
     private Server server;
     private Backend backend;
-    /** The backend's and server's connections when the response came (its slot still held), or -1. */
-    private int backendSnapshot;
-    private int serverSnapshot;
 
     private ExchangeLog() {
         this.proxy = null;
@@ -106,8 +103,6 @@ final class ExchangeLog {
         terminated = false;
         server = null;
         backend = null;
-        backendSnapshot = -1;
-        serverSnapshot = -1;
         requestBase = request == null ? 0 : request.received();
         responseBase = response == null ? 0 : response.forwarded();
         if (request != null) {
@@ -187,9 +182,6 @@ final class ExchangeLog {
         if (record != null) {
             record.responseReady(now);
             record.status(status);
-            // Counted while the slot is held, as HAProxy counts them with the stream still on its server.
-            backendSnapshot = backendActive();
-            serverSnapshot = server == null ? 0 : server.slotsInUse();
         }
     }
 
@@ -238,9 +230,9 @@ final class ExchangeLog {
                 + response.waitedNanos(Criticality.URGENT) - waitBaseUrgent);
         record.bufferWaited(Criticality.CRITICAL, request.waitedNanos(Criticality.CRITICAL)
                 + response.waitedNanos(Criticality.CRITICAL) - waitBaseCritical);
-        record.connections(processActive(), frontendLimit.current(),
-                backendSnapshot >= 0 ? backendSnapshot : backendActive(),
-                serverSnapshot >= 0 ? serverSnapshot : server == null ? 0 : server.slotsInUse());
+        // Counted when the line is written, the exchange's own slot given back already, as HAProxy counts.
+        record.connections(processActive(), frontendLimit.current(), backendActive(),
+                server == null ? 0 : server.slotsInUse());
         loop.log(proxy, record);
     }
 

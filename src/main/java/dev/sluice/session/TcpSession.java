@@ -487,12 +487,6 @@ public final class TcpSession extends Session {
         State was = state;
         state = State.CLOSED;
         outcome = why;
-        log.end(loop.clock().nanoTime(), request, response, why, switch (was) {
-            case PROXY_HEADER -> TerminationPhase.REQUEST;
-            case WAITING_FOR_SLOT -> TerminationPhase.QUEUE;
-            case CONNECTING -> TerminationPhase.CONNECT;
-            case ESTABLISHED, CLOSED -> TerminationPhase.DATA;
-        });
         request.dispose();
         response.dispose();
         loop.cancel(timer);
@@ -503,6 +497,13 @@ public final class TcpSession extends Session {
             backend.releaseSlot(slot);
             slot = null;
         }
+        // Logged with its slot given back, as HAProxy counts the server's connections.
+        log.end(loop.clock().nanoTime(), request, response, why, switch (was) {
+            case PROXY_HEADER -> TerminationPhase.REQUEST;
+            case WAITING_FOR_SLOT -> TerminationPhase.QUEUE;
+            case CONNECTING -> TerminationPhase.CONNECT;
+            case ESTABLISHED, CLOSED -> TerminationPhase.DATA;
+        });
         if (mode == CloseMode.ABORTIVE) {
             client.abort();
             if (server != null) {
