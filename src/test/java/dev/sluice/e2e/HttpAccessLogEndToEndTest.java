@@ -298,6 +298,81 @@ class HttpAccessLogEndToEndTest extends HttpEndToEnd {
         }
     }
 
+    /**
+     * A writer that cannot write never slows a loop: Sluice logs to its standard
+     * output, a pipe this test does not read, so the writer thread blocks once the
+     * pipe is full, and the rings fill. Requests go on being served at once; the
+     * lines a full ring could not take are dropped and counted, and when the pipe
+     * is read again the writer reports how many.
+     */
+    @Test
+    void aStalledWriterDropsAndCountsLinesWhileRequestsGoOn() throws Exception {
+        HttpTestOrigin origin = origin();
+        Path cfg = dir.resolve("stall.cfg");
+        int front;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            front = s.getLocalPort();
+        }
+        Files.writeString(cfg, """
+                global
+                    log stdout format raw daemon
+                defaults
+                    mode http
+                    log global
+                    option httplog
+                    timeout connect 5s
+                    timeout client 10s
+                    timeout server 10s
+                frontend web
+                    bind 127.0.0.1:%d
+                    default_backend app
+                backend app
+                    server s1 127.0.0.1:%d
+                """.formatted(front, origin.port()));
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-XX:+UseSerialGC", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "dev.sluice.cli.Main", "-f", cfg.toString());
+        // Standard output is a pipe nobody reads until the end; standard error goes to a file.
+        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("stall.err").toFile()).start();
+        processes.add(p);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try (Socket probe = new Socket("127.0.0.1", front)) {
+                break;
+            } catch (IOException notYet) {
+                assertTrue(p.isAlive() && System.nanoTime() < deadline, "sluice did not start: " + read(dir.resolve("stall.err")));
+                Thread.sleep(50);
+            }
+        }
+        int requests = 8000;
+        long started = System.nanoTime();
+        try (HttpWire w = new HttpWire(front)) {
+            for (int i = 0; i < requests; i++) {
+                assertEquals(200, w.exchange(get("/size/1")).status(), "request " + i);
+            }
+        }
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+        assertTrue(seconds < 30, requests + " requests took " + seconds + " s with the writer stalled");
+        // Read the pipe again: the writer goes on, and reports what the full ring dropped.
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                StandardCharsets.ISO_8859_1));
+        long logged = 0;
+        long dropped = 0;
+        Pattern report = Pattern.compile("(\\d+) lines dropped: the log ring of loop \\d+ was full");
+        while (logged + dropped < requests) {
+            String line = out.readLine();
+            assertTrue(line != null, "standard output ended after " + logged + " lines, " + dropped + " dropped");
+            Matcher m = report.matcher(line);
+            if (m.find()) {
+                dropped += Long.parseLong(m.group(1));
+            } else if (line.contains("\"GET /size/1 HTTP/1.1\"")) {
+                logged++;
+            }
+        }
+        assertTrue(dropped > 0, "the ring never filled: " + logged + " lines logged");
+        assertEquals(requests, logged + dropped, "every line logged or counted as dropped");
+    }
+
     private static String read(Path p) {
         try {
             return Files.exists(p) ? Files.readString(p, StandardCharsets.ISO_8859_1) : "";
