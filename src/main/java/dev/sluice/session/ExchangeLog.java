@@ -4,6 +4,7 @@ import dev.sluice.backend.Backend;
 import dev.sluice.backend.Server;
 import dev.sluice.buffer.Buffer;
 import dev.sluice.buffer.Criticality;
+import dev.sluice.http.ConnectionAddresses;
 import dev.sluice.http.HttpHeadParser;
 import dev.sluice.log.LogRecord;
 import dev.sluice.log.LoopLog;
@@ -74,17 +75,22 @@ final class ExchangeLog {
     }
 
     /** The connection is accepted: its addresses are copied once, and the first exchange begins. */
-    void accepted(Connection client, long now) {
+    void accepted(ConnectionAddresses addresses, long now) {
         if (record == null) {
             return;
         }
-        // Once per connection: the addresses' bytes are copied into the record.
-        java.net.InetAddress ip = client.remoteAddress();
-        record.client(ip == null ? null : new java.net.InetSocketAddress(ip, client.remotePort()));
-        record.frontendAddress(client.localAddress());
+        clientKnown(addresses);
         begin(now, null, null);
         if (proxy.logsAtAccept()) {
             loop.log(proxy, record);
+        }
+    }
+
+    /** The connection's addresses, as the socket or a PROXY header names them: their bytes are copied. */
+    void clientKnown(ConnectionAddresses addresses) {
+        if (record != null) {
+            record.client(addresses.client(), addresses.clientPort());
+            record.frontendAddress(addresses.destination(), addresses.destinationPort());
         }
     }
 

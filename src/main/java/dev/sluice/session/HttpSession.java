@@ -153,7 +153,7 @@ public final class HttpSession extends Session implements Refusals {
         sessions.add(this);
         counters.opened++;
         long now = loop.clock().nanoTime();
-        log.accepted(client, now);
+        log.accepted(addresses, now);
         // Connection rules see the socket's addresses; content rules see the client a PROXY header names.
         if (!accepts(TcpRequestRules.Phase.CONNECTION) || proxyHeader == null && !accepts(TcpRequestRules.Phase.CONTENT)) {
             close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
@@ -203,6 +203,7 @@ public final class HttpSession extends Session implements Refusals {
         request.releaseIfEmpty();
         proxyHeader = null;
         exchange.clientKnown();
+        log.clientKnown(addresses);
         if (!accepts(TcpRequestRules.Phase.CONTENT)) {
             close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
             return false;

@@ -106,7 +106,6 @@ public final class TcpSession extends Session {
         sessions.add(this);
         counters.opened++;
         long now = loop.clock().nanoTime();
-        log.accepted(client, now);
         clientActiveAt = now;
         serverActiveAt = now;
         request.readFrom(client);
@@ -114,6 +113,7 @@ public final class TcpSession extends Session {
         client.handler(eventsFor(request));
         view = new AddressView(new ConnectionAddresses().set(client.remoteAddress(), client.remotePort(),
                 client.localAddress()));
+        log.accepted(view.addresses(), now);
         // Connection rules see the socket's addresses; the rest sees the client a PROXY header names.
         if (!frontend.rules().accepts(TcpRequestRules.Phase.CONNECTION, view)) {
             close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
@@ -152,6 +152,7 @@ public final class TcpSession extends Session {
         b.consumed(proxyHeader.length());
         request.releaseIfEmpty();
         proxyHeader = null;
+        log.clientKnown(view.addresses());
         state = State.WAITING_FOR_SLOT;
         route(now);
     }

@@ -232,6 +232,19 @@ class HttpAccessLogEndToEndTest extends HttpEndToEnd {
     }
 
     @Test
+    void theClientAPROXYHeaderNamesIsTheOneLogged() throws Exception {
+        HttpTestOrigin origin = origin();
+        int port = udpReceiver();
+        start(cfg(origin).defaults("log 127.0.0.1:" + port + " format raw local0", "log-format \"%ci:%cp %fi:%fp %ST\"")
+                .more("frontend proxied", "    bind 127.0.0.1:0 accept-proxy", "    default_backend app"));
+        try (HttpWire w = new HttpWire(sluice.boundAddresses().get(1).getPort())) {
+            w.send("PROXY TCP4 10.1.2.3 192.0.2.7 5555 8080\r\n");
+            assertEquals(200, w.exchange(get("/size/2")).status());
+        }
+        assertEquals("10.1.2.3:5555 192.0.2.7:8080 200", nextLine());
+    }
+
+    @Test
     void aRefusalIsAnEventLineBesideItsTrafficLine() throws Exception {
         HttpTestOrigin origin = origin();
         int port = udpReceiver();
@@ -266,26 +279,8 @@ class HttpAccessLogEndToEndTest extends HttpEndToEnd {
     void linesReachStandardOutput() throws Exception {
         HttpTestOrigin origin = origin();
         Path cfg = dir.resolve("stdout.cfg");
-        int front;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            front = s.getLocalPort();
-        }
-        Files.writeString(cfg, """
-                global
-                    log stdout format raw daemon
-                defaults
-                    mode http
-                    log global
-                    option httplog
-                    timeout connect 5s
-                    timeout client 10s
-                    timeout server 10s
-                frontend web
-                    bind 127.0.0.1:%d
-                    default_backend app
-                backend app
-                    server s1 127.0.0.1:%d
-                """.formatted(front, origin.port()));
+        int front = freePort();
+        Files.writeString(cfg, stdoutConfig(front, origin.port()));
         try (SluiceProcess p = new SluiceProcess(dir, cfg)) {
             p.awaitListening(front);
             try (HttpWire w = new HttpWire(front)) {
@@ -309,26 +304,8 @@ class HttpAccessLogEndToEndTest extends HttpEndToEnd {
     void aStalledWriterDropsAndCountsLinesWhileRequestsGoOn() throws Exception {
         HttpTestOrigin origin = origin();
         Path cfg = dir.resolve("stall.cfg");
-        int front;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            front = s.getLocalPort();
-        }
-        Files.writeString(cfg, """
-                global
-                    log stdout format raw daemon
-                defaults
-                    mode http
-                    log global
-                    option httplog
-                    timeout connect 5s
-                    timeout client 10s
-                    timeout server 10s
-                frontend web
-                    bind 127.0.0.1:%d
-                    default_backend app
-                backend app
-                    server s1 127.0.0.1:%d
-                """.formatted(front, origin.port()));
+        int front = freePort();
+        Files.writeString(cfg, stdoutConfig(front, origin.port()));
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
                 "-XX:+UseSerialGC", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "dev.sluice.cli.Main", "-f", cfg.toString());
@@ -371,6 +348,32 @@ class HttpAccessLogEndToEndTest extends HttpEndToEnd {
         }
         assertTrue(dropped > 0, "the ring never filled: " + logged + " lines logged");
         assertEquals(requests, logged + dropped, "every line logged or counted as dropped");
+    }
+
+    /** A frontend {@code web} on {@code front} with httplog lines on standard output, to an origin. */
+    private static String stdoutConfig(int front, int originPort) {
+        return """
+                global
+                    log stdout format raw daemon
+                defaults
+                    mode http
+                    log global
+                    option httplog
+                    timeout connect 5s
+                    timeout client 10s
+                    timeout server 10s
+                frontend web
+                    bind 127.0.0.1:%d
+                    default_backend app
+                backend app
+                    server s1 127.0.0.1:%d
+                """.formatted(front, originPort);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     private static String read(Path p) {
