@@ -42,6 +42,7 @@ final class ExchangeLog {
     /** An exchange began and its line has not been written. */
     private boolean open;
     private boolean terminated;
+    private boolean requestSeen;
     private long requestBase;
     private long responseBase;
     private long waitBaseNormal;
@@ -107,6 +108,7 @@ final class ExchangeLog {
         record.accepted(now, System.currentTimeMillis());
         open = !proxy.logsAtAccept();
         terminated = false;
+        requestSeen = false;
         server = null;
         backend = null;
         requestBase = request == null ? 0 : request.received();
@@ -120,9 +122,10 @@ final class ExchangeLog {
         }
     }
 
-    /** The first byte of the request came. */
-    void requestStarted(long now) {
-        if (record != null) {
+    /** Bytes of the request are here: the first time in an exchange, its request starts ({@code Ti} ends). */
+    void requestBytesSeen(long now) {
+        if (record != null && !requestSeen) {
+            requestSeen = true;
             record.requestStarted(now);
         }
     }

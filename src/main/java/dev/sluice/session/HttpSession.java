@@ -236,7 +236,6 @@ public final class HttpSession extends Session implements Refusals {
     private void headStarted(long now) {
         times.headStartedAt = now;
         headWaitBase = request.waitedNanos();
-        log.requestStarted(now);
     }
 
     /** Gets ready for the next request on this connection (the first, or one after keep-alive). */
@@ -337,6 +336,9 @@ public final class HttpSession extends Session implements Refusals {
         }
         if (expired(now) || proxyHeader != null && !readProxyHeader()) {
             return;
+        }
+        if (req == Req.HEAD && request.held() > 0) {
+            log.requestBytesSeen(now);
         }
         for (int pass = 0; pass < 4 && !closed; pass++) {
             Req r = req;
