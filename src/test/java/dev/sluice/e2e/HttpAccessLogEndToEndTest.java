@@ -244,6 +244,45 @@ class HttpAccessLogEndToEndTest extends HttpEndToEnd {
         assertEquals("10.1.2.3:5555 192.0.2.7:8080 200", nextLine());
     }
 
+    /**
+     * Sluice's own {@code %Tb}: under a pool of 4 buffers (reserve 2) and one
+     * server slot, 12 clients at once wait for buffers to read their requests
+     * into; their lines say how long, by class, and the classes add up.
+     */
+    @Test
+    void bufferWaitsAreLoggedByClass() throws Exception {
+        HttpTestOrigin origin = origin();
+        int port = udpReceiver();
+        start(cfg(origin).loops(1, 4, 2).server("maxconn 1")
+                .defaults("log 127.0.0.1:" + port + " format raw local0", "log-format \"%Tb %Tbn %Tbu %Tbc %ST\""));
+        int clients = 12;
+        List<Thread> threads = new ArrayList<>();
+        List<Integer> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < clients; i++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                try (HttpWire w = new HttpWire(port())) {
+                    statuses.add(w.exchange(get("/slow/30")).status());
+                } catch (IOException e) {
+                    statuses.add(-1);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        assertEquals(java.util.Collections.nCopies(clients, 200), statuses);
+        long waited = 0;
+        for (int i = 0; i < clients; i++) {
+            String[] f = nextLine().split(" ");
+            assertEquals("200", f[4]);
+            long total = Long.parseLong(f[0]);
+            long byClass = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]);
+            assertTrue(Math.abs(total - byClass) <= 2, "the classes add up to %Tb: " + String.join(" ", f));
+            waited += total;
+        }
+        assertTrue(waited > 0, "12 requests through 2 NORMAL buffers and one slot, and none waited");
+    }
+
     @Test
     void aRefusalIsAnEventLineBesideItsTrafficLine() throws Exception {
         HttpTestOrigin origin = origin();
