@@ -32,20 +32,25 @@ proxy_config $((2 * conns + 16)) > "$work/off.cfg"
 # The same file with logging: every request one httplog line on standard output (a file here).
 sed 's/^defaults$/defaults\n    log stdout format raw local0\n    option httplog/' "$work/off.cfg" > "$work/on.cfg"
 
-echo "| run | logging | req/s | p99 ms | lines written |"
-echo "|---|---|---:|---:|---:|"
+echo "| run | logging | req/s | p99 ms | lines written | loop B/req |"
+echo "|---|---|---:|---:|---:|---:|"
 declare -A all=([off]="" [on]="")
 for round in $(seq 1 "$rounds"); do
     for logging in off on; do
         start_proxy sluice "$work/$logging.cfg"
-        wrk -t 1 -c "$conns" -d "${warmup}s" "http://127.0.0.1:$proxy_port/100b" > /dev/null 2>&1 || true
+        warm=$(wrk -t 1 -c "$conns" -d "${warmup}s" "http://127.0.0.1:$proxy_port/100b" 2>&1 || true)
         out=$(wrk -t 1 -c "$conns" -d "${duration}s" --latency "http://127.0.0.1:$proxy_port/100b" 2>&1)
         stop_proxy
         r=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
         p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
         lines=$(grep -c '"GET /100b HTTP/1.1"' "$work/sluice.log" || true)
+        # Heap bytes the loop threads allocated per request (warm-up included), from Sluice's summary at stop.
+        served=$(awk '/requests in/ {n += $1} END {print n + 0}' <<<"$warm
+$out")
+        per_request=$(awk -v n="$served" '/^loop_allocated_bytes / {b = $2} END { if (n > 0) printf "%.1f", b / n }' \
+            "$work/sluice.log")
         all[$logging]="${all[$logging]} $r"
-        printf '| %s | %s | %s | %s | %s |\n' "$round" "$logging" "$r" "$p99" "$lines"
+        printf '| %s | %s | %s | %s | %s | %s |\n' "$round" "$logging" "$r" "$p99" "$lines" "$per_request"
     done
 done
 median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }

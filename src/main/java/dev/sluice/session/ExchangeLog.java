@@ -12,7 +12,6 @@ import dev.sluice.log.ProxyLog;
 import dev.sluice.log.TerminationCause;
 import dev.sluice.log.TerminationPhase;
 import dev.sluice.net.Connection;
-import java.util.List;
 
 /**
  * The access log's room in a session: one {@link LogRecord}, allocated with the
@@ -50,6 +49,8 @@ final class ExchangeLog {
     private long waitBaseCritical;
     private Server server;
     private Backend backend;
+    /** The server address last copied into the record (addresses survive {@link LogRecord#reset()}). */
+    private java.net.InetSocketAddress serverAddress;
 
     private ExchangeLog() {
         this.proxy = null;
@@ -181,8 +182,10 @@ final class ExchangeLog {
         }
         record.connected(now);
         record.retries(retries);
-        if (server != null) {
-            record.serverAddress(server.address());
+        // The address's bytes are copied when the server (or its address) changes, not per exchange.
+        if (server != null && server.address() != serverAddress) {
+            serverAddress = server.address();
+            record.serverAddress(serverAddress);
         }
     }
 
@@ -274,15 +277,7 @@ final class ExchangeLog {
     }
 
     private int backendActive() {
-        if (backend == null) {
-            return 0;
-        }
-        List<Server> servers = backend.servers();
-        int n = 0;
-        for (int i = 0; i < servers.size(); i++) {
-            n += servers.get(i).slotsInUse();
-        }
-        return n;
+        return backend == null ? 0 : backend.slotsInUse();
     }
 
     /** The first character of {@code %tsc}, by HAProxy's table (docs/logging.md has the mapping). */
