@@ -27,35 +27,34 @@ class LoggingScenarioTest {
             List<LogTarget> targets = List.of(LogTarget.udp((InetSocketAddress) receiver.getLocalSocketAddress(),
                     LogFacility.LOCAL0));
             SimSeeds.forEach(test, 3, seed -> {
-                SimRun plain = HttpDeadlockScenarioTest.seedWorkload()
-                        .pool(TcpDeadlockScenarioTest.SMALLEST_POOL, TcpDeadlockScenarioTest.SMALLEST_RESERVE).run(seed);
-                SimRun logged = HttpDeadlockScenarioTest.seedWorkload()
-                        .pool(TcpDeadlockScenarioTest.SMALLEST_POOL, TcpDeadlockScenarioTest.SMALLEST_RESERVE)
-                        .logging(targets).run(seed);
-                try {
-                    logged.assertCompletedCleanly();
-                    assertEquals(plain.summary(), logged.summary(), "logging changed the run");
-                    long exchanges = logged.totalSessionCounters().httpRequests();
-                    assertTrue(exchanges > 0, logged.summary());
-                    assertEquals(exchanges, logged.logging.linesQueued() + logged.logging.linesDropped(),
-                            "one line per exchange, queued or counted as dropped");
-                } finally {
-                    logged.logging.close();
-                }
-                SimRun tcpPlain = TcpDeadlockScenarioTest.seedWorkload()
-                        .pool(TcpDeadlockScenarioTest.SMALLEST_POOL, TcpDeadlockScenarioTest.SMALLEST_RESERVE).run(seed);
-                SimRun tcpLogged = TcpDeadlockScenarioTest.seedWorkload()
-                        .pool(TcpDeadlockScenarioTest.SMALLEST_POOL, TcpDeadlockScenarioTest.SMALLEST_RESERVE)
-                        .logging(targets).run(seed);
-                try {
-                    tcpLogged.assertCompletedCleanly();
-                    assertEquals(tcpPlain.summary(), tcpLogged.summary(), "logging changed the TCP run");
-                    assertTrue(tcpLogged.logging.linesQueued() + tcpLogged.logging.linesDropped() > 0,
-                            tcpLogged.summary());
-                } finally {
-                    tcpLogged.logging.close();
-                }
+                SimRun http = sameRunLogged(HttpDeadlockScenarioTest::seedWorkload, targets, seed);
+                long exchanges = http.totalSessionCounters().httpRequests();
+                assertTrue(exchanges > 0, http.summary());
+                assertEquals(exchanges, http.logging.linesQueued() + http.logging.linesDropped(),
+                        "one line per exchange, queued or counted as dropped");
+                SimRun tcp = sameRunLogged(TcpDeadlockScenarioTest::seedWorkload, targets, seed);
+                assertTrue(tcp.logging.linesQueued() + tcp.logging.linesDropped() > 0, tcp.summary());
             });
         }
+    }
+
+    /**
+     * Runs {@code workload} on {@code seed} under the smallest pool without logging and with
+     * it; asserts the two runs are the same run; returns the logged one, its logging closed.
+     */
+    private static SimRun sameRunLogged(java.util.function.Supplier<SimScenario> workload, List<LogTarget> targets,
+            long seed) {
+        SimRun plain = workload.get()
+                .pool(TcpDeadlockScenarioTest.SMALLEST_POOL, TcpDeadlockScenarioTest.SMALLEST_RESERVE).run(seed);
+        SimRun logged = workload.get()
+                .pool(TcpDeadlockScenarioTest.SMALLEST_POOL, TcpDeadlockScenarioTest.SMALLEST_RESERVE)
+                .logging(targets).run(seed);
+        try {
+            logged.assertCompletedCleanly();
+            assertEquals(plain.summary(), logged.summary(), "logging changed the run");
+        } finally {
+            logged.logging.close();
+        }
+        return logged;
     }
 }
