@@ -833,6 +833,15 @@ public final class Backend {
         return List.of(servers);
     }
 
+    /** Slots in use over all the backend's servers ({@code %bc}), without allocating: a recent value. */
+    public int slotsInUse() {
+        int n = 0;
+        for (Server s : servers) {
+            n += s.slotsInUse();
+        }
+        return n;
+    }
+
     public BalanceSpec balance() {
         return balance;
     }

@@ -16,6 +16,8 @@ import dev.sluice.config.Mode;
 import dev.sluice.config.ServerConfig;
 import dev.sluice.config.Timeouts;
 import dev.sluice.http.HttpRules;
+import dev.sluice.log.Logging;
+import dev.sluice.log.ProxyLog;
 import dev.sluice.loop.EventLoop;
 import dev.sluice.loop.Loop;
 import dev.sluice.net.Acceptor;
@@ -25,6 +27,7 @@ import dev.sluice.net.NioConnector;
 import dev.sluice.runtime.ProxyControl;
 import dev.sluice.session.ClientPreamble;
 import dev.sluice.session.ConnectionLimit;
+import dev.sluice.session.FrontendLog;
 import dev.sluice.session.HttpFrontend;
 import dev.sluice.session.HttpRouting;
 import dev.sluice.session.HttpSession;
@@ -33,6 +36,8 @@ import dev.sluice.session.SessionSet;
 import dev.sluice.session.SessionTimeouts;
 import dev.sluice.session.TcpFrontend;
 import dev.sluice.session.TcpSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -81,6 +86,8 @@ final class Generation {
     final List<HealthChecks.Planned> planned = new ArrayList<>();
     /** Its health checks: made with the generation, running while it is the one in force. */
     HealthChecks checks;
+    /** Its access logs: a ring per loop and a writer thread (none without a log target); closed when it is dropped. */
+    final Logging logging;
     /** The DNS clients of the resolvers sections its servers use, while it is the one in force. */
     private final List<dev.sluice.runtime.Resolvers> resolvers = new ArrayList<>();
 
@@ -108,11 +115,22 @@ final class Generation {
         // The checks' arenas are carved with the generation, apart from the client pools.
         checks = HealthChecks.create(planned, loops.eventLoops(), connectors, config.global().bufsize(),
                 config.global().spreadChecks());
+        Logging.Builder logs = Logging.builder(config.global().log().identity()).global(config.global().log().targets());
+        Map<String, ProxyLog> proxyLogs = new LinkedHashMap<>();
+        for (FrontendConfig f : config.frontends()) {
+            proxyLogs.put(f.name(), f.log().register(logs, f.name()));
+        }
+        try {
+            logging = logs.start(loops.eventLoops().size());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a log target: " + e.getMessage(), e);
+        }
         for (FrontendConfig f : config.frontends()) {
             ConnectionLimit limit = new ConnectionLimit(f.name(), f.maxconn(), processLimit);
             boolean http = f.mode() == Mode.HTTP || config.upgradesToHttp(f);
             frontends.add(new ProxyControl.Frontend(f.name(), http ? "http" : "tcp", limit));
-            SessionStarter starter = http ? httpSessions(f, limit, loops) : tcpSessions(f, limit, loops);
+            FrontendLog log = new FrontendLog(proxyLogs.get(f.name()), logging);
+            SessionStarter starter = http ? httpSessions(f, limit, loops, log) : tcpSessions(f, limit, loops, log);
             for (BindConfig bind : f.binds()) {
                 ListenerOptions options = new ListenerOptions(bind.ipv6() == BindConfig.Ipv6.V6_ONLY,
                         bind.deferAccept(), bind.fastOpen(), f.tcpKeepAlive());
@@ -249,7 +267,7 @@ final class Generation {
         return n;
     }
 
-    private SessionStarter tcpSessions(FrontendConfig f, ConnectionLimit limit, Loops loops) {
+    private SessionStarter tcpSessions(FrontendConfig f, ConnectionLimit limit, Loops loops, FrontendLog log) {
         Map<Backend, TcpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
         for (BackendConfig b : config.backends()) {
             if (b.mode() == Mode.TCP) {
@@ -261,12 +279,12 @@ final class Generation {
         HttpRules rules = f.httpRules();
         Backend[] targets = rules.backendNames().stream().map(backends::get).toArray(Backend[]::new);
         TcpFrontend frontend = new TcpFrontend(f.name(), HttpRouting.of(rules, targets), f.tcpRequestRules(), policies,
-                limit);
+                limit).withLog(log);
         return (id, loop, connection, preamble) -> TcpSession.start(loop, connectors.get(id), frontend,
                 sessions.get(id), loops.counters(id), connection, preamble);
     }
 
-    private SessionStarter httpSessions(FrontendConfig f, ConnectionLimit limit, Loops loops) {
+    private SessionStarter httpSessions(FrontendConfig f, ConnectionLimit limit, Loops loops, FrontendLog log) {
         Global g = config.global();
         Map<Backend, HttpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
         for (BackendConfig b : config.backends()) {
@@ -283,7 +301,7 @@ final class Generation {
                 f.timeouts().client() * 1_000_000L,
                 HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
                 g.httpLimits(), f.http().forwardFor(), f.http().httpClose(), f.http().maxBodySize(), limit)
-                .withTcpRequestRules(f.tcpRequestRules());
+                .withTcpRequestRules(f.tcpRequestRules()).withLog(log);
         return (id, loop, connection, preamble) -> HttpSession.start(loop, connectors.get(id), frontend,
                 sessions.get(id), loops.counters(id), loops.idle(id), connection, preamble);
     }

@@ -411,6 +411,8 @@ public final class Sluice implements AutoCloseable {
             IdleServerConnections idle = l.idle();
             l.loop().execute(() -> g.serverConfigs.keySet().forEach(idle::forget));
         }
+        // Its sessions are gone: what they logged is written, then its writer stops.
+        g.logging.close();
     }
 
     // --- reading ---
@@ -630,6 +632,9 @@ public final class Sluice implements AutoCloseable {
         }
         for (LoopState l : loops) {
             l.loop().stop();
+        }
+        for (Generation g : generations()) {
+            g.logging.close();
         }
     }
 }

@@ -25,7 +25,7 @@ final class LogKeywords {
     static void register(KeywordRegistry keywords) {
         keywords.global()
                 .add(new Keyword<>("log", "<target> [len <length>] [format <format>] <facility> [<level>"
-                        + " [<minlevel>]]", 1, Integer.MAX_VALUE, Keyword.Repeat.EACH_LINE, Support.READ_NOT_RUN,
+                        + " [<minlevel>]]", 1, Integer.MAX_VALUE, Keyword.Repeat.EACH_LINE, Support.IMPLEMENTED,
                         LogKeywords::globalLog));
         keywords.global()
                 .single("log-tag", "<string>", (g, use) -> g.log.tag = use.arg(0))
@@ -34,7 +34,7 @@ final class LogKeywords {
                                 ? SyslogIdentity.systemHostname() : use.arg(0)));
         keywords.proxies(Placement.EVERY_PROXY)
                 .add(new Keyword<>("log", "global | <target> [len <length>] [format <format>] <facility> [<level>"
-                        + " [<minlevel>]]", 1, Integer.MAX_VALUE, Keyword.Repeat.EACH_LINE, Support.READ_NOT_RUN,
+                        + " [<minlevel>]]", 1, Integer.MAX_VALUE, Keyword.Repeat.EACH_LINE, Support.IMPLEMENTED,
                         LogKeywords::proxyLog, (p, use) -> p.log.lines.clear()));
         keywords.proxies(Placement.EVERY_PROXY).single("log-tag", "<string>", (p, use) -> p.log.tag = use.arg(0));
         keywords.proxies(Placement.FRONTEND_AND_DEFAULTS)
@@ -57,17 +57,6 @@ final class LogKeywords {
                     + " give the target itself");
         }
         global.log.targets.add(target(use, use.args()));
-        throw notSentYet(use);
-    }
-
-    /**
-     * A {@code log} line is read into the model and checked, then refused at its
-     * line until the sessions send log lines, so that no one believes a log is
-     * being written; the parser goes on with the next line.
-     */
-    private static ConfigException notSentYet(Invocation use) {
-        return new ConfigException(use.file(), use.line(), "'log' is read, but Sluice does not send log lines yet"
-                + " (docs/logging.md)");
     }
 
     private static void proxyLog(ProxySection section, Invocation use) throws ConfigException {
@@ -79,7 +68,6 @@ final class LogKeywords {
         } else {
             section.log.lines.add(target(use, use.args()));
         }
-        throw notSentYet(use);
     }
 
     private static LogTarget target(Invocation use, List<String> words) throws ConfigException {

@@ -230,6 +230,24 @@ public final class LogRecord {
         sourcePort = address == null ? 0 : address.getPort();
     }
 
+    /** The client's address from its 4 or 16 bytes (none when empty), as a PROXY header names it. */
+    public void client(byte[] ip, int port) {
+        clientIpLength = copy(ip, clientIp);
+        clientPort = port;
+    }
+
+    /** The address the client connected to, from its 4 or 16 bytes (none when empty). */
+    public void frontendAddress(byte[] ip, int port) {
+        frontendIpLength = copy(ip, frontendIp);
+        frontendPort = port;
+    }
+
+    private static int copy(byte[] ip, byte[] into) {
+        int n = ip.length == 4 || ip.length == 16 ? ip.length : 0;
+        System.arraycopy(ip, 0, into, 0, n);
+        return n;
+    }
+
     /** Sets the client's IPv4 address from its 32 bits, without touching an {@link InetAddress}. */
     public void clientIpv4(int address, int port) {
         clientIp[0] = (byte) (address >>> 24);

@@ -494,6 +494,11 @@ final class Channel {
         return sinkShut;
     }
 
+    /** Bytes read from the source, in total. */
+    long received() {
+        return in.received();
+    }
+
     /** Bytes that reached the sink, in total. */
     long forwarded() {
         return forwarded;

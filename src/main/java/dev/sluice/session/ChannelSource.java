@@ -31,11 +31,18 @@ final class ChannelSource {
     private int fillLimit = Integer.MAX_VALUE;
     /** The last read left no room in the buffer: the source likely holds more of the message already. */
     private boolean lastReadFilled;
+    /** Bytes read from the source, in total ({@code %U}). */
+    private long received;
 
     ChannelSource(Channel channel, ChannelOwner session, Channel.Direction direction) {
         this.channel = channel;
         this.session = session;
         this.direction = direction;
+    }
+
+    /** Bytes read from the source, in total. */
+    long received() {
+        return received;
     }
 
     /** The source is readable: read into the buffer, queueing for one if needed. */
@@ -165,6 +172,7 @@ final class ChannelSource {
             return FAILED;
         }
         if (n > 0) {
+            received += n;
             lastReadFilled = room(b) <= 0;
             session.activity(direction.source());
         }

@@ -82,6 +82,11 @@ public final class ConnectionLimit {
         return max;
     }
 
+    /** The limit this one is chained behind (the process's), or null. */
+    public ConnectionLimit parent() {
+        return parent;
+    }
+
     public int current() {
         return current.get();
     }

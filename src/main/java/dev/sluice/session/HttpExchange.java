@@ -8,6 +8,8 @@ import dev.sluice.http.ConnectionAddresses;
 import dev.sluice.http.TcpRequestRules;
 import dev.sluice.http.HttpError;
 import dev.sluice.http.Method;
+import dev.sluice.log.TerminationCause;
+import dev.sluice.log.TerminationPhase;
 import dev.sluice.http.ParsedRequest;
 import dev.sluice.session.HttpSession.Req;
 import dev.sluice.session.HttpSession.Resp;
@@ -36,6 +38,8 @@ final class HttpExchange implements ServerLink.Events {
     private final ServerLink link;
     private final OwnReply reply;
     private final HttpDeadlines.State times;
+    /** The access log's room: the exchange's events go there. */
+    private final ExchangeLog log;
     private final ParsedRequest view = new ParsedRequest();
     private final BalanceKey balanceKey = new BalanceKey();
     private final RequestPolicy.Decision decision = new RequestPolicy.Decision();
@@ -67,6 +71,7 @@ final class HttpExchange implements ServerLink.Events {
         this.times = times;
         this.addresses = addresses;
         this.forwardedForField = forwardedForField;
+        this.log = session.log;
     }
 
     ServerLink link() {
@@ -173,6 +178,7 @@ final class HttpExchange implements ServerLink.Events {
 
     private boolean requestArrived(long now) {
         counters.httpRequests++;
+        log.requestReady(now, request.buffer(), requestSide.head(), counters.httpRequests);
         session.requestsOnConnection++;
         if (requestSide.method() == Method.CONNECT) {
             return refuse(Refusal.CONNECT_METHOD);
@@ -193,6 +199,9 @@ final class HttpExchange implements ServerLink.Events {
                 return bodyTooLarge(decision.bodyLimit());
             }
             case ANSWER -> {
+                // A deny is the proxy's refusal (PR); a return is its own answer (LR).
+                log.terminate(decision.answer().status() >= 400 ? TerminationCause.PROXY : TerminationCause.LOCAL,
+                        TerminationPhase.REQUEST);
                 reply.answer(decision.answer(), requestSide.method(),
                         requestSide.answeredKeepingAlive(frontend.httpClose() || session.stopping()));
                 return produce(decision.answer().status());
@@ -207,6 +216,7 @@ final class HttpExchange implements ServerLink.Events {
             }
         }
         policy = decision.policy();
+        log.routed(decision.backend());
         if (!policy.tcpRules().isEmpty()
                 && !policy.tcpRules().accepts(TcpRequestRules.Phase.CONTENT, new AddressView(addresses))) {
             // The backend's tcp-request content rules: a reject ends the connection, as at its start.
@@ -230,6 +240,7 @@ final class HttpExchange implements ServerLink.Events {
                 return refuse(Refusal.NO_SERVER);
             }
             case QUEUED -> {
+                log.queued(decision.backend());
                 session.req(Req.WAITING_FOR_SLOT);
                 times.phaseDeadline = Session.deadline(now, policy.timeouts().queueOrConnect());
                 return true;
@@ -243,6 +254,7 @@ final class HttpExchange implements ServerLink.Events {
 
     /** The request holds a slot: reuse a connection to its server, or open one. */
     private void connectToServer(long now) {
+        log.slotHeld(now, link.server(), link.retries());
         ServerLink.Opened opened = link.open(session.requestsOnConnection > 1 && policy.reuse(), policy.smartConnect());
         session.req(Req.CONNECTING);
         request.criticalityChanged();
@@ -257,6 +269,7 @@ final class HttpExchange implements ServerLink.Events {
 
     /** The server connection is open: rewrite the head and let the request through. */
     private void sendRequest(long now) {
+        log.connected(now, link.retries());
         RetryPolicy retry;
         if (retries.replaying()) {
             // A retry: the kept request, rewritten already, goes out again as it went the first time.
@@ -308,6 +321,7 @@ final class HttpExchange implements ServerLink.Events {
             case AWAIT_FINAL -> session.resp(Resp.HEAD);
             case RETRY_STATUS -> throw new IllegalStateException("a held-back status was let through above");
             case FINAL -> {
+                log.responseReady(session.loop.clock().nanoTime(), responseSide.head().statusCode());
                 dropReplay();
                 closeAfterResponse |= !responseSide.keepsClient();
                 session.resp(Resp.BODY);
@@ -436,6 +450,7 @@ final class HttpExchange implements ServerLink.Events {
         if (closeAfterResponse || request.sourceEnded() && request.held() == 0) {
             return session.close(end, CloseMode.ORDERLY);
         }
+        log.end(now, request, response, end, TerminationPhase.NONE);
         request.releaseIfEmpty();
         session.waitForRequest(now);
         return true;
@@ -445,6 +460,9 @@ final class HttpExchange implements ServerLink.Events {
 
     /** Answers with the error response of a refusal of Sluice's own, counted and logged as it says. */
     boolean refuse(Refusal r) {
+        if (r == Refusal.SERVER_CLOSED) {
+            log.terminate(TerminationCause.SERVER_ABORT, TerminationPhase.HEADERS);
+        }
         if (r.counted != null) {
             counters.rejected(r.counted);
         }
@@ -462,6 +480,7 @@ final class HttpExchange implements ServerLink.Events {
 
     /** Ends whatever the request had started, and writes {@link #reply} as soon as it has a buffer. */
     private boolean produce(int status) {
+        log.terminate(reply.outcome(), session.phase());
         if (responseSide.started()) {
             // Part of a server response went out already: only a cut can tell the client.
             SessionOutcome why = reply.outcome();
@@ -469,6 +488,7 @@ final class HttpExchange implements ServerLink.Events {
             return session.close(why, CloseMode.ABORTIVE);
         }
         counters.replied(status);
+        log.status(status);
         closeAfterResponse |= !reply.keepsAlive();
         dropReplay();
         link.abortExchange();

@@ -30,6 +30,7 @@ public final class HttpFrontend {
     private final HttpRules rules;
     private final ConnectionLimit limit;
     private volatile TcpRequestRules tcpRules = TcpRequestRules.NONE;
+    private volatile FrontendLog log;
 
     /**
      * How requests sent to one backend behave.
@@ -104,6 +105,16 @@ public final class HttpFrontend {
     public HttpFrontend withTcpRequestRules(TcpRequestRules rules) {
         this.tcpRules = rules;
         return this;
+    }
+
+    /** How the frontend's sessions log; set once, before any session. Without it they log nothing. */
+    public HttpFrontend withLog(FrontendLog log) {
+        this.log = log;
+        return this;
+    }
+
+    FrontendLog log() {
+        return log;
     }
 
     TcpRequestRules tcpRequestRules() {

@@ -9,6 +9,7 @@ import dev.sluice.http.ForwardedFor;
 import dev.sluice.http.HttpError;
 import dev.sluice.http.ProxyHeader;
 import dev.sluice.http.TcpRequestRules;
+import dev.sluice.log.TerminationPhase;
 import dev.sluice.loop.Loop;
 import dev.sluice.net.Connection;
 import dev.sluice.net.Connector;
@@ -96,6 +97,8 @@ public final class HttpSession extends Session implements Refusals {
     private final HttpExchange exchange;
     /** The deadlines' state: the exchange writes the times of its phases into it. */
     private final HttpDeadlines.State times = new HttpDeadlines.State();
+    /** The access log's record of the current exchange. */
+    final ExchangeLog log;
 
     private Req req = Req.HEAD;
     private Resp resp = Resp.IDLE;
@@ -111,6 +114,7 @@ public final class HttpSession extends Session implements Refusals {
         this.sessions = sessions;
         this.counters = counters;
         this.client = client;
+        this.log = ExchangeLog.of(frontend.log(), loop.id(), frontend.limit());
         this.request = new Channel(this, loop, Channel.Direction.REQUEST, Channel.EndOfStream.KEEP);
         this.response = new Channel(this, loop, Channel.Direction.RESPONSE, Channel.EndOfStream.KEEP);
         Channel.pair(request, response);
@@ -149,6 +153,7 @@ public final class HttpSession extends Session implements Refusals {
         sessions.add(this);
         counters.opened++;
         long now = loop.clock().nanoTime();
+        log.accepted(addresses, now);
         // Connection rules see the socket's addresses; content rules see the client a PROXY header names.
         if (!accepts(TcpRequestRules.Phase.CONNECTION) || proxyHeader == null && !accepts(TcpRequestRules.Phase.CONTENT)) {
             close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
@@ -198,6 +203,7 @@ public final class HttpSession extends Session implements Refusals {
         request.releaseIfEmpty();
         proxyHeader = null;
         exchange.clientKnown();
+        log.clientKnown(addresses);
         if (!accepts(TcpRequestRules.Phase.CONTENT)) {
             close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
             return false;
@@ -236,6 +242,10 @@ public final class HttpSession extends Session implements Refusals {
     void waitForRequest(long now) {
         req(Req.HEAD);
         resp(Resp.IDLE);
+        if (requestsOnConnection > 0) {
+            // The next exchange's timers start at the end of the last one, as HAProxy's do.
+            log.begin(now, request, response);
+        }
         requestSide.expectHead();
         responseSide.idle();
         times.idleSince = now;
@@ -326,6 +336,9 @@ public final class HttpSession extends Session implements Refusals {
         }
         if (expired(now) || proxyHeader != null && !readProxyHeader()) {
             return;
+        }
+        if (req == Req.HEAD && request.held() > 0) {
+            log.requestBytesSeen(now);
         }
         for (int pass = 0; pass < 4 && !closed; pass++) {
             Req r = req;
@@ -430,6 +443,12 @@ public final class HttpSession extends Session implements Refusals {
             return false;
         }
         closed = true;
+        if (req == Req.HEAD && requestsOnConnection > 0 && request.held() == 0 && log.nothingReceived(request)) {
+            // Between two exchanges: no request to log.
+            log.discard();
+        } else {
+            log.end(loop.clock().nanoTime(), request, response, why, phase());
+        }
         reply.drop();
         request.dispose();
         response.dispose();
@@ -453,7 +472,30 @@ public final class HttpSession extends Session implements Refusals {
 
     @Override
     public void refused(int status, String reason) {
-        SessionLog.refused(frontend.name(), client, status, reason);
+        log.refused(frontend.name(), client, status, reason);
+    }
+
+    /** What the exchange is doing now, as the second character of {@code %tsc} says it. */
+    TerminationPhase phase() {
+        switch (req) {
+            case HEAD -> {
+                return TerminationPhase.REQUEST;
+            }
+            case WAITING_FOR_SLOT -> {
+                return TerminationPhase.QUEUE;
+            }
+            case CONNECTING -> {
+                return TerminationPhase.CONNECT;
+            }
+            default -> {
+            }
+        }
+        return switch (resp) {
+            case IDLE, HEAD, INTERIM -> req == Req.DISCARDING ? TerminationPhase.REQUEST : TerminationPhase.HEADERS;
+            case BODY, TUNNEL -> TerminationPhase.DATA;
+            case RECEIVED -> TerminationPhase.LAST;
+            case REPLY -> TerminationPhase.REQUEST;
+        };
     }
 
     /** The session's state, for failure reports. */

@@ -217,6 +217,11 @@ final class ServerLink {
         return reused;
     }
 
+    /** Retries made for the current request ({@code %rc}). */
+    int retries() {
+        return retries;
+    }
+
     boolean holdsSlot() {
         return slot != null;
     }

@@ -68,6 +68,18 @@ public final class TcpFrontend {
         return headerTimeouts;
     }
 
+    private volatile FrontendLog log;
+
+    /** How the frontend's sessions log; set once, before any session. Without it they log nothing. */
+    public TcpFrontend withLog(FrontendLog log) {
+        this.log = log;
+        return this;
+    }
+
+    FrontendLog log() {
+        return log;
+    }
+
     public String name() {
         return name;
     }

@@ -12,6 +12,7 @@ import dev.sluice.http.AddressView;
 import dev.sluice.http.ProxyHeader;
 import dev.sluice.http.ConnectionAddresses;
 import dev.sluice.http.TcpRequestRules;
+import dev.sluice.log.TerminationPhase;
 import dev.sluice.loop.Loop;
 import dev.sluice.net.Connection;
 import dev.sluice.net.ConnectionHandler;
@@ -65,6 +66,8 @@ public final class TcpSession extends Session {
     /** How many times the connection was tried again ({@code retries}); a pause before one is running. */
     private int retries;
     private boolean turnAround;
+    /** The access log's record of the session. */
+    private final ExchangeLog log;
 
     private TcpSession(Loop loop, Connector connector, TcpFrontend frontend, SessionSet sessions,
                        SessionCounters counters, Connection client) {
@@ -74,6 +77,7 @@ public final class TcpSession extends Session {
         this.sessions = sessions;
         this.counters = counters;
         this.client = client;
+        this.log = ExchangeLog.of(frontend.log(), loop.id(), frontend.limit());
         this.request = new Channel(this, loop, Channel.Direction.REQUEST, Channel.EndOfStream.RELAY);
         this.response = new Channel(this, loop, Channel.Direction.RESPONSE, Channel.EndOfStream.RELAY);
         Channel.pair(request, response);
@@ -109,6 +113,7 @@ public final class TcpSession extends Session {
         client.handler(eventsFor(request));
         view = new AddressView(new ConnectionAddresses().set(client.remoteAddress(), client.remotePort(),
                 client.localAddress()));
+        log.accepted(view.addresses(), now);
         // Connection rules see the socket's addresses; the rest sees the client a PROXY header names.
         if (!frontend.rules().accepts(TcpRequestRules.Phase.CONNECTION, view)) {
             close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
@@ -147,6 +152,7 @@ public final class TcpSession extends Session {
         b.consumed(proxyHeader.length());
         request.releaseIfEmpty();
         proxyHeader = null;
+        log.clientKnown(view.addresses());
         state = State.WAITING_FOR_SLOT;
         route(now);
     }
@@ -170,6 +176,7 @@ public final class TcpSession extends Session {
         }
         timeouts = policy.timeouts();
         smartConnect = policy.smartConnect();
+        log.routed(backend);
         client.readInterest(true);
         acquire(now, null);
     }
@@ -191,6 +198,7 @@ public final class TcpSession extends Session {
             }
             connectTo(s);
         } else {
+            log.queued(backend);
             counters.queued++;
             phaseDeadline = deadline(now, timeouts.queueOrConnect());
         }
@@ -207,6 +215,7 @@ public final class TcpSession extends Session {
         slot = s;
         state = State.CONNECTING;
         long now = loop.clock().nanoTime();
+        log.slotHeld(now, s, retries);
         phaseDeadline = deadline(now, timeouts.connect());
         request.criticalityChanged();
         // With client bytes in hand, they go out at once: the handshake's ACK may wait to carry them.
@@ -293,6 +302,7 @@ public final class TcpSession extends Session {
         request.startStreaming();
         response.startStreaming();
         serverActiveAt = loop.clock().nanoTime();
+        log.connected(serverActiveAt, retries);
         server.readInterest(true);
         wake();
     }
@@ -488,6 +498,13 @@ public final class TcpSession extends Session {
             backend.releaseSlot(slot);
             slot = null;
         }
+        // Logged with its slot given back, as HAProxy counts the server's connections.
+        log.end(loop.clock().nanoTime(), request, response, why, switch (was) {
+            case PROXY_HEADER -> TerminationPhase.REQUEST;
+            case WAITING_FOR_SLOT -> TerminationPhase.QUEUE;
+            case CONNECTING -> TerminationPhase.CONNECT;
+            case ESTABLISHED, CLOSED -> TerminationPhase.DATA;
+        });
         if (mode == CloseMode.ABORTIVE) {
             client.abort();
             if (server != null) {

@@ -69,62 +69,67 @@ class ConfigCorpusTest {
 
     private static Map<String, Expected> expected() {
         Map<String, Expected> e = new LinkedHashMap<>();
-        e.put("ansible-role-web-defaults.cfg", Expected.refused("ansible-role-web-defaults.cfg:6: 'log' is read,"
-                + " but Sluice does not send log lines yet (docs/logging.md)",
-                "balancing", "logs"));
+        e.put("ansible-role-web-defaults.cfg", Expected.refused("ansible-role-web-defaults.cfg:30: 'cookie' is not supported by Sluice: Sluice has no"
+                + " cookie persistence yet",
+                "balancing"));
         e.put("compose-lab-minimal.cfg", Expected.valid());
-        e.put("cpu-map-tuning.cfg", Expected.refused("cpu-map-tuning.cfg:7: 'cpu-map' is not supported by Sluice:"
-                + " Sluice does not pin its event loop threads to CPUs; remove the line, or pin the whole process with"
-                + " taskset or systemd's CPUAffinity", "other"));
+        e.put("cpu-map-tuning.cfg", Expected.refused("cpu-map-tuning.cfg:7: 'cpu-map' is not supported by Sluice: Sluice does not pin its event"
+                + " loop threads to CPUs; remove the line, or pin the whole process with taskset or"
+                + " systemd's CPUAffinity",
+                "other"));
         e.put("dual-stack-socket-tuning.cfg", Expected.valid());
         e.put("env-vars-named-defaults.cfg", Expected.valid());
-        e.put("galera-mysql.cfg", Expected.refused("galera-mysql.cfg:6: 'log' is read,"
-                + " but Sluice does not send log lines yet (docs/logging.md)",
-                "logs"));
+        e.put("galera-mysql.cfg", Expected.valid());
         e.put("host-and-path-routing.cfg", Expected.valid());
-        e.put("k8s-apiserver-node-lb.cfg", Expected.refused("k8s-apiserver-node-lb.cfg:7: 'log' is read,"
-                + " but Sluice does not send log lines yet (docs/logging.md)",
-                "checks", "http", "logs", "stats"));
+        e.put("k8s-apiserver-node-lb.cfg", Expected.refused("k8s-apiserver-node-lb.cfg:13: 'option http-server-close' is not supported by Sluice:"
+                + " write 'option httpclose' to close server connections after each response, or nothing to"
+                + " keep both sides alive",
+                "checks", "http", "stats"));
         e.put("layer4-acls-tcp.cfg", Expected.valid());
-        e.put("legacy-haproxy-1.4.cfg", Expected.refused("legacy-haproxy-1.4.cfg:7: 'nbproc' is not supported by"
-                + " Sluice: HAProxy removed it in 2.5; write 'nbthread' (one event loop per thread) instead", "legacy"));
-        e.put("openshift-bare-metal-lb.cfg", Expected.refused("openshift-bare-metal-lb.cfg:6: 'log' is read,"
-                + " but Sluice does not send log lines yet (docs/logging.md)",
-                "http", "logs", "tls"));
-        e.put("openstack-horizon.cfg", Expected.refused("openstack-horizon.cfg:7: 'log' is read,"
-                + " but Sluice does not send log lines yet (docs/logging.md)",
-                "logs", "tls"));
-        e.put("patroni-postgres.cfg", Expected.refused("patroni-postgres.cfg:10: 'log' is read,"
-                + " but Sluice does not send log lines yet (docs/logging.md)",
-                "checks", "logs", "stats"));
+        e.put("legacy-haproxy-1.4.cfg", Expected.refused("legacy-haproxy-1.4.cfg:7: 'nbproc' is not supported by Sluice: HAProxy removed it in 2.5;"
+                + " write 'nbthread' (one event loop per thread) instead",
+                "legacy"));
+        e.put("openshift-bare-metal-lb.cfg", Expected.refused("openshift-bare-metal-lb.cfg:15: 'option http-server-close' is not supported by Sluice:"
+                + " write 'option httpclose' to close server connections after each response, or nothing to"
+                + " keep both sides alive",
+                "http", "tls"));
+        e.put("openstack-horizon.cfg", Expected.refused("openstack-horizon.cfg:26: http-request set-header: fetch 'ssl_fc' is not supported by"
+                + " Sluice (supported: path, hdr(NAME), each also with _beg, _end or _sub; method; src; dst;"
+                + " dst_port)",
+                "tls"));
+        e.put("patroni-postgres.cfg", Expected.refused("patroni-postgres.cfg:20: 'stats enable' is not supported by Sluice: Sluice has no stats"
+                + " page or stats socket yet",
+                "checks", "stats"));
         e.put("rabbitmq-cluster.cfg", Expected.valid());
         e.put("redis-master-tcp-check.cfg", Expected.valid());
         e.put("ssh-bastion-tcp.cfg", Expected.valid());
-        e.put("stats-page-listen.cfg", Expected.refused("stats-page-listen.cfg:13: 'stats enable' is not supported by"
-                + " Sluice: Sluice has no stats page or stats socket yet", "stats"));
-        e.put("tls-redirect-and-origination.cfg", Expected.refused("tls-redirect-and-origination.cfg:6:"
-                + " 'ssl-default-bind-ciphers' is not supported by Sluice: Sluice does not terminate TLS yet", "http",
-                "tls"));
+        e.put("stats-page-listen.cfg", Expected.refused("stats-page-listen.cfg:13: 'stats enable' is not supported by Sluice: Sluice has no stats"
+                + " page or stats socket yet",
+                "stats"));
+        e.put("tls-redirect-and-origination.cfg", Expected.refused("tls-redirect-and-origination.cfg:6: 'ssl-default-bind-ciphers' is not supported by"
+                + " Sluice: Sluice does not terminate TLS yet",
+                "http", "tls"));
         e.put("websocket-tunnel.cfg", Expected.valid());
-        e.put("debian:haproxy.cfg", Expected.refused("debian:haproxy.cfg:2: 'log' is read,"
-                + " but Sluice does not send log lines yet (docs/logging.md)",
-                "http", "logs", "tls"));
-        e.put("example:basic-config-edge.cfg", Expected.refused("example:basic-config-edge.cfg:12: 'default-path' is"
-                + " not supported by Sluice", "balancing", "http", "logs", "other", "runtime", "stats", "tls"));
-        e.put("example:content-sw-sample.cfg", Expected.refused("example:content-sw-sample.cfg:13: 'log' is read,"
-                + " but Sluice does not send log lines yet (docs/logging.md)", "balancing", "logs", "stats"));
-        e.put("example:option-http_proxy.cfg", Expected.refused("example:option-http_proxy.cfg:8: 'log' is read,"
-                + " but Sluice does not send log lines yet (docs/logging.md)", "http", "logs"));
-        e.put("example:quick-test.cfg", Expected.refused("example:quick-test.cfg:5: 'strict-limits' is not supported"
-                + " by Sluice",
+        e.put("debian:haproxy.cfg", Expected.refused("debian:haproxy.cfg:12: 'ca-base' is not supported by Sluice: Sluice does not terminate"
+                + " TLS yet",
+                "http", "tls"));
+        e.put("example:basic-config-edge.cfg", Expected.refused("example:basic-config-edge.cfg:12: 'default-path' is not supported by Sluice",
+                "balancing", "http", "other", "runtime", "stats", "tls"));
+        e.put("example:content-sw-sample.cfg", Expected.refused("example:content-sw-sample.cfg:27: 'monitor-uri' is not supported by Sluice: Sluice has no"
+                + " monitoring URI yet; answer it with 'http-request return status 200 if { path /URI }'",
+                "balancing", "stats"));
+        e.put("example:option-http_proxy.cfg", Expected.refused("example:option-http_proxy.cfg:28: acl: fetch 'url_ip' is not supported by Sluice"
+                + " (supported: path, hdr(NAME), each also with _beg, _end or _sub; method; src; dst;"
+                + " dst_port)",
+                "http"));
+        e.put("example:quick-test.cfg", Expected.refused("example:quick-test.cfg:5: 'strict-limits' is not supported by Sluice",
                 "other"));
-        e.put("example:socks4.cfg", Expected.refused("example:socks4.cfg:2: 'log' is read,"
-                + " but Sluice does not send log lines yet (docs/logging.md)",
-                "logs", "other", "stats", "tls"));
-        e.put("example:transparent_proxy.cfg", Expected.refused("example:transparent_proxy.cfg:20: 'source' is not"
-                + " supported by Sluice", "other"));
-        e.put("example:wurfl-example.cfg", Expected.refused("example:wurfl-example.cfg:10: 'wurfl-data-file' is not"
-                + " supported by Sluice", "http", "other"));
+        e.put("example:socks4.cfg", Expected.refused("example:socks4.cfg:25: server SMTPS2_Via_SocksProxy1: 'socks4' is not supported by Sluice",
+                "other", "stats", "tls"));
+        e.put("example:transparent_proxy.cfg", Expected.refused("example:transparent_proxy.cfg:20: 'source' is not supported by Sluice",
+                "other"));
+        e.put("example:wurfl-example.cfg", Expected.refused("example:wurfl-example.cfg:10: 'wurfl-data-file' is not supported by Sluice",
+                "http", "other"));
         e.put("manual-2.6:frontend-backend.cfg", Expected.valid());
         e.put("manual-2.6:listen.cfg", Expected.valid());
         return e;

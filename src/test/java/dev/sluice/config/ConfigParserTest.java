@@ -388,7 +388,6 @@ class ConfigParserTest {
         "defaults|no option smart|'no option smart' is not supported by Sluice",
         "defaults|no mode|'no mode' is not supported: 'mode' cannot be turned off",
         "defaults|no option httpclose now|'no option httpclose' takes no argument, got 1",
-        "defaults|log global|'log' is read, but Sluice does not send log lines yet (docs/logging.md)",
         "defaults|timeout|'timeout' needs one of: connect, client, server, queue, http-request, http-keep-alive,"
             + " tunnel, client-fin, server-fin, check",
         "defaults|timeout tarpit 1s|'timeout tarpit' is not supported by Sluice",

@@ -30,14 +30,6 @@ class LogKeywordsTest {
         return assertThrows(ConfigException.class, () -> parse(text + BACKEND));
     }
 
-    /** Reads a file the check refuses (it has log lines) and returns the first frontend's section. */
-    private static ProxySection readRefused(String text, String expectedError) {
-        ConfigParser parser = new ConfigParser("t.cfg", 4);
-        ConfigException e = assertThrows(ConfigException.class, () -> parser.read(text + BACKEND));
-        assertTrue(e.messages().contains(expectedError), e.messages().toString());
-        return parser.frontendSections().get(0);
-    }
-
     @Test
     void optionHttplogInDefaultsGivesFrontendsHaproxysHttpFormat() throws Exception {
         LogConfig log = frontendLog("defaults\n mode http\n option httplog\nfrontend f\n bind :80\n default_backend b\n");
@@ -105,39 +97,36 @@ class LogKeywordsTest {
     }
 
     @Test
-    void logLinesAreReadThenRefusedAtTheirLineUntilSluiceSendsThem() {
-        ConfigException e = refused("global\n log 127.0.0.1:514 local0\ndefaults\n log global\nfrontend f\n"
-                + " bind :80\n default_backend b\n");
-        assertEquals(List.of("t.cfg:2: 'log' is read, but Sluice does not send log lines yet (docs/logging.md)",
-                "t.cfg:4: 'log' is read, but Sluice does not send log lines yet (docs/logging.md)"), e.messages());
+    void logLinesRunTheGlobalOnesForTheProcessAndLogGlobalForAProxy() throws Exception {
+        Config config = parse("global\n log 127.0.0.1:514 local0\ndefaults\n log global\nfrontend f\n"
+                + " bind :80\n default_backend b\n" + BACKEND);
+        List<LogTarget> global = List.of(LogTarget.udp(new java.net.InetSocketAddress("127.0.0.1", 514),
+                LogFacility.LOCAL0));
+        assertEquals(global, config.global().log().targets());
+        assertEquals(global, config.frontends().get(0).log().targets());
+        assertTrue(config.warnings().isEmpty(), config.warnings().toString());
     }
 
     @Test
     void logGlobalStandsForTheGlobalLinesAndNoLogForgetsTheInheritedOnes() throws Exception {
         String global = "global\n log 127.0.0.1:514 local0\n log /dev/log local1 notice\n";
-        ProxySection f = readRefused(global + "defaults\n log global\nfrontend f\n bind :80\n"
-                + " log 127.0.0.1:6000 len 4096 format rfc5424 daemon\n default_backend b\n",
-                "t.cfg:5: 'log' is read, but Sluice does not send log lines yet (docs/logging.md)");
-        List<LogTarget> globalTargets = List.of(LogTarget.udp(new java.net.InetSocketAddress("127.0.0.1", 514),
-                LogFacility.LOCAL0));
-        List<LogTarget> resolved = f.log.lines.resolve(globalTargets);
-        assertEquals(2, resolved.size());
-        assertEquals(globalTargets.get(0), resolved.get(0));
-        assertEquals(4096, resolved.get(1).maxLength());
-        assertEquals(SyslogFormat.RFC5424, resolved.get(1).format());
-        ProxySection cleared = readRefused(global + "defaults\n log global\nfrontend f\n bind :80\n no log\n"
-                + " default_backend b\n", "t.cfg:2: 'log' is read, but Sluice does not send log lines yet"
-                + " (docs/logging.md)");
-        assertTrue(cleared.log.lines.resolve(globalTargets).isEmpty());
+        LogConfig f = frontendLog(global + "defaults\n log global\nfrontend f\n bind :80\n"
+                + " log 127.0.0.1:6000 len 4096 format rfc5424 daemon\n default_backend b\n");
+        assertEquals(3, f.targets().size(), "the two global lines, then its own");
+        assertEquals(LogTarget.udp(new java.net.InetSocketAddress("127.0.0.1", 514), LogFacility.LOCAL0),
+                f.targets().get(0));
+        assertEquals(4096, f.targets().get(2).maxLength());
+        assertEquals(SyslogFormat.RFC5424, f.targets().get(2).format());
+        LogConfig cleared = frontendLog(global + "defaults\n log global\nfrontend f\n bind :80\n no log\n"
+                + " default_backend b\n");
+        assertTrue(cleared.targets().isEmpty());
     }
 
     @Test
-    void aFrontendWithTargetsAndNoFormatWritesTheConnectLine() {
-        ProxySection f = readRefused("frontend f\n bind :80\n log stdout format raw daemon\n mode http\n"
-                + " default_backend b\n", "t.cfg:3: 'log' is read, but Sluice does not send log lines yet"
-                + " (docs/logging.md)");
-        LogConfig log = f.log.build("t.cfg", Mode.HTTP, List.of());
-        assertEquals(LogFormat.CONNECT_HTTP, log.format().text());
+    void aFrontendWithTargetsAndNoFormatWritesTheConnectLine() throws Exception {
+        LogConfig log = frontendLog("frontend f\n bind :80\n log stdout format raw daemon\n"
+                + " default_backend b\n");
+        assertEquals(LogFormat.CONNECT_TCP, log.format().text());
         assertEquals(LogTarget.Kind.STDOUT, log.targets().get(0).kind());
     }
 

@@ -41,6 +41,8 @@ final class SimRun {
     final List<SimConnector> checkConnectors = new ArrayList<>();
     /** The health checks, or null when the scenario has none. */
     HealthChecks checks;
+    /** The access logs, when the scenario asked for them ({@link SimScenario#logging}); null otherwise. */
+    dev.sluice.log.Logging logging;
     /** Checks run at least until this virtual time. */
     long checksUntil;
     /** When the checks stopped (every client done and {@link #checksUntil} passed), or -1. */

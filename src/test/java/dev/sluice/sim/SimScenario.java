@@ -81,6 +81,7 @@ final class SimScenario {
     private double tcpShare;
 
     private int loops = 1;
+    private List<dev.sluice.log.LogTarget> logTargets = List.of();
     private int poolSize = 3;
     private int reserve = 1;
     private int bufsize = 1024;
@@ -242,6 +243,17 @@ final class SimScenario {
     /** Mixed load: adds a TCP server ({@link #mode(SimServer.Mode)}) to the TCP backend. */
     SimScenario tcpServer(int maxconn) {
         servers.add(new ServerSpec(maxconn, 0, Health.ALIVE, 0, 0, true, 0, -1, 0));
+        return this;
+    }
+
+    /**
+     * The frontends log every exchange ({@code option httplog} for HTTP, {@code
+     * option tcplog} for TCP) to {@code targets}, through a real {@link
+     * dev.sluice.log.Logging} whose writer thread runs beside the simulated world;
+     * the run's {@link SimRun#logging} must be closed by the test.
+     */
+    SimScenario logging(List<dev.sluice.log.LogTarget> targets) {
+        this.logTargets = List.copyOf(targets);
         return this;
     }
 
@@ -420,6 +432,9 @@ final class SimScenario {
             run.idle.add(new IdleServerConnections(loop, 4));
             run.checkConnectors.add(new SimConnector(world, loop, simServers, () -> drawLink(random), true));
         }
+        if (!logTargets.isEmpty()) {
+            startLogging(run);
+        }
         if (checkSpec != null) {
             List<HealthChecks.Planned> planned = new ArrayList<>();
             for (Backend b : backends) {
@@ -543,6 +558,25 @@ final class SimScenario {
     }
 
     /** An index drawn with these relative weights. */
+    private void startLogging(SimRun run) {
+        dev.sluice.log.Logging.Builder b = dev.sluice.log.Logging.builder(dev.sluice.log.SyslogIdentity.ofThisProcess());
+        dev.sluice.log.ProxyLog tcpLog = b.proxy("tcp", dev.sluice.log.LogFormat.tcplog(dev.sluice.log.LogMode.TCP),
+                logTargets, java.util.Set.of());
+        dev.sluice.log.ProxyLog httpLog = b.proxy("http", dev.sluice.log.LogFormat.httplog(dev.sluice.log.LogMode.HTTP),
+                logTargets, java.util.Set.of());
+        try {
+            run.logging = b.start(loops);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (run.frontend != null) {
+            run.frontend.withLog(new dev.sluice.session.FrontendLog(tcpLog, run.logging));
+        }
+        if (run.httpFrontend != null) {
+            run.httpFrontend.withLog(new dev.sluice.session.FrontendLog(httpLog, run.logging));
+        }
+    }
+
     private static int draw(SplittableRandom random, double[] weights) {
         double total = 0;
         for (double w : weights) {

@@ -1,0 +1,247 @@
+package dev.sluice.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sluice.cli.Sluice;
+import dev.sluice.config.ConfigParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sluice's access lines against HAProxy 2.6's for the same requests, end to
+ * end: the same configuration (names, log lines, formats) runs in a real
+ * {@code haproxy} and in Sluice, the same bytes go through each to the same
+ * origin, and each logs over UDP to a receiver of this test. The datagrams must
+ * be equal, but for what must differ between two processes and two moments: the
+ * syslog header's date and pid, the client's port, the accept date, and the
+ * timers; and, in HTTP mode only, {@code %B}, which HAProxy counts in its
+ * internal form of the response (HTX), not as the bytes on the wire that Sluice
+ * counts (the TCP line's {@code %B} is compared as sent). Everything else (names, status, bytes, termination state, connection
+ * counts, queue positions, the request line, separators and quotes) is compared
+ * as sent.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class HaproxyAccessLogEndToEndTest {
+    @TempDir
+    Path dir;
+
+    private HttpTestOrigin origin;
+    private ServerSocket tcpOrigin;
+    private Haproxy haproxy;
+    private Sluice sluice;
+    private DatagramSocket haproxyLogs;
+    private DatagramSocket sluiceLogs;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (sluice != null) {
+            sluice.close();
+        }
+        if (haproxy != null) {
+            haproxy.close();
+        }
+        if (origin != null) {
+            origin.close();
+        }
+        if (tcpOrigin != null) {
+            tcpOrigin.close();
+        }
+        for (DatagramSocket s : new DatagramSocket[] {haproxyLogs, sluiceLogs}) {
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    private static String config(int http, int clf, int tcp, int logPort, int originPort, int tcpOriginPort) {
+        return """
+                global
+                    log-tag sluice
+                defaults
+                    mode http
+                    timeout connect 5s
+                    timeout client 5s
+                    timeout server 5s
+                    log 127.0.0.1:%d local0
+                frontend fe
+                    bind 127.0.0.1:%d
+                    option httplog
+                    http-request deny if { path_beg /deny }
+                    default_backend be
+                frontend feclf
+                    bind 127.0.0.1:%d
+                    option httplog clf
+                    default_backend be
+                frontend fetcp
+                    mode tcp
+                    bind 127.0.0.1:%d
+                    option tcplog
+                    default_backend betcp
+                backend be
+                    server s1 127.0.0.1:%d
+                backend betcp
+                    mode tcp
+                    server t1 127.0.0.1:%d
+                """.formatted(logPort, http, clf, tcp, originPort, tcpOriginPort);
+    }
+
+    @Test
+    void httplogClfAndTcplogLinesAreHaproxysForTheSameRequests() throws Exception {
+        origin = new HttpTestOrigin();
+        tcpOrigin = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            while (!tcpOrigin.isClosed()) {
+                try (Socket s = tcpOrigin.accept()) {
+                    s.getOutputStream().write(("pong:" + new String(s.getInputStream().readNBytes(4),
+                            StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        haproxyLogs = receiver();
+        sluiceLogs = receiver();
+        int[] h = {freePort(), freePort(), freePort()};
+        haproxy = new Haproxy(dir.resolve("haproxy"), config(h[0], h[1], h[2], haproxyLogs.getLocalPort(),
+                origin.port(), tcpOrigin.getLocalPort()), h[2]);
+        // The start-up probe of the tcp port is a session HAProxy logs: it is not one of the compared.
+        drain(haproxyLogs);
+        sluice = Sluice.start(ConfigParser.parse("same.cfg", config(0, 0, 0, sluiceLogs.getLocalPort(),
+                origin.port(), tcpOrigin.getLocalPort())));
+        int[] s = {sluice.boundAddresses().get(0).getPort(), sluice.boundAddresses().get(1).getPort(),
+            sluice.boundAddresses().get(2).getPort()};
+
+        String[] requests = {
+            "GET /size/5 HTTP/1.1\r\nHost: a\r\n\r\n",
+            "GET /size/1000 HTTP/1.1\r\nHost: a\r\nUser-Agent: t\r\n\r\n",
+            "GET /deny/x HTTP/1.1\r\nHost: a\r\n\r\n",
+        };
+        for (String r : requests) {
+            compare(httpOnce(h[0], r), httpOnce(s[0], r), Normalise.HTTPLOG);
+        }
+        compare(httpOnce(h[1], requests[0]), httpOnce(s[1], requests[0]), Normalise.CLF);
+        compare(tcpOnce(h[2]), tcpOnce(s[2]), Normalise.TCPLOG);
+    }
+
+    /** What cannot be equal between two processes, put in the same form in both lines. */
+    enum Normalise {
+        HTTPLOG("^(<\\d+>)\\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d (sluice)\\[\\d+\\]: (127\\.0\\.0\\.1):\\d+ \\[[^]]+\\]"
+                + " (\\S+ \\S+) -?\\d+/-?\\d+/-?\\d+/-?\\d+/-?\\d+ (-?\\d+) \\d+ (.*)$",
+                "$1DATE $2[PID]: $3:PORT [DATE] $4 T/T/T/T/T $5 B $6"),
+        CLF("^(<\\d+>)\\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d (sluice)\\[\\d+\\]: (127\\.0\\.0\\.1 - - )\\[[^]]+\\]"
+                + " (\"[^\"]*\" \\d+) \\d+ (\"\" \"\") \\d+ \\d+ (\"\\S+\" \"\\S+\" \"\\S+\") -?\\d+ -?\\d+ -?\\d+"
+                + " -?\\d+ -?\\d+ (.*)$",
+                "$1DATE $2[PID]: $3[DATE] $4 B $5 PORT MS $6 T T T T T $7"),
+        TCPLOG("^(<\\d+>)\\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d (sluice)\\[\\d+\\]: (127\\.0\\.0\\.1):\\d+ \\[[^]]+\\]"
+                + " (\\S+ \\S+) -?\\d+/-?\\d+/-?\\d+ (.*)$", "$1DATE $2[PID]: $3:PORT [DATE] $4 T/T/T $5");
+
+        final Pattern pattern;
+        final String replacement;
+
+        Normalise(String regex, String replacement) {
+            this.pattern = Pattern.compile(regex, Pattern.DOTALL);
+            this.replacement = replacement;
+        }
+
+        String apply(String line) {
+            Matcher m = pattern.matcher(line);
+            if (!m.matches()) {
+                throw new AssertionError(name() + ": not the line expected: " + line);
+            }
+            return m.replaceAll(replacement);
+        }
+    }
+
+    private void compare(String haproxyResponse, String sluiceResponse, Normalise how) throws IOException {
+        assertEquals(haproxyResponse.substring(0, 12), sluiceResponse.substring(0, 12), "the same status");
+        String theirs = receive(haproxyLogs);
+        String ours = receive(sluiceLogs);
+        assertEquals(how.apply(theirs), how.apply(ours), "HAProxy: " + theirs + "\nSluice:  " + ours
+                + "\nresponses:\n" + haproxyResponse + "\n" + sluiceResponse);
+    }
+
+    private static String httpOnce(int port, String request) throws IOException {
+        try (Socket c = new Socket("127.0.0.1", port)) {
+            c.setSoTimeout(10_000);
+            c.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            InputStream in = c.getInputStream();
+            String head = readHead(in);
+            Matcher m = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+            if (m.find()) {
+                in.readNBytes(Integer.parseInt(m.group(1)));
+            }
+            return head;
+        }
+    }
+
+    private static String tcpOnce(int port) throws IOException {
+        try (Socket c = new Socket("127.0.0.1", port)) {
+            c.setSoTimeout(10_000);
+            c.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+            return new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII) + "            ";
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        while (!b.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            b.append((char) c);
+        }
+        return b.toString();
+    }
+
+    private static DatagramSocket receiver() throws IOException {
+        DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    /** The next traffic line; HAProxy's start-up notices ("Proxy fe started.") are skipped. */
+    private static String receive(DatagramSocket s) throws IOException {
+        while (true) {
+            byte[] b = new byte[8192];
+            DatagramPacket p = new DatagramPacket(b, b.length);
+            s.receive(p);
+            String line = new String(b, 0, p.getLength(), StandardCharsets.ISO_8859_1);
+            if (line.contains(": 127.0.0.1") && !line.matches("(?s).*\\] \\w+: .*")) {
+                return line;
+            }
+        }
+    }
+
+    private static void drain(DatagramSocket s) throws IOException {
+        s.setSoTimeout(500);
+        try {
+            while (true) {
+                s.receive(new DatagramPacket(new byte[8192], 8192));
+            }
+        } catch (java.net.SocketTimeoutException done) {
+            s.setSoTimeout(10_000);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
