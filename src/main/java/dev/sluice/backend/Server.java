@@ -32,6 +32,11 @@ public final class Server {
     private final String name;
     /** Changed at run time ({@code set server addr}, DNS): each new connection reads it. */
     private volatile InetSocketAddress address;
+    /** {@code send-proxy} (1) or {@code send-proxy-v2} (2): the PROXY header each new connection starts with; 0: none. */
+    private volatile int sendProxy;
+    /** An address without a port: connections go to the port the client connected to, plus {@link #portOffset}. */
+    private volatile boolean portFromClient;
+    private volatile int portOffset;
     /** Changed at run time ({@code set maxconn server}) through the backend, which then serves its queues. */
     private volatile int maxconn;
     private final int maxqueue;
@@ -200,6 +205,53 @@ public final class Server {
      */
     public void setAddress(InetSocketAddress to) {
         address = to;
+    }
+
+    /**
+     * How connections to this server open, set once before the server serves:
+     * the PROXY protocol version each new connection sends first (0: none, 1:
+     * {@code send-proxy}, 2: {@code send-proxy-v2}), and whether its port is the
+     * one the client connected to, shifted by {@code offset} ({@code ADDR},
+     * {@code ADDR:+N}, {@code ADDR:-N}).
+     */
+    public void connectAs(int proxyVersion, boolean portOfClient, int offset) {
+        if (proxyVersion < 0 || proxyVersion > 2) {
+            throw new IllegalArgumentException("PROXY protocol version 0, 1 or 2: " + proxyVersion);
+        }
+        sendProxy = proxyVersion;
+        portFromClient = portOfClient;
+        portOffset = portOfClient ? offset : 0;
+    }
+
+    /** The PROXY protocol version new connections send first; 0: none. */
+    public int sendProxy() {
+        return sendProxy;
+    }
+
+    /**
+     * Whether a connection to this server belongs to the session that opened
+     * it: its PROXY header names that session's client, or its port is that
+     * client's. Such a connection is never parked for another session (HAProxy
+     * reuses a connection only for a request with the same PROXY header and
+     * destination); the session may keep it for its own next request.
+     */
+    public boolean privateConnections() {
+        return sendProxy != 0 || portFromClient;
+    }
+
+    /**
+     * Where a connection for a client that connected to {@code clientPort} goes:
+     * the server's address, with that port (shifted) when the server has none
+     * of its own. A port shifted out of 1..65535 is given as 0, to which a
+     * connection fails.
+     */
+    public InetSocketAddress addressFor(int clientPort) {
+        InetSocketAddress a = address;
+        if (!portFromClient) {
+            return a;
+        }
+        int port = clientPort + portOffset;
+        return new InetSocketAddress(a.getAddress(), port < 1 || port > 65535 ? 0 : port);
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.sluice.config.FrontendConfig;
 import dev.sluice.config.Global;
 import dev.sluice.config.HttpReuse;
 import dev.sluice.config.Mode;
+import dev.sluice.config.ServerAddress;
 import dev.sluice.config.ServerConfig;
 import dev.sluice.config.Timeouts;
 import dev.sluice.http.HttpRules;
@@ -151,6 +152,8 @@ final class Generation {
                 Server server = new Server(s.name(), s.address(), s.maxconn(), s.maxqueue(), s.weight(),
                         s.backup() ? ServerRole.BACKUP : ServerRole.ACTIVE,
                         s.disabled() ? ServerState.MAINT : ServerState.UP);
+                server.connectAs(s.sendProxy(), s.target().port() == ServerAddress.Port.CLIENT_DESTINATION,
+                        s.target().portOffset());
                 serverConfigs.put(server, s);
                 servers.add(server);
             }

@@ -399,12 +399,18 @@ final class CheckKeywords {
         }
     }
 
-    /** A server's check options, for {@link ServerOptions#build}: null when the server has no {@code check}. */
-    static ServerCheckSpec spec(ServerCheckOptions o) {
+    /**
+     * A server's check options, for {@link ServerOptions#build}: null when the
+     * server has no {@code check}. A server with {@code send-proxy} or {@code
+     * send-proxy-v2} ({@code serverSendProxy} above 0) is checked with a PROXY
+     * header too, as in HAProxy, unless the check goes to its own {@code port} or
+     * {@code addr}, where only {@code check-send-proxy} asks for one.
+     */
+    static ServerCheckSpec spec(ServerCheckOptions o, int serverSendProxy) {
         if (!o.enabled) {
             return null;
         }
         return new ServerCheckSpec(o.address, o.port, o.interMillis, o.fastinterMillis, o.downinterMillis, o.rise,
-                o.fall, o.sendProxy);
+                o.fall, o.sendProxy || serverSendProxy > 0 && o.port == 0 && o.address == null);
     }
 }

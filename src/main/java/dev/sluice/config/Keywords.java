@@ -25,7 +25,8 @@ final class Keywords {
             HttpKeywords::register,
             LogKeywords::register,
             BalanceKeywords::register,
-            CheckKeywords::register);
+            CheckKeywords::register,
+            ProxyProtocolKeywords::register);
 
     private static final KeywordRegistry REGISTRY = build();
 

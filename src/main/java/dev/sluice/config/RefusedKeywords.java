@@ -140,8 +140,7 @@ final class RefusedKeywords {
             o.putIfAbsent(tls, "Sluice does not originate TLS yet");
         }
         o.put("cookie", "Sluice has no cookie persistence yet");
-        o.put("send-proxy", "Sluice does not send the PROXY protocol yet");
-        o.put("send-proxy-v2", "Sluice does not send the PROXY protocol yet");
+        o.put("proxy-v2-options", "Sluice sends no TLV extensions in its PROXY version 2 header; remove the option");
         o.put("resolve-prefer", "Sluice resolves host names once, when it reads the file");
         o.put("init-addr", "Sluice resolves host names once, when it reads the file");
         o.put("id", "Sluice numbers no servers; remove the option");

@@ -17,11 +17,12 @@ final class RuntimeGaps {
     static void check(String file, List<ProxySection> frontends, List<ProxySection> backends, Diagnostics diagnostics) {
         for (ProxySection backend : backends) {
             for (ServerConfig server : backend.servers) {
-                if (server.target().port() == ServerAddress.Port.CLIENT_DESTINATION) {
+                // Its connections go to the client's port; a check has no client, so it needs a port of its own.
+                if (server.target().port() == ServerAddress.Port.CLIENT_DESTINATION && server.check() != null
+                        && server.check().port() == 0) {
                     diagnostics.error(new ConfigException(file, server.line(), "server " + server.name()
-                            + ": an address without a port (the port the client connected to"
-                            + (server.target().portOffset() == 0 ? "" : ", shifted by " + server.target().portOffset())
-                            + ") is read, but Sluice does not connect that way yet; write the server's port"));
+                            + ": a checked server whose address has no port (the port the client connected to)"
+                            + " needs a port for its checks; add 'port N'"));
                 }
             }
         }

@@ -22,11 +22,13 @@ import java.util.Objects;
  * @param backup {@code backup}: used only when no active server is UP
  * @param disabled {@code disabled}: starts in maintenance
  * @param check the {@code check} options, or null when the server is not checked
+ * @param sendProxy the PROXY protocol version each new connection starts with ({@code send-proxy}: 1,
+ *                  {@code send-proxy-v2}: 2), or 0
  * @param line the line of the {@code server} keyword
  */
 public record ServerConfig(String name, ServerAddress target, int maxconn, int maxqueue, long poolPurgeDelayMillis,
                            int poolMaxConn, int weight, boolean backup, boolean disabled, ServerCheckSpec check,
-                           DiscoveryConfig discovery, int line) {
+                           DiscoveryConfig discovery, int sendProxy, int line) {
     /** HAProxy's default {@code pool-purge-delay}: 5 seconds. */
     public static final long DEFAULT_POOL_PURGE_DELAY_MILLIS = 5_000;
     /** {@code pool-max-conn -1}: no configured limit (Sluice still bounds it per loop). */
@@ -43,6 +45,9 @@ public record ServerConfig(String name, ServerAddress target, int maxconn, int m
             throw new IllegalArgumentException("pool-purge-delay must be >= 0 and pool-max-conn >= -1: "
                     + poolPurgeDelayMillis + ", " + poolMaxConn);
         }
+        if (sendProxy < 0 || sendProxy > 2) {
+            throw new IllegalArgumentException("PROXY protocol version 0, 1 or 2: " + sendProxy);
+        }
         if (weight < 0 || weight > Server.MAX_WEIGHT) {
             throw new IllegalArgumentException("weight must be in [0, 256]: " + weight);
         }
@@ -53,7 +58,7 @@ public record ServerConfig(String name, ServerAddress target, int maxconn, int m
                         int poolMaxConn, int weight, boolean backup, boolean disabled, ServerCheckSpec check,
                         int line) {
         this(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, weight, backup, disabled, check,
-                DiscoveryConfig.NONE, line);
+                DiscoveryConfig.NONE, 0, line);
     }
 
     /** Whether the server has no address yet: it waits, in maintenance, for its resolver's first answer. */
@@ -64,7 +69,7 @@ public record ServerConfig(String name, ServerAddress target, int maxconn, int m
     /** A server at a fixed address and port, with the default idle connection pool. */
     public ServerConfig(String name, InetSocketAddress address, int maxconn, int maxqueue, int line) {
         this(name, ServerAddress.fixed(address), maxconn, maxqueue, DEFAULT_POOL_PURGE_DELAY_MILLIS, UNLIMITED_POOL,
-                Server.DEFAULT_WEIGHT, false, false, null, DiscoveryConfig.NONE, line);
+                Server.DEFAULT_WEIGHT, false, false, null, DiscoveryConfig.NONE, 0, line);
     }
 
     /**

@@ -13,6 +13,8 @@ final class ServerOptions {
     int maxqueue;
     long poolPurgeDelayMillis = ServerConfig.DEFAULT_POOL_PURGE_DELAY_MILLIS;
     int poolMaxConn = ServerConfig.UNLIMITED_POOL;
+    /** {@code send-proxy} (1), {@code send-proxy-v2} (2), or 0 (ProxyProtocolKeywords). */
+    int sendProxy;
     /** {@code weight}, {@code backup}, {@code disabled} (BalanceKeywords). */
     final ServerBalanceOptions balancing;
     /** {@code check} and its options (CheckKeywords). */
@@ -36,6 +38,7 @@ final class ServerOptions {
         maxqueue = defaults.maxqueue;
         poolPurgeDelayMillis = defaults.poolPurgeDelayMillis;
         poolMaxConn = defaults.poolMaxConn;
+        sendProxy = defaults.sendProxy;
         balancing = new ServerBalanceOptions(defaults.balancing);
         check = new ServerCheckOptions(defaults.check);
         resolvers = defaults.resolvers;
@@ -52,6 +55,6 @@ final class ServerOptions {
         DiscoveryConfig discovery = hostname == null ? DiscoveryConfig.NONE
                 : new DiscoveryConfig(resolvers, hostname, preferIpv6, initAddr, template);
         return new ServerConfig(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, balancing.weight,
-                balancing.backup, balancing.disabled, CheckKeywords.spec(check), discovery, line);
+                balancing.backup, balancing.disabled, CheckKeywords.spec(check, sendProxy), discovery, sendProxy, line);
     }
 }

@@ -34,6 +34,16 @@ public interface Connection {
     /** Like {@link #write(Buffer)}, writing at most the first {@code maxBytes} held bytes. */
     int write(Buffer from, int maxBytes) throws IOException;
 
+    /**
+     * Writes a few bytes that are not in a pool buffer (the PROXY header of
+     * {@code send-proxy}, at most 107 bytes, on a connection that has just
+     * opened and so has an empty send queue); returns how many went out. A
+     * connection that cannot send such bytes says so with an exception.
+     */
+    default int writePreamble(java.nio.ByteBuffer bytes) throws IOException {
+        throw new IOException("this connection sends no preamble");
+    }
+
     void readInterest(boolean on);
 
     void writeInterest(boolean on);

@@ -125,6 +125,16 @@ public final class NioConnection implements Connection, Selectable {
     }
 
     @Override
+    public int writePreamble(ByteBuffer bytes) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        int n = channel.write(bytes);
+        counters.bytesOut += n;
+        return n;
+    }
+
+    @Override
     public void readInterest(boolean on) {
         interest(on ? interest | SelectionKey.OP_READ : interest & ~SelectionKey.OP_READ);
     }

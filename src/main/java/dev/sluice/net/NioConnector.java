@@ -23,6 +23,8 @@ public final class NioConnector implements Connector {
     private final EventLoop loop;
     /** Servers whose connections get {@code SO_KEEPALIVE} ({@code option srvtcpka} in their backend). */
     private final Set<InetSocketAddress> keepAliveTargets;
+    /** The same for servers without a port of their own (port 0 in the set): any port of these hosts. */
+    private final Set<java.net.InetAddress> keepAliveHosts;
 
     public NioConnector(EventLoop loop) {
         this(loop, Set.of());
@@ -37,6 +39,8 @@ public final class NioConnector implements Connector {
     public NioConnector(EventLoop loop, Set<InetSocketAddress> keepAliveTargets) {
         this.loop = loop;
         this.keepAliveTargets = Set.copyOf(keepAliveTargets);
+        this.keepAliveHosts = keepAliveTargets.stream().filter(t -> t.getPort() == 0 && t.getAddress() != null)
+                .map(InetSocketAddress::getAddress).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     @Override
@@ -52,7 +56,8 @@ public final class NioConnector implements Connector {
             // call more to set up and a mapped address on every path.
             SocketChannel channel = target.getAddress() instanceof Inet4Address
                     ? SocketChannel.open(StandardProtocolFamily.INET) : SocketChannel.open();
-            if (!keepAliveTargets.isEmpty() && keepAliveTargets.contains(target)) {
+            if (!keepAliveTargets.isEmpty() && (keepAliveTargets.contains(target)
+                    || keepAliveHosts.contains(target.getAddress()))) {
                 channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
             }
             connection = NioConnection.register(loop, channel);

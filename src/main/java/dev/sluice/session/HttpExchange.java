@@ -65,7 +65,7 @@ final class HttpExchange implements ServerLink.Events {
         this.requestSide = requestSide;
         this.responseSide = responseSide;
         // The exchange hears what happens on the link: slot grants and connects.
-        this.link = new ServerLink(parts, request, response, counters, this);
+        this.link = new ServerLink(parts, request, response, counters, this, addresses);
         this.retries = new ExchangeRetries(link, request);
         this.reply = reply;
         this.times = times;

@@ -7,6 +7,7 @@ import dev.sluice.backend.RetryPolicy;
 import dev.sluice.backend.Server;
 import dev.sluice.backend.SlotRefusal;
 import dev.sluice.backend.SlotWaiter;
+import dev.sluice.http.ConnectionAddresses;
 import dev.sluice.loop.Loop;
 import dev.sluice.net.Connection;
 import dev.sluice.net.ConnectionHandler;
@@ -101,6 +102,9 @@ final class ServerLink {
     private final IdleServerConnections idle;
     private final SessionCounters counters;
     private final Events events;
+    /** The session's client, as PROXY headers name it and port-less servers take their port from. */
+    private final ConnectionAddresses addresses;
+    private final ServerPreamble preamble;
     private final SlotRequest slotRequest = new SlotRequest();
     private final ConnectionHandler serverEvents = new ServerEvents();
     private final ConnectionHandler keptEvents = new KeptServerEvents();
@@ -129,7 +133,10 @@ final class ServerLink {
      * @param request  the channel whose sink the server connection becomes
      * @param response the channel whose source it becomes
      */
-    ServerLink(Parts parts, Channel request, Channel response, SessionCounters counters, Events events) {
+    ServerLink(Parts parts, Channel request, Channel response, SessionCounters counters, Events events,
+               ConnectionAddresses addresses) {
+        this.addresses = addresses;
+        this.preamble = new ServerPreamble(addresses);
         this.loop = parts.loop();
         this.request = request;
         this.response = response;
@@ -182,7 +189,7 @@ final class ServerLink {
     Opened open(boolean share, boolean smartConnect) {
         // A retry goes out on a new connection: the one that failed may have company.
         Connection c = retries > 0 ? null : takeKept(slot);
-        if (c == null && share && retries == 0) {
+        if (c == null && share && retries == 0 && !slot.privateConnections()) {
             c = idle.take(slot);
         }
         if (c != null) {
@@ -191,7 +198,7 @@ final class ServerLink {
             return Opened.REUSED;
         }
         counters.serverConnectionsOpened++;
-        attach(connector.connect(slot.address(), serverEvents, smartConnect), false);
+        attach(connector.connect(slot.addressFor(addresses.destinationPort()), serverEvents, smartConnect), false);
         return Opened.CONNECTING;
     }
 
@@ -311,7 +318,7 @@ final class ServerLink {
      */
     void finish(boolean reusable, boolean share) {
         Connection c = detach();
-        if (reusable && share) {
+        if (reusable && share && !server.privateConnections()) {
             idle.park(server, c);
         } else if (reusable) {
             keep(c);
@@ -411,6 +418,11 @@ final class ServerLink {
 
         @Override
         public void connected() {
+            // The PROXY header goes first, before the session hears it may send the request.
+            if (!preamble.send(server, connection)) {
+                events.connectFailed();
+                return;
+            }
             events.connected(loop.clock().nanoTime());
         }
 

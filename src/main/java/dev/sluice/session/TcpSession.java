@@ -61,6 +61,8 @@ public final class TcpSession extends Session {
     private SessionOutcome outcome;
     /** The connection's addresses as the rules see them. */
     private AddressView view;
+    /** The PROXY header a server with send-proxy gets first, naming the client {@link #view} holds. */
+    private ServerPreamble serverPreamble;
     /** The PROXY header still to read, under accept-proxy; null otherwise. */
     private ProxyHeader proxyHeader;
     /** How many times the connection was tried again ({@code retries}); a pause before one is running. */
@@ -114,6 +116,7 @@ public final class TcpSession extends Session {
         view = new AddressView(new ConnectionAddresses().set(client.remoteAddress(), client.remotePort(),
                 client.localAddress()));
         log.accepted(view.addresses(), now);
+        serverPreamble = new ServerPreamble(view.addresses());
         // Connection rules see the socket's addresses; the rest sees the client a PROXY header names.
         if (!frontend.rules().accepts(TcpRequestRules.Phase.CONNECTION, view)) {
             close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
@@ -222,7 +225,7 @@ public final class TcpSession extends Session {
         boolean ackWithData = smartConnect && request.holdsBytes();
         // A connection given up for a retry may still report: only the current attempt's events count.
         int attempt = retries;
-        server = connector.connect(s.address(), new ConnectionHandler() {
+        server = connector.connect(s.addressFor(view.addresses().destinationPort()), new ConnectionHandler() {
             @Override
             public void readable() {
                 if (attempt == retries) {
@@ -237,9 +240,15 @@ public final class TcpSession extends Session {
 
             @Override
             public void connected() {
-                if (attempt == retries) {
-                    established();
+                if (attempt != retries) {
+                    return;
                 }
+                // The PROXY header goes first, before any client byte.
+                if (!serverPreamble.send(s, server)) {
+                    connectionFailed(SessionOutcome.CONNECT_ERROR, true);
+                    return;
+                }
+                established();
             }
 
             @Override

@@ -216,17 +216,16 @@ class SectionsTest {
     // --- server addresses ---
 
     @Test
-    void aServerAddressWithoutAPortMeansTheClientsPortAndIsReadIntoTheModel() {
-        ConfigParser parser = new ConfigParser("t.cfg", 2);
-        ConfigException e = assertThrows(ConfigException.class, () -> parser.read("frontend f\n bind :80\n"
+    void aServerAddressWithoutAPortIsAcceptedButItsCheckNeedsAPort() throws Exception {
+        Config config = new ConfigParser("t.cfg", 2).read("frontend f\n bind :80\n"
                 + " default_backend b\nbackend b\n server a 127.0.0.1\n server b 127.0.0.2:\n server c 127.0.0.3:+1000\n"
-                + " server d [::1]\n server e 127.0.0.4:-10\n"));
-        assertEquals(5, e.messages().size());
-        assertEquals("t.cfg:5: server a: an address without a port (the port the client connected to) is read, but"
-                + " Sluice does not connect that way yet; write the server's port", e.messages().get(0));
-        assertEquals("t.cfg:7: server c: an address without a port (the port the client connected to, shifted by"
-                + " 1000) is read, but Sluice does not connect that way yet; write the server's port",
-                e.messages().get(2));
+                + " server d [::1]\n server e 127.0.0.4:-10 check port 80\n");
+        assertEquals(5, config.backends().get(0).servers().size());
+        assertEquals(1000, config.backends().get(0).servers().get(2).target().portOffset());
+        ConfigException e = assertThrows(ConfigException.class, () -> new ConfigParser("t.cfg", 2).read(
+                "frontend f\n bind :80\n default_backend b\nbackend b\n server a 127.0.0.1 check\n"));
+        assertEquals("t.cfg:5: server a: a checked server whose address has no port (the port the client connected"
+                + " to) needs a port for its checks; add 'port N'", e.messages().get(0));
     }
 
     @Test

@@ -38,6 +38,12 @@ final class Nginx implements AutoCloseable {
 
     /** On another loopback address ({@code 127.0.0.2}...): several origins on one port, told apart by address. */
     Nginx(Path dir, String host, int port, String locations) throws IOException, InterruptedException {
+        this(dir, host, port, "", locations);
+    }
+
+    /** With options on its {@code listen} line, e.g. {@code proxy_protocol}. */
+    Nginx(Path dir, String host, int port, String listenOptions, String locations)
+            throws IOException, InterruptedException {
         assertTrue(Files.isExecutable(BINARY), BINARY + " is missing: apt-get install nginx");
         this.dir = Files.createDirectories(dir);
         this.port = port;
@@ -57,11 +63,11 @@ final class Nginx implements AutoCloseable {
                     uwsgi_temp_path %1$s/uwsgi;
                     scgi_temp_path %1$s/scgi;
                     server {
-                        listen %4$s:%2$d;
+                        listen %4$s:%2$d %5$s;
                 %3$s
                     }
                 }
-                """.formatted(dir, port, locations, host));
+                """.formatted(dir, port, locations, host, listenOptions));
         this.process = new ProcessBuilder(BINARY.toString(), "-p", dir.toString(), "-c", conf.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

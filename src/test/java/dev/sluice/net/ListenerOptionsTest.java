@@ -119,8 +119,10 @@ class ListenerOptionsTest {
     void theConnectorSetsKeepAliveOnConnectionsToTheServersNamed() throws Exception {
         try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
             InetSocketAddress target = (InetSocketAddress) server.getLocalAddress();
-            BlockingQueue<Boolean> keepAlive = new ArrayBlockingQueue<>(2);
+            BlockingQueue<Boolean> keepAlive = new ArrayBlockingQueue<>(3);
+            // A server without a port of its own is named with port 0: any port of its host.
             for (java.util.Set<InetSocketAddress> targets : List.of(java.util.Set.of(target),
+                    java.util.Set.of(new InetSocketAddress(target.getAddress(), 0)),
                     java.util.Set.<InetSocketAddress>of())) {
                 loops.get(0).execute(() -> {
                     Connection c = new NioConnector(loops.get(0), targets).connect(target, new ConnectionHandler() {
@@ -142,6 +144,7 @@ class ListenerOptionsTest {
                 server.accept().close();
             }
             assertTrue(keepAlive.poll(5, TimeUnit.SECONDS));
+            assertTrue(keepAlive.poll(5, TimeUnit.SECONDS), "a port-less server's connections");
             assertFalse(keepAlive.poll(5, TimeUnit.SECONDS));
         }
     }

@@ -75,6 +75,7 @@ final class SimConnection implements Connection {
     private boolean peerNotified;
     /** Corked: written bytes are held until the cork is lifted, a shutdown, or a close (as Linux's TCP_CORK holds partial segments). */
     private boolean corked;
+    private boolean preambleSent;
     /**
      * A connection of Sluice's own housekeeping (a health check): its bytes and
      * its close are not progress, so that periodic checks cannot hide a deadlock
@@ -158,6 +159,27 @@ final class SimConnection implements Connection {
             from.consumed(n);
             loop.counters().bytesOut += n;
         }
+        return n;
+    }
+
+    /**
+     * A PROXY header ({@code send-proxy}): it takes the send window's room as
+     * any write does, but is counted rather than delivered, since the simulated
+     * servers speak no PROXY protocol (nginx parses the real bytes in
+     * SendProxyEndToEndTest). It must come first, and once.
+     */
+    @Override
+    public int writePreamble(ByteBuffer bytes) throws IOException {
+        requireUsable("write");
+        if (other.in.written > 0 || preambleSent) {
+            throw new IllegalStateException(name + ": a PROXY header after other bytes");
+        }
+        preambleSent = true;
+        int n = Math.min(bytes.remaining(), other.in.room());
+        bytes.position(bytes.position() + n);
+        world.preamblesSent++;
+        world.preambleBytes += n;
+        loop.counters().bytesOut += n;
         return n;
     }
 

@@ -110,6 +110,7 @@ final class SimScenario {
     private long checksUntilNanos;
     private BalanceSpec balance = BalanceSpec.ROUNDROBIN;
     private RetryPolicy retry = RetryPolicy.DEFAULT;
+    private int sendProxy;
 
     private SimScenario(boolean http) {
         this.http = http;
@@ -229,6 +230,12 @@ final class SimScenario {
     }
 
     /** The backends' retries and redispatch. */
+    /** Every server's connections start with a PROXY header of this version ({@code send-proxy}: 1, {@code -v2}: 2). */
+    SimScenario sendProxy(int version) {
+        this.sendProxy = version;
+        return this;
+    }
+
     SimScenario retry(RetryPolicy policy) {
         this.retry = policy;
         return this;
@@ -384,7 +391,9 @@ final class SimScenario {
             ServerSpec spec = servers.get(i);
             boolean speaksHttp = http && !spec.tcp();
             InetSocketAddress address = InetSocketAddress.createUnresolved("server" + i, 80);
-            (speaksHttp ? httpServers : tcpServers).add(new Server("server" + i, address, spec.maxconn(), spec.maxqueue()));
+            Server server = new Server("server" + i, address, spec.maxconn(), spec.maxqueue());
+            server.connectAs(sendProxy, false, 0);
+            (speaksHttp ? httpServers : tcpServers).add(server);
             SimServer s = new SimServer(world, address, speaksHttp ? SimServer.Mode.HTTP : mode, downloadMin, downloadMax,
                     spec.stallChance(), spec.resetChance()).closeChance(spec.closeChance()).idleClose(spec.idleCloseNanos());
             if (spec.health() == Health.DEAD) {

@@ -42,6 +42,9 @@ final class SimWorld {
     private long iterations;
     private long eventsRun;
     private String deadlock;
+    /** PROXY headers Sluice's server connections sent ({@code send-proxy}), and their bytes. */
+    long preamblesSent;
+    long preambleBytes;
 
     SimWorld(long seed) {
         this.seed = seed;
