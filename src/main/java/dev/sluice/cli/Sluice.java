@@ -549,12 +549,23 @@ public final class Sluice implements AutoCloseable {
         }
         // Each socket closes on its own loop, through the inbox: what is posted after has run after it.
         // A channel still registered with a selector keeps its descriptor until the loop's next select
-        // deregisters its cancelled key, so a second round, which runs after one more select, is what
-        // makes the port refuse connections when this returns.
-        for (int round = 0; round < 2; round++) {
-            for (LoopState l : loops) {
-                if (l.loop().isRunning()) {
-                    l.loop().call(() -> null);
+        // deregisters its cancelled key. The inbox is drained in one go, so a second item may run in the same
+        // pass as the close; the wait goes on until the loop says a select began after the close and ended.
+        for (LoopState l : loops) {
+            EventLoop loop = l.loop();
+            if (!loop.isRunning()) {
+                continue;
+            }
+            long mark = loop.call(loop::pollMark);
+            for (int tries = 0; tries < 100 && loop.isRunning(); tries++) {
+                if (loop.call(() -> loop.polledSince(mark))) {
+                    break;
+                }
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
             }
         }
