@@ -415,6 +415,8 @@ public final class HttpSession extends Session implements Refusals {
             log.end(loop.clock().nanoTime(), request, response, why, phase());
         }
         reply.drop();
+        requestSide.release();
+        responseSide.release();
         request.dispose();
         response.dispose();
         loop.cancel(timer);
