@@ -53,6 +53,8 @@ final class HttpExchange implements ServerLink.Events {
     /** {@code option httpclose} applies to this request: both connections close after its response. */
     private boolean httpClose;
     private boolean closeAfterResponse;
+    /** A write of the request to the server failed: the request stopped there (the connection ends after the answer). */
+    private boolean requestCut;
 
     HttpExchange(HttpSession session, HttpFrontend frontend, SessionCounters counters, Channel request,
                  Channel response, RequestAnalyser requestSide, ResponseAnalyser responseSide, ServerLink.Parts parts,
@@ -106,6 +108,34 @@ final class HttpExchange implements ServerLink.Events {
     }
 
     /**
+     * A write of the request to the server failed while it was going out. A
+     * server that answers before it read the whole body (a 413, a redirect, an
+     * early 200) and closes makes its kernel reset the connection, so the next
+     * write of the body fails; its answer is in Sluice's socket still, often
+     * not yet read. The request stops there: what is held of it is dropped, the
+     * rest of the client's body is not read, and the client connection ends
+     * after the answer. The response is read on, and comes, or its read fails
+     * and is answered as any other failure is ({@link #serverFailed}).
+     */
+    void serverWriteFailed() {
+        Resp resp = session.resp();
+        if (session.req() != Req.SENDING || resp == Resp.REPLY || resp == Resp.IDLE || resp == Resp.TUNNEL) {
+            serverFailed();
+            return;
+        }
+        requestCut = true;
+        dropReplay();
+        closeAfterResponse = true;
+        request.detachSink();
+        request.dropHeld();
+        request.releaseIfEmpty();
+        session.req(Req.DISCARDING);
+        requestSide.discard();
+        response.updateInterest();
+        session.wake();
+    }
+
+    /**
      * A reused connection that the server had closed, found while the request,
      * or its body, was going out: the client's keep-alive connection is closed
      * without an answer, which HTTP clients take as "retry", as they do for any
@@ -113,7 +143,7 @@ final class HttpExchange implements ServerLink.Events {
      */
     private boolean serverLostBeforeResponse() {
         Req req = session.req();
-        if (link.reused() && (req == Req.SENT || req == Req.SENDING)) {
+        if (link.reused() && (req == Req.SENT || req == Req.SENDING || req == Req.DISCARDING && requestCut)) {
             session.close(SessionOutcome.SERVER_ABORT, CloseMode.ORDERLY);
             return true;
         }

@@ -266,6 +266,15 @@ public final class HttpSession extends Session implements Refusals {
     }
 
     @Override
+    public void writeFailed(Side side, IOException cause) {
+        if (side == Side.SERVER) {
+            exchange.serverWriteFailed();
+        } else {
+            peerFailed(side, cause);
+        }
+    }
+
+    @Override
     public boolean closesAfterMessage(Channel.Direction direction) {
         return direction == Channel.Direction.RESPONSE && exchange.closesAfterResponse();
     }
