@@ -52,6 +52,8 @@ final class HttpExchange implements ServerLink.Events {
     private final ExchangeRetries retries;
     /** {@code option httpclose} applies to this request: both connections close after its response. */
     private boolean httpClose;
+    /** httpclose or {@code option http-server-close}: the server connection closes after this response. */
+    private boolean serverClose;
     private boolean closeAfterResponse;
     /** A write of the request to the server failed: the request stopped there (the connection ends after the answer). */
     private boolean requestCut;
@@ -258,6 +260,7 @@ final class HttpExchange implements ServerLink.Events {
         times.serverFinTimeout = policy.timeouts().serverFin();
         requestSide.bodyLimit(decision.bodyLimit());
         httpClose = frontend.httpClose() || policy.httpClose();
+        serverClose = httpClose || policy.serverClose();
         if (httpClose) {
             requestSide.closeAfter();
         }
@@ -306,7 +309,7 @@ final class HttpExchange implements ServerLink.Events {
             retry = retries.replay();
         } else {
             boolean forwardFor = forwardedForField != null && (frontend.forwardFor() || policy.forwardFor());
-            int headLength = requestSide.rewriteForServer(forwardFor ? forwardedForField : null, httpClose);
+            int headLength = requestSide.rewriteForServer(forwardFor ? forwardedForField : null, serverClose);
             if (headLength < 0) {
                 refuse(Refusal.REWRITE_TOO_LARGE);
                 return;
@@ -439,7 +442,7 @@ final class HttpExchange implements ServerLink.Events {
      * gets it) and the server connection is parked for reuse, kept or closed.
      */
     private void serverDone() {
-        boolean reusable = !httpClose && session.req() == Req.SENT && responseSide.serverMayStay()
+        boolean reusable = !serverClose && session.req() == Req.SENT && responseSide.serverMayStay()
                 && link.connection().isOpen();
         link.finish(reusable, policy.reuse());
         if (session.req() != Req.SENT) {
