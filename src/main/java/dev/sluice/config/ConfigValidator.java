@@ -218,6 +218,18 @@ final class ConfigValidator {
     /** A response Sluice gives itself must fit in one buffer with the rewrite reserve left free. */
     private void responses(Config config) throws ConfigException {
         int room = config.global().bufsize() - config.global().maxrewrite();
+        List<ErrorFile> pages = new ArrayList<>();
+        config.frontends().forEach(f -> pages.addAll(f.http().errorFiles()));
+        config.backends().forEach(b -> pages.addAll(b.http().errorFiles()));
+        for (ErrorFile page : pages) {
+            // The connection: close line Sluice may insert counts too.
+            int length = page.bytes().length + dev.sluice.http.HeadRewriter.CLOSE_LINE.length;
+            if (length > room) {
+                throw new ConfigException(page.file(), page.line(), "errorfile " + page.code() + ": the page takes "
+                        + length + " bytes with the connection: close line Sluice may add, more than the " + room
+                        + " that tune.bufsize - tune.maxrewrite leave for it");
+            }
+        }
         List<HttpRequestRule> rules = new ArrayList<>();
         config.frontends().forEach(f -> rules.addAll(f.http().httpRequestRules()));
         config.backends().forEach(b -> rules.addAll(b.http().httpRequestRules()));

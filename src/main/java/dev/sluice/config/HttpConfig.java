@@ -17,14 +17,16 @@ import java.util.Objects;
  *                    keeping the client's alive
  * @param httpReuse whether idle server connections may carry other sessions' requests (a backend's)
  * @param maxBodySize {@code max-body-size}: the largest request body in bytes; 0 for no limit
+ * @param errorFiles {@code errorfile} pages, one per status at most, the defaults' included
  */
 public record HttpConfig(List<HttpRequestRule> httpRequestRules, boolean forwardFor, boolean httpClose,
-        boolean serverClose, HttpReuse httpReuse, long maxBodySize) {
+        boolean serverClose, HttpReuse httpReuse, long maxBodySize, List<ErrorFile> errorFiles) {
     /** No rule, no option: what a section without HTTP keywords has. */
-    public static final HttpConfig NONE = new HttpConfig(List.of(), false, false, false, HttpReuse.SAFE, 0);
+    public static final HttpConfig NONE = new HttpConfig(List.of(), false, false, false, HttpReuse.SAFE, 0, List.of());
 
     public HttpConfig {
         httpRequestRules = List.copyOf(httpRequestRules);
+        errorFiles = List.copyOf(errorFiles);
         Objects.requireNonNull(httpReuse, "httpReuse");
     }
 }

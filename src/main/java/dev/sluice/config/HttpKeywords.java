@@ -62,7 +62,8 @@ final class HttpKeywords {
                 });
         keywords.proxies(Placement.BACKEND_AND_DEFAULTS).single("http-reuse", "never|safe", HttpKeywords::httpReuse);
         keywords.proxies(Placement.EVERY_PROXY)
-                .single("max-body-size", "<size>", HttpKeywords::maxBodySize);
+                .single("max-body-size", "<size>", HttpKeywords::maxBodySize)
+                .repeatable("errorfile", "<code> <file>", 2, HttpKeywords::errorFile);
     }
 
     // ---- http-request ----
@@ -192,6 +193,30 @@ final class HttpKeywords {
             throw use.error(refused.getMessage());
         }
         section.http.httpRequestRules.add(rule);
+    }
+
+    /** {@code errorfile CODE FILE}: the file is read and checked now, so that a bad one names this line. */
+    static void errorFile(ProxySection section, Invocation use) throws ConfigException {
+        if (use.args().size() != 2) {
+            throw use.error("errorfile takes a status and a file, got " + use.args().size() + " arguments");
+        }
+        int code;
+        try {
+            code = Integer.parseInt(use.args().get(0));
+        } catch (NumberFormatException e) {
+            code = -1;
+        }
+        if (!ErrorFile.CODES.contains(code)) {
+            throw use.error("status '" + use.args().get(0) + "' cannot have an error file (one of "
+                    + new java.util.TreeSet<>(ErrorFile.CODES) + ")");
+        }
+        byte[] bytes = readFile(use, use.args().get(1));
+        try {
+            dev.sluice.http.ReturnRule.page(bytes);
+        } catch (IllegalArgumentException bad) {
+            throw use.error("'" + use.args().get(1) + "' for status " + code + ": " + bad.getMessage());
+        }
+        section.http.errorFiles.put(code, new ErrorFile(code, bytes, use.line(), use.file()));
     }
 
     private static byte[] readFile(Invocation use, String name) throws ConfigException {

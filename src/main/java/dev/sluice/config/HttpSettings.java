@@ -18,6 +18,8 @@ final class HttpSettings {
     HttpReuse httpReuse = HttpReuse.SAFE;
     /** {@code max-body-size} in bytes; 0 when not set: no limit. */
     long maxBodySize;
+    /** {@code errorfile} lines by status: a later line for the same status replaces the earlier one. */
+    final java.util.Map<Integer, ErrorFile> errorFiles = new java.util.TreeMap<>();
 
     /**
      * Takes the values a defaults section set. Rules stay behind: a defaults
@@ -29,9 +31,11 @@ final class HttpSettings {
         serverClose = defaults.serverClose;
         httpReuse = defaults.httpReuse;
         maxBodySize = defaults.maxBodySize;
+        errorFiles.putAll(defaults.errorFiles);
     }
 
     HttpConfig build() {
-        return new HttpConfig(httpRequestRules, forwardFor, httpClose, serverClose, httpReuse, maxBodySize);
+        return new HttpConfig(httpRequestRules, forwardFor, httpClose, serverClose, httpReuse, maxBodySize,
+                List.copyOf(errorFiles.values()));
     }
 }

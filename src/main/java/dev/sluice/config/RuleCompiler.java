@@ -22,7 +22,7 @@ final class RuleCompiler {
 
     static HttpRules frontend(FrontendConfig frontend) {
         HttpRules.Builder rules = HttpRules.builder();
-        requestRules(rules, frontend.http().httpRequestRules());
+        requestRules(rules, frontend.http().httpRequestRules(), frontend.http().errorFiles());
         for (UseBackend use : frontend.routing().useBackends()) {
             rules.useBackend(use.backend(), condition(use.condition()));
         }
@@ -48,15 +48,28 @@ final class RuleCompiler {
 
     static HttpRules backend(BackendConfig backend) {
         HttpRules.Builder rules = HttpRules.builder();
-        requestRules(rules, backend.http().httpRequestRules());
+        requestRules(rules, backend.http().httpRequestRules(), backend.http().errorFiles());
         return rules.build();
     }
 
-    private static void requestRules(HttpRules.Builder rules, List<HttpRequestRule> list) {
+    /**
+     * The section's http-request rules and its error pages. A deny whose status
+     * has an {@code errorfile} answers with that page, as in HAProxy.
+     */
+    private static void requestRules(HttpRules.Builder rules, List<HttpRequestRule> list, List<ErrorFile> errorFiles) {
+        ReturnRule[] pages = new ReturnRule[600];
+        for (ErrorFile e : errorFiles) {
+            pages[e.code()] = ReturnRule.page(e.bytes());
+            rules.errorPage(e.code(), pages[e.code()]);
+        }
         for (HttpRequestRule rule : list) {
             Condition condition = condition(rule.condition());
             switch (rule.action()) {
-                case RETURN, DENY -> rules.returnRule(response(rule), condition);
+                case DENY -> {
+                    ReturnRule page = pages[rule.response().status()];
+                    rules.returnRule(page != null ? page : response(rule), condition);
+                }
+                case RETURN -> rules.returnRule(response(rule), condition);
                 default -> rules.headerRule(headerRule(rule), condition);
             }
         }

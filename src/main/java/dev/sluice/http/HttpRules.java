@@ -31,6 +31,8 @@ public final class HttpRules {
     private final int[] backendTargets;
     private final int defaultBackend;
     private final List<String> backendNames;
+    /** The operator's error pages ({@code errorfile}) by status; null where Sluice's own applies. */
+    private final ReturnRule[] errorPages;
 
     private HttpRules(Builder b) {
         ruleConditions = b.ruleConditions.toArray(new Condition[0]);
@@ -40,6 +42,12 @@ public final class HttpRules {
         backendTargets = b.backendTargets.stream().mapToInt(Integer::intValue).toArray();
         defaultBackend = b.defaultBackend;
         backendNames = List.copyOf(b.backendNames);
+        errorPages = b.errorPages.clone();
+    }
+
+    /** The {@code errorfile} page for {@code status}, or null when this proxy has none for it. */
+    public ReturnRule errorPage(int status) {
+        return status >= 0 && status < errorPages.length ? errorPages[status] : null;
     }
 
     public static Builder builder() {
@@ -97,6 +105,14 @@ public final class HttpRules {
      * <p>Not thread-safe: used by one thread while the configuration is compiled.
      */
     public static final class Builder {
+        private final ReturnRule[] errorPages = new ReturnRule[600];
+
+        /** The page answering Sluice's own errors of {@code status} (an {@code errorfile}). */
+        public Builder errorPage(int status, ReturnRule page) {
+            errorPages[status] = page;
+            return this;
+        }
+
         private final List<Condition> ruleConditions = new ArrayList<>();
         private final List<HeaderRule> headerRules = new ArrayList<>();
         private final List<ReturnRule> returnRules = new ArrayList<>();

@@ -29,11 +29,64 @@ public final class ReturnRule {
     private final int status;
     private final byte[] bytes;
     private final int bodyLength;
+    /** An operator's page ({@code errorfile}): sent as written, and the connection closes after it. */
+    private final boolean page;
+    /** The page's head says {@code Connection: close} already. */
+    private final boolean saysClose;
 
     private ReturnRule(int status, byte[] bytes, int bodyLength) {
+        this(status, bytes, bodyLength, false, false);
+    }
+
+    private ReturnRule(int status, byte[] bytes, int bodyLength, boolean page, boolean saysClose) {
         this.status = status;
         this.bytes = bytes;
         this.bodyLength = bodyLength;
+        this.page = page;
+        this.saysClose = saysClose;
+    }
+
+    /**
+     * An {@code errorfile}: a whole HTTP response as the operator wrote it
+     * (status line, fields, CRLF line ends, a blank line, the payload), sent
+     * byte for byte. Sluice only adds {@code connection: close} when the head
+     * does not say it: the connection always ends after such a page.
+     *
+     * @throws IllegalArgumentException with a message fit for the user when the file is not such a response
+     */
+    public static ReturnRule page(byte[] file) {
+        String text = new String(file, StandardCharsets.ISO_8859_1);
+        if (!text.startsWith("HTTP/1.0 ") && !text.startsWith("HTTP/1.1 ")) {
+            throw new IllegalArgumentException("the file must hold a whole HTTP/1.x response, starting with its"
+                    + " status line (HTTP/1.0 or HTTP/1.1)");
+        }
+        int status;
+        try {
+            status = Integer.parseInt(text.substring(9, Math.min(12, text.length())));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("the file's status line has no 3-digit status");
+        }
+        if (status < 200 || status > 599) {
+            throw new IllegalArgumentException("the file's status must be from 200 to 599, got " + status);
+        }
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) {
+            throw new IllegalArgumentException("the file's head does not end with an empty line; its lines must end"
+                    + " with CRLF");
+        }
+        String head = text.substring(0, end + 2);
+        String bare = head.replace("\r\n", "");
+        if (bare.indexOf('\n') >= 0 || bare.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("the file's head lines must end with CRLF");
+        }
+        boolean close = false;
+        for (String line : head.split("\r\n")) {
+            String l = line.toLowerCase(Locale.ROOT);
+            if (l.startsWith("connection:") && l.contains("close")) {
+                close = true;
+            }
+        }
+        return new ReturnRule(status, file.clone(), file.length - end - 4, true, close);
     }
 
     /**
@@ -148,6 +201,16 @@ public final class ReturnRule {
 
     public int status() {
         return status;
+    }
+
+    /** An operator's page ({@link #page}): the connection closes after it, whatever the request said. */
+    public boolean closesConnection() {
+        return page;
+    }
+
+    /** The head says {@code Connection: close} already: nothing needs inserting to close. */
+    public boolean saysClose() {
+        return saysClose;
     }
 
     /** The whole response; a shared constant that must not be modified. */

@@ -11,6 +11,7 @@ import dev.sluice.http.Method;
 import dev.sluice.log.TerminationCause;
 import dev.sluice.log.TerminationPhase;
 import dev.sluice.http.ParsedRequest;
+import dev.sluice.http.ReturnRule;
 import dev.sluice.session.HttpSession.Req;
 import dev.sluice.session.HttpSession.Resp;
 
@@ -507,8 +508,23 @@ final class HttpExchange implements ServerLink.Events {
 
     /** Answers the current request with an error response and ends the connection after it. */
     private boolean error(int status, SessionOutcome why) {
-        reply.error(status, requestSide.method(), why);
+        ReturnRule page = errorPage(status);
+        if (page != null) {
+            reply.errorPage(page, requestSide.method(), why);
+        } else {
+            reply.error(status, requestSide.method(), why);
+        }
         return produce(status);
+    }
+
+    /**
+     * The operator's page for an error of {@code status} ({@code errorfile}):
+     * the backend's once the request was routed to one, else the frontend's;
+     * null when neither has one, and Sluice's own page answers.
+     */
+    private ReturnRule errorPage(int status) {
+        ReturnRule page = session.req() != Req.HEAD && policy != null ? policy.rules().errorPage(status) : null;
+        return page != null ? page : frontend.rules().errorPage(status);
     }
 
     /** Ends whatever the request had started, and writes {@link #reply} as soon as it has a buffer. */

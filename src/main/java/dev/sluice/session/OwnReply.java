@@ -41,8 +41,15 @@ final class OwnReply {
      * {@code keepAlive}; otherwise {@code connection: close} goes into its head.
      */
     void answer(ReturnRule rule, Method method, boolean keepAlive) {
+        boolean keep = keepAlive && !rule.closesConnection();
         set(rule.bytes(), method == Method.HEAD ? rule.bodyOffset() : rule.length(),
-                keepAlive ? -1 : rule.blankLineOffset(), keepAlive, SessionOutcome.REPLIED);
+                keep || rule.saysClose() ? -1 : rule.blankLineOffset(), keep, SessionOutcome.REPLIED);
+    }
+
+    /** An error answered with the operator's page ({@code errorfile}) for its status; it closes the connection. */
+    void errorPage(ReturnRule page, Method method, SessionOutcome why) {
+        set(page.bytes(), method == Method.HEAD ? page.bodyOffset() : page.length(),
+                page.saysClose() ? -1 : page.blankLineOffset(), false, why);
     }
 
     private void set(byte[] bytes, int length, int closeAt, boolean keepsAlive, SessionOutcome why) {

@@ -110,7 +110,7 @@ class ConfigCorpusTest {
         e.put("websocket-tunnel.cfg", Expected.valid());
         e.put("debian:haproxy.cfg", Expected.refused("debian:haproxy.cfg:12: 'ca-base' is not supported by Sluice: Sluice does not terminate"
                 + " TLS yet",
-                "http", "tls"));
+                "tls"));
         e.put("example:basic-config-edge.cfg", Expected.refused("example:basic-config-edge.cfg:12: 'default-path' is not supported by Sluice",
                 "balancing", "http", "other", "runtime", "stats", "tls"));
         e.put("example:content-sw-sample.cfg", Expected.refused("example:content-sw-sample.cfg:27: 'monitor-uri' is not supported by Sluice: Sluice has no"

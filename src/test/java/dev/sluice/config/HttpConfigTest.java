@@ -255,6 +255,46 @@ class HttpConfigTest {
     }
 
     @Test
+    void errorfileIsReadCheckedAndInheritedFromDefaults(@TempDir Path dir) throws Exception {
+        Path p503 = dir.resolve("503.http");
+        Files.writeString(p503, "HTTP/1.0 503 Service Unavailable\r\nCache-Control: no-cache\r\n"
+                + "Connection: close\r\nContent-Type: text/html\r\n\r\n<h1>down</h1>\n");
+        Path p400 = dir.resolve("400.http");
+        Files.writeString(p400, "HTTP/1.1 400 Bad Request\r\ncontent-length: 3\r\n\r\nbad");
+        Config config = parse("defaults\n mode http\n errorfile 503 " + p503 + "\n errorfile 400 " + p400 + "\n"
+                + "frontend f\n bind :80\n errorfile 400 " + p503 + "\n default_backend b\n"
+                + "backend b\n server s 127.0.0.1:1\n");
+        List<ErrorFile> fe = config.frontends().get(0).http().errorFiles();
+        assertEquals(List.of(400, 503), fe.stream().map(ErrorFile::code).toList());
+        assertArrayEquals(Files.readAllBytes(p503), fe.get(0).bytes(), "the frontend's own line replaces the defaults'");
+        assertEquals(7, fe.get(0).line());
+        List<ErrorFile> be = config.backends().get(0).http().errorFiles();
+        assertArrayEquals(Files.readAllBytes(p400), be.get(0).bytes(), "the backend inherits the defaults' pages");
+    }
+
+    @Test
+    void aBadErrorfileIsRefusedAtItsLine(@TempDir Path dir) throws Exception {
+        Path lf = dir.resolve("lf.http");
+        Files.writeString(lf, "HTTP/1.0 503 Service Unavailable\nContent-Type: text/html\n\n<h1>down</h1>\n");
+        Path html = dir.resolve("page.html");
+        Files.writeString(html, "<h1>down</h1>\n");
+        refusedInFrontend(" errorfile 503 " + lf, "t.cfg:4: errorfile: '" + lf + "' for status 503: the file's head does not end"
+                + " with an empty line; its lines must end with CRLF");
+        refusedInFrontend(" errorfile 503 " + html, "t.cfg:4: errorfile: '" + html + "' for status 503: the file must hold a"
+                + " whole HTTP/1.x response, starting with its status line (HTTP/1.0 or HTTP/1.1)");
+        refusedInFrontend(" errorfile 302 " + html, "t.cfg:4: errorfile: status '302' cannot have an error file (one"
+                + " of [200, 400, 401, 403, 404, 405, 407, 408, 410, 413, 425, 429, 500, 501, 502, 503, 504])");
+        refusedInFrontend(" errorfile 503 " + dir.resolve("missing.http"), "t.cfg:4: errorfile: cannot read file '"
+                + dir.resolve("missing.http") + "': " + dir.resolve("missing.http"));
+        Path big = dir.resolve("big.http");
+        Files.writeString(big, "HTTP/1.1 503 Service Unavailable\r\n\r\n" + "x".repeat(600));
+        assertRefused("global\n tune.bufsize 1024\n tune.maxrewrite 500\n" + FRONTEND + " errorfile 503 " + big
+                + "\n default_backend b\n" + BACKENDS, "t.cfg:7: errorfile 503: the page takes 655 bytes with the"
+                + " connection: close line Sluice may add, more than the 524 that tune.bufsize - tune.maxrewrite"
+                + " leave for it");
+    }
+
+    @Test
     void aReturnedResponseMustFitInABufferLessTheRewriteReserve() throws ConfigException {
         // Status line, content-type and content-length take 66 bytes; 1024 - 500 leaves 524.
         String fits = "x".repeat(524 - 66);

@@ -268,6 +268,58 @@ class HttpRulesEndToEndTest extends HttpEndToEnd {
     }
 
     /**
+     * errorfile pages answer Sluice's own errors and the denies of their
+     * status, byte for byte, with connection: close added where the page does
+     * not say it; the backend's page serves the requests routed to it, the
+     * frontend's (here the defaults') the rest.
+     */
+    @Test
+    void errorfilePagesAnswerSluicesOwnErrorsAndDenies() throws Exception {
+        HttpTestOrigin origin = origin();
+        String page403 = "HTTP/1.0 403 Forbidden\r\nCache-Control: no-cache\r\nContent-Type: text/html\r\n\r\n"
+                + "<h1>403 by the operator</h1>\n";
+        String page503 = "HTTP/1.0 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/html\r\n"
+                + "content-length: 14\r\n\r\n<h1>down</h1>\n";
+        Path f403 = Files.writeString(dir.resolve("403.http"), page403);
+        Path f503 = Files.writeString(dir.resolve("503.http"), page503);
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        start(cfg(origin).defaults("errorfile 403 " + f403)
+                .frontend("http-request deny if { path /secret }", "use_backend dead if { path_beg /dead }",
+                        "default_backend app")
+                .more("backend dead", "    errorfile 503 " + f503, "    server d1 127.0.0.1:" + closed));
+        try (HttpWire w = wire()) {
+            HttpWire.Response r = w.exchange(get("/secret"));
+            assertEquals(403, r.status());
+            assertEquals("<h1>403 by the operator</h1>\n", r.text());
+            assertTrue(r.head().startsWith("HTTP/1.0 403 Forbidden\r\nCache-Control: no-cache\r\n"), r.head());
+            assertTrue(r.closes(), "Sluice adds connection: close to a page without it: " + r.head());
+            assertTrue(w.closedByPeer());
+        }
+        try (HttpWire w = wire()) {
+            HttpWire.Response r = w.exchange(get("/dead/x"));
+            assertEquals(503, r.status());
+            assertEquals(page503.substring(0, page503.indexOf("\r\n\r\n") + 4), r.head(), "the page as written");
+            assertEquals("<h1>down</h1>\n", r.text());
+        }
+        try (HttpWire w = wire()) {
+            w.send("HEAD /dead/x HTTP/1.1\r\nHost: t\r\n\r\n");
+            HttpWire.Response r = w.read("HEAD");
+            assertEquals(503, r.status());
+            assertEquals(0, r.body().length, "a HEAD request gets the page's head only");
+        }
+        try (HttpWire w = wire()) {
+            // Sluice's own 400 has no page here: its built-in one answers.
+            HttpWire.Response r = w.exchange("GET / HTTP/1.1\r\nHost: t\r\nContent-Length: x\r\n\r\n");
+            assertEquals(400, r.status());
+            assertTrue(r.text().contains("400 Bad Request"), r.text());
+        }
+        assertEquals(0, origin.requestCount());
+    }
+
+    /**
      * A slowloris client trickles its head: it gets 408 once timeout
      * http-request runs out, while another client on the same loop is served
      * all along.
