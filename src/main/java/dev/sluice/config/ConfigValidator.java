@@ -92,6 +92,7 @@ final class ConfigValidator {
         }
         httpOnly(frontend.mode(), section, frontend.routing(), frontend.http().httpRequestRules(),
                 frontend.http().maxBodySize());
+        countedBackends(config, frontend.routing(), frontend.http().httpRequestRules());
         // A request that no use_backend rule takes gets 503; without any rule there would be nowhere to send anything.
         if (frontend.defaultBackend() == null && frontend.routing().useBackends().isEmpty()) {
             throw new ConfigException(file, section.line, section.describe() + " has no default_backend:"
@@ -126,6 +127,7 @@ final class ConfigValidator {
         mode(backend.mode(), section);
         httpOnly(backend.mode(), section, backend.routing(), backend.http().httpRequestRules(),
                 backend.http().maxBodySize());
+        countedBackends(config, backend.routing(), backend.http().httpRequestRules());
         // A listen section that sends its traffic to another backend needs no server of its own.
         boolean routesElsewhere = section.kind == ProxySection.Kind.LISTEN && section.defaultBackend != null
                 && !section.defaultBackend.equals(section.name);
@@ -183,6 +185,27 @@ final class ConfigValidator {
         }
     }
 
+    /** Every {@code nbsrv(BACKEND)} names a backend of the file, as HAProxy requires. */
+    private void countedBackends(Config config, RoutingConfig routing, List<HttpRequestRule> rules)
+            throws ConfigException {
+        List<AclSpec> acls = new java.util.ArrayList<>(routing.acls());
+        List<ConditionSpec> conditions = new java.util.ArrayList<>();
+        routing.useBackends().forEach(use -> conditions.add(use.condition()));
+        routing.tcpRequestRules().forEach(rule -> conditions.add(rule.condition()));
+        rules.forEach(rule -> conditions.add(rule.condition()));
+        for (ConditionSpec condition : conditions) {
+            if (condition != null) {
+                condition.alternatives().forEach(terms -> terms.forEach(term -> acls.addAll(term.acls())));
+            }
+        }
+        for (AclSpec acl : acls) {
+            if (acl.fetch() == Fetch.NBSRV && config.backend(acl.header()).isEmpty()) {
+                throw new ConfigException(file, acl.line(), "nbsrv(" + acl.header() + "): no backend named '"
+                        + acl.header() + "'");
+            }
+        }
+    }
+
     /** The first line of several candidates, for one refusal at the earliest of them. */
     private static final class Earliest {
         int line = Integer.MAX_VALUE;
@@ -198,7 +221,8 @@ final class ConfigValidator {
 
     /** Whether an ACL reads the HTTP request rather than the connection. */
     static boolean readsHttp(AclSpec acl) {
-        return acl.fetch() == Fetch.PATH || acl.fetch() == Fetch.HDR || acl.fetch() == Fetch.METHOD;
+        return acl.fetch() == Fetch.PATH || acl.fetch() == Fetch.URL || acl.fetch() == Fetch.HDR
+                || acl.fetch() == Fetch.HDR_CNT || acl.fetch() == Fetch.METHOD;
     }
 
     private static boolean readsHttp(ConditionSpec condition) {
