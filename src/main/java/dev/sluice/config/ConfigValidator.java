@@ -2,6 +2,7 @@ package dev.sluice.config;
 
 import dev.sluice.backend.BalanceSpec;
 import dev.sluice.http.Fetch;
+import dev.sluice.http.ReturnRule;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -177,7 +178,7 @@ final class ConfigValidator {
             }
         }
         for (HttpRequestRule rule : rules) {
-            earliest.offer(rule.line(), "http-request " + rule.action().keyword());
+            earliest.offer(rule.line(), rule.keyword());
         }
         if (earliest.keyword != null) {
             throw new ConfigException(file, earliest.line, earliest.keyword + " needs mode http, but "
@@ -246,12 +247,13 @@ final class ConfigValidator {
         config.frontends().forEach(f -> rules.addAll(f.http().httpRequestRules()));
         config.backends().forEach(b -> rules.addAll(b.http().httpRequestRules()));
         for (HttpRequestRule rule : rules) {
-            if (rule.response() == null) {
+            if (rule.response() == null && rule.redirect() == null) {
                 continue;
             }
-            int length = RuleCompiler.response(rule).length();
+            ReturnRule compiled = RuleCompiler.response(rule);
+            int length = compiled.redirect() != null ? compiled.redirect().constantLength() : compiled.length();
             if (length > room) {
-                throw new ConfigException(file, rule.line(), "http-request " + rule.action().keyword()
+                throw new ConfigException(file, rule.line(), rule.keyword()
                         + ": the response takes " + length + " bytes with its status line and header fields, more"
                         + " than the " + room + " that tune.bufsize - tune.maxrewrite leave for it");
             }

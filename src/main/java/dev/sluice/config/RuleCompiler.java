@@ -4,6 +4,7 @@ import dev.sluice.http.Acl;
 import dev.sluice.http.Condition;
 import dev.sluice.http.HeaderRule;
 import dev.sluice.http.HttpRules;
+import dev.sluice.http.RedirectRule;
 import dev.sluice.http.ReturnRule;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,12 +53,19 @@ final class RuleCompiler {
         return rules.build();
     }
 
+    /** The {@code http-request} rules in file order, then the {@code redirect} lines, as HAProxy runs them. */
     private static void requestRules(HttpRules.Builder rules, List<HttpRequestRule> list) {
-        for (HttpRequestRule rule : list) {
-            Condition condition = condition(rule.condition());
-            switch (rule.action()) {
-                case RETURN, DENY -> rules.returnRule(response(rule), condition);
-                default -> rules.headerRule(headerRule(rule), condition);
+        for (boolean redirectKeyword : new boolean[] {false, true}) {
+            for (HttpRequestRule rule : list) {
+                boolean keyword = rule.redirect() != null && rule.redirect().fromRedirectKeyword();
+                if (keyword != redirectKeyword) {
+                    continue;
+                }
+                Condition condition = condition(rule.condition());
+                switch (rule.action()) {
+                    case RETURN, DENY, REDIRECT -> rules.returnRule(response(rule), condition);
+                    default -> rules.headerRule(headerRule(rule), condition);
+                }
             }
         }
     }
@@ -65,7 +73,7 @@ final class RuleCompiler {
     /** Compiles the action of a rule and drops it: throws what the evaluators refuse. */
     static void check(HttpRequestRule rule) {
         switch (rule.action()) {
-            case RETURN, DENY -> response(rule);
+            case RETURN, DENY, REDIRECT -> response(rule);
             default -> headerRule(rule);
         }
     }
@@ -80,6 +88,10 @@ final class RuleCompiler {
     }
 
     static ReturnRule response(HttpRequestRule rule) {
+        if (rule.action() == HttpRequestRule.Action.REDIRECT) {
+            HttpRequestRule.Redirect r = rule.redirect();
+            return ReturnRule.redirect(RedirectRule.of(r.kind(), r.value(), r.code(), r.options()));
+        }
         HttpRequestRule.Response r = rule.response();
         return rule.action() == HttpRequestRule.Action.DENY ? ReturnRule.deny(r.status())
                 : ReturnRule.of(r.status(), r.contentType(), r.body(), r.fields());

@@ -29,11 +29,28 @@ public final class ReturnRule {
     private final int status;
     private final byte[] bytes;
     private final int bodyLength;
+    /** For a redirect, the rule that writes it from the request; else null. */
+    private final RedirectRule redirect;
 
     private ReturnRule(int status, byte[] bytes, int bodyLength) {
+        this(status, bytes, bodyLength, null);
+    }
+
+    private ReturnRule(int status, byte[] bytes, int bodyLength, RedirectRule redirect) {
         this.status = status;
         this.bytes = bytes;
         this.bodyLength = bodyLength;
+        this.redirect = redirect;
+    }
+
+    /** The answer of a redirect rule: its bytes are made from the request when written ({@link #redirect()}). */
+    public static ReturnRule redirect(RedirectRule rule) {
+        return new ReturnRule(rule.status(), new byte[0], 0, rule);
+    }
+
+    /** The redirect rule that writes this answer, or null for a constant answer. */
+    public RedirectRule redirect() {
+        return redirect;
     }
 
     /**
