@@ -13,13 +13,15 @@ import java.util.Objects;
  * @param httpRequestRules every {@code http-request} rule, in file order (mode http only)
  * @param forwardFor {@code option forwardfor}: add {@code X-Forwarded-For} with the client's address
  * @param httpClose {@code option httpclose}: close the connection after each response (a backend's: both)
+ * @param serverClose {@code option http-server-close}: close the server connection after each response,
+ *                    keeping the client's alive
  * @param httpReuse whether idle server connections may carry other sessions' requests (a backend's)
  * @param maxBodySize {@code max-body-size}: the largest request body in bytes; 0 for no limit
  */
 public record HttpConfig(List<HttpRequestRule> httpRequestRules, boolean forwardFor, boolean httpClose,
-        HttpReuse httpReuse, long maxBodySize) {
+        boolean serverClose, HttpReuse httpReuse, long maxBodySize) {
     /** No rule, no option: what a section without HTTP keywords has. */
-    public static final HttpConfig NONE = new HttpConfig(List.of(), false, false, HttpReuse.SAFE, 0);
+    public static final HttpConfig NONE = new HttpConfig(List.of(), false, false, false, HttpReuse.SAFE, 0);
 
     public HttpConfig {
         httpRequestRules = List.copyOf(httpRequestRules);

@@ -49,12 +49,23 @@ final class HttpKeywords {
                 .add(new Keyword<>("option forwardfor", "", 0, Integer.MAX_VALUE, Keyword.Repeat.LAST_WINS,
                         Support.IMPLEMENTED, HttpKeywords::forwardFor, (p, use) -> p.http.forwardFor = false));
         keywords.proxies(Placement.EVERY_PROXY)
-                .option("option httpclose", (p, use) -> p.http.httpClose = true, (p, use) -> p.http.httpClose = false);
+                // The three connection modes exclude each other in a section: the last one written wins.
+                .option("option httpclose", (p, use) -> {
+                    p.http.httpClose = true;
+                    p.http.serverClose = false;
+                }, (p, use) -> p.http.httpClose = false)
+                .option("option http-server-close", (p, use) -> {
+                    p.http.serverClose = true;
+                    p.http.httpClose = false;
+                }, (p, use) -> p.http.serverClose = false)
+                .option("option http-keep-alive", (p, use) -> {
+                    p.http.serverClose = false;
+                    p.http.httpClose = false;
+                }, (p, use) -> {
+                });
         keywords.proxies(Placement.BACKEND_AND_DEFAULTS).single("http-reuse", "never|safe", HttpKeywords::httpReuse);
         keywords.proxies(Placement.EVERY_PROXY)
-                .single("max-body-size", "<size>", HttpKeywords::maxBodySize)
-                // HTTP keep-alive is how Sluice's HTTP mode works; in TCP mode, as in HAProxy, it does nothing.
-                .noEffect("option http-keep-alive");
+                .single("max-body-size", "<size>", HttpKeywords::maxBodySize);
     }
 
     // ---- http-request ----

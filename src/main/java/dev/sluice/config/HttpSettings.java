@@ -13,6 +13,8 @@ final class HttpSettings {
     final List<HttpRequestRule> httpRequestRules = new ArrayList<>();
     boolean forwardFor;
     boolean httpClose;
+    /** {@code option http-server-close}: the server connection closes after each response, the client's stays. */
+    boolean serverClose;
     HttpReuse httpReuse = HttpReuse.SAFE;
     /** {@code max-body-size} in bytes; 0 when not set: no limit. */
     long maxBodySize;
@@ -24,11 +26,12 @@ final class HttpSettings {
     void inherit(HttpSettings defaults) {
         forwardFor = defaults.forwardFor;
         httpClose = defaults.httpClose;
+        serverClose = defaults.serverClose;
         httpReuse = defaults.httpReuse;
         maxBodySize = defaults.maxBodySize;
     }
 
     HttpConfig build() {
-        return new HttpConfig(httpRequestRules, forwardFor, httpClose, httpReuse, maxBodySize);
+        return new HttpConfig(httpRequestRules, forwardFor, httpClose, serverClose, httpReuse, maxBodySize);
     }
 }

@@ -96,8 +96,6 @@ final class RefusedKeywords {
                 + " 'option tcp-check'");
         r.put("hash-balance-factor", "Sluice's consistent hashing has no load bound; use 'balance leastconn' or"
                 + " 'balance random' to spread load");
-        r.put("option http-server-close", "write 'option httpclose' to close server connections after each"
-                + " response, or nothing to keep both sides alive");
         r.put("errorfile", "Sluice answers its errors itself; custom error files are not supported yet");
         r.put("ssl-default-bind-ciphers", "Sluice does not terminate TLS yet");
         r.put("ssl-default-bind-ciphersuites", "Sluice does not terminate TLS yet");

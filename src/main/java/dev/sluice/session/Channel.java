@@ -226,7 +226,7 @@ final class Channel {
             try {
                 n = sink.write(b, (int) Math.min(forwardLimit, Integer.MAX_VALUE));
             } catch (IOException e) {
-                session.peerFailed(direction.sink(), e);
+                session.writeFailed(direction.sink(), e);
                 return false;
             }
             if (n > 0) {

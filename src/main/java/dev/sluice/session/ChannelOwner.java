@@ -26,6 +26,15 @@ interface ChannelOwner {
     void peerFailed(Side side, IOException cause);
 
     /**
+     * A write to one side failed. What that side sent before may still be in
+     * its socket, unread; a session that can use it says so here. By default,
+     * the same as any failure.
+     */
+    default void writeFailed(Side side, IOException cause) {
+        peerFailed(side, cause);
+    }
+
+    /**
      * A channel passed bytes on by itself, without a session task run: the
      * session's deadlines may need a timer that its last run did not arm.
      */

@@ -53,7 +53,11 @@ final class HttpExchange implements ServerLink.Events {
     private final ExchangeRetries retries;
     /** {@code option httpclose} applies to this request: both connections close after its response. */
     private boolean httpClose;
+    /** httpclose or {@code option http-server-close}: the server connection closes after this response. */
+    private boolean serverClose;
     private boolean closeAfterResponse;
+    /** A write of the request to the server failed: the request stopped there (the connection ends after the answer). */
+    private boolean requestCut;
 
     HttpExchange(HttpSession session, HttpFrontend frontend, SessionCounters counters, Channel request,
                  Channel response, RequestAnalyser requestSide, ResponseAnalyser responseSide, ServerLink.Parts parts,
@@ -107,6 +111,34 @@ final class HttpExchange implements ServerLink.Events {
     }
 
     /**
+     * A write of the request to the server failed while it was going out. A
+     * server that answers before it read the whole body (a 413, a redirect, an
+     * early 200) and closes makes its kernel reset the connection, so the next
+     * write of the body fails; its answer is in Sluice's socket still, often
+     * not yet read. The request stops there: what is held of it is dropped, the
+     * rest of the client's body is not read, and the client connection ends
+     * after the answer. The response is read on, and comes, or its read fails
+     * and is answered as any other failure is ({@link #serverFailed}).
+     */
+    void serverWriteFailed() {
+        Resp resp = session.resp();
+        if (session.req() != Req.SENDING || resp == Resp.REPLY || resp == Resp.IDLE || resp == Resp.TUNNEL) {
+            serverFailed();
+            return;
+        }
+        requestCut = true;
+        dropReplay();
+        closeAfterResponse = true;
+        request.detachSink();
+        request.dropHeld();
+        request.releaseIfEmpty();
+        session.req(Req.DISCARDING);
+        requestSide.discard();
+        response.updateInterest();
+        session.wake();
+    }
+
+    /**
      * A reused connection that the server had closed, found while the request,
      * or its body, was going out: the client's keep-alive connection is closed
      * without an answer, which HTTP clients take as "retry", as they do for any
@@ -114,7 +146,7 @@ final class HttpExchange implements ServerLink.Events {
      */
     private boolean serverLostBeforeResponse() {
         Req req = session.req();
-        if (link.reused() && (req == Req.SENT || req == Req.SENDING)) {
+        if (link.reused() && (req == Req.SENT || req == Req.SENDING || req == Req.DISCARDING && requestCut)) {
             session.close(SessionOutcome.SERVER_ABORT, CloseMode.ORDERLY);
             return true;
         }
@@ -240,6 +272,7 @@ final class HttpExchange implements ServerLink.Events {
         times.serverFinTimeout = policy.timeouts().serverFin();
         requestSide.bodyLimit(decision.bodyLimit());
         httpClose = frontend.httpClose() || policy.httpClose();
+        serverClose = httpClose || policy.serverClose();
         if (httpClose) {
             requestSide.closeAfter();
         }
@@ -288,7 +321,7 @@ final class HttpExchange implements ServerLink.Events {
             retry = retries.replay();
         } else {
             boolean forwardFor = forwardedForField != null && (frontend.forwardFor() || policy.forwardFor());
-            int headLength = requestSide.rewriteForServer(forwardFor ? forwardedForField : null, httpClose);
+            int headLength = requestSide.rewriteForServer(forwardFor ? forwardedForField : null, serverClose);
             if (headLength < 0) {
                 refuse(Refusal.REWRITE_TOO_LARGE);
                 return;
@@ -421,7 +454,7 @@ final class HttpExchange implements ServerLink.Events {
      * gets it) and the server connection is parked for reuse, kept or closed.
      */
     private void serverDone() {
-        boolean reusable = !httpClose && session.req() == Req.SENT && responseSide.serverMayStay()
+        boolean reusable = !serverClose && session.req() == Req.SENT && responseSide.serverMayStay()
                 && link.connection().isOpen();
         link.finish(reusable, policy.reuse());
         if (session.req() != Req.SENT) {

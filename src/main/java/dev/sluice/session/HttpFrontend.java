@@ -45,14 +45,23 @@ public final class HttpFrontend {
      * @param maxBodySize the backend's {@code max-body-size} in bytes; 0 when it has none, which reads back as
      *                   {@link Long#MAX_VALUE} so that checking it is one comparison
      * @param tcpRules  the backend's {@code tcp-request content} rules, run when a request is routed to it
+     * @param serverClose {@code option http-server-close} in the frontend or the backend (and no
+     *                   {@code httpclose}): the server connection closes after each response, the client's stays
      * @param smartConnect {@code option tcp-smart-connect}: a new server connection's last handshake ACK
      *                   goes out with the request ({@link Connector#connect(java.net.InetSocketAddress,
      *                   dev.sluice.net.ConnectionHandler, boolean)})
      */
     public record BackendPolicy(SessionTimeouts timeouts, boolean reuse, boolean forwardFor, boolean httpClose,
-                                HttpRules rules, long maxBodySize, boolean smartConnect, TcpRequestRules tcpRules) {
+                                HttpRules rules, long maxBodySize, boolean smartConnect, TcpRequestRules tcpRules,
+                                boolean serverClose) {
         public BackendPolicy {
             maxBodySize = noLimitAsMax(maxBodySize);
+        }
+
+        /** Without {@code option http-server-close}. */
+        public BackendPolicy(SessionTimeouts timeouts, boolean reuse, boolean forwardFor, boolean httpClose,
+                             HttpRules rules, long maxBodySize, boolean smartConnect, TcpRequestRules tcpRules) {
+            this(timeouts, reuse, forwardFor, httpClose, rules, maxBodySize, smartConnect, tcpRules, false);
         }
 
         /** A policy without {@code tcp-request content} rules of the backend's own. */

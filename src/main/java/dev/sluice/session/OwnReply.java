@@ -88,6 +88,8 @@ final class OwnReply {
     /** Forgets a reply that will never be written (the session closed). */
     void drop() {
         bytes = null;
+        redirect = null;
+        request = null;
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.sluice.session;
 
 import dev.sluice.backend.Backend;
-import dev.sluice.backend.BalanceKey;
 import dev.sluice.backend.RetryPolicy;
 import dev.sluice.backend.Server;
 import dev.sluice.backend.SlotRefusal;
@@ -58,6 +57,7 @@ public final class TcpSession extends Session {
     private final SlotRequest slotRequest = new SlotRequest();
     private State state = State.WAITING_FOR_SLOT;
     private long phaseDeadline;
+    private final TcpDeadlines.State times = new TcpDeadlines.State();
     private SessionOutcome outcome;
     /** The connection's addresses as the rules see them. */
     private AddressView view;
@@ -162,23 +162,14 @@ public final class TcpSession extends Session {
 
     /** Content rules, the backend, and a slot on one of its servers. */
     private void route(long now) {
-        if (!frontend.rules().accepts(TcpRequestRules.Phase.CONTENT, view)) {
-            close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
+        TcpRouting.Decision d = TcpRouting.route(frontend, view);
+        if (d.refusal() != null) {
+            close(d.refusal(), CloseMode.ORDERLY);
             return;
         }
-        backend = frontend.routing().route(view);
-        if (backend == null) {
-            close(SessionOutcome.NO_BACKEND, CloseMode.ORDERLY);
-            return;
-        }
-        TcpFrontend.BackendPolicy policy = frontend.policy(backend);
-        if (!policy.rules().accepts(TcpRequestRules.Phase.CONTENT, view)) {
-            backend = null;
-            close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
-            return;
-        }
-        timeouts = policy.timeouts();
-        smartConnect = policy.smartConnect();
+        backend = d.backend();
+        timeouts = d.policy().timeouts();
+        smartConnect = d.policy().smartConnect();
         log.routed(backend);
         client.readInterest(true);
         acquire(now, null);
@@ -188,7 +179,7 @@ public final class TcpSession extends Session {
     private void acquire(long now, Server avoid) {
         Server s;
         try {
-            s = backend.acquire(slotRequest, balanceKey(), avoid);
+            s = backend.acquire(slotRequest, TcpRouting.balanceKey(backend, client.remoteAddress()), avoid);
         } catch (Backend.SlotException e) {
             close(e instanceof Backend.NoServerException ? SessionOutcome.NO_SERVER : SessionOutcome.QUEUE_FULL,
                     CloseMode.ORDERLY);
@@ -206,12 +197,6 @@ public final class TcpSession extends Session {
             phaseDeadline = deadline(now, timeouts.queueOrConnect());
         }
         armTimer();
-    }
-
-    /** What {@code balance source} hashes: the client's address; other algorithms take no key in mode tcp. */
-    private BalanceKey balanceKey() {
-        java.net.InetAddress a = backend.keySource() == BalanceKey.Source.CLIENT_ADDRESS ? client.remoteAddress() : null;
-        return a == null ? BalanceKey.NONE : new BalanceKey().clientAddress(a.getAddress());
     }
 
     private void connectTo(Server s) {
@@ -404,17 +389,18 @@ public final class TcpSession extends Session {
             default -> {
             }
         }
-        long tunnelDeadline = tunnelDeadline();
+        TcpDeadlines.State t = refreshTimes();
+        long tunnelDeadline = TcpDeadlines.tunnel(t);
         if (tunnelDeadline != 0 && now - tunnelDeadline >= 0) {
             close(SessionOutcome.TUNNEL_TIMEOUT, CloseMode.ABORTIVE);
             return true;
         }
-        long clientDeadline = clientDeadline();
+        long clientDeadline = TcpDeadlines.client(t);
         if (clientDeadline != 0 && now - clientDeadline >= 0) {
             close(SessionOutcome.CLIENT_TIMEOUT, cutIfRelaying());
             return true;
         }
-        long serverDeadline = serverDeadline();
+        long serverDeadline = TcpDeadlines.server(t);
         if (serverDeadline != 0 && now - serverDeadline >= 0) {
             close(SessionOutcome.SERVER_TIMEOUT, cutIfRelaying());
             return true;
@@ -427,46 +413,24 @@ public final class TcpSession extends Session {
         return state == State.ESTABLISHED ? CloseMode.ABORTIVE : CloseMode.ORDERLY;
     }
 
-    /**
-     * Once relaying, {@code timeout tunnel} counts from the last byte that
-     * moved either way, and stands in for the client and server timeouts.
-     */
-    private long tunnelDeadline() {
-        return state == State.ESTABLISHED ? deadline(Math.max(clientActiveAt, serverActiveAt), timeouts.tunnel()) : 0;
-    }
-
-    /**
-     * While Sluice expects the client to send, or waits for it to take bytes
-     * (unless timeout tunnel stands in); once the client connection is half
-     * closed, {@code timeout client-fin} when set.
-     */
-    private long clientDeadline() {
-        boolean tunnel = state == State.ESTABLISHED && timeouts.tunnel() > 0;
-        boolean waitingOnClient = request.wantsInput() || response.holdsBytes();
-        long d = waitingOnClient && !tunnel ? deadline(clientActiveAt, timeouts.client()) : 0;
-        if (timeouts.clientFin() > 0 && (request.sourceEnded() || response.sinkShut())) {
-            d = earliest(d, deadline(clientActiveAt, timeouts.clientFin()));
-        }
-        return d;
-    }
-
-    /** The same for the server: timeout server, or timeout server-fin once its connection is half closed. */
-    private long serverDeadline() {
-        if (state != State.ESTABLISHED) {
-            return 0;
-        }
-        boolean waitingOnServer = response.wantsInput() || request.holdsBytes();
-        long d = waitingOnServer && timeouts.tunnel() == 0 ? deadline(serverActiveAt, timeouts.server()) : 0;
-        if (timeouts.serverFin() > 0 && (response.sourceEnded() || request.sinkShut())) {
-            d = earliest(d, deadline(serverActiveAt, timeouts.serverFin()));
-        }
-        return d;
+    /** The deadline state, with what the session knows now. */
+    private TcpDeadlines.State refreshTimes() {
+        TcpDeadlines.State t = times;
+        t.relaying = state == State.ESTABLISHED;
+        t.phaseDeadline = phaseDeadline;
+        t.timeouts = timeouts;
+        t.clientActiveAt = clientActiveAt;
+        t.serverActiveAt = serverActiveAt;
+        t.waitsOnClient = request.wantsInput() || response.holdsBytes();
+        t.waitsOnServer = response.wantsInput() || request.holdsBytes();
+        t.clientHalfClosed = request.sourceEnded() || response.sinkShut();
+        t.serverHalfClosed = response.sourceEnded() || request.sinkShut();
+        return t;
     }
 
     @Override
     long nextDeadline() {
-        long phase = state == State.ESTABLISHED ? 0 : phaseDeadline;
-        return earliest(earliest(earliest(phase, tunnelDeadline()), clientDeadline()), serverDeadline());
+        return TcpDeadlines.next(refreshTimes());
     }
 
     /** A TCP session is never between exchanges: it carries one stream. */

@@ -81,18 +81,16 @@ class ConfigCorpusTest {
         e.put("env-vars-named-defaults.cfg", Expected.valid());
         e.put("galera-mysql.cfg", Expected.valid());
         e.put("host-and-path-routing.cfg", Expected.valid());
-        e.put("k8s-apiserver-node-lb.cfg", Expected.refused("k8s-apiserver-node-lb.cfg:13: 'option http-server-close' is not supported by Sluice:"
-                + " write 'option httpclose' to close server connections after each response, or nothing to"
-                + " keep both sides alive",
-                "checks", "http", "stats"));
+        e.put("k8s-apiserver-node-lb.cfg", Expected.refused("k8s-apiserver-node-lb.cfg:25: 'monitor-uri' is not supported by Sluice: Sluice has"
+                + " no monitoring URI yet; answer it with 'http-request return status 200 if { path /URI }'",
+                "checks", "stats"));
         e.put("layer4-acls-tcp.cfg", Expected.valid());
         e.put("legacy-haproxy-1.4.cfg", Expected.refused("legacy-haproxy-1.4.cfg:7: 'nbproc' is not supported by Sluice: HAProxy removed it in 2.5;"
                 + " write 'nbthread' (one event loop per thread) instead",
                 "legacy"));
-        e.put("openshift-bare-metal-lb.cfg", Expected.refused("openshift-bare-metal-lb.cfg:15: 'option http-server-close' is not supported by Sluice:"
-                + " write 'option httpclose' to close server connections after each response, or nothing to"
-                + " keep both sides alive",
-                "http", "tls"));
+        e.put("openshift-bare-metal-lb.cfg", Expected.refused("openshift-bare-metal-lb.cfg:33: server bootstrap: 'verify' is not supported by"
+                + " Sluice: Sluice does not originate TLS yet",
+                "tls"));
         e.put("openstack-horizon.cfg", Expected.valid());
         e.put("patroni-postgres.cfg", Expected.refused("patroni-postgres.cfg:20: 'stats enable' is not supported by Sluice: Sluice has no stats"
                 + " page or stats socket yet",

@@ -342,6 +342,25 @@ class HttpConfigTest {
     }
 
     @Test
+    void theThreeConnectionModesExcludeEachOtherAndTheLastWrittenWins() throws ConfigException {
+        Config config = parse("defaults\n mode http\n option httpclose\n option http-server-close\n"
+                + "frontend f\n bind :80\n option http-keep-alive\n default_backend b\n"
+                + "backend b\n option http-server-close\n server s 127.0.0.1:1\n"
+                + "backend c\n option http-server-close\n option httpclose\n server s 127.0.0.1:1\n"
+                + "backend d\n no option http-server-close\n server s 127.0.0.1:1\n");
+        HttpConfig f = config.frontends().get(0).http();
+        assertFalse(f.httpClose() || f.serverClose(), "http-keep-alive undoes the defaults' mode");
+        HttpConfig b = config.backends().get(0).http();
+        assertTrue(b.serverClose());
+        assertFalse(b.httpClose(), "http-server-close after httpclose (in defaults) wins");
+        HttpConfig c = config.backends().get(1).http();
+        assertTrue(c.httpClose());
+        assertFalse(c.serverClose());
+        assertFalse(config.backends().get(2).http().serverClose());
+        assertFalse(config.backends().get(2).http().httpClose());
+    }
+
+    @Test
     void optionsAreOffAndHttpReuseIsSafeByDefault() throws ConfigException {
         Config config = parse(FRONTEND + " default_backend b\n" + BACKENDS);
         assertFalse(config.frontends().get(0).http().forwardFor());

@@ -443,6 +443,28 @@ class HttpForwardingEndToEndTest extends HttpEndToEnd {
         assertTrue(w.closedByPeer());
     }
 
+    /**
+     * The server answers and closes with the upload unread, so its kernel resets
+     * the connection: Sluice's next write of the body fails, often before it
+     * read the answer that is already in its socket. The answer still reaches
+     * the client (the request stops, the response is read on), every time.
+     */
+    @Test
+    void anAnswerBeforeTheBodyEndsReachesTheClientEvenWhenTheServerResetsTheUpload() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin));
+        for (int i = 0; i < 100; i++) {
+            HttpWire w = wire();
+            w.send("POST /early HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000\r\n\r\n");
+            w.send(TestOrigin.pattern(1, 20_000));
+            w.send(TestOrigin.pattern(2, 60_000));
+            HttpWire.Response r = w.read("POST");
+            assertEquals("early", r.text(), "attempt " + i + ": " + r.head());
+            assertTrue(r.closes(), "attempt " + i + ": " + r.head());
+            w.close();
+        }
+    }
+
     @Test
     void aClientThatHalfClosesAfterItsRequestStillGetsTheWholeResponse() throws Exception {
         HttpTestOrigin origin = origin();

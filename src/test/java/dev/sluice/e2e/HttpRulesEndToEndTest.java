@@ -225,6 +225,48 @@ class HttpRulesEndToEndTest extends HttpEndToEnd {
                 + " server connections kept open although httpclose closes them");
     }
 
+    @Test
+    void httpServerCloseInTheFrontendClosesOnlyTheServerConnectionAfterEachResponse() throws Exception {
+        httpServerCloseKeepsTheClient(true);
+    }
+
+    @Test
+    void httpServerCloseInTheBackendClosesOnlyTheServerConnectionAfterEachResponse() throws Exception {
+        httpServerCloseKeepsTheClient(false);
+    }
+
+    private void httpServerCloseKeepsTheClient(boolean inFrontend) throws Exception {
+        HttpTestOrigin origin = origin();
+        Cfg cfg = cfg(origin);
+        start(inFrontend ? cfg.frontend("option http-server-close") : cfg.backend("option http-server-close"));
+        HttpWire w = wire();
+        for (int i = 0; i < 3; i++) {
+            HttpWire.Response r = w.exchange(get("/size/" + (5 + i)));
+            assertArrayEquals(TestOrigin.pattern(5 + i, 5 + i), r.body());
+            assertFalse(r.closes(), "the client connection is kept: " + r.head());
+        }
+        // The three exchanges went over the one client connection: it was kept.
+        assertEquals(3, origin.requestCount());
+        assertEquals(3, origin.accepted(), "each request had a server connection of its own");
+        assertTrue(origin.requests().stream().allMatch(q -> "close".equals(q.header("connection"))),
+                "the server was not told that the connection closes");
+        awaitTrue(() -> origin.openConnections() == 0, () -> origin.openConnections()
+                + " server connections kept open although http-server-close closes them");
+    }
+
+    @Test
+    void httpKeepAliveUndoesTheDefaultsHttpServerClose() throws Exception {
+        HttpTestOrigin origin = origin();
+        // The most closing mode of the frontend and the backend applies: both say keep-alive here.
+        start(cfg(origin).defaults("option http-server-close").frontend("option http-keep-alive")
+                .backend("option http-keep-alive"));
+        HttpWire w = wire();
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(TestOrigin.pattern(5, 5), w.exchange(get("/size/5")).body());
+        }
+        assertEquals(1, origin.accepted(), "the server connection was not kept");
+    }
+
     /**
      * A slowloris client trickles its head: it gets 408 once timeout
      * http-request runs out, while another client on the same loop is served
