@@ -19,6 +19,10 @@ import java.util.Set;
  * {@link #blankLineOffset()}; to answer a HEAD request it sends the bytes before
  * {@link #bodyOffset()} only.
  *
+ * <p>A redirect ({@link #redirect(RedirectRule)}) is the exception: its bytes
+ * depend on the request, so it carries its {@link RedirectRule}, which writes
+ * them from the request head, and no bytes of its own.
+ *
  * <p>Immutable; safe to share between loops.
  */
 public final class ReturnRule {
