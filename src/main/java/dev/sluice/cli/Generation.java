@@ -282,7 +282,7 @@ final class Generation {
         HttpRules rules = f.httpRules();
         Backend[] targets = rules.backendNames().stream().map(backends::get).toArray(Backend[]::new);
         TcpFrontend frontend = new TcpFrontend(f.name(), HttpRouting.of(rules, targets), f.tcpRequestRules(), policies,
-                limit).withLog(log);
+                limit).withServerCounts(serverCounts()).withLog(log);
         return (id, loop, connection, preamble) -> TcpSession.start(loop, connectors.get(id), frontend,
                 sessions.get(id), loops.counters(id), connection, preamble);
     }
@@ -305,9 +305,17 @@ final class Generation {
                 f.timeouts().client() * 1_000_000L,
                 HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
                 g.httpLimits(), f.http().forwardFor(), f.http().httpClose(), f.http().maxBodySize(), limit)
-                .withTcpRequestRules(f.tcpRequestRules()).withLog(log);
+                .withTcpRequestRules(f.tcpRequestRules()).withServerCounts(serverCounts()).withLog(log);
         return (id, loop, connection, preamble) -> HttpSession.start(loop, connectors.get(id), frontend,
                 sessions.get(id), loops.counters(id), loops.idle(id), connection, preamble);
+    }
+
+    /** What {@code nbsrv(BACKEND)} reads: the servers of the backend that may take a request now. */
+    private dev.sluice.http.ServerCounts serverCounts() {
+        return name -> {
+            Backend b = backends.get(name);
+            return b == null ? 0 : b.serversUp();
+        };
     }
 
     /** Starts a session for an accepted connection on the loop that accepted it. */

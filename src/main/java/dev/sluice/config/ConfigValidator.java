@@ -2,6 +2,7 @@ package dev.sluice.config;
 
 import dev.sluice.backend.BalanceSpec;
 import dev.sluice.http.Fetch;
+import dev.sluice.http.ReturnRule;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -92,6 +93,7 @@ final class ConfigValidator {
         }
         httpOnly(frontend.mode(), section, frontend.routing(), frontend.http().httpRequestRules(),
                 frontend.http().maxBodySize());
+        countedBackends(config, frontend.routing(), frontend.http().httpRequestRules());
         // A request that no use_backend rule takes gets 503; without any rule there would be nowhere to send anything.
         if (frontend.defaultBackend() == null && frontend.routing().useBackends().isEmpty()) {
             throw new ConfigException(file, section.line, section.describe() + " has no default_backend:"
@@ -126,6 +128,7 @@ final class ConfigValidator {
         mode(backend.mode(), section);
         httpOnly(backend.mode(), section, backend.routing(), backend.http().httpRequestRules(),
                 backend.http().maxBodySize());
+        countedBackends(config, backend.routing(), backend.http().httpRequestRules());
         // A listen section that sends its traffic to another backend needs no server of its own.
         boolean routesElsewhere = section.kind == ProxySection.Kind.LISTEN && section.defaultBackend != null
                 && !section.defaultBackend.equals(section.name);
@@ -175,11 +178,32 @@ final class ConfigValidator {
             }
         }
         for (HttpRequestRule rule : rules) {
-            earliest.offer(rule.line(), "http-request " + rule.action().keyword());
+            earliest.offer(rule.line(), rule.keyword());
         }
         if (earliest.keyword != null) {
             throw new ConfigException(file, earliest.line, earliest.keyword + " needs mode http, but "
                     + section.describe() + " is in mode " + mode.keyword() + " (line " + section.lineOf("mode") + ")");
+        }
+    }
+
+    /** Every {@code nbsrv(BACKEND)} names a backend of the file, as HAProxy requires. */
+    private void countedBackends(Config config, RoutingConfig routing, List<HttpRequestRule> rules)
+            throws ConfigException {
+        List<AclSpec> acls = new java.util.ArrayList<>(routing.acls());
+        List<ConditionSpec> conditions = new java.util.ArrayList<>();
+        routing.useBackends().forEach(use -> conditions.add(use.condition()));
+        routing.tcpRequestRules().forEach(rule -> conditions.add(rule.condition()));
+        rules.forEach(rule -> conditions.add(rule.condition()));
+        for (ConditionSpec condition : conditions) {
+            if (condition != null) {
+                condition.alternatives().forEach(terms -> terms.forEach(term -> acls.addAll(term.acls())));
+            }
+        }
+        for (AclSpec acl : acls) {
+            if (acl.fetch() == Fetch.NBSRV && config.backend(acl.header()).isEmpty()) {
+                throw new ConfigException(file, acl.line(), "nbsrv(" + acl.header() + "): no backend named '"
+                        + acl.header() + "'");
+            }
         }
     }
 
@@ -198,7 +222,8 @@ final class ConfigValidator {
 
     /** Whether an ACL reads the HTTP request rather than the connection. */
     static boolean readsHttp(AclSpec acl) {
-        return acl.fetch() == Fetch.PATH || acl.fetch() == Fetch.HDR || acl.fetch() == Fetch.METHOD;
+        return acl.fetch() == Fetch.PATH || acl.fetch() == Fetch.URL || acl.fetch() == Fetch.HDR
+                || acl.fetch() == Fetch.HDR_CNT || acl.fetch() == Fetch.METHOD;
     }
 
     private static boolean readsHttp(ConditionSpec condition) {
@@ -234,12 +259,13 @@ final class ConfigValidator {
         config.frontends().forEach(f -> rules.addAll(f.http().httpRequestRules()));
         config.backends().forEach(b -> rules.addAll(b.http().httpRequestRules()));
         for (HttpRequestRule rule : rules) {
-            if (rule.response() == null) {
+            if (rule.response() == null && rule.redirect() == null) {
                 continue;
             }
-            int length = RuleCompiler.response(rule).length();
+            ReturnRule compiled = RuleCompiler.response(rule);
+            int length = compiled.redirect() != null ? compiled.redirect().constantLength() : compiled.length();
             if (length > room) {
-                throw new ConfigException(file, rule.line(), "http-request " + rule.action().keyword()
+                throw new ConfigException(file, rule.line(), rule.keyword()
                         + ": the response takes " + length + " bytes with its status line and header fields, more"
                         + " than the " + room + " that tune.bufsize - tune.maxrewrite leave for it");
             }

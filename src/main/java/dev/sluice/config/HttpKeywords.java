@@ -41,7 +41,10 @@ final class HttpKeywords {
                 .repeatable("http-request del-header", "<name> [if|unless <condition>]", 1, HttpKeywords::delHeader)
                 .repeatable("http-request return", "[status <code>] [content-type <type>] [string <text> | file"
                         + " <path>] [hdr <name> <value>]... [if|unless <condition>]", 0, HttpKeywords::returnResponse)
-                .repeatable("http-request deny", "[deny_status <code>] [if|unless <condition>]", 0, HttpKeywords::deny);
+                .repeatable("http-request deny", "[deny_status <code>] [if|unless <condition>]", 0, HttpKeywords::deny)
+                .repeatable("http-request redirect", RedirectKeywords.USAGE, 2,
+                        (p, use) -> RedirectKeywords.parse(p, use, false))
+                .repeatable("redirect", RedirectKeywords.USAGE, 2, (p, use) -> RedirectKeywords.parse(p, use, true));
         keywords.proxies(Placement.EVERY_PROXY)
                 .add(new Keyword<>("option forwardfor", "", 0, Integer.MAX_VALUE, Keyword.Repeat.LAST_WINS,
                         Support.IMPLEMENTED, HttpKeywords::forwardFor, (p, use) -> p.http.forwardFor = false));
@@ -186,7 +189,7 @@ final class HttpKeywords {
     }
 
     /** Compiles the rule once, so that a header name or a response the evaluators refuse is reported here. */
-    private static void add(ProxySection section, Invocation use, HttpRequestRule rule) throws ConfigException {
+    static void add(ProxySection section, Invocation use, HttpRequestRule rule) throws ConfigException {
         try {
             RuleCompiler.check(rule);
         } catch (IllegalArgumentException refused) {

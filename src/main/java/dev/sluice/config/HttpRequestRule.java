@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import dev.sluice.http.RedirectRule;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One {@code http-request} line of a frontend or backend.
+ * One {@code http-request} line of a frontend or backend, or a {@code redirect} line.
  *
  * <p>Immutable; safe to share between threads.
  *
@@ -17,12 +18,35 @@ import java.util.Objects;
  * @param response the answer of {@code return} and {@code deny}, else null
  * @param condition null when the line has none: the rule applies to every request
  * @param line the line of the rule
+ * @param redirect what a {@code redirect} or {@code http-request redirect} answers, else null
  */
 public record HttpRequestRule(Action action, String header, String value, Response response,
-        ConditionSpec condition, int line) {
+        ConditionSpec condition, int line, Redirect redirect) {
+    /** A rule that is not a redirect. */
+    public HttpRequestRule(Action action, String header, String value, Response response, ConditionSpec condition,
+            int line) {
+        this(action, header, value, response, condition, line, null);
+    }
+
+    /**
+     * What a redirect answers.
+     *
+     * @param kind {@code location}, {@code prefix} or {@code scheme}
+     * @param fromRedirectKeyword written as {@code redirect ...}, which runs after the {@code http-request} rules
+     */
+    public record Redirect(RedirectRule.Kind kind, String value, int code, RedirectRule.Options options,
+            boolean fromRedirectKeyword) {
+    }
+
+    /** The keyword the rule was written with, as messages name it. */
+    public String keyword() {
+        return redirect != null && redirect.fromRedirectKeyword() ? "redirect" : "http-request " + action.keyword();
+    }
+
     /** The {@code http-request} actions Sluice implements. */
     public enum Action {
-        SET_HEADER("set-header"), ADD_HEADER("add-header"), DEL_HEADER("del-header"), RETURN("return"), DENY("deny");
+        SET_HEADER("set-header"), ADD_HEADER("add-header"), DEL_HEADER("del-header"), RETURN("return"), DENY("deny"),
+        REDIRECT("redirect");
 
         private final String keyword;
 

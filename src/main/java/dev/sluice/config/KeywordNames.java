@@ -15,7 +15,7 @@ final class KeywordNames {
     /** First words that take the second word as part of the keyword's name. */
     private static final Set<String> TWO_WORDS = Set.of("option", "timeout", "stats", "http-request", "http-response",
             "http-after-response", "http-check", "tcp-check", "stick", "monitor", "email-alert", "external-check",
-            "persist", "rate-limit", "declare", "compression", "http-error", "filter", "redirect");
+            "persist", "rate-limit", "declare", "compression", "http-error", "filter");
     /** First words whose rule kind (second word) and action (third word) both name the keyword. */
     private static final Set<String> THREE_WORDS = Set.of("tcp-request", "tcp-response");
     private static final Set<String> RULE_KINDS = Set.of("connection", "content", "session");

@@ -109,7 +109,7 @@ final class RefusedKeywords {
         r.put("server-state-base", "Sluice keeps no server state across restarts yet");
         r.put("load-server-state-from-file", "Sluice keeps no server state across restarts yet");
         r.put("cookie", "Sluice has no cookie persistence yet");
-        r.put("stick-table", "Sluice has no stick tables yet");
+        r.put("stick-table", "Sluice has no stick tables: for client affinity use balance source (with hash-type consistent); rate limits (track-sc0, sc_http_req_rate) are not built");
         r.put("errorloc", "Sluice answers its errors itself; redirecting them is not supported yet");
         return Map.copyOf(r);
     }
@@ -164,14 +164,14 @@ final class RefusedKeywords {
         f.put("stats", "Sluice has no stats page or stats socket yet");
         f.put("http-check", "Sluice's http-check takes connect, send, expect, disable-on-404 and comment");
         f.put("tcp-check", "Sluice's tcp-check takes connect, send, send-binary, expect and comment");
-        f.put("stick", "Sluice has no stick tables yet");
-        f.put("compression", "Sluice does not compress responses");
+        f.put("stick", "Sluice has no stick tables (no stick on, stick match or track-sc counters): for client"
+                + " affinity use balance source, with hash-type consistent to keep it when servers change");
+        f.put("compression", "Sluice does not compress responses: let the origin compress them (nginx: gzip on)");
         f.put("http-response", "Sluice has no http-response rules yet");
         f.put("http-after-response", "Sluice has no http-after-response rules yet");
         f.put("tcp-response", "Sluice has no tcp-response rules yet");
         f.put("capture", "Sluice captures no header or cookie yet: %hr, %hs, %CC and %CS log nothing");
         f.put("email-alert", "Sluice sends no email");
-        f.put("redirect", "Sluice has no redirect rules yet");
         return Map.copyOf(f);
     }
 }

@@ -75,23 +75,30 @@ final class RoutingKeywords {
         Matcher m = CRITERION.matcher(words.get(0));
         Fetch fetch = m.matches() ? fetch(m.group(1)) : null;
         String suffix = m.matches() ? m.group(2) : null;
-        Fetch whole = fetch(words.get(0));
+        String bare = words.get(0).indexOf('(') < 0 ? words.get(0)
+                : words.get(0).substring(0, words.get(0).indexOf('('));
+        Fetch whole = fetch(bare);
         if (whole != null) {
-            // A fetch whose own name has an underscore (dst_port) is not a fetch with a suffix.
+            // A fetch whose own name has an underscore (dst_port, hdr_cnt) is not a fetch with a suffix.
             fetch = whole;
             suffix = null;
         }
         if (fetch == null || (suffix != null && !textSuffix(suffix))) {
-            throw use.error("fetch '" + words.get(0) + "' is not supported by Sluice (supported: path, hdr(NAME),"
-                    + " each also with _beg, _end or _sub; method; src; dst; dst_port)");
+            throw use.error("fetch '" + words.get(0) + "' is not supported by Sluice (supported: path, url, hdr(NAME)"
+                    + " and req.hdr(NAME), each also with _beg, _end, _sub or _reg; hdr_cnt([NAME]); method; src; dst;"
+                    + " dst_port; nbsrv(BACKEND); ssl_fc)");
         }
-        if (suffix != null && fetch != Fetch.PATH && fetch != Fetch.HDR) {
+        if (suffix != null && fetch != Fetch.PATH && fetch != Fetch.HDR && fetch != Fetch.URL) {
             throw use.error("fetch '" + words.get(0) + "' is not supported by Sluice (" + fetch.keyword()
                     + " takes no suffix)");
         }
-        String header = m.group(3);
+        String header = m.matches() ? m.group(3) : null;
         if (header != null && header.contains(",")) {
-            throw use.error("'" + words.get(0) + "': an occurrence number is not supported by Sluice; write hdr(NAME)");
+            throw use.error("'" + words.get(0) + "': an occurrence number is not supported by Sluice; write "
+                    + fetch.keyword() + "(NAME)");
+        }
+        if (header != null && header.isEmpty() && fetch == Fetch.HDR_CNT) {
+            header = null;
         }
         AclMatch match = suffix == null ? fetch.defaultMatch() : AclMatch.valueOf(suffix.toUpperCase(Locale.ROOT));
         boolean ignoreCase = false;
@@ -106,7 +113,7 @@ final class RoutingKeywords {
                 case "-i" -> ignoreCase = true;
                 case "-m" -> {
                     if (i == words.size()) {
-                        throw use.error("-m needs a match method: str, beg, end, sub or found");
+                        throw use.error("-m needs a match method: str, beg, end, sub, reg or found");
                     }
                     if (suffix != null || matchGiven) {
                         throw use.error("-m cannot change how '" + words.get(0) + "' matches; write "
@@ -143,6 +150,17 @@ final class RoutingKeywords {
     }
 
     private static Fetch fetch(String word) {
+        // HAProxy's req.* names of the same fetches.
+        switch (word) {
+            case "req.hdr" -> {
+                return Fetch.HDR;
+            }
+            case "req.hdr_cnt" -> {
+                return Fetch.HDR_CNT;
+            }
+            default -> {
+            }
+        }
         for (Fetch fetch : Fetch.values()) {
             if (fetch.keyword().equals(word)) {
                 return fetch;
@@ -152,7 +170,7 @@ final class RoutingKeywords {
     }
 
     private static boolean textSuffix(String suffix) {
-        return suffix.equals("beg") || suffix.equals("end") || suffix.equals("sub");
+        return suffix.equals("beg") || suffix.equals("end") || suffix.equals("sub") || suffix.equals("reg");
     }
 
     private static AclMatch matchMethod(Invocation use, String word) throws ConfigException {
@@ -161,7 +179,7 @@ final class RoutingKeywords {
                 return match;
             }
         }
-        throw use.error("-m " + word + " is not supported by Sluice (supported: str, beg, end, sub, found, ip, int)");
+        throw use.error("-m " + word + " is not supported by Sluice (supported: str, beg, end, sub, reg, found, ip, int, bool)");
     }
 
     // ---- conditions ----

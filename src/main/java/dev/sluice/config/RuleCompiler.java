@@ -4,6 +4,7 @@ import dev.sluice.http.Acl;
 import dev.sluice.http.Condition;
 import dev.sluice.http.HeaderRule;
 import dev.sluice.http.HttpRules;
+import dev.sluice.http.RedirectRule;
 import dev.sluice.http.ReturnRule;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,8 +54,9 @@ final class RuleCompiler {
     }
 
     /**
-     * The section's http-request rules and its error pages. A deny whose status
-     * has an {@code errorfile} answers with that page, as in HAProxy.
+     * The {@code http-request} rules in file order, then the {@code redirect}
+     * lines, as HAProxy runs them; and the section's error pages. A deny whose
+     * status has an {@code errorfile} answers with that page, as in HAProxy.
      */
     private static void requestRules(HttpRules.Builder rules, List<HttpRequestRule> list, List<ErrorFile> errorFiles) {
         ReturnRule[] pages = new ReturnRule[600];
@@ -62,15 +64,21 @@ final class RuleCompiler {
             pages[e.code()] = ReturnRule.page(e.bytes());
             rules.errorPage(e.code(), pages[e.code()]);
         }
-        for (HttpRequestRule rule : list) {
-            Condition condition = condition(rule.condition());
-            switch (rule.action()) {
-                case DENY -> {
-                    ReturnRule page = pages[rule.response().status()];
-                    rules.returnRule(page != null ? page : response(rule), condition);
+        for (boolean redirectKeyword : new boolean[] {false, true}) {
+            for (HttpRequestRule rule : list) {
+                boolean keyword = rule.redirect() != null && rule.redirect().fromRedirectKeyword();
+                if (keyword != redirectKeyword) {
+                    continue;
                 }
-                case RETURN -> rules.returnRule(response(rule), condition);
-                default -> rules.headerRule(headerRule(rule), condition);
+                Condition condition = condition(rule.condition());
+                switch (rule.action()) {
+                    case DENY -> {
+                        ReturnRule page = pages[rule.response().status()];
+                        rules.returnRule(page != null ? page : response(rule), condition);
+                    }
+                    case RETURN, REDIRECT -> rules.returnRule(response(rule), condition);
+                    default -> rules.headerRule(headerRule(rule), condition);
+                }
             }
         }
     }
@@ -78,7 +86,7 @@ final class RuleCompiler {
     /** Compiles the action of a rule and drops it: throws what the evaluators refuse. */
     static void check(HttpRequestRule rule) {
         switch (rule.action()) {
-            case RETURN, DENY -> response(rule);
+            case RETURN, DENY, REDIRECT -> response(rule);
             default -> headerRule(rule);
         }
     }
@@ -93,6 +101,10 @@ final class RuleCompiler {
     }
 
     static ReturnRule response(HttpRequestRule rule) {
+        if (rule.action() == HttpRequestRule.Action.REDIRECT) {
+            HttpRequestRule.Redirect r = rule.redirect();
+            return ReturnRule.redirect(RedirectRule.of(r.kind(), r.value(), r.code(), r.options()));
+        }
         HttpRequestRule.Response r = rule.response();
         return rule.action() == HttpRequestRule.Action.DENY ? ReturnRule.deny(r.status())
                 : ReturnRule.of(r.status(), r.contentType(), r.body(), r.fields());

@@ -2,11 +2,11 @@ package dev.sluice.http;
 
 import dev.sluice.buffer.Buffer;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * One compiled ACL line: a fetch, a way to match, and its values, pre-encoded
@@ -18,121 +18,163 @@ import java.util.List;
  * an unknown client address) matches no value; {@code !} then makes it true,
  * as in HAProxy.
  *
- * <p>Immutable; safe to share between loops.
+ * <p>A regular expression ({@code -m reg}, {@code path_reg}) is Java's, which
+ * reads HAProxy's PCRE patterns alike for the common syntax. It runs over the
+ * request's bytes in place, one character per byte, with a matcher kept per
+ * thread and reset for each test: after a loop's first test of an ACL, testing
+ * it allocates nothing.
+ *
+ * <p>Immutable (its per-thread matchers aside); safe to share between loops.
  */
 public final class Acl {
+    /** The fetches whose values are numbers, matched with {@link AclMatch#INT}. */
+    private static final java.util.Set<Fetch> NUMBERS = java.util.EnumSet.of(Fetch.DST_PORT, Fetch.HDR_CNT,
+            Fetch.NBSRV);
+    /** The fetches whose values are text, matched with the string matches or {@link AclMatch#REG}. */
+    private static final java.util.Set<Fetch> TEXT = java.util.EnumSet.of(Fetch.PATH, Fetch.URL, Fetch.HDR,
+            Fetch.METHOD);
+    private static final ThreadLocal<BufferChars> CHARS = ThreadLocal.withInitial(BufferChars::new);
+
     private final Fetch fetch;
     private final AclMatch match;
     private final boolean ignoreCase;
-    /** The header name for {@link Fetch#HDR}, lower case. */
+    /** The header name of {@link Fetch#HDR} and {@link Fetch#HDR_CNT}, lower case, or null. */
     private final byte[] header;
+    /** The backend of {@link Fetch#NBSRV}, else null. */
+    private final String backend;
     /** Text values, lower case when {@link #ignoreCase}. */
     private final byte[][] values;
-    /** For {@link Fetch#SRC} and {@link Fetch#DST}: network addresses (4 or 16 bytes) and their prefix lengths in bits. */
-    private final byte[][] networks;
-    private final int[] prefixBits;
-    /** For {@link AclMatch#INT}: each value's range, both ends included. */
-    private final int[] low;
-    private final int[] high;
+    /** For {@link AclMatch#REG}: the patterns, and each thread's matchers over {@link #CHARS}. */
+    private final Pattern[] patterns;
+    private final ThreadLocal<Matcher[]> matchers;
+    /** For {@link Fetch#SRC} and {@link Fetch#DST}, else null. */
+    private final AclNetworks networks;
+    /** For {@link AclMatch#INT}, else null. */
+    private final AclNumbers numbers;
 
-    private Acl(Fetch fetch, AclMatch match, boolean ignoreCase, byte[] header, byte[][] values,
-            byte[][] networks, int[] prefixBits, int[] low, int[] high) {
+    private Acl(Fetch fetch, AclMatch match, boolean ignoreCase, byte[] header, String backend, byte[][] values,
+            Pattern[] patterns, AclNetworks networks, AclNumbers numbers) {
         this.fetch = fetch;
         this.match = match;
         this.ignoreCase = ignoreCase;
         this.header = header;
+        this.backend = backend;
         this.values = values;
+        this.patterns = patterns;
         this.networks = networks;
-        this.prefixBits = prefixBits;
-        this.low = low;
-        this.high = high;
+        this.numbers = numbers;
+        this.matchers = patterns.length == 0 ? null : ThreadLocal.withInitial(this::newMatchers);
+    }
+
+    private Matcher[] newMatchers() {
+        Matcher[] m = new Matcher[patterns.length];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = patterns[i].matcher("");
+        }
+        return m;
     }
 
     /**
      * Compiles one ACL, checking that its parts fit together.
      *
-     * @param header the header name for {@link Fetch#HDR}, else null
-     * @param values the values; none for {@link AclMatch#FOUND}, at least one otherwise
+     * @param argument the argument in parentheses: the header name of {@link Fetch#HDR} (needed) and
+     *     {@link Fetch#HDR_CNT} (optional), the backend of {@link Fetch#NBSRV} (needed); else null
+     * @param values the values; none for {@link AclMatch#FOUND} and {@link AclMatch#BOOL}, at least one otherwise
      * @throws IllegalArgumentException with a message fit for the user when they do not
      */
-    public static Acl compile(Fetch fetch, String header, AclMatch match, boolean ignoreCase, List<String> values) {
-        if ((fetch == Fetch.HDR) != (header != null)) {
-            throw new IllegalArgumentException(fetch == Fetch.HDR ? "hdr needs a header name, as in hdr(host)"
-                    : fetch.keyword() + " takes no argument in parentheses");
-        }
-        if (header != null) {
-            checkFieldName(header);
-        }
+    public static Acl compile(Fetch fetch, String argument, AclMatch match, boolean ignoreCase, List<String> values) {
+        checkArgument(fetch, argument);
         boolean address = fetch == Fetch.SRC || fetch == Fetch.DST;
         if (address != (match == AclMatch.IP)) {
             throw new IllegalArgumentException(address ? fetch.keyword() + " matches addresses only (-m ip)"
                     : "-m ip applies to src and dst only");
         }
-        if ((fetch == Fetch.DST_PORT) != (match == AclMatch.INT)) {
-            throw new IllegalArgumentException(fetch == Fetch.DST_PORT ? "dst_port matches numbers only (-m int)"
-                    : "-m int applies to dst_port only");
+        if (NUMBERS.contains(fetch) != (match == AclMatch.INT)) {
+            throw new IllegalArgumentException(NUMBERS.contains(fetch) ? fetch.keyword()
+                    + " matches numbers only (-m int)" : "-m int applies to dst_port, hdr_cnt and nbsrv only");
         }
-        if ((address || fetch == Fetch.DST_PORT) && ignoreCase) {
+        if ((fetch == Fetch.SSL_FC) != (match == AclMatch.BOOL)) {
+            throw new IllegalArgumentException(fetch == Fetch.SSL_FC ? "ssl_fc is true or false: it takes no -m"
+                    + " and no value" : "-m bool applies to ssl_fc only");
+        }
+        if (!TEXT.contains(fetch) && ignoreCase) {
             throw new IllegalArgumentException("-i has no meaning for " + fetch.keyword());
         }
-        if (match == AclMatch.FOUND && !values.isEmpty()) {
-            throw new IllegalArgumentException("-m found takes no value, got '" + values.get(0) + "'");
+        boolean valueless = match == AclMatch.FOUND || match == AclMatch.BOOL;
+        if (valueless && !values.isEmpty()) {
+            throw new IllegalArgumentException("-m " + match.keyword() + " takes no value, got '" + values.get(0)
+                    + "'");
         }
-        if (match != AclMatch.FOUND && values.isEmpty()) {
+        if (!valueless && values.isEmpty()) {
             throw new IllegalArgumentException("needs at least one value to match");
         }
-        byte[] name = header == null ? null : lowerAscii(header);
+        byte[] name = argument == null || fetch == Fetch.NBSRV ? null : lowerAscii(argument);
+        String backend = fetch == Fetch.NBSRV ? argument : null;
+        byte[][] none = new byte[0][];
         if (address) {
-            byte[][] networks = new byte[values.size()][];
-            int[] bits = new int[values.size()];
-            for (int i = 0; i < values.size(); i++) {
-                network(values.get(i), networks, bits, i);
-            }
-            return new Acl(fetch, match, false, null, new byte[0][], networks, bits, new int[0], new int[0]);
+            return new Acl(fetch, match, false, null, null, none, new Pattern[0], AclNetworks.parse(values), null);
         }
         if (match == AclMatch.INT) {
-            int[] low = new int[values.size()];
-            int[] high = new int[values.size()];
-            for (int i = 0; i < values.size(); i++) {
-                range(values.get(i), low, high, i);
+            return new Acl(fetch, match, false, name, backend, none, new Pattern[0], null, AclNumbers.parse(values));
+        }
+        if (match == AclMatch.REG) {
+            Pattern[] patterns = new Pattern[values.size()];
+            for (int i = 0; i < patterns.length; i++) {
+                patterns[i] = regex(values.get(i), ignoreCase);
             }
-            return new Acl(fetch, match, false, null, new byte[0][], new byte[0][], new int[0], low, high);
+            return new Acl(fetch, match, ignoreCase, name, null, none, patterns, null, null);
         }
         byte[][] encoded = new byte[values.size()][];
         for (int i = 0; i < values.size(); i++) {
             String value = values.get(i);
             encoded[i] = (ignoreCase ? lowerAscii(value) : value.getBytes(StandardCharsets.UTF_8));
         }
-        return new Acl(fetch, match, ignoreCase, name, encoded, new byte[0][], new int[0], new int[0], new int[0]);
+        return new Acl(fetch, match, ignoreCase, name, null, encoded, new Pattern[0], null, null);
     }
 
-    /** Parses {@code N}, {@code LOW:HIGH}, {@code :HIGH} or {@code LOW:}, as HAProxy writes integer ranges. */
-    private static void range(String text, int[] low, int[] high, int i) {
-        int colon = text.indexOf(':');
-        String from = colon < 0 ? text : text.substring(0, colon);
-        String to = colon < 0 ? text : text.substring(colon + 1);
-        low[i] = from.isEmpty() && colon >= 0 ? 0 : port(from, text);
-        high[i] = to.isEmpty() && colon >= 0 ? Integer.MAX_VALUE : port(to, text);
-        if (low[i] > high[i]) {
-            throw new IllegalArgumentException("the range '" + text + "' is empty");
+    private static void checkArgument(Fetch fetch, String argument) {
+        switch (fetch) {
+            case HDR -> {
+                if (argument == null) {
+                    throw new IllegalArgumentException("hdr needs a header name, as in hdr(host)");
+                }
+                checkFieldName(argument);
+            }
+            case HDR_CNT -> {
+                if (argument != null) {
+                    checkFieldName(argument);
+                }
+            }
+            case NBSRV -> {
+                if (argument == null || argument.isEmpty()) {
+                    throw new IllegalArgumentException("nbsrv needs a backend name, as in nbsrv(app)");
+                }
+            }
+            default -> {
+                if (argument != null) {
+                    throw new IllegalArgumentException(fetch.keyword() + " takes no argument in parentheses");
+                }
+            }
         }
     }
 
-    private static int port(String number, String text) {
-        if (!number.matches("[0-9]{1,9}")) {
-            throw new IllegalArgumentException("expected a number or a range LOW:HIGH, got '" + text + "'");
+    private static Pattern regex(String value, boolean ignoreCase) {
+        try {
+            return Pattern.compile(value, ignoreCase ? Pattern.CASE_INSENSITIVE : 0);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("'" + value + "' is not a valid regular expression: "
+                    + e.getDescription());
         }
-        return Integer.parseInt(number);
     }
 
     /** True when {@code value} equals one of an {@link AclMatch#INT} ACL's values or lies in one of its ranges. */
-    public boolean matchesNumber(int value) {
-        for (int i = 0; i < low.length; i++) {
-            if (value >= low[i] && value <= high[i]) {
-                return true;
-            }
-        }
-        return false;
+    public boolean matchesNumber(long value) {
+        return numbers != null && numbers.contains(value);
+    }
+
+    /** The backend {@code nbsrv} counts the servers of, or null for another fetch. */
+    public String backend() {
+        return backend;
     }
 
     /** Refuses a header name that is not a token (RFC 9110 section 5.1). */
@@ -158,82 +200,19 @@ public final class Acl {
         return folded.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Parses {@code ADDRESS[/BITS]}; an IPv4-mapped IPv6 network is kept as the IPv4 one it denotes. */
-    private static void network(String text, byte[][] networks, int[] bits, int i) {
-        int slash = text.indexOf('/');
-        String host = slash < 0 ? text : text.substring(0, slash);
-        byte[] address = ipLiteral(host, text);
-        int max = address.length * 8;
-        int prefix = max;
-        if (slash >= 0) {
-            String count = text.substring(slash + 1);
-            if (!count.matches("[0-9]{1,3}") || Integer.parseInt(count) > max) {
-                throw new IllegalArgumentException("expected a prefix length from 0 to " + max + " in '" + text + "'");
-            }
-            prefix = Integer.parseInt(count);
-        }
-        if (isV4Mapped(address)) {
-            address = Arrays.copyOfRange(address, 12, 16);
-            prefix = Math.max(0, prefix - 96);
-        }
-        networks[i] = address;
-        bits[i] = prefix;
-    }
-
-    private static byte[] ipLiteral(String host, String text) {
-        if (host.contains(":")) {
-            try {
-                // A literal with a colon is never looked up in DNS.
-                InetAddress address = InetAddress.getByName(host);
-                byte[] raw = address.getAddress();
-                if (raw.length == 4) {
-                    // InetAddress turns ::ffff:a.b.c.d into IPv4 itself; keep the IPv6 shape so prefixes count from 128.
-                    byte[] mapped = new byte[16];
-                    mapped[10] = (byte) 0xFF;
-                    mapped[11] = (byte) 0xFF;
-                    System.arraycopy(raw, 0, mapped, 12, 4);
-                    return mapped;
-                }
-                return raw;
-            } catch (UnknownHostException | SecurityException e) {
-                throw new IllegalArgumentException("expected an IPv4 or IPv6 address, got '" + text + "'");
-            }
-        }
-        String[] parts = host.split("\\.", -1);
-        if (parts.length != 4) {
-            throw new IllegalArgumentException("expected an IPv4 or IPv6 address, got '" + text + "'");
-        }
-        byte[] address = new byte[4];
-        for (int k = 0; k < 4; k++) {
-            if (!parts[k].matches("[0-9]{1,3}") || Integer.parseInt(parts[k]) > 255) {
-                throw new IllegalArgumentException("expected an IPv4 or IPv6 address, got '" + text + "'");
-            }
-            address[k] = (byte) Integer.parseInt(parts[k]);
-        }
-        return address;
-    }
-
-    private static boolean isV4Mapped(byte[] address) {
-        if (address.length != 16) {
-            return false;
-        }
-        for (int k = 0; k < 10; k++) {
-            if (address[k] != 0) {
-                return false;
-            }
-        }
-        return address[10] == (byte) 0xFF && address[11] == (byte) 0xFF;
-    }
-
-    /** True when the request matches this ACL. Allocates nothing. */
+    /** True when the request matches this ACL. Allocates nothing (but a thread's first regular expression test). */
     public boolean matches(HttpRequestView request) {
         return switch (fetch) {
             case PATH -> matchesPath(request);
+            case URL -> matchesText(request.buffer(), request.targetStart(), request.targetEnd());
             case HDR -> matchesHeader(request);
+            case HDR_CNT -> matchesNumber(countValues(request));
             case METHOD -> matchesText(request.buffer(), request.methodStart(), request.methodEnd());
-            case SRC -> matchesAddress(request.addresses().client());
-            case DST -> matchesAddress(request.addresses().destination());
+            case SRC -> networks.contains(request.addresses().client());
+            case DST -> networks.contains(request.addresses().destination());
             case DST_PORT -> matchesNumber(request.addresses().destinationPort());
+            case NBSRV -> matchesNumber(request.addresses().servers().usableServers(backend));
+            case SSL_FC -> request.addresses().tls();
         };
     }
 
@@ -319,12 +298,44 @@ public final class Acl {
         if (match == AclMatch.FOUND) {
             return true;
         }
+        if (match == AclMatch.REG) {
+            return matchesRegex(buffer, start, end);
+        }
         for (byte[] value : values) {
             if (matchesOne(buffer, start, end, value)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private boolean matchesRegex(Buffer buffer, int start, int end) {
+        BufferChars chars = CHARS.get().bind(buffer, start, end);
+        for (Matcher m : matchers.get()) {
+            if (m.reset(chars).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The values of the named header (every field's without a name), each comma-separated element counted. */
+    private int countValues(HttpRequestView request) {
+        Buffer buffer = request.buffer();
+        int n = 0;
+        for (int h = 0; h < request.headerCount(); h++) {
+            if (header != null
+                    && !HttpBytes.equalsIgnoreCase(buffer, request.nameStart(h), request.nameEnd(h), header)) {
+                continue;
+            }
+            int ve = request.valueEnd(h);
+            int i = request.valueStart(h);
+            do {
+                i = HttpBytes.nextComma(buffer, i, ve) + 1;
+                n++;
+            } while (i <= ve);
+        }
+        return n;
     }
 
     private boolean matchesOne(Buffer buffer, int start, int end, byte[] value) {
@@ -362,37 +373,10 @@ public final class Acl {
         return true;
     }
 
-    private boolean matchesAddress(byte[] client) {
-        // An IPv4 client seen through an IPv6 socket is still an IPv4 client.
-        int offset = isV4Mapped(client) ? 12 : 0;
-        int length = client.length - offset;
-        for (int i = 0; i < networks.length; i++) {
-            byte[] network = networks[i];
-            if (network.length == length && inPrefix(client, offset, network, prefixBits[i])) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean inPrefix(byte[] address, int offset, byte[] network, int bits) {
-        int whole = bits >>> 3;
-        for (int k = 0; k < whole; k++) {
-            if (address[offset + k] != network[k]) {
-                return false;
-            }
-        }
-        int rest = bits & 7;
-        if (rest == 0) {
-            return true;
-        }
-        int mask = (0xFF << (8 - rest)) & 0xFF;
-        return ((address[offset + whole] ^ network[whole]) & mask) == 0;
-    }
-
     @Override
     public String toString() {
-        String name = fetch == Fetch.HDR ? "hdr(" + new String(header, StandardCharsets.UTF_8) + ")" : fetch.keyword();
+        String argument = header != null ? new String(header, StandardCharsets.UTF_8) : backend;
+        String name = fetch.keyword() + (argument == null ? "" : "(" + argument + ")");
         return name + (ignoreCase ? " -i" : "") + " -m " + match.keyword();
     }
 }

@@ -20,8 +20,16 @@ public enum AclMatch {
     FOUND("found"),
     /** An address lies in one of the values' networks; only for {@code src} and {@code dst}. */
     IP("ip"),
-    /** A number equals a value or lies in a {@code LOW:HIGH} range; only for {@code dst_port}. */
-    INT("int");
+    /**
+     * A number equals a value or lies in a {@code LOW:HIGH} range, or compares
+     * as {@code eq|ge|gt|le|lt N} says; for {@code dst_port}, {@code hdr_cnt}
+     * and {@code nbsrv}.
+     */
+    INT("int"),
+    /** A value, a regular expression, finds a match in the fetched text ({@code -m reg}, {@code path_reg}). */
+    REG("reg"),
+    /** A boolean fetch is true; takes no value; only for {@code ssl_fc}. */
+    BOOL("bool");
 
     private final String keyword;
 

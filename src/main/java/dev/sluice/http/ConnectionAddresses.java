@@ -11,6 +11,10 @@ import java.net.InetSocketAddress;
  * names the real client. Each address is 4 bytes for IPv4, 16 for IPv6, or
  * empty when unknown.
  *
+ * <p>It also carries what the rules read of the connection beyond its
+ * addresses: whether it came over TLS ({@code ssl_fc}), and where
+ * {@code nbsrv} finds its backends' server counts.
+ *
  * <p>Not thread-safe: one per client connection, owned by its loop; set once
  * at its start, read for each request. The arrays must not be modified by readers.
  */
@@ -21,6 +25,8 @@ public final class ConnectionAddresses {
     private int clientPort;
     private byte[] destination = NONE;
     private int destinationPort;
+    private boolean tls;
+    private ServerCounts servers = ServerCounts.NONE;
 
     /** Both ends as the socket knows them; null stands for unknown. */
     public ConnectionAddresses set(InetAddress client, int clientPort, InetSocketAddress local) {
@@ -54,5 +60,29 @@ public final class ConnectionAddresses {
 
     public int destinationPort() {
         return destinationPort;
+    }
+
+    /**
+     * Whether the client connection came over TLS: what {@code ssl_fc} reads.
+     * False until Sluice terminates TLS; the TLS listener sets it with {@link #tls(boolean)}.
+     */
+    public boolean tls() {
+        return tls;
+    }
+
+    /** Marks the connection as one that came over TLS (or not). */
+    public ConnectionAddresses tls(boolean overTls) {
+        this.tls = overTls;
+        return this;
+    }
+
+    /** Where {@code nbsrv(BACKEND)} reads its counts. */
+    public ServerCounts servers() {
+        return servers;
+    }
+
+    public ConnectionAddresses servers(ServerCounts counts) {
+        this.servers = counts;
+        return this;
     }
 }

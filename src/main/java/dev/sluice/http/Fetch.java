@@ -2,8 +2,9 @@ package dev.sluice.http;
 
 /**
  * What part of a request an ACL looks at, named as the configuration file
- * names it: {@code path}, {@code hdr(NAME)}, {@code method}, {@code src},
- * {@code dst}, {@code dst_port}.
+ * names it: {@code path}, {@code url}, {@code hdr(NAME)} (also
+ * {@code req.hdr(NAME)}), {@code hdr_cnt(NAME)}, {@code method}, {@code src},
+ * {@code dst}, {@code dst_port}, {@code nbsrv(BACKEND)}, {@code ssl_fc}.
  *
  * <p>Immutable; safe from any thread.
  */
@@ -23,7 +24,18 @@ public enum Fetch {
      */
     DST("dst", AclMatch.IP),
     /** The port the client connected to on Sluice, matched against ports and ranges; supplied as {@link #DST}. */
-    DST_PORT("dst_port", AclMatch.INT);
+    DST_PORT("dst_port", AclMatch.INT),
+    /** The whole request target as the request line has it, query included. */
+    URL("url", AclMatch.STR),
+    /** How many values the named header has (each comma-separated element counts), or all fields' without a name. */
+    HDR_CNT("hdr_cnt", AclMatch.INT),
+    /** How many servers of the named backend may take a request now ({@link ConnectionAddresses#servers()}). */
+    NBSRV("nbsrv", AclMatch.INT),
+    /**
+     * Whether the client connection came over TLS ({@link ConnectionAddresses#tls()}).
+     * False until Sluice terminates TLS.
+     */
+    SSL_FC("ssl_fc", AclMatch.BOOL);
 
     private final String keyword;
     private final AclMatch defaultMatch;

@@ -19,6 +19,10 @@ import java.util.Set;
  * {@link #blankLineOffset()}; to answer a HEAD request it sends the bytes before
  * {@link #bodyOffset()} only.
  *
+ * <p>A redirect ({@link #redirect(RedirectRule)}) is the exception: its bytes
+ * depend on the request, so it carries its {@link RedirectRule}, which writes
+ * them from the request head, and no bytes of its own.
+ *
  * <p>Immutable; safe to share between loops.
  */
 public final class ReturnRule {
@@ -29,23 +33,36 @@ public final class ReturnRule {
     private final int status;
     private final byte[] bytes;
     private final int bodyLength;
+    /** For a redirect, the rule that writes it from the request; else null. */
+    private final RedirectRule redirect;
     /** An operator's page ({@code errorfile}): sent as written, and the connection closes after it. */
     private final boolean page;
     /** The page's head says {@code Connection: close} already. */
     private final boolean saysClose;
 
     private ReturnRule(int status, byte[] bytes, int bodyLength) {
-        this(status, bytes, bodyLength, false, false);
+        this(status, bytes, bodyLength, null, false, false);
     }
 
-    private ReturnRule(int status, byte[] bytes, int bodyLength, boolean page, boolean saysClose) {
+    private ReturnRule(int status, byte[] bytes, int bodyLength, RedirectRule redirect, boolean page,
+                       boolean saysClose) {
         this.status = status;
         this.bytes = bytes;
         this.bodyLength = bodyLength;
+        this.redirect = redirect;
         this.page = page;
         this.saysClose = saysClose;
     }
 
+    /** The answer of a redirect rule: its bytes are made from the request when written ({@link #redirect()}). */
+    public static ReturnRule redirect(RedirectRule rule) {
+        return new ReturnRule(rule.status(), new byte[0], 0, rule, false, false);
+    }
+
+    /** The redirect rule that writes this answer, or null for a constant answer. */
+    public RedirectRule redirect() {
+        return redirect;
+    }
     /**
      * An {@code errorfile}: a whole HTTP response as the operator wrote it
      * (status line, fields, CRLF line ends, a blank line, the payload), sent
@@ -86,7 +103,7 @@ public final class ReturnRule {
                 close = true;
             }
         }
-        return new ReturnRule(status, file.clone(), file.length - end - 4, true, close);
+        return new ReturnRule(status, file.clone(), file.length - end - 4, null, true, close);
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.sluice.http.ConnectionAddresses;
 import dev.sluice.http.TcpRequestRules;
 import dev.sluice.http.HttpError;
 import dev.sluice.http.Method;
+import dev.sluice.http.RedirectRule;
 import dev.sluice.log.TerminationCause;
 import dev.sluice.log.TerminationPhase;
 import dev.sluice.http.ParsedRequest;
@@ -232,11 +233,22 @@ final class HttpExchange implements ServerLink.Events {
                 return bodyTooLarge(decision.bodyLimit());
             }
             case ANSWER -> {
-                // A deny is the proxy's refusal (PR); a return is its own answer (LR).
+                boolean closing = frontend.httpClose() || session.stopping();
+                RedirectRule redirect = decision.answer().redirect();
+                // A redirect's location is made from the head, which stays until the reply is written.
+                boolean keep = redirect != null ? requestSide.mayKeepAfterAnswer(closing)
+                        : requestSide.answeredKeepingAlive(closing);
+                if (redirect != null && redirect.length(view, !keep) > request.buffer().capacity()) {
+                    return refuse(Refusal.REDIRECT_TOO_LARGE);
+                }
+                // A deny is the proxy's refusal (PR); a return or a redirect is its own answer (LR).
                 log.terminate(decision.answer().status() >= 400 ? TerminationCause.PROXY : TerminationCause.LOCAL,
                         TerminationPhase.REQUEST);
-                reply.answer(decision.answer(), requestSide.method(),
-                        requestSide.answeredKeepingAlive(frontend.httpClose() || session.stopping()));
+                if (redirect != null) {
+                    reply.redirect(redirect, view, keep);
+                } else {
+                    reply.answer(decision.answer(), requestSide.method(), keep);
+                }
                 return produce(decision.answer().status());
             }
             case NO_BACKEND -> {
@@ -552,7 +564,11 @@ final class HttpExchange implements ServerLink.Events {
     }
 
     private void writeReply() {
+        boolean fromHead = reply.readsRequestHead();
         response.allow(reply.writeInto(response.buffer()));
+        if (fromHead && reply.keepsAlive()) {
+            requestSide.consumeHead();
+        }
         session.wake();
     }
 

@@ -5,6 +5,7 @@ import dev.sluice.net.Connector;
 import dev.sluice.backend.Backend;
 import dev.sluice.http.HttpLimits;
 import dev.sluice.http.HttpRules;
+import dev.sluice.http.ServerCounts;
 import dev.sluice.http.TcpRequestRules;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -31,6 +32,7 @@ public final class HttpFrontend {
     private final ConnectionLimit limit;
     private volatile TcpRequestRules tcpRules = TcpRequestRules.NONE;
     private volatile FrontendLog log;
+    private volatile ServerCounts serverCounts = ServerCounts.NONE;
 
     /**
      * How requests sent to one backend behave.
@@ -114,6 +116,16 @@ public final class HttpFrontend {
     public HttpFrontend withTcpRequestRules(TcpRequestRules rules) {
         this.tcpRules = rules;
         return this;
+    }
+
+    /** Where {@code nbsrv(BACKEND)} reads server counts; set once, before any session. */
+    public HttpFrontend withServerCounts(ServerCounts counts) {
+        this.serverCounts = counts;
+        return this;
+    }
+
+    ServerCounts serverCounts() {
+        return serverCounts;
     }
 
     /** How the frontend's sessions log; set once, before any session. Without it they log nothing. */

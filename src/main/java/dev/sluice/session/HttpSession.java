@@ -92,7 +92,8 @@ public final class HttpSession extends Session implements Refusals {
         this.requestSide = new RequestAnalyser(request, frontend.limits());
         this.responseSide = new ResponseAnalyser(response, frontend.limits(), counters, this);
         InetAddress clientAddress = client.remoteAddress();
-        this.addresses = new ConnectionAddresses().set(clientAddress, client.remotePort(), client.localAddress());
+        this.addresses = new ConnectionAddresses().set(clientAddress, client.remotePort(), client.localAddress())
+                .servers(frontend.serverCounts());
         this.exchange = new HttpExchange(this, frontend, counters, request, response, requestSide, responseSide,
                 new ServerLink.Parts(loop, connector, idle), reply, times, addresses,
                 clientAddress == null ? null : ForwardedFor.fieldLine(addresses.client()));

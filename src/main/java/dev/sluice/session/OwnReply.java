@@ -3,13 +3,15 @@ package dev.sluice.session;
 import dev.sluice.buffer.Buffer;
 import dev.sluice.http.HeadRewriter;
 import dev.sluice.http.HttpReplies;
+import dev.sluice.http.HttpRequestView;
 import dev.sluice.http.Method;
+import dev.sluice.http.RedirectRule;
 import dev.sluice.http.ReturnRule;
 
 /**
  * Replies of Sluice's own: an error response (400, 408, 413, 500, 502, 503,
- * 504, ...), or the response of an {@code http-request return} or
- * {@code deny} rule. A reply is chosen at once but may have to wait for its
+ * 504, ...), or the response of an {@code http-request return},
+ * {@code deny} or {@code redirect} rule. A reply is chosen at once but may have to wait for its
  * buffer; this holds it meanwhile, then writes it into the buffer in one piece.
  *
  * <p>Its buffer is the response channel's, allocated as {@code URGENT} (or
@@ -18,7 +20,10 @@ import dev.sluice.http.ReturnRule;
  * reserve serves it even when the pool is dry (DESIGN.md, "Why it cannot
  * deadlock").
  *
- * <p>The bytes are shared constants built once; a reply allocates nothing.
+ * <p>The bytes are shared constants built once; a reply allocates nothing. A
+ * redirect copies its target and Host from the request head, which stays in
+ * the request buffer (so the reply's buffer is {@code CRITICAL}) until the
+ * reply is written.
  *
  * <p>Not thread-safe: owned by one session, on its loop.
  */
@@ -29,6 +34,9 @@ final class OwnReply {
     private int closeAt;
     private boolean keepsAlive;
     private SessionOutcome outcome;
+    /** A redirect, written from the request head still in its buffer; else null. */
+    private RedirectRule redirect;
+    private HttpRequestView request;
 
     /** An error response, which closes the connection; a response to HEAD has no content (RFC 9110 section 9.3.2). */
     void error(int status, Method method, SessionOutcome why) {
@@ -52,7 +60,26 @@ final class OwnReply {
                 page.saysClose() ? -1 : page.blankLineOffset(), false, why);
     }
 
+    /**
+     * The answer of a redirect rule. Its location is made from {@code request},
+     * whose head stays in the request buffer until {@link #writeInto} wrote it.
+     */
+    void redirect(RedirectRule rule, HttpRequestView request, boolean keepAlive) {
+        set(EMPTY, 0, -1, keepAlive, SessionOutcome.REPLIED);
+        this.redirect = rule;
+        this.request = request;
+    }
+
+    /** The pending reply is a redirect, which reads the request head when written. */
+    boolean readsRequestHead() {
+        return redirect != null;
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
     private void set(byte[] bytes, int length, int closeAt, boolean keepsAlive, SessionOutcome why) {
+        this.redirect = null;
+        this.request = null;
         this.bytes = bytes;
         this.length = length;
         this.closeAt = closeAt;
@@ -68,6 +95,8 @@ final class OwnReply {
     /** Forgets a reply that will never be written (the session closed). */
     void drop() {
         bytes = null;
+        redirect = null;
+        request = null;
     }
 
     /**
@@ -79,6 +108,17 @@ final class OwnReply {
      *     configuration check rules out (every reply is smaller than a buffer)
      */
     int writeInto(Buffer b) {
+        if (redirect != null) {
+            RedirectRule rule = redirect;
+            redirect = null;
+            bytes = null;
+            int n = rule.write(b, request, !keepsAlive);
+            request = null;
+            if (n < 0) {
+                throw new IllegalStateException("a redirect that was checked to fit a buffer does not fit");
+            }
+            return n;
+        }
         byte[] r = bytes;
         bytes = null;
         b.compact();

@@ -16,6 +16,8 @@ enum Refusal {
     NO_BACKEND(503, SessionOutcome.NO_BACKEND, null, "no backend matches the request"),
     EDITS_TOO_LARGE(500, SessionOutcome.BAD_REQUEST, null,
             "the head edited by header rules does not fit in tune.maxrewrite or tune.http.maxhdr"),
+    REDIRECT_TOO_LARGE(500, SessionOutcome.BAD_REQUEST, null,
+            "the redirect's location, made from the request, does not fit in a buffer"),
     REWRITE_TOO_LARGE(500, SessionOutcome.BAD_REQUEST, null,
             "the rewritten request head does not fit in tune.maxrewrite"),
     QUEUE_FULL(503, SessionOutcome.QUEUE_FULL, null, null),

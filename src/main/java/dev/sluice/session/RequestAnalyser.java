@@ -244,14 +244,23 @@ final class RequestAnalyser implements RequestPolicy.Edits {
      * buffer, and a pipelined request may follow.
      */
     boolean answeredKeepingAlive(boolean httpClose) {
-        Buffer b = channel.buffer();
-        int headLength = head.headLength();
-        boolean keep = keepAlive && framing == BodyFraming.NONE && !httpClose
-                && (!channel.sourceEnded() || b.readable() > headLength);
+        boolean keep = mayKeepAfterAnswer(httpClose);
         if (keep) {
-            b.consumed(headLength);
+            consumeHead();
         }
         return keep;
+    }
+
+    /** As {@link #answeredKeepingAlive}, but the head stays: an answer made from it is not written yet. */
+    boolean mayKeepAfterAnswer(boolean httpClose) {
+        Buffer b = channel.buffer();
+        return keepAlive && framing == BodyFraming.NONE && !httpClose
+                && (!channel.sourceEnded() || b.readable() > head.headLength());
+    }
+
+    /** The answered head leaves the buffer; a pipelined request behind it may follow. */
+    void consumeHead() {
+        channel.buffer().consumed(head.headLength());
     }
 
     // --- the header rules' edits, applied at once ---

@@ -1,5 +1,6 @@
 package dev.sluice.session;
 
+import dev.sluice.http.ServerCounts;
 import dev.sluice.backend.Backend;
 import dev.sluice.http.TcpRequestRules;
 import java.util.IdentityHashMap;
@@ -69,8 +70,19 @@ public final class TcpFrontend {
     }
 
     private volatile FrontendLog log;
+    private volatile ServerCounts serverCounts = ServerCounts.NONE;
 
     /** How the frontend's sessions log; set once, before any session. Without it they log nothing. */
+    /** Where {@code nbsrv(BACKEND)} reads server counts; set once, before any session. */
+    public TcpFrontend withServerCounts(ServerCounts counts) {
+        this.serverCounts = counts;
+        return this;
+    }
+
+    ServerCounts serverCounts() {
+        return serverCounts;
+    }
+
     public TcpFrontend withLog(FrontendLog log) {
         this.log = log;
         return this;

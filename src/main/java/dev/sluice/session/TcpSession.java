@@ -114,7 +114,7 @@ public final class TcpSession extends Session {
         response.writeTo(client);
         client.handler(eventsFor(request));
         view = new AddressView(new ConnectionAddresses().set(client.remoteAddress(), client.remotePort(),
-                client.localAddress()));
+                client.localAddress()).servers(frontend.serverCounts()));
         log.accepted(view.addresses(), now);
         serverPreamble = new ServerPreamble(view.addresses());
         // Connection rules see the socket's addresses; the rest sees the client a PROXY header names.

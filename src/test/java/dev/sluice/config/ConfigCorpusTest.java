@@ -91,10 +91,7 @@ class ConfigCorpusTest {
         e.put("openshift-bare-metal-lb.cfg", Expected.refused("openshift-bare-metal-lb.cfg:33: server bootstrap: 'verify' is not supported by"
                 + " Sluice: Sluice does not originate TLS yet",
                 "tls"));
-        e.put("openstack-horizon.cfg", Expected.refused("openstack-horizon.cfg:26: http-request set-header: fetch 'ssl_fc' is not supported by"
-                + " Sluice (supported: path, hdr(NAME), each also with _beg, _end or _sub; method; src; dst;"
-                + " dst_port)",
-                "tls"));
+        e.put("openstack-horizon.cfg", Expected.valid());
         e.put("patroni-postgres.cfg", Expected.refused("patroni-postgres.cfg:20: 'stats enable' is not supported by Sluice: Sluice has no stats"
                 + " page or stats socket yet",
                 "checks", "stats"));
@@ -106,7 +103,7 @@ class ConfigCorpusTest {
                 "stats"));
         e.put("tls-redirect-and-origination.cfg", Expected.refused("tls-redirect-and-origination.cfg:6: 'ssl-default-bind-ciphers' is not supported by"
                 + " Sluice: Sluice does not terminate TLS yet",
-                "http", "tls"));
+                "tls"));
         e.put("websocket-tunnel.cfg", Expected.valid());
         e.put("debian:haproxy.cfg", Expected.refused("debian:haproxy.cfg:12: 'ca-base' is not supported by Sluice: Sluice does not terminate"
                 + " TLS yet",
@@ -117,8 +114,8 @@ class ConfigCorpusTest {
                 + " monitoring URI yet; answer it with 'http-request return status 200 if { path /URI }'",
                 "balancing", "stats"));
         e.put("example:option-http_proxy.cfg", Expected.refused("example:option-http_proxy.cfg:28: acl: fetch 'url_ip' is not supported by Sluice"
-                + " (supported: path, hdr(NAME), each also with _beg, _end or _sub; method; src; dst;"
-                + " dst_port)",
+                + " (supported: path, url, hdr(NAME) and req.hdr(NAME), each also with _beg, _end, _sub or _reg;"
+                + " hdr_cnt([NAME]); method; src; dst; dst_port; nbsrv(BACKEND); ssl_fc)",
                 "http"));
         e.put("example:quick-test.cfg", Expected.refused("example:quick-test.cfg:5: 'strict-limits' is not supported by Sluice",
                 "other"));
@@ -149,7 +146,7 @@ class ConfigCorpusTest {
                     + "agent-check)'"), "checks"),
             Map.entry(Pattern.compile("balance [a-z_]+ is not supported|'(weight|backup|cookie|hash-type|retries|"
                     + "option redispatch|option allbackups|option prefer-last-server|fullconn|minconn)'"), "balancing"),
-            Map.entry(Pattern.compile("'(ssl|verify|crt|ca-base|crt-base|ssl-[a-z-]+|tune\\.ssl\\.[a-z-]+)'|ssl_fc"),
+            Map.entry(Pattern.compile("'(ssl|verify|crt|ca-base|crt-base|ssl-[a-z-]+|tune\\.ssl\\.[a-z-]+)'|fetch 'ssl_[a-z_]+'"),
                     "tls"),
             Map.entry(Pattern.compile("is read, but Sluice"), "routing"),
             Map.entry(Pattern.compile("HAProxy removed it"), "legacy"),

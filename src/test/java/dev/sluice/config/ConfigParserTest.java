@@ -393,8 +393,9 @@ class ConfigParserTest {
         "defaults|timeout tarpit 1s|'timeout tarpit' is not supported by Sluice",
         "frontend x|server s 127.0.0.1:1|'server' is not allowed in a frontend section (it belongs in: listen,"
             + " backend)",
-        "frontend x|http-request redirect location /|'http-request redirect' is not supported by Sluice",
-        "frontend x|http-request|'http-request' needs one of: set-header, add-header, del-header, return, deny",
+        "frontend x|http-request set-path /|'http-request set-path' is not supported by Sluice",
+        "frontend x|http-request|'http-request' needs one of: set-header, add-header, del-header, return, deny,"
+            + " redirect",
         "frontend x|tcp-response content accept|'tcp-response content accept' is not supported by Sluice: Sluice"
             + " has no tcp-response rules yet",
         "frontend x|stats uri /stats|'stats uri' is not supported by Sluice: Sluice has no stats page or stats"
@@ -565,7 +566,7 @@ class ConfigParserTest {
                 frontend f
                     mode http
                     bind :80
-                    acl bad path_reg ^/x
+                    acl bad req.cook(session) -m found
                     http-request deny if bad
                     default_backend b
                 backend b

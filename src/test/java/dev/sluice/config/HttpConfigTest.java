@@ -80,17 +80,21 @@ class HttpConfigTest {
     @CsvSource(delimiter = '|', value = {
         "acl|'acl' takes at least 2 arguments (acl <name> <fetch> [flags] [values]), got 0",
         "acl a/b path /|acl: 'a/b' is not a valid ACL name (letters, digits, '_', '.', ':' and '-' only)",
-        "acl a path_reg ^/x|acl: fetch 'path_reg' is not supported by Sluice (supported: path, hdr(NAME), each also"
-            + " with _beg, _end or _sub; method; src; dst; dst_port)",
-        "acl a url_beg /|acl: fetch 'url_beg' is not supported by Sluice (supported: path, hdr(NAME), each also with"
-            + " _beg, _end or _sub; method; src; dst; dst_port)",
+        "acl a url_dom x|acl: fetch 'url_dom' is not supported by Sluice (supported: path, url, hdr(NAME) and"
+            + " req.hdr(NAME), each also with _beg, _end, _sub or _reg; hdr_cnt([NAME]); method; src; dst; dst_port;"
+            + " nbsrv(BACKEND); ssl_fc)",
         "acl a src_beg 10.|acl: fetch 'src_beg' is not supported by Sluice (src takes no suffix)",
         "acl a hdr x|acl: hdr: hdr needs a header name, as in hdr(host)",
         "acl a hdr(host,1) x|acl: 'hdr(host,1)': an occurrence number is not supported by Sluice; write hdr(NAME)",
         "acl a path(x) /|acl: path(x): path takes no argument in parentheses",
         "acl a path_beg|acl: path_beg: needs at least one value to match",
-        "acl a path -m reg ^/|acl: -m reg is not supported by Sluice (supported: str, beg, end, sub, found, ip, int)",
-        "acl a path -m|acl: -m needs a match method: str, beg, end, sub or found",
+        "acl a path -m dom x|acl: -m dom is not supported by Sluice (supported: str, beg, end, sub, reg, found, ip,"
+            + " int, bool)",
+        "acl a path_reg ^/(|acl: path_reg: '^/(' is not a valid regular expression: Unclosed group",
+        "acl a nbsrv x|acl: nbsrv: nbsrv needs a backend name, as in nbsrv(app)",
+        "acl a ssl_fc 1|acl: ssl_fc: -m bool takes no value, got '1'",
+        "acl a hdr_cnt(x) -i 1|acl: hdr_cnt(x): -i has no meaning for hdr_cnt",
+        "acl a path -m|acl: -m needs a match method: str, beg, end, sub, reg or found",
         "acl a path_beg -m sub /|acl: -m cannot change how 'path_beg' matches; write path -m ...",
         "acl a path -m beg -m end /|acl: -m cannot change how 'path' matches; write path -m ...",
         "acl a hdr(x) -m found y|acl: hdr(x): -m found takes no value, got 'y'",
@@ -169,8 +173,9 @@ class HttpConfigTest {
         "use_backend api if { }#use_backend: an anonymous ACL needs a fetch: '{ }' is empty",
         "use_backend api if a }#use_backend: unexpected '}' in the condition",
         "use_backend api if a if a#use_backend: unexpected 'if' in the condition",
-        "use_backend api if { path_reg x }#use_backend: fetch 'path_reg' is not supported by Sluice (supported:"
-            + " path, hdr(NAME), each also with _beg, _end or _sub; method; src; dst; dst_port)",
+        "use_backend api if { path_len 3 }#use_backend: fetch 'path_len' is not supported by Sluice (supported:"
+            + " path, url, hdr(NAME) and req.hdr(NAME), each also with _beg, _end, _sub or _reg; hdr_cnt([NAME]);"
+            + " method; src; dst; dst_port; nbsrv(BACKEND); ssl_fc)",
         "use_backend api when a#use_backend: expected if or unless after the backend name, got 'when'",
         "use_backend %[req.hdr(x)]#use_backend: '%[req.hdr(x)]': log-format expressions are not supported by Sluice"
             + " (write %% for a percent sign)",

@@ -82,7 +82,7 @@ class TcpRoutingConfigTest {
                 + " 'track-sc0' is not supported by Sluice (supported: accept, reject)");
         ConfigParserTest.assertRefused("frontend f\n bind :80\n acl p dst_port 80_x\n"
                 + " default_backend b\nbackend b\n server s 127.0.0.1:1\n", "t.cfg:3: acl: dst_port: expected a"
-                + " number or a range LOW:HIGH, got '80_x'");
+                + " number, a range LOW:HIGH or an operator (eq, ge, gt, le, lt) and a number, got '80_x'");
     }
 
     @Test

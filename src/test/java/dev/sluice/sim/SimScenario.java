@@ -78,6 +78,8 @@ final class SimScenario {
     private int tunnelMax = 1;
     private boolean reuse = true;
     private int maxRewrite = 256;
+    private HttpRules frontendRules = HttpRules.NONE;
+    private boolean httpClose;
     private double tcpShare;
 
     private int loops = 1;
@@ -380,6 +382,13 @@ final class SimScenario {
         return this;
     }
 
+    /** The HTTP frontend's request rules, and whether it closes every connection after its response. */
+    SimScenario frontendRules(HttpRules rules, boolean close) {
+        frontendRules = rules;
+        httpClose = close;
+        return this;
+    }
+
     SimRun run(long seed) {
         SimWorld world = new SimWorld(seed);
         SplittableRandom random = world.random();
@@ -429,9 +438,9 @@ final class SimScenario {
         }
         if (httpBackend != null) {
             backends.add(httpBackend);
-            run.httpFrontend = new HttpFrontend("http", HttpRouting.to(httpBackend), HttpRules.NONE, timeouts.client(), httpTimeouts,
+            run.httpFrontend = new HttpFrontend("http", HttpRouting.to(httpBackend), frontendRules, timeouts.client(), httpTimeouts,
                     Map.of(httpBackend, new HttpFrontend.BackendPolicy(timeouts, reuse, false, false, HttpRules.NONE)),
-                    HttpLimits.forBuffer(bufsize, maxRewrite), false, false, new ConnectionLimit("http", 0, process));
+                    HttpLimits.forBuffer(bufsize, maxRewrite), false, httpClose, new ConnectionLimit("http", 0, process));
         }
         for (int l = 0; l < loops; l++) {
             SimLoop loop = world.addLoop(poolSize, bufsize, reserve);
