@@ -38,7 +38,6 @@ public final class ConfigParser {
             Map.entry("peers", "Sluice has no stick tables to share yet"),
             Map.entry("mailers", "Sluice sends no email alerts"),
             Map.entry("program", "Sluice starts no other program; let the service manager run it"),
-            Map.entry("http-errors", "Sluice answers its errors itself; custom error files are not supported yet"),
             Map.entry("ring", "Sluice writes no logs to rings"),
             Map.entry("log-forward", "Sluice does not forward logs"),
             Map.entry("cache", "Sluice does not cache responses"),
@@ -58,6 +57,7 @@ public final class ConfigParser {
     private final ReadContext context;
     private final GlobalSection global = new GlobalSection();
     private final List<ResolversSection> resolverSections = new ArrayList<>();
+    private final Map<String, HttpErrorsSection> httpErrorsSections = new java.util.LinkedHashMap<>();
     /** Frontend and listen sections, in file order. */
     private final List<ProxySection> frontends = new ArrayList<>();
     /** Backend and listen sections, in file order. */
@@ -113,6 +113,15 @@ public final class ConfigParser {
                         keyword(statement);
                     }
                 }
+            } catch (ConfigException e) {
+                diagnostics.error(e);
+            }
+        }
+        java.util.Set<ProxySection> proxies = new java.util.LinkedHashSet<>(frontends);
+        proxies.addAll(backends);
+        for (ProxySection proxy : proxies) {
+            try {
+                proxy.http.resolveErrorImports(httpErrorsSections);
             } catch (ConfigException e) {
                 diagnostics.error(e);
             }
@@ -211,6 +220,23 @@ public final class ConfigParser {
                 ResolversSection r = new ResolversSection(words.get(1), line);
                 resolverSections.add(r);
                 current = r;
+            }
+            case "http-errors" -> {
+                if (words.size() != 2) {
+                    current = SKIPPED;
+                    throw new ConfigException(file, line, "expected http-errors NAME, got '" + String.join(" ", words)
+                            + "'");
+                }
+                checkName(words.get(1), line);
+                HttpErrorsSection other = httpErrorsSections.get(words.get(1));
+                if (other != null) {
+                    current = SKIPPED;
+                    throw new ConfigException(file, line, "http-errors '" + words.get(1) + "' is already defined at"
+                            + " line " + other.line);
+                }
+                HttpErrorsSection section = new HttpErrorsSection(words.get(1), line);
+                httpErrorsSections.put(section.name, section);
+                current = section;
             }
             default -> {
                 String reason = UNSUPPORTED_SECTIONS.get(first);
@@ -391,6 +417,10 @@ public final class ConfigParser {
         }
         if (current instanceof ResolversSection section) {
             apply(Keywords.RESOLVERS, section, section.seen, null, statement);
+            return;
+        }
+        if (current instanceof HttpErrorsSection section) {
+            apply(Keywords.HTTP_ERRORS, section, section.seen, null, statement);
             return;
         }
         ProxySection section = (ProxySection) current;

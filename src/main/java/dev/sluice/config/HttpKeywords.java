@@ -66,7 +66,13 @@ final class HttpKeywords {
         keywords.proxies(Placement.BACKEND_AND_DEFAULTS).single("http-reuse", "never|safe", HttpKeywords::httpReuse);
         keywords.proxies(Placement.EVERY_PROXY)
                 .single("max-body-size", "<size>", HttpKeywords::maxBodySize)
-                .repeatable("errorfile", "<code> <file>", 2, HttpKeywords::errorFile);
+                .repeatable("errorfile", "<code> <file>", 2,
+                        (section, use) -> section.http.errorEntries.add(errorFile(use)))
+                .repeatable("errorfiles", "<name> [<code> ...]", 1, HttpKeywords::errorFiles);
+        keywords.httpErrors().repeatable("errorfile", "<code> <file>", 2, (section, use) -> {
+            ErrorFile page = errorFile(use);
+            section.files.put(page.code(), page);
+        });
     }
 
     // ---- http-request ----
@@ -199,27 +205,46 @@ final class HttpKeywords {
     }
 
     /** {@code errorfile CODE FILE}: the file is read and checked now, so that a bad one names this line. */
-    static void errorFile(ProxySection section, Invocation use) throws ConfigException {
+    static ErrorFile errorFile(Invocation use) throws ConfigException {
         if (use.args().size() != 2) {
             throw use.error("errorfile takes a status and a file, got " + use.args().size() + " arguments");
         }
-        int code;
-        try {
-            code = Integer.parseInt(use.args().get(0));
-        } catch (NumberFormatException e) {
-            code = -1;
-        }
-        if (!ErrorFile.CODES.contains(code)) {
-            throw use.error("status '" + use.args().get(0) + "' cannot have an error file (one of "
-                    + new java.util.TreeSet<>(ErrorFile.CODES) + ")");
-        }
+        int code = errorCode(use, use.args().get(0));
         byte[] bytes = readFile(use, use.args().get(1));
         try {
             dev.sluice.http.ReturnRule.page(bytes);
         } catch (IllegalArgumentException bad) {
             throw use.error("'" + use.args().get(1) + "' for status " + code + ": " + bad.getMessage());
         }
-        section.http.errorFiles.put(code, new ErrorFile(code, bytes, use.line(), use.file()));
+        return new ErrorFile(code, bytes, use.line(), use.file());
+    }
+
+    private static int errorCode(Invocation use, String text) throws ConfigException {
+        int code;
+        try {
+            code = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            code = -1;
+        }
+        if (!ErrorFile.CODES.contains(code)) {
+            throw use.error("status '" + text + "' cannot have an error file (one of "
+                    + new java.util.TreeSet<>(ErrorFile.CODES) + ")");
+        }
+        return code;
+    }
+
+    /**
+     * {@code errorfiles NAME [CODE...]}: the pages of http-errors section NAME
+     * (only those of the codes listed, when any is), as if their errorfile
+     * lines stood here. The section may come later in the file: the name is
+     * looked up once the whole file is read.
+     */
+    static void errorFiles(ProxySection section, Invocation use) throws ConfigException {
+        java.util.Set<Integer> codes = new java.util.TreeSet<>();
+        for (String code : use.args().subList(1, use.args().size())) {
+            codes.add(errorCode(use, code));
+        }
+        section.http.errorEntries.add(new HttpSettings.ErrorImport(use.args().get(0), codes, use.line(), use.file()));
     }
 
     private static byte[] readFile(Invocation use, String name) throws ConfigException {

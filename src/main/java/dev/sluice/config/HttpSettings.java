@@ -18,8 +18,16 @@ final class HttpSettings {
     HttpReuse httpReuse = HttpReuse.SAFE;
     /** {@code max-body-size} in bytes; 0 when not set: no limit. */
     long maxBodySize;
-    /** {@code errorfile} lines by status: a later line for the same status replaces the earlier one. */
-    final java.util.Map<Integer, ErrorFile> errorFiles = new java.util.TreeMap<>();
+    /**
+     * The {@code errorfile} lines ({@link ErrorFile}) and {@code errorfiles}
+     * imports ({@link ErrorImport}) in file order, the defaults' first: for
+     * each status the last one written wins, as in HAProxy.
+     */
+    final List<Object> errorEntries = new ArrayList<>();
+
+    /** {@code errorfiles NAME [CODE...]}, looked up when the whole file is read; no codes means all of them. */
+    record ErrorImport(String name, java.util.Set<Integer> codes, int line, String file) {
+    }
 
     /**
      * Takes the values a defaults section set. Rules stay behind: a defaults
@@ -31,10 +39,41 @@ final class HttpSettings {
         serverClose = defaults.serverClose;
         httpReuse = defaults.httpReuse;
         maxBodySize = defaults.maxBodySize;
-        errorFiles.putAll(defaults.errorFiles);
+        errorEntries.addAll(defaults.errorEntries);
+    }
+
+    /**
+     * Replaces each import by the pages it names, once every http-errors
+     * section is known; an unknown name is refused at its line.
+     */
+    void resolveErrorImports(java.util.Map<String, HttpErrorsSection> sections) throws ConfigException {
+        List<Object> resolved = new ArrayList<>();
+        for (Object entry : errorEntries) {
+            if (entry instanceof ErrorImport use) {
+                HttpErrorsSection from = sections.get(use.name());
+                if (from == null) {
+                    throw new ConfigException(use.file(), use.line(), "errorfiles: no http-errors section named '"
+                            + use.name() + "'");
+                }
+                from.files.values().stream().filter(f -> use.codes().isEmpty() || use.codes().contains(f.code()))
+                        .forEach(resolved::add);
+            } else {
+                resolved.add(entry);
+            }
+        }
+        errorEntries.clear();
+        errorEntries.addAll(resolved);
     }
 
     HttpConfig build() {
+        java.util.Map<Integer, ErrorFile> errorFiles = new java.util.TreeMap<>();
+        for (Object entry : errorEntries) {
+            if (entry instanceof ErrorFile page) {
+                errorFiles.put(page.code(), page);
+            } else {
+                throw new IllegalStateException("errorfiles import not resolved: " + entry);
+            }
+        }
         return new HttpConfig(httpRequestRules, forwardFor, httpClose, serverClose, httpReuse, maxBodySize,
                 List.copyOf(errorFiles.values()));
     }

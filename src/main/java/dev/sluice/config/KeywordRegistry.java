@@ -19,6 +19,7 @@ final class KeywordRegistry {
     private final KeywordTable<ServerOptions> server = new KeywordTable<>("server");
     private final KeywordTable<BindOptions> bind = new KeywordTable<>("bind");
     private final KeywordTable<ResolversSection> resolvers = new KeywordTable<>("resolvers");
+    private final KeywordTable<HttpErrorsSection> httpErrors = new KeywordTable<>("http-errors");
 
     KeywordRegistry() {
         for (ProxySection.Kind kind : ProxySection.Kind.values()) {
@@ -65,6 +66,15 @@ final class KeywordRegistry {
 
     KeywordTable<ResolversSection> resolversTable() {
         return resolvers;
+    }
+
+    /** Lines of an {@code http-errors} section. */
+    KeywordSink<HttpErrorsSection> httpErrors() {
+        return httpErrors;
+    }
+
+    KeywordTable<HttpErrorsSection> httpErrorsTable() {
+        return httpErrors;
     }
 
     KeywordTable<GlobalSection> globalTable() {

@@ -41,16 +41,20 @@ final class Keywords {
     static final KeywordTable<BindOptions> BIND = REGISTRY.bindTable();
     /** Lines of a {@code resolvers} section. */
     static final KeywordTable<ResolversSection> RESOLVERS = REGISTRY.resolversTable();
+    /** Lines of an {@code http-errors} section. */
+    static final KeywordTable<HttpErrorsSection> HTTP_ERRORS = REGISTRY.httpErrorsTable();
 
     /**
      * Every table docs/configuration.md lists, in its order. A listen section
      * takes exactly what a frontend or a backend takes, so the doc says so once
      * instead of listing it.
      */
-    static final List<KeywordTable<?>> ALL = List.of(GLOBAL, DEFAULTS, FRONTEND, BACKEND, SERVER, BIND, RESOLVERS);
+    static final List<KeywordTable<?>> ALL = List.of(GLOBAL, DEFAULTS, FRONTEND, BACKEND, SERVER, BIND, RESOLVERS,
+            HTTP_ERRORS);
 
     /** The tables of the sections a file has headers for, for "belongs in another section" messages. */
-    static final List<KeywordTable<?>> SECTIONS = List.of(GLOBAL, DEFAULTS, FRONTEND, LISTEN, BACKEND, RESOLVERS);
+    static final List<KeywordTable<?>> SECTIONS = List.of(GLOBAL, DEFAULTS, FRONTEND, LISTEN, BACKEND, RESOLVERS,
+            HTTP_ERRORS);
 
     private Keywords() {
     }

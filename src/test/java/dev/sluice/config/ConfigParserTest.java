@@ -475,7 +475,7 @@ class ConfigParserTest {
         "peers|Sluice has no stick tables to share yet",
         "cache|Sluice does not cache responses",
         "program|Sluice starts no other program; let the service manager run it",
-        "http-errors|Sluice answers its errors itself; custom error files are not supported yet",
+        "mailers|Sluice sends no email alerts",
     })
     void unsupportedSectionsAreRefusedAsSectionsAndTheirBodyIsSkipped(String section, String reason) {
         ConfigException e = assertThrows(ConfigException.class, () -> parse(PROXIES + section + " x\n"

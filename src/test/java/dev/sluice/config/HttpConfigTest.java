@@ -278,6 +278,27 @@ class HttpConfigTest {
     }
 
     @Test
+    void errorfilesImportsAnHttpErrorsSectionInFileOrderWhereverTheSectionIs(@TempDir Path dir) throws Exception {
+        Path a = Files.writeString(dir.resolve("a.http"), "HTTP/1.1 503 Service Unavailable\r\n\r\na");
+        Path b = Files.writeString(dir.resolve("b.http"), "HTTP/1.1 503 Service Unavailable\r\n\r\nb");
+        Path c = Files.writeString(dir.resolve("c.http"), "HTTP/1.1 403 Forbidden\r\n\r\nc");
+        Config config = parse("frontend f\n bind :80\n errorfile 503 " + a + "\n errorfiles site 403\n"
+                + " default_backend b\n"
+                + "backend b\n errorfiles site\n errorfile 503 " + a + "\n server s 127.0.0.1:1\n"
+                + "http-errors site\n errorfile 503 " + b + "\n errorfile 403 " + c + "\n");
+        List<ErrorFile> fe = config.frontends().get(0).http().errorFiles();
+        assertEquals(List.of(403, 503), fe.stream().map(ErrorFile::code).toList());
+        assertArrayEquals(Files.readAllBytes(a), fe.get(1).bytes(), "only 403 was imported: the own 503 stays");
+        List<ErrorFile> be = config.backends().get(0).http().errorFiles();
+        assertArrayEquals(Files.readAllBytes(c), be.get(0).bytes());
+        assertArrayEquals(Files.readAllBytes(a), be.get(1).bytes(), "the later errorfile line wins over the import");
+        assertRefused("frontend f\n bind :80\n errorfiles nope\n default_backend b\n" + BACKENDS,
+                "t.cfg:3: errorfiles: no http-errors section named 'nope'");
+        assertRefused("http-errors x\n errorfile 503 " + a + "\nhttp-errors x\n" + FRONTEND + " default_backend b\n"
+                + BACKENDS, "t.cfg:3: http-errors 'x' is already defined at line 1");
+    }
+
+    @Test
     void aBadErrorfileIsRefusedAtItsLine(@TempDir Path dir) throws Exception {
         Path lf = dir.resolve("lf.http");
         Files.writeString(lf, "HTTP/1.0 503 Service Unavailable\nContent-Type: text/html\n\n<h1>down</h1>\n");
