@@ -297,7 +297,9 @@ final class Generation {
             policies.put(backends.get(b.name()), new HttpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()),
                     b.http().httpReuse() != HttpReuse.NEVER, b.http().forwardFor(), b.http().httpClose(), b.httpRules(f),
                     b.http().maxBodySize(), b.smartConnect(), b.tcpRequestRules(f),
-                    f.http().serverClose() || b.http().serverClose()));
+                    f.http().serverClose() || b.http().serverClose(),
+                    dev.sluice.http.ForwardFor.combine(f.http().forwardFor() ? f.http().forwardForSpec() : null,
+                            b.http().forwardFor() ? b.http().forwardForSpec() : null)));
         }
         HttpRules rules = f.httpRules();
         Backend[] targets = rules.backendNames().stream().map(backends::get).toArray(Backend[]::new);

@@ -18,11 +18,14 @@ import java.util.Objects;
  * @param httpReuse whether idle server connections may carry other sessions' requests (a backend's)
  * @param maxBodySize {@code max-body-size}: the largest request body in bytes; 0 for no limit
  * @param errorFiles {@code errorfile} pages, one per status at most, the defaults' included
+ * @param forwardForSpec the arguments of {@code option forwardfor} (what it adds, for whom); read when it is on
  */
 public record HttpConfig(List<HttpRequestRule> httpRequestRules, boolean forwardFor, boolean httpClose,
-        boolean serverClose, HttpReuse httpReuse, long maxBodySize, List<ErrorFile> errorFiles) {
+        boolean serverClose, HttpReuse httpReuse, long maxBodySize, List<ErrorFile> errorFiles,
+        dev.sluice.http.ForwardFor forwardForSpec) {
     /** No rule, no option: what a section without HTTP keywords has. */
-    public static final HttpConfig NONE = new HttpConfig(List.of(), false, false, false, HttpReuse.SAFE, 0, List.of());
+    public static final HttpConfig NONE = new HttpConfig(List.of(), false, false, false, HttpReuse.SAFE, 0, List.of(),
+            dev.sluice.http.ForwardFor.DEFAULT);
 
     public HttpConfig {
         httpRequestRules = List.copyOf(httpRequestRules);

@@ -283,9 +283,33 @@ final class HttpKeywords {
 
     // ---- options ----
 
+    /** {@code option forwardfor [except NETWORK] [header NAME] [if-none]}, the arguments in any order. */
     static void forwardFor(ProxySection section, Invocation use) throws ConfigException {
-        if (!use.args().isEmpty()) {
-            throw use.error("'" + use.arg(0) + "' is not supported by Sluice");
+        String header = null;
+        String except = null;
+        boolean ifNone = false;
+        List<String> args = use.args();
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "except", "header" -> {
+                    if (i + 1 >= args.size()) {
+                        throw use.error("'" + args.get(i) + "' needs a value");
+                    }
+                    if (args.get(i).equals("except")) {
+                        except = args.get(++i);
+                    } else {
+                        header = args.get(++i);
+                    }
+                }
+                case "if-none" -> ifNone = true;
+                default -> throw use.error("unknown argument '" + args.get(i) + "' (expected except NETWORK,"
+                        + " header NAME or if-none)");
+            }
+        }
+        try {
+            section.http.forwardForSpec = dev.sluice.http.ForwardFor.of(header, except, ifNone);
+        } catch (IllegalArgumentException bad) {
+            throw use.error(bad.getMessage());
         }
         section.http.forwardFor = true;
     }

@@ -12,6 +12,8 @@ import java.util.List;
 final class HttpSettings {
     final List<HttpRequestRule> httpRequestRules = new ArrayList<>();
     boolean forwardFor;
+    /** The option's arguments, when it is on. */
+    dev.sluice.http.ForwardFor forwardForSpec = dev.sluice.http.ForwardFor.DEFAULT;
     boolean httpClose;
     /** {@code option http-server-close}: the server connection closes after each response, the client's stays. */
     boolean serverClose;
@@ -35,6 +37,7 @@ final class HttpSettings {
      */
     void inherit(HttpSettings defaults) {
         forwardFor = defaults.forwardFor;
+        forwardForSpec = defaults.forwardForSpec;
         httpClose = defaults.httpClose;
         serverClose = defaults.serverClose;
         httpReuse = defaults.httpReuse;
@@ -75,6 +78,6 @@ final class HttpSettings {
             }
         }
         return new HttpConfig(httpRequestRules, forwardFor, httpClose, serverClose, httpReuse, maxBodySize,
-                List.copyOf(errorFiles.values()));
+                List.copyOf(errorFiles.values()), forwardForSpec);
     }
 }

@@ -5,6 +5,7 @@ import dev.sluice.backend.BalanceKey;
 import dev.sluice.backend.SlotRefusal;
 import dev.sluice.http.AddressView;
 import dev.sluice.http.ConnectionAddresses;
+import dev.sluice.http.ForwardFor;
 import dev.sluice.http.TcpRequestRules;
 import dev.sluice.http.HttpError;
 import dev.sluice.http.Method;
@@ -49,6 +50,9 @@ final class HttpExchange implements ServerLink.Events {
     private final ConnectionAddresses addresses;
     /** {@code X-Forwarded-For: <client>} (no CRLF), built once per connection, or null. */
     private byte[] forwardedForField;
+    /** The line of a named or excepting {@code option forwardfor} ({@link #forwardedForFor}'s), kept per connection. */
+    private byte[] namedForwardedFor;
+    private ForwardFor forwardedForFor;
 
     private HttpFrontend.BackendPolicy policy;
     private final ExchangeRetries retries;
@@ -88,6 +92,33 @@ final class HttpExchange implements ServerLink.Events {
     void clientKnown() {
         byte[] client = addresses.client();
         forwardedForField = client.length == 0 ? null : dev.sluice.http.ForwardedFor.fieldLine(client);
+        forwardedForFor = null;
+    }
+
+    /**
+     * The field {@code option forwardfor} adds to this request, or null: none
+     * asked, the client is in an {@code except} network, or the request
+     * brings the field and {@code if-none} says to leave it alone. The line
+     * for a named field is built once per client connection and name.
+     */
+    private byte[] forwardedFor() {
+        ForwardFor spec = policy.forwarding() != null ? policy.forwarding()
+                : frontend.forwardFor() ? ForwardFor.DEFAULT : null;
+        byte[] client = addresses.client();
+        if (spec == null || forwardedForField == null || client.length == 0 || spec.excepts(client)) {
+            return null;
+        }
+        if (spec.ifNone() && requestSide.head().findHeader(request.buffer(), spec.lowerCaseName()) >= 0) {
+            return null;
+        }
+        if (spec == ForwardFor.DEFAULT) {
+            return forwardedForField;
+        }
+        if (forwardedForFor != spec) {
+            namedForwardedFor = spec.fieldLine(client);
+            forwardedForFor = spec;
+        }
+        return namedForwardedFor;
     }
 
     /** Whether the client connection ends once the current response (or reply) went out. */
@@ -321,8 +352,7 @@ final class HttpExchange implements ServerLink.Events {
             // A retry: the kept request, rewritten already, goes out again as it went the first time.
             retry = retries.replay();
         } else {
-            boolean forwardFor = forwardedForField != null && (frontend.forwardFor() || policy.forwardFor());
-            int headLength = requestSide.rewriteForServer(forwardFor ? forwardedForField : null, serverClose);
+            int headLength = requestSide.rewriteForServer(forwardedFor(), serverClose);
             if (headLength < 0) {
                 refuse(Refusal.REWRITE_TOO_LARGE);
                 return;

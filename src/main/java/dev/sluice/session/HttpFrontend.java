@@ -4,6 +4,7 @@ import dev.sluice.net.Connector;
 
 import dev.sluice.backend.Backend;
 import dev.sluice.http.HttpLimits;
+import dev.sluice.http.ForwardFor;
 import dev.sluice.http.HttpRules;
 import dev.sluice.http.ServerCounts;
 import dev.sluice.http.TcpRequestRules;
@@ -45,6 +46,7 @@ public final class HttpFrontend {
      * @param maxBodySize the backend's {@code max-body-size} in bytes; 0 when it has none, which reads back as
      *                   {@link Long#MAX_VALUE} so that checking it is one comparison
      * @param tcpRules  the backend's {@code tcp-request content} rules, run when a request is routed to it
+     * @param forwarding what {@code option forwardfor} of the frontend and the backend together add, or null
      * @param serverClose {@code option http-server-close} in the frontend or the backend (and no
      *                   {@code httpclose}): the server connection closes after each response, the client's stays
      * @param smartConnect {@code option tcp-smart-connect}: a new server connection's last handshake ACK
@@ -53,9 +55,17 @@ public final class HttpFrontend {
      */
     public record BackendPolicy(SessionTimeouts timeouts, boolean reuse, boolean forwardFor, boolean httpClose,
                                 HttpRules rules, long maxBodySize, boolean smartConnect, TcpRequestRules tcpRules,
-                                boolean serverClose) {
+                                boolean serverClose, ForwardFor forwarding) {
         public BackendPolicy {
             maxBodySize = noLimitAsMax(maxBodySize);
+        }
+
+        /** With {@code option forwardfor} as {@code forwardFor} says, without arguments. */
+        public BackendPolicy(SessionTimeouts timeouts, boolean reuse, boolean forwardFor, boolean httpClose,
+                             HttpRules rules, long maxBodySize, boolean smartConnect, TcpRequestRules tcpRules,
+                             boolean serverClose) {
+            this(timeouts, reuse, forwardFor, httpClose, rules, maxBodySize, smartConnect, tcpRules, serverClose,
+                    forwardFor ? ForwardFor.DEFAULT : null);
         }
 
         /** Without {@code option http-server-close}. */

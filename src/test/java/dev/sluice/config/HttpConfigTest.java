@@ -433,8 +433,10 @@ class HttpConfigTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "defaults|option forwardfor except 127.0.0.1|option forwardfor: 'except' is not supported by Sluice",
-        "defaults|option forwardfor header X-Client|option forwardfor: 'header' is not supported by Sluice",
+        "defaults|option forwardfor except|option forwardfor: 'except' needs a value",
+        "defaults|option forwardfor except 10.0.0.0/40|option forwardfor: expected a prefix length from 0 to 32 in '10.0.0.0/40'",
+        "defaults|option forwardfor header|option forwardfor: 'header' needs a value",
+        "defaults|option forwardfor always|option forwardfor: unknown argument 'always' (expected except NETWORK, header NAME or if-none)",
         "defaults|option httpclose now|'option httpclose' takes no argument (option httpclose), got 1",
         "defaults|http-reuse aggressive|http-reuse: aggressive is not supported by Sluice (supported: never, safe)",
         "defaults|http-reuse always|http-reuse: always is not supported by Sluice (supported: never, safe)",

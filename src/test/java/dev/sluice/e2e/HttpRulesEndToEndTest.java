@@ -40,6 +40,44 @@ class HttpRulesEndToEndTest extends HttpEndToEnd {
     }
 
     @Test
+    void forwardforHeaderNamesTheFieldAndTheBackendsNameWins() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin).frontend("option forwardfor header X-Front").backend("option forwardfor header X-Client"));
+        HttpWire w = wire();
+        w.exchange(get("/headers"));
+        w.exchange(get("/headers"));
+        for (HttpTestOrigin.Request q : origin.requests()) {
+            assertEquals("127.0.0.1", q.header("x-client"));
+            assertNull(q.header("x-front"));
+            assertNull(q.header("x-forwarded-for"));
+        }
+    }
+
+    @Test
+    void forwardforExceptAddsNothingForClientsInItsNetwork() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin).frontend("option forwardfor except 127.0.0.0/8"));
+        wire().exchange(get("/headers"));
+        assertNull(origin.requests().get(0).header("x-forwarded-for"), "127.0.0.1 is in the except network");
+        HttpTestOrigin other = origin();
+        sluice.close();
+        start(cfg(other).frontend("option forwardfor except 10.0.0.0/8"));
+        wire().exchange(get("/headers"));
+        assertEquals("127.0.0.1", other.requests().get(0).header("x-forwarded-for"));
+    }
+
+    @Test
+    void forwardforIfNoneLeavesARequestThatBringsTheFieldAlone() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin).frontend("option forwardfor if-none"));
+        HttpWire w = wire();
+        w.exchange("GET /headers HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 10.0.0.1\r\n\r\n");
+        w.exchange(get("/headers"));
+        assertEquals(List.of("10.0.0.1"), origin.requests().get(0).headers("x-forwarded-for"));
+        assertEquals(List.of("127.0.0.1"), origin.requests().get(1).headers("x-forwarded-for"));
+    }
+
+    @Test
     void forwardforGivesAnIpv6ClientItsAddress() throws Exception {
         assumeTrue(ipv6Loopback(), "no IPv6 loopback here");
         HttpTestOrigin origin = origin();
