@@ -19,17 +19,19 @@ import java.util.Objects;
  * @param maxBodySize {@code max-body-size}: the largest request body in bytes; 0 for no limit
  * @param errorFiles {@code errorfile} pages, one per status at most, the defaults' included
  * @param forwardForSpec the arguments of {@code option forwardfor} (what it adds, for whom); read when it is on
+ * @param httpResponseRules the {@code http-response} header rules, in file order
  */
 public record HttpConfig(List<HttpRequestRule> httpRequestRules, boolean forwardFor, boolean httpClose,
         boolean serverClose, HttpReuse httpReuse, long maxBodySize, List<ErrorFile> errorFiles,
-        dev.sluice.http.ForwardFor forwardForSpec) {
+        dev.sluice.http.ForwardFor forwardForSpec, List<HttpRequestRule> httpResponseRules) {
     /** No rule, no option: what a section without HTTP keywords has. */
     public static final HttpConfig NONE = new HttpConfig(List.of(), false, false, false, HttpReuse.SAFE, 0, List.of(),
-            dev.sluice.http.ForwardFor.DEFAULT);
+            dev.sluice.http.ForwardFor.DEFAULT, List.of());
 
     public HttpConfig {
         httpRequestRules = List.copyOf(httpRequestRules);
         errorFiles = List.copyOf(errorFiles);
+        httpResponseRules = List.copyOf(httpResponseRules);
         Objects.requireNonNull(httpReuse, "httpReuse");
     }
 }

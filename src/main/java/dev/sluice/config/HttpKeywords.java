@@ -44,7 +44,13 @@ final class HttpKeywords {
                 .repeatable("http-request deny", "[deny_status <code>] [if|unless <condition>]", 0, HttpKeywords::deny)
                 .repeatable("http-request redirect", RedirectKeywords.USAGE, 2,
                         (p, use) -> RedirectKeywords.parse(p, use, false))
-                .repeatable("redirect", RedirectKeywords.USAGE, 2, (p, use) -> RedirectKeywords.parse(p, use, true));
+                .repeatable("redirect", RedirectKeywords.USAGE, 2, (p, use) -> RedirectKeywords.parse(p, use, true))
+                .repeatable("http-response set-header", "<name> <value>", 2,
+                        (section, use) -> responseHeaderRule(section, use, HttpRequestRule.Action.SET_HEADER))
+                .repeatable("http-response add-header", "<name> <value>", 2,
+                        (section, use) -> responseHeaderRule(section, use, HttpRequestRule.Action.ADD_HEADER))
+                .repeatable("http-response del-header", "<name>", 1,
+                        (section, use) -> responseHeaderRule(section, use, HttpRequestRule.Action.DEL_HEADER));
         keywords.proxies(Placement.EVERY_PROXY)
                 .add(new Keyword<>("option forwardfor", "", 0, Integer.MAX_VALUE, Keyword.Repeat.LAST_WINS,
                         Support.IMPLEMENTED, HttpKeywords::forwardFor, (p, use) -> p.http.forwardFor = false));
@@ -96,6 +102,36 @@ final class HttpKeywords {
         HttpRequestRule rule = new HttpRequestRule(action, use.arg(0), literal(use, use.arg(1)), null,
                 RoutingKeywords.condition(section, use, 2), use.line());
         add(section, use, rule);
+    }
+
+    /**
+     * {@code http-response set-header|add-header NAME VALUE} and
+     * {@code http-response del-header NAME}: run on every response the
+     * section's servers send, the backend's rules before the frontend's. A
+     * condition would read the response (its status, its fields), which
+     * Sluice's fetches cannot yet: it is refused rather than misread.
+     */
+    static void responseHeaderRule(ProxySection section, Invocation use, HttpRequestRule.Action action)
+            throws ConfigException {
+        int words = action == HttpRequestRule.Action.DEL_HEADER ? 1 : 2;
+        int end = RoutingKeywords.conditionStart(use, 0);
+        if (end < use.args().size()) {
+            throw use.error("a condition on an http-response rule is not supported by Sluice yet (its fetches read"
+                    + " requests, not responses); the rule runs on every response without one");
+        }
+        if (end != words) {
+            throw use.error(words == 1 ? "expected one header name, got " + end + " words"
+                    : "expected a header name and one value (quote a value that holds spaces), got " + end + " words");
+        }
+        refuseFramingField(use, use.arg(0));
+        HttpRequestRule rule = new HttpRequestRule(action, use.arg(0), words == 2 ? literal(use, use.arg(1)) : null,
+                null, null, use.line());
+        try {
+            RuleCompiler.check(rule);
+        } catch (IllegalArgumentException refused) {
+            throw use.error(refused.getMessage());
+        }
+        section.http.httpResponseRules.add(rule);
     }
 
     static void delHeader(ProxySection section, Invocation use) throws ConfigException {

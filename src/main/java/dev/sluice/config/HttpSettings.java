@@ -11,6 +11,8 @@ import java.util.List;
  */
 final class HttpSettings {
     final List<HttpRequestRule> httpRequestRules = new ArrayList<>();
+    /** {@code http-response} header rules, in file order (they take no condition). */
+    final List<HttpRequestRule> httpResponseRules = new ArrayList<>();
     boolean forwardFor;
     /** The option's arguments, when it is on. */
     dev.sluice.http.ForwardFor forwardForSpec = dev.sluice.http.ForwardFor.DEFAULT;
@@ -78,6 +80,6 @@ final class HttpSettings {
             }
         }
         return new HttpConfig(httpRequestRules, forwardFor, httpClose, serverClose, httpReuse, maxBodySize,
-                List.copyOf(errorFiles.values()), forwardForSpec);
+                List.copyOf(errorFiles.values()), forwardForSpec, httpResponseRules);
     }
 }

@@ -24,6 +24,7 @@ final class RuleCompiler {
     static HttpRules frontend(FrontendConfig frontend) {
         HttpRules.Builder rules = HttpRules.builder();
         requestRules(rules, frontend.http().httpRequestRules(), frontend.http().errorFiles());
+        frontend.http().httpResponseRules().forEach(r -> rules.responseHeaderRule(headerRule(r)));
         for (UseBackend use : frontend.routing().useBackends()) {
             rules.useBackend(use.backend(), condition(use.condition()));
         }
@@ -50,6 +51,7 @@ final class RuleCompiler {
     static HttpRules backend(BackendConfig backend) {
         HttpRules.Builder rules = HttpRules.builder();
         requestRules(rules, backend.http().httpRequestRules(), backend.http().errorFiles());
+        backend.http().httpResponseRules().forEach(r -> rules.responseHeaderRule(headerRule(r)));
         return rules.build();
     }
 

@@ -70,6 +70,20 @@ public final class HeaderRule {
     }
 
     /** Reports this rule's edits of {@code request}: deletions first, in decreasing index, then the new field. */
+    /** The same on a response head ({@code http-response} rules). */
+    public void apply(dev.sluice.buffer.Buffer buffer, HttpHeadParser response, HeaderEdits edits) {
+        if (kind != Kind.ADD) {
+            for (int h = response.headerCount() - 1; h >= 0; h--) {
+                if (HttpBytes.equalsIgnoreCase(buffer, response.nameStart(h), response.nameEnd(h), lowerCaseName)) {
+                    edits.delete(h);
+                }
+            }
+        }
+        if (kind != Kind.DELETE) {
+            edits.append(fieldLine);
+        }
+    }
+
     public void apply(HttpRequestView request, HeaderEdits edits) {
         if (kind != Kind.ADD) {
             for (int h = request.headerCount() - 1; h >= 0; h--) {

@@ -33,6 +33,8 @@ public final class HttpRules {
     private final List<String> backendNames;
     /** The operator's error pages ({@code errorfile}) by status; null where Sluice's own applies. */
     private final ReturnRule[] errorPages;
+    /** The {@code http-response} header rules, run on every server response in order. */
+    private final HeaderRule[] responseRules;
 
     private HttpRules(Builder b) {
         ruleConditions = b.ruleConditions.toArray(new Condition[0]);
@@ -43,6 +45,19 @@ public final class HttpRules {
         defaultBackend = b.defaultBackend;
         backendNames = List.copyOf(b.backendNames);
         errorPages = b.errorPages.clone();
+        responseRules = b.responseRules.toArray(new HeaderRule[0]);
+    }
+
+    /** Runs the {@code http-response} header rules on a response head; they report their edits. */
+    public void applyResponseRules(dev.sluice.buffer.Buffer buffer, HttpHeadParser response, HeaderEdits edits) {
+        for (HeaderRule rule : responseRules) {
+            rule.apply(buffer, response, edits);
+        }
+    }
+
+    /** Whether this proxy has {@code http-response} rules. */
+    public boolean hasResponseRules() {
+        return responseRules.length > 0;
     }
 
     /** The {@code errorfile} page for {@code status}, or null when this proxy has none for it. */
@@ -106,6 +121,13 @@ public final class HttpRules {
      */
     public static final class Builder {
         private final ReturnRule[] errorPages = new ReturnRule[600];
+        private final List<HeaderRule> responseRules = new ArrayList<>();
+
+        /** An {@code http-response} header rule, after those added before. */
+        public Builder responseHeaderRule(HeaderRule rule) {
+            responseRules.add(rule);
+            return this;
+        }
 
         /** The page answering Sluice's own errors of {@code status} (an {@code errorfile}). */
         public Builder errorPage(int status, ReturnRule page) {

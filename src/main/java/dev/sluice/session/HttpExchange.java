@@ -304,6 +304,7 @@ final class HttpExchange implements ServerLink.Events {
         times.serverFinTimeout = policy.timeouts().serverFin();
         requestSide.bodyLimit(decision.bodyLimit());
         httpClose = frontend.httpClose() || policy.httpClose();
+        responseSide.rules(policy.rules(), frontend.rules());
         serverClose = httpClose || policy.serverClose();
         if (httpClose) {
             requestSide.closeAfter();

@@ -5,9 +5,11 @@ import dev.sluice.buffer.Buffer;
 import dev.sluice.http.BodyFraming;
 import dev.sluice.http.ChunkedDecoder;
 import dev.sluice.http.HeadRewriter;
+import dev.sluice.http.HeaderEdits;
 import dev.sluice.http.HttpError;
 import dev.sluice.http.HttpHeadParser;
 import dev.sluice.http.HttpLimits;
+import dev.sluice.http.HttpRules;
 import dev.sluice.http.MessageKind;
 import dev.sluice.http.Method;
 
@@ -68,6 +70,28 @@ final class ResponseAnalyser {
     private boolean keepsClient;
     /** While the request is kept for a retry: the statuses that call for one. */
     private RetryPolicy statusRetry;
+    /** The http-response rules of the routed backend and of the frontend, run in that order; NONE for none. */
+    private HttpRules backendRules = HttpRules.NONE;
+    private HttpRules frontendRules = HttpRules.NONE;
+    private boolean editsOverflowed;
+    /** Where the http-response rules' edits go: into the head in the buffer at once, reparsed. */
+    private final HeaderEdits edits = new HeaderEdits() {
+        @Override
+        public void delete(int header) {
+            if (!editsOverflowed) {
+                HeadRewriter.removeFieldLine(channel.buffer(), head, header, head.headStart() + head.headLength());
+                editsOverflowed = !head.reparse(channel.buffer());
+            }
+        }
+
+        @Override
+        public void append(byte[] fieldLine) {
+            if (!editsOverflowed) {
+                editsOverflowed = HeadRewriter.insertField(channel.buffer(), head.headStart() + head.headLength(),
+                        fieldLine) < 0 || !head.reparse(channel.buffer());
+            }
+        }
+    };
 
     ResponseAnalyser(Channel channel, HttpLimits limits, SessionCounters counters, Refusals refusals) {
         this.channel = channel;
@@ -236,8 +260,23 @@ final class ResponseAnalyser {
      *
      * @return false when the head no longer fits (502)
      */
+    /** The request was routed: the http-response rules its response runs, the backend's then the frontend's. */
+    void rules(HttpRules backend, HttpRules frontend) {
+        backendRules = backend;
+        frontendRules = frontend;
+    }
+
     private boolean sendFinal(boolean keepClient, boolean http10Client) {
         Buffer b = channel.buffer();
+        if (backendRules.hasResponseRules() || frontendRules.hasResponseRules()) {
+            // Each edit takes the room tune.maxrewrite keeps; a head that no longer fits is refused (502).
+            editsOverflowed = false;
+            backendRules.applyResponseRules(b, head, edits);
+            frontendRules.applyResponseRules(b, head, edits);
+            if (editsOverflowed) {
+                return false;
+            }
+        }
         int start = head.headStart();
         int end = start + head.headLength();
         if (!head.contentLengthIsCanonical()) {

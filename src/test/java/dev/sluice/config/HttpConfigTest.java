@@ -433,6 +433,9 @@ class HttpConfigTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+        "frontend f|http-response set-header X-A b if { path /x }|http-response set-header: a condition on an http-response rule is not supported by Sluice yet (its fetches read requests, not responses); the rule runs on every response without one",
+        "backend x|http-response del-header Content-Length|http-response del-header: 'Content-Length' frames or routes the message; Sluice does not let a rule change it",
+        "backend x|http-response add-header X-A|'http-response add-header' takes at least 2 arguments (http-response add-header <name> <value>), got 1",
         "defaults|option forwardfor except|option forwardfor: 'except' needs a value",
         "defaults|option forwardfor except 10.0.0.0/40|option forwardfor: expected a prefix length from 0 to 32 in '10.0.0.0/40'",
         "defaults|option forwardfor header|option forwardfor: 'header' needs a value",

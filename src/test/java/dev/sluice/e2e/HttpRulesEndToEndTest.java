@@ -77,6 +77,33 @@ class HttpRulesEndToEndTest extends HttpEndToEnd {
         assertEquals(List.of("127.0.0.1"), origin.requests().get(1).headers("x-forwarded-for"));
     }
 
+    /**
+     * http-response header rules edit every server response: the backend's
+     * run first, then the frontend's, so the frontend's set-header has the
+     * last word; Sluice's own answers are left alone.
+     */
+    @Test
+    void httpResponseRulesEditEveryServerResponseBackendFirst() throws Exception {
+        HttpTestOrigin origin = origin();
+        start(cfg(origin).frontend("http-response set-header X-Frame-Options DENY",
+                        "http-response set-header X-Who frontend", "http-request deny if { path /no }")
+                .backend("http-response del-header Content-Type", "http-response add-header X-Who backend",
+                        "http-response add-header Strict-Transport-Security \"max-age=63072000\""));
+        HttpWire w = wire();
+        for (int i = 0; i < 2; i++) {
+            HttpWire.Response r = w.exchange(get("/size/7"));
+            assertArrayEquals(TestOrigin.pattern(7, 7), r.body());
+            assertEquals(List.of("DENY"), r.headers("x-frame-options"));
+            assertEquals(List.of("frontend"), r.headers("x-who"), "the frontend's set-header runs last: " + r.head());
+            assertEquals(List.of("max-age=63072000"), r.headers("strict-transport-security"));
+            assertNull(r.header("content-type"), r.head());
+            assertEquals("7", r.header("content-length"));
+        }
+        HttpWire.Response denied = w.exchange(get("/no"));
+        assertEquals(403, denied.status());
+        assertNull(denied.header("x-who"), "Sluice's own answer is not a server response: " + denied.head());
+    }
+
     @Test
     void forwardforGivesAnIpv6ClientItsAddress() throws Exception {
         assumeTrue(ipv6Loopback(), "no IPv6 loopback here");
