@@ -62,7 +62,10 @@ public final class Backend {
     private volatile int queued;
     private volatile int totalQueued;
     private volatile int peakQueued;
-    private long queuedTotal;
+    /** Written under the lock, read without it. */
+    private volatile long queuedTotal;
+    /** Time the waits that ended spent in this backend's queues (its servers' included); written under the lock. */
+    private volatile long queueWaitNanos;
     private long nextTicket;
     private long redispatched;
     private long refused;
@@ -625,7 +628,8 @@ public final class Backend {
             server.queued = server.waiting.size();
         }
         totalQueued++;
-        queuedTotal++;
+        queuedTotal = queuedTotal + 1;
+        w.queuedAt = clock.getAsLong();
         if (totalQueued > peakQueued) {
             peakQueued = totalQueued;
         }
@@ -642,6 +646,7 @@ public final class Backend {
             s.queued = s.waiting.size();
         }
         totalQueued--;
+        queueWaitNanos = queueWaitNanos + (clock.getAsLong() - w.queuedAt);
     }
 
     private static void grant(SlotWaiter granted, Server server) {
@@ -868,12 +873,12 @@ public final class Backend {
 
     /** Sessions that ever waited here. */
     public long queuedTotal() {
-        lock.lock();
-        try {
-            return queuedTotal;
-        } finally {
-            lock.unlock();
-        }
+        return queuedTotal;
+    }
+
+    /** Nanoseconds the ended queue waits of this backend lasted, in total (readable from any thread, no lock). */
+    public long queueWaitNanos() {
+        return queueWaitNanos;
     }
 
     /** Queued sessions sent to another server because theirs went DOWN ({@code option redispatch}). */

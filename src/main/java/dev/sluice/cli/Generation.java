@@ -89,6 +89,8 @@ final class Generation {
     HealthChecks checks;
     /** Its access logs: a ring per loop and a writer thread (none without a log target); closed when it is dropped. */
     final Logging logging;
+    /** Its applets: the loops' applet arenas and the view of the process the stats page and exporter read. */
+    final AppletWiring applets;
     /** The DNS clients of the resolvers sections its servers use, while it is the one in force. */
     private final List<dev.sluice.runtime.Resolvers> resolvers = new ArrayList<>();
 
@@ -116,6 +118,7 @@ final class Generation {
         // The checks' arenas are carved with the generation, apart from the client pools.
         checks = HealthChecks.create(planned, loops.eventLoops(), connectors, config.global().bufsize(),
                 config.global().spreadChecks());
+        applets = new AppletWiring(config, loops);
         Logging.Builder logs = Logging.builder(config.global().log().identity()).global(config.global().log().targets());
         Map<String, ProxyLog> proxyLogs = new LinkedHashMap<>();
         for (FrontendConfig f : config.frontends()) {
@@ -143,6 +146,7 @@ final class Generation {
                         bind.acceptProxy() ? ClientPreamble.PROXY_HEADER : ClientPreamble.NONE));
             }
         }
+        applets.fill(this);
     }
 
     private void buildBackends() {
@@ -304,7 +308,7 @@ final class Generation {
                 f.timeouts().client() * 1_000_000L,
                 HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
                 g.httpLimits(), f.http().forwardFor(), f.http().httpClose(), f.http().maxBodySize(), limit)
-                .withTcpRequestRules(f.tcpRequestRules()).withLog(log);
+                .withTcpRequestRules(f.tcpRequestRules()).withLog(log).withServices(applets.servicesOf(f, backends));
         return (id, loop, connection, preamble) -> HttpSession.start(loop, connectors.get(id), frontend,
                 sessions.get(id), loops.counters(id), loops.idle(id), connection, preamble);
     }

@@ -516,6 +516,7 @@ public final class Sluice implements AutoCloseable {
             b.addFrontend(f.limit());
         }
         b.addHealthChecks(g.checks);
+        b.addAppletArenas(g.applets.arenaBytes());
         return b.build();
     }
 
@@ -523,6 +524,19 @@ public final class Sluice implements AutoCloseable {
     public List<PoolReading> pools() {
         return onEveryLoop((id, loop) -> {
             BufferPool p = loop.pool();
+            p.checkInvariants();
+            return new PoolReading(id, p.size(), p.free(), p.waitingTotal(), p.peakInUse());
+        });
+    }
+
+    /** The applet arenas of the configuration in force, each read on its loop (none without applets). */
+    public List<PoolReading> appletArenas() {
+        Generation g = current;
+        return onEveryLoop((id, loop) -> {
+            if (id >= g.applets.arenas.length) {
+                return new PoolReading(id, 0, 0, 0, 0);
+            }
+            BufferPool p = g.applets.arenas[id].pool();
             p.checkInvariants();
             return new PoolReading(id, p.size(), p.free(), p.waitingTotal(), p.peakInUse());
         });

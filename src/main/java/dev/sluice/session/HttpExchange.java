@@ -11,6 +11,7 @@ import dev.sluice.http.Method;
 import dev.sluice.log.TerminationCause;
 import dev.sluice.log.TerminationPhase;
 import dev.sluice.http.ParsedRequest;
+import dev.sluice.http.ReturnRule;
 import dev.sluice.session.HttpSession.Req;
 import dev.sluice.session.HttpSession.Resp;
 
@@ -37,6 +38,8 @@ final class HttpExchange implements ServerLink.Events {
     private final ResponseAnalyser responseSide;
     private final ServerLink link;
     private final OwnReply reply;
+    /** The answer of an applet on its way, or null when the frontend has none. */
+    private final AppletRun applet;
     private final HttpDeadlines.State times;
     /** The access log's room: the exchange's events go there. */
     private final ExchangeLog log;
@@ -68,6 +71,8 @@ final class HttpExchange implements ServerLink.Events {
         this.link = new ServerLink(parts, request, response, counters, this, addresses);
         this.retries = new ExchangeRetries(link, request);
         this.reply = reply;
+        AppletArena arena = frontend.services().arena(session.loop.id());
+        this.applet = arena == null ? null : new AppletRun(session, response, arena);
         this.times = times;
         this.addresses = addresses;
         this.forwardedForField = forwardedForField;
@@ -194,17 +199,24 @@ final class HttpExchange implements ServerLink.Events {
             }
         }
         view.bind(request.buffer(), requestSide.head(), addresses);
+        FrontendServices services = frontend.services();
+        ReturnRule monitor = services.monitor(view);
+        if (monitor != null) {
+            return answer(monitor);
+        }
+        Applet service = applet == null ? null : services.service(view);
+        if (service != null) {
+            return serve(service);
+        }
         switch (RequestPolicy.decide(frontend, view, requestSide.head().contentLength(), requestSide, decision)) {
             case TOO_LARGE -> {
                 return bodyTooLarge(decision.bodyLimit());
             }
             case ANSWER -> {
-                // A deny is the proxy's refusal (PR); a return is its own answer (LR).
-                log.terminate(decision.answer().status() >= 400 ? TerminationCause.PROXY : TerminationCause.LOCAL,
-                        TerminationPhase.REQUEST);
-                reply.answer(decision.answer(), requestSide.method(),
-                        requestSide.answeredKeepingAlive(frontend.httpClose() || session.stopping()));
-                return produce(decision.answer().status());
+                return answer(decision.answer());
+            }
+            case APPLET -> {
+                return applet == null ? refuse(Refusal.NO_BACKEND) : serve(decision.applet());
             }
             case NO_BACKEND -> {
                 return refuse(Refusal.NO_BACKEND);
@@ -250,6 +262,39 @@ final class HttpExchange implements ServerLink.Events {
         }
         connectToServer(now);
         return !session.isClosed();
+    }
+
+    /** Sluice answers with {@code rule}: a deny is the proxy's refusal (PR); a return is its own answer (LR). */
+    private boolean answer(ReturnRule rule) {
+        log.terminate(rule.status() >= 400 ? TerminationCause.PROXY : TerminationCause.LOCAL, TerminationPhase.REQUEST);
+        reply.answer(rule, requestSide.method(), requestSide.answeredKeepingAlive(frontend.httpClose() || session.stopping()));
+        return produce(rule.status());
+    }
+
+    /** An applet answers the request, part by part through the loop's applet arena (its own reply path). */
+    private boolean serve(Applet service) {
+        boolean http10 = requestSide.head().minorVersion() == 0;
+        boolean headOnly = requestSide.method() == Method.HEAD;
+        // The applet reads the request now: the head leaves the buffer when the connection is kept.
+        AppletRequest asked = AppletRequest.of(view, headOnly, http10, requestSide.keepAlive(), session.loop.id());
+        boolean keep = !http10 && requestSide.answeredKeepingAlive(frontend.httpClose() || session.stopping());
+        AppletStream answer = service.open(new AppletRequest(asked.method(), asked.target(), asked.authorization(),
+                asked.accept(), headOnly, http10, keep, asked.loop()));
+        log.terminate(TerminationCause.LOCAL, TerminationPhase.REQUEST);
+        reply.served(keep);
+        if (!produce(answer.status())) {
+            return false;
+        }
+        applet.start(answer);
+        session.wake();
+        return true;
+    }
+
+    /** The session closed: an applet's answer stops, and its arena buffer goes back. */
+    void dropApplet() {
+        if (applet != null) {
+            applet.drop();
+        }
     }
 
     /** The request holds a slot: reuse a connection to its server, or open one. */
@@ -428,6 +473,9 @@ final class HttpExchange implements ServerLink.Events {
         }
         SessionOutcome end;
         if (session.resp() == Resp.REPLY) {
+            if (applet != null && applet.active() && !applet.pump()) {
+                return true;
+            }
             if (reply.pending() || response.forwardLimit() != 0 || response.hasBuffer()) {
                 return true;
             }
@@ -496,7 +544,7 @@ final class HttpExchange implements ServerLink.Events {
         requestSide.discard();
         session.resp(Resp.REPLY);
         responseSide.replaced();
-        if (response.bufferToProduce()) {
+        if (reply.pending() && response.bufferToProduce()) {
             writeReply();
         }
         return true;

@@ -31,6 +31,7 @@ public final class HttpFrontend {
     private final ConnectionLimit limit;
     private volatile TcpRequestRules tcpRules = TcpRequestRules.NONE;
     private volatile FrontendLog log;
+    private volatile FrontendServices services = FrontendServices.NONE;
 
     /**
      * How requests sent to one backend behave.
@@ -111,6 +112,16 @@ public final class HttpFrontend {
     public HttpFrontend withLog(FrontendLog log) {
         this.log = log;
         return this;
+    }
+
+    /** What the frontend answers itself (monitor URI, services, stats page); set once, before any session. */
+    public HttpFrontend withServices(FrontendServices s) {
+        this.services = s;
+        return this;
+    }
+
+    FrontendServices services() {
+        return services;
     }
 
     FrontendLog log() {

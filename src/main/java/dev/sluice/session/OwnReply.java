@@ -45,6 +45,11 @@ final class OwnReply {
                 keepAlive ? -1 : rule.blankLineOffset(), keepAlive, SessionOutcome.REPLIED);
     }
 
+    /** An applet answers: nothing to write here; the connection stays open after it when {@code keepAlive}. */
+    void served(boolean keepAlive) {
+        set(null, 0, -1, keepAlive, SessionOutcome.REPLIED);
+    }
+
     private void set(byte[] bytes, int length, int closeAt, boolean keepsAlive, SessionOutcome why) {
         this.bytes = bytes;
         this.length = length;

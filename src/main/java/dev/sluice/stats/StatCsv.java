@@ -1,14 +1,15 @@
-package dev.sluice.runtime;
+package dev.sluice.stats;
 
 import dev.sluice.backend.Backend;
 import dev.sluice.backend.Server;
 import dev.sluice.backend.ServerRole;
 import dev.sluice.backend.ServerState;
+import dev.sluice.session.ConnectionLimit;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code show stat}: HAProxy 2.6's CSV columns, in its order, one row per
+ * {@code show stat} and the stats page's {@code ;csv}: HAProxy 2.6's CSV columns, in its order, one row per
  * frontend, then per backend its servers and the backend itself, as HAProxy
  * prints them; a column Sluice has no figure for stays empty, so that tools
  * reading HAProxy's CSV by position or by name read Sluice's. {@code typed}
@@ -17,9 +18,9 @@ import java.util.List;
  * <p>Stateless; thread-safe. What it reads of servers and limits is published
  * for other threads (atomic and volatile fields): no loop is asked.
  */
-final class StatCsv {
+public final class StatCsv {
     /** HAProxy 2.6's first 80 columns: the ones a proxy without SSL, HTTP/2 or caches fills. */
-    static final List<String> COLUMNS = List.of(
+    public static final List<String> COLUMNS = List.of(
             "pxname", "svname", "qcur", "qmax", "scur", "smax", "slim", "stot", "bin", "bout", "dreq", "dresp",
             "ereq", "econ", "eresp", "wretr", "wredis", "status", "weight", "act", "bck", "chkfail", "chkdown",
             "lastchg", "downtime", "qlimit", "pid", "iid", "sid", "throttle", "lbtot", "tracked", "type", "rate",
@@ -33,13 +34,17 @@ final class StatCsv {
     private StatCsv() {
     }
 
-    static String render(List<ProxyControl.Frontend> frontends, List<Backend> backends, boolean typed) {
+    /** A frontend as a row shows it: its name, {@code http} or {@code tcp}, and the sessions it counts. */
+    public record Frontend(String name, String mode, ConnectionLimit limit) {
+    }
+
+    public static String render(List<Frontend> frontends, List<Backend> backends, boolean typed) {
         StringBuilder b = new StringBuilder();
         if (!typed) {
             b.append("# ").append(String.join(",", COLUMNS)).append(",\n");
         }
         int iid = 1;
-        for (ProxyControl.Frontend f : frontends) {
+        for (Frontend f : frontends) {
             String[] row = new String[COLUMNS.size()];
             set(row, "pxname", f.name());
             set(row, "svname", "FRONTEND");
@@ -71,7 +76,7 @@ final class StatCsv {
                 set(row, "slim", s.maxconn() == 0 ? "" : Integer.toString(s.maxconn()));
                 set(row, "stot", s.sessions());
                 set(row, "econ", s.connectErrors());
-                set(row, "status", Commands.status(s.state()));
+                set(row, "status", status(s.state()));
                 set(row, "weight", s.weight());
                 set(row, "act", s.role() == ServerRole.ACTIVE ? 1 : 0);
                 set(row, "bck", s.role() == ServerRole.BACKUP ? 1 : 0);
@@ -119,6 +124,16 @@ final class StatCsv {
             iid++;
         }
         return b.toString();
+    }
+
+    /** A server's state as HAProxy's stats say it: UP, DOWN, MAINT, DRAIN. */
+    public static String status(ServerState state) {
+        return switch (state) {
+            case UP -> "UP";
+            case DOWN -> "DOWN";
+            case MAINT -> "MAINT";
+            case DRAIN -> "DRAIN";
+        };
     }
 
     private static void set(String[] row, String column, Object value) {
