@@ -151,6 +151,10 @@ final class Generation {
 
     private void buildBackends() {
         for (BackendConfig b : config.backends()) {
+            if (b.servers().isEmpty()) {
+                // A listen section that answers itself (stats, a service) has no backend half to build.
+                continue;
+            }
             List<Server> servers = new ArrayList<>();
             for (ServerConfig s : b.servers()) {
                 Server server = new Server(s.name(), s.address(), s.maxconn(), s.maxqueue(), s.weight(),
@@ -277,7 +281,7 @@ final class Generation {
     private SessionStarter tcpSessions(FrontendConfig f, ConnectionLimit limit, Loops loops, FrontendLog log) {
         Map<Backend, TcpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
         for (BackendConfig b : config.backends()) {
-            if (b.mode() == Mode.TCP) {
+            if (b.mode() == Mode.TCP && backends.containsKey(b.name())) {
                 policies.put(backends.get(b.name()), new TcpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()),
                         b.smartConnect(), b.tcpRequestRules(f)));
             }
@@ -295,7 +299,7 @@ final class Generation {
         Global g = config.global();
         Map<Backend, HttpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
         for (BackendConfig b : config.backends()) {
-            if (b.mode() != Mode.HTTP) {
+            if (b.mode() != Mode.HTTP || !backends.containsKey(b.name())) {
                 continue;
             }
             policies.put(backends.get(b.name()), new HttpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()),
