@@ -3,7 +3,8 @@
 # 127.0.0.1:$origin_port. Every process started through it is in "pids" and is
 # stopped, by its PID, when the script exits.
 #
-# Uses: root (the project), SLUICE_JAR (optional: another build of Sluice).
+# Uses: root (the project), SLUICE_JAR (optional: another build of Sluice),
+# SLUICE_BENCH_JAVA_OPTS (optional: JVM options added to Sluice's, e.g. -XX:TieredStopAtLevel=1).
 # Sets: JAVA_HOME, jar, work, pids, origin_port, proxy_port, nginx_pid; defines wait_port,
 # proxy_config, start_proxy and stop_proxy.
 
@@ -97,7 +98,9 @@ EOF
 start_proxy() { # $1 = name, $2 = config file; sets proxy_pid
     case "$1" in
         haproxy) haproxy -db -f "$2" > "$work/haproxy.log" 2>&1 & ;;
-        sluice) "$JAVA_HOME/bin/java" -Xms64m -Xmx256m -XX:+UseSerialGC -jar "$jar" -f "$2" > "$work/sluice.log" 2>&1 & ;;
+        # shellcheck disable=SC2086
+        sluice) "$JAVA_HOME/bin/java" -Xms64m -Xmx256m -XX:+UseSerialGC ${SLUICE_BENCH_JAVA_OPTS:-} -jar "$jar" -f "$2" \
+                > "$work/sluice.log" 2>&1 & ;;
     esac
     proxy_pid=$!
     pids+=("$proxy_pid")

@@ -11,9 +11,6 @@ import dev.sluice.config.Global;
 import dev.sluice.loop.Clock;
 import dev.sluice.loop.EventLoop;
 import dev.sluice.loop.Loop;
-import dev.sluice.net.Acceptor;
-import dev.sluice.net.Connection;
-import dev.sluice.net.Listener;
 import dev.sluice.runtime.ProxyControl;
 import dev.sluice.runtime.ServerStateFile;
 import dev.sluice.session.SessionCounters;
@@ -21,17 +18,13 @@ import dev.sluice.session.SessionSet;
 import dev.sluice.stats.Summary;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -76,7 +69,7 @@ public final class Sluice implements AutoCloseable {
     /** Generations a reload replaced, draining. */
     private final List<Generation> retiring = new CopyOnWriteArrayList<>();
     /** Guarded by {@code this}. */
-    private final Map<Generation.ListenerKey, Bound> listeners = new LinkedHashMap<>();
+    private final BoundListeners listeners = new BoundListeners();
     private final ScheduledExecutorService drainer;
     private final long startMillis = System.currentTimeMillis();
     private final AtomicLong reloads = new AtomicLong();
@@ -85,10 +78,6 @@ public final class Sluice implements AutoCloseable {
 
     /** One loop and what its sessions need there, whatever their generation. */
     private record LoopState(EventLoop loop, SessionCounters counters, IdleServerConnections idle) {
-    }
-
-    /** A listening address and the acceptor it hands connections to now: the current generation's. */
-    private record Bound(Listener listener, AtomicReference<Acceptor> target) {
     }
 
     private final Generation.Loops loopView = new Generation.Loops() {
@@ -133,13 +122,13 @@ public final class Sluice implements AutoCloseable {
                 g.idleLimits(l.idle());
             }
             sluice.current = g;
-            sluice.restoreServerState(g, true);
+            ReloadRules.restoreServerState(g, true);
             // The first checks are armed before the loops run.
             g.checks.start();
             for (LoopState l : sluice.loops) {
                 l.loop().start();
             }
-            sluice.openListeners(g);
+            sluice.listeners.open(g, sluice.loopView.eventLoops());
             g.startDiscovery(sluice::forgetIdle);
         } catch (IOException | RuntimeException e) {
             sluice.stopLoops();
@@ -183,45 +172,6 @@ public final class Sluice implements AutoCloseable {
         }
     }
 
-    /** Opens the listeners of {@code g} that are not open yet; on a failure, closes those it opened and throws. */
-    private synchronized List<Generation.ListenerKey> openListeners(Generation g) throws IOException {
-        List<Generation.ListenerKey> opened = new ArrayList<>();
-        List<EventLoop> eventLoops = loopView.eventLoops();
-        try {
-            for (Map.Entry<Generation.ListenerKey, Acceptor> e : g.acceptors.entrySet()) {
-                if (listeners.containsKey(e.getKey())) {
-                    continue;
-                }
-                AtomicReference<Acceptor> target = new AtomicReference<>(e.getValue());
-                Listener listener = Listener.bind(e.getKey().address(), eventLoops, delegate(target),
-                        e.getKey().options());
-                listeners.put(e.getKey(), new Bound(listener, target));
-                opened.add(e.getKey());
-            }
-        } catch (IOException | RuntimeException ex) {
-            for (Generation.ListenerKey k : opened) {
-                listeners.remove(k).listener().close();
-            }
-            throw ex;
-        }
-        return opened;
-    }
-
-    /** An acceptor that hands every connection to whatever {@code target} holds when it arrives. */
-    private static Acceptor delegate(AtomicReference<Acceptor> target) {
-        return new Acceptor() {
-            @Override
-            public void accepted(Loop loop, Connection connection) {
-                target.get().accepted(loop, connection);
-            }
-
-            @Override
-            public boolean admitting() {
-                return target.get().admitting();
-            }
-        };
-    }
-
     // --- reload ---
 
     /** What a reload did: whether the new file runs now, and what to say about it, one line each. */
@@ -262,7 +212,7 @@ public final class Sluice implements AutoCloseable {
             return failed(List.of("sluice: reload refused: cannot read " + old.config.file() + ": " + e.getMessage()));
         }
         List<String> messages = new ArrayList<>(next.warnings());
-        String incompatible = needsRestart(next.global());
+        String incompatible = ReloadRules.needsRestart(fixed, next.global());
         if (incompatible != null) {
             return failed(List.of("sluice: reload of " + next.file() + " refused; the configuration in force stays: "
                     + incompatible));
@@ -281,10 +231,10 @@ public final class Sluice implements AutoCloseable {
         // Server state carries over by backend and server name, through the server-state-file's format.
         String state = ServerStateFile.render(old.backendList(), null);
         messages.addAll(ServerStateFile.apply(state, g.backendList(), false));
-        saveServerState(state, next, messages);
+        ReloadRules.saveServerState(state, next, messages);
         g.takeAddressesFrom(old);
         try {
-            openListeners(g);
+            listeners.open(g, loopView.eventLoops());
         } catch (IOException | RuntimeException e) {
             return failed(List.of("sluice: reload of " + next.file() + " refused; the configuration in force stays:"
                     + " cannot listen: " + e.getMessage()));
@@ -296,16 +246,7 @@ public final class Sluice implements AutoCloseable {
                 return null;
             });
         }
-        listeners.entrySet().removeIf(e -> {
-            Acceptor a = g.acceptors.get(e.getKey());
-            if (a == null) {
-                // Removed from the file: no new connection; those it accepted drain with the old generation.
-                e.getValue().listener().close();
-                return true;
-            }
-            e.getValue().target().set(a);
-            return false;
-        });
+        listeners.handTo(g);
         try {
             g.startDiscovery(this::forgetIdle);
         } catch (IOException e) {
@@ -335,52 +276,6 @@ public final class Sluice implements AutoCloseable {
     private Reload failed(List<String> messages) {
         reloadFailures.incrementAndGet();
         return new Reload(false, messages);
-    }
-
-    /** Why {@code next} cannot run in the loops and arena this process has, or null. */
-    private String needsRestart(Global next) {
-        if (next.nbthread() != fixed.nbthread()) {
-            return "nbthread " + next.nbthread() + " differs from the " + fixed.nbthread()
-                    + " loops running; changing it takes a restart";
-        }
-        if (next.bufsize() != fixed.bufsize()) {
-            return "tune.bufsize " + next.bufsize() + " differs from the " + fixed.bufsize()
-                    + " bytes the arena was carved in; changing it takes a restart";
-        }
-        if (next.buffersPerLoop() > fixed.buffersPerLoop()) {
-            return "tune.buffers.limit " + next.buffersLimit() + " (" + next.buffersPerLoop() + " per loop) exceeds the"
-                    + " arena carved at start (" + fixed.buffersPerLoop() + " per loop, tune.buffers.limit "
-                    + fixed.buffersLimit() + "); a reload reuses the arena and never allocates another: raising it"
-                    + " takes a restart";
-        }
-        return null;
-    }
-
-    /** Writes the state of the servers a reload replaces to the {@code server-state-file}, if there is one. */
-    private static void saveServerState(String state, Config config, List<String> messages) {
-        if (config.process().serverStateFile() == null) {
-            return;
-        }
-        try {
-            Files.writeString(config.process().serverStateFile(), state);
-        } catch (IOException e) {
-            messages.add("sluice: cannot write server-state-file " + config.process().serverStateFile() + ": " + e);
-        }
-    }
-
-    /** At start, the servers take the state the {@code server-state-file} kept, addresses included. */
-    private void restoreServerState(Generation g, boolean addresses) {
-        java.nio.file.Path file = g.config.process().serverStateFile();
-        if (file == null || !Files.isReadable(file)) {
-            return;
-        }
-        try {
-            for (String problem : ServerStateFile.apply(Files.readString(file), g.backendList(), addresses)) {
-                System.err.println("sluice: server-state-file " + file + ": " + problem);
-            }
-        } catch (IOException e) {
-            System.err.println("sluice: cannot read server-state-file " + file + ": " + e);
-        }
     }
 
     /** Sweeps the generations a reload replaced; drops the drained ones; aborts what outlived hard-stop-after. */
@@ -418,8 +313,8 @@ public final class Sluice implements AutoCloseable {
     // --- reading ---
 
     /** The addresses the listeners are bound to (a port 0 in the file becomes the real one). */
-    public synchronized List<InetSocketAddress> boundAddresses() {
-        return listeners.values().stream().map(b -> b.listener().address()).toList();
+    public List<InetSocketAddress> boundAddresses() {
+        return listeners.addresses();
     }
 
     public Backend backend(String name) {
@@ -556,33 +451,7 @@ public final class Sluice implements AutoCloseable {
      */
     public void stopAccepting() {
         closed = true;
-        synchronized (this) {
-            for (Bound b : listeners.values()) {
-                b.listener().close();
-            }
-        }
-        // Each socket closes on its own loop, through the inbox: what is posted after has run after it.
-        // A channel still registered with a selector keeps its descriptor until the loop's next select
-        // deregisters its cancelled key. The inbox is drained in one go, so a second item may run in the same
-        // pass as the close; the wait goes on until the loop says a select began after the close and ended.
-        for (LoopState l : loops) {
-            EventLoop loop = l.loop();
-            if (!loop.isRunning()) {
-                continue;
-            }
-            long mark = loop.call(loop::pollMark);
-            for (int tries = 0; tries < 100 && loop.isRunning(); tries++) {
-                if (loop.call(() -> loop.polledSince(mark))) {
-                    break;
-                }
-                try {
-                    Thread.sleep(1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
+        listeners.closeAll(loopView.eventLoops());
     }
 
     /**

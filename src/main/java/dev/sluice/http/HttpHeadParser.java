@@ -45,17 +45,20 @@ public final class HttpHeadParser {
     private static final int DONE = 2;
     private static final int FAILED = 3;
     /** Fields the offset array holds before it first grows; most heads have fewer. */
-    private static final int INITIAL_FIELDS = 24;
+    private static final int INITIAL_FIELDS = FieldTables.SIZE / 4;
+    private static final int[] NO_FIELDS = new int[0];
 
     private final MessageKind kind;
     private final HttpLimits limits;
     /**
      * Field offsets, four ints per field: name start, name end, value start,
-     * value end. Sized for a typical head and doubled on demand up to
-     * {@code maxHeaders}, so a connection that sends ordinary requests costs a
-     * few hundred bytes, not the bound; the arrays are kept across messages.
+     * value end. Lent by the thread's {@link FieldTables} when the head's first
+     * field comes, sized for a typical head and doubled on demand up to
+     * {@code maxHeaders}; given back by {@link #releaseTable()} when the
+     * exchange ends, so an idle connection holds none.
      */
-    private int[] fields;
+    private int[] fields = NO_FIELDS;
+    private final FieldTables tables = FieldTables.local();
 
     /** For a response: the method of the request it answers (HEAD and CONNECT change framing). */
     private Method requestMethod = Method.GET;
@@ -77,7 +80,6 @@ public final class HttpHeadParser {
     public HttpHeadParser(MessageKind kind, HttpLimits limits) {
         this.kind = kind;
         this.limits = limits;
-        this.fields = new int[4 * Math.min(INITIAL_FIELDS, limits.maxHeaders())];
         this.framing = new MessageFraming(kind);
         reset();
     }
@@ -92,6 +94,30 @@ public final class HttpHeadParser {
         line.reset();
         headerCount = 0;
         framing.reset();
+    }
+
+    /**
+     * Forgets the last message and gives its field table back: nothing may be
+     * read of that head after this. The next head borrows a table again. The
+     * session calls it when an exchange has ended and when it closes.
+     */
+    public void releaseTable() {
+        reset();
+        if (fields != NO_FIELDS) {
+            tables.give(fields);
+            fields = NO_FIELDS;
+        }
+    }
+
+    /** Room for field {@code n}: a table borrowed for the first field, then doubled up to {@code maxHeaders}. */
+    private void growFields(int n) {
+        if (n == 0) {
+            fields = tables.take(4 * Math.min(INITIAL_FIELDS, Math.max(1, limits.maxHeaders())));
+            return;
+        }
+        int[] grown = java.util.Arrays.copyOf(fields, 4 * Math.min(2 * n, limits.maxHeaders()));
+        tables.give(fields);
+        fields = grown;
     }
 
     /**
@@ -272,7 +298,7 @@ public final class HttpHeadParser {
         int ve = HttpBytes.trimWhitespaceEnd(buffer, vs, end);
         int n = headerCount++;
         if (4 * n == fields.length) {
-            fields = java.util.Arrays.copyOf(fields, 4 * Math.min(2 * n, limits.maxHeaders()));
+            growFields(n);
         }
         fields[4 * n] = start;
         fields[4 * n + 1] = i;

@@ -38,8 +38,8 @@ final class HttpExchange implements ServerLink.Events {
     private final ResponseAnalyser responseSide;
     private final ServerLink link;
     private final OwnReply reply;
-    /** The answer of an applet on its way, or null when the frontend has none. */
-    private final AppletRun applet;
+    /** Where a request goes to an applet instead of a backend. */
+    private final AppletHandoff applets;
     private final HttpDeadlines.State times;
     /** The access log's room: the exchange's events go there. */
     private final ExchangeLog log;
@@ -71,8 +71,7 @@ final class HttpExchange implements ServerLink.Events {
         this.link = new ServerLink(parts, request, response, counters, this, addresses);
         this.retries = new ExchangeRetries(link, request);
         this.reply = reply;
-        AppletArena arena = frontend.services().arena(session.loop.id());
-        this.applet = arena == null ? null : new AppletRun(session, response, arena);
+        this.applets = new AppletHandoff(session, frontend, response, requestSide, reply);
         this.times = times;
         this.addresses = addresses;
         this.forwardedForField = forwardedForField;
@@ -199,12 +198,11 @@ final class HttpExchange implements ServerLink.Events {
             }
         }
         view.bind(request.buffer(), requestSide.head(), addresses);
-        FrontendServices services = frontend.services();
-        ReturnRule monitor = services.monitor(view);
+        ReturnRule monitor = frontend.services().monitor(view);
         if (monitor != null) {
             return answer(monitor);
         }
-        Applet service = applet == null ? null : services.service(view);
+        Applet service = applets.service(view);
         if (service != null) {
             return serve(service);
         }
@@ -216,7 +214,7 @@ final class HttpExchange implements ServerLink.Events {
                 return answer(decision.answer());
             }
             case APPLET -> {
-                return applet == null ? refuse(Refusal.NO_BACKEND) : serve(decision.applet());
+                return applets.available() ? serve(decision.applet()) : refuse(Refusal.NO_BACKEND);
             }
             case NO_BACKEND -> {
                 return refuse(Refusal.NO_BACKEND);
@@ -273,28 +271,13 @@ final class HttpExchange implements ServerLink.Events {
 
     /** An applet answers the request, part by part through the loop's applet arena (its own reply path). */
     private boolean serve(Applet service) {
-        boolean http10 = requestSide.head().minorVersion() == 0;
-        boolean headOnly = requestSide.method() == Method.HEAD;
-        // The applet reads the request now: the head leaves the buffer when the connection is kept.
-        AppletRequest asked = AppletRequest.of(view, headOnly, http10, requestSide.keepAlive(), session.loop.id());
-        boolean keep = !http10 && requestSide.answeredKeepingAlive(frontend.httpClose() || session.stopping());
-        AppletStream answer = service.open(new AppletRequest(asked.method(), asked.target(), asked.authorization(),
-                asked.accept(), headOnly, http10, keep, asked.loop()));
-        log.terminate(TerminationCause.LOCAL, TerminationPhase.REQUEST);
-        reply.served(keep);
-        if (!produce(answer.status())) {
-            return false;
-        }
-        applet.start(answer);
-        session.wake();
-        return true;
+        AppletStream answer = applets.open(service, view);
+        return produce(answer.status()) && applets.start(answer);
     }
 
     /** The session closed: an applet's answer stops, and its arena buffer goes back. */
     void dropApplet() {
-        if (applet != null) {
-            applet.drop();
-        }
+        applets.drop();
     }
 
     /** The request holds a slot: reuse a connection to its server, or open one. */
@@ -473,7 +456,7 @@ final class HttpExchange implements ServerLink.Events {
         }
         SessionOutcome end;
         if (session.resp() == Resp.REPLY) {
-            if (applet != null && applet.active() && !applet.pump()) {
+            if (applets.making()) {
                 return true;
             }
             if (reply.pending() || response.forwardLimit() != 0 || response.hasBuffer()) {

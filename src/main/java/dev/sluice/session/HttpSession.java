@@ -49,34 +49,6 @@ public final class HttpSession extends Session implements Refusals {
     /** Where the current response is. */
     enum Resp { IDLE, HEAD, INTERIM, BODY, RECEIVED, REPLY, TUNNEL }
 
-    private static final int[] REQ_NEXT = new int[Req.values().length];
-    private static final int[] RESP_NEXT = new int[Resp.values().length];
-
-    static {
-        // The next request follows a response (SENT), a reply (DISCARDING), or nothing (the first).
-        allow(REQ_NEXT, Req.HEAD, Req.HEAD, Req.WAITING_FOR_SLOT, Req.CONNECTING, Req.DISCARDING);
-        allow(REQ_NEXT, Req.WAITING_FOR_SLOT, Req.CONNECTING, Req.DISCARDING);
-        // A retry connects again, or waits in a queue again after a redispatch.
-        allow(REQ_NEXT, Req.CONNECTING, Req.SENDING, Req.DISCARDING, Req.CONNECTING, Req.WAITING_FOR_SLOT);
-        allow(REQ_NEXT, Req.SENDING, Req.SENT, Req.DISCARDING);
-        // A retry after the response failed sends the kept request again, maybe through a queue.
-        allow(REQ_NEXT, Req.SENT, Req.HEAD, Req.DISCARDING, Req.TUNNEL, Req.CONNECTING, Req.WAITING_FOR_SLOT);
-        allow(REQ_NEXT, Req.DISCARDING, Req.HEAD, Req.DISCARDING);
-        allow(RESP_NEXT, Resp.IDLE, Resp.IDLE, Resp.HEAD, Resp.REPLY);
-        allow(RESP_NEXT, Resp.HEAD, Resp.INTERIM, Resp.BODY, Resp.REPLY, Resp.TUNNEL, Resp.IDLE);
-        allow(RESP_NEXT, Resp.INTERIM, Resp.HEAD, Resp.REPLY);
-        allow(RESP_NEXT, Resp.BODY, Resp.RECEIVED);
-        allow(RESP_NEXT, Resp.RECEIVED, Resp.IDLE);
-        allow(RESP_NEXT, Resp.REPLY, Resp.IDLE);
-    }
-
-    @SafeVarargs
-    private static <E extends Enum<E>> void allow(int[] table, E from, E... to) {
-        for (E e : to) {
-            table[from.ordinal()] |= 1 << e.ordinal();
-        }
-    }
-
     /** The longest a client connection lingers after an answer given before its request was all read. */
     private static final long LINGER_NANOS = 5_000_000_000L;
 
@@ -100,8 +72,7 @@ public final class HttpSession extends Session implements Refusals {
     /** The access log's record of the current exchange. */
     final ExchangeLog log;
 
-    private Req req = Req.HEAD;
-    private Resp resp = Resp.IDLE;
+    private final ExchangeState state = new ExchangeState();
     private boolean closed;
     int requestsOnConnection;
     /** The request channel's buffer wait when the head started: what it waited since is not the client's. */
@@ -214,25 +185,19 @@ public final class HttpSession extends Session implements Refusals {
     }
 
     Req req() {
-        return req;
+        return state.req();
     }
 
     Resp resp() {
-        return resp;
+        return state.resp();
     }
 
     void req(Req to) {
-        if ((REQ_NEXT[req.ordinal()] & 1 << to.ordinal()) == 0) {
-            throw new IllegalStateException("HTTP session: request " + req + " -> " + to + " cannot happen: " + this);
-        }
-        req = to;
+        state.req(to, this);
     }
 
     void resp(Resp to) {
-        if ((RESP_NEXT[resp.ordinal()] & 1 << to.ordinal()) == 0) {
-            throw new IllegalStateException("HTTP session: response " + resp + " -> " + to + " cannot happen: " + this);
-        }
-        resp = to;
+        state.resp(to, this);
     }
 
     private void headStarted(long now) {
@@ -273,7 +238,7 @@ public final class HttpSession extends Session implements Refusals {
     @Override
     public Criticality criticality(Channel.Direction direction) {
         boolean freesASlot = direction == Channel.Direction.RESPONSE
-                || link.holdsSlot() && (req == Req.CONNECTING || req == Req.SENDING || req == Req.TUNNEL);
+                || link.holdsSlot() && (req() == Req.CONNECTING || req() == Req.SENDING || req() == Req.TUNNEL);
         if (!freesASlot) {
             return Criticality.NORMAL;
         }
@@ -332,26 +297,26 @@ public final class HttpSession extends Session implements Refusals {
     private void step(long now) {
         // The first bytes of a request after keep-alive start its timeout http-request; the idle
         // time before them counts against timeout http-keep-alive only.
-        if (req == Req.HEAD && requestsOnConnection > 0 && times.headStartedAt - times.idleSince <= 0
+        if (req() == Req.HEAD && requestsOnConnection > 0 && times.headStartedAt - times.idleSince <= 0
                 && request.held() > 0) {
             headStarted(now);
         }
         if (expired(now) || proxyHeader != null && !readProxyHeader()) {
             return;
         }
-        if (req == Req.HEAD && request.held() > 0) {
+        if (req() == Req.HEAD && request.held() > 0) {
             log.requestBytesSeen(now);
         }
         for (int pass = 0; pass < 4 && !closed; pass++) {
-            Req r = req;
-            Resp s = resp;
+            Req r = req();
+            Resp s = resp();
             if (!exchange.analyseRequest(now) || !exchange.analyseResponse() || !request.forward()
                     || !response.forward() || !exchange.afterForwarding(now)) {
                 return;
             }
             // Forwarding the last request bytes completes the request without changing a state:
             // analyse again so that it moves on to SENT now, not at the next event.
-            if (r == req && s == resp && !(req == Req.SENDING && requestSide.complete())) {
+            if (r == req() && s == resp() && !(req() == Req.SENDING && requestSide.complete())) {
                 break;
             }
         }
@@ -398,8 +363,8 @@ public final class HttpSession extends Session implements Refusals {
     /** The deadline state, with what the session knows now. */
     private HttpDeadlines.State refreshTimes() {
         HttpDeadlines.State t = times;
-        t.req = req;
-        t.resp = resp;
+        t.req = req();
+        t.resp = resp();
         t.headBytesHeld = request.held() > 0;
         t.headWaitsForBuffer = request.isWaiting();
         t.requestsOnConnection = requestsOnConnection;
@@ -420,7 +385,7 @@ public final class HttpSession extends Session implements Refusals {
     /** Idle: waiting for a request of which no byte has come, for at least the grace. */
     @Override
     boolean softStop(long now, long idleGraceNanos) {
-        return req == Req.HEAD && resp == Resp.IDLE && request.held() == 0 && !request.isWaiting()
+        return req() == Req.HEAD && resp() == Resp.IDLE && request.held() == 0 && !request.isWaiting()
                 && now - times.idleSince >= idleGraceNanos && !close(SessionOutcome.DONE, CloseMode.ORDERLY);
     }
 
@@ -445,7 +410,7 @@ public final class HttpSession extends Session implements Refusals {
             return false;
         }
         closed = true;
-        if (req == Req.HEAD && requestsOnConnection > 0 && request.held() == 0 && log.nothingReceived(request)) {
+        if (req() == Req.HEAD && requestsOnConnection > 0 && request.held() == 0 && log.nothingReceived(request)) {
             // Between two exchanges: no request to log.
             log.discard();
         } else {
@@ -453,13 +418,15 @@ public final class HttpSession extends Session implements Refusals {
         }
         reply.drop();
         exchange.dropApplet();
+        requestSide.release();
+        responseSide.release();
         request.dispose();
         response.dispose();
         loop.cancel(timer);
         link.close();
         if (mode == CloseMode.ABORTIVE) {
             client.abort();
-        } else if (req == Req.DISCARDING && !request.sourceEnded()) {
+        } else if (req() == Req.DISCARDING && !request.sourceEnded()) {
             // Answered before the request was all read (a refusal in the middle of
             // an upload): a close now, with input unread, would be a reset.
             long clientTimeout = frontend.clientTimeout();
@@ -480,25 +447,7 @@ public final class HttpSession extends Session implements Refusals {
 
     /** What the exchange is doing now, as the second character of {@code %tsc} says it. */
     TerminationPhase phase() {
-        switch (req) {
-            case HEAD -> {
-                return TerminationPhase.REQUEST;
-            }
-            case WAITING_FOR_SLOT -> {
-                return TerminationPhase.QUEUE;
-            }
-            case CONNECTING -> {
-                return TerminationPhase.CONNECT;
-            }
-            default -> {
-            }
-        }
-        return switch (resp) {
-            case IDLE, HEAD, INTERIM -> req == Req.DISCARDING ? TerminationPhase.REQUEST : TerminationPhase.HEADERS;
-            case BODY, TUNNEL -> TerminationPhase.DATA;
-            case RECEIVED -> TerminationPhase.LAST;
-            case REPLY -> TerminationPhase.REQUEST;
-        };
+        return state.phase();
     }
 
     /** The session's state, for failure reports. */
@@ -506,7 +455,7 @@ public final class HttpSession extends Session implements Refusals {
     public String toString() {
         return "HttpSession[" + client.peer() + " fe=" + frontend.name() + " srv="
                 + (link.server() == null ? "-" : link.server().owner().name() + "/" + link.server().name())
-                + " req=" + req + " resp=" + resp + " requests=" + requestsOnConnection
+                + " req=" + req() + " resp=" + resp() + " requests=" + requestsOnConnection
                 + (closed ? " closed" : "") + " request{" + request.describe() + "} response{" + response.describe() + "}]";
     }
 }

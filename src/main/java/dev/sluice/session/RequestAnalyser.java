@@ -66,11 +66,17 @@ final class RequestAnalyser implements RequestPolicy.Edits {
     /** Gets ready for the next head: nothing of it may pass yet, and its rewrite keeps room behind it. */
     void expectHead() {
         method = null;
-        head.reset();
+        // The last exchange is over: its field table goes back to the loop's, and the next head borrows one.
+        head.releaseTable();
         channel.stopStreaming();
         channel.allow(0);
         channel.limitFill(headRoom);
         channel.resumeInput();
+    }
+
+    /** The session closes: the head's field table goes back to the loop's. */
+    void release() {
+        head.releaseTable();
     }
 
     Head parseHead() {

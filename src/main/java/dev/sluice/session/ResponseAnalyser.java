@@ -80,10 +80,16 @@ final class ResponseAnalyser {
 
     /** Between two exchanges: nothing passes, nothing started. */
     void idle() {
+        head.releaseTable();
         channel.stopStreaming();
         channel.allow(0);
         started = false;
         sentExtra = false;
+    }
+
+    /** The session closes: the head's field table goes back to the loop's. */
+    void release() {
+        head.releaseTable();
     }
 
     /** Sluice answers instead: what the server sent of a response is dropped, and the reply may fill the buffer. */
