@@ -166,8 +166,8 @@ final class RefusedKeywords {
 
     private static Map<String, String> families() {
         Map<String, String> f = new LinkedHashMap<>();
-        f.put("stats", "Sluice's stats page takes enable, uri, refresh, auth, realm, hide-version, show-node,"
-                + " show-desc, show-legends and scope");
+        f.put("stats", "Sluice's stats keywords are socket and timeout in global, and enable, uri, refresh, auth,"
+                + " realm, hide-version, show-node, show-desc, show-legends and scope in a proxy");
         f.put("http-check", "Sluice's http-check takes connect, send, expect, disable-on-404 and comment");
         f.put("tcp-check", "Sluice's tcp-check takes connect, send, send-binary, expect and comment");
         f.put("stick", "Sluice has no stick tables yet");
