@@ -73,7 +73,7 @@ final class AppletWiring {
     /** Fills the view with the generation's frontends, backends and checks, once they are built. */
     void fill(Generation g) {
         for (dev.sluice.runtime.ProxyControl.Frontend f : g.frontends) {
-            view.frontend(new StatCsv.Frontend(f.name(), f.mode(), f.limit()));
+            view.frontend(new StatCsv.Frontend(f.name(), f.mode(), f.limit(), f.requests()));
         }
         g.backends.values().forEach(view::backend);
         view.checks(g.checks);

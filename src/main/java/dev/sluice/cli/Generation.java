@@ -29,6 +29,7 @@ import dev.sluice.runtime.ProxyControl;
 import dev.sluice.session.ClientPreamble;
 import dev.sluice.session.ConnectionLimit;
 import dev.sluice.session.FrontendLog;
+import dev.sluice.session.FrontendRequests;
 import dev.sluice.session.HttpFrontend;
 import dev.sluice.session.HttpRouting;
 import dev.sluice.session.HttpSession;
@@ -132,9 +133,11 @@ final class Generation {
         for (FrontendConfig f : config.frontends()) {
             ConnectionLimit limit = new ConnectionLimit(f.name(), f.maxconn(), processLimit);
             boolean http = f.mode() == Mode.HTTP || config.upgradesToHttp(f);
-            frontends.add(new ProxyControl.Frontend(f.name(), http ? "http" : "tcp", limit));
+            FrontendRequests requests = http ? new FrontendRequests(loops.eventLoops().size()) : FrontendRequests.NONE;
+            frontends.add(new ProxyControl.Frontend(f.name(), http ? "http" : "tcp", limit, requests));
             FrontendLog log = new FrontendLog(proxyLogs.get(f.name()), logging);
-            SessionStarter starter = http ? httpSessions(f, limit, loops, log) : tcpSessions(f, limit, loops, log);
+            SessionStarter starter = http ? httpSessions(f, limit, loops, log, requests)
+                    : tcpSessions(f, limit, loops, log);
             for (BindConfig bind : f.binds()) {
                 ListenerOptions options = new ListenerOptions(bind.ipv6() == BindConfig.Ipv6.V6_ONLY,
                         bind.deferAccept(), bind.fastOpen(), f.tcpKeepAlive());
@@ -295,7 +298,8 @@ final class Generation {
                 sessions.get(id), loops.counters(id), connection, preamble);
     }
 
-    private SessionStarter httpSessions(FrontendConfig f, ConnectionLimit limit, Loops loops, FrontendLog log) {
+    private SessionStarter httpSessions(FrontendConfig f, ConnectionLimit limit, Loops loops, FrontendLog log,
+                                        FrontendRequests requests) {
         Global g = config.global();
         Map<Backend, HttpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
         for (BackendConfig b : config.backends()) {
@@ -312,7 +316,8 @@ final class Generation {
                 f.timeouts().client() * 1_000_000L,
                 HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
                 g.httpLimits(), f.http().forwardFor(), f.http().httpClose(), f.http().maxBodySize(), limit)
-                .withTcpRequestRules(f.tcpRequestRules()).withLog(log).withServices(applets.servicesOf(f, backends));
+                .withTcpRequestRules(f.tcpRequestRules()).withLog(log).withServices(applets.servicesOf(f, backends))
+                .withRequests(requests);
         return (id, loop, connection, preamble) -> HttpSession.start(loop, connectors.get(id), frontend,
                 sessions.get(id), loops.counters(id), loops.idle(id), connection, preamble);
     }

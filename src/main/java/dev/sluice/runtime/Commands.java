@@ -69,7 +69,7 @@ final class Commands {
                 case "help" -> help(level);
                 case "show info" -> showInfo(args.contains("typed"));
                 case "show stat" -> dev.sluice.stats.StatCsv.render(proxy.frontends().stream()
-                        .map(f -> new dev.sluice.stats.StatCsv.Frontend(f.name(), f.mode(), f.limit())).toList(),
+                        .map(f -> new dev.sluice.stats.StatCsv.Frontend(f.name(), f.mode(), f.limit(), f.requests())).toList(),
                         proxy.backends(), args.contains("typed"));
                 case "show backend" -> showBackend();
                 case "show servers state" -> ServerStateFile.render(proxy.backends(), args.isEmpty() ? null

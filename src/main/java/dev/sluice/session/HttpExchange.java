@@ -182,6 +182,7 @@ final class HttpExchange implements ServerLink.Events {
 
     private boolean requestArrived(long now) {
         counters.httpRequests++;
+        frontend.requestArrived(session.loop.id());
         log.requestReady(now, request.buffer(), requestSide.head(), counters.httpRequests);
         session.requestsOnConnection++;
         if (requestSide.method() == Method.CONNECT) {

@@ -32,6 +32,7 @@ public final class HttpFrontend {
     private volatile TcpRequestRules tcpRules = TcpRequestRules.NONE;
     private volatile FrontendLog log;
     private volatile FrontendServices services = FrontendServices.NONE;
+    private volatile FrontendRequests requests = FrontendRequests.NONE;
 
     /**
      * How requests sent to one backend behave.
@@ -122,6 +123,17 @@ public final class HttpFrontend {
 
     FrontendServices services() {
         return services;
+    }
+
+    /** Where the frontend counts its HTTP requests, per loop; set once, before any session. */
+    public HttpFrontend withRequests(FrontendRequests r) {
+        this.requests = r;
+        return this;
+    }
+
+    /** A request head arrived on loop {@code loop}: counted for the frontend (that loop's slot, no lock). */
+    void requestArrived(int loop) {
+        requests.arrived(loop);
     }
 
     FrontendLog log() {

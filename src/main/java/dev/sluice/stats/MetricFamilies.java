@@ -94,16 +94,22 @@ final class MetricFamilies {
         List<GaugeDataPointSnapshot> cur = new ArrayList<>();
         List<GaugeDataPointSnapshot> lim = new ArrayList<>();
         List<CounterDataPointSnapshot> refused = new ArrayList<>();
+        List<CounterDataPointSnapshot> requests = new ArrayList<>();
         for (StatCsv.Frontend f : v.frontends) {
             Labels p = Labels.of("proxy", f.name());
             cur.add(gp(p, f.limit().current()));
             lim.add(gp(p, f.limit().max()));
             refused.add(cp(p, f.limit().refused()));
+            if (f.mode().equals("http")) {
+                requests.add(cp(p, f.requests().total()));
+            }
         }
         m.add(new GaugeSnapshot(meta("sluice_frontend_current_sessions", "Sessions open now on the frontend."), cur));
         m.add(new GaugeSnapshot(meta("sluice_frontend_limit_sessions", "The frontend's maxconn."), lim));
         m.add(new CounterSnapshot(meta("sluice_frontend_denied_connections",
                 "Connections held back at the frontend's maxconn."), refused));
+        m.add(new CounterSnapshot(meta("sluice_frontend_http_requests",
+                "HTTP requests the frontend received (HTTP frontends only)."), requests));
     }
 
     private static void backends(ProcessView v, List<MetricSnapshot> m) {

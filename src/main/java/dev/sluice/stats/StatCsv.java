@@ -5,6 +5,7 @@ import dev.sluice.backend.Server;
 import dev.sluice.backend.ServerRole;
 import dev.sluice.backend.ServerState;
 import dev.sluice.session.ConnectionLimit;
+import dev.sluice.session.FrontendRequests;
 import java.util.Arrays;
 import java.util.List;
 
@@ -34,11 +35,19 @@ public final class StatCsv {
     private StatCsv() {
     }
 
-    /** A frontend as a row shows it: its name, {@code http} or {@code tcp}, and the sessions it counts. */
-    public record Frontend(String name, String mode, ConnectionLimit limit) {
+    /** A frontend as a row shows it: its name, {@code http} or {@code tcp}, the sessions and HTTP requests it counts. */
+    public record Frontend(String name, String mode, ConnectionLimit limit, FrontendRequests requests) {
     }
 
     public static String render(List<Frontend> frontends, List<Backend> backends, boolean typed) {
+        return render(frontends, backends, typed, true);
+    }
+
+    /**
+     * The rows; without {@code legends} (the stats page without {@code stats show-legends}),
+     * servers' addresses and backends' algorithms are left out, as HAProxy leaves them.
+     */
+    public static String render(List<Frontend> frontends, List<Backend> backends, boolean typed, boolean legends) {
         StringBuilder b = new StringBuilder();
         if (!typed) {
             b.append("# ").append(String.join(",", COLUMNS)).append(",\n");
@@ -56,6 +65,9 @@ public final class StatCsv {
             set(row, "sid", 0);
             set(row, "type", 0);
             set(row, "mode", f.mode());
+            if (f.mode().equals("http")) {
+                set(row, "req_tot", f.requests().total());
+            }
             emit(b, row, typed, 'F', iid, 0);
             iid++;
         }
@@ -87,7 +99,9 @@ public final class StatCsv {
                 set(row, "sid", s.position() + 1);
                 set(row, "lbtot", s.sessions());
                 set(row, "type", 2);
-                set(row, "addr", s.address().getHostString() + ":" + s.address().getPort());
+                if (legends) {
+                    set(row, "addr", s.address().getHostString() + ":" + s.address().getPort());
+                }
                 set(row, "mode", "");
                 emit(b, row, typed, 'S', iid, s.position() + 1);
                 slots += s.slotsInUse();
@@ -119,7 +133,9 @@ public final class StatCsv {
             set(row, "sid", 0);
             set(row, "lbtot", sessions);
             set(row, "type", 1);
-            set(row, "algo", backend.balance().algorithm().keyword());
+            if (legends) {
+                set(row, "algo", backend.balance().algorithm().keyword());
+            }
             emit(b, row, typed, 'B', iid, 0);
             iid++;
         }
@@ -158,28 +174,30 @@ public final class StatCsv {
             }
             boolean number = row[i].matches("-?[0-9]+");
             b.append(object).append('.').append(iid).append('.').append(sid).append('.').append(i).append('.')
-                    .append(COLUMNS.get(i)).append(".1:").append(tags(COLUMNS.get(i), number)).append(':')
+                    .append(COLUMNS.get(i)).append(".1:").append(tags(COLUMNS.get(i), object, number)).append(':')
                     .append(number ? "u64" : "str").append(':').append(row[i]).append('\n');
         }
     }
 
-    /** HAProxy's four tag letters: origin, nature, scope, persistence. */
-    private static String tags(String column, boolean number) {
-        if (Arrays.asList("pxname", "svname").contains(column)) {
-            return "KNSV";
-        }
-        if (Arrays.asList("iid", "sid", "pid", "type").contains(column)) {
-            return "KGSV";
-        }
-        if (Arrays.asList("slim", "qlimit").contains(column)) {
-            return "CLPV";
-        }
-        if (Arrays.asList("smax", "qmax").contains(column)) {
-            return "MMPV";
-        }
-        if (Arrays.asList("stot", "econ", "lbtot", "chkdown").contains(column)) {
-            return "MCPP";
-        }
-        return number ? "MGPV" : "SGPV";
+    /**
+     * HAProxy's tag letters of a field: origin, nature and scope as HAProxy 2.6
+     * gives them for the column (and, for act and bck, the object), then the
+     * persistence letter ({@code P} for counters, {@code V} otherwise).
+     */
+    private static String tags(String column, char object, boolean number) {
+        String three = switch (column) {
+            case "pxname", "svname" -> "KNS";
+            case "iid", "sid" -> "KGS";
+            case "pid" -> "KGP";
+            case "type", "mode", "algo", "addr" -> "CGS";
+            case "slim", "qlimit" -> "CLP";
+            case "smax", "qmax" -> "MMP";
+            case "stot", "econ", "lbtot", "chkdown", "req_tot" -> "MCP";
+            case "weight" -> "MaP";
+            case "act", "bck" -> object == 'S' ? "SGP" : "MGP";
+            case "status" -> "SGP";
+            default -> number ? "MGP" : "SGP";
+        };
+        return three + (three.charAt(1) == 'C' ? 'P' : 'V');
     }
 }

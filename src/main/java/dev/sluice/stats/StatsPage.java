@@ -19,7 +19,8 @@ import java.util.Locale;
  * and servers (status, sessions, rates, bytes, errors, queue, check state) and
  * of each loop's buffers (pool use, waiters per class, handoffs, wait times and
  * a short history of the pool's use), or, after {@code ;csv}, the rows of
- * {@link StatCsv} that {@code show stat} prints. With {@code stats auth} it
+ * {@link StatCsv} that {@code show stat} prints, or after {@code ;json} the
+ * same rows in HAProxy's JSON form ({@link StatJson}). With {@code stats auth} it
  * asks for HTTP basic authentication (401 and {@code WWW-Authenticate}).
  *
  * <p>Thread-safe: {@link #open} runs on any loop. It reads the counters as the
@@ -67,9 +68,14 @@ public final class StatsPage implements Applet {
         String rest = request.target().length() > options.uri().length()
                 ? request.target().substring(options.uri().length()) : "";
         if (rest.contains(";csv")) {
-            byte[] csv = StatCsv.render(scoped(view.frontends), scopedBackends(), false)
+            byte[] csv = StatCsv.render(scoped(view.frontends), scopedBackends(), false, options.legends())
                     .getBytes(StandardCharsets.UTF_8);
             return new PrometheusExporter.WholePage(request, 200, "OK", "content-type: text/plain\r\n", csv);
+        }
+        if (rest.contains(";json")) {
+            byte[] json = StatJson.render(scoped(view.frontends), scopedBackends(), options.legends())
+                    .getBytes(StandardCharsets.UTF_8);
+            return new PrometheusExporter.WholePage(request, 200, "OK", "content-type: application/json\r\n", json);
         }
         byte[] html = html().getBytes(StandardCharsets.UTF_8);
         String refresh = options.refreshMillis() > 0 ? "refresh: " + Math.max(1, options.refreshMillis() / 1000) + "\r\n"
@@ -169,7 +175,7 @@ public final class StatsPage implements Applet {
 
     private void frontendTable(StringBuilder h) {
         h.append("<h2>Frontends</h2>\n<table id=\"frontends\"><tr><th>name</th><th>mode</th><th>status</th>"
-                + "<th>cur</th><th>limit</th><th>denied</th></tr>\n");
+                + "<th>cur</th><th>limit</th><th>denied</th><th>requests</th></tr>\n");
         for (StatCsv.Frontend f : scoped(view.frontends)) {
             String id = "fe-" + ident(f.name());
             h.append("<tr class=\"up\"><td class=\"n\">").append(esc(f.name())).append("</td><td>").append(f.mode())
@@ -177,6 +183,11 @@ public final class StatsPage implements Applet {
             cell(h, id + "-scur", f.limit().current());
             cell(h, id + "-slim", f.limit().max());
             cell(h, id + "-denied", f.limit().refused());
+            if (f.mode().equals("http")) {
+                cell(h, id + "-req-tot", f.requests().total());
+            } else {
+                h.append("<td>-</td>");
+            }
             h.append("</tr>\n");
         }
         h.append("</table>\n");

@@ -50,6 +50,7 @@ class ExporterEndToEndTest extends HttpEndToEnd {
         assertTrue(text.toLowerCase().contains("content-type: text/plain; version=0.0.4"), text);
         // The scrape itself is the fourth request.
         assertEquals(4.0, value(text, "sluice_process_http_requests_total"));
+        assertEquals(4.0, value(text, "sluice_frontend_http_requests_total{proxy=\"front\"}"));
         assertEquals(64.0, value(text, "sluice_buffers{loop=\"0\",pool=\"client\"}"));
         assertEquals(2.0, value(text, "sluice_buffers_reserve{loop=\"0\",pool=\"client\"}"));
         assertEquals(3.0, value(text, "sluice_server_sessions_total{proxy=\"app\",server=\"s1\"}"));

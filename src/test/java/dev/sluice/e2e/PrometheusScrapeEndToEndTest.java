@@ -88,6 +88,10 @@ class PrometheusScrapeEndToEndTest extends HttpEndToEnd {
         String served = "sluice_server_sessions_total{proxy=\"app\",server=\"s1\"}";
         assertEquals(requests, queryUntil(http, api, served, requests, log));
         assertEquals(requests, counter("server_app_s1_sessions"));
+        // The frontend's request counter: the client's requests, none of the scrapes (they reach 'metrics').
+        assertEquals(requests, queryUntil(http, api, "sluice_frontend_http_requests_total{proxy=\"front\"}",
+                requests, log));
+        assertTrue(queryValue(http, api, "sluice_frontend_http_requests_total{proxy=\"metrics\"}") >= 1.0);
 
         // The client pool's figures, which scrapes on the self-serving listen section do not touch.
         long normal = counter("buffer_allocations_normal");

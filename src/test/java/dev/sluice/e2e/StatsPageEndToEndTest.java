@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The stats page in a real browser: headless Chromium loads it from a listen
  * section and its DOM shows the live numbers (requests, a server's sessions,
- * the buffer panel); {@code ;csv} has HAProxy's columns in HAProxy's order;
+ * the buffer panel); {@code ;csv} has HAProxy's columns in HAProxy's order,
+ * and {@code ;json} HAProxy 2.6's fields, positions and tags;
  * {@code stats auth} asks for credentials with 401 and WWW-Authenticate; the
  * monitor URI answers 200, and 503 while {@code monitor fail} holds.
  */
@@ -83,6 +84,8 @@ class StatsPageEndToEndTest extends HttpEndToEnd {
         // The browser's own request is counted too.
         assertEquals(Long.toString(requests + 1), byId(dom, "http-requests"));
         assertEquals(Long.toString(requests), byId(dom, "be-app-s1-stot"));
+        // The frontend's own count: the browser asked the stats section, not this frontend.
+        assertEquals(Long.toString(requests), byId(dom, "fe-front-req-tot"));
         assertEquals("UP", byId(dom, "be-app-s1-status"));
         assertEquals(64, Long.parseLong(byId(dom, "loop0-client-inuse")) + Long.parseLong(byId(dom, "loop0-client-free")));
         assertEquals("2", byId(dom, "loop0-client-reserve"));
@@ -110,6 +113,70 @@ class StatsPageEndToEndTest extends HttpEndToEnd {
         assertEquals("1", f[StatCsv.COLUMNS.indexOf("stot")], s1);
         assertEquals("UP", f[StatCsv.COLUMNS.indexOf("status")], s1);
         assertEquals("", f[StatCsv.COLUMNS.indexOf("bin")], "a column Sluice lacks stays empty: " + s1);
+        String front = java.util.Arrays.stream(lines).filter(l -> l.startsWith("front,FRONTEND,")).findFirst()
+                .orElseThrow();
+        assertEquals("1", front.split(",", -1)[StatCsv.COLUMNS.indexOf("req_tot")], front);
+    }
+
+    /** One field object of HAProxy's stats JSON: object type, position, name, tags, value type and value. */
+    private static final Pattern JSON_FIELD = Pattern.compile("\\{\"objType\":\"(\\w+)\",\"proxyId\":\\d+,\"id\":\\d+,"
+            + "\"field\":\\{\"pos\":(\\d+),\"name\":\"(\\w+)\"\\},\"processNum\":1,\"tags\":\\{\"origin\":\"(\\w+)\","
+            + "\"nature\":\"(\\w+)\",\"scope\":\"(\\w+)\"\\},\"value\":\\{\"type\":\"(str|u32|u64|s32|s64)\","
+            + "\"value\":(\"(?:[^\"\\\\]|\\\\.)*\"|-?\\d+)\\}\\}");
+
+    /** Every field object of a stats JSON text, as "objType name" to "pos origin nature scope". */
+    private static java.util.Map<String, String> jsonFields(String json) {
+        java.util.Map<String, String> fields = new java.util.HashMap<>();
+        Matcher m = JSON_FIELD.matcher(json);
+        int count = 0;
+        while (m.find()) {
+            count++;
+            fields.put(m.group(1) + " " + m.group(3), m.group(2) + " " + m.group(4) + " " + m.group(5) + " "
+                    + m.group(6));
+        }
+        assertEquals(json.split("\"objType\"", -1).length - 1, count, "every field object has HAProxy's shape: "
+                + json);
+        return fields;
+    }
+
+    @Test
+    void theJsonHasHaproxysFieldsPositionsAndTags() throws Exception {
+        assumeCurl();
+        startWithStats();
+        try (HttpWire w = wire()) {
+            w.exchange(get("/hello"));
+        }
+        CurlResult r = curl(dir, "-i", "http://127.0.0.1:" + statsPort() + "/stats;json");
+        assertTrue(r.text().toLowerCase().contains("content-type: application/json"), r.text());
+        String json = r.text().substring(r.text().indexOf("\r\n\r\n") + 4);
+        assertTrue(json.startsWith("[[{\"objType\":\"Frontend\"") && json.trim().endsWith("}]]"), json);
+        assertTrue(json.contains("\"field\":{\"pos\":48,\"name\":\"req_tot\"},\"processNum\":1,\"tags\":{\"origin\":"
+                + "\"Metric\",\"nature\":\"Counter\",\"scope\":\"Process\"},\"value\":{\"type\":\"u64\",\"value\":1}}"), json);
+        java.util.Map<String, String> mine = jsonFields(json);
+        // Without stats show-legends, as in HAProxy, no server address and no algorithm.
+        assertTrue(!json.contains("\"name\":\"addr\"") && !json.contains("\"name\":\"algo\""), json);
+        assertTrue(mine.containsKey("Server status") && mine.containsKey("Backend lbtot"), json);
+
+        // HAProxy 2.6's own page, for the same sections: each field Sluice fills has HAProxy's position and tags.
+        int[] ports = new int[2];
+        for (int i = 0; i < ports.length; i++) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                ports[i] = s.getLocalPort();
+            }
+        }
+        String config = String.join("\n", "global", "    nbthread 1", "defaults", "    mode http",
+                "    timeout client 5s", "    timeout server 5s", "    timeout connect 5s", "frontend front",
+                "    bind 127.0.0.1:" + ports[0], "    default_backend app", "backend app",
+                "    server s1 127.0.0.1:9 check", "listen stats", "    bind 127.0.0.1:" + ports[1], "    stats enable",
+                "    stats uri /stats", "");
+        java.util.Map<String, String> haproxys;
+        try (Haproxy h = new Haproxy(dir.resolve("haproxy"), config, ports[1])) {
+            CurlResult theirs = curl(dir, "http://127.0.0.1:" + ports[1] + "/stats;json");
+            haproxys = jsonFields(theirs.text());
+        }
+        for (java.util.Map.Entry<String, String> f : mine.entrySet()) {
+            assertEquals(haproxys.get(f.getKey()), f.getValue(), "position and tags of " + f.getKey());
+        }
     }
 
     @Test
