@@ -35,7 +35,7 @@ public final class StatCsv {
     private StatCsv() {
     }
 
-    /** A frontend as a row shows it: its name, {@code http} or {@code tcp}, the sessions and HTTP requests it counts. */
+    /** A frontend as a row shows it: its name, {@code http} or {@code tcp}, its sessions and HTTP requests. */
     public record Frontend(String name, String mode, ConnectionLimit limit, FrontendRequests requests) {
     }
 
