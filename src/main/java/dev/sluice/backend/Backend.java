@@ -268,6 +268,11 @@ public final class Backend {
         return slots.queuedTotal();
     }
 
+    /** Nanoseconds the ended queue waits of this backend lasted, in total (readable from any thread, no lock). */
+    public long queueWaitNanos() {
+        return slots.queueWaitNanos();
+    }
+
     /** Queued sessions sent to another server because theirs went DOWN ({@code option redispatch}). */
     public long redispatched() {
         return slots.redispatched();

@@ -45,7 +45,10 @@ final class SlotQueues {
     private volatile int queued;
     private volatile int totalQueued;
     private volatile int peakQueued;
-    private long queuedTotal;
+    /** Written under the lock, read without it. */
+    private volatile long queuedTotal;
+    /** Time the waits that ended spent in this backend's queues (its servers' included); written under the lock. */
+    private volatile long queueWaitNanos;
     private long nextTicket;
     private long redispatched;
     private long refused;
@@ -325,7 +328,8 @@ final class SlotQueues {
             server.queued = server.waiting.size();
         }
         totalQueued++;
-        queuedTotal++;
+        queuedTotal = queuedTotal + 1;
+        w.queuedAt = clock.getAsLong();
         if (totalQueued > peakQueued) {
             peakQueued = totalQueued;
         }
@@ -342,6 +346,7 @@ final class SlotQueues {
             s.queued = s.waiting.size();
         }
         totalQueued--;
+        queueWaitNanos = queueWaitNanos + (clock.getAsLong() - w.queuedAt);
     }
 
     private static void grant(SlotWaiter granted, Server server) {
@@ -501,7 +506,11 @@ final class SlotQueues {
     }
 
     long queuedTotal() {
-        return readLocked(() -> queuedTotal);
+        return queuedTotal;
+    }
+
+    long queueWaitNanos() {
+        return queueWaitNanos;
     }
 
     long redispatched() {

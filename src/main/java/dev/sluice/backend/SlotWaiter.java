@@ -31,6 +31,8 @@ public abstract class SlotWaiter extends Message {
     Server boundTo;
     /** Enqueue order across the backend's queue and its servers' queues: the lower one waited longer. */
     long ticket;
+    /** When it joined a queue, on the backend's clock. */
+    long queuedAt;
     /** The key's hash, kept so that a waiter can be sent elsewhere without its request bytes. */
     int hash;
     boolean hashed;

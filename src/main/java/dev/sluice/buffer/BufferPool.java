@@ -431,6 +431,19 @@ public class BufferPool {
      * something only for the comparison policies of the tests, which wake
      * waiters to retry; the summary prints it so that 0 can be seen.
      */
+    /**
+     * Upper bounds, in nanoseconds, of the buckets {@link #waitsInBucket}
+     * counts ended waits in; a last bucket takes the waits past them all.
+     */
+    public static long[] waitBucketBounds() {
+        return WaitQueue.WAIT_BUCKET_NANOS.clone();
+    }
+
+    /** Ended waits of class {@code c} that lasted at most bound {@code bucket} and more than the one before. */
+    public final long waitsInBucket(Criticality c, int bucket) {
+        return queue.waitsInBucket(c, bucket);
+    }
+
     public final long failedWakeups(Criticality c) {
         return failedWakeups[c.ordinal()];
     }

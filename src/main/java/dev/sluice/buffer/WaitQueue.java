@@ -20,6 +20,12 @@ final class WaitQueue {
 
     private final IntrusiveList<BufferWaiter>[] fifos;
     private final long[] waitNanos = new long[CLASSES];
+    /** Per class, ended waits by {@link #WAIT_BUCKET_NANOS} bucket (the last one past every bound). */
+    private final long[][] waitBuckets = new long[CLASSES][WAIT_BUCKET_NANOS.length + 1];
+
+    /** Upper bounds of the wait-time histogram's buckets: 100 µs to 10 s, by tens. */
+    static final long[] WAIT_BUCKET_NANOS = {100_000L, 1_000_000L, 10_000_000L, 100_000_000L, 1_000_000_000L,
+            10_000_000_000L};
     private final LongSupplier clock;
     /** Waiters over every class, so that a release with nobody waiting costs one test. */
     private int total;
@@ -73,7 +79,13 @@ final class WaitQueue {
         }
         fifos[c].remove(waiter.link);
         waiter.queuedClass = -1;
-        waitNanos[c] += clock.getAsLong() - waiter.waitingSince;
+        long waited = clock.getAsLong() - waiter.waitingSince;
+        waitNanos[c] += waited;
+        int bucket = 0;
+        while (bucket < WAIT_BUCKET_NANOS.length && waited > WAIT_BUCKET_NANOS[bucket]) {
+            bucket++;
+        }
+        waitBuckets[c][bucket]++;
         total--;
     }
 
@@ -113,6 +125,10 @@ final class WaitQueue {
 
     long waitNanos(Criticality c) {
         return waitNanos[c.ordinal()];
+    }
+
+    long waitsInBucket(Criticality c, int bucket) {
+        return waitBuckets[c.ordinal()][bucket];
     }
 
     /**

@@ -29,6 +29,7 @@ import dev.sluice.runtime.ProxyControl;
 import dev.sluice.session.ClientPreamble;
 import dev.sluice.session.ConnectionLimit;
 import dev.sluice.session.FrontendLog;
+import dev.sluice.session.FrontendRequests;
 import dev.sluice.session.HttpFrontend;
 import dev.sluice.session.HttpRouting;
 import dev.sluice.session.HttpSession;
@@ -89,6 +90,8 @@ final class Generation {
     HealthChecks checks;
     /** Its access logs: a ring per loop and a writer thread (none without a log target); closed when it is dropped. */
     final Logging logging;
+    /** Its applets: the loops' applet arenas and the view of the process the stats page and exporter read. */
+    final AppletWiring applets;
     /** The DNS clients of the resolvers sections its servers use, while it is the one in force. */
     private final List<dev.sluice.runtime.Resolvers> resolvers = new ArrayList<>();
 
@@ -116,6 +119,7 @@ final class Generation {
         // The checks' arenas are carved with the generation, apart from the client pools.
         checks = HealthChecks.create(planned, loops.eventLoops(), connectors, config.global().bufsize(),
                 config.global().spreadChecks());
+        applets = new AppletWiring(config, loops);
         Logging.Builder logs = Logging.builder(config.global().log().identity()).global(config.global().log().targets());
         Map<String, ProxyLog> proxyLogs = new LinkedHashMap<>();
         for (FrontendConfig f : config.frontends()) {
@@ -129,9 +133,11 @@ final class Generation {
         for (FrontendConfig f : config.frontends()) {
             ConnectionLimit limit = new ConnectionLimit(f.name(), f.maxconn(), processLimit);
             boolean http = f.mode() == Mode.HTTP || config.upgradesToHttp(f);
-            frontends.add(new ProxyControl.Frontend(f.name(), http ? "http" : "tcp", limit));
+            FrontendRequests requests = http ? new FrontendRequests(loops.eventLoops().size()) : FrontendRequests.NONE;
+            frontends.add(new ProxyControl.Frontend(f.name(), http ? "http" : "tcp", limit, requests));
             FrontendLog log = new FrontendLog(proxyLogs.get(f.name()), logging);
-            SessionStarter starter = http ? httpSessions(f, limit, loops, log) : tcpSessions(f, limit, loops, log);
+            SessionStarter starter = http ? httpSessions(f, limit, loops, log, requests)
+                    : tcpSessions(f, limit, loops, log);
             for (BindConfig bind : f.binds()) {
                 ListenerOptions options = new ListenerOptions(bind.ipv6() == BindConfig.Ipv6.V6_ONLY,
                         bind.deferAccept(), bind.fastOpen(), f.tcpKeepAlive());
@@ -143,10 +149,15 @@ final class Generation {
                         bind.acceptProxy() ? ClientPreamble.PROXY_HEADER : ClientPreamble.NONE));
             }
         }
+        applets.fill(this);
     }
 
     private void buildBackends() {
         for (BackendConfig b : config.backends()) {
+            if (b.servers().isEmpty()) {
+                // A listen section that answers itself (stats, a service) has no backend half to build.
+                continue;
+            }
             List<Server> servers = new ArrayList<>();
             for (ServerConfig s : b.servers()) {
                 Server server = new Server(s.name(), s.address(), s.maxconn(), s.maxqueue(), s.weight(),
@@ -273,7 +284,7 @@ final class Generation {
     private SessionStarter tcpSessions(FrontendConfig f, ConnectionLimit limit, Loops loops, FrontendLog log) {
         Map<Backend, TcpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
         for (BackendConfig b : config.backends()) {
-            if (b.mode() == Mode.TCP) {
+            if (b.mode() == Mode.TCP && backends.containsKey(b.name())) {
                 policies.put(backends.get(b.name()), new TcpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()),
                         b.smartConnect(), b.tcpRequestRules(f)));
             }
@@ -287,11 +298,12 @@ final class Generation {
                 sessions.get(id), loops.counters(id), connection, preamble);
     }
 
-    private SessionStarter httpSessions(FrontendConfig f, ConnectionLimit limit, Loops loops, FrontendLog log) {
+    private SessionStarter httpSessions(FrontendConfig f, ConnectionLimit limit, Loops loops, FrontendLog log,
+                                        FrontendRequests requests) {
         Global g = config.global();
         Map<Backend, HttpFrontend.BackendPolicy> policies = new IdentityHashMap<>();
         for (BackendConfig b : config.backends()) {
-            if (b.mode() != Mode.HTTP) {
+            if (b.mode() != Mode.HTTP || !backends.containsKey(b.name())) {
                 continue;
             }
             policies.put(backends.get(b.name()), new HttpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()),
@@ -307,7 +319,8 @@ final class Generation {
                 f.timeouts().client() * 1_000_000L,
                 HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
                 g.httpLimits(), f.http().forwardFor(), f.http().httpClose(), f.http().maxBodySize(), limit)
-                .withTcpRequestRules(f.tcpRequestRules()).withServerCounts(serverCounts()).withLog(log);
+                .withTcpRequestRules(f.tcpRequestRules()).withServerCounts(serverCounts()).withLog(log)
+                .withServices(applets.servicesOf(f, backends)).withRequests(requests);
         return (id, loop, connection, preamble) -> HttpSession.start(loop, connectors.get(id), frontend,
                 sessions.get(id), loops.counters(id), loops.idle(id), connection, preamble);
     }

@@ -411,20 +411,29 @@ public final class Sluice implements AutoCloseable {
             b.addFrontend(f.limit());
         }
         b.addHealthChecks(g.checks);
+        b.addAppletArenas(g.applets.arenaBytes());
         return b.build();
     }
 
     /** Runs {@code check} on every loop's pool, on its own thread (tests: "every buffer is back"). */
     public List<PoolReading> pools() {
-        return onEveryLoop((id, loop) -> {
-            BufferPool p = loop.pool();
-            p.checkInvariants();
-            return new PoolReading(id, p.size(), p.free(), p.waitingTotal(), p.peakInUse());
-        });
+        return onEveryLoop((id, loop) -> PoolReading.of(id, loop.pool()));
+    }
+
+    /** The applet arenas of the configuration in force, each read on its loop (none without applets). */
+    public List<PoolReading> appletArenas() {
+        Generation g = current;
+        return onEveryLoop((id, loop) -> id < g.applets.arenas.length ? PoolReading.of(id, g.applets.arenas[id].pool())
+                : new PoolReading(id, 0, 0, 0, 0));
     }
 
     /** One pool's state, read on its loop. */
     public record PoolReading(int loop, int size, int free, int waiting, int peakInUse) {
+        /** Reads {@code p} on its loop, after checking its invariants. */
+        static PoolReading of(int loop, BufferPool p) {
+            p.checkInvariants();
+            return new PoolReading(loop, p.size(), p.free(), p.waitingTotal(), p.peakInUse());
+        }
     }
 
     // --- stopping ---

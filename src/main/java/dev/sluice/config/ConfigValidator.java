@@ -94,8 +94,14 @@ final class ConfigValidator {
         httpOnly(frontend.mode(), section, frontend.routing(), frontend.http().httpRequestRules(),
                 frontend.http().maxBodySize());
         countedBackends(config, frontend.routing(), frontend.http().httpRequestRules());
+        if (frontend.services().any() && frontend.mode() != Mode.HTTP) {
+            throw new ConfigException(file, section.line, section.describe() + " is in mode tcp: its monitor-uri,"
+                    + " stats page and services answer HTTP requests only; write 'mode http'");
+        }
         // A request that no use_backend rule takes gets 503; without any rule there would be nowhere to send anything.
-        if (frontend.defaultBackend() == null && frontend.routing().useBackends().isEmpty()) {
+        // A frontend that answers itself (a stats page, a service, a monitor URI) needs no backend.
+        if (frontend.defaultBackend() == null && frontend.routing().useBackends().isEmpty()
+                && !frontend.services().any()) {
             throw new ConfigException(file, section.line, section.describe() + " has no default_backend:"
                     + " it would have nowhere to send its connections");
         }
@@ -132,7 +138,9 @@ final class ConfigValidator {
         // A listen section that sends its traffic to another backend needs no server of its own.
         boolean routesElsewhere = section.kind == ProxySection.Kind.LISTEN && section.defaultBackend != null
                 && !section.defaultBackend.equals(section.name);
-        if (backend.servers().isEmpty() && !routesElsewhere) {
+        // Nor does a listen section that answers itself: a request no service takes gets 503.
+        boolean answersItself = section.kind == ProxySection.Kind.LISTEN && section.services.build().any();
+        if (backend.servers().isEmpty() && !routesElsewhere && !answersItself) {
             throw new ConfigException(file, section.line, section.describe() + " has no server line:"
                     + " every connection sent to it would fail");
         }

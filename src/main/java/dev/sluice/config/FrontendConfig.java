@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param line the line of the {@code frontend} header
  */
 public record FrontendConfig(String name, List<BindConfig> binds, Mode mode, String defaultBackend, int maxconn,
-        Timeouts timeouts, boolean tcpKeepAlive, RoutingConfig routing, HttpConfig http, LogConfig log, int line) {
+        Timeouts timeouts, boolean tcpKeepAlive, RoutingConfig routing, HttpConfig http, LogConfig log, ServiceConfig services, int line) {
     public FrontendConfig {
         Objects.requireNonNull(name, "name");
         binds = List.copyOf(binds);
@@ -30,6 +30,7 @@ public record FrontendConfig(String name, List<BindConfig> binds, Mode mode, Str
         Objects.requireNonNull(routing, "routing");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(services, "services");
     }
 
     /**

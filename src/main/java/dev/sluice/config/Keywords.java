@@ -26,7 +26,8 @@ final class Keywords {
             LogKeywords::register,
             BalanceKeywords::register,
             CheckKeywords::register,
-            ProxyProtocolKeywords::register);
+            ProxyProtocolKeywords::register,
+            ServiceKeywords::register);
 
     private static final KeywordRegistry REGISTRY = build();
 

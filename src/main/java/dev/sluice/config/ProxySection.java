@@ -71,6 +71,8 @@ final class ProxySection {
     final BalanceSettings balancing = new BalanceSettings();
     /** The health check keywords (CheckKeywords). */
     final CheckSettings checks = new CheckSettings();
+    /** monitor-uri, use-service and the stats page (ServiceKeywords). */
+    final ServiceSettings services = new ServiceSettings();
 
     ProxySection(Kind kind, String name, int line) {
         this.kind = kind;
@@ -93,6 +95,7 @@ final class ProxySection {
         section.log.inherit(log);
         section.balancing.inherit(balancing);
         section.checks.inherit(checks);
+        section.services.inherit(services);
         System.arraycopy(timeouts, 0, section.timeouts, 0, timeouts.length);
         section.origins.putAll(origins);
         return section;
@@ -117,7 +120,7 @@ final class ProxySection {
     FrontendConfig toFrontend(int globalMaxconn, String file, java.util.List<dev.sluice.log.LogTarget> globalLog) {
         return new FrontendConfig(name, binds, mode, effectiveDefaultBackend(), maxconn == 0 ? globalMaxconn : maxconn,
                 TimeoutKind.toTimeouts(timeouts), clientKeepAlive, routing.build(), http.build(),
-                log.build(file, mode, globalLog), line);
+                log.build(file, mode, globalLog), services.build(), line);
     }
 
     BackendConfig toBackend(String file) throws ConfigException {

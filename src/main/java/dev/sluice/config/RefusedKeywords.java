@@ -85,8 +85,10 @@ final class RefusedKeywords {
         r.put("master-worker", "Sluice runs as one process and reloads in place (SIGHUP, SIGUSR2 or the stats"
                 + " socket's 'reload'); a service manager restarts it if it dies");
         r.put("option httpslog", "Sluice has no TLS yet; use option httplog");
-        r.put("monitor-uri", "Sluice has no monitoring URI yet; answer it with"
-                + " 'http-request return status 200 if { path /URI }'");
+        r.put("stats admin", "the stats page has no admin forms; change a server's state through the runtime API"
+                + " ('set server BACKEND/SERVER state ready|drain|maint' on a 'stats socket')");
+        r.put("stats http-request", "the stats page takes no rules of its own; write them as 'http-request' rules of"
+                + " the section, which run before the page");
         r.put("option ldap-check", "write 'option tcp-check' with 'tcp-check send-binary' of an LDAP bind request"
                 + " and 'tcp-check expect binary' of its successful answer");
         r.put("option spop-check", "write 'option tcp-check' with 'tcp-check send-binary' and 'tcp-check expect'");
@@ -161,7 +163,8 @@ final class RefusedKeywords {
 
     private static Map<String, String> families() {
         Map<String, String> f = new LinkedHashMap<>();
-        f.put("stats", "Sluice has no stats page or stats socket yet");
+        f.put("stats", "Sluice's stats keywords are socket and timeout in global, and enable, uri, refresh, auth,"
+                + " realm, hide-version, show-node, show-desc, show-legends and scope in a proxy");
         f.put("http-check", "Sluice's http-check takes connect, send, expect, disable-on-404 and comment");
         f.put("tcp-check", "Sluice's tcp-check takes connect, send, send-binary, expect and comment");
         f.put("stick", "Sluice has no stick tables (no stick on, stick match or track-sc counters): for client"

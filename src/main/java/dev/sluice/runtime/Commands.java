@@ -68,7 +68,9 @@ final class Commands {
             return switch (spec.words()) {
                 case "help" -> help(level);
                 case "show info" -> showInfo(args.contains("typed"));
-                case "show stat" -> StatCsv.render(proxy.frontends(), proxy.backends(), args.contains("typed"));
+                case "show stat" -> dev.sluice.stats.StatCsv.render(proxy.frontends().stream()
+                        .map(f -> new dev.sluice.stats.StatCsv.Frontend(f.name(), f.mode(), f.limit(), f.requests())).toList(),
+                        proxy.backends(), args.contains("typed"));
                 case "show backend" -> showBackend();
                 case "show servers state" -> ServerStateFile.render(proxy.backends(), args.isEmpty() ? null
                         : backend(args.get(0)).name());
@@ -321,12 +323,7 @@ final class Commands {
     }
 
     static String status(ServerState state) {
-        return switch (state) {
-            case UP -> "UP";
-            case DRAIN -> "DRAIN";
-            case DOWN -> "DOWN";
-            case MAINT -> "MAINT";
-        };
+        return dev.sluice.stats.StatCsv.status(state);
     }
 
     static List<String> words(String command) {

@@ -3,6 +3,7 @@ package dev.sluice.runtime;
 import dev.sluice.backend.Backend;
 import dev.sluice.backend.Server;
 import dev.sluice.session.ConnectionLimit;
+import dev.sluice.session.FrontendRequests;
 import java.util.List;
 import java.util.Map;
 
@@ -15,8 +16,8 @@ import java.util.Map;
  * for the answer, bounded) or from counters published for other threads.
  */
 public interface ProxyControl {
-    /** A frontend as {@code show stat} shows it. */
-    record Frontend(String name, String mode, ConnectionLimit limit) {
+    /** A frontend as {@code show stat} shows it; {@code requests} counts nothing for a TCP frontend. */
+    record Frontend(String name, String mode, ConnectionLimit limit, FrontendRequests requests) {
     }
 
     /** One loop's buffer pool, read on the loop: {@code show pools}. */

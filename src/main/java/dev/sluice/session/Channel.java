@@ -83,9 +83,14 @@ final class Channel {
     static final int MAX_REFILLS = 4;
 
     Channel(ChannelOwner session, Loop loop, Direction direction, EndOfStream endOfStream) {
+        this(session, loop, loop.pool(), direction, endOfStream);
+    }
+
+    /** A channel that takes its buffers from {@code pool}: the loop's, or its applet arena for a frontend that serves itself. */
+    Channel(ChannelOwner session, Loop loop, BufferPool pool, Direction direction, EndOfStream endOfStream) {
         this.session = session;
         this.loop = loop;
-        this.pool = loop.pool();
+        this.pool = pool;
         this.direction = direction;
         this.endOfStream = endOfStream;
         this.wait = new BufferWait(this, pool, loop.clock());
@@ -297,7 +302,7 @@ final class Channel {
         if (buffer != null && buffer.isEmpty()) {
             Buffer b = buffer;
             buffer = null;
-            pool.release(b);
+            b.pool().release(b);
             peerChanged();
         }
     }
@@ -523,7 +528,20 @@ final class Channel {
         if (buffer != null) {
             Buffer b = buffer;
             buffer = null;
-            pool.release(b);
+            b.pool().release(b);
         }
+    }
+
+    /**
+     * Takes {@code b}, filled by an applet from its loop's applet arena, as the
+     * channel's buffer: it is forwarded as any other, and given back to the
+     * arena it came from once empty.
+     */
+    void adopt(Buffer b) {
+        if (buffer != null) {
+            throw new IllegalStateException(direction + " channel adopts a second buffer");
+        }
+        buffer = b;
+        peerChanged();
     }
 }

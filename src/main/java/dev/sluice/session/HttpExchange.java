@@ -40,6 +40,8 @@ final class HttpExchange implements ServerLink.Events {
     private final ResponseAnalyser responseSide;
     private final ServerLink link;
     private final OwnReply reply;
+    /** Where a request goes to an applet instead of a backend. */
+    private final AppletHandoff applets;
     private final HttpDeadlines.State times;
     /** The access log's room: the exchange's events go there. */
     private final ExchangeLog log;
@@ -78,6 +80,7 @@ final class HttpExchange implements ServerLink.Events {
         this.link = new ServerLink(parts, request, response, counters, this, addresses);
         this.retries = new ExchangeRetries(link, request);
         this.reply = reply;
+        this.applets = new AppletHandoff(session, frontend, response, requestSide, reply);
         this.times = times;
         this.addresses = addresses;
         this.forwardedForField = forwardedForField;
@@ -243,6 +246,7 @@ final class HttpExchange implements ServerLink.Events {
 
     private boolean requestArrived(long now) {
         counters.httpRequests++;
+        frontend.requestArrived(session.loop.id());
         log.requestReady(now, request.buffer(), requestSide.head(), counters.httpRequests);
         session.requestsOnConnection++;
         if (requestSide.method() == Method.CONNECT) {
@@ -259,28 +263,23 @@ final class HttpExchange implements ServerLink.Events {
             }
         }
         view.bind(request.buffer(), requestSide.head(), addresses);
+        ReturnRule monitor = frontend.services().monitor(view);
+        if (monitor != null) {
+            return answer(monitor);
+        }
+        Applet service = applets.service(view);
+        if (service != null) {
+            return serve(service);
+        }
         switch (RequestPolicy.decide(frontend, view, requestSide.head().contentLength(), requestSide, decision)) {
             case TOO_LARGE -> {
                 return bodyTooLarge(decision.bodyLimit());
             }
             case ANSWER -> {
-                boolean closing = frontend.httpClose() || session.stopping();
-                RedirectRule redirect = decision.answer().redirect();
-                // A redirect's location is made from the head, which stays until the reply is written.
-                boolean keep = redirect != null ? requestSide.mayKeepAfterAnswer(closing)
-                        : requestSide.answeredKeepingAlive(closing);
-                if (redirect != null && redirect.length(view, !keep) > request.buffer().capacity()) {
-                    return refuse(Refusal.REDIRECT_TOO_LARGE);
-                }
-                // A deny is the proxy's refusal (PR); a return or a redirect is its own answer (LR).
-                log.terminate(decision.answer().status() >= 400 ? TerminationCause.PROXY : TerminationCause.LOCAL,
-                        TerminationPhase.REQUEST);
-                if (redirect != null) {
-                    reply.redirect(redirect, view, keep);
-                } else {
-                    reply.answer(decision.answer(), requestSide.method(), keep);
-                }
-                return produce(decision.answer().status());
+                return answer(decision.answer());
+            }
+            case APPLET -> {
+                return applets.available() ? serve(decision.applet()) : refuse(Refusal.NO_BACKEND);
             }
             case NO_BACKEND -> {
                 return refuse(Refusal.NO_BACKEND);
@@ -328,6 +327,37 @@ final class HttpExchange implements ServerLink.Events {
         }
         connectToServer(now);
         return !session.isClosed();
+    }
+
+    /** Sluice answers with {@code rule}: a deny is the proxy's refusal (PR); a return is its own answer (LR). */
+    private boolean answer(ReturnRule rule) {
+        boolean closing = frontend.httpClose() || session.stopping();
+        RedirectRule redirect = rule.redirect();
+        // A redirect's location is made from the head, which stays until the reply is written.
+        boolean keep = redirect != null ? requestSide.mayKeepAfterAnswer(closing)
+                : requestSide.answeredKeepingAlive(closing);
+        if (redirect != null && redirect.length(view, !keep) > request.buffer().capacity()) {
+            return refuse(Refusal.REDIRECT_TOO_LARGE);
+        }
+        // A deny is the proxy's refusal (PR); a return or a redirect is its own answer (LR).
+        log.terminate(rule.status() >= 400 ? TerminationCause.PROXY : TerminationCause.LOCAL, TerminationPhase.REQUEST);
+        if (redirect != null) {
+            reply.redirect(redirect, view, keep);
+        } else {
+            reply.answer(rule, requestSide.method(), keep);
+        }
+        return produce(rule.status());
+    }
+
+    /** An applet answers the request, part by part through the loop's applet arena (its own reply path). */
+    private boolean serve(Applet service) {
+        AppletStream answer = applets.open(service, view);
+        return produce(answer.status()) && applets.start(answer);
+    }
+
+    /** The session closed: an applet's answer stops, and its arena buffer goes back. */
+    void dropApplet() {
+        applets.drop();
     }
 
     /** The request holds a slot: reuse a connection to its server, or open one. */
@@ -505,6 +535,9 @@ final class HttpExchange implements ServerLink.Events {
         }
         SessionOutcome end;
         if (session.resp() == Resp.REPLY) {
+            if (applets.making()) {
+                return true;
+            }
             if (reply.pending() || response.forwardLimit() != 0 || response.hasBuffer()) {
                 return true;
             }
@@ -588,7 +621,7 @@ final class HttpExchange implements ServerLink.Events {
         requestSide.discard();
         session.resp(Resp.REPLY);
         responseSide.replaced();
-        if (response.bufferToProduce()) {
+        if (reply.pending() && response.bufferToProduce()) {
             writeReply();
         }
         return true;

@@ -34,6 +34,8 @@ public final class HttpFrontend {
     private volatile TcpRequestRules tcpRules = TcpRequestRules.NONE;
     private volatile FrontendLog log;
     private volatile ServerCounts serverCounts = ServerCounts.NONE;
+    private volatile FrontendServices services = FrontendServices.NONE;
+    private volatile FrontendRequests requests = FrontendRequests.NONE;
 
     /**
      * How requests sent to one backend behave.
@@ -142,6 +144,27 @@ public final class HttpFrontend {
     public HttpFrontend withLog(FrontendLog log) {
         this.log = log;
         return this;
+    }
+
+    /** What the frontend answers itself (monitor URI, services, stats page); set once, before any session. */
+    public HttpFrontend withServices(FrontendServices s) {
+        this.services = s;
+        return this;
+    }
+
+    FrontendServices services() {
+        return services;
+    }
+
+    /** Where the frontend counts its HTTP requests, per loop; set once, before any session. */
+    public HttpFrontend withRequests(FrontendRequests r) {
+        this.requests = r;
+        return this;
+    }
+
+    /** A request head arrived on loop {@code loop}: counted for the frontend (that loop's slot, no lock). */
+    void requestArrived(int loop) {
+        requests.arrived(loop);
     }
 
     FrontendLog log() {

@@ -86,7 +86,9 @@ public final class HttpSession extends Session implements Refusals {
         this.counters = counters;
         this.client = client;
         this.log = ExchangeLog.of(frontend.log(), loop.id(), frontend.limit());
-        this.request = new Channel(this, loop, Channel.Direction.REQUEST, Channel.EndOfStream.KEEP);
+        // A frontend that only serves itself reads its requests from the applet arena, not the client pool.
+        this.request = new Channel(this, loop, frontend.services().requestPool(loop.id(), loop.pool()),
+                Channel.Direction.REQUEST, Channel.EndOfStream.KEEP);
         this.response = new Channel(this, loop, Channel.Direction.RESPONSE, Channel.EndOfStream.KEEP);
         Channel.pair(request, response);
         this.requestSide = new RequestAnalyser(request, frontend.limits());
@@ -425,6 +427,7 @@ public final class HttpSession extends Session implements Refusals {
             log.end(loop.clock().nanoTime(), request, response, why, phase());
         }
         reply.drop();
+        exchange.dropApplet();
         requestSide.release();
         responseSide.release();
         request.dispose();

@@ -77,6 +77,11 @@ final class OwnReply {
 
     private static final byte[] EMPTY = new byte[0];
 
+    /** An applet answers: nothing to write here; the connection stays open after it when {@code keepAlive}. */
+    void served(boolean keepAlive) {
+        set(null, 0, -1, keepAlive, SessionOutcome.REPLIED);
+    }
+
     private void set(byte[] bytes, int length, int closeAt, boolean keepsAlive, SessionOutcome why) {
         this.redirect = null;
         this.request = null;

@@ -35,7 +35,9 @@ final class RequestPolicy {
         /** Its Content-Length is over {@link Decision#bodyLimit()}: 413, and the body is never read. */
         TOO_LARGE,
         /** The rules' edits no longer fit the head: 500. */
-        EDITS_OVERFLOWED
+        EDITS_OVERFLOWED,
+        /** The frontend's stats page answers, {@link Decision#applet()}: after the frontend's rules, before routing. */
+        APPLET
     }
 
     /** Where the rules' edits go, and whether one of them did not fit. */
@@ -50,9 +52,15 @@ final class RequestPolicy {
         private Backend backend;
         private HttpFrontend.BackendPolicy policy;
         private long bodyLimit;
+        private Applet applet;
 
         Verdict verdict() {
             return verdict;
+        }
+
+        /** The applet that answers, for {@link Verdict#APPLET}. */
+        Applet applet() {
+            return applet;
         }
 
         /** The rule's response, for {@link Verdict#ANSWER}. */
@@ -97,6 +105,7 @@ final class RequestPolicy {
         out.answer = null;
         out.backend = null;
         out.policy = null;
+        out.applet = null;
         // Before routing, rules and any slot: a body known to be too large is never read.
         if (contentLength > frontend.maxBodySize()) {
             out.bodyLimit = frontend.maxBodySize();
@@ -106,6 +115,11 @@ final class RequestPolicy {
         if (answer != null) {
             out.answer = answer;
             return out.set(Verdict.ANSWER);
+        }
+        Applet page = frontend.services().statsPage(request);
+        if (page != null) {
+            out.applet = page;
+            return out.set(Verdict.APPLET);
         }
         Backend chosen = frontend.routing().route(request);
         if (chosen == null) {

@@ -83,6 +83,7 @@ public final class Summary {
         private final List<Backend> backends = new ArrayList<>();
         private final List<ConnectionLimit> frontends = new ArrayList<>();
         private HealthChecks checks;
+        private long appletArenaBytes;
 
         public synchronized void addLoop(LoopCounters counters, BufferPool pool, SessionCounters sessions) {
             loops++;
@@ -134,6 +135,11 @@ public final class Summary {
             checks = healthChecks;
         }
 
+        /** Bytes of the loops' applet arenas (stats page, exporter), carved at start-up. */
+        public synchronized void addAppletArenas(long bytes) {
+            appletArenaBytes += bytes;
+        }
+
         public synchronized Summary build() {
             Map<String, Long> v = new LinkedHashMap<>();
             v.put("loops", loops);
@@ -141,6 +147,7 @@ public final class Summary {
             v.put("buffers_free", poolFree);
             v.put("buffers_in_use", poolSize - poolFree);
             v.put("buffers_peak_in_use_sum", poolPeak);
+            v.put("applet_arena_bytes", appletArenaBytes);
             long failed = 0;
             for (Criticality c : Criticality.values()) {
                 int i = c.ordinal();

@@ -151,7 +151,9 @@ class ConfigParserTest {
             + " place (SIGHUP, SIGUSR2 or the stats socket's 'reload'); a service manager restarts it if it dies",
         "cpu-map|'cpu-map' is not supported by Sluice: Sluice does not pin its event loop threads to CPUs; remove"
             + " the line, or pin the whole process with taskset or systemd's CPUAffinity",
-        "stats|'stats x' is not supported by Sluice: Sluice has no stats page or stats socket yet",
+        "stats|'stats x' is not supported by Sluice: Sluice's stats keywords are socket and timeout in global, and"
+            + " enable, uri, refresh, auth, realm, hide-version, show-node, show-desc, show-legends and scope in a"
+            + " proxy",
         "tune.ssl.cachesize|'tune.ssl.cachesize' is not supported by Sluice",
     })
     void unsupportedGlobalKeywordsAreRefusedByNameWithWhatToDo(String keyword, String reason) {
@@ -395,12 +397,13 @@ class ConfigParserTest {
             + " backend)",
         "frontend x|http-request set-path /|'http-request set-path' is not supported by Sluice",
         "frontend x|http-request|'http-request' needs one of: set-header, add-header, del-header, return, deny,"
-            + " redirect",
+            + " redirect, use-service",
         "frontend x|tcp-response content accept|'tcp-response content accept' is not supported by Sluice: Sluice"
             + " has no tcp-response rules yet",
-        "frontend x|stats uri /stats|'stats uri' is not supported by Sluice: Sluice has no stats page or stats"
-            + " socket yet",
-        "frontend x|stats|'stats' needs one of: (none in a frontend section)",
+        "frontend x|stats http-request deny|'stats http-request' is not supported by Sluice: the stats page takes"
+            + " no rules of its own; write them as 'http-request' rules of the section, which run before the page",
+        "frontend x|stats|'stats' needs one of: enable, uri, refresh, auth, realm, hide-version, show-node,"
+            + " show-desc, show-legends, scope",
         "frontend x|capture request header Host len 20|'capture request header' is not supported by Sluice:"
             + " Sluice captures no header or cookie yet: %hr, %hs, %CC and %CS log nothing",
         "defaults|acl a path /|'acl' is not allowed in a defaults section (it belongs in: frontend, listen,"
@@ -516,7 +519,7 @@ class ConfigParserTest {
                 frontend f
                     bind :80 "unclosed
                     default_backend nowhere
-                    stats uri /s
+                    stats admin if TRUE
                 backend b
                     server s 127.0.0.1:1 slowstart 2s
                 """));
@@ -524,7 +527,9 @@ class ConfigParserTest {
                         + " threads to CPUs; remove the line, or pin the whole process with taskset or systemd's"
                         + " CPUAffinity",
                 "t.cfg:4: missing closing \" quote",
-                "t.cfg:6: 'stats uri' is not supported by Sluice: Sluice has no stats page or stats socket yet",
+                "t.cfg:6: 'stats admin' is not supported by Sluice: the stats page has no admin forms; change a"
+                        + " server's state through the runtime API ('set server BACKEND/SERVER state"
+                        + " ready|drain|maint' on a 'stats socket')",
                 "t.cfg:8: server s: 'slowstart' is not supported by Sluice: Sluice gives a server that comes UP its"
                         + " whole weight at once"), e.messages());
         assertEquals(0, e.omitted());

@@ -50,6 +50,9 @@ final class SimRun {
     /** Every server state change, with its virtual time. */
     List<StateChange> stateChanges = new ArrayList<>();
     int finishedClients;
+    /** The operators who looked during the run ({@link SimScenario#watch}), and the loops' applet arenas. */
+    final List<SimWatcher> watchers = new ArrayList<>();
+    dev.sluice.session.AppletArena[] arenas;
 
     /** A server state change and when it happened. */
     record StateChange(long at, ServerStateChange change) {

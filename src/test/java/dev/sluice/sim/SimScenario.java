@@ -113,9 +113,23 @@ final class SimScenario {
     private BalanceSpec balance = BalanceSpec.ROUNDROBIN;
     private RetryPolicy retry = RetryPolicy.DEFAULT;
     private int sendProxy;
+    /** Watchers: what each asks for, and when (see {@link #watch}). */
+    private final List<String> watchTargets = new ArrayList<>();
+    private final List<Long> watchTimes = new ArrayList<>();
 
     private SimScenario(boolean http) {
         this.http = http;
+    }
+
+    /**
+     * An operator asks for {@code target} ({@code /metrics} for the exporter,
+     * {@code /stats} for the stats page) at {@code atNanos}, on a frontend
+     * that serves itself from each loop's applet arena.
+     */
+    SimScenario watch(String target, long atNanos) {
+        watchTargets.add(target);
+        watchTimes.add(atNanos);
+        return this;
     }
 
     static SimScenario tcp() {
@@ -452,6 +466,9 @@ final class SimScenario {
         }
         if (!logTargets.isEmpty()) {
             startLogging(run);
+        }
+        if (!watchTimes.isEmpty()) {
+            SimWatching.start(run, watchTargets, watchTimes, HttpLimits.forBuffer(bufsize, maxRewrite), bufsize);
         }
         if (checkSpec != null) {
             List<HealthChecks.Planned> planned = new ArrayList<>();

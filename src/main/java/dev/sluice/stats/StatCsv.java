@@ -1,14 +1,16 @@
-package dev.sluice.runtime;
+package dev.sluice.stats;
 
 import dev.sluice.backend.Backend;
 import dev.sluice.backend.Server;
 import dev.sluice.backend.ServerRole;
 import dev.sluice.backend.ServerState;
+import dev.sluice.session.ConnectionLimit;
+import dev.sluice.session.FrontendRequests;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code show stat}: HAProxy 2.6's CSV columns, in its order, one row per
+ * {@code show stat} and the stats page's {@code ;csv}: HAProxy 2.6's CSV columns, in its order, one row per
  * frontend, then per backend its servers and the backend itself, as HAProxy
  * prints them; a column Sluice has no figure for stays empty, so that tools
  * reading HAProxy's CSV by position or by name read Sluice's. {@code typed}
@@ -17,9 +19,9 @@ import java.util.List;
  * <p>Stateless; thread-safe. What it reads of servers and limits is published
  * for other threads (atomic and volatile fields): no loop is asked.
  */
-final class StatCsv {
+public final class StatCsv {
     /** HAProxy 2.6's first 80 columns: the ones a proxy without SSL, HTTP/2 or caches fills. */
-    static final List<String> COLUMNS = List.of(
+    public static final List<String> COLUMNS = List.of(
             "pxname", "svname", "qcur", "qmax", "scur", "smax", "slim", "stot", "bin", "bout", "dreq", "dresp",
             "ereq", "econ", "eresp", "wretr", "wredis", "status", "weight", "act", "bck", "chkfail", "chkdown",
             "lastchg", "downtime", "qlimit", "pid", "iid", "sid", "throttle", "lbtot", "tracked", "type", "rate",
@@ -33,13 +35,25 @@ final class StatCsv {
     private StatCsv() {
     }
 
-    static String render(List<ProxyControl.Frontend> frontends, List<Backend> backends, boolean typed) {
+    /** A frontend as a row shows it: its name, {@code http} or {@code tcp}, its sessions and HTTP requests. */
+    public record Frontend(String name, String mode, ConnectionLimit limit, FrontendRequests requests) {
+    }
+
+    public static String render(List<Frontend> frontends, List<Backend> backends, boolean typed) {
+        return render(frontends, backends, typed, true);
+    }
+
+    /**
+     * The rows; without {@code legends} (the stats page without {@code stats show-legends}),
+     * servers' addresses and backends' algorithms are left out, as HAProxy leaves them.
+     */
+    public static String render(List<Frontend> frontends, List<Backend> backends, boolean typed, boolean legends) {
         StringBuilder b = new StringBuilder();
         if (!typed) {
             b.append("# ").append(String.join(",", COLUMNS)).append(",\n");
         }
         int iid = 1;
-        for (ProxyControl.Frontend f : frontends) {
+        for (Frontend f : frontends) {
             String[] row = new String[COLUMNS.size()];
             set(row, "pxname", f.name());
             set(row, "svname", "FRONTEND");
@@ -51,6 +65,9 @@ final class StatCsv {
             set(row, "sid", 0);
             set(row, "type", 0);
             set(row, "mode", f.mode());
+            if (f.mode().equals("http")) {
+                set(row, "req_tot", f.requests().total());
+            }
             emit(b, row, typed, 'F', iid, 0);
             iid++;
         }
@@ -71,7 +88,7 @@ final class StatCsv {
                 set(row, "slim", s.maxconn() == 0 ? "" : Integer.toString(s.maxconn()));
                 set(row, "stot", s.sessions());
                 set(row, "econ", s.connectErrors());
-                set(row, "status", Commands.status(s.state()));
+                set(row, "status", status(s.state()));
                 set(row, "weight", s.weight());
                 set(row, "act", s.role() == ServerRole.ACTIVE ? 1 : 0);
                 set(row, "bck", s.role() == ServerRole.BACKUP ? 1 : 0);
@@ -82,7 +99,9 @@ final class StatCsv {
                 set(row, "sid", s.position() + 1);
                 set(row, "lbtot", s.sessions());
                 set(row, "type", 2);
-                set(row, "addr", s.address().getHostString() + ":" + s.address().getPort());
+                if (legends) {
+                    set(row, "addr", s.address().getHostString() + ":" + s.address().getPort());
+                }
                 set(row, "mode", "");
                 emit(b, row, typed, 'S', iid, s.position() + 1);
                 slots += s.slotsInUse();
@@ -114,11 +133,23 @@ final class StatCsv {
             set(row, "sid", 0);
             set(row, "lbtot", sessions);
             set(row, "type", 1);
-            set(row, "algo", backend.balance().algorithm().keyword());
+            if (legends) {
+                set(row, "algo", backend.balance().algorithm().keyword());
+            }
             emit(b, row, typed, 'B', iid, 0);
             iid++;
         }
         return b.toString();
+    }
+
+    /** A server's state as HAProxy's stats say it: UP, DOWN, MAINT, DRAIN. */
+    public static String status(ServerState state) {
+        return switch (state) {
+            case UP -> "UP";
+            case DOWN -> "DOWN";
+            case MAINT -> "MAINT";
+            case DRAIN -> "DRAIN";
+        };
     }
 
     private static void set(String[] row, String column, Object value) {
@@ -143,28 +174,30 @@ final class StatCsv {
             }
             boolean number = row[i].matches("-?[0-9]+");
             b.append(object).append('.').append(iid).append('.').append(sid).append('.').append(i).append('.')
-                    .append(COLUMNS.get(i)).append(".1:").append(tags(COLUMNS.get(i), number)).append(':')
+                    .append(COLUMNS.get(i)).append(".1:").append(tags(COLUMNS.get(i), object, number)).append(':')
                     .append(number ? "u64" : "str").append(':').append(row[i]).append('\n');
         }
     }
 
-    /** HAProxy's four tag letters: origin, nature, scope, persistence. */
-    private static String tags(String column, boolean number) {
-        if (Arrays.asList("pxname", "svname").contains(column)) {
-            return "KNSV";
-        }
-        if (Arrays.asList("iid", "sid", "pid", "type").contains(column)) {
-            return "KGSV";
-        }
-        if (Arrays.asList("slim", "qlimit").contains(column)) {
-            return "CLPV";
-        }
-        if (Arrays.asList("smax", "qmax").contains(column)) {
-            return "MMPV";
-        }
-        if (Arrays.asList("stot", "econ", "lbtot", "chkdown").contains(column)) {
-            return "MCPP";
-        }
-        return number ? "MGPV" : "SGPV";
+    /**
+     * HAProxy's tag letters of a field: origin, nature and scope as HAProxy 2.6
+     * gives them for the column (and, for act and bck, the object), then the
+     * persistence letter ({@code P} for counters, {@code V} otherwise).
+     */
+    private static String tags(String column, char object, boolean number) {
+        String three = switch (column) {
+            case "pxname", "svname" -> "KNS";
+            case "iid", "sid" -> "KGS";
+            case "pid" -> "KGP";
+            case "type", "mode", "algo", "addr" -> "CGS";
+            case "slim", "qlimit" -> "CLP";
+            case "smax", "qmax" -> "MMP";
+            case "stot", "econ", "lbtot", "chkdown", "req_tot" -> "MCP";
+            case "weight" -> "MaP";
+            case "act", "bck" -> object == 'S' ? "SGP" : "MGP";
+            case "status" -> "SGP";
+            default -> number ? "MGP" : "SGP";
+        };
+        return three + (three.charAt(1) == 'C' ? 'P' : 'V');
     }
 }

@@ -1,0 +1,67 @@
+package dev.sluice.session;
+
+import dev.sluice.http.HttpRequestView;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What an {@link Applet} knows of the request it answers, copied out of the
+ * request's buffer before the head leaves it: an applet runs after its
+ * request's buffer may have been given back.
+ *
+ * @param method        the request method's name
+ * @param target        the request target as sent (path and query)
+ * @param authorization the {@code Authorization} field's value, or null
+ * @param accept        the {@code Accept} field's value, or null
+ * @param headOnly      a HEAD request: the answer has no content
+ * @param http10        an HTTP/1.0 request: no chunked transfer; the connection closes after the answer
+ * @param keepAlive     the connection stays open for a next request after the answer
+ * @param loop          the id of the loop that runs the session
+ */
+public record AppletRequest(String method, String target, String authorization, String accept, boolean headOnly,
+                            boolean http10, boolean keepAlive, int loop) {
+
+    /** The target's path, without its query. */
+    public String path() {
+        int q = target.indexOf('?');
+        return q < 0 ? target : target.substring(0, q);
+    }
+
+    /** The target's query, without the {@code ?}, or an empty string. */
+    public String query() {
+        int q = target.indexOf('?');
+        return q < 0 ? "" : target.substring(q + 1);
+    }
+
+    /** Reads the parts an applet needs out of {@code view}, while its head is still in the buffer. */
+    static AppletRequest of(HttpRequestView view, boolean headOnly, boolean http10, boolean keepAlive, int loop) {
+        return new AppletRequest(text(view, view.methodStart(), view.methodEnd()),
+                text(view, view.targetStart(), view.targetEnd()), field(view, "authorization"), field(view, "accept"),
+                headOnly, http10, keepAlive, loop);
+    }
+
+    /** The value of the first field named {@code name} (lower case), or null. */
+    static String field(HttpRequestView view, String name) {
+        for (int h = 0; h < view.headerCount(); h++) {
+            int start = view.nameStart(h);
+            if (view.nameEnd(h) - start != name.length()) {
+                continue;
+            }
+            boolean same = true;
+            for (int i = 0; i < name.length() && same; i++) {
+                same = Character.toLowerCase((char) view.buffer().get(start + i)) == name.charAt(i);
+            }
+            if (same) {
+                return text(view, view.valueStart(h), view.valueEnd(h));
+            }
+        }
+        return null;
+    }
+
+    private static String text(HttpRequestView view, int from, int to) {
+        byte[] b = new byte[Math.max(0, to - from)];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = view.buffer().get(from + i);
+        }
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.sluice.stats;
+
+import dev.sluice.backend.Backend;
+import dev.sluice.backend.HealthChecks;
+import dev.sluice.buffer.BufferPool;
+import dev.sluice.loop.LoopCounters;
+import dev.sluice.session.AppletArena;
+import dev.sluice.session.SessionCounters;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the exporter and the stats page read of the running proxy: every
+ * loop's counters, pool and applet arena, the frontends, the backends with
+ * their servers, and the health checks.
+ *
+ * <p>They read it from whichever loop runs the applet, without a lock and
+ * without asking the other loops: the loops' counters are plain fields
+ * written by one thread each (a read sees a recent value; a 64-bit field is
+ * never torn on the JVMs Sluice runs on), and what backends and servers
+ * publish is atomic or volatile. A scrape is therefore a snapshot read, a
+ * little older for some counters than for others, and never waits.
+ *
+ * <p>Filled at start-up (and for each reloaded configuration) before any
+ * session can read it; only read afterwards.
+ */
+public final class ProcessView {
+    /** One loop's figures. */
+    public record Loop(int id, LoopCounters counters, BufferPool pool, SessionCounters sessions, AppletArena arena) {
+    }
+
+    final List<Loop> loops = new ArrayList<>();
+    final List<StatCsv.Frontend> frontends = new ArrayList<>();
+    final List<Backend> backends = new ArrayList<>();
+    HealthChecks checks;
+    final long startedAtMillis;
+    final String node;
+    final String version;
+
+    public ProcessView(long startedAtMillis, String node, String version) {
+        this.startedAtMillis = startedAtMillis;
+        this.node = node;
+        this.version = version;
+    }
+
+    public ProcessView loop(Loop l) {
+        loops.add(l);
+        return this;
+    }
+
+    public ProcessView frontend(StatCsv.Frontend f) {
+        frontends.add(f);
+        return this;
+    }
+
+    public ProcessView backend(Backend b) {
+        backends.add(b);
+        return this;
+    }
+
+    public ProcessView checks(HealthChecks c) {
+        checks = c;
+        return this;
+    }
+
+    public List<Loop> loops() {
+        return loops;
+    }
+
+    public List<Backend> backends() {
+        return backends;
+    }
+}
