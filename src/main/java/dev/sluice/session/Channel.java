@@ -4,7 +4,6 @@ import dev.sluice.buffer.Buffer;
 import dev.sluice.buffer.BufferPool;
 import dev.sluice.buffer.Criticality;
 import dev.sluice.loop.Loop;
-import dev.sluice.loop.Task;
 import dev.sluice.net.Connection;
 import java.io.IOException;
 
@@ -48,7 +47,6 @@ final class Channel {
     private final BufferPool pool;
     final Direction direction;
     private EndOfStream endOfStream;
-    private final Task retry;
 
     /** The reading half: the source, its end, the session's pause, the fill limit. */
     private final ChannelSource in;
@@ -95,12 +93,6 @@ final class Channel {
         this.endOfStream = endOfStream;
         this.wait = new BufferWait(this, pool, loop.clock());
         this.in = new ChannelSource(this, session, direction);
-        this.retry = new Task() {
-            @Override
-            protected void run() {
-                in.retry();
-            }
-        };
     }
 
     /** The source is readable: read into the buffer, queueing for one if needed. */
@@ -331,7 +323,7 @@ final class Channel {
         if (purpose == BufferWait.Purpose.PRODUCE) {
             session.bufferForProducing(this);
         } else {
-            loop.schedule(retry);
+            loop.schedule(in);
         }
     }
 

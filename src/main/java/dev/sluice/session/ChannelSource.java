@@ -1,6 +1,7 @@
 package dev.sluice.session;
 
 import dev.sluice.buffer.Buffer;
+import dev.sluice.loop.Task;
 import dev.sluice.net.Connection;
 import java.io.IOException;
 
@@ -9,13 +10,13 @@ import java.io.IOException;
  * that stream has ended, whether the session paused it, and how far a read may
  * fill the buffer. It reads into the channel's buffer, taking one when the
  * channel has none, or queueing for one; a queued receive drops read interest
- * until a buffer is handed over, and is then retried here (a small task, not
- * the session task), waking the session only if it produced something: the
+ * until a buffer is handed over, and is then retried here (this object is that
+ * small task, not the session task, so that an idle channel holds no task of its own), waking the session only if it produced something: the
  * seed's "retry only the failed I/O".
  *
  * <p>Not thread-safe: owned by its session's loop.
  */
-final class ChannelSource {
+final class ChannelSource extends Task {
     /** What {@link #read} returns when the read failed and the session was told. */
     static final int FAILED = Integer.MIN_VALUE;
 
@@ -104,6 +105,12 @@ final class ChannelSource {
         }
         channel.releaseIfEmpty();
         return false;
+    }
+
+    /** Runs {@link #retry()}, when the channel scheduled this source after a buffer was handed over. */
+    @Override
+    protected void run() {
+        retry();
     }
 
     /** The retry of a receive that waited: the buffer was handed over already. */

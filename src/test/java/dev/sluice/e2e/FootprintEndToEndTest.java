@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FootprintEndToEndTest {
     private static final int CONNECTIONS = 1000;
-    /** Today's figure, about 3.1 KB (field tables lent per loop), with a margin; the target, 1.5 KB, needs the exchange lent too. */
+    /** Today's figure, about 3.1 KB (field tables lent per loop, the channel's retry task folded into its source), with a margin; the target, 1.5 KB, needs the exchange lent too. */
     private static final long BOUND_BYTES = 3_500;
 
     @TempDir
