@@ -24,7 +24,8 @@ import java.net.InetAddress;
  *
  * <p>The session is the state machine that drives the phases, each in a room
  * of its own: waiting for the request ({@link RequestAnalyser}), the request
- * policy ({@link RequestPolicy}), the server link ({@link ServerLink}),
+ * policy ({@link RequestPolicy}), the exchange's server side ({@link HttpUpstream})
+ * over the server link ({@link ServerLink}),
  * waiting for the response ({@link ResponseAnalyser}), the head rewriter
  * ({@code http.HeadRewriter}), replies of Sluice's own ({@link OwnReply}) and
  * the deadlines ({@link HttpDeadlines}). Every change of {@link Req} or
@@ -67,6 +68,8 @@ public final class HttpSession extends Session implements Refusals {
     /** The PROXY header still to be read before the first request, or null. */
     private ProxyHeader proxyHeader;
     private final HttpExchange exchange;
+    /** The exchange's server side (its failures and deadlines come here). */
+    private final HttpUpstream upstream;
     /** The deadlines' state: the exchange writes the times of its phases into it. */
     private final HttpDeadlines.State times = new HttpDeadlines.State();
     /** The access log's record of the current exchange. */
@@ -99,7 +102,8 @@ public final class HttpSession extends Session implements Refusals {
         this.exchange = new HttpExchange(this, frontend, counters, request, response, requestSide, responseSide,
                 new ServerLink.Parts(loop, connector, idle), reply, times, addresses,
                 clientAddress == null ? null : ForwardedFor.fieldLine(addresses.client()));
-        this.link = exchange.link();
+        this.upstream = exchange.upstream();
+        this.link = upstream.link();
         times.httpTimeouts = frontend.httpTimeouts();
         times.clientTimeout = frontend.clientTimeout();
     }
@@ -176,7 +180,7 @@ public final class HttpSession extends Session implements Refusals {
         b.consumed(proxyHeader.length());
         request.releaseIfEmpty();
         proxyHeader = null;
-        exchange.clientKnown();
+        upstream.clientKnown();
         log.clientKnown(addresses);
         if (!accepts(TcpRequestRules.Phase.CONTENT)) {
             close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
@@ -264,14 +268,14 @@ public final class HttpSession extends Session implements Refusals {
         if (side == Side.CLIENT) {
             close(SessionOutcome.CLIENT_ABORT, CloseMode.ABORTIVE);
         } else {
-            exchange.serverFailed();
+            upstream.serverFailed();
         }
     }
 
     @Override
     public void writeFailed(Side side, IOException cause) {
         if (side == Side.SERVER) {
-            exchange.serverWriteFailed();
+            upstream.serverWriteFailed();
         } else {
             peerFailed(side, cause);
         }
@@ -352,10 +356,10 @@ public final class HttpSession extends Session implements Refusals {
                     exchange.refuse(Refusal.QUEUE_TIMEOUT);
                 }
             }
-            case CONNECT -> exchange.connectDeadline();
+            case CONNECT -> upstream.connectDeadline();
             case CLIENT -> close(SessionOutcome.CLIENT_TIMEOUT, CloseMode.ABORTIVE);
             case RESPONSE_HEAD -> {
-                if (!exchange.retriedAfterTimeout()) {
+                if (!upstream.retriedAfterTimeout()) {
                     exchange.refuse(Refusal.RESPONSE_TIMEOUT);
                 }
             }
