@@ -9,7 +9,6 @@ import dev.sluice.loop.Task;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -18,33 +17,19 @@ import javax.net.ssl.SSLException;
 /**
  * A {@link Connection} that speaks TLS over another one (its transport),
  * through a JDK {@link SSLEngine}. The session above reads and writes
- * plaintext as on any connection; records travel in buffers of the loop's
- * {@link TlsRecordArena}, and nothing is allocated per record but the
- * engine's own result objects.
- *
- * <p>Two record buffers at most, each held only while it holds bytes:
- * {@code inbound} keeps what was read from the transport and not yet
- * decrypted (a part of a record, or whole records the session had no room
- * for), preceded by the plaintext of a record that did not all fit where the
- * session asked for it; {@code outbound} keeps a record the transport has not
- * taken yet. A record's plaintext stays in the session's buffer, not
- * consumed, until its record is all out, so a write reports what the
- * transport took, as on a plain connection, and a close after the last write
- * loses nothing. Each is taken in the class of the plaintext it carries
- * ({@link SlotProgress}), completing a pair as {@code CRITICAL} when the other
- * is held. A connection that finds no record buffer waits in the arena's
- * queue with its transport's read interest off, and retries when one is
- * handed over.
+ * plaintext as on any connection. Records travel in at most two buffers of
+ * the loop's {@link TlsRecordArena}, each held only while it holds bytes
+ * ({@link TlsInbound}, {@link TlsOutbound}), and taken in the class of the
+ * plaintext it carries ({@link SlotProgress}), completing a pair as {@code
+ * CRITICAL} when the other is held. A connection that finds no record buffer
+ * waits in the arena's queue with its transport's read interest off, and
+ * retries when one is handed over. Nothing is allocated per record but the
+ * engine's own objects.
  *
  * <p>The handshake runs inside the transport's events and the session's
  * calls. Its delegated tasks (certificate and key work) run inline on the
  * loop: the JDK's are short computations that never block, and running them
- * elsewhere would need a thread and a hand-back for little gain. Its records
- * go out from the arena's scratch area straight to the transport, taking no
- * record buffer: a handshake flight is a few kilobytes, sent on a socket
- * whose send queue holds nothing else; if the transport ever takes less, the
- * rest is kept in a record buffer if one is free now, and otherwise the
- * connection fails ({@link TlsFailure}).
+ * elsewhere would need a thread and a hand-back for little gain.
  *
  * <p>The end of the input is the peer's close_notify or the transport's end;
  * {@link #shutdownOutput()} sends close_notify and then the FIN, so either
@@ -60,25 +45,13 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     private final BufferPool pool;
     private final RecordWait inWait = new RecordWait(true);
     private final RecordWait outWait = new RecordWait(false);
-    private final ByteBuffer[] unwrapTargets = new ByteBuffer[2];
+    private final TlsInbound in;
     private ConnectionHandler handler;
     private SlotProgress progress = SlotProgress.DEFAULT;
-    private Buffer inbound;
-    /** How many of inbound's first held bytes are plaintext, owed to the session before any record. */
-    private int plainAhead;
-    private Buffer outbound;
-    /** Plaintext of {@code pendingFrom} in the record that {@code outbound} still holds. */
-    private int pendingPlain;
-    private Buffer pendingFrom;
+    private final TlsOutbound out;
     private boolean handshaking = true;
     private boolean sessionRead;
     private boolean sessionWrite;
-    /** close_notify came: no more plaintext will arrive. */
-    private boolean closeNotified;
-    /** The transport's end of stream came. */
-    private boolean transportEnded;
-    /** shutdownOutput() was asked: the FIN follows close_notify once outbound is out. */
-    private boolean finPending;
     private boolean closed;
     /** The run of {@link #run()} re-offers what is waiting: a read, a write, the handshake. */
     private boolean retryRead;
@@ -93,6 +66,8 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         this.loop = loop;
         this.arena = arena;
         this.pool = arena.pool();
+        this.in = new TlsInbound(engine, arena);
+        this.out = new TlsOutbound(engine, arena);
         if (engine.getSession().getPacketBufferSize() > pool.bufferSize()) {
             throw new IllegalArgumentException("a TLS record of " + engine.getSession().getPacketBufferSize()
                     + " bytes does not fit a record buffer of " + pool.bufferSize());
@@ -111,193 +86,59 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         checkUsable();
         if (handshaking && !advance()) {
             updateInterest();
-            return transportEnded ? -1 : 0;
+            return in.transportEnded ? -1 : 0;
         }
         int max = Math.min(maxBytes, into.writable());
-        int got = deliverAhead(into, max);
-        while (got < max && plainAhead == 0 && !closeNotified) {
-            if (wholeRecord()) {
-                int n = unwrapOne(into, max - got);
+        int got = in.deliverAhead(into, max);
+        while (got < max && in.plainAhead == 0 && !in.closeNotified) {
+            if (in.wholeRecord()) {
+                int n = in.unwrapOne(into, max - got);
                 if (n > 0) {
                     got += n;
                 }
                 afterPostHandshakeMessage();
-            } else if (transportEnded || !fill(into)) {
+            } else if (in.transportEnded || !fill(into)) {
                 break;
             }
         }
         releaseEmpty();
-        boolean more = deliverable();
+        boolean more = in.deliverable();
         if (more && sessionRead) {
             retryRead = true;
             loop.schedule(this);
         }
         updateInterest();
-        return got == 0 && !more && (closeNotified || transportEnded) ? -1 : got;
+        return got == 0 && !more && (in.closeNotified || in.transportEnded) ? -1 : got;
     }
 
-    /** Reads the transport into inbound. False when nothing more can come now (none waiting, no buffer, the end). */
+    /** Reads the transport into the inbound record buffer. False when nothing more can come now (none waiting, no buffer, the end). */
     private boolean fill(Buffer into) throws IOException {
-        if (inbound == null && (inbound = take(true, into)) == null) {
+        if (in.buffer == null && (in.buffer = take(true, into)) == null) {
             return false;
         }
-        if (inbound.writable() == 0) {
-            inbound.compact();
-            if (inbound.writable() == 0) {
-                throw new TlsFailure("a TLS record larger than " + inbound.capacity() + " bytes");
-            }
-        }
-        int n = transport.read(inbound);
-        if (n < 0) {
-            transportEnded = true;
-        }
-        return n > 0;
-    }
-
-    /**
-     * Unwraps one record of inbound: plaintext to {@code into} (at most
-     * {@code max} bytes; none when {@code into} is null), the rest kept ahead
-     * of inbound's records. Returns the bytes given to {@code into}, or -1 at
-     * close_notify.
-     */
-    private int unwrapOne(Buffer into, int max) throws IOException {
-        if (plainAhead > 0) {
-            throw new IllegalStateException("an unwrap while " + plainAhead + " bytes of plaintext are kept");
-        }
-        ByteBuffer spill = arena.plainScratch();
-        int toInto = into == null ? 0 : Math.max(0, max);
-        unwrapTargets[0] = into == null ? NO_ROOM : into.writeView(toInto);
-        unwrapTargets[1] = spill;
-        int start = inbound.readIndex();
-        inbound.mark();
-        SSLEngineResult r;
-        try {
-            r = engine.unwrap(inbound.readView(), unwrapTargets);
-        } finally {
-            unwrapTargets[0] = null;
-            unwrapTargets[1] = null;
-        }
-        int consumed = r.bytesConsumed();
-        int produced = r.bytesProduced();
-        int intoBytes = into == null ? 0 : Math.min(produced, toInto);
-        int left = produced - intoBytes;
-        if (into != null) {
-            into.produced(intoBytes);
-        }
-        // The plaintext that did not fit goes just before the records that follow, in the room the record left.
-        inbound.rewind();
-        inbound.consumed(consumed - left);
-        inbound.unmark();
-        if (left > 0) {
-            spill.flip();
-            inbound.absoluteView().put(start + consumed - left, spill, spill.position(), left);
-            plainAhead = left;
-        }
-        if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-            closeNotified = true;
-            return intoBytes > 0 ? intoBytes : -1;
-        }
-        if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-            throw new TlsFailure("no room for a record's plaintext");
-        }
-        return intoBytes;
-    }
-
-    /** Gives the session the plaintext kept ahead of inbound's records. */
-    private int deliverAhead(Buffer into, int max) {
-        int n = Math.min(plainAhead, max);
-        if (n <= 0) {
-            return 0;
-        }
-        into.writeView(n).put(inbound.readView(n));
-        into.produced(n);
-        inbound.consumed(n);
-        plainAhead -= n;
-        return n;
-    }
-
-    /** Whether the session can read plaintext (or the end) now without the transport. */
-    private boolean deliverable() {
-        return plainAhead > 0 || !closeNotified && wholeRecord();
-    }
-
-    /** Whether inbound holds a whole record after what it keeps ahead. */
-    private boolean wholeRecord() {
-        if (inbound == null || inbound.readable() - plainAhead < 5) {
-            return false;
-        }
-        int at = inbound.readIndex() + plainAhead;
-        int type = inbound.get(at) & 0xff;
-        if (type < 20 || type > 24 || inbound.get(at + 1) != 3) {
-            // Not a TLS record: the engine says so and the connection fails, without waiting for more.
-            return true;
-        }
-        int length = ((inbound.get(at + 3) & 0xff) << 8) | (inbound.get(at + 4) & 0xff);
-        return inbound.readable() - plainAhead >= 5 + length;
+        return in.fill(transport);
     }
 
     @Override
     public int write(Buffer from, int maxBytes) throws IOException {
         checkUsable();
-        if (handshaking && !advance()) {
+        if (handshaking && !advance() || !out.flush(transport)) {
             return 0;
         }
-        int done = 0;
-        if (pendingPlain > 0) {
-            if (from != pendingFrom || from.readable() < pendingPlain) {
-                throw new IllegalStateException("a write of " + from + " while " + pendingPlain
-                        + " bytes of " + pendingFrom + " are in a record on its way");
-            }
-            if (!flushOutbound()) {
-                return 0;
-            }
-            from.consumed(pendingPlain);
-            done = pendingPlain;
-            pendingPlain = 0;
-            pendingFrom = null;
-        } else if (!flushOutbound()) {
-            return 0;
-        }
+        int done = out.settlePending(from);
         while (done < maxBytes && from.readable() > 0) {
-            if (outbound == null && (outbound = take(false, from)) == null) {
+            if (out.buffer == null && (out.buffer = take(false, from)) == null) {
                 break;
             }
-            int n = Math.min(Math.min(maxBytes - done, from.readable()), TlsRecordArena.applicationSize());
-            SSLEngineResult r = engine.wrap(from.readView(n), outbound.writeView());
-            if (r.getStatus() != SSLEngineResult.Status.OK) {
-                throw new TlsFailure("the engine refused to wrap: " + r.getStatus());
-            }
-            outbound.produced(r.bytesProduced());
-            if (!flushOutbound()) {
-                pendingPlain = r.bytesConsumed();
-                pendingFrom = from;
+            int n = out.wrapAndSend(from, Math.min(maxBytes - done, from.readable()), transport);
+            if (n == 0) {
                 break;
             }
-            from.consumed(r.bytesConsumed());
-            done += r.bytesConsumed();
+            done += n;
         }
         releaseEmpty();
         updateInterest();
         return done;
-    }
-
-    /** Sends what outbound holds. True once it is all out; then its buffer goes back and a pending FIN goes. */
-    private boolean flushOutbound() throws IOException {
-        if (outbound == null) {
-            return true;
-        }
-        while (outbound.readable() > 0) {
-            if (transport.write(outbound) == 0) {
-                return false;
-            }
-        }
-        pool.release(outbound);
-        outbound = null;
-        if (finPending) {
-            finPending = false;
-            transport.shutdownOutput();
-        }
-        return true;
     }
 
     /**
@@ -313,7 +154,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
                     }
                 }
                 case NEED_WRAP -> {
-                    if (!flushOutbound() || !wrapHandshake()) {
+                    if (!out.flush(transport) || !out.wrapHandshake(transport)) {
                         return false;
                     }
                 }
@@ -334,44 +175,21 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
 
     /** One record unwrapped during the handshake, reading the transport for it. False when none is whole yet. */
     private boolean unwrapHandshake() throws IOException {
-        while (!wholeRecord()) {
-            if (transportEnded) {
+        while (!in.wholeRecord()) {
+            if (in.transportEnded) {
                 throw new TlsFailure("the peer closed during the handshake");
             }
             if (!fill(null)) {
-                if (transportEnded) {
+                if (in.transportEnded) {
                     throw new TlsFailure("the peer closed during the handshake");
                 }
                 return false;
             }
         }
-        if (unwrapOne(null, 0) < 0) {
+        if (in.unwrapOne(null, 0) < 0) {
             throw new TlsFailure("close_notify during the handshake");
         }
         return true;
-    }
-
-    /** Wraps one handshake record into the scratch area and sends it. False if it could not all go. */
-    private boolean wrapHandshake() throws IOException {
-        ByteBuffer record = arena.recordScratch();
-        SSLEngineResult r = engine.wrap(EMPTY, record);
-        if (r.getStatus() != SSLEngineResult.Status.OK && r.getStatus() != SSLEngineResult.Status.CLOSED) {
-            throw new TlsFailure("the engine refused a handshake record: " + r.getStatus());
-        }
-        record.flip();
-        transport.writePreamble(record);
-        if (!record.hasRemaining()) {
-            return true;
-        }
-        // The socket took less than a flight: keep the rest if a record buffer is free, or give up.
-        outbound = pool.tryAllocate(Criticality.NORMAL);
-        if (outbound == null) {
-            throw new TlsFailure("a handshake record did not fit the socket and no record buffer was free");
-        }
-        int rest = record.remaining();
-        outbound.writeView(rest).put(record);
-        outbound.produced(rest);
-        return flushOutbound();
     }
 
     /**
@@ -395,7 +213,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     private Buffer take(boolean reading, Buffer plaintextSide) {
         boolean freesSlot = plaintextSide != null
                 && (reading ? progress.readingFreesSlot() : progress.writingFreesSlot());
-        Buffer other = reading ? outbound : inbound;
+        Buffer other = reading ? out.buffer : in.buffer;
         Criticality c = !freesSlot ? Criticality.NORMAL : other != null ? Criticality.CRITICAL : Criticality.URGENT;
         RecordWait w = reading ? inWait : outWait;
         if (w.isWaiting()) {
@@ -410,14 +228,8 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
 
     /** Gives back record buffers that hold nothing: an empty buffer is never held (docs/design.md, rule 2). */
     private void releaseEmpty() {
-        if (inbound != null && inbound.isEmpty()) {
-            pool.release(inbound);
-            inbound = null;
-        }
-        if (outbound != null && outbound.isEmpty()) {
-            pool.release(outbound);
-            outbound = null;
-        }
+        in.release(false);
+        out.release(false);
     }
 
     /** The transport's interest, from what the handshake and the session want and what is held. */
@@ -431,11 +243,10 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
             reading = hs == SSLEngineResult.HandshakeStatus.NEED_UNWRAP
                     || hs == SSLEngineResult.HandshakeStatus.NEED_UNWRAP_AGAIN;
         } else {
-            reading = sessionRead && plainAhead == 0 && !wholeRecord();
+            reading = sessionRead && in.plainAhead == 0 && !in.wholeRecord();
         }
-        transport.readInterest(reading && !transportEnded && !closeNotified && !inWait.isWaiting());
-        boolean owed = outbound != null && outbound.readable() > 0;
-        transport.writeInterest(owed || !handshaking && sessionWrite && !outWait.isWaiting());
+        transport.readInterest(reading && !in.transportEnded && !in.closeNotified && !inWait.isWaiting());
+        transport.writeInterest(out.owes() || !handshaking && sessionWrite && !outWait.isWaiting());
     }
 
     /** Runs the handshake from an event; a failure is kept for the session's next call and the session told. */
@@ -497,7 +308,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
             return;
         }
         try {
-            if (!flushOutbound()) {
+            if (!out.flush(transport)) {
                 updateInterest();
                 return;
             }
@@ -507,7 +318,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         }
         if (handshaking) {
             advanceInEvent();
-        } else if (sessionWrite || pendingPlain > 0) {
+        } else if (sessionWrite || out.pendingPlain > 0) {
             handler.writable();
         } else {
             updateInterest();
@@ -562,10 +373,10 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
                 return;
             }
             if (reading) {
-                inbound = b;
+                in.buffer = b;
                 retryRead = true;
             } else {
-                outbound = b;
+                out.buffer = b;
                 retryWrite = true;
             }
             loop.schedule(TlsConnection.this);
@@ -575,7 +386,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     @Override
     public void readInterest(boolean on) {
         sessionRead = on;
-        if (on && !handshaking && deliverable()) {
+        if (on && !handshaking && in.deliverable()) {
             retryRead = true;
             loop.schedule(this);
         }
@@ -596,20 +407,20 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     /** Sends close_notify, then the FIN once every record is out. Reading goes on. */
     @Override
     public void shutdownOutput() {
-        if (closed || finPending) {
+        if (closed || out.finPending) {
             return;
         }
         engine.closeOutbound();
         try {
-            if (flushOutbound()) {
-                while (!engine.isOutboundDone() && wrapHandshake()) {
+            if (out.flush(transport)) {
+                while (!engine.isOutboundDone() && out.wrapHandshake(transport)) {
                     // Each wrap makes one record: close_notify, after anything the engine still owed.
                 }
             }
-            if (outbound == null) {
+            if (out.buffer == null) {
                 transport.shutdownOutput();
             } else {
-                finPending = true;
+                out.finPending = true;
                 updateInterest();
             }
         } catch (IOException e) {
@@ -625,11 +436,11 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         if (closed) {
             return;
         }
-        if (!handshaking && failure == null && pendingPlain == 0) {
+        if (!handshaking && failure == null && out.pendingPlain == 0) {
             engine.closeOutbound();
             try {
-                if (flushOutbound() && !engine.isOutboundDone()) {
-                    wrapHandshake();
+                if (out.flush(transport) && !engine.isOutboundDone()) {
+                    out.wrapHandshake(transport);
                 }
             } catch (IOException e) {
                 // The transport is broken: closing is all that is left.
@@ -668,17 +479,8 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         closed = true;
         pool.cancel(inWait);
         pool.cancel(outWait);
-        if (inbound != null) {
-            pool.release(inbound);
-            inbound = null;
-        }
-        if (outbound != null) {
-            pool.release(outbound);
-            outbound = null;
-        }
-        plainAhead = 0;
-        pendingPlain = 0;
-        pendingFrom = null;
+        in.release(true);
+        out.release(true);
     }
 
     @Override
@@ -688,7 +490,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
 
     @Override
     public boolean idleConnectionLost() {
-        return closed || deliverable() || transport.idleConnectionLost();
+        return closed || in.deliverable() || transport.idleConnectionLost();
     }
 
     @Override
@@ -746,7 +548,4 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         return "TlsConnection[" + transport + (handshaking ? ", handshaking" : "") + (closed ? ", closed]" : "]");
     }
 
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
-    /** An unwrap target with no room, for records that carry no data. */
-    private static final ByteBuffer NO_ROOM = ByteBuffer.allocate(0);
 }
