@@ -168,7 +168,7 @@ class TlsConnectionTest {
         java.nio.ByteBuffer plain = java.nio.ByteBuffer.allocateDirect(size);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long before = 0;
-        for (int i = -200; i < rounds; i++) {
+        for (int i = -2000; i < rounds; i++) {
             if (i == 0) {
                 before = mx.getCurrentThreadAllocatedBytes();
             }
@@ -424,7 +424,7 @@ class TlsConnectionTest {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long before = 0;
         int rounds = 2000;
-        for (int i = -200; i < rounds; i++) {
+        for (int i = -2000; i < rounds; i++) {
             if (i == 0) {
                 before = mx.getCurrentThreadAllocatedBytes();
             }
@@ -442,8 +442,9 @@ class TlsConnectionTest {
         long engineAlone = bareEngineAllocation(record.length, rounds);
         System.out.println("TLS steady state: " + perRecord + " B allocated per 16 KB record (wrap + unwrap), "
                 + engineAlone + " B by the bare engines");
-        // What the JDK's engines allocate themselves (their ciphers' work areas) is theirs; a buffer per record would be 16 KB more.
-        assertTrue(perRecord < engineAlone + 512, perRecord + " B allocated per record, the engines alone " + engineAlone);
+        // What the JDK's engines allocate themselves (their ciphers' work areas) is theirs, and how much of
+        // the rest the JIT removes varies from run to run; a buffer per record would be 16 KB more.
+        assertTrue(perRecord < engineAlone + 2048, perRecord + " B allocated per record, the engines alone " + engineAlone);
         s.plain.release(out);
         c.plain.release(in);
         s.tls.close();
