@@ -22,6 +22,7 @@ import dev.sluice.log.ProxyLog;
 import dev.sluice.loop.EventLoop;
 import dev.sluice.loop.Loop;
 import dev.sluice.net.Acceptor;
+import dev.sluice.net.TlsServerContext;
 import dev.sluice.net.Connection;
 import dev.sluice.net.ListenerOptions;
 import dev.sluice.net.NioConnector;
@@ -92,6 +93,8 @@ final class Generation {
     final Logging logging;
     /** Its applets: the loops' applet arenas and the view of the process the stats page and exporter read. */
     final AppletWiring applets;
+    /** Its TLS listeners' contexts and the loops' record arenas (carved only when some bind says ssl). */
+    final TlsWiring tls;
     /** The DNS clients of the resolvers sections its servers use, while it is the one in force. */
     private final List<dev.sluice.runtime.Resolvers> resolvers = new ArrayList<>();
 
@@ -120,6 +123,7 @@ final class Generation {
         checks = HealthChecks.create(planned, loops.eventLoops(), connectors, config.global().bufsize(),
                 config.global().spreadChecks());
         applets = new AppletWiring(config, loops);
+        tls = new TlsWiring(config, loops.eventLoops());
         Logging.Builder logs = Logging.builder(config.global().log().identity()).global(config.global().log().targets());
         Map<String, ProxyLog> proxyLogs = new LinkedHashMap<>();
         for (FrontendConfig f : config.frontends()) {
@@ -146,7 +150,8 @@ final class Generation {
                     occurrence++;
                 }
                 acceptors.put(new ListenerKey(bind.address(), options, occurrence), acceptor(limit, loops, starter,
-                        bind.acceptProxy() ? ClientPreamble.PROXY_HEADER : ClientPreamble.NONE));
+                        bind.acceptProxy() ? ClientPreamble.PROXY_HEADER : ClientPreamble.NONE,
+                        bind.ssl() ? tls.listener(bind, http) : null));
             }
         }
         applets.fill(this);
@@ -343,14 +348,17 @@ final class Generation {
      * the frontend or the process is at its {@code maxconn}, counts each session
      * in, and starts it, after the PROXY header when the bind line asks for one.
      */
-    private static Acceptor acceptor(ConnectionLimit limit, Loops loops, SessionStarter starter,
-                                     ClientPreamble preamble) {
+    private Acceptor acceptor(ConnectionLimit limit, Loops loops, SessionStarter starter,
+                                     ClientPreamble preamble, TlsServerContext tlsContext) {
         return new Acceptor() {
             @Override
             public void accepted(Loop loop, Connection connection) {
                 if (!limit.tryEnter()) {
                     connection.close();
                     return;
+                }
+                if (tlsContext != null) {
+                    connection = tls.accept(tlsContext, loop, connection);
                 }
                 starter.start(loop.id(), loop, connection, preamble);
             }

@@ -18,9 +18,11 @@ import java.util.Objects;
  * @param acceptProxy {@code accept-proxy}: each connection starts with a PROXY protocol header (v1 or v2)
  *     giving the real client's addresses
  * @param line the line of the {@code bind} keyword
+ * @param tls {@code ssl} and its options, with the global defaults applied; null for a plain listener
+ * @param tlsSettings what the line said of TLS, until the whole file is read and {@code tls} is made from it
  */
 public record BindConfig(InetSocketAddress address, String name, Ipv6 ipv6, boolean deferAccept, boolean fastOpen,
-        boolean acceptProxy, int line) {
+        boolean acceptProxy, int line, TlsBindConfig tls, TlsSettings tlsSettings) {
     /** What an IPv6 listening address accepts. */
     public enum Ipv6 {
         /** What the system does by default; the JDK's IPv6 sockets accept IPv4 clients too. */
@@ -36,8 +38,22 @@ public record BindConfig(InetSocketAddress address, String name, Ipv6 ipv6, bool
         Objects.requireNonNull(ipv6, "ipv6");
     }
 
+    /** The same listener with its TLS resolved against the global defaults, once the file is read. */
+    BindConfig resolveTls(TlsSettings defaults, String file) throws ConfigException {
+        if (tlsSettings == null) {
+            return this;
+        }
+        return new BindConfig(address, name, ipv6, deferAccept, fastOpen, acceptProxy, line,
+                tlsSettings.resolve(defaults, file, line), null);
+    }
+
+    /** Whether connections to this listener speak TLS ({@code ssl}). */
+    public boolean ssl() {
+        return tls != null;
+    }
+
     /** A plain listening address, without options. */
     public BindConfig(InetSocketAddress address, int line) {
-        this(address, null, Ipv6.SYSTEM_DEFAULT, false, false, false, line);
+        this(address, null, Ipv6.SYSTEM_DEFAULT, false, false, false, line, null, null);
     }
 }

@@ -15,11 +15,12 @@ final class BindOptions {
     boolean deferAccept;
     boolean fastOpen;
     boolean acceptProxy;
+    final TlsSettings tls = new TlsSettings();
 
     BindConfig build(InetSocketAddress address, int line) {
         // As in HAProxy, v6only is the stronger of the two when both are given.
         BindConfig.Ipv6 ipv6 = v6only ? BindConfig.Ipv6.V6_ONLY : v4v6 ? BindConfig.Ipv6.V4_AND_V6
                 : BindConfig.Ipv6.SYSTEM_DEFAULT;
-        return new BindConfig(address, name, ipv6, deferAccept, fastOpen, acceptProxy, line);
+        return new BindConfig(address, name, ipv6, deferAccept, fastOpen, acceptProxy, line, null, tls);
     }
 }

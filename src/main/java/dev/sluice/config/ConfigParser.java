@@ -126,6 +126,15 @@ public final class ConfigParser {
                 diagnostics.error(e);
             }
         }
+        for (ProxySection frontend : frontends) {
+            for (int i = 0; i < frontend.binds.size(); i++) {
+                try {
+                    frontend.binds.set(i, frontend.binds.get(i).resolveTls(global.tls, file));
+                } catch (ConfigException e) {
+                    diagnostics.error(e);
+                }
+            }
+        }
         diagnostics.throwIfErrors();
         Global built = global.build(availableProcessors);
         List<FrontendConfig> frontendRecords = new ArrayList<>();

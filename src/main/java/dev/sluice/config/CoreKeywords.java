@@ -166,7 +166,7 @@ final class CoreKeywords {
                 throw new ConfigException(use.file(), use.line(), what + ": '" + name + "' is not supported by Sluice"
                         + (reason == null ? "" : ": " + reason));
             }
-            if (!given.add(name)) {
+            if (!given.add(name) && !option.repeatable()) {
                 use.warn("'" + name + "' is given twice on the line; its last value wins");
             }
             int values = option.maxArgs();

@@ -28,6 +28,8 @@ final class GlobalSection {
     final ProcessLogSettings log = new ProcessLogSettings();
     /** {@code spread-checks}, in percent (CheckKeywords). */
     int spreadChecks;
+    /** The TLS defaults every ssl bind line starts from. */
+    final TlsSettings tls = new TlsSettings();
     /** The line of the first {@code global} header, 0 when the file has none. */
     int line;
     /** Keyword name to the line that set it. */

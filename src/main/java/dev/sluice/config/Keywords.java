@@ -27,7 +27,8 @@ final class Keywords {
             BalanceKeywords::register,
             CheckKeywords::register,
             ProxyProtocolKeywords::register,
-            ServiceKeywords::register);
+            ServiceKeywords::register,
+            TlsKeywords::register);
 
     private static final KeywordRegistry REGISTRY = build();
 

@@ -98,16 +98,13 @@ final class RefusedKeywords {
                 + " 'option tcp-check'");
         r.put("hash-balance-factor", "Sluice's consistent hashing has no load bound; use 'balance leastconn' or"
                 + " 'balance random' to spread load");
-        r.put("ssl-default-bind-ciphers", "Sluice does not terminate TLS yet");
-        r.put("ssl-default-bind-ciphersuites", "Sluice does not terminate TLS yet");
-        r.put("ssl-default-bind-options", "Sluice does not terminate TLS yet");
         r.put("ssl-default-server-ciphers", "Sluice does not originate TLS yet");
         r.put("ssl-default-server-ciphersuites", "Sluice does not originate TLS yet");
         r.put("ssl-default-server-options", "Sluice does not originate TLS yet");
         r.put("ssl-server-verify", "Sluice does not originate TLS yet");
-        r.put("tune.ssl.default-dh-param", "Sluice does not terminate TLS yet");
-        r.put("crt-base", "Sluice does not terminate TLS yet");
-        r.put("ca-base", "Sluice does not terminate TLS yet");
+        r.put("tune.ssl.default-dh-param", "Sluice's TLS uses the JDK's finite-field groups (RFC 7919) and"
+                + " prefers elliptic curves; it takes no DH parameter size (remove the line)");
+        r.put("ca-base", "Sluice does not verify client certificates yet");
         r.put("server-state-base", "Sluice keeps no server state across restarts yet");
         r.put("load-server-state-from-file", "Sluice keeps no server state across restarts yet");
         r.put("cookie", "Sluice has no cookie persistence yet");
@@ -148,11 +145,17 @@ final class RefusedKeywords {
 
     private static Map<String, String> bindOptions() {
         Map<String, String> o = new LinkedHashMap<>();
-        for (String tls : List.of("ssl", "crt", "crt-list", "alpn", "ciphers", "ciphersuites", "ssl-min-ver",
-                "ssl-max-ver", "no-sslv3", "no-tlsv10", "no-tlsv11", "strict-sni", "ca-file", "verify", "crl-file",
-                "npn", "curves", "ecdhe", "no-tls-tickets", "allow-0rtt", "prefer-client-ciphers")) {
-            o.put(tls, "Sluice does not terminate TLS yet");
+        for (String verify : List.of("ca-file", "verify", "crl-file")) {
+            o.put(verify, "Sluice does not verify client certificates yet");
         }
+        o.put("crt-list", "list the certificates with several 'crt FILE' options, or 'crt DIRECTORY'");
+        o.put("strict-sni", "Sluice answers a client whose server name matches no certificate with the first one");
+        o.put("npn", "NPN is obsolete and the JDK does not offer it; use alpn");
+        o.put("curves", "Sluice offers the JDK's groups");
+        o.put("ecdhe", "Sluice offers the JDK's groups");
+        o.put("no-tls-tickets", "the JDK's engine turns session tickets off for the whole process only");
+        o.put("allow-0rtt", "Sluice accepts no TLS early data");
+        o.put("prefer-client-ciphers", "write it in ssl-default-bind-options");
         o.put("process", "Sluice spreads every listener over all its event loops");
         o.put("thread", "Sluice spreads every listener over all its event loops");
         o.put("maxconn", "write maxconn in the frontend");

@@ -64,7 +64,7 @@ public final class ConnectionAddresses {
 
     /**
      * Whether the client connection came over TLS: what {@code ssl_fc} reads.
-     * False until Sluice terminates TLS; the TLS listener sets it with {@link #tls(boolean)}.
+     * The session sets it from its client connection ({@code bind ... ssl}).
      */
     public boolean tls() {
         return tls;

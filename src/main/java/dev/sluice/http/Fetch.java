@@ -32,8 +32,8 @@ public enum Fetch {
     /** How many servers of the named backend may take a request now ({@link ConnectionAddresses#servers()}). */
     NBSRV("nbsrv", AclMatch.INT),
     /**
-     * Whether the client connection came over TLS ({@link ConnectionAddresses#tls()}).
-     * False until Sluice terminates TLS.
+     * Whether the client connection came over TLS, a {@code bind ... ssl}
+     * listener ({@link ConnectionAddresses#tls()}).
      */
     SSL_FC("ssl_fc", AclMatch.BOOL);
 

@@ -98,7 +98,7 @@ public final class HttpSession extends Session implements Refusals {
         this.responseSide = new ResponseAnalyser(response, frontend.limits(), counters, this);
         InetAddress clientAddress = client.remoteAddress();
         this.addresses = new ConnectionAddresses().set(clientAddress, client.remotePort(), client.localAddress())
-                .servers(frontend.serverCounts());
+                .servers(frontend.serverCounts()).tls(client.isTls());
         this.exchange = new HttpExchange(this, frontend, counters, request, response, requestSide, responseSide,
                 new ServerLink.Parts(loop, connector, idle), reply, times, addresses,
                 clientAddress == null ? null : ForwardedFor.fieldLine(addresses.client()));
@@ -141,6 +141,9 @@ public final class HttpSession extends Session implements Refusals {
         request.readFrom(client);
         response.writeTo(client);
         client.handler(eventsFor(request));
+        if (client.isTls()) {
+            client.slotProgress(new ClientSlotProgress(this));
+        }
         headStarted(now);
         waitForRequest(now);
         // Most clients send their request as soon as they are connected: read it now, not

@@ -113,8 +113,11 @@ public final class TcpSession extends Session {
         request.readFrom(client);
         response.writeTo(client);
         client.handler(eventsFor(request));
+        if (client.isTls()) {
+            client.slotProgress(new ClientSlotProgress(this));
+        }
         view = new AddressView(new ConnectionAddresses().set(client.remoteAddress(), client.remotePort(),
-                client.localAddress()).servers(frontend.serverCounts()));
+                client.localAddress()).servers(frontend.serverCounts()).tls(client.isTls()));
         log.accepted(view.addresses(), now);
         serverPreamble = new ServerPreamble(view.addresses());
         // Connection rules see the socket's addresses; the rest sees the client a PROXY header names.

@@ -102,15 +102,15 @@ class ConfigCorpusTest {
                 + " has no admin forms; change a server's state through the runtime API ('set server"
                 + " BACKEND/SERVER state ready|drain|maint' on a 'stats socket')",
                 "stats"));
-        e.put("tls-redirect-and-origination.cfg", Expected.refused("tls-redirect-and-origination.cfg:6: 'ssl-default-bind-ciphers' is not supported by"
-                + " Sluice: Sluice does not terminate TLS yet",
+        e.put("tls-redirect-and-origination.cfg", Expected.refused("tls-redirect-and-origination.cfg:8: 'ssl-default-server-options' is not"
+                + " supported by Sluice: Sluice does not originate TLS yet",
                 "tls"));
         e.put("websocket-tunnel.cfg", Expected.valid());
-        e.put("debian:haproxy.cfg", Expected.refused("debian:haproxy.cfg:12: 'ca-base' is not supported by Sluice: Sluice does not terminate"
-                + " TLS yet",
+        e.put("debian:haproxy.cfg", Expected.refused("debian:haproxy.cfg:12: 'ca-base' is not supported by Sluice: Sluice does not verify"
+                + " client certificates yet",
                 "tls"));
         e.put("example:basic-config-edge.cfg", Expected.refused("example:basic-config-edge.cfg:12: 'default-path' is not supported by Sluice",
-                "balancing", "http", "other", "runtime", "stats", "tls"));
+                "balancing", "http", "http2", "other", "runtime", "stats"));
         e.put("example:content-sw-sample.cfg", Expected.refused("example:content-sw-sample.cfg:40: 'option prefer-last-server' is not"
                 + " supported by Sluice",
                 "balancing"));
@@ -151,6 +151,7 @@ class ConfigCorpusTest {
                     + "option redispatch|option allbackups|option prefer-last-server|fullconn|minconn)'"), "balancing"),
             Map.entry(Pattern.compile("'(ssl|verify|crt|ca-base|crt-base|ssl-[a-z-]+|tune\\.ssl\\.[a-z-]+)'|fetch 'ssl_[a-z_]+'"),
                     "tls"),
+            Map.entry(Pattern.compile("HTTP/2 is not supported"), "http2"),
             Map.entry(Pattern.compile("is read, but Sluice"), "routing"),
             Map.entry(Pattern.compile("HAProxy removed it"), "legacy"),
             Map.entry(Pattern.compile("'(timeout (tunnel|client-fin|server-fin)|option http-server-close|errorfile|"

@@ -682,7 +682,7 @@ class ConfigParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "ssl|'ssl' is not supported by Sluice: Sluice does not terminate TLS yet",
+        "verify|'verify' is not supported by Sluice: Sluice does not verify client certificates yet",
         "interface|'interface' is not supported by Sluice",
         "process|'process' is not supported by Sluice: Sluice spreads every listener over all its event loops",
     })

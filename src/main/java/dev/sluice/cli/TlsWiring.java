@@ -1,0 +1,66 @@
+package dev.sluice.cli;
+
+import dev.sluice.config.BindConfig;
+import dev.sluice.config.Config;
+import dev.sluice.config.TlsBindConfig;
+import dev.sluice.loop.EventLoop;
+import dev.sluice.loop.Loop;
+import dev.sluice.net.Connection;
+import dev.sluice.net.TlsRecordArena;
+import dev.sluice.net.TlsServerContext;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import javax.net.ssl.SSLException;
+
+/**
+ * A generation's TLS: each {@code bind ... ssl} line's context, and one
+ * {@link TlsRecordArena} per loop, carved with the generation only when some
+ * listener speaks TLS. A loop's arena holds as many record buffers as its
+ * client pool holds buffers (each at least the JDK's packet size, 16709 B):
+ * a record buffer only carries bytes a plaintext buffer of the session
+ * carries too, before or after, so the two bounds grow together
+ * (docs/design.md, "Why it cannot deadlock", TLS).
+ *
+ * <p>Built on the control thread; {@link #accept} runs on the loops.
+ */
+final class TlsWiring {
+    private final TlsRecordArena[] arenas;
+
+    TlsWiring(Config config, List<EventLoop> loops) {
+        boolean any = config.frontends().stream().flatMap(f -> f.binds().stream()).anyMatch(BindConfig::ssl);
+        arenas = new TlsRecordArena[any ? loops.size() : 0];
+        for (int i = 0; i < arenas.length; i++) {
+            EventLoop loop = loops.get(i);
+            int buffers = Math.max(TlsRecordArena.RESERVE + 2, loop.pool().capacity());
+            arenas[i] = new TlsRecordArena(buffers, TlsRecordArena.packetSize(), () -> loop.clock().nanoTime());
+        }
+    }
+
+    /** The context of one ssl bind line; ALPN offers http/1.1 on an HTTP frontend unless the line lists its own. */
+    TlsServerContext listener(BindConfig bind, boolean http) {
+        TlsBindConfig t = bind.tls();
+        List<String> alpn = t.alpn() != null ? t.alpn() : http ? List.of("http/1.1") : List.of();
+        try {
+            return new TlsServerContext(t.certificates(), alpn, t.cipherSuites(), t.protocols(),
+                    t.preferClientCiphers());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("line " + bind.line() + ": the JDK refused the TLS settings: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Wraps an accepted connection in TLS; one the engine refuses at once is closed (and given back closed). */
+    Connection accept(TlsServerContext context, Loop loop, Connection connection) {
+        try {
+            return context.accept(connection, loop, arenas[loop.id()]);
+        } catch (SSLException e) {
+            connection.abort();
+            return connection;
+        }
+    }
+
+    /** The record arenas, by loop, for stats; empty without TLS listeners. */
+    TlsRecordArena[] arenas() {
+        return arenas;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.sluice.config;
+
+import dev.sluice.net.PemKeyMaterial;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The TLS values of one {@code bind} line while the file is read, and the
+ * global defaults ({@code crt-base}, {@code ssl-default-bind-*}) that fill
+ * what the line leaves out; {@link #resolve} makes the {@link TlsBindConfig}
+ * once the whole file is read, so that the global section may stand anywhere.
+ *
+ * <p>Not thread-safe: used by one parser.
+ */
+final class TlsSettings {
+    /** The protocol versions in order, as the file names them and as the JDK does. */
+    static final List<String> VERSIONS = List.of("TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3");
+    private static final List<String> JDK_VERSIONS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
+
+    boolean ssl;
+    final List<String> crts = new ArrayList<>();
+    List<String> alpn;
+    String ciphers;
+    String ciphersuites;
+    String minVersion;
+    String maxVersion;
+    final Set<String> without = new LinkedHashSet<>();
+    boolean preferClientCiphers;
+    /** Global only: the directory relative crt paths start from. */
+    String crtBase;
+
+    /** The version an {@code ssl-min-ver} or {@code ssl-max-ver} names, checked. */
+    static String version(Invocation use, String text) throws ConfigException {
+        if (text.equals("SSLv3")) {
+            throw use.error("SSLv3 is broken and the JDK no longer speaks it; write TLSv1.2 or TLSv1.3");
+        }
+        if (!VERSIONS.contains(text)) {
+            throw use.error("expected one of " + String.join(", ", VERSIONS) + ", got '" + text + "'");
+        }
+        return text;
+    }
+
+    /**
+     * The line's TLS with the defaults applied and its certificates read;
+     * null for a line without {@code ssl}.
+     */
+    TlsBindConfig resolve(TlsSettings defaults, String file, int line) throws ConfigException {
+        if (!ssl) {
+            if (!crts.isEmpty() || alpn != null || ciphers != null || ciphersuites != null) {
+                throw new ConfigException(file, line, "bind: TLS options without 'ssl'; add ssl to the line");
+            }
+            return null;
+        }
+        if (crts.isEmpty()) {
+            throw new ConfigException(file, line, "bind: 'ssl' needs at least one 'crt FILE|DIR'");
+        }
+        List<PemKeyMaterial> certificates = new ArrayList<>();
+        for (String crt : crts) {
+            Path path = Path.of(crt);
+            if (!path.isAbsolute() && defaults.crtBase != null) {
+                path = Path.of(defaults.crtBase).resolve(path);
+            }
+            for (Path one : pemFiles(path, file, line)) {
+                try {
+                    certificates.add(PemKeyMaterial.load(one));
+                } catch (PemKeyMaterial.BadPemException e) {
+                    throw new ConfigException(file, line, "bind: crt " + crt + ": " + e.getMessage());
+                }
+            }
+        }
+        String twelve = ciphers != null ? ciphers : defaults.ciphers;
+        String thirteen = ciphersuites != null ? ciphersuites : defaults.ciphersuites;
+        List<String> suites = null;
+        if (twelve != null || thirteen != null) {
+            suites = new ArrayList<>();
+            if (thirteen != null) {
+                suites.addAll(TlsCipherNames.tls13(thirteen, file, line));
+            } else {
+                suites.addAll(TlsCipherNames.tls13Defaults());
+            }
+            if (twelve != null) {
+                suites.addAll(TlsCipherNames.tls12(twelve, file, line));
+            } else {
+                suites.addAll(TlsCipherNames.tls12Defaults());
+            }
+        }
+        return new TlsBindConfig(certificates, alpn, suites, protocols(defaults, file, line),
+                preferClientCiphers || defaults.preferClientCiphers);
+    }
+
+    private List<String> protocols(TlsSettings defaults, String file, int line) throws ConfigException {
+        String min = minVersion != null ? minVersion : defaults.minVersion != null ? defaults.minVersion : "TLSv1.2";
+        String max = maxVersion != null ? maxVersion : defaults.maxVersion != null ? defaults.maxVersion : "TLSv1.3";
+        List<String> enabled = new ArrayList<>();
+        for (int i = VERSIONS.indexOf(min); i <= VERSIONS.indexOf(max); i++) {
+            String v = VERSIONS.get(i);
+            if (!without.contains(v) && !defaults.without.contains(v)) {
+                enabled.add(JDK_VERSIONS.get(i));
+            }
+        }
+        if (enabled.isEmpty()) {
+            throw new ConfigException(file, line, "bind: no TLS version is left between " + min + " and " + max
+                    + " once the no-tlsv* options are applied");
+        }
+        return enabled;
+    }
+
+    /** A crt file itself, or every .pem file of a crt directory, by name. */
+    private static List<Path> pemFiles(Path path, String file, int line) throws ConfigException {
+        if (!Files.isDirectory(path)) {
+            return List.of(path);
+        }
+        List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(path)) {
+            for (Path p : dir) {
+                if (p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pem") && Files.isRegularFile(p)) {
+                    found.add(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new ConfigException(file, line, "bind: crt " + path + ": cannot list the directory: " + e.getMessage());
+        }
+        if (found.isEmpty()) {
+            throw new ConfigException(file, line, "bind: crt " + path + ": the directory holds no .pem file");
+        }
+        found.sort(null);
+        return found;
+    }
+}
