@@ -127,7 +127,7 @@ final class Generation {
         Logging.Builder logs = Logging.builder(config.global().log().identity()).global(config.global().log().targets());
         Map<String, ProxyLog> proxyLogs = new LinkedHashMap<>();
         for (FrontendConfig f : config.frontends()) {
-            proxyLogs.put(f.name(), f.log().register(logs, f.name()));
+            proxyLogs.put(f.name(), f.log().register(logs, f.name(), f.maxconn()));
         }
         try {
             logging = logs.start(loops.eventLoops().size());

@@ -487,7 +487,8 @@ public final class ConfigParser {
      * A keyword of the other side of a proxy (a backend keyword in a frontend,
      * or the reverse): HAProxy ignores it with a warning, and so does Sluice.
      */
-    private boolean misplaced(KeywordTable<?> table, Object section, List<String> words, int line) {
+    private boolean misplaced(KeywordTable<?> table, Object section, List<String> words, int line)
+            throws ConfigException {
         if (!(section instanceof ProxySection proxy) || proxy.kind == ProxySection.Kind.DEFAULTS
                 || proxy.kind == ProxySection.Kind.LISTEN) {
             return false;
@@ -497,6 +498,14 @@ public final class ConfigParser {
         Keyword<ProxySection> keyword = Keywords.of(other).find(words);
         if (keyword == null || REFUSED_WHEN_MISPLACED.contains(keyword.name())) {
             return false;
+        }
+        if (proxy.kind == ProxySection.Kind.BACKEND && keyword.name().startsWith("stats ")) {
+            // HAProxy answers a backend's stats page; ignoring the line would lose the page without a word.
+            throw new ConfigException(file, line, "'" + keyword.name() + "': a stats page in a backend is not"
+                    + " supported by Sluice (HAProxy answers it from the backend): Sluice chooses its own answers"
+                    + " (stats page, use-service) in the section that receives the request, before routing; write"
+                    + " the stats keywords in the frontend or listen section that routes to " + proxy.describe()
+                    + ", or in a listen section of their own");
         }
         diagnostics.warn(line, "'" + keyword.name() + "' is ignored because " + proxy.describe() + " has no "
                 + other.word + " side (it belongs in a " + other.word + ", a listen or a defaults section);"

@@ -29,7 +29,7 @@ record Keyword<T>(String name, String usage, int minArgs, int maxArgs, Repeat re
     }
 
     int nameWords() {
-        return name.indexOf(' ') < 0 ? 1 : 2;
+        return name.split(" ").length;
     }
 
     boolean repeatable() {

@@ -37,7 +37,7 @@ final class KeywordNames {
             return RULE_KINDS.contains(words.get(1)) && words.size() > 2 ? 3 : 2;
         }
         if (first.equals("capture") && words.size() > 2) {
-            return 3;
+            return words.get(1).equals("request") || words.get(1).equals("response") ? 3 : 2;
         }
         return TWO_WORDS.contains(first) && words.size() > 1 ? 2 : 1;
     }

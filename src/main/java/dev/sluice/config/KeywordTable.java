@@ -37,6 +37,12 @@ final class KeywordTable<T> implements KeywordSink<T> {
 
     /** The keyword a statement starts with, or null. */
     Keyword<T> find(List<String> words) {
+        if (words.size() >= 3) {
+            Keyword<T> threeWords = keywords.get(words.get(0) + " " + words.get(1) + " " + words.get(2));
+            if (threeWords != null) {
+                return threeWords;
+            }
+        }
         if (words.size() >= 2) {
             Keyword<T> twoWords = keywords.get(words.get(0) + " " + words.get(1));
             if (twoWords != null) {

@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import dev.sluice.log.Captures;
 import dev.sluice.log.LogFormat;
 import dev.sluice.log.LogOption;
 import dev.sluice.log.LogTarget;
@@ -21,18 +22,29 @@ import java.util.Set;
  *     when it has no target and chose none
  * @param options {@code option dontlognull}, {@code dontlog-normal}, {@code log-separate-errors}
  * @param tag its {@code log-tag}, or null for the global one
+ * @param captures its {@code capture request header} and {@code capture response header} lines
  */
-public record LogConfig(List<LogTarget> targets, LogFormat format, Set<LogOption> options, String tag) {
+public record LogConfig(List<LogTarget> targets, LogFormat format, Set<LogOption> options, String tag,
+        Captures captures) {
     /** No target, no format. */
     public static final LogConfig NONE = new LogConfig(List.of(), null, Set.of(), null);
 
     public LogConfig {
         targets = List.copyOf(targets);
         options = Set.copyOf(options);
+        captures = captures == null ? Captures.NONE : captures;
     }
 
-    /** Declares this frontend to the logging being built; the result goes to every loop's sessions. */
-    public ProxyLog register(Logging.Builder logging, String frontend) {
-        return logging.proxy(frontend, format, targets, options, tag);
+    /** A frontend's logging without captures. */
+    public LogConfig(List<LogTarget> targets, LogFormat format, Set<LogOption> options, String tag) {
+        this(targets, format, options, tag, Captures.NONE);
+    }
+
+    /**
+     * Declares this frontend to the logging being built; the result goes to every
+     * loop's sessions. Each loop gets {@code maxconn} capture slots (none without captures).
+     */
+    public ProxyLog register(Logging.Builder logging, String frontend, int maxconn) {
+        return logging.proxy(frontend, format, targets, options, tag, captures, maxconn);
     }
 }

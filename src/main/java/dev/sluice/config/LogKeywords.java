@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import dev.sluice.log.Captures;
 import dev.sluice.log.LogConfigException;
 import dev.sluice.log.LogFormat;
 import dev.sluice.log.LogMode;
@@ -49,6 +50,28 @@ final class LogKeywords {
                         (p, use) -> p.log.options.remove(LogOption.DONTLOG_NORMAL))
                 .option("option log-separate-errors", (p, use) -> p.log.options.add(LogOption.LOG_SEPARATE_ERRORS),
                         (p, use) -> p.log.options.remove(LogOption.LOG_SEPARATE_ERRORS));
+        keywords.proxies(Placement.FRONTEND).add(new Keyword<ProxySection>("capture request header",
+                "<name> len <length>", 3, 3, Keyword.Repeat.EACH_LINE, Support.IMPLEMENTED,
+                (p, use) -> capture(p.log.requestCaptures, p.log.requestCaptureLengths, use)));
+        keywords.proxies(Placement.FRONTEND).add(new Keyword<ProxySection>("capture response header",
+                "<name> len <length>", 3, 3, Keyword.Repeat.EACH_LINE, Support.IMPLEMENTED,
+                (p, use) -> capture(p.log.responseCaptures, p.log.responseCaptureLengths, use)));
+    }
+
+    /** {@code capture request|response header NAME len N}: the value's first N bytes, for %hr or %hs. */
+    private static void capture(List<String> names, List<Integer> lengths, Invocation use) throws ConfigException {
+        if (!use.arg(1).equals("len")) {
+            throw use.error("expected 'len <length>' after the header name, got '" + use.arg(1) + "'");
+        }
+        String name = use.arg(0);
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+                throw use.error("'" + name + "' is not a header name");
+            }
+        }
+        names.add(name);
+        lengths.add(use.number(use.arg(2), 1, Captures.MAX_LENGTH));
     }
 
     private static void globalLog(GlobalSection global, Invocation use) throws ConfigException {

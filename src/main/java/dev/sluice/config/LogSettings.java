@@ -6,6 +6,8 @@ import dev.sluice.log.LogLines;
 import dev.sluice.log.LogMode;
 import dev.sluice.log.LogOption;
 import dev.sluice.log.LogTarget;
+import dev.sluice.log.Captures;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 
@@ -30,6 +32,12 @@ final class LogSettings {
     final EnumSet<LogOption> options = EnumSet.noneOf(LogOption.class);
     /** {@code log-tag}, null when not set: the global one. */
     String tag;
+
+    /** {@code capture request header} names and lengths, in their lines' order (not inherited: frontend only). */
+    final List<String> requestCaptures = new ArrayList<>();
+    final List<Integer> requestCaptureLengths = new ArrayList<>();
+    final List<String> responseCaptures = new ArrayList<>();
+    final List<Integer> responseCaptureLengths = new ArrayList<>();
 
     /** Why the format cannot be used in the section's mode, found by {@link #build}; null when it can. */
     ConfigException formatError;
@@ -73,6 +81,17 @@ final class LogSettings {
                 }
             }
         };
-        return new LogConfig(targets, format, options, tag);
+        Captures captures = requestCaptures.isEmpty() && responseCaptures.isEmpty() ? Captures.NONE
+                : new Captures(requestCaptures, ints(requestCaptureLengths), responseCaptures,
+                        ints(responseCaptureLengths));
+        return new LogConfig(targets, format, options, tag, captures);
+    }
+
+    private static int[] ints(List<Integer> list) {
+        int[] out = new int[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = list.get(i);
+        }
+        return out;
     }
 }

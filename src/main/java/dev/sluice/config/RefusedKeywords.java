@@ -176,7 +176,9 @@ final class RefusedKeywords {
         f.put("http-response", "Sluice has no http-response rules yet");
         f.put("http-after-response", "Sluice has no http-after-response rules yet");
         f.put("tcp-response", "Sluice has no tcp-response rules yet");
-        f.put("capture", "Sluice captures no header or cookie yet: %hr, %hs, %CC and %CS log nothing");
+        f.put("capture", "Sluice captures headers (capture request header NAME len N, capture response header"
+                + " NAME len N) but no cookie: Sluice has no persistence cookie, so %CC and %CS log nothing; capture"
+                + " the whole header instead (capture request header Cookie len N)");
         f.put("email-alert", "Sluice sends no email");
         return Map.copyOf(f);
     }

@@ -50,12 +50,12 @@ final class ServiceKeywords {
         return uri;
     }
 
-    /** The stats page's settings, which any stats keyword turns on, as in HAProxy. */
-    private static ServiceSettings.StatsSettings stats(ProxySection p, Invocation use) throws ConfigException {
-        if (p.kind == ProxySection.Kind.BACKEND) {
-            throw use.error("a stats page in a backend is not supported by Sluice; write the stats keywords in the"
-                    + " frontend or a listen section");
-        }
+    /**
+     * The stats page's settings, which any stats keyword turns on, as in HAProxy.
+     * (In a backend these keywords never get here: the parser refuses them, see
+     * {@code ConfigParser.misplaced}.)
+     */
+    private static ServiceSettings.StatsSettings stats(ProxySection p, Invocation use) {
         ServiceSettings s = p.services;
         if (s.stats == null) {
             s.stats = new ServiceSettings.StatsSettings();

@@ -367,9 +367,10 @@ public final class LogFormat {
             case SERVER_PORT -> LogValues.port(r.serverPort, f, out);
             case SOURCE_IP -> LogValues.ip(r.sourceIp, r.sourceIpLength, f, out);
             case SOURCE_PORT -> LogValues.port(r.sourcePort, f, out);
-            case REQUEST_HEADERS, REQUEST_HEADERS_CLF, RESPONSE_HEADERS, RESPONSE_HEADERS_CLF -> {
-                // Sluice has no "capture request/response header": like HAProxy without captures, nothing.
-            }
+            case REQUEST_HEADERS -> LogValues.captures(r, false, f, out);
+            case RESPONSE_HEADERS -> LogValues.captures(r, true, f, out);
+            case REQUEST_HEADERS_CLF -> LogValues.captureList(r, false, f, out);
+            case RESPONSE_HEADERS_CLF -> LogValues.captureList(r, true, f, out);
             case TERMINATION -> {
                 out.put(r.cause.code());
                 out.put(r.phase.code());

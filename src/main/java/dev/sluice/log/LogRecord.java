@@ -95,6 +95,9 @@ public final class LogRecord {
     int versionLength;
     final byte[] uniqueId = new byte[MAX_UNIQUE_ID_LENGTH];
     int uniqueIdLength;
+    /** The captured headers ({@code %hr}, {@code %hs}): a slot of the loop's slab, or -1 for none kept. */
+    CaptureSlab captureSlab;
+    int captureSlot = -1;
 
     /** A record with HAProxy's default room for the request line. */
     public LogRecord() {
@@ -365,6 +368,16 @@ public final class LogRecord {
         for (int i = 0; i < length; i++) {
             requestLine[at + i] = (byte) text.charAt(i);
         }
+    }
+
+    /**
+     * The exchange's captured headers are slot {@code slot} of {@code slab} (-1:
+     * none kept, so every capture logs empty). {@link #reset()} leaves them: the
+     * session gives the slot back itself.
+     */
+    public void captures(CaptureSlab slab, int slot) {
+        captureSlab = slab;
+        captureSlot = slot;
     }
 
     /** True once a request line was captured; without one {@code %r} logs {@code <BADREQ>}. */

@@ -155,4 +155,75 @@ final class LogValues {
         }
         quoted(f, out, r.requestLine, base + start, end - start, true);
     }
+
+    /**
+     * {@code %hr} / {@code %hs}: the captured values in their lines' order, between
+     * braces and separated by {@code |}; a header not seen leaves its place empty.
+     * Nothing at all when the frontend has no such capture.
+     */
+    static void captures(LogRecord r, boolean response, int f, LineBuilder out) {
+        int first = r.captureSlab == null ? 0 : r.captureSlab.captures().first(response);
+        int end = r.captureSlab == null ? 0 : r.captureSlab.captures().end(response);
+        if (first == end) {
+            return;
+        }
+        boolean quote = (f & LogFormat.QUOTE) != 0;
+        if (quote) {
+            out.put('"');
+        }
+        out.put('{');
+        for (int i = first; i < end; i++) {
+            if (i > first) {
+                out.put('|');
+            }
+            captured(r, i, f, out);
+        }
+        out.put('}');
+        if (quote) {
+            out.put('"');
+        }
+    }
+
+    /**
+     * {@code %hrl} / {@code %hsl}: the captured values separated by spaces, each
+     * {@code -} when not seen (or each quoted, an empty one {@code ""}, with {@code Q}).
+     */
+    static void captureList(LogRecord r, boolean response, int f, LineBuilder out) {
+        int first = r.captureSlab == null ? 0 : r.captureSlab.captures().first(response);
+        int end = r.captureSlab == null ? 0 : r.captureSlab.captures().end(response);
+        boolean quote = (f & LogFormat.QUOTE) != 0;
+        for (int i = first; i < end; i++) {
+            if (i > first) {
+                out.put(' ');
+            }
+            if (quote) {
+                out.put('"');
+            }
+            if (!captured(r, i, f, out) && !quote) {
+                out.put('-');
+            }
+            if (quote) {
+                out.put('"');
+            }
+        }
+    }
+
+    /** Capture {@code i}'s value, with {@code "#{|}} and bytes outside 32..126 as {@code #XX}; false if none was kept. */
+    private static boolean captured(LogRecord r, int i, int f, LineBuilder out) {
+        int slot = r.captureSlot;
+        int n = slot < 0 ? -1 : r.captureSlab.kept(slot, i);
+        if (n < 0) {
+            return false;
+        }
+        byte[] data = r.captureSlab.data();
+        for (int at = r.captureSlab.at(slot, i), stop = at + n; at < stop; at++) {
+            int b = data[at] & 0xFF;
+            if (b == '{' || b == '|' || b == '}') {
+                out.putEncoded(b);
+            } else {
+                escaped(b, f, out, true);
+            }
+        }
+        return true;
+    }
 }

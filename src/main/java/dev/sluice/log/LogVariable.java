@@ -91,7 +91,7 @@ enum LogVariable {
         DATE,
         /** Termination state characters. */
         FLAGS,
-        /** Captured headers: Sluice captures none, so nothing is written. */
+        /** Captured headers ({@code capture request|response header}): nothing when the frontend has none. */
         CAPTURE
     }
 

@@ -39,9 +39,11 @@ public final class Logging implements AutoCloseable {
     private final int globalList;
     private final int globalBodyLimit;
     private final long ringBytes;
+    private final long captureBytes;
 
     private Logging(LoopLog[] loops, LogRing processRing, LineBuilder processLine, LogWriter writer,
-            List<LogSink> sinks, int globalBodyLimit, long ringBytes) {
+            List<LogSink> sinks, int globalBodyLimit, long ringBytes, long captureBytes) {
+        this.captureBytes = captureBytes;
         this.loops = loops;
         this.processRing = processRing;
         this.processLine = processLine;
@@ -63,6 +65,7 @@ public final class Logging implements AutoCloseable {
         /** Each list's tag, null for the process's. */
         private final List<String> tags = new ArrayList<>();
         private int ringBytes = DEFAULT_RING_BYTES;
+        private final List<ProxyLog> proxies = new ArrayList<>();
         private boolean started;
 
         private Builder(SyslogIdentity identity) {
@@ -97,12 +100,24 @@ public final class Logging implements AutoCloseable {
          */
         public ProxyLog proxy(String name, LogFormat format, List<LogTarget> targets, Set<LogOption> options,
                 String tag) {
+            return proxy(name, format, targets, options, tag, Captures.NONE, 0);
+        }
+
+        /**
+         * As {@link #proxy(String, LogFormat, List, Set, String)}, with the frontend's
+         * header captures: {@link #start} gives each loop {@code captureSlots} slots
+         * for them (the frontend's maxconn) when the frontend logs traffic lines.
+         */
+        public ProxyLog proxy(String name, LogFormat format, List<LogTarget> targets, Set<LogOption> options,
+                String tag, Captures captures, int captureSlots) {
             if (lists.size() > 0xFFFF) {
                 throw new IllegalStateException("more than 65535 logging frontends");
             }
             lists.add(List.copyOf(targets));
             tags.add(tag);
-            return new ProxyLog(name, format, lists.size() - 1, targets, options);
+            ProxyLog proxy = new ProxyLog(name, format, lists.size() - 1, targets, options, captures, captureSlots);
+            proxies.add(proxy);
+            return proxy;
         }
 
         /**
@@ -167,9 +182,20 @@ public final class Logging implements AutoCloseable {
             for (LogTarget t : lists.get(0)) {
                 globalLimit = Math.max(globalLimit, t.maxLength());
             }
+            long captureBytes = 0;
+            for (ProxyLog p : proxies) {
+                if (p.captures.isEmpty() || p.format == null || p.targets.isEmpty()) {
+                    continue;
+                }
+                p.slabs = new CaptureSlab[loopCount];
+                for (int i = 0; i < loopCount; i++) {
+                    p.slabs[i] = new CaptureSlab(p.captures, p.captureSlots);
+                    captureBytes += p.slabs[i].bytes();
+                }
+            }
             Logging logging = new Logging(loops, rings[loopCount], new LineBuilder(longest, LocalOffset.system(),
                     identity.pid(), hostname), writer, List.copyOf(opened), globalLimit,
-                    (long) ringBytes * rings.length);
+                    (long) ringBytes * rings.length, captureBytes);
             boolean anyTarget = false;
             for (List<LogTarget> list : lists) {
                 anyTarget |= !list.isEmpty();
@@ -233,6 +259,15 @@ public final class Logging implements AutoCloseable {
     /** Bytes of ring allocated, over every loop and the process's ring. */
     public long ringBytes() {
         return ringBytes;
+    }
+
+    /**
+     * Bytes allocated at start-up for captured headers, over every loop and
+     * frontend: per loop, the frontend's maxconn slots of the sum of its
+     * {@code capture ... len N} lengths (and, as bookkeeping, 4 bytes a slot and 4 a slot and capture).
+     */
+    public long captureBytes() {
+        return captureBytes;
     }
 
     /** Lines dropped because a ring was full, since start. */

@@ -25,9 +25,17 @@ public final class ProxyLog {
     /** The longest body worth formatting: the longest target line. */
     final int bodyLimit;
     final AtomicLong lines = new AtomicLong();
+    final Captures captures;
+    /** Slots per loop for the captures: the frontend's maxconn. */
+    final int captureSlots;
+    /** One per loop, made by {@link Logging.Builder#start}; empty without captures. */
+    CaptureSlab[] slabs = new CaptureSlab[0];
 
-    ProxyLog(String name, LogFormat format, int list, List<LogTarget> targets, Set<LogOption> options) {
+    ProxyLog(String name, LogFormat format, int list, List<LogTarget> targets, Set<LogOption> options,
+            Captures captures, int captureSlots) {
         this.name = name;
+        this.captures = captures;
+        this.captureSlots = captureSlots;
         this.format = format;
         this.list = list;
         this.targets = List.copyOf(targets);
@@ -85,6 +93,14 @@ public final class ProxyLog {
     public LogRecord newRecord() {
         return new LogRecord(enabled() ? Math.min(LogRecord.DEFAULT_REQUEST_LINE_LENGTH, bodyLimit)
                 : LogRecord.MIN_REQUEST_LINE_LENGTH);
+    }
+
+    /**
+     * Loop {@code loop}'s room for this frontend's captured headers, or null when
+     * the frontend captures nothing or logs no traffic line.
+     */
+    public CaptureSlab captureSlab(int loop) {
+        return loop < slabs.length ? slabs[loop] : null;
     }
 
     /** True if some target takes lines of {@code level}. */

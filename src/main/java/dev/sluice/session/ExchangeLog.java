@@ -6,6 +6,8 @@ import dev.sluice.buffer.Buffer;
 import dev.sluice.buffer.Criticality;
 import dev.sluice.http.ConnectionAddresses;
 import dev.sluice.http.HttpHeadParser;
+import dev.sluice.log.CaptureSlab;
+import dev.sluice.log.Captures;
 import dev.sluice.log.LogRecord;
 import dev.sluice.log.LoopLog;
 import dev.sluice.log.ProxyLog;
@@ -49,6 +51,10 @@ final class ExchangeLog {
     private long waitBaseCritical;
     private Server server;
     private Backend backend;
+    /** This loop's room for the frontend's captured headers, null without captures. */
+    private final CaptureSlab captures;
+    /** The exchange's slot in {@link #captures}, or -1. */
+    private int slot = -1;
     /** The server address last copied into the record (addresses survive {@link LogRecord#reset()}). */
     private java.net.InetSocketAddress serverAddress;
 
@@ -57,6 +63,7 @@ final class ExchangeLog {
         this.loop = null;
         this.record = null;
         this.frontendLimit = null;
+        this.captures = null;
     }
 
     private ExchangeLog(FrontendLog log, int loopIndex, ConnectionLimit frontendLimit) {
@@ -64,7 +71,9 @@ final class ExchangeLog {
         this.loop = log.logging().loop(loopIndex);
         this.record = proxy.newRecord();
         this.frontendLimit = frontendLimit;
+        this.captures = proxy.logsAtAccept() ? null : proxy.captureSlab(loopIndex);
         record.frontend(proxy.name());
+        record.captures(captures, -1);
     }
 
     /** The room for a session of a frontend logging as {@code log} says, on loop {@code loopIndex}. */
@@ -142,6 +151,50 @@ final class ExchangeLog {
         // The parser took the version as "HTTP/1.x" right after one space.
         record.request(buffer.absoluteView(), head.methodStart(), head.methodEnd() - head.methodStart(),
                 head.targetStart(), head.targetEnd() - head.targetStart(), versionAt, 8);
+        if (captures != null) {
+            if (slot < 0) {
+                slot = captures.acquire();
+                record.captures(captures, slot);
+            }
+            capture(buffer, head, 0, captures.captures().requestCount());
+        }
+    }
+
+    /**
+     * The final response head from the server: its headers named by {@code capture
+     * response header} are kept for {@code %hs}. Sluice's own replies capture nothing,
+     * as HAProxy's do not.
+     */
+    void responseHead(Buffer buffer, HttpHeadParser head) {
+        if (captures != null && slot >= 0) {
+            Captures c = captures.captures();
+            capture(buffer, head, c.requestCount(), c.requestCount() + c.responseCount());
+        }
+    }
+
+    /** Captures {@code first..end} from the head's headers: each keeps its header's last occurrence. */
+    private void capture(Buffer buffer, HttpHeadParser head, int first, int end) {
+        if (slot < 0) {
+            return;
+        }
+        Captures c = captures.captures();
+        for (int h = 0, n = head.headerCount(); h < n; h++) {
+            for (int i = first; i < end; i++) {
+                if (head.nameIs(buffer, h, c.lowerName(i))) {
+                    captures.capture(slot, i, buffer.absoluteView(), head.valueStart(h),
+                            head.valueEnd(h) - head.valueStart(h));
+                }
+            }
+        }
+    }
+
+    /** Gives the exchange's capture slot back, once its line is formatted (or there is none). */
+    private void releaseCaptures() {
+        if (slot >= 0) {
+            captures.release(slot);
+            slot = -1;
+            record.captures(captures, -1);
+        }
     }
 
     /** The request waits in a queue for a slot: the queues' lengths now are its positions ({@code %sq/%bq}). */
@@ -229,6 +282,9 @@ final class ExchangeLog {
      */
     void end(long now, Channel request, Channel response, SessionOutcome why, TerminationPhase phase) {
         if (record == null || !open) {
+            if (record != null) {
+                releaseCaptures();
+            }
             return;
         }
         open = false;
@@ -246,6 +302,7 @@ final class ExchangeLog {
         record.connections(processActive(), frontendLimit.current(), backendActive(),
                 server == null ? 0 : server.slotsInUse());
         loop.log(proxy, record);
+        releaseCaptures();
     }
 
     /** True when no byte came from the client since this exchange began. */
@@ -256,6 +313,9 @@ final class ExchangeLog {
     /** Forgets the exchange without a line: a keep-alive connection closed before a next request began. */
     void discard() {
         open = false;
+        if (record != null) {
+            releaseCaptures();
+        }
     }
 
     /**

@@ -272,6 +272,7 @@ final class HttpExchange {
             case RETRY_STATUS -> throw new IllegalStateException("a held-back status was let through above");
             case FINAL -> {
                 log.responseReady(session.loop.clock().nanoTime(), responseSide.head().statusCode());
+                log.responseHead(response.buffer(), responseSide.head());
                 upstream.dropReplay();
                 closeAfterResponse |= !responseSide.keepsClient();
                 session.resp(Resp.BODY);

@@ -404,8 +404,15 @@ class ConfigParserTest {
             + " no rules of its own; write them as 'http-request' rules of the section, which run before the page",
         "frontend x|stats|'stats' needs one of: enable, uri, refresh, auth, realm, hide-version, show-node,"
             + " show-desc, show-legends, scope",
-        "frontend x|capture request header Host len 20|'capture request header' is not supported by Sluice:"
-            + " Sluice captures no header or cookie yet: %hr, %hs, %CC and %CS log nothing",
+        "backend x|stats enable|'stats enable': a stats page in a backend is not supported by Sluice (HAProxy"
+            + " answers it from the backend): Sluice chooses its own answers (stats page, use-service) in the section"
+            + " that receives the request, before routing; write the stats keywords in the frontend or listen section"
+            + " that routes to backend 'x', or in a listen section of their own",
+        "listen x|stats timeout 5s|'stats timeout' is not allowed in a listen section (it belongs in: global)",
+        "frontend x|capture cookie SRV len 20|'capture cookie' is not supported by Sluice: Sluice captures"
+            + " headers (capture request header NAME len N, capture response header NAME len N) but no cookie:"
+            + " Sluice has no persistence cookie, so %CC and %CS log nothing; capture the whole header instead"
+            + " (capture request header Cookie len N)",
         "defaults|acl a path /|'acl' is not allowed in a defaults section (it belongs in: frontend, listen,"
             + " backend)",
         "defaults|http-request deny|'http-request deny' is not allowed in a defaults section (it belongs in:"

@@ -144,4 +144,38 @@ class LogKeywordsTest {
                 + " sockets, stdout and stderr are)", refused("defaults\n log ring@buf local0\nfrontend f\n"
                         + " bind :80\n default_backend b\n").getMessage());
     }
+
+    @Test
+    void capturesAreKeptInTheirLinesOrderWithTheirLengths() throws Exception {
+        LogConfig log = frontendLog("defaults\n mode http\nfrontend f\n bind :80\n capture request header Host len 20\n"
+                + " capture response header Content-Type len 8\n capture request header X-Id len 4\n"
+                + " default_backend b\n");
+        assertEquals(2, log.captures().requestCount());
+        assertEquals(1, log.captures().responseCount());
+        assertEquals("Host", log.captures().name(0));
+        assertEquals("X-Id", log.captures().name(1));
+        assertEquals("Content-Type", log.captures().name(2));
+        assertEquals(32, log.captures().slotBytes(), "20 + 4 + 8 bytes a session");
+    }
+
+    @Test
+    void aBadCaptureIsRefusedAtItsLine() {
+        assertEquals("t.cfg:4: capture request header: expected 'len <length>' after the header name, got 'length'",
+                refused("frontend f\n mode http\n bind :80\n capture request header Host length 20\n"
+                        + " default_backend b\n").getMessage());
+        assertTrue(refused("frontend f\n mode http\n bind :80\n capture response header Host len 0\n"
+                + " default_backend b\n").getMessage().startsWith("t.cfg:4: "));
+        assertEquals("t.cfg:4: capture request header: 'Ho:st' is not a header name",
+                refused("frontend f\n mode http\n bind :80\n capture request header Ho:st len 5\n"
+                        + " default_backend b\n").getMessage());
+    }
+
+    @Test
+    void aCaptureInABackendIsIgnoredWithAWarningAsHaproxyDoes() throws Exception {
+        Config config = parse("frontend f\n bind :80\n default_backend b\nbackend c\n server s 127.0.0.1:1\n"
+                + " capture request header Host len 5\n" + BACKEND);
+        assertEquals(1, config.warnings().size());
+        assertTrue(config.warnings().get(0).startsWith("t.cfg:6: warning: 'capture request header' is ignored"
+                + " because backend 'c' has no frontend side"), config.warnings().get(0));
+    }
 }

@@ -68,7 +68,7 @@ class HaproxyAccessLogEndToEndTest {
         }
     }
 
-    private static String config(int http, int clf, int tcp, int logPort, int originPort, int tcpOriginPort) {
+    private static String config(int[] p, int logPort, int originPort, int tcpOriginPort) {
         return """
                 global
                     log-tag sluice
@@ -92,12 +92,30 @@ class HaproxyAccessLogEndToEndTest {
                     bind 127.0.0.1:%d
                     option tcplog
                     default_backend betcp
+                frontend fecap
+                    bind 127.0.0.1:%d
+                    option httplog
+                    capture request header Host len 8
+                    capture request header User-Agent len 32
+                    capture request header X-Odd len 40
+                    capture response header Content-Length len 3
+                    capture response header X-Missing len 5
+                    http-request deny if { path_beg /deny }
+                    default_backend be
+                listen lcap
+                    bind 127.0.0.1:%d
+                    log-format "%%ci:%%cp %%hrl|%%hsl|%%{+Q}hrl|%%{+Q}hs|%%{+Q}hr"
+                    capture request header Host len 20
+                    capture request header Referer len 20
+                    capture response header Content-Length len 10
+                    server s2 127.0.0.1:%d
                 backend be
                     server s1 127.0.0.1:%d
                 backend betcp
                     mode tcp
                     server t1 127.0.0.1:%d
-                """.formatted(logPort, http, clf, tcp, originPort, tcpOriginPort);
+                """.formatted(logPort, p[0], p[1], p[2], p[3], p[4], originPort, originPort,
+                        tcpOriginPort);
     }
 
     @Test
@@ -116,15 +134,17 @@ class HaproxyAccessLogEndToEndTest {
         });
         haproxyLogs = receiver();
         sluiceLogs = receiver();
-        int[] h = {freePort(), freePort(), freePort()};
-        haproxy = new Haproxy(dir.resolve("haproxy"), config(h[0], h[1], h[2], haproxyLogs.getLocalPort(),
+        int[] h = {freePort(), freePort(), freePort(), freePort(), freePort()};
+        haproxy = new Haproxy(dir.resolve("haproxy"), config(h, haproxyLogs.getLocalPort(),
                 origin.port(), tcpOrigin.getLocalPort()), h[2]);
         // The start-up probe of the tcp port is a session HAProxy logs: it is not one of the compared.
         drain(haproxyLogs);
-        sluice = Sluice.start(ConfigParser.parse("same.cfg", config(0, 0, 0, sluiceLogs.getLocalPort(),
+        sluice = Sluice.start(ConfigParser.parse("same.cfg", config(new int[5], sluiceLogs.getLocalPort(),
                 origin.port(), tcpOrigin.getLocalPort())));
-        int[] s = {sluice.boundAddresses().get(0).getPort(), sluice.boundAddresses().get(1).getPort(),
-            sluice.boundAddresses().get(2).getPort()};
+        int[] s = new int[5];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = sluice.boundAddresses().get(i).getPort();
+        }
 
         String[] requests = {
             "GET /size/5 HTTP/1.1\r\nHost: a\r\n\r\n",
@@ -136,6 +156,20 @@ class HaproxyAccessLogEndToEndTest {
         }
         compare(httpOnce(h[1], requests[0]), httpOnce(s[1], requests[0]), Normalise.CLF);
         compare(tcpOnce(h[2]), tcpOnce(s[2]), Normalise.TCPLOG);
+
+        // Captures: the last occurrence, cut at its length, {|}"# and controls encoded, absent ones empty.
+        String[] captured = {
+            "GET /size/5 HTTP/1.1\r\nHost: a.example.com\r\nUser-Agent: one\r\nUser-Agent: two\r\n"
+                    + "X-Odd: a{b|c}d\"e#f\tg\r\n\r\n",
+            "GET /size/1000 HTTP/1.1\r\nhost: b\r\n\r\n",
+            "GET /deny/x HTTP/1.1\r\nHost: c\r\nX-Odd:\r\nUser-Agent: u\r\n\r\n",
+        };
+        for (String r : captured) {
+            compare(httpOnce(h[3], r), httpOnce(s[3], r), Normalise.HTTPLOG);
+        }
+        compare(httpOnce(h[4], captured[0]), httpOnce(s[4], captured[0]), Normalise.CUSTOM);
+        String referred = "GET /size/12345 HTTP/1.1\r\nHost: d\r\nReferer: http://x/y\r\n\r\n";
+        compare(httpOnce(h[4], referred), httpOnce(s[4], referred), Normalise.CUSTOM);
     }
 
     /** What cannot be equal between two processes, put in the same form in both lines. */
@@ -148,7 +182,9 @@ class HaproxyAccessLogEndToEndTest {
                 + " -?\\d+ -?\\d+ (.*)$",
                 "$1DATE $2[PID]: $3[DATE] $4 B $5 PORT MS $6 T T T T T $7"),
         TCPLOG("^(<\\d+>)\\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d (sluice)\\[\\d+\\]: (127\\.0\\.0\\.1):\\d+ \\[[^]]+\\]"
-                + " (\\S+ \\S+) -?\\d+/-?\\d+/-?\\d+ (.*)$", "$1DATE $2[PID]: $3:PORT [DATE] $4 T/T/T $5");
+                + " (\\S+ \\S+) -?\\d+/-?\\d+/-?\\d+ (.*)$", "$1DATE $2[PID]: $3:PORT [DATE] $4 T/T/T $5"),
+        CUSTOM("^(<\\d+>)\\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d (sluice)\\[\\d+\\]: (127\\.0\\.0\\.1):\\d+ (.*)$",
+                "$1DATE $2[PID]: $3:PORT $4");
 
         final Pattern pattern;
         final String replacement;
