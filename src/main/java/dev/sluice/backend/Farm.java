@@ -44,6 +44,20 @@ final class Farm {
         this.serving = serving;
     }
 
+    /** The greatest common divisor of the non-zero configured weights, as HAProxy's map divides them. */
+    static int weightDivisor(Server[] servers) {
+        int g = 0;
+        for (Server s : servers) {
+            int w = s.configuredWeight();
+            while (w != 0) {
+                int t = g % w;
+                g = w;
+                w = t;
+            }
+        }
+        return g == 0 ? 1 : g;
+    }
+
     /**
      * Reads every server's state and weight (the caller holds the backend's
      * lock, so that no change slips between two reads).

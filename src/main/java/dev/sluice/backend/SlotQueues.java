@@ -3,7 +3,6 @@ package dev.sluice.backend;
 import dev.sluice.backend.Backend.NoServerException;
 import dev.sluice.backend.Backend.QueueFullException;
 import dev.sluice.util.IntrusiveList;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -20,7 +19,9 @@ import java.util.function.LongSupplier;
  * and state changes are guarded by one lock, taken only when slots are scarce
  * or a state changes; a free slot with nobody waiting is taken by
  * compare-and-set alone. A grant or a refusal travels as the waiter itself,
- * posted to its loop: nothing is allocated and it cannot be lost.
+ * posted to its loop: nothing is allocated and it cannot be lost. What a
+ * change of state or of the server list decides for the waiters is collected
+ * in a {@link SlotMoves} and delivered once the lock is released.
  */
 final class SlotQueues {
     private final Backend backend;
@@ -93,7 +94,7 @@ final class SlotQueues {
         }
         this.anyMaxconn = maxconn;
         this.queueBound = limited && maxconn ? bound : Integer.MAX_VALUE;
-        this.weightDivisor = weightDivisor(servers);
+        this.weightDivisor = Farm.weightDivisor(servers);
         this.farm = Farm.build(servers, balance, weightDivisor);
     }
 
@@ -105,8 +106,7 @@ final class SlotQueues {
      * @throws IllegalArgumentException if the backend has a server of that name
      */
     void addServer(Server s) {
-        List<SlotWaiter> granted = new ArrayList<>();
-        List<Server> grantedOn = new ArrayList<>();
+        SlotMoves moves = new SlotMoves();
         lock.lock();
         try {
             for (Server other : servers) {
@@ -119,13 +119,11 @@ final class SlotQueues {
             more[servers.length] = s;
             servers = more;
             serversChanged();
-            dispatchBackendQueue(farm, granted, grantedOn);
+            dispatchBackendQueue(farm, moves);
         } finally {
             lock.unlock();
         }
-        for (int i = 0; i < granted.size(); i++) {
-            grant(granted.get(i), grantedOn.get(i));
-        }
+        moves.deliver();
     }
 
     /**
@@ -161,20 +159,6 @@ final class SlotQueues {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** The greatest common divisor of the non-zero configured weights, as HAProxy's map divides them. */
-    private static int weightDivisor(Server[] servers) {
-        int g = 0;
-        for (Server s : servers) {
-            int w = s.configuredWeight();
-            while (w != 0) {
-                int t = g % w;
-                g = w;
-                w = t;
-            }
-        }
-        return g == 0 ? 1 : g;
     }
 
     /**
@@ -294,7 +278,7 @@ final class SlotQueues {
         } finally {
             lock.unlock();
         }
-        grant(next, server);
+        next.grant(server);
     }
 
     /**
@@ -349,24 +333,13 @@ final class SlotQueues {
         queueWaitNanos = queueWaitNanos + (clock.getAsLong() - w.queuedAt);
     }
 
-    private static void grant(SlotWaiter granted, Server server) {
-        granted.grant(server);
-    }
-
-    private static void refuse(SlotWaiter w, SlotRefusal why) {
-        w.refuse(why);
-    }
-
     /**
      * Applies one change under the lock: the server's flags, its state, the
      * farm, the queues; then, outside the lock, the grants and refusals it
      * caused and the listener.
      */
     void change(Server s, Object what, int weight, String reason) {
-        List<SlotWaiter> granted = new ArrayList<>();
-        List<Server> grantedOn = new ArrayList<>();
-        List<SlotWaiter> refusedDown = new ArrayList<>();
-        List<SlotWaiter> refusedNone = new ArrayList<>();
+        SlotMoves moves = new SlotMoves();
         ServerStateChange event = null;
         lock.lock();
         try {
@@ -385,8 +358,7 @@ final class SlotQueues {
                     while (s.waiting.peekFirst() != null && s.tryTakeSlot()) {
                         SlotWaiter w = s.waiting.peekFirst();
                         unlink(w);
-                        granted.add(w);
-                        grantedOn.add(s);
+                        moves.granted(w, s);
                     }
                 }
             } else if (what instanceof Backend.Verdict v) {
@@ -410,16 +382,15 @@ final class SlotQueues {
                     SlotWaiter w = s.waiting.peekFirst();
                     unlink(w);
                     if (!retry.redispatch()) {
-                        refusedDown.add(w);
+                        moves.refusedDown(w);
                         refusedHere++;
                     } else if (f.isEmpty()) {
-                        refusedNone.add(w);
+                        moves.refusedNone(w);
                         refusedHere++;
                     } else {
                         Server to = choice.hashed(f, w.hash, null);
                         if (to.queued == 0 && to.tryTakeSlot()) {
-                            granted.add(w);
-                            grantedOn.add(to);
+                            moves.granted(w, to);
                         } else {
                             enqueue(w, to);
                         }
@@ -432,11 +403,11 @@ final class SlotQueues {
                 while (!waiting.isEmpty()) {
                     SlotWaiter w = waiting.peekFirst();
                     unlink(w);
-                    refusedNone.add(w);
+                    moves.refusedNone(w);
                     refusedHere++;
                 }
             } else {
-                dispatchBackendQueue(f, granted, grantedOn);
+                dispatchBackendQueue(f, moves);
             }
             redispatched += requeued;
             refused += refusedHere;
@@ -447,28 +418,19 @@ final class SlotQueues {
         } finally {
             lock.unlock();
         }
-        for (int i = 0; i < granted.size(); i++) {
-            grant(granted.get(i), grantedOn.get(i));
-        }
-        for (SlotWaiter w : refusedDown) {
-            refuse(w, SlotRefusal.SERVER_DOWN);
-        }
-        for (SlotWaiter w : refusedNone) {
-            refuse(w, SlotRefusal.NO_SERVER);
-        }
+        moves.deliver();
         if (event != null) {
             listener.stateChanged(event);
         }
     }
 
     /** Servers that can take new requests take what waits in the backend's queue, oldest first. */
-    private void dispatchBackendQueue(Farm f, List<SlotWaiter> granted, List<Server> grantedOn) {
+    private void dispatchBackendQueue(Farm f, SlotMoves moves) {
         for (Server s : f.candidates) {
             while (!waiting.isEmpty() && s.queued == 0 && s.tryTakeSlot()) {
                 SlotWaiter w = waiting.peekFirst();
                 unlink(w);
-                granted.add(w);
-                grantedOn.add(s);
+                moves.granted(w, s);
             }
         }
     }
