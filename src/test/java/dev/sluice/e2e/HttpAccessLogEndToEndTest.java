@@ -171,10 +171,7 @@ class HttpAccessLogEndToEndTest extends HttpEndToEnd {
         HttpTestOrigin origin = origin();
         origin.raw("stall", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nab");
         int port = udpReceiver();
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = FreePorts.next();
         start(cfg(origin).defaults("log 127.0.0.1:" + port + " format raw local0",
                 "log-format \"%ts %ST %b/%s %{+Q}r\"")
                 .frontend("http-request deny if { path_beg /deny }", "use_backend gone if { path_beg /gone }",
@@ -410,9 +407,7 @@ class HttpAccessLogEndToEndTest extends HttpEndToEnd {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return FreePorts.next();
     }
 
     private static String read(Path p) {

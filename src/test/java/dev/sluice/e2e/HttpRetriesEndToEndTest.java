@@ -74,9 +74,7 @@ class HttpRetriesEndToEndTest extends HttpEndToEnd {
     }
 
     private static int deadPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return FreePorts.next();
     }
 
     private Cfg withBadFirst(HttpTestOrigin origin, int badPort, String... backendLines) {

@@ -347,10 +347,7 @@ class HttpRulesEndToEndTest extends HttpEndToEnd {
                 + "content-length: 14\r\n\r\n<h1>down</h1>\n";
         Path f403 = Files.writeString(dir.resolve("403.http"), page403);
         Path f503 = Files.writeString(dir.resolve("503.http"), page503);
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        int closed = FreePorts.next();
         start(cfg(origin).defaults("errorfile 403 " + f403)
                 .frontend("http-request deny if { path /secret }", "use_backend dead if { path_beg /dead }",
                         "default_backend app")

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -52,10 +51,7 @@ class PrometheusScrapeEndToEndTest extends HttpEndToEnd {
         }
         awaitTrue(() -> sluice.openSessions() == 0, () -> "sessions open");
 
-        int apiPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            apiPort = s.getLocalPort();
-        }
+        int apiPort = FreePorts.next();
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, String.join("\n", List.of(
                 "global:",

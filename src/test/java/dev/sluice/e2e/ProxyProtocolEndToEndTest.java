@@ -8,7 +8,6 @@ import dev.sluice.config.ConfigParser;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,9 +30,7 @@ class ProxyProtocolEndToEndTest extends HttpEndToEnd {
     Path dir;
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return FreePorts.next();
     }
 
     /** Starts haproxy in front of {@code sluicePort}, sending the PROXY header as {@code option}; returns its port. */

@@ -160,9 +160,7 @@ class StatsPageEndToEndTest extends HttpEndToEnd {
         // HAProxy 2.6's own page, for the same sections: each field Sluice fills has HAProxy's position and tags.
         int[] ports = new int[2];
         for (int i = 0; i < ports.length; i++) {
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-                ports[i] = s.getLocalPort();
-            }
+            ports[i] = FreePorts.next();
         }
         String config = String.join("\n", "global", "    nbthread 1", "defaults", "    mode http",
                 "    timeout client 5s", "    timeout server 5s", "    timeout connect 5s", "frontend front",

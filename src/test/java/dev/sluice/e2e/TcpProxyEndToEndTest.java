@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -136,10 +135,7 @@ class TcpProxyEndToEndTest {
 
     @Test
     void deadServerPortClosesTheClientCleanlyAndIsCounted() throws Exception {
-        int deadPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            deadPort = s.getLocalPort();
-        }
+        int deadPort = FreePorts.next();
         start(config(deadPort, "", 1, 16));
         try (Socket client = new Socket("127.0.0.1", port())) {
             client.setSoTimeout(10_000);

@@ -9,7 +9,6 @@ import dev.sluice.config.ConfigParser;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -35,9 +34,7 @@ class TcpRetriesEndToEndTest extends HttpEndToEnd {
     }
 
     private static int deadPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return FreePorts.next();
     }
 
     private void startTcp(int deadPort, int livePort, String... backendLines) throws Exception {

@@ -110,10 +110,7 @@ class TcpRoutingEndToEndTest extends HttpEndToEnd {
     @Test
     void aTcpRequestContentRuleOnTheDestinationPortAcceptsOnlyWhatItNames() throws Exception {
         TestOrigin main = echo();
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = FreePorts.next();
         startText(tcpConfig("    bind 127.0.0.1:" + port + "\n    tcp-request content accept if { dst_port " + port
                 + " }\n    tcp-request content reject", main.port(), main.port()));
         int other = sluice.boundAddresses().stream().mapToInt(InetSocketAddress::getPort).filter(p -> p != port)

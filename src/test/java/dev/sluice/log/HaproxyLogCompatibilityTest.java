@@ -464,9 +464,7 @@ class HaproxyLogCompatibilityTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return dev.sluice.e2e.FreePorts.next();
     }
 
     /** A line's text after its syslog header (the default format's: {@code <PRI>DATE TAG[PID]: }). */
