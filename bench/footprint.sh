@@ -16,7 +16,11 @@
 # whose compiler arenas are the largest passing use); "small code cache"
 # (-XX:ReservedCodeCacheSize=16m); "trim native heap" (glibc's free memory
 # given back every second: -XX:TrimNativeHeapInterval=1000); "small stacks"
-# (-Xss256k). --nmt adds native memory tracking to each and prints its summary.
+# (-Xss256k); "heap floor 4m" (-Xms4m: the heap starts at 4 MiB and grows as
+# the live set asks, instead of sluice --heap's 16 MiB floor); "AOT cache" (the
+# JDK 25 ahead-of-time cache in place of the CDS archive: a training run under
+# the same load writes it, -XX:AOTCacheOutput, and the measured run maps it,
+# -XX:AOTCache). --nmt adds native memory tracking to each and prints its summary.
 # SLUICE_JAR=path measures another build. Every process started here is stopped
 # by its PID on exit.
 set -euo pipefail
@@ -44,8 +48,10 @@ proxy_config 0 > "$cfg"
 heap=$("$JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx32m -jar "$jar" --heap -f "$cfg")
 base="$heap -XX:+UseSerialGC -XX:SharedArchiveFile=$work/sluice.jsa -XX:+AutoCreateSharedArchive"
 
-names=("bin/sluice" "C1 only" "small code cache" "trim native heap" "small stacks")
-extras=("" "-XX:TieredStopAtLevel=1" "-XX:ReservedCodeCacheSize=16m" "-XX:TrimNativeHeapInterval=1000" "-Xss256k")
+names=("bin/sluice" "C1 only" "small code cache" "trim native heap" "small stacks" "heap floor 4m" "AOT cache")
+extras=("" "-XX:TieredStopAtLevel=1" "-XX:ReservedCodeCacheSize=16m" "-XX:TrimNativeHeapInterval=1000" "-Xss256k" \
+    "-Xms4m" "-XX:AOTCache=$work/sluice.aot")
+aot_base="$heap -XX:+UseSerialGC"
 
 status_kb() { # $1 = pid, $2 = field of /proc/PID/status
     awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"
@@ -74,8 +80,24 @@ for i in "${!names[@]}"; do
     extra=${extras[$i]}
     nmt_opt=""
     [ "$nmt" = 1 ] && nmt_opt="-XX:NativeMemoryTracking=summary"
+    run_base=$base
+    if [ "$name" = "AOT cache" ]; then
+        # The training run: the same load, then a stop, at which the JVM writes the cache.
+        run_base=$aot_base
+        # shellcheck disable=SC2086
+        MALLOC_ARENA_MAX=2 "$JAVA_HOME/bin/java" $aot_base -XX:AOTCacheOutput="$work/sluice.aot" -jar "$jar" -f "$cfg" \
+            > "$work/train.log" 2>&1 &
+        train=$!
+        pids+=("$train")
+        wait_port $proxy_port
+        wrk -t2 -c200 -d"${ka}s" "http://127.0.0.1:$proxy_port/20k" > /dev/null
+        wrk -t2 -c50 -d"${close}s" -H "Connection: close" "http://127.0.0.1:$proxy_port/100b" > /dev/null
+        kill "$train"
+        wait "$train" 2>/dev/null || true
+        [ -f "$work/sluice.aot" ] || { echo "footprint: the training run wrote no AOT cache (see $work/train.log)" >&2; exit 1; }
+    fi
     # shellcheck disable=SC2086
-    MALLOC_ARENA_MAX=2 "$JAVA_HOME/bin/java" $base $extra $nmt_opt -jar "$jar" -f "$cfg" > "$work/sluice-$i.log" 2>&1 &
+    MALLOC_ARENA_MAX=2 "$JAVA_HOME/bin/java" $run_base $extra $nmt_opt -jar "$jar" -f "$cfg" > "$work/sluice-$i.log" 2>&1 &
     pid=$!
     pids+=("$pid")
     wait_port $proxy_port

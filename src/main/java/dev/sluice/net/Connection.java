@@ -37,8 +37,9 @@ public interface Connection {
     /**
      * Writes a few bytes that are not in a pool buffer (the PROXY header of
      * {@code send-proxy}, at most 107 bytes, on a connection that has just
-     * opened and so has an empty send queue); returns how many went out. A
-     * connection that cannot send such bytes says so with an exception.
+     * opened and so has an empty send queue; a TLS handshake record from its
+     * arena's scratch area); returns how many went out. A connection that
+     * cannot send such bytes says so with an exception.
      */
     default int writePreamble(java.nio.ByteBuffer bytes) throws IOException {
         throw new IOException("this connection sends no preamble");
@@ -104,6 +105,24 @@ public interface Connection {
     }
 
     void handler(ConnectionHandler handler);
+
+    /**
+     * Tells a connection that takes buffers of its own (TLS records) which of
+     * its session's directions free a server slot; a plain connection takes
+     * none and ignores it.
+     */
+    default void slotProgress(SlotProgress progress) {
+    }
+
+    /** Whether bytes on this connection are TLS-protected ({@code ssl_fc}). */
+    default boolean isTls() {
+        return false;
+    }
+
+    /** The server name the TLS client asked for ({@code ssl_fc_sni}), or {@code null}. */
+    default String tlsServerName() {
+        return null;
+    }
 
     /** A short description of the peer, for logs ("127.0.0.1:51234"). */
     String peer();

@@ -1,0 +1,32 @@
+package dev.sluice.net;
+
+/**
+ * What a session tells a connection that takes buffers of its own (a {@link
+ * TlsConnection}'s records): whether moving bytes in each direction now frees
+ * a server slot, the session holding one or answering by itself. The
+ * connection takes its buffers in the class that follows, as the session takes
+ * its own (docs/design.md, "Why it cannot deadlock"). Asked on every
+ * allocation, so it answers from the session's state at that moment.
+ *
+ * <p>Not thread-safe: asked on the loop that owns the session.
+ */
+public interface SlotProgress {
+    /** Whether bytes read from this connection now move a session that frees a slot. */
+    boolean readingFreesSlot();
+
+    /** Whether bytes written to this connection now move a session that frees a slot. */
+    boolean writingFreesSlot();
+
+    /** Before a session says otherwise: reading is a request not yet served, writing is an answer. */
+    SlotProgress DEFAULT = new SlotProgress() {
+        @Override
+        public boolean readingFreesSlot() {
+            return false;
+        }
+
+        @Override
+        public boolean writingFreesSlot() {
+            return true;
+        }
+    };
+}

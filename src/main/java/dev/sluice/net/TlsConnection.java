@@ -1,0 +1,551 @@
+package dev.sluice.net;
+
+import dev.sluice.buffer.Buffer;
+import dev.sluice.buffer.BufferPool;
+import dev.sluice.buffer.BufferWaiter;
+import dev.sluice.buffer.Criticality;
+import dev.sluice.loop.Loop;
+import dev.sluice.loop.Task;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+
+/**
+ * A {@link Connection} that speaks TLS over another one (its transport),
+ * through a JDK {@link SSLEngine}. The session above reads and writes
+ * plaintext as on any connection. Records travel in at most two buffers of
+ * the loop's {@link TlsRecordArena}, each held only while it holds bytes
+ * ({@link TlsInbound}, {@link TlsOutbound}), and taken in the class of the
+ * plaintext it carries ({@link SlotProgress}), completing a pair as {@code
+ * CRITICAL} when the other is held. A connection that finds no record buffer
+ * waits in the arena's queue with its transport's read interest off, and
+ * retries when one is handed over. Nothing is allocated per record but the
+ * engine's own objects.
+ *
+ * <p>The handshake runs inside the transport's events and the session's
+ * calls. Its delegated tasks (certificate and key work) run inline on the
+ * loop: the JDK's are short computations that never block, and running them
+ * elsewhere would need a thread and a hand-back for little gain.
+ *
+ * <p>The end of the input is the peer's close_notify or the transport's end;
+ * {@link #shutdownOutput()} sends close_notify and then the FIN, so either
+ * direction may end first.
+ *
+ * <p>Not thread-safe: created, used and closed on its loop's thread.
+ */
+public final class TlsConnection extends Task implements Connection, ConnectionHandler {
+    private final Connection transport;
+    private final SSLEngine engine;
+    private final Loop loop;
+    private final TlsRecordArena arena;
+    private final BufferPool pool;
+    private final RecordWait inWait = new RecordWait(true);
+    private final RecordWait outWait = new RecordWait(false);
+    private final TlsInbound in;
+    private ConnectionHandler handler;
+    private SlotProgress progress = SlotProgress.DEFAULT;
+    private final TlsOutbound out;
+    private boolean handshaking = true;
+    private boolean sessionRead;
+    private boolean sessionWrite;
+    private boolean closed;
+    /** The run of {@link #run()} re-offers what is waiting: a read, a write, the handshake. */
+    private boolean retryRead;
+    private boolean retryWrite;
+    /** A failure found in an event, thrown to the session's next read or write. */
+    private IOException failure;
+    private String serverName;
+
+    public TlsConnection(Connection transport, SSLEngine engine, Loop loop, TlsRecordArena arena) {
+        this.transport = transport;
+        this.engine = engine;
+        this.loop = loop;
+        this.arena = arena;
+        this.pool = arena.pool();
+        this.in = new TlsInbound(engine, arena);
+        this.out = new TlsOutbound(engine, arena);
+        if (engine.getSession().getPacketBufferSize() > pool.bufferSize()) {
+            throw new IllegalArgumentException("a TLS record of " + engine.getSession().getPacketBufferSize()
+                    + " bytes does not fit a record buffer of " + pool.bufferSize());
+        }
+        transport.handler(this);
+    }
+
+    /** Starts the handshake (the server waits for the ClientHello; a client sends it). */
+    public void begin() throws SSLException {
+        engine.beginHandshake();
+        advanceInEvent();
+    }
+
+    @Override
+    public int read(Buffer into, int maxBytes) throws IOException {
+        checkUsable();
+        if (handshaking && !advance()) {
+            updateInterest();
+            return in.transportEnded ? -1 : 0;
+        }
+        int max = Math.min(maxBytes, into.writable());
+        int got = in.deliverAhead(into, max);
+        while (got < max && in.plainAhead == 0 && !in.closeNotified) {
+            if (in.wholeRecord()) {
+                int n = in.unwrapOne(into, max - got);
+                if (n > 0) {
+                    got += n;
+                }
+                afterPostHandshakeMessage();
+            } else if (in.transportEnded || !fill(into)) {
+                break;
+            }
+        }
+        releaseEmpty();
+        boolean more = in.deliverable();
+        if (more && sessionRead) {
+            retryRead = true;
+            loop.schedule(this);
+        }
+        updateInterest();
+        return got == 0 && !more && (in.closeNotified || in.transportEnded) ? -1 : got;
+    }
+
+    /** Reads the transport into the inbound record buffer. False when nothing more can come now (none waiting, no buffer, the end). */
+    private boolean fill(Buffer into) throws IOException {
+        if (in.buffer == null && (in.buffer = take(true, into)) == null) {
+            return false;
+        }
+        return in.fill(transport);
+    }
+
+    @Override
+    public int write(Buffer from, int maxBytes) throws IOException {
+        checkUsable();
+        if (handshaking && !advance() || !out.flush(transport)) {
+            return 0;
+        }
+        int done = out.settlePending(from);
+        while (done < maxBytes && from.readable() > 0) {
+            if (out.buffer == null && (out.buffer = take(false, from)) == null) {
+                break;
+            }
+            int n = out.wrapAndSend(from, Math.min(maxBytes - done, from.readable()), transport);
+            if (n == 0) {
+                break;
+            }
+            done += n;
+        }
+        releaseEmpty();
+        updateInterest();
+        return done;
+    }
+
+    /**
+     * Moves the handshake as far as the bytes at hand allow. Returns true once
+     * it is done. Records it makes go out through the scratch area.
+     */
+    private boolean advance() throws IOException {
+        while (handshaking) {
+            switch (engine.getHandshakeStatus()) {
+                case NEED_TASK -> {
+                    for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
+                        task.run();
+                    }
+                }
+                case NEED_WRAP -> {
+                    if (!out.flush(transport) || !out.wrapHandshake(transport)) {
+                        return false;
+                    }
+                }
+                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                    if (!unwrapHandshake()) {
+                        return false;
+                    }
+                }
+                case FINISHED, NOT_HANDSHAKING -> {
+                    handshaking = false;
+                    serverName = TlsNames.requestedServerName(engine);
+                }
+            }
+        }
+        releaseEmpty();
+        return true;
+    }
+
+    /** One record unwrapped during the handshake, reading the transport for it. False when none is whole yet. */
+    private boolean unwrapHandshake() throws IOException {
+        while (!in.wholeRecord()) {
+            if (in.transportEnded) {
+                throw new TlsFailure("the peer closed during the handshake");
+            }
+            if (!fill(null)) {
+                if (in.transportEnded) {
+                    throw new TlsFailure("the peer closed during the handshake");
+                }
+                return false;
+            }
+        }
+        if (in.unwrapOne(null, 0) < 0) {
+            throw new TlsFailure("close_notify during the handshake");
+        }
+        return true;
+    }
+
+    /**
+     * After a record that was not data (a key update, a ticket, a new
+     * handshake): the engine may want to answer or run a task.
+     */
+    private void afterPostHandshakeMessage() throws IOException {
+        SSLEngineResult.HandshakeStatus hs = engine.getHandshakeStatus();
+        if (hs != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING && hs != SSLEngineResult.HandshakeStatus.FINISHED) {
+            handshaking = true;
+            advance();
+        }
+    }
+
+    /**
+     * Takes a record buffer in the class of the plaintext it will carry:
+     * {@code NORMAL} unless moving it frees a server slot, then {@code
+     * URGENT}, or {@code CRITICAL} when the other record buffer is held.
+     * Queues and returns null when none may be taken.
+     */
+    private Buffer take(boolean reading, Buffer plaintextSide) {
+        boolean freesSlot = plaintextSide != null
+                && (reading ? progress.readingFreesSlot() : progress.writingFreesSlot());
+        Buffer other = reading ? out.buffer : in.buffer;
+        Criticality c = !freesSlot ? Criticality.NORMAL : other != null ? Criticality.CRITICAL : Criticality.URGENT;
+        RecordWait w = reading ? inWait : outWait;
+        if (w.isWaiting()) {
+            return null;
+        }
+        Buffer b = pool.allocateOrWait(c, w);
+        if (b == null) {
+            updateInterest();
+        }
+        return b;
+    }
+
+    /** Gives back record buffers that hold nothing: an empty buffer is never held (docs/design.md, rule 2). */
+    private void releaseEmpty() {
+        in.release(false);
+        out.release(false);
+    }
+
+    /** The transport's interest, from what the handshake and the session want and what is held. */
+    private void updateInterest() {
+        if (closed) {
+            return;
+        }
+        boolean reading;
+        if (handshaking) {
+            SSLEngineResult.HandshakeStatus hs = engine.getHandshakeStatus();
+            reading = hs == SSLEngineResult.HandshakeStatus.NEED_UNWRAP
+                    || hs == SSLEngineResult.HandshakeStatus.NEED_UNWRAP_AGAIN;
+        } else {
+            reading = sessionRead && in.plainAhead == 0 && !in.wholeRecord();
+        }
+        transport.readInterest(reading && !in.transportEnded && !in.closeNotified && !inWait.isWaiting());
+        transport.writeInterest(out.owes() || !handshaking && sessionWrite && !outWait.isWaiting());
+    }
+
+    /** Runs the handshake from an event; a failure is kept for the session's next call and the session told. */
+    private void advanceInEvent() {
+        try {
+            if (advance() && sessionRead) {
+                handler.readable();
+            }
+        } catch (IOException e) {
+            fail(e);
+            return;
+        }
+        updateInterest();
+    }
+
+    private void fail(IOException e) {
+        if (failure == null) {
+            failure = e;
+        }
+        transport.readInterest(false);
+        transport.writeInterest(false);
+        // The session finds the failure in its next read or write, as a plain connection's reset.
+        if (handler != null && !closed) {
+            handler.readable();
+            if (!closed) {
+                handler.writable();
+            }
+        }
+    }
+
+    private void checkUsable() throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** The transport is readable. */
+    @Override
+    public void readable() {
+        if (closed) {
+            return;
+        }
+        if (handshaking) {
+            advanceInEvent();
+        } else if (sessionRead) {
+            handler.readable();
+        } else {
+            updateInterest();
+        }
+    }
+
+    /** The transport can take bytes. */
+    @Override
+    public void writable() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (!out.flush(transport)) {
+                updateInterest();
+                return;
+            }
+        } catch (IOException e) {
+            fail(e);
+            return;
+        }
+        if (handshaking) {
+            advanceInEvent();
+        } else if (sessionWrite || out.pendingPlain > 0) {
+            handler.writable();
+        } else {
+            updateInterest();
+        }
+    }
+
+    @Override
+    public void connected() {
+        handler.connected();
+    }
+
+    @Override
+    public void connectFailed(IOException cause) {
+        handler.connectFailed(cause);
+    }
+
+    /** Re-offers what waited: plaintext at hand, or a record buffer handed over. */
+    @Override
+    protected void run() {
+        if (closed) {
+            return;
+        }
+        boolean read = retryRead;
+        boolean write = retryWrite;
+        retryRead = false;
+        retryWrite = false;
+        if (handshaking) {
+            advanceInEvent();
+            return;
+        }
+        if (read && sessionRead) {
+            handler.readable();
+        }
+        if (write && !closed && sessionWrite) {
+            handler.writable();
+        }
+        updateInterest();
+    }
+
+    /** One direction's place in the arena's queue. */
+    private final class RecordWait extends BufferWaiter {
+        private final boolean reading;
+
+        RecordWait(boolean reading) {
+            this.reading = reading;
+        }
+
+        @Override
+        protected void onBuffer(Buffer b) {
+            if (closed) {
+                pool.release(b);
+                return;
+            }
+            if (reading) {
+                in.buffer = b;
+                retryRead = true;
+            } else {
+                out.buffer = b;
+                retryWrite = true;
+            }
+            loop.schedule(TlsConnection.this);
+        }
+    }
+
+    @Override
+    public void readInterest(boolean on) {
+        sessionRead = on;
+        if (on && !handshaking && in.deliverable()) {
+            retryRead = true;
+            loop.schedule(this);
+        }
+        updateInterest();
+    }
+
+    @Override
+    public void writeInterest(boolean on) {
+        sessionWrite = on;
+        updateInterest();
+    }
+
+    @Override
+    public void cork(boolean on) {
+        transport.cork(on);
+    }
+
+    /** Sends close_notify, then the FIN once every record is out. Reading goes on. */
+    @Override
+    public void shutdownOutput() {
+        if (closed || out.finPending) {
+            return;
+        }
+        engine.closeOutbound();
+        try {
+            if (out.flush(transport)) {
+                while (!engine.isOutboundDone() && out.wrapHandshake(transport)) {
+                    // Each wrap makes one record: close_notify, after anything the engine still owed.
+                }
+            }
+            if (out.buffer == null) {
+                transport.shutdownOutput();
+            } else {
+                out.finPending = true;
+                updateInterest();
+            }
+        } catch (IOException e) {
+            // As a plain connection's shutdown: the next read or write reports the broken transport.
+            failure = failure == null ? e : failure;
+            transport.shutdownOutput();
+        }
+    }
+
+    /** Sends close_notify if the transport takes it now, gives back every record buffer and closes the transport. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (!handshaking && failure == null && out.pendingPlain == 0) {
+            engine.closeOutbound();
+            try {
+                if (out.flush(transport) && !engine.isOutboundDone()) {
+                    out.wrapHandshake(transport);
+                }
+            } catch (IOException e) {
+                // The transport is broken: closing is all that is left.
+            }
+        }
+        end();
+        transport.close();
+    }
+
+    @Override
+    public void closeLingering(long maxNanos) {
+        if (closed) {
+            return;
+        }
+        shutdownOutput();
+        end();
+        transport.closeLingering(maxNanos);
+    }
+
+    @Override
+    public void abort() {
+        if (closed) {
+            return;
+        }
+        end();
+        transport.abort();
+    }
+
+    @Override
+    public void discard() {
+        abort();
+    }
+
+    /** Leaves the arena's queues and gives back what is held. */
+    private void end() {
+        closed = true;
+        pool.cancel(inWait);
+        pool.cancel(outWait);
+        in.release(true);
+        out.release(true);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed && transport.isOpen();
+    }
+
+    @Override
+    public boolean idleConnectionLost() {
+        return closed || in.deliverable() || transport.idleConnectionLost();
+    }
+
+    @Override
+    public void handler(ConnectionHandler handler) {
+        this.handler = handler;
+    }
+
+    @Override
+    public void slotProgress(SlotProgress progress) {
+        this.progress = progress;
+    }
+
+    @Override
+    public boolean isTls() {
+        return true;
+    }
+
+    @Override
+    public String tlsServerName() {
+        return serverName;
+    }
+
+    /** Whether the handshake is done. */
+    public boolean handshakeDone() {
+        return !handshaking;
+    }
+
+    /** The engine, for what the handshake agreed (protocol, cipher, ALPN). */
+    public SSLEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public String peer() {
+        return transport.peer();
+    }
+
+    @Override
+    public InetAddress remoteAddress() {
+        return transport.remoteAddress();
+    }
+
+    @Override
+    public int remotePort() {
+        return transport.remotePort();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return transport.localAddress();
+    }
+
+    @Override
+    public String toString() {
+        return "TlsConnection[" + transport + (handshaking ? ", handshaking" : "") + (closed ? ", closed]" : "]");
+    }
+
+}
