@@ -39,6 +39,14 @@ final class HttpKeywords {
                 .repeatable("http-request add-header", "<name> <value> [if|unless <condition>]", 2,
                         HttpKeywords::addHeader)
                 .repeatable("http-request del-header", "<name> [if|unless <condition>]", 1, HttpKeywords::delHeader)
+                .repeatable("http-request set-method", "<method> [if|unless <condition>]", 1,
+                        (p, use) -> startLineRule(p, use, HttpRequestRule.Action.SET_METHOD))
+                .repeatable("http-request set-uri", "<uri> [if|unless <condition>]", 1,
+                        (p, use) -> startLineRule(p, use, HttpRequestRule.Action.SET_URI))
+                .repeatable("http-request set-path", "<path> [if|unless <condition>]", 1,
+                        (p, use) -> startLineRule(p, use, HttpRequestRule.Action.SET_PATH))
+                .repeatable("http-request set-query", "<query> [if|unless <condition>]", 1,
+                        (p, use) -> startLineRule(p, use, HttpRequestRule.Action.SET_QUERY))
                 .repeatable("http-request return", "[status <code>] [content-type <type>] [string <text> | file"
                         + " <path>] [hdr <name> <value>]... [if|unless <condition>]", 0, HttpKeywords::returnResponse)
                 .repeatable("http-request deny", "[deny_status <code>] [if|unless <condition>]", 0, HttpKeywords::deny)
@@ -102,6 +110,22 @@ final class HttpKeywords {
         HttpRequestRule rule = new HttpRequestRule(action, use.arg(0), literal(use, use.arg(1)), null,
                 RoutingKeywords.condition(section, use, 2), use.line());
         add(section, use, rule);
+    }
+
+    /**
+     * {@code http-request set-method|set-uri|set-path|set-query VALUE}: one
+     * literal value (a log-format expression is refused by {@link #literal}),
+     * checked against what the request line can hold.
+     */
+    static void startLineRule(ProxySection section, Invocation use, HttpRequestRule.Action action)
+            throws ConfigException {
+        int end = RoutingKeywords.conditionStart(use, 0);
+        if (end != 1) {
+            throw use.error("expected one value (quote a value that holds spaces), then if or unless, got " + end
+                    + " words before the condition");
+        }
+        add(section, use, new HttpRequestRule(action, null, literal(use, use.arg(0)), null,
+                RoutingKeywords.condition(section, use, 1), use.line()));
     }
 
     /**

@@ -14,7 +14,8 @@ import java.util.Objects;
  *
  * @param action what the rule does
  * @param header the header name of {@code set-header}, {@code add-header} and {@code del-header}, else null
- * @param value the value of {@code set-header} and {@code add-header}, else null
+ * @param value the value of {@code set-header}, {@code add-header} and the start-line rules
+ *     ({@code set-method}, {@code set-uri}, {@code set-path}, {@code set-query}), else null
  * @param response the answer of {@code return} and {@code deny}, else null
  * @param condition null when the line has none: the rule applies to every request
  * @param line the line of the rule
@@ -46,7 +47,8 @@ public record HttpRequestRule(Action action, String header, String value, Respon
     /** The {@code http-request} actions Sluice implements. */
     public enum Action {
         SET_HEADER("set-header"), ADD_HEADER("add-header"), DEL_HEADER("del-header"), RETURN("return"), DENY("deny"),
-        REDIRECT("redirect");
+        REDIRECT("redirect"), SET_METHOD("set-method"), SET_URI("set-uri"), SET_PATH("set-path"),
+        SET_QUERY("set-query");
 
         private final String keyword;
 

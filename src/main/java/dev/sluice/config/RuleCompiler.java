@@ -5,6 +5,8 @@ import dev.sluice.http.Condition;
 import dev.sluice.http.HeaderRule;
 import dev.sluice.http.HttpRules;
 import dev.sluice.http.RedirectRule;
+import dev.sluice.http.RequestEdit;
+import dev.sluice.http.StartLineRule;
 import dev.sluice.http.ReturnRule;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +81,7 @@ final class RuleCompiler {
                         rules.returnRule(page != null ? page : response(rule), condition);
                     }
                     case RETURN, REDIRECT -> rules.returnRule(response(rule), condition);
-                    default -> rules.headerRule(headerRule(rule), condition);
+                    default -> rules.headerRule(requestEdit(rule), condition);
                 }
             }
         }
@@ -89,8 +91,18 @@ final class RuleCompiler {
     static void check(HttpRequestRule rule) {
         switch (rule.action()) {
             case RETURN, DENY, REDIRECT -> response(rule);
-            default -> headerRule(rule);
+            default -> requestEdit(rule);
         }
+    }
+
+    private static RequestEdit requestEdit(HttpRequestRule rule) {
+        return switch (rule.action()) {
+            case SET_METHOD -> StartLineRule.set(StartLineRule.Part.METHOD, rule.value());
+            case SET_URI -> StartLineRule.set(StartLineRule.Part.URI, rule.value());
+            case SET_PATH -> StartLineRule.set(StartLineRule.Part.PATH, rule.value());
+            case SET_QUERY -> StartLineRule.set(StartLineRule.Part.QUERY, rule.value());
+            default -> headerRule(rule);
+        };
     }
 
     private static HeaderRule headerRule(HttpRequestRule rule) {

@@ -23,4 +23,14 @@ public interface HeaderEdits {
      * @param fieldLine {@code Name: value} without the CRLF; a shared constant that must not be modified
      */
     void append(byte[] fieldLine);
+
+    /**
+     * Replaces bytes {@code [start, end)} of the head (a part of the start line,
+     * or a field's value) with {@code length} bytes of {@code with} from
+     * {@code offset}. A replacement that leaves the head invalid, or does not
+     * fit, overflows as an append does.
+     *
+     * @param with shared or scratch bytes, read before the call returns and never modified
+     */
+    void replace(int start, int end, byte[] with, int offset, int length);
 }

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Immutable; safe to share between loops.
  */
-public final class HeaderRule {
+public final class HeaderRule implements RequestEdit {
     /** What the rule does with the fields of its name. */
     public enum Kind {
         /** Removes every field of the name, then adds one with the value. */
@@ -84,6 +84,7 @@ public final class HeaderRule {
         }
     }
 
+    @Override
     public void apply(HttpRequestView request, HeaderEdits edits) {
         if (kind != Kind.ADD) {
             for (int h = request.headerCount() - 1; h >= 0; h--) {

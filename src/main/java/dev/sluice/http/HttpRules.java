@@ -24,7 +24,7 @@ public final class HttpRules {
 
     private final Condition[] ruleConditions;
     /** Per rule, exactly one of the two is set. */
-    private final HeaderRule[] headerRules;
+    private final RequestEdit[] headerRules;
     private final ReturnRule[] returnRules;
 
     private final Condition[] backendConditions;
@@ -38,7 +38,7 @@ public final class HttpRules {
 
     private HttpRules(Builder b) {
         ruleConditions = b.ruleConditions.toArray(new Condition[0]);
-        headerRules = b.headerRules.toArray(new HeaderRule[0]);
+        headerRules = b.headerRules.toArray(new RequestEdit[0]);
         returnRules = b.returnRules.toArray(new ReturnRule[0]);
         backendConditions = b.backendConditions.toArray(new Condition[0]);
         backendTargets = b.backendTargets.stream().mapToInt(Integer::intValue).toArray();
@@ -136,14 +136,15 @@ public final class HttpRules {
         }
 
         private final List<Condition> ruleConditions = new ArrayList<>();
-        private final List<HeaderRule> headerRules = new ArrayList<>();
+        private final List<RequestEdit> headerRules = new ArrayList<>();
         private final List<ReturnRule> returnRules = new ArrayList<>();
         private final List<Condition> backendConditions = new ArrayList<>();
         private final List<Integer> backendTargets = new ArrayList<>();
         private final List<String> backendNames = new ArrayList<>();
         private int defaultBackend = NO_BACKEND;
 
-        public Builder headerRule(HeaderRule rule, Condition condition) {
+        /** An edit of the head (a header rule, a start-line rule), run when its condition holds. */
+        public Builder headerRule(RequestEdit rule, Condition condition) {
             ruleConditions.add(condition);
             headerRules.add(rule);
             returnRules.add(null);

@@ -299,6 +299,33 @@ final class RequestAnalyser implements RequestPolicy.Edits {
         reparseEdited();
     }
 
+    /**
+     * A start-line rule's edit (or a field value's): the bytes go in place,
+     * the head is parsed again, and the method is read again, since a HEAD
+     * changes how the response is framed. An absolute-form target's authority
+     * is made the Host again, as before the first rule.
+     */
+    @Override
+    public void replace(int start, int end, byte[] with, int offset, int length) {
+        if (editsOverflowed) {
+            return;
+        }
+        Buffer b = channel.buffer();
+        int grow = length - (end - start);
+        if (b.writeIndex() + grow > b.capacity()) {
+            editsOverflowed = true;
+            return;
+        }
+        b.shiftTail(end, end + grow);
+        b.putAt(start, with, offset, length);
+        boolean startLine = start < head.nameStart(0) || head.headerCount() == 0;
+        reparseEdited();
+        if (!editsOverflowed && startLine) {
+            method = head.method();
+            editsOverflowed = normalise() != Normal.DONE;
+        }
+    }
+
     private void reparseEdited() {
         if (!head.reparse(channel.buffer())) {
             editsOverflowed = true;

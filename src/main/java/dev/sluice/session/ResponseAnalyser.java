@@ -91,6 +91,20 @@ final class ResponseAnalyser {
                         fieldLine) < 0 || !head.reparse(channel.buffer());
             }
         }
+
+        @Override
+        public void replace(int start, int end, byte[] with, int offset, int length) {
+            Buffer b = channel.buffer();
+            int grow = length - (end - start);
+            if (!editsOverflowed && b.writeIndex() + grow > b.capacity()) {
+                editsOverflowed = true;
+            }
+            if (!editsOverflowed) {
+                b.shiftTail(end, end + grow);
+                b.putAt(start, with, offset, length);
+                editsOverflowed = !head.reparse(b);
+            }
+        }
     };
 
     ResponseAnalyser(Channel channel, HttpLimits limits, SessionCounters counters, Refusals refusals) {

@@ -76,6 +76,11 @@ class ExamplesTest {
         public void append(byte[] fieldLine) {
             throw new AssertionError("unexpected append");
         }
+
+        @Override
+        public void replace(int start, int end, byte[] with, int offset, int length) {
+            throw new AssertionError("unexpected replace");
+        }
     };
 
     /** Parses {@code head} as a request from 192.0.2.7, the way an HTTP session would before running the rules. */
@@ -106,6 +111,11 @@ class ExamplesTest {
             @Override
             public void append(byte[] fieldLine) {
                 edits.add("+" + new String(fieldLine, StandardCharsets.US_ASCII));
+            }
+
+            @Override
+            public void replace(int start, int end, byte[] with, int offset, int length) {
+                edits.add("~" + new String(with, offset, length, StandardCharsets.US_ASCII));
             }
         };
 

@@ -364,6 +364,14 @@ class HttpConfigTest {
             + " routes the message; Sluice does not let a rule change it",
         "http-request add-header Host evil#http-request add-header: 'Host' frames or routes the message; Sluice"
             + " does not let a rule change it",
+        "http-request set-path /%[path]#http-request set-path: '/%[path]': log-format expressions are not"
+            + " supported by Sluice (write %% for a percent sign)",
+        "http-request set-path /a /b#http-request set-path: expected one value (quote a value that holds spaces),"
+            + " then if or unless, got 2 words before the condition",
+        "http-request set-uri '/a b'#http-request set-uri: '/a b' holds a space, a control character or a byte"
+            + " outside ASCII, which a request target cannot",
+        "http-request set-method CONNECT#http-request set-method: a rule may not turn a request into CONNECT",
+        "http-request set-query x if#http-request set-query: 'if' needs a condition",
         "http-request return status 100#http-request return: expected a whole number from 200 to 599, got '100'",
         "http-request return status#http-request return: 'status' needs a value",
         "http-request return hdr X#http-request return: 'hdr' needs a name and a value",

@@ -157,6 +157,10 @@ class HttpRulesTest {
             @Override
             public void append(byte[] fieldLine) {
             }
+
+            @Override
+            public void replace(int start, int end, byte[] with, int offset, int length) {
+            }
         };
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -61,5 +61,11 @@ final class RuleRequests {
         public void append(byte[] fieldLine) {
             edits.add("+" + new String(fieldLine, java.nio.charset.StandardCharsets.UTF_8));
         }
+
+        @Override
+        public void replace(int start, int end, byte[] with, int offset, int length) {
+            edits.add("~" + start + "," + end + "=" + new String(with, offset, length,
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 }

@@ -96,6 +96,11 @@ class RequestPolicyTest {
         public void append(byte[] fieldLine) {
             log.add("append " + new String(fieldLine, StandardCharsets.US_ASCII));
         }
+
+        @Override
+        public void replace(int start, int end, byte[] with, int offset, int length) {
+            log.add("replace " + start + "," + end + " " + new String(with, offset, length, StandardCharsets.US_ASCII));
+        }
     }
 
     private Verdict decide(String head) {
