@@ -12,6 +12,8 @@
 #
 # --smart-connect adds "option tcp-smart-connect" to the backend, for both proxies.
 #
+# CPU_DEBUG=1 prints the raw tick counts of each sample to stderr.
+#
 # SLUICE_JAR=path runs another build of Sluice (default: target/sluice.jar), to
 # compare two builds in one run.
 #
@@ -47,18 +49,13 @@ header=()
 [ "$close" = 1 ] && header=(-H "Connection: close")
 url="http://127.0.0.1:$proxy_port/$size"
 
-# "cpu_ticks voluntary involuntary" of a process, summed over its threads.
+# "cpu_ticks voluntary involuntary" of a process, summed over its threads, read by one awk so that a sample
+# takes milliseconds even for a JVM of many threads. Fails, naming the process, if it is gone.
 usage() {
-    local cpu vol invol
-    cpu=$(awk '{print $14 + $15}' "/proc/$1/stat")
-    vol=0
-    invol=0
-    for status in /proc/"$1"/task/*/status; do
-        read -r v n < <(awk '/^voluntary_ctxt/ {v = $2} /^nonvoluntary_ctxt/ {n = $2} END {print v + 0, n + 0}' "$status" 2>/dev/null || echo "0 0")
-        vol=$((vol + v))
-        invol=$((invol + n))
-    done
-    echo "$cpu $vol $invol"
+    [ -r "/proc/$1/stat" ] || { echo "cpu-per-request.sh: process $1 ($2) ended before its sample" >&2; return 1; }
+    awk 'FNR == 1 && FILENAME ~ /\/stat$/ {cpu = $14 + $15}
+         /^voluntary_ctxt/ {v += $2} /^nonvoluntary_ctxt/ {n += $2}
+         END {print cpu + 0, v + 0, n + 0}' "/proc/$1/stat" /proc/"$1"/task/*/status 2>/dev/null
 }
 
 hz=$(getconf CLK_TCK)
@@ -68,18 +65,21 @@ for run in $(seq 1 "$runs"); do
     for proxy in haproxy sluice; do
         start_proxy "$proxy" "$work/proxy.cfg"
         wrk -t 1 -c "$conns" -d 5s "${header[@]}" "$url" > /dev/null 2>&1 || true
-        wrk -t 1 -c "$conns" -d "${duration}s" "${header[@]}" "$url" > "$work/wrk.out" 2>&1 &
+        # wrk runs two seconds longer than the sampled window, which opens after its first second, so that
+        # wrk is still running at both samples; its mean rate covers the window.
+        wrk -t 1 -c "$conns" -d "$((duration + 2))s" "${header[@]}" "$url" > "$work/wrk.out" 2>&1 &
         wrk_pid=$!
-        sleep 0.3
-        read -r p1 pv1 pn1 < <(usage "$proxy_pid")
-        read -r n1 nv1 nn1 < <(usage "$nginx_worker")
-        read -r w1 wv1 wn1 < <(usage "$wrk_pid")
+        sleep 1
+        read -r p1 pv1 pn1 < <(usage "$proxy_pid" "$proxy")
+        read -r n1 nv1 nn1 < <(usage "$nginx_worker" nginx)
+        read -r w1 wv1 wn1 < <(usage "$wrk_pid" wrk)
         t1=$(date +%s.%N)
-        sleep $((duration - 1))
-        read -r p2 pv2 pn2 < <(usage "$proxy_pid")
-        read -r n2 nv2 nn2 < <(usage "$nginx_worker")
-        read -r w2 wv2 wn2 < <(usage "$wrk_pid")
+        sleep "$duration"
+        read -r p2 pv2 pn2 < <(usage "$proxy_pid" "$proxy")
+        read -r n2 nv2 nn2 < <(usage "$nginx_worker" nginx)
+        read -r w2 wv2 wn2 < <(usage "$wrk_pid" wrk)
         t2=$(date +%s.%N)
+        [ -n "${CPU_DEBUG:-}" ] && echo "ticks proxy $p1..$p2 nginx $n1..$n2 wrk $w1..$w2" >&2
         wait "$wrk_pid" || true
         stop_proxy
         rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")

@@ -104,7 +104,6 @@ final class RefusedKeywords {
         r.put("ssl-server-verify", "Sluice does not originate TLS yet");
         r.put("tune.ssl.default-dh-param", "Sluice's TLS uses the JDK's finite-field groups (RFC 7919) and"
                 + " prefers elliptic curves; it takes no DH parameter size (remove the line)");
-        r.put("ca-base", "Sluice does not verify client certificates yet");
         r.put("server-state-base", "Sluice keeps no server state across restarts yet");
         r.put("load-server-state-from-file", "Sluice keeps no server state across restarts yet");
         r.put("cookie", "Sluice has no cookie persistence yet");

@@ -37,6 +37,9 @@ final class TlsKeywords {
                 .flag("no-tlsv13", (b, use) -> b.tls.without.add("TLSv1.3"));
         keywords.global()
                 .single("crt-base", "<directory>", (g, use) -> g.tls.crtBase = use.arg(0))
+                // Only 'ca-file' and 'crl-file' read it, and both are refused until client certificates are
+                // verified: accepting the base alone changes nothing an operator's file does.
+                .single("ca-base", "<directory>", (g, use) -> g.tls.caBase = use.arg(0))
                 .single("ssl-default-bind-ciphers", "<openssl cipher list>", (g, use) -> g.tls.ciphers = use.arg(0))
                 .single("ssl-default-bind-ciphersuites", "<tls 1.3 suites>",
                         (g, use) -> g.tls.ciphersuites = use.arg(0))

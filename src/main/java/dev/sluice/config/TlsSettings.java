@@ -35,6 +35,8 @@ final class TlsSettings {
     boolean preferClientCiphers;
     /** Global only: the directory relative crt paths start from. */
     String crtBase;
+    /** Global only: the directory relative {@code ca-file} and {@code crl-file} paths would start from. */
+    String caBase;
 
     /** The version an {@code ssl-min-ver} or {@code ssl-max-ver} names, checked. */
     static String version(Invocation use, String text) throws ConfigException {
