@@ -42,7 +42,7 @@ final class TlsWiring {
         List<String> alpn = t.alpn() != null ? t.alpn() : http ? List.of("http/1.1") : List.of();
         try {
             return new TlsServerContext(t.certificates(), alpn, t.cipherSuites(), t.protocols(),
-                    t.preferClientCiphers());
+                    t.preferClientCiphers(), t.groups());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("line " + bind.line() + ": the JDK refused the TLS settings: "
                     + e.getMessage(), e);

@@ -150,8 +150,6 @@ final class RefusedKeywords {
         o.put("crt-list", "list the certificates with several 'crt FILE' options, or 'crt DIRECTORY'");
         o.put("strict-sni", "Sluice answers a client whose server name matches no certificate with the first one");
         o.put("npn", "NPN is obsolete and the JDK does not offer it; use alpn");
-        o.put("curves", "Sluice offers the JDK's groups");
-        o.put("ecdhe", "Sluice offers the JDK's groups");
         o.put("no-tls-tickets", "the JDK's engine turns session tickets off for the whole process only");
         o.put("allow-0rtt", "Sluice accepts no TLS early data");
         o.put("prefer-client-ciphers", "write it in ssl-default-bind-options");

@@ -18,13 +18,16 @@ import java.util.List;
  * @param protocols the JDK's names of the enabled protocol versions
  * @param preferClientCiphers {@code prefer-client-ciphers} in {@code ssl-default-bind-options}: the client's
  *     order of suites wins
+ * @param groups the JDK's names of the key exchange groups ({@code curves}, {@code ecdhe},
+ *     {@code ssl-default-bind-curves}), in order of preference, or null for the JDK's defaults
  */
 public record TlsBindConfig(List<PemKeyMaterial> certificates, List<String> alpn, List<String> cipherSuites,
-        List<String> protocols, boolean preferClientCiphers) {
+        List<String> protocols, boolean preferClientCiphers, List<String> groups) {
     public TlsBindConfig {
         certificates = List.copyOf(certificates);
         alpn = alpn == null ? null : List.copyOf(alpn);
         cipherSuites = cipherSuites == null ? null : List.copyOf(cipherSuites);
         protocols = List.copyOf(protocols);
+        groups = groups == null ? null : List.copyOf(groups);
     }
 }

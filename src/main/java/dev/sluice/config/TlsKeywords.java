@@ -6,9 +6,10 @@ import java.util.List;
 /**
  * TLS termination's keywords: the bind options {@code ssl}, {@code crt},
  * {@code alpn}, {@code ciphers}, {@code ciphersuites}, {@code ssl-min-ver},
- * {@code ssl-max-ver}, {@code no-tlsv10} to {@code no-tlsv13}, and the global
- * defaults {@code crt-base} and {@code ssl-default-bind-ciphers},
- * {@code -ciphersuites} and {@code -options}. The values are read here and
+ * {@code ssl-max-ver}, {@code no-tlsv10} to {@code no-tlsv13}, {@code curves}
+ * and {@code ecdhe}, and the global defaults {@code crt-base} and {@code
+ * ssl-default-bind-ciphers}, {@code -ciphersuites}, {@code -curves} and
+ * {@code -options}. The values are read here and
  * resolved against the defaults once the file is read ({@link TlsSettings#resolve}).
  *
  * <p>Stateless; the tables it fills are built once.
@@ -26,6 +27,8 @@ final class TlsKeywords {
                 .single("alpn", "<protocol>[,<protocol>...]", (b, use) -> b.tls.alpn = alpn(use, use.arg(0)))
                 .single("ciphers", "<openssl cipher list>", (b, use) -> b.tls.ciphers = use.arg(0))
                 .single("ciphersuites", "<tls 1.3 suites>", (b, use) -> b.tls.ciphersuites = use.arg(0))
+                .single("curves", "<group>[:<group>...]", (b, use) -> b.tls.curves = groups(use))
+                .single("ecdhe", "<named curve>", (b, use) -> b.tls.ecdhe = groups(use))
                 .single("ssl-min-ver", "TLSv1.0|TLSv1.1|TLSv1.2|TLSv1.3",
                         (b, use) -> b.tls.minVersion = TlsSettings.version(use, use.arg(0)))
                 .single("ssl-max-ver", "TLSv1.0|TLSv1.1|TLSv1.2|TLSv1.3",
@@ -43,7 +46,12 @@ final class TlsKeywords {
                 .single("ssl-default-bind-ciphers", "<openssl cipher list>", (g, use) -> g.tls.ciphers = use.arg(0))
                 .single("ssl-default-bind-ciphersuites", "<tls 1.3 suites>",
                         (g, use) -> g.tls.ciphersuites = use.arg(0))
+                .single("ssl-default-bind-curves", "<group>[:<group>...]", (g, use) -> g.tls.curves = groups(use))
                 .variadic("ssl-default-bind-options", "<option>...", TlsKeywords::defaultOptions);
+    }
+
+    private static List<String> groups(Invocation use) throws ConfigException {
+        return TlsGroupNames.groups(use.arg(0), use.keyword(), use.file(), use.line());
     }
 
     /** {@code alpn}: HTTP/1.1 and HTTP/1.0 only; h2 is refused until Sluice speaks it. */

@@ -29,6 +29,10 @@ final class TlsSettings {
     List<String> alpn;
     String ciphers;
     String ciphersuites;
+    /** {@code curves} ({@code ssl-default-bind-curves} in the global section), in the JDK's names. */
+    List<String> curves;
+    /** {@code ecdhe}: one curve, used when no {@code curves} list applies. */
+    List<String> ecdhe;
     String minVersion;
     String maxVersion;
     final Set<String> without = new LinkedHashSet<>();
@@ -55,7 +59,8 @@ final class TlsSettings {
      */
     TlsBindConfig resolve(TlsSettings defaults, String file, int line) throws ConfigException {
         if (!ssl) {
-            if (!crts.isEmpty() || alpn != null || ciphers != null || ciphersuites != null) {
+            if (!crts.isEmpty() || alpn != null || ciphers != null || ciphersuites != null || curves != null
+                    || ecdhe != null) {
                 throw new ConfigException(file, line, "bind: TLS options without 'ssl'; add ssl to the line");
             }
             return null;
@@ -94,7 +99,16 @@ final class TlsSettings {
             }
         }
         return new TlsBindConfig(certificates, alpn, suites, protocols(defaults, file, line),
-                preferClientCiphers || defaults.preferClientCiphers);
+                preferClientCiphers || defaults.preferClientCiphers, groups(defaults));
+    }
+
+    /**
+     * The line's {@code curves}, else the global {@code ssl-default-bind-curves},
+     * else the line's {@code ecdhe} (which {@code curves} overrides, as in
+     * HAProxy); null for the JDK's own groups.
+     */
+    private List<String> groups(TlsSettings defaults) {
+        return curves != null ? curves : defaults.curves != null ? defaults.curves : ecdhe;
     }
 
     private List<String> protocols(TlsSettings defaults, String file, int line) throws ConfigException {

@@ -114,6 +114,15 @@ public interface Connection {
     default void slotProgress(SlotProgress progress) {
     }
 
+    /**
+     * What {@link #slotProgress} answers may have changed (the session took a
+     * slot, or one of its directions got or gave back its buffer): a
+     * connection waiting for buffers of its own moves its waits to the class
+     * that follows, as a session's channel does.
+     */
+    default void slotProgressChanged() {
+    }
+
     /** Whether bytes on this connection are TLS-protected ({@code ssl_fc}). */
     default boolean isTls() {
         return false;

@@ -50,6 +50,9 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     private SlotProgress progress = SlotProgress.DEFAULT;
     private final TlsOutbound out;
     private boolean handshaking = true;
+    /** {@link #shutdownOutput()} was called: close_notify and then the FIN go once every record is out. */
+    private boolean outputClosing;
+    private boolean finSent;
     private boolean sessionRead;
     private boolean sessionWrite;
     private boolean closed;
@@ -97,13 +100,15 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
                     got += n;
                 }
                 afterPostHandshakeMessage();
-            } else if (in.transportEnded || !fill(into)) {
+            } else if (in.transportEnded || !fill(true, Integer.MAX_VALUE)) {
                 break;
             }
         }
         releaseEmpty();
         boolean more = in.deliverable();
-        if (more && sessionRead) {
+        // An end found behind the data just given is reported by the next read, which nothing else would prompt.
+        boolean endBehind = got > 0 && (in.closeNotified || in.transportEnded);
+        if ((more || endBehind) && sessionRead) {
             retryRead = true;
             loop.schedule(this);
         }
@@ -111,12 +116,15 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         return got == 0 && !more && (in.closeNotified || in.transportEnded) ? -1 : got;
     }
 
-    /** Reads the transport into the inbound record buffer. False when nothing more can come now (none waiting, no buffer, the end). */
-    private boolean fill(Buffer into) throws IOException {
-        if (in.buffer == null && (in.buffer = take(true, into)) == null) {
+    /**
+     * Reads the transport into the inbound record buffer, at most {@code max}
+     * bytes. False when nothing more can come now (none waiting, no buffer, the end).
+     */
+    private boolean fill(boolean forSession, int max) throws IOException {
+        if (in.buffer == null && (in.buffer = take(true, forSession)) == null) {
             return false;
         }
-        return in.fill(transport);
+        return in.fill(transport, max);
     }
 
     @Override
@@ -127,10 +135,14 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         }
         int done = out.settlePending(from);
         while (done < maxBytes && from.readable() > 0) {
-            if (out.buffer == null && (out.buffer = take(false, from)) == null) {
+            if (out.buffer == null && (out.buffer = take(false, true)) == null) {
                 break;
             }
             int n = out.wrapAndSend(from, Math.min(maxBytes - done, from.readable()), transport);
+            if (n < 0) {
+                // The engine's own message (a session ticket) went ahead of the data: wrap the data now.
+                continue;
+            }
             if (n == 0) {
                 break;
             }
@@ -143,7 +155,11 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
 
     /**
      * Moves the handshake as far as the bytes at hand allow. Returns true once
-     * it is done. Records it makes go out through the scratch area.
+     * it is done. It reads a record at a time, to its exact length, so that
+     * when the engine answers, no record buffer is held coming in; and its
+     * records go out in a record buffer taken in the request's class ({@code
+     * NORMAL} before a slot), waiting in the arena's queue, holding nothing,
+     * when none may be taken (docs/design.md, "Why it cannot deadlock", TLS).
      */
     private boolean advance() throws IOException {
         while (handshaking) {
@@ -154,7 +170,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
                     }
                 }
                 case NEED_WRAP -> {
-                    if (!out.flush(transport) || !out.wrapHandshake(transport)) {
+                    if (!wrapHandshake()) {
                         return false;
                     }
                 }
@@ -173,13 +189,25 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         return true;
     }
 
+    /** One handshake record made and sent; false when it waits for a record buffer or for the socket. */
+    private boolean wrapHandshake() throws IOException {
+        if (out.owes() && !out.flush(transport)) {
+            return false;
+        }
+        in.release(false);
+        if (out.buffer == null && (out.buffer = take(false, false)) == null) {
+            return false;
+        }
+        return out.wrapHeld(transport);
+    }
+
     /** One record unwrapped during the handshake, reading the transport for it. False when none is whole yet. */
     private boolean unwrapHandshake() throws IOException {
         while (!in.wholeRecord()) {
             if (in.transportEnded) {
                 throw new TlsFailure("the peer closed during the handshake");
             }
-            if (!fill(null)) {
+            if (!fill(false, in.restOfRecord())) {
                 if (in.transportEnded) {
                     throw new TlsFailure("the peer closed during the handshake");
                 }
@@ -193,12 +221,21 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     }
 
     /**
-     * After a record that was not data (a key update, a ticket, a new
-     * handshake): the engine may want to answer or run a task.
+     * After a record that was not data (a key update, a new handshake): the
+     * engine may want to run a task, answer, or read more. An answer waits
+     * for the next data record, which the engine puts it ahead of (a key
+     * update's answer need only come before our next data, RFC 8446 4.6.3),
+     * so that reading never waits for an outgoing buffer.
      */
     private void afterPostHandshakeMessage() throws IOException {
         SSLEngineResult.HandshakeStatus hs = engine.getHandshakeStatus();
-        if (hs != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING && hs != SSLEngineResult.HandshakeStatus.FINISHED) {
+        if (hs == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+            for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
+                task.run();
+            }
+            hs = engine.getHandshakeStatus();
+        }
+        if (hs == SSLEngineResult.HandshakeStatus.NEED_UNWRAP || hs == SSLEngineResult.HandshakeStatus.NEED_UNWRAP_AGAIN) {
             handshaking = true;
             advance();
         }
@@ -207,29 +244,65 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     /**
      * Takes a record buffer in the class of the plaintext it will carry:
      * {@code NORMAL} unless moving it frees a server slot, then {@code
-     * URGENT}, or {@code CRITICAL} when the other record buffer is held.
-     * Queues and returns null when none may be taken.
+     * URGENT}, or {@code CRITICAL} when the other record buffer is held; the
+     * handshake's ({@code forSession} false) take the request's class either
+     * way, {@code NORMAL} until the session holds a slot. Queues and returns
+     * null when none may be taken.
      */
-    private Buffer take(boolean reading, Buffer plaintextSide) {
-        boolean freesSlot = plaintextSide != null
-                && (reading ? progress.readingFreesSlot() : progress.writingFreesSlot());
-        Buffer other = reading ? out.buffer : in.buffer;
-        Criticality c = !freesSlot ? Criticality.NORMAL : other != null ? Criticality.CRITICAL : Criticality.URGENT;
+    private Buffer take(boolean reading, boolean forSession) {
         RecordWait w = reading ? inWait : outWait;
         if (w.isWaiting()) {
             return null;
         }
-        Buffer b = pool.allocateOrWait(c, w);
+        w.forSession = forSession;
+        Buffer b = pool.allocateOrWait(classFor(reading, forSession), w);
         if (b == null) {
             updateInterest();
+        } else {
+            slotProgressChanged();
         }
         return b;
     }
 
+    private Criticality classFor(boolean reading, boolean forSession) {
+        // The handshake's records, either way, hold back the request: they take its class, NORMAL until the
+        // session holds a slot (a TCP session may hold one from its start, before the handshake is done).
+        boolean freesSlot = forSession ? reading ? progress.readingFreesSlot() : progress.writingFreesSlot()
+                : progress.readingFreesSlot();
+        Buffer other = reading ? out.buffer : in.buffer;
+        return !freesSlot ? Criticality.NORMAL : other != null ? Criticality.CRITICAL : Criticality.URGENT;
+    }
+
+    /**
+     * A queued wait moves to the class the session's state and the other
+     * record buffer now give it: a request that waited {@code NORMAL} for its
+     * next record and has since taken a slot must not stay behind the queued
+     * requests (docs/design.md, "Why it cannot deadlock", TLS).
+     */
+    @Override
+    public void slotProgressChanged() {
+        reclassify(inWait, true);
+        reclassify(outWait, false);
+    }
+
+    private void reclassify(RecordWait w, boolean reading) {
+        if (!w.isWaiting() || closed) {
+            return;
+        }
+        Buffer b = pool.reclassify(w, classFor(reading, w.forSession));
+        if (b != null) {
+            w.onBuffer(b);
+        }
+    }
+
     /** Gives back record buffers that hold nothing: an empty buffer is never held (docs/design.md, rule 2). */
     private void releaseEmpty() {
+        Buffer held = in.buffer != null ? in.buffer : out.buffer;
         in.release(false);
         out.release(false);
+        if (held != null && (inWait.isWaiting() || outWait.isWaiting())) {
+            slotProgressChanged();
+        }
     }
 
     /** The transport's interest, from what the handshake and the session want and what is held. */
@@ -265,6 +338,9 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     private void fail(IOException e) {
         if (failure == null) {
             failure = e;
+            if (e instanceof SSLException && !(e instanceof TlsFailure)) {
+                sendAlert();
+            }
         }
         transport.readInterest(false);
         transport.writeInterest(false);
@@ -274,6 +350,24 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
             if (!closed) {
                 handler.writable();
             }
+        }
+    }
+
+    /**
+     * The engine refused the peer (no common group, suite or version, a bad
+     * message): the alert it made for that goes out if the socket takes it
+     * now, so the client learns why instead of seeing a reset. Made in the
+     * scratch area like a close's close_notify; nothing waits for it.
+     */
+    private void sendAlert() {
+        try {
+            if (out.flush(transport)) {
+                for (int i = 0; i < 2 && !engine.isOutboundDone() && out.wrapAtClose(transport); i++) {
+                    // One record: the fatal alert.
+                }
+            }
+        } catch (IOException ignored) {
+            // The transport is gone too: the reset is all the peer gets.
         }
     }
 
@@ -316,7 +410,10 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
             fail(e);
             return;
         }
-        if (handshaking) {
+        if (outputClosing) {
+            continueShutdown();
+            updateInterest();
+        } else if (handshaking) {
             advanceInEvent();
         } else if (sessionWrite || out.pendingPlain > 0) {
             handler.writable();
@@ -345,6 +442,10 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         boolean write = retryWrite;
         retryRead = false;
         retryWrite = false;
+        if (write && outputClosing) {
+            continueShutdown();
+            write = false;
+        }
         if (handshaking) {
             advanceInEvent();
             return;
@@ -361,6 +462,8 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     /** One direction's place in the arena's queue. */
     private final class RecordWait extends BufferWaiter {
         private final boolean reading;
+        /** Taken for the session's bytes (its class follows the session), not the handshake's ({@code NORMAL}). */
+        boolean forSession;
 
         RecordWait(boolean reading) {
             this.reading = reading;
@@ -379,6 +482,8 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
                 out.buffer = b;
                 retryWrite = true;
             }
+            // The other direction, if it waits, now completes a pair.
+            reclassify(reading ? outWait : inWait, !reading);
             loop.schedule(TlsConnection.this);
         }
     }
@@ -386,7 +491,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     @Override
     public void readInterest(boolean on) {
         sessionRead = on;
-        if (on && !handshaking && in.deliverable()) {
+        if (on && !handshaking && (in.deliverable() || in.closeNotified || in.transportEnded)) {
             retryRead = true;
             loop.schedule(this);
         }
@@ -407,25 +512,46 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     /** Sends close_notify, then the FIN once every record is out. Reading goes on. */
     @Override
     public void shutdownOutput() {
-        if (closed || out.finPending) {
+        if (closed || outputClosing) {
             return;
         }
+        outputClosing = true;
         engine.closeOutbound();
+        continueShutdown();
+    }
+
+    /**
+     * The records still owed, then close_notify (and anything the engine sent
+     * ahead of it), in a record buffer taken in the session's class, then the
+     * FIN: as far as the socket and the arena allow now. The rest goes from
+     * {@link #writable()} or when a record buffer is handed over.
+     */
+    private void continueShutdown() {
         try {
-            if (out.flush(transport)) {
-                while (!engine.isOutboundDone() && out.wrapHandshake(transport)) {
-                    // Each wrap makes one record: close_notify, after anything the engine still owed.
+            while (!finSent) {
+                if (out.owes() && !out.flush(transport)) {
+                    updateInterest();
+                    return;
                 }
-            }
-            if (out.buffer == null) {
-                transport.shutdownOutput();
-            } else {
-                out.finPending = true;
-                updateInterest();
+                if (engine.isOutboundDone()) {
+                    out.release(false);
+                    finSent = true;
+                    transport.shutdownOutput();
+                    return;
+                }
+                if (out.buffer == null && (out.buffer = take(false, true)) == null) {
+                    return;
+                }
+                if (!out.wrapHeld(transport)) {
+                    updateInterest();
+                    return;
+                }
             }
         } catch (IOException e) {
             // As a plain connection's shutdown: the next read or write reports the broken transport.
             failure = failure == null ? e : failure;
+            out.release(true);
+            finSent = true;
             transport.shutdownOutput();
         }
     }
@@ -439,8 +565,10 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         if (!handshaking && failure == null && out.pendingPlain == 0) {
             engine.closeOutbound();
             try {
-                if (out.flush(transport) && !engine.isOutboundDone()) {
-                    out.wrapHandshake(transport);
+                if (out.flush(transport)) {
+                    while (!engine.isOutboundDone() && out.wrapAtClose(transport)) {
+                        // Each wrap makes one record: close_notify, after anything the engine still owed.
+                    }
                 }
             } catch (IOException e) {
                 // The transport is broken: closing is all that is left.
@@ -545,7 +673,11 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
 
     @Override
     public String toString() {
-        return "TlsConnection[" + transport + (handshaking ? ", handshaking" : "") + (closed ? ", closed]" : "]");
+        return "TlsConnection[" + transport + (handshaking ? ", handshaking " + engine.getHandshakeStatus() : "")
+                + (in.buffer != null ? ", in " + in.buffer.readable() + " B" : "") + (inWait.isWaiting() ? ", in waits" : "")
+                + (out.buffer != null ? ", out " + out.buffer.readable() + " B" : "") + (outWait.isWaiting() ? ", out waits" : "")
+                + (outputClosing ? finSent ? ", FIN sent" : ", closing" : "") + (failure != null ? ", failed" : "")
+                + (closed ? ", closed]" : "]");
     }
 
 }

@@ -37,15 +37,15 @@ final class TlsInbound {
         this.pool = arena.pool();
     }
 
-    /** Reads the transport into the held buffer; true if bytes came. */
-    boolean fill(Connection transport) throws IOException {
+    /** Reads the transport into the held buffer, at most {@code max} bytes; true if bytes came. */
+    boolean fill(Connection transport, int max) throws IOException {
         if (buffer.writable() == 0) {
             buffer.compact();
             if (buffer.writable() == 0) {
                 throw new TlsFailure("a TLS record larger than " + buffer.capacity() + " bytes");
             }
         }
-        int n = transport.read(buffer);
+        int n = transport.read(buffer, max);
         if (n < 0) {
             transportEnded = true;
         }
@@ -117,6 +117,21 @@ final class TlsInbound {
     /** Whether the session can read plaintext (or the end) now without the transport. */
     boolean deliverable() {
         return plainAhead > 0 || !closeNotified && wholeRecord();
+    }
+
+    /**
+     * The bytes that complete the record the buffer begins (its header first):
+     * what the handshake reads, so that nothing after the record is held
+     * when the engine wants to answer it.
+     */
+    int restOfRecord() {
+        int held = buffer == null ? 0 : buffer.readable() - plainAhead;
+        if (held < 5) {
+            return 5 - held;
+        }
+        int at = buffer.readIndex() + plainAhead;
+        int length = ((buffer.get(at + 3) & 0xff) << 8) | (buffer.get(at + 4) & 0xff);
+        return Math.max(1, 5 + length - held);
     }
 
     /** Whether the buffer holds a whole record after what it keeps ahead, or bytes that are no record at all. */

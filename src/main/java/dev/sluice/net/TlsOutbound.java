@@ -2,7 +2,6 @@ package dev.sluice.net;
 
 import dev.sluice.buffer.Buffer;
 import dev.sluice.buffer.BufferPool;
-import dev.sluice.buffer.Criticality;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import javax.net.ssl.SSLEngine;
@@ -16,11 +15,12 @@ import javax.net.ssl.SSLEngineResult;
  * transport took, as on a plain connection, and a close after the last
  * write loses nothing.
  *
- * <p>Handshake records are made in the arena's scratch area and sent at once,
- * taking no record buffer; the rest of one the transport did not all take is
- * kept in a record buffer if one is free now, and otherwise the connection
- * fails (a handshake flight is a few kilobytes on a socket that has sent
- * nothing else, so this is not expected to happen).
+ * <p>Handshake records are made in a record buffer taken as a data
+ * record's is, and sent ({@link #wrapHeld}); a message the engine sends
+ * after the handshake (a session ticket, the answer to a key update) goes
+ * ahead of the next data record, in that record's buffer. Only a close's
+ * close_notify is made in the arena's scratch area, and sent if the socket
+ * takes it then.
  *
  * <p>Not thread-safe: owned by its connection's loop.
  */
@@ -35,8 +35,6 @@ final class TlsOutbound {
     /** Plaintext of {@code pendingFrom} in the record that {@code buffer} still holds. */
     int pendingPlain;
     Buffer pendingFrom;
-    /** The FIN follows close_notify once the buffer is out. */
-    boolean finPending;
 
     TlsOutbound(SSLEngine engine, TlsRecordArena arena) {
         this.engine = engine;
@@ -49,7 +47,7 @@ final class TlsOutbound {
         return buffer != null && buffer.readable() > 0;
     }
 
-    /** Sends what the buffer holds. True once all is out; the buffer then goes back and a pending FIN goes. */
+    /** Sends what the buffer holds. True once all is out; the buffer then goes back. */
     boolean flush(Connection transport) throws IOException {
         if (buffer == null) {
             return true;
@@ -61,10 +59,6 @@ final class TlsOutbound {
         }
         pool.release(buffer);
         buffer = null;
-        if (finPending) {
-            finPending = false;
-            transport.shutdownOutput();
-        }
         return true;
     }
 
@@ -91,7 +85,8 @@ final class TlsOutbound {
      * Wraps up to {@code n} bytes of {@code from} into the held (empty)
      * buffer and sends it. Returns the plaintext consumed, all of whose
      * record went out; when the transport took less, 0, and the plaintext
-     * stays pending in {@code from}.
+     * stays pending in {@code from}. -1 when the engine put a message of its
+     * own ahead of the data and all of it went: wrap again, into a new buffer.
      */
     int wrapAndSend(Buffer from, int n, Connection transport) throws IOException {
         SSLEngineResult r = engine.wrap(from.readView(Math.min(n, TlsRecordArena.applicationSize())),
@@ -100,6 +95,9 @@ final class TlsOutbound {
             throw new TlsFailure("the engine refused to wrap: " + r.getStatus());
         }
         buffer.produced(r.bytesProduced());
+        if (r.bytesConsumed() == 0 && r.bytesProduced() > 0) {
+            return flush(transport) ? -1 : 0;
+        }
         if (!flush(transport)) {
             pendingPlain = r.bytesConsumed();
             pendingFrom = from;
@@ -109,26 +107,37 @@ final class TlsOutbound {
         return r.bytesConsumed();
     }
 
-    /** Wraps one handshake record (or close_notify) into the scratch area and sends it. False if it could not all go. */
-    boolean wrapHandshake(Connection transport) throws IOException {
+    /**
+     * Wraps one record of the engine's own (a handshake message,
+     * close_notify) into the held, empty buffer and sends it. True once all
+     * of it went (the buffer is then back).
+     */
+    boolean wrapHeld(Connection transport) throws IOException {
+        SSLEngineResult r = engine.wrap(EMPTY, buffer.writeView());
+        if (r.getStatus() != SSLEngineResult.Status.OK && r.getStatus() != SSLEngineResult.Status.CLOSED) {
+            throw new TlsFailure("the engine refused a handshake record: " + r.getStatus());
+        }
+        buffer.produced(r.bytesProduced());
+        return flush(transport);
+    }
+
+    /**
+     * A close's close_notify, made in the scratch area: what the socket takes
+     * now goes, the rest is dropped with the connection. True if it all went;
+     * false too when the engine had no record left to make.
+     */
+    boolean wrapAtClose(Connection transport) throws IOException {
         ByteBuffer record = arena.recordScratch();
         SSLEngineResult r = engine.wrap(EMPTY, record);
         if (r.getStatus() != SSLEngineResult.Status.OK && r.getStatus() != SSLEngineResult.Status.CLOSED) {
             throw new TlsFailure("the engine refused a handshake record: " + r.getStatus());
         }
         record.flip();
-        transport.writePreamble(record);
         if (!record.hasRemaining()) {
-            return true;
+            return false;
         }
-        buffer = pool.tryAllocate(Criticality.NORMAL);
-        if (buffer == null) {
-            throw new TlsFailure("a handshake record did not fit the socket and no record buffer was free");
-        }
-        int rest = record.remaining();
-        buffer.writeView(rest).put(record);
-        buffer.produced(rest);
-        return flush(transport);
+        transport.writePreamble(record);
+        return !record.hasRemaining();
     }
 
     /** Gives the buffer back if it holds nothing, or whatever it holds when {@code all}. */

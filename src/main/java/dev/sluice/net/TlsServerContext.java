@@ -24,6 +24,7 @@ public final class TlsServerContext {
     private final String[] protocols;
     private final String[] suites;
     private final boolean serverOrder;
+    private final String[] groups;
     private final BiFunction<SSLEngine, List<String>, String> alpn;
 
     /**
@@ -31,14 +32,17 @@ public final class TlsServerContext {
      * @param suites the JDK's names of the suites, or null for its defaults
      * @param protocols the JDK's names of the versions
      * @param preferClientCiphers whether the client's order of suites wins
+     * @param groups the JDK's names of the key exchange groups ({@code curves}), in order of preference, or null
+     *     for its defaults
      */
     public TlsServerContext(List<PemKeyMaterial> certificates, List<String> alpn, List<String> suites,
-            List<String> protocols, boolean preferClientCiphers) throws GeneralSecurityException {
+            List<String> protocols, boolean preferClientCiphers, List<String> groups) throws GeneralSecurityException {
         context = SSLContext.getInstance("TLS");
         context.init(new KeyManager[] {new SniKeyManager(certificates)}, null, null);
         this.protocols = protocols.toArray(new String[0]);
         this.suites = suites == null ? null : suites.toArray(new String[0]);
         this.serverOrder = !preferClientCiphers;
+        this.groups = groups == null ? null : groups.toArray(new String[0]);
         List<String> offered = List.copyOf(alpn);
         this.alpn = (engine, asked) -> {
             for (String p : offered) {
@@ -60,6 +64,9 @@ public final class TlsServerContext {
             p.setCipherSuites(suites);
         }
         p.setUseCipherSuitesOrder(serverOrder);
+        if (groups != null) {
+            p.setNamedGroups(groups);
+        }
         engine.setSSLParameters(p);
         engine.setHandshakeApplicationProtocolSelector(alpn);
         TlsConnection c = new TlsConnection(transport, engine, loop, arena);

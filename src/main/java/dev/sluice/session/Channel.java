@@ -304,6 +304,11 @@ final class Channel {
      * slot): a waiter queued under the old class moves to the new one, at its tail.
      */
     void criticalityChanged() {
+        // A TLS connection on either end takes record buffers in the same classes.
+        in.slotProgressChanged();
+        if (sink != null) {
+            sink.slotProgressChanged();
+        }
         if (!wait.isWaiting()) {
             return;
         }

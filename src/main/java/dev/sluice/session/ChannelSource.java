@@ -217,6 +217,13 @@ final class ChannelSource extends Task {
         return lastReadFilled && source != null && !ended && !paused;
     }
 
+    /** The session's classes changed: the connection read may move waits of its own. */
+    void slotProgressChanged() {
+        if (source != null) {
+            source.slotProgressChanged();
+        }
+    }
+
     void readFrom(Connection c) {
         source = c;
         ended = false;

@@ -470,7 +470,7 @@ public final class HttpSession extends Session implements Refusals {
     /** The session's state, for failure reports. */
     @Override
     public String toString() {
-        return "HttpSession[" + client.peer() + " fe=" + frontend.name() + " srv="
+        return "HttpSession[" + (client.isTls() ? client.toString() : client.peer()) + " fe=" + frontend.name() + " srv="
                 + (link.server() == null ? "-" : link.server().owner().name() + "/" + link.server().name())
                 + " req=" + req() + " resp=" + resp() + " requests=" + requestsOnConnection
                 + (closed ? " closed" : "") + " request{" + request.describe() + "} response{" + response.describe() + "}]";

@@ -528,7 +528,7 @@ public final class TcpSession extends Session {
     /** The session's state, for {@code show sess} and failure reports. */
     @Override
     public String toString() {
-        return "TcpSession[" + client.peer() + " fe=" + frontend.name() + " be=" + backend.name() + " srv="
+        return "TcpSession[" + (client.isTls() ? client.toString() : client.peer()) + " fe=" + frontend.name() + " be=" + backend.name() + " srv="
                 + (slot == null ? "-" : slot.name()) + " state=" + state + " request{" + request.describe()
                 + "} response{" + response.describe() + "}]";
     }

@@ -74,6 +74,26 @@ class TlsConfigTest {
                 + " applied");
     }
 
+    @Test
+    void curvesEcdheAndTheirGlobalDefaultGiveTheGroupsInTheFilesOrder() throws ConfigException {
+        String site = "ssl crt " + dir.resolve("site.pem");
+        assertNull(bind("", site).tls().groups());
+        assertEquals(List.of("x25519", "secp256r1"), bind("", site + " curves X25519:P-256").tls().groups());
+        assertEquals(List.of("secp384r1"), bind("", site + " ecdhe secp384r1").tls().groups());
+        // curves wins over ecdhe, as in HAProxy; the global default fills a line without curves.
+        assertEquals(List.of("secp521r1", "ffdhe2048"),
+                bind("", site + " ecdhe prime256v1 curves P-521:ffdhe2048").tls().groups());
+        assertEquals(List.of("secp256r1", "x448"),
+                bind(" ssl-default-bind-curves prime256v1:X448", site + " ecdhe secp384r1").tls().groups());
+        String tail = "\n default_backend b\nbackend b\n server s1 127.0.0.1:8081\n";
+        ConfigParserTest.assertRefused("frontend f\n bind :443 " + site + " curves X25519:brainpoolP256r1" + tail,
+                "t.cfg:2: bind :443 curves: 'brainpoolP256r1' is not a group Sluice knows; write X25519, P-256,"
+                + " P-384, P-521, X448 or ffdhe2048 to ffdhe8192, separated by ':'");
+        ConfigParserTest.assertRefused("global\n ssl-default-bind-curves sect163k1\nfrontend f\n bind :443 " + site
+                + tail, "t.cfg:2: ssl-default-bind-curves: 'sect163k1' is not a group Sluice knows; write X25519,"
+                + " P-256, P-384, P-521, X448 or ffdhe2048 to ffdhe8192, separated by ':'");
+    }
+
     private static String missing(Path p) {
         try {
             dev.sluice.net.PemKeyMaterial.load(p);

@@ -84,6 +84,34 @@ class TlsEndToEndTest extends HttpEndToEnd {
         assertTrue(none.contains("Protocol  : TLSv1.2") || none.contains("TLSv1.2"), none);
     }
 
+    /**
+     * {@code curves P-256}: OpenSSL sends its key share for the first group
+     * it lists only, so a client listing X25519 then P-256 is sent a
+     * HelloRetryRequest (a second ServerHello, answered by a second
+     * ClientHello) and agrees on P-256. One that offers only X25519 is
+     * refused with an alert, not a bare reset.
+     */
+    @Test
+    void curvesLimitTheGroupsAndAnotherKeyShareGetsAHelloRetryRequest() throws Exception {
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        TestCertificates.write(certs, "a", "a.test", "a.test");
+        start(cfg(origin()).frontend("bind 127.0.0.1:0 ssl crt " + certs + " curves P-256"));
+        String retried = run("openssl", "s_client", "-connect", "127.0.0.1:" + tlsPort(), "-servername", "a.test",
+                "-tls1_3", "-groups", "X25519:P-256", "-msg");
+        assertTrue(retried.contains("Server Temp Key: ECDH, prime256v1"), retried);
+        assertEquals(2, count(retried, ">>> TLS 1.3, Handshake [length ", "], ClientHello"), retried);
+        assertEquals(2, count(retried, "<<< TLS 1.3, Handshake [length ", "], ServerHello"), retried);
+        String refused = run("openssl", "s_client", "-connect", "127.0.0.1:" + tlsPort(), "-servername", "a.test",
+                "-tls1_3", "-groups", "X25519");
+        assertTrue(refused.contains("SSL alert number"), refused);
+        assertTrue(refused.contains("no peer certificate available"), refused);
+    }
+
+    /** Lines of {@code text} that start with {@code head} and end with {@code tail}. */
+    private static int count(String text, String head, String tail) {
+        return (int) text.lines().filter(l -> l.startsWith(head) && l.endsWith(tail)).count();
+    }
+
     @Test
     void theJdkHttpClientKeepsItsConnectionForManyRequests() throws Exception {
         HttpTestOrigin origin = origin();

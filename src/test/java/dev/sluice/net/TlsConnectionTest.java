@@ -382,6 +382,33 @@ class TlsConnectionTest {
         assertAllBack(s, c);
     }
 
+    /**
+     * A server flight larger than the socket's window, with the arena down to
+     * one buffer a handshake may take: the ClientHello's record buffer goes
+     * back before the flight takes one, and the rest of the flight waits in
+     * it for the window. (Before, the flight was made in the scratch area and
+     * its rest needed a second buffer at once, or the handshake failed.)
+     */
+    @Test
+    void aFlightLargerThanTheWindowNeedsOneRecordBufferAndWaitsForTheSocket() throws IOException {
+        MemoryPipe pipe = new MemoryPipe(512, 512);
+        Side s = new Side(pipe.a, server(), 4096, 4);
+        Side c = new Side(pipe.b, client("TLSv1.3"), 4096, 4);
+        // Four record buffers, a reserve of two: with one taken, a handshake may hold one at a time.
+        Buffer x = s.arena.pool().tryAllocate(Criticality.NORMAL);
+        s.start();
+        c.start();
+        runUntil(pipe, s, c, () -> s.tls.handshakeDone() && c.tls.handshakeDone());
+        c.send("through a small window".getBytes(StandardCharsets.US_ASCII), false);
+        runUntil(pipe, s, c, () -> s.got.size() == 22);
+        assertEquals(null, s.failed);
+        assertEquals("through a small window", s.got.toString(StandardCharsets.US_ASCII));
+        s.arena.pool().release(x);
+        s.tls.close();
+        c.tls.close();
+        assertAllBack(s, c);
+    }
+
     @Test
     void aRecordBufferCarryingASlotHoldersBytesIsTakenUrgentThenCritical() throws IOException {
         MemoryPipe pipe = new MemoryPipe(2000, 1 << 16);

@@ -56,4 +56,15 @@ final class SimChecks {
             run.assertOutcomesAgree();
         });
     }
+
+    /** Whether an open session holds a slot of {@code server}, for the census of a stuck world (the check is the session package's own). */
+    static boolean uses(dev.sluice.session.Session session, dev.sluice.backend.Server server) {
+        try {
+            java.lang.reflect.Method m = dev.sluice.session.Session.class.getDeclaredMethod("uses", dev.sluice.backend.Server.class);
+            m.setAccessible(true);
+            return (boolean) m.invoke(session, server);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -82,6 +82,8 @@ final class SimConnection implements Connection {
      * of the sessions from the world's stall detection.
      */
     private boolean background;
+    /** The transport of a TLS connection: its preambles are handshake records, delivered as any bytes. */
+    private boolean carriesTls;
     boolean inReadySet;
 
     private SimConnection(SimWorld world, String name, SimLink link, SimLoop loop) {
@@ -112,6 +114,11 @@ final class SimConnection implements Connection {
     void background() {
         background = true;
         other.background = true;
+    }
+
+    /** This Sluice end is a {@link dev.sluice.net.TlsConnection}'s transport (see {@link #writePreamble}). */
+    void carriesTls() {
+        carriesTls = true;
     }
 
     /** An outgoing connection: nothing moves until {@link #connectResult} is delivered. */
@@ -166,10 +173,17 @@ final class SimConnection implements Connection {
      * A PROXY header ({@code send-proxy}): it takes the send window's room as
      * any write does, but is counted rather than delivered, since the simulated
      * servers speak no PROXY protocol (nginx parses the real bytes in
-     * SendProxyEndToEndTest). It must come first, and once.
+     * SendProxyEndToEndTest). It must come first, and once. On a TLS transport
+     * the bytes are a handshake record, sent as any others.
      */
     @Override
     public int writePreamble(ByteBuffer bytes) throws IOException {
+        if (carriesTls) {
+            // A handshake record from the arena's scratch area: bytes on the wire like any others.
+            int n = transmit(bytes, bytes.remaining());
+            loop.counters().bytesOut += n;
+            return n;
+        }
         requireUsable("write");
         if (other.in.written > 0 || preambleSent) {
             throw new IllegalStateException(name + ": a PROXY header after other bytes");

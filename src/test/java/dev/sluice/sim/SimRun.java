@@ -53,6 +53,10 @@ final class SimRun {
     /** The operators who looked during the run ({@link SimScenario#watch}), and the loops' applet arenas. */
     final List<SimWatcher> watchers = new ArrayList<>();
     dev.sluice.session.AppletArena[] arenas;
+    /** TLS ({@link SimScenario#tls}): the listener's context, each loop's record arena and each client's relay. */
+    dev.sluice.net.TlsServerContext tlsContext;
+    final List<dev.sluice.net.TlsRecordArena> tlsArenas = new ArrayList<>();
+    final List<SimTlsRelay> relays = new ArrayList<>();
 
     /** A server state change and when it happened. */
     record StateChange(long at, ServerStateChange change) {
@@ -144,6 +148,23 @@ final class SimRun {
             }
             if (loop.counters().taskFailures != 0) {
                 throw new SimFailure("loop" + loop.id() + ": " + loop.counters().taskFailures + " task failures");
+            }
+        }
+        for (int l = 0; l < tlsArenas.size(); l++) {
+            BufferPool pool = tlsArenas.get(l).pool();
+            pool.checkInvariants();
+            if (pool.free() != pool.size()) {
+                throw new SimFailure("loop" + l + "'s TLS arena leaked record buffers: " + pool.free() + " of "
+                        + pool.size() + " free");
+            }
+            if (pool.waitingTotal() != 0) {
+                throw new SimFailure("loop" + l + "'s TLS arena still has " + pool.waitingTotal() + " waiters");
+            }
+            for (Criticality c : Criticality.values()) {
+                if (pool.failedWakeups(c) != 0) {
+                    throw new SimFailure("loop" + l + "'s TLS arena: " + pool.failedWakeups(c) + " failed " + c
+                            + " wakeups");
+                }
             }
         }
         for (SessionSet set : sessionSets) {
@@ -265,8 +286,32 @@ final class SimRun {
         if (!stuck.isEmpty()) {
             stuck.append(')');
         }
+        for (Backend b : backends) {
+            for (var server : b.servers()) {
+                for (int i = 0; i < sessions.length; i++) {
+                    if (sessions[i] != null && !sessions[i].isClosed() && SimChecks.uses(sessions[i], server)) {
+                        stuck.append("; ").append(server.name()).append("'s slot held by ").append(i).append(": ")
+                                .append(sessions[i]);
+                    }
+                }
+            }
+        }
+        StringBuilder tls = new StringBuilder();
+        for (int l = 0; l < tlsArenas.size(); l++) {
+            BufferPool p = tlsArenas.get(l).pool();
+            tls.append("; loop").append(l).append(" TLS arena free ").append(p.free()).append('/').append(p.size());
+            for (Criticality c : Criticality.values()) {
+                tls.append(' ').append(c).append(" waiting ").append(p.waiting(c));
+            }
+        }
+        for (int i = 0, shown = 0; i < relays.size() && shown < 5; i++) {
+            SimTlsRelay r = relays.get(i);
+            if (!r.over()) {
+                tls.append(shown++ == 0 ? "; relays open: " : ", ").append(r.state());
+            }
+        }
         return finishedClients + "/" + clients.size() + " clients finished, " + open + " sessions open"
-                + stuck + ", " + queued + " queued for a slot";
+                + stuck + ", " + queued + " queued for a slot" + tls;
     }
 
     /** Mean and longest time from connect to the last response byte, over clients that completed. */

@@ -21,12 +21,16 @@ import dev.sluice.session.SessionSet;
 import dev.sluice.session.SessionTimeouts;
 import dev.sluice.session.TcpFrontend;
 import dev.sluice.session.TcpSession;
+import dev.sluice.net.Connection;
+import dev.sluice.net.TlsRecordArena;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 
 /**
  * A workload, described fluently and run from a seed: the loops and their
@@ -113,6 +117,8 @@ final class SimScenario {
     private BalanceSpec balance = BalanceSpec.ROUNDROBIN;
     private RetryPolicy retry = RetryPolicy.DEFAULT;
     private int sendProxy;
+    /** TLS between the clients and Sluice, or null for plain TCP (see {@link #tls}). */
+    private TlsSpec tls;
     /** Watchers: what each asks for, and when (see {@link #watch}). */
     private final List<String> watchTargets = new ArrayList<>();
     private final List<Long> watchTimes = new ArrayList<>();
@@ -245,13 +251,34 @@ final class SimScenario {
         return this;
     }
 
-    /** The backends' retries and redispatch. */
+    /**
+     * What the clients' TLS asks of the handshake, and the record arena of each loop.
+     *
+     * @param tls12Share the share of clients that speak TLS 1.2 (two round trips)
+     * @param retryShare the share of TLS 1.3 clients whose first key share the listener does not take
+     *     (a HelloRetryRequest: two round trips)
+     * @param arenaBuffers record buffers per loop; 0 for as many as the client pool, as Sluice carves them
+     */
+    record TlsSpec(double tls12Share, double retryShare, int arenaBuffers) {
+    }
+
+    /**
+     * The clients speak TLS to Sluice, each through its own {@link
+     * SimTlsRelay}; Sluice's ends are {@link dev.sluice.net.TlsConnection}s
+     * over the drawn links, with the listener's groups x25519 and P-256.
+     */
+    SimScenario tls(TlsSpec spec) {
+        this.tls = spec;
+        return this;
+    }
+
     /** Every server's connections start with a PROXY header of this version ({@code send-proxy}: 1, {@code -v2}: 2). */
     SimScenario sendProxy(int version) {
         this.sendProxy = version;
         return this;
     }
 
+    /** The backends' retries and redispatch. */
     SimScenario retry(RetryPolicy policy) {
         this.retry = policy;
         return this;
@@ -456,8 +483,16 @@ final class SimScenario {
                     Map.of(httpBackend, new HttpFrontend.BackendPolicy(timeouts, reuse, false, false, HttpRules.NONE)),
                     HttpLimits.forBuffer(bufsize, maxRewrite), false, httpClose, new ConnectionLimit("http", 0, process));
         }
+        if (tls != null) {
+            run.tlsContext = SimTls.shared().listener(http ? List.of("http/1.1") : List.of(),
+                    List.of("x25519", "secp256r1"));
+        }
         for (int l = 0; l < loops; l++) {
             SimLoop loop = world.addLoop(poolSize, bufsize, reserve);
+            if (tls != null) {
+                int buffers = tls.arenaBuffers() > 0 ? tls.arenaBuffers() : Math.max(TlsRecordArena.RESERVE + 2, poolSize);
+                run.tlsArenas.add(new TlsRecordArena(buffers, TlsRecordArena.packetSize(), world::now));
+            }
             run.sessionSets.add(new SessionSet());
             run.sessionCounters.add(new SessionCounters());
             run.connectors.add(new SimConnector(world, loop, simServers, () -> drawLink(random)));
@@ -494,6 +529,46 @@ final class SimScenario {
         return run;
     }
 
+    /**
+     * The client's connection to Sluice, made at its arrival: a plain pair,
+     * or one whose client end is a {@link SimTlsRelay}'s (the relay's engine
+     * drawn from {@code engine}). Returns Sluice's end and the client's.
+     */
+    private SimConnection[] connect(SimRun run, int id, SimLink link, SimLoop loop, SimPeer client, SSLEngine engine) {
+        SimConnection[] pair = SimConnection.pair(run.world, "client" + id, link, loop, client);
+        if (engine == null) {
+            return pair;
+        }
+        pair[0].carriesTls();
+        SimTlsRelay relay = new SimTlsRelay(run.world, "client" + id, engine, pair[1], client);
+        run.relays.add(relay);
+        relay.start();
+        return new SimConnection[] {pair[0], relay.clientEnd()};
+    }
+
+    /** The client's TLS engine, drawn from the scenario's shares; null without TLS. */
+    private SSLEngine drawEngine(SplittableRandom random, int id) {
+        if (tls == null) {
+            return null;
+        }
+        boolean twelve = random.nextDouble() < tls.tls12Share();
+        boolean retry = !twelve && random.nextDouble() < tls.retryShare();
+        return SimTls.shared().client(id, twelve ? "TLSv1.2" : "TLSv1.3", retry ? List.of("secp384r1", "secp256r1") : null,
+                http ? List.of("http/1.1") : List.of());
+    }
+
+    /** Sluice's end as its session sees it: the end itself, or TLS over it on the loop's arena, as a listener accepts it. */
+    private Connection accepted(SimRun run, int loopIndex, SimLoop loop, SimConnection end) {
+        if (run.tlsContext == null) {
+            return end;
+        }
+        try {
+            return run.tlsContext.accept(end, loop, run.tlsArenas.get(loopIndex));
+        } catch (SSLException e) {
+            throw new SimFailure("the listener refused an engine: " + e);
+        }
+    }
+
     private SimLink drawLink(SplittableRandom random) {
         return SimLink.draw(random, minLatencyNanos, maxLatencyNanos, bytesPerMilli, segmentMax, minWindow, maxWindow);
     }
@@ -510,12 +585,13 @@ final class SimScenario {
         run.clients.add(client);
         long arrival = arrivalStartNanos + random.nextLong(arrivalWindowNanos);
         SimLink link = drawLink(random);
+        SSLEngine engine = drawEngine(random, id);
         world.at(arrival, () -> {
-            SimConnection[] pair = SimConnection.pair(world, "client" + id, link, loop, client);
+            SimConnection[] pair = connect(run, id, link, loop, client, engine);
             client.start(pair[1]);
             // Accepted by the loop in its next turn, as a listener's accept would be.
             loop.execute(() -> run.sessions[id] = run.frontend.limit().tryEnter() ? TcpSession.start(loop, run.connectors.get(loopIndex), run.frontend,
-                    run.sessionSets.get(loopIndex), run.sessionCounters.get(loopIndex), pair[0]) : null);
+                    run.sessionSets.get(loopIndex), run.sessionCounters.get(loopIndex), accepted(run, loopIndex, loop, pair[0])) : null);
         });
     }
 
@@ -542,14 +618,16 @@ final class SimScenario {
         run.clients.add(client);
         long arrival = random.nextLong(arrivalWindowNanos);
         SimLink link = drawLink(random);
+        SSLEngine engine = drawEngine(random, id);
         world.at(arrival, () -> {
-            SimConnection[] pair = SimConnection.pair(world, "client" + id, link, loop, client);
+            SimConnection[] pair = connect(run, id, link, loop, client, engine);
             client.start(pair[1]);
             loop.execute(() -> {
                 if (run.httpFrontend.limit().tryEnter()) {
                     run.httpCounters[id] = new SessionCounters();
                     run.sessions[id] = HttpSession.start(loop, run.connectors.get(loopIndex), run.httpFrontend,
-                            run.sessionSets.get(loopIndex), run.httpCounters[id], run.idle.get(loopIndex), pair[0]);
+                            run.sessionSets.get(loopIndex), run.httpCounters[id], run.idle.get(loopIndex),
+                            accepted(run, loopIndex, loop, pair[0]));
                 }
             });
         });
@@ -579,14 +657,16 @@ final class SimScenario {
         run.clients.add(client);
         long arrival = arrivalStartNanos + random.nextLong(arrivalWindowNanos);
         SimLink link = drawLink(random);
+        SSLEngine engine = drawEngine(random, id);
         world.at(arrival, () -> {
-            SimConnection[] pair = SimConnection.pair(world, "client" + id, link, loop, client);
+            SimConnection[] pair = connect(run, id, link, loop, client, engine);
             client.start(pair[1]);
             loop.execute(() -> {
                 if (run.httpFrontend.limit().tryEnter()) {
                     run.httpCounters[id] = new SessionCounters();
                     run.sessions[id] = HttpSession.start(loop, run.connectors.get(loopIndex), run.httpFrontend,
-                            run.sessionSets.get(loopIndex), run.httpCounters[id], run.idle.get(loopIndex), pair[0]);
+                            run.sessionSets.get(loopIndex), run.httpCounters[id], run.idle.get(loopIndex),
+                            accepted(run, loopIndex, loop, pair[0]));
                 }
             });
         });

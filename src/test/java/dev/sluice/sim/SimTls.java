@@ -1,0 +1,124 @@
+package dev.sluice.sim;
+
+import dev.sluice.net.PemKeyMaterial;
+import dev.sluice.net.TlsServerContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The simulator's TLS: one RSA certificate, made by keytool once per test JVM
+ * and never committed (RSA so that every handshake record has the same size
+ * from one run to the next, as a seed's replay needs); the listener contexts
+ * Sluice's own {@link TlsServerContext} builds from it; and client engines
+ * that trust it, for {@link SimTlsRelay}.
+ *
+ * <p>Thread-safe: immutable once made.
+ */
+final class SimTls {
+    private static SimTls shared;
+
+    private final PemKeyMaterial material;
+    private final SSLContext clientContext;
+
+    private SimTls(PemKeyMaterial material, SSLContext clientContext) {
+        this.material = material;
+        this.clientContext = clientContext;
+    }
+
+    /** The certificate and client context, made on first use. */
+    static synchronized SimTls shared() {
+        if (shared == null) {
+            try {
+                shared = make();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (GeneralSecurityException | InterruptedException e) {
+                throw new IllegalStateException("cannot make the simulator's certificate", e);
+            }
+        }
+        return shared;
+    }
+
+    private static SimTls make() throws IOException, GeneralSecurityException, InterruptedException {
+        Path dir = Files.createTempDirectory("sluice-simtls");
+        Path store = dir.resolve("site.p12");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "site", "-keyalg", "RSA", "-keysize", "2048",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit")
+                .redirectErrorStream(true).start();
+        String out;
+        try (InputStream in = p.getInputStream()) {
+            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (p.waitFor() != 0) {
+            throw new IOException("keytool failed: " + out);
+        }
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        Files.delete(store);
+        Files.delete(dir);
+        List<X509Certificate> chain = new ArrayList<>();
+        for (Certificate c : ks.getCertificateChain("site")) {
+            chain.add((X509Certificate) c);
+        }
+        PemKeyMaterial material = new PemKeyMaterial(chain, (PrivateKey) ks.getKey("site", "changeit".toCharArray()));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext client = SSLContext.getInstance("TLS");
+        client.init(null, tmf.getTrustManagers(), null);
+        return new SimTls(material, client);
+    }
+
+    /**
+     * A listener's context, as a {@code bind ... ssl crt site.pem} line with
+     * these ALPN protocols and groups ({@code curves}) gets it.
+     */
+    TlsServerContext listener(List<String> alpn, List<String> groups) {
+        try {
+            return new TlsServerContext(List.of(material), alpn, null, List.of("TLSv1.2", "TLSv1.3"), false, groups);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A client engine for one connection: this protocol version, these groups
+     * in this order (null: the JDK's), this ALPN offer. Each client names its
+     * own port, so that the context's session cache never resumes one client's
+     * session for another: every handshake is a full one.
+     */
+    SSLEngine client(int client, String protocol, List<String> groups, List<String> alpn) {
+        SSLEngine e = clientContext.createSSLEngine("localhost", 1 + client);
+        e.setUseClientMode(true);
+        SSLParameters p = e.getSSLParameters();
+        p.setServerNames(List.of(new SNIHostName("localhost")));
+        p.setProtocols(new String[] {protocol});
+        if (groups != null) {
+            p.setNamedGroups(groups.toArray(new String[0]));
+        }
+        if (!alpn.isEmpty()) {
+            p.setApplicationProtocols(alpn.toArray(new String[0]));
+        }
+        e.setSSLParameters(p);
+        return e;
+    }
+}
