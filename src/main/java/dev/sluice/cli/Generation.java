@@ -142,7 +142,11 @@ final class Generation {
             FrontendLog log = new FrontendLog(proxyLogs.get(f.name()), logging);
             SessionStarter starter = http ? httpSessions(f, limit, loops, log, requests)
                     : tcpSessions(f, limit, loops, log);
+            int listenerNumber = 0;
             for (BindConfig bind : f.binds()) {
+                listenerNumber++;
+                // As HAProxy names a listener in its handshake failures: its name, else its number in the frontend.
+                String listenerName = bind.name() != null ? bind.name() : Integer.toString(listenerNumber);
                 ListenerOptions options = new ListenerOptions(bind.ipv6() == BindConfig.Ipv6.V6_ONLY,
                         bind.deferAccept(), bind.fastOpen(), f.tcpKeepAlive());
                 int occurrence = 0;
@@ -151,7 +155,7 @@ final class Generation {
                 }
                 acceptors.put(new ListenerKey(bind.address(), options, occurrence), acceptor(limit, loops, starter,
                         bind.acceptProxy() ? ClientPreamble.PROXY_HEADER : ClientPreamble.NONE,
-                        bind.ssl() ? tls.listener(bind, http) : null));
+                        bind.ssl() ? tls.listener(bind, http, listenerName) : null));
             }
         }
         applets.fill(this);

@@ -169,8 +169,16 @@ public final class Main {
             event = Signals.Event.STOP;
         }
         api.close();
-        stop(sluice, config, event, signals, out);
-        out.print(sluice.summary().render());
+        try {
+            stop(sluice, config, event, signals, out);
+            out.print(sluice.summary().render());
+        } catch (IllegalStateException stuck) {
+            // A loop that does not answer (a bug) must not keep the process up: main's exit ends its thread.
+            err.println("sluice: cannot stop in order: " + stuck.getMessage() + "; exiting now");
+            err.flush();
+            ServiceProcess.removePidfile(config.process(), err);
+            return 1;
+        }
         out.flush();
         ServiceProcess.removePidfile(config.process(), err);
         return 0;

@@ -37,12 +37,17 @@ final class TlsWiring {
     }
 
     /** The context of one ssl bind line; ALPN offers http/1.1 on an HTTP frontend unless the line lists its own. */
-    TlsServerContext listener(BindConfig bind, boolean http) {
+    TlsServerContext listener(BindConfig bind, boolean http, String listenerName) {
         TlsBindConfig t = bind.tls();
         List<String> alpn = t.alpn() != null ? t.alpn() : http ? List.of("http/1.1") : List.of();
+        if (t.dhParamBits() != 0) {
+            // The JDK reads it once, at the process's first DHE handshake: a reload cannot change it.
+            System.setProperty("jdk.tls.ephemeralDHKeySize", Integer.toString(t.dhParamBits()));
+        }
         try {
-            return new TlsServerContext(t.certificates(), alpn, t.cipherSuites(), t.protocols(),
-                    t.preferClientCiphers(), t.groups());
+            return new TlsServerContext(listenerName, t.certificates(), new TlsServerContext.Settings(alpn, t.cipherSuites(),
+                    t.protocols(), t.preferClientCiphers(), t.groups(), t.strictSni(), t.sessionCacheSize(),
+                    t.sessionLifetimeSeconds()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("line " + bind.line() + ": the JDK refused the TLS settings: "
                     + e.getMessage(), e);

@@ -102,8 +102,6 @@ final class RefusedKeywords {
         r.put("ssl-default-server-ciphersuites", "Sluice does not originate TLS yet");
         r.put("ssl-default-server-options", "Sluice does not originate TLS yet");
         r.put("ssl-server-verify", "Sluice does not originate TLS yet");
-        r.put("tune.ssl.default-dh-param", "Sluice's TLS uses the JDK's finite-field groups (RFC 7919) and"
-                + " prefers elliptic curves; it takes no DH parameter size (remove the line)");
         r.put("server-state-base", "Sluice keeps no server state across restarts yet");
         r.put("load-server-state-from-file", "Sluice keeps no server state across restarts yet");
         r.put("cookie", "Sluice has no cookie persistence yet");
@@ -147,8 +145,6 @@ final class RefusedKeywords {
         for (String verify : List.of("ca-file", "verify", "crl-file")) {
             o.put(verify, "Sluice does not verify client certificates yet");
         }
-        o.put("crt-list", "list the certificates with several 'crt FILE' options, or 'crt DIRECTORY'");
-        o.put("strict-sni", "Sluice answers a client whose server name matches no certificate with the first one");
         o.put("npn", "NPN is obsolete and the JDK does not offer it; use alpn");
         o.put("no-tls-tickets", "the JDK's engine turns session tickets off for the whole process only");
         o.put("allow-0rtt", "Sluice accepts no TLS early data");

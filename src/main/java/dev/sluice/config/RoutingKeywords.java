@@ -78,6 +78,15 @@ final class RoutingKeywords {
         String bare = words.get(0).indexOf('(') < 0 ? words.get(0)
                 : words.get(0).substring(0, words.get(0).indexOf('('));
         Fetch whole = fetch(bare);
+        if (whole == null && bare.lastIndexOf('_') > 0) {
+            // A fetch with an underscore in its own name and a suffix: ssl_fc_sni_end.
+            int u = bare.lastIndexOf('_');
+            Fetch stem = fetch(bare.substring(0, u));
+            if (stem != null && textSuffix(bare.substring(u + 1))) {
+                fetch = stem;
+                suffix = bare.substring(u + 1);
+            }
+        }
         if (whole != null) {
             // A fetch whose own name has an underscore (dst_port, hdr_cnt) is not a fetch with a suffix.
             fetch = whole;
@@ -86,9 +95,10 @@ final class RoutingKeywords {
         if (fetch == null || (suffix != null && !textSuffix(suffix))) {
             throw use.error("fetch '" + words.get(0) + "' is not supported by Sluice (supported: path, url, hdr(NAME)"
                     + " and req.hdr(NAME), each also with _beg, _end, _sub or _reg; hdr_cnt([NAME]); method; src; dst;"
-                    + " dst_port; nbsrv(BACKEND); ssl_fc)");
+                    + " dst_port; nbsrv(BACKEND); ssl_fc; ssl_fc_sni, also with _beg, _end, _sub or _reg; ssl_fc_protocol)");
         }
-        if (suffix != null && fetch != Fetch.PATH && fetch != Fetch.HDR && fetch != Fetch.URL) {
+        if (suffix != null && fetch != Fetch.PATH && fetch != Fetch.HDR && fetch != Fetch.URL
+                && fetch != Fetch.SSL_FC_SNI) {
             throw use.error("fetch '" + words.get(0) + "' is not supported by Sluice (" + fetch.keyword()
                     + " takes no suffix)");
         }

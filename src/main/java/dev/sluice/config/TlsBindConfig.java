@@ -1,6 +1,6 @@
 package dev.sluice.config;
 
-import dev.sluice.net.PemKeyMaterial;
+import dev.sluice.net.SniCertificate;
 import java.util.List;
 
 /**
@@ -10,8 +10,9 @@ import java.util.List;
  *
  * <p>Immutable; safe to share between threads.
  *
- * @param certificates each {@code crt} file, or every {@code .pem} file of a {@code crt} directory, in order:
- *     the first is the default when no certificate's names match the client's server name (SNI)
+ * @param certificates each {@code crt} file, every {@code .pem} file of a {@code crt} directory, and each line
+ *     of a {@code crt-list}, in order, with the server names each answers: the first is the default when no
+ *     certificate's names match the client's server name (SNI), unless {@code strictSni}
  * @param alpn the protocols offered by ALPN, in order of preference, or null when the line says nothing
  * @param cipherSuites the JDK's names of the enabled suites (TLS 1.2 from {@code ciphers}, TLS 1.3 from
  *     {@code ciphersuites}), or null for the JDK's defaults
@@ -20,9 +21,15 @@ import java.util.List;
  *     order of suites wins
  * @param groups the JDK's names of the key exchange groups ({@code curves}, {@code ecdhe},
  *     {@code ssl-default-bind-curves}), in order of preference, or null for the JDK's defaults
+ * @param strictSni {@code strict-sni}: a client whose server name matches no certificate is refused
+ * @param sessionCacheSize {@code tune.ssl.cachesize}: the most sessions the listener keeps for resumption
+ * @param sessionLifetimeSeconds {@code tune.ssl.lifetime}: how long a session or ticket may be resumed
+ * @param dhParamBits {@code tune.ssl.default-dh-param}: the DHE group size when the client names none, or 0 for
+ *     the JDK's (2048)
  */
-public record TlsBindConfig(List<PemKeyMaterial> certificates, List<String> alpn, List<String> cipherSuites,
-        List<String> protocols, boolean preferClientCiphers, List<String> groups) {
+public record TlsBindConfig(List<SniCertificate> certificates, List<String> alpn, List<String> cipherSuites,
+        List<String> protocols, boolean preferClientCiphers, List<String> groups, boolean strictSni,
+        int sessionCacheSize, int sessionLifetimeSeconds, int dhParamBits) {
     public TlsBindConfig {
         certificates = List.copyOf(certificates);
         alpn = alpn == null ? null : List.copyOf(alpn);

@@ -15,6 +15,9 @@ import java.util.List;
  * <p>Stateless; the tables it fills are built once.
  */
 final class TlsKeywords {
+    /** The DHE group sizes the JDK holds a fixed (RFC 7919 or RFC 3526) group for. */
+    private static final List<Integer> DH_SIZES = List.of(1024, 1536, 2048, 3072, 4096, 6144, 8192);
+
     private TlsKeywords() {
     }
 
@@ -22,7 +25,12 @@ final class TlsKeywords {
         keywords.bind()
                 .flag("ssl", (b, use) -> b.tls.ssl = true)
                 .add(new Keyword<>("crt", "<file|directory>", 1, 1, Keyword.Repeat.EACH_LINE, Support.IMPLEMENTED,
-                        (b, use) -> b.tls.crts.add(use.arg(0))));
+                        (b, use) -> b.tls.crts.add(new TlsSettings.CertSource(use.arg(0), false))));
+        keywords.bind().add(new Keyword<>("crt-list", "<file>", 1, 1, Keyword.Repeat.EACH_LINE, Support.IMPLEMENTED,
+                (b, use) -> b.tls.crts.add(new TlsSettings.CertSource(use.arg(0), true))));
+        keywords.bind()
+                .flag("strict-sni", (b, use) -> b.tls.strictSni = true)
+                .flag("no-strict-sni", (b, use) -> b.tls.strictSni = false);
         keywords.bind()
                 .single("alpn", "<protocol>[,<protocol>...]", (b, use) -> b.tls.alpn = alpn(use, use.arg(0)))
                 .single("ciphers", "<openssl cipher list>", (b, use) -> b.tls.ciphers = use.arg(0))
@@ -47,7 +55,52 @@ final class TlsKeywords {
                 .single("ssl-default-bind-ciphersuites", "<tls 1.3 suites>",
                         (g, use) -> g.tls.ciphersuites = use.arg(0))
                 .single("ssl-default-bind-curves", "<group>[:<group>...]", (g, use) -> g.tls.curves = groups(use))
-                .variadic("ssl-default-bind-options", "<option>...", TlsKeywords::defaultOptions);
+                .variadic("ssl-default-bind-options", "<option>...", TlsKeywords::defaultOptions)
+                .single("tune.ssl.cachesize", "<number>", TlsKeywords::cacheSize)
+                .single("tune.ssl.lifetime", "<time>", TlsKeywords::lifetime)
+                .single("tune.ssl.default-dh-param", "<bits>", TlsKeywords::dhParam);
+    }
+
+    /**
+     * {@code tune.ssl.cachesize}: the most sessions each ssl listener keeps
+     * for resumption (HAProxy counts 200-byte blocks of one shared cache;
+     * the JDK keeps one cache per context, of whole sessions). 0 would turn
+     * HAProxy's cache off, but is "no limit" to the JDK, so it is refused.
+     */
+    private static void cacheSize(GlobalSection g, Invocation use) throws ConfigException {
+        if (use.arg(0).equals("0")) {
+            throw use.error("0 turns HAProxy's session cache off, but the JDK's engine has no such switch (to it"
+                    + " 0 means no limit); write a size of at least 1");
+        }
+        g.tls.cacheSize = use.number(use.arg(0), 1, Integer.MAX_VALUE);
+    }
+
+    /** {@code tune.ssl.lifetime}: seconds when the number has no unit, as in HAProxy. */
+    private static void lifetime(GlobalSection g, Invocation use) throws ConfigException {
+        String t = use.arg(0);
+        long millis = t.chars().allMatch(Character::isDigit) ? use.timeMillis(t + "s") : use.timeMillis(t);
+        if (millis < 1000) {
+            throw use.error("a session lifetime under one second ('" + t + "'): the JDK counts it in seconds");
+        }
+        g.tls.lifetimeSeconds = (int) Math.min(Integer.MAX_VALUE, millis / 1000);
+    }
+
+    /**
+     * {@code tune.ssl.default-dh-param}: the size of the finite-field group
+     * a TLS 1.2 {@code DHE-*} suite uses when the client names no group
+     * (one that names an RFC 7919 group gets that one). The JDK reads its
+     * switch, {@code jdk.tls.ephemeralDHKeySize}, once, at the first such
+     * handshake, so a reload does not change it; it is set when the
+     * listeners' contexts are made, not while the file is read. HAProxy
+     * caps the size at the certificate's RSA key; the JDK uses it as given.
+     */
+    private static void dhParam(GlobalSection g, Invocation use) throws ConfigException {
+        int bits = use.number(use.arg(0), 1, Integer.MAX_VALUE);
+        if (!DH_SIZES.contains(bits)) {
+            throw use.error(bits + " bits: the JDK holds DH groups of 1024, 1536, 2048, 3072, 4096, 6144 and 8192"
+                    + " bits only; write one of those (2048 is the default)");
+        }
+        g.tls.dhParamBits = bits;
     }
 
     private static List<String> groups(Invocation use) throws ConfigException {
@@ -91,6 +144,7 @@ final class TlsKeywords {
                 case "no-tlsv12" -> g.tls.without.add("TLSv1.2");
                 case "no-tlsv13" -> g.tls.without.add("TLSv1.3");
                 case "prefer-client-ciphers" -> g.tls.preferClientCiphers = true;
+                case "strict-sni" -> g.tls.strictSni = true;
                 case "ssl-min-ver", "ssl-max-ver" -> {
                     if (i + 1 >= args.size()) {
                         throw use.error(o + " needs a version: TLSv1.2 or TLSv1.3");
@@ -104,8 +158,8 @@ final class TlsKeywords {
                 }
                 case "no-tls-tickets" -> noTickets();
                 default -> throw use.error("'" + o + "' is not supported by Sluice; it takes no-sslv3, no-tlsv10,"
-                        + " no-tlsv11, no-tlsv12, no-tlsv13, ssl-min-ver, ssl-max-ver, prefer-client-ciphers and"
-                        + " no-tls-tickets");
+                        + " no-tlsv11, no-tlsv12, no-tlsv13, ssl-min-ver, ssl-max-ver, prefer-client-ciphers, strict-sni"
+                        + " and no-tls-tickets");
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.sluice.config;
 
 import dev.sluice.net.PemKeyMaterial;
+import dev.sluice.net.SniCertificate;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -24,8 +25,17 @@ final class TlsSettings {
     static final List<String> VERSIONS = List.of("TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3");
     private static final List<String> JDK_VERSIONS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
+    /** HAProxy's defaults for {@code tune.ssl.cachesize} and {@code tune.ssl.lifetime}. */
+    static final int DEFAULT_CACHE_SIZE = 20000;
+    static final int DEFAULT_LIFETIME_SECONDS = 300;
+
+    /** A {@code crt FILE|DIR} or a {@code crt-list FILE} option, in the line's order. */
+    record CertSource(String path, boolean list) {}
+
     boolean ssl;
-    final List<String> crts = new ArrayList<>();
+    final List<CertSource> crts = new ArrayList<>();
+    /** {@code strict-sni} (true) or {@code no-strict-sni} (false) on the line; null when it says neither. */
+    Boolean strictSni;
     List<String> alpn;
     String ciphers;
     String ciphersuites;
@@ -41,6 +51,12 @@ final class TlsSettings {
     String crtBase;
     /** Global only: the directory relative {@code ca-file} and {@code crl-file} paths would start from. */
     String caBase;
+    /** Global only: {@code tune.ssl.cachesize}, or null. */
+    Integer cacheSize;
+    /** Global only: {@code tune.ssl.lifetime} in seconds, or null. */
+    Integer lifetimeSeconds;
+    /** Global only: {@code tune.ssl.default-dh-param}, or 0. */
+    int dhParamBits;
 
     /** The version an {@code ssl-min-ver} or {@code ssl-max-ver} names, checked. */
     static String version(Invocation use, String text) throws ConfigException {
@@ -60,26 +76,23 @@ final class TlsSettings {
     TlsBindConfig resolve(TlsSettings defaults, String file, int line) throws ConfigException {
         if (!ssl) {
             if (!crts.isEmpty() || alpn != null || ciphers != null || ciphersuites != null || curves != null
-                    || ecdhe != null) {
+                    || ecdhe != null || strictSni != null) {
                 throw new ConfigException(file, line, "bind: TLS options without 'ssl'; add ssl to the line");
             }
             return null;
         }
         if (crts.isEmpty()) {
-            throw new ConfigException(file, line, "bind: 'ssl' needs at least one 'crt FILE|DIR'");
+            throw new ConfigException(file, line, "bind: 'ssl' needs at least one 'crt FILE|DIR' or 'crt-list FILE'");
         }
-        List<PemKeyMaterial> certificates = new ArrayList<>();
-        for (String crt : crts) {
-            Path path = Path.of(crt);
-            if (!path.isAbsolute() && defaults.crtBase != null) {
-                path = Path.of(defaults.crtBase).resolve(path);
+        List<SniCertificate> certificates = new ArrayList<>();
+        for (CertSource crt : crts) {
+            Path path = based(crt.path(), defaults);
+            if (crt.list()) {
+                certificates.addAll(CrtList.read(path, defaults.crtBase, file, line));
+                continue;
             }
             for (Path one : pemFiles(path, file, line)) {
-                try {
-                    certificates.add(PemKeyMaterial.load(one));
-                } catch (PemKeyMaterial.BadPemException e) {
-                    throw new ConfigException(file, line, "bind: crt " + crt + ": " + e.getMessage());
-                }
+                certificates.add(SniCertificate.of(load(one, "crt " + crt.path(), file, line)));
             }
         }
         String twelve = ciphers != null ? ciphers : defaults.ciphers;
@@ -98,8 +111,31 @@ final class TlsSettings {
                 suites.addAll(TlsCipherNames.tls12Defaults());
             }
         }
+        boolean strict = strictSni != null ? strictSni : defaults.strictSni != null && defaults.strictSni;
         return new TlsBindConfig(certificates, alpn, suites, protocols(defaults, file, line),
-                preferClientCiphers || defaults.preferClientCiphers, groups(defaults));
+                preferClientCiphers || defaults.preferClientCiphers, groups(defaults), strict,
+                defaults.cacheSize != null ? defaults.cacheSize : DEFAULT_CACHE_SIZE,
+                defaults.lifetimeSeconds != null ? defaults.lifetimeSeconds : DEFAULT_LIFETIME_SECONDS,
+                defaults.dhParamBits);
+    }
+
+    /** A certificate or list path, from {@code crt-base} when relative. */
+    static Path based(String text, TlsSettings defaults) {
+        return based(text, defaults.crtBase);
+    }
+
+    static Path based(String text, String crtBase) {
+        Path path = Path.of(text);
+        return !path.isAbsolute() && crtBase != null ? Path.of(crtBase).resolve(path) : path;
+    }
+
+    /** One PEM file's certificate and key; a bad file is named with the option that gave it. */
+    static PemKeyMaterial load(Path pem, String option, String file, int line) throws ConfigException {
+        try {
+            return PemKeyMaterial.load(pem);
+        } catch (PemKeyMaterial.BadPemException e) {
+            throw new ConfigException(file, line, "bind: " + option + ": " + e.getMessage());
+        }
     }
 
     /**

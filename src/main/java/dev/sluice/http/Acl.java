@@ -32,7 +32,7 @@ public final class Acl {
             Fetch.NBSRV);
     /** The fetches whose values are text, matched with the string matches or {@link AclMatch#REG}. */
     private static final java.util.Set<Fetch> TEXT = java.util.EnumSet.of(Fetch.PATH, Fetch.URL, Fetch.HDR,
-            Fetch.METHOD);
+            Fetch.METHOD, Fetch.SSL_FC_SNI, Fetch.SSL_FC_PROTOCOL);
     private static final ThreadLocal<BufferChars> CHARS = ThreadLocal.withInitial(BufferChars::new);
 
     private final Fetch fetch;
@@ -213,7 +213,68 @@ public final class Acl {
             case DST_PORT -> matchesNumber(request.addresses().destinationPort());
             case NBSRV -> matchesNumber(request.addresses().servers().usableServers(backend));
             case SSL_FC -> request.addresses().tls();
+            case SSL_FC_SNI -> matchesString(request.addresses().tlsServerName());
+            case SSL_FC_PROTOCOL -> matchesString(request.addresses().tlsProtocol());
         };
+    }
+
+    /**
+     * A value the connection holds as a string (the TLS server name and
+     * version), matched as the request's bytes are: a null string is
+     * nothing found. A character past ASCII equals no value's byte.
+     */
+    private boolean matchesString(String text) {
+        if (text == null) {
+            return false;
+        }
+        if (match == AclMatch.FOUND) {
+            return true;
+        }
+        if (match == AclMatch.REG) {
+            for (Matcher m : matchers.get()) {
+                if (m.reset(text).find()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (byte[] value : values) {
+            int n = value.length;
+            int length = text.length();
+            boolean found = switch (match) {
+                case STR -> length == n && regionEquals(text, 0, value);
+                case BEG -> length >= n && regionEquals(text, 0, value);
+                case END -> length >= n && regionEquals(text, length - n, value);
+                case SUB -> containsIn(text, value);
+                default -> false;
+            };
+            if (found) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean containsIn(String text, byte[] value) {
+        for (int at = 0; at + value.length <= text.length(); at++) {
+            if (regionEquals(text, at, value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean regionEquals(String text, int at, byte[] value) {
+        for (int k = 0; k < value.length; k++) {
+            int c = text.charAt(at + k);
+            if (ignoreCase && c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != value[k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean matchesPath(HttpRequestView request) {

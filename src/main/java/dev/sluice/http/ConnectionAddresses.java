@@ -1,5 +1,6 @@
 package dev.sluice.http;
 
+import dev.sluice.net.Connection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
@@ -12,7 +13,9 @@ import java.net.InetSocketAddress;
  * empty when unknown.
  *
  * <p>It also carries what the rules read of the connection beyond its
- * addresses: whether it came over TLS ({@code ssl_fc}), and where
+ * addresses: whether it came over TLS ({@code ssl_fc}) and what its
+ * handshake agreed ({@code ssl_fc_sni}, {@code ssl_fc_protocol}, read from
+ * the connection when asked, since a request is read only after it), and where
  * {@code nbsrv} finds its backends' server counts.
  *
  * <p>Not thread-safe: one per client connection, owned by its loop; set once
@@ -26,6 +29,8 @@ public final class ConnectionAddresses {
     private byte[] destination = NONE;
     private int destinationPort;
     private boolean tls;
+    /** The TLS client connection, for what its handshake agreed; null for a plain one. */
+    private Connection tlsClient;
     private ServerCounts servers = ServerCounts.NONE;
 
     /** Both ends as the socket knows them; null stands for unknown. */
@@ -68,6 +73,28 @@ public final class ConnectionAddresses {
      */
     public boolean tls() {
         return tls;
+    }
+
+    /** The client connection: TLS or not, and, for TLS, where its server name and version are read. */
+    public ConnectionAddresses tls(Connection client) {
+        this.tls = client.isTls();
+        this.tlsClient = tls ? client : null;
+        return this;
+    }
+
+    /** The server name the TLS client asked for, lower case, or null (plain, no SNI, handshake not done). */
+    public String tlsServerName() {
+        return tlsClient == null ? null : tlsClient.tlsServerName();
+    }
+
+    /** The suite agreed on, by OpenSSL's name, or null (plain, handshake not done). */
+    public String tlsCipher() {
+        return tlsClient == null ? null : tlsClient.tlsCipher();
+    }
+
+    /** The TLS version agreed on ({@code TLSv1.3}), or null (plain, handshake not done). */
+    public String tlsProtocol() {
+        return tlsClient == null ? null : tlsClient.tlsProtocol();
     }
 
     /** Marks the connection as one that came over TLS (or not). */

@@ -4,7 +4,8 @@ package dev.sluice.http;
  * What part of a request an ACL looks at, named as the configuration file
  * names it: {@code path}, {@code url}, {@code hdr(NAME)} (also
  * {@code req.hdr(NAME)}), {@code hdr_cnt(NAME)}, {@code method}, {@code src},
- * {@code dst}, {@code dst_port}, {@code nbsrv(BACKEND)}, {@code ssl_fc}.
+ * {@code dst}, {@code dst_port}, {@code nbsrv(BACKEND)}, {@code ssl_fc},
+ * {@code ssl_fc_sni}, {@code ssl_fc_protocol}.
  *
  * <p>Immutable; safe from any thread.
  */
@@ -35,7 +36,14 @@ public enum Fetch {
      * Whether the client connection came over TLS, a {@code bind ... ssl}
      * listener ({@link ConnectionAddresses#tls()}).
      */
-    SSL_FC("ssl_fc", AclMatch.BOOL);
+    SSL_FC("ssl_fc", AclMatch.BOOL),
+    /**
+     * The server name a TLS client asked for (SNI), in lower case, as the
+     * handshake left it; nothing on a plain connection or without SNI.
+     */
+    SSL_FC_SNI("ssl_fc_sni", AclMatch.STR),
+    /** The TLS version agreed on ({@code TLSv1.2}, {@code TLSv1.3}); nothing on a plain connection. */
+    SSL_FC_PROTOCOL("ssl_fc_protocol", AclMatch.STR);
 
     private final String keyword;
     private final AclMatch defaultMatch;

@@ -190,10 +190,6 @@ public final class LogFormat {
             }
             LogVariable variable = LogVariable.byWord(name);
             if (variable == null) {
-                if (name.equals("sslc") || name.equals("sslv")) {
-                    throw new LogConfigException("log-format: format variable '" + name + "' needs TLS, which is"
-                            + " not supported by Sluice");
-                }
                 throw new LogConfigException("log-format: no such format variable '" + name + "'. If you wanted"
                         + " to emit the '%' character verbatim, you need to use '%%'");
             }
@@ -305,6 +301,8 @@ public final class LogFormat {
             }
             case VERSION -> LogValues.requestPart(r, r.methodLength + r.uriLength, r.versionLength, f, out);
             case REQUEST -> LogValues.requestLine(r, f, out);
+            case TLS_CIPHER -> LogValues.absentOr(r.tlsCipher, f, out);
+            case TLS_VERSION -> LogValues.absentOr(r.tlsVersion, f, out);
             case UNIQUE_ID -> {
                 if (r.uniqueIdLength == 0) {
                     LogValues.absent(f, out);
@@ -351,7 +349,8 @@ public final class LogFormat {
             case LOG_COUNTER -> out.putDecimal(lineNumber);
             case PID -> LogValues.number(out.pid, f, 4, out);
             case BACKEND -> LogValues.string(r.backend != null ? r.backend : r.frontend, f, out);
-            case FRONTEND, FRONTEND_TRANSPORT -> LogValues.string(r.frontend, f, out);
+            case FRONTEND -> LogValues.string(r.frontend, f, out);
+            case FRONTEND_TRANSPORT -> LogValues.string(r.frontendTransport, f, out);
             case SERVER -> {
                 if (r.server == null) {
                     LogValues.quoted(f, out, NOSRV, 0, NOSRV.length, false);

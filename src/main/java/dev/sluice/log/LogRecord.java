@@ -71,6 +71,11 @@ public final class LogRecord {
 
     // Names: null backend means the frontend itself, null server means "<NOSRV>".
     String frontend;
+    /** What {@code %ft} logs: the frontend's name, with {@code ~} after it for a connection over TLS. */
+    String frontendTransport;
+    /** {@code %sslc} and {@code %sslv}: what the connection's TLS handshake agreed, or null. */
+    String tlsCipher;
+    String tlsVersion;
     String backend;
     String server;
 
@@ -112,6 +117,7 @@ public final class LogRecord {
         requestLine = new byte[requestLineLength];
         reset();
         frontend = "-";
+        frontendTransport = "-";
     }
 
     /**
@@ -275,6 +281,18 @@ public final class LogRecord {
 
     public void frontend(String name) {
         frontend = name;
+        frontendTransport = name;
+    }
+
+    /** What the connection's TLS handshake agreed ({@code %sslc}, {@code %sslv}); null for a plain one. */
+    public void tls(String cipher, String version) {
+        tlsCipher = cipher;
+        tlsVersion = version;
+    }
+
+    /** The name {@code %ft} logs, set once the connection's transport is known. */
+    public void frontendTransport(String name) {
+        frontendTransport = name;
     }
 
     /** The backend chosen; never set (or null) logs the frontend's name, as HAProxy does. */

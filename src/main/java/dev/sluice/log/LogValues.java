@@ -38,6 +38,15 @@ final class LogValues {
         }
     }
 
+    /** A string that may not be there: {@link #absent} for null. */
+    static void absentOr(String s, int f, LineBuilder out) {
+        if (s == null) {
+            absent(f, out);
+        } else {
+            string(s, f, out);
+        }
+    }
+
     /** A value that is not there: {@code -}, or {@code ""} when quoted. */
     static void absent(int f, LineBuilder out) {
         if ((f & LogFormat.QUOTE) != 0) {

@@ -71,7 +71,9 @@ enum LogVariable {
     REQUEST_GMT_DATE("trg", Kind.DATE, true),
     REQUEST_LOCAL_DATE("trl", Kind.DATE, true),
     TERMINATION("ts", Kind.FLAGS, false),
-    TERMINATION_COOKIE("tsc", Kind.FLAGS, true);
+    TERMINATION_COOKIE("tsc", Kind.FLAGS, true),
+    TLS_CIPHER("sslc", Kind.ABSENT_STRING, false),
+    TLS_VERSION("sslv", Kind.ABSENT_STRING, false);
 
     /** How a variable's value is written, and whether {@code Q} and {@code X} apply to it. */
     enum Kind {

@@ -16,6 +16,7 @@ public final class LoopLog {
     private final LogWriter writer;
     private final LogFormat eventPrefixHttp;
     private final LogFormat eventPrefixTcp;
+    private final LogFormat handshakePrefix;
     private long skipped;
 
     LoopLog(int index, LogRing ring, LineBuilder line, LogWriter writer) {
@@ -26,6 +27,7 @@ public final class LoopLog {
         try {
             eventPrefixHttp = LogFormat.compile("%ci:%cp [%tr] %ft: ", LogMode.HTTP);
             eventPrefixTcp = LogFormat.compile("%ci:%cp [%t] %ft: ", LogMode.TCP);
+            handshakePrefix = LogFormat.compile("%ci:%cp [%t] %f/", LogMode.TCP);
         } catch (LogConfigException e) {
             throw new IllegalStateException(e);
         }
@@ -98,6 +100,30 @@ public final class LoopLog {
             line.put(' ');
         }
         line.put(reason);
+        return offer(proxy, level);
+    }
+
+    /**
+     * A TLS client whose handshake did not finish, in HAProxy's words, in
+     * place of a traffic line:
+     * <pre>127.0.0.1:41644 [06/Dec/2026:23:03:05.885] www/1: SSL handshake failure</pre>
+     * naming the client, the accept date, the frontend and the listener.
+     * {@code option dontlognull} leaves out {@code quiet} ones (a client that
+     * went away); {@code option log-separate-errors} logs them at {@code err}.
+     */
+    public boolean handshakeFailed(ProxyLog proxy, LogRecord record, String listener, String text, boolean quiet) {
+        if (proxy.format == null || !proxy.enabled() || quiet && proxy.dontLogNull) {
+            return false;
+        }
+        LogLevel level = proxy.separateErrors ? LogLevel.ERR : LogLevel.INFO;
+        if (!proxy.wants(level)) {
+            return false;
+        }
+        line.start(proxy.bodyLimit);
+        handshakePrefix.format(record, line, 0);
+        line.put(listener);
+        line.put(": ");
+        line.put(text);
         return offer(proxy, level);
     }
 

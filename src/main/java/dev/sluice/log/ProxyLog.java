@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ProxyLog {
     final String name;
+    /** The name {@code %ft} logs for a connection over TLS: the frontend's, then {@code ~}, as HAProxy does. */
+    private final String tlsName;
     final LogFormat format;
     final int list;
     final List<LogTarget> targets;
@@ -34,6 +36,7 @@ public final class ProxyLog {
     ProxyLog(String name, LogFormat format, int list, List<LogTarget> targets, Set<LogOption> options,
             Captures captures, int captureSlots) {
         this.name = name;
+        this.tlsName = name + "~";
         this.captures = captures;
         this.captureSlots = captureSlots;
         this.format = format;
@@ -58,6 +61,11 @@ public final class ProxyLog {
     /** The frontend's name. */
     public String name() {
         return name;
+    }
+
+    /** The frontend's name as {@code %ft} logs it for a connection over TLS ({@code name~}). */
+    public String tlsName() {
+        return tlsName;
     }
 
     /** The format its traffic lines use, or null when it logs no traffic (only events). */

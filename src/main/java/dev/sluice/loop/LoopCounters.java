@@ -31,6 +31,12 @@ public final class LoopCounters {
      * once a pass, so this stays a one-writer field.
      */
     public long inboxFull;
+    /**
+     * TLS clients whose session ended before their handshake did, by reason,
+     * indexed by {@code net.TlsHandshakeFailure}'s order: refused by the
+     * engine, closed, broken, timed out.
+     */
+    public final long[] tlsHandshakeFailures = new long[4];
 
     /** Adds {@code other} into this (summing loops for a report). */
     public void add(LoopCounters other) {
@@ -44,5 +50,8 @@ public final class LoopCounters {
         lingeringCloses += other.lingeringCloses;
         streamRefills += other.streamRefills;
         inboxFull += other.inboxFull;
+        for (int i = 0; i < tlsHandshakeFailures.length; i++) {
+            tlsHandshakeFailures[i] += other.tlsHandshakeFailures[i];
+        }
     }
 }

@@ -133,6 +133,38 @@ public interface Connection {
         return null;
     }
 
+    /**
+     * Whether the connection's own handshake (TLS) is done, so that what it
+     * agreed can be read; true for a plain connection. The handler hears
+     * {@code readable()} when it ends, whether or not it asked to read.
+     */
+    default boolean handshakeDone() {
+        return true;
+    }
+
+    /**
+     * Why this connection's handshake failed, or null when it did not (or
+     * has none): a session that ends before the handshake is done logs it.
+     */
+    default TlsHandshakeFailure handshakeFailure() {
+        return null;
+    }
+
+    /** The name of the listener that accepted this connection, for its handshake's log line, or null. */
+    default String listenerName() {
+        return null;
+    }
+
+    /** The suite the TLS handshake agreed on, by OpenSSL's name ({@code %sslc}), or {@code null}. */
+    default String tlsCipher() {
+        return null;
+    }
+
+    /** The TLS version the handshake agreed on ({@code ssl_fc_protocol}: {@code TLSv1.3}), or {@code null}. */
+    default String tlsProtocol() {
+        return null;
+    }
+
     /** A short description of the peer, for logs ("127.0.0.1:51234"). */
     String peer();
 

@@ -7,6 +7,7 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import javax.naming.InvalidNameException;
@@ -25,27 +26,28 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * of the files of a {@code crt} directory, whose common name or DNS
  * subject-alternative names match it, a wildcard {@code *.example.com}
  * matching one label; without a match, or without a name, the first
- * certificate of the line. Only certificates whose key suits what the
- * handshake asks for are candidates.
+ * certificate of the line, unless the listener is {@code strict-sni}: then
+ * no certificate is chosen and the handshake fails with an alert. A {@code
+ * crt-list} line's SNI filters stand for a certificate's own names ({@link
+ * SniCertificate}). Only certificates whose key suits what the handshake
+ * asks for are candidates.
  *
  * <p>Immutable after construction; called by the engines of every loop.
  */
 final class SniKeyManager extends X509ExtendedKeyManager {
-    private final List<PemKeyMaterial> certificates;
-    /** Each certificate's names, in lower case. */
-    private final List<List<String>> names = new ArrayList<>();
+    private final List<SniCertificate> certificates;
+    /** {@code strict-sni}: no default certificate for a name that matches none, or for no name. */
+    private final boolean strict;
 
-    SniKeyManager(List<PemKeyMaterial> certificates) {
+    SniKeyManager(List<SniCertificate> certificates, boolean strict) {
         if (certificates.isEmpty()) {
             throw new IllegalArgumentException("a TLS listener needs at least one certificate");
         }
         this.certificates = List.copyOf(certificates);
-        for (PemKeyMaterial m : certificates) {
-            names.add(namesOf(m.chain().get(0)));
-        }
+        this.strict = strict;
     }
 
-    /** The common names and DNS alternative names of a certificate, in lower case. */
+    /** The common names and DNS alternative names of a certificate, in lower case, each once. */
     static List<String> namesOf(X509Certificate cert) {
         List<String> out = new ArrayList<>();
         try {
@@ -69,7 +71,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
         } catch (CertificateParsingException e) {
             throw new IllegalArgumentException("a certificate's alternative names cannot be read: " + e.getMessage(), e);
         }
-        return out;
+        return List.copyOf(new LinkedHashSet<>(out));
     }
 
     /** Whether a certificate name matches a host name; both in lower case. */
@@ -86,20 +88,16 @@ final class SniKeyManager extends X509ExtendedKeyManager {
         String host = requestedHost(engine);
         if (host != null) {
             for (int i = 0; i < certificates.size(); i++) {
-                if (suits(i, keyType)) {
-                    for (String n : names.get(i)) {
-                        if (matches(n, host)) {
-                            return Integer.toString(i);
-                        }
-                    }
+                if (suits(i, keyType) && certificates.get(i).answers(host)) {
+                    return Integer.toString(i);
                 }
             }
         }
-        return suits(0, keyType) ? "0" : null;
+        return !strict && suits(0, keyType) ? "0" : null;
     }
 
     private boolean suits(int i, String keyType) {
-        return certificates.get(i).key().getAlgorithm().equalsIgnoreCase(keyType);
+        return certificates.get(i).material().key().getAlgorithm().equalsIgnoreCase(keyType);
     }
 
     private static String requestedHost(SSLEngine engine) {
@@ -117,13 +115,13 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
         int i = index(alias);
-        return i < 0 ? null : certificates.get(i).chain().toArray(new X509Certificate[0]);
+        return i < 0 ? null : certificates.get(i).material().chain().toArray(new X509Certificate[0]);
     }
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
         int i = index(alias);
-        return i < 0 ? null : certificates.get(i).key();
+        return i < 0 ? null : certificates.get(i).material().key();
     }
 
     private int index(String alias) {
@@ -148,7 +146,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-        return suits(0, keyType) ? "0" : null;
+        return !strict && suits(0, keyType) ? "0" : null;
     }
 
     @Override

@@ -62,6 +62,16 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     /** A failure found in an event, thrown to the session's next read or write. */
     private IOException failure;
     private String serverName;
+    /** The version agreed on, once the handshake is done. */
+    private String protocol;
+    /** The suite agreed on, by OpenSSL's name, once the handshake is done. */
+    private String cipher;
+    /** Whether a refused handshake's alert went out, so that the end is a FIN behind it, not a reset. */
+    private boolean alertSent;
+    /** Why the handshake failed, once it has. */
+    private TlsHandshakeFailure handshakeFailure;
+    /** The accepting listener's name, for the handshake's log line. */
+    private String listenerName;
 
     public TlsConnection(Connection transport, SSLEngine engine, Loop loop, TlsRecordArena arena) {
         this.transport = transport;
@@ -87,7 +97,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     @Override
     public int read(Buffer into, int maxBytes) throws IOException {
         checkUsable();
-        if (handshaking && !advance()) {
+        if (handshaking && !handshakeForSession()) {
             updateInterest();
             return in.transportEnded ? -1 : 0;
         }
@@ -130,7 +140,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     @Override
     public int write(Buffer from, int maxBytes) throws IOException {
         checkUsable();
-        if (handshaking && !advance() || !out.flush(transport)) {
+        if (handshaking && !handshakeForSession() || !out.flush(transport)) {
             return 0;
         }
         int done = out.settlePending(from);
@@ -182,6 +192,8 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
                 case FINISHED, NOT_HANDSHAKING -> {
                     handshaking = false;
                     serverName = TlsNames.requestedServerName(engine);
+                    protocol = engine.getSession().getProtocol();
+                    cipher = TlsNames.opensslSuite(engine.getSession().getCipherSuite());
                 }
             }
         }
@@ -205,17 +217,17 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     private boolean unwrapHandshake() throws IOException {
         while (!in.wholeRecord()) {
             if (in.transportEnded) {
-                throw new TlsFailure("the peer closed during the handshake");
+                throw new PeerClosed("the peer closed during the handshake");
             }
             if (!fill(false, in.restOfRecord())) {
                 if (in.transportEnded) {
-                    throw new TlsFailure("the peer closed during the handshake");
+                    throw new PeerClosed("the peer closed during the handshake");
                 }
                 return false;
             }
         }
         if (in.unwrapOne(null, 0) < 0) {
-            throw new TlsFailure("close_notify during the handshake");
+            throw new PeerClosed("close_notify during the handshake");
         }
         return true;
     }
@@ -237,7 +249,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         }
         if (hs == SSLEngineResult.HandshakeStatus.NEED_UNWRAP || hs == SSLEngineResult.HandshakeStatus.NEED_UNWRAP_AGAIN) {
             handshaking = true;
-            advance();
+            handshakeForSession();
         }
     }
 
@@ -266,7 +278,8 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
 
     private Criticality classFor(boolean reading, boolean forSession) {
         // The handshake's records, either way, hold back the request: they take its class, NORMAL until the
-        // session holds a slot (a TCP session may hold one from its start, before the handshake is done).
+        // session holds a slot (no session of Sluice's routes before its handshake is done, but the rule does
+        // not lean on that).
         boolean freesSlot = forSession ? reading ? progress.readingFreesSlot() : progress.writingFreesSlot()
                 : progress.readingFreesSlot();
         Buffer other = reading ? out.buffer : in.buffer;
@@ -322,10 +335,15 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         transport.writeInterest(out.owes() || !handshaking && sessionWrite && !outWait.isWaiting());
     }
 
-    /** Runs the handshake from an event; a failure is kept for the session's next call and the session told. */
+    /**
+     * Runs the handshake from an event; a failure is kept for the session's
+     * next call and the session told. Its end is told too, even to a session
+     * not reading now: one that waits for the handshake before anything else
+     * (a TCP session routes only then) learns it here.
+     */
     private void advanceInEvent() {
         try {
-            if (advance() && sessionRead) {
+            if (advance() && handler != null) {
                 handler.readable();
             }
         } catch (IOException e) {
@@ -336,12 +354,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     }
 
     private void fail(IOException e) {
-        if (failure == null) {
-            failure = e;
-            if (e instanceof SSLException && !(e instanceof TlsFailure)) {
-                sendAlert();
-            }
-        }
+        noteFailure(e);
         transport.readInterest(false);
         transport.writeInterest(false);
         // The session finds the failure in its next read or write, as a plain connection's reset.
@@ -350,6 +363,30 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
             if (!closed) {
                 handler.writable();
             }
+        }
+    }
+
+    /** Keeps the first failure; the engine's own refusal sends its alert. */
+    private void noteFailure(IOException e) {
+        if (failure == null) {
+            failure = e;
+            if (handshaking) {
+                handshakeFailure = e instanceof PeerClosed ? TlsHandshakeFailure.CLOSED
+                        : e instanceof SSLException ? TlsHandshakeFailure.REFUSED : TlsHandshakeFailure.BROKEN;
+            }
+            if (e instanceof SSLException && !(e instanceof TlsFailure)) {
+                sendAlert();
+            }
+        }
+    }
+
+    /** The handshake run from the session's read or write: a failure is kept (and its alert sent), then thrown. */
+    private boolean handshakeForSession() throws IOException {
+        try {
+            return advance();
+        } catch (IOException e) {
+            noteFailure(e);
+            throw e;
         }
     }
 
@@ -362,8 +399,11 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     private void sendAlert() {
         try {
             if (out.flush(transport)) {
-                for (int i = 0; i < 2 && !engine.isOutboundDone() && out.wrapAtClose(transport); i++) {
-                    // One record: the fatal alert.
+                alertSent = true;
+                // The engine may still owe what it made before it failed (a ServerHello, a change_cipher_spec)
+                // ahead of the alert: a handful of records, each into the scratch area.
+                for (int i = 0; i < 8 && !engine.isOutboundDone() && out.wrapAtClose(transport); i++) {
+                    // One record a turn.
                 }
             }
         } catch (IOException ignored) {
@@ -594,7 +634,12 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
             return;
         }
         end();
-        transport.abort();
+        if (alertSent) {
+            // A reset would throw away the alert the client has not read yet: it gets a FIN behind it instead.
+            transport.close();
+        } else {
+            transport.abort();
+        }
     }
 
     @Override
@@ -641,7 +686,44 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         return serverName;
     }
 
-    /** Whether the handshake is done. */
+    @Override
+    public String tlsProtocol() {
+        return protocol;
+    }
+
+    @Override
+    public String tlsCipher() {
+        return cipher;
+    }
+
+    @Override
+    public TlsHandshakeFailure handshakeFailure() {
+        if (handshakeFailure == null && handshaking && (in.transportEnded || in.closeNotified)) {
+            return TlsHandshakeFailure.CLOSED;
+        }
+        return handshakeFailure;
+    }
+
+    @Override
+    public String listenerName() {
+        return listenerName;
+    }
+
+    /** Names the listener that accepted the connection. */
+    void listenerName(String name) {
+        this.listenerName = name;
+    }
+
+    /** The peer ended its side in the middle of the handshake. */
+    static final class PeerClosed extends TlsFailure {
+        private static final long serialVersionUID = 1L;
+
+        PeerClosed(String reason) {
+            super(reason);
+        }
+    }
+
+    @Override
     public boolean handshakeDone() {
         return !handshaking;
     }

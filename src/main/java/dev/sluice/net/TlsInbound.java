@@ -98,6 +98,14 @@ final class TlsInbound {
         if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
             throw new TlsFailure("no room for a record's plaintext");
         }
+        if (r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW
+                || consumed == 0 && produced == 0
+                && r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_UNWRAP) {
+            // Only a whole record, or bytes that are none, reach the engine: one that still wants more, or
+            // takes nothing, was given something else (an SSLv2 hello, which Sluice does not accept), and
+            // asking again would spin the loop.
+            throw new TlsFailure("not a TLS record: the client speaks another protocol (an SSLv2 hello?)");
+        }
         return intoBytes;
     }
 

@@ -12,8 +12,9 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * One TLS listener's context: its certificates (picked by SNI, {@link
- * SniKeyManager}), protocol versions, suites and ALPN protocols, and the
- * engine each accepted connection gets. ALPN answers with the first protocol
+ * SniKeyManager}), protocol versions, suites, groups and ALPN protocols, its
+ * session cache (bounded in count and lifetime), and the engine each
+ * accepted connection gets. ALPN answers with the first protocol
  * of the listener's list that the client offers, and with none (the
  * handshake goes on) when the client offers none of them.
  *
@@ -26,24 +27,53 @@ public final class TlsServerContext {
     private final boolean serverOrder;
     private final String[] groups;
     private final BiFunction<SSLEngine, List<String>, String> alpn;
+    private final String listenerName;
 
     /**
+     * What a listener asks of TLS besides its certificates.
+     *
      * @param alpn the protocols ALPN may choose, in the listener's order; empty for no ALPN answer
      * @param suites the JDK's names of the suites, or null for its defaults
      * @param protocols the JDK's names of the versions
      * @param preferClientCiphers whether the client's order of suites wins
-     * @param groups the JDK's names of the key exchange groups ({@code curves}), in order of preference, or null
-     *     for its defaults
+     * @param groups the JDK's names of the key exchange groups ({@code curves}), in order of preference, or
+     *     null for its defaults
+     * @param strictSni whether a client whose server name matches no certificate (or who names none) is
+     *     refused instead of given the first certificate
+     * @param sessionCacheSize the most sessions the listener's cache keeps for resumption (at least 1)
+     * @param sessionLifetimeSeconds how long a session (and a session ticket) may be resumed
      */
-    public TlsServerContext(List<PemKeyMaterial> certificates, List<String> alpn, List<String> suites,
-            List<String> protocols, boolean preferClientCiphers, List<String> groups) throws GeneralSecurityException {
+    public record Settings(List<String> alpn, List<String> suites, List<String> protocols,
+            boolean preferClientCiphers, List<String> groups, boolean strictSni, int sessionCacheSize,
+            int sessionLifetimeSeconds) {
+        public Settings {
+            alpn = List.copyOf(alpn);
+            suites = suites == null ? null : List.copyOf(suites);
+            protocols = List.copyOf(protocols);
+            groups = groups == null ? null : List.copyOf(groups);
+            if (sessionCacheSize < 1 || sessionLifetimeSeconds < 1) {
+                throw new IllegalArgumentException("a session cache of " + sessionCacheSize + " for "
+                        + sessionLifetimeSeconds + " s");
+            }
+        }
+    }
+
+    /**
+     * @param listenerName how the listener is named in the log line of a handshake that fails ({@code bind ...
+     *     name}, else its number in its frontend, as HAProxy numbers it)
+     */
+    public TlsServerContext(String listenerName, List<SniCertificate> certificates, Settings settings)
+            throws GeneralSecurityException {
+        this.listenerName = listenerName;
         context = SSLContext.getInstance("TLS");
-        context.init(new KeyManager[] {new SniKeyManager(certificates)}, null, null);
-        this.protocols = protocols.toArray(new String[0]);
-        this.suites = suites == null ? null : suites.toArray(new String[0]);
-        this.serverOrder = !preferClientCiphers;
-        this.groups = groups == null ? null : groups.toArray(new String[0]);
-        List<String> offered = List.copyOf(alpn);
+        context.init(new KeyManager[] {new SniKeyManager(certificates, settings.strictSni())}, null, null);
+        context.getServerSessionContext().setSessionCacheSize(settings.sessionCacheSize());
+        context.getServerSessionContext().setSessionTimeout(settings.sessionLifetimeSeconds());
+        this.protocols = settings.protocols().toArray(new String[0]);
+        this.suites = settings.suites() == null ? null : settings.suites().toArray(new String[0]);
+        this.serverOrder = !settings.preferClientCiphers();
+        this.groups = settings.groups() == null ? null : settings.groups().toArray(new String[0]);
+        List<String> offered = settings.alpn();
         this.alpn = (engine, asked) -> {
             for (String p : offered) {
                 if (asked.contains(p)) {
@@ -52,6 +82,16 @@ public final class TlsServerContext {
             }
             return "";
         };
+    }
+
+    /** The most sessions the listener keeps for resumption, as the JDK's cache was told. */
+    public int sessionCacheSize() {
+        return context.getServerSessionContext().getSessionCacheSize();
+    }
+
+    /** How long, in seconds, a session may be resumed, as the JDK's cache was told. */
+    public int sessionLifetimeSeconds() {
+        return context.getServerSessionContext().getSessionTimeout();
     }
 
     /** Wraps an accepted connection in TLS on its loop, the handshake waiting for the ClientHello. */
@@ -70,6 +110,7 @@ public final class TlsServerContext {
         engine.setSSLParameters(p);
         engine.setHandshakeApplicationProtocolSelector(alpn);
         TlsConnection c = new TlsConnection(transport, engine, loop, arena);
+        c.listenerName(listenerName);
         c.begin();
         return c;
     }

@@ -14,6 +14,7 @@ import dev.sluice.log.ProxyLog;
 import dev.sluice.log.TerminationCause;
 import dev.sluice.log.TerminationPhase;
 import dev.sluice.net.Connection;
+import dev.sluice.net.TlsHandshakeFailure;
 
 /**
  * The access log's room in a session: one {@link LogRecord}, allocated with the
@@ -55,6 +56,8 @@ final class ExchangeLog {
     private final CaptureSlab captures;
     /** The exchange's slot in {@link #captures}, or -1. */
     private int slot = -1;
+    /** The connection's addresses, where each line reads what its TLS handshake agreed. */
+    private ConnectionAddresses addresses;
     /** The server address last copied into the record (addresses survive {@link LogRecord#reset()}). */
     private java.net.InetSocketAddress serverAddress;
 
@@ -91,6 +94,8 @@ final class ExchangeLog {
             return;
         }
         clientKnown(addresses);
+        this.addresses = addresses;
+        record.frontendTransport(addresses.tls() ? proxy.tlsName() : proxy.name());
         begin(now, null, null);
         if (proxy.logsAtAccept()) {
             loop.log(proxy, record);
@@ -290,6 +295,9 @@ final class ExchangeLog {
         open = false;
         terminate(why, phase);
         record.ended(now);
+        if (addresses != null) {
+            record.tls(addresses.tlsCipher(), addresses.tlsProtocol());
+        }
         record.bytesFromClient(request.received() - requestBase);
         record.bytesToClient(response.forwarded() - responseBase);
         record.bufferWaited(Criticality.NORMAL, request.waitedNanos(Criticality.NORMAL)
@@ -302,6 +310,21 @@ final class ExchangeLog {
         record.connections(processActive(), frontendLimit.current(), backendActive(),
                 server == null ? 0 : server.slotsInUse());
         loop.log(proxy, record);
+        releaseCaptures();
+    }
+
+    /**
+     * The session ends before its TLS client finished the handshake: the
+     * frontend logs HAProxy's line for that in place of the exchange's.
+     */
+    void handshakeFailed(long now, String listener, TlsHandshakeFailure why) {
+        if (record == null || !open) {
+            return;
+        }
+        open = false;
+        record.ended(now);
+        loop.handshakeFailed(proxy, record, listener == null ? "-" : listener, why.text(),
+                !why.loggedUnderDontLogNull());
         releaseCaptures();
     }
 

@@ -12,6 +12,7 @@ import dev.sluice.http.TcpRequestRules;
 import dev.sluice.log.TerminationPhase;
 import dev.sluice.loop.Loop;
 import dev.sluice.net.Connection;
+import dev.sluice.net.TlsHandshakeFailure;
 import dev.sluice.net.Connector;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -98,7 +99,7 @@ public final class HttpSession extends Session implements Refusals {
         this.responseSide = new ResponseAnalyser(response, frontend.limits(), counters, this);
         InetAddress clientAddress = client.remoteAddress();
         this.addresses = new ConnectionAddresses().set(clientAddress, client.remotePort(), client.localAddress())
-                .servers(frontend.serverCounts()).tls(client.isTls());
+                .servers(frontend.serverCounts()).tls(client);
         this.exchange = new HttpExchange(this, frontend, counters, request, response, requestSide, responseSide,
                 new ServerLink.Parts(loop, connector, idle), reply, times, addresses,
                 clientAddress == null ? null : ForwardedFor.fieldLine(addresses.client()));
@@ -427,7 +428,11 @@ public final class HttpSession extends Session implements Refusals {
             return false;
         }
         closed = true;
-        if (req() == Req.HEAD && requestsOnConnection > 0 && request.held() == 0 && log.nothingReceived(request)) {
+        TlsHandshakeFailure unfinished = unfinishedHandshake(client, why);
+        if (unfinished != null) {
+            loop.counters().tlsHandshakeFailures[unfinished.ordinal()]++;
+            log.handshakeFailed(loop.clock().nanoTime(), client.listenerName(), unfinished);
+        } else if (req() == Req.HEAD && requestsOnConnection > 0 && request.held() == 0 && log.nothingReceived(request)) {
             // Between two exchanges: no request to log.
             log.discard();
         } else {

@@ -4,7 +4,9 @@ import dev.sluice.loop.Loop;
 import dev.sluice.loop.LoopCounters;
 import dev.sluice.loop.Task;
 import dev.sluice.loop.Timer;
+import dev.sluice.net.Connection;
 import dev.sluice.net.ConnectionHandler;
+import dev.sluice.net.TlsHandshakeFailure;
 import dev.sluice.util.IntrusiveList;
 
 /**
@@ -56,6 +58,22 @@ public abstract class Session extends Task implements ChannelOwner {
 
     /** The earliest deadline the session has now, or 0 for none. */
     abstract long nextDeadline();
+
+    /**
+     * Why a TLS client's handshake did not finish, when the session ends
+     * before it did ({@code why} tells a timeout apart); null when it did, or
+     * for a plain connection.
+     */
+    static TlsHandshakeFailure unfinishedHandshake(Connection client, SessionOutcome why) {
+        if (!client.isTls() || client.handshakeDone()) {
+            return null;
+        }
+        if (why == SessionOutcome.CLIENT_TIMEOUT || why == SessionOutcome.REQUEST_TIMEOUT) {
+            return TlsHandshakeFailure.TIMEOUT;
+        }
+        TlsHandshakeFailure f = client.handshakeFailure();
+        return f != null ? f : TlsHandshakeFailure.CLOSED;
+    }
 
     @Override
     public final LoopCounters counters() {

@@ -15,6 +15,7 @@ import dev.sluice.log.TerminationPhase;
 import dev.sluice.loop.Loop;
 import dev.sluice.net.Connection;
 import dev.sluice.net.ConnectionHandler;
+import dev.sluice.net.TlsHandshakeFailure;
 import dev.sluice.net.Connector;
 import java.io.IOException;
 
@@ -39,7 +40,7 @@ import java.io.IOException;
  * ({@link Loop#post}).
  */
 public final class TcpSession extends Session {
-    private enum State { PROXY_HEADER, WAITING_FOR_SLOT, CONNECTING, ESTABLISHED, CLOSED }
+    private enum State { PROXY_HEADER, HANDSHAKE, WAITING_FOR_SLOT, CONNECTING, ESTABLISHED, CLOSED }
 
     private final Connector connector;
     private final TcpFrontend frontend;
@@ -112,12 +113,12 @@ public final class TcpSession extends Session {
         serverActiveAt = now;
         request.readFrom(client);
         response.writeTo(client);
-        client.handler(eventsFor(request));
+        client.handler(client.isTls() ? handshakeAware(eventsFor(request)) : eventsFor(request));
         if (client.isTls()) {
             client.slotProgress(new ClientSlotProgress(this));
         }
         view = new AddressView(new ConnectionAddresses().set(client.remoteAddress(), client.remotePort(),
-                client.localAddress()).servers(frontend.serverCounts()).tls(client.isTls()));
+                client.localAddress()).servers(frontend.serverCounts()).tls(client));
         log.accepted(view.addresses(), now);
         serverPreamble = new ServerPreamble(view.addresses());
         // Connection rules see the socket's addresses; the rest sees the client a PROXY header names.
@@ -134,7 +135,48 @@ public final class TcpSession extends Session {
             armTimer();
             return;
         }
+        if (!client.handshakeDone()) {
+            awaitHandshake();
+            return;
+        }
         route(now);
+    }
+
+    /**
+     * A TLS client's handshake ends before the session is routed, as in
+     * HAProxy: the rules then see what it agreed ({@code ssl_fc_sni}), and a
+     * client slow to finish it holds no server slot meanwhile. Its records
+     * take the request's class, {@code NORMAL} before a slot, as an HTTP
+     * session's do. Bytes the client sends after it wait in the request
+     * buffer until the server connection is established.
+     */
+    private void awaitHandshake() {
+        state = State.HANDSHAKE;
+        timeouts = frontend.headerTimeouts();
+        client.readInterest(true);
+        request.tryReceive();
+        armTimer();
+        if (client.handshakeDone()) {
+            wake();
+        }
+    }
+
+    /** The client's events, and a wake-up when its handshake ends while the session waits for it. */
+    private ConnectionHandler handshakeAware(ConnectionHandler events) {
+        return new ConnectionHandler() {
+            @Override
+            public void readable() {
+                events.readable();
+                if (state == State.HANDSHAKE && client.handshakeDone()) {
+                    wake();
+                }
+            }
+
+            @Override
+            public void writable() {
+                events.writable();
+            }
+        };
     }
 
     /**
@@ -357,6 +399,21 @@ public final class TcpSession extends Session {
                 return;
             }
         }
+        if (state == State.HANDSHAKE) {
+            if (!client.handshakeDone()) {
+                if (request.sourceEnded()) {
+                    close(SessionOutcome.CLIENT_ABORT, CloseMode.ORDERLY);
+                    return;
+                }
+                armTimer();
+                return;
+            }
+            state = State.WAITING_FOR_SLOT;
+            route(now);
+            if (state == State.CLOSED) {
+                return;
+            }
+        }
         if (state == State.ESTABLISHED) {
             if (!request.forward() || !response.forward()) {
                 return;
@@ -474,9 +531,14 @@ public final class TcpSession extends Session {
             backend.releaseSlot(slot);
             slot = null;
         }
+        TlsHandshakeFailure unfinished = unfinishedHandshake(client, why);
+        if (unfinished != null) {
+            loop.counters().tlsHandshakeFailures[unfinished.ordinal()]++;
+            log.handshakeFailed(loop.clock().nanoTime(), client.listenerName(), unfinished);
+        }
         // Logged with its slot given back, as HAProxy counts the server's connections.
         log.end(loop.clock().nanoTime(), request, response, why, switch (was) {
-            case PROXY_HEADER -> TerminationPhase.REQUEST;
+            case PROXY_HEADER, HANDSHAKE -> TerminationPhase.REQUEST;
             case WAITING_FOR_SLOT -> TerminationPhase.QUEUE;
             case CONNECTING -> TerminationPhase.CONNECT;
             case ESTABLISHED, CLOSED -> TerminationPhase.DATA;

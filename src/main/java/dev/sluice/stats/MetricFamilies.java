@@ -246,8 +246,13 @@ final class MetricFamilies {
         List<CounterDataPointSnapshot> refills = new ArrayList<>();
         List<CounterDataPointSnapshot> retries = new ArrayList<>();
         List<CounterDataPointSnapshot> inbox = new ArrayList<>();
+        List<CounterDataPointSnapshot> handshakes = new ArrayList<>();
         for (ProcessView.Loop l : v.loops) {
             Labels at = Labels.of("loop", Integer.toString(l.id()));
+            for (dev.sluice.net.TlsHandshakeFailure f : dev.sluice.net.TlsHandshakeFailure.values()) {
+                handshakes.add(cp(Labels.of("loop", Integer.toString(l.id()), "reason",
+                        f.name().toLowerCase(java.util.Locale.ROOT)), l.counters().tlsHandshakeFailures[f.ordinal()]));
+            }
             runs.add(cp(at, l.counters().sessionTaskRuns));
             refills.add(cp(at, l.counters().streamRefills));
             retries.add(cp(at, l.counters().ioRetries));
@@ -261,6 +266,8 @@ final class MetricFamilies {
                 retries));
         m.add(new CounterSnapshot(meta("sluice_loop_inbox_full", "Work refused because the loop's inbox was full."),
                 inbox));
+        m.add(new CounterSnapshot(meta("sluice_tls_handshake_failures", "TLS clients whose session ended before"
+                + " their handshake did: refused by the engine, closed, broken or timed out."), handshakes));
     }
 
     // ---- helpers ----

@@ -171,6 +171,10 @@ public final class Summary {
             v.put("lingering_closes", loopCounters.lingeringCloses);
             v.put("stream_refills", loopCounters.streamRefills);
             v.put("inbox_full", loopCounters.inboxFull);
+            for (dev.sluice.net.TlsHandshakeFailure f : dev.sluice.net.TlsHandshakeFailure.values()) {
+                v.put("tls_handshake_failures_" + f.name().toLowerCase(java.util.Locale.ROOT),
+                        loopCounters.tlsHandshakeFailures[f.ordinal()]);
+            }
             v.put("loop_allocated_bytes", loopAllocatedBytes);
             v.put("sessions_opened", sessionCounters.opened());
             v.put("sessions_closed", sessionCounters.closed());

@@ -154,7 +154,7 @@ class ConfigParserTest {
         "stats|'stats x' is not supported by Sluice: Sluice's stats keywords are socket and timeout in global, and"
             + " enable, uri, refresh, auth, realm, hide-version, show-node, show-desc, show-legends and scope in a"
             + " proxy",
-        "tune.ssl.cachesize|'tune.ssl.cachesize' is not supported by Sluice",
+        "tune.ssl.maxrecord|'tune.ssl.maxrecord' is not supported by Sluice",
     })
     void unsupportedGlobalKeywordsAreRefusedByNameWithWhatToDo(String keyword, String reason) {
         assertRefused("global\n    " + keyword + " x\n" + PROXIES, "t.cfg:2: " + reason);

@@ -3,6 +3,7 @@ package dev.sluice.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.buffer.Buffer;
 import dev.sluice.buffer.BufferPool;
@@ -13,6 +14,7 @@ import dev.sluice.http.HttpRules;
 import dev.sluice.http.MessageKind;
 import dev.sluice.http.ParsedRequest;
 import dev.sluice.http.ReturnRule;
+import dev.sluice.net.TestCertificates;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -42,10 +45,33 @@ class ExamplesTest {
         assertEquals(true, names.containsAll(List.of("quickstart.cfg", "tcp-maxconn.cfg", "http.cfg")), names.toString());
     }
 
+    /** The certificate path examples/tls.cfg stands for the operator's own with. */
+    private static final String EXAMPLE_CERTIFICATE = "/etc/sluice/site.pem";
+
+    @TempDir
+    static Path certificates;
+
+    /**
+     * Each example as {@code bin/sluice -c} reads it; one that names the
+     * stand-in certificate path reads a certificate made here in its place,
+     * since its file is read with the configuration.
+     */
     @ParameterizedTest
     @MethodSource("examples")
     void everyExamplePassesTheCheck(Path file) throws Exception {
-        Config config = ConfigParser.parse(file);
+        String text = Files.readString(file);
+        Config config;
+        if (text.contains(EXAMPLE_CERTIFICATE)) {
+            Path pem = certificates.resolve("site.pem");
+            if (!Files.exists(pem)) {
+                TestCertificates.write(certificates, "site", "localhost", "localhost");
+            }
+            config = ConfigParser.parse(file.toString(), text.replace(EXAMPLE_CERTIFICATE, pem.toString()));
+            assertTrue(config.frontends().stream().flatMap(f -> f.binds().stream()).anyMatch(BindConfig::ssl),
+                    file + " names a certificate but binds no ssl listener");
+        } else {
+            config = ConfigParser.parse(file);
+        }
         assertFalse(config.frontends().isEmpty(), file + " declares no frontend");
     }
 

@@ -61,7 +61,7 @@ class TlsConfigTest {
         ConfigParserTest.assertRefused("frontend f\n bind :443 ssl" + site + " alpn h2,http/1.1" + tail,
                 "t.cfg:2: bind :443 alpn: h2: HTTP/2 is not supported; write alpn http/1.1");
         ConfigParserTest.assertRefused("frontend f\n bind :443 ssl" + tail,
-                "t.cfg:2: bind: 'ssl' needs at least one 'crt FILE|DIR'");
+                "t.cfg:2: bind: 'ssl' needs at least one 'crt FILE|DIR' or 'crt-list FILE'");
         ConfigParserTest.assertRefused("frontend f\n bind :443" + site + tail,
                 "t.cfg:2: bind: TLS options without 'ssl'; add ssl to the line");
         ConfigParserTest.assertRefused("frontend f\n bind :443 ssl crt " + dir.resolve("none.pem") + tail,
@@ -92,6 +92,65 @@ class TlsConfigTest {
         ConfigParserTest.assertRefused("global\n ssl-default-bind-curves sect163k1\nfrontend f\n bind :443 " + site
                 + tail, "t.cfg:2: ssl-default-bind-curves: 'sect163k1' is not a group Sluice knows; write X25519,"
                 + " P-256, P-384, P-521, X448 or ffdhe2048 to ffdhe8192, separated by ':'");
+    }
+
+    @Test
+    void aCrtListGivesItsCertificatesWithTheirFiltersInTheLinesPlace() throws Exception {
+        Path list = dir.resolve("list.txt");
+        Files.writeString(list, "# certificates by name\n\n  many/b.pem  *.b.test !secret.b.test  \n"
+                + dir.resolve("many/a.pem") + "\nsite.pem other.test\n");
+        BindConfig b = bind(" crt-base " + dir, "ssl crt site.pem crt-list " + list + " strict-sni");
+        List<dev.sluice.net.SniCertificate> certs = b.tls().certificates();
+        assertEquals(4, certs.size());
+        assertEquals(List.of("site.test"), certs.get(0).names());
+        assertEquals(List.of("*.b.test"), certs.get(1).names());
+        assertEquals(List.of("secret.b.test"), certs.get(1).excluded());
+        assertEquals(List.of("a.test"), certs.get(2).names());
+        assertEquals(List.of("other.test"), certs.get(3).names());
+        assertTrue(b.tls().strictSni());
+        String tail = "\n default_backend b\nbackend b\n server s1 127.0.0.1:8081\n";
+        Path bracket = dir.resolve("bracket.txt");
+        Files.writeString(bracket, "#\n" + dir.resolve("site.pem") + " [alpn h2] site.test\n");
+        ConfigParserTest.assertRefused("frontend f\n bind :443 ssl crt-list " + bracket + tail,
+                "t.cfg:2: bind: crt-list " + bracket + ":2: per-certificate TLS options in brackets are not"
+                + " supported; Sluice applies the bind line's options to every certificate, so write them there");
+        Path bad = dir.resolve("bad.txt");
+        Files.writeString(bad, dir.resolve("site.pem") + "\n" + dir.resolve("none.pem") + "\n");
+        ConfigParserTest.assertRefused("frontend f\n bind :443 ssl crt-list " + bad + tail,
+                "t.cfg:2: bind: crt-list " + bad + ":2: " + missing(dir.resolve("none.pem")));
+        Path empty = dir.resolve("empty.txt");
+        Files.writeString(empty, "# nothing\n");
+        ConfigParserTest.assertRefused("frontend f\n bind :443 ssl crt-list " + empty + tail,
+                "t.cfg:2: bind: crt-list " + empty + ": the list names no certificate");
+    }
+
+    @Test
+    void strictSniSessionCacheAndDhSizeComeFromTheLineAndTheGlobalSection() throws ConfigException {
+        String site = "ssl crt " + dir.resolve("site.pem");
+        TlsBindConfig plain = bind("", site).tls();
+        assertEquals(false, plain.strictSni());
+        assertEquals(20000, plain.sessionCacheSize());
+        assertEquals(300, plain.sessionLifetimeSeconds());
+        assertEquals(0, plain.dhParamBits());
+        TlsBindConfig tuned = bind(" tune.ssl.cachesize 500\n tune.ssl.lifetime 600\n tune.ssl.default-dh-param 3072\n"
+                + " ssl-default-bind-options strict-sni", site).tls();
+        assertTrue(tuned.strictSni());
+        assertEquals(500, tuned.sessionCacheSize());
+        assertEquals(600, tuned.sessionLifetimeSeconds());
+        assertEquals(3072, tuned.dhParamBits());
+        assertEquals(120, bind(" tune.ssl.lifetime 2m", site).tls().sessionLifetimeSeconds());
+        assertEquals(false, bind(" ssl-default-bind-options strict-sni", site + " no-strict-sni").tls().strictSni());
+        String tail = "\nfrontend f\n bind :443 " + site + "\n default_backend b\nbackend b\n server s1 127.0.0.1:8081\n";
+        ConfigParserTest.assertRefused("global\n tune.ssl.cachesize 0" + tail, "t.cfg:2: tune.ssl.cachesize: 0 turns"
+                + " HAProxy's session cache off, but the JDK's engine has no such switch (to it 0 means no limit);"
+                + " write a size of at least 1");
+        ConfigParserTest.assertRefused("global\n tune.ssl.default-dh-param 2560" + tail, "t.cfg:2:"
+                + " tune.ssl.default-dh-param: 2560 bits: the JDK holds DH groups of 1024, 1536, 2048, 3072, 4096,"
+                + " 6144 and 8192 bits only; write one of those (2048 is the default)");
+        ConfigParserTest.assertRefused("global\n tune.ssl.lifetime 500ms" + tail, "t.cfg:2: tune.ssl.lifetime: a"
+                + " session lifetime under one second ('500ms'): the JDK counts it in seconds");
+        ConfigParserTest.assertRefused("frontend f\n bind :443 strict-sni\n default_backend b\nbackend b\n server s1"
+                + " 127.0.0.1:8081\n", "t.cfg:2: bind: TLS options without 'ssl'; add ssl to the line");
     }
 
     private static String missing(Path p) {

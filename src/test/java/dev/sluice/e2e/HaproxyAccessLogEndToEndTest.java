@@ -172,6 +172,79 @@ class HaproxyAccessLogEndToEndTest {
         compare(httpOnce(h[4], referred), httpOnce(s[4], referred), Normalise.CUSTOM);
     }
 
+    /**
+     * Over TLS: a client refused in its handshake (a name {@code strict-sni}
+     * finds no certificate for) is logged in HAProxy's words, naming the
+     * frontend and its listener, and a request over TLS logs its frontend
+     * as {@code fetls~}.
+     */
+    @Test
+    void aRefusedHandshakeAndARequestOverTlsLogAsHaproxysDo() throws Exception {
+        origin = new HttpTestOrigin();
+        Path pem = dev.sluice.net.TestCertificates.write(dir, "site", "a.test", "a.test");
+        haproxyLogs = receiver();
+        sluiceLogs = receiver();
+        String text = """
+                global
+                    log-tag sluice
+                defaults
+                    mode http
+                    timeout connect 5s
+                    timeout client 5s
+                    timeout server 5s
+                    log 127.0.0.1:%d local0
+                frontend fetls
+                    bind 127.0.0.1:%d ssl crt %s strict-sni
+                    option httplog
+                    default_backend be
+                frontend fetlsv
+                    bind 127.0.0.1:%d ssl crt %s
+                    log-format "%%ci:%%cp %%ft %%sslv %%sslc %%ST"
+                    default_backend be
+                backend be
+                    server s1 127.0.0.1:%d
+                """;
+        int h = freePort();
+        int hv = freePort();
+        haproxy = new Haproxy(dir.resolve("haproxy"), text.formatted(haproxyLogs.getLocalPort(), h, pem, hv, pem,
+                origin.port()), h);
+        // The start-up probe is a connection closed in its handshake, which HAProxy logs: not one of the compared.
+        drain(haproxyLogs);
+        sluice = Sluice.start(ConfigParser.parse("tls.cfg", text.formatted(sluiceLogs.getLocalPort(), 0, pem, 0,
+                pem, origin.port())));
+        int port = sluice.boundAddresses().get(0).getPort();
+        int portv = sluice.boundAddresses().get(1).getPort();
+        refusedHandshake(h);
+        refusedHandshake(port);
+        Normalise event = Normalise.CUSTOM;
+        String theirs = receive(haproxyLogs);
+        String ours = receive(sluiceLogs);
+        String acceptDate = "\\[\\d\\d/\\w{3}/[^]]+\\]";
+        assertEquals(event.apply(theirs).replaceFirst(acceptDate, "[DATE]"),
+                event.apply(ours).replaceFirst(acceptDate, "[DATE]"), "HAProxy: " + theirs + "\nSluice:  " + ours);
+        assertEquals(true, ours.contains("] fetls/1: SSL handshake failure"), ours);
+        String request = "GET /size/5 HTTP/1.1\r\nHost: a\r\n\r\n";
+        compare(httpsOnce(h, request), httpsOnce(port, request), Normalise.HTTPLOG);
+        // The same client (the JDK's) against both: the version and suite each server chose, by OpenSSL's names.
+        compare(httpsOnce(hv, request), httpsOnce(portv, request), Normalise.CUSTOM);
+    }
+
+    private static void refusedHandshake(int port) throws Exception {
+        try (javax.net.ssl.SSLSocket c = tlsSocket(port, "other.test")) {
+            c.startHandshake();
+            throw new AssertionError("the handshake for other.test was not refused on " + port);
+        } catch (javax.net.ssl.SSLException refused) {
+            // Refused with an alert, as strict-sni says.
+        }
+    }
+
+    private static String httpsOnce(int port, String request) throws Exception {
+        try (javax.net.ssl.SSLSocket c = tlsSocket(port, "a.test")) {
+            c.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return readResponse(c.getInputStream());
+        }
+    }
+
     /** What cannot be equal between two processes, put in the same form in both lines. */
     enum Normalise {
         HTTPLOG("^(<\\d+>)\\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d (sluice)\\[\\d+\\]: (127\\.0\\.0\\.1):\\d+ \\[[^]]+\\]"
@@ -215,13 +288,7 @@ class HaproxyAccessLogEndToEndTest {
         try (Socket c = new Socket("127.0.0.1", port)) {
             c.setSoTimeout(10_000);
             c.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            InputStream in = c.getInputStream();
-            String head = readHead(in);
-            Matcher m = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
-            if (m.find()) {
-                in.readNBytes(Integer.parseInt(m.group(1)));
-            }
-            return head;
+            return readResponse(c.getInputStream());
         }
     }
 
@@ -231,6 +298,27 @@ class HaproxyAccessLogEndToEndTest {
             c.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
             return new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII) + "            ";
         }
+    }
+
+    /** A TLS client socket to {@code port} asking for {@code serverName}, trusting any certificate. */
+    private static javax.net.ssl.SSLSocket tlsSocket(int port, String serverName) throws Exception {
+        javax.net.ssl.SSLSocket c = (javax.net.ssl.SSLSocket) TlsEndToEndTest.trustAll().getSocketFactory()
+                .createSocket("127.0.0.1", port);
+        javax.net.ssl.SSLParameters p = c.getSSLParameters();
+        p.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(serverName)));
+        c.setSSLParameters(p);
+        c.setSoTimeout(10_000);
+        return c;
+    }
+
+    /** The response's head, its body read past by its Content-Length. */
+    private static String readResponse(InputStream in) throws IOException {
+        String head = readHead(in);
+        Matcher m = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        if (m.find()) {
+            in.readNBytes(Integer.parseInt(m.group(1)));
+        }
+        return head;
     }
 
     private static String readHead(InputStream in) throws IOException {

@@ -45,7 +45,7 @@ class TlsEndToEndTest extends HttpEndToEnd {
         return sluice.boundAddresses().get(1).getPort();
     }
 
-    private static String run(String... command) throws Exception {
+    static String run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();
         try (InputStream in = p.getInputStream()) {
@@ -116,8 +116,26 @@ class TlsEndToEndTest extends HttpEndToEnd {
     void theJdkHttpClientKeepsItsConnectionForManyRequests() throws Exception {
         HttpTestOrigin origin = origin();
         startTls(origin);
+        SSLContext trustAll = trustAll();
+        try (HttpClient client = HttpClient.newBuilder().sslContext(trustAll).version(HttpClient.Version.HTTP_1_1)
+                .build()) {
+            List<Integer> sizes = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(
+                        URI.create("https://127.0.0.1:" + tlsPort() + "/size/" + (1000 * i + 1))).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, r.statusCode());
+                sizes.add(r.body().length);
+            }
+            assertEquals(1, sizes.get(0));
+            assertEquals(19001, sizes.get(19));
+        }
+        assertEquals(1, origin.accepted(), "the client's requests shared one server connection");
+    }
+
+    /** A context that trusts any server: the test's self-signed certificates name a.test, not the address dialled. */
+    static SSLContext trustAll() throws Exception {
         SSLContext trustAll = SSLContext.getInstance("TLS");
-        // An extended trust manager: the test's self-signed certificate names a.test, not the address dialled.
         trustAll.init(null, new TrustManager[] {new X509ExtendedTrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket s) {
@@ -148,19 +166,6 @@ class TlsEndToEndTest extends HttpEndToEnd {
                 return new X509Certificate[0];
             }
         }}, null);
-        try (HttpClient client = HttpClient.newBuilder().sslContext(trustAll).version(HttpClient.Version.HTTP_1_1)
-                .build()) {
-            List<Integer> sizes = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(
-                        URI.create("https://127.0.0.1:" + tlsPort() + "/size/" + (1000 * i + 1))).build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
-                assertEquals(200, r.statusCode());
-                sizes.add(r.body().length);
-            }
-            assertEquals(1, sizes.get(0));
-            assertEquals(19001, sizes.get(19));
-        }
-        assertEquals(1, origin.accepted(), "the client's requests shared one server connection");
+        return trustAll;
     }
 }

@@ -48,6 +48,19 @@ class LogFormatTest {
     }
 
     @Test
+    void tlsVariablesAndTheTransportNameShowWhatTheHandshakeAgreed() throws Exception {
+        LogRecord r = new LogRecord();
+        r.accepted(0, Lines.DATE);
+        r.ended(0);
+        r.frontend("www");
+        LogFormat f = LogFormat.compile("%ft %sslv %sslc %{+Q}sslv", LogMode.TCP);
+        assertEquals("www - - \"\"", Lines.format(f, r));
+        r.frontendTransport("www~");
+        r.tls("ECDHE-RSA-AES128-GCM-SHA256", "TLSv1.2");
+        assertEquals("www~ TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 \"TLSv1.2\"", Lines.format(f, r));
+    }
+
+    @Test
     void httplogInTcpModeFallsBackToTcplog() {
         assertEquals(LogFormat.TCPLOG, LogFormat.httplog(LogMode.TCP).text());
     }
@@ -277,7 +290,6 @@ class LogFormatTest {
         assertRefused("%{Q}ci", "expected a flag such as +Q");
         assertRefused("%[src]", "sample expressions (%[...]) are not supported by Sluice");
         assertRefused("%{+Q}[src]", "sample expressions");
-        assertRefused("%sslv", "needs TLS");
         LogConfigException e = assertThrows(LogConfigException.class, () -> LogFormat.compile("%ci %r", LogMode.TCP));
         assertTrue(e.getMessage().contains("format variable 'r' is reserved for HTTP mode"), e.getMessage());
         for (String httpOnly : new String[] {"CC", "CS", "HM", "HP", "HPO", "HQ", "HU", "HV", "Ta", "Ti", "Tq", "TR",

@@ -354,6 +354,41 @@ class TlsConnectionTest {
         assertAllBack(s, c, s2);
     }
 
+    /**
+     * An SSLv2-format ClientHello (as old clients and scanners send it) is
+     * no TLS record; the JDK's engine, which does not accept it, waits for
+     * more of it without taking any. The connection must fail at once, not
+     * ask the engine again forever on its loop (testssl.sh's "IE 6 XP"
+     * client once spun a loop at full CPU this way).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.SECONDS,
+            threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void anSslV2HelloFailsTheHandshakeInsteadOfSpinningTheLoop() throws IOException {
+        byte[] hello = new byte[81];
+        // Length 79 with the high bit set, CLIENT-HELLO, version 3.1, 54 bytes of cipher specs, no session, 16 of challenge.
+        byte[] head = {(byte) 0x80, 0x4f, 0x01, 0x03, 0x01, 0x00, 0x36, 0x00, 0x00, 0x00, 0x10};
+        System.arraycopy(head, 0, hello, 0, head.length);
+        for (int i = head.length; i < hello.length; i++) {
+            hello[i] = (byte) (i * 7);
+        }
+        MemoryPipe pipe = new MemoryPipe(1 << 16, 1 << 16);
+        Side s = new Side(pipe.a, server(), 4096, 4);
+        s.start();
+        pipe.b.writePreamble(java.nio.ByteBuffer.wrap(hello));
+        pipe.pump();
+        for (int i = 0; i < 10; i++) {
+            s.loop.runQueued();
+        }
+        Buffer in = s.plain.tryAllocate(Criticality.NORMAL);
+        IOException refused = assertThrows(IOException.class, () -> s.tls.read(in));
+        assertEquals(true, refused.getMessage().contains("not a TLS record"), refused.getMessage());
+        assertEquals(TlsHandshakeFailure.REFUSED, s.tls.handshakeFailure());
+        s.plain.release(in);
+        s.tls.close();
+        assertAllBack(s);
+    }
+
     @Test
     void aConnectionWithoutARecordBufferWaitsWithReadingOffAndGoesOnWhenOneIsHanded() throws IOException {
         MemoryPipe pipe = new MemoryPipe(1 << 16, 1 << 16);

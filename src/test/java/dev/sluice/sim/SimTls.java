@@ -1,6 +1,7 @@
 package dev.sluice.sim;
 
 import dev.sluice.net.PemKeyMaterial;
+import dev.sluice.net.SniCertificate;
 import dev.sluice.net.TlsServerContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,7 +95,8 @@ final class SimTls {
      */
     TlsServerContext listener(List<String> alpn, List<String> groups) {
         try {
-            return new TlsServerContext(List.of(material), alpn, null, List.of("TLSv1.2", "TLSv1.3"), false, groups);
+            return new TlsServerContext("1", List.of(SniCertificate.of(material)), new TlsServerContext.Settings(alpn,
+                    null, List.of("TLSv1.2", "TLSv1.3"), false, groups, false, 20000, 300));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
