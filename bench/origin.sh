@@ -3,7 +3,8 @@
 # 127.0.0.1:$origin_port. Every process started through it is in "pids" and is
 # stopped, by its PID, when the script exits.
 #
-# Uses: root (the project), SLUICE_JAR (optional: another build of Sluice),
+# Uses: root (the project), SLUICE_JAR (optional: another build of Sluice), bind_options
+# (optional: words added to the bind line, e.g. " ssl crt FILE"),
 # SLUICE_BENCH_JAVA_OPTS (optional: JVM options added to Sluice's, e.g. -XX:TieredStopAtLevel=1).
 # Sets: JAVA_HOME, jar, work, pids, origin_port, proxy_port, nginx_pid; defines wait_port,
 # proxy_config, start_proxy and stop_proxy.
@@ -86,7 +87,7 @@ defaults
     timeout client 30s
     timeout server 30s
 frontend bench
-    bind 127.0.0.1:$proxy_port
+    bind 127.0.0.1:$proxy_port${bind_options:-}
     default_backend origin
 backend origin
     balance roundrobin

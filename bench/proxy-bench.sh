@@ -3,9 +3,14 @@
 # Sluice run from the very same configuration file, in one run, so that their
 # ratio is meaningful on a shared, noisy machine.
 #
-#   bench/proxy-bench.sh [--mode tcp|http] [--duration SECONDS] [--warmup SECONDS] [--threads N] [--quick]
+#   bench/proxy-bench.sh [--mode tcp|http] [--tls] [--duration SECONDS] [--warmup SECONDS] [--threads N] [--quick]
 #
 # SLUICE_JAR=path measures another build of Sluice (default: target/sluice.jar).
+#
+# --tls terminates TLS in both proxies (bind ... ssl crt, one self-signed ECDSA
+# P-256 certificate made for the run, TLS 1.3 as wrk's OpenSSL picks it) and
+# measures 50 connections only: keep-alive is the record path, "Connection:
+# close" a full handshake per request (wrk resumes no session).
 #
 # --quick runs one case (20 KB, keep-alive, 50 connections, full pool): a check
 # that the script and both proxies work, not a measurement.
@@ -23,6 +28,7 @@ mode=tcp
 duration=5
 warmup=5
 threads=1
+tls=0
 sizes="100b 20k"
 conn_counts="50 200"
 conn_modes="keep-alive close"
@@ -33,12 +39,22 @@ while [ $# -gt 0 ]; do
         --duration) duration=$2; shift 2 ;;
         --warmup) warmup=$2; shift 2 ;;
         --threads) threads=$2; shift 2 ;;
+        --tls) tls=1; conn_counts=50; shift ;;
         --quick) sizes=20k; conn_counts=50; conn_modes=keep-alive; pools=full; shift ;;
-        *) echo "usage: $0 [--mode tcp|http] [--duration SECONDS] [--warmup SECONDS] [--threads N] [--quick]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--mode tcp|http] [--tls] [--duration SECONDS] [--warmup SECONDS] [--threads N] [--quick]" >&2; exit 2 ;;
     esac
 done
 # shellcheck source=bench/origin.sh
 . "$root/bench/origin.sh"
+scheme=http
+if [ "$tls" = 1 ]; then
+    # The same certificate for both: made here, removed with the work directory.
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/site.key" \
+        -out "$work/site.crt" -days 2 -subj /CN=localhost 2>/dev/null
+    cat "$work/site.crt" "$work/site.key" > "$work/site.pem"
+    bind_options=" ssl crt $work/site.pem"
+    scheme=https
+fi
 
 
 # Converts wrk's latency ("1.23ms", "850.00us", "1.01s") to milliseconds.
@@ -67,8 +83,8 @@ for size in $sizes; do
                     # Warm-up (the JIT for Sluice), then the measured run. With -XX:+PrintCompilation,
                     # C2 still compiles Sluice's request path 3 s into a run, on one of the two cores
                     # the three processes share: 5 s leaves the measured run to the compiled code.
-                    warm=$(wrk -t 1 -c "$conns" -d "${warmup}s" "${header[@]}" "http://127.0.0.1:$proxy_port/$size" 2>&1 || true)
-                    out=$(wrk -t 1 -c "$conns" -d "${duration}s" --latency "${header[@]}" "http://127.0.0.1:$proxy_port/$size" 2>&1)
+                    warm=$(wrk -t 1 -c "$conns" -d "${warmup}s" "${header[@]}" "$scheme://127.0.0.1:$proxy_port/$size" 2>&1 || true)
+                    out=$(wrk -t 1 -c "$conns" -d "${duration}s" --latency "${header[@]}" "$scheme://127.0.0.1:$proxy_port/$size" 2>&1)
                     rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$proxy_pid/status" 2>/dev/null || echo 0)
                     stop_proxy
                     # Heap bytes Sluice's loop threads allocated per request served (warm-up and connection

@@ -87,6 +87,11 @@ public final class ConnectionAddresses {
         return tlsClient == null ? null : tlsClient.tlsServerName();
     }
 
+    /** When the TLS handshake ended, on the loop's clock, or {@link Connection#NO_HANDSHAKE}. */
+    public long tlsHandshakeEndNanos() {
+        return tlsClient == null ? Connection.NO_HANDSHAKE : tlsClient.handshakeEndNanos();
+    }
+
     /** The suite agreed on, by OpenSSL's name, or null (plain, handshake not done). */
     public String tlsCipher() {
         return tlsClient == null ? null : tlsClient.tlsCipher();

@@ -155,6 +155,14 @@ public interface Connection {
         return null;
     }
 
+    /** What {@link #handshakeEndNanos()} gives for a connection without a handshake, or one not done yet. */
+    long NO_HANDSHAKE = Long.MIN_VALUE;
+
+    /** When, on its loop's clock, the connection's TLS handshake ended ({@code %Th}); {@link #NO_HANDSHAKE} if not. */
+    default long handshakeEndNanos() {
+        return NO_HANDSHAKE;
+    }
+
     /** The suite the TLS handshake agreed on, by OpenSSL's name ({@code %sslc}), or {@code null}. */
     default String tlsCipher() {
         return null;

@@ -66,6 +66,8 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     private String protocol;
     /** The suite agreed on, by OpenSSL's name, once the handshake is done. */
     private String cipher;
+    /** When the handshake ended, on the loop's clock. */
+    private long handshakeEnd = NO_HANDSHAKE;
     /** Whether a refused handshake's alert went out, so that the end is a FIN behind it, not a reset. */
     private boolean alertSent;
     /** Why the handshake failed, once it has. */
@@ -194,6 +196,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
                     serverName = TlsNames.requestedServerName(engine);
                     protocol = engine.getSession().getProtocol();
                     cipher = TlsNames.opensslSuite(engine.getSession().getCipherSuite());
+                    handshakeEnd = loop.clock().nanoTime();
                 }
             }
         }
@@ -694,6 +697,11 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     @Override
     public String tlsCipher() {
         return cipher;
+    }
+
+    @Override
+    public long handshakeEndNanos() {
+        return handshakeEnd;
     }
 
     @Override

@@ -58,6 +58,8 @@ final class ExchangeLog {
     private int slot = -1;
     /** The connection's addresses, where each line reads what its TLS handshake agreed. */
     private ConnectionAddresses addresses;
+    /** The connection's first exchange is still the one open: its line carries the TLS handshake's time. */
+    private boolean firstExchange = true;
     /** The server address last copied into the record (addresses survive {@link LogRecord#reset()}). */
     private java.net.InetSocketAddress serverAddress;
 
@@ -297,7 +299,13 @@ final class ExchangeLog {
         record.ended(now);
         if (addresses != null) {
             record.tls(addresses.tlsCipher(), addresses.tlsProtocol());
+            long handshakeEnd = addresses.tlsHandshakeEndNanos();
+            if (firstExchange && handshakeEnd != Connection.NO_HANDSHAKE) {
+                // Th: only the connection's first line has a handshake; a later request's starts at its own wait.
+                record.handshakeDone(handshakeEnd);
+            }
         }
+        firstExchange = false;
         record.bytesFromClient(request.received() - requestBase);
         record.bytesToClient(response.forwarded() - responseBase);
         record.bufferWaited(Criticality.NORMAL, request.waitedNanos(Criticality.NORMAL)

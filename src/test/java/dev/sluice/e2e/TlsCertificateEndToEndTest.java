@@ -215,6 +215,56 @@ class TlsCertificateEndToEndTest extends HttpEndToEnd {
         }
     }
 
+    /**
+     * {@code %Th} is the TLS handshake's time, from accept to its end, and
+     * {@code %Ti} starts after it: a client that waits 400 ms before its
+     * ClientHello shows it in Th, not in Ti. A second request on the same
+     * connection has no handshake (Th 0).
+     */
+    @Test
+    void theHandshakeTimeIsLoggedApartFromTheIdleTime() throws Exception {
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        TestCertificates.write(certs, "a", "a.test", "a.test");
+        try (java.net.DatagramSocket logs = new java.net.DatagramSocket(new InetSocketAddress(
+                InetAddress.getLoopbackAddress(), 0))) {
+            logs.setSoTimeout(10_000);
+            start(cfg(origin()).defaults("log 127.0.0.1:" + logs.getLocalPort() + " format raw local0",
+                    "log-format \"%Th %Ti %sslv %ST\"").frontend("bind 127.0.0.1:0 ssl crt " + certs));
+            try (Socket raw = new Socket("127.0.0.1", tlsPort())) {
+                Thread.sleep(400);
+                try (SSLSocket s = (SSLSocket) TlsEndToEndTest.trustAll().getSocketFactory().createSocket(raw,
+                        "a.test", tlsPort(), true)) {
+                    s.setSoTimeout(10_000);
+                    s.startHandshake();
+                    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                            StandardCharsets.ISO_8859_1));
+                    for (int i = 0; i < 2; i++) {
+                        s.getOutputStream().write("GET /size/3 HTTP/1.1\r\nHost: a\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                        for (String l = in.readLine(); !l.isEmpty(); l = in.readLine()) {
+                            // The head; the 3-byte body follows.
+                        }
+                        in.read(new char[3]);
+                    }
+                }
+            }
+            String[] first = nextLogLine(logs).split(" ");
+            assertTrue(Long.parseLong(first[0]) >= 400, "Th: " + String.join(" ", first));
+            assertTrue(Long.parseLong(first[1]) < 400, "Ti: " + String.join(" ", first));
+            assertEquals("TLSv1.3", first[2]);
+            String[] second = nextLogLine(logs).split(" ");
+            assertEquals("0", second[0], String.join(" ", second));
+            assertEquals("200", second[3]);
+        }
+    }
+
+    private static String nextLogLine(java.net.DatagramSocket logs) throws IOException {
+        byte[] b = new byte[2048];
+        java.net.DatagramPacket p = new java.net.DatagramPacket(b, b.length);
+        logs.receive(p);
+        return new String(b, 0, p.getLength(), StandardCharsets.ISO_8859_1).strip();
+    }
+
     private void awaitListening(int port, Process p) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
