@@ -56,7 +56,7 @@ final class CrtList {
             }
             List<String> filters = words.subList(1, words.size());
             for (String f : filters) {
-                if (f.equals("!") || f.isEmpty()) {
+                if (f.equals("!")) {
                     throw new ConfigException(file, line, "bind: crt-list " + where + ": an empty SNI filter");
                 }
             }

@@ -86,7 +86,7 @@ final class TlsSettings {
         }
         List<SniCertificate> certificates = new ArrayList<>();
         for (CertSource crt : crts) {
-            Path path = based(crt.path(), defaults);
+            Path path = based(crt.path(), defaults.crtBase);
             if (crt.list()) {
                 certificates.addAll(CrtList.read(path, defaults.crtBase, file, line));
                 continue;
@@ -120,10 +120,6 @@ final class TlsSettings {
     }
 
     /** A certificate or list path, from {@code crt-base} when relative. */
-    static Path based(String text, TlsSettings defaults) {
-        return based(text, defaults.crtBase);
-    }
-
     static Path based(String text, String crtBase) {
         Path path = Path.of(text);
         return !path.isAbsolute() && crtBase != null ? Path.of(crtBase).resolve(path) : path;

@@ -1,13 +1,16 @@
 package dev.sluice.net;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.util.Base64;
+import java.util.List;
 
 /** Certificates made by keytool for a test, written in the one-file PEM layout; never committed. */
 public final class TestCertificates {
@@ -16,15 +19,35 @@ public final class TestCertificates {
 
     /** Makes a self-signed EC certificate for {@code cn} with DNS names {@code sans}, into {@code pem}. */
     public static Path write(Path dir, String name, String cn, String... sans) throws Exception {
+        KeyStore ks = keyStore(dir, name, false, cn, sans);
+        Certificate c = ks.getCertificate(ALIAS);
+        PrivateKey key = (PrivateKey) ks.getKey(ALIAS, PASSWORD);
+        Path pem = dir.resolve(name + ".pem");
+        Files.writeString(pem, pem("CERTIFICATE", c.getEncoded()) + pem("PRIVATE KEY", key.getEncoded()));
+        return pem;
+    }
+
+    /** The alias and password of {@link #keyStore}'s entry. */
+    public static final String ALIAS = "site";
+    public static final char[] PASSWORD = "changeit".toCharArray();
+
+    /**
+     * A key store holding one self-signed certificate for {@code cn} with DNS
+     * names {@code sans}, made by keytool: EC P-256, or RSA-2048 when
+     * {@code rsa}. Its file in {@code dir} is removed once it is read.
+     */
+    public static KeyStore keyStore(Path dir, String name, boolean rsa, String cn, String... sans)
+            throws IOException, GeneralSecurityException, InterruptedException {
         Path store = dir.resolve(name + ".p12");
         StringBuilder san = new StringBuilder();
         for (String s : sans) {
             san.append(san.isEmpty() ? "SAN=" : ",").append("dns:").append(s);
         }
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "site", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + cn,
-                "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit",
-                "-keypass", "changeit");
+                "-genkeypair", "-alias", ALIAS, "-dname", "CN=" + cn, "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit");
+        pb.command().addAll(rsa ? List.of("-keyalg", "RSA", "-keysize", "2048")
+                : List.of("-keyalg", "EC", "-groupname", "secp256r1"));
         if (!san.isEmpty()) {
             pb.command().add("-ext");
             pb.command().add(san.toString());
@@ -39,14 +62,10 @@ public final class TestCertificates {
         }
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(store)) {
-            ks.load(in, "changeit".toCharArray());
+            ks.load(in, PASSWORD);
         }
-        Certificate c = ks.getCertificate("site");
-        PrivateKey key = (PrivateKey) ks.getKey("site", "changeit".toCharArray());
         Files.delete(store);
-        Path pem = dir.resolve(name + ".pem");
-        Files.writeString(pem, pem("CERTIFICATE", c.getEncoded()) + pem("PRIVATE KEY", key.getEncoded()));
-        return pem;
+        return ks;
     }
 
     static String pem(String type, byte[] der) {

@@ -2,11 +2,10 @@ package dev.sluice.sim;
 
 import dev.sluice.net.PemKeyMaterial;
 import dev.sluice.net.SniCertificate;
+import dev.sluice.net.TestCertificates;
 import dev.sluice.net.TlsServerContext;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -58,30 +57,13 @@ final class SimTls {
 
     private static SimTls make() throws IOException, GeneralSecurityException, InterruptedException {
         Path dir = Files.createTempDirectory("sluice-simtls");
-        Path store = dir.resolve("site.p12");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "site", "-keyalg", "RSA", "-keysize", "2048",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost", "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        if (p.waitFor() != 0) {
-            throw new IOException("keytool failed: " + out);
-        }
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            ks.load(in, "changeit".toCharArray());
-        }
-        Files.delete(store);
+        KeyStore ks = TestCertificates.keyStore(dir, "site", true, "localhost", "localhost");
         Files.delete(dir);
         List<X509Certificate> chain = new ArrayList<>();
-        for (Certificate c : ks.getCertificateChain("site")) {
+        for (Certificate c : ks.getCertificateChain(TestCertificates.ALIAS)) {
             chain.add((X509Certificate) c);
         }
-        PemKeyMaterial material = new PemKeyMaterial(chain, (PrivateKey) ks.getKey("site", "changeit".toCharArray()));
+        PemKeyMaterial material = new PemKeyMaterial(chain, (PrivateKey) ks.getKey(TestCertificates.ALIAS, TestCertificates.PASSWORD));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
         SSLContext client = SSLContext.getInstance("TLS");

@@ -36,33 +36,14 @@ class TlsDeadlockScenarioTest {
     static final int BUFSIZE = 1024;
     static final SimScenario.TlsSpec MIXED = new SimScenario.TlsSpec(1.0 / 3, 0.5, 0);
 
-    /** The HTTP deadlock workload with 200 clients on ten buffers, over TLS. */
+    /** The HTTP deadlock workload (HttpDeadlockScenarioTest's), with 200 clients on ten buffers, over TLS. */
     static SimScenario httpWorkload() {
-        return SimScenario.http()
-                .bufsize(BUFSIZE)
-                .pool(10, 2)
-                .server(1)
-                .clients(200)
-                .requests(1, 2)
-                .pipelining(2)
-                .upload(3 * BUFSIZE, 6 * BUFSIZE)
-                .download(3 * BUFSIZE, 6 * BUFSIZE)
-                .bodies(0, 0.3)
-                .arrivalsWithinMillis(100)
-                .httpBehaviors(4, 1, 0, 0, 0, 0);
+        return HttpDeadlockScenarioTest.seedWorkload().pool(10, 2).clients(200).arrivalsWithinMillis(100);
     }
 
-    /** The TCP deadlock workload with 200 clients on ten buffers, over TLS. */
+    /** The TCP deadlock workload (TcpDeadlockScenarioTest's), with 200 clients on ten buffers, over TLS. */
     static SimScenario tcpWorkload() {
-        return SimScenario.tcp()
-                .bufsize(BUFSIZE)
-                .pool(10, 2)
-                .server(1)
-                .clients(200)
-                .upload(3 * BUFSIZE, 6 * BUFSIZE)
-                .download(3 * BUFSIZE, 6 * BUFSIZE)
-                .arrivalsWithinMillis(100)
-                .behaviors(4, 1, 0, 0);
+        return TcpDeadlockScenarioTest.seedWorkload().pool(10, 2).clients(200).arrivalsWithinMillis(100);
     }
 
     @Test
