@@ -295,14 +295,16 @@ final class Generation {
         for (BackendConfig b : config.backends()) {
             if (b.mode() == Mode.TCP && backends.containsKey(b.name())) {
                 policies.put(backends.get(b.name()), new TcpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()),
-                        b.smartConnect(), b.tcpRequestRules(f)));
+                        b.smartConnect(), b.tcpRequestRules(f), b.isOtherHalfOf(f) ? 0
+                        : b.routing().inspectDelayMillis() * 1_000_000L));
             }
         }
         // use_backend and default_backend, on the connection's addresses: a mode tcp frontend has no HTTP rules.
         HttpRules rules = f.httpRules();
         Backend[] targets = rules.backendNames().stream().map(backends::get).toArray(Backend[]::new);
         TcpFrontend frontend = new TcpFrontend(f.name(), HttpRouting.of(rules, targets), f.tcpRequestRules(), policies,
-                limit).withServerCounts(serverCounts()).withLog(log);
+                limit).withServerCounts(serverCounts()).withLog(log)
+                .withInspectDelay(f.routing().inspectDelayMillis() * 1_000_000L);
         return (id, loop, connection, preamble) -> TcpSession.start(loop, connectors.get(id), frontend,
                 sessions.get(id), loops.counters(id), connection, preamble);
     }

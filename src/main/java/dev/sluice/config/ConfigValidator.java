@@ -93,6 +93,8 @@ final class ConfigValidator {
         }
         httpOnly(frontend.mode(), section, frontend.routing(), frontend.http().httpRequestRules(),
                 frontend.http().maxBodySize());
+        payloadFetches(config.upgradesToHttp(frontend) ? Mode.HTTP : frontend.mode(), section, frontend.routing(),
+                frontend.http().httpRequestRules());
         countedBackends(config, frontend.routing(), frontend.http().httpRequestRules());
         if (frontend.services().any() && frontend.mode() != Mode.HTTP) {
             throw new ConfigException(file, section.line, section.describe() + " is in mode tcp: its monitor-uri,"
@@ -134,6 +136,7 @@ final class ConfigValidator {
         mode(backend.mode(), section);
         httpOnly(backend.mode(), section, backend.routing(), backend.http().httpRequestRules(),
                 backend.http().maxBodySize());
+        payloadFetches(backend.mode(), section, backend.routing(), backend.http().httpRequestRules());
         countedBackends(config, backend.routing(), backend.http().httpRequestRules());
         // A listen section that sends its traffic to another backend needs no server of its own.
         boolean routesElsewhere = section.kind == ProxySection.Kind.LISTEN && section.defaultBackend != null
@@ -192,6 +195,69 @@ final class ConfigValidator {
             throw new ConfigException(file, earliest.line, earliest.keyword + " needs mode http, but "
                     + section.describe() + " is in mode " + mode.keyword() + " (line " + section.lineOf("mode") + ")");
         }
+    }
+
+    /**
+     * The payload fetches ({@code req.len}, {@code req.ssl_hello_type},
+     * {@code req.ssl_sni}) read a mode tcp connection's bytes before they are
+     * sent on: they are refused in mode http, whose rules read the parsed
+     * request, and in {@code tcp-request connection} rules, which run before
+     * any byte is read and would never match.
+     */
+    private void payloadFetches(Mode mode, ProxySection section, RoutingConfig routing, List<HttpRequestRule> rules)
+            throws ConfigException {
+        for (TcpRequestRule rule : routing.tcpRequestRules()) {
+            if (rule.phase() == TcpRequestRule.Phase.CONNECTION && readsPayload(rule.condition())) {
+                throw new ConfigException(file, rule.line(), "tcp-request connection runs before any byte is read,"
+                        + " so a payload fetch (req.len, req.ssl_hello_type, req.ssl_sni) never matches there; write"
+                        + " it in a 'tcp-request content' rule, with 'tcp-request inspect-delay'");
+            }
+        }
+        if (mode == Mode.TCP) {
+            return;
+        }
+        Earliest earliest = new Earliest();
+        for (AclSpec acl : routing.acls()) {
+            if (acl.fetch().readsPayload()) {
+                earliest.offer(acl.line(), "acl " + acl.name() + ": fetch " + acl.fetch().keyword());
+            }
+        }
+        for (UseBackend use : routing.useBackends()) {
+            if (readsPayload(use.condition())) {
+                earliest.offer(use.line(), "use_backend: a payload fetch of its condition");
+            }
+        }
+        for (TcpRequestRule rule : routing.tcpRequestRules()) {
+            if (readsPayload(rule.condition())) {
+                earliest.offer(rule.line(), "tcp-request " + rule.phase().keyword() + ": a payload fetch of its"
+                        + " condition");
+            }
+        }
+        for (HttpRequestRule rule : rules) {
+            if (readsPayload(rule.condition())) {
+                earliest.offer(rule.line(), rule.keyword() + ": a payload fetch of its condition");
+            }
+        }
+        if (earliest.keyword != null) {
+            throw new ConfigException(file, earliest.line, earliest.keyword + " reads the client's bytes before any"
+                    + " HTTP parsing, which Sluice does in mode tcp only; " + section.describe() + (mode == section.mode
+                    ? " is in mode " + mode.keyword() + " (line " + section.lineOf("mode") + ")"
+                    : " sends its connections to a mode http backend, which reads them as HTTP requests"));
+        }
+    }
+
+    private static boolean readsPayload(ConditionSpec condition) {
+        if (condition == null) {
+            return false;
+        }
+        for (List<ConditionSpec.Term> alternative : condition.alternatives()) {
+            for (ConditionSpec.Term term : alternative) {
+                if (term.acls().stream().anyMatch(acl -> acl.fetch().readsPayload())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Every {@code nbsrv(BACKEND)} names a backend of the file, as HAProxy requires. */

@@ -45,7 +45,7 @@ final class RoutingKeywords {
         keywords.proxies(Placement.FRONTEND_AND_BACKEND).add(new Keyword<>("tcp-request content",
                 "accept|reject [if|unless <condition>]", 1, Integer.MAX_VALUE, Keyword.Repeat.EACH_LINE,
                 Support.IMPLEMENTED, (p, use) -> tcpRequest(p, use, TcpRequestRule.Phase.CONTENT)));
-        // The rules read layer-4 fetches only, known at once: they decide without waiting for data.
+        // Content rules that read the client's bytes (req.ssl_sni) wait for them up to this delay.
         keywords.proxies(Placement.EVERY_PROXY).add(new Keyword<>("tcp-request inspect-delay", "<time>", 1, 1,
                 Keyword.Repeat.LAST_WINS, Support.IMPLEMENTED,
                 (p, use) -> p.routing.inspectDelayMillis = use.timeMillis(use.arg(0))));
@@ -95,10 +95,11 @@ final class RoutingKeywords {
         if (fetch == null || (suffix != null && !textSuffix(suffix))) {
             throw use.error("fetch '" + words.get(0) + "' is not supported by Sluice (supported: path, url, hdr(NAME)"
                     + " and req.hdr(NAME), each also with _beg, _end, _sub or _reg; hdr_cnt([NAME]); method; src; dst;"
-                    + " dst_port; nbsrv(BACKEND); ssl_fc; ssl_fc_sni, also with _beg, _end, _sub or _reg; ssl_fc_protocol)");
+                    + " dst_port; nbsrv(BACKEND); ssl_fc; ssl_fc_sni, also with _beg, _end, _sub or _reg; ssl_fc_protocol;"
+                    + " in mode tcp req.len, req.ssl_hello_type and req.ssl_sni, also with _beg, _end, _sub or _reg)");
         }
         if (suffix != null && fetch != Fetch.PATH && fetch != Fetch.HDR && fetch != Fetch.URL
-                && fetch != Fetch.SSL_FC_SNI) {
+                && fetch != Fetch.SSL_FC_SNI && fetch != Fetch.REQ_SSL_SNI) {
             throw use.error("fetch '" + words.get(0) + "' is not supported by Sluice (" + fetch.keyword()
                     + " takes no suffix)");
         }
@@ -152,6 +153,8 @@ final class RoutingKeywords {
                 List.of("127.0.0.1/8", "::1"), 0));
         acls.put("METH_GET", new AclSpec("METH_GET", Fetch.METHOD, null, AclMatch.STR, false,
                 List.of("GET", "HEAD"), 0));
+        acls.put("REQ_CONTENT", new AclSpec("REQ_CONTENT", Fetch.REQ_LEN, null, AclMatch.INT, false,
+                List.of("gt", "0"), 0));
         for (String method : List.of("CONNECT", "DELETE", "HEAD", "OPTIONS", "POST", "PUT", "TRACE")) {
             acls.put("METH_" + method, new AclSpec("METH_" + method, Fetch.METHOD, null, AclMatch.STR, false,
                     List.of(method), 0));
@@ -167,6 +170,15 @@ final class RoutingKeywords {
             }
             case "req.hdr_cnt" -> {
                 return Fetch.HDR_CNT;
+            }
+            case "req_len" -> {
+                return Fetch.REQ_LEN;
+            }
+            case "req_ssl_hello_type" -> {
+                return Fetch.REQ_SSL_HELLO_TYPE;
+            }
+            case "req_ssl_sni" -> {
+                return Fetch.REQ_SSL_SNI;
             }
             default -> {
             }

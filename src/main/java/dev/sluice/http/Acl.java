@@ -29,10 +29,16 @@ import java.util.regex.PatternSyntaxException;
 public final class Acl {
     /** The fetches whose values are numbers, matched with {@link AclMatch#INT}. */
     private static final java.util.Set<Fetch> NUMBERS = java.util.EnumSet.of(Fetch.DST_PORT, Fetch.HDR_CNT,
-            Fetch.NBSRV);
+            Fetch.NBSRV, Fetch.REQ_LEN, Fetch.REQ_SSL_HELLO_TYPE);
     /** The fetches whose values are text, matched with the string matches or {@link AclMatch#REG}. */
     private static final java.util.Set<Fetch> TEXT = java.util.EnumSet.of(Fetch.PATH, Fetch.URL, Fetch.HDR,
-            Fetch.METHOD, Fetch.SSL_FC_SNI, Fetch.SSL_FC_PROTOCOL);
+            Fetch.METHOD, Fetch.SSL_FC_SNI, Fetch.SSL_FC_PROTOCOL, Fetch.REQ_SSL_SNI);
+    /** {@link #evaluate}: the ACL matches. */
+    public static final int PASS = 1;
+    /** {@link #evaluate}: it does not, and more bytes cannot change that. */
+    public static final int FAIL = 0;
+    /** {@link #evaluate}: it does not match yet, but the payload may still grow and make it match. */
+    public static final int MISS = 2;
     private static final ThreadLocal<BufferChars> CHARS = ThreadLocal.withInitial(BufferChars::new);
 
     private final Fetch fetch;
@@ -91,7 +97,8 @@ public final class Acl {
         }
         if (NUMBERS.contains(fetch) != (match == AclMatch.INT)) {
             throw new IllegalArgumentException(NUMBERS.contains(fetch) ? fetch.keyword()
-                    + " matches numbers only (-m int)" : "-m int applies to dst_port, hdr_cnt and nbsrv only");
+                    + " matches numbers only (-m int)"
+                    : "-m int applies to dst_port, hdr_cnt, nbsrv, req.len and req.ssl_hello_type only");
         }
         if ((fetch == Fetch.SSL_FC) != (match == AclMatch.BOOL)) {
             throw new IllegalArgumentException(fetch == Fetch.SSL_FC ? "ssl_fc is true or false: it takes no -m"
@@ -200,6 +207,38 @@ public final class Acl {
         return folded.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Whether the request matches, as {@link #PASS}, {@link #FAIL} or, for a
+     * payload fetch while the payload may still grow, {@link #MISS} (no match
+     * yet): HAProxy's answer for a sample that may change. Allocates nothing.
+     */
+    public int evaluate(HttpRequestView request) {
+        if (!fetch.readsPayload()) {
+            return matches(request) ? PASS : FAIL;
+        }
+        Buffer payload = request.payload();
+        boolean last = request.payloadFinal();
+        long found = switch (fetch) {
+            case REQ_LEN -> payload == null ? 0 : payload.readable();
+            case REQ_SSL_HELLO_TYPE -> payload == null ? TlsHello.MORE : TlsHello.helloType(payload);
+            default -> payload == null ? TlsHello.MORE : TlsHello.serverName(payload);
+        };
+        boolean matched;
+        if (fetch == Fetch.REQ_LEN || found >= 0 && fetch == Fetch.REQ_SSL_HELLO_TYPE) {
+            matched = match == AclMatch.FOUND || matchesNumber(found);
+        } else if (found >= 0) {
+            matched = matchesText(payload, (int) (found >>> 32), (int) found);
+        } else {
+            // Nothing found: final unless the record is still incomplete.
+            return found == TlsHello.MORE && !last ? MISS : FAIL;
+        }
+        if (matched) {
+            return PASS;
+        }
+        // A length grows with every byte; a hello's type or name, once read, is what it is.
+        return fetch == Fetch.REQ_LEN && !last ? MISS : FAIL;
+    }
+
     /** True when the request matches this ACL. Allocates nothing (but a thread's first regular expression test). */
     public boolean matches(HttpRequestView request) {
         return switch (fetch) {
@@ -215,6 +254,7 @@ public final class Acl {
             case SSL_FC -> request.addresses().tls();
             case SSL_FC_SNI -> matchesString(request.addresses().tlsServerName());
             case SSL_FC_PROTOCOL -> matchesString(request.addresses().tlsProtocol());
+            case REQ_LEN, REQ_SSL_HELLO_TYPE, REQ_SSL_SNI -> evaluate(request) == PASS;
         };
     }
 

@@ -39,6 +39,54 @@ public final class Condition {
         return holds(request) != unless;
     }
 
+    /**
+     * Whether the rule applies, as {@link Acl#PASS} or {@link Acl#FAIL}, or
+     * {@link Acl#MISS} when a payload fetch's answer may still change and
+     * decides the outcome: HAProxy's three-valued logic, in which a negation
+     * of a miss is a miss, a conjunction fails at its first failed term and an
+     * alternative passes at its first passed one. Allocates nothing.
+     */
+    public int evaluate(HttpRequestView request) {
+        int term = 0;
+        int result = Acl.FAIL;
+        for (int end : alternativeEnds) {
+            int all = Acl.PASS;
+            for (; term < end && all != Acl.FAIL; term++) {
+                int t = termEvaluates(term, request);
+                if (t != Acl.PASS) {
+                    all = t;
+                }
+            }
+            term = end;
+            if (all == Acl.PASS) {
+                result = Acl.PASS;
+                break;
+            }
+            if (all == Acl.MISS) {
+                result = Acl.MISS;
+            }
+        }
+        return result == Acl.MISS || !unless ? result : result == Acl.PASS ? Acl.FAIL : Acl.PASS;
+    }
+
+    private int termEvaluates(int term, HttpRequestView request) {
+        int any = Acl.FAIL;
+        for (Acl acl : terms[term]) {
+            int r = acl.evaluate(request);
+            if (r == Acl.PASS) {
+                any = Acl.PASS;
+                break;
+            }
+            if (r == Acl.MISS) {
+                any = Acl.MISS;
+            }
+        }
+        if (any == Acl.MISS || !negated[term]) {
+            return any;
+        }
+        return any == Acl.PASS ? Acl.FAIL : Acl.PASS;
+    }
+
     private boolean holds(HttpRequestView request) {
         int term = 0;
         for (int end : alternativeEnds) {

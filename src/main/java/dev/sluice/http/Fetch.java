@@ -5,7 +5,8 @@ package dev.sluice.http;
  * names it: {@code path}, {@code url}, {@code hdr(NAME)} (also
  * {@code req.hdr(NAME)}), {@code hdr_cnt(NAME)}, {@code method}, {@code src},
  * {@code dst}, {@code dst_port}, {@code nbsrv(BACKEND)}, {@code ssl_fc},
- * {@code ssl_fc_sni}, {@code ssl_fc_protocol}.
+ * {@code ssl_fc_sni}, {@code ssl_fc_protocol}, and in mode tcp the payload
+ * fetches {@code req.len}, {@code req.ssl_hello_type} and {@code req.ssl_sni}.
  *
  * <p>Immutable; safe from any thread.
  */
@@ -43,7 +44,28 @@ public enum Fetch {
      */
     SSL_FC_SNI("ssl_fc_sni", AclMatch.STR),
     /** The TLS version agreed on ({@code TLSv1.2}, {@code TLSv1.3}); nothing on a plain connection. */
-    SSL_FC_PROTOCOL("ssl_fc_protocol", AclMatch.STR);
+    SSL_FC_PROTOCOL("ssl_fc_protocol", AclMatch.STR),
+    /**
+     * Mode tcp, the payload: how many bytes the client has sent that wait to
+     * go on ({@code req.len}, also {@code req_len}). Until the payload is final
+     * a value that does not match yet may still match later.
+     */
+    REQ_LEN("req.len", AclMatch.INT),
+    /**
+     * Mode tcp, the payload: the handshake type of the first TLS record
+     * ({@code 1}, a ClientHello), read without terminating TLS
+     * ({@code req.ssl_hello_type}, also {@code req_ssl_hello_type}); nothing
+     * when the bytes are no TLS handshake.
+     */
+    REQ_SSL_HELLO_TYPE("req.ssl_hello_type", AclMatch.INT),
+    /**
+     * Mode tcp, the payload: the server name a ClientHello asks for, read
+     * without terminating TLS, byte for byte as the client wrote it
+     * ({@code req.ssl_sni}, also {@code req_ssl_sni}); for SNI routing behind
+     * {@code tcp-request inspect-delay}. Nothing when there is no ClientHello
+     * or it names no host.
+     */
+    REQ_SSL_SNI("req.ssl_sni", AclMatch.STR);
 
     private final String keyword;
     private final AclMatch defaultMatch;
@@ -56,6 +78,11 @@ public enum Fetch {
     /** The word the configuration file uses, without suffix or argument. */
     public String keyword() {
         return keyword;
+    }
+
+    /** Whether it reads the client's bytes in mode tcp, whose answer may wait for more of them. */
+    public boolean readsPayload() {
+        return this == REQ_LEN || this == REQ_SSL_HELLO_TYPE || this == REQ_SSL_SNI;
     }
 
     /** How values are compared when no {@code -m} flag and no suffix ({@code _beg}, ...) says otherwise. */

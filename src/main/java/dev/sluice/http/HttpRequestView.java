@@ -47,4 +47,23 @@ public interface HttpRequestView {
 
     /** The addresses of the connection the request came on (the client, and where it connected to). */
     ConnectionAddresses addresses();
+
+    /**
+     * The bytes the client has sent and nothing has consumed yet, for the
+     * payload fetches of mode tcp ({@code req.len}, {@code req.ssl_sni}); null
+     * when none are in, or in a view that carries none (an HTTP request).
+     */
+    default Buffer payload() {
+        return null;
+    }
+
+    /**
+     * Whether {@link #payload()} can grow no more before the rules decide: the
+     * inspect delay is over, the buffer is full or the client has ended.
+     * While it is false, a payload fetch that finds no match says more bytes
+     * may change that ({@link Acl#MISS}).
+     */
+    default boolean payloadFinal() {
+        return true;
+    }
 }

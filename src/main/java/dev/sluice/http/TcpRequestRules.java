@@ -40,6 +40,36 @@ public final class TcpRequestRules {
         return true;
     }
 
+    /** {@link #verdict}: the connection goes on. */
+    public static final int ACCEPT = 1;
+    /** {@link #verdict}: the connection is refused. */
+    public static final int REJECT = 0;
+    /** {@link #verdict}: a rule's condition waits for more of the client's bytes. */
+    public static final int WAIT = 2;
+
+    /**
+     * The rules of {@code phase} in file order, as HAProxy runs content
+     * inspection: the first rule whose condition holds decides; a rule whose
+     * condition cannot be told yet ({@link Acl#MISS}, the payload may still
+     * grow) stops the run with {@link #WAIT}, and the rules run again once
+     * more bytes are in or the payload is final; none deciding accepts.
+     */
+    public int verdict(Phase phase, HttpRequestView connection) {
+        for (int i = 0; i < phases.length; i++) {
+            if (phases[i] != phase) {
+                continue;
+            }
+            int r = conditions[i].evaluate(connection);
+            if (r == Acl.MISS) {
+                return WAIT;
+            }
+            if (r == Acl.PASS) {
+                return accepts[i] ? ACCEPT : REJECT;
+            }
+        }
+        return ACCEPT;
+    }
+
     public boolean isEmpty() {
         return phases.length == 0;
     }

@@ -452,6 +452,11 @@ final class Channel {
         return buffer != null;
     }
 
+    /** Whether the reading half can take no more bytes before some are sent on: its buffer is full. */
+    boolean inputFull() {
+        return buffer != null && in.full(buffer);
+    }
+
     /** How many bytes the buffer holds; 0 without one. */
     int held() {
         return buffer == null ? 0 : buffer.readable();

@@ -186,6 +186,11 @@ final class ChannelSource extends Task {
         return n;
     }
 
+    /** Whether {@code b} can take no more bytes from the source until some are sent on. */
+    boolean full(Buffer b) {
+        return room(b) <= 0 && b.readIndex() == 0;
+    }
+
     private int room(Buffer b) {
         return Math.min(b.capacity(), fillLimit) - b.writeIndex();
     }

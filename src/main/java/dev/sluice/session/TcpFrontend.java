@@ -23,10 +23,17 @@ public final class TcpFrontend {
      * @param smartConnect the backend's {@code option tcp-smart-connect}: when the client has sent bytes
      *                     before the server connection opens, its last handshake ACK goes out with them
      * @param rules        the backend's {@code tcp-request content} rules, run once it is chosen
+     * @param inspectDelayNanos the backend's {@code tcp-request inspect-delay}: how long its content rules may
+     *                     wait for the client's bytes, counted from when the session began to inspect them
      */
-    public record BackendPolicy(SessionTimeouts timeouts, boolean smartConnect, TcpRequestRules rules) {
+    public record BackendPolicy(SessionTimeouts timeouts, boolean smartConnect, TcpRequestRules rules,
+                                long inspectDelayNanos) {
         public BackendPolicy(SessionTimeouts timeouts, boolean smartConnect) {
-            this(timeouts, smartConnect, TcpRequestRules.NONE);
+            this(timeouts, smartConnect, TcpRequestRules.NONE, 0);
+        }
+
+        public BackendPolicy(SessionTimeouts timeouts, boolean smartConnect, TcpRequestRules rules) {
+            this(timeouts, smartConnect, rules, 0);
         }
     }
 
@@ -70,6 +77,21 @@ public final class TcpFrontend {
     }
 
     private volatile FrontendLog log;
+    private volatile long inspectDelayNanos;
+
+    /**
+     * The frontend's {@code tcp-request inspect-delay}: how long its content
+     * rules may wait for the client's bytes; set once, before any session.
+     */
+    public TcpFrontend withInspectDelay(long nanos) {
+        this.inspectDelayNanos = nanos;
+        return this;
+    }
+
+    long inspectDelayNanos() {
+        return inspectDelayNanos;
+    }
+
     private volatile ServerCounts serverCounts = ServerCounts.NONE;
 
     /** How the frontend's sessions log; set once, before any session. Without it they log nothing. */

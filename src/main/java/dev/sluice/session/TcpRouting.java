@@ -9,21 +9,51 @@ import dev.sluice.http.TcpRequestRules;
  * A TCP session's request policy: the frontend's content rules, the backend
  * its routing picks, and that backend's own content rules. A function of the
  * connection's addresses and the rules alone, so that a test drives it
- * without a session. It runs once per connection.
+ * without a session. It runs once per connection, or, while a content rule
+ * waits for the client's bytes ({@code tcp-request inspect-delay}), each time
+ * more come in, and a last time when the delay is over.
  */
 final class TcpRouting {
-    /** Where the connection goes, or why it goes nowhere ({@code refusal} set, the rest null). */
-    record Decision(Backend backend, TcpFrontend.BackendPolicy policy, SessionOutcome refusal) {
+    /**
+     * Where the connection goes, or why it goes nowhere ({@code refusal} set,
+     * the rest null), or that a content rule waits for more of the client's
+     * bytes ({@code waitNanos} at least 0: the inspect delay of the section
+     * whose rule waits; the rest null).
+     */
+    record Decision(Backend backend, TcpFrontend.BackendPolicy policy, SessionOutcome refusal, long waitNanos) {
+        Decision(Backend backend, TcpFrontend.BackendPolicy policy, SessionOutcome refusal) {
+            this(backend, policy, refusal, -1);
+        }
+
         static Decision refused(SessionOutcome why) {
             return new Decision(null, null, why);
+        }
+
+        static Decision waiting(long delayNanos) {
+            return new Decision(null, null, null, delayNanos);
+        }
+
+        boolean waits() {
+            return waitNanos >= 0;
         }
     }
 
     private TcpRouting() {
     }
 
+    /**
+     * The frontend's content rules, then {@code use_backend} (once, on what
+     * the payload holds then, as HAProxy's switching rules run), then the
+     * chosen backend's content rules. A content rule that cannot tell yet
+     * ({@link TcpRequestRules#WAIT}) makes the decision a wait, unless the
+     * view's payload is final.
+     */
     static Decision route(TcpFrontend frontend, AddressView view) {
-        if (!frontend.rules().accepts(TcpRequestRules.Phase.CONTENT, view)) {
+        int verdict = frontend.rules().verdict(TcpRequestRules.Phase.CONTENT, view);
+        if (verdict == TcpRequestRules.WAIT) {
+            return Decision.waiting(frontend.inspectDelayNanos());
+        }
+        if (verdict == TcpRequestRules.REJECT) {
             return Decision.refused(SessionOutcome.REJECTED);
         }
         Backend backend = frontend.routing().route(view);
@@ -31,7 +61,11 @@ final class TcpRouting {
             return Decision.refused(SessionOutcome.NO_BACKEND);
         }
         TcpFrontend.BackendPolicy policy = frontend.policy(backend);
-        if (!policy.rules().accepts(TcpRequestRules.Phase.CONTENT, view)) {
+        verdict = policy.rules().verdict(TcpRequestRules.Phase.CONTENT, view);
+        if (verdict == TcpRequestRules.WAIT) {
+            return Decision.waiting(policy.inspectDelayNanos());
+        }
+        if (verdict == TcpRequestRules.REJECT) {
             return Decision.refused(SessionOutcome.REJECTED);
         }
         return new Decision(backend, policy, null);

@@ -40,7 +40,7 @@ import java.io.IOException;
  * ({@link Loop#post}).
  */
 public final class TcpSession extends Session {
-    private enum State { PROXY_HEADER, HANDSHAKE, WAITING_FOR_SLOT, CONNECTING, ESTABLISHED, CLOSED }
+    private enum State { PROXY_HEADER, HANDSHAKE, INSPECT, WAITING_FOR_SLOT, CONNECTING, ESTABLISHED, CLOSED }
 
     private final Connector connector;
     private final TcpFrontend frontend;
@@ -71,6 +71,8 @@ public final class TcpSession extends Session {
     private boolean turnAround;
     /** The access log's record of the session. */
     private final ExchangeLog log;
+    /** When the content rules first ran: the inspect delay counts from here. */
+    private long inspectStart;
 
     private TcpSession(Loop loop, Connector connector, TcpFrontend frontend, SessionSet sessions,
                        SessionCounters counters, Connection client) {
@@ -205,19 +207,55 @@ public final class TcpSession extends Session {
         route(now);
     }
 
-    /** Content rules, the backend, and a slot on one of its servers. */
+    /**
+     * Content rules, the backend, and a slot on one of its servers. While a
+     * content rule waits for the client's bytes ({@code req.ssl_sni} before
+     * the ClientHello is whole), the session inspects: it reads into its
+     * request buffer as any session does before a slot ({@code NORMAL}), and
+     * the rules run again as bytes come, and a last time, on what is there,
+     * when the inspect delay is over, the buffer is full or the client has
+     * ended. It holds no slot and is in no queue meanwhile, so nothing waits
+     * on it (docs/design.md, "Why it cannot deadlock").
+     */
     private void route(long now) {
+        if (state != State.INSPECT) {
+            inspectStart = now;
+        }
+        view.payload(request.buffer(), request.inputFull() || request.sourceEnded());
         TcpRouting.Decision d = TcpRouting.route(frontend, view);
+        if (d.waits()) {
+            long until = inspectStart + d.waitNanos();
+            if (d.waitNanos() > 0 && now - until < 0) {
+                view.payload(null, true);
+                inspect(until);
+                return;
+            }
+            view.payload(request.buffer(), true);
+            d = TcpRouting.route(frontend, view);
+        }
+        view.payload(null, true);
         if (d.refusal() != null) {
             close(d.refusal(), CloseMode.ORDERLY);
             return;
         }
+        state = State.WAITING_FOR_SLOT;
+        phaseDeadline = 0;
         backend = d.backend();
         timeouts = d.policy().timeouts();
         smartConnect = d.policy().smartConnect();
         log.routed(backend);
         client.readInterest(true);
         acquire(now, null);
+    }
+
+    /** Waits for more of the client's bytes, or for the inspect delay to end at {@code until}. */
+    private void inspect(long until) {
+        state = State.INSPECT;
+        timeouts = frontend.headerTimeouts();
+        phaseDeadline = until;
+        client.readInterest(true);
+        request.tryReceive();
+        armTimer();
     }
 
     /** A slot on one of the backend's servers ({@code avoid}, the one that failed, only if no other). */
@@ -410,7 +448,13 @@ public final class TcpSession extends Session {
             }
             state = State.WAITING_FOR_SLOT;
             route(now);
-            if (state == State.CLOSED) {
+            if (state == State.CLOSED || state == State.INSPECT) {
+                return;
+            }
+        }
+        if (state == State.INSPECT) {
+            route(now);
+            if (state == State.CLOSED || state == State.INSPECT) {
                 return;
             }
         }
@@ -538,7 +582,7 @@ public final class TcpSession extends Session {
         }
         // Logged with its slot given back, as HAProxy counts the server's connections.
         log.end(loop.clock().nanoTime(), request, response, why, switch (was) {
-            case PROXY_HEADER, HANDSHAKE -> TerminationPhase.REQUEST;
+            case PROXY_HEADER, HANDSHAKE, INSPECT -> TerminationPhase.REQUEST;
             case WAITING_FOR_SLOT -> TerminationPhase.QUEUE;
             case CONNECTING -> TerminationPhase.CONNECT;
             case ESTABLISHED, CLOSED -> TerminationPhase.DATA;
@@ -590,7 +634,7 @@ public final class TcpSession extends Session {
     /** The session's state, for {@code show sess} and failure reports. */
     @Override
     public String toString() {
-        return "TcpSession[" + (client.isTls() ? client.toString() : client.peer()) + " fe=" + frontend.name() + " be=" + backend.name() + " srv="
+        return "TcpSession[" + (client.isTls() ? client.toString() : client.peer()) + " fe=" + frontend.name() + " be=" + (backend == null ? "-" : backend.name()) + " srv="
                 + (slot == null ? "-" : slot.name()) + " state=" + state + " request{" + request.describe()
                 + "} response{" + response.describe() + "}]";
     }

@@ -94,6 +94,54 @@ class TcpRoutingConfigTest {
         assertFalse(config.upgradesToHttp(config.frontends().get(1)));
     }
 
+    @Test
+    void sniRoutingReadsTheClientHelloInHaproxysBothSpellings() throws ConfigException {
+        ProxySection section = readFrontend("""
+                frontend f
+                    mode tcp
+                    bind :443
+                    tcp-request inspect-delay 5s
+                    tcp-request content accept if { req_ssl_hello_type 1 }
+                    acl shop req.ssl_sni -i shop.test
+                    acl api req_ssl_sni_end .api.test
+                    acl long req.len gt 200
+                    use_backend b if shop || api long REQ_CONTENT
+                    default_backend b
+                backend b
+                    server s 127.0.0.1:1
+                """);
+        RoutingConfig routing = section.routing.build();
+        assertEquals(5000, routing.inspectDelayMillis());
+        assertEquals(new AclSpec("shop", Fetch.REQ_SSL_SNI, null, AclMatch.STR, true, List.of("shop.test"), 6),
+                routing.acls().get(0));
+        assertEquals(new AclSpec("api", Fetch.REQ_SSL_SNI, null, AclMatch.END, false, List.of(".api.test"), 7),
+                routing.acls().get(1));
+        assertEquals(Fetch.REQ_LEN, routing.acls().get(2).fetch());
+        assertEquals(Fetch.REQ_SSL_HELLO_TYPE, routing.tcpRequestRules().get(0).condition().alternatives().get(0)
+                .get(0).acls().get(0).fetch());
+    }
+
+    @Test
+    void payloadFetchesAreRefusedInModeHttpAndInConnectionRules() {
+        ConfigParserTest.assertRefused("frontend f\n mode http\n bind :80\n use_backend b if { req.ssl_sni a.test }\n"
+                + " default_backend b\nbackend b\n mode http\n server s 127.0.0.1:1\n", "t.cfg:4: use_backend: a"
+                + " payload fetch of its condition reads the client's bytes before any HTTP parsing, which Sluice does"
+                + " in mode tcp only; frontend 'f' is in mode http (line 2)");
+        ConfigParserTest.assertRefused("frontend f\n mode tcp\n bind :80\n tcp-request connection reject if"
+                + " { req.len lt 1 }\n default_backend b\nbackend b\n server s 127.0.0.1:1\n", "t.cfg:4: tcp-request"
+                + " connection runs before any byte is read, so a payload fetch (req.len, req.ssl_hello_type,"
+                + " req.ssl_sni) never matches there; write it in a 'tcp-request content' rule, with"
+                + " 'tcp-request inspect-delay'");
+        ConfigParserTest.assertRefused("frontend f\n mode tcp\n bind :80\n tcp-request content accept if"
+                + " { req_ssl_hello_type 1 }\n default_backend web\nbackend web\n mode http\n server s 127.0.0.1:1\n",
+                "t.cfg:4: tcp-request content: a payload fetch of its condition reads the client's bytes before any HTTP"
+                + " parsing, which Sluice does in mode tcp only; frontend 'f' sends its connections to a mode http"
+                + " backend, which reads them as HTTP requests");
+        ConfigParserTest.assertRefused("frontend f\n mode tcp\n bind :80\n acl t req.ssl_hello_type -i 1\n"
+                + " default_backend b\nbackend b\n server s 127.0.0.1:1\n", "t.cfg:4: acl: req.ssl_hello_type: -i has"
+                + " no meaning for req.ssl_hello_type");
+    }
+
     /** Reads the file's first frontend section, so that the model can be looked at. */
     private static ProxySection readFrontend(String text) throws ConfigException {
         ConfigParser parser = new ConfigParser("t.cfg", 2);

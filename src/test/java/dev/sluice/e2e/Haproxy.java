@@ -57,7 +57,8 @@ final class Haproxy implements AutoCloseable {
         }
     }
 
-    private static boolean accepts(int port) {
+    /** Whether something on 127.0.0.1 accepts connections on {@code port}. */
+    static boolean accepts(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 200);
             return true;

@@ -119,6 +119,9 @@ final class SimScenario {
     private int sendProxy;
     /** TLS between the clients and Sluice, or null for plain TCP (see {@link #tls}). */
     private TlsSpec tls;
+    /** SNI routing without termination (see {@link #sniRouting}): server i's name, or null. */
+    private List<String> sniNames;
+    private long inspectDelayNanos;
     /** Watchers: what each asks for, and when (see {@link #watch}). */
     private final List<String> watchTargets = new ArrayList<>();
     private final List<Long> watchTimes = new ArrayList<>();
@@ -270,6 +273,49 @@ final class SimScenario {
     SimScenario tls(TlsSpec spec) {
         this.tls = spec;
         return this;
+    }
+
+    /**
+     * SNI routing in mode tcp, TLS passed through: server {@code i} is the
+     * one server of a backend of its own, chosen by {@code use_backend} when
+     * the ClientHello names {@code names[i]} ({@code req.ssl_sni}); the
+     * frontend waits for the hello ({@code tcp-request inspect-delay},
+     * {@code tcp-request content accept if { req.ssl_hello_type 1 }}, then
+     * {@code reject}). Client {@code id} sends a real ClientHello naming
+     * {@code names[id % n]} ahead of its upload; the servers echo.
+     */
+    SimScenario sniRouting(long inspectDelayMillis, String... names) {
+        this.sniNames = List.of(names);
+        this.inspectDelayNanos = inspectDelayMillis * 1_000_000L;
+        this.mode = SimServer.Mode.ECHO;
+        return this;
+    }
+
+    /** The name client {@code id}'s ClientHello asks for under {@link #sniRouting}. */
+    String sniOf(int id) {
+        return sniNames.get(id % sniNames.size());
+    }
+
+    /** The frontend of {@link #sniRouting}: each name's backend, the hello awaited, anything else refused. */
+    private TcpFrontend sniFrontend(List<Backend> byServer, ConnectionLimit limit) {
+        dev.sluice.http.Acl isHello = dev.sluice.http.Acl.compile(dev.sluice.http.Fetch.REQ_SSL_HELLO_TYPE, null,
+                dev.sluice.http.AclMatch.INT, false, List.of("1"));
+        dev.sluice.http.TcpRequestRules rules = dev.sluice.http.TcpRequestRules.builder()
+                .rule(dev.sluice.http.TcpRequestRules.Phase.CONTENT, true,
+                        new dev.sluice.http.Condition.Builder().term(false, List.of(isHello)).build(false))
+                .rule(dev.sluice.http.TcpRequestRules.Phase.CONTENT, false, dev.sluice.http.Condition.always())
+                .build();
+        HttpRules.Builder routing = HttpRules.builder();
+        Map<Backend, TcpFrontend.BackendPolicy> policies = new HashMap<>();
+        for (int i = 0; i < byServer.size(); i++) {
+            dev.sluice.http.Acl named = dev.sluice.http.Acl.compile(dev.sluice.http.Fetch.REQ_SSL_SNI, null,
+                    dev.sluice.http.AclMatch.STR, true, List.of(sniNames.get(i)));
+            routing.useBackend(byServer.get(i).name(), new dev.sluice.http.Condition.Builder()
+                    .term(false, List.of(named)).build(false));
+            policies.put(byServer.get(i), new TcpFrontend.BackendPolicy(timeouts, false));
+        }
+        return new TcpFrontend("tcp", HttpRouting.of(routing.build(), byServer.toArray(new Backend[0])), rules,
+                policies, limit).withInspectDelay(inspectDelayNanos);
     }
 
     /** Every server's connections start with a PROXY header of this version ({@code send-proxy}: 1, {@code -v2}: 2). */
@@ -445,7 +491,8 @@ final class SimScenario {
             server.connectAs(sendProxy, false, 0);
             (speaksHttp ? httpServers : tcpServers).add(server);
             SimServer s = new SimServer(world, address, speaksHttp ? SimServer.Mode.HTTP : mode, downloadMin, downloadMax,
-                    spec.stallChance(), spec.resetChance()).closeChance(spec.closeChance()).idleClose(spec.idleCloseNanos());
+                    spec.stallChance(), spec.resetChance()).closeChance(spec.closeChance()).idleClose(spec.idleCloseNanos())
+                    .helloFirst(sniNames != null);
             if (spec.health() == Health.DEAD) {
                 s.kill();
             } else if (spec.health() == Health.SILENT) {
@@ -463,7 +510,7 @@ final class SimScenario {
         List<Backend> backends = new ArrayList<>();
         List<SimRun.StateChange> changes = new ArrayList<>();
         ServerStateListener listener = change -> changes.add(new SimRun.StateChange(world.now(), change));
-        Backend tcpBackend = tcpServers.isEmpty() ? null
+        Backend tcpBackend = tcpServers.isEmpty() || sniNames != null ? null
                 : new Backend("tcp", tcpServers, balance, retry, listener, world::now);
         Backend httpBackend = httpServers.isEmpty() ? null
                 : new Backend("http", httpServers, balance, retry, listener, world::now);
@@ -474,7 +521,14 @@ final class SimScenario {
         run.stateChanges = changes;
         // One process: both frontends count against the same process limit.
         ConnectionLimit process = new ConnectionLimit("process", 0);
-        if (tcpBackend != null) {
+        if (!tcpServers.isEmpty() && sniNames != null) {
+            List<Backend> byServer = new ArrayList<>();
+            for (Server s : tcpServers) {
+                byServer.add(new Backend("sni-" + s.name(), List.of(s), balance, retry, listener, world::now));
+            }
+            backends.addAll(byServer);
+            run.frontend = sniFrontend(byServer, new ConnectionLimit("tcp", 0, process));
+        } else if (tcpBackend != null) {
             run.frontend = new TcpFrontend("tcp", tcpBackend, timeouts, new ConnectionLimit("tcp", 0, process));
         }
         if (httpBackend != null) {
@@ -579,6 +633,12 @@ final class SimScenario {
         SimLoop loop = world.loops().get(loopIndex);
         int length = uploadMin + random.nextInt(uploadMax - uploadMin + 1);
         byte[] upload = Payload.upload(id, length);
+        if (sniNames != null) {
+            byte[] hello = SimTls.shared().clientHello(sniOf(id));
+            byte[] both = java.util.Arrays.copyOf(hello, hello.length + upload.length);
+            System.arraycopy(upload, 0, both, hello.length, upload.length);
+            upload = both;
+        }
         byte[] expected = mode == SimServer.Mode.ECHO ? upload : Payload.download(Payload.hash(upload), downloadMin, downloadMax);
         SimClient client = new SimClient(world, id, drawBehavior(random), upload, expected, slowPauseNanos);
         client.onFinish(run::clientFinished);

@@ -165,6 +165,18 @@ final class SimServer {
         world.after(0, () -> x.changed(end));
     }
 
+    private boolean helloFirst;
+
+    /**
+     * Every connection starts with one TLS record (a ClientHello) ahead of the
+     * client's payload, as SNI routing passes it through; it is echoed but not
+     * checked as payload.
+     */
+    SimServer helloFirst(boolean on) {
+        this.helloFirst = on;
+        return this;
+    }
+
     /** One accepted connection. */
     private final class Exchange implements SimPeer {
         private final SimConnection end;
@@ -182,6 +194,13 @@ final class SimServer {
         private int resetAt = -1;
         /** ECHO: bytes read and not yet sent back. */
         private final byte[] echo;
+        /**
+         * Under {@link #helloFirst()}: the ClientHello record's length with its
+         * header, once its header is in (-1 before), and how much of it came.
+         */
+        private int helloTotal = helloFirst ? -1 : 0;
+        private int helloGot;
+        private final byte[] helloHeader = new byte[5];
         private int echoHead;
         private int echoCount;
 
@@ -289,6 +308,16 @@ final class SimServer {
         private void check(byte[] b, int off, int n) {
             for (int i = off; i < off + n; i++) {
                 byte v = b[i];
+                if (helloTotal != 0 && helloGot < (helloTotal < 0 ? helloHeader.length : helloTotal)) {
+                    // The hello a TLS server would read is not the client's payload: it is passed over.
+                    if (helloGot < helloHeader.length) {
+                        helloHeader[helloGot] = v;
+                    }
+                    if (++helloGot == helloHeader.length) {
+                        helloTotal = helloHeader.length + ((helloHeader[3] & 0xFF) << 8 | helloHeader[4] & 0xFF);
+                    }
+                    continue;
+                }
                 hash = Payload.hash(hash, v);
                 if (got < Payload.HEADER) {
                     header[(int) got] = v;

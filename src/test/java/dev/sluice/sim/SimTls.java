@@ -14,7 +14,9 @@ import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -82,6 +84,34 @@ final class SimTls {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private final Map<String, byte[]> hellos = new HashMap<>();
+
+    /**
+     * A ClientHello record the JDK's client engine makes, naming {@code sni}:
+     * made once per name and test JVM, so that every client that names it
+     * sends the same bytes (a seed's replay sees the same lengths).
+     */
+    synchronized byte[] clientHello(String sni) {
+        return hellos.computeIfAbsent(sni, name -> {
+            try {
+                SSLEngine e = clientContext.createSSLEngine(name, 443);
+                e.setUseClientMode(true);
+                SSLParameters p = e.getSSLParameters();
+                p.setServerNames(List.of(new SNIHostName(name)));
+                e.setSSLParameters(p);
+                java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(e.getSession().getPacketBufferSize());
+                e.beginHandshake();
+                e.wrap(java.nio.ByteBuffer.allocate(0), out);
+                out.flip();
+                byte[] hello = new byte[out.remaining()];
+                out.get(hello);
+                return hello;
+            } catch (javax.net.ssl.SSLException ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
     }
 
     /**
