@@ -91,14 +91,29 @@ public final class HealthCheck extends Task {
      * @param arena          the loop's check arena, which gives this check its buffers
      * @param spreadPercent  {@code spread-checks}: each interval is drawn within this many percent of its value
      */
+    /** The loop's record arena for checks over TLS, or null. */
+    private final dev.sluice.net.TlsRecordArena records;
+
     public HealthCheck(Loop loop, Connector connector, Server server, HealthCheckSpec spec, ServerCheckSpec options,
                        CheckArena arena, int spreadPercent) {
+        this(loop, connector, server, spec, options, arena, null, spreadPercent);
+    }
+
+    /**
+     * A check of a server whose checks speak TLS ({@link Server#checkTls()}),
+     * with its records in {@code records}: the loop's check record arena,
+     * which holds two record buffers for each such check, so that a check
+     * never waits for one (docs/design.md, "Why it cannot deadlock", health checks).
+     */
+    public HealthCheck(Loop loop, Connector connector, Server server, HealthCheckSpec spec, ServerCheckSpec options,
+                       CheckArena arena, dev.sluice.net.TlsRecordArena records, int spreadPercent) {
         if (server.owner() == null) {
             throw new IllegalArgumentException("server " + server.name() + " belongs to no backend");
         }
         this.loop = loop;
         this.connector = connector;
         this.server = server;
+        this.records = records;
         this.backend = server.owner();
         this.spec = spec;
         this.options = options;
@@ -213,7 +228,7 @@ public final class HealthCheck extends Task {
                     deadline = now + nanos(spec.timeoutCheckMillis());
                     loop.arm(timer, deadline);
                 }
-                if (c.sendProxy() || options.sendProxy()) {
+                if ((c.sendProxy() || options.sendProxy()) && !connection.isTls()) {
                     out.append(ProxyHeader.UNKNOWN, 0, ProxyHeader.UNKNOWN.length);
                 }
                 next();
@@ -282,6 +297,16 @@ public final class HealthCheck extends Task {
             to = target.isUnresolved() ? InetSocketAddress.createUnresolved(host, port) : new InetSocketAddress(host, port);
         }
         connection = connector.connect(to, events);
+        dev.sluice.net.TlsClientContext tls = server.checkTls();
+        if (tls != null && records != null) {
+            // The check speaks TLS: its handler hears connected once the handshake is done.
+            // A PROXY header goes first, in the clear, before the handshake.
+            connection = tls.connect(connection, loop, records, to, tls.checkName() != null ? tls.checkName()
+                    : tls.fixedName(), c.sendProxy() || options.sendProxy()
+                    ? java.nio.ByteBuffer.wrap(ProxyHeader.UNKNOWN) : null);
+            connection.handler(events);
+            connection.slotProgress(dev.sluice.net.SlotProgress.SERVER);
+        }
     }
 
     /** Writes what the out buffer holds; true once it is all gone. */

@@ -43,6 +43,9 @@ public final class HealthChecks {
     private final List<CheckArena> arenas;
     private final long[] startDelays;
 
+    /** Per loop, the record arena of its checks over TLS, or null. */
+    private dev.sluice.net.TlsRecordArena[] records = new dev.sluice.net.TlsRecordArena[0];
+
     private HealthChecks(List<HealthCheck> checks, List<Loop> loops, List<CheckArena> arenas, long[] startDelays) {
         this.checks = checks;
         this.loops = loops;
@@ -71,9 +74,21 @@ public final class HealthChecks {
             size = Math.max(size, CheckArena.bufferSizeFor(p.check(), bufsize));
         }
         List<CheckArena> arenas = new ArrayList<>();
+        int[] tlsChecks = new int[n];
+        for (int i = 0; i < planned.size(); i++) {
+            if (planned.get(i).server().checkTls() != null) {
+                tlsChecks[i % n]++;
+            }
+        }
+        dev.sluice.net.TlsRecordArena[] records = new dev.sluice.net.TlsRecordArena[n];
         for (int l = 0; l < n; l++) {
             Loop loop = loops.get(l);
             arenas.add(new CheckArena(buffers[l], size, () -> loop.clock().nanoTime()));
+            if (tlsChecks[l] > 0) {
+                // Two record buffers per check over TLS on the loop: none of them ever waits for one.
+                records[l] = new dev.sluice.net.TlsRecordArena(Math.max(dev.sluice.net.TlsRecordArena.RESERVE + 2,
+                        2 * tlsChecks[l]), dev.sluice.net.TlsRecordArena.packetSize(), () -> loop.clock().nanoTime());
+            }
         }
         long minInter = 0;
         for (Planned p : planned) {
@@ -88,11 +103,13 @@ public final class HealthChecks {
             Planned p = planned.get(i);
             int l = i % n;
             checks.add(new HealthCheck(loops.get(l), connectors.get(l), p.server(), p.check(), p.options(),
-                    arenas.get(l), spreadPercent));
+                    arenas.get(l), p.server().checkTls() != null ? records[l] : null, spreadPercent));
             long spreadOver = Math.max(minInter, p.options().interMillis());
             delays[i] = spreadOver * 1_000_000L * i / planned.size();
         }
-        return new HealthChecks(List.copyOf(checks), List.copyOf(loops), List.copyOf(arenas), delays);
+        HealthChecks made = new HealthChecks(List.copyOf(checks), List.copyOf(loops), List.copyOf(arenas), delays);
+        made.records = records;
+        return made;
     }
 
     /** Arms every first check. Call before the loops run (or on each check's loop). */
@@ -144,11 +161,14 @@ public final class HealthChecks {
         return arenas;
     }
 
-    /** Bytes carved for checks, over every loop. */
+    /** Bytes carved for checks, over every loop: their buffers, and the record arenas of checks over TLS. */
     public long arenaBytes() {
         long b = 0;
         for (CheckArena a : arenas) {
             b += a.bytes();
+        }
+        for (dev.sluice.net.TlsRecordArena r : records) {
+            b += r == null ? 0 : r.bytes();
         }
         return b;
     }

@@ -1,5 +1,7 @@
 package dev.sluice.backend;
 
+import dev.sluice.net.TlsClientContext;
+
 import dev.sluice.util.IntrusiveList;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -236,7 +238,31 @@ public final class Server {
      * destination); the session may keep it for its own next request.
      */
     public boolean privateConnections() {
-        return sendProxy != 0 || portFromClient;
+        return sendProxy != 0 || portFromClient
+                || tls != null && (tls.sni() == TlsClientContext.Sni.HOST || tls.sni() == TlsClientContext.Sni.CLIENT);
+    }
+
+    private volatile TlsClientContext tls;
+    private volatile TlsClientContext checkTls;
+
+    /**
+     * Connections to this server speak TLS through {@code traffic} ({@code
+     * ssl}), and its health checks through {@code checks} ({@code ssl} or
+     * {@code check-ssl}); null for the clear. Set once, before any session.
+     */
+    public void originateTls(TlsClientContext traffic, TlsClientContext checks) {
+        this.tls = traffic;
+        this.checkTls = checks;
+    }
+
+    /** The TLS of the server's connections, or null when they are in the clear. */
+    public TlsClientContext tls() {
+        return tls;
+    }
+
+    /** The TLS of the server's health checks, or null when they are in the clear. */
+    public TlsClientContext checkTls() {
+        return checkTls;
     }
 
     /**

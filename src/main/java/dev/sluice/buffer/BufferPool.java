@@ -6,7 +6,8 @@ import java.util.function.LongSupplier;
 /**
  * One event loop's buffers: a fixed set carved once, at construction, from one
  * direct arena, and the {@link WaitQueue} of those who wait for one (a FIFO
- * per {@link Criticality} class). The pool allocates, releases, hands off,
+ * per {@link Criticality} class, or per lane in a deeper pool: see
+ * {@link #allocateOrWaitIn}). The pool allocates, releases, hands off,
  * cancels and reclassifies; the queue keeps the order and the wait times.
  *
  * <p>The rules (DESIGN.md and the seed commit):
@@ -44,6 +45,8 @@ public class BufferPool {
 
     private final int bufferSize;
     private int reserve;
+    /** The most buffers a holder of this pool's buffers needs at once, less one: its {@code URGENT} lanes. */
+    private final int depth;
     private final Buffer[] buffers;
     /** LIFO stack of free buffer indexes; {@code freeStack[freeCount - 1]} is the warmest. */
     private final int[] freeStack;
@@ -88,6 +91,23 @@ public class BufferPool {
      * resident set: the bound is the same, its cost is what the traffic touches.
      */
     public BufferPool(ByteBuffer arena, int count, int bufferSize, int reserve, LongSupplier nanoClock) {
+        this(arena, count, bufferSize, reserve, 1, nanoClock);
+    }
+
+    /**
+     * A pool whose holders need up to {@code depth + 1} buffers at once to
+     * finish: besides {@code CRITICAL}'s and {@code NORMAL}'s, it has {@code
+     * depth} {@code URGENT} lanes, lane {@code L} leaving {@code L} buffers free
+     * (see {@link #allocateOrWaitIn}). Depth 1 is the client pool's (a pair);
+     * a TLS record arena whose sessions speak TLS on both sides has depth 3.
+     * The deadlock argument wants a reserve of at least {@code depth + 1}
+     * then (a holder starts only where its whole set is free); the pool does
+     * not check it, its owner does.
+     */
+    public BufferPool(ByteBuffer arena, int count, int bufferSize, int reserve, int depth, LongSupplier nanoClock) {
+        if (depth < 1) {
+            throw new IllegalArgumentException("a pool's depth is at least 1, got " + depth);
+        }
         if (count < 1) {
             throw new IllegalArgumentException("a pool needs at least one buffer, got " + count);
         }
@@ -102,7 +122,8 @@ public class BufferPool {
         }
         this.bufferSize = bufferSize;
         this.reserve = reserve;
-        this.queue = new WaitQueue(nanoClock);
+        this.depth = depth;
+        this.queue = new WaitQueue(nanoClock, depth);
         this.size = count;
         this.retiredStack = new int[count];
         if (arena == null) {
@@ -128,9 +149,15 @@ public class BufferPool {
      * Never queues anything.
      */
     public final Buffer tryAllocate(Criticality criticality) {
-        if (freeCount - 1 < criticality.margin(reserve)) {
+        return tryAllocateIn(queue.lane(criticality));
+    }
+
+    /** Takes a buffer if {@code lane}'s margin allows it, or returns {@code null}. Never queues anything. */
+    public final Buffer tryAllocateIn(int lane) {
+        if (freeCount - 1 < queue.margin(lane, reserve)) {
             return null;
         }
+        Criticality criticality = queue.classOf(lane);
         Buffer buffer = buffers[freeStack[--freeCount]];
         if (buffer.inUse) {
             throw new IllegalStateException("free list held a buffer in use: " + buffer);
@@ -153,15 +180,37 @@ public class BufferPool {
      * @throws IllegalStateException if the waiter is already waiting somewhere
      */
     public final Buffer allocateOrWait(Criticality criticality, BufferWaiter waiter) {
+        return allocateOrWaitIn(queue.lane(criticality), waiter);
+    }
+
+    /**
+     * The same in one lane: {@link #normalLane()} is {@code NORMAL}'s; lane
+     * {@code L} from 0 to {@link #depth()} leaves {@code min(L, reserve)}
+     * buffers free ({@code 0} is {@code CRITICAL}'s, {@code 1} {@code
+     * URGENT}'s). A holder that needs {@code n} more buffers to finish, this
+     * one included, asks in lane {@code n - 1}: what stays free then covers
+     * the rest of what it needs (docs/design.md, "Why it cannot deadlock").
+     */
+    public final Buffer allocateOrWaitIn(int lane, BufferWaiter waiter) {
         if (waiter.isWaiting()) {
             throw new IllegalStateException("waiter is already queued as " + waiter.waitingAs());
         }
-        Buffer buffer = tryAllocate(criticality);
+        Buffer buffer = tryAllocateIn(lane);
         if (buffer == null) {
-            queue.add(waiter, criticality);
-            waits[criticality.ordinal()]++;
+            queue.addToLane(waiter, lane);
+            waits[queue.classOf(lane).ordinal()]++;
         }
         return buffer;
+    }
+
+    /** {@code NORMAL}'s lane. */
+    public final int normalLane() {
+        return queue.lanes() - 1;
+    }
+
+    /** How many {@code URGENT} lanes there are (1 for a pair). */
+    public final int depth() {
+        return depth;
     }
 
     /**
@@ -193,8 +242,8 @@ public class BufferPool {
      */
     private void payDebt(Buffer buffer) {
         int critical = Criticality.CRITICAL.ordinal();
-        if (queue.length(Criticality.CRITICAL) > 0) {
-            BufferWaiter waiter = queue.removeHead(critical);
+        if (queue.laneLength(0) > 0) {
+            BufferWaiter waiter = queue.removeHead(0);
             handoffs[critical]++;
             buffer.allocatedAs = Criticality.CRITICAL;
             waiter.onBuffer(buffer);
@@ -249,11 +298,12 @@ public class BufferPool {
         size = count;
         reserve = newReserve;
         // The waiters that the freed buffers, or a smaller reserve, now let through.
-        for (int c = queue.firstEligible(freeCount, reserve); c >= 0; c = queue.firstEligible(freeCount, reserve)) {
-            Buffer buffer = tryAllocate(Criticality.of(c));
+        for (int l = queue.firstEligible(freeCount, reserve); l >= 0; l = queue.firstEligible(freeCount, reserve)) {
+            Buffer buffer = tryAllocateIn(l);
+            int c = queue.classOf(l).ordinal();
             allocations[c]--;
             handoffs[c]++;
-            queue.removeHead(c).onBuffer(buffer);
+            queue.removeHead(l).onBuffer(buffer);
         }
     }
 
@@ -270,14 +320,15 @@ public class BufferPool {
      * <p>The seam (see the class comment): overridden only by test code.
      */
     void handOffOrFree(Buffer buffer) {
-        int c = queue.firstEligible(freeCount + 1, reserve);
-        if (c < 0) {
+        int l = queue.firstEligible(freeCount + 1, reserve);
+        if (l < 0) {
             toFreeList(buffer);
             return;
         }
-        BufferWaiter waiter = queue.removeHead(c);
-        handoffs[c]++;
-        buffer.allocatedAs = Criticality.of(c);
+        BufferWaiter waiter = queue.removeHead(l);
+        Criticality c = queue.classOf(l);
+        handoffs[c.ordinal()]++;
+        buffer.allocatedAs = c;
         waiter.onBuffer(buffer);
     }
 
@@ -295,7 +346,7 @@ public class BufferPool {
         if (!queue.holds(waiter)) {
             return;
         }
-        cancels[waiter.queuedClass]++;
+        cancels[waiter.queuedAs.ordinal()]++;
         queue.remove(waiter);
     }
 
@@ -310,19 +361,24 @@ public class BufferPool {
      * @throws IllegalStateException if the waiter is not queued in this pool
      */
     public final Buffer reclassify(BufferWaiter waiter, Criticality criticality) {
+        return reclassifyIn(waiter, queue.lane(criticality));
+    }
+
+    /** The same, to {@code lane} (see {@link #allocateOrWaitIn}). */
+    public final Buffer reclassifyIn(BufferWaiter waiter, int lane) {
         if (!queue.holds(waiter)) {
             throw new IllegalStateException("waiter is not queued in this pool");
         }
-        if (waiter.queuedClass == criticality.ordinal()) {
+        if (waiter.queuedClass == lane) {
             return null;
         }
-        Buffer buffer = tryAllocate(criticality);
+        Buffer buffer = tryAllocateIn(lane);
         if (buffer != null) {
             // Its wait ends here and counts to the class it waited in.
             queue.remove(waiter);
             return buffer;
         }
-        queue.moveTo(waiter, criticality);
+        queue.moveToLane(waiter, lane);
         return null;
     }
 
@@ -359,10 +415,10 @@ public class BufferPool {
      * breaks it by design, between the wakeup and the retry.
      */
     void checkHandoffRule() {
-        int c = queue.firstEligible(freeCount, reserve);
-        if (c >= 0) {
-            throw new IllegalStateException(queue.length(Criticality.of(c)) + " " + Criticality.of(c)
-                    + " waiters wait while " + freeCount + " buffers are free");
+        int l = queue.firstEligible(freeCount, reserve);
+        if (l >= 0) {
+            throw new IllegalStateException(queue.laneLength(l) + " " + queue.classOf(l) + " waiters (lane " + l
+                    + ") wait while " + freeCount + " buffers are free");
         }
     }
 

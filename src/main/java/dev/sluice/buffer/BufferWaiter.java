@@ -15,8 +15,10 @@ import dev.sluice.util.IntrusiveList;
 public abstract class BufferWaiter {
     /** The waiter's place in one of a {@link WaitQueue}'s FIFOs. */
     final IntrusiveList.Link<BufferWaiter> link = new IntrusiveList.Link<>(this);
-    /** Ordinal of the class FIFO this waiter sits in, or -1. */
+    /** The lane of the FIFO this waiter sits in (a class's ordinal in a pool of depth 1), or -1. */
     int queuedClass = -1;
+    /** The class that lane counts as, or null. */
+    Criticality queuedAs;
     long waitingSince;
 
     /**
@@ -38,6 +40,6 @@ public abstract class BufferWaiter {
 
     /** The class this waiter queued with, or {@code null} when it is not waiting. */
     public final Criticality waitingAs() {
-        return queuedClass < 0 ? null : Criticality.of(queuedClass);
+        return queuedAs;
     }
 }

@@ -119,11 +119,12 @@ final class Generation {
             sessions.add(new SessionSet());
             connectors.add(new NioConnector(loop, keepAliveServers()));
         }
+        tls = new TlsWiring(config, loops.eventLoops());
+        tls.originate(serverConfigs);
         // The checks' arenas are carved with the generation, apart from the client pools.
         checks = HealthChecks.create(planned, loops.eventLoops(), connectors, config.global().bufsize(),
                 config.global().spreadChecks());
         applets = new AppletWiring(config, loops);
-        tls = new TlsWiring(config, loops.eventLoops());
         Logging.Builder logs = Logging.builder(config.global().log().identity()).global(config.global().log().targets());
         Map<String, ProxyLog> proxyLogs = new LinkedHashMap<>();
         for (FrontendConfig f : config.frontends()) {

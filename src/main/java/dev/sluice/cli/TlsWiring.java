@@ -27,13 +27,39 @@ final class TlsWiring {
     private final TlsRecordArena[] arenas;
 
     TlsWiring(Config config, List<EventLoop> loops) {
-        boolean any = config.frontends().stream().flatMap(f -> f.binds().stream()).anyMatch(BindConfig::ssl);
-        arenas = new TlsRecordArena[any ? loops.size() : 0];
+        boolean listeners = config.frontends().stream().flatMap(f -> f.binds().stream()).anyMatch(BindConfig::ssl);
+        boolean servers = config.backends().stream().flatMap(b -> b.servers().stream())
+                .anyMatch(s -> s.tls() != null);
+        // A session with TLS on both sides holds up to four record buffers: the arena is deeper then.
+        int depth = listeners && servers ? 3 : 1;
+        arenas = new TlsRecordArena[listeners || servers ? loops.size() : 0];
         for (int i = 0; i < arenas.length; i++) {
             EventLoop loop = loops.get(i);
-            int buffers = Math.max(TlsRecordArena.RESERVE + 2, loop.pool().capacity());
-            arenas[i] = new TlsRecordArena(buffers, TlsRecordArena.packetSize(), () -> loop.clock().nanoTime());
+            int buffers = Math.max(TlsRecordArena.reserve(depth) + 2, loop.pool().capacity());
+            arenas[i] = new TlsRecordArena(buffers, TlsRecordArena.packetSize(), depth,
+                    () -> loop.clock().nanoTime());
         }
+    }
+
+    /**
+     * Gives each server line with {@code ssl} (or {@code check-ssl}) its
+     * client context, over the loops' arenas.
+     */
+    void originate(java.util.Map<dev.sluice.backend.Server, dev.sluice.config.ServerConfig> servers) {
+        servers.forEach((server, c) -> {
+            dev.sluice.config.ServerTlsConfig t = c.tls();
+            if (t == null) {
+                return;
+            }
+            try {
+                dev.sluice.net.TlsClientContext context = new dev.sluice.net.TlsClientContext(t.settings());
+                context.arenas(arenas);
+                server.originateTls(t.traffic() ? context : null, t.checks() ? context : null);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("line " + c.line() + ": server " + c.name()
+                        + ": the JDK refused the TLS settings: " + e.getMessage(), e);
+            }
+        });
     }
 
     /** The context of one ssl bind line; ALPN offers http/1.1 on an HTTP frontend unless the line lists its own. */

@@ -135,6 +135,15 @@ public final class ConfigParser {
                 }
             }
         }
+        for (ProxySection backend : backends) {
+            for (int i = 0; i < backend.servers.size(); i++) {
+                try {
+                    backend.servers.set(i, backend.servers.get(i).resolveTls(global.tls, file));
+                } catch (ConfigException e) {
+                    diagnostics.error(e);
+                }
+            }
+        }
         diagnostics.throwIfErrors();
         Global built = global.build(availableProcessors);
         List<FrontendConfig> frontendRecords = new ArrayList<>();

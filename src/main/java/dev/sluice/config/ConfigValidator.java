@@ -137,6 +137,14 @@ final class ConfigValidator {
         httpOnly(backend.mode(), section, backend.routing(), backend.http().httpRequestRules(),
                 backend.http().maxBodySize());
         payloadFetches(backend.mode(), section, backend.routing(), backend.http().httpRequestRules());
+        for (ServerConfig server : backend.servers()) {
+            if (backend.mode() != Mode.HTTP && server.tls() != null
+                    && server.tls().sni() == dev.sluice.net.TlsClientContext.Sni.HOST) {
+                throw new ConfigException(file, server.line(), "server " + server.name() + ": sni req.hdr(host) reads"
+                        + " the HTTP request, but " + section.describe() + " is in mode tcp; write sni ssl_fc_sni or"
+                        + " sni str(NAME)");
+            }
+        }
         countedBackends(config, backend.routing(), backend.http().httpRequestRules());
         // A listen section that sends its traffic to another backend needs no server of its own.
         boolean routesElsewhere = section.kind == ProxySection.Kind.LISTEN && section.defaultBackend != null

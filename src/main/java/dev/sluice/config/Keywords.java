@@ -28,7 +28,8 @@ final class Keywords {
             CheckKeywords::register,
             ProxyProtocolKeywords::register,
             ServiceKeywords::register,
-            TlsKeywords::register);
+            TlsKeywords::register,
+            ServerTlsKeywords::register);
 
     private static final KeywordRegistry REGISTRY = build();
 

@@ -98,10 +98,6 @@ final class RefusedKeywords {
                 + " 'option tcp-check'");
         r.put("hash-balance-factor", "Sluice's consistent hashing has no load bound; use 'balance leastconn' or"
                 + " 'balance random' to spread load");
-        r.put("ssl-default-server-ciphers", "Sluice does not originate TLS yet");
-        r.put("ssl-default-server-ciphersuites", "Sluice does not originate TLS yet");
-        r.put("ssl-default-server-options", "Sluice does not originate TLS yet");
-        r.put("ssl-server-verify", "Sluice does not originate TLS yet");
         r.put("server-state-base", "Sluice keeps no server state across restarts yet");
         r.put("load-server-state-from-file", "Sluice keeps no server state across restarts yet");
         r.put("cookie", "Sluice has no cookie persistence yet");
@@ -124,13 +120,10 @@ final class RefusedKeywords {
         o.put("on-marked-up", "Sluice leaves the sessions of backup servers alone when a server comes UP");
         o.put("track", "each server is checked on its own; give it 'check'");
         o.put("slowstart", "Sluice gives a server that comes UP its whole weight at once");
-        o.put("check-ssl", "Sluice does not originate TLS yet; check the server with 'option ssl-hello-chk'");
-        o.put("check-sni", "Sluice does not originate TLS yet");
-        o.put("check-alpn", "Sluice does not originate TLS yet");
-        for (String tls : List.of("ssl", "verify", "verifyhost", "sni", "ca-file", "crt", "check-ssl", "alpn",
-                "ciphers", "ciphersuites", "ssl-min-ver", "ssl-max-ver", "no-sslv3", "no-tlsv10", "no-tlsv11",
-                "force-tlsv12")) {
-            o.putIfAbsent(tls, "Sluice does not originate TLS yet");
+        o.put("check-alpn", "Sluice's health checks speak HTTP/1.1 and offer no ALPN; remove it");
+        o.put("crl-file", "Sluice does not read CRLs for server certificates yet");
+        for (String force : List.of("force-sslv3", "force-tlsv10", "force-tlsv11", "force-tlsv12", "force-tlsv13")) {
+            o.put(force, "write ssl-min-ver and ssl-max-ver");
         }
         o.put("cookie", "Sluice has no cookie persistence yet");
         o.put("proxy-v2-options", "Sluice sends no TLV extensions in its PROXY version 2 header; remove the option");

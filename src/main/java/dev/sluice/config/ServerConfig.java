@@ -25,10 +25,14 @@ import java.util.Objects;
  * @param sendProxy the PROXY protocol version each new connection starts with ({@code send-proxy}: 1,
  *                  {@code send-proxy-v2}: 2), or 0
  * @param line the line of the {@code server} keyword
+ * @param tls TLS towards the server ({@code ssl}) or its checks ({@code check-ssl}), the global defaults
+ *     applied; null for a server spoken to in the clear
+ * @param tlsSettings what the line said of TLS, until the whole file is read and {@code tls} is made from it
  */
 public record ServerConfig(String name, ServerAddress target, int maxconn, int maxqueue, long poolPurgeDelayMillis,
                            int poolMaxConn, int weight, boolean backup, boolean disabled, ServerCheckSpec check,
-                           DiscoveryConfig discovery, int sendProxy, int line) {
+                           DiscoveryConfig discovery, int sendProxy, int line, ServerTlsConfig tls,
+                           ServerTlsSettings tlsSettings) {
     /** HAProxy's default {@code pool-purge-delay}: 5 seconds. */
     public static final long DEFAULT_POOL_PURGE_DELAY_MILLIS = 5_000;
     /** {@code pool-max-conn -1}: no configured limit (Sluice still bounds it per loop). */
@@ -58,7 +62,18 @@ public record ServerConfig(String name, ServerAddress target, int maxconn, int m
                         int poolMaxConn, int weight, boolean backup, boolean disabled, ServerCheckSpec check,
                         int line) {
         this(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, weight, backup, disabled, check,
-                DiscoveryConfig.NONE, 0, line);
+                DiscoveryConfig.NONE, 0, line, null, null);
+    }
+
+    /** The same server with its TLS resolved against the global defaults, once the file is read. */
+    ServerConfig resolveTls(TlsSettings globals, String file) throws ConfigException {
+        if (tlsSettings == null) {
+            return this;
+        }
+        boolean checkElsewhere = check != null && (check.port() != 0 || check.address() != null);
+        ServerTlsConfig resolved = tlsSettings.resolve(globals, checkElsewhere, name, file, line);
+        return new ServerConfig(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, weight, backup,
+                disabled, check, discovery, sendProxy, line, resolved, null);
     }
 
     /** Whether the server has no address yet: it waits, in maintenance, for its resolver's first answer. */
@@ -69,7 +84,7 @@ public record ServerConfig(String name, ServerAddress target, int maxconn, int m
     /** A server at a fixed address and port, with the default idle connection pool. */
     public ServerConfig(String name, InetSocketAddress address, int maxconn, int maxqueue, int line) {
         this(name, ServerAddress.fixed(address), maxconn, maxqueue, DEFAULT_POOL_PURGE_DELAY_MILLIS, UNLIMITED_POOL,
-                Server.DEFAULT_WEIGHT, false, false, null, DiscoveryConfig.NONE, 0, line);
+                Server.DEFAULT_WEIGHT, false, false, null, DiscoveryConfig.NONE, 0, line, null, null);
     }
 
     /**

@@ -19,6 +19,8 @@ final class ServerOptions {
     final ServerBalanceOptions balancing;
     /** {@code check} and its options (CheckKeywords). */
     final ServerCheckOptions check;
+    /** TLS towards the server ({@link ServerTlsKeywords}). */
+    final ServerTlsSettings tls;
     /** DNS discovery ({@link DiscoveryKeywords}): the resolvers section, the family preferred, init-addr. */
     String resolvers;
     boolean preferIpv6 = true;
@@ -27,6 +29,7 @@ final class ServerOptions {
     ServerOptions() {
         balancing = new ServerBalanceOptions();
         check = new ServerCheckOptions();
+        tls = new ServerTlsSettings();
     }
 
     /**
@@ -41,6 +44,7 @@ final class ServerOptions {
         sendProxy = defaults.sendProxy;
         balancing = new ServerBalanceOptions(defaults.balancing);
         check = new ServerCheckOptions(defaults.check);
+        tls = new ServerTlsSettings(defaults.tls);
         resolvers = defaults.resolvers;
         preferIpv6 = defaults.preferIpv6;
         initAddr = defaults.initAddr;
@@ -55,6 +59,7 @@ final class ServerOptions {
         DiscoveryConfig discovery = hostname == null ? DiscoveryConfig.NONE
                 : new DiscoveryConfig(resolvers, hostname, preferIpv6, initAddr, template);
         return new ServerConfig(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, balancing.weight,
-                balancing.backup, balancing.disabled, CheckKeywords.spec(check, sendProxy), discovery, sendProxy, line);
+                balancing.backup, balancing.disabled, CheckKeywords.spec(check, sendProxy), discovery, sendProxy, line,
+                null, tls.ssl || tls.checkSsl != null && tls.checkSsl ? new ServerTlsSettings(tls) : null);
     }
 }

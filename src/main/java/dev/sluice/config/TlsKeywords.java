@@ -145,17 +145,8 @@ final class TlsKeywords {
                 case "no-tlsv13" -> g.tls.without.add("TLSv1.3");
                 case "prefer-client-ciphers" -> g.tls.preferClientCiphers = true;
                 case "strict-sni" -> g.tls.strictSni = true;
-                case "ssl-min-ver", "ssl-max-ver" -> {
-                    if (i + 1 >= args.size()) {
-                        throw use.error(o + " needs a version: TLSv1.2 or TLSv1.3");
-                    }
-                    String v = TlsSettings.version(use, args.get(++i));
-                    if (o.equals("ssl-min-ver")) {
-                        g.tls.minVersion = v;
-                    } else {
-                        g.tls.maxVersion = v;
-                    }
-                }
+                case "ssl-min-ver" -> g.tls.minVersion = TlsSettings.versionAfter(use, args, i++);
+                case "ssl-max-ver" -> g.tls.maxVersion = TlsSettings.versionAfter(use, args, i++);
                 case "no-tls-tickets" -> noTickets();
                 default -> throw use.error("'" + o + "' is not supported by Sluice; it takes no-sslv3, no-tlsv10,"
                         + " no-tlsv11, no-tlsv12, no-tlsv13, ssl-min-ver, ssl-max-ver, prefer-client-ciphers, strict-sni"

@@ -57,6 +57,25 @@ final class TlsSettings {
     Integer lifetimeSeconds;
     /** Global only: {@code tune.ssl.default-dh-param}, or 0. */
     int dhParamBits;
+    /** Global only, for servers: {@code ssl-default-server-ciphers} and {@code -ciphersuites}, or null. */
+    String serverCiphers;
+    String serverCiphersuites;
+    /** Global only, for servers: {@code ssl-default-server-options}' versions, or null / none. */
+    String serverMinVersion;
+    String serverMaxVersion;
+    final Set<String> serverWithout = new LinkedHashSet<>();
+    /** Global only, for servers: {@code ssl-default-server-options no-ssl-reuse}. */
+    boolean serverNoReuse;
+    /** Global only: {@code ssl-server-verify} ({@code required} true, {@code none} false), or null (required). */
+    Boolean serverVerify;
+
+    /** The version after {@code ssl-min-ver} or {@code ssl-max-ver} at {@code args[i]} of a {@code -options} line. */
+    static String versionAfter(Invocation use, List<String> args, int i) throws ConfigException {
+        if (i + 1 >= args.size()) {
+            throw use.error(args.get(i) + " needs a version: TLSv1.2 or TLSv1.3");
+        }
+        return version(use, args.get(i + 1));
+    }
 
     /** The version an {@code ssl-min-ver} or {@code ssl-max-ver} names, checked. */
     static String version(Invocation use, String text) throws ConfigException {
@@ -144,17 +163,29 @@ final class TlsSettings {
     }
 
     private List<String> protocols(TlsSettings defaults, String file, int line) throws ConfigException {
-        String min = minVersion != null ? minVersion : defaults.minVersion != null ? defaults.minVersion : "TLSv1.2";
-        String max = maxVersion != null ? maxVersion : defaults.maxVersion != null ? defaults.maxVersion : "TLSv1.3";
+        Set<String> off = new LinkedHashSet<>(without);
+        off.addAll(defaults.without);
+        return enabled(minVersion != null ? minVersion : defaults.minVersion,
+                maxVersion != null ? maxVersion : defaults.maxVersion, off, "bind", file, line);
+    }
+
+    /**
+     * The JDK's names of the versions from {@code min} (TLSv1.2 when null) to
+     * {@code max} (TLSv1.3 when null), less those {@code without} names.
+     */
+    static List<String> enabled(String min, String max, Set<String> without, String what, String file, int line)
+            throws ConfigException {
+        String from = min != null ? min : "TLSv1.2";
+        String to = max != null ? max : "TLSv1.3";
         List<String> enabled = new ArrayList<>();
-        for (int i = VERSIONS.indexOf(min); i <= VERSIONS.indexOf(max); i++) {
+        for (int i = VERSIONS.indexOf(from); i <= VERSIONS.indexOf(to); i++) {
             String v = VERSIONS.get(i);
-            if (!without.contains(v) && !defaults.without.contains(v)) {
+            if (!without.contains(v)) {
                 enabled.add(JDK_VERSIONS.get(i));
             }
         }
         if (enabled.isEmpty()) {
-            throw new ConfigException(file, line, "bind: no TLS version is left between " + min + " and " + max
+            throw new ConfigException(file, line, what + ": no TLS version is left between " + from + " and " + to
                     + " once the no-tlsv* options are applied");
         }
         return enabled;

@@ -123,6 +123,24 @@ public interface Connection {
     default void slotProgressChanged() {
     }
 
+    /**
+     * Counts this connection's own buffers (TLS records) with {@code other}'s,
+     * the other connection of the same session, so that each takes in the lane
+     * of what the session as a whole still needs (docs/design.md, "Why it
+     * cannot deadlock", TLS). Nothing for a connection without buffers of its own.
+     */
+    default void shareRecordsWith(Connection other) {
+    }
+
+    /** Undoes {@link #shareRecordsWith}: the connection leaves its session (parked, kept, closed). */
+    default void stopSharingRecords() {
+    }
+
+    /** The server name this connection asked a server for (SNI), when it opened one over TLS; else null. */
+    default String requestedServerName() {
+        return null;
+    }
+
     /** Whether bytes on this connection are TLS-protected ({@code ssl_fc}). */
     default boolean isTls() {
         return false;

@@ -17,6 +17,35 @@ public interface SlotProgress {
     /** Whether bytes written to this connection now move a session that frees a slot. */
     boolean writingFreesSlot();
 
+    /**
+     * A server connection in an exchange: its session holds the slot (or
+     * needs none), and every byte either way is the exchange's progress.
+     */
+    SlotProgress SERVER = new SlotProgress() {
+        @Override
+        public boolean readingFreesSlot() {
+            return true;
+        }
+
+        @Override
+        public boolean writingFreesSlot() {
+            return true;
+        }
+    };
+
+    /** A server connection between exchanges (kept, parked): no byte of it moves a session. */
+    SlotProgress IDLE = new SlotProgress() {
+        @Override
+        public boolean readingFreesSlot() {
+            return false;
+        }
+
+        @Override
+        public boolean writingFreesSlot() {
+            return false;
+        }
+    };
+
     /** Before a session says otherwise: reading is a request not yet served, writing is an answer. */
     SlotProgress DEFAULT = new SlotProgress() {
         @Override

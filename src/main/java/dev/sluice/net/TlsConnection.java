@@ -3,7 +3,6 @@ package dev.sluice.net;
 import dev.sluice.buffer.Buffer;
 import dev.sluice.buffer.BufferPool;
 import dev.sluice.buffer.BufferWaiter;
-import dev.sluice.buffer.Criticality;
 import dev.sluice.loop.Loop;
 import dev.sluice.loop.Task;
 import java.io.IOException;
@@ -20,11 +19,17 @@ import javax.net.ssl.SSLException;
  * plaintext as on any connection. Records travel in at most two buffers of
  * the loop's {@link TlsRecordArena}, each held only while it holds bytes
  * ({@link TlsInbound}, {@link TlsOutbound}), and taken in the class of the
- * plaintext it carries ({@link SlotProgress}), completing a pair as {@code
- * CRITICAL} when the other is held. A connection that finds no record buffer
+ * plaintext it carries ({@link SlotProgress}): for a slot holder, in the lane
+ * of what its session still needs, counted over its client and server
+ * connections when both speak TLS ({@link #shareRecordsWith}). A connection that finds no record buffer
  * waits in the arena's queue with its transport's read interest off, and
  * retries when one is handed over. Nothing is allocated per record but the
  * engine's own objects.
+ *
+ * <p>A connection Sluice opens to a server (client mode) sends its clear
+ * bytes first (a PROXY header), then its ClientHello once the transport is
+ * connected, and tells its handler {@code connected()} only when the
+ * handshake is done ({@code connectFailed} if it fails).
  *
  * <p>The handshake runs inside the transport's events and the session's
  * calls. Its delegated tasks (certificate and key work) run inline on the
@@ -74,6 +79,20 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     private TlsHandshakeFailure handshakeFailure;
     /** The accepting listener's name, for the handshake's log line. */
     private String listenerName;
+    /** Whether this end opened the connection (TLS towards a server): it reports connected once its handshake is done. */
+    private final boolean client;
+    /** A client end's {@code connected()} (or {@code connectFailed}) went to its handler. */
+    private boolean connectReported;
+    /** A client end's bytes to send in the clear before its ClientHello (a PROXY header), or null. */
+    private java.nio.ByteBuffer firstBytes;
+    /** The name a client end asked for (SNI), or null. */
+    private String requestedName;
+    /**
+     * The session's other TLS connection, whose record buffers count with
+     * this one's: a session with TLS on both sides needs up to four at once,
+     * and takes each in the lane of what it still needs (docs/design.md).
+     */
+    private TlsConnection partner;
 
     public TlsConnection(Connection transport, SSLEngine engine, Loop loop, TlsRecordArena arena) {
         this.transport = transport;
@@ -83,6 +102,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         this.pool = arena.pool();
         this.in = new TlsInbound(engine, arena);
         this.out = new TlsOutbound(engine, arena);
+        this.client = engine.getUseClientMode();
         if (engine.getSession().getPacketBufferSize() > pool.bufferSize()) {
             throw new IllegalArgumentException("a TLS record of " + engine.getSession().getPacketBufferSize()
                     + " bytes does not fit a record buffer of " + pool.bufferSize());
@@ -133,7 +153,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
      * bytes. False when nothing more can come now (none waiting, no buffer, the end).
      */
     private boolean fill(boolean forSession, int max) throws IOException {
-        if (in.buffer == null && (in.buffer = take(true, forSession)) == null) {
+        if (in.buffer == null && !takeIn(forSession)) {
             return false;
         }
         return in.fill(transport, max);
@@ -147,7 +167,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         }
         int done = out.settlePending(from);
         while (done < maxBytes && from.readable() > 0) {
-            if (out.buffer == null && (out.buffer = take(false, true)) == null) {
+            if (out.buffer == null && !takeOut(true)) {
                 break;
             }
             int n = out.wrapAndSend(from, Math.min(maxBytes - done, from.readable()), transport);
@@ -210,7 +230,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
             return false;
         }
         in.release(false);
-        if (out.buffer == null && (out.buffer = take(false, false)) == null) {
+        if (out.buffer == null && !takeOut(false)) {
             return false;
         }
         return out.wrapHeld(transport);
@@ -257,12 +277,11 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     }
 
     /**
-     * Takes a record buffer in the class of the plaintext it will carry:
-     * {@code NORMAL} unless moving it frees a server slot, then {@code
-     * URGENT}, or {@code CRITICAL} when the other record buffer is held; the
-     * handshake's ({@code forSession} false) take the request's class either
-     * way, {@code NORMAL} until the session holds a slot. Queues and returns
-     * null when none may be taken.
+     * Takes a record buffer in the lane of the plaintext it will carry
+     * ({@link #laneFor}); the handshake's ({@code forSession} false) take the
+     * request's class either way, {@code NORMAL} until the session holds a
+     * slot. Queues and returns null when none may be taken; the caller stores
+     * what it got and then calls {@link #took}.
      */
     private Buffer take(boolean reading, boolean forSession) {
         RecordWait w = reading ? inWait : outWait;
@@ -270,23 +289,101 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
             return null;
         }
         w.forSession = forSession;
-        Buffer b = pool.allocateOrWait(classFor(reading, forSession), w);
+        Buffer b = pool.allocateOrWaitIn(laneFor(reading, forSession), w);
         if (b == null) {
             updateInterest();
-        } else {
-            slotProgressChanged();
         }
         return b;
     }
 
-    private Criticality classFor(boolean reading, boolean forSession) {
+    /** Takes the inbound record buffer, or queues for it; true when it is held now. */
+    private boolean takeIn(boolean forSession) {
+        in.buffer = take(true, forSession);
+        return took(in.buffer);
+    }
+
+    /** Takes the outbound record buffer, or queues for it; true when it is held now. */
+    private boolean takeOut(boolean forSession) {
+        out.buffer = take(false, forSession);
+        return took(out.buffer);
+    }
+
+    /**
+     * Once a record buffer is held (and counted): the waits of the other
+     * direction and of the partner move to the lanes that now follow.
+     */
+    private boolean took(Buffer b) {
+        if (b == null) {
+            return false;
+        }
+        slotProgressChanged();
+        partnerChanged();
+        return true;
+    }
+
+    /**
+     * The lane of the arena a record buffer is asked in: {@code NORMAL}'s
+     * unless moving its bytes frees a server slot; otherwise the lane of what
+     * the session still needs to finish, this buffer included: two record
+     * buffers per TLS connection of the session (one or two), less those it
+     * holds. So a session with TLS on one side asks {@code URGENT} for its
+     * first and {@code CRITICAL} for the one that completes its pair, and one
+     * with TLS on both sides leaves three free for its first, two for its
+     * second, one for its third and none for its fourth (docs/design.md, "Why
+     * it cannot deadlock", TLS).
+     */
+    private int laneFor(boolean reading, boolean forSession) {
         // The handshake's records, either way, hold back the request: they take its class, NORMAL until the
         // session holds a slot (no session of Sluice's routes before its handshake is done, but the rule does
         // not lean on that).
         boolean freesSlot = forSession ? reading ? progress.readingFreesSlot() : progress.writingFreesSlot()
                 : progress.readingFreesSlot();
-        Buffer other = reading ? out.buffer : in.buffer;
-        return !freesSlot ? Criticality.NORMAL : other != null ? Criticality.CRITICAL : Criticality.URGENT;
+        if (!freesSlot) {
+            return pool.normalLane();
+        }
+        int set = partner == null ? 2 : 4;
+        int need = set - held() - (partner == null ? 0 : partner.held());
+        return Math.max(0, Math.min(need - 1, pool.depth()));
+    }
+
+    /** Record buffers this connection holds now. */
+    private int held() {
+        return (in.buffer != null ? 1 : 0) + (out.buffer != null ? 1 : 0);
+    }
+
+    /** This connection's holding changed: the partner's waits move to the lane that now follows. */
+    private void partnerChanged() {
+        if (partner != null) {
+            partner.slotProgressChanged();
+        }
+    }
+
+    /**
+     * Counts this connection's record buffers with {@code other}'s, when it
+     * is a TLS connection too: a session's client and server connections, so
+     * that each takes in the lane of what the session as a whole still needs.
+     */
+    @Override
+    public void shareRecordsWith(Connection other) {
+        if (other instanceof TlsConnection t && t != this && !closed) {
+            stopSharingRecords();
+            t.stopSharingRecords();
+            partner = t;
+            t.partner = this;
+            slotProgressChanged();
+            t.slotProgressChanged();
+        }
+    }
+
+    @Override
+    public void stopSharingRecords() {
+        TlsConnection t = partner;
+        if (t != null) {
+            partner = null;
+            t.partner = null;
+            t.slotProgressChanged();
+            slotProgressChanged();
+        }
     }
 
     /**
@@ -305,7 +402,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         if (!w.isWaiting() || closed) {
             return;
         }
-        Buffer b = pool.reclassify(w, classFor(reading, w.forSession));
+        Buffer b = pool.reclassifyIn(w, laneFor(reading, w.forSession));
         if (b != null) {
             w.onBuffer(b);
         }
@@ -318,6 +415,9 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         out.release(false);
         if (held != null && (inWait.isWaiting() || outWait.isWaiting())) {
             slotProgressChanged();
+        }
+        if (held != null) {
+            partnerChanged();
         }
     }
 
@@ -347,6 +447,13 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     private void advanceInEvent() {
         try {
             if (advance() && handler != null) {
+                if (client && !connectReported) {
+                    // A connection to a server is open for the session once its handshake is done.
+                    connectReported = true;
+                    handler.connected();
+                    updateInterest();
+                    return;
+                }
                 handler.readable();
             }
         } catch (IOException e) {
@@ -360,6 +467,12 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         noteFailure(e);
         transport.readInterest(false);
         transport.writeInterest(false);
+        if (client && !connectReported && handler != null && !closed) {
+            // A handshake with a server that fails is a connection that failed: the session may retry it.
+            connectReported = true;
+            handler.connectFailed(e);
+            return;
+        }
         // The session finds the failure in its next read or write, as a plain connection's reset.
         if (handler != null && !closed) {
             handler.readable();
@@ -465,14 +578,55 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         }
     }
 
+    /**
+     * The transport is open. A client end sends its bytes in the clear first
+     * (a PROXY header, in one write: a socket just opened takes it whole, or
+     * the connection counts as failed), then its ClientHello; its handler hears
+     * {@code connected()} once the handshake is done.
+     */
     @Override
     public void connected() {
-        handler.connected();
+        if (!client) {
+            handler.connected();
+            return;
+        }
+        if (closed) {
+            return;
+        }
+        try {
+            if (firstBytes != null) {
+                transport.writePreamble(firstBytes);
+                if (firstBytes.hasRemaining()) {
+                    throw new TlsFailure("the connection did not take its " + firstBytes.limit()
+                            + "-byte PROXY header at once");
+                }
+                firstBytes = null;
+            }
+            begin();
+        } catch (IOException e) {
+            fail(e);
+        }
     }
 
     @Override
     public void connectFailed(IOException cause) {
+        connectReported = true;
         handler.connectFailed(cause);
+    }
+
+    /** A client end: what it sends in the clear before its ClientHello (a PROXY header). */
+    void sendFirst(java.nio.ByteBuffer bytes) {
+        this.firstBytes = bytes;
+    }
+
+    /** A client end: the server name it asks for, for reuse (a connection carries one name). */
+    void requestedName(String name) {
+        this.requestedName = name;
+    }
+
+    @Override
+    public String requestedServerName() {
+        return requestedName;
     }
 
     /** Re-offers what waited: plaintext at hand, or a record buffer handed over. */
@@ -525,8 +679,9 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
                 out.buffer = b;
                 retryWrite = true;
             }
-            // The other direction, if it waits, now completes a pair.
+            // The other direction, if it waits, now completes a pair; so may the partner's.
             reclassify(reading ? outWait : inWait, !reading);
+            partnerChanged();
             loop.schedule(TlsConnection.this);
         }
     }
@@ -582,7 +737,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
                     transport.shutdownOutput();
                     return;
                 }
-                if (out.buffer == null && (out.buffer = take(false, true)) == null) {
+                if (out.buffer == null && !takeOut(true)) {
                     return;
                 }
                 if (!out.wrapHeld(transport)) {
@@ -657,6 +812,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         pool.cancel(outWait);
         in.release(true);
         out.release(true);
+        stopSharingRecords();
     }
 
     @Override

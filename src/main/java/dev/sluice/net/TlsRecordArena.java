@@ -38,16 +38,34 @@ public final class TlsRecordArena {
      * @param recordSize bytes per record buffer, at least {@link #packetSize()}
      */
     public TlsRecordArena(int buffers, int recordSize, LongSupplier clock) {
-        if (buffers < RESERVE + 2) {
-            throw new IllegalArgumentException("a TLS record arena needs at least " + (RESERVE + 2)
+        this(buffers, recordSize, 1, clock);
+    }
+
+    /**
+     * An arena for sessions that hold up to {@code depth + 1} record buffers
+     * at once: 2 with TLS on one side (depth 1), 4 with TLS towards both the
+     * client and the server (depth 3). Its reserve is {@code depth + 1}, so
+     * that a slot holder's first record buffer finds all it may need (docs/design.md).
+     *
+     * @param buffers record buffers on this loop, at least {@link #reserve(int)} + 2
+     */
+    public TlsRecordArena(int buffers, int recordSize, int depth, LongSupplier clock) {
+        int reserve = reserve(depth);
+        if (buffers < reserve + 2) {
+            throw new IllegalArgumentException("a TLS record arena needs at least " + (reserve + 2)
                     + " buffers, got " + buffers);
         }
         if (recordSize < packetSize()) {
             throw new IllegalArgumentException("a TLS record buffer needs " + packetSize() + " bytes, got " + recordSize);
         }
-        this.pool = new BufferPool(buffers, recordSize, RESERVE, clock);
+        this.pool = new BufferPool(null, buffers, recordSize, reserve, depth, clock);
         this.recordScratch = ByteBuffer.allocateDirect(recordSize);
         this.plainScratch = ByteBuffer.allocateDirect(applicationSize());
+    }
+
+    /** The reserve of an arena of that depth: what a session without a server slot leaves free. */
+    public static int reserve(int depth) {
+        return Math.max(RESERVE, depth + 1);
     }
 
     /** The record buffers and their wait queue, counted as any pool is. */

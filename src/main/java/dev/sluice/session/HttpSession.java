@@ -101,7 +101,7 @@ public final class HttpSession extends Session implements Refusals {
         this.addresses = new ConnectionAddresses().set(clientAddress, client.remotePort(), client.localAddress())
                 .servers(frontend.serverCounts()).tls(client);
         this.exchange = new HttpExchange(this, frontend, counters, request, response, requestSide, responseSide,
-                new ServerLink.Parts(loop, connector, idle), reply, times, addresses,
+                new ServerLink.Parts(loop, connector, idle, client), reply, times, addresses,
                 clientAddress == null ? null : ForwardedFor.fieldLine(addresses.client()));
         this.upstream = exchange.upstream();
         this.link = upstream.link();

@@ -137,10 +137,38 @@ final class HttpUpstream implements ServerLink.Events {
         return namedForwardedFor;
     }
 
+    private static final byte[] HOST = dev.sluice.http.HttpBytes.ascii("host");
+
+    /**
+     * The request's Host without its port, lower case, for {@code sni
+     * req.hdr(host)}; null without one or for an address. Made only for a
+     * server that sends it: one string per request to it.
+     */
+    private String hostName() {
+        int h = requestSide.head().findHeader(request.buffer(), HOST);
+        if (h < 0) {
+            return null;
+        }
+        var head = requestSide.head();
+        StringBuilder name = new StringBuilder(head.valueEnd(h) - head.valueStart(h));
+        for (int i = head.valueStart(h); i < head.valueEnd(h); i++) {
+            char c = (char) (request.buffer().get(i) & 0xFF);
+            if (c == ':' || c == '[') {
+                break;
+            }
+            name.append(Character.toLowerCase(c));
+        }
+        return name.isEmpty() ? null : name.toString();
+    }
+
     /** The request holds a slot: reuse a connection to its server, or open one. */
     private void connectToServer(long now) {
         log.slotHeld(now, link.server(), link.retries());
-        ServerLink.Opened opened = link.open(session.requestsOnConnection > 1 && policy.reuse(), policy.smartConnect());
+        dev.sluice.net.TlsClientContext tls = link.server().tls();
+        String name = tls == null ? null
+                : tls.sni() == dev.sluice.net.TlsClientContext.Sni.HOST ? hostName() : link.serverName(link.server());
+        ServerLink.Opened opened = link.open(session.requestsOnConnection > 1 && policy.reuse(), policy.smartConnect(),
+                name);
         session.req(Req.CONNECTING);
         request.criticalityChanged();
         if (opened == ServerLink.Opened.REUSED) {

@@ -55,8 +55,12 @@ final class ServerLink {
         void serverWritable();
     }
 
-    /** What a link needs of its loop: the loop, its connector, and its idle server connections. */
-    record Parts(Loop loop, Connector connector, IdleServerConnections idle) {
+    /**
+     * What a link needs of its loop (the loop, its connector, and its idle
+     * server connections) and of its session: the client connection, whose
+     * TLS records a TLS server connection's count with.
+     */
+    record Parts(Loop loop, Connector connector, IdleServerConnections idle, Connection client) {
     }
 
     /** What asking a backend for a slot gave. */
@@ -108,6 +112,7 @@ final class ServerLink {
     private final SlotRequest slotRequest = new SlotRequest();
     private final ConnectionHandler serverEvents = new ServerEvents();
     private final ConnectionHandler keptEvents = new KeptServerEvents();
+    private final Connection client;
 
     private Backend backend;
     /** What the backend's balance hashes for the current request, kept for a redispatch. */
@@ -142,6 +147,7 @@ final class ServerLink {
         this.response = response;
         this.connector = parts.connector();
         this.idle = parts.idle();
+        this.client = parts.client();
         this.counters = counters;
         this.events = events;
     }
@@ -186,9 +192,9 @@ final class ServerLink {
      *                     and not the connection's first request)
      * @param smartConnect {@code option tcp-smart-connect}
      */
-    Opened open(boolean share, boolean smartConnect) {
+    Opened open(boolean share, boolean smartConnect, String name) {
         // A retry goes out on a new connection: the one that failed may have company.
-        Connection c = retries > 0 ? null : takeKept(slot);
+        Connection c = retries > 0 ? null : takeKept(slot, name);
         if (c == null && share && retries == 0 && !slot.privateConnections()) {
             c = idle.take(slot);
         }
@@ -198,14 +204,40 @@ final class ServerLink {
             return Opened.REUSED;
         }
         counters.serverConnectionsOpened++;
-        attach(connector.connect(slot.addressFor(addresses.destinationPort()), serverEvents, smartConnect), false);
+        java.net.InetSocketAddress target = slot.addressFor(addresses.destinationPort());
+        c = connector.connect(target, serverEvents, smartConnect);
+        if (slot.tls() != null) {
+            // TLS over the connection being opened; its PROXY header, if any, goes first in the clear.
+            c = slot.tls().connect(c, loop, target, name, preamble.bytes(slot));
+        }
+        attach(c, false);
         return Opened.CONNECTING;
+    }
+
+    /**
+     * Which name a new TLS connection to {@code s} sends (SNI), as its {@code
+     * sni} says: a fixed one or the client's own; null without TLS, without
+     * one, or for the request's Host, which the exchange reads itself.
+     */
+    String serverName(Server s) {
+        dev.sluice.net.TlsClientContext t = s.tls();
+        if (t == null) {
+            return null;
+        }
+        return switch (t.sni()) {
+            case NONE -> null;
+            case FIXED -> t.fixedName();
+            case CLIENT -> addresses.tlsServerName();
+            case HOST -> null;
+        };
     }
 
     private void attach(Connection c, boolean wasReused) {
         connection = c;
         reused = wasReused;
         c.handler(serverEvents);
+        c.slotProgress(dev.sluice.net.SlotProgress.SERVER);
+        c.shareRecordsWith(client);
         request.writeTo(c);
         response.readFrom(c);
     }
@@ -355,6 +387,8 @@ final class ServerLink {
         if (c != null) {
             c.readInterest(false);
             c.writeInterest(false);
+            c.stopSharingRecords();
+            c.slotProgress(dev.sluice.net.SlotProgress.IDLE);
         }
         return c;
     }
@@ -377,8 +411,10 @@ final class ServerLink {
     }
 
     /** The kept connection if the request goes to its server and it is still usable; else it is discarded. */
-    private Connection takeKept(Server s) {
-        boolean usable = kept != null && keptFor == s && !kept.idleConnectionLost();
+    private Connection takeKept(Server s, String name) {
+        // A TLS connection carries the one name it sent: a request for another gets a new one.
+        boolean usable = kept != null && keptFor == s && !kept.idleConnectionLost()
+                && java.util.Objects.equals(kept.requestedServerName(), name);
         Connection c = releaseKept();
         if (usable) {
             c.readInterest(false);
@@ -418,8 +454,9 @@ final class ServerLink {
 
         @Override
         public void connected() {
-            // The PROXY header goes first, before the session hears it may send the request.
-            if (!preamble.send(server, connection)) {
+            // The PROXY header goes first, before the session hears it may send the request (a TLS
+            // connection sent it already, in the clear, before its handshake).
+            if (!connection.isTls() && !preamble.send(server, connection)) {
                 events.connectFailed();
                 return;
             }

@@ -31,23 +31,35 @@ final class ServerPreamble {
         this.addresses = addresses;
     }
 
-    /** Sends what {@code server} asks new connections to send first; false if the connection could not take it. */
-    boolean send(Server server, Connection connection) {
+    /**
+     * What {@code server} asks new connections to send first, made in the
+     * session's area, or null for nothing: for a TLS connection, which sends
+     * it in the clear before its ClientHello.
+     */
+    ByteBuffer bytes(Server server) {
         int version = server.sendProxy();
         if (version == 0) {
-            return true;
+            return null;
         }
         if (area == null) {
             area = ByteBuffer.allocate(ProxyHeaderWriter.MAX_LENGTH);
         }
         area.clear();
         ProxyHeaderWriter.write(version, addresses, area);
-        area.flip();
+        return area.flip();
+    }
+
+    /** Sends what {@code server} asks new connections to send first; false if the connection could not take it. */
+    boolean send(Server server, Connection connection) {
+        ByteBuffer header = bytes(server);
+        if (header == null) {
+            return true;
+        }
         try {
-            connection.writePreamble(area);
+            connection.writePreamble(header);
         } catch (IOException e) {
             return false;
         }
-        return !area.hasRemaining();
+        return !header.hasRemaining();
     }
 }

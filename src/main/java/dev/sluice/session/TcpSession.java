@@ -293,7 +293,8 @@ public final class TcpSession extends Session {
         boolean ackWithData = smartConnect && request.holdsBytes();
         // A connection given up for a retry may still report: only the current attempt's events count.
         int attempt = retries;
-        server = connector.connect(s.addressFor(view.addresses().destinationPort()), new ConnectionHandler() {
+        java.net.InetSocketAddress target = s.addressFor(view.addresses().destinationPort());
+        ConnectionHandler events = new ConnectionHandler() {
             @Override
             public void readable() {
                 if (attempt == retries) {
@@ -311,8 +312,9 @@ public final class TcpSession extends Session {
                 if (attempt != retries) {
                     return;
                 }
-                // The PROXY header goes first, before any client byte.
-                if (!serverPreamble.send(s, server)) {
+                // The PROXY header goes first, before any client byte (a TLS connection sent it already, in the
+                // clear, before its handshake).
+                if (!server.isTls() && !serverPreamble.send(s, server)) {
                     connectionFailed(SessionOutcome.CONNECT_ERROR, true);
                     return;
                 }
@@ -325,7 +327,16 @@ public final class TcpSession extends Session {
                     connectionFailed(SessionOutcome.CONNECT_ERROR, true);
                 }
             }
-        }, ackWithData);
+        };
+        server = connector.connect(target, events, ackWithData);
+        if (s.tls() != null) {
+            // TLS towards the server: its handler hears connected once the handshake is done.
+            server = s.tls().connect(server, loop, target, s.tls().sni() == dev.sluice.net.TlsClientContext.Sni.CLIENT
+                    ? view.addresses().tlsServerName() : s.tls().fixedName(), serverPreamble.bytes(s));
+            server.handler(events);
+        }
+        server.slotProgress(dev.sluice.net.SlotProgress.SERVER);
+        server.shareRecordsWith(client);
         request.writeTo(server);
         response.readFrom(server);
         armTimer();

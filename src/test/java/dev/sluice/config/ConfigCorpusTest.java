@@ -81,16 +81,12 @@ class ConfigCorpusTest {
         e.put("env-vars-named-defaults.cfg", Expected.valid());
         e.put("galera-mysql.cfg", Expected.valid());
         e.put("host-and-path-routing.cfg", Expected.valid());
-        e.put("k8s-apiserver-node-lb.cfg", Expected.refused("k8s-apiserver-node-lb.cfg:39: server cp-a: 'check-ssl' is not supported by"
-                + " Sluice: Sluice does not originate TLS yet; check the server with 'option ssl-hello-chk'",
-                "checks"));
+        e.put("k8s-apiserver-node-lb.cfg", Expected.valid());
         e.put("layer4-acls-tcp.cfg", Expected.valid());
         e.put("legacy-haproxy-1.4.cfg", Expected.refused("legacy-haproxy-1.4.cfg:7: 'nbproc' is not supported by Sluice: HAProxy removed it in 2.5;"
                 + " write 'nbthread' (one event loop per thread) instead",
                 "legacy"));
-        e.put("openshift-bare-metal-lb.cfg", Expected.refused("openshift-bare-metal-lb.cfg:33: server bootstrap: 'verify' is not supported by"
-                + " Sluice: Sluice does not originate TLS yet",
-                "tls"));
+        e.put("openshift-bare-metal-lb.cfg", Expected.valid());
         e.put("openstack-horizon.cfg", Expected.valid());
         e.put("patroni-postgres.cfg", Expected.refused("patroni-postgres.cfg:27: default-server: 'on-marked-down' is not supported by"
                 + " Sluice: Sluice leaves the sessions of a server that goes DOWN to finish",
@@ -102,9 +98,7 @@ class ConfigCorpusTest {
                 + " has no admin forms; change a server's state through the runtime API ('set server"
                 + " BACKEND/SERVER state ready|drain|maint' on a 'stats socket')",
                 "stats"));
-        e.put("tls-redirect-and-origination.cfg", Expected.refused("tls-redirect-and-origination.cfg:8: 'ssl-default-server-options' is not"
-                + " supported by Sluice: Sluice does not originate TLS yet",
-                "tls"));
+        e.put("tls-redirect-and-origination.cfg", Expected.valid());
         e.put("websocket-tunnel.cfg", Expected.valid());
         // Debian's default file defines no proxy: HAProxy too starts it with no listener.
         e.put("debian:haproxy.cfg", new Expected("no listener", Set.of()));
@@ -121,7 +115,7 @@ class ConfigCorpusTest {
         e.put("example:quick-test.cfg", Expected.refused("example:quick-test.cfg:5: 'strict-limits' is not supported by Sluice",
                 "other"));
         e.put("example:socks4.cfg", Expected.refused("example:socks4.cfg:25: server SMTPS2_Via_SocksProxy1: 'socks4' is not supported by Sluice",
-                "other", "stats", "tls"));
+                "other", "stats"));
         e.put("example:transparent_proxy.cfg", Expected.refused("example:transparent_proxy.cfg:20: 'source' is not supported by Sluice",
                 "other"));
         e.put("example:wurfl-example.cfg", Expected.refused("example:wurfl-example.cfg:10: 'wurfl-data-file' is not supported by Sluice",

@@ -22,6 +22,14 @@ final class SimConnector implements Connector {
     private final Supplier<SimLink> links;
     private final boolean background;
     private int opened;
+    /** Servers that speak TLS: each accepted far end goes through a relay, which gives the plaintext end; or null. */
+    private java.util.function.UnaryOperator<SimConnection> tls;
+
+    /** Every server this connector reaches speaks TLS, through the relay {@code relay} makes of the far end. */
+    SimConnector serversSpeakTls(java.util.function.UnaryOperator<SimConnection> relay) {
+        this.tls = relay;
+        return this;
+    }
 
     SimConnector(SimWorld world, SimLoop loop, Map<InetSocketAddress, SimServer> servers, Supplier<SimLink> links) {
         this(world, loop, servers, links, false);
@@ -58,7 +66,10 @@ final class SimConnector implements Connector {
                 if (background) {
                     server.checkConnections++;
                 }
-                server.accept(pair[1]);
+                if (tls != null) {
+                    ours.carriesTls();
+                }
+                server.accept(tls == null ? pair[1] : tls.apply(pair[1]));
             }
             ours.connectResult(accepted);
         });

@@ -57,6 +57,8 @@ final class SimRun {
     dev.sluice.net.TlsServerContext tlsContext;
     final List<dev.sluice.net.TlsRecordArena> tlsArenas = new ArrayList<>();
     final List<SimTlsRelay> relays = new ArrayList<>();
+    /** The relays in front of TLS servers ({@link SimScenario#tlsToServers}), one per connection Sluice opened. */
+    final List<SimTlsRelay> serverRelays = new ArrayList<>();
 
     /** A server state change and when it happened. */
     record StateChange(long at, ServerStateChange change) {

@@ -119,6 +119,8 @@ final class SimScenario {
     private int sendProxy;
     /** TLS between the clients and Sluice, or null for plain TCP (see {@link #tls}). */
     private TlsSpec tls;
+    /** Sluice speaks TLS to the servers too (see {@link #tlsToServers}). */
+    private boolean serverTls;
     /** SNI routing without termination (see {@link #sniRouting}): server i's name, or null. */
     private List<String> sniNames;
     private long inspectDelayNanos;
@@ -272,6 +274,17 @@ final class SimScenario {
      */
     SimScenario tls(TlsSpec spec) {
         this.tls = spec;
+        return this;
+    }
+
+    /**
+     * Sluice speaks TLS to every server ({@code server ... ssl verify required
+     * sni str(localhost)}), each behind a {@link SimTlsRelay} of its own with a
+     * server engine; with {@link #tls} too, sessions hold TLS on both sides and
+     * the arena is a deep one (docs/design.md, TLS).
+     */
+    SimScenario tlsToServers() {
+        this.serverTls = true;
         return this;
     }
 
@@ -476,7 +489,11 @@ final class SimScenario {
         return this;
     }
 
+    /** The servers' client contexts, given the loops' arenas once they exist. */
+    private final List<dev.sluice.net.TlsClientContext> run0Origins = new ArrayList<>();
+
     SimRun run(long seed) {
+        run0Origins.clear();
         SimWorld world = new SimWorld(seed);
         SplittableRandom random = world.random();
         List<Server> tcpServers = new ArrayList<>();
@@ -489,6 +506,11 @@ final class SimScenario {
             InetSocketAddress address = InetSocketAddress.createUnresolved("server" + i, 80);
             Server server = new Server("server" + i, address, spec.maxconn(), spec.maxqueue());
             server.connectAs(sendProxy, false, 0);
+            if (serverTls) {
+                dev.sluice.net.TlsClientContext origin = SimTls.shared().origin();
+                server.originateTls(origin, null);
+                run0Origins.add(origin);
+            }
             (speaksHttp ? httpServers : tcpServers).add(server);
             SimServer s = new SimServer(world, address, speaksHttp ? SimServer.Mode.HTTP : mode, downloadMin, downloadMax,
                     spec.stallChance(), spec.resetChance()).closeChance(spec.closeChance()).idleClose(spec.idleCloseNanos())
@@ -543,15 +565,29 @@ final class SimScenario {
         }
         for (int l = 0; l < loops; l++) {
             SimLoop loop = world.addLoop(poolSize, bufsize, reserve);
-            if (tls != null) {
-                int buffers = tls.arenaBuffers() > 0 ? tls.arenaBuffers() : Math.max(TlsRecordArena.RESERVE + 2, poolSize);
-                run.tlsArenas.add(new TlsRecordArena(buffers, TlsRecordArena.packetSize(), world::now));
+            if (tls != null || serverTls) {
+                int depth = tls != null && serverTls ? 3 : 1;
+                int buffers = tls != null && tls.arenaBuffers() > 0 ? tls.arenaBuffers()
+                        : Math.max(TlsRecordArena.reserve(depth) + 2, poolSize);
+                run.tlsArenas.add(new TlsRecordArena(buffers, TlsRecordArena.packetSize(), depth, world::now));
             }
             run.sessionSets.add(new SessionSet());
             run.sessionCounters.add(new SessionCounters());
-            run.connectors.add(new SimConnector(world, loop, simServers, () -> drawLink(random)));
+            SimConnector connector = new SimConnector(world, loop, simServers, () -> drawLink(random));
+            if (serverTls) {
+                connector.serversSpeakTls(far -> {
+                    SimTlsRelay relay = new SimTlsRelay(world, far.toString(), SimTls.shared().server(), far, null);
+                    run.serverRelays.add(relay);
+                    relay.start();
+                    return relay.clientEnd();
+                });
+            }
+            run.connectors.add(connector);
             run.idle.add(new IdleServerConnections(loop, 4));
             run.checkConnectors.add(new SimConnector(world, loop, simServers, () -> drawLink(random), true));
+        }
+        for (dev.sluice.net.TlsClientContext origin : run0Origins) {
+            origin.arenas(run.tlsArenas.toArray(new TlsRecordArena[0]));
         }
         if (!logTargets.isEmpty()) {
             startLogging(run);

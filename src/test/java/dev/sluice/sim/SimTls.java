@@ -37,10 +37,12 @@ final class SimTls {
 
     private final PemKeyMaterial material;
     private final SSLContext clientContext;
+    private final SSLContext serverContext;
 
-    private SimTls(PemKeyMaterial material, SSLContext clientContext) {
+    private SimTls(PemKeyMaterial material, SSLContext clientContext, SSLContext serverContext) {
         this.material = material;
         this.clientContext = clientContext;
+        this.serverContext = serverContext;
     }
 
     /** The certificate and client context, made on first use. */
@@ -70,7 +72,12 @@ final class SimTls {
         tmf.init(ks);
         SSLContext client = SSLContext.getInstance("TLS");
         client.init(null, tmf.getTrustManagers(), null);
-        return new SimTls(material, client);
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, TestCertificates.PASSWORD);
+        SSLContext server = SSLContext.getInstance("TLS");
+        server.init(kmf.getKeyManagers(), null, null);
+        return new SimTls(material, client, server);
     }
 
     /**
@@ -87,6 +94,28 @@ final class SimTls {
     }
 
     private final Map<String, byte[]> hellos = new HashMap<>();
+
+    /**
+     * What a server line {@code ssl verify required ca-file site.pem sni
+     * str(localhost)} gets: Sluice's own client context, which checks the
+     * simulated servers' certificate and name.
+     */
+    dev.sluice.net.TlsClientContext origin() {
+        try {
+            return new dev.sluice.net.TlsClientContext(new dev.sluice.net.TlsClientContext.Settings(true,
+                    material.chain(), null, null, dev.sluice.net.TlsClientContext.Sni.FIXED, "localhost", List.of(),
+                    null, List.of("TLSv1.2", "TLSv1.3"), true, null));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A simulated server's engine, TLS 1.3 or 1.2 as the client asks. */
+    SSLEngine server() {
+        SSLEngine e = serverContext.createSSLEngine();
+        e.setUseClientMode(false);
+        return e;
+    }
 
     /**
      * A ClientHello record the JDK's client engine makes, naming {@code sni}:

@@ -1,0 +1,138 @@
+package dev.sluice.config;
+
+import dev.sluice.net.PemKeyMaterial;
+import dev.sluice.net.TlsClientContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The TLS options of one {@code server} (or {@code default-server}) line
+ * while the file is read; {@link #resolve} applies the global defaults once
+ * the whole file is read, as a bind line's TLS is.
+ *
+ * <p>Not thread-safe: used by one parser.
+ */
+final class ServerTlsSettings {
+    boolean ssl;
+    /** {@code verify none} (false) or {@code required} (true); null for {@code ssl-server-verify}'s. */
+    Boolean verify;
+    String verifyHost;
+    String caFile;
+    String crt;
+    TlsClientContext.Sni sni = TlsClientContext.Sni.NONE;
+    String sniName;
+    String checkSni;
+    List<String> alpn;
+    String ciphers;
+    String ciphersuites;
+    String minVersion;
+    String maxVersion;
+    final Set<String> without = new LinkedHashSet<>();
+    boolean noReuse;
+    /** {@code check-ssl} (true) or {@code no-check-ssl} (false); null: checks speak TLS when traffic does. */
+    Boolean checkSsl;
+
+    ServerTlsSettings() {
+    }
+
+    /** What a {@code default-server} line left, for the next line to start from. */
+    ServerTlsSettings(ServerTlsSettings d) {
+        ssl = d.ssl;
+        verify = d.verify;
+        verifyHost = d.verifyHost;
+        caFile = d.caFile;
+        crt = d.crt;
+        sni = d.sni;
+        sniName = d.sniName;
+        checkSni = d.checkSni;
+        alpn = d.alpn;
+        ciphers = d.ciphers;
+        ciphersuites = d.ciphersuites;
+        minVersion = d.minVersion;
+        maxVersion = d.maxVersion;
+        without.addAll(d.without);
+        noReuse = d.noReuse;
+        checkSsl = d.checkSsl;
+    }
+
+    /**
+     * The server's TLS with the defaults applied and its files read; null for
+     * a server that speaks TLS neither for traffic nor for checks.
+     *
+     * @param checkElsewhere whether the server's checks go to a port or address of their own ({@code port},
+     *     {@code addr}), where {@code ssl} alone does not make them speak TLS
+     */
+    ServerTlsConfig resolve(TlsSettings globals, boolean checkElsewhere, String server, String file, int line)
+            throws ConfigException {
+        boolean checks = checkSsl != null ? checkSsl : ssl && !checkElsewhere;
+        if (!ssl && !checks) {
+            return null;
+        }
+        boolean required = verify != null ? verify : globals.serverVerify == null || globals.serverVerify;
+        List<X509Certificate> trusted = null;
+        if (required) {
+            if (caFile == null) {
+                throw new ConfigException(file, line, "server " + server + ": its certificate is verified ('verify"
+                        + " required', the default) but no ca-file names whom to trust; add 'ca-file FILE' (or"
+                        + " 'ca-file @system-ca'), or write 'verify none' on the line, or 'ssl-server-verify none' in"
+                        + " the global section, if the network is one you trust");
+            }
+            if (!caFile.equals("@system-ca")) {
+                trusted = certificates(TlsSettings.based(caFile, globals.caBase), server, file, line);
+            }
+        }
+        PemKeyMaterial own = null;
+        if (crt != null) {
+            try {
+                own = PemKeyMaterial.load(TlsSettings.based(crt, globals.crtBase));
+            } catch (PemKeyMaterial.BadPemException e) {
+                throw new ConfigException(file, line, "server " + server + ": crt " + crt + ": " + e.getMessage());
+            }
+        }
+        String twelve = ciphers != null ? ciphers : globals.serverCiphers;
+        String thirteen = ciphersuites != null ? ciphersuites : globals.serverCiphersuites;
+        List<String> suites = null;
+        if (twelve != null || thirteen != null) {
+            suites = new ArrayList<>(thirteen != null ? TlsCipherNames.tls13(thirteen, file, line)
+                    : TlsCipherNames.tls13Defaults());
+            suites.addAll(twelve != null ? TlsCipherNames.tls12(twelve, file, line) : TlsCipherNames.tls12Defaults());
+        }
+        Set<String> off = new LinkedHashSet<>(without);
+        off.addAll(globals.serverWithout);
+        List<String> protocols = TlsSettings.enabled(minVersion != null ? minVersion : globals.serverMinVersion,
+                maxVersion != null ? maxVersion : globals.serverMaxVersion, off, "server " + server, file, line);
+        return new ServerTlsConfig(ssl, required, trusted, verifyHost, own, sni, sniName, alpn == null ? List.of() : alpn,
+                suites, protocols, !noReuse && !globals.serverNoReuse, checks, checkSni);
+    }
+
+    /** Every certificate of a PEM file of CAs (a bundle), checked to hold at least one. */
+    private static List<X509Certificate> certificates(Path pem, String server, String file, int line)
+            throws ConfigException {
+        try (InputStream in = Files.newInputStream(pem)) {
+            List<X509Certificate> out = new ArrayList<>();
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                out.add((X509Certificate) c);
+            }
+            if (out.isEmpty()) {
+                throw new ConfigException(file, line, "server " + server + ": ca-file " + pem + " holds no certificate");
+            }
+            return out;
+        } catch (IOException e) {
+            throw new ConfigException(file, line, "server " + server + ": ca-file " + pem + ": cannot read it: "
+                    + e.getMessage());
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException(file, line, "server " + server + ": ca-file " + pem + ": not PEM certificates: "
+                    + e.getMessage());
+        }
+    }
+}
