@@ -2,7 +2,6 @@ package dev.sluice.net;
 
 import dev.sluice.buffer.Buffer;
 import dev.sluice.buffer.BufferPool;
-import dev.sluice.buffer.BufferWaiter;
 import dev.sluice.loop.Loop;
 import dev.sluice.loop.Task;
 import java.io.IOException;
@@ -48,11 +47,9 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     private final Loop loop;
     private final TlsRecordArena arena;
     private final BufferPool pool;
-    private final RecordWait inWait = new RecordWait(true);
-    private final RecordWait outWait = new RecordWait(false);
+    private final TlsRecordLanes lanes;
     private final TlsInbound in;
     private ConnectionHandler handler;
-    private SlotProgress progress = SlotProgress.DEFAULT;
     private final TlsOutbound out;
     private boolean handshaking = true;
     /** {@link #shutdownOutput()} was called: close_notify and then the FIN go once every record is out. */
@@ -87,12 +84,6 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     private java.nio.ByteBuffer firstBytes;
     /** The name a client end asked for (SNI), or null. */
     private String requestedName;
-    /**
-     * The session's other TLS connection, whose record buffers count with
-     * this one's: a session with TLS on both sides needs up to four at once,
-     * and takes each in the lane of what it still needs (docs/design.md).
-     */
-    private TlsConnection partner;
 
     public TlsConnection(Connection transport, SSLEngine engine, Loop loop, TlsRecordArena arena) {
         this.transport = transport;
@@ -103,6 +94,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         this.in = new TlsInbound(engine, arena);
         this.out = new TlsOutbound(engine, arena);
         this.client = engine.getUseClientMode();
+        this.lanes = new TlsRecordLanes(pool, new Lanes());
         if (engine.getSession().getPacketBufferSize() > pool.bufferSize()) {
             throw new IllegalArgumentException("a TLS record of " + engine.getSession().getPacketBufferSize()
                     + " bytes does not fit a record buffer of " + pool.bufferSize());
@@ -276,86 +268,31 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         }
     }
 
-    /**
-     * Takes a record buffer in the lane of the plaintext it will carry
-     * ({@link #laneFor}); the handshake's ({@code forSession} false) take the
-     * request's class either way, {@code NORMAL} until the session holds a
-     * slot. Queues and returns null when none may be taken; the caller stores
-     * what it got and then calls {@link #took}.
-     */
-    private Buffer take(boolean reading, boolean forSession) {
-        RecordWait w = reading ? inWait : outWait;
-        if (w.isWaiting()) {
-            return null;
-        }
-        w.forSession = forSession;
-        Buffer b = pool.allocateOrWaitIn(laneFor(reading, forSession), w);
-        if (b == null) {
-            updateInterest();
-        }
-        return b;
-    }
-
     /** Takes the inbound record buffer, or queues for it; true when it is held now. */
     private boolean takeIn(boolean forSession) {
-        in.buffer = take(true, forSession);
+        in.buffer = lanes.take(true, forSession);
         return took(in.buffer);
     }
 
     /** Takes the outbound record buffer, or queues for it; true when it is held now. */
     private boolean takeOut(boolean forSession) {
-        out.buffer = take(false, forSession);
+        out.buffer = lanes.take(false, forSession);
         return took(out.buffer);
     }
 
-    /**
-     * Once a record buffer is held (and counted): the waits of the other
-     * direction and of the partner move to the lanes that now follow.
-     */
+    /** Once a record buffer is held (and counted), the other waits move lanes; without one, interest follows. */
     private boolean took(Buffer b) {
         if (b == null) {
+            updateInterest();
             return false;
         }
-        slotProgressChanged();
-        partnerChanged();
+        lanes.took();
         return true;
-    }
-
-    /**
-     * The lane of the arena a record buffer is asked in: {@code NORMAL}'s
-     * unless moving its bytes frees a server slot; otherwise the lane of what
-     * the session still needs to finish, this buffer included: two record
-     * buffers per TLS connection of the session (one or two), less those it
-     * holds. So a session with TLS on one side asks {@code URGENT} for its
-     * first and {@code CRITICAL} for the one that completes its pair, and one
-     * with TLS on both sides leaves three free for its first, two for its
-     * second, one for its third and none for its fourth (docs/design.md, "Why
-     * it cannot deadlock", TLS).
-     */
-    private int laneFor(boolean reading, boolean forSession) {
-        // The handshake's records, either way, hold back the request: they take its class, NORMAL until the
-        // session holds a slot (no session of Sluice's routes before its handshake is done, but the rule does
-        // not lean on that).
-        boolean freesSlot = forSession ? reading ? progress.readingFreesSlot() : progress.writingFreesSlot()
-                : progress.readingFreesSlot();
-        if (!freesSlot) {
-            return pool.normalLane();
-        }
-        int set = partner == null ? 2 : 4;
-        int need = set - held() - (partner == null ? 0 : partner.held());
-        return Math.max(0, Math.min(need - 1, pool.depth()));
     }
 
     /** Record buffers this connection holds now. */
     private int held() {
         return (in.buffer != null ? 1 : 0) + (out.buffer != null ? 1 : 0);
-    }
-
-    /** This connection's holding changed: the partner's waits move to the lane that now follows. */
-    private void partnerChanged() {
-        if (partner != null) {
-            partner.slotProgressChanged();
-        }
     }
 
     /**
@@ -366,46 +303,19 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     @Override
     public void shareRecordsWith(Connection other) {
         if (other instanceof TlsConnection t && t != this && !closed) {
-            stopSharingRecords();
-            t.stopSharingRecords();
-            partner = t;
-            t.partner = this;
-            slotProgressChanged();
-            t.slotProgressChanged();
+            lanes.pairWith(t.lanes);
         }
     }
 
     @Override
     public void stopSharingRecords() {
-        TlsConnection t = partner;
-        if (t != null) {
-            partner = null;
-            t.partner = null;
-            t.slotProgressChanged();
-            slotProgressChanged();
-        }
+        lanes.unpair();
     }
 
-    /**
-     * A queued wait moves to the class the session's state and the other
-     * record buffer now give it: a request that waited {@code NORMAL} for its
-     * next record and has since taken a slot must not stay behind the queued
-     * requests (docs/design.md, "Why it cannot deadlock", TLS).
-     */
+    /** The session's state changed: the record waits move to the lanes that now follow. */
     @Override
     public void slotProgressChanged() {
-        reclassify(inWait, true);
-        reclassify(outWait, false);
-    }
-
-    private void reclassify(RecordWait w, boolean reading) {
-        if (!w.isWaiting() || closed) {
-            return;
-        }
-        Buffer b = pool.reclassifyIn(w, laneFor(reading, w.forSession));
-        if (b != null) {
-            w.onBuffer(b);
-        }
+        lanes.changed();
     }
 
     /** Gives back record buffers that hold nothing: an empty buffer is never held (docs/design.md, rule 2). */
@@ -413,11 +323,8 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         Buffer held = in.buffer != null ? in.buffer : out.buffer;
         in.release(false);
         out.release(false);
-        if (held != null && (inWait.isWaiting() || outWait.isWaiting())) {
-            slotProgressChanged();
-        }
         if (held != null) {
-            partnerChanged();
+            lanes.released();
         }
     }
 
@@ -434,8 +341,8 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         } else {
             reading = sessionRead && in.plainAhead == 0 && !in.wholeRecord();
         }
-        transport.readInterest(reading && !in.transportEnded && !in.closeNotified && !inWait.isWaiting());
-        transport.writeInterest(out.owes() || !handshaking && sessionWrite && !outWait.isWaiting());
+        transport.readInterest(reading && !in.transportEnded && !in.closeNotified && !lanes.waiting(true));
+        transport.writeInterest(out.owes() || !handshaking && sessionWrite && !lanes.waiting(false));
     }
 
     /**
@@ -656,22 +563,20 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         updateInterest();
     }
 
-    /** One direction's place in the arena's queue. */
-    private final class RecordWait extends BufferWaiter {
-        private final boolean reading;
-        /** Taken for the session's bytes (its class follows the session), not the handshake's ({@code NORMAL}). */
-        boolean forSession;
-
-        RecordWait(boolean reading) {
-            this.reading = reading;
+    /** What the record lanes need of this connection. */
+    private final class Lanes implements TlsRecordLanes.Owner {
+        @Override
+        public boolean closed() {
+            return closed;
         }
 
         @Override
-        protected void onBuffer(Buffer b) {
-            if (closed) {
-                pool.release(b);
-                return;
-            }
+        public int held() {
+            return TlsConnection.this.held();
+        }
+
+        @Override
+        public void handedOver(boolean reading, Buffer b) {
             if (reading) {
                 in.buffer = b;
                 retryRead = true;
@@ -679,9 +584,6 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
                 out.buffer = b;
                 retryWrite = true;
             }
-            // The other direction, if it waits, now completes a pair; so may the partner's.
-            reclassify(reading ? outWait : inWait, !reading);
-            partnerChanged();
             loop.schedule(TlsConnection.this);
         }
     }
@@ -808,11 +710,9 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     /** Leaves the arena's queues and gives back what is held. */
     private void end() {
         closed = true;
-        pool.cancel(inWait);
-        pool.cancel(outWait);
+        lanes.cancel();
         in.release(true);
         out.release(true);
-        stopSharingRecords();
     }
 
     @Override
@@ -832,7 +732,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
 
     @Override
     public void slotProgress(SlotProgress progress) {
-        this.progress = progress;
+        lanes.progress(progress);
     }
 
     @Override
@@ -920,8 +820,8 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     @Override
     public String toString() {
         return "TlsConnection[" + transport + (handshaking ? ", handshaking " + engine.getHandshakeStatus() : "")
-                + (in.buffer != null ? ", in " + in.buffer.readable() + " B" : "") + (inWait.isWaiting() ? ", in waits" : "")
-                + (out.buffer != null ? ", out " + out.buffer.readable() + " B" : "") + (outWait.isWaiting() ? ", out waits" : "")
+                + (in.buffer != null ? ", in " + in.buffer.readable() + " B" : "") + (lanes.waiting(true) ? ", in waits" : "")
+                + (out.buffer != null ? ", out " + out.buffer.readable() + " B" : "") + (lanes.waiting(false) ? ", out waits" : "")
                 + (outputClosing ? finSent ? ", FIN sent" : ", closing" : "") + (failure != null ? ", failed" : "")
                 + (closed ? ", closed]" : "]");
     }
