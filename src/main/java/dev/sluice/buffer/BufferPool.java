@@ -149,7 +149,11 @@ public class BufferPool {
      * Never queues anything.
      */
     public final Buffer tryAllocate(Criticality criticality) {
-        return tryAllocateIn(queue.lane(criticality));
+        // The class's margin is its lane's (0, 1, the reserve), without the lane's lookups on the hot path.
+        if (freeCount - 1 < criticality.margin(reserve)) {
+            return null;
+        }
+        return take(criticality);
     }
 
     /** Takes a buffer if {@code lane}'s margin allows it, or returns {@code null}. Never queues anything. */
@@ -157,7 +161,11 @@ public class BufferPool {
         if (freeCount - 1 < queue.margin(lane, reserve)) {
             return null;
         }
-        Criticality criticality = queue.classOf(lane);
+        return take(queue.classOf(lane));
+    }
+
+    /** The warmest free buffer, counted as {@code criticality}'s; one is free. */
+    private Buffer take(Criticality criticality) {
         Buffer buffer = buffers[freeStack[--freeCount]];
         if (buffer.inUse) {
             throw new IllegalStateException("free list held a buffer in use: " + buffer);

@@ -73,7 +73,7 @@ final class TlsWiring {
         try {
             return new TlsServerContext(listenerName, t.certificates(), new TlsServerContext.Settings(alpn, t.cipherSuites(),
                     t.protocols(), t.preferClientCiphers(), t.groups(), t.strictSni(), t.sessionCacheSize(),
-                    t.sessionLifetimeSeconds()));
+                    t.sessionLifetimeSeconds(), t.clientAuth(), t.clientCas()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("line " + bind.line() + ": the JDK refused the TLS settings: "
                     + e.getMessage(), e);

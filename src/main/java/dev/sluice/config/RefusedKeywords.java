@@ -135,9 +135,7 @@ final class RefusedKeywords {
 
     private static Map<String, String> bindOptions() {
         Map<String, String> o = new LinkedHashMap<>();
-        for (String verify : List.of("ca-file", "verify", "crl-file")) {
-            o.put(verify, "Sluice does not verify client certificates yet");
-        }
+        o.put("crl-file", "Sluice does not read CRLs for client certificates yet");
         o.put("npn", "NPN is obsolete and the JDK does not offer it; use alpn");
         o.put("no-tls-tickets", "the JDK's engine turns session tickets off for the whole process only");
         o.put("allow-0rtt", "Sluice accepts no TLS early data");

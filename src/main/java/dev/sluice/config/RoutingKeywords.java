@@ -96,6 +96,7 @@ final class RoutingKeywords {
             throw use.error("fetch '" + words.get(0) + "' is not supported by Sluice (supported: path, url, hdr(NAME)"
                     + " and req.hdr(NAME), each also with _beg, _end, _sub or _reg; hdr_cnt([NAME]); method; src; dst;"
                     + " dst_port; nbsrv(BACKEND); ssl_fc; ssl_fc_sni, also with _beg, _end, _sub or _reg; ssl_fc_protocol;"
+                    + " ssl_c_used; ssl_c_verify;"
                     + " in mode tcp req.len, req.ssl_hello_type and req.ssl_sni, also with _beg, _end, _sub or _reg)");
         }
         if (suffix != null && fetch != Fetch.PATH && fetch != Fetch.HDR && fetch != Fetch.URL

@@ -116,7 +116,7 @@ final class ServerTlsSettings {
     }
 
     /** Every certificate of a PEM file of CAs (a bundle), checked to hold at least one. */
-    private static List<X509Certificate> certificates(Path pem, String server, String file, int line)
+    static List<X509Certificate> certificates(Path pem, String server, String file, int line)
             throws ConfigException {
         try (InputStream in = Files.newInputStream(pem)) {
             List<X509Certificate> out = new ArrayList<>();
@@ -124,15 +124,20 @@ final class ServerTlsSettings {
                 out.add((X509Certificate) c);
             }
             if (out.isEmpty()) {
-                throw new ConfigException(file, line, "server " + server + ": ca-file " + pem + " holds no certificate");
+                throw new ConfigException(file, line, who(server) + ": ca-file " + pem + " holds no certificate");
             }
             return out;
         } catch (IOException e) {
-            throw new ConfigException(file, line, "server " + server + ": ca-file " + pem + ": cannot read it: "
+            throw new ConfigException(file, line, who(server) + ": ca-file " + pem + ": cannot read it: "
                     + e.getMessage());
         } catch (GeneralSecurityException e) {
-            throw new ConfigException(file, line, "server " + server + ": ca-file " + pem + ": not PEM certificates: "
+            throw new ConfigException(file, line, who(server) + ": ca-file " + pem + ": not PEM certificates: "
                     + e.getMessage());
         }
+    }
+
+    /** How a refusal names the line: {@code server NAME}, or {@code bind}. */
+    private static String who(String server) {
+        return server.equals("bind") ? "bind" : "server " + server;
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.config;
 
 import dev.sluice.net.SniCertificate;
+import dev.sluice.net.TlsServerContext;
 import java.util.List;
 
 /**
@@ -26,15 +27,20 @@ import java.util.List;
  * @param sessionLifetimeSeconds {@code tune.ssl.lifetime}: how long a session or ticket may be resumed
  * @param dhParamBits {@code tune.ssl.default-dh-param}: the DHE group size when the client names none, or 0 for
  *     the JDK's (2048)
+ * @param clientAuth {@code verify}: whether clients are asked for a certificate, and must give one
+ * @param clientCas {@code ca-file}: the CAs a client's certificate must lead to; null for the JDK's own
+ *     ({@code @system-ca}) or when no certificate is asked for
  */
 public record TlsBindConfig(List<SniCertificate> certificates, List<String> alpn, List<String> cipherSuites,
         List<String> protocols, boolean preferClientCiphers, List<String> groups, boolean strictSni,
-        int sessionCacheSize, int sessionLifetimeSeconds, int dhParamBits) {
+        int sessionCacheSize, int sessionLifetimeSeconds, int dhParamBits, TlsServerContext.ClientAuth clientAuth,
+        List<java.security.cert.X509Certificate> clientCas) {
     public TlsBindConfig {
         certificates = List.copyOf(certificates);
         alpn = alpn == null ? null : List.copyOf(alpn);
         cipherSuites = cipherSuites == null ? null : List.copyOf(cipherSuites);
         protocols = List.copyOf(protocols);
         groups = groups == null ? null : List.copyOf(groups);
+        clientCas = clientCas == null ? null : List.copyOf(clientCas);
     }
 }

@@ -29,6 +29,8 @@ final class TlsKeywords {
         keywords.bind().add(new Keyword<>("crt-list", "<file>", 1, 1, Keyword.Repeat.EACH_LINE, Support.IMPLEMENTED,
                 (b, use) -> b.tls.crts.add(new TlsSettings.CertSource(use.arg(0), true))));
         keywords.bind()
+                .single("verify", "none|optional|required", TlsKeywords::verify)
+                .single("ca-file", "<file>|@system-ca", (b, use) -> b.tls.caFile = use.arg(0))
                 .flag("strict-sni", (b, use) -> b.tls.strictSni = true)
                 .flag("no-strict-sni", (b, use) -> b.tls.strictSni = false);
         keywords.bind()
@@ -48,8 +50,6 @@ final class TlsKeywords {
                 .flag("no-tlsv13", (b, use) -> b.tls.without.add("TLSv1.3"));
         keywords.global()
                 .single("crt-base", "<directory>", (g, use) -> g.tls.crtBase = use.arg(0))
-                // Only 'ca-file' and 'crl-file' read it, and both are refused until client certificates are
-                // verified: accepting the base alone changes nothing an operator's file does.
                 .single("ca-base", "<directory>", (g, use) -> g.tls.caBase = use.arg(0))
                 .single("ssl-default-bind-ciphers", "<openssl cipher list>", (g, use) -> g.tls.ciphers = use.arg(0))
                 .single("ssl-default-bind-ciphersuites", "<tls 1.3 suites>",
@@ -101,6 +101,16 @@ final class TlsKeywords {
                     + " bits only; write one of those (2048 is the default)");
         }
         g.tls.dhParamBits = bits;
+    }
+
+    /** {@code verify} on a bind line: whether clients are asked for a certificate, and must give one. */
+    private static void verify(BindOptions b, Invocation use) throws ConfigException {
+        b.tls.verify = switch (use.arg(0)) {
+            case "none" -> dev.sluice.net.TlsServerContext.ClientAuth.NONE;
+            case "optional" -> dev.sluice.net.TlsServerContext.ClientAuth.OPTIONAL;
+            case "required" -> dev.sluice.net.TlsServerContext.ClientAuth.REQUIRED;
+            default -> throw use.error("expected none, optional or required, got '" + use.arg(0) + "'");
+        };
     }
 
     private static List<String> groups(Invocation use) throws ConfigException {

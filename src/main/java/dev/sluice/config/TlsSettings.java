@@ -51,6 +51,10 @@ final class TlsSettings {
     String crtBase;
     /** Global only: the directory relative {@code ca-file} and {@code crl-file} paths would start from. */
     String caBase;
+    /** {@code verify} on a bind line: none, optional or required; null for none. */
+    dev.sluice.net.TlsServerContext.ClientAuth verify;
+    /** {@code ca-file} on a bind line, or null. */
+    String caFile;
     /** Global only: {@code tune.ssl.cachesize}, or null. */
     Integer cacheSize;
     /** Global only: {@code tune.ssl.lifetime} in seconds, or null. */
@@ -95,7 +99,7 @@ final class TlsSettings {
     TlsBindConfig resolve(TlsSettings defaults, String file, int line) throws ConfigException {
         if (!ssl) {
             if (!crts.isEmpty() || alpn != null || ciphers != null || ciphersuites != null || curves != null
-                    || ecdhe != null || strictSni != null) {
+                    || ecdhe != null || strictSni != null || verify != null || caFile != null) {
                 throw new ConfigException(file, line, "bind: TLS options without 'ssl'; add ssl to the line");
             }
             return null;
@@ -131,11 +135,24 @@ final class TlsSettings {
             }
         }
         boolean strict = strictSni != null ? strictSni : defaults.strictSni != null && defaults.strictSni;
+        dev.sluice.net.TlsServerContext.ClientAuth auth = verify != null ? verify
+                : dev.sluice.net.TlsServerContext.ClientAuth.NONE;
+        List<java.security.cert.X509Certificate> cas = null;
+        if (auth != dev.sluice.net.TlsServerContext.ClientAuth.NONE) {
+            if (caFile == null) {
+                throw new ConfigException(file, line, "bind: verify " + auth.keyword() + " asks clients for a"
+                        + " certificate, but no ca-file names whom to trust; add 'ca-file FILE' (or 'ca-file"
+                        + " @system-ca')");
+            }
+            if (!caFile.equals("@system-ca")) {
+                cas = ServerTlsSettings.certificates(based(caFile, defaults.caBase), "bind", file, line);
+            }
+        }
         return new TlsBindConfig(certificates, alpn, suites, protocols(defaults, file, line),
                 preferClientCiphers || defaults.preferClientCiphers, groups(defaults), strict,
                 defaults.cacheSize != null ? defaults.cacheSize : DEFAULT_CACHE_SIZE,
                 defaults.lifetimeSeconds != null ? defaults.lifetimeSeconds : DEFAULT_LIFETIME_SECONDS,
-                defaults.dhParamBits);
+                defaults.dhParamBits, auth, cas);
     }
 
     /** A certificate or list path, from {@code crt-base} when relative. */

@@ -29,7 +29,7 @@ import java.util.regex.PatternSyntaxException;
 public final class Acl {
     /** The fetches whose values are numbers, matched with {@link AclMatch#INT}. */
     private static final java.util.Set<Fetch> NUMBERS = java.util.EnumSet.of(Fetch.DST_PORT, Fetch.HDR_CNT,
-            Fetch.NBSRV, Fetch.REQ_LEN, Fetch.REQ_SSL_HELLO_TYPE);
+            Fetch.NBSRV, Fetch.REQ_LEN, Fetch.REQ_SSL_HELLO_TYPE, Fetch.SSL_C_VERIFY);
     /** The fetches whose values are text, matched with the string matches or {@link AclMatch#REG}. */
     private static final java.util.Set<Fetch> TEXT = java.util.EnumSet.of(Fetch.PATH, Fetch.URL, Fetch.HDR,
             Fetch.METHOD, Fetch.SSL_FC_SNI, Fetch.SSL_FC_PROTOCOL, Fetch.REQ_SSL_SNI);
@@ -98,11 +98,12 @@ public final class Acl {
         if (NUMBERS.contains(fetch) != (match == AclMatch.INT)) {
             throw new IllegalArgumentException(NUMBERS.contains(fetch) ? fetch.keyword()
                     + " matches numbers only (-m int)"
-                    : "-m int applies to dst_port, hdr_cnt, nbsrv, req.len and req.ssl_hello_type only");
+                    : "-m int applies to dst_port, hdr_cnt, nbsrv, req.len, req.ssl_hello_type and ssl_c_verify only");
         }
-        if ((fetch == Fetch.SSL_FC) != (match == AclMatch.BOOL)) {
-            throw new IllegalArgumentException(fetch == Fetch.SSL_FC ? "ssl_fc is true or false: it takes no -m"
-                    + " and no value" : "-m bool applies to ssl_fc only");
+        boolean bool = fetch == Fetch.SSL_FC || fetch == Fetch.SSL_C_USED;
+        if (bool != (match == AclMatch.BOOL)) {
+            throw new IllegalArgumentException(bool ? fetch.keyword() + " is true or false: it takes no -m"
+                    + " and no value" : "-m bool applies to ssl_fc and ssl_c_used only");
         }
         if (!TEXT.contains(fetch) && ignoreCase) {
             throw new IllegalArgumentException("-i has no meaning for " + fetch.keyword());
@@ -254,6 +255,8 @@ public final class Acl {
             case SSL_FC -> request.addresses().tls();
             case SSL_FC_SNI -> matchesString(request.addresses().tlsServerName());
             case SSL_FC_PROTOCOL -> matchesString(request.addresses().tlsProtocol());
+            case SSL_C_USED -> request.addresses().tlsClientCertificate();
+            case SSL_C_VERIFY -> request.addresses().tls() && matchesNumber(0);
             case REQ_LEN, REQ_SSL_HELLO_TYPE, REQ_SSL_SNI -> evaluate(request) == PASS;
         };
     }

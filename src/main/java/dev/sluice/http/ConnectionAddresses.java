@@ -98,6 +98,11 @@ public final class ConnectionAddresses {
     }
 
     /** The TLS version agreed on ({@code TLSv1.3}), or null (plain, handshake not done). */
+    /** Whether the TLS client gave a certificate that checked out: what {@code ssl_c_used} reads. */
+    public boolean tlsClientCertificate() {
+        return tlsClient != null && tlsClient.tlsClientCertificate();
+    }
+
     public String tlsProtocol() {
         return tlsClient == null ? null : tlsClient.tlsProtocol();
     }

@@ -45,6 +45,14 @@ public enum Fetch {
     SSL_FC_SNI("ssl_fc_sni", AclMatch.STR),
     /** The TLS version agreed on ({@code TLSv1.2}, {@code TLSv1.3}); nothing on a plain connection. */
     SSL_FC_PROTOCOL("ssl_fc_protocol", AclMatch.STR),
+    /** Whether the TLS client gave a certificate ({@code bind ... verify optional|required}). */
+    SSL_C_USED("ssl_c_used", AclMatch.BOOL),
+    /**
+     * The result of checking the client's certificate, as OpenSSL numbers it:
+     * 0, since a certificate that does not check out fails the handshake (and
+     * a client without one has nothing to fail); nothing on a plain connection.
+     */
+    SSL_C_VERIFY("ssl_c_verify", AclMatch.INT),
     /**
      * Mode tcp, the payload: how many bytes the client has sent that wait to
      * go on ({@code req.len}, also {@code req_len}). Until the payload is final

@@ -136,6 +136,11 @@ public interface Connection {
     default void stopSharingRecords() {
     }
 
+    /** Whether the TLS client gave a certificate that checked out ({@code ssl_c_used}); false on a plain one. */
+    default boolean tlsClientCertificate() {
+        return false;
+    }
+
     /** The server name this connection asked a server for (SNI), when it opened one over TLS; else null. */
     default String requestedServerName() {
         return null;

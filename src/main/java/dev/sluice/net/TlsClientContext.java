@@ -90,23 +90,8 @@ public final class TlsClientContext {
             kmf.init(ks, new char[0]);
             keys = kmf.getKeyManagers();
         }
-        TrustManager[] trust;
-        if (!settings.verify()) {
-            trust = new TrustManager[] {trustingAll()};
-        } else {
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            if (settings.trusted() == null) {
-                tmf.init((KeyStore) null);
-            } else {
-                KeyStore ks = emptyStore();
-                int i = 0;
-                for (X509Certificate ca : settings.trusted()) {
-                    ks.setCertificateEntry("ca" + i++, ca);
-                }
-                tmf.init(ks);
-            }
-            trust = tmf.getTrustManagers();
-        }
+        TrustManager[] trust = settings.verify() ? trusting(settings.trusted())
+                : new TrustManager[] {trustingAll()};
         context.init(keys, trust, null);
         context.getClientSessionContext().setSessionCacheSize(settings.reuseSessions() ? SESSION_CACHE : 1);
         if (!settings.reuseSessions()) {
@@ -180,6 +165,22 @@ public final class TlsClientContext {
             c.sendFirst(clearFirst);
         }
         return c;
+    }
+
+    /** The trust managers of these CAs (a {@code ca-file}), or of the JDK's own when null ({@code @system-ca}). */
+    static TrustManager[] trusting(List<X509Certificate> cas) throws GeneralSecurityException {
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        if (cas == null) {
+            tmf.init((KeyStore) null);
+        } else {
+            KeyStore ks = emptyStore();
+            int i = 0;
+            for (X509Certificate ca : cas) {
+                ks.setCertificateEntry("ca" + i++, ca);
+            }
+            tmf.init(ks);
+        }
+        return tmf.getTrustManagers();
     }
 
     private static KeyStore emptyStore() throws GeneralSecurityException {

@@ -66,6 +66,8 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     private String serverName;
     /** The version agreed on, once the handshake is done. */
     private String protocol;
+    /** Whether the client gave a certificate (that checked out) in the handshake ({@code ssl_c_used}). */
+    private boolean clientCertificate;
     /** The suite agreed on, by OpenSSL's name, once the handshake is done. */
     private String cipher;
     /** When the handshake ended, on the loop's clock. */
@@ -208,6 +210,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
                     serverName = TlsNames.requestedServerName(engine);
                     protocol = engine.getSession().getProtocol();
                     cipher = TlsNames.opensslSuite(engine.getSession().getCipherSuite());
+                    clientCertificate = !client && TlsNames.peerCertified(engine);
                     handshakeEnd = loop.clock().nanoTime();
                 }
             }
@@ -748,6 +751,11 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     @Override
     public String tlsProtocol() {
         return protocol;
+    }
+
+    @Override
+    public boolean tlsClientCertificate() {
+        return clientCertificate;
     }
 
     @Override

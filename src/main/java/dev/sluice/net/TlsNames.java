@@ -72,4 +72,13 @@ final class TlsNames {
         }
         return null;
     }
+
+    /** Whether the peer gave a certificate in the handshake (it checked out, or the handshake would have failed). */
+    static boolean peerCertified(javax.net.ssl.SSLEngine engine) {
+        try {
+            return engine.getSession().getPeerCertificates().length > 0;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return false;
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.sluice.net;
 
 import dev.sluice.loop.Loop;
 import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.function.BiFunction;
 import javax.net.ssl.KeyManager;
@@ -21,6 +22,26 @@ import javax.net.ssl.SSLParameters;
  * <p>Made on the control thread; {@link #accept} is called by every loop.
  */
 public final class TlsServerContext {
+    /** {@code verify} on a bind line: whether clients are asked for a certificate. */
+    public enum ClientAuth {
+        /** None is asked for. */
+        NONE("none"),
+        /** One is asked for; a client may give none, but one it gives must check out. */
+        OPTIONAL("optional"),
+        /** One must be given, and check out. */
+        REQUIRED("required");
+
+        private final String keyword;
+
+        ClientAuth(String keyword) {
+            this.keyword = keyword;
+        }
+
+        public String keyword() {
+            return keyword;
+        }
+    }
+
     private final SSLContext context;
     private final String[] protocols;
     private final String[] suites;
@@ -28,6 +49,7 @@ public final class TlsServerContext {
     private final String[] groups;
     private final BiFunction<SSLEngine, List<String>, String> alpn;
     private final String listenerName;
+    private final ClientAuth clientAuth;
 
     /**
      * What a listener asks of TLS besides its certificates.
@@ -42,15 +64,24 @@ public final class TlsServerContext {
      *     refused instead of given the first certificate
      * @param sessionCacheSize the most sessions the listener's cache keeps for resumption (at least 1)
      * @param sessionLifetimeSeconds how long a session (and a session ticket) may be resumed
+     * @param clientAuth whether clients are asked for a certificate ({@code verify})
+     * @param clientCas the CAs a client's certificate must lead to, or null for the JDK's own
      */
     public record Settings(List<String> alpn, List<String> suites, List<String> protocols,
             boolean preferClientCiphers, List<String> groups, boolean strictSni, int sessionCacheSize,
-            int sessionLifetimeSeconds) {
+            int sessionLifetimeSeconds, ClientAuth clientAuth, List<X509Certificate> clientCas) {
+        public Settings(List<String> alpn, List<String> suites, List<String> protocols, boolean preferClientCiphers,
+                List<String> groups, boolean strictSni, int sessionCacheSize, int sessionLifetimeSeconds) {
+            this(alpn, suites, protocols, preferClientCiphers, groups, strictSni, sessionCacheSize,
+                    sessionLifetimeSeconds, ClientAuth.NONE, null);
+        }
+
         public Settings {
             alpn = List.copyOf(alpn);
             suites = suites == null ? null : List.copyOf(suites);
             protocols = List.copyOf(protocols);
             groups = groups == null ? null : List.copyOf(groups);
+            clientCas = clientCas == null ? null : List.copyOf(clientCas);
             if (sessionCacheSize < 1 || sessionLifetimeSeconds < 1) {
                 throw new IllegalArgumentException("a session cache of " + sessionCacheSize + " for "
                         + sessionLifetimeSeconds + " s");
@@ -66,7 +97,10 @@ public final class TlsServerContext {
             throws GeneralSecurityException {
         this.listenerName = listenerName;
         context = SSLContext.getInstance("TLS");
-        context.init(new KeyManager[] {new SniKeyManager(certificates, settings.strictSni())}, null, null);
+        context.init(new KeyManager[] {new SniKeyManager(certificates, settings.strictSni())},
+                settings.clientAuth() == ClientAuth.NONE ? null : TlsClientContext.trusting(settings.clientCas()),
+                null);
+        this.clientAuth = settings.clientAuth();
         context.getServerSessionContext().setSessionCacheSize(settings.sessionCacheSize());
         context.getServerSessionContext().setSessionTimeout(settings.sessionLifetimeSeconds());
         this.protocols = settings.protocols().toArray(new String[0]);
@@ -106,6 +140,11 @@ public final class TlsServerContext {
         p.setUseCipherSuitesOrder(serverOrder);
         if (groups != null) {
             p.setNamedGroups(groups);
+        }
+        if (clientAuth == ClientAuth.REQUIRED) {
+            p.setNeedClientAuth(true);
+        } else if (clientAuth == ClientAuth.OPTIONAL) {
+            p.setWantClientAuth(true);
         }
         engine.setSSLParameters(p);
         engine.setHandshakeApplicationProtocolSelector(alpn);

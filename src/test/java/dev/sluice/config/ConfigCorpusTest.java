@@ -109,7 +109,7 @@ class ConfigCorpusTest {
                 "balancing"));
         e.put("example:option-http_proxy.cfg", Expected.refused("example:option-http_proxy.cfg:28: acl: fetch 'url_ip' is not supported by Sluice"
                 + " (supported: path, url, hdr(NAME) and req.hdr(NAME), each also with _beg, _end, _sub or _reg;"
-                + " hdr_cnt([NAME]); method; src; dst; dst_port; nbsrv(BACKEND); ssl_fc; ssl_fc_sni, also with _beg, _end, _sub or _reg; ssl_fc_protocol;"
+                + " hdr_cnt([NAME]); method; src; dst; dst_port; nbsrv(BACKEND); ssl_fc; ssl_fc_sni, also with _beg, _end, _sub or _reg; ssl_fc_protocol; ssl_c_used; ssl_c_verify;"
                 + " in mode tcp req.len, req.ssl_hello_type and req.ssl_sni, also with _beg, _end, _sub or _reg)",
                 "http"));
         e.put("example:quick-test.cfg", Expected.refused("example:quick-test.cfg:5: 'strict-limits' is not supported by Sluice",

@@ -689,7 +689,7 @@ class ConfigParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "verify|'verify' is not supported by Sluice: Sluice does not verify client certificates yet",
+        "crl-file|'crl-file' is not supported by Sluice: Sluice does not read CRLs for client certificates yet",
         "interface|'interface' is not supported by Sluice",
         "process|'process' is not supported by Sluice: Sluice spreads every listener over all its event loops",
     })

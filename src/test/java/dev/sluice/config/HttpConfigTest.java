@@ -82,7 +82,7 @@ class HttpConfigTest {
         "acl a/b path /|acl: 'a/b' is not a valid ACL name (letters, digits, '_', '.', ':' and '-' only)",
         "acl a url_dom x|acl: fetch 'url_dom' is not supported by Sluice (supported: path, url, hdr(NAME) and"
             + " req.hdr(NAME), each also with _beg, _end, _sub or _reg; hdr_cnt([NAME]); method; src; dst; dst_port;"
-            + " nbsrv(BACKEND); ssl_fc; ssl_fc_sni, also with _beg, _end, _sub or _reg; ssl_fc_protocol;"
+            + " nbsrv(BACKEND); ssl_fc; ssl_fc_sni, also with _beg, _end, _sub or _reg; ssl_fc_protocol; ssl_c_used; ssl_c_verify;"
                 + " in mode tcp req.len, req.ssl_hello_type and req.ssl_sni, also with _beg, _end, _sub or _reg)",
         "acl a src_beg 10.|acl: fetch 'src_beg' is not supported by Sluice (src takes no suffix)",
         "acl a hdr x|acl: hdr: hdr needs a header name, as in hdr(host)",
@@ -176,7 +176,7 @@ class HttpConfigTest {
         "use_backend api if a if a#use_backend: unexpected 'if' in the condition",
         "use_backend api if { path_len 3 }#use_backend: fetch 'path_len' is not supported by Sluice (supported:"
             + " path, url, hdr(NAME) and req.hdr(NAME), each also with _beg, _end, _sub or _reg; hdr_cnt([NAME]);"
-            + " method; src; dst; dst_port; nbsrv(BACKEND); ssl_fc; ssl_fc_sni, also with _beg, _end, _sub or _reg; ssl_fc_protocol;"
+            + " method; src; dst; dst_port; nbsrv(BACKEND); ssl_fc; ssl_fc_sni, also with _beg, _end, _sub or _reg; ssl_fc_protocol; ssl_c_used; ssl_c_verify;"
                 + " in mode tcp req.len, req.ssl_hello_type and req.ssl_sni, also with _beg, _end, _sub or _reg)",
         "use_backend api when a#use_backend: expected if or unless after the backend name, got 'when'",
         "use_backend %[req.hdr(x)]#use_backend: '%[req.hdr(x)]': log-format expressions are not supported by Sluice"

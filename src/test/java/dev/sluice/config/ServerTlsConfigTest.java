@@ -99,4 +99,17 @@ class ServerTlsConfigTest {
         assertRefused(backend("", " server s 127.0.0.1:443 ssl verify maybe"),
                 "t.cfg:9: server s verify: expected none or required, got 'maybe'");
     }
+
+    @Test
+    void aBindThatAsksForClientCertificatesNeedsACaFile() throws Exception {
+        Path site = TestCertificates.write(dir, "site", "site.test", "site.test");
+        assertRefused("frontend f\n mode http\n bind :443 ssl crt " + site + " verify required\n default_backend b\n"
+                + "backend b\n mode http\n server s 127.0.0.1:80\n", "t.cfg:3: bind: verify required asks clients for a"
+                + " certificate, but no ca-file names whom to trust; add 'ca-file FILE' (or 'ca-file @system-ca')");
+        Config c = parse("frontend f\n mode http\n bind :443 ssl crt " + site + " verify optional ca-file " + ca()
+                + "\n default_backend b\nbackend b\n mode http\n server s 127.0.0.1:80\n");
+        assertEquals(dev.sluice.net.TlsServerContext.ClientAuth.OPTIONAL,
+                c.frontends().get(0).binds().get(0).tls().clientAuth());
+        assertEquals(1, c.frontends().get(0).binds().get(0).tls().clientCas().size());
+    }
 }

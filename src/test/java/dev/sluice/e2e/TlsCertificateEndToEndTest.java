@@ -280,4 +280,47 @@ class TlsCertificateEndToEndTest extends HttpEndToEnd {
             }
         }
     }
+
+    /** The certificate part of a PEM file that also holds a key: a CA file that trusts that certificate. */
+    private Path caOf(Path pem, String name) throws Exception {
+        String text = Files.readString(pem);
+        Path ca = dir.resolve(name);
+        Files.writeString(ca, text.substring(0, text.indexOf("-----END CERTIFICATE-----") + 26));
+        return ca;
+    }
+
+    private String curlStatus(String... certificate) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sk", "--max-time", "10", "-o", "/dev/null", "-w",
+                "%{http_code}", "--resolve", "a.test:" + tlsPort() + ":127.0.0.1"));
+        cmd.addAll(List.of(certificate));
+        cmd.add("https://a.test:" + tlsPort() + "/size/10");
+        return run(cmd.toArray(new String[0]));
+    }
+
+    @Test
+    void verifyRequiredRefusesAClientWithoutACertificateOrWithOneNoCaVouchesFor() throws Exception {
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        Path site = TestCertificates.write(certs, "a", "a.test", "a.test");
+        Path client = TestCertificates.write(dir, "client", "client.test", "client.test");
+        Path stranger = TestCertificates.write(dir, "stranger", "stranger.test", "stranger.test");
+        start(cfg(origin()).frontend("bind 127.0.0.1:0 ssl crt " + site + " verify required ca-file "
+                + caOf(client, "clients.pem")));
+        assertEquals("200", curlStatus("--cert", client.toString()));
+        assertEquals("000", curlStatus(), "no certificate: the handshake fails");
+        assertEquals("000", curlStatus("--cert", stranger.toString()), "a certificate no CA of ca-file signed");
+        awaitCounter("tls_handshake_failures_refused", 2);
+    }
+
+    @Test
+    void verifyOptionalLetsTheRulesSeeWhetherACertificateCame() throws Exception {
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        Path site = TestCertificates.write(certs, "a", "a.test", "a.test");
+        Path client = TestCertificates.write(dir, "client", "client.test", "client.test");
+        start(cfg(origin()).frontend("bind 127.0.0.1:0 ssl crt " + site + " verify optional ca-file "
+                + caOf(client, "clients.pem")).frontend("http-request deny deny_status 403 if !{ ssl_c_used }")
+                .frontend("http-request deny deny_status 401 if { ssl_c_used } !{ ssl_c_verify 0 }"));
+        assertEquals("200", curlStatus("--cert", client.toString()));
+        assertEquals("403", curlStatus(), "no certificate: served, and the rules see ssl_c_used false");
+        assertEquals(0, counter("tls_handshake_failures_refused"));
+    }
 }
