@@ -4,7 +4,9 @@
 # stopped, by its PID, when the script exits.
 #
 # Uses: root (the project), SLUICE_JAR (optional: another build of Sluice), bind_options
-# (optional: words added to the bind line, e.g. " ssl crt FILE"),
+# (optional: words added to the bind line, e.g. " ssl crt FILE"), origin_tls (optional: 1 makes
+# nginx speak TLS only, with a certificate made for the run, and server_options, words added to
+# the server line, e.g. " ssl verify none"),
 # SLUICE_BENCH_JAVA_OPTS (optional: JVM options added to Sluice's, e.g. -XX:TieredStopAtLevel=1).
 # Sets: JAVA_HOME, jar, work, pids, origin_port, proxy_port, nginx_pid; defines wait_port,
 # proxy_config, start_proxy and stop_proxy.
@@ -37,6 +39,17 @@ proxy_port=18080
 mkdir -p "$work/www" && chmod 755 "$work/www"
 head -c 100 /dev/zero | tr '\0' 'a' > "$work/www/100b"
 head -c 20480 /dev/zero | tr '\0' 'b' > "$work/www/20k"
+origin_listen=""
+if [ "${origin_tls:-0}" = 1 ]; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/origin.key" \
+        -out "$work/origin.crt" -days 2 -subj /CN=origin 2>/dev/null
+    chmod 644 "$work/origin.key"
+    origin_listen=" ssl;
+        ssl_certificate $work/origin.crt;
+        ssl_certificate_key $work/origin.key;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_session_cache shared:S:1m"
+fi
 cat > "$work/nginx.conf" <<NGINX
 worker_processes 1;
 daemon off;
@@ -48,7 +61,7 @@ http {
     keepalive_requests 100000000;
     keepalive_timeout 60s;
     server {
-        listen 127.0.0.1:$origin_port backlog=4096;
+        listen 127.0.0.1:$origin_port backlog=4096${origin_listen};
         root $work/www;
         location / { }
     }
@@ -92,7 +105,7 @@ frontend bench
 backend origin
     balance roundrobin
 ${backend_options:-}
-    server nginx 127.0.0.1:$origin_port
+    server nginx 127.0.0.1:$origin_port${server_options:-}
 EOF
 }
 

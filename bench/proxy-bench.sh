@@ -3,7 +3,7 @@
 # Sluice run from the very same configuration file, in one run, so that their
 # ratio is meaningful on a shared, noisy machine.
 #
-#   bench/proxy-bench.sh [--mode tcp|http] [--tls] [--duration SECONDS] [--warmup SECONDS] [--threads N] [--quick]
+#   bench/proxy-bench.sh [--mode tcp|http] [--tls] [--tls-origin] [--duration SECONDS] [--warmup SECONDS] [--threads N] [--quick]
 #
 # SLUICE_JAR=path measures another build of Sluice (default: target/sluice.jar).
 #
@@ -11,6 +11,10 @@
 # P-256 certificate made for the run, TLS 1.3 as wrk's OpenSSL picks it) and
 # measures 50 connections only: keep-alive is the record path, "Connection:
 # close" a full handshake per request (wrk resumes no session).
+#
+# --tls-origin makes nginx speak TLS only (a certificate made for the run,
+# TLS 1.2 and 1.3) and both proxies originate it (server ... ssl verify none),
+# 50 connections only; with --tls too, TLS runs on both sides.
 #
 # --quick runs one case (20 KB, keep-alive, 50 connections, full pool): a check
 # that the script and both proxies work, not a measurement.
@@ -40,8 +44,9 @@ while [ $# -gt 0 ]; do
         --warmup) warmup=$2; shift 2 ;;
         --threads) threads=$2; shift 2 ;;
         --tls) tls=1; conn_counts=50; shift ;;
+        --tls-origin) origin_tls=1; server_options=" ssl verify none"; conn_counts=50; shift ;;
         --quick) sizes=20k; conn_counts=50; conn_modes=keep-alive; pools=full; shift ;;
-        *) echo "usage: $0 [--mode tcp|http] [--tls] [--duration SECONDS] [--warmup SECONDS] [--threads N] [--quick]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--mode tcp|http] [--tls] [--tls-origin] [--duration SECONDS] [--warmup SECONDS] [--threads N] [--quick]" >&2; exit 2 ;;
     esac
 done
 # shellcheck source=bench/origin.sh

@@ -156,7 +156,10 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     @Override
     public int write(Buffer from, int maxBytes) throws IOException {
         checkUsable();
-        if (handshaking && !handshakeForSession() || !out.flush(transport)) {
+        // Only bytes owed are flushed first: a record buffer just handed over, still empty, is kept for the wrap
+        // below. Flushing it would give it back at once, to the next waiter, and leave this write to queue
+        // behind it for another: two sessions that each need one would hand it to each other forever.
+        if (handshaking && !handshakeForSession() || out.owes() && !out.flush(transport)) {
             return 0;
         }
         int done = out.settlePending(from);
@@ -468,7 +471,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
             return;
         }
         try {
-            if (!out.flush(transport)) {
+            if (out.owes() && !out.flush(transport)) {
                 updateInterest();
                 return;
             }
