@@ -69,10 +69,32 @@ final class ConfigValidator {
             ProxySection section = backends.get(i);
             check(() -> backend(config, backend, section));
         }
+        tlsOnBothSides(config);
         check(() -> pool(config));
         check(() -> responses(config));
         RuntimeGaps.check(file, frontends, backends, diagnostics);
         LogKeywords.check(frontends, diagnostics);
+    }
+
+    /**
+     * TLS on both sides towards a server without {@code maxconn}: every
+     * session may hold client buffers and record buffers at once, and the
+     * two pools can each run dry under sessions waiting on the other (the open
+     * counter-example of docs/design.md). Accepted, with a warning.
+     */
+    private void tlsOnBothSides(Config config) {
+        if (config.frontends().stream().flatMap(f -> f.binds().stream()).noneMatch(BindConfig::ssl)) {
+            return;
+        }
+        for (BackendConfig b : config.backends()) {
+            for (ServerConfig s : b.servers()) {
+                if (s.tls() != null && s.tls().traffic() && s.maxconn() == 0) {
+                    diagnostics.warn(s.line(), "server " + s.name() + ": TLS towards a server without maxconn, behind"
+                            + " a TLS listener, can stall when the pool is far below the load (docs/design.md, 'an open"
+                            + " counter-example'); give the server a maxconn");
+                }
+            }
+        }
     }
 
     private void check(Check check) {

@@ -112,4 +112,15 @@ class ServerTlsConfigTest {
                 c.frontends().get(0).binds().get(0).tls().clientAuth());
         assertEquals(1, c.frontends().get(0).binds().get(0).tls().clientCas().size());
     }
+
+    @Test
+    void tlsOnBothSidesTowardsAServerWithoutMaxconnIsWarnedOf() throws Exception {
+        Path site = TestCertificates.write(dir, "site", "site.test", "site.test");
+        Config c = parse("frontend f\n mode http\n bind :443 ssl crt " + site + "\n default_backend b\n"
+                + "backend b\n mode http\n server s 127.0.0.1:443 ssl verify none\n"
+                + " server t 127.0.0.1:444 ssl verify none maxconn 10\n");
+        assertEquals(List.of("t.cfg:7: warning: server s: TLS towards a server without maxconn, behind a TLS listener,"
+                + " can stall when the pool is far below the load (docs/design.md, 'an open counter-example'); give the"
+                + " server a maxconn"), c.warnings());
+    }
 }
