@@ -35,26 +35,16 @@ final class ServerTlsKeywords {
                 .single("sni", "str(<name>)|req.hdr(host)|ssl_fc_sni", ServerTlsKeywords::sni)
                 .single("check-sni", "<name>", (s, use) -> s.tls.checkSni = use.arg(0))
                 .single("alpn", "<protocol>[,<protocol>...]", ServerTlsKeywords::alpn)
-                .single("ciphers", "<openssl cipher list>", (s, use) -> s.tls.ciphers = use.arg(0))
-                .single("ciphersuites", "<tls 1.3 suites>", (s, use) -> s.tls.ciphersuites = use.arg(0))
-                .single("ssl-min-ver", "TLSv1.0|TLSv1.1|TLSv1.2|TLSv1.3",
-                        (s, use) -> s.tls.minVersion = TlsSettings.version(use, use.arg(0)))
-                .single("ssl-max-ver", "TLSv1.0|TLSv1.1|TLSv1.2|TLSv1.3",
-                        (s, use) -> s.tls.maxVersion = TlsSettings.version(use, use.arg(0)))
-                .flag("no-sslv3", (s, use) -> { })
-                .flag("no-tlsv10", (s, use) -> s.tls.without.add("TLSv1.0"))
-                .flag("no-tlsv11", (s, use) -> s.tls.without.add("TLSv1.1"))
-                .flag("no-tlsv12", (s, use) -> s.tls.without.add("TLSv1.2"))
-                .flag("no-tlsv13", (s, use) -> s.tls.without.add("TLSv1.3"))
                 .option("ssl-reuse", (s, use) -> s.tls.noReuse = false, (s, use) -> s.tls.noReuse = true)
                 .option("check-ssl", (s, use) -> s.tls.checkSsl = true, (s, use) -> s.tls.checkSsl = false);
+        TlsOffer.register(keywords.server(), s -> s.tls.offer);
         keywords.server().add(new Keyword<>("verifyhost", "<hostname>", 1, 1, Keyword.Repeat.LAST_WINS,
                 Support.IMPLEMENTED, (s, use) -> s.tls.verifyHost = use.arg(0), (s, use) -> s.tls.verifyHost = null));
         keywords.global()
                 .single("ssl-default-server-ciphers", "<openssl cipher list>",
-                        (g, use) -> g.tls.serverCiphers = use.arg(0))
+                        (g, use) -> g.tls.serverOffer.ciphers = use.arg(0))
                 .single("ssl-default-server-ciphersuites", "<tls 1.3 suites>",
-                        (g, use) -> g.tls.serverCiphersuites = use.arg(0))
+                        (g, use) -> g.tls.serverOffer.ciphersuites = use.arg(0))
                 .variadic("ssl-default-server-options", "<option>...", ServerTlsKeywords::defaultOptions)
                 .single("ssl-server-verify", "none|required", (g, use) -> g.tls.serverVerify = required(use));
     }
@@ -115,17 +105,15 @@ final class ServerTlsKeywords {
     private static void defaultOptions(GlobalSection g, Invocation use) throws ConfigException {
         List<String> args = use.args();
         for (int i = 0; i < args.size(); i++) {
+            int last = g.tls.serverOffer.option(use, args, i);
+            if (last >= 0) {
+                i = last;
+                continue;
+            }
             String o = args.get(i);
             switch (o) {
-                case "no-sslv3" -> { }
-                case "no-tlsv10" -> g.tls.serverWithout.add("TLSv1.0");
-                case "no-tlsv11" -> g.tls.serverWithout.add("TLSv1.1");
-                case "no-tlsv12" -> g.tls.serverWithout.add("TLSv1.2");
-                case "no-tlsv13" -> g.tls.serverWithout.add("TLSv1.3");
                 case "no-ssl-reuse" -> g.tls.serverNoReuse = true;
                 case "no-tls-tickets" -> System.setProperty("jdk.tls.client.enableSessionTicketExtension", "false");
-                case "ssl-min-ver" -> g.tls.serverMinVersion = TlsSettings.versionAfter(use, args, i++);
-                case "ssl-max-ver" -> g.tls.serverMaxVersion = TlsSettings.versionAfter(use, args, i++);
                 default -> throw use.error("'" + o + "' is not supported by Sluice; it takes no-sslv3, no-tlsv10,"
                         + " no-tlsv11, no-tlsv12, no-tlsv13, ssl-min-ver, ssl-max-ver, no-ssl-reuse and no-tls-tickets");
             }

@@ -11,9 +11,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The TLS options of one {@code server} (or {@code default-server}) line
@@ -33,16 +31,13 @@ final class ServerTlsSettings {
     String sniName;
     String checkSni;
     List<String> alpn;
-    String ciphers;
-    String ciphersuites;
-    String minVersion;
-    String maxVersion;
-    final Set<String> without = new LinkedHashSet<>();
+    final TlsOffer offer;
     boolean noReuse;
     /** {@code check-ssl} (true) or {@code no-check-ssl} (false); null: checks speak TLS when traffic does. */
     Boolean checkSsl;
 
     ServerTlsSettings() {
+        offer = new TlsOffer();
     }
 
     /** What a {@code default-server} line left, for the next line to start from. */
@@ -56,11 +51,7 @@ final class ServerTlsSettings {
         sniName = d.sniName;
         checkSni = d.checkSni;
         alpn = d.alpn;
-        ciphers = d.ciphers;
-        ciphersuites = d.ciphersuites;
-        minVersion = d.minVersion;
-        maxVersion = d.maxVersion;
-        without.addAll(d.without);
+        offer = new TlsOffer(d.offer);
         noReuse = d.noReuse;
         checkSsl = d.checkSsl;
     }
@@ -99,18 +90,8 @@ final class ServerTlsSettings {
                 throw new ConfigException(file, line, "server " + server + ": crt " + crt + ": " + e.getMessage());
             }
         }
-        String twelve = ciphers != null ? ciphers : globals.serverCiphers;
-        String thirteen = ciphersuites != null ? ciphersuites : globals.serverCiphersuites;
-        List<String> suites = null;
-        if (twelve != null || thirteen != null) {
-            suites = new ArrayList<>(thirteen != null ? TlsCipherNames.tls13(thirteen, file, line)
-                    : TlsCipherNames.tls13Defaults());
-            suites.addAll(twelve != null ? TlsCipherNames.tls12(twelve, file, line) : TlsCipherNames.tls12Defaults());
-        }
-        Set<String> off = new LinkedHashSet<>(without);
-        off.addAll(globals.serverWithout);
-        List<String> protocols = TlsSettings.enabled(minVersion != null ? minVersion : globals.serverMinVersion,
-                maxVersion != null ? maxVersion : globals.serverMaxVersion, off, "server " + server, file, line);
+        List<String> suites = offer.suites(globals.serverOffer, file, line);
+        List<String> protocols = offer.protocols(globals.serverOffer, "server " + server, file, line);
         return new ServerTlsConfig(ssl, required, trusted, verifyHost, own, sni, sniName, alpn == null ? List.of() : alpn,
                 suites, protocols, !noReuse && !globals.serverNoReuse, checks, checkSni);
     }

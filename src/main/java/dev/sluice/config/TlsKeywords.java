@@ -35,25 +35,16 @@ final class TlsKeywords {
                 .flag("no-strict-sni", (b, use) -> b.tls.strictSni = false);
         keywords.bind()
                 .single("alpn", "<protocol>[,<protocol>...]", (b, use) -> b.tls.alpn = alpn(use, use.arg(0)))
-                .single("ciphers", "<openssl cipher list>", (b, use) -> b.tls.ciphers = use.arg(0))
-                .single("ciphersuites", "<tls 1.3 suites>", (b, use) -> b.tls.ciphersuites = use.arg(0))
                 .single("curves", "<group>[:<group>...]", (b, use) -> b.tls.curves = groups(use))
-                .single("ecdhe", "<named curve>", (b, use) -> b.tls.ecdhe = groups(use))
-                .single("ssl-min-ver", "TLSv1.0|TLSv1.1|TLSv1.2|TLSv1.3",
-                        (b, use) -> b.tls.minVersion = TlsSettings.version(use, use.arg(0)))
-                .single("ssl-max-ver", "TLSv1.0|TLSv1.1|TLSv1.2|TLSv1.3",
-                        (b, use) -> b.tls.maxVersion = TlsSettings.version(use, use.arg(0)))
-                .flag("no-sslv3", (b, use) -> { })
-                .flag("no-tlsv10", (b, use) -> b.tls.without.add("TLSv1.0"))
-                .flag("no-tlsv11", (b, use) -> b.tls.without.add("TLSv1.1"))
-                .flag("no-tlsv12", (b, use) -> b.tls.without.add("TLSv1.2"))
-                .flag("no-tlsv13", (b, use) -> b.tls.without.add("TLSv1.3"));
+                .single("ecdhe", "<named curve>", (b, use) -> b.tls.ecdhe = groups(use));
+        TlsOffer.register(keywords.bind(), b -> b.tls.offer);
         keywords.global()
                 .single("crt-base", "<directory>", (g, use) -> g.tls.crtBase = use.arg(0))
                 .single("ca-base", "<directory>", (g, use) -> g.tls.caBase = use.arg(0))
-                .single("ssl-default-bind-ciphers", "<openssl cipher list>", (g, use) -> g.tls.ciphers = use.arg(0))
+                .single("ssl-default-bind-ciphers", "<openssl cipher list>",
+                        (g, use) -> g.tls.offer.ciphers = use.arg(0))
                 .single("ssl-default-bind-ciphersuites", "<tls 1.3 suites>",
-                        (g, use) -> g.tls.ciphersuites = use.arg(0))
+                        (g, use) -> g.tls.offer.ciphersuites = use.arg(0))
                 .single("ssl-default-bind-curves", "<group>[:<group>...]", (g, use) -> g.tls.curves = groups(use))
                 .variadic("ssl-default-bind-options", "<option>...", TlsKeywords::defaultOptions)
                 .single("tune.ssl.cachesize", "<number>", TlsKeywords::cacheSize)
@@ -146,17 +137,15 @@ final class TlsKeywords {
     private static void defaultOptions(GlobalSection g, Invocation use) throws ConfigException {
         List<String> args = use.args();
         for (int i = 0; i < args.size(); i++) {
+            int last = g.tls.offer.option(use, args, i);
+            if (last >= 0) {
+                i = last;
+                continue;
+            }
             String o = args.get(i);
             switch (o) {
-                case "no-sslv3" -> { }
-                case "no-tlsv10" -> g.tls.without.add("TLSv1.0");
-                case "no-tlsv11" -> g.tls.without.add("TLSv1.1");
-                case "no-tlsv12" -> g.tls.without.add("TLSv1.2");
-                case "no-tlsv13" -> g.tls.without.add("TLSv1.3");
                 case "prefer-client-ciphers" -> g.tls.preferClientCiphers = true;
                 case "strict-sni" -> g.tls.strictSni = true;
-                case "ssl-min-ver" -> g.tls.minVersion = TlsSettings.versionAfter(use, args, i++);
-                case "ssl-max-ver" -> g.tls.maxVersion = TlsSettings.versionAfter(use, args, i++);
                 case "no-tls-tickets" -> noTickets();
                 default -> throw use.error("'" + o + "' is not supported by Sluice; it takes no-sslv3, no-tlsv10,"
                         + " no-tlsv11, no-tlsv12, no-tlsv13, ssl-min-ver, ssl-max-ver, prefer-client-ciphers, strict-sni"
