@@ -302,7 +302,7 @@ public final class HealthCheck extends Task {
             // The check speaks TLS: its handler hears connected once the handshake is done.
             // A PROXY header goes first, in the clear, before the handshake.
             connection = tls.connect(connection, loop, records, to, tls.checkName() != null ? tls.checkName()
-                    : tls.fixedName(), c.sendProxy() || options.sendProxy()
+                    : tls.serverName(null, null), c.sendProxy() || options.sendProxy()
                     ? java.nio.ByteBuffer.wrap(ProxyHeader.UNKNOWN) : null);
             connection.handler(events);
             connection.slotProgress(dev.sluice.net.SlotProgress.SERVER);

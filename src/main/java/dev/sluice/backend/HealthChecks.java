@@ -67,19 +67,17 @@ public final class HealthChecks {
         }
         int n = loops.size();
         int[] buffers = new int[n];
+        int[] tlsChecks = new int[n];
         int size = bufsize;
         for (int i = 0; i < planned.size(); i++) {
             Planned p = planned.get(i);
             buffers[i % n] += CheckArena.buffersFor(p.check(), p.options());
             size = Math.max(size, CheckArena.bufferSizeFor(p.check(), bufsize));
-        }
-        List<CheckArena> arenas = new ArrayList<>();
-        int[] tlsChecks = new int[n];
-        for (int i = 0; i < planned.size(); i++) {
-            if (planned.get(i).server().checkTls() != null) {
+            if (p.server().checkTls() != null) {
                 tlsChecks[i % n]++;
             }
         }
+        List<CheckArena> arenas = new ArrayList<>();
         dev.sluice.net.TlsRecordArena[] records = new dev.sluice.net.TlsRecordArena[n];
         for (int l = 0; l < n; l++) {
             Loop loop = loops.get(l);

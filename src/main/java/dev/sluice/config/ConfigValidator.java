@@ -277,17 +277,7 @@ final class ConfigValidator {
     }
 
     private static boolean readsPayload(ConditionSpec condition) {
-        if (condition == null) {
-            return false;
-        }
-        for (List<ConditionSpec.Term> alternative : condition.alternatives()) {
-            for (ConditionSpec.Term term : alternative) {
-                if (term.acls().stream().anyMatch(acl -> acl.fetch().readsPayload())) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return reads(condition, acl -> acl.fetch().readsPayload());
     }
 
     /** Every {@code nbsrv(BACKEND)} names a backend of the file, as HAProxy requires. */
@@ -331,12 +321,17 @@ final class ConfigValidator {
     }
 
     private static boolean readsHttp(ConditionSpec condition) {
+        return reads(condition, ConfigValidator::readsHttp);
+    }
+
+    /** Whether any ACL of the condition (null: none) is one {@code fetches} names. */
+    private static boolean reads(ConditionSpec condition, java.util.function.Predicate<AclSpec> fetches) {
         if (condition == null) {
             return false;
         }
         for (List<ConditionSpec.Term> alternative : condition.alternatives()) {
             for (ConditionSpec.Term term : alternative) {
-                if (term.acls().stream().anyMatch(ConfigValidator::readsHttp)) {
+                if (term.acls().stream().anyMatch(fetches)) {
                     return true;
                 }
             }

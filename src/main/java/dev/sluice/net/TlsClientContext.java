@@ -112,9 +112,18 @@ public final class TlsClientContext {
         return settings.sni();
     }
 
-    /** The name of {@code sni str(NAME)}, else null. */
-    public String fixedName() {
-        return settings.sni() == Sni.FIXED ? settings.sniName() : null;
+    /**
+     * The name a connection's ClientHello sends, as {@code sni} says: the
+     * fixed one, the name the client asked Sluice for ({@code clientName}), or
+     * the request's Host ({@code host}, null outside mode http); null for none.
+     */
+    public String serverName(String clientName, String host) {
+        return switch (settings.sni()) {
+            case NONE -> null;
+            case FIXED -> settings.sniName();
+            case CLIENT -> clientName;
+            case HOST -> host;
+        };
     }
 
     /** {@code check-sni}: what a health check's ClientHello names, or null. */

@@ -165,8 +165,9 @@ final class HttpUpstream implements ServerLink.Events {
     private void connectToServer(long now) {
         log.slotHeld(now, link.server(), link.retries());
         dev.sluice.net.TlsClientContext tls = link.server().tls();
-        String name = tls == null ? null
-                : tls.sni() == dev.sluice.net.TlsClientContext.Sni.HOST ? hostName() : link.serverName(link.server());
+        // The Host is read (a string made) only for a server whose SNI is the request's Host.
+        String name = tls == null ? null : tls.serverName(addresses.tlsServerName(),
+                tls.sni() == dev.sluice.net.TlsClientContext.Sni.HOST ? hostName() : null);
         ServerLink.Opened opened = link.open(session.requestsOnConnection > 1 && policy.reuse(), policy.smartConnect(),
                 name);
         session.req(Req.CONNECTING);

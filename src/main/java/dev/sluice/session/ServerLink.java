@@ -214,24 +214,6 @@ final class ServerLink {
         return Opened.CONNECTING;
     }
 
-    /**
-     * Which name a new TLS connection to {@code s} sends (SNI), as its {@code
-     * sni} says: a fixed one or the client's own; null without TLS, without
-     * one, or for the request's Host, which the exchange reads itself.
-     */
-    String serverName(Server s) {
-        dev.sluice.net.TlsClientContext t = s.tls();
-        if (t == null) {
-            return null;
-        }
-        return switch (t.sni()) {
-            case NONE -> null;
-            case FIXED -> t.fixedName();
-            case CLIENT -> addresses.tlsServerName();
-            case HOST -> null;
-        };
-    }
-
     private void attach(Connection c, boolean wasReused) {
         connection = c;
         reused = wasReused;

@@ -331,8 +331,8 @@ public final class TcpSession extends Session {
         server = connector.connect(target, events, ackWithData);
         if (s.tls() != null) {
             // TLS towards the server: its handler hears connected once the handshake is done.
-            server = s.tls().connect(server, loop, target, s.tls().sni() == dev.sluice.net.TlsClientContext.Sni.CLIENT
-                    ? view.addresses().tlsServerName() : s.tls().fixedName(), serverPreamble.bytes(s));
+            server = s.tls().connect(server, loop, target, s.tls().serverName(view.addresses().tlsServerName(), null),
+                    serverPreamble.bytes(s));
             server.handler(events);
         }
         server.slotProgress(dev.sluice.net.SlotProgress.SERVER);
