@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.net.TestCertificates;
 import dev.sluice.net.TlsClientContext;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,11 +33,8 @@ class ServerTlsConfigTest {
     }
 
     private Path ca() throws Exception {
-        Path pem = TestCertificates.write(dir, "ca", "ca.test", "ca.test");
-        String text = Files.readString(pem);
-        Path ca = dir.resolve("bundle.pem");
-        Files.writeString(ca, text.substring(0, text.indexOf("-----END CERTIFICATE-----") + 26));
-        return ca;
+        return TestCertificates.certificateOnly(TestCertificates.write(dir, "ca", "ca.test", "ca.test"),
+                dir.resolve("bundle.pem"));
     }
 
     @Test

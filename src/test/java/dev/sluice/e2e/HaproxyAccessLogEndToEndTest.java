@@ -68,8 +68,8 @@ class HaproxyAccessLogEndToEndTest {
         }
     }
 
-    private static String config(int[] p, int logPort, int originPort, int tcpOriginPort) {
-        return """
+    /** What both proxies' files start with: the tag, the timeouts, and the log target (its port the argument). */
+    private static final String HEAD = """
                 global
                     log-tag sluice
                 defaults
@@ -78,6 +78,10 @@ class HaproxyAccessLogEndToEndTest {
                     timeout client 5s
                     timeout server 5s
                     log 127.0.0.1:%d local0
+                """;
+
+    private static String config(int[] p, int logPort, int originPort, int tcpOriginPort) {
+        return (HEAD + """
                 frontend fe
                     bind 127.0.0.1:%d
                     option httplog
@@ -114,7 +118,7 @@ class HaproxyAccessLogEndToEndTest {
                 backend betcp
                     mode tcp
                     server t1 127.0.0.1:%d
-                """.formatted(logPort, p[0], p[1], p[2], p[3], p[4], originPort, originPort,
+                """).formatted(logPort, p[0], p[1], p[2], p[3], p[4], originPort, originPort,
                         tcpOriginPort);
     }
 
@@ -184,15 +188,7 @@ class HaproxyAccessLogEndToEndTest {
         Path pem = dev.sluice.net.TestCertificates.write(dir, "site", "a.test", "a.test");
         haproxyLogs = receiver();
         sluiceLogs = receiver();
-        String text = """
-                global
-                    log-tag sluice
-                defaults
-                    mode http
-                    timeout connect 5s
-                    timeout client 5s
-                    timeout server 5s
-                    log 127.0.0.1:%d local0
+        String text = HEAD + """
                 frontend fetls
                     bind 127.0.0.1:%d ssl crt %s strict-sni
                     option httplog

@@ -281,12 +281,8 @@ class TlsCertificateEndToEndTest extends HttpEndToEnd {
         }
     }
 
-    /** The certificate part of a PEM file that also holds a key: a CA file that trusts that certificate. */
     private Path caOf(Path pem, String name) throws Exception {
-        String text = Files.readString(pem);
-        Path ca = dir.resolve(name);
-        Files.writeString(ca, text.substring(0, text.indexOf("-----END CERTIFICATE-----") + 26));
-        return ca;
+        return TestCertificates.certificateOnly(pem, dir.resolve(name));
     }
 
     private String curlStatus(String... certificate) throws Exception {

@@ -38,9 +38,7 @@ class TlsToServersEndToEndTest extends HttpEndToEnd {
     /** nginx on TLS only, with a certificate for a.test and b.test; returns the CA file that trusts it. */
     private Path tlsOrigin() throws Exception {
         Path pem = TestCertificates.write(dir, "origin", "a.test", "a.test", "b.test");
-        String text = Files.readString(pem);
-        Path ca = dir.resolve("ca.pem");
-        Files.writeString(ca, text.substring(0, text.indexOf("-----END CERTIFICATE-----") + 26));
+        Path ca = TestCertificates.certificateOnly(pem, dir.resolve("ca.pem"));
         nginx = new Nginx(dir.resolve("nginx"), "127.0.0.1", FreePorts.next(), "ssl", """
                 ssl_protocols TLSv1.2 TLSv1.3;
                 ssl_certificate %1$s;
@@ -107,10 +105,8 @@ class TlsToServersEndToEndTest extends HttpEndToEnd {
     @Test
     void aCertificateThatDoesNotCheckOutIsAConnectErrorAnd503() throws Exception {
         tlsOrigin();
-        Path other = TestCertificates.write(dir, "other", "other.test", "other.test");
-        String text = Files.readString(other);
-        Path otherCa = dir.resolve("other-ca.pem");
-        Files.writeString(otherCa, text.substring(0, text.indexOf("-----END CERTIFICATE-----") + 26));
+        Path otherCa = TestCertificates.certificateOnly(TestCertificates.write(dir, "other", "other.test",
+                "other.test"), dir.resolve("other-ca.pem"));
         startWith("server o 127.0.0.1:" + nginx.port() + " ssl verify required ca-file " + otherCa, "retries 1");
         assertEquals("503", TlsEndToEndTest.run("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
                 "http://127.0.0.1:" + port() + "/who"));

@@ -27,6 +27,28 @@ public final class TestCertificates {
         return pem;
     }
 
+    /**
+     * The certificate of a PEM file that also holds its key, written alone to
+     * {@code ca}: a CA file ({@code ca-file}) that trusts that self-signed certificate.
+     */
+    public static Path certificateOnly(Path pem, Path ca) throws java.io.IOException {
+        String text = Files.readString(pem);
+        String end = "-----END CERTIFICATE-----";
+        Files.writeString(ca, text.substring(0, text.indexOf(end) + end.length()) + "\n");
+        return ca;
+    }
+
+    /** The first record a client engine sends, its ClientHello, as the bytes on the wire. */
+    public static byte[] clientHello(javax.net.ssl.SSLEngine client) throws javax.net.ssl.SSLException {
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(client.getSession().getPacketBufferSize());
+        client.beginHandshake();
+        client.wrap(java.nio.ByteBuffer.allocate(0), out);
+        out.flip();
+        byte[] hello = new byte[out.remaining()];
+        out.get(hello);
+        return hello;
+    }
+
     /** The alias and password of {@link #keyStore}'s entry. */
     public static final String ALIAS = "site";
     public static final char[] PASSWORD = "changeit".toCharArray();

@@ -130,13 +130,7 @@ final class SimTls {
                 SSLParameters p = e.getSSLParameters();
                 p.setServerNames(List.of(new SNIHostName(name)));
                 e.setSSLParameters(p);
-                java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(e.getSession().getPacketBufferSize());
-                e.beginHandshake();
-                e.wrap(java.nio.ByteBuffer.allocate(0), out);
-                out.flip();
-                byte[] hello = new byte[out.remaining()];
-                out.get(hello);
-                return hello;
+                return TestCertificates.clientHello(e);
             } catch (javax.net.ssl.SSLException ex) {
                 throw new IllegalStateException(ex);
             }
