@@ -21,41 +21,15 @@ public interface SlotProgress {
      * A server connection in an exchange: its session holds the slot (or
      * needs none), and every byte either way is the exchange's progress.
      */
-    SlotProgress SERVER = new SlotProgress() {
-        @Override
-        public boolean readingFreesSlot() {
-            return true;
-        }
-
-        @Override
-        public boolean writingFreesSlot() {
-            return true;
-        }
-    };
+    SlotProgress SERVER = new Fixed(true, true);
 
     /** A server connection between exchanges (kept, parked): no byte of it moves a session. */
-    SlotProgress IDLE = new SlotProgress() {
-        @Override
-        public boolean readingFreesSlot() {
-            return false;
-        }
-
-        @Override
-        public boolean writingFreesSlot() {
-            return false;
-        }
-    };
+    SlotProgress IDLE = new Fixed(false, false);
 
     /** Before a session says otherwise: reading is a request not yet served, writing is an answer. */
-    SlotProgress DEFAULT = new SlotProgress() {
-        @Override
-        public boolean readingFreesSlot() {
-            return false;
-        }
+    SlotProgress DEFAULT = new Fixed(false, true);
 
-        @Override
-        public boolean writingFreesSlot() {
-            return true;
-        }
-    };
+    /** Answers that do not depend on a session's state. */
+    record Fixed(boolean readingFreesSlot, boolean writingFreesSlot) implements SlotProgress {
+    }
 }

@@ -164,10 +164,11 @@ public final class TlsClientContext {
         if (alpn.length > 0) {
             p.setApplicationProtocols(alpn);
         }
-        engine.setSSLParameters(p);
         if (settings.verify() && checked != null) {
-            engine.setSSLParameters(endpoint(engine.getSSLParameters()));
+            // The engine checks the certificate's names against its peer host: the name made above.
+            p.setEndpointIdentificationAlgorithm("HTTPS");
         }
+        engine.setSSLParameters(p);
         TlsConnection c = new TlsConnection(transport, engine, loop, records);
         c.requestedName(sent);
         if (clearFirst != null) {
@@ -200,11 +201,6 @@ public final class TlsClientContext {
             throw new GeneralSecurityException("cannot make an empty key store", e);
         }
         return ks;
-    }
-
-    private static SSLParameters endpoint(SSLParameters p) {
-        p.setEndpointIdentificationAlgorithm("HTTPS");
-        return p;
     }
 
     /** A name fit to send by SNI (RFC 6066: a host name, not an address), else null. */
