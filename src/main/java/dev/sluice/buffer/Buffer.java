@@ -34,6 +34,8 @@ public final class Buffer {
     /** Set while allocated; a second release is a bug and is refused. */
     boolean inUse;
     Criticality allocatedAs;
+    /** The claim of the session that took it, when it took it through a waiter that carries one, or null. */
+    BufferClaim claim;
 
     Buffer(BufferPool pool, int index, ByteBuffer bytes) {
         this.pool = pool;

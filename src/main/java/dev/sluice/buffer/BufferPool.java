@@ -66,6 +66,14 @@ public class BufferPool {
 
     /** The waiters; package-private for the seam's subclass. */
     final WaitQueue queue;
+    /**
+     * Free buffers set aside for admitted {@link BufferClaim}s and not taken
+     * yet: every rule but a claim's own take sees {@code free - earmarked}.
+     */
+    private int earmarked;
+    /** The {@link ClaimGate}s over this pool with claims waiting: told when buffers become available. */
+    private final dev.sluice.util.IntrusiveList<ClaimGate> waitingGates = new dev.sluice.util.IntrusiveList<>();
+    private long claimedTakes;
 
     private final long[] allocations = new long[CLASSES];
     private final long[] waits = new long[CLASSES];
@@ -150,18 +158,76 @@ public class BufferPool {
      */
     public final Buffer tryAllocate(Criticality criticality) {
         // The class's margin is its lane's (0, 1, the reserve), without the lane's lookups on the hot path.
-        if (freeCount - 1 < criticality.margin(reserve)) {
+        if (freeCount - earmarked - 1 < criticality.margin(reserve)) {
             return null;
         }
         return take(criticality);
     }
 
+    /**
+     * The same for {@code waiter}'s session, without queueing it: out of its
+     * claim while that is admitted, and counted to it.
+     */
+    public final Buffer tryAllocate(Criticality criticality, BufferWaiter waiter) {
+        Buffer b = claimed(waiter, criticality);
+        if (b != null) {
+            return b;
+        }
+        b = tryAllocate(criticality);
+        if (b != null) {
+            tag(b, waiter);
+        }
+        return b;
+    }
+
     /** Takes a buffer if {@code lane}'s margin allows it, or returns {@code null}. Never queues anything. */
     public final Buffer tryAllocateIn(int lane) {
-        if (freeCount - 1 < queue.margin(lane, reserve)) {
+        if (freeCount - earmarked - 1 < queue.margin(lane, reserve)) {
             return null;
         }
         return take(queue.classOf(lane));
+    }
+
+    /**
+     * A buffer out of the waiter's admitted claim, whatever the class's
+     * margin, or null when it has none here (no claim, not admitted, not one
+     * of its gate's pools, or its set for this pool all taken).
+     */
+    private Buffer claimed(BufferWaiter waiter, Criticality asClass) {
+        if (!claimable(waiter)) {
+            return null;
+        }
+        BufferClaim c = waiter.claim;
+        int i = c.gate.index(this);
+        c.unfilled[i]--;
+        earmarked--;
+        claimedTakes++;
+        Buffer b = take(asClass);
+        b.claim = c;
+        c.took(i);
+        return b;
+    }
+
+    /** Whether a take for {@code waiter} would come out of its admitted claim. */
+    private boolean claimable(BufferWaiter waiter) {
+        BufferClaim c = waiter.claim;
+        if (c == null || !c.admitted) {
+            return false;
+        }
+        int i = c.gate.index(this);
+        return i >= 0 && c.unfilled[i] > 0;
+    }
+
+    /** Counts {@code b}, just taken for {@code waiter}, to the waiter's claim if it has one over this pool. */
+    private void tag(Buffer b, BufferWaiter waiter) {
+        BufferClaim c = waiter.claim;
+        if (c != null) {
+            int i = c.gate.index(this);
+            if (i >= 0) {
+                b.claim = c;
+                c.took(i);
+            }
+        }
     }
 
     /** The warmest free buffer, counted as {@code criticality}'s; one is free. */
@@ -203,10 +269,16 @@ public class BufferPool {
         if (waiter.isWaiting()) {
             throw new IllegalStateException("waiter is already queued as " + waiter.waitingAs());
         }
-        Buffer buffer = tryAllocateIn(lane);
+        Buffer buffer = claimed(waiter, queue.classOf(lane));
+        if (buffer != null) {
+            return buffer;
+        }
+        buffer = tryAllocateIn(lane);
         if (buffer == null) {
             queue.addToLane(waiter, lane);
             waits[queue.classOf(lane).ordinal()]++;
+        } else {
+            tag(buffer, waiter);
         }
         return buffer;
     }
@@ -236,11 +308,96 @@ public class BufferPool {
             throw new IllegalStateException(buffer + " released twice");
         }
         buffer.clear();
+        BufferClaim c = buffer.claim;
+        if (c != null) {
+            buffer.claim = null;
+            if (c.returned(c.gate.index(this))) {
+                // Back to the admitted claim it came from: set aside again, available to nobody else.
+                earmarked++;
+                toFreeList(buffer);
+                return;
+            }
+        }
         if (debt > 0) {
             payDebt(buffer);
             return;
         }
         handOffOrFree(buffer);
+    }
+
+    /** Free buffers that are not set aside for admitted claims: what every rule but a claim's take sees. */
+    public final int available() {
+        return freeCount - earmarked;
+    }
+
+    /** Free buffers set aside for admitted claims. */
+    public final int earmarked() {
+        return earmarked;
+    }
+
+    /** Takes that came out of an admitted claim. */
+    public final long claimedTakes() {
+        return claimedTakes;
+    }
+
+    /** Sets {@code n} available buffers aside for a claim being admitted. */
+    final void earmark(int n) {
+        if (n < 0 || n > freeCount - earmarked) {
+            throw new IllegalStateException("cannot set aside " + n + " of " + (freeCount - earmarked) + " available");
+        }
+        earmarked += n;
+    }
+
+    /**
+     * An admitted claim ended with {@code n} of its set untaken: they are
+     * available again, to the waiters they may serve, then to waiting claims.
+     */
+    final void unearmark(int n) {
+        if (n < 0 || n > earmarked) {
+            throw new IllegalStateException("cannot give back " + n + " of " + earmarked + " set aside");
+        }
+        if (n == 0) {
+            return;
+        }
+        earmarked -= n;
+        handToEligibleWaiters();
+        notifyGates();
+    }
+
+    /** The waiters that buffers now available may serve get them, in lane order. */
+    private void handToEligibleWaiters() {
+        for (int l = queue.firstEligible(freeCount - earmarked, reserve); l >= 0;
+             l = queue.firstEligible(freeCount - earmarked, reserve)) {
+            Buffer buffer = tryAllocateIn(l);
+            int c = queue.classOf(l).ordinal();
+            allocations[c]--;
+            handoffs[c]++;
+            BufferWaiter waiter = queue.removeHead(l);
+            tag(buffer, waiter);
+            waiter.onBuffer(buffer);
+        }
+    }
+
+    void gateWaits(dev.sluice.util.IntrusiveList.Link<ClaimGate> link) {
+        if (!link.isLinked()) {
+            waitingGates.addLast(link);
+        }
+    }
+
+    void gateDone(dev.sluice.util.IntrusiveList.Link<ClaimGate> link) {
+        if (link.isLinked()) {
+            waitingGates.remove(link);
+        }
+    }
+
+    /** Buffers became available: the gates with claims waiting look whether their oldest now fits. */
+    private void notifyGates() {
+        dev.sluice.util.IntrusiveList.Link<ClaimGate> l = waitingGates.first();
+        while (l != null) {
+            dev.sluice.util.IntrusiveList.Link<ClaimGate> next = l.next();
+            l.owner().availabilityRose();
+            l = next;
+        }
     }
 
     /**
@@ -254,6 +411,7 @@ public class BufferPool {
             BufferWaiter waiter = queue.removeHead(0);
             handoffs[critical]++;
             buffer.allocatedAs = Criticality.CRITICAL;
+            tag(buffer, waiter);
             waiter.onBuffer(buffer);
             return;
         }
@@ -290,7 +448,8 @@ public class BufferPool {
         }
         if (count < size) {
             int retire = size - count;
-            int fromFree = Math.min(retire, freeCount);
+            // Buffers set aside for admitted claims stay: they are as good as in use.
+            int fromFree = Math.min(retire, freeCount - earmarked);
             for (int i = 0; i < fromFree; i++) {
                 retiredStack[retiredCount++] = freeStack[--freeCount];
             }
@@ -306,13 +465,8 @@ public class BufferPool {
         size = count;
         reserve = newReserve;
         // The waiters that the freed buffers, or a smaller reserve, now let through.
-        for (int l = queue.firstEligible(freeCount, reserve); l >= 0; l = queue.firstEligible(freeCount, reserve)) {
-            Buffer buffer = tryAllocateIn(l);
-            int c = queue.classOf(l).ordinal();
-            allocations[c]--;
-            handoffs[c]++;
-            queue.removeHead(l).onBuffer(buffer);
-        }
+        handToEligibleWaiters();
+        notifyGates();
     }
 
     /** The buffers carved at construction: the most that {@link #resize} may circulate. */
@@ -328,15 +482,17 @@ public class BufferPool {
      * <p>The seam (see the class comment): overridden only by test code.
      */
     void handOffOrFree(Buffer buffer) {
-        int l = queue.firstEligible(freeCount + 1, reserve);
+        int l = queue.firstEligible(freeCount - earmarked + 1, reserve);
         if (l < 0) {
             toFreeList(buffer);
+            notifyGates();
             return;
         }
         BufferWaiter waiter = queue.removeHead(l);
         Criticality c = queue.classOf(l);
         handoffs[c.ordinal()]++;
         buffer.allocatedAs = c;
+        tag(buffer, waiter);
         waiter.onBuffer(buffer);
     }
 
@@ -377,6 +533,11 @@ public class BufferPool {
         if (!queue.holds(waiter)) {
             throw new IllegalStateException("waiter is not queued in this pool");
         }
+        if (claimable(waiter)) {
+            // Its session's claim was admitted while it waited: the buffer comes out of the claim.
+            queue.remove(waiter);
+            return claimed(waiter, queue.classOf(lane));
+        }
         if (waiter.queuedClass == lane) {
             return null;
         }
@@ -384,6 +545,7 @@ public class BufferPool {
         if (buffer != null) {
             // Its wait ends here and counts to the class it waited in.
             queue.remove(waiter);
+            tag(buffer, waiter);
             return buffer;
         }
         queue.moveToLane(waiter, lane);
@@ -413,6 +575,9 @@ public class BufferPool {
             }
             seen[idx] = true;
         }
+        if (earmarked < 0 || earmarked > freeCount) {
+            throw new IllegalStateException(earmarked + " buffers set aside for claims, " + freeCount + " free");
+        }
         queue.checkInvariants();
         checkHandoffRule();
     }
@@ -423,7 +588,7 @@ public class BufferPool {
      * breaks it by design, between the wakeup and the retry.
      */
     void checkHandoffRule() {
-        int l = queue.firstEligible(freeCount, reserve);
+        int l = queue.firstEligible(freeCount - earmarked, reserve);
         if (l >= 0) {
             throw new IllegalStateException(queue.laneLength(l) + " " + queue.classOf(l) + " waiters (lane " + l
                     + ") wait while " + freeCount + " buffers are free");

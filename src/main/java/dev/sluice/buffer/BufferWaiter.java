@@ -20,6 +20,8 @@ public abstract class BufferWaiter {
     /** The class that lane counts as, or null. */
     Criticality queuedAs;
     long waitingSince;
+    /** The claim this waiter's takes count to and come out of while it is admitted, or null. */
+    BufferClaim claim;
 
     /**
      * Called from {@link BufferPool#release(Buffer)} when this waiter reaches
@@ -32,6 +34,20 @@ public abstract class BufferWaiter {
      * schedule the retry of whatever failed.
      */
     protected abstract void onBuffer(Buffer buffer);
+
+    /**
+     * Counts every buffer taken through this waiter to {@code c} (null for
+     * none), and takes them out of {@code c}'s set while it is admitted
+     * ({@link BufferClaim}).
+     */
+    public final void claimWith(BufferClaim c) {
+        this.claim = c;
+    }
+
+    /** The claim this waiter takes for, or null. */
+    public final BufferClaim claim() {
+        return claim;
+    }
 
     /** True while this waiter sits in a wait queue. */
     public final boolean isWaiting() {

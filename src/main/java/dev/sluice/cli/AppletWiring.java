@@ -29,7 +29,7 @@ final class AppletWiring {
     final AppletArena[] arenas;
     final ProcessView view;
 
-    AppletWiring(Config config, Generation.Loops loops) {
+    AppletWiring(Config config, Generation.Loops loops, dev.sluice.net.TlsRecordArena[] tls) {
         boolean any = config.frontends().stream().anyMatch(f -> f.services().stats() != null
                 || !f.services().services().isEmpty());
         List<EventLoop> eventLoops = loops.eventLoops();
@@ -44,7 +44,7 @@ final class AppletWiring {
                         () -> loop.clock().nanoTime());
             }
             view.loop(new ProcessView.Loop(i, loop.counters(), loop.pool(), loops.counters(i),
-                    any ? arenas[i] : null));
+                    any ? arenas[i] : null, i < tls.length ? tls[i] : null));
         }
     }
 

@@ -124,7 +124,7 @@ final class Generation {
         // The checks' arenas are carved with the generation, apart from the client pools.
         checks = HealthChecks.create(planned, loops.eventLoops(), connectors, config.global().bufsize(),
                 config.global().spreadChecks());
-        applets = new AppletWiring(config, loops);
+        applets = new AppletWiring(config, loops, tls.arenas());
         Logging.Builder logs = Logging.builder(config.global().log().identity()).global(config.global().log().targets());
         Map<String, ProxyLog> proxyLogs = new LinkedHashMap<>();
         for (FrontendConfig f : config.frontends()) {

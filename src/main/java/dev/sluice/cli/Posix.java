@@ -53,6 +53,8 @@ final class Posix {
             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
                     ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
             Linker.Option.captureCallState("errno"));
+    private static final MethodHandle MUNMAP = LINKER.downcallHandle(LIBC.find("munmap").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
     private static final int PROT_READ_WRITE = 0x1 | 0x2;
     private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
     private static final MethodHandle DUP2 = call("dup2", ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
@@ -134,6 +136,31 @@ final class Posix {
                     PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
             check("mmap(" + bytes + ")", address.address() == -1L ? -1 : 0, state);
             return address.reinterpret(bytes).asByteBuffer();
+        }
+    }
+
+    /**
+     * The same, unmapped once nothing reaches the buffer or a slice of it
+     * any more (the JDK's automatic arena), for memory that lives as long as
+     * one configuration's generation: a TLS record arena.
+     */
+    static java.nio.ByteBuffer anonymousMemoryUntilUnreachable(long bytes) {
+        MemorySegment mapped;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            mapped = (MemorySegment) invoke(MMAP, state, MemorySegment.NULL, bytes, PROT_READ_WRITE,
+                    MAP_PRIVATE_ANONYMOUS, -1, 0L);
+            check("mmap(" + bytes + ")", mapped.address() == -1L ? -1 : 0, state);
+        }
+        long base = mapped.address();
+        return mapped.reinterpret(bytes, Arena.ofAuto(), s -> unmap(base, bytes)).asByteBuffer();
+    }
+
+    private static void unmap(long base, long bytes) {
+        try {
+            int ignored = (int) MUNMAP.invokeExact(MemorySegment.ofAddress(base), bytes);
+        } catch (Throwable e) {
+            // A cleaner has nobody to tell; the mapping stays, as it would have without this.
         }
     }
 

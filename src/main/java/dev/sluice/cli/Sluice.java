@@ -172,6 +172,20 @@ public final class Sluice implements AutoCloseable {
         }
     }
 
+    /**
+     * A generation's arena (TLS records): mapped on demand as a loop's, and
+     * unmapped once the generation and every buffer of it are gone; null
+     * (a direct buffer, resident whole) where the system cannot map it.
+     */
+    static java.nio.ByteBuffer generationArena(long bytes) {
+        try {
+            return Posix.anonymousMemoryUntilUnreachable(bytes);
+        } catch (RuntimeException | LinkageError e) {
+            System.err.println("sluice: cannot map the TLS record arena on demand (" + e + "); it is allocated whole");
+            return null;
+        }
+    }
+
     // --- reload ---
 
     /** What a reload did: whether the new file runs now, and what to say about it, one line each. */
@@ -412,6 +426,7 @@ public final class Sluice implements AutoCloseable {
         }
         b.addHealthChecks(g.checks);
         b.addAppletArenas(g.applets.arenaBytes());
+        b.addTlsArenas(g.tls.arenas());
         return b.build();
     }
 

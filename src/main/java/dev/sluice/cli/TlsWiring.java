@@ -15,11 +15,13 @@ import javax.net.ssl.SSLException;
 /**
  * A generation's TLS: each {@code bind ... ssl} line's context, and one
  * {@link TlsRecordArena} per loop, carved with the generation only when some
- * listener speaks TLS. A loop's arena holds as many record buffers as its
- * client pool holds buffers (each at least the JDK's packet size, 16709 B):
- * a record buffer only carries bytes a plaintext buffer of the session
- * carries too, before or after, so the two bounds grow together
- * (docs/design.md, "Why it cannot deadlock", TLS).
+ * listener or server speaks TLS. A loop's arena holds as many record buffers
+ * as its client pool holds buffers (each at least the JDK's packet size,
+ * 16709 B), twice as many with TLS on both sides ({@link
+ * #recordsPerClientBuffer}): a record buffer only carries bytes a plaintext
+ * buffer of the session carries too, before or after, so the two bounds grow
+ * together (docs/design.md, "Why it cannot deadlock", TLS). It is mapped on
+ * demand and unmapped with its generation.
  *
  * <p>Built on the control thread; {@link #accept} runs on the loops.
  */
@@ -35,10 +37,23 @@ final class TlsWiring {
         arenas = new TlsRecordArena[listeners || servers ? loops.size() : 0];
         for (int i = 0; i < arenas.length; i++) {
             EventLoop loop = loops.get(i);
-            int buffers = Math.max(TlsRecordArena.reserve(depth) + 2, loop.pool().capacity());
-            arenas[i] = new TlsRecordArena(buffers, TlsRecordArena.packetSize(), depth,
-                    () -> loop.clock().nanoTime());
+            int buffers = Math.max(TlsRecordArena.reserve(depth) + 2, recordsPerClientBuffer(depth)
+                    * loop.pool().capacity());
+            arenas[i] = new TlsRecordArena(loop.pool(), Sluice.generationArena((long) buffers * TlsRecordArena.packetSize()),
+                    buffers, TlsRecordArena.packetSize(), depth, () -> loop.clock().nanoTime());
         }
+    }
+
+    /**
+     * Record buffers per client buffer of the loop: an exchange claims two
+     * client buffers with two records per TLS connection
+     * ({@code dev.sluice.buffer.BufferClaim}), so with TLS on both sides (depth
+     * 3) it claims twice as many records as client buffers, and an arena as
+     * large as the client pool would admit half the exchanges the pool could
+     * serve. The arena is mapped on demand: records never used are never resident.
+     */
+    static int recordsPerClientBuffer(int depth) {
+        return depth >= 3 ? 2 : 1;
     }
 
     /**
@@ -90,7 +105,7 @@ final class TlsWiring {
         }
     }
 
-    /** The record arenas, by loop, for stats; empty without TLS listeners. */
+    /** The record arenas, by loop, for stats; empty when nothing speaks TLS. */
     TlsRecordArena[] arenas() {
         return arenas;
     }

@@ -69,32 +69,10 @@ final class ConfigValidator {
             ProxySection section = backends.get(i);
             check(() -> backend(config, backend, section));
         }
-        tlsOnBothSides(config);
         check(() -> pool(config));
         check(() -> responses(config));
         RuntimeGaps.check(file, frontends, backends, diagnostics);
         LogKeywords.check(frontends, diagnostics);
-    }
-
-    /**
-     * TLS on both sides towards a server without {@code maxconn}: every
-     * session may hold client buffers and record buffers at once, and the
-     * two pools can each run dry under sessions waiting on the other (the open
-     * counter-example of docs/design.md). Accepted, with a warning.
-     */
-    private void tlsOnBothSides(Config config) {
-        if (config.frontends().stream().flatMap(f -> f.binds().stream()).noneMatch(BindConfig::ssl)) {
-            return;
-        }
-        for (BackendConfig b : config.backends()) {
-            for (ServerConfig s : b.servers()) {
-                if (s.tls() != null && s.tls().traffic() && s.maxconn() == 0) {
-                    diagnostics.warn(s.line(), "server " + s.name() + ": TLS towards a server without maxconn, behind"
-                            + " a TLS listener, can stall when the pool is far below the load (docs/design.md, 'an open"
-                            + " counter-example'); give the server a maxconn");
-                }
-            }
-        }
     }
 
     private void check(Check check) {
@@ -400,6 +378,26 @@ final class ConfigValidator {
         }
     }
 
+    /**
+     * With TLS on either side, an exchange claims two client buffers together
+     * with its records before it works its slot (docs/design.md, "One account
+     * across the pools"), and a claim that waits is admitted only from what
+     * the reserve leaves: the reserve must hold a whole claim.
+     */
+    private void tlsReserve(Config config, Global g) throws ConfigException {
+        boolean listener = config.frontends().stream().flatMap(f -> f.binds().stream()).anyMatch(BindConfig::ssl);
+        ServerConfig server = config.backends().stream().flatMap(b -> b.servers().stream())
+                .filter(s -> s.tls() != null && s.tls().traffic()).findFirst().orElse(null);
+        if (!listener && server == null) {
+            return;
+        }
+        throw new ConfigException(file, global.lineOf("tune.buffers.reserve"), "tune.buffers.reserve "
+                + g.buffersReserve() + " can deadlock with TLS (" + (server != null ? "server '" + server.name()
+                + "', line " + server.line() : "a bind line with ssl") + "): a session that works a server slot"
+                + " over TLS first claims both of its client buffers, and a waiting claim is served from the"
+                + " reserve; set tune.buffers.reserve to at least " + MIN_RESERVE_WITH_MAXCONN);
+    }
+
     /** The pool rules: each loop gets limit / nbthread buffers, and that must leave room above the reserve. */
     private void pool(Config config) throws ConfigException {
         Global g = config.global();
@@ -431,6 +429,7 @@ final class ConfigValidator {
                     + " buffer while each waits for its second; set tune.buffers.reserve to at least 1");
         }
         if (g.buffersReserve() < MIN_RESERVE_WITH_MAXCONN) {
+            tlsReserve(config, g);
             for (BackendConfig backend : config.backends()) {
                 for (ServerConfig server : backend.servers()) {
                     if (server.maxconn() > 0) {

@@ -136,6 +136,20 @@ public interface Connection {
     default void stopSharingRecords() {
     }
 
+    /**
+     * The gate over the loop's client pool and the pool this connection's own
+     * buffers (TLS records) come from, where its session claims both together
+     * ({@link dev.sluice.buffer.BufferClaim}); null for a connection without
+     * buffers of its own, or whose records are a health check's.
+     */
+    default dev.sluice.buffer.ClaimGate claims() {
+        return null;
+    }
+
+    /** Counts this connection's own buffers to its session's claim ({@code null}: to none). */
+    default void claimWith(dev.sluice.buffer.BufferClaim claim) {
+    }
+
     /** Whether the TLS client gave a certificate that checked out ({@code ssl_c_used}); false on a plain one. */
     default boolean tlsClientCertificate() {
         return false;

@@ -108,6 +108,11 @@ public final class TlsClientContext {
         this.arenas = byLoop.clone();
     }
 
+    /** Where a session on {@code loop} claims its records towards this server with its client buffers, or null. */
+    public dev.sluice.buffer.ClaimGate claims(Loop loop) {
+        return loop.id() < arenas.length ? arenas[loop.id()].claims() : null;
+    }
+
     public Sni sni() {
         return settings.sni();
     }

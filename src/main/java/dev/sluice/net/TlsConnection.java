@@ -314,6 +314,16 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     }
 
     @Override
+    public dev.sluice.buffer.ClaimGate claims() {
+        return arena.claims();
+    }
+
+    @Override
+    public void claimWith(dev.sluice.buffer.BufferClaim claim) {
+        lanes.claimWith(claim);
+    }
+
+    @Override
     public void stopSharingRecords() {
         lanes.unpair();
     }

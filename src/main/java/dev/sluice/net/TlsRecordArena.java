@@ -30,6 +30,8 @@ public final class TlsRecordArena {
     public static final int RESERVE = 2;
 
     private final BufferPool pool;
+    /** Where sessions claim client buffers and records together; null for an arena built without its loop's pool. */
+    private final dev.sluice.buffer.ClaimGate claims;
     private final ByteBuffer recordScratch;
     private final ByteBuffer plainScratch;
 
@@ -50,6 +52,26 @@ public final class TlsRecordArena {
      * @param buffers record buffers on this loop, at least {@link #reserve(int)} + 2
      */
     public TlsRecordArena(int buffers, int recordSize, int depth, LongSupplier clock) {
+        this(null, buffers, recordSize, depth, clock);
+    }
+
+    /**
+     * The same beside {@code clientPool}, the loop's client pool: a session
+     * whose exchange moves records claims its buffers of both together
+     * ({@link #claims()}); null builds an arena without (a health check's).
+     */
+    public TlsRecordArena(BufferPool clientPool, int buffers, int recordSize, int depth, LongSupplier clock) {
+        this(clientPool, null, buffers, recordSize, depth, clock);
+    }
+
+    /**
+     * The same, its record buffers carved from {@code memory} (at least
+     * {@code buffers * recordSize} direct bytes, mapped on demand so that
+     * records never used are never resident), or from a direct buffer of its
+     * own when null.
+     */
+    public TlsRecordArena(BufferPool clientPool, ByteBuffer memory, int buffers, int recordSize, int depth,
+                          LongSupplier clock) {
         int reserve = reserve(depth);
         if (buffers < reserve + 2) {
             throw new IllegalArgumentException("a TLS record arena needs at least " + (reserve + 2)
@@ -58,7 +80,8 @@ public final class TlsRecordArena {
         if (recordSize < packetSize()) {
             throw new IllegalArgumentException("a TLS record buffer needs " + packetSize() + " bytes, got " + recordSize);
         }
-        this.pool = new BufferPool(null, buffers, recordSize, reserve, depth, clock);
+        this.pool = new BufferPool(memory, buffers, recordSize, reserve, depth, clock);
+        this.claims = clientPool == null ? null : new dev.sluice.buffer.ClaimGate(clientPool, pool);
         this.recordScratch = ByteBuffer.allocateDirect(recordSize);
         this.plainScratch = ByteBuffer.allocateDirect(applicationSize());
     }
@@ -66,6 +89,11 @@ public final class TlsRecordArena {
     /** The reserve of an arena of that depth: what a session without a server slot leaves free. */
     public static int reserve(int depth) {
         return Math.max(RESERVE, depth + 1);
+    }
+
+    /** The gate where sessions claim this arena's records and the client pool's buffers together, or null. */
+    public dev.sluice.buffer.ClaimGate claims() {
+        return claims;
     }
 
     /** The record buffers and their wait queue, counted as any pool is. */

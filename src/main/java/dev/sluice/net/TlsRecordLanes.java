@@ -146,6 +146,12 @@ final class TlsRecordLanes {
         }
     }
 
+    /** Counts both directions' record buffers to the session's claim (null: to none). */
+    void claimWith(dev.sluice.buffer.BufferClaim claim) {
+        in.claimWith(claim);
+        out.claimWith(claim);
+    }
+
     /** Leaves the arena's queue, and the partner. */
     void cancel() {
         pool.cancel(in);

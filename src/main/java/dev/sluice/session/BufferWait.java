@@ -70,7 +70,8 @@ final class BufferWait extends BufferWaiter {
      */
     Buffer reclassify(Criticality now) {
         Criticality was = waitingAs();
-        if (was == null || was == now) {
+        // A claim admitted while it waited serves it whatever its class.
+        if (was == null || was == now && (claim() == null || !claim().admitted())) {
             return null;
         }
         // The time waited so far counts for the class it was spent in.

@@ -95,6 +95,11 @@ final class Channel {
         this.in = new ChannelSource(this, session, direction);
     }
 
+    /** Counts this channel's buffers to its session's claim ({@link dev.sluice.buffer.BufferClaim}). */
+    void claimWith(dev.sluice.buffer.BufferClaim claim) {
+        wait.claimWith(claim);
+    }
+
     /** The source is readable: read into the buffer, queueing for one if needed. */
     void receive() {
         in.receive();
@@ -117,7 +122,7 @@ final class Channel {
 
     /** Takes a buffer if one may be taken now, without queueing. */
     boolean tryTakeBuffer() {
-        Buffer b = pool.tryAllocate(session.criticality(direction));
+        Buffer b = pool.tryAllocate(session.criticality(direction), wait);
         if (b == null) {
             return false;
         }

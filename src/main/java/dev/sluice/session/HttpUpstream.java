@@ -163,6 +163,15 @@ final class HttpUpstream implements ServerLink.Events {
 
     /** The request holds a slot: reuse a connection to its server, or open one. */
     private void connectToServer(long now) {
+        if (!link.admit()) {
+            // It holds its slot and waits for its buffers of both pools (Sluice's time, under no deadline of its
+            // peers'); slotGranted() follows.
+            if (session.req() != Req.WAITING_FOR_SLOT) {
+                session.req(Req.WAITING_FOR_SLOT);
+            }
+            times.phaseDeadline = 0;
+            return;
+        }
         log.slotHeld(now, link.server(), link.retries());
         dev.sluice.net.TlsClientContext tls = link.server().tls();
         // The Host is read (a string made) only for a server whose SNI is the request's Host.

@@ -113,6 +113,7 @@ final class ServerLink {
     private final ConnectionHandler serverEvents = new ServerEvents();
     private final ConnectionHandler keptEvents = new KeptServerEvents();
     private final Connection client;
+    private final ExchangeClaim claim;
 
     private Backend backend;
     /** What the backend's balance hashes for the current request, kept for a redispatch. */
@@ -150,6 +151,20 @@ final class ServerLink {
         this.client = parts.client();
         this.counters = counters;
         this.events = events;
+        this.claim = new ExchangeClaim(loop, request, response, client, () -> {
+            if (slot != null && !queued && events.wantsSlot()) {
+                events.slotGranted(loop.clock().nanoTime());
+            }
+        });
+    }
+
+    /**
+     * Before the slot is worked: whether the exchange's buffers are claimed
+     * (or it needs no claim, moving no TLS record); false when it waits for
+     * them, holding its slot, and {@link Events#slotGranted} follows.
+     */
+    boolean admit() {
+        return claim.admit(slot);
     }
 
     /**
@@ -220,6 +235,7 @@ final class ServerLink {
         c.handler(serverEvents);
         c.slotProgress(dev.sluice.net.SlotProgress.SERVER);
         c.shareRecordsWith(client);
+        claim.server(c, true);
         request.writeTo(c);
         response.readFrom(c);
     }
@@ -370,12 +386,14 @@ final class ServerLink {
             c.readInterest(false);
             c.writeInterest(false);
             c.stopSharingRecords();
+            claim.server(c, false);
             c.slotProgress(dev.sluice.net.SlotProgress.IDLE);
         }
         return c;
     }
 
     private void releaseSlot() {
+        claim.end();
         if (slot != null) {
             Server s = slot;
             slot = null;

@@ -40,7 +40,8 @@ import java.io.IOException;
  * ({@link Loop#post}).
  */
 public final class TcpSession extends Session {
-    private enum State { PROXY_HEADER, HANDSHAKE, INSPECT, WAITING_FOR_SLOT, CONNECTING, ESTABLISHED, CLOSED }
+    /** {@code ADMITTING}: the slot is held, and the session waits for its claim on both pools ({@link ExchangeClaim}). */
+    private enum State { PROXY_HEADER, HANDSHAKE, INSPECT, WAITING_FOR_SLOT, ADMITTING, CONNECTING, ESTABLISHED, CLOSED }
 
     private final Connector connector;
     private final TcpFrontend frontend;
@@ -55,6 +56,7 @@ public final class TcpSession extends Session {
     private Server slot;
     private final Channel request;
     private final Channel response;
+    private final ExchangeClaim claim;
     private final SlotRequest slotRequest = new SlotRequest();
     private State state = State.WAITING_FOR_SLOT;
     private long phaseDeadline;
@@ -86,6 +88,11 @@ public final class TcpSession extends Session {
         this.request = new Channel(this, loop, Channel.Direction.REQUEST, Channel.EndOfStream.RELAY);
         this.response = new Channel(this, loop, Channel.Direction.RESPONSE, Channel.EndOfStream.RELAY);
         Channel.pair(request, response);
+        this.claim = new ExchangeClaim(loop, request, response, client, () -> {
+            if (state == State.ADMITTING) {
+                connectTo(slot);
+            }
+        });
     }
 
     /**
@@ -284,6 +291,12 @@ public final class TcpSession extends Session {
 
     private void connectTo(Server s) {
         slot = s;
+        if (!claim.admit(s)) {
+            // The slot is held; its buffers of both pools are not yet: the claim's admission resumes here.
+            state = State.ADMITTING;
+            phaseDeadline = 0;
+            return;
+        }
         state = State.CONNECTING;
         long now = loop.clock().nanoTime();
         log.slotHeld(now, s, retries);
@@ -337,6 +350,7 @@ public final class TcpSession extends Session {
         }
         server.slotProgress(dev.sluice.net.SlotProgress.SERVER);
         server.shareRecordsWith(client);
+        claim.server(server, true);
         request.writeTo(server);
         response.readFrom(server);
         armTimer();
@@ -376,6 +390,7 @@ public final class TcpSession extends Session {
             return;
         }
         counters.redispatches++;
+        claim.end();
         backend.releaseSlot(failed);
         slot = null;
         state = State.WAITING_FOR_SLOT;
@@ -403,7 +418,7 @@ public final class TcpSession extends Session {
      */
     @Override
     public Criticality criticality(Channel.Direction direction) {
-        if (direction == Channel.Direction.REQUEST && slot == null) {
+        if (direction == Channel.Direction.REQUEST && (slot == null || state == State.ADMITTING)) {
             return Criticality.NORMAL;
         }
         Channel other = direction == Channel.Direction.REQUEST ? response : request;
@@ -586,6 +601,7 @@ public final class TcpSession extends Session {
             backend.releaseSlot(slot);
             slot = null;
         }
+        claim.end();
         TlsHandshakeFailure unfinished = unfinishedHandshake(client, why);
         if (unfinished != null) {
             loop.counters().tlsHandshakeFailures[unfinished.ordinal()]++;
@@ -594,7 +610,7 @@ public final class TcpSession extends Session {
         // Logged with its slot given back, as HAProxy counts the server's connections.
         log.end(loop.clock().nanoTime(), request, response, why, switch (was) {
             case PROXY_HEADER, HANDSHAKE, INSPECT -> TerminationPhase.REQUEST;
-            case WAITING_FOR_SLOT -> TerminationPhase.QUEUE;
+            case WAITING_FOR_SLOT, ADMITTING -> TerminationPhase.QUEUE;
             case CONNECTING -> TerminationPhase.CONNECT;
             case ESTABLISHED, CLOSED -> TerminationPhase.DATA;
         });

@@ -179,6 +179,12 @@ final class MetricFamilies {
             perClass.add(new ArrayList<>());
         }
         List<HistogramDataPointSnapshot> histogram = new ArrayList<>();
+        List<GaugeDataPointSnapshot> tlsBytes = new ArrayList<>();
+        List<GaugeDataPointSnapshot> claimsWaiting = new ArrayList<>();
+        List<GaugeDataPointSnapshot> claimsAdmitted = new ArrayList<>();
+        List<CounterDataPointSnapshot> claimAdmissions = new ArrayList<>();
+        List<CounterDataPointSnapshot> claimWaits = new ArrayList<>();
+        List<GaugeDataPointSnapshot> setAside = new ArrayList<>();
         double[] bounds = bounds();
         for (ProcessView.Loop l : v.loops) {
             pool(l.pool(), Labels.of("loop", Integer.toString(l.id()), "pool", "client"), size, inUse, peak, free,
@@ -188,6 +194,20 @@ final class MetricFamilies {
                 pool(a.pool(), Labels.of("loop", Integer.toString(l.id()), "pool", "applet"), size, inUse, peak, free,
                         reserve, waiting, perClass, histogram, bounds);
                 arena.add(gp(Labels.of("loop", Integer.toString(l.id())), a.bytes()));
+            }
+            dev.sluice.net.TlsRecordArena t = l.tls();
+            if (t != null) {
+                Labels at = Labels.of("loop", Integer.toString(l.id()));
+                pool(t.pool(), at.add("pool", "tls"), size, inUse, peak, free, reserve, waiting, perClass, histogram,
+                        bounds);
+                tlsBytes.add(gp(at, t.bytes()));
+                dev.sluice.buffer.ClaimGate g = t.claims();
+                claimsWaiting.add(gp(at, g.waiting()));
+                claimsAdmitted.add(gp(at, g.admitted()));
+                claimAdmissions.add(cp(at, g.admissions()));
+                claimWaits.add(cp(at, g.waits()));
+                setAside.add(gp(at.add("pool", "client"), l.pool().earmarked()));
+                setAside.add(gp(at.add("pool", "tls"), t.pool().earmarked()));
             }
         }
         m.add(new GaugeSnapshot(meta("sluice_buffers", "Buffers the pool holds (carved at start-up)."), size));
@@ -211,6 +231,22 @@ final class MetricFamilies {
                 Unit.SECONDS), histogram));
         m.add(new GaugeSnapshot(meta("sluice_applet_arena_bytes",
                 "Bytes of the loop's applet arena (stats page and exporter), carved at start-up."), arena));
+        if (!tlsBytes.isEmpty()) {
+            m.add(new GaugeSnapshot(meta("sluice_tls_arena_bytes",
+                    "Bytes of the loop's TLS record arena (record buffers and scratch), carved at start-up."),
+                    tlsBytes));
+            m.add(new GaugeSnapshot(meta("sluice_buffer_claims_waiting",
+                    "Exchanges over TLS that hold a slot and wait for their buffers of both pools, now."),
+                    claimsWaiting));
+            m.add(new GaugeSnapshot(meta("sluice_buffer_claims_admitted",
+                    "Exchanges over TLS whose buffers of both pools are set aside, now."), claimsAdmitted));
+            m.add(new CounterSnapshot(meta("sluice_buffer_claim_admissions",
+                    "Claims on both pools admitted, at once or after a wait."), claimAdmissions));
+            m.add(new CounterSnapshot(meta("sluice_buffer_claim_waits", "Claims on both pools that had to wait."),
+                    claimWaits));
+            m.add(new GaugeSnapshot(meta("sluice_buffers_set_aside",
+                    "Free buffers set aside for admitted claims, by pool."), setAside));
+        }
     }
 
     private static void pool(BufferPool p, Labels at, List<GaugeDataPointSnapshot> size,

@@ -25,8 +25,12 @@ import java.util.List;
  * session can read it; only read afterwards.
  */
 public final class ProcessView {
-    /** One loop's figures. */
-    public record Loop(int id, LoopCounters counters, BufferPool pool, SessionCounters sessions, AppletArena arena) {
+    /** One loop's figures; {@code tls} is its TLS record arena, null when nothing speaks TLS. */
+    public record Loop(int id, LoopCounters counters, BufferPool pool, SessionCounters sessions, AppletArena arena,
+                       dev.sluice.net.TlsRecordArena tls) {
+        public Loop(int id, LoopCounters counters, BufferPool pool, SessionCounters sessions, AppletArena arena) {
+            this(id, counters, pool, sessions, arena, null);
+        }
     }
 
     final List<Loop> loops = new ArrayList<>();

@@ -84,6 +84,9 @@ public final class Summary {
         private final List<ConnectionLimit> frontends = new ArrayList<>();
         private HealthChecks checks;
         private long appletArenaBytes;
+        private long tlsArenaBytes;
+        private long claimAdmissions;
+        private long claimWaits;
 
         public synchronized void addLoop(LoopCounters counters, BufferPool pool, SessionCounters sessions) {
             loops++;
@@ -140,6 +143,21 @@ public final class Summary {
             appletArenaBytes += bytes;
         }
 
+        /**
+         * The loops' TLS record arenas: their bytes, and how many claims on
+         * both pools were admitted and how many had to wait (plain counters,
+         * read from another thread: a recent value).
+         */
+        public synchronized void addTlsArenas(dev.sluice.net.TlsRecordArena[] arenas) {
+            for (dev.sluice.net.TlsRecordArena a : arenas) {
+                tlsArenaBytes += a.bytes();
+                if (a.claims() != null) {
+                    claimAdmissions += a.claims().admissions();
+                    claimWaits += a.claims().waits();
+                }
+            }
+        }
+
         public synchronized Summary build() {
             Map<String, Long> v = new LinkedHashMap<>();
             v.put("loops", loops);
@@ -148,6 +166,9 @@ public final class Summary {
             v.put("buffers_in_use", poolSize - poolFree);
             v.put("buffers_peak_in_use_sum", poolPeak);
             v.put("applet_arena_bytes", appletArenaBytes);
+            v.put("tls_arena_bytes", tlsArenaBytes);
+            v.put("buffer_claim_admissions", claimAdmissions);
+            v.put("buffer_claim_waits", claimWaits);
             long failed = 0;
             for (Criticality c : Criticality.values()) {
                 int i = c.ordinal();

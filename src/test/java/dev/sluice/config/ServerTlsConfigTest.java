@@ -109,14 +109,29 @@ class ServerTlsConfigTest {
         assertEquals(1, c.frontends().get(0).binds().get(0).tls().clientCas().size());
     }
 
+    /** TLS on both sides towards servers without maxconn runs without a warning: claims keep the bound. */
     @Test
-    void tlsOnBothSidesTowardsAServerWithoutMaxconnIsWarnedOf() throws Exception {
+    void tlsOnBothSidesTowardsAServerWithoutMaxconnRunsWithoutAWarning() throws Exception {
         Path site = TestCertificates.write(dir, "site", "site.test", "site.test");
         Config c = parse("frontend f\n mode http\n bind :443 ssl crt " + site + "\n default_backend b\n"
                 + "backend b\n mode http\n server s 127.0.0.1:443 ssl verify none\n"
                 + " server t 127.0.0.1:444 ssl verify none maxconn 10\n");
-        assertEquals(List.of("t.cfg:7: warning: server s: TLS towards a server without maxconn, behind a TLS listener,"
-                + " can stall when the pool is far below the load (docs/design.md, 'an open counter-example'); give the"
-                + " server a maxconn"), c.warnings());
+        assertEquals(List.of(), c.warnings());
+    }
+
+    /** A claim of an exchange over TLS is two client buffers, which a reserve of one could never serve. */
+    @Test
+    void aReserveOfOneIsRefusedWithTls() throws Exception {
+        Path site = TestCertificates.write(dir, "site", "site.test", "site.test");
+        assertRefused("global\n tune.buffers.reserve 1\nfrontend f\n mode http\n bind :443 ssl crt " + site
+                + "\n default_backend b\nbackend b\n mode http\n server s 127.0.0.1:80\n", "t.cfg:2: tune.buffers.reserve"
+                + " 1 can deadlock with TLS (a bind line with ssl): a session that works a server slot over TLS first"
+                + " claims both of its client buffers, and a waiting claim is served from the reserve; set"
+                + " tune.buffers.reserve to at least 2");
+        assertRefused("global\n tune.buffers.reserve 1\nfrontend f\n mode http\n bind :80\n default_backend b\n"
+                + "backend b\n mode http\n server s 127.0.0.1:443 ssl verify none\n", "t.cfg:2: tune.buffers.reserve"
+                + " 1 can deadlock with TLS (server 's', line 9): a session that works a server slot over TLS first"
+                + " claims both of its client buffers, and a waiting claim is served from the reserve; set"
+                + " tune.buffers.reserve to at least 2");
     }
 }

@@ -162,6 +162,14 @@ final class SimRun {
             if (pool.waitingTotal() != 0) {
                 throw new SimFailure("loop" + l + "'s TLS arena still has " + pool.waitingTotal() + " waiters");
             }
+            dev.sluice.buffer.ClaimGate gate = tlsArenas.get(l).claims();
+            gate.checkInvariants();
+            if (gate.admitted() != 0 || gate.waiting() != 0 || pool.earmarked() != 0
+                    || world.loops().get(l).pool().earmarked() != 0) {
+                throw new SimFailure("loop" + l + "'s claims were not all given back: " + gate + ", "
+                        + pool.earmarked() + " records and " + world.loops().get(l).pool().earmarked()
+                        + " client buffers still set aside");
+            }
             for (Criticality c : Criticality.values()) {
                 if (pool.failedWakeups(c) != 0) {
                     throw new SimFailure("loop" + l + "'s TLS arena: " + pool.failedWakeups(c) + " failed " + c
@@ -301,7 +309,8 @@ final class SimRun {
         StringBuilder tls = new StringBuilder();
         for (int l = 0; l < tlsArenas.size(); l++) {
             BufferPool p = tlsArenas.get(l).pool();
-            tls.append("; loop").append(l).append(" TLS arena free ").append(p.free()).append('/').append(p.size());
+            tls.append("; loop").append(l).append(" TLS arena free ").append(p.free()).append('/').append(p.size())
+                    .append(" set aside ").append(p.earmarked()).append(", ").append(tlsArenas.get(l).claims());
             for (Criticality c : Criticality.values()) {
                 tls.append(' ').append(c).append(" waiting ").append(p.waiting(c));
             }

@@ -569,7 +569,7 @@ final class SimScenario {
                 int depth = tls != null && serverTls ? 3 : 1;
                 int buffers = tls != null && tls.arenaBuffers() > 0 ? tls.arenaBuffers()
                         : Math.max(TlsRecordArena.reserve(depth) + 2, poolSize);
-                run.tlsArenas.add(new TlsRecordArena(buffers, TlsRecordArena.packetSize(), depth, world::now));
+                run.tlsArenas.add(new TlsRecordArena(loop.pool(), buffers, TlsRecordArena.packetSize(), depth, world::now));
             }
             run.sessionSets.add(new SessionSet());
             run.sessionCounters.add(new SessionCounters());
