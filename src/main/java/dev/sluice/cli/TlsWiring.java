@@ -88,7 +88,7 @@ final class TlsWiring {
         try {
             return new TlsServerContext(listenerName, t.certificates(), new TlsServerContext.Settings(alpn, t.cipherSuites(),
                     t.protocols(), t.preferClientCiphers(), t.groups(), t.strictSni(), t.sessionCacheSize(),
-                    t.sessionLifetimeSeconds(), t.clientAuth(), t.clientCas()));
+                    t.sessionLifetimeSeconds(), t.clientAuth(), t.clientCas(), t.clientCrls()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("line " + bind.line() + ": the JDK refused the TLS settings: "
                     + e.getMessage(), e);

@@ -121,7 +121,6 @@ final class RefusedKeywords {
         o.put("track", "each server is checked on its own; give it 'check'");
         o.put("slowstart", "Sluice gives a server that comes UP its whole weight at once");
         o.put("check-alpn", "Sluice's health checks speak HTTP/1.1 and offer no ALPN; remove it");
-        o.put("crl-file", "Sluice does not read CRLs for server certificates yet");
         for (String force : List.of("force-sslv3", "force-tlsv10", "force-tlsv11", "force-tlsv12", "force-tlsv13")) {
             o.put(force, "write ssl-min-ver and ssl-max-ver");
         }
@@ -135,7 +134,6 @@ final class RefusedKeywords {
 
     private static Map<String, String> bindOptions() {
         Map<String, String> o = new LinkedHashMap<>();
-        o.put("crl-file", "Sluice does not read CRLs for client certificates yet");
         o.put("npn", "NPN is obsolete and the JDK does not offer it; use alpn");
         o.put("no-tls-tickets", "the JDK's engine turns session tickets off for the whole process only");
         o.put("allow-0rtt", "Sluice accepts no TLS early data");

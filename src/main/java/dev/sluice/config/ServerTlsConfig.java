@@ -26,11 +26,14 @@ import java.util.List;
  * @param checks whether health checks speak TLS too ({@code check-ssl}, or {@code ssl} without a check {@code port}
  *     or {@code addr})
  * @param checkSni {@code check-sni}: the name a check's ClientHello sends, or null
+ * @param crls {@code crl-file}: the revocation lists the server's certificate is checked against, empty for none
  */
 public record ServerTlsConfig(boolean traffic, boolean verify, List<X509Certificate> trusted, String verifyHost,
         PemKeyMaterial clientCertificate, TlsClientContext.Sni sni, String sniName, List<String> alpn,
-        List<String> suites, List<String> protocols, boolean reuseSessions, boolean checks, String checkSni) {
+        List<String> suites, List<String> protocols, boolean reuseSessions, boolean checks, String checkSni,
+        List<java.security.cert.X509CRL> crls) {
     public ServerTlsConfig {
+        crls = List.copyOf(crls);
         trusted = trusted == null ? null : List.copyOf(trusted);
         alpn = List.copyOf(alpn);
         suites = suites == null ? null : List.copyOf(suites);
@@ -40,6 +43,6 @@ public record ServerTlsConfig(boolean traffic, boolean verify, List<X509Certific
     /** What the JDK's client context is made from. */
     public TlsClientContext.Settings settings() {
         return new TlsClientContext.Settings(verify, trusted, verifyHost, clientCertificate, sni, sniName, alpn,
-                suites, protocols, reuseSessions, checkSni);
+                suites, protocols, reuseSessions, checkSni, crls);
     }
 }

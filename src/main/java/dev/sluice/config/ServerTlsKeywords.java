@@ -31,6 +31,7 @@ final class ServerTlsKeywords {
                 .option("ssl", (s, use) -> s.tls.ssl = true, (s, use) -> s.tls.ssl = false)
                 .single("verify", "none|required", ServerTlsKeywords::verify)
                 .single("ca-file", "<file>|@system-ca", (s, use) -> s.tls.caFile = use.arg(0))
+                .single("crl-file", "<file>", (s, use) -> s.tls.crlFile = use.arg(0))
                 .single("crt", "<file>", (s, use) -> s.tls.crt = use.arg(0))
                 .single("sni", "str(<name>)|req.hdr(host)|ssl_fc_sni", ServerTlsKeywords::sni)
                 .single("check-sni", "<name>", (s, use) -> s.tls.checkSni = use.arg(0))

@@ -26,6 +26,8 @@ final class ServerTlsSettings {
     Boolean verify;
     String verifyHost;
     String caFile;
+    /** {@code crl-file}, relative to {@code ca-base}, or null. */
+    String crlFile;
     String crt;
     TlsClientContext.Sni sni = TlsClientContext.Sni.NONE;
     String sniName;
@@ -46,6 +48,7 @@ final class ServerTlsSettings {
         verify = d.verify;
         verifyHost = d.verifyHost;
         caFile = d.caFile;
+        crlFile = d.crlFile;
         crt = d.crt;
         sni = d.sni;
         sniName = d.sniName;
@@ -82,6 +85,8 @@ final class ServerTlsSettings {
                 trusted = certificates(TlsSettings.based(caFile, globals.caBase), server, file, line);
             }
         }
+        List<java.security.cert.X509CRL> crls = crls(crlFile, required, caFile, globals.caBase,
+                "server " + server, file, line);
         PemKeyMaterial own = null;
         if (crt != null) {
             try {
@@ -93,7 +98,43 @@ final class ServerTlsSettings {
         List<String> suites = offer.suites(globals.serverOffer, file, line);
         List<String> protocols = offer.protocols(globals.serverOffer, "server " + server, file, line);
         return new ServerTlsConfig(ssl, required, trusted, verifyHost, own, sni, sniName, alpn == null ? List.of() : alpn,
-                suites, protocols, !noReuse && !globals.serverNoReuse, checks, checkSni);
+                suites, protocols, !noReuse && !globals.serverNoReuse, checks, checkSni, crls);
+    }
+
+    /**
+     * The revocation lists of {@code crl-file} (a PEM file of one or more
+     * CRLs, relative to {@code ca-base}); empty without one. Refused where
+     * nothing is verified, or against {@code @system-ca}, whose many CAs no
+     * one file of lists covers.
+     */
+    static List<java.security.cert.X509CRL> crls(String crlFile, boolean verified, String caFile, String caBase,
+                                                 String who, String file, int line) throws ConfigException {
+        if (crlFile == null) {
+            return List.of();
+        }
+        if (!verified) {
+            throw new ConfigException(file, line, who + ": crl-file " + crlFile + " without verification: no"
+                    + " certificate is checked, so none is checked against it; add 'verify required'");
+        }
+        if ("@system-ca".equals(caFile)) {
+            throw new ConfigException(file, line, who + ": crl-file with 'ca-file @system-ca': Sluice checks"
+                    + " revocation only against a ca-file of your own; name the CAs in a file");
+        }
+        Path pem = TlsSettings.based(crlFile, caBase);
+        try (InputStream in = Files.newInputStream(pem)) {
+            List<java.security.cert.X509CRL> out = new ArrayList<>();
+            for (java.security.cert.CRL c : CertificateFactory.getInstance("X.509").generateCRLs(in)) {
+                out.add((java.security.cert.X509CRL) c);
+            }
+            if (out.isEmpty()) {
+                throw new ConfigException(file, line, who + ": crl-file " + pem + " holds no CRL");
+            }
+            return out;
+        } catch (IOException e) {
+            throw new ConfigException(file, line, who + ": crl-file " + pem + ": cannot read it: " + e.getMessage());
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException(file, line, who + ": crl-file " + pem + ": not PEM CRLs: " + e.getMessage());
+        }
     }
 
     /** Every certificate of a PEM file of CAs (a bundle), checked to hold at least one. */

@@ -30,12 +30,14 @@ import java.util.List;
  * @param clientAuth {@code verify}: whether clients are asked for a certificate, and must give one
  * @param clientCas {@code ca-file}: the CAs a client's certificate must lead to; null for the JDK's own
  *     ({@code @system-ca}) or when no certificate is asked for
+ * @param clientCrls {@code crl-file}: the revocation lists a client's certificate is checked against, empty for none
  */
 public record TlsBindConfig(List<SniCertificate> certificates, List<String> alpn, List<String> cipherSuites,
         List<String> protocols, boolean preferClientCiphers, List<String> groups, boolean strictSni,
         int sessionCacheSize, int sessionLifetimeSeconds, int dhParamBits, TlsServerContext.ClientAuth clientAuth,
-        List<java.security.cert.X509Certificate> clientCas) {
+        List<java.security.cert.X509Certificate> clientCas, List<java.security.cert.X509CRL> clientCrls) {
     public TlsBindConfig {
+        clientCrls = List.copyOf(clientCrls);
         certificates = List.copyOf(certificates);
         alpn = alpn == null ? null : List.copyOf(alpn);
         cipherSuites = cipherSuites == null ? null : List.copyOf(cipherSuites);

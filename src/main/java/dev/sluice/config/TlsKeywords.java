@@ -31,6 +31,7 @@ final class TlsKeywords {
         keywords.bind()
                 .single("verify", "none|optional|required", TlsKeywords::verify)
                 .single("ca-file", "<file>|@system-ca", (b, use) -> b.tls.caFile = use.arg(0))
+                .single("crl-file", "<file>", (b, use) -> b.tls.crlFile = use.arg(0))
                 .flag("strict-sni", (b, use) -> b.tls.strictSni = true)
                 .flag("no-strict-sni", (b, use) -> b.tls.strictSni = false);
         keywords.bind()

@@ -47,6 +47,8 @@ final class TlsSettings {
     dev.sluice.net.TlsServerContext.ClientAuth verify;
     /** {@code ca-file} on a bind line, or null. */
     String caFile;
+    /** {@code crl-file} on a bind line, or null. */
+    String crlFile;
     /** Global only: {@code tune.ssl.cachesize}, or null. */
     Integer cacheSize;
     /** Global only: {@code tune.ssl.lifetime} in seconds, or null. */
@@ -67,7 +69,7 @@ final class TlsSettings {
     TlsBindConfig resolve(TlsSettings defaults, String file, int line) throws ConfigException {
         if (!ssl) {
             if (!crts.isEmpty() || alpn != null || offer.ciphers != null || offer.ciphersuites != null || curves != null
-                    || ecdhe != null || strictSni != null || verify != null || caFile != null) {
+                    || ecdhe != null || strictSni != null || verify != null || caFile != null || crlFile != null) {
                 throw new ConfigException(file, line, "bind: TLS options without 'ssl'; add ssl to the line");
             }
             return null;
@@ -101,11 +103,13 @@ final class TlsSettings {
                 cas = ServerTlsSettings.certificates(based(caFile, defaults.caBase), "bind", file, line);
             }
         }
+        List<java.security.cert.X509CRL> crls = ServerTlsSettings.crls(crlFile,
+                auth != dev.sluice.net.TlsServerContext.ClientAuth.NONE, caFile, defaults.caBase, "bind", file, line);
         return new TlsBindConfig(certificates, alpn, suites, offer.protocols(defaults.offer, "bind", file, line),
                 preferClientCiphers || defaults.preferClientCiphers, groups(defaults), strict,
                 defaults.cacheSize != null ? defaults.cacheSize : DEFAULT_CACHE_SIZE,
                 defaults.lifetimeSeconds != null ? defaults.lifetimeSeconds : DEFAULT_LIFETIME_SECONDS,
-                defaults.dhParamBits, auth, cas);
+                defaults.dhParamBits, auth, cas, crls);
     }
 
     /** A certificate or list path, from {@code crt-base} when relative. */

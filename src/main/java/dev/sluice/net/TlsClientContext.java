@@ -65,10 +65,21 @@ public final class TlsClientContext {
      * @param protocols the JDK's version names
      * @param reuseSessions whether sessions are resumed
      * @param checkSni the name a health check sends, or null
+     * @param crls the revocation lists the server's certificate is checked against ({@code crl-file}), empty for none
      */
     public record Settings(boolean verify, List<X509Certificate> trusted, String verifyHost,
             PemKeyMaterial clientCertificate, Sni sni, String sniName, List<String> alpn, List<String> suites,
-            List<String> protocols, boolean reuseSessions, String checkSni) {
+            List<String> protocols, boolean reuseSessions, String checkSni, List<java.security.cert.X509CRL> crls) {
+        public Settings {
+            crls = crls == null ? List.of() : List.copyOf(crls);
+        }
+
+        public Settings(boolean verify, List<X509Certificate> trusted, String verifyHost,
+                PemKeyMaterial clientCertificate, Sni sni, String sniName, List<String> alpn, List<String> suites,
+                List<String> protocols, boolean reuseSessions, String checkSni) {
+            this(verify, trusted, verifyHost, clientCertificate, sni, sniName, alpn, suites, protocols, reuseSessions,
+                    checkSni, List.of());
+        }
     }
 
     private final SSLContext context;
@@ -90,7 +101,7 @@ public final class TlsClientContext {
             kmf.init(ks, new char[0]);
             keys = kmf.getKeyManagers();
         }
-        TrustManager[] trust = settings.verify() ? trusting(settings.trusted())
+        TrustManager[] trust = settings.verify() ? trusting(settings.trusted(), settings.crls())
                 : new TrustManager[] {trustingAll()};
         context.init(keys, trust, null);
         context.getClientSessionContext().setSessionCacheSize(settings.reuseSessions() ? SESSION_CACHE : 1);
@@ -182,19 +193,45 @@ public final class TlsClientContext {
         return c;
     }
 
-    /** The trust managers of these CAs (a {@code ca-file}), or of the JDK's own when null ({@code @system-ca}). */
-    static TrustManager[] trusting(List<X509Certificate> cas) throws GeneralSecurityException {
+    /**
+     * The trust managers of these CAs (a {@code ca-file}), or of the JDK's own
+     * when null ({@code @system-ca}); with {@code crls} ({@code crl-file}), a
+     * certificate that one of them revokes is refused too. The peer's own
+     * certificate is checked, from the lists given only (no network
+     * fetch, no OCSP); a list from its issuer must be among them, or the
+     * certificate is refused, as OpenSSL refuses it with a CRL check on.
+     */
+    static TrustManager[] trusting(List<X509Certificate> cas, List<java.security.cert.X509CRL> crls)
+            throws GeneralSecurityException {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        if (cas == null) {
+        if (cas == null && crls.isEmpty()) {
             tmf.init((KeyStore) null);
-        } else {
-            KeyStore ks = emptyStore();
-            int i = 0;
-            for (X509Certificate ca : cas) {
-                ks.setCertificateEntry("ca" + i++, ca);
-            }
-            tmf.init(ks);
+            return tmf.getTrustManagers();
         }
+        KeyStore ks = emptyStore();
+        if (cas == null) {
+            throw new GeneralSecurityException("a crl-file needs a ca-file of its own, not @system-ca");
+        }
+        int i = 0;
+        for (X509Certificate ca : cas) {
+            ks.setCertificateEntry("ca" + i++, ca);
+        }
+        if (crls.isEmpty()) {
+            tmf.init(ks);
+            return tmf.getTrustManagers();
+        }
+        java.security.cert.PKIXBuilderParameters pkix = new java.security.cert.PKIXBuilderParameters(ks,
+                new java.security.cert.X509CertSelector());
+        pkix.addCertStore(java.security.cert.CertStore.getInstance("Collection",
+                new java.security.cert.CollectionCertStoreParameters(crls)));
+        java.security.cert.PKIXRevocationChecker revocation = (java.security.cert.PKIXRevocationChecker)
+                java.security.cert.CertPathBuilder.getInstance("PKIX").getRevocationChecker();
+        revocation.setOptions(java.util.EnumSet.of(java.security.cert.PKIXRevocationChecker.Option.PREFER_CRLS,
+                java.security.cert.PKIXRevocationChecker.Option.NO_FALLBACK,
+                java.security.cert.PKIXRevocationChecker.Option.ONLY_END_ENTITY));
+        pkix.addCertPathChecker(revocation);
+        pkix.setRevocationEnabled(true);
+        tmf.init(new javax.net.ssl.CertPathTrustManagerParameters(pkix));
         return tmf.getTrustManagers();
     }
 

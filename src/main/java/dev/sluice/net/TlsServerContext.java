@@ -66,10 +66,19 @@ public final class TlsServerContext {
      * @param sessionLifetimeSeconds how long a session (and a session ticket) may be resumed
      * @param clientAuth whether clients are asked for a certificate ({@code verify})
      * @param clientCas the CAs a client's certificate must lead to, or null for the JDK's own
+     * @param clientCrls the revocation lists a client's certificate is checked against ({@code crl-file})
      */
     public record Settings(List<String> alpn, List<String> suites, List<String> protocols,
             boolean preferClientCiphers, List<String> groups, boolean strictSni, int sessionCacheSize,
-            int sessionLifetimeSeconds, ClientAuth clientAuth, List<X509Certificate> clientCas) {
+            int sessionLifetimeSeconds, ClientAuth clientAuth, List<X509Certificate> clientCas,
+            List<java.security.cert.X509CRL> clientCrls) {
+        public Settings(List<String> alpn, List<String> suites, List<String> protocols,
+                boolean preferClientCiphers, List<String> groups, boolean strictSni, int sessionCacheSize,
+                int sessionLifetimeSeconds, ClientAuth clientAuth, List<X509Certificate> clientCas) {
+            this(alpn, suites, protocols, preferClientCiphers, groups, strictSni, sessionCacheSize,
+                    sessionLifetimeSeconds, clientAuth, clientCas, List.of());
+        }
+
         public Settings(List<String> alpn, List<String> suites, List<String> protocols, boolean preferClientCiphers,
                 List<String> groups, boolean strictSni, int sessionCacheSize, int sessionLifetimeSeconds) {
             this(alpn, suites, protocols, preferClientCiphers, groups, strictSni, sessionCacheSize,
@@ -82,6 +91,7 @@ public final class TlsServerContext {
             protocols = List.copyOf(protocols);
             groups = groups == null ? null : List.copyOf(groups);
             clientCas = clientCas == null ? null : List.copyOf(clientCas);
+            clientCrls = clientCrls == null ? List.of() : List.copyOf(clientCrls);
             if (sessionCacheSize < 1 || sessionLifetimeSeconds < 1) {
                 throw new IllegalArgumentException("a session cache of " + sessionCacheSize + " for "
                         + sessionLifetimeSeconds + " s");
@@ -98,7 +108,8 @@ public final class TlsServerContext {
         this.listenerName = listenerName;
         context = SSLContext.getInstance("TLS");
         context.init(new KeyManager[] {new SniKeyManager(certificates, settings.strictSni())},
-                settings.clientAuth() == ClientAuth.NONE ? null : TlsClientContext.trusting(settings.clientCas()),
+                settings.clientAuth() == ClientAuth.NONE ? null : TlsClientContext.trusting(settings.clientCas(),
+                        settings.clientCrls()),
                 null);
         this.clientAuth = settings.clientAuth();
         context.getServerSessionContext().setSessionCacheSize(settings.sessionCacheSize());

@@ -689,7 +689,7 @@ class ConfigParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "crl-file|'crl-file' is not supported by Sluice: Sluice does not read CRLs for client certificates yet",
+        "npn|'npn' is not supported by Sluice: NPN is obsolete and the JDK does not offer it; use alpn",
         "interface|'interface' is not supported by Sluice",
         "process|'process' is not supported by Sluice: Sluice spreads every listener over all its event loops",
     })

@@ -134,4 +134,28 @@ class ServerTlsConfigTest {
                 + " claims both of its client buffers, and a waiting claim is served from the reserve; set"
                 + " tune.buffers.reserve to at least 2");
     }
+
+    /** crl-file is read for bind and server lines, relative to ca-base, and refused where nothing is verified. */
+    @Test
+    void crlFilesAreReadAndRefusedWhereNothingIsVerified() throws Exception {
+        dev.sluice.net.TestRevocation r = dev.sluice.net.TestRevocation.make(dir, "s.test");
+        Path site = TestCertificates.write(dir, "site", "site.test", "site.test");
+        Config c = parse("global\n ca-base " + r.crl().getParent() + "\nfrontend f\n mode http\n bind :443 ssl crt "
+                + site + " verify required ca-file ca.crt crl-file crl.pem\n default_backend b\nbackend b\n mode http\n"
+                + " server s 127.0.0.1:443 ssl verify required ca-file ca.crt crl-file crl.pem\n");
+        assertEquals(1, c.frontends().get(0).binds().get(0).tls().clientCrls().size());
+        assertEquals(1, c.backends().get(0).servers().get(0).tls().crls().size());
+        assertRefused("frontend f\n mode http\n bind :80\n default_backend b\nbackend b\n mode http\n"
+                + " server s 127.0.0.1:443 ssl verify none crl-file " + r.crl() + "\n", "t.cfg:7: server s: crl-file "
+                + r.crl() + " without verification: no certificate is checked, so none is checked against it; add"
+                + " 'verify required'");
+        assertRefused("frontend f\n mode http\n bind :80\n default_backend b\nbackend b\n mode http\n"
+                + " server s 127.0.0.1:443 ssl ca-file @system-ca crl-file " + r.crl() + "\n", "t.cfg:7: server s:"
+                + " crl-file with 'ca-file @system-ca': Sluice checks revocation only against a ca-file of your own;"
+                + " name the CAs in a file");
+        Path empty = java.nio.file.Files.writeString(dir.resolve("empty.pem"), "");
+        assertRefused("frontend f\n mode http\n bind :443 ssl crt " + site + " verify required ca-file " + r.ca()
+                + " crl-file " + empty + "\n default_backend b\nbackend b\n mode http\n server s 127.0.0.1:80\n",
+                "t.cfg:3: bind: crl-file " + empty + " holds no CRL");
+    }
 }

@@ -319,4 +319,18 @@ class TlsCertificateEndToEndTest extends HttpEndToEnd {
         assertEquals("403", curlStatus(), "no certificate: served, and the rules see ssl_c_used false");
         assertEquals(0, counter("tls_handshake_failures_refused"));
     }
+
+    /** {@code crl-file}: a client certificate the CA's list revokes is refused in the handshake, its sibling served. */
+    @Test
+    void aClientCertificateTheCrlRevokesIsRefused() throws Exception {
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        Path site = TestCertificates.write(certs, "a", "a.test", "a.test");
+        dev.sluice.net.TestRevocation r = dev.sluice.net.TestRevocation.make(dir, "client.test");
+        start(cfg(origin()).frontend("bind 127.0.0.1:0 ssl crt " + site + " verify required ca-file " + r.ca()
+                + " crl-file " + r.crl()));
+        assertEquals("200", curlStatus("--cert", r.good().toString(), "--key", r.goodKey().toString()));
+        assertEquals("000", curlStatus("--cert", r.revoked().toString(), "--key", r.revokedKey().toString()),
+                "revoked: the handshake fails");
+        awaitCounter("tls_handshake_failures_refused", 1);
+    }
 }
