@@ -4,6 +4,7 @@
 # ratio is meaningful on a shared, noisy machine.
 #
 #   bench/proxy-bench.sh [--mode tcp|http] [--tls] [--tls-origin] [--duration SECONDS] [--warmup SECONDS] [--threads N] [--quick]
+#                        [--connections N] [--wrk-threads N]
 #
 # SLUICE_JAR=path measures another build of Sluice (default: target/sluice.jar).
 #
@@ -15,6 +16,9 @@
 # --tls-origin makes nginx speak TLS only (a certificate made for the run,
 # TLS 1.2 and 1.3) and both proxies originate it (server ... ssl verify none),
 # 50 connections only; with --tls too, TLS runs on both sides.
+#
+# --connections N measures N connections only; --wrk-threads N runs wrk with N
+# threads (1 by default: with TLS, one wrk thread is itself near saturation).
 #
 # --quick runs one case (20 KB, keep-alive, 50 connections, full pool): a check
 # that the script and both proxies work, not a measurement.
@@ -37,6 +41,8 @@ sizes="100b 20k"
 conn_counts="50 200"
 conn_modes="keep-alive close"
 pools="full tenth"
+wrk_threads=1
+connections=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --mode) mode=$2; shift 2 ;;
@@ -46,9 +52,13 @@ while [ $# -gt 0 ]; do
         --tls) tls=1; conn_counts=50; shift ;;
         --tls-origin) origin_tls=1; server_options=" ssl verify none"; conn_counts=50; shift ;;
         --quick) sizes=20k; conn_counts=50; conn_modes=keep-alive; pools=full; shift ;;
-        *) echo "usage: $0 [--mode tcp|http] [--tls] [--tls-origin] [--duration SECONDS] [--warmup SECONDS] [--threads N] [--quick]" >&2; exit 2 ;;
+        --connections) connections=$2; shift 2 ;;
+        --wrk-threads) wrk_threads=$2; shift 2 ;;
+        *) echo "usage: $0 [--mode tcp|http] [--tls] [--tls-origin] [--duration SECONDS] [--warmup SECONDS] [--threads N] [--quick] [--connections N] [--wrk-threads N]" >&2; exit 2 ;;
     esac
 done
+# --connections replaces the connection counts of the cases (after --tls and --quick, whatever the order).
+[ -n "$connections" ] && conn_counts=$connections
 # shellcheck source=bench/origin.sh
 . "$root/bench/origin.sh"
 scheme=http
@@ -88,8 +98,8 @@ for size in $sizes; do
                     # Warm-up (the JIT for Sluice), then the measured run. With -XX:+PrintCompilation,
                     # C2 still compiles Sluice's request path 3 s into a run, on one of the two cores
                     # the three processes share: 5 s leaves the measured run to the compiled code.
-                    warm=$(wrk -t 1 -c "$conns" -d "${warmup}s" "${header[@]}" "$scheme://127.0.0.1:$proxy_port/$size" 2>&1 || true)
-                    out=$(wrk -t 1 -c "$conns" -d "${duration}s" --latency "${header[@]}" "$scheme://127.0.0.1:$proxy_port/$size" 2>&1)
+                    warm=$(wrk -t "$wrk_threads" -c "$conns" -d "${warmup}s" "${header[@]}" "$scheme://127.0.0.1:$proxy_port/$size" 2>&1 || true)
+                    out=$(wrk -t "$wrk_threads" -c "$conns" -d "${duration}s" --latency "${header[@]}" "$scheme://127.0.0.1:$proxy_port/$size" 2>&1)
                     rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$proxy_pid/status" 2>/dev/null || echo 0)
                     stop_proxy
                     # Heap bytes Sluice's loop threads allocated per request served (warm-up and connection
