@@ -105,7 +105,7 @@ public final class BufferClaim {
         listener.admitted();
     }
 
-    /** Pool {@code i} took {@code b} for this claim's session. */
+    /** Pool {@code i} took a buffer for this claim's session. */
     void took(int i) {
         held[i]++;
     }

@@ -369,13 +369,19 @@ public class BufferPool {
         for (int l = queue.firstEligible(freeCount - earmarked, reserve); l >= 0;
              l = queue.firstEligible(freeCount - earmarked, reserve)) {
             Buffer buffer = tryAllocateIn(l);
-            int c = queue.classOf(l).ordinal();
-            allocations[c]--;
-            handoffs[c]++;
-            BufferWaiter waiter = queue.removeHead(l);
-            tag(buffer, waiter);
-            waiter.onBuffer(buffer);
+            Criticality c = queue.classOf(l);
+            // Taken to be handed over: a handoff, not an allocation.
+            allocations[c.ordinal()]--;
+            handOver(buffer, queue.removeHead(l), c);
         }
+    }
+
+    /** Gives {@code buffer} to {@code waiter}, off its queue now, as {@code c}'s, counted to its claim. */
+    private void handOver(Buffer buffer, BufferWaiter waiter, Criticality c) {
+        handoffs[c.ordinal()]++;
+        buffer.allocatedAs = c;
+        tag(buffer, waiter);
+        waiter.onBuffer(buffer);
     }
 
     void gateWaits(dev.sluice.util.IntrusiveList.Link<ClaimGate> link) {
@@ -406,13 +412,8 @@ public class BufferPool {
      * and give back two; otherwise the buffer retires. In use never grows.
      */
     private void payDebt(Buffer buffer) {
-        int critical = Criticality.CRITICAL.ordinal();
         if (queue.laneLength(0) > 0) {
-            BufferWaiter waiter = queue.removeHead(0);
-            handoffs[critical]++;
-            buffer.allocatedAs = Criticality.CRITICAL;
-            tag(buffer, waiter);
-            waiter.onBuffer(buffer);
+            handOver(buffer, queue.removeHead(0), Criticality.CRITICAL);
             return;
         }
         debt--;
@@ -488,12 +489,7 @@ public class BufferPool {
             notifyGates();
             return;
         }
-        BufferWaiter waiter = queue.removeHead(l);
-        Criticality c = queue.classOf(l);
-        handoffs[c.ordinal()]++;
-        buffer.allocatedAs = c;
-        tag(buffer, waiter);
-        waiter.onBuffer(buffer);
+        handOver(buffer, queue.removeHead(l), queue.classOf(l));
     }
 
     /** Puts a released buffer on top of the free list, where the next allocation takes it. */

@@ -167,7 +167,7 @@ public final class ClaimGate {
         return waits;
     }
 
-    /** The two pools' earmarks equal their admitted claims' untaken sets; for tests and the simulator. */
+    /** The queue's links, and neither pool with more set aside than it has free; for tests and the simulator. */
     public void checkInvariants() {
         queue.checkInvariants();
         for (int i = 0; i < POOLS; i++) {

@@ -130,12 +130,17 @@ final class Posix {
      * buffer; never unmapped.
      */
     static java.nio.ByteBuffer anonymousMemory(long bytes) {
+        return mmap(bytes).reinterpret(bytes).asByteBuffer();
+    }
+
+    /** {@code bytes} of anonymous private memory, as a zero-length segment at its address. */
+    private static MemorySegment mmap(long bytes) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment address = (MemorySegment) invoke(MMAP, state, MemorySegment.NULL, bytes,
                     PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
             check("mmap(" + bytes + ")", address.address() == -1L ? -1 : 0, state);
-            return address.reinterpret(bytes).asByteBuffer();
+            return address;
         }
     }
 
@@ -145,13 +150,7 @@ final class Posix {
      * one configuration's generation: a TLS record arena.
      */
     static java.nio.ByteBuffer anonymousMemoryUntilUnreachable(long bytes) {
-        MemorySegment mapped;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            mapped = (MemorySegment) invoke(MMAP, state, MemorySegment.NULL, bytes, PROT_READ_WRITE,
-                    MAP_PRIVATE_ANONYMOUS, -1, 0L);
-            check("mmap(" + bytes + ")", mapped.address() == -1L ? -1 : 0, state);
-        }
+        MemorySegment mapped = mmap(bytes);
         long base = mapped.address();
         return mapped.reinterpret(bytes, Arena.ofAuto(), s -> unmap(base, bytes)).asByteBuffer();
     }

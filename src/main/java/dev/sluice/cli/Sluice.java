@@ -164,12 +164,7 @@ public final class Sluice implements AutoCloseable {
      * whole. Either way carved once, at start, and never grown.
      */
     private static java.nio.ByteBuffer arena(long bytes) {
-        try {
-            return Posix.anonymousMemory(bytes);
-        } catch (RuntimeException | LinkageError e) {
-            System.err.println("sluice: cannot map the buffer arena on demand (" + e + "); it is allocated whole");
-            return null;
-        }
+        return mapped(Posix::anonymousMemory, bytes, "the buffer arena");
     }
 
     /**
@@ -178,10 +173,16 @@ public final class Sluice implements AutoCloseable {
      * (a direct buffer, resident whole) where the system cannot map it.
      */
     static java.nio.ByteBuffer generationArena(long bytes) {
+        return mapped(Posix::anonymousMemoryUntilUnreachable, bytes, "the TLS record arena");
+    }
+
+    /** What {@code map} gives, or null (told on stderr) where the system cannot map {@code what} on demand. */
+    private static java.nio.ByteBuffer mapped(java.util.function.LongFunction<java.nio.ByteBuffer> map, long bytes,
+                                              String what) {
         try {
-            return Posix.anonymousMemoryUntilUnreachable(bytes);
+            return map.apply(bytes);
         } catch (RuntimeException | LinkageError e) {
-            System.err.println("sluice: cannot map the TLS record arena on demand (" + e + "); it is allocated whole");
+            System.err.println("sluice: cannot map " + what + " on demand (" + e + "); it is allocated whole");
             return null;
         }
     }

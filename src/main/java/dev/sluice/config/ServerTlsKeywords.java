@@ -104,20 +104,13 @@ final class ServerTlsKeywords {
      * first TLS context is made; the global section is read before any).
      */
     private static void defaultOptions(GlobalSection g, Invocation use) throws ConfigException {
-        List<String> args = use.args();
-        for (int i = 0; i < args.size(); i++) {
-            int last = g.tls.serverOffer.option(use, args, i);
-            if (last >= 0) {
-                i = last;
-                continue;
-            }
-            String o = args.get(i);
+        g.tls.serverOffer.options(use, o -> {
             switch (o) {
                 case "no-ssl-reuse" -> g.tls.serverNoReuse = true;
                 case "no-tls-tickets" -> System.setProperty("jdk.tls.client.enableSessionTicketExtension", "false");
                 default -> throw use.error("'" + o + "' is not supported by Sluice; it takes no-sslv3, no-tlsv10,"
                         + " no-tlsv11, no-tlsv12, no-tlsv13, ssl-min-ver, ssl-max-ver, no-ssl-reuse and no-tls-tickets");
             }
-        }
+        });
     }
 }

@@ -136,14 +136,7 @@ final class TlsKeywords {
 
     /** {@code ssl-default-bind-options}: the version options of a bind line, for every ssl bind. */
     private static void defaultOptions(GlobalSection g, Invocation use) throws ConfigException {
-        List<String> args = use.args();
-        for (int i = 0; i < args.size(); i++) {
-            int last = g.tls.offer.option(use, args, i);
-            if (last >= 0) {
-                i = last;
-                continue;
-            }
-            String o = args.get(i);
+        g.tls.offer.options(use, o -> {
             switch (o) {
                 case "prefer-client-ciphers" -> g.tls.preferClientCiphers = true;
                 case "strict-sni" -> g.tls.strictSni = true;
@@ -152,6 +145,6 @@ final class TlsKeywords {
                         + " no-tlsv11, no-tlsv12, no-tlsv13, ssl-min-ver, ssl-max-ver, prefer-client-ciphers, strict-sni"
                         + " and no-tls-tickets");
             }
-        }
+        });
     }
 }

@@ -53,6 +53,27 @@ final class TlsOffer {
                 .flag("no-tlsv13", (t, use) -> of.apply(t).without.add("TLSv1.3"));
     }
 
+    /** A word of an {@code ssl-default-*-options} line that is not one of the offer's own. */
+    interface OtherOption {
+        void take(String option) throws ConfigException;
+    }
+
+    /**
+     * Every word of an {@code ssl-default-*-options} line: those that set the
+     * offer (see {@link #option}) go here, each other one to {@code other}.
+     */
+    void options(Invocation use, OtherOption other) throws ConfigException {
+        List<String> args = use.args();
+        for (int i = 0; i < args.size(); i++) {
+            int last = option(use, args, i);
+            if (last >= 0) {
+                i = last;
+            } else {
+                other.take(args.get(i));
+            }
+        }
+    }
+
     /**
      * One option of an {@code ssl-default-*-options} line that sets the offer
      * ({@code no-sslv3}, {@code no-tlsv1x}, {@code ssl-min-ver V}, {@code

@@ -208,10 +208,10 @@ public final class TlsClientContext {
             tmf.init((KeyStore) null);
             return tmf.getTrustManagers();
         }
-        KeyStore ks = emptyStore();
         if (cas == null) {
             throw new GeneralSecurityException("a crl-file needs a ca-file of its own, not @system-ca");
         }
+        KeyStore ks = emptyStore();
         int i = 0;
         for (X509Certificate ca : cas) {
             ks.setCertificateEntry("ca" + i++, ca);

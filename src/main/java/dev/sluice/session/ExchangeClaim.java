@@ -91,11 +91,6 @@ final class ExchangeClaim extends Task implements BufferClaim.Listener {
         }
     }
 
-    /** Whether the exchange waits for its claim. */
-    boolean waiting() {
-        return claim != null && claim.waiting();
-    }
-
     @Override
     public void admitted() {
         loop.schedule(this);
