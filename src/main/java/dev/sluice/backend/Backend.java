@@ -123,6 +123,21 @@ public final class Backend {
     }
 
     /**
+     * The server a persistence cookie's value {@code [from, to)} of {@code b}
+     * names: the first, in declaration order, whose {@code cookie} it is and,
+     * when {@code operational}, that takes persistent requests (UP or drained).
+     * Null when there is none. Allocates nothing.
+     */
+    public Server cookieServer(dev.sluice.buffer.Buffer b, int from, int to, boolean operational) {
+        for (Server s : slots.servers()) {
+            if (s.cookieIs(b, from, to) && (!operational || s.state().takesPersistentRequests())) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Gives a slot back. If a session waits for this server, or in the
      * backend's queue while the server may take new requests, the slot goes to
      * the one that waited longest, without ever being free, and its loop is

@@ -16,6 +16,8 @@ import dev.sluice.buffer.Buffer;
  *     backend takes its first comma-separated element, as HAProxy does);</li>
  * <li>{@link Source#NONE}: nothing; the key is ignored.</li>
  * </ul>
+ * Before any of these, a server that the request's persistence cookie names
+ * ({@link #persistTo(Server)}) is chosen, whatever the algorithm.
  * A key left empty (no such field, no address) makes the backend fall back to
  * round robin, as HAProxy does.
  *
@@ -37,6 +39,8 @@ public final class BalanceKey {
     private int start;
     private int end;
     private byte[] address;
+    /** The server the request's persistence cookie names, or null. */
+    private Server persist;
 
     public BalanceKey() {
         this(false);
@@ -51,6 +55,7 @@ public final class BalanceKey {
         buffer = null;
         array = null;
         address = null;
+        persist = null;
         start = 0;
         end = 0;
         return this;
@@ -83,6 +88,22 @@ public final class BalanceKey {
         start = from;
         end = to;
         return this;
+    }
+
+    /**
+     * The server the request's persistence cookie names (UP or drained when
+     * the cookie was read): it gets the request, or its queue holds it, before
+     * any balancing; a retry that redispatches away from it balances instead.
+     */
+    public BalanceKey persistTo(Server server) {
+        mutable();
+        persist = server;
+        return this;
+    }
+
+    /** The server a persistence cookie names, or null. */
+    public Server persistTo() {
+        return persist;
     }
 
     boolean hasBytes() {

@@ -39,6 +39,9 @@ public final class Server {
     /** An address without a port: connections go to the port the client connected to, plus {@link #portOffset}. */
     private volatile boolean portFromClient;
     private volatile int portOffset;
+    /** The {@code cookie} value its backend's persistence cookie names it by, or null; set once, before traffic. */
+    private volatile String cookie;
+    private volatile byte[] cookieBytes;
     /** Changed at run time ({@code set maxconn server}) through the backend, which then serves its queues. */
     private volatile int maxconn;
     private final int maxqueue;
@@ -223,6 +226,23 @@ public final class Server {
         sendProxy = proxyVersion;
         portFromClient = portOfClient;
         portOffset = portOfClient ? offset : 0;
+    }
+
+    /** The server's {@code cookie} value, by which a persistence cookie names it; null for none. */
+    public void cookie(String value) {
+        cookie = value;
+        cookieBytes = value == null ? null : value.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** The {@code cookie} value, or null. */
+    public String cookie() {
+        return cookie;
+    }
+
+    /** Whether its cookie value is the bytes {@code [from, to)} of {@code b}. */
+    boolean cookieIs(dev.sluice.buffer.Buffer b, int from, int to) {
+        byte[] mine = cookieBytes;
+        return mine != null && b.holdsAt(from, to, mine);
     }
 
     /** The PROXY protocol version new connections send first; 0: none. */

@@ -27,6 +27,11 @@ public enum ServerState {
         return this == UP;
     }
 
+    /** Whether a request whose persistence cookie names a server in this state goes to it: UP, or drained. */
+    public boolean takesPersistentRequests() {
+        return this == UP || this == DRAIN;
+    }
+
     /** Whether what queued for a server in this state must go elsewhere (or be refused). */
     boolean dropsItsQueue() {
         return this == DOWN || this == MAINT;

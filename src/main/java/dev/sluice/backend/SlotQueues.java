@@ -40,6 +40,8 @@ final class SlotQueues {
     private volatile Farm farm;
     private final ServerChoice choice;
     private final NoServerException noServer;
+    /** {@link #acquirePersistent}'s answer when the named server takes no persistent request: balance instead. */
+    private static final Server PASS = new Server("(no persistence)", null, 0, 0);
     /** The backend's own queue: sessions any server may take, oldest first. Guarded by the lock, links included. */
     private final IntrusiveList<SlotWaiter> waiting = new IntrusiveList<>();
     /** The backend queue's length, published for the lock-free fast path and for stats. */
@@ -181,6 +183,13 @@ final class SlotQueues {
         if (waiter.queueLink.isLinked()) {
             throw new IllegalStateException("session is already queued for a slot");
         }
+        Server persist = key.persistTo();
+        if (persist != null && persist != avoid && persist.owner() == backend) {
+            Server s = acquirePersistent(waiter, persist);
+            if (s != PASS) {
+                return s;
+            }
+        }
         Farm f = farm;
         if (f.isEmpty()) {
             throw noServer;
@@ -214,7 +223,39 @@ final class SlotQueues {
                 throw new QueueFullException(name, queued);
             }
             waiter.hashed = false;
+            waiter.persistent = false;
             enqueue(waiter, null);
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The server a persistence cookie names: its slot if it has room and
+     * nobody waits for it, else its own queue, as a hash's choice. {@link #PASS}
+     * when it no longer takes persistent requests (it went DOWN or into
+     * maintenance since the cookie was read): the request is balanced.
+     */
+    private Server acquirePersistent(SlotWaiter waiter, Server s) throws QueueFullException {
+        if (s.state().takesPersistentRequests() && s.queued == 0 && s.tryTakeSlot()) {
+            return s;
+        }
+        lock.lock();
+        try {
+            // Its state changes under this lock, and a server that leaves drops its queue under it too.
+            if (!s.state().takesPersistentRequests()) {
+                return PASS;
+            }
+            if (s.queued == 0 && s.tryTakeSlot()) {
+                return s;
+            }
+            if (s.maxqueue() > 0 && s.queued >= s.maxqueue()) {
+                throw new QueueFullException(name + "/" + s.name(), s.queued);
+            }
+            waiter.hashed = false;
+            waiter.persistent = true;
+            enqueue(waiter, s);
             return null;
         } finally {
             lock.unlock();
@@ -245,6 +286,7 @@ final class SlotQueues {
             }
             waiter.hash = hash;
             waiter.hashed = true;
+            waiter.persistent = false;
             enqueue(waiter, s);
             return null;
         } finally {
@@ -387,6 +429,10 @@ final class SlotQueues {
                     } else if (f.isEmpty()) {
                         moves.refusedNone(w);
                         refusedHere++;
+                    } else if (w.persistent) {
+                        // Its cookie named this server only: now any server will do, in the backend's queue.
+                        enqueue(w, null);
+                        requeued++;
                     } else {
                         Server to = choice.hashed(f, w.hash, null);
                         if (to.queued == 0 && to.tryTakeSlot()) {

@@ -36,6 +36,8 @@ public abstract class SlotWaiter extends Message {
     /** The key's hash, kept so that a waiter can be sent elsewhere without its request bytes. */
     int hash;
     boolean hashed;
+    /** Queued for the server its persistence cookie names: if that server goes, it waits for any server. */
+    boolean persistent;
     /** The server of a grant on its way; written before the post, read at delivery. */
     private Server granted;
     /** The reason of a refusal on its way; written before the post, read at delivery. */

@@ -231,6 +231,19 @@ public final class Buffer {
         return absolute.get(absoluteIndex);
     }
 
+    /** Whether the bytes at absolute indexes {@code [from, to)} are exactly {@code other}'s (compared with case). */
+    public boolean holdsAt(int from, int to, byte[] other) {
+        if (to - from != other.length) {
+            return false;
+        }
+        for (int i = 0; i < other.length; i++) {
+            if (absolute.get(from + i) != other[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     void clear() {
         readIndex = 0;
         writeIndex = 0;

@@ -175,6 +175,7 @@ final class Generation {
                         s.disabled() ? ServerState.MAINT : ServerState.UP);
                 server.connectAs(s.sendProxy(), s.target().port() == ServerAddress.Port.CLIENT_DESTINATION,
                         s.target().portOffset());
+                server.cookie(s.cookie());
                 serverConfigs.put(server, s);
                 servers.add(server);
             }

@@ -62,10 +62,11 @@ public record BackendConfig(String name, Mode mode, BalanceSpec balance, List<Se
      * The rules this backend runs for the requests {@code frontend} routes to it.
      * When both are the halves of one {@code listen} section, the frontend half
      * has run the section's rules already, and, as in HAProxy, they do not run a
-     * second time; for any other frontend they are {@link #httpRules()}.
+     * second time (the persistence cookie, the backend's own, still applies);
+     * for any other frontend they are {@link #httpRules()}.
      */
     public HttpRules httpRules(FrontendConfig frontend) {
-        return isOtherHalfOf(frontend) ? RuleCompiler.none() : httpRules();
+        return isOtherHalfOf(frontend) ? RuleCompiler.persistenceOnly(this) : httpRules();
     }
 
     /**

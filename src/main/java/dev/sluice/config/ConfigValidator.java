@@ -155,6 +155,11 @@ final class ConfigValidator {
             throw new ConfigException(file, section.line, section.describe() + " has no server line:"
                     + " every connection sent to it would fail");
         }
+        if (section.http.cookie != null && backend.mode() != Mode.HTTP) {
+            // HAProxy warns and ignores it: a mode tcp connection carries no cookie.
+            diagnostics.warn(section.http.cookie.line(), "cookie needs mode http; " + section.describe()
+                    + " is in mode tcp and ignores it, as HAProxy does");
+        }
         BalanceSpec asked = section.balancing.algorithm;
         if (BalanceSettings.needsHttp(asked.algorithm()) && backend.mode() != Mode.HTTP) {
             // HAProxy warns and balances round robin: a mode tcp connection has no HTTP request to hash.

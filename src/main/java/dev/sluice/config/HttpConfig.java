@@ -20,13 +20,15 @@ import java.util.Objects;
  * @param errorFiles {@code errorfile} pages, one per status at most, the defaults' included
  * @param forwardForSpec the arguments of {@code option forwardfor} (what it adds, for whom); read when it is on
  * @param httpResponseRules the {@code http-response} header rules, in file order
+ * @param cookie the backend's {@code cookie} line (persistence), or null
  */
 public record HttpConfig(List<HttpRequestRule> httpRequestRules, boolean forwardFor, boolean httpClose,
         boolean serverClose, HttpReuse httpReuse, long maxBodySize, List<ErrorFile> errorFiles,
-        dev.sluice.http.ForwardFor forwardForSpec, List<HttpRequestRule> httpResponseRules) {
+        dev.sluice.http.ForwardFor forwardForSpec, List<HttpRequestRule> httpResponseRules,
+        CookieKeywords.CookieLine cookie) {
     /** No rule, no option: what a section without HTTP keywords has. */
     public static final HttpConfig NONE = new HttpConfig(List.of(), false, false, false, HttpReuse.SAFE, 0, List.of(),
-            dev.sluice.http.ForwardFor.DEFAULT, List.of());
+            dev.sluice.http.ForwardFor.DEFAULT, List.of(), null);
 
     public HttpConfig {
         httpRequestRules = List.copyOf(httpRequestRules);

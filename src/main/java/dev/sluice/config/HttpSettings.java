@@ -20,6 +20,8 @@ final class HttpSettings {
     /** {@code option http-server-close}: the server connection closes after each response, the client's stays. */
     boolean serverClose;
     HttpReuse httpReuse = HttpReuse.SAFE;
+    /** The {@code cookie} line, or null. */
+    CookieKeywords.CookieLine cookie;
     /** {@code max-body-size} in bytes; 0 when not set: no limit. */
     long maxBodySize;
     /**
@@ -44,6 +46,7 @@ final class HttpSettings {
         serverClose = defaults.serverClose;
         httpReuse = defaults.httpReuse;
         maxBodySize = defaults.maxBodySize;
+        cookie = defaults.cookie;
         errorEntries.addAll(defaults.errorEntries);
     }
 
@@ -80,6 +83,6 @@ final class HttpSettings {
             }
         }
         return new HttpConfig(httpRequestRules, forwardFor, httpClose, serverClose, httpReuse, maxBodySize,
-                List.copyOf(errorFiles.values()), forwardForSpec, httpResponseRules);
+                List.copyOf(errorFiles.values()), forwardForSpec, httpResponseRules, cookie);
     }
 }

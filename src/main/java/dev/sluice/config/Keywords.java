@@ -25,6 +25,7 @@ final class Keywords {
             HttpKeywords::register,
             LogKeywords::register,
             BalanceKeywords::register,
+            CookieKeywords::register,
             CheckKeywords::register,
             ProxyProtocolKeywords::register,
             ServiceKeywords::register,

@@ -100,8 +100,13 @@ final class RefusedKeywords {
                 + " 'balance random' to spread load");
         r.put("server-state-base", "Sluice keeps no server state across restarts yet");
         r.put("load-server-state-from-file", "Sluice keeps no server state across restarts yet");
-        r.put("cookie", "Sluice has no cookie persistence yet");
         r.put("stick-table", "Sluice has no stick tables: for client affinity use balance source (with hash-type consistent); rate limits (track-sc0, sc_http_req_rate) are not built");
+        r.put("option persist", "Sluice sends a request to the server its cookie names only while that server is UP or"
+                + " drained; a cookie naming a DOWN server is ignored and the request balanced");
+        r.put("force-persist", "Sluice applies the persistence cookie to every request of the backend; a condition on"
+                + " it is not supported");
+        r.put("ignore-persist", "Sluice applies the persistence cookie to every request of the backend; a condition on"
+                + " it is not supported");
         r.put("errorloc", "Sluice answers its errors itself; redirecting them is not supported yet");
         return Map.copyOf(r);
     }
@@ -124,7 +129,6 @@ final class RefusedKeywords {
         for (String force : List.of("force-sslv3", "force-tlsv10", "force-tlsv11", "force-tlsv12", "force-tlsv13")) {
             o.put(force, "write ssl-min-ver and ssl-max-ver");
         }
-        o.put("cookie", "Sluice has no cookie persistence yet");
         o.put("proxy-v2-options", "Sluice sends no TLV extensions in its PROXY version 2 header; remove the option");
         o.put("resolve-prefer", "Sluice resolves host names once, when it reads the file");
         o.put("init-addr", "Sluice resolves host names once, when it reads the file");
@@ -159,8 +163,8 @@ final class RefusedKeywords {
         f.put("http-after-response", "Sluice has no http-after-response rules yet");
         f.put("tcp-response", "Sluice has no tcp-response rules yet");
         f.put("capture", "Sluice captures headers (capture request header NAME len N, capture response header"
-                + " NAME len N) but no cookie: Sluice has no persistence cookie, so %CC and %CS log nothing; capture"
-                + " the whole header instead (capture request header Cookie len N)");
+                + " NAME len N) but no cookie: %CC and %CS log nothing; capture the whole header instead (capture"
+                + " request header Cookie len N)");
         f.put("email-alert", "Sluice sends no email");
         return Map.copyOf(f);
     }

@@ -54,7 +54,28 @@ final class RuleCompiler {
         HttpRules.Builder rules = HttpRules.builder();
         requestRules(rules, backend.http().httpRequestRules(), backend.http().errorFiles());
         backend.http().httpResponseRules().forEach(r -> rules.responseHeaderRule(headerRule(r)));
+        persistence(rules, backend);
         return rules.build();
+    }
+
+    /** A listen section's backend half: its rules ran as the frontend's, but its persistence cookie is its own. */
+    static HttpRules persistenceOnly(BackendConfig backend) {
+        if (backend.http().cookie() == null || backend.mode() != Mode.HTTP) {
+            return HttpRules.NONE;
+        }
+        HttpRules.Builder rules = HttpRules.builder();
+        persistence(rules, backend);
+        return rules.build();
+    }
+
+    /** The backend's {@code cookie} line, compiled with its servers' values (mode http only). */
+    private static void persistence(HttpRules.Builder rules, BackendConfig backend) {
+        CookieKeywords.CookieLine cookie = backend.http().cookie();
+        if (cookie != null && backend.mode() == Mode.HTTP) {
+            List<String> values = backend.servers().stream().map(ServerConfig::cookie)
+                    .filter(java.util.Objects::nonNull).distinct().toList();
+            rules.persistCookie(dev.sluice.http.PersistCookie.compile(cookie.name(), cookie.options(), values));
+        }
     }
 
     /**

@@ -12,6 +12,8 @@ final class ServerBalanceOptions {
     int weight = Server.DEFAULT_WEIGHT;
     boolean backup;
     boolean disabled;
+    /** {@code cookie VALUE}, or null. */
+    String cookie;
 
     ServerBalanceOptions() {
     }
@@ -20,5 +22,6 @@ final class ServerBalanceOptions {
         weight = d.weight;
         backup = d.backup;
         disabled = d.disabled;
+        cookie = d.cookie;
     }
 }

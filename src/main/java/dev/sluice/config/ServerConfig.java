@@ -28,11 +28,12 @@ import java.util.Objects;
  * @param tls TLS towards the server ({@code ssl}) or its checks ({@code check-ssl}), the global defaults
  *     applied; null for a server spoken to in the clear
  * @param tlsSettings what the line said of TLS, until the whole file is read and {@code tls} is made from it
+ * @param cookie {@code cookie}: the value a persistence cookie names the server by, or null
  */
 public record ServerConfig(String name, ServerAddress target, int maxconn, int maxqueue, long poolPurgeDelayMillis,
                            int poolMaxConn, int weight, boolean backup, boolean disabled, ServerCheckSpec check,
                            DiscoveryConfig discovery, int sendProxy, int line, ServerTlsConfig tls,
-                           ServerTlsSettings tlsSettings) {
+                           ServerTlsSettings tlsSettings, String cookie) {
     /** HAProxy's default {@code pool-purge-delay}: 5 seconds. */
     public static final long DEFAULT_POOL_PURGE_DELAY_MILLIS = 5_000;
     /** {@code pool-max-conn -1}: no configured limit (Sluice still bounds it per loop). */
@@ -62,7 +63,7 @@ public record ServerConfig(String name, ServerAddress target, int maxconn, int m
                         int poolMaxConn, int weight, boolean backup, boolean disabled, ServerCheckSpec check,
                         int line) {
         this(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, weight, backup, disabled, check,
-                DiscoveryConfig.NONE, 0, line, null, null);
+                DiscoveryConfig.NONE, 0, line, null, null, null);
     }
 
     /** The same server with its TLS resolved against the global defaults, once the file is read. */
@@ -73,7 +74,7 @@ public record ServerConfig(String name, ServerAddress target, int maxconn, int m
         boolean checkElsewhere = check != null && (check.port() != 0 || check.address() != null);
         ServerTlsConfig resolved = tlsSettings.resolve(globals, checkElsewhere, name, file, line);
         return new ServerConfig(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, weight, backup,
-                disabled, check, discovery, sendProxy, line, resolved, null);
+                disabled, check, discovery, sendProxy, line, resolved, null, cookie);
     }
 
     /** Whether the server has no address yet: it waits, in maintenance, for its resolver's first answer. */
@@ -84,7 +85,7 @@ public record ServerConfig(String name, ServerAddress target, int maxconn, int m
     /** A server at a fixed address and port, with the default idle connection pool. */
     public ServerConfig(String name, InetSocketAddress address, int maxconn, int maxqueue, int line) {
         this(name, ServerAddress.fixed(address), maxconn, maxqueue, DEFAULT_POOL_PURGE_DELAY_MILLIS, UNLIMITED_POOL,
-                Server.DEFAULT_WEIGHT, false, false, null, DiscoveryConfig.NONE, 0, line, null, null);
+                Server.DEFAULT_WEIGHT, false, false, null, DiscoveryConfig.NONE, 0, line, null, null, null);
     }
 
     /**

@@ -60,6 +60,7 @@ final class ServerOptions {
                 : new DiscoveryConfig(resolvers, hostname, preferIpv6, initAddr, template);
         return new ServerConfig(name, target, maxconn, maxqueue, poolPurgeDelayMillis, poolMaxConn, balancing.weight,
                 balancing.backup, balancing.disabled, CheckKeywords.spec(check, sendProxy), discovery, sendProxy, line,
-                null, tls.ssl || tls.checkSsl != null && tls.checkSsl ? new ServerTlsSettings(tls) : null);
+                null, tls.ssl || tls.checkSsl != null && tls.checkSsl ? new ServerTlsSettings(tls) : null,
+                balancing.cookie);
     }
 }

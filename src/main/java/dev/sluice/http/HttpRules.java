@@ -35,6 +35,8 @@ public final class HttpRules {
     private final ReturnRule[] errorPages;
     /** The {@code http-response} header rules, run on every server response in order. */
     private final HeaderRule[] responseRules;
+    /** A backend's {@code cookie} line, or null. */
+    private final PersistCookie persistCookie;
 
     private HttpRules(Builder b) {
         ruleConditions = b.ruleConditions.toArray(new Condition[0]);
@@ -46,6 +48,12 @@ public final class HttpRules {
         backendNames = List.copyOf(b.backendNames);
         errorPages = b.errorPages.clone();
         responseRules = b.responseRules.toArray(new HeaderRule[0]);
+        persistCookie = b.persistCookie;
+    }
+
+    /** The backend's persistence cookie ({@code cookie}), or null for none. */
+    public PersistCookie persistCookie() {
+        return persistCookie;
     }
 
     /** Runs the {@code http-response} header rules on a response head; they report their edits. */
@@ -122,6 +130,13 @@ public final class HttpRules {
     public static final class Builder {
         private final ReturnRule[] errorPages = new ReturnRule[600];
         private final List<HeaderRule> responseRules = new ArrayList<>();
+        private PersistCookie persistCookie;
+
+        /** The backend's {@code cookie} line. */
+        public Builder persistCookie(PersistCookie cookie) {
+            persistCookie = cookie;
+            return this;
+        }
 
         /** An {@code http-response} header rule, after those added before. */
         public Builder responseHeaderRule(HeaderRule rule) {

@@ -377,9 +377,8 @@ public final class LogFormat {
             case TERMINATION_COOKIE -> {
                 out.put(r.cause.code());
                 out.put(r.phase.code());
-                // No persistence cookie in Sluice: the cookie characters say "does not apply".
-                out.put('-');
-                out.put('-');
+                out.put(r.cookieRequest);
+                out.put(r.cookieResponse);
             }
         }
     }

@@ -84,6 +84,9 @@ public final class LogRecord {
     long bytesFromClient;
     TerminationCause cause;
     TerminationPhase phase;
+    /** What became of the persistence cookie ({@code %tsc}'s last two characters); '-' without one. */
+    char cookieRequest = '-';
+    char cookieResponse = '-';
     int activeConnections;
     int frontendConnections;
     int backendConnections;
@@ -145,6 +148,8 @@ public final class LogRecord {
         bytesFromClient = 0;
         cause = TerminationCause.NONE;
         phase = TerminationPhase.NONE;
+        cookieRequest = '-';
+        cookieResponse = '-';
         activeConnections = 0;
         frontendConnections = 0;
         backendConnections = 0;
@@ -326,6 +331,12 @@ public final class LogRecord {
     public void termination(TerminationCause why, TerminationPhase when) {
         cause = why;
         phase = when;
+    }
+
+    /** What the request's persistence cookie did and what was done to the response's, as HAProxy's letters. */
+    public void cookies(char request, char response) {
+        cookieRequest = request;
+        cookieResponse = response;
     }
 
     /** The connection counts when the line is logged: process, frontend, backend, server ({@code %ac/%fc/%bc/%sc}). */

@@ -214,6 +214,13 @@ final class ExchangeLog {
         record.queuePositions(0, Math.max(0, to.queued() - 1));
     }
 
+    /** What the persistence cookie did, for {@code %tsc}. */
+    void cookies(char request, char response) {
+        if (record != null) {
+            record.cookies(request, response);
+        }
+    }
+
     /** The exchange goes to {@code to} (a backend), before or without a server. */
     void routed(Backend to) {
         if (record != null) {

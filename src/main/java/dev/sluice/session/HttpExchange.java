@@ -47,6 +47,8 @@ final class HttpExchange {
     private final ParsedRequest view = new ParsedRequest();
     private final BalanceKey balanceKey = new BalanceKey();
     private final RequestPolicy.Decision decision = new RequestPolicy.Decision();
+    /** The backend's persistence cookie, read from the request and written into the response. */
+    private final CookiePersistence cookies = new CookiePersistence();
     /** The client and where it connected to, as the rules see them. */
     private final ConnectionAddresses addresses;
 
@@ -70,6 +72,7 @@ final class HttpExchange {
                 responseSide, parts, times, addresses, forwardedForField);
         this.reply = reply;
         this.applets = new AppletHandoff(session, frontend, response, requestSide, reply);
+        responseSide.persistence(cookies, upstream.link());
         this.times = times;
         this.addresses = addresses;
         this.log = session.log;
@@ -193,6 +196,17 @@ final class HttpExchange {
         }
         policy = decision.policy();
         log.routed(decision.backend());
+        // After the backend's rules, as they may have edited the Cookie fields; before any server is chosen.
+        cookies.request(policy.rules().persistCookie(), decision.backend(), view, requestSide, requestSide.method());
+        log.cookies(cookies.requestState(), cookies.responseState());
+        if (requestSide.overflowed()) {
+            return refuse(Refusal.EDITS_TOO_LARGE);
+        }
+        // The key reads the head as the cookie's edits left it.
+        BalanceKey key = BalanceKeys.fill(balanceKey, decision.backend(), view);
+        if (cookies.named() != null) {
+            key.persistTo(cookies.named());
+        }
         if (!policy.tcpRules().isEmpty()
                 && !policy.tcpRules().accepts(TcpRequestRules.Phase.CONTENT, new AddressView(addresses))) {
             // The backend's tcp-request content rules: a reject ends the connection, as at its start.
@@ -210,8 +224,7 @@ final class HttpExchange {
             requestSide.closeAfter();
         }
         requestSide.lastOnConnection();
-        return upstream.toBackend(policy, serverClose, decision.backend(),
-                BalanceKeys.fill(balanceKey, decision.backend(), view), now);
+        return upstream.toBackend(policy, serverClose, decision.backend(), key, now);
     }
 
     /** Sluice answers with {@code rule}: a deny is the proxy's refusal (PR); a return is its own answer (LR). */
@@ -253,6 +266,7 @@ final class HttpExchange {
                 && !session.stopping();
         boolean http10 = requestSide.head().minorVersion() == 0;
         ResponseAnalyser.Step step = responseSide.analyse(session.resp(), clientMayStay, http10, requestSide.upgrade());
+        log.cookies(cookies.requestState(), cookies.responseState());
         if (step == ResponseAnalyser.Step.RETRY_STATUS) {
             if (upstream.retriedAfterSending(null, responseSide.head().statusCode())) {
                 return !session.isClosed();

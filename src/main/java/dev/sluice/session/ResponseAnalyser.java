@@ -74,6 +74,9 @@ final class ResponseAnalyser {
     private HttpRules backendRules = HttpRules.NONE;
     private HttpRules frontendRules = HttpRules.NONE;
     private boolean editsOverflowed;
+    /** The exchange's persistence cookie, and the link whose server answers. */
+    private CookiePersistence cookies;
+    private ServerLink link;
     /** Where the http-response rules' edits go: into the head in the buffer at once, reparsed. */
     private final HeaderEdits edits = new HeaderEdits() {
         @Override
@@ -274,6 +277,12 @@ final class ResponseAnalyser {
      *
      * @return false when the head no longer fits (502)
      */
+    /** Where the exchange's persistence cookie is kept, and the link whose server answers; set once. */
+    void persistence(CookiePersistence cookies, ServerLink link) {
+        this.cookies = cookies;
+        this.link = link;
+    }
+
     /** The request was routed: the http-response rules its response runs, the backend's then the frontend's. */
     void rules(HttpRules backend, HttpRules frontend) {
         backendRules = backend;
@@ -287,6 +296,14 @@ final class ResponseAnalyser {
             editsOverflowed = false;
             backendRules.applyResponseRules(b, head, edits);
             frontendRules.applyResponseRules(b, head, edits);
+            if (editsOverflowed) {
+                return false;
+            }
+        }
+        if (cookies != null) {
+            // After the rules, as in HAProxy: the cookie Sluice adds is not theirs to edit.
+            editsOverflowed = false;
+            cookies.response(b, head, edits, link.server());
             if (editsOverflowed) {
                 return false;
             }

@@ -101,6 +101,9 @@ public final class StatCsv {
                 set(row, "type", 2);
                 if (legends) {
                     set(row, "addr", s.address().getHostString() + ":" + s.address().getPort());
+                    if (s.cookie() != null) {
+                        set(row, "cookie", s.cookie());
+                    }
                 }
                 set(row, "mode", "");
                 emit(b, row, typed, 'S', iid, s.position() + 1);
@@ -189,7 +192,7 @@ public final class StatCsv {
             case "pxname", "svname" -> "KNS";
             case "iid", "sid" -> "KGS";
             case "pid" -> "KGP";
-            case "type", "mode", "algo", "addr" -> "CGS";
+            case "type", "mode", "algo", "addr", "cookie" -> "CGS";
             case "slim", "qlimit" -> "CLP";
             case "smax", "qmax" -> "MMP";
             case "stot", "econ", "lbtot", "chkdown", "req_tot" -> "MCP";

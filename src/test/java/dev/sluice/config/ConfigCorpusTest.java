@@ -69,9 +69,7 @@ class ConfigCorpusTest {
 
     private static Map<String, Expected> expected() {
         Map<String, Expected> e = new LinkedHashMap<>();
-        e.put("ansible-role-web-defaults.cfg", Expected.refused("ansible-role-web-defaults.cfg:30: 'cookie' is not supported by Sluice: Sluice has no"
-                + " cookie persistence yet",
-                "balancing"));
+        e.put("ansible-role-web-defaults.cfg", Expected.valid());
         e.put("compose-lab-minimal.cfg", Expected.valid());
         e.put("cpu-map-tuning.cfg", Expected.refused("cpu-map-tuning.cfg:7: 'cpu-map' is not supported by Sluice: Sluice does not pin its event"
                 + " loop threads to CPUs; remove the line, or pin the whole process with taskset or"
@@ -103,7 +101,7 @@ class ConfigCorpusTest {
         // Debian's default file defines no proxy: HAProxy too starts it with no listener.
         e.put("debian:haproxy.cfg", new Expected("no listener", Set.of()));
         e.put("example:basic-config-edge.cfg", Expected.refused("example:basic-config-edge.cfg:12: 'default-path' is not supported by Sluice",
-                "balancing", "http", "http2", "other", "runtime", "stats"));
+                "http", "http2", "other", "runtime", "stats"));
         e.put("example:content-sw-sample.cfg", Expected.refused("example:content-sw-sample.cfg:40: 'option prefer-last-server' is not"
                 + " supported by Sluice",
                 "balancing"));

@@ -411,8 +411,7 @@ class ConfigParserTest {
         "listen x|stats timeout 5s|'stats timeout' is not allowed in a listen section (it belongs in: global)",
         "frontend x|capture cookie SRV len 20|'capture cookie' is not supported by Sluice: Sluice captures"
             + " headers (capture request header NAME len N, capture response header NAME len N) but no cookie:"
-            + " Sluice has no persistence cookie, so %CC and %CS log nothing; capture the whole header instead"
-            + " (capture request header Cookie len N)",
+            + " %CC and %CS log nothing; capture the whole header instead (capture request header Cookie len N)",
         "defaults|acl a path /|'acl' is not allowed in a defaults section (it belongs in: frontend, listen,"
             + " backend)",
         "defaults|http-request deny|'http-request deny' is not allowed in a defaults section (it belongs in:"

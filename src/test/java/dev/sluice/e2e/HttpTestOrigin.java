@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     {@code /cut/N}: announces N bytes, sends half, closes;</li>
  * <li>{@code /stream-echo}: echoes a Content-Length body piece by piece while it arrives;</li>
  * <li>{@code /early}: answers 200 "early" before reading the body, then closes;</li>
- * <li>any other path: 200 with the target as its body.</li>
+ * <li>any other path: 200 with the target as its body, and the value of each {@code X-Reply-Header}
+ *     field of the request as a field of the response (write {@code X-Reply-Header: Set-Cookie: a=1}).</li>
  * </ul>
  * A request with {@code Expect: 100-continue} gets {@code 100 Continue} before
  * its body is read. The origin counts connections, complete requests, and
@@ -365,7 +366,12 @@ final class HttpTestOrigin implements AutoCloseable {
             out.flush();
             return false;
         } else {
-            write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + target.length() + "\r\n" + conn + "\r\n" + target);
+            StringBuilder extra = new StringBuilder();
+            for (String field : probe.headers("x-reply-header")) {
+                extra.append(field).append("\r\n");
+            }
+            write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + target.length() + "\r\n" + extra + conn + "\r\n"
+                    + target);
         }
         out.flush();
         return !close;

@@ -20,9 +20,10 @@ import java.nio.charset.StandardCharsets;
  * @param responseLength   response body bytes
  * @param responseChunked  whether the server answers chunked
  * @param close            whether the request asks for the connection to close after its response
+ * @param cookie           a {@code cookie} field's value the request carries (persistence), or null
  */
 record HttpExchange(int client, int index, int bodyLength, boolean chunked, int responseLength,
-                    boolean responseChunked, boolean close) {
+                    boolean responseChunked, boolean close, String cookie) {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -44,6 +45,9 @@ record HttpExchange(int client, int index, int bodyLength, boolean chunked, int 
         }
         if (close) {
             head.append("connection: close\r\n");
+        }
+        if (cookie != null) {
+            head.append("cookie: ").append(cookie).append("\r\n");
         }
         head.append("\r\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -199,6 +199,9 @@ final class SimRun {
     }
 
     /** {@link #assertNoLeaks()}, and every exchange completed byte-exact with a clean end. */
+    /** Under {@code persistence}: the requests whose cookie names each server, by server index. */
+    long[] persistentRequests;
+
     void assertCompletedCleanly() {
         assertNoLeaks();
         for (int i = 0; i < sessions.length; i++) {

@@ -83,6 +83,8 @@ final class SimScenario {
     private boolean reuse = true;
     private int maxRewrite = 256;
     private HttpRules frontendRules = HttpRules.NONE;
+    /** Cookie persistence on the HTTP backend: its options, or null for none. */
+    private dev.sluice.http.PersistCookie.Options persistence;
     private boolean httpClose;
     private double tcpShare;
 
@@ -482,6 +484,16 @@ final class SimScenario {
         return this;
     }
 
+    /**
+     * Cookie persistence ({@code cookie SRV ...}) on the HTTP backend: server
+     * {@code i} is named {@code server<i>}, and client {@code c} brings the
+     * cookie {@code SRV=server<c mod servers>} on each request.
+     */
+    SimScenario persistence(dev.sluice.http.PersistCookie.Options options) {
+        persistence = options;
+        return this;
+    }
+
     /** The HTTP frontend's request rules, and whether it closes every connection after its response. */
     SimScenario frontendRules(HttpRules rules, boolean close) {
         frontendRules = rules;
@@ -505,6 +517,9 @@ final class SimScenario {
             boolean speaksHttp = http && !spec.tcp();
             InetSocketAddress address = InetSocketAddress.createUnresolved("server" + i, 80);
             Server server = new Server("server" + i, address, spec.maxconn(), spec.maxqueue());
+            if (persistence != null) {
+                server.cookie("server" + i);
+            }
             server.connectAs(sendProxy, false, 0);
             if (serverTls) {
                 dev.sluice.net.TlsClientContext origin = SimTls.shared().origin();
@@ -540,6 +555,7 @@ final class SimScenario {
             backends.add(tcpBackend);
         }
         SimRun run = new SimRun(world, backends, serverList, clients);
+        run.persistentRequests = new long[servers.size()];
         run.stateChanges = changes;
         // One process: both frontends count against the same process limit.
         ConnectionLimit process = new ConnectionLimit("process", 0);
@@ -556,7 +572,10 @@ final class SimScenario {
         if (httpBackend != null) {
             backends.add(httpBackend);
             run.httpFrontend = new HttpFrontend("http", HttpRouting.to(httpBackend), frontendRules, timeouts.client(), httpTimeouts,
-                    Map.of(httpBackend, new HttpFrontend.BackendPolicy(timeouts, reuse, false, false, HttpRules.NONE)),
+                    Map.of(httpBackend, new HttpFrontend.BackendPolicy(timeouts, reuse, false, false,
+                            persistence == null ? HttpRules.NONE : HttpRules.builder().persistCookie(
+                                    dev.sluice.http.PersistCookie.compile("SRV", persistence,
+                                            httpServers.stream().map(Server::cookie).toList())).build())),
                     HttpLimits.forBuffer(bufsize, maxRewrite), false, httpClose, new ConnectionLimit("http", 0, process));
         }
         if (tls != null) {
@@ -729,6 +748,12 @@ final class SimScenario {
         });
     }
 
+    /** The server client {@code id}'s persistence cookie names. */
+    private int persistentServer(int id) {
+        int http = (int) servers.stream().filter(spec -> !spec.tcp()).count();
+        return id % http;
+    }
+
     private void startHttpClient(SimRun run, int id, SplittableRandom random) {
         SimWorld world = run.world;
         int loopIndex = id % loops;
@@ -745,7 +770,11 @@ final class SimScenario {
             int body = get ? 0 : uploadMin + random.nextInt(uploadMax - uploadMin + 1);
             int response = downloadMin + random.nextInt(downloadMax - downloadMin + 1);
             exchanges[k] = new HttpExchange(id, k, body, !get && random.nextDouble() < chunkedChance, response,
-                    random.nextDouble() < chunkedChance, lastSaysClose && k == exchanges.length - 1);
+                    random.nextDouble() < chunkedChance, lastSaysClose && k == exchanges.length - 1,
+                    persistence == null ? null : "a=1; SRV=server" + persistentServer(id) + "; b=2");
+            if (persistence != null) {
+                run.persistentRequests[persistentServer(id)]++;
+            }
         }
         SimHttpClient.Behavior behavior = SimHttpClient.Behavior.values()[draw(random, httpBehaviorWeights)];
         SimHttpClient client = new SimHttpClient(world, id, behavior, exchanges, 1 + random.nextInt(maxDepth), ending, slowPauseNanos);
