@@ -66,7 +66,9 @@ final class AppletWiring {
         HttpRules routes = f.httpRules();
         boolean reachesAServer = routes.backendNames().stream().map(backends::get)
                 .anyMatch(b -> b != null && !b.servers().isEmpty());
-        return new FrontendServices(s.monitorUri(), fail, rules, st == null ? null : st.uri(), page, !reachesAServer)
+        List<Condition> admin = st == null ? List.of() : st.admin().stream().map(s::compile).toList();
+        return new FrontendServices(s.monitorUri(), fail, rules, st == null ? null : st.uri(), page, !reachesAServer,
+                admin)
                 .withArenas(arenas);
     }
 

@@ -85,8 +85,6 @@ final class RefusedKeywords {
         r.put("master-worker", "Sluice runs as one process and reloads in place (SIGHUP, SIGUSR2 or the stats"
                 + " socket's 'reload'); a service manager restarts it if it dies");
         r.put("option httpslog", "Sluice has no TLS yet; use option httplog");
-        r.put("stats admin", "the stats page has no admin forms; change a server's state through the runtime API"
-                + " ('set server BACKEND/SERVER state ready|drain|maint' on a 'stats socket')");
         r.put("stats http-request", "the stats page takes no rules of its own; write them as 'http-request' rules of"
                 + " the section, which run before the page");
         r.put("option ldap-check", "write 'option tcp-check' with 'tcp-check send-binary' of an LDAP bind request"

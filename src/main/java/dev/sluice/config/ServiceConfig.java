@@ -37,12 +37,15 @@ public record ServiceConfig(String monitorUri, List<ConditionSpec> monitorFail, 
      * @param description  the description shown ({@code stats show-desc}), or null
      * @param legends      {@code stats show-legends}: the page explains its columns
      * @param scopes       the proxies shown ({@code stats scope}); empty for all
+     * @param admin        the {@code stats admin} conditions: a request any of them admits may change servers
      */
     public record Stats(String uri, long refreshMillis, List<String> auths, String realm, boolean hideVersion,
-                        String node, String description, boolean legends, List<String> scopes) {
+                        String node, String description, boolean legends, List<String> scopes,
+                        List<ConditionSpec> admin) {
         public Stats {
             auths = List.copyOf(auths);
             scopes = List.copyOf(scopes);
+            admin = List.copyOf(admin);
         }
     }
 

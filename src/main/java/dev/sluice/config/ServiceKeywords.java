@@ -36,7 +36,8 @@ final class ServiceKeywords {
         front.flag("stats show-legends", (p, use) -> stats(p, use).legends = true)
                 .repeatable("stats scope", "<proxy>|.", 1, ServiceKeywords::scope);
         keywords.proxies(Placement.FRONTEND)
-                .repeatable("monitor fail", "if|unless <condition>", 2, ServiceKeywords::monitorFail);
+                .repeatable("monitor fail", "if|unless <condition>", 2, ServiceKeywords::monitorFail)
+                .repeatable("stats admin", "if|unless <condition>", 2, ServiceKeywords::statsAdmin);
         keywords.proxies(Placement.FRONTEND_AND_BACKEND)
                 .repeatable("http-request use-service", "prometheus-exporter [if|unless <condition>]", 1,
                         ServiceKeywords::useService);
@@ -84,6 +85,14 @@ final class ServiceKeywords {
             throw use.error("expected 'if' or 'unless' and a condition, got '" + use.arg(0) + "'");
         }
         p.services.monitorFail.add(RoutingKeywords.condition(p, use, 0));
+    }
+
+    /** {@code stats admin if|unless COND}: turns the page on, and its forms for the requests it admits. */
+    private static void statsAdmin(ProxySection p, Invocation use) throws ConfigException {
+        if (!use.arg(0).equals("if") && !use.arg(0).equals("unless")) {
+            throw use.error("expected 'if' or 'unless' and a condition, got '" + use.arg(0) + "'");
+        }
+        stats(p, use).admin.add(RoutingKeywords.condition(p, use, 0));
     }
 
     private static void useService(ProxySection p, Invocation use) throws ConfigException {

@@ -26,6 +26,8 @@ final class ServiceSettings {
         String description;
         boolean legends;
         final List<String> scopes = new ArrayList<>();
+        /** {@code stats admin if|unless COND}: the page's forms, for requests any of them admits. */
+        final List<ConditionSpec> admin = new ArrayList<>();
 
         StatsSettings copy() {
             StatsSettings s = new StatsSettings();
@@ -38,6 +40,7 @@ final class ServiceSettings {
             s.description = description;
             s.legends = legends;
             s.scopes.addAll(scopes);
+            s.admin.addAll(admin);
             return s;
         }
     }
@@ -51,7 +54,7 @@ final class ServiceSettings {
     ServiceConfig build() {
         ServiceConfig.Stats page = stats == null ? null : new ServiceConfig.Stats(stats.uri, stats.refreshMillis,
                 stats.auths, stats.realm, stats.hideVersion, stats.node, stats.description, stats.legends,
-                stats.scopes);
+                stats.scopes, stats.admin);
         return new ServiceConfig(monitorUri, monitorFail, services, page);
     }
 }

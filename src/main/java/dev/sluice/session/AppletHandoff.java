@@ -56,8 +56,12 @@ final class AppletHandoff {
         // The applet reads the request now: the head leaves the buffer when the connection is kept.
         AppletRequest asked = AppletRequest.of(view, headOnly, http10, requestSide.keepAlive(), session.loop.id());
         boolean keep = !http10 && requestSide.answeredKeepingAlive(frontend.httpClose() || session.stopping());
+        boolean admin = frontend.services().statsAdmin(view);
+        String body = requestSide.method() == Method.POST ? AppletRequest.wholeBody(view.buffer(),
+                requestSide.head().headStart(), requestSide.head().headLength(), requestSide.head().contentLength())
+                : null;
         AppletStream answer = service.open(new AppletRequest(asked.method(), asked.target(), asked.authorization(),
-                asked.accept(), headOnly, http10, keep, asked.loop()));
+                asked.accept(), headOnly, http10, keep, asked.loop(), admin, body));
         session.log.terminate(TerminationCause.LOCAL, TerminationPhase.REQUEST);
         reply.served(keep);
         return answer;

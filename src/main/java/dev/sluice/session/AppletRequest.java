@@ -16,9 +16,17 @@ import java.nio.charset.StandardCharsets;
  * @param http10        an HTTP/1.0 request: no chunked transfer; the connection closes after the answer
  * @param keepAlive     the connection stays open for a next request after the answer
  * @param loop          the id of the loop that runs the session
+ * @param admin         a {@code stats admin} condition admits the request: the stats page may change servers
+ * @param body          the request's body when it has a Content-Length and came whole with its head (a form),
+ *                      else null; at most one buffer, copied
  */
 public record AppletRequest(String method, String target, String authorization, String accept, boolean headOnly,
-                            boolean http10, boolean keepAlive, int loop) {
+                            boolean http10, boolean keepAlive, int loop, boolean admin, String body) {
+    /** A request without admin rights or body. */
+    public AppletRequest(String method, String target, String authorization, String accept, boolean headOnly,
+                         boolean http10, boolean keepAlive, int loop) {
+        this(method, target, authorization, accept, headOnly, http10, keepAlive, loop, false, null);
+    }
 
     /** The target's path, without its query. */
     public String path() {
@@ -37,6 +45,23 @@ public record AppletRequest(String method, String target, String authorization, 
         return new AppletRequest(text(view, view.methodStart(), view.methodEnd()),
                 text(view, view.targetStart(), view.targetEnd()), field(view, "authorization"), field(view, "accept"),
                 headOnly, http10, keepAlive, loop);
+    }
+
+    /**
+     * The body of a request whose head is at {@code [headStart, headStart +
+     * headLength)} of {@code b}, when it has a Content-Length and is wholly in
+     * the buffer with its head; else null.
+     */
+    static String wholeBody(dev.sluice.buffer.Buffer b, int headStart, int headLength, long contentLength) {
+        long end = (long) headStart + headLength + contentLength;
+        if (contentLength < 0 || end > b.writeIndex()) {
+            return null;
+        }
+        byte[] bytes = new byte[(int) contentLength];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = b.get(headStart + headLength + i);
+        }
+        return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 
     /** The value of the first field named {@code name} (lower case), or null. */

@@ -25,7 +25,8 @@ import java.util.List;
  */
 public final class FrontendServices {
     /** A frontend without services. */
-    public static final FrontendServices NONE = new FrontendServices(null, List.of(), List.of(), null, null, false);
+    public static final FrontendServices NONE = new FrontendServices(null, List.of(), List.of(), null, null, false,
+            List.of());
 
     private static final ReturnRule MONITOR_OK = ReturnRule.of(200, "text/html",
             "<html><body><h1>200 OK</h1>\nSluice is ready.\n</body></html>\n".getBytes(StandardCharsets.US_ASCII),
@@ -44,6 +45,8 @@ public final class FrontendServices {
     private final byte[] statsUri;
     private final Applet stats;
     private final boolean servesItself;
+    /** The {@code stats admin} conditions: a request any of them admits may change servers from the page. */
+    private final Condition[] statsAdmin;
     private AppletArena[] arenas = new AppletArena[0];
 
     /**
@@ -51,15 +54,27 @@ public final class FrontendServices {
      * @param monitorFail the {@code monitor fail if|unless COND} lines: the URI answers 503 while any holds
      * @param statsUri    {@code stats uri} (the page's path prefix) when the stats page is on, else null
      * @param servesItself no request of the frontend can reach a server: its heads are read from the arena
+     * @param statsAdmin   the {@code stats admin} conditions
      */
     public FrontendServices(String monitorUri, List<Condition> monitorFail, List<ServiceRule> rules, String statsUri,
-                            Applet stats, boolean servesItself) {
+                            Applet stats, boolean servesItself, List<Condition> statsAdmin) {
         this.monitorUri = monitorUri == null ? null : monitorUri.getBytes(StandardCharsets.ISO_8859_1);
         this.monitorFail = monitorFail.toArray(new Condition[0]);
         this.rules = new ArrayList<>(rules).toArray(new ServiceRule[0]);
         this.statsUri = statsUri == null ? null : statsUri.getBytes(StandardCharsets.ISO_8859_1);
         this.stats = stats;
         this.servesItself = servesItself;
+        this.statsAdmin = statsAdmin.toArray(new Condition[0]);
+    }
+
+    /** Whether a {@code stats admin} condition admits the request. */
+    boolean statsAdmin(HttpRequestView request) {
+        for (Condition c : statsAdmin) {
+            if (c.test(request)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether any request may get an applet's answer (the loops then carve an applet arena). */

@@ -41,10 +41,10 @@ final class SimWatching {
         run.backends.forEach(view::backend);
         run.arenas = arenas;
         FrontendServices metrics = new FrontendServices(null, List.of(), List.of(new FrontendServices.ServiceRule(
-                new PrometheusExporter(view), Condition.always())), null, null, true).withArenas(arenas);
+                new PrometheusExporter(view), Condition.always())), null, null, true, List.of()).withArenas(arenas);
         FrontendServices stats = new FrontendServices(null, List.of(), List.of(), "/stats", new StatsPage(view,
-                new StatsPage.Options("/stats", 0, List.of(), "sim", false, null, null, false, List.of())), true)
-                .withArenas(arenas);
+                new StatsPage.Options("/stats", 0, List.of(), "sim", false, null, null, false, List.of())), true,
+                List.of()).withArenas(arenas);
         HttpFrontend metricsFrontend = frontend("metrics", limits).withServices(metrics);
         HttpFrontend statsFrontend = frontend("stats", limits).withServices(stats);
         SessionSet sessions = new SessionSet();
