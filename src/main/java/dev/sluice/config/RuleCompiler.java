@@ -39,6 +39,13 @@ final class RuleCompiler {
     static dev.sluice.http.TcpRequestRules tcpRequestRules(List<TcpRequestRule> list) {
         dev.sluice.http.TcpRequestRules.Builder rules = dev.sluice.http.TcpRequestRules.builder();
         for (TcpRequestRule rule : list) {
+            if (rule.action() == TcpRequestRule.Action.TRACK) {
+                rules.track(rule.phase() == TcpRequestRule.Phase.CONNECTION
+                        ? dev.sluice.http.TcpRequestRules.Phase.CONNECTION
+                        : dev.sluice.http.TcpRequestRules.Phase.CONTENT, rule.counter(), rule.table(),
+                        condition(rule.condition()));
+                continue;
+            }
             rules.rule(rule.phase() == TcpRequestRule.Phase.CONNECTION ? dev.sluice.http.TcpRequestRules.Phase.CONNECTION
                     : dev.sluice.http.TcpRequestRules.Phase.CONTENT, rule.action() == TcpRequestRule.Action.ACCEPT,
                     condition(rule.condition()));
@@ -122,6 +129,7 @@ final class RuleCompiler {
             case SET_URI -> StartLineRule.set(StartLineRule.Part.URI, rule.value());
             case SET_PATH -> StartLineRule.set(StartLineRule.Part.PATH, rule.value());
             case SET_QUERY -> StartLineRule.set(StartLineRule.Part.QUERY, rule.value());
+            case TRACK -> dev.sluice.http.TrackRule.of(rule.counter(), rule.value(), rule.header());
             default -> headerRule(rule);
         };
     }
