@@ -33,8 +33,8 @@ public final class HttpRules {
     private final List<String> backendNames;
     /** The operator's error pages ({@code errorfile}) by status; null where Sluice's own applies. */
     private final ReturnRule[] errorPages;
-    /** The {@code http-response} header rules, run on every server response in order. */
-    private final HeaderRule[] responseRules;
+    /** The {@code http-response} header rules (set, add, del, replace), run on every server response in order. */
+    private final ResponseEdit[] responseRules;
 
     private HttpRules(Builder b) {
         ruleConditions = b.ruleConditions.toArray(new Condition[0]);
@@ -45,12 +45,12 @@ public final class HttpRules {
         defaultBackend = b.defaultBackend;
         backendNames = List.copyOf(b.backendNames);
         errorPages = b.errorPages.clone();
-        responseRules = b.responseRules.toArray(new HeaderRule[0]);
+        responseRules = b.responseRules.toArray(new ResponseEdit[0]);
     }
 
     /** Runs the {@code http-response} header rules on a response head; they report their edits. */
     public void applyResponseRules(dev.sluice.buffer.Buffer buffer, HttpHeadParser response, HeaderEdits edits) {
-        for (HeaderRule rule : responseRules) {
+        for (ResponseEdit rule : responseRules) {
             rule.apply(buffer, response, edits);
         }
     }
@@ -121,10 +121,10 @@ public final class HttpRules {
      */
     public static final class Builder {
         private final ReturnRule[] errorPages = new ReturnRule[600];
-        private final List<HeaderRule> responseRules = new ArrayList<>();
+        private final List<ResponseEdit> responseRules = new ArrayList<>();
 
         /** An {@code http-response} header rule, after those added before. */
-        public Builder responseHeaderRule(HeaderRule rule) {
+        public Builder responseHeaderRule(ResponseEdit rule) {
             responseRules.add(rule);
             return this;
         }
