@@ -171,7 +171,7 @@ final class StickKeywords {
         Track track = track(use, end, true);
         HttpRequestRule rule = new HttpRequestRule(HttpRequestRule.Action.TRACK, track.header(),
                 track.table() == null ? section.name : track.table(), null,
-                RoutingKeywords.condition(section, use, end), use.line(), null, counter);
+                RoutingKeywords.condition(section, use, end), use.line(), null, counter, null);
         HttpKeywords.add(section, use, rule);
     }
 

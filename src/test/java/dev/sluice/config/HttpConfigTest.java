@@ -241,6 +241,35 @@ class HttpConfigTest {
     }
 
     @Test
+    void replaceRulesAreReadWithTheirPatternReplacementAndCondition() throws ConfigException {
+        FrontendConfig f = frontend("""
+                 http-request replace-header Cookie "foo=([^;]*);(.*)" "foo=\\1;x=%%;\\2" if { path /x }
+                 http-request replace-value X-List a(.) b\\1
+                 http-request replace-path ^/old(/.*)$ /new\\1 unless { method POST }
+                 http-request replace-pathq (.*) \\1
+                 http-request replace-uri ^(.*)$ \\1
+                 http-response replace-header Location ^http://(.*)$ https://\\1
+                 http-response replace-value Vary a b
+                """);
+        List<HttpRequestRule> rules = f.http().httpRequestRules();
+        assertEquals(HttpRequestRule.Action.REPLACE_HEADER, rules.get(0).action());
+        assertEquals("Cookie", rules.get(0).header());
+        assertEquals("foo=([^;]*);(.*)", rules.get(0).regex());
+        assertEquals("foo=\\1;x=%;\\2", rules.get(0).value());
+        assertFalse(rules.get(0).condition().unless());
+        assertEquals(new HttpRequestRule(HttpRequestRule.Action.REPLACE_VALUE, "X-List", "b\\1", null, null, 5, null, 0,
+                "a(.)"), rules.get(1));
+        assertEquals(HttpRequestRule.Action.REPLACE_PATH, rules.get(2).action());
+        assertTrue(rules.get(2).condition().unless());
+        assertEquals(List.of(HttpRequestRule.Action.REPLACE_PATHQ, HttpRequestRule.Action.REPLACE_URI),
+                List.of(rules.get(3).action(), rules.get(4).action()));
+        List<HttpRequestRule> responses = f.http().httpResponseRules();
+        assertEquals(new HttpRequestRule(HttpRequestRule.Action.REPLACE_HEADER, "Location", "https://\\1", null, null,
+                9, null, 0, "^http://(.*)$"), responses.get(0));
+        assertEquals(HttpRequestRule.Action.REPLACE_VALUE, responses.get(1).action());
+    }
+
+    @Test
     void returnReadsEveryOptionInAnyOrder() throws ConfigException {
         FrontendConfig f = frontend(" http-request return hdr X-A 1 content-type text/plain status 404 string \"not here\""
                 + " hdr X-B 2 if { path /gone }\n http-request return\n");
@@ -373,6 +402,25 @@ class HttpConfigTest {
         "http-request set-uri '/a b'#http-request set-uri: '/a b' holds a space, a control character or a byte"
             + " outside ASCII, which a request target cannot",
         "http-request set-method CONNECT#http-request set-method: a rule may not turn a request into CONNECT",
+        "http-request replace-path (a x#http-request replace-path: '(a' is not a valid regular expression:"
+            + " Unclosed group",
+        "http-request replace-header X-A (a)(b) \\7#http-request replace-header: '\\7' refers to group \\7 but"
+            + " '(a)(b)' has 2 groups (write \\0 for the whole match, \\1..\\2 for a group)",
+        "http-request replace-value Content-Length (.*) 0#http-request replace-value: 'Content-Length' frames or"
+            + " routes the message; Sluice does not let a rule change it",
+        "http-request replace-header Connection (.*) close#http-request replace-header: 'Connection' frames or"
+            + " routes the message; Sluice does not let a rule change it",
+        "http-request replace-uri (.*) %[path]#http-request replace-uri: '%[path]': log-format expressions are not"
+            + " supported by Sluice (write %% for a percent sign)",
+        "http-request replace-path (.*) if TRUE#http-request replace-path: expected a regular expression and a"
+            + " replacement (quote one that holds spaces), then if or unless, got 1 words before the condition",
+        "http-request replace-pathq (.*) '/a b'#http-request replace-pathq: '/a b' holds a space, a control"
+            + " character or a byte outside ASCII, which a request target cannot",
+        "http-response replace-header X-A a b if TRUE#http-response replace-header: a condition on an"
+            + " http-response rule is not supported by Sluice yet (its fetches read requests, not responses); the"
+            + " rule runs on every response without one",
+        "http-response replace-value X-A a#'http-response replace-value' takes at least 3 arguments (http-response"
+            + " replace-value <name> <regex> <replacement>), got 2",
         "http-request set-query x if#http-request set-query: 'if' needs a condition",
         "http-request return status 100#http-request return: expected a whole number from 200 to 599, got '100'",
         "http-request return status#http-request return: 'status' needs a value",
