@@ -63,11 +63,6 @@ public final class HttpRules {
         }
     }
 
-    /** Whether this proxy has {@code http-response} rules. */
-    public boolean hasResponseRules() {
-        return responseRules.length > 0;
-    }
-
     /** The {@code errorfile} page for {@code status}, or null when this proxy has none for it. */
     public ReturnRule errorPage(int status) {
         return status >= 0 && status < errorPages.length ? errorPages[status] : null;

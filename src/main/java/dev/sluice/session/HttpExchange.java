@@ -287,7 +287,6 @@ final class HttpExchange {
                 && !session.stopping();
         boolean http10 = requestSide.head().minorVersion() == 0;
         ResponseAnalyser.Step step = responseSide.analyse(session.resp(), clientMayStay, http10, requestSide.upgrade());
-        log.cookies(cookies.requestState(), cookies.responseState());
         if (step == ResponseAnalyser.Step.RETRY_STATUS) {
             if (upstream.retriedAfterSending(null, responseSide.head().statusCode())) {
                 return !session.isClosed();
@@ -307,6 +306,8 @@ final class HttpExchange {
             case RETRY_STATUS -> throw new IllegalStateException("a held-back status was let through above");
             case FINAL -> {
                 log.responseReady(session.loop.clock().nanoTime(), responseSide.head().statusCode());
+                // The final head went out with the cookie's edits: what was done to it is known now.
+                log.cookies(cookies.requestState(), cookies.responseState());
                 clientError(responseSide.head().statusCode());
                 log.responseHead(response.buffer(), responseSide.head());
                 upstream.dropReplay();
