@@ -78,6 +78,7 @@ final class AppletWiring {
             view.frontend(new StatCsv.Frontend(f.name(), f.mode(), f.limit(), f.requests()));
         }
         g.backends.values().forEach(view::backend);
+        g.stickTables.values().forEach(view::stickTable);
         view.checks(g.checks);
     }
 

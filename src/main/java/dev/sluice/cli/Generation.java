@@ -95,6 +95,12 @@ final class Generation {
     final AppletWiring applets;
     /** Its TLS listeners' contexts and the loops' record arenas (carved only when some bind says ssl). */
     final TlsWiring tls;
+    /**
+     * Its stick tables by the name of their section, every entry allocated
+     * as it is made; shared by every loop. A reload makes new, empty ones, as
+     * a restart of HAProxy without peers does.
+     */
+    final Map<String, dev.sluice.stick.StickTable> stickTables = new LinkedHashMap<>();
     /** The DNS clients of the resolvers sections its servers use, while it is the one in force. */
     private final List<dev.sluice.runtime.Resolvers> resolvers = new ArrayList<>();
 
@@ -115,6 +121,9 @@ final class Generation {
         this.config = config;
         this.processLimit = new ConnectionLimit("global", config.global().maxconn());
         buildBackends();
+        for (dev.sluice.config.StickTableSpec t : config.stickTables()) {
+            stickTables.put(t.name(), t.make(dev.sluice.stick.StickTable.Clock.SYSTEM));
+        }
         for (EventLoop loop : loops.eventLoops()) {
             sessions.add(new SessionSet());
             connectors.add(new NioConnector(loop, keepAliveServers()));
@@ -305,7 +314,9 @@ final class Generation {
         HttpRules rules = f.httpRules();
         Backend[] targets = rules.backendNames().stream().map(backends::get).toArray(Backend[]::new);
         TcpFrontend frontend = new TcpFrontend(f.name(), HttpRouting.of(rules, targets), f.tcpRequestRules(), policies,
-                limit).withServerCounts(serverCounts()).withLog(log)
+                limit).withServerCounts(serverCounts())
+                .withStickTables(stickTables.isEmpty() ? dev.sluice.stick.StickTables.NONE : stickTables::get)
+                .withLog(log)
                 .withInspectDelay(f.routing().inspectDelayMillis() * 1_000_000L);
         return (id, loop, connection, preamble) -> TcpSession.start(loop, connectors.get(id), frontend,
                 sessions.get(id), loops.counters(id), connection, preamble);
@@ -332,7 +343,9 @@ final class Generation {
                 f.timeouts().client() * 1_000_000L,
                 HttpTimeouts.ofMillis(f.timeouts().httpRequest(), f.timeouts().httpKeepAlive()), policies,
                 g.httpLimits(), f.http().forwardFor(), f.http().httpClose(), f.http().maxBodySize(), limit)
-                .withTcpRequestRules(f.tcpRequestRules()).withServerCounts(serverCounts()).withLog(log)
+                .withTcpRequestRules(f.tcpRequestRules()).withServerCounts(serverCounts())
+                .withStickTables(stickTables.isEmpty() ? dev.sluice.stick.StickTables.NONE : stickTables::get)
+                .withLog(log)
                 .withServices(applets.servicesOf(f, backends)).withRequests(requests);
         return (id, loop, connection, preamble) -> HttpSession.start(loop, connectors.get(id), frontend,
                 sessions.get(id), loops.counters(id), loops.idle(id), connection, preamble);

@@ -428,6 +428,7 @@ public final class Sluice implements AutoCloseable {
         b.addHealthChecks(g.checks);
         b.addAppletArenas(g.applets.arenaBytes());
         b.addTlsArenas(g.tls.arenas());
+        b.addStickTables(g.stickTables.values());
         return b.build();
     }
 

@@ -44,6 +44,30 @@ public record Config(Path file, Global global, List<FrontendConfig> frontends, L
                 && backend(frontend.defaultBackend()).map(b -> b.mode() == Mode.HTTP).orElse(false);
     }
 
+    /**
+     * Every {@code stick-table}, each once (a listen section's is both its
+     * frontend's and its backend's), in the file's order of sections.
+     */
+    public List<StickTableSpec> stickTables() {
+        java.util.Map<String, StickTableSpec> tables = new java.util.LinkedHashMap<>();
+        for (FrontendConfig f : frontends) {
+            if (f.routing().stickTable() != null) {
+                tables.putIfAbsent(f.name(), f.routing().stickTable());
+            }
+        }
+        for (BackendConfig b : backends) {
+            if (b.routing().stickTable() != null) {
+                tables.putIfAbsent(b.name(), b.routing().stickTable());
+            }
+        }
+        return List.copyOf(tables.values());
+    }
+
+    /** The stick table of the section of that name, if it declares one. */
+    public Optional<StickTableSpec> stickTable(String name) {
+        return stickTables().stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
     /** The resolvers section of that name, if the file declares one. */
     public Optional<ResolversConfig> resolvers(String name) {
         return resolvers.stream().filter(r -> r.name().equals(name)).findFirst();

@@ -35,7 +35,7 @@ public final class ConfigParser {
      */
     private static final Map<String, String> UNSUPPORTED_SECTIONS = Map.ofEntries(
             Map.entry("userlist", "Sluice has no HTTP authentication yet"),
-            Map.entry("peers", "Sluice has no stick tables to share yet"),
+            Map.entry("peers", "Sluice's stick tables are the process's own: it does not share them with peers"),
             Map.entry("mailers", "Sluice sends no email alerts"),
             Map.entry("program", "Sluice starts no other program; let the service manager run it"),
             Map.entry("ring", "Sluice writes no logs to rings"),

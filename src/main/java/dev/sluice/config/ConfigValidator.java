@@ -96,6 +96,7 @@ final class ConfigValidator {
         payloadFetches(config.upgradesToHttp(frontend) ? Mode.HTTP : frontend.mode(), section, frontend.routing(),
                 frontend.http().httpRequestRules());
         countedBackends(config, frontend.routing(), frontend.http().httpRequestRules());
+        stickTables(config, section, frontend.routing(), frontend.http().httpRequestRules());
         if (frontend.services().any() && frontend.mode() != Mode.HTTP) {
             throw new ConfigException(file, section.line, section.describe() + " is in mode tcp: its monitor-uri,"
                     + " stats page and services answer HTTP requests only; write 'mode http'");
@@ -146,12 +147,17 @@ final class ConfigValidator {
             }
         }
         countedBackends(config, backend.routing(), backend.http().httpRequestRules());
+        if (section.kind != ProxySection.Kind.LISTEN) {
+            stickTables(config, section, backend.routing(), backend.http().httpRequestRules());
+        }
         // A listen section that sends its traffic to another backend needs no server of its own.
         boolean routesElsewhere = section.kind == ProxySection.Kind.LISTEN && section.defaultBackend != null
                 && !section.defaultBackend.equals(section.name);
         // Nor does a listen section that answers itself: a request no service takes gets 503.
         boolean answersItself = section.kind == ProxySection.Kind.LISTEN && section.services.build().any();
-        if (backend.servers().isEmpty() && !routesElsewhere && !answersItself) {
+        // Nor does a backend that only holds a stick table for others' rules, which HAProxy's manual suggests.
+        boolean holdsATable = backend.routing().stickTable() != null && !routedTo(config, backend.name());
+        if (backend.servers().isEmpty() && !routesElsewhere && !answersItself && !holdsATable) {
             throw new ConfigException(file, section.line, section.describe() + " has no server line:"
                     + " every connection sent to it would fail");
         }
@@ -263,9 +269,8 @@ final class ConfigValidator {
         return reads(condition, acl -> acl.fetch().readsPayload());
     }
 
-    /** Every {@code nbsrv(BACKEND)} names a backend of the file, as HAProxy requires. */
-    private void countedBackends(Config config, RoutingConfig routing, List<HttpRequestRule> rules)
-            throws ConfigException {
+    /** The section's {@code acl} lines and every ACL its rules' conditions hold (anonymous ones too). */
+    private static List<AclSpec> everyAcl(RoutingConfig routing, List<HttpRequestRule> rules) {
         List<AclSpec> acls = new java.util.ArrayList<>(routing.acls());
         List<ConditionSpec> conditions = new java.util.ArrayList<>();
         routing.useBackends().forEach(use -> conditions.add(use.condition()));
@@ -276,12 +281,123 @@ final class ConfigValidator {
                 condition.alternatives().forEach(terms -> terms.forEach(term -> acls.addAll(term.acls())));
             }
         }
+        return acls;
+    }
+
+    /** Every {@code nbsrv(BACKEND)} names a backend of the file, as HAProxy requires. */
+    private void countedBackends(Config config, RoutingConfig routing, List<HttpRequestRule> rules)
+            throws ConfigException {
+        List<AclSpec> acls = everyAcl(routing, rules);
         for (AclSpec acl : acls) {
             if (acl.fetch() == Fetch.NBSRV && config.backend(acl.header()).isEmpty()) {
                 throw new ConfigException(file, acl.line(), "nbsrv(" + acl.header() + "): no backend named '"
                         + acl.header() + "'");
             }
         }
+    }
+
+    /** Whether some frontend sends connections to the backend of that name. */
+    private static boolean routedTo(Config config, String backend) {
+        for (FrontendConfig f : config.frontends()) {
+            if (backend.equals(f.defaultBackend())
+                    || f.routing().useBackends().stream().anyMatch(u -> u.backend().equals(backend))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Every table a {@code track-sc} rule, an {@code sc_*(N,TABLE)} or a
+     * {@code src_*} fetch names is a section's {@code stick-table}, and a
+     * tracked key fits its table: {@code src} an ip or ipv6 table,
+     * {@code req.hdr(NAME)} a string table.
+     */
+    private void stickTables(Config config, ProxySection section, RoutingConfig routing, List<HttpRequestRule> rules)
+            throws ConfigException {
+        for (TcpRequestRule rule : routing.tcpRequestRules()) {
+            if (rule.action() == TcpRequestRule.Action.TRACK) {
+                trackedTable(config, section, rule.table(), null, rule.line(),
+                        "tcp-request connection track-sc" + rule.counter());
+            }
+        }
+        for (HttpRequestRule rule : rules) {
+            if (rule.action() == HttpRequestRule.Action.TRACK) {
+                trackedTable(config, section, rule.value(), rule.header(), rule.line(), rule.keyword());
+            }
+        }
+        List<AclSpec> acls = everyAcl(routing, rules);
+        for (AclSpec acl : acls) {
+            if (!acl.fetch().readsTrackedCounter() && !acl.fetch().readsClientEntry()) {
+                continue;
+            }
+            dev.sluice.http.Acl compiled = RuleCompiler.acl(acl);
+            String table = compiled.stickTable();
+            if (table == null) {
+                unstoredByTracking(config, routing, rules, acl, compiled.counter());
+                continue;
+            }
+            java.util.Optional<StickTableSpec> spec = config.stickTable(table);
+            if (spec.isEmpty()) {
+                throw new ConfigException(file, acl.line(), acl.fetch().keyword() + ": " + noTable(section, table)
+                        + (acl.fetch().readsClientEntry() ? "; or name the section that has one, as in "
+                        + acl.fetch().keyword() + "(NAME)" : ""));
+            }
+            if (acl.fetch().readsClientEntry() && spec.get().type() == dev.sluice.stick.StickTable.Type.STRING) {
+                throw new ConfigException(file, acl.line(), acl.fetch().keyword() + " looks the client's address up,"
+                        + " but the stick-table of '" + table + "' (line " + spec.get().line() + ") is of type string;"
+                        + " name an ip or ipv6 table");
+            }
+            if (acl.fetch().stickData() != null && !spec.get().stored().containsKey(acl.fetch().stickData())) {
+                diagnostics.warn(acl.line(), acl.fetch().keyword() + " reads " + acl.fetch().stickData().keyword()
+                        + ", which the stick-table of '" + table + "' (line " + spec.get().line() + ") does not store:"
+                        + " the ACL never matches; add it to the table's store list");
+            }
+        }
+    }
+
+    /**
+     * An {@code sc_*(N)} fetch reads what counter N tracks: when every table
+     * this section's rules track N in lacks the data, it never matches.
+     */
+    private void unstoredByTracking(Config config, RoutingConfig routing, List<HttpRequestRule> rules, AclSpec acl,
+            int counter) {
+        dev.sluice.stick.StickData data = acl.fetch().stickData();
+        if (data == null) {
+            return;
+        }
+        java.util.Set<String> tables = new java.util.LinkedHashSet<>();
+        routing.tcpRequestRules().stream().filter(r -> r.action() == TcpRequestRule.Action.TRACK
+                && r.counter() == counter).forEach(r -> tables.add(r.table()));
+        rules.stream().filter(r -> r.action() == HttpRequestRule.Action.TRACK && r.counter() == counter)
+                .forEach(r -> tables.add(r.value()));
+        List<StickTableSpec> specs = tables.stream().map(config::stickTable).flatMap(java.util.Optional::stream)
+                .toList();
+        if (!specs.isEmpty() && specs.stream().noneMatch(t -> t.stored().containsKey(data))) {
+            StickTableSpec t = specs.get(0);
+            diagnostics.warn(acl.line(), acl.fetch().keyword() + " reads " + data.keyword() + ", which the"
+                    + " stick-table of '" + t.name() + "' (line " + t.line() + ") does not store: the ACL never"
+                    + " matches; add it to the table's store list");
+        }
+    }
+
+    private void trackedTable(Config config, ProxySection section, String table, String header, int line,
+            String keyword) throws ConfigException {
+        StickTableSpec spec = config.stickTable(table).orElseThrow(() -> new ConfigException(file, line, keyword
+                + ": " + noTable(section, table) + "; or name the section that has one with 'table NAME'"));
+        boolean stringKey = header != null;
+        if (stringKey != (spec.type() == dev.sluice.stick.StickTable.Type.STRING)) {
+            throw new ConfigException(file, line, keyword + ": the key " + (stringKey ? "req.hdr(" + header + ") is"
+                    + " a string" : "src is an address") + ", but the stick-table of '" + table + "' (line "
+                    + spec.line() + ") is of type " + spec.type().keyword() + "; track " + (stringKey ? "it in a"
+                    + " 'type string' table" : "it in a 'type ip' or 'type ipv6' table"));
+        }
+    }
+
+    private static String noTable(ProxySection section, String table) {
+        return (table.equals(section.name) ? section.describe() + " has no stick-table"
+                : "no section named '" + table + "' has a stick-table")
+                + "; declare one, as in 'stick-table type ip size 100k expire 30s store http_req_rate(10s)'";
     }
 
     /** The first line of several candidates, for one refusal at the earliest of them. */

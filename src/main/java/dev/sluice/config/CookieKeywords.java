@@ -77,9 +77,7 @@ final class CookieKeywords {
                     }
                     String value = args.get(++i);
                     try {
-                        PersistCookie.compile(name, new PersistCookie.Options(PersistCookie.Mode.INSERT, false, false,
-                                false, false, false, false, word.equals("domain") ? List.of(value) : List.of(),
-                                word.equals("attr") ? List.of(value) : List.of()), List.of());
+                        PersistCookie.checkAttribute(word, value);
                     } catch (IllegalArgumentException e) {
                         throw use.error(e.getMessage());
                     }

@@ -47,6 +47,16 @@ final class HttpKeywords {
                         (p, use) -> startLineRule(p, use, HttpRequestRule.Action.SET_PATH))
                 .repeatable("http-request set-query", "<query> [if|unless <condition>]", 1,
                         (p, use) -> startLineRule(p, use, HttpRequestRule.Action.SET_QUERY))
+                .repeatable("http-request replace-header", "<name> <regex> <replacement> [if|unless <condition>]", 3,
+                        (p, use) -> replaceRule(p, use, HttpRequestRule.Action.REPLACE_HEADER, false))
+                .repeatable("http-request replace-value", "<name> <regex> <replacement> [if|unless <condition>]", 3,
+                        (p, use) -> replaceRule(p, use, HttpRequestRule.Action.REPLACE_VALUE, false))
+                .repeatable("http-request replace-path", "<regex> <replacement> [if|unless <condition>]", 2,
+                        (p, use) -> replaceRule(p, use, HttpRequestRule.Action.REPLACE_PATH, false))
+                .repeatable("http-request replace-pathq", "<regex> <replacement> [if|unless <condition>]", 2,
+                        (p, use) -> replaceRule(p, use, HttpRequestRule.Action.REPLACE_PATHQ, false))
+                .repeatable("http-request replace-uri", "<regex> <replacement> [if|unless <condition>]", 2,
+                        (p, use) -> replaceRule(p, use, HttpRequestRule.Action.REPLACE_URI, false))
                 .repeatable("http-request return", "[status <code>] [content-type <type>] [string <text> | file"
                         + " <path>] [hdr <name> <value>]... [if|unless <condition>]", 0, HttpKeywords::returnResponse)
                 .repeatable("http-request deny", "[deny_status <code>] [if|unless <condition>]", 0, HttpKeywords::deny)
@@ -58,7 +68,11 @@ final class HttpKeywords {
                 .repeatable("http-response add-header", "<name> <value>", 2,
                         (section, use) -> responseHeaderRule(section, use, HttpRequestRule.Action.ADD_HEADER))
                 .repeatable("http-response del-header", "<name>", 1,
-                        (section, use) -> responseHeaderRule(section, use, HttpRequestRule.Action.DEL_HEADER));
+                        (section, use) -> responseHeaderRule(section, use, HttpRequestRule.Action.DEL_HEADER))
+                .repeatable("http-response replace-header", "<name> <regex> <replacement>", 3,
+                        (p, use) -> replaceRule(p, use, HttpRequestRule.Action.REPLACE_HEADER, true))
+                .repeatable("http-response replace-value", "<name> <regex> <replacement>", 3,
+                        (p, use) -> replaceRule(p, use, HttpRequestRule.Action.REPLACE_VALUE, true));
         keywords.proxies(Placement.EVERY_PROXY)
                 .add(new Keyword<>("option forwardfor", "", 0, Integer.MAX_VALUE, Keyword.Repeat.LAST_WINS,
                         Support.IMPLEMENTED, HttpKeywords::forwardFor, (p, use) -> p.http.forwardFor = false));
@@ -139,10 +153,7 @@ final class HttpKeywords {
             throws ConfigException {
         int words = action == HttpRequestRule.Action.DEL_HEADER ? 1 : 2;
         int end = RoutingKeywords.conditionStart(use, 0);
-        if (end < use.args().size()) {
-            throw use.error("a condition on an http-response rule is not supported by Sluice yet (its fetches read"
-                    + " requests, not responses); the rule runs on every response without one");
-        }
+        refuseResponseCondition(use, end);
         if (end != words) {
             throw use.error(words == 1 ? "expected one header name, got " + end + " words"
                     : "expected a header name and one value (quote a value that holds spaces), got " + end + " words");
@@ -150,12 +161,60 @@ final class HttpKeywords {
         refuseFramingField(use, use.arg(0));
         HttpRequestRule rule = new HttpRequestRule(action, use.arg(0), words == 2 ? literal(use, use.arg(1)) : null,
                 null, null, use.line());
+        addResponse(section, use, rule);
+    }
+
+    private static void refuseResponseCondition(Invocation use, int end) throws ConfigException {
+        if (end < use.args().size()) {
+            throw use.error("a condition on an http-response rule is not supported by Sluice yet (its fetches read"
+                    + " requests, not responses); the rule runs on every response without one");
+        }
+    }
+
+    private static void addResponse(ProxySection section, Invocation use, HttpRequestRule rule)
+            throws ConfigException {
         try {
-            RuleCompiler.check(rule);
+            RuleCompiler.responseEdit(rule);
         } catch (IllegalArgumentException refused) {
             throw use.error(refused.getMessage());
         }
         section.http.httpResponseRules.add(rule);
+    }
+
+    /**
+     * {@code http-request|http-response replace-header|replace-value NAME REGEX
+     * REPLACEMENT} and {@code http-request replace-path|replace-pathq|replace-uri
+     * REGEX REPLACEMENT}: the pattern and the template are compiled now, so that
+     * a bad pattern or a reference to a group it lacks names this line. The
+     * replacement is literal text with {@code \0..\9}; a log-format
+     * expression is refused by {@link #literal}.
+     */
+    static void replaceRule(ProxySection section, Invocation use, HttpRequestRule.Action action, boolean response)
+            throws ConfigException {
+        boolean named = action == HttpRequestRule.Action.REPLACE_HEADER
+                || action == HttpRequestRule.Action.REPLACE_VALUE;
+        int words = named ? 3 : 2;
+        int end = RoutingKeywords.conditionStart(use, 0);
+        if (response) {
+            refuseResponseCondition(use, end);
+        }
+        if (end != words) {
+            throw use.error("expected " + (named ? "a header name, " : "") + "a regular expression and a"
+                    + " replacement (quote one that holds spaces)" + (response ? "" : ", then if or unless") + ", got "
+                    + end + " words" + (response ? "" : " before the condition"));
+        }
+        String name = named ? use.arg(0) : null;
+        if (named) {
+            refuseFramingField(use, name);
+        }
+        int at = named ? 1 : 0;
+        HttpRequestRule rule = new HttpRequestRule(action, name, literal(use, use.arg(at + 1)), null,
+                response ? null : RoutingKeywords.condition(section, use, words), use.line(), null, 0, use.arg(at));
+        if (response) {
+            addResponse(section, use, rule);
+        } else {
+            add(section, use, rule);
+        }
     }
 
     static void delHeader(ProxySection section, Invocation use) throws ConfigException {

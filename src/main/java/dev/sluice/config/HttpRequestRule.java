@@ -20,13 +20,22 @@ import java.util.Objects;
  * @param condition null when the line has none: the rule applies to every request
  * @param line the line of the rule
  * @param redirect what a {@code redirect} or {@code http-request redirect} answers, else null
+ * @param counter the sticky counter of {@code track-scN} (its {@code header} is the key's header name, null for
+ *     {@code src}; its {@code value} the table's section), else 0
+ * @param regex the pattern of the {@code replace-*} actions (whose {@code value} is the replacement), else null
  */
 public record HttpRequestRule(Action action, String header, String value, Response response,
-        ConditionSpec condition, int line, Redirect redirect) {
+        ConditionSpec condition, int line, Redirect redirect, int counter, String regex) {
     /** A rule that is not a redirect. */
     public HttpRequestRule(Action action, String header, String value, Response response, ConditionSpec condition,
             int line) {
-        this(action, header, value, response, condition, line, null);
+        this(action, header, value, response, condition, line, null, 0, null);
+    }
+
+    /** A rule that tracks no counter and is not a {@code replace-*} action. */
+    public HttpRequestRule(Action action, String header, String value, Response response, ConditionSpec condition,
+            int line, Redirect redirect) {
+        this(action, header, value, response, condition, line, redirect, 0, null);
     }
 
     /**
@@ -41,6 +50,9 @@ public record HttpRequestRule(Action action, String header, String value, Respon
 
     /** The keyword the rule was written with, as messages name it. */
     public String keyword() {
+        if (action == Action.TRACK) {
+            return "http-request track-sc" + counter;
+        }
         return redirect != null && redirect.fromRedirectKeyword() ? "redirect" : "http-request " + action.keyword();
     }
 
@@ -48,7 +60,8 @@ public record HttpRequestRule(Action action, String header, String value, Respon
     public enum Action {
         SET_HEADER("set-header"), ADD_HEADER("add-header"), DEL_HEADER("del-header"), RETURN("return"), DENY("deny"),
         REDIRECT("redirect"), SET_METHOD("set-method"), SET_URI("set-uri"), SET_PATH("set-path"),
-        SET_QUERY("set-query");
+        SET_QUERY("set-query"), TRACK("track-sc"), REPLACE_HEADER("replace-header"), REPLACE_VALUE("replace-value"),
+        REPLACE_PATH("replace-path"), REPLACE_PATHQ("replace-pathq"), REPLACE_URI("replace-uri");
 
         private final String keyword;
 

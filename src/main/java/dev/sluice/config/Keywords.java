@@ -23,6 +23,7 @@ final class Keywords {
             DiscoveryKeywords::register,
             RoutingKeywords::register,
             HttpKeywords::register,
+            StickKeywords::register,
             LogKeywords::register,
             BalanceKeywords::register,
             CookieKeywords::register,

@@ -98,7 +98,6 @@ final class RefusedKeywords {
                 + " 'balance random' to spread load");
         r.put("server-state-base", "Sluice keeps no server state across restarts yet");
         r.put("load-server-state-from-file", "Sluice keeps no server state across restarts yet");
-        r.put("stick-table", "Sluice has no stick tables: for client affinity use balance source (with hash-type consistent); rate limits (track-sc0, sc_http_req_rate) are not built");
         r.put("option persist", "Sluice sends a request to the server its cookie names only while that server is UP or"
                 + " drained; a cookie naming a DOWN server is ignored and the request balanced");
         r.put("force-persist", "Sluice applies the persistence cookie to every request of the backend; a condition on"
@@ -154,8 +153,9 @@ final class RefusedKeywords {
                 + " realm, hide-version, show-node, show-desc, show-legends and scope in a proxy");
         f.put("http-check", "Sluice's http-check takes connect, send, expect, disable-on-404 and comment");
         f.put("tcp-check", "Sluice's tcp-check takes connect, send, send-binary, expect and comment");
-        f.put("stick", "Sluice has no stick tables (no stick on, stick match or track-sc counters): for client"
-                + " affinity use balance source, with hash-type consistent to keep it when servers change");
+        f.put("stick", "Sluice keeps no server persistence in a stick table (stick on, stick match, stick store-*):"
+                + " for client affinity use balance source, with hash-type consistent to keep it when servers change;"
+                + " stick-table with track-sc counters (rate limits) is supported");
         f.put("compression", "Sluice does not compress responses: let the origin compress them (nginx: gzip on)");
         f.put("http-response", "Sluice has no http-response rules yet");
         f.put("http-after-response", "Sluice has no http-after-response rules yet");

@@ -14,11 +14,18 @@ import java.util.List;
  * @param tcpRequestRules every {@code tcp-request connection|content} rule, in file order
  * @param inspectDelayMillis {@code tcp-request inspect-delay}: how long content rules may wait for data; 0 when
  *     not set
+ * @param stickTable the section's {@code stick-table}, or null
  */
 public record RoutingConfig(List<AclSpec> acls, List<UseBackend> useBackends, List<TcpRequestRule> tcpRequestRules,
-        long inspectDelayMillis) {
+        long inspectDelayMillis, StickTableSpec stickTable) {
     /** No ACL and no rule. */
-    public static final RoutingConfig NONE = new RoutingConfig(List.of(), List.of(), List.of(), 0);
+    public static final RoutingConfig NONE = new RoutingConfig(List.of(), List.of(), List.of(), 0, null);
+
+    /** Without a stick table. */
+    public RoutingConfig(List<AclSpec> acls, List<UseBackend> useBackends, List<TcpRequestRule> tcpRequestRules,
+            long inspectDelayMillis) {
+        this(acls, useBackends, tcpRequestRules, inspectDelayMillis, null);
+    }
 
     public RoutingConfig {
         acls = List.copyOf(acls);

@@ -40,7 +40,8 @@ final class RoutingKeywords {
         keywords.proxies(Placement.FRONTEND).repeatable("use_backend", "<backend name> [if|unless <condition>]", 1,
                 RoutingKeywords::useBackend);
         keywords.proxies(Placement.FRONTEND).add(new Keyword<>("tcp-request connection",
-                "accept|reject [if|unless <condition>]", 1, Integer.MAX_VALUE, Keyword.Repeat.EACH_LINE,
+                "accept|reject|track-sc0|track-sc1|track-sc2 src [table <table>] [if|unless <condition>]", 1,
+                Integer.MAX_VALUE, Keyword.Repeat.EACH_LINE,
                 Support.IMPLEMENTED, (p, use) -> tcpRequest(p, use, TcpRequestRule.Phase.CONNECTION)));
         keywords.proxies(Placement.FRONTEND_AND_BACKEND).add(new Keyword<>("tcp-request content",
                 "accept|reject [if|unless <condition>]", 1, Integer.MAX_VALUE, Keyword.Repeat.EACH_LINE,
@@ -59,7 +60,7 @@ final class RoutingKeywords {
             throw use.error("'" + name + "' is not a valid ACL name (letters, digits, '_', '.', ':' and '-' only)");
         }
         try {
-            section.routing.acls.add(aclSpec(use, name, use.args().subList(1, use.args().size())));
+            section.routing.acls.add(aclSpec(section, use, name, use.args().subList(1, use.args().size())));
         } catch (ConfigException refused) {
             // So that the rules naming it say where the real problem is.
             section.routing.refusedAcls.putIfAbsent(name, use.line());
@@ -68,9 +69,14 @@ final class RoutingKeywords {
     }
 
     /** Reads {@code CRITERION [flags] [values]} and compiles it once, to report any refusal at this line. */
-    private static AclSpec aclSpec(Invocation use, String name, List<String> words) throws ConfigException {
+    private static AclSpec aclSpec(ProxySection section, Invocation use, String name, List<String> words)
+            throws ConfigException {
         if (words.isEmpty()) {
             throw use.error("ACL '" + name + "' needs a fetch, such as path_beg or hdr(host)");
+        }
+        if (isStickFetch(words.get(0))) {
+            words = new ArrayList<>(words);
+            words.set(0, stickFetch(section, use, words.get(0)));
         }
         Matcher m = CRITERION.matcher(words.get(0));
         Fetch fetch = m.matches() ? fetch(m.group(1)) : null;
@@ -97,7 +103,9 @@ final class RoutingKeywords {
                     + " and req.hdr(NAME), each also with _beg, _end, _sub or _reg; hdr_cnt([NAME]); method; src; dst;"
                     + " dst_port; nbsrv(BACKEND); ssl_fc; ssl_fc_sni, also with _beg, _end, _sub or _reg; ssl_fc_protocol;"
                     + " ssl_c_used; ssl_c_verify;"
-                    + " in mode tcp req.len, req.ssl_hello_type and req.ssl_sni, also with _beg, _end, _sub or _reg)");
+                    + " in mode tcp req.len, req.ssl_hello_type and req.ssl_sni, also with _beg, _end, _sub or _reg;"
+                    + " of a stick table sc_*, sc0_* to sc2_* and src_* of conn_cur, conn_cnt, conn_rate,"
+                    + " http_req_cnt, http_req_rate, http_err_cnt, http_err_rate, and sc_tracked)");
         }
         if (suffix != null && fetch != Fetch.PATH && fetch != Fetch.HDR && fetch != Fetch.URL
                 && fetch != Fetch.SSL_FC_SNI && fetch != Fetch.REQ_SSL_SNI) {
@@ -105,7 +113,11 @@ final class RoutingKeywords {
                     + " takes no suffix)");
         }
         String header = m.matches() ? m.group(3) : null;
-        if (header != null && header.contains(",")) {
+        if (fetch.readsTrackedCounter() || fetch.readsClientEntry()) {
+            Matcher stick = STICK_FETCH.matcher(words.get(0));
+            header = stick.matches() ? stick.group(3) : null;
+        }
+        if (header != null && header.contains(",") && !fetch.readsTrackedCounter()) {
             throw use.error("'" + words.get(0) + "': an occurrence number is not supported by Sluice; write "
                     + fetch.keyword() + "(NAME)");
         }
@@ -146,6 +158,51 @@ final class RoutingKeywords {
             throw use.error(words.get(0) + ": " + refused.getMessage());
         }
         return spec;
+    }
+
+    /** What follows {@code src_} in the names of the fetches that read a stick table (the others: src_port, ...). */
+    private static final Pattern SRC_STICK_DATA = Pattern.compile(
+            "(gpc|gpt|bytes|kbytes|sess|http|conn|get|inc|clr|updt|frequency).*");
+
+    private static boolean isStickFetch(String word) {
+        Matcher m = STICK_FETCH.matcher(word);
+        return m.matches() && (!m.group(1).equals("src") || SRC_STICK_DATA.matcher(m.group(2)).matches());
+    }
+    /** {@code track-scN}. */
+    private static final Pattern TRACK_SC = Pattern.compile("track-sc([0-9]+)");
+    /** The sticky counter fetches: {@code sc_X(N[,T])}, {@code scN_X([T])}, {@code src_X([T])}. */
+    private static final Pattern STICK_FETCH = Pattern.compile("(sc[0-9]*|src)_([a-z0-9_]+)(?:\\((.*)\\))?");
+
+    /**
+     * Writes a sticky counter fetch in the one form the evaluators read:
+     * {@code scN_X(T)} becomes {@code sc_X(N,T)}, and {@code src_X()} names
+     * the section's own table. A data type Sluice does not store is refused here,
+     * by name.
+     */
+    private static String stickFetch(ProxySection section, Invocation use, String word) throws ConfigException {
+        Matcher m = STICK_FETCH.matcher(word);
+        m.matches();
+        String prefix = m.group(1);
+        String data = m.group(2);
+        String argument = m.group(3) == null ? "" : m.group(3);
+        boolean known = data.equals("tracked") ? !prefix.equals("src") : dev.sluice.stick.StickData.named(data) != null;
+        if (!known) {
+            throw use.error("fetch '" + word + "' is not supported by Sluice: its stick tables store conn_cur,"
+                    + " conn_cnt, conn_rate, http_req_cnt, http_req_rate, http_err_cnt and http_err_rate (read with"
+                    + " sc_*, sc0_* to sc2_* and src_*), and sc_tracked tells whether a counter tracks an entry");
+        }
+        if (prefix.equals("src")) {
+            String table = argument.isEmpty() ? section.name : argument;
+            return "src_" + data + "(" + table + ")";
+        }
+        if (prefix.equals("sc")) {
+            return word;
+        }
+        String n = prefix.substring(2);
+        if (!n.matches("[0-2]")) {
+            throw use.error("fetch '" + word + "': Sluice tracks the sticky counters sc0, sc1 and sc2 only");
+        }
+        return "sc_" + data + "(" + n + (argument.isEmpty() ? "" : "," + argument) + ")";
     }
 
     private static Map<String, AclSpec> predefined() {
@@ -259,7 +316,7 @@ final class RoutingKeywords {
                 if (inside.isEmpty()) {
                     throw use.error("an anonymous ACL needs a fetch: '{ }' is empty");
                 }
-                current.add(new ConditionSpec.Term(negated, text, List.of(aclSpec(use, text, inside))));
+                current.add(new ConditionSpec.Term(negated, text, List.of(aclSpec(section, use, text, inside))));
                 i += close + 1;
                 continue;
             }
@@ -301,14 +358,50 @@ final class RoutingKeywords {
 
     private static void tcpRequest(ProxySection section, Invocation use, TcpRequestRule.Phase phase)
             throws ConfigException {
+        Matcher track = TRACK_SC.matcher(use.arg(0));
+        if (track.matches()) {
+            if (phase == TcpRequestRule.Phase.CONTENT) {
+                throw use.error("'" + use.arg(0) + "' is not supported by Sluice in tcp-request content rules: write"
+                        + " 'tcp-request connection " + use.arg(0) + " src' (for the connection) or 'http-request "
+                        + use.arg(0) + "' (for each request)");
+            }
+            if (!track.group(1).matches("[0-2]")) {
+                throw use.error("'" + use.arg(0) + "': Sluice tracks the sticky counters sc0, sc1 and sc2 only");
+            }
+            int end = conditionStart(use, 1);
+            java.util.List<String> rest = use.args().subList(1, end);
+            if (rest.isEmpty()) {
+                throw use.error("'" + use.arg(0) + "' needs a key: write " + use.arg(0) + " src");
+            }
+            String table = null;
+            if (!rest.get(0).equals("src")) {
+                throw use.error("the key '" + rest.get(0) + "' is not supported by Sluice in tcp-request connection"
+                        + " rules (supported: src; a key of the HTTP request goes in http-request " + use.arg(0) + ")");
+            }
+            if (rest.size() >= 2 && rest.get(1).equals("table")) {
+                if (rest.size() < 3) {
+                    throw use.error("'table' needs the name of a section with a stick-table");
+                }
+                table = rest.get(2);
+            }
+            int expected = table == null ? 1 : 3;
+            if (rest.size() != expected) {
+                throw use.error("unexpected '" + rest.get(expected) + "' (expected table NAME, then if or unless)");
+            }
+            section.routing.tcpRequestRules.add(new TcpRequestRule(phase, TcpRequestRule.Action.TRACK,
+                    condition(section, use, end), use.line(), Integer.parseInt(track.group(1)),
+                    table == null ? section.name : table));
+            return;
+        }
         TcpRequestRule.Action action = null;
         for (TcpRequestRule.Action candidate : TcpRequestRule.Action.values()) {
-            if (candidate.keyword().equals(use.arg(0))) {
+            if (candidate != TcpRequestRule.Action.TRACK && candidate.keyword().equals(use.arg(0))) {
                 action = candidate;
             }
         }
         if (action == null) {
-            throw use.error("'" + use.arg(0) + "' is not supported by Sluice (supported: accept, reject)");
+            throw use.error("'" + use.arg(0) + "' is not supported by Sluice (supported: accept, reject"
+                    + (phase == TcpRequestRule.Phase.CONNECTION ? ", track-sc0, track-sc1, track-sc2" : "") + ")");
         }
         if (use.args().size() > 1 && !use.arg(1).equals("if") && !use.arg(1).equals("unless")) {
             throw use.error("expected if or unless after '" + use.arg(0) + "', got '" + use.arg(1) + "'");

@@ -17,6 +17,8 @@ final class RoutingSettings {
     final List<UseBackend> useBackends = new ArrayList<>();
     final List<TcpRequestRule> tcpRequestRules = new ArrayList<>();
     long inspectDelayMillis;
+    /** The section's {@code stick-table}, or null. */
+    StickTableSpec stickTable;
 
     /** Takes what a defaults section may set: the inspect delay (rules and ACLs may not be in one). */
     void inherit(RoutingSettings defaults) {
@@ -29,6 +31,6 @@ final class RoutingSettings {
     }
 
     RoutingConfig build() {
-        return new RoutingConfig(acls, useBackends, tcpRequestRules, inspectDelayMillis);
+        return new RoutingConfig(acls, useBackends, tcpRequestRules, inspectDelayMillis, stickTable);
     }
 }

@@ -5,6 +5,8 @@ import dev.sluice.http.Condition;
 import dev.sluice.http.HeaderRule;
 import dev.sluice.http.HttpRules;
 import dev.sluice.http.RedirectRule;
+import dev.sluice.http.ReplaceRule;
+import dev.sluice.http.ResponseEdit;
 import dev.sluice.http.RequestEdit;
 import dev.sluice.http.StartLineRule;
 import dev.sluice.http.ReturnRule;
@@ -26,7 +28,7 @@ final class RuleCompiler {
     static HttpRules frontend(FrontendConfig frontend) {
         HttpRules.Builder rules = HttpRules.builder();
         requestRules(rules, frontend.http().httpRequestRules(), frontend.http().errorFiles());
-        frontend.http().httpResponseRules().forEach(r -> rules.responseHeaderRule(headerRule(r)));
+        frontend.http().httpResponseRules().forEach(r -> rules.responseHeaderRule(responseEdit(r)));
         for (UseBackend use : frontend.routing().useBackends()) {
             rules.useBackend(use.backend(), condition(use.condition()));
         }
@@ -39,6 +41,13 @@ final class RuleCompiler {
     static dev.sluice.http.TcpRequestRules tcpRequestRules(List<TcpRequestRule> list) {
         dev.sluice.http.TcpRequestRules.Builder rules = dev.sluice.http.TcpRequestRules.builder();
         for (TcpRequestRule rule : list) {
+            if (rule.action() == TcpRequestRule.Action.TRACK) {
+                rules.track(rule.phase() == TcpRequestRule.Phase.CONNECTION
+                        ? dev.sluice.http.TcpRequestRules.Phase.CONNECTION
+                        : dev.sluice.http.TcpRequestRules.Phase.CONTENT, rule.counter(), rule.table(),
+                        condition(rule.condition()));
+                continue;
+            }
             rules.rule(rule.phase() == TcpRequestRule.Phase.CONNECTION ? dev.sluice.http.TcpRequestRules.Phase.CONNECTION
                     : dev.sluice.http.TcpRequestRules.Phase.CONTENT, rule.action() == TcpRequestRule.Action.ACCEPT,
                     condition(rule.condition()));
@@ -53,7 +62,7 @@ final class RuleCompiler {
     static HttpRules backend(BackendConfig backend) {
         HttpRules.Builder rules = HttpRules.builder();
         requestRules(rules, backend.http().httpRequestRules(), backend.http().errorFiles());
-        backend.http().httpResponseRules().forEach(r -> rules.responseHeaderRule(headerRule(r)));
+        backend.http().httpResponseRules().forEach(r -> rules.responseHeaderRule(responseEdit(r)));
         persistence(rules, backend);
         return rules.build();
     }
@@ -122,8 +131,30 @@ final class RuleCompiler {
             case SET_URI -> StartLineRule.set(StartLineRule.Part.URI, rule.value());
             case SET_PATH -> StartLineRule.set(StartLineRule.Part.PATH, rule.value());
             case SET_QUERY -> StartLineRule.set(StartLineRule.Part.QUERY, rule.value());
+            case TRACK -> dev.sluice.http.TrackRule.of(rule.counter(), rule.value(), rule.header());
+            case REPLACE_HEADER, REPLACE_VALUE, REPLACE_PATH, REPLACE_PATHQ, REPLACE_URI -> replaceRule(rule);
             default -> headerRule(rule);
         };
+    }
+
+    /** An {@code http-response} rule: a header rule or a {@code replace-header}/{@code replace-value}. */
+    static ResponseEdit responseEdit(HttpRequestRule rule) {
+        return switch (rule.action()) {
+            case REPLACE_HEADER, REPLACE_VALUE -> replaceRule(rule);
+            default -> headerRule(rule);
+        };
+    }
+
+    private static ReplaceRule replaceRule(HttpRequestRule rule) {
+        ReplaceRule.Part part = switch (rule.action()) {
+            case REPLACE_HEADER -> ReplaceRule.Part.HEADER;
+            case REPLACE_VALUE -> ReplaceRule.Part.VALUE;
+            case REPLACE_PATH -> ReplaceRule.Part.PATH;
+            case REPLACE_PATHQ -> ReplaceRule.Part.PATHQ;
+            case REPLACE_URI -> ReplaceRule.Part.URI;
+            default -> throw new IllegalArgumentException(rule.action() + " is not a replace rule");
+        };
+        return ReplaceRule.compile(part, rule.header(), rule.regex(), rule.value());
     }
 
     private static HeaderRule headerRule(HttpRequestRule rule) {

@@ -12,8 +12,16 @@ import java.util.Objects;
  * @param action what it does when its condition holds
  * @param condition null when the line has none: the rule applies to every connection
  * @param line the line of the rule
+ * @param counter the sticky counter of {@code track-scN}, else 0
+ * @param table the section whose stick table {@code track-scN src} tracks the client in, else null
  */
-public record TcpRequestRule(Phase phase, Action action, ConditionSpec condition, int line) {
+public record TcpRequestRule(Phase phase, Action action, ConditionSpec condition, int line, int counter,
+        String table) {
+    /** A rule that tracks no counter. */
+    public TcpRequestRule(Phase phase, Action action, ConditionSpec condition, int line) {
+        this(phase, action, condition, line, 0, null);
+    }
+
     /** When a rule runs, as HAProxy names the rule sets. */
     public enum Phase {
         /** As soon as the connection is accepted, before any byte is read. */
@@ -32,9 +40,13 @@ public record TcpRequestRule(Phase phase, Action action, ConditionSpec condition
         }
     }
 
-    /** What a rule does; the first rule whose condition holds decides, and none deciding accepts. */
+    /**
+     * What a rule does; the first accept or reject whose condition holds
+     * decides, and none deciding accepts. A track rule whose condition holds
+     * tracks the client's address and evaluation goes on.
+     */
     public enum Action {
-        ACCEPT("accept"), REJECT("reject");
+        ACCEPT("accept"), REJECT("reject"), TRACK("track-sc");
 
         private final String keyword;
 

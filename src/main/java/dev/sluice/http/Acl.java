@@ -1,6 +1,8 @@
 package dev.sluice.http;
 
 import dev.sluice.buffer.Buffer;
+import dev.sluice.stick.StickCounters;
+import dev.sluice.stick.StickTable;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -28,8 +30,7 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class Acl {
     /** The fetches whose values are numbers, matched with {@link AclMatch#INT}. */
-    private static final java.util.Set<Fetch> NUMBERS = java.util.EnumSet.of(Fetch.DST_PORT, Fetch.HDR_CNT,
-            Fetch.NBSRV, Fetch.REQ_LEN, Fetch.REQ_SSL_HELLO_TYPE, Fetch.SSL_C_VERIFY);
+    private static final java.util.Set<Fetch> NUMBERS = numbers();
     /** The fetches whose values are text, matched with the string matches or {@link AclMatch#REG}. */
     private static final java.util.Set<Fetch> TEXT = java.util.EnumSet.of(Fetch.PATH, Fetch.URL, Fetch.HDR,
             Fetch.METHOD, Fetch.SSL_FC_SNI, Fetch.SSL_FC_PROTOCOL, Fetch.REQ_SSL_SNI);
@@ -57,6 +58,13 @@ public final class Acl {
     private final AclNetworks networks;
     /** For {@link AclMatch#INT}, else null. */
     private final AclNumbers numbers;
+    /** The sticky counter an {@code sc_*} fetch reads (0, 1 or 2). */
+    private int counter;
+    /**
+     * The table of a {@code src_*} fetch; of an {@code sc_*} fetch, the table
+     * to read the tracked key in instead of the tracked one, or null.
+     */
+    private String stickTable;
 
     private Acl(Fetch fetch, AclMatch match, boolean ignoreCase, byte[] header, String backend, byte[][] values,
             Pattern[] patterns, AclNetworks networks, AclNumbers numbers) {
@@ -90,6 +98,38 @@ public final class Acl {
      */
     public static Acl compile(Fetch fetch, String argument, AclMatch match, boolean ignoreCase, List<String> values) {
         checkArgument(fetch, argument);
+        if (fetch.readsTrackedCounter() || fetch.readsClientEntry()) {
+            Acl acl = compileChecked(fetch, null, match, ignoreCase, values);
+            acl.stick(argument);
+            return acl;
+        }
+        return compileChecked(fetch, argument, match, ignoreCase, values);
+    }
+
+    private static java.util.Set<Fetch> numbers() {
+        java.util.Set<Fetch> n = java.util.EnumSet.of(Fetch.DST_PORT, Fetch.HDR_CNT, Fetch.NBSRV, Fetch.REQ_LEN,
+                Fetch.REQ_SSL_HELLO_TYPE, Fetch.SSL_C_VERIFY);
+        for (Fetch f : Fetch.values()) {
+            if (f.stickData() != null) {
+                n.add(f);
+            }
+        }
+        return n;
+    }
+
+    /** Sets the counter and the table of a stick fetch from its argument (checked already). */
+    private void stick(String argument) {
+        if (fetch.readsClientEntry()) {
+            stickTable = argument;
+            return;
+        }
+        int comma = argument.indexOf(',');
+        counter = Integer.parseInt(comma < 0 ? argument : argument.substring(0, comma));
+        stickTable = comma < 0 ? null : argument.substring(comma + 1);
+    }
+
+    private static Acl compileChecked(Fetch fetch, String argument, AclMatch match, boolean ignoreCase,
+            List<String> values) {
         boolean address = fetch == Fetch.SRC || fetch == Fetch.DST;
         if (address != (match == AclMatch.IP)) {
             throw new IllegalArgumentException(address ? fetch.keyword() + " matches addresses only (-m ip)"
@@ -100,10 +140,10 @@ public final class Acl {
                     + " matches numbers only (-m int)"
                     : "-m int applies to dst_port, hdr_cnt, nbsrv, req.len, req.ssl_hello_type and ssl_c_verify only");
         }
-        boolean bool = fetch == Fetch.SSL_FC || fetch == Fetch.SSL_C_USED;
+        boolean bool = fetch == Fetch.SSL_FC || fetch == Fetch.SSL_C_USED || fetch == Fetch.SC_TRACKED;
         if (bool != (match == AclMatch.BOOL)) {
             throw new IllegalArgumentException(bool ? fetch.keyword() + " is true or false: it takes no -m"
-                    + " and no value" : "-m bool applies to ssl_fc and ssl_c_used only");
+                    + " and no value" : "-m bool applies to ssl_fc, ssl_c_used and sc_tracked only");
         }
         if (!TEXT.contains(fetch) && ignoreCase) {
             throw new IllegalArgumentException("-i has no meaning for " + fetch.keyword());
@@ -159,11 +199,71 @@ public final class Acl {
                 }
             }
             default -> {
-                if (argument != null) {
+                if (fetch.readsTrackedCounter()) {
+                    checkCounter(fetch, argument);
+                } else if (fetch.readsClientEntry()) {
+                    if (argument == null || argument.isEmpty() || argument.contains(",")) {
+                        throw new IllegalArgumentException(fetch.keyword() + " takes one table name at most, as in "
+                                + fetch.keyword() + "(web)");
+                    }
+                } else if (argument != null) {
                     throw new IllegalArgumentException(fetch.keyword() + " takes no argument in parentheses");
                 }
             }
         }
+    }
+
+    /** {@code sc_*(N[,TABLE])}: a counter 0, 1 or 2, then perhaps a table name. */
+    private static void checkCounter(Fetch fetch, String argument) {
+        String usage = "write " + fetch.keyword() + "(0) to " + fetch.keyword() + "(2), perhaps with a table as in "
+                + fetch.keyword() + "(0,web)";
+        if (argument == null) {
+            throw new IllegalArgumentException(fetch.keyword() + " needs a counter number: " + usage);
+        }
+        int comma = argument.indexOf(',');
+        String n = comma < 0 ? argument : argument.substring(0, comma);
+        if (!n.matches("[0-2]")) {
+            throw new IllegalArgumentException("'" + n + "' is no sticky counter of Sluice (0, 1 or 2): " + usage);
+        }
+        if (comma >= 0 && (comma == argument.length() - 1 || argument.indexOf(',', comma + 1) >= 0)) {
+            throw new IllegalArgumentException("'" + argument + "': " + usage);
+        }
+    }
+
+    /** The sticky counter an {@code sc_*} fetch reads. */
+    public int counter() {
+        return counter;
+    }
+
+    /** The table a {@code src_*} fetch looks in, or an {@code sc_*} fetch names; null otherwise. */
+    public String stickTable() {
+        return stickTable;
+    }
+
+    /** A tracked counter's value ({@link StickCounters#value}), or -1 for none. */
+    private long trackedValue(HttpRequestView request) {
+        StickCounters c = request.addresses().tracking();
+        if (c == null) {
+            return -1;
+        }
+        StickTable in = null;
+        if (stickTable != null) {
+            in = request.addresses().stickTables().table(stickTable);
+            if (in == null) {
+                return -1;
+            }
+        }
+        return c.value(counter, fetch.stickData(), in);
+    }
+
+    /** The client address's value in the table, 0 when it has no entry, or -1 for none. */
+    private long clientValue(HttpRequestView request) {
+        StickTable t = request.addresses().stickTables().table(stickTable);
+        return t == null ? -1 : t.peekAddress(request.addresses().client(), fetch.stickData());
+    }
+
+    private boolean matchesStick(long value) {
+        return value >= 0 && matchesNumber(value);
     }
 
     private static Pattern regex(String value, boolean ignoreCase) {
@@ -258,6 +358,11 @@ public final class Acl {
             case SSL_C_USED -> request.addresses().tlsClientCertificate();
             case SSL_C_VERIFY -> request.addresses().tls() && matchesNumber(0);
             case REQ_LEN, REQ_SSL_HELLO_TYPE, REQ_SSL_SNI -> evaluate(request) == PASS;
+            case SC_TRACKED -> request.addresses().tracking() != null && request.addresses().tracking().tracked(counter);
+            case SC_CONN_CUR, SC_CONN_CNT, SC_CONN_RATE, SC_HTTP_REQ_CNT, SC_HTTP_REQ_RATE, SC_HTTP_ERR_CNT,
+                 SC_HTTP_ERR_RATE -> matchesStick(trackedValue(request));
+            case SRC_CONN_CUR, SRC_CONN_CNT, SRC_CONN_RATE, SRC_HTTP_REQ_CNT, SRC_HTTP_REQ_RATE, SRC_HTTP_ERR_CNT,
+                 SRC_HTTP_ERR_RATE -> matchesStick(clientValue(request));
         };
     }
 
@@ -480,6 +585,11 @@ public final class Acl {
     @Override
     public String toString() {
         String argument = header != null ? new String(header, StandardCharsets.UTF_8) : backend;
+        if (fetch.readsTrackedCounter()) {
+            argument = counter + (stickTable == null ? "" : "," + stickTable);
+        } else if (fetch.readsClientEntry()) {
+            argument = stickTable;
+        }
         String name = fetch.keyword() + (argument == null ? "" : "(" + argument + ")");
         return name + (ignoreCase ? " -i" : "") + " -m " + match.keyword();
     }

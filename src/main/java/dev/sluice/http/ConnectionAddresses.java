@@ -1,6 +1,8 @@
 package dev.sluice.http;
 
 import dev.sluice.net.Connection;
+import dev.sluice.stick.StickCounters;
+import dev.sluice.stick.StickTables;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
@@ -32,6 +34,9 @@ public final class ConnectionAddresses {
     /** The TLS client connection, for what its handshake agreed; null for a plain one. */
     private Connection tlsClient;
     private ServerCounts servers = ServerCounts.NONE;
+    private StickTables stickTables = StickTables.NONE;
+    /** The sticky counters the connection and its current request track; null while no table exists. */
+    private StickCounters tracking;
 
     /** Both ends as the socket knows them; null stands for unknown. */
     public ConnectionAddresses set(InetAddress client, int clientPort, InetSocketAddress local) {
@@ -121,5 +126,27 @@ public final class ConnectionAddresses {
     public ConnectionAddresses servers(ServerCounts counts) {
         this.servers = counts;
         return this;
+    }
+
+    /** Where {@code track-sc}, {@code sc_*} and {@code src_*} find their tables by name. */
+    public StickTables stickTables() {
+        return stickTables;
+    }
+
+    /**
+     * The configuration's stick tables: with any, the connection gets its
+     * sticky counters (once, as it starts).
+     */
+    public ConnectionAddresses stickTables(StickTables tables) {
+        this.stickTables = tables;
+        if (tables != StickTables.NONE && tracking == null) {
+            tracking = new StickCounters();
+        }
+        return this;
+    }
+
+    /** The connection's sticky counters, or null when the configuration has no stick table. */
+    public StickCounters tracking() {
+        return tracking;
     }
 }

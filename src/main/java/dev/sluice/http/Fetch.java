@@ -73,7 +73,44 @@ public enum Fetch {
      * {@code tcp-request inspect-delay}. Nothing when there is no ClientHello
      * or it names no host.
      */
-    REQ_SSL_SNI("req.ssl_sni", AclMatch.STR);
+    REQ_SSL_SNI("req.ssl_sni", AclMatch.STR),
+    /**
+     * Whether sticky counter N tracks an entry now ({@code sc_tracked(N)},
+     * {@code scN_tracked}); the counter's number is the ACL's argument.
+     */
+    SC_TRACKED("sc_tracked", AclMatch.BOOL),
+    /** A tracked counter's {@code conn_cur}: {@code sc_conn_cur(N[,TABLE])}, {@code scN_conn_cur([TABLE])}. */
+    SC_CONN_CUR("sc_conn_cur", AclMatch.INT),
+    /** A tracked counter's {@code conn_cnt}. */
+    SC_CONN_CNT("sc_conn_cnt", AclMatch.INT),
+    /** A tracked counter's {@code conn_rate}. */
+    SC_CONN_RATE("sc_conn_rate", AclMatch.INT),
+    /** A tracked counter's {@code http_req_cnt}. */
+    SC_HTTP_REQ_CNT("sc_http_req_cnt", AclMatch.INT),
+    /** A tracked counter's {@code http_req_rate}. */
+    SC_HTTP_REQ_RATE("sc_http_req_rate", AclMatch.INT),
+    /** A tracked counter's {@code http_err_cnt}. */
+    SC_HTTP_ERR_CNT("sc_http_err_cnt", AclMatch.INT),
+    /** A tracked counter's {@code http_err_rate}. */
+    SC_HTTP_ERR_RATE("sc_http_err_rate", AclMatch.INT),
+    /**
+     * The client address's {@code conn_cur} in a table, looked up without
+     * tracking it ({@code src_conn_cur([TABLE])}, the section's own table
+     * without one); 0 when the address has no entry.
+     */
+    SRC_CONN_CUR("src_conn_cur", AclMatch.INT),
+    /** The client address's {@code conn_cnt}, looked up as {@link #SRC_CONN_CUR}. */
+    SRC_CONN_CNT("src_conn_cnt", AclMatch.INT),
+    /** The client address's {@code conn_rate}. */
+    SRC_CONN_RATE("src_conn_rate", AclMatch.INT),
+    /** The client address's {@code http_req_cnt}. */
+    SRC_HTTP_REQ_CNT("src_http_req_cnt", AclMatch.INT),
+    /** The client address's {@code http_req_rate}. */
+    SRC_HTTP_REQ_RATE("src_http_req_rate", AclMatch.INT),
+    /** The client address's {@code http_err_cnt}. */
+    SRC_HTTP_ERR_CNT("src_http_err_cnt", AclMatch.INT),
+    /** The client address's {@code http_err_rate}. */
+    SRC_HTTP_ERR_RATE("src_http_err_rate", AclMatch.INT);
 
     private final String keyword;
     private final AclMatch defaultMatch;
@@ -91,6 +128,24 @@ public enum Fetch {
     /** Whether it reads the client's bytes in mode tcp, whose answer may wait for more of them. */
     public boolean readsPayload() {
         return this == REQ_LEN || this == REQ_SSL_HELLO_TYPE || this == REQ_SSL_SNI;
+    }
+
+    /** Whether it reads a sticky counter the connection tracks ({@code sc_*}). */
+    public boolean readsTrackedCounter() {
+        return name().startsWith("SC_");
+    }
+
+    /** Whether it looks the client address up in a stick table ({@code src_*}). */
+    public boolean readsClientEntry() {
+        return name().startsWith("SRC_");
+    }
+
+    /** The stored data a {@code sc_*} or {@code src_*} fetch reads, or null ({@code sc_tracked}, the others). */
+    public dev.sluice.stick.StickData stickData() {
+        if (!readsTrackedCounter() && !readsClientEntry()) {
+            return null;
+        }
+        return dev.sluice.stick.StickData.named(keyword.substring(keyword.indexOf('_') + 1));
     }
 
     /** How values are compared when no {@code -m} flag and no suffix ({@code _beg}, ...) says otherwise. */

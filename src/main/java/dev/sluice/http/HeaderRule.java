@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Immutable; safe to share between loops.
  */
-public final class HeaderRule implements RequestEdit {
+public final class HeaderRule implements RequestEdit, ResponseEdit {
     /** What the rule does with the fields of its name. */
     public enum Kind {
         /** Removes every field of the name, then adds one with the value. */
@@ -69,8 +69,8 @@ public final class HeaderRule implements RequestEdit {
         return kind;
     }
 
-    /** Reports this rule's edits of {@code request}: deletions first, in decreasing index, then the new field. */
     /** The same on a response head ({@code http-response} rules). */
+    @Override
     public void apply(dev.sluice.buffer.Buffer buffer, HttpHeadParser response, HeaderEdits edits) {
         if (kind != Kind.ADD) {
             for (int h = response.headerCount() - 1; h >= 0; h--) {
@@ -84,6 +84,7 @@ public final class HeaderRule implements RequestEdit {
         }
     }
 
+    /** Reports this rule's edits of {@code request}: deletions first, in decreasing index, then the new field. */
     @Override
     public void apply(HttpRequestView request, HeaderEdits edits) {
         if (kind != Kind.ADD) {

@@ -33,8 +33,8 @@ public final class HttpRules {
     private final List<String> backendNames;
     /** The operator's error pages ({@code errorfile}) by status; null where Sluice's own applies. */
     private final ReturnRule[] errorPages;
-    /** The {@code http-response} header rules, run on every server response in order. */
-    private final HeaderRule[] responseRules;
+    /** The {@code http-response} header rules (set, add, del, replace), run on every server response in order. */
+    private final ResponseEdit[] responseRules;
     /** A backend's {@code cookie} line, or null. */
     private final PersistCookie persistCookie;
 
@@ -47,7 +47,7 @@ public final class HttpRules {
         defaultBackend = b.defaultBackend;
         backendNames = List.copyOf(b.backendNames);
         errorPages = b.errorPages.clone();
-        responseRules = b.responseRules.toArray(new HeaderRule[0]);
+        responseRules = b.responseRules.toArray(new ResponseEdit[0]);
         persistCookie = b.persistCookie;
     }
 
@@ -58,14 +58,9 @@ public final class HttpRules {
 
     /** Runs the {@code http-response} header rules on a response head; they report their edits. */
     public void applyResponseRules(dev.sluice.buffer.Buffer buffer, HttpHeadParser response, HeaderEdits edits) {
-        for (HeaderRule rule : responseRules) {
+        for (ResponseEdit rule : responseRules) {
             rule.apply(buffer, response, edits);
         }
-    }
-
-    /** Whether this proxy has {@code http-response} rules. */
-    public boolean hasResponseRules() {
-        return responseRules.length > 0;
     }
 
     /** The {@code errorfile} page for {@code status}, or null when this proxy has none for it. */
@@ -129,7 +124,7 @@ public final class HttpRules {
      */
     public static final class Builder {
         private final ReturnRule[] errorPages = new ReturnRule[600];
-        private final List<HeaderRule> responseRules = new ArrayList<>();
+        private final List<ResponseEdit> responseRules = new ArrayList<>();
         private PersistCookie persistCookie;
 
         /** The backend's {@code cookie} line. */
@@ -139,7 +134,7 @@ public final class HttpRules {
         }
 
         /** An {@code http-response} header rule, after those added before. */
-        public Builder responseHeaderRule(HeaderRule rule) {
+        public Builder responseHeaderRule(ResponseEdit rule) {
             responseRules.add(rule);
             return this;
         }

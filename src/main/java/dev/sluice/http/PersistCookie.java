@@ -53,16 +53,25 @@ public final class PersistCookie {
 
     private static final byte[] CACHE_CONTROL = "cache-control".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PRAGMA = "pragma".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NO_CACHE = "no-cache".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NO_STORE = "no-store".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PRIVATE = "private".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PUBLIC = "public".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAX_AGE = "max-age".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] S_MAXAGE = "s-maxage".getBytes(StandardCharsets.US_ASCII);
 
     private final String name;
     private final byte[] nameBytes;
     private final Options options;
-    /** The inserted field line by server cookie value. */
-    private final Map<String, byte[]> insertLines = new HashMap<>();
-    /** {@code VALUE~} by server cookie value, for {@link Mode#PREFIX}. */
-    private final Map<String, byte[]> prefixes = new HashMap<>();
-    /** The value's bytes, for {@link Mode#REWRITE}. */
-    private final Map<String, byte[]> values = new HashMap<>();
+    /**
+     * What is written for one server cookie value: the value itself ({@link Mode#REWRITE}), {@code VALUE~}
+     * ({@link Mode#PREFIX}) and the inserted field line ({@link Mode#INSERT}).
+     */
+    private record Encoded(byte[] value, byte[] prefix, byte[] insertLine) {
+    }
+
+    /** By server cookie value. */
+    private final Map<String, Encoded> encoded = new HashMap<>();
     /** The line inserted for a server without a cookie value: it clears the client's cookie. */
     private final byte[] clearLine;
 
@@ -72,10 +81,9 @@ public final class PersistCookie {
         this.options = options;
         String attributes = attributes(options);
         for (String value : serverValues) {
-            insertLines.put(value, ("set-cookie: " + name + "=" + value + "; path=/" + attributes)
-                    .getBytes(StandardCharsets.US_ASCII));
-            prefixes.put(value, (value + "~").getBytes(StandardCharsets.US_ASCII));
-            values.put(value, value.getBytes(StandardCharsets.US_ASCII));
+            encoded.put(value, new Encoded(value.getBytes(StandardCharsets.US_ASCII),
+                    (value + "~").getBytes(StandardCharsets.US_ASCII),
+                    ("set-cookie: " + name + "=" + value + "; path=/" + attributes).getBytes(StandardCharsets.US_ASCII)));
         }
         clearLine = ("set-cookie: " + name + "=; Expires=Thu, 01-Jan-1970 00:00:01 GMT; path=/" + attributes)
                 .getBytes(StandardCharsets.US_ASCII);
@@ -130,7 +138,8 @@ public final class PersistCookie {
         }
     }
 
-    private static void checkAttribute(String keyword, String value) {
+    /** A {@code domain} or {@code attr} value: no {@code ;} and no control character. */
+    public static void checkAttribute(String keyword, String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x20 || c >= 0x7f || c == ';') {
@@ -180,18 +189,24 @@ public final class PersistCookie {
      * added at run time), the line that clears the client's cookie.
      */
     public byte[] insertLine(String value) {
-        byte[] line = value == null ? null : insertLines.get(value);
-        return line != null ? line : clearLine;
+        Encoded e = encoded(value);
+        return e != null ? e.insertLine() : clearLine;
     }
 
     /** {@code VALUE~}, the prefix of {@link Mode#PREFIX}, or null for a value the file did not give. */
     public byte[] prefix(String value) {
-        return value == null ? null : prefixes.get(value);
+        Encoded e = encoded(value);
+        return e == null ? null : e.prefix();
     }
 
     /** The bytes of a server's value, what {@link Mode#REWRITE} writes, or null for a value the file did not give. */
     public byte[] value(String value) {
-        return value == null ? null : values.get(value);
+        Encoded e = encoded(value);
+        return e == null ? null : e.value();
+    }
+
+    private Encoded encoded(String value) {
+        return value == null ? null : encoded.get(value);
     }
 
     /**
@@ -222,12 +237,14 @@ public final class PersistCookie {
                 while (i < end && b.get(i) != ',' && b.get(i) != '=' && b.get(i) != ' ') {
                     i++;
                 }
-                if (directive(b, start, i, "no-cache") || cacheControl && (directive(b, start, i, "private")
-                        || directive(b, start, i, "no-store"))) {
+                if (HttpBytes.equalsIgnoreCase(b, start, i, NO_CACHE) || cacheControl
+                        && (HttpBytes.equalsIgnoreCase(b, start, i, PRIVATE)
+                        || HttpBytes.equalsIgnoreCase(b, start, i, NO_STORE))) {
                     return false;
                 }
-                if (cacheControl && (directive(b, start, i, "public") || directive(b, start, i, "max-age")
-                        || directive(b, start, i, "s-maxage"))) {
+                if (cacheControl && (HttpBytes.equalsIgnoreCase(b, start, i, PUBLIC)
+                        || HttpBytes.equalsIgnoreCase(b, start, i, MAX_AGE)
+                        || HttpBytes.equalsIgnoreCase(b, start, i, S_MAXAGE))) {
                     cacheable = true;
                 }
                 // The rest of the directive: its argument, quoted or not (a quoted one may hold commas).
@@ -241,21 +258,5 @@ public final class PersistCookie {
             }
         }
         return cacheable;
-    }
-
-    private static boolean directive(Buffer b, int from, int to, String word) {
-        if (to - from != word.length()) {
-            return false;
-        }
-        for (int i = 0; i < word.length(); i++) {
-            int c = b.get(from + i);
-            if (c >= 'A' && c <= 'Z') {
-                c += 'a' - 'A';
-            }
-            if (c != word.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

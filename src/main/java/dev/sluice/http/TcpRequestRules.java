@@ -18,26 +18,49 @@ public final class TcpRequestRules {
     public enum Phase { CONNECTION, CONTENT }
 
     /** No rule: every connection is accepted. */
-    public static final TcpRequestRules NONE = new TcpRequestRules(new Phase[0], new boolean[0], new Condition[0]);
+    public static final TcpRequestRules NONE = new TcpRequestRules(new Phase[0], new boolean[0], new Condition[0],
+            new int[0], new String[0]);
 
     private final Phase[] phases;
     private final boolean[] accepts;
     private final Condition[] conditions;
+    /** Per rule, the sticky counter a track rule sets, else -1. */
+    private final int[] counters;
+    /** Per rule, the section whose table a track rule tracks in, else null. */
+    private final String[] tables;
 
-    private TcpRequestRules(Phase[] phases, boolean[] accepts, Condition[] conditions) {
+    private TcpRequestRules(Phase[] phases, boolean[] accepts, Condition[] conditions, int[] counters,
+                            String[] tables) {
         this.phases = phases;
         this.accepts = accepts;
         this.conditions = conditions;
+        this.counters = counters;
+        this.tables = tables;
     }
 
-    /** Whether the rules of {@code phase} let the connection on. */
+    /**
+     * Whether the rules of {@code phase} let the connection on. A track rule
+     * whose condition holds tracks the client's address
+     * ({@code tcp-request connection track-scN src}) and the run goes on.
+     */
     public boolean accepts(Phase phase, HttpRequestView connection) {
         for (int i = 0; i < phases.length; i++) {
-            if (phases[i] == phase && conditions[i].test(connection)) {
+            if (phases[i] != phase || !conditions[i].test(connection)) {
+                continue;
+            }
+            if (counters[i] < 0) {
                 return accepts[i];
             }
+            track(i, connection.addresses());
         }
         return true;
+    }
+
+    private void track(int rule, ConnectionAddresses addresses) {
+        dev.sluice.stick.StickTable t = addresses.stickTables().table(tables[rule]);
+        if (t != null && addresses.tracking() != null) {
+            addresses.tracking().trackAddress(counters[rule], t, addresses.client(), false);
+        }
     }
 
     /** {@link #verdict}: the connection goes on. */
@@ -64,6 +87,10 @@ public final class TcpRequestRules {
                 return WAIT;
             }
             if (r == Acl.PASS) {
+                if (counters[i] >= 0) {
+                    track(i, connection.addresses());
+                    continue;
+                }
                 return accepts[i] ? ACCEPT : REJECT;
             }
         }
@@ -83,11 +110,26 @@ public final class TcpRequestRules {
         private final List<Phase> phases = new ArrayList<>();
         private final List<Boolean> accepts = new ArrayList<>();
         private final List<Condition> conditions = new ArrayList<>();
+        private final List<Integer> counters = new ArrayList<>();
+        private final List<String> tables = new ArrayList<>();
 
         public Builder rule(Phase phase, boolean accept, Condition condition) {
             phases.add(phase);
             accepts.add(accept);
             conditions.add(condition);
+            counters.add(-1);
+            tables.add(null);
+            return this;
+        }
+
+        /** {@code track-scN src [table NAME]}: tracks the client's address in the table of section {@code table}. */
+        public Builder track(Phase phase, int counter, String table, Condition condition) {
+            if (counter < 0 || counter >= dev.sluice.stick.StickCounters.SLOTS) {
+                throw new IllegalArgumentException("Sluice tracks the sticky counters sc0, sc1 and sc2 only");
+            }
+            rule(phase, true, condition);
+            counters.set(counters.size() - 1, counter);
+            tables.set(tables.size() - 1, table);
             return this;
         }
 
@@ -97,7 +139,8 @@ public final class TcpRequestRules {
                 a[i] = accepts.get(i);
             }
             return phases.isEmpty() ? NONE
-                    : new TcpRequestRules(phases.toArray(new Phase[0]), a, conditions.toArray(new Condition[0]));
+                    : new TcpRequestRules(phases.toArray(new Phase[0]), a, conditions.toArray(new Condition[0]),
+                            counters.stream().mapToInt(Integer::intValue).toArray(), tables.toArray(new String[0]));
         }
     }
 }

@@ -106,8 +106,9 @@ final class HttpExchange {
             return switch (requestSide.parseHead()) {
                 case EMPTY, NEED_MORE -> true;
                 case ENDED -> session.close(SessionOutcome.DONE, CloseMode.ORDERLY);
-                case CUT -> refuse(HttpError.BAD_REQUEST_LINE, 400);
-                case REJECTED -> refuse(requestSide.head().error(), requestSide.head().errorStatus());
+                case CUT -> countedRequest() && refuse(HttpError.BAD_REQUEST_LINE, 400);
+                case REJECTED -> countedRequest() && refuse(requestSide.head().error(),
+                        requestSide.head().errorStatus());
                 case COMPLETE -> requestArrived(now);
             };
         }
@@ -148,7 +149,27 @@ final class HttpExchange {
         return error(413, SessionOutcome.BAD_REQUEST);
     }
 
+    /**
+     * A request came, valid or not: it counts on the sticky counters the
+     * connection's rules track (those of http-request rules count as they are
+     * set). True, so that the refusal of a bad one can follow.
+     */
+    private boolean countedRequest() {
+        if (addresses.tracking() != null) {
+            addresses.tracking().requestArrived();
+        }
+        return true;
+    }
+
+    /** The client gets a 4xx, from the server or from Sluice: an error of the client's on its sticky counters. */
+    private void clientError(int status) {
+        if (status >= 400 && status < 500 && addresses.tracking() != null) {
+            addresses.tracking().clientError();
+        }
+    }
+
     private boolean requestArrived(long now) {
+        countedRequest();
         counters.httpRequests++;
         frontend.requestArrived(session.loop.id());
         log.requestReady(now, request.buffer(), requestSide.head(), counters.httpRequests);
@@ -266,7 +287,6 @@ final class HttpExchange {
                 && !session.stopping();
         boolean http10 = requestSide.head().minorVersion() == 0;
         ResponseAnalyser.Step step = responseSide.analyse(session.resp(), clientMayStay, http10, requestSide.upgrade());
-        log.cookies(cookies.requestState(), cookies.responseState());
         if (step == ResponseAnalyser.Step.RETRY_STATUS) {
             if (upstream.retriedAfterSending(null, responseSide.head().statusCode())) {
                 return !session.isClosed();
@@ -286,6 +306,9 @@ final class HttpExchange {
             case RETRY_STATUS -> throw new IllegalStateException("a held-back status was let through above");
             case FINAL -> {
                 log.responseReady(session.loop.clock().nanoTime(), responseSide.head().statusCode());
+                // The final head went out with the cookie's edits: what was done to it is known now.
+                log.cookies(cookies.requestState(), cookies.responseState());
+                clientError(responseSide.head().statusCode());
                 log.responseHead(response.buffer(), responseSide.head());
                 upstream.dropReplay();
                 closeAfterResponse |= !responseSide.keepsClient();
@@ -371,6 +394,10 @@ final class HttpExchange {
             return session.close(end, CloseMode.ORDERLY);
         }
         log.end(now, request, response, end, TerminationPhase.NONE);
+        if (addresses.tracking() != null) {
+            // What the exchange's http-request rules tracked ends with it.
+            addresses.tracking().exchangeEnded();
+        }
         request.releaseIfEmpty();
         session.waitForRequest(now);
         return true;
@@ -423,6 +450,7 @@ final class HttpExchange {
             return session.close(why, CloseMode.ABORTIVE);
         }
         counters.replied(status);
+        clientError(status);
         log.status(status);
         closeAfterResponse |= !reply.keepsAlive();
         upstream.abandon();

@@ -140,6 +140,18 @@ public final class HttpFrontend {
         return serverCounts;
     }
 
+    private volatile dev.sluice.stick.StickTables stickTables = dev.sluice.stick.StickTables.NONE;
+
+    /** Where {@code track-sc}, {@code sc_*} and {@code src_*} find the configuration's stick tables; set once, before any session. */
+    public HttpFrontend withStickTables(dev.sluice.stick.StickTables tables) {
+        this.stickTables = tables;
+        return this;
+    }
+
+    dev.sluice.stick.StickTables stickTables() {
+        return stickTables;
+    }
+
     /** How the frontend's sessions log; set once, before any session. Without it they log nothing. */
     public HttpFrontend withLog(FrontendLog log) {
         this.log = log;

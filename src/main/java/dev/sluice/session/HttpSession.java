@@ -99,7 +99,7 @@ public final class HttpSession extends Session implements Refusals {
         this.responseSide = new ResponseAnalyser(response, frontend.limits(), counters, this);
         InetAddress clientAddress = client.remoteAddress();
         this.addresses = new ConnectionAddresses().set(clientAddress, client.remotePort(), client.localAddress())
-                .servers(frontend.serverCounts()).tls(client);
+                .servers(frontend.serverCounts()).tls(client).stickTables(frontend.stickTables());
         this.exchange = new HttpExchange(this, frontend, counters, request, response, requestSide, responseSide,
                 new ServerLink.Parts(loop, connector, idle, client), reply, times, addresses,
                 clientAddress == null ? null : ForwardedFor.fieldLine(addresses.client()));
@@ -440,6 +440,10 @@ public final class HttpSession extends Session implements Refusals {
         }
         reply.drop();
         exchange.dropApplet();
+        if (addresses.tracking() != null) {
+            // Its entries' conn_cur goes down: the connection and its request hold them no more.
+            addresses.tracking().connectionEnded();
+        }
         requestSide.release();
         responseSide.release();
         request.dispose();

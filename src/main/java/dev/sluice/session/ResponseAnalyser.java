@@ -268,15 +268,6 @@ final class ResponseAnalyser {
         return Step.REFUSED;
     }
 
-    /**
-     * Rewrites the final head for the client, then lets it and the body
-     * through. A Content-Length list becomes its single number, hop-by-hop
-     * fields go, and {@code Connection} says what the client connection does:
-     * {@code close} when it ends after this response, {@code keep-alive} to an
-     * HTTP/1.0 client that keeps it.
-     *
-     * @return false when the head no longer fits (502)
-     */
     /** Where the exchange's persistence cookie is kept, and the link whose server answers; set once. */
     void persistence(CookiePersistence cookies, ServerLink link) {
         this.cookies = cookies;
@@ -289,24 +280,29 @@ final class ResponseAnalyser {
         frontendRules = frontend;
     }
 
+    /**
+     * Rewrites the final head for the client, then lets it and the body
+     * through. The http-response rules edit it first, then the persistence
+     * cookie (after the rules, as in HAProxy: the cookie Sluice adds is not
+     * theirs to edit). A Content-Length list becomes its single number, hop-by-hop
+     * fields go, and {@code Connection} says what the client connection does:
+     * {@code close} when it ends after this response, {@code keep-alive} to an
+     * HTTP/1.0 client that keeps it.
+     *
+     * @return false when the head no longer fits (502)
+     */
     private boolean sendFinal(boolean keepClient, boolean http10Client) {
         Buffer b = channel.buffer();
-        if (backendRules.hasResponseRules() || frontendRules.hasResponseRules()) {
-            // Each edit takes the room tune.maxrewrite keeps; a head that no longer fits is refused (502).
-            editsOverflowed = false;
-            backendRules.applyResponseRules(b, head, edits);
-            frontendRules.applyResponseRules(b, head, edits);
-            if (editsOverflowed) {
-                return false;
-            }
-        }
+        // Each edit takes the room tune.maxrewrite keeps; once one overflows the others do nothing, and the head
+        // is refused (502).
+        editsOverflowed = false;
+        backendRules.applyResponseRules(b, head, edits);
+        frontendRules.applyResponseRules(b, head, edits);
         if (cookies != null) {
-            // After the rules, as in HAProxy: the cookie Sluice adds is not theirs to edit.
-            editsOverflowed = false;
             cookies.response(b, head, edits, link.server());
-            if (editsOverflowed) {
-                return false;
-            }
+        }
+        if (editsOverflowed) {
+            return false;
         }
         int start = head.headStart();
         int end = start + head.headLength();

@@ -105,6 +105,18 @@ public final class TcpFrontend {
         return serverCounts;
     }
 
+    private volatile dev.sluice.stick.StickTables stickTables = dev.sluice.stick.StickTables.NONE;
+
+    /** Where {@code track-sc}, {@code sc_*} and {@code src_*} find the configuration's stick tables; set once, before any session. */
+    public TcpFrontend withStickTables(dev.sluice.stick.StickTables tables) {
+        this.stickTables = tables;
+        return this;
+    }
+
+    dev.sluice.stick.StickTables stickTables() {
+        return stickTables;
+    }
+
     public TcpFrontend withLog(FrontendLog log) {
         this.log = log;
         return this;

@@ -127,7 +127,8 @@ public final class TcpSession extends Session {
             client.slotProgress(new ClientSlotProgress(this));
         }
         view = new AddressView(new ConnectionAddresses().set(client.remoteAddress(), client.remotePort(),
-                client.localAddress()).servers(frontend.serverCounts()).tls(client));
+                client.localAddress()).servers(frontend.serverCounts()).tls(client)
+                .stickTables(frontend.stickTables()));
         log.accepted(view.addresses(), now);
         serverPreamble = new ServerPreamble(view.addresses());
         // Connection rules see the socket's addresses; the rest sees the client a PROXY header names.
@@ -624,6 +625,9 @@ public final class TcpSession extends Session {
             if (server != null) {
                 server.close();
             }
+        }
+        if (view != null && view.addresses().tracking() != null) {
+            view.addresses().tracking().connectionEnded();
         }
         counters.closed(why, request.forwarded(), response.forwarded());
         sessions.remove(this);

@@ -49,6 +49,7 @@ final class MetricFamilies {
         servers(v, m);
         buffers(v, m);
         loops(v, m);
+        stickTables(v, m);
         return new MetricSnapshots(m);
     }
 
@@ -165,6 +166,23 @@ final class MetricFamilies {
     }
 
     // ---- Sluice's own ----
+
+    private static void stickTables(ProcessView v, List<MetricSnapshot> m) {
+        List<GaugeDataPointSnapshot> entries = new ArrayList<>();
+        List<GaugeDataPointSnapshot> size = new ArrayList<>();
+        List<GaugeDataPointSnapshot> bytes = new ArrayList<>();
+        for (dev.sluice.stick.StickTable t : v.stickTables) {
+            Labels l = Labels.of("table", t.name());
+            entries.add(gp(l, t.entries()));
+            size.add(gp(l, t.size()));
+            bytes.add(gp(l, t.bytes()));
+        }
+        m.add(new GaugeSnapshot(meta("sluice_stick_table_entries", "Entries the stick table holds now."), entries));
+        m.add(new GaugeSnapshot(meta("sluice_stick_table_size", "Entries the stick table can hold (its size)."),
+                size));
+        m.add(new GaugeSnapshot(meta("sluice_stick_table_bytes",
+                "Bytes the stick table allocated at start-up, outside the buffer pool.", Unit.BYTES), bytes));
+    }
 
     private static void buffers(ProcessView v, List<MetricSnapshot> m) {
         List<GaugeDataPointSnapshot> size = new ArrayList<>();

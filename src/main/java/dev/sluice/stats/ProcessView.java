@@ -36,6 +36,7 @@ public final class ProcessView {
     final List<Loop> loops = new ArrayList<>();
     final List<StatCsv.Frontend> frontends = new ArrayList<>();
     final List<Backend> backends = new ArrayList<>();
+    final List<dev.sluice.stick.StickTable> stickTables = new ArrayList<>();
     HealthChecks checks;
     final long startedAtMillis;
     final String node;
@@ -60,6 +61,15 @@ public final class ProcessView {
     public ProcessView backend(Backend b) {
         backends.add(b);
         return this;
+    }
+
+    public ProcessView stickTable(dev.sluice.stick.StickTable t) {
+        stickTables.add(t);
+        return this;
+    }
+
+    public List<dev.sluice.stick.StickTable> stickTables() {
+        return stickTables;
     }
 
     public ProcessView checks(HealthChecks c) {

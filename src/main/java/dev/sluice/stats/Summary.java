@@ -85,6 +85,8 @@ public final class Summary {
         private HealthChecks checks;
         private long appletArenaBytes;
         private long tlsArenaBytes;
+        private long stickTableBytes;
+        private long stickTableEntries;
         private long claimAdmissions;
         private long claimWaits;
 
@@ -148,6 +150,14 @@ public final class Summary {
          * both pools were admitted and how many had to wait (plain counters,
          * read from another thread: a recent value).
          */
+        /** The stick tables of the configuration in force: their pre-allocated bytes and their entries now. */
+        public synchronized void addStickTables(java.util.Collection<dev.sluice.stick.StickTable> tables) {
+            for (dev.sluice.stick.StickTable t : tables) {
+                stickTableBytes += t.bytes();
+                stickTableEntries += t.entries();
+            }
+        }
+
         public synchronized void addTlsArenas(dev.sluice.net.TlsRecordArena[] arenas) {
             for (dev.sluice.net.TlsRecordArena a : arenas) {
                 tlsArenaBytes += a.bytes();
@@ -167,6 +177,8 @@ public final class Summary {
             v.put("buffers_peak_in_use_sum", poolPeak);
             v.put("applet_arena_bytes", appletArenaBytes);
             v.put("tls_arena_bytes", tlsArenaBytes);
+            v.put("stick_table_bytes", stickTableBytes);
+            v.put("stick_table_entries", stickTableEntries);
             v.put("buffer_claim_admissions", claimAdmissions);
             v.put("buffer_claim_waits", claimWaits);
             long failed = 0;

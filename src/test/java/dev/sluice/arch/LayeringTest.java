@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dependency direction of DESIGN.md, kept true by a test:
- * {@code cli -> runtime/config/stats -> session/backend/http -> log/net/loop -> buffer -> util},
+ * {@code cli -> runtime/config/stats -> session/backend/http -> stick/log/net/loop -> buffer -> util},
  * nothing pointing upward and no cycle between packages; and the sans-I/O core
  * ({@code session}, {@code http}, {@code backend}, {@code buffer}) imports
  * nothing from {@code java.nio.channels}, so the simulator drives it unchanged.
@@ -31,6 +31,7 @@ class LayeringTest {
                 .layer("session").definedBy("dev.sluice.session..")
                 .layer("backend").definedBy("dev.sluice.backend..")
                 .layer("http").definedBy("dev.sluice.http..")
+                .layer("stick").definedBy("dev.sluice.stick..")
                 .layer("log").definedBy("dev.sluice.log..")
                 .layer("net").definedBy("dev.sluice.net..")
                 .layer("loop").definedBy("dev.sluice.loop..")
@@ -43,15 +44,17 @@ class LayeringTest {
                 .whereLayer("session").mayOnlyBeAccessedByLayers("cli", "runtime", "config", "stats")
                 .whereLayer("backend").mayOnlyBeAccessedByLayers("cli", "runtime", "config", "stats", "session", "http")
                 .whereLayer("http").mayOnlyBeAccessedByLayers("cli", "runtime", "config", "stats", "session", "backend")
+                .whereLayer("stick").mayOnlyBeAccessedByLayers("cli", "runtime", "config", "stats", "session", "backend",
+                        "http")
                 .whereLayer("log").mayOnlyBeAccessedByLayers("cli", "runtime", "config", "stats", "session", "backend", "http")
                 .whereLayer("net").mayOnlyBeAccessedByLayers("cli", "runtime", "config", "stats", "session", "backend", "http",
                         "log")
                 .whereLayer("loop").mayOnlyBeAccessedByLayers("cli", "runtime", "config", "stats", "session", "backend", "http",
                         "log", "net")
                 .whereLayer("buffer").mayOnlyBeAccessedByLayers("cli", "runtime", "config", "stats", "session", "backend",
-                        "http", "log", "net", "loop")
+                        "http", "stick", "log", "net", "loop")
                 .whereLayer("util").mayOnlyBeAccessedByLayers("cli", "runtime", "config", "stats", "session", "backend", "http",
-                        "log", "net", "loop", "buffer")
+                        "stick", "log", "net", "loop", "buffer")
                 .allowEmptyShould(true)
                 .check(MAIN);
     }

@@ -395,9 +395,10 @@ class ConfigParserTest {
         "defaults|timeout tarpit 1s|'timeout tarpit' is not supported by Sluice",
         "frontend x|server s 127.0.0.1:1|'server' is not allowed in a frontend section (it belongs in: listen,"
             + " backend)",
-        "frontend x|http-request replace-path /a /b|'http-request replace-path' is not supported by Sluice",
+        "frontend x|http-request set-pathq /a|'http-request set-pathq' is not supported by Sluice",
         "frontend x|http-request|'http-request' needs one of: set-header, add-header, del-header, set-method,"
-            + " set-uri, set-path, set-query, return, deny, redirect, use-service",
+            + " set-uri, set-path, set-query, replace-header, replace-value, replace-path, replace-pathq, replace-uri,"
+            + " return, deny, redirect, track-sc0, track-sc1, track-sc2, use-service",
         "frontend x|tcp-response content accept|'tcp-response content accept' is not supported by Sluice: Sluice"
             + " has no tcp-response rules yet",
         "frontend x|stats http-request deny|'stats http-request' is not supported by Sluice: the stats page takes"
@@ -481,7 +482,7 @@ class ConfigParserTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "userlist|Sluice has no HTTP authentication yet",
-        "peers|Sluice has no stick tables to share yet",
+        "peers|Sluice's stick tables are the process's own: it does not share them with peers",
         "cache|Sluice does not cache responses",
         "program|Sluice starts no other program; let the service manager run it",
         "mailers|Sluice sends no email alerts",

@@ -83,7 +83,7 @@ class HttpConfigTest {
         "acl a url_dom x|acl: fetch 'url_dom' is not supported by Sluice (supported: path, url, hdr(NAME) and"
             + " req.hdr(NAME), each also with _beg, _end, _sub or _reg; hdr_cnt([NAME]); method; src; dst; dst_port;"
             + " nbsrv(BACKEND); ssl_fc; ssl_fc_sni, also with _beg, _end, _sub or _reg; ssl_fc_protocol; ssl_c_used; ssl_c_verify;"
-                + " in mode tcp req.len, req.ssl_hello_type and req.ssl_sni, also with _beg, _end, _sub or _reg)",
+                + " in mode tcp req.len, req.ssl_hello_type and req.ssl_sni, also with _beg, _end, _sub or _reg; of a stick table sc_*, sc0_* to sc2_* and src_* of conn_cur, conn_cnt, conn_rate, http_req_cnt, http_req_rate, http_err_cnt, http_err_rate, and sc_tracked)",
         "acl a src_beg 10.|acl: fetch 'src_beg' is not supported by Sluice (src takes no suffix)",
         "acl a hdr x|acl: hdr: hdr needs a header name, as in hdr(host)",
         "acl a hdr(host,1) x|acl: 'hdr(host,1)': an occurrence number is not supported by Sluice; write hdr(NAME)",
@@ -177,7 +177,7 @@ class HttpConfigTest {
         "use_backend api if { path_len 3 }#use_backend: fetch 'path_len' is not supported by Sluice (supported:"
             + " path, url, hdr(NAME) and req.hdr(NAME), each also with _beg, _end, _sub or _reg; hdr_cnt([NAME]);"
             + " method; src; dst; dst_port; nbsrv(BACKEND); ssl_fc; ssl_fc_sni, also with _beg, _end, _sub or _reg; ssl_fc_protocol; ssl_c_used; ssl_c_verify;"
-                + " in mode tcp req.len, req.ssl_hello_type and req.ssl_sni, also with _beg, _end, _sub or _reg)",
+                + " in mode tcp req.len, req.ssl_hello_type and req.ssl_sni, also with _beg, _end, _sub or _reg; of a stick table sc_*, sc0_* to sc2_* and src_* of conn_cur, conn_cnt, conn_rate, http_req_cnt, http_req_rate, http_err_cnt, http_err_rate, and sc_tracked)",
         "use_backend api when a#use_backend: expected if or unless after the backend name, got 'when'",
         "use_backend %[req.hdr(x)]#use_backend: '%[req.hdr(x)]': log-format expressions are not supported by Sluice"
             + " (write %% for a percent sign)",
@@ -238,6 +238,35 @@ class HttpConfigTest {
         assertEquals(new HttpRequestRule(HttpRequestRule.Action.DEL_HEADER, "Cookie", null, null,
                 rules.get(2).condition(), 6), rules.get(2));
         assertTrue(rules.get(2).condition().unless());
+    }
+
+    @Test
+    void replaceRulesAreReadWithTheirPatternReplacementAndCondition() throws ConfigException {
+        FrontendConfig f = frontend("""
+                 http-request replace-header Cookie "foo=([^;]*);(.*)" "foo=\\1;x=%%;\\2" if { path /x }
+                 http-request replace-value X-List a(.) b\\1
+                 http-request replace-path ^/old(/.*)$ /new\\1 unless { method POST }
+                 http-request replace-pathq (.*) \\1
+                 http-request replace-uri ^(.*)$ \\1
+                 http-response replace-header Location ^http://(.*)$ https://\\1
+                 http-response replace-value Vary a b
+                """);
+        List<HttpRequestRule> rules = f.http().httpRequestRules();
+        assertEquals(HttpRequestRule.Action.REPLACE_HEADER, rules.get(0).action());
+        assertEquals("Cookie", rules.get(0).header());
+        assertEquals("foo=([^;]*);(.*)", rules.get(0).regex());
+        assertEquals("foo=\\1;x=%;\\2", rules.get(0).value());
+        assertFalse(rules.get(0).condition().unless());
+        assertEquals(new HttpRequestRule(HttpRequestRule.Action.REPLACE_VALUE, "X-List", "b\\1", null, null, 5, null, 0,
+                "a(.)"), rules.get(1));
+        assertEquals(HttpRequestRule.Action.REPLACE_PATH, rules.get(2).action());
+        assertTrue(rules.get(2).condition().unless());
+        assertEquals(List.of(HttpRequestRule.Action.REPLACE_PATHQ, HttpRequestRule.Action.REPLACE_URI),
+                List.of(rules.get(3).action(), rules.get(4).action()));
+        List<HttpRequestRule> responses = f.http().httpResponseRules();
+        assertEquals(new HttpRequestRule(HttpRequestRule.Action.REPLACE_HEADER, "Location", "https://\\1", null, null,
+                9, null, 0, "^http://(.*)$"), responses.get(0));
+        assertEquals(HttpRequestRule.Action.REPLACE_VALUE, responses.get(1).action());
     }
 
     @Test
@@ -373,6 +402,25 @@ class HttpConfigTest {
         "http-request set-uri '/a b'#http-request set-uri: '/a b' holds a space, a control character or a byte"
             + " outside ASCII, which a request target cannot",
         "http-request set-method CONNECT#http-request set-method: a rule may not turn a request into CONNECT",
+        "http-request replace-path (a x#http-request replace-path: '(a' is not a valid regular expression:"
+            + " Unclosed group",
+        "http-request replace-header X-A (a)(b) \\7#http-request replace-header: '\\7' refers to group \\7 but"
+            + " '(a)(b)' has 2 groups (write \\0 for the whole match, \\1..\\2 for a group)",
+        "http-request replace-value Content-Length (.*) 0#http-request replace-value: 'Content-Length' frames or"
+            + " routes the message; Sluice does not let a rule change it",
+        "http-request replace-header Connection (.*) close#http-request replace-header: 'Connection' frames or"
+            + " routes the message; Sluice does not let a rule change it",
+        "http-request replace-uri (.*) %[path]#http-request replace-uri: '%[path]': log-format expressions are not"
+            + " supported by Sluice (write %% for a percent sign)",
+        "http-request replace-path (.*) if TRUE#http-request replace-path: expected a regular expression and a"
+            + " replacement (quote one that holds spaces), then if or unless, got 1 words before the condition",
+        "http-request replace-pathq (.*) '/a b'#http-request replace-pathq: '/a b' holds a space, a control"
+            + " character or a byte outside ASCII, which a request target cannot",
+        "http-response replace-header X-A a b if TRUE#http-response replace-header: a condition on an"
+            + " http-response rule is not supported by Sluice yet (its fetches read requests, not responses); the"
+            + " rule runs on every response without one",
+        "http-response replace-value X-A a#'http-response replace-value' takes at least 3 arguments (http-response"
+            + " replace-value <name> <regex> <replacement>), got 2",
         "http-request set-query x if#http-request set-query: 'if' needs a condition",
         "http-request return status 100#http-request return: expected a whole number from 200 to 599, got '100'",
         "http-request return status#http-request return: 'status' needs a value",

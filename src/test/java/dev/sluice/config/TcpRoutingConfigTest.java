@@ -79,7 +79,8 @@ class TcpRoutingConfigTest {
                 + " its condition needs mode http, but frontend 'f' is in mode tcp (line 1)");
         ConfigParserTest.assertRefused("frontend f\n bind :80\n tcp-request content track-sc0 src\n"
                 + " default_backend b\nbackend b\n server s 127.0.0.1:1\n", "t.cfg:3: tcp-request content:"
-                + " 'track-sc0' is not supported by Sluice (supported: accept, reject)");
+                + " 'track-sc0' is not supported by Sluice in tcp-request content rules: write 'tcp-request connection"
+                + " track-sc0 src' (for the connection) or 'http-request track-sc0' (for each request)");
         ConfigParserTest.assertRefused("frontend f\n bind :80\n acl p dst_port 80_x\n"
                 + " default_backend b\nbackend b\n server s 127.0.0.1:1\n", "t.cfg:3: acl: dst_port: expected a"
                 + " number, a range LOW:HIGH or an operator (eq, ge, gt, le, lt) and a number, got '80_x'");

@@ -62,7 +62,15 @@ final class HttpWire implements AutoCloseable {
     }
 
     HttpWire(int port, int readTimeoutMillis) throws IOException {
+        this(null, port, readTimeoutMillis);
+    }
+
+    /** A client whose socket is bound to {@code from} (a loopback address such as 127.0.0.2), or any when null. */
+    HttpWire(java.net.InetAddress from, int port, int readTimeoutMillis) throws IOException {
         socket = new Socket();
+        if (from != null) {
+            socket.bind(new InetSocketAddress(from, 0));
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(readTimeoutMillis);
         socket.setTcpNoDelay(true);

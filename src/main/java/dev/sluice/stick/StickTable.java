@@ -1,0 +1,678 @@
+package dev.sluice.stick;
+
+import dev.sluice.buffer.Buffer;
+import java.util.Set;
+
+/**
+ * One {@code stick-table}: up to {@code size} entries, each a key (a client
+ * address, or a string of at most {@code len} bytes) and the counters the
+ * table stores. Every byte of it is allocated when the table is made, as
+ * parallel primitive arrays indexed by entry: the keys, the counters, the
+ * links of a least-recently-used list, and an open-addressed index of twice
+ * the size (a power of two) that finds an entry by its key. Nothing is
+ * allocated afterwards: a key is read from the address bytes or from the
+ * request buffer in place, into a scratch array of the table's.
+ *
+ * <p>Rates are HAProxy's sliding window: a count for the current period and
+ * one for the period before; the rate read is the current count plus the
+ * previous one weighted by the part of the previous period still inside the
+ * window ending now. An entry no connection holds expires {@code expire} after
+ * its last update (never without {@code expire}); when the table is full, the
+ * least recently updated entry no connection holds makes room for a new key,
+ * unless {@code nopurge}: then the new key is simply not tracked. The table
+ * never waits and never takes a buffer of the pool.
+ *
+ * <p>Thread-safe. Every loop shares the table, so each operation holds the
+ * table's one lock, for a short, bounded run of array reads and writes (a
+ * hash, a probe or two, a few counters, at most a few entries swept): a few
+ * hundred nanoseconds. One lock rather than stripes because every update moves
+ * its entry to the head of the one LRU list that eviction and expiry read;
+ * stripes would need a list each and would make the table evict per stripe,
+ * not the oldest entry of the table. With two to a few loops the lock is
+ * mostly uncontended. The clock is injected, so that tests drive time.
+ */
+public final class StickTable {
+    /** What the keys are. */
+    public enum Type {
+        /** IPv4 addresses, 4 bytes; an IPv4-mapped IPv6 client counts as its IPv4 address. */
+        IP("ip", 4),
+        /** IPv6 addresses, 16 bytes; an IPv4 client counts as its IPv4-mapped address. */
+        IPV6("ipv6", 16),
+        /** Strings of at most {@code len} bytes; longer ones are cut to their first {@code len}. */
+        STRING("string", 0);
+
+        private final String keyword;
+        private final int keyBytes;
+
+        Type(String keyword, int keyBytes) {
+            this.keyword = keyword;
+            this.keyBytes = keyBytes;
+        }
+
+        public String keyword() {
+            return keyword;
+        }
+    }
+
+    /** Milliseconds on a monotonic clock. */
+    @FunctionalInterface
+    public interface Clock {
+        Clock SYSTEM = () -> System.nanoTime() / 1_000_000L;
+
+        long millis();
+    }
+
+    /** The default {@code len} of a string table, as in HAProxy. */
+    public static final int DEFAULT_STRING_LENGTH = 32;
+    /** How many entries one tracking sweeps of expired ones at most. */
+    private static final int SWEEP_PER_TRACK = 4;
+    private static final int[] RATES = {StickData.CONN_RATE.ordinal(), StickData.HTTP_REQ_RATE.ordinal(),
+        StickData.HTTP_ERR_RATE.ordinal()};
+
+    private final String name;
+    private final Type type;
+    private final int keyBytes;
+    private final int size;
+    private final long expireMillis;
+    private final boolean nopurge;
+    private final Clock clock;
+    private final Object lock = new Object();
+
+    private final byte[] keys;
+    /** For a string table, each key's length; null otherwise. */
+    private final int[] keyLengths;
+    private final int[] hashes;
+    /** The index: entry + 1 per slot, 0 for an empty one; linear probing, backward-shift deletion. */
+    private final int[] slots;
+    private final int mask;
+    /** The LRU list, most recent first ({@link #head}); on a free entry, {@code next} links the free list. */
+    private final int[] prev;
+    private final int[] next;
+    private final long[] touched;
+    /** Connections holding the entry: it is neither expired nor evicted while any does. */
+    private final int[] refs;
+    /** Per {@link StickData} ordinal: the counter of a count, the current period's count of a rate; null when not stored. */
+    private final int[][] counts;
+    /** Per rate ordinal: the previous period's count, the current period's start and the period; null when not stored. */
+    private final int[][] previous;
+    private final long[][] periodStarts;
+    private final long[] periods = new long[StickData.values().length];
+    private final byte[] scratch;
+    private int head = -1;
+    private int tail = -1;
+    private int freeHead;
+    private int used;
+    private final long bytes;
+
+    /**
+     * Makes and fills the table.
+     *
+     * @param keyLength the {@code len} of a string table; ignored for the address types
+     * @param stored the data types and, for each rate, its period in milliseconds (others ignored)
+     */
+    public StickTable(String name, Type type, int keyLength, int size, long expireMillis, boolean nopurge,
+                      java.util.Map<StickData, Long> stored, Clock clock) {
+        if (size < 1) {
+            throw new IllegalArgumentException("a stick table holds at least one entry");
+        }
+        this.name = name;
+        this.type = type;
+        this.keyBytes = type == Type.STRING ? keyLength : type.keyBytes;
+        this.size = size;
+        this.expireMillis = expireMillis;
+        this.nopurge = nopurge;
+        this.clock = clock;
+        keys = new byte[Math.multiplyExact(size, keyBytes)];
+        keyLengths = type == Type.STRING ? new int[size] : null;
+        hashes = new int[size];
+        int capacity = indexCapacity(size);
+        slots = new int[capacity];
+        mask = capacity - 1;
+        prev = new int[size];
+        next = new int[size];
+        touched = new long[size];
+        refs = new int[size];
+        counts = new int[StickData.values().length][];
+        previous = new int[StickData.values().length][];
+        periodStarts = new long[StickData.values().length][];
+        for (var e : stored.entrySet()) {
+            int d = e.getKey().ordinal();
+            counts[d] = new int[size];
+            if (e.getKey().rate()) {
+                previous[d] = new int[size];
+                periodStarts[d] = new long[size];
+                periods[d] = e.getValue();
+                if (periods[d] < 1) {
+                    throw new IllegalArgumentException(e.getKey().keyword() + ": a period of at least 1 ms");
+                }
+            }
+        }
+        scratch = new byte[Math.max(keyBytes, 16)];
+        for (int i = 0; i < size; i++) {
+            next[i] = i + 1 < size ? i + 1 : -1;
+        }
+        freeHead = 0;
+        bytes = bytesFor(type, keyLength, size, stored.keySet());
+    }
+
+    private static int indexCapacity(int size) {
+        return Integer.highestOneBit(Math.max(2, size) * 2 - 1) << 1;
+    }
+
+    /**
+     * What a table of that shape allocates, in bytes (the arrays' contents;
+     * their few headers aside): the configuration check refuses a table over
+     * its cap before any is made.
+     */
+    public static long bytesFor(Type type, int keyLength, int size, Set<StickData> stored) {
+        long keyBytes = type == Type.STRING ? keyLength + 4L : type.keyBytes;
+        // hash, prev, next, refs (4 each) and the last update (8).
+        long perEntry = keyBytes + 4 * 4 + 8;
+        for (StickData d : stored) {
+            perEntry += d.rate() ? 4 + 4 + 8 : 4;
+        }
+        return perEntry * size + 4L * indexCapacity(size) + Math.max(type == Type.STRING ? keyLength : type.keyBytes,
+                16);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Type type() {
+        return type;
+    }
+
+    /** The {@code size}: the entries it can hold. */
+    public int size() {
+        return size;
+    }
+
+    /** The bytes it allocated when it was made. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** Whether it stores {@code data}. */
+    public boolean stores(StickData data) {
+        return counts[data.ordinal()] != null;
+    }
+
+    /** The bytes of a key (4, 16 or {@code len}). */
+    public int keyBytes() {
+        return keyBytes;
+    }
+
+    /**
+     * Entries held now. Expired ones are swept first, a bounded batch per
+     * hold of the lock, so that a reader on another thread never holds it long.
+     */
+    public int entries() {
+        while (true) {
+            synchronized (lock) {
+                if (sweep(clock.millis(), 256) < 256) {
+                    return used;
+                }
+            }
+        }
+    }
+
+    // ---- tracking ----
+
+    /**
+     * Tracks a client address: finds or makes its entry, holds it, and counts
+     * a connection on it ({@code conn_cur}, {@code conn_cnt},
+     * {@code conn_rate}).
+     *
+     * @param address 4 or 16 bytes
+     * @return the entry, to pass to the other calls and finally to {@link #release}; -1 when the address
+     *     makes no key of this table or the table is full under {@code nopurge}
+     */
+    public int trackAddress(byte[] address) {
+        synchronized (lock) {
+            int n = addressKey(address);
+            return n < 0 ? -1 : trackScratch(n);
+        }
+    }
+
+    /** The same for a string table, with the key read in place from {@code buffer}'s {@code [start, end)}. */
+    public int trackBytes(Buffer buffer, int start, int end) {
+        synchronized (lock) {
+            int n = Math.min(end - start, keyBytes);
+            for (int i = 0; i < n; i++) {
+                scratch[i] = (byte) buffer.get(start + i);
+            }
+            return trackScratch(n);
+        }
+    }
+
+    private int trackScratch(int n) {
+        long now = clock.millis();
+        sweep(now, SWEEP_PER_TRACK);
+        int h = hash(scratch, n);
+        int e = find(scratch, n, h);
+        if (e < 0) {
+            e = allocate(now);
+            if (e < 0) {
+                return -1;
+            }
+            System.arraycopy(scratch, 0, keys, e * keyBytes, n);
+            if (keyLengths != null) {
+                keyLengths[e] = n;
+            }
+            hashes[e] = h;
+            insert(e);
+        }
+        refs[e]++;
+        add(e, StickData.CONN_CUR, now);
+        add(e, StickData.CONN_CNT, now);
+        add(e, StickData.CONN_RATE, now);
+        touch(e, now);
+        return e;
+    }
+
+    /** Counts one HTTP request on a held entry. */
+    public void countRequest(int e) {
+        count(e, StickData.HTTP_REQ_CNT, StickData.HTTP_REQ_RATE);
+    }
+
+    /** Counts one error of the client's on a held entry. */
+    public void countError(int e) {
+        count(e, StickData.HTTP_ERR_CNT, StickData.HTTP_ERR_RATE);
+    }
+
+    private void count(int e, StickData total, StickData rate) {
+        synchronized (lock) {
+            long now = clock.millis();
+            add(e, total, now);
+            add(e, rate, now);
+            touch(e, now);
+        }
+    }
+
+    /** The connection that held the entry ended: {@code conn_cur} goes down, and the entry may expire from now on. */
+    public void release(int e) {
+        synchronized (lock) {
+            if (refs[e] <= 0) {
+                throw new IllegalStateException("entry " + e + " of table " + name + " released more than held");
+            }
+            refs[e]--;
+            int[] cur = counts[StickData.CONN_CUR.ordinal()];
+            if (cur != null && cur[e] > 0) {
+                cur[e]--;
+            }
+            touch(e, clock.millis());
+        }
+    }
+
+    /** A held entry's value of {@code data}, or -1 when the table does not store it. */
+    public long value(int e, StickData data) {
+        synchronized (lock) {
+            return read(e, data, clock.millis());
+        }
+    }
+
+    /**
+     * The value of {@code data} for a client address, without tracking it nor
+     * touching its entry: 0 when the address has no entry (or no key of this
+     * table), -1 when the table does not store it.
+     */
+    public long peekAddress(byte[] address, StickData data) {
+        synchronized (lock) {
+            if (!stores(data)) {
+                return -1;
+            }
+            int n = addressKey(address);
+            return n < 0 ? 0 : peekScratch(n, data);
+        }
+    }
+
+    /**
+     * The same for the key of another table's held entry ({@code sc_*(N,TABLE)}),
+     * copied through {@code key}, the caller's own array of at least
+     * {@code other.keyBytes()} bytes: the two locks are never held together.
+     */
+    public long peekKeyOf(StickTable other, int otherEntry, StickData data, byte[] key) {
+        if (!stores(data)) {
+            return -1;
+        }
+        if (other == this) {
+            return value(otherEntry, data);
+        }
+        if ((other.type == Type.STRING) != (type == Type.STRING)) {
+            return 0;
+        }
+        int n;
+        synchronized (other.lock) {
+            n = other.keyLength(otherEntry);
+            System.arraycopy(other.keys, otherEntry * other.keyBytes, key, 0, n);
+        }
+        synchronized (lock) {
+            if (type == Type.STRING) {
+                n = Math.min(n, keyBytes);
+                System.arraycopy(key, 0, scratch, 0, n);
+            } else {
+                n = addressKey(key, n);
+            }
+            return n < 0 ? 0 : peekScratch(n, data);
+        }
+    }
+
+    private long peekScratch(int n, StickData data) {
+        long now = clock.millis();
+        int e = find(scratch, n, hash(scratch, n));
+        return e < 0 || expired(e, now) ? 0 : read(e, data, now);
+    }
+
+    /**
+     * Writes the table's key of a client address into {@link #scratch}: its
+     * length, or -1 when the address makes none (empty, or IPv6 into an ip table).
+     */
+    private int addressKey(byte[] address) {
+        return addressKey(address, address.length);
+    }
+
+    private int addressKey(byte[] address, int length) {
+        if (type == Type.STRING) {
+            return -1;
+        }
+        if (type == Type.IP) {
+            if (length == 4) {
+                System.arraycopy(address, 0, scratch, 0, 4);
+                return 4;
+            }
+            if (length == 16 && mapped(address)) {
+                System.arraycopy(address, 12, scratch, 0, 4);
+                return 4;
+            }
+            return -1;
+        }
+        if (length == 16) {
+            System.arraycopy(address, 0, scratch, 0, 16);
+            return 16;
+        }
+        if (length == 4) {
+            java.util.Arrays.fill(scratch, 0, 10, (byte) 0);
+            scratch[10] = (byte) 0xff;
+            scratch[11] = (byte) 0xff;
+            System.arraycopy(address, 0, scratch, 12, 4);
+            return 16;
+        }
+        return -1;
+    }
+
+    private static boolean mapped(byte[] a) {
+        for (int i = 0; i < 10; i++) {
+            if (a[i] != 0) {
+                return false;
+            }
+        }
+        return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
+    }
+
+    // ---- counters ----
+
+    private void add(int e, StickData data, long now) {
+        int d = data.ordinal();
+        int[] c = counts[d];
+        if (c == null) {
+            return;
+        }
+        if (data.rate()) {
+            long period = periods[d];
+            long start = periodStarts[d][e];
+            if (now - start >= period) {
+                previous[d][e] = c[e];
+                c[e] = 0;
+                start += period;
+                if (now - start >= period) {
+                    // Two periods or more without an event: the window is empty.
+                    previous[d][e] = 0;
+                    start = now;
+                }
+                periodStarts[d][e] = start;
+            }
+        }
+        if (c[e] != -1) {
+            c[e]++;
+        }
+    }
+
+    private long read(int e, StickData data, long now) {
+        int d = data.ordinal();
+        int[] c = counts[d];
+        if (c == null) {
+            return -1;
+        }
+        if (!data.rate()) {
+            return Integer.toUnsignedLong(c[e]);
+        }
+        long period = periods[d];
+        long current = Integer.toUnsignedLong(c[e]);
+        long past = Integer.toUnsignedLong(previous[d][e]);
+        long remain = periodStarts[d][e] + period - now;
+        if (remain < 0) {
+            remain += period;
+            past = remain >= 0 ? current : 0;
+            current = 0;
+            remain = Math.max(remain, 0);
+        }
+        // At one event or none in the window, the weighting would make the rate flap between 0 and 1.
+        if (current == 0 && past <= 1) {
+            return past;
+        }
+        return (past * remain + current * period) / period;
+    }
+
+    // ---- entries, the index and the LRU list ----
+
+    private boolean expired(int e, long now) {
+        return expireMillis > 0 && refs[e] == 0 && now - touched[e] >= expireMillis;
+    }
+
+    /** Removes up to {@code max} expired entries from the old end of the list; how many it looked at. */
+    private int sweep(long now, int max) {
+        if (expireMillis <= 0) {
+            return 0;
+        }
+        int looked = 0;
+        int e = tail;
+        while (e >= 0 && looked < max) {
+            int before = prev[e];
+            looked++;
+            if (refs[e] == 0) {
+                if (now - touched[e] < expireMillis) {
+                    // Every entry after it in the list was updated later still.
+                    return 0;
+                }
+                remove(e);
+            }
+            e = before;
+        }
+        return looked;
+    }
+
+    private int allocate(long now) {
+        if (freeHead < 0) {
+            int victim = nopurge ? -1 : oldestUnheld();
+            if (victim < 0) {
+                return -1;
+            }
+            remove(victim);
+        }
+        int e = freeHead;
+        freeHead = next[e];
+        used++;
+        for (int d = 0; d < counts.length; d++) {
+            if (counts[d] != null) {
+                counts[d][e] = 0;
+                if (previous[d] != null) {
+                    previous[d][e] = 0;
+                    periodStarts[d][e] = now;
+                }
+            }
+        }
+        refs[e] = 0;
+        touched[e] = now;
+        prev[e] = -1;
+        next[e] = head;
+        if (head >= 0) {
+            prev[head] = e;
+        }
+        head = e;
+        if (tail < 0) {
+            tail = e;
+        }
+        return e;
+    }
+
+    /** The least recently updated entry no connection holds, or -1 when every entry is held. */
+    private int oldestUnheld() {
+        for (int e = tail; e >= 0; e = prev[e]) {
+            if (refs[e] == 0) {
+                return e;
+            }
+        }
+        return -1;
+    }
+
+    private void touch(int e, long now) {
+        touched[e] = now;
+        if (head == e) {
+            return;
+        }
+        unlink(e);
+        prev[e] = -1;
+        next[e] = head;
+        prev[head] = e;
+        head = e;
+        if (tail < 0) {
+            tail = e;
+        }
+    }
+
+    private void unlink(int e) {
+        if (prev[e] >= 0) {
+            next[prev[e]] = next[e];
+        } else {
+            head = next[e];
+        }
+        if (next[e] >= 0) {
+            prev[next[e]] = prev[e];
+        } else {
+            tail = prev[e];
+        }
+    }
+
+    private void remove(int e) {
+        unlink(e);
+        delete(e);
+        next[e] = freeHead;
+        freeHead = e;
+        used--;
+    }
+
+    private int find(byte[] key, int n, int h) {
+        for (int i = h & mask; slots[i] != 0; i = (i + 1) & mask) {
+            int e = slots[i] - 1;
+            if (hashes[e] == h && keyEquals(e, key, n)) {
+                return e;
+            }
+        }
+        return -1;
+    }
+
+    private boolean keyEquals(int e, byte[] key, int n) {
+        if (keyLengths != null && keyLengths[e] != n) {
+            return false;
+        }
+        int at = e * keyBytes;
+        for (int i = 0; i < n; i++) {
+            if (keys[at + i] != key[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void insert(int e) {
+        int i = hashes[e] & mask;
+        while (slots[i] != 0) {
+            i = (i + 1) & mask;
+        }
+        slots[i] = e + 1;
+    }
+
+    /** Takes {@code e} out of the index, shifting back the entries after it so that no probe ends early. */
+    private void delete(int e) {
+        int i = hashes[e] & mask;
+        while (slots[i] != e + 1) {
+            i = (i + 1) & mask;
+        }
+        int j = i;
+        while (true) {
+            j = (j + 1) & mask;
+            if (slots[j] == 0) {
+                break;
+            }
+            int home = hashes[slots[j] - 1] & mask;
+            // The entry at j may fill the hole at i unless its home lies cyclically in (i, j].
+            boolean stays = i <= j ? home > i && home <= j : home > i || home <= j;
+            if (!stays) {
+                slots[i] = slots[j];
+                i = j;
+            }
+        }
+        slots[i] = 0;
+    }
+
+    private static int hash(byte[] key, int n) {
+        int h = 0x811c9dc5;
+        for (int i = 0; i < n; i++) {
+            h = (h ^ (key[i] & 0xff)) * 0x01000193;
+        }
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        return h ^ (h >>> 13);
+    }
+
+    /** Checks the structure (tests): the list, the free list and the index agree with the count. */
+    void checkInvariants() {
+        synchronized (lock) {
+            int listed = 0;
+            for (int e = head, before = -1; e >= 0; before = e, e = next[e]) {
+                if (prev[e] != before || find(keyOf(e), keyLength(e), hashes[e]) != e || refs[e] < 0) {
+                    throw new IllegalStateException("entry " + e + " is inconsistent");
+                }
+                listed++;
+            }
+            int free = 0;
+            for (int e = freeHead; e >= 0; e = next[e]) {
+                free++;
+            }
+            int indexed = 0;
+            for (int s : slots) {
+                indexed += s != 0 ? 1 : 0;
+            }
+            if (listed != used || indexed != used || free != size - used) {
+                throw new IllegalStateException("listed " + listed + ", indexed " + indexed + ", free " + free
+                        + ", used " + used);
+            }
+        }
+    }
+
+    private byte[] keyOf(int e) {
+        return java.util.Arrays.copyOfRange(keys, e * keyBytes, e * keyBytes + keyLength(e));
+    }
+
+    private int keyLength(int e) {
+        return keyLengths != null ? keyLengths[e] : keyBytes;
+    }
+
+    /** How many connections hold the entry (tests). */
+    int holders(int e) {
+        synchronized (lock) {
+            return refs[e];
+        }
+    }
+}
