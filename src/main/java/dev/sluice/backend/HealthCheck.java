@@ -80,6 +80,10 @@ public final class HealthCheck extends Task {
     private int health;
     private Backend.Verdict verdict = Backend.Verdict.UP;
     private CheckStatus lastStatus;
+    /** The stats page turned the check off ({@code dhlth}): it runs again only when turned on ({@code ehlth}). */
+    private volatile boolean disabled;
+    /** The generation stopped it: nothing turns it on again. */
+    private boolean retired;
     private volatile long runs;
     private volatile long passed;
     private volatile long failed;
@@ -138,8 +142,64 @@ public final class HealthCheck extends Task {
         loop.arm(timer, nextStart);
     }
 
-    /** Stops checking: the timer is cancelled and a check in progress is dropped without a verdict. */
+    /** Stops checking for good: the timer is cancelled and a check in progress is dropped without a verdict. */
     public void stop() {
+        retired = true;
+        halt();
+    }
+
+    /**
+     * What the stats page's health actions ask of a check: turn it off
+     * ({@code dhlth}) or on ({@code ehlth}), or set its health counter to
+     * fully UP ({@code hrunn}), UP but draining ({@code hnolb}) or DOWN
+     * ({@code hdown}), as if checks had said so; the next results move it on
+     * from there.
+     */
+    public enum Forced { DISABLE, ENABLE, RUNNING, STOPPING, STOPPED }
+
+    /** Hands {@code o} to the check's loop; false when that loop's inbox is full. Any thread. */
+    public boolean force(Forced o) {
+        try {
+            loop.execute(() -> apply(o));
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    private void apply(Forced o) {
+        if (retired) {
+            return;
+        }
+        int top = options.rise() + options.fall() - 1;
+        switch (o) {
+            case DISABLE -> {
+                disabled = true;
+                halt();
+            }
+            case ENABLE -> {
+                if (disabled) {
+                    disabled = false;
+                    start(0);
+                }
+            }
+            case RUNNING, STOPPING -> {
+                health = top;
+                decide(o == Forced.RUNNING ? Backend.Verdict.UP : Backend.Verdict.STOPPING, "set from the stats page");
+            }
+            case STOPPED -> {
+                health = 0;
+                decide(Backend.Verdict.DOWN, "set from the stats page");
+            }
+        }
+    }
+
+    /** Whether the stats page turned the check off. */
+    public boolean disabled() {
+        return disabled;
+    }
+
+    private void halt() {
         loop.cancel(timer);
         closeConnection();
         phase = Phase.STOPPED;
@@ -434,11 +494,15 @@ public final class HealthCheck extends Task {
     }
 
     private void decide(Backend.Verdict v, CheckStatus status) {
+        decide(v, status.description() + (detail.isEmpty() ? "" : " (" + detail + ")"));
+    }
+
+    private void decide(Backend.Verdict v, String reason) {
         if (v == verdict) {
             return;
         }
         verdict = v;
-        backend.checkVerdict(server, v, status.description() + (detail.isEmpty() ? "" : " (" + detail + ")"));
+        backend.checkVerdict(server, v, reason);
     }
 
     /** {@code inter} when fully UP, {@code downinter} when fully DOWN, {@code fastinter} in between. */

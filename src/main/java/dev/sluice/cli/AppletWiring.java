@@ -28,11 +28,12 @@ import java.util.Map;
 final class AppletWiring {
     final AppletArena[] arenas;
     final ProcessView view;
+    private final List<EventLoop> eventLoops;
 
     AppletWiring(Config config, Generation.Loops loops, dev.sluice.net.TlsRecordArena[] tls) {
         boolean any = config.frontends().stream().anyMatch(f -> f.services().stats() != null
                 || !f.services().services().isEmpty());
-        List<EventLoop> eventLoops = loops.eventLoops();
+        eventLoops = loops.eventLoops();
         arenas = new AppletArena[any ? eventLoops.size() : 0];
         long started = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli)
                 .orElse(System.currentTimeMillis());
@@ -80,6 +81,20 @@ final class AppletWiring {
         g.backends.values().forEach(view::backend);
         g.stickTables.values().forEach(view::stickTable);
         view.checks(g.checks);
+        // The stats page's "shutdown": each loop ends its own sessions using the server, when it next runs.
+        // True when every loop took the work (an inbox can be full).
+        view.shutdown(server -> {
+            boolean all = true;
+            for (EventLoop loop : eventLoops) {
+                dev.sluice.session.SessionSet sessions = g.sessions.get(loop.id());
+                try {
+                    loop.execute(() -> sessions.abortUsing(server));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    all = false;
+                }
+            }
+            return all;
+        });
     }
 
     /** Bytes of every loop's applet arena. */

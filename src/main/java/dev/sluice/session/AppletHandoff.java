@@ -55,11 +55,16 @@ final class AppletHandoff {
         boolean headOnly = requestSide.method() == Method.HEAD;
         // The applet reads the request now: the head leaves the buffer when the connection is kept.
         AppletRequest asked = AppletRequest.of(view, headOnly, http10, requestSide.keepAlive(), session.loop.id());
-        boolean keep = !http10 && requestSide.answeredKeepingAlive(frontend.httpClose() || session.stopping());
-        boolean admin = frontend.services().statsAdmin(view);
+        // A POST changes servers: it must also come from a page of this host (no cross-site forgery).
+        boolean admin = frontend.services().statsAdmin(view)
+                && (requestSide.method() != Method.POST || AppletRequest.sameOrigin(view));
+        // Read before the head (and a whole body with it) may leave the buffer.
         String body = requestSide.method() == Method.POST ? AppletRequest.wholeBody(view.buffer(),
                 requestSide.head().headStart(), requestSide.head().headLength(), requestSide.head().contentLength())
                 : null;
+        boolean closing = frontend.httpClose() || session.stopping();
+        boolean keep = !http10 && (body != null ? requestSide.answeredKeepingAliveWithBody(closing)
+                : requestSide.answeredKeepingAlive(closing));
         AppletStream answer = service.open(new AppletRequest(asked.method(), asked.target(), asked.authorization(),
                 asked.accept(), headOnly, http10, keep, asked.loop(), admin, body));
         session.log.terminate(TerminationCause.LOCAL, TerminationPhase.REQUEST);

@@ -64,6 +64,36 @@ public record AppletRequest(String method, String target, String authorization, 
         return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * Whether a browser's request comes from a page of the same host: its
+     * {@code Origin} (else its {@code Referer}) names the authority of its
+     * {@code Host}. A request with neither field (not from a browser's form)
+     * passes. This keeps another site's page from posting the stats page's
+     * forms with an administrator's credentials (cross-site request forgery).
+     */
+    static boolean sameOrigin(HttpRequestView view) {
+        String source = field(view, "origin");
+        if (source == null) {
+            source = field(view, "referer");
+        }
+        if (source == null) {
+            return true;
+        }
+        String host = field(view, "host");
+        int scheme = source.indexOf("://");
+        if (host == null || scheme < 0) {
+            return false;
+        }
+        int start = scheme + 3;
+        int end = start;
+        while (end < source.length() && "/?#".indexOf(source.charAt(end)) < 0) {
+            end++;
+        }
+        String authority = source.substring(start, end);
+        authority = authority.substring(authority.lastIndexOf('@') + 1);
+        return authority.equalsIgnoreCase(host.trim());
+    }
+
     /** The value of the first field named {@code name} (lower case), or null. */
     static String field(HttpRequestView view, String name) {
         for (int h = 0; h < view.headerCount(); h++) {

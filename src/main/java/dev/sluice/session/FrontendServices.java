@@ -122,9 +122,27 @@ public final class FrontendServices {
         return null;
     }
 
-    /** The stats page when the request's path starts with {@code stats uri}, or null. */
+    /**
+     * The stats page when the request's path starts with {@code stats uri}
+     * and its method is one the page takes (GET, HEAD, or POST for its
+     * forms), or null: another method goes on to the backend, as in HAProxy.
+     */
     Applet statsPage(HttpRequestView request) {
-        return stats != null && targetIs(request, statsUri, true) ? stats : null;
+        return stats != null && targetIs(request, statsUri, true) && pageMethod(request) ? stats : null;
+    }
+
+    private static boolean pageMethod(HttpRequestView r) {
+        int n = r.methodEnd() - r.methodStart();
+        return n == 3 && methodIs(r, "GET") || n == 4 && (methodIs(r, "HEAD") || methodIs(r, "POST"));
+    }
+
+    private static boolean methodIs(HttpRequestView r, String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (r.buffer().get(r.methodStart() + i) != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the request's path is {@code uri} (or, with {@code prefix}, the whole target begins with it). */

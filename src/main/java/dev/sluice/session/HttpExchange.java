@@ -109,7 +109,7 @@ final class HttpExchange {
                 case CUT -> countedRequest() && refuse(HttpError.BAD_REQUEST_LINE, 400);
                 case REJECTED -> countedRequest() && refuse(requestSide.head().error(),
                         requestSide.head().errorStatus());
-                case COMPLETE -> requestArrived(now);
+                case COMPLETE -> formComing() || requestArrived(now);
             };
         }
         if (session.req() != Req.SENDING) {
@@ -135,6 +135,21 @@ final class HttpExchange {
             return session.close(SessionOutcome.CLIENT_ABORT, CloseMode.ABORTIVE);
         }
         return true;
+    }
+
+    /**
+     * A form posted to the stats page waits, its head parsed, until its body
+     * is whole in the buffer, where the page reads it (a body that cannot fit
+     * goes on at once, and the page answers EXCD). The wait is the client's,
+     * under {@code timeout http-request}; it takes no buffer beyond the one
+     * the head is in.
+     */
+    private boolean formComing() {
+        if (requestSide.method() != Method.POST || !requestSide.bodyComingThatFits()) {
+            return false;
+        }
+        view.bind(request.buffer(), requestSide.head(), addresses);
+        return frontend.services().statsPage(view) != null;
     }
 
     private boolean refuse(HttpError why, int status) {

@@ -195,6 +195,16 @@ final class RequestAnalyser implements RequestPolicy.Edits {
                 || framing == BodyFraming.CONTENT_LENGTH && headLength + head.contentLength() <= channel.held();
     }
 
+    /**
+     * Whether the body, of known length, is still on its way but will lie
+     * whole behind the head within the room reads fill: a form that the
+     * stats page reads from the buffer can wait for it there.
+     */
+    boolean bodyComingThatFits() {
+        return framing == BodyFraming.CONTENT_LENGTH && !wholeInBuffer(head.headLength()) && !channel.sourceEnded()
+                && head.headStart() + head.headLength() + head.contentLength() <= headRoom;
+    }
+
     /** Walks the chunked body's newest bytes, their size lines made canonical. */
     Body scanBody() {
         if (framing != BodyFraming.CHUNKED || chunks.isComplete()) {
@@ -247,6 +257,26 @@ final class RequestAnalyser implements RequestPolicy.Edits {
         boolean keep = mayKeepAfterAnswer(httpClose);
         if (keep) {
             consumeHead();
+        }
+        return keep;
+    }
+
+    /**
+     * As {@link #answeredKeepingAlive}, for an applet that read the request's
+     * body too (a stats page form): a body of known length that lies whole
+     * behind the head leaves the buffer with it, so that the connection may
+     * stay open; a body still on its way still closes it.
+     */
+    boolean answeredKeepingAliveWithBody(boolean httpClose) {
+        if (framing != BodyFraming.CONTENT_LENGTH) {
+            return answeredKeepingAlive(httpClose);
+        }
+        long whole = head.headLength() + head.contentLength();
+        Buffer b = channel.buffer();
+        boolean keep = keepAlive && !httpClose && wholeInBuffer(head.headLength())
+                && (!channel.sourceEnded() || b.readable() > whole);
+        if (keep) {
+            b.consumed((int) whole);
         }
         return keep;
     }

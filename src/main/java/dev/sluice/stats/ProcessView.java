@@ -38,6 +38,11 @@ public final class ProcessView {
     final List<Backend> backends = new ArrayList<>();
     final List<dev.sluice.stick.StickTable> stickTables = new ArrayList<>();
     HealthChecks checks;
+    /**
+     * Ends the sessions using a server on every loop, without waiting
+     * ({@code shutdown} on the stats page); false when a loop's inbox was full.
+     */
+    java.util.function.Predicate<dev.sluice.backend.Server> shutdown = s -> false;
     final long startedAtMillis;
     final String node;
     final String version;
@@ -74,6 +79,11 @@ public final class ProcessView {
 
     public ProcessView checks(HealthChecks c) {
         checks = c;
+        return this;
+    }
+
+    public ProcessView shutdown(java.util.function.Predicate<dev.sluice.backend.Server> s) {
+        shutdown = s;
         return this;
     }
 

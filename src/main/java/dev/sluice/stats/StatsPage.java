@@ -67,6 +67,20 @@ public final class StatsPage implements Applet {
         }
         String rest = request.target().length() > options.uri().length()
                 ? request.target().substring(options.uri().length()) : "";
+        switch (request.method()) {
+            case "GET", "HEAD" -> {
+            }
+            case "POST" -> {
+                StatsAdmin.Status done = !request.admin() ? StatsAdmin.Status.DENY
+                        : request.body() == null ? StatsAdmin.Status.EXCD
+                        : StatsAdmin.apply(request.body(), view, !options.scopes().isEmpty(), this::inScope,
+                                view.shutdown);
+                return seeOther(request, done);
+            }
+            default -> {
+                return seeOther(request, StatsAdmin.Status.IVAL);
+            }
+        }
         if (rest.contains(";csv")) {
             byte[] csv = StatCsv.render(scoped(view.frontends), scopedBackends(), false, options.legends())
                     .getBytes(StandardCharsets.UTF_8);
@@ -77,11 +91,20 @@ public final class StatsPage implements Applet {
                     .getBytes(StandardCharsets.UTF_8);
             return new PrometheusExporter.WholePage(request, 200, "OK", "content-type: application/json\r\n", json);
         }
-        byte[] html = html().getBytes(StandardCharsets.UTF_8);
+        byte[] html = html(request.admin(), StatsAdmin.shown(rest)).getBytes(StandardCharsets.UTF_8);
         String refresh = options.refreshMillis() > 0 ? "refresh: " + Math.max(1, options.refreshMillis() / 1000) + "\r\n"
                 : "";
         return new PrometheusExporter.WholePage(request, 200, "OK",
                 "content-type: text/html; charset=utf-8\r\n" + refresh, html);
+    }
+
+    /**
+     * The answer to a POST: back to the page with a GET, which shows the
+     * outcome, so that reloading it does not post the form again.
+     */
+    private PrometheusExporter.WholePage seeOther(AppletRequest request, StatsAdmin.Status done) {
+        return new PrometheusExporter.WholePage(request, 303, "See Other", "content-type: text/plain\r\nlocation: "
+                + options.uri() + ";st=" + done.name() + "\r\n", new byte[0]);
     }
 
     /** Whether the request's basic credentials are one of {@code stats auth}'s pairs (anyone without them). */
@@ -115,7 +138,12 @@ public final class StatsPage implements Applet {
 
     // ---- the page ----
 
-    private String html() {
+    /**
+     * The page; with {@code admin}, each backend's table is a form that
+     * changes its servers ({@link StatsAdmin}); {@code shown} is the outcome
+     * of the last form, named by {@code ;st=}, or null.
+     */
+    private String html(boolean admin, StatsAdmin.Status shown) {
         StringBuilder h = new StringBuilder(16384);
         h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Sluice statistics</title>\n");
         if (options.refreshMillis() > 0) {
@@ -148,9 +176,14 @@ public final class StatsPage implements Applet {
         h.append(". Requests: <span id=\"http-requests\">").append(all.httpRequests())
                 .append("</span>, request rate: <span id=\"req-rate\">").append(rate(all.httpRequests()))
                 .append("</span>/s.</p>\n");
+        if (shown != null) {
+            h.append("<p id=\"admin-status\" class=\"").append(shown == StatsAdmin.Status.DONE ? "done" : "failed")
+                    .append("\" data-code=\"").append(shown.name()).append("\">").append(esc(shown.message))
+                    .append(" <a href=\"").append(esc(options.uri())).append("\">[X]</a></p>\n");
+        }
         frontendTable(h);
         for (Backend b : scopedBackends()) {
-            backendTable(h, b);
+            backendTable(h, b, admin);
         }
         bufferPanel(h);
         if (options.legends()) {
@@ -193,17 +226,25 @@ public final class StatsPage implements Applet {
         h.append("</table>\n");
     }
 
-    private void backendTable(StringBuilder h, Backend b) {
+    private void backendTable(StringBuilder h, Backend b, boolean admin) {
         String bid = "be-" + ident(b.name());
-        h.append("<h2>Backend ").append(esc(b.name())).append("</h2>\n<table id=\"").append(bid)
-                .append("\"><tr><th>server</th><th>status</th><th>queue cur</th><th>sessions cur</th><th>max</th>"
+        h.append("<h2>Backend ").append(esc(b.name())).append("</h2>\n");
+        if (admin) {
+            h.append("<form method=\"post\" action=\"").append(esc(options.uri())).append("\" id=\"").append(bid)
+                    .append("-form\">");
+        }
+        h.append("<table id=\"").append(bid).append("\"><tr>").append(admin ? "<th></th>" : "").append("<th>server</th><th>status</th><th>queue cur</th><th>sessions cur</th><th>max</th>"
                 + "<th>limit</th><th>total</th><th>conn errors</th><th>weight</th><th>check</th><th>check fails</th>"
                 + "<th>downs</th></tr>\n");
         for (Server s : b.servers()) {
             String id = bid + "-" + ident(s.name());
             String status = StatCsv.status(s.state());
-            h.append("<tr class=\"").append(status.toLowerCase(Locale.ROOT)).append("\"><td class=\"n\">")
-                    .append(esc(s.name())).append("</td><td id=\"").append(id).append("-status\">").append(status)
+            h.append("<tr class=\"").append(status.toLowerCase(Locale.ROOT)).append("\">");
+            if (admin) {
+                h.append("<td><input type=\"checkbox\" name=\"s\" value=\"").append(esc(s.name())).append("\" id=\"")
+                        .append(id).append("-select\"></td>");
+            }
+            h.append("<td class=\"n\">").append(esc(s.name())).append("</td><td id=\"").append(id).append("-status\">").append(status)
                     .append("</td>");
             cell(h, id + "-qcur", s.queued());
             cell(h, id + "-scur", s.slotsInUse());
@@ -213,13 +254,13 @@ public final class StatsPage implements Applet {
             cell(h, id + "-econ", s.connectErrors());
             cell(h, id + "-weight", s.weight());
             HealthCheck c = view.checks == null ? null : view.checks.of(s);
-            h.append("<td id=\"").append(id).append("-check\">")
-                    .append(c == null ? "no check" : esc(String.valueOf(c.lastStatus()))).append("</td>");
+            h.append("<td id=\"").append(id).append("-check\">").append(c == null ? "no check"
+                    : c.disabled() ? "disabled" : esc(String.valueOf(c.lastStatus()))).append("</td>");
             cell(h, id + "-chkfail", c == null ? 0 : c.failed());
             cell(h, id + "-chkdown", s.timesEntered(dev.sluice.backend.ServerState.DOWN));
             h.append("</tr>\n");
         }
-        h.append("<tr class=\"total\"><td class=\"n\">BACKEND</td><td>").append(b.serversUp() > 0 ? "UP" : "DOWN")
+        h.append("<tr class=\"total\">").append(admin ? "<td></td>" : "").append("<td class=\"n\">BACKEND</td><td>").append(b.serversUp() > 0 ? "UP" : "DOWN")
                 .append("</td>");
         cell(h, bid + "-qcur", b.queued());
         cell(h, bid + "-scur", b.slotsInUse());
@@ -228,6 +269,17 @@ public final class StatsPage implements Applet {
         cell(h, bid + "-queued-total", b.queuedTotal());
         h.append("<td colspan=\"5\">queue wait total <span id=\"").append(bid).append("-qwait\">")
                 .append(b.queueWaitNanos() / 1_000_000).append("</span> ms</td></tr>\n</table>\n");
+        if (admin) {
+            h.append("Choose the action to perform on the checked servers: <select name=\"action\" id=\"").append(bid)
+                    .append("-action\"><option value=\"\"></option>");
+            for (int i = 0; i < StatsAdmin.ACTIONS.size(); i++) {
+                h.append("<option value=\"").append(StatsAdmin.ACTIONS.get(i)).append("\">")
+                        .append(StatsAdmin.LABELS.get(i)).append("</option>");
+            }
+            h.append("</select><input type=\"hidden\" name=\"b\" value=\"").append(esc(b.name()))
+                    .append("\"> <input type=\"submit\" value=\"Apply\" id=\"").append(bid)
+                    .append("-apply\"></form>\n");
+        }
     }
 
     /** Per loop: the pool's use and a short history of it, waiters and handoffs per class, wait times. */

@@ -72,6 +72,40 @@ class HealthCheckTest {
     }
 
     @Test
+    void theStatsPageTurnsACheckOffAndOnAndForcesItsHealthOnTheChecksLoop() {
+        HealthCheck c = check(HealthCheckSpec.TCP_CONNECT, ServerCheckSpec.DEFAULTS);
+        runUntil(1);
+        assertEquals(ServerState.UP, server.state());
+        assertTrue(c.force(HealthCheck.Forced.STOPPED));
+        assertEquals(ServerState.UP, server.state(), "applied by the check's loop, not by the caller");
+        runUntil(2);
+        assertEquals(ServerState.DOWN, server.state());
+        assertEquals(0, c.health());
+        assertTrue(c.force(HealthCheck.Forced.DISABLE));
+        runUntil(3);
+        long runs = c.runs();
+        runUntil(10_000);
+        assertTrue(c.disabled());
+        assertEquals(runs, c.runs(), "a check turned off does not run");
+        assertEquals(ServerState.DOWN, server.state(), "and nothing brings the server back meanwhile");
+        assertTrue(c.force(HealthCheck.Forced.ENABLE));
+        runUntil(12_100);
+        assertEquals(ServerState.UP, server.state(), "turned on, its rise successes bring the server UP");
+        assertTrue(c.force(HealthCheck.Forced.STOPPING));
+        runUntil(12_101);
+        assertEquals(ServerState.DRAIN, server.state());
+        assertEquals(4, c.health());
+        assertTrue(c.force(HealthCheck.Forced.RUNNING));
+        runUntil(12_102);
+        assertEquals(ServerState.UP, server.state());
+        c.stop();
+        c.force(HealthCheck.Forced.ENABLE);
+        runs = c.runs();
+        runUntil(20_000);
+        assertEquals(runs, c.runs(), "a check its generation stopped is never turned on again");
+    }
+
+    @Test
     void anUpServerGoesDownAfterFallConsecutiveFailuresCheckedAtFastinterMeanwhile() {
         ServerCheckSpec options = ServerCheckSpec.DEFAULTS.withInter(1000, 100, 5000);
         HealthCheck c = check(HealthCheckSpec.TCP_CONNECT, options);

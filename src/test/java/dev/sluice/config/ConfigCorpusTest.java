@@ -92,10 +92,7 @@ class ConfigCorpusTest {
         e.put("rabbitmq-cluster.cfg", Expected.valid());
         e.put("redis-master-tcp-check.cfg", Expected.valid());
         e.put("ssh-bastion-tcp.cfg", Expected.valid());
-        e.put("stats-page-listen.cfg", Expected.refused("stats-page-listen.cfg:17: 'stats admin' is not supported by Sluice: the stats page"
-                + " has no admin forms; change a server's state through the runtime API ('set server"
-                + " BACKEND/SERVER state ready|drain|maint' on a 'stats socket')",
-                "stats"));
+        e.put("stats-page-listen.cfg", Expected.valid());
         e.put("tls-redirect-and-origination.cfg", Expected.valid());
         e.put("websocket-tunnel.cfg", Expected.valid());
         // Debian's default file defines no proxy: HAProxy too starts it with no listener.
@@ -113,7 +110,7 @@ class ConfigCorpusTest {
         e.put("example:quick-test.cfg", Expected.refused("example:quick-test.cfg:5: 'strict-limits' is not supported by Sluice",
                 "other"));
         e.put("example:socks4.cfg", Expected.refused("example:socks4.cfg:25: server SMTPS2_Via_SocksProxy1: 'socks4' is not supported by Sluice",
-                "other", "stats"));
+                "other"));
         e.put("example:transparent_proxy.cfg", Expected.refused("example:transparent_proxy.cfg:20: 'source' is not supported by Sluice",
                 "other"));
         e.put("example:wurfl-example.cfg", Expected.refused("example:wurfl-example.cfg:10: 'wurfl-data-file' is not supported by Sluice",
@@ -128,8 +125,6 @@ class ConfigCorpusTest {
 
     /** Which family a refusal belongs to, by the keyword it names. */
     private static final List<Map.Entry<Pattern, String>> FAMILIES = List.of(
-            // Before runtime: its refusal's advice names 'stats socket'.
-            Map.entry(Pattern.compile("'stats admin'"), "stats"),
             Map.entry(Pattern.compile("'(stats socket|ulimit-n|daemon|user|group|uid|gid|chroot|pidfile|"
                     + "master-worker|server-state-file|server-template|stats timeout)'"), "runtime"),
             Map.entry(Pattern.compile("'(log|log-format|log-tag|option (httplog|tcplog|httpslog|dontlog-normal|"

@@ -404,7 +404,7 @@ class ConfigParserTest {
         "frontend x|stats http-request deny|'stats http-request' is not supported by Sluice: the stats page takes"
             + " no rules of its own; write them as 'http-request' rules of the section, which run before the page",
         "frontend x|stats|'stats' needs one of: enable, uri, refresh, auth, realm, hide-version, show-node,"
-            + " show-desc, show-legends, scope",
+            + " show-desc, show-legends, scope, admin",
         "backend x|stats enable|'stats enable': a stats page in a backend is not supported by Sluice (HAProxy"
             + " answers it from the backend): Sluice chooses its own answers (stats page, use-service) in the section"
             + " that receives the request, before routing; write the stats keywords in the frontend or listen section"
@@ -526,7 +526,7 @@ class ConfigParserTest {
                 frontend f
                     bind :80 "unclosed
                     default_backend nowhere
-                    stats admin if TRUE
+                    stats http-request deny
                 backend b
                     server s 127.0.0.1:1 slowstart 2s
                 """));
@@ -534,9 +534,8 @@ class ConfigParserTest {
                         + " threads to CPUs; remove the line, or pin the whole process with taskset or systemd's"
                         + " CPUAffinity",
                 "t.cfg:4: missing closing \" quote",
-                "t.cfg:6: 'stats admin' is not supported by Sluice: the stats page has no admin forms; change a"
-                        + " server's state through the runtime API ('set server BACKEND/SERVER state"
-                        + " ready|drain|maint' on a 'stats socket')",
+                "t.cfg:6: 'stats http-request' is not supported by Sluice: the stats page takes no rules of its"
+                        + " own; write them as 'http-request' rules of the section, which run before the page",
                 "t.cfg:8: server s: 'slowstart' is not supported by Sluice: Sluice gives a server that comes UP its"
                         + " whole weight at once"), e.messages());
         assertEquals(0, e.omitted());

@@ -45,7 +45,7 @@ class CommandLineTest {
     @Test
     void checkPrintsEveryErrorInLineOrderThenCountsThoseBeyondTheCap() throws Exception {
         StringBuilder text = new StringBuilder("global\n    cpu-map 1 0\nfrontend f\n    bind :80\n    default_backend b\n"
-                + "    stats admin if TRUE\nbackend b\n    server s 127.0.0.1:1 slowstart 1s\n");
+                + "    stats http-request deny\nbackend b\n    server s 127.0.0.1:1 slowstart 1s\n");
         for (int i = 0; i < 120; i++) {
             text.append("    bogus").append(i).append('\n');
         }
@@ -54,7 +54,7 @@ class CommandLineTest {
         assertEquals(1, r.exit, r.output);
         List<String> lines = r.output.lines().toList();
         assertTrue(lines.get(0).startsWith(cfg + ":2: 'cpu-map' is not supported by Sluice"), r.output);
-        assertTrue(lines.get(1).startsWith(cfg + ":6: 'stats admin' is not supported by Sluice"), r.output);
+        assertTrue(lines.get(1).startsWith(cfg + ":6: 'stats http-request' is not supported by Sluice"), r.output);
         assertTrue(lines.get(2).startsWith(cfg + ":8: server s: 'slowstart' is not supported by Sluice"), r.output);
         assertTrue(lines.get(3).startsWith(cfg + ":9: 'bogus0' is not supported by Sluice"), r.output);
         assertEquals(101, lines.size(), r.output);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.TestInfo;
 
 /**
  * The applet case of the seed: an operator scrapes the exporter and loads the
- * stats page while the deadlock scenario's pressure has the client pool dry
+ * stats page, and posts its admin forms, while the deadlock scenario's pressure has the client pool dry
  * and its queues long (the smallest pool, reserve 2, one server with
  * {@code maxconn 1}, 200 keep-alive clients with bodies several buffers
  * long). Each answer is whole within a second of virtual time, from the
@@ -23,12 +23,17 @@ import org.junit.jupiter.api.TestInfo;
  */
 class ObservingScenarioTest {
     private static final long MS = 1_000_000L;
+    static final String FORM = "/stats?s=server0&action=ready&b=http";
 
     static SimScenario pressured() {
         SimScenario s = HttpDeadlockScenarioTest.seedWorkload().clients(200)
                 .pool(TcpDeadlockScenarioTest.SMALLEST_POOL, TcpDeadlockScenarioTest.SMALLEST_RESERVE);
         for (long at = 10; at <= 190; at += 20) {
             s.watch(at % 40 == 10 ? "/stats" : "/metrics", at * MS);
+        }
+        // The admin forms too: a form posted to the page (setting the one server READY, as it already is).
+        for (long at = 25; at <= 185; at += 40) {
+            s.watch(FORM, at * MS);
         }
         return s;
     }
@@ -46,16 +51,25 @@ class ObservingScenarioTest {
             run.assertCompletedCleanly();
             BufferPool pool = run.world.loops().get(0).pool();
             int underPressure = 0;
+            int forms = 0;
+            int formsUnderPressure = 0;
             long slowest = 0;
             for (SimWatcher w : run.watchers) {
                 assertTrue(w.answered(), "seed " + seed + ": a watcher got no whole answer: " + w.text());
                 long took = w.answeredAt - w.askedAt;
                 slowest = Math.max(slowest, took);
                 assertTrue(took < 1000 * MS, "seed " + seed + ": an answer took " + took / MS + " ms");
-                assertTrue(w.text().startsWith("HTTP/1.1 200 OK"), w.text());
                 if (w.waitingWhenAsked > 0) {
                     underPressure++;
+                    formsUnderPressure += w.text().startsWith("HTTP/1.1 303") ? 1 : 0;
                 }
+                if (w.text().startsWith("HTTP/1.1 303")) {
+                    // A posted form: processed, the page named with its outcome.
+                    assertTrue(w.text().contains("\r\nlocation: /stats;st=DONE\r\n"), w.text());
+                    forms++;
+                    continue;
+                }
+                assertTrue(w.text().startsWith("HTTP/1.1 200 OK"), w.text());
                 String t = w.text();
                 if (t.contains("sluice_buffers{")) {
                     String at = "{loop=\"0\",pool=\"client\"}";
@@ -72,6 +86,7 @@ class ObservingScenarioTest {
                     assertTrue(t.contains("id=\"loop0-client-reserve\">" + pool.reserve() + "<"), t);
                 }
             }
+            assertEquals(5, forms, "seed " + seed + ": posted forms answered");
             assertTrue(underPressure > 0, "seed " + seed + ": no watcher asked while buffers were awaited: "
                     + run.summary());
             for (dev.sluice.session.AppletArena a : run.arenas) {
@@ -79,7 +94,7 @@ class ObservingScenarioTest {
                 a.pool().checkInvariants();
             }
             System.out.println("watched " + run.watchers.size() + " times, " + underPressure
-                    + " under pressure, slowest answer " + slowest / 1000 + " us (virtual); " + run.summary());
+                    + " under pressure (" + formsUnderPressure + " of " + forms + " forms), slowest answer " + slowest / 1000 + " us (virtual); " + run.summary());
         });
     }
 }

@@ -24,7 +24,12 @@ final class SimWatcher implements SimPeer {
 
     SimWatcher(SimWorld world, String target) {
         this.world = world;
-        this.request = ("GET " + target + " HTTP/1.1\r\nHost: sim\r\nConnection: close\r\n\r\n")
+        // "/stats?FORM" posts FORM to the stats page (its admin forms); any other target is a GET.
+        int form = target.indexOf('?');
+        this.request = (form >= 0 && target.startsWith("/stats")
+                ? "POST " + target.substring(0, form) + " HTTP/1.1\r\nHost: sim\r\nConnection: close\r\n"
+                        + "Content-Length: " + (target.length() - form - 1) + "\r\n\r\n" + target.substring(form + 1)
+                : "GET " + target + " HTTP/1.1\r\nHost: sim\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
     }
 

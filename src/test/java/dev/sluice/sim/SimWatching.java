@@ -44,7 +44,7 @@ final class SimWatching {
                 new PrometheusExporter(view), Condition.always())), null, null, true, List.of()).withArenas(arenas);
         FrontendServices stats = new FrontendServices(null, List.of(), List.of(), "/stats", new StatsPage(view,
                 new StatsPage.Options("/stats", 0, List.of(), "sim", false, null, null, false, List.of())), true,
-                List.of()).withArenas(arenas);
+                List.of(Condition.always())).withArenas(arenas);
         HttpFrontend metricsFrontend = frontend("metrics", limits).withServices(metrics);
         HttpFrontend statsFrontend = frontend("stats", limits).withServices(stats);
         SessionSet sessions = new SessionSet();
