@@ -245,6 +245,37 @@ public final class Backend {
         return List.of(slots.servers());
     }
 
+    /**
+     * The server at {@code position} ({@link Server#position()}, HAProxy's
+     * server id minus one), or null when none is there now. Allocates nothing.
+     */
+    public Server serverAt(int position) {
+        Server[] all = slots.servers();
+        if (position >= 0 && position < all.length && all[position].position() == position) {
+            return all[position];
+        }
+        for (Server s : all) {
+            if (s.position() == position) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The first server, in declaration order, whose name has the number
+     * {@code nameNumber} ({@link dev.sluice.stick.ServerNames#number}), or
+     * null. Allocates nothing.
+     */
+    public Server serverNamed(int nameNumber) {
+        for (Server s : slots.servers()) {
+            if (s.nameNumber() == nameNumber) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     /** Slots in use over all the backend's servers ({@code %bc}), without allocating: a recent value. */
     public int slotsInUse() {
         int n = 0;

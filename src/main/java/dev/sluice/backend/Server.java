@@ -32,6 +32,8 @@ public final class Server {
     public static final int DEFAULT_WEIGHT = 1;
 
     private final String name;
+    /** Its name's number, the same in every backend: what a stick table stores ({@code srvkey name}). */
+    private final int nameNumber;
     /** Changed at run time ({@code set server addr}, DNS): each new connection reads it. */
     private volatile InetSocketAddress address;
     /** {@code send-proxy} (1) or {@code send-proxy-v2} (2): the PROXY header each new connection starts with; 0: none. */
@@ -100,6 +102,7 @@ public final class Server {
             throw new IllegalArgumentException("a server starts UP or in MAINT, not " + initial);
         }
         this.name = name;
+        this.nameNumber = dev.sluice.stick.ServerNames.number(name);
         this.address = address;
         this.maxconn = maxconn;
         this.maxqueue = maxqueue;
@@ -328,6 +331,11 @@ public final class Server {
 
     public String name() {
         return name;
+    }
+
+    /** Its name's {@link dev.sluice.stick.ServerNames#number}: how a stick table's entry names it. */
+    public int nameNumber() {
+        return nameNumber;
     }
 
     public InetSocketAddress address() {

@@ -307,7 +307,7 @@ final class Generation {
             if (b.mode() == Mode.TCP && backends.containsKey(b.name())) {
                 policies.put(backends.get(b.name()), new TcpFrontend.BackendPolicy(timeouts(f.timeouts(), b.timeouts()),
                         b.smartConnect(), b.tcpRequestRules(f), b.isOtherHalfOf(f) ? 0
-                        : b.routing().inspectDelayMillis() * 1_000_000L));
+                        : b.routing().inspectDelayMillis() * 1_000_000L, b.stickRules()));
             }
         }
         // use_backend and default_backend, on the connection's addresses: a mode tcp frontend has no HTTP rules.

@@ -79,6 +79,11 @@ public record BackendConfig(String name, Mode mode, BalanceSpec balance, List<Se
                 : RuleCompiler.tcpRequestRules(routing().tcpRequestRules());
     }
 
+    /** This backend's stick rules, compiled (mode tcp; in mode http they come with {@link #httpRules()}). */
+    public dev.sluice.http.StickRules stickRules() {
+        return RuleCompiler.stickRules(this);
+    }
+
     /** True when this backend and {@code frontend} come from the same {@code listen} section. */
     public boolean isOtherHalfOf(FrontendConfig frontend) {
         return frontend.name().equals(name) && frontend.line() == line;

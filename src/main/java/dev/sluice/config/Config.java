@@ -60,6 +60,12 @@ public record Config(Path file, Global global, List<FrontendConfig> frontends, L
                 tables.putIfAbsent(b.name(), b.routing().stickTable());
             }
         }
+        // A table a stick rule names keeps a server per entry (HAProxy's server_id), as HAProxy enables it.
+        for (BackendConfig b : backends) {
+            for (StickRuleSpec rule : b.routing().stickRules()) {
+                tables.computeIfPresent(rule.table(), (name, spec) -> spec.withServerIds());
+            }
+        }
         return List.copyOf(tables.values());
     }
 

@@ -516,6 +516,12 @@ public final class ConfigParser {
                     + " the stats keywords in the frontend or listen section that routes to " + proxy.describe()
                     + ", or in a listen section of their own");
         }
+        if (proxy.kind == ProxySection.Kind.FRONTEND && keyword.name().startsWith("stick ")) {
+            // HAProxy ignores it with a warning; ignoring it would lose the persistence without a word.
+            throw new ConfigException(file, line, "'" + keyword.name() + "' is not allowed in a frontend: "
+                    + proxy.describe() + " has no backend capability (HAProxy ignores the line for that reason);"
+                    + " write it in the backend or listen section that chooses the servers");
+        }
         diagnostics.warn(line, "'" + keyword.name() + "' is ignored because " + proxy.describe() + " has no "
                 + other.word + " side (it belongs in a " + other.word + ", a listen or a defaults section);"
                 + " HAProxy ignores it too");

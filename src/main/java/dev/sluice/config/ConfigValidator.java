@@ -150,6 +150,22 @@ final class ConfigValidator {
         if (section.kind != ProxySection.Kind.LISTEN) {
             stickTables(config, section, backend.routing(), backend.http().httpRequestRules());
         }
+        for (StickRuleSpec rule : backend.routing().stickRules()) {
+            if (backend.mode() != Mode.HTTP && rule.source() != dev.sluice.http.StickRule.Source.SRC) {
+                throw new ConfigException(file, rule.line(), rule.keyword() + " " + rule.pattern() + " reads the"
+                        + " HTTP request, but " + section.describe() + " is in mode tcp; write '" + rule.keyword()
+                        + " src'");
+            }
+            trackedTable(config, section, rule.table(), rule.source() == dev.sluice.http.StickRule.Source.SRC ? null
+                    : rule.pattern(), rule.line(), rule.keyword());
+            StickTableSpec table = config.stickTable(rule.table()).orElseThrow();
+            if (table.bytes() > StickKeywords.MAX_TABLE_BYTES) {
+                throw new ConfigException(file, table.line(), "stick-table: with the server of each entry, which "
+                        + rule.keyword() + " (line " + rule.line() + ") stores, the table would take "
+                        + (table.bytes() >> 20) + " MB, over the " + (StickKeywords.MAX_TABLE_BYTES >> 20)
+                        + " MB Sluice allows a table (it allocates every entry at start-up): lower 'size'");
+            }
+        }
         // A listen section that sends its traffic to another backend needs no server of its own.
         boolean routesElsewhere = section.kind == ProxySection.Kind.LISTEN && section.defaultBackend != null
                 && !section.defaultBackend.equals(section.name);
@@ -381,13 +397,18 @@ final class ConfigValidator {
         }
     }
 
+    /**
+     * The table a rule names exists and takes its key: {@code header} is the
+     * string key's header name or pattern, null for {@code src}.
+     */
     private void trackedTable(Config config, ProxySection section, String table, String header, int line,
             String keyword) throws ConfigException {
         StickTableSpec spec = config.stickTable(table).orElseThrow(() -> new ConfigException(file, line, keyword
                 + ": " + noTable(section, table) + "; or name the section that has one with 'table NAME'"));
         boolean stringKey = header != null;
         if (stringKey != (spec.type() == dev.sluice.stick.StickTable.Type.STRING)) {
-            throw new ConfigException(file, line, keyword + ": the key " + (stringKey ? "req.hdr(" + header + ") is"
+            String key = header == null ? null : header.contains("(") ? header : "req.hdr(" + header + ")";
+            throw new ConfigException(file, line, keyword + ": the key " + (stringKey ? key + " is"
                     + " a string" : "src is an address") + ", but the stick-table of '" + table + "' (line "
                     + spec.line() + ") is of type " + spec.type().keyword() + "; track " + (stringKey ? "it in a"
                     + " 'type string' table" : "it in a 'type ip' or 'type ipv6' table"));

@@ -104,6 +104,9 @@ final class RefusedKeywords {
                 + " it is not supported");
         r.put("ignore-persist", "Sluice applies the persistence cookie to every request of the backend; a condition on"
                 + " it is not supported");
+        r.put("stick store-response", "Sluice reads stick keys from the request only (src, req.hdr, req.cook,"
+                + " url_param), so a key the server sets cannot be learnt; write 'stick store-request' (or 'stick on')"
+                + " of the key the client sends back, as in 'stick on req.cook(NAME)'");
         r.put("errorloc", "Sluice answers its errors itself; redirecting them is not supported yet");
         return Map.copyOf(r);
     }
@@ -153,9 +156,7 @@ final class RefusedKeywords {
                 + " realm, hide-version, show-node, show-desc, show-legends and scope in a proxy");
         f.put("http-check", "Sluice's http-check takes connect, send, expect, disable-on-404 and comment");
         f.put("tcp-check", "Sluice's tcp-check takes connect, send, send-binary, expect and comment");
-        f.put("stick", "Sluice keeps no server persistence in a stick table (stick on, stick match, stick store-*):"
-                + " for client affinity use balance source, with hash-type consistent to keep it when servers change;"
-                + " stick-table with track-sc counters (rate limits) is supported");
+        f.put("stick", "Sluice's stick rules are stick on, stick match and stick store-request");
         f.put("compression", "Sluice does not compress responses: let the origin compress them (nginx: gzip on)");
         f.put("http-response", "Sluice has no http-response rules yet");
         f.put("http-after-response", "Sluice has no http-after-response rules yet");

@@ -15,11 +15,18 @@ import java.util.List;
  * @param inspectDelayMillis {@code tcp-request inspect-delay}: how long content rules may wait for data; 0 when
  *     not set
  * @param stickTable the section's {@code stick-table}, or null
+ * @param stickRules every {@code stick on|match|store-request} rule, in file order (a backend's)
  */
 public record RoutingConfig(List<AclSpec> acls, List<UseBackend> useBackends, List<TcpRequestRule> tcpRequestRules,
-        long inspectDelayMillis, StickTableSpec stickTable) {
+        long inspectDelayMillis, StickTableSpec stickTable, List<StickRuleSpec> stickRules) {
     /** No ACL and no rule. */
     public static final RoutingConfig NONE = new RoutingConfig(List.of(), List.of(), List.of(), 0, null);
+
+    /** Without stick rules. */
+    public RoutingConfig(List<AclSpec> acls, List<UseBackend> useBackends, List<TcpRequestRule> tcpRequestRules,
+            long inspectDelayMillis, StickTableSpec stickTable) {
+        this(acls, useBackends, tcpRequestRules, inspectDelayMillis, stickTable, List.of());
+    }
 
     /** Without a stick table. */
     public RoutingConfig(List<AclSpec> acls, List<UseBackend> useBackends, List<TcpRequestRule> tcpRequestRules,
@@ -31,6 +38,7 @@ public record RoutingConfig(List<AclSpec> acls, List<UseBackend> useBackends, Li
         acls = List.copyOf(acls);
         useBackends = List.copyOf(useBackends);
         tcpRequestRules = List.copyOf(tcpRequestRules);
+        stickRules = List.copyOf(stickRules);
         if (inspectDelayMillis < 0) {
             throw new IllegalArgumentException("inspect-delay must be >= 0 ms: " + inspectDelayMillis);
         }

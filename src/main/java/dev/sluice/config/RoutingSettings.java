@@ -19,6 +19,8 @@ final class RoutingSettings {
     long inspectDelayMillis;
     /** The section's {@code stick-table}, or null. */
     StickTableSpec stickTable;
+    /** The {@code stick on|match|store-request} rules, in file order. */
+    final List<StickRuleSpec> stickRules = new ArrayList<>();
 
     /** Takes what a defaults section may set: the inspect delay (rules and ACLs may not be in one). */
     void inherit(RoutingSettings defaults) {
@@ -31,6 +33,6 @@ final class RoutingSettings {
     }
 
     RoutingConfig build() {
-        return new RoutingConfig(acls, useBackends, tcpRequestRules, inspectDelayMillis, stickTable);
+        return new RoutingConfig(acls, useBackends, tcpRequestRules, inspectDelayMillis, stickTable, stickRules);
     }
 }

@@ -67,9 +67,13 @@ final class RuleCompiler {
         return rules.build();
     }
 
-    /** A listen section's backend half: its rules ran as the frontend's, but its persistence cookie is its own. */
+    /**
+     * A listen section's backend half: its rules ran as the frontend's, but its
+     * persistence cookie and its stick rules are its own.
+     */
     static HttpRules persistenceOnly(BackendConfig backend) {
-        if (backend.http().cookie() == null || backend.mode() != Mode.HTTP) {
+        if (backend.http().cookie() == null && backend.routing().stickRules().isEmpty()
+                || backend.mode() != Mode.HTTP) {
             return HttpRules.NONE;
         }
         HttpRules.Builder rules = HttpRules.builder();
@@ -77,8 +81,20 @@ final class RuleCompiler {
         return rules.build();
     }
 
-    /** The backend's {@code cookie} line, compiled with its servers' values (mode http only). */
+    /** The backend's {@code stick} rules, compiled, in file order. */
+    static dev.sluice.http.StickRules stickRules(BackendConfig backend) {
+        return dev.sluice.http.StickRules.of(backend.routing().stickRules().stream().map(RuleCompiler::stickRule)
+                .toList());
+    }
+
+    static dev.sluice.http.StickRule stickRule(StickRuleSpec rule) {
+        return dev.sluice.http.StickRule.of(rule.kind(), rule.source(), rule.name(), rule.table(),
+                condition(rule.condition()));
+    }
+
+    /** The backend's {@code cookie} line, compiled with its servers' values, and its stick rules (mode http only). */
     private static void persistence(HttpRules.Builder rules, BackendConfig backend) {
+        rules.stickRules(stickRules(backend));
         CookieKeywords.CookieLine cookie = backend.http().cookie();
         if (cookie != null && backend.mode() == Mode.HTTP) {
             List<String> values = backend.servers().stream().map(ServerConfig::cookie)

@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import dev.sluice.http.StickRule;
 import dev.sluice.stick.StickData;
 import dev.sluice.stick.StickTable;
 import java.util.LinkedHashMap;
@@ -25,7 +26,9 @@ final class StickKeywords {
     static final int MAX_KEY_LENGTH = 1024;
     /** What {@code store} takes, for messages. */
     private static final String STORED = "conn_cur, conn_cnt, conn_rate(PERIOD), http_req_cnt, http_req_rate(PERIOD),"
-            + " http_err_cnt, http_err_rate(PERIOD)";
+            + " http_err_cnt, http_err_rate(PERIOD), server_id";
+    /** The patterns a stick rule takes, for messages. */
+    private static final String PATTERNS = "src, req.hdr(NAME), req.cook(NAME), url_param(NAME)";
 
     private StickKeywords() {
     }
@@ -39,6 +42,11 @@ final class StickKeywords {
             keywords.proxies(Placement.FRONTEND_AND_BACKEND).repeatable("http-request track-sc" + n,
                     "<key> [table <table>] [if|unless <condition>]", 1,
                     (p, use) -> httpTrack(p, use, counter));
+        }
+        for (StickRule.Kind kind : StickRule.Kind.values()) {
+            String word = kind == StickRule.Kind.ON ? "on" : kind == StickRule.Kind.MATCH ? "match" : "store-request";
+            keywords.proxies(Placement.BACKEND).repeatable("stick " + word,
+                    "<pattern> [table <table>] [if|unless <condition>]", 1, (p, use) -> stickRule(p, use, kind));
         }
     }
 
@@ -56,6 +64,7 @@ final class StickKeywords {
         long expire = 0;
         boolean nopurge = false;
         Map<StickData, Long> stored = new LinkedHashMap<>();
+        boolean serverIds = false;
         for (int i = 0; i < a.size(); i++) {
             String word = a.get(i);
             switch (word) {
@@ -66,14 +75,24 @@ final class StickKeywords {
                 case "nopurge" -> nopurge = true;
                 case "store" -> {
                     for (String data : value(use, a, i++).split(",")) {
-                        store(use, data.trim(), stored);
+                        if (data.trim().equals("server_id")) {
+                            serverIds = true;
+                        } else {
+                            store(use, data.trim(), stored);
+                        }
                     }
                 }
                 case "peers" -> throw use.error("'peers' is not supported by Sluice: its stick tables are the"
                         + " process's own, never shared with other processes; remove 'peers " + (i + 1 < a.size()
                         ? a.get(i + 1) : "NAME") + "'");
-                case "srvkey" -> throw use.error("'srvkey' is not supported by Sluice: it keys server persistence"
-                        + " (stick on, stick match), which Sluice does not keep in a stick table");
+                case "srvkey" -> {
+                    String key = value(use, a, i++);
+                    if (!key.equals("name")) {
+                        throw use.error("'srvkey " + key + "' is not supported by Sluice: a stick rule's entry names"
+                                + " its server by name (srvkey name, the default) and by id; 'srvkey addr' serves"
+                                + " peers and server templates, which Sluice does not have");
+                    }
+                }
                 case "write-to" -> throw use.error("'write-to' is not supported by Sluice: it copies the table into"
                         + " another one for peers, which Sluice does not have");
                 case "recv-only" -> throw use.error("'recv-only' is not supported by Sluice: it is about peers,"
@@ -100,7 +119,7 @@ final class StickKeywords {
         }
         int keyLength = type == StickTable.Type.STRING ? (length < 0 ? StickTable.DEFAULT_STRING_LENGTH : length) : 0;
         StickTableSpec spec = new StickTableSpec(section.name, type, keyLength, (int) size, expire, nopurge, stored,
-                use.line());
+                use.line(), serverIds);
         if (size > 1 << 26 || spec.bytes() > MAX_TABLE_BYTES) {
             throw use.error("the table would take " + (spec.bytes() >> 20) + " MB, over the " + (MAX_TABLE_BYTES >> 20)
                     + " MB Sluice allows a table (it allocates every entry at start-up): lower 'size'"
@@ -138,8 +157,8 @@ final class StickKeywords {
                     ? "general purpose counters and tags are set by actions (sc-inc-gpc0, sc-set-gpt0) that Sluice"
                     + " does not have"
                     : name.startsWith("bytes_") ? "Sluice does not count bytes per table entry"
-                    : name.equals("server_id") || name.equals("server_key") || name.equals("server_name")
-                    ? "it serves server persistence (stick on, stick match), which Sluice does not keep in a table"
+                    : name.equals("server_key") || name.equals("server_name")
+                    ? "Sluice stores the server of a stick rule by its id and name by itself (server_id, srvkey name)"
                     : name.startsWith("sess_") ? "Sluice counts connections (conn_cnt, conn_rate), not sessions"
                     : name.startsWith("http_fail_") ? "Sluice counts client errors (http_err_cnt), not server failures"
                     : "it is no data type Sluice knows";
@@ -198,6 +217,11 @@ final class StickKeywords {
             throw use.error("the key '" + key + "' is not supported by Sluice (supported: src"
                     + (http ? ", req.hdr(NAME)" : "") + ")");
         }
+        return new Track(header, tableArgument(use, end));
+    }
+
+    /** The {@code table NAME} after a rule's key, or null; nothing else may come before the condition. */
+    private static String tableArgument(Invocation use, int end) throws ConfigException {
         String table = null;
         int i = 1;
         if (i < end && use.arg(i).equals("table")) {
@@ -210,6 +234,52 @@ final class StickKeywords {
         if (i < end) {
             throw use.error("unexpected '" + use.arg(i) + "' (expected table NAME, then if or unless)");
         }
-        return new Track(header, table);
+        return table;
+    }
+
+    // ---- stick on, stick match, stick store-request ----
+
+    /** {@code stick on|match|store-request PATTERN [table NAME] [if|unless COND]}. */
+    static void stickRule(ProxySection section, Invocation use, StickRule.Kind kind) throws ConfigException {
+        int end = RoutingKeywords.conditionStart(use, 0);
+        if (end == 0) {
+            throw use.error("needs a pattern: write src (or " + PATTERNS.substring(5) + ")");
+        }
+        String pattern = use.arg(0);
+        StickRule.Source source;
+        String name = null;
+        if (pattern.equals("src")) {
+            source = StickRule.Source.SRC;
+        } else {
+            int open = pattern.indexOf('(');
+            String fetch = open < 0 ? pattern : pattern.substring(0, open);
+            source = switch (fetch) {
+                case "req.hdr", "hdr" -> StickRule.Source.HEADER;
+                case "req.cook", "cook" -> StickRule.Source.COOKIE;
+                case "url_param", "urlp" -> StickRule.Source.URL_PARAM;
+                default -> null;
+            };
+            if (source == null || open < 0 || !pattern.endsWith(")")) {
+                int close = pattern.indexOf(')');
+                boolean converted = fetch.contains(",") || close >= 0 && close + 1 < pattern.length();
+                throw use.error("the pattern '" + pattern + "' is not supported by Sluice (supported: " + PATTERNS
+                        + (converted ? "; converters are not supported" : "") + ")");
+            }
+            name = pattern.substring(open + 1, pattern.length() - 1);
+            if (name.isEmpty() || name.contains(",")) {
+                throw use.error("'" + pattern + "': write " + fetch + "(NAME) with one name"
+                        + (source == StickRule.Source.HEADER ? ", without an occurrence number"
+                        : source == StickRule.Source.URL_PARAM ? ", without a delimiter" : ""));
+            }
+        }
+        String table = tableArgument(use, end);
+        StickRuleSpec rule = new StickRuleSpec(kind, source, name, pattern, table == null ? section.name : table,
+                RoutingKeywords.condition(section, use, end), use.line());
+        try {
+            RuleCompiler.stickRule(rule);
+        } catch (IllegalArgumentException e) {
+            throw use.error("'" + pattern + "': " + e.getMessage());
+        }
+        section.routing.stickRules.add(rule);
     }
 }

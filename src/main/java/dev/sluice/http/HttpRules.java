@@ -37,6 +37,8 @@ public final class HttpRules {
     private final ResponseEdit[] responseRules;
     /** A backend's {@code cookie} line, or null. */
     private final PersistCookie persistCookie;
+    /** A backend's stick rules. */
+    private final StickRules stickRules;
 
     private HttpRules(Builder b) {
         ruleConditions = b.ruleConditions.toArray(new Condition[0]);
@@ -49,6 +51,12 @@ public final class HttpRules {
         errorPages = b.errorPages.clone();
         responseRules = b.responseRules.toArray(new ResponseEdit[0]);
         persistCookie = b.persistCookie;
+        stickRules = b.stickRules;
+    }
+
+    /** The backend's {@code stick on|match|store-request} rules. */
+    public StickRules stickRules() {
+        return stickRules;
     }
 
     /** The backend's persistence cookie ({@code cookie}), or null for none. */
@@ -126,6 +134,12 @@ public final class HttpRules {
         private final ReturnRule[] errorPages = new ReturnRule[600];
         private final List<ResponseEdit> responseRules = new ArrayList<>();
         private PersistCookie persistCookie;
+        private StickRules stickRules = StickRules.NONE;
+
+        public Builder stickRules(StickRules rules) {
+            this.stickRules = rules;
+            return this;
+        }
 
         /** The backend's {@code cookie} line. */
         public Builder persistCookie(PersistCookie cookie) {

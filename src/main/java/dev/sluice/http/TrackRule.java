@@ -1,6 +1,5 @@
 package dev.sluice.http;
 
-import dev.sluice.buffer.Buffer;
 import dev.sluice.stick.StickCounters;
 import dev.sluice.stick.StickTable;
 
@@ -53,24 +52,9 @@ public final class TrackRule implements RequestEdit {
             tracking.trackAddress(counter, t, head.addresses().client(), true);
             return;
         }
-        Buffer buffer = head.buffer();
-        int start = -1;
-        int end = -1;
-        for (int h = 0; h < head.headerCount(); h++) {
-            if (!HttpBytes.equalsIgnoreCase(buffer, head.nameStart(h), head.nameEnd(h), header)) {
-                continue;
-            }
-            int ve = head.valueEnd(h);
-            int i = head.valueStart(h);
-            do {
-                int comma = HttpBytes.nextComma(buffer, i, ve);
-                start = HttpBytes.skipWhitespace(buffer, i, comma);
-                end = HttpBytes.trimWhitespaceEnd(buffer, start, comma);
-                i = comma + 1;
-            } while (i <= ve);
-        }
-        if (start >= 0) {
-            tracking.trackBytes(counter, t, buffer, start, end, true);
+        long range = StickRule.lastHeaderValue(head, header);
+        if (range >= 0) {
+            tracking.trackBytes(counter, t, head.buffer(), (int) (range >>> 32), (int) range, true);
         }
     }
 }

@@ -39,6 +39,8 @@ final class CookiePersistence {
     private PersistCookie rule;
     /** The server the request's cookie named and that took it, or null. */
     private Server named;
+    /** The server a stick rule sent the request to (no cookie chose one), or null. */
+    private Server stuck;
     private char requestState = '-';
     private char responseState = '-';
     /** The request's method: {@code postonly} inserts on a POST's response only. */
@@ -48,6 +50,7 @@ final class CookiePersistence {
     void reset() {
         rule = null;
         named = null;
+        stuck = null;
         requestState = '-';
         responseState = '-';
     }
@@ -198,8 +201,9 @@ final class CookiePersistence {
         }
         PersistCookie.Options o = rule.options();
         byte[] name = rule.nameBytes();
-        // The client already holds a cookie naming the server that answered.
-        boolean holds = requestState == 'V' && named == served;
+        // The client already holds a cookie naming the server that answered, or a stick rule sent it there:
+        // either way the request went direct, and HAProxy inserts nothing.
+        boolean holds = requestState == 'V' && named == served || stuck == served;
         char state = 'N';
         boolean serverSetsIt = false;
         for (int h = response.headerCount() - 1; h >= 0; h--) {
@@ -255,6 +259,14 @@ final class CookiePersistence {
             state = 'I';
         }
         responseState = state;
+    }
+
+    /**
+     * A stick rule sends the request to {@code server}, which no cookie chose:
+     * its response is a direct one's, as when the cookie named that server.
+     */
+    void stuckTo(Server server) {
+        stuck = server;
     }
 
     /** The server the request's cookie names, UP or drained, or null: it takes the request before any balancing. */

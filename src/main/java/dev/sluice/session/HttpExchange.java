@@ -49,6 +49,8 @@ final class HttpExchange {
     private final RequestPolicy.Decision decision = new RequestPolicy.Decision();
     /** The backend's persistence cookie, read from the request and written into the response. */
     private final CookiePersistence cookies = new CookiePersistence();
+    /** The backend's stick rules: the server a table names, and the keys stored once it answers. */
+    private final StickPersistence sticks = new StickPersistence();
     /** The client and where it connected to, as the rules see them. */
     private final ConnectionAddresses addresses;
 
@@ -240,8 +242,14 @@ final class HttpExchange {
         }
         // The key reads the head as the cookie's edits left it.
         BalanceKey key = BalanceKeys.fill(balanceKey, decision.backend(), view);
+        // The stick rules run after the cookie, which takes precedence (HAProxy's order).
+        dev.sluice.backend.Server stuck = sticks.request(policy.rules().stickRules(), decision.backend(), view,
+                addresses.stickTables(), cookies.named() != null);
         if (cookies.named() != null) {
             key.persistTo(cookies.named());
+        } else if (stuck != null) {
+            key.persistTo(stuck);
+            cookies.stuckTo(stuck);
         }
         if (!policy.tcpRules().isEmpty()
                 && !policy.tcpRules().accepts(TcpRequestRules.Phase.CONTENT, new AddressView(addresses))) {
@@ -323,6 +331,8 @@ final class HttpExchange {
                 log.responseReady(session.loop.clock().nanoTime(), responseSide.head().statusCode());
                 // The final head went out with the cookie's edits: what was done to it is known now.
                 log.cookies(cookies.requestState(), cookies.responseState());
+                // The server answered: the stick rules' keys name it from now on.
+                sticks.served(upstream.link().server());
                 clientError(responseSide.head().statusCode());
                 log.responseHead(response.buffer(), responseSide.head());
                 upstream.dropReplay();

@@ -25,9 +25,16 @@ public final class TcpFrontend {
      * @param rules        the backend's {@code tcp-request content} rules, run once it is chosen
      * @param inspectDelayNanos the backend's {@code tcp-request inspect-delay}: how long its content rules may
      *                     wait for the client's bytes, counted from when the session began to inspect them
+     * @param stickRules   the backend's {@code stick on|match|store-request} rules (key {@code src})
      */
     public record BackendPolicy(SessionTimeouts timeouts, boolean smartConnect, TcpRequestRules rules,
-                                long inspectDelayNanos) {
+                                long inspectDelayNanos, dev.sluice.http.StickRules stickRules) {
+        /** Without stick rules. */
+        public BackendPolicy(SessionTimeouts timeouts, boolean smartConnect, TcpRequestRules rules,
+                             long inspectDelayNanos) {
+            this(timeouts, smartConnect, rules, inspectDelayNanos, dev.sluice.http.StickRules.NONE);
+        }
+
         public BackendPolicy(SessionTimeouts timeouts, boolean smartConnect) {
             this(timeouts, smartConnect, TcpRequestRules.NONE, 0);
         }

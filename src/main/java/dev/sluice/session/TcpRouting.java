@@ -2,6 +2,7 @@ package dev.sluice.session;
 
 import dev.sluice.backend.Backend;
 import dev.sluice.backend.BalanceKey;
+import dev.sluice.backend.Server;
 import dev.sluice.http.AddressView;
 import dev.sluice.http.TcpRequestRules;
 
@@ -75,5 +76,18 @@ final class TcpRouting {
     static BalanceKey balanceKey(Backend backend, java.net.InetAddress client) {
         java.net.InetAddress a = backend.keySource() == BalanceKey.Source.CLIENT_ADDRESS ? client : null;
         return a == null ? BalanceKey.NONE : new BalanceKey().clientAddress(a.getAddress());
+    }
+
+    /**
+     * The same in {@code key}, the session's own, persisting to {@code stuck}
+     * (the server a stick rule names), with the address still there for a
+     * balance that must choose when {@code stuck} no longer takes persistent requests.
+     */
+    static BalanceKey balanceKey(BalanceKey key, Backend backend, java.net.InetAddress client, Server stuck) {
+        key.clear().persistTo(stuck);
+        if (backend.keySource() == BalanceKey.Source.CLIENT_ADDRESS) {
+            key.clientAddress(client.getAddress());
+        }
+        return key;
     }
 }

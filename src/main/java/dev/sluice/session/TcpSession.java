@@ -54,6 +54,10 @@ public final class TcpSession extends Session {
     private final Connection client;
     private Connection server;
     private Server slot;
+    /** The backend's stick rules: the server a table names ({@link #stuck}), and the key stored once connected. */
+    private final StickPersistence sticks = new StickPersistence();
+    private Server stuck;
+    private final dev.sluice.backend.BalanceKey persistKey = new dev.sluice.backend.BalanceKey();
     private final Channel request;
     private final Channel response;
     private final ExchangeClaim claim;
@@ -253,6 +257,7 @@ public final class TcpSession extends Session {
         smartConnect = d.policy().smartConnect();
         log.routed(backend);
         client.readInterest(true);
+        stuck = sticks.request(d.policy().stickRules(), backend, view, view.addresses().stickTables(), false);
         acquire(now, null);
     }
 
@@ -270,7 +275,9 @@ public final class TcpSession extends Session {
     private void acquire(long now, Server avoid) {
         Server s;
         try {
-            s = backend.acquire(slotRequest, TcpRouting.balanceKey(backend, client.remoteAddress()), avoid);
+            s = backend.acquire(slotRequest, stuck != null
+                    ? TcpRouting.balanceKey(persistKey, backend, client.remoteAddress(), stuck)
+                    : TcpRouting.balanceKey(backend, client.remoteAddress()), avoid);
         } catch (Backend.SlotException e) {
             close(e instanceof Backend.NoServerException ? SessionOutcome.NO_SERVER : SessionOutcome.QUEUE_FULL,
                     CloseMode.ORDERLY);
@@ -403,6 +410,8 @@ public final class TcpSession extends Session {
             return;
         }
         state = State.ESTABLISHED;
+        // Connected: the stick rules' key names this server from now on, as HAProxy stores then.
+        sticks.served(slot);
         request.startStreaming();
         response.startStreaming();
         serverActiveAt = loop.clock().nanoTime();

@@ -19,7 +19,10 @@ import java.util.Set;
  * window ending now. An entry no connection holds expires {@code expire} after
  * its last update (never without {@code expire}); when the table is full, the
  * least recently updated entry no connection holds makes room for a new key,
- * unless {@code nopurge}: then the new key is simply not tracked. The table
+ * unless {@code nopurge}: then the new key is simply not tracked. A table a
+ * stick rule names also keeps each entry's server, by id and by name number
+ * ({@link #matchServer}, {@link #storeServer}); such an entry is held by no
+ * connection, so it expires and is evicted as the others are. The table
  * never waits and never takes a buffer of the pool.
  *
  * <p>Thread-safe. Every loop shares the table, so each operation holds the
@@ -78,19 +81,18 @@ public final class StickTable {
     private final Clock clock;
     private final Object lock = new Object();
 
-    private final byte[] keys;
-    /** For a string table, each key's length; null otherwise. */
-    private final int[] keyLengths;
-    private final int[] hashes;
-    /** The index: entry + 1 per slot, 0 for an empty one; linear probing, backward-shift deletion. */
-    private final int[] slots;
-    private final int mask;
+    /** The keys and the index that finds an entry by its key. */
+    private final KeyIndex index;
     /** The LRU list, most recent first ({@link #head}); on a free entry, {@code next} links the free list. */
     private final int[] prev;
     private final int[] next;
     private final long[] touched;
     /** Connections holding the entry: it is neither expired nor evicted while any does. */
     private final int[] refs;
+    /** Per entry, the id of the server a stick rule stored (from 1), 0 for none; null when no stick rule uses it. */
+    private final int[] serverIds;
+    /** Per entry, that server's name's {@link ServerNames#number}, 0 for none; null with {@link #serverIds}. */
+    private final int[] serverNames;
     /** Per {@link StickData} ordinal: the counter of a count, the current period's count of a rate; null when not stored. */
     private final int[][] counts;
     /** Per rate ordinal: the previous period's count, the current period's start and the period; null when not stored. */
@@ -112,6 +114,16 @@ public final class StickTable {
      */
     public StickTable(String name, Type type, int keyLength, int size, long expireMillis, boolean nopurge,
                       java.util.Map<StickData, Long> stored, Clock clock) {
+        this(name, type, keyLength, size, expireMillis, nopurge, stored, false, clock);
+    }
+
+    /**
+     * The same, with a server id per entry when {@code serverIds}: the table
+     * of a {@code stick on|match|store-request} rule (HAProxy's
+     * {@code server_id}, stored whenever a stick rule names the table).
+     */
+    public StickTable(String name, Type type, int keyLength, int size, long expireMillis, boolean nopurge,
+                      java.util.Map<StickData, Long> stored, boolean serverIds, Clock clock) {
         if (size < 1) {
             throw new IllegalArgumentException("a stick table holds at least one entry");
         }
@@ -122,16 +134,13 @@ public final class StickTable {
         this.expireMillis = expireMillis;
         this.nopurge = nopurge;
         this.clock = clock;
-        keys = new byte[Math.multiplyExact(size, keyBytes)];
-        keyLengths = type == Type.STRING ? new int[size] : null;
-        hashes = new int[size];
-        int capacity = indexCapacity(size);
-        slots = new int[capacity];
-        mask = capacity - 1;
+        index = new KeyIndex(size, keyBytes, type == Type.STRING);
         prev = new int[size];
         next = new int[size];
         touched = new long[size];
         refs = new int[size];
+        this.serverIds = serverIds ? new int[size] : null;
+        this.serverNames = serverIds ? new int[size] : null;
         counts = new int[StickData.values().length][];
         previous = new int[StickData.values().length][];
         periodStarts = new long[StickData.values().length][];
@@ -152,11 +161,7 @@ public final class StickTable {
             next[i] = i + 1 < size ? i + 1 : -1;
         }
         freeHead = 0;
-        bytes = bytesFor(type, keyLength, size, stored.keySet());
-    }
-
-    private static int indexCapacity(int size) {
-        return Integer.highestOneBit(Math.max(2, size) * 2 - 1) << 1;
+        bytes = bytesFor(type, keyLength, size, stored.keySet(), serverIds);
     }
 
     /**
@@ -165,13 +170,18 @@ public final class StickTable {
      * its cap before any is made.
      */
     public static long bytesFor(Type type, int keyLength, int size, Set<StickData> stored) {
+        return bytesFor(type, keyLength, size, stored, false);
+    }
+
+    /** The same, with a server id per entry when {@code serverIds}. */
+    public static long bytesFor(Type type, int keyLength, int size, Set<StickData> stored, boolean serverIds) {
         long keyBytes = type == Type.STRING ? keyLength + 4L : type.keyBytes;
-        // hash, prev, next, refs (4 each) and the last update (8).
-        long perEntry = keyBytes + 4 * 4 + 8;
+        // hash, prev, next, refs (4 each), the last update (8), the server's id and name (4 each).
+        long perEntry = keyBytes + 4 * 4 + 8 + (serverIds ? 8 : 0);
         for (StickData d : stored) {
             perEntry += d.rate() ? 4 + 4 + 8 : 4;
         }
-        return perEntry * size + 4L * indexCapacity(size) + Math.max(type == Type.STRING ? keyLength : type.keyBytes,
+        return perEntry * size + 4L * KeyIndex.capacity(size) + Math.max(type == Type.STRING ? keyLength : type.keyBytes,
                 16);
     }
 
@@ -196,6 +206,11 @@ public final class StickTable {
     /** Whether it stores {@code data}. */
     public boolean stores(StickData data) {
         return counts[data.ordinal()] != null;
+    }
+
+    /** Whether it keeps a server id per entry, for the stick rules. */
+    public boolean storesServers() {
+        return serverIds != null;
     }
 
     /** The bytes of a key (4, 16 or {@code len}). */
@@ -248,20 +263,9 @@ public final class StickTable {
 
     private int trackScratch(int n) {
         long now = clock.millis();
-        sweep(now, SWEEP_PER_TRACK);
-        int h = hash(scratch, n);
-        int e = find(scratch, n, h);
+        int e = findOrMake(n, now);
         if (e < 0) {
-            e = allocate(now);
-            if (e < 0) {
-                return -1;
-            }
-            System.arraycopy(scratch, 0, keys, e * keyBytes, n);
-            if (keyLengths != null) {
-                keyLengths[e] = n;
-            }
-            hashes[e] = h;
-            insert(e);
+            return -1;
         }
         refs[e]++;
         add(e, StickData.CONN_CUR, now);
@@ -269,6 +273,100 @@ public final class StickTable {
         add(e, StickData.CONN_RATE, now);
         touch(e, now);
         return e;
+    }
+
+    /** The entry of the key in {@link #scratch}, made if there is none; -1 when the table is full under nopurge. */
+    private int findOrMake(int n, long now) {
+        sweep(now, SWEEP_PER_TRACK);
+        int h = KeyIndex.hash(scratch, n);
+        int e = index.find(scratch, n, h);
+        if (e < 0) {
+            e = allocate(now);
+            if (e < 0) {
+                return -1;
+            }
+            index.put(e, scratch, n, h);
+        }
+        return e;
+    }
+
+    // ---- server persistence (stick on, stick match, stick store-request) ----
+
+    /**
+     * {@code stick match}: the server stored for the key, as
+     * {@link #serverName} and {@link #serverId} read it, or 0 when the key has
+     * no live entry or its entry names no server. A live entry is touched
+     * whatever it names: its {@code expire} starts again, as HAProxy refreshes
+     * an entry a match finds.
+     *
+     * @param key the client's address (4 or 16 bytes) when {@code address}, else a string key
+     * @param length how many bytes of {@code key} make the key
+     */
+    public long matchServer(byte[] key, int length, boolean address) {
+        synchronized (lock) {
+            int n = scratchKey(key, length, address);
+            if (n < 0 || serverIds == null) {
+                return 0;
+            }
+            long now = clock.millis();
+            sweep(now, SWEEP_PER_TRACK);
+            int e = index.find(scratch, n, KeyIndex.hash(scratch, n));
+            if (e < 0 || expired(e, now)) {
+                return 0;
+            }
+            touch(e, now);
+            return ((long) serverNames[e] << 32) | Integer.toUnsignedLong(serverIds[e]);
+        }
+    }
+
+    /** The server's name's {@link ServerNames#number} in a {@link #matchServer} answer; 0 for none. */
+    public static int serverName(long match) {
+        return (int) (match >>> 32);
+    }
+
+    /** The server's id (its position in its backend, from 1) in a {@link #matchServer} answer; 0 for none. */
+    public static int serverId(long match) {
+        return (int) match;
+    }
+
+    /**
+     * {@code stick store-request}: the key now names the server of id
+     * {@code serverId} (from 1) and name number {@code serverName}, in its
+     * entry, made if there is none (evicting the least recently updated
+     * unheld entry of a full table, unless {@code nopurge}).
+     *
+     * @return false when nothing was stored: the key fits no key of this table, the table keeps no server
+     *     ids, or it is full under {@code nopurge}
+     */
+    public boolean storeServer(byte[] key, int length, boolean address, int serverId, int serverName) {
+        synchronized (lock) {
+            int n = scratchKey(key, length, address);
+            if (n < 0 || serverIds == null) {
+                return false;
+            }
+            long now = clock.millis();
+            int e = findOrMake(n, now);
+            if (e < 0) {
+                return false;
+            }
+            serverIds[e] = serverId;
+            serverNames[e] = serverName;
+            touch(e, now);
+            return true;
+        }
+    }
+
+    /** Writes a rule's key into {@link #scratch}: its length, or -1 when it makes no key of this table. */
+    private int scratchKey(byte[] key, int length, boolean address) {
+        if (address) {
+            return addressKey(key, length);
+        }
+        if (type != Type.STRING) {
+            return -1;
+        }
+        int n = Math.min(length, keyBytes);
+        System.arraycopy(key, 0, scratch, 0, n);
+        return n;
     }
 
     /** Counts one HTTP request on a held entry. */
@@ -344,8 +442,7 @@ public final class StickTable {
         }
         int n;
         synchronized (other.lock) {
-            n = other.keyLength(otherEntry);
-            System.arraycopy(other.keys, otherEntry * other.keyBytes, key, 0, n);
+            n = other.index.copyKey(otherEntry, key);
         }
         synchronized (lock) {
             if (type == Type.STRING) {
@@ -360,7 +457,7 @@ public final class StickTable {
 
     private long peekScratch(int n, StickData data) {
         long now = clock.millis();
-        int e = find(scratch, n, hash(scratch, n));
+        int e = index.find(scratch, n, KeyIndex.hash(scratch, n));
         return e < 0 || expired(e, now) ? 0 : read(e, data, now);
     }
 
@@ -373,41 +470,7 @@ public final class StickTable {
     }
 
     private int addressKey(byte[] address, int length) {
-        if (type == Type.STRING) {
-            return -1;
-        }
-        if (type == Type.IP) {
-            if (length == 4) {
-                System.arraycopy(address, 0, scratch, 0, 4);
-                return 4;
-            }
-            if (length == 16 && mapped(address)) {
-                System.arraycopy(address, 12, scratch, 0, 4);
-                return 4;
-            }
-            return -1;
-        }
-        if (length == 16) {
-            System.arraycopy(address, 0, scratch, 0, 16);
-            return 16;
-        }
-        if (length == 4) {
-            java.util.Arrays.fill(scratch, 0, 10, (byte) 0);
-            scratch[10] = (byte) 0xff;
-            scratch[11] = (byte) 0xff;
-            System.arraycopy(address, 0, scratch, 12, 4);
-            return 16;
-        }
-        return -1;
-    }
-
-    private static boolean mapped(byte[] a) {
-        for (int i = 0; i < 10; i++) {
-            if (a[i] != 0) {
-                return false;
-            }
-        }
-        return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
+        return type == Type.STRING ? -1 : AddressKeys.write(type == Type.IP, address, length, scratch);
     }
 
     // ---- counters ----
@@ -513,6 +576,10 @@ public final class StickTable {
             }
         }
         refs[e] = 0;
+        if (serverIds != null) {
+            serverIds[e] = 0;
+            serverNames[e] = 0;
+        }
         touched[e] = now;
         prev[e] = -1;
         next[e] = head;
@@ -566,74 +633,10 @@ public final class StickTable {
 
     private void remove(int e) {
         unlink(e);
-        delete(e);
+        index.remove(e);
         next[e] = freeHead;
         freeHead = e;
         used--;
-    }
-
-    private int find(byte[] key, int n, int h) {
-        for (int i = h & mask; slots[i] != 0; i = (i + 1) & mask) {
-            int e = slots[i] - 1;
-            if (hashes[e] == h && keyEquals(e, key, n)) {
-                return e;
-            }
-        }
-        return -1;
-    }
-
-    private boolean keyEquals(int e, byte[] key, int n) {
-        if (keyLengths != null && keyLengths[e] != n) {
-            return false;
-        }
-        int at = e * keyBytes;
-        for (int i = 0; i < n; i++) {
-            if (keys[at + i] != key[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void insert(int e) {
-        int i = hashes[e] & mask;
-        while (slots[i] != 0) {
-            i = (i + 1) & mask;
-        }
-        slots[i] = e + 1;
-    }
-
-    /** Takes {@code e} out of the index, shifting back the entries after it so that no probe ends early. */
-    private void delete(int e) {
-        int i = hashes[e] & mask;
-        while (slots[i] != e + 1) {
-            i = (i + 1) & mask;
-        }
-        int j = i;
-        while (true) {
-            j = (j + 1) & mask;
-            if (slots[j] == 0) {
-                break;
-            }
-            int home = hashes[slots[j] - 1] & mask;
-            // The entry at j may fill the hole at i unless its home lies cyclically in (i, j].
-            boolean stays = i <= j ? home > i && home <= j : home > i || home <= j;
-            if (!stays) {
-                slots[i] = slots[j];
-                i = j;
-            }
-        }
-        slots[i] = 0;
-    }
-
-    private static int hash(byte[] key, int n) {
-        int h = 0x811c9dc5;
-        for (int i = 0; i < n; i++) {
-            h = (h ^ (key[i] & 0xff)) * 0x01000193;
-        }
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        return h ^ (h >>> 13);
     }
 
     /** Checks the structure (tests): the list, the free list and the index agree with the count. */
@@ -641,7 +644,7 @@ public final class StickTable {
         synchronized (lock) {
             int listed = 0;
             for (int e = head, before = -1; e >= 0; before = e, e = next[e]) {
-                if (prev[e] != before || find(keyOf(e), keyLength(e), hashes[e]) != e || refs[e] < 0) {
+                if (prev[e] != before || !index.finds(e) || refs[e] < 0) {
                     throw new IllegalStateException("entry " + e + " is inconsistent");
                 }
                 listed++;
@@ -650,23 +653,12 @@ public final class StickTable {
             for (int e = freeHead; e >= 0; e = next[e]) {
                 free++;
             }
-            int indexed = 0;
-            for (int s : slots) {
-                indexed += s != 0 ? 1 : 0;
-            }
+            int indexed = index.indexed();
             if (listed != used || indexed != used || free != size - used) {
                 throw new IllegalStateException("listed " + listed + ", indexed " + indexed + ", free " + free
                         + ", used " + used);
             }
         }
-    }
-
-    private byte[] keyOf(int e) {
-        return java.util.Arrays.copyOfRange(keys, e * keyBytes, e * keyBytes + keyLength(e));
-    }
-
-    private int keyLength(int e) {
-        return keyLengths != null ? keyLengths[e] : keyBytes;
     }
 
     /** How many connections hold the entry (tests). */

@@ -5,13 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.cli.Sluice;
 import dev.sluice.config.ConfigParser;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -66,17 +61,7 @@ class CookiePersistenceEndToEndTest {
     };
 
     private static String config(int logPort, int[] ports, int s1, int s2, int down) {
-        StringBuilder c = new StringBuilder("""
-                global
-                    nbthread 1
-                defaults
-                    mode http
-                    timeout connect 2s
-                    timeout client 5s
-                    timeout server 5s
-                    log 127.0.0.1:%d format raw local0
-                    log-format "%%b/%%s %%tsc"
-                """.formatted(logPort));
+        StringBuilder c = new StringBuilder(AccessLogs.prologue(logPort));
         for (int i = 0; i < SECTIONS.length; i++) {
             c.append("listen l").append(i).append('\n')
                     .append("    bind 127.0.0.1:").append(ports[i]).append('\n')
@@ -119,16 +104,16 @@ class CookiePersistenceEndToEndTest {
         ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         int down = closed.getLocalPort();
         closed.close();
-        DatagramSocket haproxyLogs = receiver();
-        DatagramSocket sluiceLogs = receiver();
+        AccessLogs haproxyLogs = receiver();
+        AccessLogs sluiceLogs = receiver();
         int[] h = new int[SECTIONS.length + 1];
         for (int i = 0; i < h.length; i++) {
             h[i] = FreePorts.next();
         }
-        Haproxy haproxy = new Haproxy(dir.resolve("haproxy"), config(haproxyLogs.getLocalPort(), h, s1.port(),
+        Haproxy haproxy = new Haproxy(dir.resolve("haproxy"), config(haproxyLogs.port(), h, s1.port(),
                 s2.port(), down), h[0]);
         open.add(haproxy);
-        Sluice sluice = Sluice.start(ConfigParser.parse("cookies.cfg", config(sluiceLogs.getLocalPort(),
+        Sluice sluice = Sluice.start(ConfigParser.parse("cookies.cfg", config(sluiceLogs.port(),
                 new int[h.length], s1.port(), s2.port(), down)));
         open.add(sluice);
         int[] s = new int[h.length];
@@ -137,8 +122,8 @@ class CookiePersistenceEndToEndTest {
         }
         // Both see the dead server DOWN before its requests are sent.
         Thread.sleep(1500);
-        drain(haproxyLogs);
-        drain(sluiceLogs);
+        haproxyLogs.drain();
+        sluiceLogs.drain();
 
         int compared = 0;
         for (int section = 0; section < REQUESTS.length; section++) {
@@ -148,9 +133,9 @@ class CookiePersistenceEndToEndTest {
                 String request = method + " /r" + compared + " HTTP/1.1\r\nHost: t\r\n" + fields
                         + (method.equals("POST") ? "Content-Length: 0\r\n" : "") + "Connection: close\r\n\r\n";
                 String viaHaproxy = exchange(h[section], request, s1, s2, compared, "h");
-                String hLog = receive(haproxyLogs);
+                String hLog = haproxyLogs.next();
                 String viaSluice = exchange(s[section], request, s1, s2, compared, "s");
-                String sLog = receive(sluiceLogs);
+                String sLog = sluiceLogs.next();
                 String what = "section " + section + " (" + (section < SECTIONS.length ? SECTIONS[section] : "down")
                         + "), request:\n" + request;
                 assertEquals(viaHaproxy, viaSluice, what);
@@ -180,7 +165,7 @@ class CookiePersistenceEndToEndTest {
         try (Socket c = new Socket("127.0.0.1", port)) {
             c.setSoTimeout(10_000);
             c.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            response = readAll(c.getInputStream());
+            response = AccessLogs.readAll(c.getInputStream());
         }
         StringBuilder d = new StringBuilder(response.substring(0, response.indexOf("\r\n"))).append('\n');
         for (String line : response.substring(0, response.indexOf("\r\n\r\n")).split("\r\n")) {
@@ -206,41 +191,9 @@ class CookiePersistenceEndToEndTest {
         return o;
     }
 
-    private static String readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        in.transferTo(out);
-        return out.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    private DatagramSocket receiver() throws IOException {
-        DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        s.setSoTimeout(10_000);
-        open.add(s);
-        return s;
-    }
-
-    /** The next access line ({@code backend/server tsc}); start-up notices are skipped. */
-    private String receive(DatagramSocket s) throws IOException {
-        while (true) {
-            byte[] b = new byte[2048];
-            DatagramPacket p = new DatagramPacket(b, b.length);
-            s.receive(p);
-            String line = new String(b, 0, p.getLength(), StandardCharsets.ISO_8859_1).strip();
-            if (line.matches("\\S+/\\S+ \\S{4}")) {
-                logged.add(line);
-                return line;
-            }
-        }
-    }
-
-    private static void drain(DatagramSocket s) throws IOException {
-        s.setSoTimeout(300);
-        try {
-            while (true) {
-                s.receive(new DatagramPacket(new byte[2048], 2048));
-            }
-        } catch (java.net.SocketTimeoutException done) {
-            s.setSoTimeout(10_000);
-        }
+    private AccessLogs receiver() throws IOException {
+        AccessLogs logs = new AccessLogs("\\S+/\\S+ \\S{4}", logged);
+        open.add(logs);
+        return logs;
     }
 }

@@ -19,10 +19,18 @@ import org.junit.jupiter.api.TestInfo;
  * (they use the head's rewrite room). So the argument of the hashed queue
  * holds: only a slot holder moves bytes of a server exchange, and its buffers
  * are critical. Every request completes byte-exact, and each went to the
- * server its cookie named.
+ * server its cookie named. Stick-table persistence ({@code stick on
+ * req.cook(SRV)}, the table's entries naming each client's server) takes the
+ * same path, under the same pressure: its lookup and its store take no
+ * buffer and wait for nothing but the table's lock.
  */
 class PersistenceScenarioTest {
     private static SimScenario workload(PersistCookie.Options cookie) {
+        SimScenario w = pressure();
+        return cookie == null ? w.stickPersistence() : w.persistence(cookie);
+    }
+
+    private static SimScenario pressure() {
         return SimScenario.http()
                 .bufsize(HttpDeadlockScenarioTest.BUFSIZE)
                 .server(1)
@@ -35,7 +43,6 @@ class PersistenceScenarioTest {
                 .bodies(0.5, 0.3)
                 .arrivalsWithinMillis(100)
                 .httpBehaviors(4, 1, 0, 0, 0, 0)
-                .persistence(cookie)
                 .pool(10, 2);
     }
 
@@ -51,16 +58,37 @@ class PersistenceScenarioTest {
                 SimRun run = workload(cookie).run(seed);
                 System.out.println("persistence " + cookie.mode() + (cookie.indirect() ? " indirect " : " ")
                         + run.summary());
-                run.assertCompletedCleanly();
-                Backend backend = run.backends.get(0);
-                for (int i = 0; i < backend.servers().size(); i++) {
-                    Server s = backend.servers().get(i);
-                    assertEquals(run.persistentRequests[i], s.sessions(), s.name() + " served other requests"
-                            + " than those whose cookie named it");
-                }
-                assertTrue(run.persistentRequests[0] > 0 && run.persistentRequests[1] > 0);
-                assertTrue(backend.peakQueued() > 1, "nobody waited: the scenario put no pressure on the slots");
+                assertPersisted(run, "cookie");
             });
         }
+    }
+
+    @Test
+    void everyRequestReachesTheServerItsStickEntryNamesAndNoneStalls(TestInfo test) {
+        SimSeeds.forEach(test, 3, seed -> {
+            SimRun run = workload(null).run(seed);
+            System.out.println("stick persistence " + run.summary());
+            assertPersisted(run, "stick entry");
+            List<Server> servers = run.backends.get(0).servers();
+            for (int i = 0; i < servers.size(); i++) {
+                byte[] key = servers.get(i).name().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                assertEquals(i + 1, dev.sluice.stick.StickTable.serverId(run.stickTable.matchServer(key, key.length,
+                        false)), "each answer stored the key again, naming the same server");
+            }
+            assertEquals(2, run.stickTable.entries(), "no other key was stored");
+        });
+    }
+
+    /** Every request completed, each server served exactly the requests whose {@code what} named it, under pressure. */
+    private static void assertPersisted(SimRun run, String what) {
+        run.assertCompletedCleanly();
+        Backend backend = run.backends.get(0);
+        for (int i = 0; i < backend.servers().size(); i++) {
+            Server s = backend.servers().get(i);
+            assertEquals(run.persistentRequests[i], s.sessions(), s.name() + " served other requests than those"
+                    + " whose " + what + " named it");
+        }
+        assertTrue(run.persistentRequests[0] > 0 && run.persistentRequests[1] > 0);
+        assertTrue(backend.peakQueued() > 1, "nobody waited: the scenario put no pressure on the slots");
     }
 }

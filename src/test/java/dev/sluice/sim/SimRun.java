@@ -201,6 +201,8 @@ final class SimRun {
     /** {@link #assertNoLeaks()}, and every exchange completed byte-exact with a clean end. */
     /** Under {@code persistence}: the requests whose cookie names each server, by server index. */
     long[] persistentRequests;
+    /** Under {@code stickPersistence}: the backend's stick table. */
+    dev.sluice.stick.StickTable stickTable;
 
     void assertCompletedCleanly() {
         assertNoLeaks();

@@ -85,6 +85,8 @@ final class SimScenario {
     private HttpRules frontendRules = HttpRules.NONE;
     /** Cookie persistence on the HTTP backend: its options, or null for none. */
     private dev.sluice.http.PersistCookie.Options persistence;
+    /** Stick-table persistence on the HTTP backend ({@code stick on req.cook(SRV)}): see {@link #stickPersistence}. */
+    private boolean stick;
     private boolean httpClose;
     private double tcpShare;
 
@@ -494,6 +496,18 @@ final class SimScenario {
         return this;
     }
 
+    /**
+     * Server persistence by stick table on the HTTP backend: {@code stick on
+     * req.cook(SRV)} in a string table whose entry {@code server<i>} names
+     * server {@code i} before the run starts; clients bring the cookies of
+     * {@link #persistence}, so each request goes to the server its key's entry
+     * names, and stores it there again once that server answers.
+     */
+    SimScenario stickPersistence() {
+        stick = true;
+        return this;
+    }
+
     /** The HTTP frontend's request rules, and whether it closes every connection after its response. */
     SimScenario frontendRules(HttpRules rules, boolean close) {
         frontendRules = rules;
@@ -571,12 +585,23 @@ final class SimScenario {
         }
         if (httpBackend != null) {
             backends.add(httpBackend);
+            HttpRules backendRules = HttpRules.NONE;
+            if (persistence != null) {
+                backendRules = HttpRules.builder().persistCookie(dev.sluice.http.PersistCookie.compile("SRV",
+                        persistence, httpServers.stream().map(Server::cookie).toList())).build();
+            } else if (stick) {
+                backendRules = HttpRules.builder().stickRules(dev.sluice.http.StickRules.of(List.of(
+                        dev.sluice.http.StickRule.of(dev.sluice.http.StickRule.Kind.ON,
+                                dev.sluice.http.StickRule.Source.COOKIE, "SRV", "sim", null)))).build();
+                run.stickTable = stickTable(world, httpServers);
+            }
             run.httpFrontend = new HttpFrontend("http", HttpRouting.to(httpBackend), frontendRules, timeouts.client(), httpTimeouts,
-                    Map.of(httpBackend, new HttpFrontend.BackendPolicy(timeouts, reuse, false, false,
-                            persistence == null ? HttpRules.NONE : HttpRules.builder().persistCookie(
-                                    dev.sluice.http.PersistCookie.compile("SRV", persistence,
-                                            httpServers.stream().map(Server::cookie).toList())).build())),
+                    Map.of(httpBackend, new HttpFrontend.BackendPolicy(timeouts, reuse, false, false, backendRules)),
                     HttpLimits.forBuffer(bufsize, maxRewrite), false, httpClose, new ConnectionLimit("http", 0, process));
+            if (run.stickTable != null) {
+                dev.sluice.stick.StickTable table = run.stickTable;
+                run.httpFrontend = run.httpFrontend.withStickTables(name -> name.equals("sim") ? table : null);
+            }
         }
         if (tls != null) {
             run.tlsContext = SimTls.shared().listener(http ? List.of("http/1.1") : List.of(),
@@ -748,6 +773,17 @@ final class SimScenario {
         });
     }
 
+    /** The table of {@link #stickPersistence}: key {@code server<i>} names server i (its id, i + 1, and its name). */
+    private static dev.sluice.stick.StickTable stickTable(SimWorld world, List<Server> servers) {
+        dev.sluice.stick.StickTable t = new dev.sluice.stick.StickTable("sim", dev.sluice.stick.StickTable.Type.STRING,
+                32, 1024, 0, false, Map.of(), true, () -> world.now() / 1_000_000L);
+        for (int i = 0; i < servers.size(); i++) {
+            byte[] key = servers.get(i).name().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            t.storeServer(key, key.length, false, i + 1, servers.get(i).nameNumber());
+        }
+        return t;
+    }
+
     /** The server client {@code id}'s persistence cookie names. */
     private int persistentServer(int id) {
         int http = (int) servers.stream().filter(spec -> !spec.tcp()).count();
@@ -771,8 +807,8 @@ final class SimScenario {
             int response = downloadMin + random.nextInt(downloadMax - downloadMin + 1);
             exchanges[k] = new HttpExchange(id, k, body, !get && random.nextDouble() < chunkedChance, response,
                     random.nextDouble() < chunkedChance, lastSaysClose && k == exchanges.length - 1,
-                    persistence == null ? null : "a=1; SRV=server" + persistentServer(id) + "; b=2");
-            if (persistence != null) {
+                    persistence == null && !stick ? null : "a=1; SRV=server" + persistentServer(id) + "; b=2");
+            if (persistence != null || stick) {
                 run.persistentRequests[persistentServer(id)]++;
             }
         }
