@@ -449,13 +449,14 @@ public final class ConfigParser {
             Statement statement) throws ConfigException {
         int line = statement.line();
         boolean negated = statement.first().equals("no") && statement.words().size() > 1;
-        List<String> words = negated ? statement.words().subList(1, statement.words().size()) : statement.words();
+        List<String> words = HttpKeywords.splitVariable(negated ? statement.words().subList(1,
+                statement.words().size()) : statement.words());
         Keyword<T> keyword = table.find(words);
         if (keyword == null) {
             if (misplaced(table, section, words, line)) {
                 return;
             }
-            throw new ConfigException(file, line, unknown(table, statement.words()));
+            throw new ConfigException(file, line, unknown(table, negated ? statement.words() : words));
         }
         List<String> args = words.subList(keyword.nameWords(), words.size());
         if (negated) {

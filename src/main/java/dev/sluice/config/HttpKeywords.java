@@ -57,6 +57,10 @@ final class HttpKeywords {
                         (p, use) -> replaceRule(p, use, HttpRequestRule.Action.REPLACE_PATHQ, false))
                 .repeatable("http-request replace-uri", "<regex> <replacement> [if|unless <condition>]", 2,
                         (p, use) -> replaceRule(p, use, HttpRequestRule.Action.REPLACE_URI, false))
+                .repeatable("http-request set-var", "(<var-name>) <expr> [if|unless <condition>]", 2,
+                        (p, use) -> varRule(p, use, HttpRequestRule.Action.SET_VAR))
+                .repeatable("http-request unset-var", "(<var-name>) [if|unless <condition>]", 1,
+                        (p, use) -> varRule(p, use, HttpRequestRule.Action.UNSET_VAR))
                 .repeatable("http-request return", "[status <code>] [content-type <type>] [string <text> | file"
                         + " <path>] [hdr <name> <value>]... [if|unless <condition>]", 0, HttpKeywords::returnResponse)
                 .repeatable("http-request deny", "[deny_status <code>] [if|unless <condition>]", 0, HttpKeywords::deny)
@@ -121,9 +125,54 @@ final class HttpKeywords {
                     + " if or unless, got " + end + " words before the condition");
         }
         refuseFramingField(use, use.arg(0));
-        HttpRequestRule rule = new HttpRequestRule(action, use.arg(0), literal(use, use.arg(1)), null,
+        // The value is a log-format string: its %[...] expressions are compiled, and refused, with the rule.
+        HttpRequestRule rule = new HttpRequestRule(action, use.arg(0), use.arg(1), null,
                 RoutingKeywords.condition(section, use, 2), use.line());
         add(section, use, rule);
+    }
+
+    /**
+     * {@code http-request set-var(NAME) EXPR [if|unless COND]} and
+     * {@code unset-var(NAME) [if|unless COND]}: the parser hands the name in
+     * parentheses over as the first argument ({@link #splitVariable}).
+     */
+    static void varRule(ProxySection section, Invocation use, HttpRequestRule.Action action) throws ConfigException {
+        int end = RoutingKeywords.conditionStart(use, 1);
+        int wanted = action == HttpRequestRule.Action.SET_VAR ? 2 : 1;
+        if (end != wanted) {
+            throw use.error(wanted == 2 ? "expected one sample expression after set-var(NAME), then if or unless,"
+                    + " got " + (end - 1) + " words" : "expected nothing after unset-var(NAME) but if or unless");
+        }
+        try {
+            dev.sluice.http.Vars.name(use.arg(0));
+        } catch (IllegalArgumentException e) {
+            throw use.error(e.getMessage());
+        }
+        add(section, use, new HttpRequestRule(action, use.arg(0), wanted == 2 ? use.arg(1) : null, null,
+                RoutingKeywords.condition(section, use, wanted), use.line()));
+    }
+
+    /**
+     * The words of a statement, with {@code set-var(NAME)} or
+     * {@code unset-var(NAME)} after {@code http-request} (or {@code http-response}) split into the
+     * keyword and its first argument, so that the keyword table finds
+     * {@code http-request set-var}.
+     */
+    static java.util.List<String> splitVariable(java.util.List<String> words) {
+        if (words.size() < 2 || !words.get(0).equals("http-request") && !words.get(0).equals("http-response")) {
+            return words;
+        }
+        String w = words.get(1);
+        int open = w.indexOf('(');
+        if (open < 0 || !w.endsWith(")") || !(w.startsWith("set-var(") || w.startsWith("unset-var("))) {
+            return words;
+        }
+        java.util.List<String> split = new java.util.ArrayList<>(words.size() + 1);
+        split.add(words.get(0));
+        split.add(w.substring(0, open));
+        split.add(w.substring(open + 1, w.length() - 1));
+        split.addAll(words.subList(2, words.size()));
+        return split;
     }
 
     /**
@@ -159,7 +208,7 @@ final class HttpKeywords {
                     : "expected a header name and one value (quote a value that holds spaces), got " + end + " words");
         }
         refuseFramingField(use, use.arg(0));
-        HttpRequestRule rule = new HttpRequestRule(action, use.arg(0), words == 2 ? literal(use, use.arg(1)) : null,
+        HttpRequestRule rule = new HttpRequestRule(action, use.arg(0), words == 2 ? use.arg(1) : null,
                 null, null, use.line());
         addResponse(section, use, rule);
     }

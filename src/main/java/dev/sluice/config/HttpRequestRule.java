@@ -13,8 +13,10 @@ import java.util.Objects;
  * <p>Immutable; safe to share between threads.
  *
  * @param action what the rule does
- * @param header the header name of {@code set-header}, {@code add-header} and {@code del-header}, else null
- * @param value the value of {@code set-header}, {@code add-header} and the start-line rules
+ * @param header the header name of {@code set-header}, {@code add-header} and {@code del-header}, the variable of
+ *     {@code set-var} and {@code unset-var}, else null
+ * @param value the value of {@code set-header}, {@code add-header} (in log-format syntax: {@code %[...]} and
+ *     {@code %%}), the expression of {@code set-var}, and the value of the start-line rules
  *     ({@code set-method}, {@code set-uri}, {@code set-path}, {@code set-query}), else null
  * @param response the answer of {@code return} and {@code deny}, else null
  * @param condition null when the line has none: the rule applies to every request
@@ -53,6 +55,9 @@ public record HttpRequestRule(Action action, String header, String value, Respon
         if (action == Action.TRACK) {
             return "http-request track-sc" + counter;
         }
+        if (action == Action.SET_VAR || action == Action.UNSET_VAR) {
+            return "http-request " + action.keyword() + "(" + header + ")";
+        }
         return redirect != null && redirect.fromRedirectKeyword() ? "redirect" : "http-request " + action.keyword();
     }
 
@@ -61,7 +66,8 @@ public record HttpRequestRule(Action action, String header, String value, Respon
         SET_HEADER("set-header"), ADD_HEADER("add-header"), DEL_HEADER("del-header"), RETURN("return"), DENY("deny"),
         REDIRECT("redirect"), SET_METHOD("set-method"), SET_URI("set-uri"), SET_PATH("set-path"),
         SET_QUERY("set-query"), TRACK("track-sc"), REPLACE_HEADER("replace-header"), REPLACE_VALUE("replace-value"),
-        REPLACE_PATH("replace-path"), REPLACE_PATHQ("replace-pathq"), REPLACE_URI("replace-uri");
+        REPLACE_PATH("replace-path"), REPLACE_PATHQ("replace-pathq"), REPLACE_URI("replace-uri"),
+        SET_VAR("set-var"), UNSET_VAR("unset-var");
 
         private final String keyword;
 

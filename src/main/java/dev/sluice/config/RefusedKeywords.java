@@ -85,6 +85,10 @@ final class RefusedKeywords {
         r.put("master-worker", "Sluice runs as one process and reloads in place (SIGHUP, SIGUSR2 or the stats"
                 + " socket's 'reload'); a service manager restarts it if it dies");
         r.put("option httpslog", "Sluice has no TLS yet; use option httplog");
+        r.put("http-response set-var", "a response's rules set no variable in Sluice; set it from the request"
+                + " with 'http-request set-var(txn.NAME) EXPR'");
+        r.put("http-response unset-var", "a response's rules set no variable in Sluice; use 'http-request"
+                + " unset-var(NAME)'");
         r.put("stats http-request", "the stats page takes no rules of its own; write them as 'http-request' rules of"
                 + " the section, which run before the page");
         r.put("option ldap-check", "write 'option tcp-check' with 'tcp-check send-binary' of an LDAP bind request"

@@ -102,7 +102,7 @@ final class RoutingKeywords {
             throw use.error("fetch '" + words.get(0) + "' is not supported by Sluice (supported: path, url, hdr(NAME)"
                     + " and req.hdr(NAME), each also with _beg, _end, _sub or _reg; hdr_cnt([NAME]); method; src; dst;"
                     + " dst_port; nbsrv(BACKEND); ssl_fc; ssl_fc_sni, also with _beg, _end, _sub or _reg; ssl_fc_protocol;"
-                    + " ssl_c_used; ssl_c_verify;"
+                    + " ssl_c_used; ssl_c_verify; var(NAME);"
                     + " in mode tcp req.len, req.ssl_hello_type and req.ssl_sni, also with _beg, _end, _sub or _reg;"
                     + " of a stick table sc_*, sc0_* to sc2_* and src_* of conn_cur, conn_cnt, conn_rate,"
                     + " http_req_cnt, http_req_rate, http_err_cnt, http_err_rate, and sc_tracked)");

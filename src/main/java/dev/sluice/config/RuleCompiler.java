@@ -149,16 +149,25 @@ final class RuleCompiler {
             case SET_QUERY -> StartLineRule.set(StartLineRule.Part.QUERY, rule.value());
             case TRACK -> dev.sluice.http.TrackRule.of(rule.counter(), rule.value(), rule.header());
             case REPLACE_HEADER, REPLACE_VALUE, REPLACE_PATH, REPLACE_PATHQ, REPLACE_URI -> replaceRule(rule);
+            case SET_VAR -> dev.sluice.http.VarRule.set(rule.header(), dev.sluice.http.Sample.parse(rule.value()));
+            case UNSET_VAR -> dev.sluice.http.VarRule.unset(rule.header());
             default -> headerRule(rule);
         };
     }
 
     /** An {@code http-response} rule: a header rule or a {@code replace-header}/{@code replace-value}. */
     static ResponseEdit responseEdit(HttpRequestRule rule) {
-        return switch (rule.action()) {
-            case REPLACE_HEADER, REPLACE_VALUE -> replaceRule(rule);
-            default -> headerRule(rule);
-        };
+        if (rule.action() == HttpRequestRule.Action.REPLACE_HEADER
+                || rule.action() == HttpRequestRule.Action.REPLACE_VALUE) {
+            return replaceRule(rule);
+        }
+        HeaderRule header = headerRule(rule);
+        if (header.readsRequest()) {
+            throw new IllegalArgumentException("'" + rule.value() + "': a response's rules cannot read the request"
+                    + " head, which went out before the response came; keep what they need with 'http-request"
+                    + " set-var(txn.NAME) EXPR' and write %[var(txn.NAME)]");
+        }
+        return header;
     }
 
     private static ReplaceRule replaceRule(HttpRequestRule rule) {
@@ -175,8 +184,8 @@ final class RuleCompiler {
 
     private static HeaderRule headerRule(HttpRequestRule rule) {
         return switch (rule.action()) {
-            case SET_HEADER -> HeaderRule.set(rule.header(), rule.value());
-            case ADD_HEADER -> HeaderRule.add(rule.header(), rule.value());
+            case SET_HEADER -> HeaderRule.formatted(false, rule.header(), rule.value());
+            case ADD_HEADER -> HeaderRule.formatted(true, rule.header(), rule.value());
             case DEL_HEADER -> HeaderRule.delete(rule.header());
             default -> throw new IllegalArgumentException(rule.action() + " is not a header rule");
         };

@@ -33,7 +33,7 @@ public final class Acl {
     private static final java.util.Set<Fetch> NUMBERS = numbers();
     /** The fetches whose values are text, matched with the string matches or {@link AclMatch#REG}. */
     private static final java.util.Set<Fetch> TEXT = java.util.EnumSet.of(Fetch.PATH, Fetch.URL, Fetch.HDR,
-            Fetch.METHOD, Fetch.SSL_FC_SNI, Fetch.SSL_FC_PROTOCOL, Fetch.REQ_SSL_SNI);
+            Fetch.METHOD, Fetch.SSL_FC_SNI, Fetch.SSL_FC_PROTOCOL, Fetch.REQ_SSL_SNI, Fetch.VAR);
     /** {@link #evaluate}: the ACL matches. */
     public static final int PASS = 1;
     /** {@link #evaluate}: it does not, and more bytes cannot change that. */
@@ -47,7 +47,7 @@ public final class Acl {
     private final boolean ignoreCase;
     /** The header name of {@link Fetch#HDR} and {@link Fetch#HDR_CNT}, lower case, or null. */
     private final byte[] header;
-    /** The backend of {@link Fetch#NBSRV}, else null. */
+    /** The backend of {@link Fetch#NBSRV}, the interned variable name of {@link Fetch#VAR}, else null. */
     private final String backend;
     /** Text values, lower case when {@link #ignoreCase}. */
     private final byte[][] values;
@@ -156,8 +156,8 @@ public final class Acl {
         if (!valueless && values.isEmpty()) {
             throw new IllegalArgumentException("needs at least one value to match");
         }
-        byte[] name = argument == null || fetch == Fetch.NBSRV ? null : lowerAscii(argument);
-        String backend = fetch == Fetch.NBSRV ? argument : null;
+        byte[] name = argument == null || fetch == Fetch.NBSRV || fetch == Fetch.VAR ? null : lowerAscii(argument);
+        String backend = fetch == Fetch.NBSRV ? argument : fetch == Fetch.VAR ? Vars.name(argument) : null;
         byte[][] none = new byte[0][];
         if (address) {
             return new Acl(fetch, match, false, null, null, none, new Pattern[0], AclNetworks.parse(values), null);
@@ -170,14 +170,14 @@ public final class Acl {
             for (int i = 0; i < patterns.length; i++) {
                 patterns[i] = regex(values.get(i), ignoreCase);
             }
-            return new Acl(fetch, match, ignoreCase, name, null, none, patterns, null, null);
+            return new Acl(fetch, match, ignoreCase, name, backend, none, patterns, null, null);
         }
         byte[][] encoded = new byte[values.size()][];
         for (int i = 0; i < values.size(); i++) {
             String value = values.get(i);
             encoded[i] = (ignoreCase ? lowerAscii(value) : value.getBytes(StandardCharsets.UTF_8));
         }
-        return new Acl(fetch, match, ignoreCase, name, null, encoded, new Pattern[0], null, null);
+        return new Acl(fetch, match, ignoreCase, name, backend, encoded, new Pattern[0], null, null);
     }
 
     private static void checkArgument(Fetch fetch, String argument) {
@@ -197,6 +197,13 @@ public final class Acl {
                 if (argument == null || argument.isEmpty()) {
                     throw new IllegalArgumentException("nbsrv needs a backend name, as in nbsrv(app)");
                 }
+            }
+            case VAR -> {
+                if (argument == null || argument.contains(",")) {
+                    throw new IllegalArgumentException("var needs one variable name, as in var(txn.host) (a default"
+                            + " value is not supported by Sluice)");
+                }
+                Vars.name(argument);
             }
             default -> {
                 if (fetch.readsTrackedCounter()) {
@@ -355,6 +362,8 @@ public final class Acl {
             case SSL_FC -> request.addresses().tls();
             case SSL_FC_SNI -> matchesString(request.addresses().tlsServerName());
             case SSL_FC_PROTOCOL -> matchesString(request.addresses().tlsProtocol());
+            case VAR -> matchesString(request.addresses().vars() == null ? null
+                    : request.addresses().vars().get(backend));
             case SSL_C_USED -> request.addresses().tlsClientCertificate();
             case SSL_C_VERIFY -> request.addresses().tls() && matchesNumber(0);
             case REQ_LEN, REQ_SSL_HELLO_TYPE, REQ_SSL_SNI -> evaluate(request) == PASS;

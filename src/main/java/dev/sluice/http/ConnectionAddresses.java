@@ -37,6 +37,8 @@ public final class ConnectionAddresses {
     private StickTables stickTables = StickTables.NONE;
     /** The sticky counters the connection and its current request track; null while no table exists. */
     private StickCounters tracking;
+    /** Its variables ({@code set-var}), made at the first one set; null before. */
+    private Vars vars;
 
     /** Both ends as the socket knows them; null stands for unknown. */
     public ConnectionAddresses set(InetAddress client, int clientPort, InetSocketAddress local) {
@@ -54,6 +56,26 @@ public final class ConnectionAddresses {
         this.destination = destination;
         this.destinationPort = destinationPort;
         return this;
+    }
+
+    /** Its variables, or null while none was ever set. */
+    public Vars vars() {
+        return vars;
+    }
+
+    /** Its variables, made now if none was set before. */
+    public Vars varsToSet() {
+        if (vars == null) {
+            vars = new Vars();
+        }
+        return vars;
+    }
+
+    /** A new request arrives: the last one's variables end ({@link Vars#endRequest}). */
+    public void requestArrived() {
+        if (vars != null) {
+            vars.endRequest();
+        }
     }
 
     public byte[] client() {

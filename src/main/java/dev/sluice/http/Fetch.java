@@ -78,6 +78,11 @@ public enum Fetch {
      * Whether sticky counter N tracks an entry now ({@code sc_tracked(N)},
      * {@code scN_tracked}); the counter's number is the ACL's argument.
      */
+    /**
+     * A variable of the connection or its request ({@code var(txn.NAME)}),
+     * as {@code http-request set-var} set it; nothing while it is unset.
+     */
+    VAR("var", AclMatch.STR),
     SC_TRACKED("sc_tracked", AclMatch.BOOL),
     /** A tracked counter's {@code conn_cur}: {@code sc_conn_cur(N[,TABLE])}, {@code scN_conn_cur([TABLE])}. */
     SC_CONN_CUR("sc_conn_cur", AclMatch.INT),

@@ -91,14 +91,19 @@ public final class HeadRewriter {
 
     /** Inserts {@code field} and a CRLF before the head's final CRLF. Returns the new end, or -1 without room. */
     public static int insertField(Buffer b, int end, byte[] field) {
-        int n = field.length + 2;
+        return insertField(b, end, field, field.length);
+    }
+
+    /** As {@link #insertField(Buffer, int, byte[])}, for the first {@code length} bytes of {@code field}. */
+    public static int insertField(Buffer b, int end, byte[] field, int length) {
+        int n = length + 2;
         if (b.writeIndex() + n > b.capacity()) {
             return -1;
         }
         int at = end - 2;
         b.shiftTail(at, at + n);
-        b.putAt(at, field, 0, field.length);
-        b.putAt(at + field.length, CRLF, 0, 2);
+        b.putAt(at, field, 0, length);
+        b.putAt(at + length, CRLF, 0, 2);
         return end + n;
     }
 

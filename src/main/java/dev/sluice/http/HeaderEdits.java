@@ -25,6 +25,15 @@ public interface HeaderEdits {
     void append(byte[] fieldLine);
 
     /**
+     * Adds a field after the last one: the first {@code length} bytes of
+     * {@code fieldLine}, a scratch array read before the call returns.
+     */
+    default void append(byte[] fieldLine, int length) {
+        // The session's edits override this and copy nothing; a test's may record a copy.
+        append(java.util.Arrays.copyOf(fieldLine, length));
+    }
+
+    /**
      * Replaces bytes {@code [start, end)} of the head (a part of the start line,
      * or a field's value) with {@code length} bytes of {@code with} from
      * {@code offset}. A replacement that leaves the head invalid, or does not

@@ -65,9 +65,10 @@ public final class HttpRules {
     }
 
     /** Runs the {@code http-response} header rules on a response head; they report their edits. */
-    public void applyResponseRules(dev.sluice.buffer.Buffer buffer, HttpHeadParser response, HeaderEdits edits) {
+    public void applyResponseRules(dev.sluice.buffer.Buffer buffer, HttpHeadParser response,
+                                   ConnectionAddresses connection, HeaderEdits edits) {
         for (ResponseEdit rule : responseRules) {
-            rule.apply(buffer, response, edits);
+            rule.apply(buffer, response, connection, edits);
         }
     }
 

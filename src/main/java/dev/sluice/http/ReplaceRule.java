@@ -147,7 +147,7 @@ public final class ReplaceRule implements RequestEdit, ResponseEdit {
     }
 
     @Override
-    public void apply(Buffer buffer, HttpHeadParser response, HeaderEdits edits) {
+    public void apply(Buffer buffer, HttpHeadParser response, ConnectionAddresses connection, HeaderEdits edits) {
         for (int h = response.headerCount() - 1; h >= 0; h--) {
             if (HttpBytes.equalsIgnoreCase(buffer, response.nameStart(h), response.nameEnd(h), lowerCaseName)) {
                 field(buffer, response.valueStart(h), response.valueEnd(h), edits);

@@ -10,6 +10,9 @@ import dev.sluice.buffer.Buffer;
  * <p>Implementations are immutable and shared between loops.
  */
 public interface ResponseEdit {
-    /** Reports this action's edits of {@code response}. */
-    void apply(Buffer buffer, HttpHeadParser response, HeaderEdits edits);
+    /**
+     * Reports this action's edits of {@code response}; {@code connection} is
+     * the client connection's, for the {@code %[...]} expressions of a value.
+     */
+    void apply(Buffer buffer, HttpHeadParser response, ConnectionAddresses connection, HeaderEdits edits);
 }

@@ -187,6 +187,8 @@ final class HttpExchange {
 
     private boolean requestArrived(long now) {
         countedRequest();
+        // The last request's variables (txn., req., res.) end; the connection's (sess.) stay.
+        addresses.requestArrived();
         counters.httpRequests++;
         frontend.requestArrived(session.loop.id());
         log.requestReady(now, request.buffer(), requestSide.head(), counters.httpRequests);
@@ -262,7 +264,7 @@ final class HttpExchange {
         times.serverFinTimeout = policy.timeouts().serverFin();
         requestSide.bodyLimit(decision.bodyLimit());
         httpClose = frontend.httpClose() || policy.httpClose();
-        responseSide.rules(policy.rules(), frontend.rules());
+        responseSide.rules(policy.rules(), frontend.rules(), addresses);
         boolean serverClose = httpClose || policy.serverClose();
         if (httpClose) {
             requestSide.closeAfter();

@@ -319,10 +319,15 @@ final class RequestAnalyser implements RequestPolicy.Edits {
 
     @Override
     public void append(byte[] fieldLine) {
+        append(fieldLine, fieldLine.length);
+    }
+
+    @Override
+    public void append(byte[] fieldLine, int length) {
         if (editsOverflowed) {
             return;
         }
-        if (HeadRewriter.insertField(channel.buffer(), head.headStart() + head.headLength(), fieldLine) < 0) {
+        if (HeadRewriter.insertField(channel.buffer(), head.headStart() + head.headLength(), fieldLine, length) < 0) {
             editsOverflowed = true;
             return;
         }

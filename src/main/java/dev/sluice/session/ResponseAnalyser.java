@@ -73,6 +73,8 @@ final class ResponseAnalyser {
     /** The http-response rules of the routed backend and of the frontend, run in that order; NONE for none. */
     private HttpRules backendRules = HttpRules.NONE;
     private HttpRules frontendRules = HttpRules.NONE;
+    /** The client connection's addresses and variables, for the rules' {@code %[...]} values. */
+    private dev.sluice.http.ConnectionAddresses connection = new dev.sluice.http.ConnectionAddresses();
     private boolean editsOverflowed;
     /** The exchange's persistence cookie, and the link whose server answers. */
     private CookiePersistence cookies;
@@ -89,9 +91,14 @@ final class ResponseAnalyser {
 
         @Override
         public void append(byte[] fieldLine) {
+            append(fieldLine, fieldLine.length);
+        }
+
+        @Override
+        public void append(byte[] fieldLine, int length) {
             if (!editsOverflowed) {
                 editsOverflowed = HeadRewriter.insertField(channel.buffer(), head.headStart() + head.headLength(),
-                        fieldLine) < 0 || !head.reparse(channel.buffer());
+                        fieldLine, length) < 0 || !head.reparse(channel.buffer());
             }
         }
 
@@ -275,9 +282,10 @@ final class ResponseAnalyser {
     }
 
     /** The request was routed: the http-response rules its response runs, the backend's then the frontend's. */
-    void rules(HttpRules backend, HttpRules frontend) {
+    void rules(HttpRules backend, HttpRules frontend, dev.sluice.http.ConnectionAddresses connection) {
         backendRules = backend;
         frontendRules = frontend;
+        this.connection = connection;
     }
 
     /**
@@ -296,8 +304,8 @@ final class ResponseAnalyser {
         // Each edit takes the room tune.maxrewrite keeps; once one overflows the others do nothing, and the head
         // is refused (502).
         editsOverflowed = false;
-        backendRules.applyResponseRules(b, head, edits);
-        frontendRules.applyResponseRules(b, head, edits);
+        backendRules.applyResponseRules(b, head, connection, edits);
+        frontendRules.applyResponseRules(b, head, connection, edits);
         if (cookies != null) {
             cookies.response(b, head, edits, link.server());
         }

@@ -398,7 +398,7 @@ class ConfigParserTest {
         "frontend x|http-request set-pathq /a|'http-request set-pathq' is not supported by Sluice",
         "frontend x|http-request|'http-request' needs one of: set-header, add-header, del-header, set-method,"
             + " set-uri, set-path, set-query, replace-header, replace-value, replace-path, replace-pathq, replace-uri,"
-            + " return, deny, redirect, track-sc0, track-sc1, track-sc2, use-service",
+            + " set-var, unset-var, return, deny, redirect, track-sc0, track-sc1, track-sc2, use-service",
         "frontend x|tcp-response content accept|'tcp-response content accept' is not supported by Sluice: Sluice"
             + " has no tcp-response rules yet",
         "frontend x|stats http-request deny|'stats http-request' is not supported by Sluice: the stats page takes"

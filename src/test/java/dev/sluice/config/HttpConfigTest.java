@@ -82,7 +82,7 @@ class HttpConfigTest {
         "acl a/b path /|acl: 'a/b' is not a valid ACL name (letters, digits, '_', '.', ':' and '-' only)",
         "acl a url_dom x|acl: fetch 'url_dom' is not supported by Sluice (supported: path, url, hdr(NAME) and"
             + " req.hdr(NAME), each also with _beg, _end, _sub or _reg; hdr_cnt([NAME]); method; src; dst; dst_port;"
-            + " nbsrv(BACKEND); ssl_fc; ssl_fc_sni, also with _beg, _end, _sub or _reg; ssl_fc_protocol; ssl_c_used; ssl_c_verify;"
+            + " nbsrv(BACKEND); ssl_fc; ssl_fc_sni, also with _beg, _end, _sub or _reg; ssl_fc_protocol; ssl_c_used; ssl_c_verify; var(NAME);"
                 + " in mode tcp req.len, req.ssl_hello_type and req.ssl_sni, also with _beg, _end, _sub or _reg; of a stick table sc_*, sc0_* to sc2_* and src_* of conn_cur, conn_cnt, conn_rate, http_req_cnt, http_req_rate, http_err_cnt, http_err_rate, and sc_tracked)",
         "acl a src_beg 10.|acl: fetch 'src_beg' is not supported by Sluice (src takes no suffix)",
         "acl a hdr x|acl: hdr: hdr needs a header name, as in hdr(host)",
@@ -176,7 +176,7 @@ class HttpConfigTest {
         "use_backend api if a if a#use_backend: unexpected 'if' in the condition",
         "use_backend api if { path_len 3 }#use_backend: fetch 'path_len' is not supported by Sluice (supported:"
             + " path, url, hdr(NAME) and req.hdr(NAME), each also with _beg, _end, _sub or _reg; hdr_cnt([NAME]);"
-            + " method; src; dst; dst_port; nbsrv(BACKEND); ssl_fc; ssl_fc_sni, also with _beg, _end, _sub or _reg; ssl_fc_protocol; ssl_c_used; ssl_c_verify;"
+            + " method; src; dst; dst_port; nbsrv(BACKEND); ssl_fc; ssl_fc_sni, also with _beg, _end, _sub or _reg; ssl_fc_protocol; ssl_c_used; ssl_c_verify; var(NAME);"
                 + " in mode tcp req.len, req.ssl_hello_type and req.ssl_sni, also with _beg, _end, _sub or _reg; of a stick table sc_*, sc0_* to sc2_* and src_* of conn_cur, conn_cnt, conn_rate, http_req_cnt, http_req_rate, http_err_cnt, http_err_rate, and sc_tracked)",
         "use_backend api when a#use_backend: expected if or unless after the backend name, got 'when'",
         "use_backend %[req.hdr(x)]#use_backend: '%[req.hdr(x)]': log-format expressions are not supported by Sluice"
@@ -233,7 +233,8 @@ class HttpConfigTest {
         assertEquals(new HttpRequestRule(HttpRequestRule.Action.SET_HEADER, "X-Proto", "https", null, null, 4),
                 rules.get(0));
         assertEquals(HttpRequestRule.Action.ADD_HEADER, rules.get(1).action());
-        assertEquals("a b % c", rules.get(1).value());
+        // The rule keeps the log-format text; its compiled header rule writes "a b % c" (SampleTest).
+        assertEquals("a b %% c", rules.get(1).value());
         assertFalse(rules.get(1).condition().unless());
         assertEquals(new HttpRequestRule(HttpRequestRule.Action.DEL_HEADER, "Cookie", null, null,
                 rules.get(2).condition(), 6), rules.get(2));
@@ -378,10 +379,21 @@ class HttpConfigTest {
             + " <name> <value> [if|unless <condition>]), got 1",
         "http-request set-header X a b#http-request set-header: expected a header name and one value (quote a value"
             + " that holds spaces), then if or unless, got 3 words before the condition",
-        "http-request set-header X %[src]#http-request set-header: '%[src]': log-format expressions are not"
-            + " supported by Sluice (write %% for a percent sign)",
-        "http-request add-header X 50%#http-request add-header: '50%': log-format expressions are not supported by"
-            + " Sluice (write %% for a percent sign)",
+        "http-request set-header X %[src,hex]#http-request set-header: converter 'hex' is not supported by Sluice"
+            + " (supported: lower, upper)",
+        "http-request add-header X 50%#http-request add-header: '50%': log-format variables other than %[...] sample"
+            + " expressions are not supported by Sluice in a value (write %% for a percent sign)",
+        "http-request set-var(proc.x) src#http-request set-var: variable 'proc.x': the proc scope (a variable of the"
+            + " whole process) is not supported by Sluice; use sess or txn",
+        "http-request set-var(txn.x) src path#http-request set-var: expected one sample expression after"
+            + " set-var(NAME), then if or unless, got 2 words",
+        "http-request unset-var(txn.x) src#http-request unset-var: expected nothing after unset-var(NAME) but if or"
+            + " unless",
+        "http-response set-var(txn.x) status#'http-response set-var' is not supported by Sluice: a response's rules"
+            + " set no variable in Sluice; set it from the request with 'http-request set-var(txn.NAME) EXPR'",
+        "http-response set-header X %[path]#http-response set-header: '%[path]': a response's rules cannot read the"
+            + " request head, which went out before the response came; keep what they need with 'http-request"
+            + " set-var(txn.NAME) EXPR' and write %[var(txn.NAME)]",
         "http-request set-header 'X Y' 1#http-request set-header: 'X Y' is not a valid header name",
         "http-request set-header X a\\nB#http-request set-header: a header value may not hold control characters"
             + " such as CR or LF",

@@ -1,0 +1,377 @@
+package dev.sluice.http;
+
+import dev.sluice.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A sample expression, HAProxy's {@code FETCH[(ARGS)][,CONVERTER]...}, as
+ * {@code %[...]} in a header value and as the value of {@code set-var}: a
+ * fetch that reads the request or its connection, then converters applied in
+ * order. It renders its value as bytes into a caller's array, in place,
+ * allocating nothing (a {@code var} fetch reads the string it stored).
+ *
+ * <p>The fetches: {@code src}, {@code dst} (an address in text),
+ * {@code src_port}, {@code dst_port}, {@code method}, {@code path},
+ * {@code query}, {@code url}, {@code req.hdr(NAME[,OCC])} and {@code hdr}
+ * (one comma-separated value; the last one by default, as HAProxy's
+ * occurrence -1), {@code req.fhdr(NAME[,OCC])} (a whole field value, the last
+ * by default), {@code ssl_fc} ({@code 1} or {@code 0}), {@code ssl_fc_sni},
+ * {@code ssl_fc_protocol}, {@code ssl_fc_cipher}, {@code var(NAME)} and
+ * {@code str(TEXT)}. The converters: {@code lower} and {@code upper}. A fetch
+ * that finds nothing renders nothing.
+ *
+ * <p>Immutable; safe to share between loops.
+ */
+public final class Sample {
+    private enum Source {
+        SRC, DST, SRC_PORT, DST_PORT, METHOD, PATH, QUERY, URL, HDR, FHDR, SSL_FC, SSL_FC_SNI, SSL_FC_PROTOCOL,
+        SSL_FC_CIPHER, VAR, STR;
+
+        /** Whether the fetch reads the request head (unavailable once it went out, to a response's rules). */
+        boolean readsRequest() {
+            return this == METHOD || this == PATH || this == QUERY || this == URL || this == HDR || this == FHDR;
+        }
+    }
+
+    private enum Converter { LOWER, UPPER }
+
+    private final String text;
+    private final Source source;
+    /** The header name of {@code hdr} and {@code fhdr}, lower case; the bytes of {@code str}. */
+    private final byte[] argument;
+    /** The interned name of {@code var}. */
+    private final String var;
+    /** Which occurrence of a header: 1 the first, -1 the last. */
+    private final int occurrence;
+    private final Converter[] converters;
+
+    private Sample(String text, Source source, byte[] argument, String var, int occurrence, Converter[] converters) {
+        this.text = text;
+        this.source = source;
+        this.argument = argument;
+        this.var = var;
+        this.occurrence = occurrence;
+        this.converters = converters;
+    }
+
+    /**
+     * Compiles {@code text}.
+     *
+     * @throws IllegalArgumentException naming what Sluice does not support, or what is malformed
+     */
+    public static Sample parse(String text) {
+        List<String> parts = splitTop(text.trim());
+        String fetch = parts.get(0);
+        String name = fetch;
+        List<String> args = List.of();
+        int open = fetch.indexOf('(');
+        if (open >= 0) {
+            if (!fetch.endsWith(")")) {
+                throw new IllegalArgumentException("sample '" + text + "': missing ')' after the fetch's arguments");
+            }
+            name = fetch.substring(0, open);
+            args = List.of(fetch.substring(open + 1, fetch.length() - 1).split(",", -1));
+        }
+        Source source = switch (name) {
+            case "src" -> Source.SRC;
+            case "dst" -> Source.DST;
+            case "src_port" -> Source.SRC_PORT;
+            case "dst_port" -> Source.DST_PORT;
+            case "method" -> Source.METHOD;
+            case "path" -> Source.PATH;
+            case "query" -> Source.QUERY;
+            case "url" -> Source.URL;
+            case "req.hdr", "hdr" -> Source.HDR;
+            case "req.fhdr" -> Source.FHDR;
+            case "ssl_fc" -> Source.SSL_FC;
+            case "ssl_fc_sni" -> Source.SSL_FC_SNI;
+            case "ssl_fc_protocol" -> Source.SSL_FC_PROTOCOL;
+            case "ssl_fc_cipher" -> Source.SSL_FC_CIPHER;
+            case "var" -> Source.VAR;
+            case "str" -> Source.STR;
+            default -> throw new IllegalArgumentException("sample fetch '" + name + "' is not supported by Sluice"
+                    + " (supported: src, dst, src_port, dst_port, method, path, query, url, req.hdr(NAME[,OCC]),"
+                    + " hdr(NAME[,OCC]), req.fhdr(NAME[,OCC]), ssl_fc, ssl_fc_sni, ssl_fc_protocol, ssl_fc_cipher,"
+                    + " var(NAME), str(TEXT))");
+        };
+        boolean takesArgs = source == Source.HDR || source == Source.FHDR || source == Source.VAR
+                || source == Source.STR;
+        if (!takesArgs && open >= 0 && !(args.size() == 1 && args.get(0).isEmpty())) {
+            throw new IllegalArgumentException("sample fetch '" + name + "' takes no argument");
+        }
+        byte[] argument = null;
+        String var = null;
+        int occurrence = -1;
+        switch (source) {
+            case HDR, FHDR -> {
+                if (args.isEmpty() || args.get(0).isEmpty() || args.size() > 2) {
+                    throw new IllegalArgumentException("sample fetch '" + name + "' needs a header name, and"
+                            + " optionally an occurrence: " + name + "(NAME[,OCC])");
+                }
+                Acl.checkFieldName(args.get(0).trim());
+                argument = Acl.lowerAscii(args.get(0).trim());
+                if (args.size() == 2) {
+                    try {
+                        occurrence = Integer.parseInt(args.get(1).trim());
+                    } catch (NumberFormatException e) {
+                        occurrence = 0;
+                    }
+                    if (occurrence == 0) {
+                        throw new IllegalArgumentException("sample fetch '" + name + "': the occurrence is a"
+                                + " number other than 0 (1 the first, -1 the last), got '" + args.get(1) + "'");
+                    }
+                }
+            }
+            case VAR -> {
+                if (args.size() != 1) {
+                    throw new IllegalArgumentException("sample fetch 'var' takes one variable name (a default value"
+                            + " is not supported by Sluice)");
+                }
+                var = Vars.name(args.get(0).trim());
+            }
+            case STR -> {
+                if (open < 0) {
+                    throw new IllegalArgumentException("sample fetch 'str' needs its text: str(TEXT)");
+                }
+                String s = fetch.substring(open + 1, fetch.length() - 1);
+                HeaderRule.checkFieldValue(s);
+                argument = s.getBytes(StandardCharsets.UTF_8);
+            }
+            default -> {
+            }
+        }
+        Converter[] converters = new Converter[parts.size() - 1];
+        for (int i = 1; i < parts.size(); i++) {
+            converters[i - 1] = switch (parts.get(i).trim()) {
+                case "lower" -> Converter.LOWER;
+                case "upper" -> Converter.UPPER;
+                default -> throw new IllegalArgumentException("converter '" + parts.get(i).trim() + "' is not"
+                        + " supported by Sluice (supported: lower, upper)");
+            };
+        }
+        return new Sample(text, source, argument, var, occurrence, converters);
+    }
+
+    /** {@code text} split at the commas outside parentheses: the fetch, then each converter. */
+    private static List<String> splitTop(String text) {
+        List<String> parts = new ArrayList<>();
+        int depth = 0;
+        int from = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                parts.add(text.substring(from, i));
+                from = i + 1;
+            }
+        }
+        parts.add(text.substring(from));
+        if (depth != 0 || parts.get(0).isEmpty()) {
+            throw new IllegalArgumentException("sample '" + text + "': unbalanced parentheses or no fetch");
+        }
+        return parts;
+    }
+
+    /** Whether it reads the request head, which a response's rules no longer have. */
+    public boolean readsRequest() {
+        return source.readsRequest();
+    }
+
+    /**
+     * Renders the value at {@code out[at]}, in at most {@code out.length - at}
+     * bytes (a longer value is cut there).
+     *
+     * @param request the request head, or null in a response's rules
+     * @return the index after the value (equal to {@code at} when the fetch found nothing)
+     */
+    public int render(HttpRequestView request, ConnectionAddresses connection, byte[] out, int at) {
+        int end = fetch(request, connection, out, at);
+        for (Converter c : converters) {
+            for (int i = at; i < end; i++) {
+                byte b = out[i];
+                if (c == Converter.LOWER && b >= 'A' && b <= 'Z') {
+                    out[i] = (byte) (b + ('a' - 'A'));
+                } else if (c == Converter.UPPER && b >= 'a' && b <= 'z') {
+                    out[i] = (byte) (b - ('a' - 'A'));
+                }
+            }
+        }
+        return end;
+    }
+
+    private int fetch(HttpRequestView r, ConnectionAddresses c, byte[] out, int at) {
+        switch (source) {
+            case SRC -> {
+                return IpText.write(c.client(), out, at);
+            }
+            case DST -> {
+                return IpText.write(c.destination(), out, at);
+            }
+            case SRC_PORT -> {
+                return c.client().length == 0 ? at : IpText.decimal(c.clientPort(), out, at);
+            }
+            case DST_PORT -> {
+                return c.destination().length == 0 ? at : IpText.decimal(c.destinationPort(), out, at);
+            }
+            case SSL_FC -> {
+                return copy(c.tls() ? ONE : ZERO, out, at);
+            }
+            case SSL_FC_SNI -> {
+                return copy(c.tlsServerName(), out, at);
+            }
+            case SSL_FC_PROTOCOL -> {
+                return copy(c.tlsProtocol(), out, at);
+            }
+            case SSL_FC_CIPHER -> {
+                return c.tls() ? copy(c.tlsCipher(), out, at) : at;
+            }
+            case VAR -> {
+                return copy(c.vars() == null ? null : c.vars().get(var), out, at);
+            }
+            case STR -> {
+                return copy(argument, out, at);
+            }
+            default -> {
+                return r == null ? at : fromHead(r, out, at);
+            }
+        }
+    }
+
+    private int fromHead(HttpRequestView r, byte[] out, int at) {
+        Buffer b = r.buffer();
+        switch (source) {
+            case METHOD -> {
+                return copy(b, r.methodStart(), r.methodEnd(), out, at);
+            }
+            case URL -> {
+                return copy(b, r.targetStart(), r.targetEnd(), out, at);
+            }
+            case PATH -> {
+                long range = Acl.pathRange(b, r.targetStart(), r.targetEnd());
+                return range < 0 ? at : copy(b, (int) (range >>> 32), (int) range, out, at);
+            }
+            case QUERY -> {
+                for (int i = r.targetStart(); i < r.targetEnd(); i++) {
+                    if (b.get(i) == '?') {
+                        return copy(b, i + 1, r.targetEnd(), out, at);
+                    }
+                }
+                return at;
+            }
+            default -> {
+                return header(r, out, at);
+            }
+        }
+    }
+
+    /** The header value {@link #occurrence} names: a comma-separated element for hdr, a whole field for fhdr. */
+    private int header(HttpRequestView r, byte[] out, int at) {
+        Buffer b = r.buffer();
+        int total = 0;
+        if (occurrence < 0) {
+            for (int h = 0; h < r.headerCount(); h++) {
+                if (named(r, h)) {
+                    total += source == Source.FHDR ? 1 : elements(b, r.valueStart(h), r.valueEnd(h), -1, null);
+                }
+            }
+        }
+        int wanted = occurrence > 0 ? occurrence : total + occurrence + 1;
+        if (wanted <= 0) {
+            return at;
+        }
+        int seen = 0;
+        for (int h = 0; h < r.headerCount(); h++) {
+            if (!named(r, h)) {
+                continue;
+            }
+            if (source == Source.FHDR) {
+                if (++seen == wanted) {
+                    return copy(b, r.valueStart(h), r.valueEnd(h), out, at);
+                }
+                continue;
+            }
+            int[] range = RANGE.get();
+            int n = elements(b, r.valueStart(h), r.valueEnd(h), wanted - seen, range);
+            if (n < 0) {
+                return copy(b, range[0], range[1], out, at);
+            }
+            seen += n;
+        }
+        return at;
+    }
+
+    private static final ThreadLocal<int[]> RANGE = ThreadLocal.withInitial(() -> new int[2]);
+
+    private boolean named(HttpRequestView r, int h) {
+        return HttpBytes.equalsIgnoreCase(r.buffer(), r.nameStart(h), r.nameEnd(h), argument);
+    }
+
+    /**
+     * Counts the comma-separated elements of {@code [start, end)}; when the
+     * {@code wanted}th is among them, stores its bounds, blanks trimmed, in
+     * {@code range} and returns -1.
+     */
+    private static int elements(Buffer b, int start, int end, int wanted, int[] range) {
+        int n = 0;
+        int from = start;
+        for (int i = start; i <= end; i++) {
+            if (i == end || b.get(i) == ',') {
+                n++;
+                if (n == wanted) {
+                    int s = from;
+                    int e = i;
+                    while (s < e && (b.get(s) == ' ' || b.get(s) == '\t')) {
+                        s++;
+                    }
+                    while (e > s && (b.get(e - 1) == ' ' || b.get(e - 1) == '\t')) {
+                        e--;
+                    }
+                    range[0] = s;
+                    range[1] = e;
+                    return -1;
+                }
+                from = i + 1;
+            }
+        }
+        return n;
+    }
+
+    private static final byte[] ONE = {'1'};
+    private static final byte[] ZERO = {'0'};
+
+    private static int copy(Buffer b, int start, int end, byte[] out, int at) {
+        int n = Math.min(end - start, out.length - at);
+        for (int i = 0; i < n; i++) {
+            out[at + i] = b.get(start + i);
+        }
+        return at + n;
+    }
+
+    private static int copy(byte[] bytes, byte[] out, int at) {
+        int n = Math.min(bytes.length, out.length - at);
+        System.arraycopy(bytes, 0, out, at, n);
+        return at + n;
+    }
+
+    /** A string's characters, each as one byte (Latin-1, as head bytes are read); null renders nothing. */
+    private static int copy(String s, byte[] out, int at) {
+        if (s == null) {
+            return at;
+        }
+        int n = Math.min(s.length(), out.length - at);
+        for (int i = 0; i < n; i++) {
+            out[at + i] = (byte) s.charAt(i);
+        }
+        return at + n;
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}
