@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ;st=} code; the servers change state as the forms say; a section
  * without {@code stats admin}, and a POST from another site's page, are
  * denied; the page shows the forms and the outcome; a POST on a kept-alive
- * connection leaves it usable.
+ * connection leaves it usable; and headless Chromium posts a form from a page
+ * of the same site, follows the 303 and shows the outcome, while the same form
+ * posted from another site's page is denied.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class StatsAdminEndToEndTest extends HttpEndToEnd {
@@ -239,6 +241,38 @@ class StatsAdminEndToEndTest extends HttpEndToEnd {
             assertEquals("/stats;st=DONE", r.header("location"));
         }
         assertEquals("MAINT", csvStatus(adminPort(), "s2"));
+    }
+
+    /** A page that posts a form to the stats page as soon as it loads, as an operator's click would. */
+    private static String autoSubmit(String action, String server) {
+        return "<!DOCTYPE html><html><body><form method=\"post\" action=\"ACTION\">".replace("ACTION", action)
+                + "<input type=\"hidden\" name=\"s\" value=\"" + server + "\">"
+                + "<input type=\"hidden\" name=\"action\" value=\"maint\">"
+                + "<input type=\"hidden\" name=\"b\" value=\"app\"></form>"
+                + "<script>document.forms[0].submit();</script></body></html>";
+    }
+
+    @Test
+    void chromiumPostsAFormFollowsTheRedirectAndShowsTheOutcomeAndAnotherSitesPageIsDenied() throws Exception {
+        java.nio.file.Path page = dir.resolve("submit.html");
+        java.nio.file.Files.writeString(page, autoSubmit("/stats", "s2"));
+        HttpTestOrigin origin = origin();
+        second = origin();
+        start(cfg(origin).backend("server s2 127.0.0.1:" + second.port()).more("listen stats", "    bind 127.0.0.1:0",
+                "    http-request return status 200 content-type text/html file " + page + " if { path /submit }",
+                "    stats uri /stats", "    stats admin if LOCALHOST"));
+        String base = "http://127.0.0.1:" + adminPort();
+        // The browser loads a page of the same site, which posts the form: 303, then the page with its outcome.
+        String dom = StatsPageEndToEndTest.dumpDom(dir, "--virtual-time-budget=5000", base + "/submit");
+        assertTrue(dom.contains("data-code=\"DONE\""), dom);
+        assertEquals("MAINT", StatsPageEndToEndTest.byId(dom, "be-app-s2-status"));
+        assertEquals("MAINT", csvStatus(adminPort(), "s2"));
+        // Another site's page (here a data: URL, whose Origin is "null") posts the same form: denied.
+        String foreign = "data:text/html;base64," + java.util.Base64.getEncoder().encodeToString(
+                autoSubmit(base + "/stats", "s1").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String denied = StatsPageEndToEndTest.dumpDom(dir, "--virtual-time-budget=5000", foreign);
+        assertTrue(denied.contains("data-code=\"DENY\""), denied);
+        assertEquals("UP", csvStatus(adminPort(), "s1"));
     }
 
     @Test

@@ -47,8 +47,13 @@ class StatsPageEndToEndTest extends HttpEndToEnd {
 
     /** Chromium's serialised DOM of {@code url}, after its scripts ran; bounded in time. */
     static String dumpDom(Path dir, String url) throws IOException, InterruptedException {
+        return dumpDom(dir, null, url);
+    }
+
+    /** As {@link #dumpDom(Path, String)}, with one more Chromium switch (null for none). */
+    static String dumpDom(Path dir, String option, String url) throws IOException, InterruptedException {
         assertTrue(Files.isExecutable(CHROMIUM), "chromium is not installed (.ci/run installs it)");
-        Process p = chromium(dir, "--dump-dom", url);
+        Process p = option == null ? chromium(dir, "--dump-dom", url) : chromium(dir, option, "--dump-dom", url);
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
