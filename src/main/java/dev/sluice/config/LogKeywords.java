@@ -20,6 +20,28 @@ import java.util.List;
  * <p>Stateless; the directives run on the parser's thread.
  */
 final class LogKeywords {
+    /**
+     * The {@code %[...]} expressions of a {@code log-format}: Sluice's sample
+     * expressions ({@link dev.sluice.http.Sample}) that read the connection
+     * and its variables. A line is written after the request head left the
+     * buffer, so a fetch of the head is refused, with the ways to keep it.
+     */
+    static final dev.sluice.log.LogSample.Compiler SAMPLES = expression -> {
+        dev.sluice.http.Sample sample;
+        try {
+            sample = dev.sluice.http.Sample.parse(expression);
+        } catch (IllegalArgumentException e) {
+            throw new LogConfigException("log-format: " + e.getMessage());
+        }
+        if (sample.readsRequest()) {
+            throw new LogConfigException("log-format: '%[" + expression + "]' reads the request head, which is gone"
+                    + " when the line is written; keep it with 'capture request header NAME len N' and write %hr, or"
+                    + " with 'http-request set-var(txn.NAME) EXPR' and write %[var(txn.NAME)]");
+        }
+        return (context, out, at) -> context instanceof dev.sluice.http.ConnectionAddresses c
+                ? sample.render(null, c, out, at) : at;
+    };
+
     private LogKeywords() {
     }
 
@@ -109,7 +131,7 @@ final class LogKeywords {
         // The syntax is checked here, at the line; the variables against the section's mode once the mode
         // is known (LogSettings.build), since mode may come later or from defaults.
         try {
-            LogFormat.compile(use.arg(0), LogMode.HTTP);
+            LogFormat.compile(use.arg(0), LogMode.HTTP, SAMPLES);
         } catch (LogConfigException e) {
             throw new ConfigException(use.file(), use.line(), e.getMessage());
         }

@@ -73,7 +73,7 @@ final class LogSettings {
             case TCPLOG -> LogFormat.tcplog(logMode);
             case CUSTOM -> {
                 try {
-                    yield LogFormat.compile(custom, logMode);
+                    yield LogFormat.compile(custom, logMode, LogKeywords.SAMPLES);
                 } catch (LogConfigException e) {
                     formatError = new ConfigException(file, choiceLine, e.getMessage() + " (the section is in mode "
                             + mode.keyword() + ")");

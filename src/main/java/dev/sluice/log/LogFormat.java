@@ -45,6 +45,10 @@ public final class LogFormat {
     private static final byte LITERAL = 0;
     private static final byte SEPARATOR = 1;
     private static final byte VARIABLE = 2;
+    private static final byte SAMPLE = 3;
+    /** The longest value a {@code %[...]} writes into a line. */
+    static final int SAMPLE_BYTES = 1024;
+    private static final ThreadLocal<byte[]> SAMPLE_SCRATCH = ThreadLocal.withInitial(() -> new byte[SAMPLE_BYTES]);
 
     static final byte[] NOSRV = ascii("<NOSRV>");
     static final byte[] BADREQ = ascii("<BADREQ>");
@@ -55,6 +59,7 @@ public final class LogFormat {
     private final LogVariable[] variables;
     private final int[] flags;
     private final byte[][] literals;
+    private final LogSample[] samples;
     private final boolean countsLines;
     private final boolean atAccept;
 
@@ -65,6 +70,7 @@ public final class LogFormat {
         variables = compiled.variables;
         flags = compiled.flags;
         literals = compiled.literals;
+        samples = compiled.samples;
         countsLines = compiled.countsLines;
         this.atAccept = atAccept;
     }
@@ -77,6 +83,7 @@ public final class LogFormat {
         variables = new LogVariable[n];
         flags = new int[n];
         literals = new byte[n][];
+        samples = new LogSample[n];
         boolean counts = false;
         for (int i = 0; i < n; i++) {
             Node node = nodes.get(i);
@@ -84,13 +91,17 @@ public final class LogFormat {
             variables[i] = node.variable;
             flags[i] = node.flags;
             literals[i] = node.literal;
+            samples[i] = node.sample;
             counts |= node.variable == LogVariable.LOG_COUNTER;
         }
         countsLines = counts;
         atAccept = false;
     }
 
-    private record Node(byte kind, LogVariable variable, int flags, byte[] literal) {
+    private record Node(byte kind, LogVariable variable, int flags, byte[] literal, LogSample sample) {
+        Node(byte kind, LogVariable variable, int flags, byte[] literal) {
+            this(kind, variable, flags, literal, null);
+        }
     }
 
     /** {@code option httplog}, or {@code option tcplog} in TCP mode (HAProxy falls back the same way). */
@@ -131,6 +142,14 @@ public final class LogFormat {
      * backslashes were read) for a proxy in {@code mode}.
      */
     public static LogFormat compile(String text, LogMode mode) throws LogConfigException {
+        return compile(text, mode, null);
+    }
+
+    /**
+     * As {@link #compile(String, LogMode)}, with {@code %[...]} sample
+     * expressions compiled by {@code samples} (refused when it is null).
+     */
+    public static LogFormat compile(String text, LogMode mode, LogSample.Compiler samples) throws LogConfigException {
         List<Node> nodes = new ArrayList<>();
         StringBuilder literal = new StringBuilder();
         int defaults = 0;
@@ -171,8 +190,18 @@ public final class LogFormat {
                 j = close + 1;
             }
             if (j < n && text.charAt(j) == '[') {
-                throw new LogConfigException("log-format: sample expressions (%[...]) are not supported by Sluice;"
-                        + " use the % variables listed in docs/logging.md");
+                if (samples == null) {
+                    throw new LogConfigException("log-format: sample expressions (%[...]) are not supported by Sluice"
+                            + " here; use the % variables listed in docs/logging.md");
+                }
+                int close = sampleEnd(text, j + 1);
+                if (close < 0) {
+                    throw new LogConfigException("log-format: missing ']' after '" + text.substring(i) + "'");
+                }
+                flushLiteral(nodes, literal);
+                nodes.add(new Node(SAMPLE, null, varFlags, null, samples.compile(text.substring(j + 1, close))));
+                i = close + 1;
+                continue;
             }
             int start = j;
             while (j < n && isNameChar(text.charAt(j))) {
@@ -202,6 +231,22 @@ public final class LogFormat {
         }
         flushLiteral(nodes, literal);
         return new LogFormat(text, mode, nodes);
+    }
+
+    /** The index of the {@code ]} that ends a sample expression starting at {@code from}, or -1. */
+    private static int sampleEnd(String text, int from) {
+        int depth = 0;
+        for (int k = from; k < text.length(); k++) {
+            char c = text.charAt(k);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == ']' && depth == 0) {
+                return k;
+            }
+        }
+        return -1;
     }
 
     private static boolean isNameChar(char c) {
@@ -273,6 +318,16 @@ public final class LogFormat {
                         out.put(' ');
                         afterSeparator = true;
                     }
+                }
+                case SAMPLE -> {
+                    byte[] value = SAMPLE_SCRATCH.get();
+                    int length = samples[i].render(r.sampleContext, value, 0);
+                    if (length == 0) {
+                        LogValues.absent(flags[i], out);
+                    } else {
+                        LogValues.quoted(flags[i], out, value, 0, length, true);
+                    }
+                    afterSeparator = false;
                 }
                 default -> {
                     int before = out.length();

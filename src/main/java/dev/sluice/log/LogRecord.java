@@ -108,6 +108,13 @@ public final class LogRecord {
     int captureSlot = -1;
 
     /** A record with HAProxy's default room for the request line. */
+    /**
+     * What the format's {@code %[...]} expressions read ({@link LogSample}):
+     * the client connection, set when it is accepted; kept across
+     * {@link #reset()}, as the connection is.
+     */
+    public Object sampleContext;
+
     public LogRecord() {
         this(DEFAULT_REQUEST_LINE_LENGTH);
     }

@@ -97,6 +97,7 @@ final class ExchangeLog {
         }
         clientKnown(addresses);
         this.addresses = addresses;
+        record.sampleContext = addresses;
         record.frontendTransport(addresses.tls() ? proxy.tlsName() : proxy.name());
         begin(now, null, null);
         if (proxy.logsAtAccept()) {

@@ -67,9 +67,15 @@ class LogKeywordsTest {
         assertEquals("t.cfg:3: log-format: no such format variable 'cix'. If you wanted to emit the '%' character"
                 + " verbatim, you need to use '%%'", refused("frontend f\n bind :80\n log-format %cix\n"
                         + " default_backend b\n").getMessage());
-        assertEquals("t.cfg:2: log-format: sample expressions (%[...]) are not supported by Sluice; use the %"
-                + " variables listed in docs/logging.md", refused("defaults\n log-format %[src]\nfrontend f\n"
-                        + " bind :80\n default_backend b\n").getMessage());
+        assertEquals("t.cfg:2: log-format: '%[req.hdr(host)]' reads the request head, which is gone when the line is"
+                + " written; keep it with 'capture request header NAME len N' and write %hr, or with 'http-request"
+                + " set-var(txn.NAME) EXPR' and write %[var(txn.NAME)]", refused("defaults\n log-format %[req.hdr(host)]\n"
+                        + "frontend f\n bind :80\n default_backend b\n").getMessage());
+        assertEquals("t.cfg:2: log-format: sample fetch 'ssl_c_s_dn' is not supported by Sluice (supported: src, dst,"
+                + " src_port, dst_port, method, path, query, url, req.hdr(NAME[,OCC]), hdr(NAME[,OCC]),"
+                + " req.fhdr(NAME[,OCC]), ssl_fc, ssl_fc_sni, ssl_fc_protocol, ssl_fc_cipher, var(NAME), str(TEXT))",
+                refused("defaults\n log-format %[ssl_c_s_dn]\nfrontend f\n bind :80\n default_backend b\n")
+                        .getMessage());
         assertEquals("t.cfg:3: log-format: expects one argument, got 2; quote the format or escape its spaces:"
                 + " log-format \"%ci:%cp [%t] ...\"", refused("frontend f\n bind :80\n log-format %ci %t\n"
                         + " default_backend b\n").getMessage());

@@ -27,8 +27,12 @@ class SampleExpressionsEndToEndTest extends HttpEndToEnd {
     Path dir;
 
     private static String config(int port, int origin) {
+        return config(port, origin, "");
+    }
+
+    private static String config(int port, int origin, String logging) {
         return String.join("\n", "global", "    nbthread 1", "defaults", "    mode http", "    timeout client 10s",
-                "    timeout server 10s", "    timeout connect 5s",
+                "    timeout server 10s", "    timeout connect 5s", logging,
                 "frontend front",
                 "    bind 127.0.0.1:" + port,
                 "    http-request set-var(txn.host) req.hdr(host),lower",
@@ -80,6 +84,37 @@ class SampleExpressionsEndToEndTest extends HttpEndToEnd {
             }
         }
         return seen;
+    }
+
+    @Test
+    void aLogFormatsSampleExpressionsWriteHaproxysFields() throws Exception {
+        HttpTestOrigin origin = origin();
+        List<String> lines = new ArrayList<>();
+        String format = "    log-format \"S %[src] %{+Q}[var(txn.host)] %[var(txn.none)] %[ssl_fc] %{+Q}[var(sess.user)]"
+                + " %[var(txn.host),upper] %{+Q}[str(lit)]\"";
+        List<String> mine;
+        try (AccessLogs log = new AccessLogs("S .*", lines)) {
+            String logging = "    log 127.0.0.1:" + log.port() + " format raw local0\n" + format;
+            int port = FreePorts.next();
+            sluice = Sluice.start(ConfigParser.parse("samples.cfg", config(port, origin.port(), logging)));
+            exchange(port);
+            for (int i = 0; i < REQUESTS.size(); i++) {
+                log.next();
+            }
+            mine = new ArrayList<>(lines);
+            lines.clear();
+            int theirPort = FreePorts.next();
+            try (Haproxy h = new Haproxy(dir.resolve("haproxy"), config(theirPort, origin.port(), logging), theirPort)) {
+                // The probe that saw HAProxy listen was a connection without a request: its line goes.
+                log.drain();
+                exchange(theirPort);
+                for (int i = 0; i < REQUESTS.size(); i++) {
+                    log.next();
+                }
+            }
+        }
+        assertEquals("S 127.0.0.1 \"www.shop.example\" - 0 \"ann\" WWW.SHOP.EXAMPLE \"lit\"", lines.get(0));
+        assertEquals(lines, mine);
     }
 
     @Test
