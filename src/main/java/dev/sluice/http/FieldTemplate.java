@@ -55,7 +55,7 @@ public final class FieldTemplate {
                 continue;
             }
             if (i + 1 < value.length() && value.charAt(i + 1) == '[') {
-                int close = closing(value, i + 2);
+                int close = dev.sluice.util.Brackets.closing(value, i + 2, ']');
                 if (close < 0) {
                     throw new IllegalArgumentException("'" + value + "': missing ']' after '%['");
                 }
@@ -83,22 +83,6 @@ public final class FieldTemplate {
     /** The text of a value without samples: {@code %%} made {@code %}. Call only when {@link #parse} gave null. */
     public static String literal(String value) {
         return value.replace("%%", "%");
-    }
-
-    /** The index of the {@code ]} that closes a {@code %[} whose expression starts at {@code from}, or -1. */
-    private static int closing(String value, int from) {
-        int depth = 0;
-        for (int i = from; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '(') {
-                depth++;
-            } else if (c == ')') {
-                depth--;
-            } else if (c == ']' && depth == 0) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** Whether a sample reads the request head (so the template cannot serve a response's rules). */

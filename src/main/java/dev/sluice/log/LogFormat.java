@@ -194,7 +194,7 @@ public final class LogFormat {
                     throw new LogConfigException("log-format: sample expressions (%[...]) are not supported by Sluice"
                             + " here; use the % variables listed in docs/logging.md");
                 }
-                int close = sampleEnd(text, j + 1);
+                int close = dev.sluice.util.Brackets.closing(text, j + 1, ']');
                 if (close < 0) {
                     throw new LogConfigException("log-format: missing ']' after '" + text.substring(i) + "'");
                 }
@@ -231,22 +231,6 @@ public final class LogFormat {
         }
         flushLiteral(nodes, literal);
         return new LogFormat(text, mode, nodes);
-    }
-
-    /** The index of the {@code ]} that ends a sample expression starting at {@code from}, or -1. */
-    private static int sampleEnd(String text, int from) {
-        int depth = 0;
-        for (int k = from; k < text.length(); k++) {
-            char c = text.charAt(k);
-            if (c == '(') {
-                depth++;
-            } else if (c == ')') {
-                depth--;
-            } else if (c == ']' && depth == 0) {
-                return k;
-            }
-        }
-        return -1;
     }
 
     private static boolean isNameChar(char c) {
