@@ -9,19 +9,18 @@ import dev.sluice.net.ConnectionHandler;
 import dev.sluice.net.Connector;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.SplittableRandom;
 
 /**
  * The health check of one server: every {@code inter} (or {@code fastinter},
  * {@code downinter}), it runs its backend's script ({@link HealthCheckSpec})
  * on a connection of its own, without blocking, on one event loop, and turns
- * the results into the server's state with HAProxy's rule: a health counter
- * from 0 to {@code rise + fall - 1}; a failure takes one off and, below
- * {@code rise}, drops it to 0 and the server DOWN; a success adds one and, at
- * {@code rise}, raises it to the top and the server UP. A server starts UP at
- * {@code rise}, so the first failed check marks a dead server DOWN at once. A
- * server in maintenance is not checked; out of it, it starts again at
- * {@code rise}.
+ * the results into the server's state with HAProxy's rule, its {@link
+ * HealthCounter}: a health counter from 0 to {@code rise + fall - 1}; a
+ * failure takes one off and, below {@code rise}, drops it to 0 and the server
+ * DOWN; a success adds one and, at {@code rise}, raises it to the top and the
+ * server UP. A server starts UP at {@code rise}, so the first failed check
+ * marks a dead server DOWN at once. A server in maintenance is not checked;
+ * out of it, it starts again at {@code rise}.
  *
  * <p>Timeouts, as HAProxy's: without {@code timeout check} the whole check
  * must end within {@code inter}; with it, the connection must open within the
@@ -61,9 +60,10 @@ public final class HealthCheck extends Task {
     private final Buffer in;
     private final Timer timer = new Timer(this);
     private final CheckReading reading;
-    private final SplittableRandom random;
-    private final int spreadPercent;
+    private final HealthCounter health;
     private final Events events = new Events();
+    /** The loop's record arena for checks over TLS, or null. */
+    private final dev.sluice.net.TlsRecordArena records;
 
     private Phase phase = Phase.WAITING;
     private long nextStart;
@@ -77,17 +77,12 @@ public final class HealthCheck extends Task {
     private boolean linger;
     private boolean ended;
     private String detail = "";
-    private int health;
-    private Backend.Verdict verdict = Backend.Verdict.UP;
     private CheckStatus lastStatus;
     /** The stats page turned the check off ({@code dhlth}): it runs again only when turned on ({@code ehlth}). */
     private volatile boolean disabled;
     /** The generation stopped it: nothing turns it on again. */
     private boolean retired;
     private volatile long runs;
-    private volatile long passed;
-    private volatile long failed;
-    private volatile long conditional;
     private volatile long lastDurationNanos;
 
     /**
@@ -95,9 +90,6 @@ public final class HealthCheck extends Task {
      * @param arena          the loop's check arena, which gives this check its buffers
      * @param spreadPercent  {@code spread-checks}: each interval is drawn within this many percent of its value
      */
-    /** The loop's record arena for checks over TLS, or null. */
-    private final dev.sluice.net.TlsRecordArena records;
-
     public HealthCheck(Loop loop, Connector connector, Server server, HealthCheckSpec spec, ServerCheckSpec options,
                        CheckArena arena, int spreadPercent) {
         this(loop, connector, server, spec, options, arena, null, spreadPercent);
@@ -130,9 +122,7 @@ public final class HealthCheck extends Task {
         this.out = sends ? arena.take() : null;
         this.in = spec.expects() ? arena.take() : null;
         this.reading = new CheckReading(in, spec.steps());
-        this.random = new SplittableRandom(((long) backend.name().hashCode() << 32) ^ server.name().hashCode());
-        this.spreadPercent = spreadPercent;
-        this.health = options.rise();
+        this.health = new HealthCounter(backend, server, options, spreadPercent);
     }
 
     /** Arms the first check {@code delayNanos} from now (checks of a process start spread, as HAProxy's). */
@@ -171,7 +161,6 @@ public final class HealthCheck extends Task {
         if (retired) {
             return;
         }
-        int top = options.rise() + options.fall() - 1;
         switch (o) {
             case DISABLE -> {
                 disabled = true;
@@ -183,14 +172,9 @@ public final class HealthCheck extends Task {
                     start(0);
                 }
             }
-            case RUNNING, STOPPING -> {
-                health = top;
-                decide(o == Forced.RUNNING ? Backend.Verdict.UP : Backend.Verdict.STOPPING, "set from the stats page");
-            }
-            case STOPPED -> {
-                health = 0;
-                decide(Backend.Verdict.DOWN, "set from the stats page");
-            }
+            case RUNNING -> health.force(Backend.Verdict.UP);
+            case STOPPING -> health.force(Backend.Verdict.STOPPING);
+            case STOPPED -> health.force(Backend.Verdict.DOWN);
         }
     }
 
@@ -221,8 +205,7 @@ public final class HealthCheck extends Task {
                 }
                 if (phase == Phase.PAUSED) {
                     // Out of maintenance the server is UP at rise, and is checked at once.
-                    health = options.rise();
-                    verdict = Backend.Verdict.UP;
+                    health.restart();
                     phase = Phase.WAITING;
                 } else if (now - nextStart < 0) {
                     loop.arm(timer, nextStart);
@@ -316,7 +299,7 @@ public final class HealthCheck extends Task {
                 receive();
                 boolean last = ended || in.writable() == 0;
                 CheckReading.Eval r = reading.evaluate(e, step, last,
-                        spec.disableOn404() && verdict != Backend.Verdict.DOWN);
+                        spec.disableOn404() && !health.down());
                 if (r == CheckReading.Eval.WAIT) {
                     connection.readInterest(true);
                     return;
@@ -413,7 +396,7 @@ public final class HealthCheck extends Task {
 
     /** The status of a script that ran to its end: its last step's. */
     private CheckStatus endStatus() {
-        if (spec.disableOn404() && reading.lastHttpStatus() == 404 && verdict != Backend.Verdict.DOWN) {
+        if (spec.disableOn404() && reading.lastHttpStatus() == 404 && !health.down()) {
             return CheckStatus.L7OKC;
         }
         CheckStep lastStep = spec.steps().get(spec.steps().size() - 1);
@@ -441,89 +424,17 @@ public final class HealthCheck extends Task {
         lastDurationNanos = now - startedAt;
         CheckStatus previous = lastStatus;
         lastStatus = status;
-        boolean moved = apply(status);
+        boolean moved = health.apply(status, detail);
         if (spec.logHealthChecks() && (status != previous || moved)) {
-            boolean up = health >= options.rise();
+            int h = health.health();
+            boolean up = h >= options.rise();
             backend.listener().checkReported(new CheckReport(backend.name(), server.name(), server.role(), status, detail,
-                    lastDurationNanos / 1_000_000, up ? health - options.rise() + 1 : health,
+                    lastDurationNanos / 1_000_000, up ? h - options.rise() + 1 : h,
                     up ? options.fall() : options.rise(), server.state()));
         }
         phase = Phase.WAITING;
-        nextStart = now + spread(nanos(interval()));
+        nextStart = now + health.nextNanos();
         loop.arm(timer, nextStart);
-    }
-
-    /** HAProxy's health counter; returns whether the result moved it. */
-    private boolean apply(CheckStatus status) {
-        int top = options.rise() + options.fall() - 1;
-        boolean moved = false;
-        switch (status.result()) {
-            case FAILED -> {
-                failed++;
-                if (health > 0) {
-                    moved = true;
-                    health--;
-                    if (health < options.rise()) {
-                        health = 0;
-                    }
-                }
-                if (health == 0) {
-                    decide(Backend.Verdict.DOWN, status);
-                }
-            }
-            case PASSED, CONDITIONAL -> {
-                if (status.result() == CheckStatus.Result.PASSED) {
-                    passed++;
-                } else {
-                    conditional++;
-                }
-                if (health < top) {
-                    moved = true;
-                    health++;
-                    if (health >= options.rise()) {
-                        health = top;
-                    }
-                }
-                if (health >= options.rise()) {
-                    decide(status.result() == CheckStatus.Result.PASSED ? Backend.Verdict.UP : Backend.Verdict.STOPPING,
-                            status);
-                }
-            }
-        }
-        return moved;
-    }
-
-    private void decide(Backend.Verdict v, CheckStatus status) {
-        decide(v, status.description() + (detail.isEmpty() ? "" : " (" + detail + ")"));
-    }
-
-    private void decide(Backend.Verdict v, String reason) {
-        if (v == verdict) {
-            return;
-        }
-        verdict = v;
-        backend.checkVerdict(server, v, reason);
-    }
-
-    /** {@code inter} when fully UP, {@code downinter} when fully DOWN, {@code fastinter} in between. */
-    private long interval() {
-        int top = options.rise() + options.fall() - 1;
-        if (health == top) {
-            return options.interMillis();
-        }
-        if (health == 0 && verdict == Backend.Verdict.DOWN) {
-            return options.downinterMillis() > 0 ? options.downinterMillis() : options.interMillis();
-        }
-        return options.fastinterMillis() > 0 ? options.fastinterMillis() : options.interMillis();
-    }
-
-    /** {@code spread-checks}: a uniform draw within that many percent either side. */
-    private long spread(long nanos) {
-        if (spreadPercent <= 0) {
-            return nanos;
-        }
-        long range = nanos * spreadPercent / 100;
-        return nanos - range + (long) (2 * range * random.nextDouble());
     }
 
     private void closeConnection() {
@@ -559,16 +470,16 @@ public final class HealthCheck extends Task {
     }
 
     public long passed() {
-        return passed;
+        return health.passed();
     }
 
     public long failed() {
-        return failed;
+        return health.failed();
     }
 
     /** Checks that asked for a drain ({@code disable-on-404}). */
     public long conditional() {
-        return conditional;
+        return health.conditional();
     }
 
     /** The last check's status, or null before the first one ends. */
@@ -582,7 +493,7 @@ public final class HealthCheck extends Task {
 
     /** HAProxy's health counter: 0 (DOWN) to {@code rise + fall - 1} (fully UP). */
     public int health() {
-        return health;
+        return health.health();
     }
 
     /** The connection's events wake the check. */

@@ -8,7 +8,9 @@ import java.util.function.LongSupplier;
  * direct arena, and the {@link WaitQueue} of those who wait for one (a FIFO
  * per {@link Criticality} class, or per lane in a deeper pool: see
  * {@link #allocateOrWaitIn}). The pool allocates, releases, hands off,
- * cancels and reclassifies; the queue keeps the order and the wait times.
+ * cancels and reclassifies; the queue keeps the order and the wait times, its
+ * {@link FreeList} which buffers are free, in use or retired, and its {@link
+ * PoolClaims} the buffers set aside for admitted {@link BufferClaim}s.
  *
  * <p>The rules (DESIGN.md and the seed commit):
  * <ul>
@@ -47,33 +49,14 @@ public class BufferPool {
     private int reserve;
     /** The most buffers a holder of this pool's buffers needs at once, less one: its {@code URGENT} lanes. */
     private final int depth;
-    private final Buffer[] buffers;
-    /** LIFO stack of free buffer indexes; {@code freeStack[freeCount - 1]} is the warmest. */
-    private final int[] freeStack;
-    private int freeCount;
+    /** The carved buffers, and which are free, in use or retired. */
+    private final FreeList list;
     private int peakInUse;
-    /**
-     * How many buffers circulate now: all of the arena at first, fewer after a
-     * reload that lowered {@code tune.buffers.limit}. The others are retired:
-     * carved, but neither free nor in use. See {@link #resize}.
-     */
-    private int size;
-    /** Retired buffers' indexes, a stack like the free list. */
-    private final int[] retiredStack;
-    private int retiredCount;
-    /** Buffers in use beyond {@link #size}: each release pays one back (retires it) instead of freeing it. */
-    private int debt;
 
     /** The waiters; package-private for the seam's subclass. */
     final WaitQueue queue;
-    /**
-     * Free buffers set aside for admitted {@link BufferClaim}s and not taken
-     * yet: every rule but a claim's own take sees {@code free - earmarked}.
-     */
-    private int earmarked;
-    /** The {@link ClaimGate}s over this pool with claims waiting: told when buffers become available. */
-    private final dev.sluice.util.IntrusiveList<ClaimGate> waitingGates = new dev.sluice.util.IntrusiveList<>();
-    private long claimedTakes;
+    /** The buffers set aside for admitted claims, and the gates waiting; package-private for {@link ClaimGate}. */
+    final PoolClaims claims = new PoolClaims(this);
 
     private final long[] allocations = new long[CLASSES];
     private final long[] waits = new long[CLASSES];
@@ -125,31 +108,11 @@ public class BufferPool {
         if (reserve < 0 || reserve >= count) {
             throw new IllegalArgumentException("reserve " + reserve + " must be in [0, " + count + ")");
         }
-        if ((long) count * bufferSize > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(count + " buffers of " + bufferSize + " bytes exceed one arena (2 GiB)");
-        }
+        this.list = new FreeList(this, arena, count, bufferSize);
         this.bufferSize = bufferSize;
         this.reserve = reserve;
         this.depth = depth;
         this.queue = new WaitQueue(nanoClock, depth);
-        this.size = count;
-        this.retiredStack = new int[count];
-        if (arena == null) {
-            arena = ByteBuffer.allocateDirect(count * bufferSize);
-        } else if (!arena.isDirect() || arena.capacity() < count * bufferSize) {
-            throw new IllegalArgumentException("an arena of " + arena.capacity() + " bytes (direct: " + arena.isDirect()
-                    + ") cannot hold " + count + " buffers of " + bufferSize + " bytes");
-        }
-        this.buffers = new Buffer[count];
-        this.freeStack = new int[count];
-        for (int i = 0; i < count; i++) {
-            buffers[i] = new Buffer(this, i, arena.slice(i * bufferSize, bufferSize));
-        }
-        // Index 0 on top, so a fresh pool hands out its buffers in arena order.
-        for (int i = 0; i < count; i++) {
-            freeStack[i] = count - 1 - i;
-        }
-        this.freeCount = count;
     }
 
     /**
@@ -158,7 +121,7 @@ public class BufferPool {
      */
     public final Buffer tryAllocate(Criticality criticality) {
         // The class's margin is its lane's (0, 1, the reserve), without the lane's lookups on the hot path.
-        if (freeCount - earmarked - 1 < criticality.margin(reserve)) {
+        if (list.freeCount - claims.earmarked - 1 < criticality.margin(reserve)) {
             return null;
         }
         return take(criticality);
@@ -169,77 +132,31 @@ public class BufferPool {
      * claim while that is admitted, and counted to it.
      */
     public final Buffer tryAllocate(Criticality criticality, BufferWaiter waiter) {
-        Buffer b = claimed(waiter, criticality);
+        Buffer b = claims.claimed(waiter, criticality);
         if (b != null) {
             return b;
         }
         b = tryAllocate(criticality);
         if (b != null) {
-            tag(b, waiter);
+            claims.tag(b, waiter);
         }
         return b;
     }
 
     /** Takes a buffer if {@code lane}'s margin allows it, or returns {@code null}. Never queues anything. */
     public final Buffer tryAllocateIn(int lane) {
-        if (freeCount - earmarked - 1 < queue.margin(lane, reserve)) {
+        if (list.freeCount - claims.earmarked - 1 < queue.margin(lane, reserve)) {
             return null;
         }
         return take(queue.classOf(lane));
     }
 
-    /**
-     * A buffer out of the waiter's admitted claim, whatever the class's
-     * margin, or null when it has none here (no claim, not admitted, not one
-     * of its gate's pools, or its set for this pool all taken).
-     */
-    private Buffer claimed(BufferWaiter waiter, Criticality asClass) {
-        if (!claimable(waiter)) {
-            return null;
-        }
-        BufferClaim c = waiter.claim;
-        int i = c.gate.index(this);
-        c.unfilled[i]--;
-        earmarked--;
-        claimedTakes++;
-        Buffer b = take(asClass);
-        b.claim = c;
-        c.took(i);
-        return b;
-    }
-
-    /** Whether a take for {@code waiter} would come out of its admitted claim. */
-    private boolean claimable(BufferWaiter waiter) {
-        BufferClaim c = waiter.claim;
-        if (c == null || !c.admitted) {
-            return false;
-        }
-        int i = c.gate.index(this);
-        return i >= 0 && c.unfilled[i] > 0;
-    }
-
-    /** Counts {@code b}, just taken for {@code waiter}, to the waiter's claim if it has one over this pool. */
-    private void tag(Buffer b, BufferWaiter waiter) {
-        BufferClaim c = waiter.claim;
-        if (c != null) {
-            int i = c.gate.index(this);
-            if (i >= 0) {
-                b.claim = c;
-                c.took(i);
-            }
-        }
-    }
-
     /** The warmest free buffer, counted as {@code criticality}'s; one is free. */
-    private Buffer take(Criticality criticality) {
-        Buffer buffer = buffers[freeStack[--freeCount]];
-        if (buffer.inUse) {
-            throw new IllegalStateException("free list held a buffer in use: " + buffer);
-        }
-        buffer.inUse = true;
+    final Buffer take(Criticality criticality) {
+        Buffer buffer = list.pop();
         buffer.allocatedAs = criticality;
         allocations[criticality.ordinal()]++;
-        int inUse = buffers.length - freeCount - retiredCount;
+        int inUse = list.inUse();
         if (inUse > peakInUse) {
             peakInUse = inUse;
         }
@@ -269,7 +186,7 @@ public class BufferPool {
         if (waiter.isWaiting()) {
             throw new IllegalStateException("waiter is already queued as " + waiter.waitingAs());
         }
-        Buffer buffer = claimed(waiter, queue.classOf(lane));
+        Buffer buffer = claims.claimed(waiter, queue.classOf(lane));
         if (buffer != null) {
             return buffer;
         }
@@ -278,7 +195,7 @@ public class BufferPool {
             queue.addToLane(waiter, lane);
             waits[queue.classOf(lane).ordinal()]++;
         } else {
-            tag(buffer, waiter);
+            claims.tag(buffer, waiter);
         }
         return buffer;
     }
@@ -308,17 +225,12 @@ public class BufferPool {
             throw new IllegalStateException(buffer + " released twice");
         }
         buffer.clear();
-        BufferClaim c = buffer.claim;
-        if (c != null) {
-            buffer.claim = null;
-            if (c.returned(c.gate.index(this))) {
-                // Back to the admitted claim it came from: set aside again, available to nobody else.
-                earmarked++;
-                toFreeList(buffer);
-                return;
-            }
+        if (claims.returned(buffer)) {
+            // Back to the admitted claim it came from: set aside again, available to nobody else.
+            toFreeList(buffer);
+            return;
         }
-        if (debt > 0) {
+        if (list.debt > 0) {
             payDebt(buffer);
             return;
         }
@@ -327,25 +239,25 @@ public class BufferPool {
 
     /** Free buffers that are not set aside for admitted claims: what every rule but a claim's take sees. */
     public final int available() {
-        return freeCount - earmarked;
+        return list.freeCount - claims.earmarked;
     }
 
     /** Free buffers set aside for admitted claims. */
     public final int earmarked() {
-        return earmarked;
+        return claims.earmarked;
     }
 
     /** Takes that came out of an admitted claim. */
     public final long claimedTakes() {
-        return claimedTakes;
+        return claims.claimedTakes;
     }
 
     /** Sets {@code n} available buffers aside for a claim being admitted. */
     final void earmark(int n) {
-        if (n < 0 || n > freeCount - earmarked) {
-            throw new IllegalStateException("cannot set aside " + n + " of " + (freeCount - earmarked) + " available");
+        if (n < 0 || n > available()) {
+            throw new IllegalStateException("cannot set aside " + n + " of " + available() + " available");
         }
-        earmarked += n;
+        claims.earmarked += n;
     }
 
     /**
@@ -353,21 +265,21 @@ public class BufferPool {
      * available again, to the waiters they may serve, then to waiting claims.
      */
     final void unearmark(int n) {
-        if (n < 0 || n > earmarked) {
-            throw new IllegalStateException("cannot give back " + n + " of " + earmarked + " set aside");
+        if (n < 0 || n > claims.earmarked) {
+            throw new IllegalStateException("cannot give back " + n + " of " + claims.earmarked + " set aside");
         }
         if (n == 0) {
             return;
         }
-        earmarked -= n;
+        claims.earmarked -= n;
         handToEligibleWaiters();
-        notifyGates();
+        claims.notifyGates();
     }
 
     /** The waiters that buffers now available may serve get them, in lane order. */
     private void handToEligibleWaiters() {
-        for (int l = queue.firstEligible(freeCount - earmarked, reserve); l >= 0;
-             l = queue.firstEligible(freeCount - earmarked, reserve)) {
+        for (int l = queue.firstEligible(list.freeCount - claims.earmarked, reserve); l >= 0;
+             l = queue.firstEligible(list.freeCount - claims.earmarked, reserve)) {
             Buffer buffer = tryAllocateIn(l);
             Criticality c = queue.classOf(l);
             // Taken to be handed over: a handoff, not an allocation.
@@ -380,30 +292,8 @@ public class BufferPool {
     private void handOver(Buffer buffer, BufferWaiter waiter, Criticality c) {
         handoffs[c.ordinal()]++;
         buffer.allocatedAs = c;
-        tag(buffer, waiter);
+        claims.tag(buffer, waiter);
         waiter.onBuffer(buffer);
-    }
-
-    void gateWaits(dev.sluice.util.IntrusiveList.Link<ClaimGate> link) {
-        if (!link.isLinked()) {
-            waitingGates.addLast(link);
-        }
-    }
-
-    void gateDone(dev.sluice.util.IntrusiveList.Link<ClaimGate> link) {
-        if (link.isLinked()) {
-            waitingGates.remove(link);
-        }
-    }
-
-    /** Buffers became available: the gates with claims waiting look whether their oldest now fits. */
-    private void notifyGates() {
-        dev.sluice.util.IntrusiveList.Link<ClaimGate> l = waitingGates.first();
-        while (l != null) {
-            dev.sluice.util.IntrusiveList.Link<ClaimGate> next = l.next();
-            l.owner().availabilityRose();
-            l = next;
-        }
     }
 
     /**
@@ -416,9 +306,7 @@ public class BufferPool {
             handOver(buffer, queue.removeHead(0), Criticality.CRITICAL);
             return;
         }
-        debt--;
-        buffer.inUse = false;
-        retiredStack[retiredCount++] = buffer.index();
+        list.retire(buffer);
     }
 
     /**
@@ -440,39 +328,23 @@ public class BufferPool {
      * @throws IllegalArgumentException if {@code count} exceeds the arena or the reserve is not below it
      */
     public final void resize(int count, int newReserve) {
-        if (count < 1 || count > buffers.length) {
-            throw new IllegalArgumentException("a pool of " + buffers.length + " carved buffers cannot circulate "
+        if (count < 1 || count > list.buffers.length) {
+            throw new IllegalArgumentException("a pool of " + list.buffers.length + " carved buffers cannot circulate "
                     + count);
         }
         if (newReserve < 0 || newReserve >= count) {
             throw new IllegalArgumentException("reserve " + newReserve + " must be in [0, " + count + ")");
         }
-        if (count < size) {
-            int retire = size - count;
-            // Buffers set aside for admitted claims stay: they are as good as in use.
-            int fromFree = Math.min(retire, freeCount - earmarked);
-            for (int i = 0; i < fromFree; i++) {
-                retiredStack[retiredCount++] = freeStack[--freeCount];
-            }
-            debt += retire - fromFree;
-        } else if (count > size) {
-            int more = count - size;
-            int forgiven = Math.min(debt, more);
-            debt -= forgiven;
-            for (int i = forgiven; i < more; i++) {
-                freeStack[freeCount++] = retiredStack[--retiredCount];
-            }
-        }
-        size = count;
+        list.resize(count, claims.earmarked);
         reserve = newReserve;
         // The waiters that the freed buffers, or a smaller reserve, now let through.
         handToEligibleWaiters();
-        notifyGates();
+        claims.notifyGates();
     }
 
     /** The buffers carved at construction: the most that {@link #resize} may circulate. */
     public final int capacity() {
-        return buffers.length;
+        return list.buffers.length;
     }
 
     /**
@@ -483,10 +355,10 @@ public class BufferPool {
      * <p>The seam (see the class comment): overridden only by test code.
      */
     void handOffOrFree(Buffer buffer) {
-        int l = queue.firstEligible(freeCount - earmarked + 1, reserve);
+        int l = queue.firstEligible(list.freeCount - claims.earmarked + 1, reserve);
         if (l < 0) {
             toFreeList(buffer);
-            notifyGates();
+            claims.notifyGates();
             return;
         }
         handOver(buffer, queue.removeHead(l), queue.classOf(l));
@@ -494,8 +366,7 @@ public class BufferPool {
 
     /** Puts a released buffer on top of the free list, where the next allocation takes it. */
     final void toFreeList(Buffer buffer) {
-        buffer.inUse = false;
-        freeStack[freeCount++] = buffer.index();
+        list.push(buffer);
     }
 
     /**
@@ -529,10 +400,10 @@ public class BufferPool {
         if (!queue.holds(waiter)) {
             throw new IllegalStateException("waiter is not queued in this pool");
         }
-        if (claimable(waiter)) {
+        if (claims.claimable(waiter)) {
             // Its session's claim was admitted while it waited: the buffer comes out of the claim.
             queue.remove(waiter);
-            return claimed(waiter, queue.classOf(lane));
+            return claims.claimed(waiter, queue.classOf(lane));
         }
         if (waiter.queuedClass == lane) {
             return null;
@@ -541,7 +412,7 @@ public class BufferPool {
         if (buffer != null) {
             // Its wait ends here and counts to the class it waited in.
             queue.remove(waiter);
-            tag(buffer, waiter);
+            claims.tag(buffer, waiter);
             return buffer;
         }
         queue.moveToLane(waiter, lane);
@@ -553,26 +424,9 @@ public class BufferPool {
      * first that fails. O(size + waiters): for tests, the simulator and shutdown.
      */
     public final void checkInvariants() {
-        int inUse = 0;
-        for (Buffer b : buffers) {
-            if (b.inUse) {
-                inUse++;
-            }
-        }
-        if (freeCount + inUse + retiredCount != buffers.length || freeCount + inUse != size + debt) {
-            throw new IllegalStateException("free " + freeCount + " + inUse " + inUse + " + retired " + retiredCount
-                    + " != carved " + buffers.length + ", or free + inUse != size " + size + " + debt " + debt);
-        }
-        boolean[] seen = new boolean[buffers.length];
-        for (int i = 0; i < freeCount; i++) {
-            int idx = freeStack[i];
-            if (seen[idx] || buffers[idx].inUse) {
-                throw new IllegalStateException("free list corrupt at " + idx);
-            }
-            seen[idx] = true;
-        }
-        if (earmarked < 0 || earmarked > freeCount) {
-            throw new IllegalStateException(earmarked + " buffers set aside for claims, " + freeCount + " free");
+        list.checkInvariants();
+        if (claims.earmarked < 0 || claims.earmarked > list.freeCount) {
+            throw new IllegalStateException(claims.earmarked + " buffers set aside for claims, " + list.freeCount + " free");
         }
         queue.checkInvariants();
         checkHandoffRule();
@@ -584,10 +438,10 @@ public class BufferPool {
      * breaks it by design, between the wakeup and the retry.
      */
     void checkHandoffRule() {
-        int l = queue.firstEligible(freeCount - earmarked, reserve);
+        int l = queue.firstEligible(list.freeCount - claims.earmarked, reserve);
         if (l >= 0) {
             throw new IllegalStateException(queue.laneLength(l) + " " + queue.classOf(l) + " waiters (lane " + l
-                    + ") wait while " + freeCount + " buffers are free");
+                    + ") wait while " + list.freeCount + " buffers are free");
         }
     }
 
@@ -598,7 +452,7 @@ public class BufferPool {
 
     /** How many buffers circulate now (see {@link #resize}). */
     public final int size() {
-        return size;
+        return list.size;
     }
 
     public final int bufferSize() {
@@ -610,11 +464,11 @@ public class BufferPool {
     }
 
     public final int free() {
-        return freeCount;
+        return list.freeCount;
     }
 
     public final int inUse() {
-        return buffers.length - freeCount - retiredCount;
+        return list.inUse();
     }
 
     public final int peakInUse() {
@@ -651,12 +505,6 @@ public class BufferPool {
     }
 
     /**
-     * Woken waiters that still found no buffer. 0 by construction in production:
-     * a release hands its buffer to the one waiter it wakes. The number means
-     * something only for the comparison policies of the tests, which wake
-     * waiters to retry; the summary prints it so that 0 can be seen.
-     */
-    /**
      * Upper bounds, in nanoseconds, of the buckets {@link #waitsInBucket}
      * counts ended waits in; a last bucket takes the waits past them all.
      */
@@ -669,6 +517,12 @@ public class BufferPool {
         return queue.waitsInBucket(c, bucket);
     }
 
+    /**
+     * Woken waiters that still found no buffer. 0 by construction in production:
+     * a release hands its buffer to the one waiter it wakes. The number means
+     * something only for the comparison policies of the tests, which wake
+     * waiters to retry; the summary prints it so that 0 can be seen.
+     */
     public final long failedWakeups(Criticality c) {
         return failedWakeups[c.ordinal()];
     }

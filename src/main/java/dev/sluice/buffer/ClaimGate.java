@@ -69,7 +69,7 @@ public final class ClaimGate {
         waits++;
         if (queue.size() == 1) {
             for (int i = 0; i < POOLS; i++) {
-                pools[i].gateWaits(poolLinks[i]);
+                pools[i].claims.gateWaits(poolLinks[i]);
             }
         }
         return false;
@@ -143,7 +143,7 @@ public final class ClaimGate {
 
     private void leavePools() {
         for (int i = 0; i < POOLS; i++) {
-            pools[i].gateDone(poolLinks[i]);
+            pools[i].claims.gateDone(poolLinks[i]);
         }
     }
 

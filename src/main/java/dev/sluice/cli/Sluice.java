@@ -8,7 +8,6 @@ import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigParser;
 import dev.sluice.config.Global;
-import dev.sluice.loop.Clock;
 import dev.sluice.loop.EventLoop;
 import dev.sluice.loop.Loop;
 import dev.sluice.runtime.ProxyControl;
@@ -48,11 +47,6 @@ import java.util.function.BooleanSupplier;
  */
 public final class Sluice implements AutoCloseable {
     /**
-     * The most idle server connections kept per server and loop when
-     * {@code pool-max-conn} sets no limit, so that their memory stays bounded.
-     */
-    private static final int IDLE_CONNECTIONS_PER_SERVER = 256;
-    /**
      * How long a keep-alive connection may sit idle between two requests
      * during a soft stop before it closes: long enough for a request sent the
      * moment the last response arrived to reach Sluice (it is then answered
@@ -75,10 +69,6 @@ public final class Sluice implements AutoCloseable {
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong reloadFailures = new AtomicLong();
     private volatile boolean closed;
-
-    /** One loop and what its sessions need there, whatever their generation. */
-    private record LoopState(EventLoop loop, SessionCounters counters, IdleServerConnections idle) {
-    }
 
     private final Generation.Loops loopView = new Generation.Loops() {
         @Override
@@ -140,50 +130,7 @@ public final class Sluice implements AutoCloseable {
 
     private void createLoops() throws IOException {
         for (int i = 0; i < fixed.nbthread(); i++) {
-            Clock clock = Clock.SYSTEM;
-            BufferPool pool = new BufferPool(arena((long) fixed.buffersPerLoop() * fixed.bufsize()),
-                    fixed.buffersPerLoop(), fixed.bufsize(), fixed.buffersReserve(), clock::nanoTime);
-            EventLoop loop = new EventLoop(i, pool);
-            IdleServerConnections idle = new IdleServerConnections(loop, IDLE_CONNECTIONS_PER_SERVER);
-            int id = i;
-            loop.onClose(() -> {
-                for (Generation g : generations()) {
-                    g.checks.stop(loop);
-                    g.sessions.get(id).abortAll();
-                }
-                idle.closeAll();
-            });
-            loops.add(new LoopState(loop, new SessionCounters(), idle));
-        }
-    }
-
-    /**
-     * One loop's arena: anonymous memory that is resident only where buffers
-     * have been used (the LIFO free list keeps reusing the same warm ones), or,
-     * where the system cannot map it, a direct buffer of the JDK's, resident
-     * whole. Either way carved once, at start, and never grown.
-     */
-    private static java.nio.ByteBuffer arena(long bytes) {
-        return mapped(Posix::anonymousMemory, bytes, "the buffer arena");
-    }
-
-    /**
-     * A generation's arena (TLS records): mapped on demand as a loop's, and
-     * unmapped once the generation and every buffer of it are gone; null
-     * (a direct buffer, resident whole) where the system cannot map it.
-     */
-    static java.nio.ByteBuffer generationArena(long bytes) {
-        return mapped(Posix::anonymousMemoryUntilUnreachable, bytes, "the TLS record arena");
-    }
-
-    /** What {@code map} gives, or null (told on stderr) where the system cannot map {@code what} on demand. */
-    private static java.nio.ByteBuffer mapped(java.util.function.LongFunction<java.nio.ByteBuffer> map, long bytes,
-                                              String what) {
-        try {
-            return map.apply(bytes);
-        } catch (RuntimeException | LinkageError e) {
-            System.err.println("sluice: cannot map " + what + " on demand (" + e + "); it is allocated whole");
-            return null;
+            loops.add(LoopState.create(i, fixed, this::generations));
         }
     }
 

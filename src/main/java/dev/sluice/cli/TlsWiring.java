@@ -39,7 +39,7 @@ final class TlsWiring {
             EventLoop loop = loops.get(i);
             int buffers = Math.max(TlsRecordArena.reserve(depth) + 2, recordsPerClientBuffer(depth)
                     * loop.pool().capacity());
-            arenas[i] = new TlsRecordArena(loop.pool(), Sluice.generationArena((long) buffers * TlsRecordArena.packetSize()),
+            arenas[i] = new TlsRecordArena(loop.pool(), Arenas.generationArena((long) buffers * TlsRecordArena.packetSize()),
                     buffers, TlsRecordArena.packetSize(), depth, () -> loop.clock().nanoTime());
         }
     }

@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 
 /**
@@ -17,7 +16,7 @@ import javax.net.ssl.SSLException;
  * through a JDK {@link SSLEngine}. The session above reads and writes
  * plaintext as on any connection. Records travel in at most two buffers of
  * the loop's {@link TlsRecordArena}, each held only while it holds bytes
- * ({@link TlsInbound}, {@link TlsOutbound}), and taken in the class of the
+ * ({@link TlsRecords}), and taken in the class of the
  * plaintext it carries ({@link SlotProgress}): for a slot holder, in the lane
  * of what its session still needs, counted over its client and server
  * connections when both speak TLS ({@link #shareRecordsWith}). A connection that finds no record buffer
@@ -30,10 +29,8 @@ import javax.net.ssl.SSLException;
  * connected, and tells its handler {@code connected()} only when the
  * handshake is done ({@code connectFailed} if it fails).
  *
- * <p>The handshake runs inside the transport's events and the session's
- * calls. Its delegated tasks (certificate and key work) run inline on the
- * loop: the JDK's are short computations that never block, and running them
- * elsewhere would need a thread and a hand-back for little gain.
+ * <p>The handshake ({@link TlsHandshake}) runs inside the transport's events
+ * and the session's calls, its delegated tasks inline on the loop.
  *
  * <p>The end of the input is the peer's close_notify or the transport's end;
  * {@link #shutdownOutput()} sends close_notify and then the FIN, so either
@@ -46,15 +43,14 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     private final SSLEngine engine;
     private final Loop loop;
     private final TlsRecordArena arena;
-    private final BufferPool pool;
+    private final TlsRecords records;
     private final TlsRecordLanes lanes;
     private final TlsInbound in;
     private ConnectionHandler handler;
     private final TlsOutbound out;
-    private boolean handshaking = true;
+    private final TlsHandshake handshake;
     /** {@link #shutdownOutput()} was called: close_notify and then the FIN go once every record is out. */
     private boolean outputClosing;
-    private boolean finSent;
     private boolean sessionRead;
     private boolean sessionWrite;
     private boolean closed;
@@ -63,27 +59,12 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     private boolean retryWrite;
     /** A failure found in an event, thrown to the session's next read or write. */
     private IOException failure;
-    private String serverName;
-    /** The version agreed on, once the handshake is done. */
-    private String protocol;
-    /** Whether the client gave a certificate (that checked out) in the handshake ({@code ssl_c_used}). */
-    private boolean clientCertificate;
-    /** The suite agreed on, by OpenSSL's name, once the handshake is done. */
-    private String cipher;
-    /** When the handshake ended, on the loop's clock. */
-    private long handshakeEnd = NO_HANDSHAKE;
-    /** Whether a refused handshake's alert went out, so that the end is a FIN behind it, not a reset. */
-    private boolean alertSent;
-    /** Why the handshake failed, once it has. */
-    private TlsHandshakeFailure handshakeFailure;
     /** The accepting listener's name, for the handshake's log line. */
     private String listenerName;
     /** Whether this end opened the connection (TLS towards a server): it reports connected once its handshake is done. */
     private final boolean client;
     /** A client end's {@code connected()} (or {@code connectFailed}) went to its handler. */
     private boolean connectReported;
-    /** A client end's bytes to send in the clear before its ClientHello (a PROXY header), or null. */
-    private java.nio.ByteBuffer firstBytes;
     /** The name a client end asked for (SNI), or null. */
     private String requestedName;
 
@@ -92,11 +73,13 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         this.engine = engine;
         this.loop = loop;
         this.arena = arena;
-        this.pool = arena.pool();
-        this.in = new TlsInbound(engine, arena);
-        this.out = new TlsOutbound(engine, arena);
+        BufferPool pool = arena.pool();
+        this.records = new TlsRecords(this, transport, engine, arena);
+        this.in = records.in;
+        this.out = records.out;
         this.client = engine.getUseClientMode();
-        this.lanes = new TlsRecordLanes(pool, new Lanes());
+        this.lanes = records.lanes;
+        this.handshake = new TlsHandshake(engine, records, transport, loop);
         if (engine.getSession().getPacketBufferSize() > pool.bufferSize()) {
             throw new IllegalArgumentException("a TLS record of " + engine.getSession().getPacketBufferSize()
                     + " bytes does not fit a record buffer of " + pool.bufferSize());
@@ -113,24 +96,13 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     @Override
     public int read(Buffer into, int maxBytes) throws IOException {
         checkUsable();
-        if (handshaking && !handshakeForSession()) {
+        if (handshake.handshaking && !handshakeForSession()) {
             updateInterest();
             return in.transportEnded ? -1 : 0;
         }
         int max = Math.min(maxBytes, into.writable());
-        int got = in.deliverAhead(into, max);
-        while (got < max && in.plainAhead == 0 && !in.closeNotified) {
-            if (in.wholeRecord()) {
-                int n = in.unwrapOne(into, max - got);
-                if (n > 0) {
-                    got += n;
-                }
-                afterPostHandshakeMessage();
-            } else if (in.transportEnded || !fill(true, Integer.MAX_VALUE)) {
-                break;
-            }
-        }
-        releaseEmpty();
+        int got = records.unwrapInto(into, max);
+        records.releaseEmpty();
         boolean more = in.deliverable();
         // An end found behind the data just given is reported by the next read, which nothing else would prompt.
         boolean endBehind = got > 0 && (in.closeNotified || in.transportEnded);
@@ -142,163 +114,19 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         return got == 0 && !more && (in.closeNotified || in.transportEnded) ? -1 : got;
     }
 
-    /**
-     * Reads the transport into the inbound record buffer, at most {@code max}
-     * bytes. False when nothing more can come now (none waiting, no buffer, the end).
-     */
-    private boolean fill(boolean forSession, int max) throws IOException {
-        if (in.buffer == null && !takeIn(forSession)) {
-            return false;
-        }
-        return in.fill(transport, max);
-    }
-
     @Override
     public int write(Buffer from, int maxBytes) throws IOException {
         checkUsable();
         // Only bytes owed are flushed first: a record buffer just handed over, still empty, is kept for the wrap
         // below. Flushing it would give it back at once, to the next waiter, and leave this write to queue
         // behind it for another: two sessions that each need one would hand it to each other forever.
-        if (handshaking && !handshakeForSession() || out.owes() && !out.flush(transport)) {
+        if (handshake.handshaking && !handshakeForSession() || out.owes() && !out.flush(transport)) {
             return 0;
         }
-        int done = out.settlePending(from);
-        while (done < maxBytes && from.readable() > 0) {
-            if (out.buffer == null && !takeOut(true)) {
-                break;
-            }
-            int n = out.wrapAndSend(from, Math.min(maxBytes - done, from.readable()), transport);
-            if (n < 0) {
-                // The engine's own message (a session ticket) went ahead of the data: wrap the data now.
-                continue;
-            }
-            if (n == 0) {
-                break;
-            }
-            done += n;
-        }
-        releaseEmpty();
+        int done = records.wrapFrom(from, maxBytes);
+        records.releaseEmpty();
         updateInterest();
         return done;
-    }
-
-    /**
-     * Moves the handshake as far as the bytes at hand allow. Returns true once
-     * it is done. It reads a record at a time, to its exact length, so that
-     * when the engine answers, no record buffer is held coming in; and its
-     * records go out in a record buffer taken in the request's class ({@code
-     * NORMAL} before a slot), waiting in the arena's queue, holding nothing,
-     * when none may be taken (docs/design.md, "Why it cannot deadlock", TLS).
-     */
-    private boolean advance() throws IOException {
-        while (handshaking) {
-            switch (engine.getHandshakeStatus()) {
-                case NEED_TASK -> {
-                    for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
-                        task.run();
-                    }
-                }
-                case NEED_WRAP -> {
-                    if (!wrapHandshake()) {
-                        return false;
-                    }
-                }
-                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-                    if (!unwrapHandshake()) {
-                        return false;
-                    }
-                }
-                case FINISHED, NOT_HANDSHAKING -> {
-                    handshaking = false;
-                    serverName = TlsNames.requestedServerName(engine);
-                    protocol = engine.getSession().getProtocol();
-                    cipher = TlsNames.opensslSuite(engine.getSession().getCipherSuite());
-                    clientCertificate = !client && TlsNames.peerCertified(engine);
-                    handshakeEnd = loop.clock().nanoTime();
-                }
-            }
-        }
-        releaseEmpty();
-        return true;
-    }
-
-    /** One handshake record made and sent; false when it waits for a record buffer or for the socket. */
-    private boolean wrapHandshake() throws IOException {
-        if (out.owes() && !out.flush(transport)) {
-            return false;
-        }
-        in.release(false);
-        if (out.buffer == null && !takeOut(false)) {
-            return false;
-        }
-        return out.wrapHeld(transport);
-    }
-
-    /** One record unwrapped during the handshake, reading the transport for it. False when none is whole yet. */
-    private boolean unwrapHandshake() throws IOException {
-        while (!in.wholeRecord()) {
-            if (in.transportEnded) {
-                throw new PeerClosed("the peer closed during the handshake");
-            }
-            if (!fill(false, in.restOfRecord())) {
-                if (in.transportEnded) {
-                    throw new PeerClosed("the peer closed during the handshake");
-                }
-                return false;
-            }
-        }
-        if (in.unwrapOne(null, 0) < 0) {
-            throw new PeerClosed("close_notify during the handshake");
-        }
-        return true;
-    }
-
-    /**
-     * After a record that was not data (a key update, a new handshake): the
-     * engine may want to run a task, answer, or read more. An answer waits
-     * for the next data record, which the engine puts it ahead of (a key
-     * update's answer need only come before our next data, RFC 8446 4.6.3),
-     * so that reading never waits for an outgoing buffer.
-     */
-    private void afterPostHandshakeMessage() throws IOException {
-        SSLEngineResult.HandshakeStatus hs = engine.getHandshakeStatus();
-        if (hs == SSLEngineResult.HandshakeStatus.NEED_TASK) {
-            for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
-                task.run();
-            }
-            hs = engine.getHandshakeStatus();
-        }
-        if (hs == SSLEngineResult.HandshakeStatus.NEED_UNWRAP || hs == SSLEngineResult.HandshakeStatus.NEED_UNWRAP_AGAIN) {
-            handshaking = true;
-            handshakeForSession();
-        }
-    }
-
-    /** Takes the inbound record buffer, or queues for it; true when it is held now. */
-    private boolean takeIn(boolean forSession) {
-        in.buffer = lanes.take(true, forSession);
-        return took(in.buffer);
-    }
-
-    /** Takes the outbound record buffer, or queues for it; true when it is held now. */
-    private boolean takeOut(boolean forSession) {
-        out.buffer = lanes.take(false, forSession);
-        return took(out.buffer);
-    }
-
-    /** Once a record buffer is held (and counted), the other waits move lanes; without one, interest follows. */
-    private boolean took(Buffer b) {
-        if (b == null) {
-            updateInterest();
-            return false;
-        }
-        lanes.took();
-        return true;
-    }
-
-    /** Record buffers this connection holds now. */
-    private int held() {
-        return (in.buffer != null ? 1 : 0) + (out.buffer != null ? 1 : 0);
     }
 
     /**
@@ -334,31 +162,19 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         lanes.changed();
     }
 
-    /** Gives back record buffers that hold nothing: an empty buffer is never held (docs/design.md, rule 2). */
-    private void releaseEmpty() {
-        Buffer held = in.buffer != null ? in.buffer : out.buffer;
-        in.release(false);
-        out.release(false);
-        if (held != null) {
-            lanes.released();
-        }
-    }
-
     /** The transport's interest, from what the handshake and the session want and what is held. */
-    private void updateInterest() {
+    void updateInterest() {
         if (closed) {
             return;
         }
         boolean reading;
-        if (handshaking) {
-            SSLEngineResult.HandshakeStatus hs = engine.getHandshakeStatus();
-            reading = hs == SSLEngineResult.HandshakeStatus.NEED_UNWRAP
-                    || hs == SSLEngineResult.HandshakeStatus.NEED_UNWRAP_AGAIN;
+        if (handshake.handshaking) {
+            reading = handshake.wantsToRead();
         } else {
             reading = sessionRead && in.plainAhead == 0 && !in.wholeRecord();
         }
         transport.readInterest(reading && !in.transportEnded && !in.closeNotified && !lanes.waiting(true));
-        transport.writeInterest(out.owes() || !handshaking && sessionWrite && !lanes.waiting(false));
+        transport.writeInterest(out.owes() || !handshake.handshaking && sessionWrite && !lanes.waiting(false));
     }
 
     /**
@@ -369,7 +185,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
      */
     private void advanceInEvent() {
         try {
-            if (advance() && handler != null) {
+            if (handshake.advance() && handler != null) {
                 if (client && !connectReported) {
                     // A connection to a server is open for the session once its handshake is done.
                     connectReported = true;
@@ -405,48 +221,33 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         }
     }
 
+    /** A record that was not data came in: the handshake goes on if the engine wants to read again. */
+    void afterPostHandshakeMessage() throws IOException {
+        if (handshake.afterPostHandshakeMessage()) {
+            handshakeForSession();
+        }
+    }
+
+    /** Keeps the transport's failure for the session's next read or write, unless one is kept already. */
+    void keepFailure(IOException e) {
+        failure = failure == null ? e : failure;
+    }
+
     /** Keeps the first failure; the engine's own refusal sends its alert. */
     private void noteFailure(IOException e) {
         if (failure == null) {
             failure = e;
-            if (handshaking) {
-                handshakeFailure = e instanceof PeerClosed ? TlsHandshakeFailure.CLOSED
-                        : e instanceof SSLException ? TlsHandshakeFailure.REFUSED : TlsHandshakeFailure.BROKEN;
-            }
-            if (e instanceof SSLException && !(e instanceof TlsFailure)) {
-                sendAlert();
-            }
+            handshake.failed(e);
         }
     }
 
     /** The handshake run from the session's read or write: a failure is kept (and its alert sent), then thrown. */
     private boolean handshakeForSession() throws IOException {
         try {
-            return advance();
+            return handshake.advance();
         } catch (IOException e) {
             noteFailure(e);
             throw e;
-        }
-    }
-
-    /**
-     * The engine refused the peer (no common group, suite or version, a bad
-     * message): the alert it made for that goes out if the socket takes it
-     * now, so the client learns why instead of seeing a reset. Made in the
-     * scratch area like a close's close_notify; nothing waits for it.
-     */
-    private void sendAlert() {
-        try {
-            if (out.flush(transport)) {
-                alertSent = true;
-                // The engine may still owe what it made before it failed (a ServerHello, a change_cipher_spec)
-                // ahead of the alert: a handful of records, each into the scratch area.
-                for (int i = 0; i < 8 && !engine.isOutboundDone() && out.wrapAtClose(transport); i++) {
-                    // One record a turn.
-                }
-            }
-        } catch (IOException ignored) {
-            // The transport is gone too: the reset is all the peer gets.
         }
     }
 
@@ -465,7 +266,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         if (closed) {
             return;
         }
-        if (handshaking) {
+        if (handshake.handshaking) {
             advanceInEvent();
         } else if (sessionRead) {
             handler.readable();
@@ -490,9 +291,9 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
             return;
         }
         if (outputClosing) {
-            continueShutdown();
+            records.continueShutdown();
             updateInterest();
-        } else if (handshaking) {
+        } else if (handshake.handshaking) {
             advanceInEvent();
         } else if (sessionWrite || out.pendingPlain > 0) {
             handler.writable();
@@ -517,14 +318,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
             return;
         }
         try {
-            if (firstBytes != null) {
-                transport.writePreamble(firstBytes);
-                if (firstBytes.hasRemaining()) {
-                    throw new TlsFailure("the connection did not take its " + firstBytes.limit()
-                            + "-byte PROXY header at once");
-                }
-                firstBytes = null;
-            }
+            handshake.sendFirstBytes();
             begin();
         } catch (IOException e) {
             fail(e);
@@ -539,7 +333,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
 
     /** A client end: what it sends in the clear before its ClientHello (a PROXY header). */
     void sendFirst(java.nio.ByteBuffer bytes) {
-        this.firstBytes = bytes;
+        handshake.firstBytes(bytes);
     }
 
     /** A client end: the server name it asks for, for reuse (a connection carries one name). */
@@ -563,10 +357,10 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         retryRead = false;
         retryWrite = false;
         if (write && outputClosing) {
-            continueShutdown();
+            records.continueShutdown();
             write = false;
         }
-        if (handshaking) {
+        if (handshake.handshaking) {
             advanceInEvent();
             return;
         }
@@ -579,35 +373,25 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         updateInterest();
     }
 
-    /** What the record lanes need of this connection. */
-    private final class Lanes implements TlsRecordLanes.Owner {
-        @Override
-        public boolean closed() {
-            return closed;
+    /** A record buffer for {@code reading}'s direction was handed over: the run retries what waited for it. */
+    void retry(boolean reading) {
+        if (reading) {
+            retryRead = true;
+        } else {
+            retryWrite = true;
         }
+        loop.schedule(this);
+    }
 
-        @Override
-        public int held() {
-            return TlsConnection.this.held();
-        }
-
-        @Override
-        public void handedOver(boolean reading, Buffer b) {
-            if (reading) {
-                in.buffer = b;
-                retryRead = true;
-            } else {
-                out.buffer = b;
-                retryWrite = true;
-            }
-            loop.schedule(TlsConnection.this);
-        }
+    /** Whether the connection is closed: a record buffer handed over then goes straight back. */
+    boolean closed() {
+        return closed;
     }
 
     @Override
     public void readInterest(boolean on) {
         sessionRead = on;
-        if (on && !handshaking && (in.deliverable() || in.closeNotified || in.transportEnded)) {
+        if (on && !handshake.handshaking && (in.deliverable() || in.closeNotified || in.transportEnded)) {
             retryRead = true;
             loop.schedule(this);
         }
@@ -633,43 +417,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         }
         outputClosing = true;
         engine.closeOutbound();
-        continueShutdown();
-    }
-
-    /**
-     * The records still owed, then close_notify (and anything the engine sent
-     * ahead of it), in a record buffer taken in the session's class, then the
-     * FIN: as far as the socket and the arena allow now. The rest goes from
-     * {@link #writable()} or when a record buffer is handed over.
-     */
-    private void continueShutdown() {
-        try {
-            while (!finSent) {
-                if (out.owes() && !out.flush(transport)) {
-                    updateInterest();
-                    return;
-                }
-                if (engine.isOutboundDone()) {
-                    out.release(false);
-                    finSent = true;
-                    transport.shutdownOutput();
-                    return;
-                }
-                if (out.buffer == null && !takeOut(true)) {
-                    return;
-                }
-                if (!out.wrapHeld(transport)) {
-                    updateInterest();
-                    return;
-                }
-            }
-        } catch (IOException e) {
-            // As a plain connection's shutdown: the next read or write reports the broken transport.
-            failure = failure == null ? e : failure;
-            out.release(true);
-            finSent = true;
-            transport.shutdownOutput();
-        }
+        records.continueShutdown();
     }
 
     /** Sends close_notify if the transport takes it now, gives back every record buffer and closes the transport. */
@@ -678,17 +426,8 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         if (closed) {
             return;
         }
-        if (!handshaking && failure == null && out.pendingPlain == 0) {
-            engine.closeOutbound();
-            try {
-                if (out.flush(transport)) {
-                    while (!engine.isOutboundDone() && out.wrapAtClose(transport)) {
-                        // Each wrap makes one record: close_notify, after anything the engine still owed.
-                    }
-                }
-            } catch (IOException e) {
-                // The transport is broken: closing is all that is left.
-            }
+        if (!handshake.handshaking && failure == null && out.pendingPlain == 0) {
+            records.closeNotifyNow();
         }
         end();
         transport.close();
@@ -710,7 +449,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
             return;
         }
         end();
-        if (alertSent) {
+        if (handshake.alertSent) {
             // A reset would throw away the alert the client has not read yet: it gets a FIN behind it instead.
             transport.close();
         } else {
@@ -726,9 +465,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     /** Leaves the arena's queues and gives back what is held. */
     private void end() {
         closed = true;
-        lanes.cancel();
-        in.release(true);
-        out.release(true);
+        records.end();
     }
 
     @Override
@@ -758,35 +495,32 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
 
     @Override
     public String tlsServerName() {
-        return serverName;
+        return handshake.serverName();
     }
 
     @Override
     public String tlsProtocol() {
-        return protocol;
+        return handshake.protocol();
     }
 
     @Override
     public boolean tlsClientCertificate() {
-        return clientCertificate;
+        return handshake.clientCertificate();
     }
 
     @Override
     public String tlsCipher() {
-        return cipher;
+        return handshake.cipher();
     }
 
     @Override
     public long handshakeEndNanos() {
-        return handshakeEnd;
+        return handshake.endNanos();
     }
 
     @Override
     public TlsHandshakeFailure handshakeFailure() {
-        if (handshakeFailure == null && handshaking && (in.transportEnded || in.closeNotified)) {
-            return TlsHandshakeFailure.CLOSED;
-        }
-        return handshakeFailure;
+        return handshake.failure();
     }
 
     @Override
@@ -799,18 +533,9 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         this.listenerName = name;
     }
 
-    /** The peer ended its side in the middle of the handshake. */
-    static final class PeerClosed extends TlsFailure {
-        private static final long serialVersionUID = 1L;
-
-        PeerClosed(String reason) {
-            super(reason);
-        }
-    }
-
     @Override
     public boolean handshakeDone() {
-        return !handshaking;
+        return !handshake.handshaking;
     }
 
     /** The engine, for what the handshake agreed (protocol, cipher, ALPN). */
@@ -840,10 +565,10 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
 
     @Override
     public String toString() {
-        return "TlsConnection[" + transport + (handshaking ? ", handshaking " + engine.getHandshakeStatus() : "")
+        return "TlsConnection[" + transport + (handshake.handshaking ? ", handshaking " + engine.getHandshakeStatus() : "")
                 + (in.buffer != null ? ", in " + in.buffer.readable() + " B" : "") + (lanes.waiting(true) ? ", in waits" : "")
                 + (out.buffer != null ? ", out " + out.buffer.readable() + " B" : "") + (lanes.waiting(false) ? ", out waits" : "")
-                + (outputClosing ? finSent ? ", FIN sent" : ", closing" : "") + (failure != null ? ", failed" : "")
+                + (outputClosing ? records.finSent ? ", FIN sent" : ", closing" : "") + (failure != null ? ", failed" : "")
                 + (closed ? ", closed]" : "]");
     }
 

@@ -5,11 +5,11 @@ import dev.sluice.buffer.BufferPool;
 import dev.sluice.buffer.Criticality;
 import dev.sluice.loop.Loop;
 import dev.sluice.net.Connection;
-import java.io.IOException;
 
 /**
  * One direction of a session: bytes its reading half ({@link ChannelSource})
- * reads wait in at most one buffer until they are written to {@code sink}.
+ * reads wait in at most one buffer until its writing half ({@link
+ * ChannelSink}) writes them to the sink.
  * A receive that finds no buffer it may take waits in the pool's queue
  * ({@link BufferWait}), and is retried by itself once one is handed over.
  *
@@ -50,12 +50,9 @@ final class Channel {
 
     /** The reading half: the source, its end, the session's pause, the fill limit. */
     private final ChannelSource in;
-    private Connection sink;
+    /** The writing half: the sink, its end, the bytes that reached it. */
+    private final ChannelSink out;
     private Buffer buffer;
-    /** The end of stream was passed on to the sink (FIN sent). */
-    private boolean sinkShut;
-    /** Bytes that reached the sink. */
-    private long forwarded;
     /**
      * How many of the held bytes, from {@code readIndex}, may go to the sink:
      * unbounded for a TCP relay; for HTTP, what the analysers have cleared
@@ -72,14 +69,6 @@ final class Channel {
     /** The channel's place in its pool's wait queue. */
     private final BufferWait wait;
 
-    /**
-     * Reads that {@link #forward()} makes at most, each after a write that
-     * emptied the buffer in the middle of a streamed message, before it leaves
-     * the rest to the next readiness: 64 KB with 16 KB buffers, so that a fast
-     * transfer does not hold the loop.
-     */
-    static final int MAX_REFILLS = 4;
-
     Channel(ChannelOwner session, Loop loop, Direction direction, EndOfStream endOfStream) {
         this(session, loop, loop.pool(), direction, endOfStream);
     }
@@ -93,6 +82,7 @@ final class Channel {
         this.endOfStream = endOfStream;
         this.wait = new BufferWait(this, pool, loop.clock());
         this.in = new ChannelSource(this, session, direction);
+        this.out = new ChannelSink(this, session, direction, in);
     }
 
     /** Counts this channel's buffers to its session's claim ({@link dev.sluice.buffer.BufferClaim}). */
@@ -138,7 +128,7 @@ final class Channel {
      * then close the exchange).
      */
     boolean streamsOn() {
-        if (!streaming || sink == null) {
+        if (!streaming || !out.attached()) {
             return false;
         }
         if (forward()) {
@@ -198,85 +188,38 @@ final class Channel {
 
     /**
      * Writes what the buffer holds to the sink and passes on the end of the
-     * stream once everything went out. Returns false if the session closed.
-     *
-     * <p>A streamed message bigger than the buffer (a 20 KB response through a
-     * 16 KB buffer) would leave in two segments a loop pass apart, and wake its
-     * reader twice. So when the last read filled the buffer and the message
-     * goes on past it, the write that empties the buffer is followed at once by
-     * a read of the rest, up to {@link #MAX_REFILLS} times. When one more buffer
-     * completes the message, the sink is corked ({@link Connection#cork}) first,
-     * so that the last two parts leave as one segment. The cork is lifted as
-     * soon as the writes stop, unless the message is complete and the sink
-     * closes after it: its FIN then carries the held bytes out. A TCP relay,
-     * whose length is unknown, is refilled but never corked.
+     * stream once everything went out ({@link ChannelSink#forward()}).
+     * Returns false if the session closed.
      */
     boolean forward() {
-        boolean corked = false;
-        int refills = 0;
-        Buffer b;
-        while ((b = buffer) != null && b.readable() > 0 && forwardLimit > 0 && sink != null) {
-            boolean more = streaming && in.mayRefill() && forwardLimit > b.readable() && refills < MAX_REFILLS;
-            // Only the message's last part is worth a cork: one more buffer completes it, so the
-            // cork is lifted or closed within this call. Corking every part of a big download
-            // would cost two calls per readiness for nothing (each write fills segments anyway).
-            if (more && !corked && forwardLimit - b.readable() <= b.capacity()) {
-                sink.cork(true);
-                corked = true;
-            }
-            int n;
-            try {
-                n = sink.write(b, (int) Math.min(forwardLimit, Integer.MAX_VALUE));
-            } catch (IOException e) {
-                session.writeFailed(direction.sink(), e);
-                return false;
-            }
-            if (n > 0) {
-                forwarded += n;
-                if (forwardLimit != Long.MAX_VALUE) {
-                    forwardLimit -= n;
-                }
-                session.activity(direction.sink());
-            }
-            if (!more || !b.isEmpty()) {
-                releaseIfEmpty();
-                break;
-            }
-            // The write emptied the buffer and the message goes on: its next part is read into the
-            // same buffer at once. Given back, the buffer would go to the head waiter, and the rest
-            // of a message half sent would wait in the queue behind it, holding its server longer.
-            if (!in.refill(b)) {
-                break;
-            }
-            refills++;
+        return out.forward();
+    }
+
+    /** {@code n} held bytes reached the sink: the forward limit, when there is one, is that much lower. */
+    void sent(int n) {
+        if (forwardLimit != Long.MAX_VALUE) {
+            forwardLimit -= n;
         }
-        if (session.isClosed()) {
-            return false;
-        }
-        if (refills > 0) {
-            session.streamed();
-        }
-        updateInterest();
-        if (endOfStream == EndOfStream.RELAY && in.ended() && buffer == null && !sinkShut) {
-            // With the other direction over too, the session closes now, and the
-            // close passes this end on: a shutdown first would be a wasted call.
-            if (peer == null || !peer.sinkShut) {
-                sink.shutdownOutput();
-            }
-            sinkShut = true;
-        }
-        if (corked && !sinkShut && !(forwardLimit == 0 && session.closesAfterMessage(direction))) {
-            sink.cork(false);
-        }
-        return true;
+    }
+
+    boolean streaming() {
+        return streaming;
+    }
+
+    /** Whether the source's end of stream goes on to the sink ({@link EndOfStream#RELAY}). */
+    boolean relaysEnd() {
+        return endOfStream == EndOfStream.RELAY;
+    }
+
+    /** Whether the session's other direction passed its end on to its sink. */
+    boolean peerSinkShut() {
+        return peer != null && peer.sinkShut();
     }
 
     /** Sets read and write interest from the buffer's state: back-pressure lives here. */
     void updateInterest() {
         Buffer b = buffer;
-        if (sink != null) {
-            sink.writeInterest(b != null && b.readable() > 0 && forwardLimit > 0);
-        }
+        out.updateInterest(b);
         in.updateInterest(b);
     }
 
@@ -311,9 +254,7 @@ final class Channel {
     void criticalityChanged() {
         // A TLS connection on either end takes record buffers in the same classes.
         in.slotProgressChanged();
-        if (sink != null) {
-            sink.slotProgressChanged();
-        }
+        out.slotProgressChanged();
         if (!wait.isWaiting()) {
             return;
         }
@@ -370,8 +311,7 @@ final class Channel {
 
     /** Writes to {@code c} from now on: a new sink, not shut yet. */
     void writeTo(Connection c) {
-        sink = c;
-        sinkShut = false;
+        out.writeTo(c);
     }
 
     /** The source's end of stream goes on to the sink from now on (an HTTP exchange that became a tunnel). */
@@ -386,7 +326,7 @@ final class Channel {
 
     /** Stops writing to the sink. */
     void detachSink() {
-        sink = null;
+        out.detach();
     }
 
     /** How many held bytes, from the buffer's read index, may go to the sink. */
@@ -503,7 +443,7 @@ final class Channel {
     }
 
     boolean sinkShut() {
-        return sinkShut;
+        return out.shut();
     }
 
     /** Bytes read from the source, in total. */
@@ -513,15 +453,15 @@ final class Channel {
 
     /** Bytes that reached the sink, in total. */
     long forwarded() {
-        return forwarded;
+        return out.forwarded();
     }
 
     /** The channel's state, for failure reports. */
     String describe() {
         return "buffer=" + (buffer == null ? "none" : buffer.readable() + "B" + (buffer.isMarked() ? " kept" : ""))
                 + (wait.isWaiting() ? " waiting-as-" + wait.waitingAs() : "")
-                + in.describe() + (sinkShut ? " sink-shut" : "")
-                + (streaming ? " streaming" : "") + " forwardLimit=" + forwardLimit + " forwarded=" + forwarded;
+                + in.describe() + (out.shut() ? " sink-shut" : "")
+                + (streaming ? " streaming" : "") + " forwardLimit=" + forwardLimit + " forwarded=" + out.forwarded();
     }
 
     /** Whether bytes are still owed to the sink. */

@@ -1,10 +1,7 @@
 package dev.sluice.session;
 
 import dev.sluice.backend.Backend;
-import dev.sluice.backend.RetryPolicy;
 import dev.sluice.backend.Server;
-import dev.sluice.backend.SlotRefusal;
-import dev.sluice.backend.SlotWaiter;
 import dev.sluice.buffer.Criticality;
 import dev.sluice.buffer.Buffer;
 import dev.sluice.http.AddressView;
@@ -23,7 +20,8 @@ import java.io.IOException;
  * One client connection's life in TCP mode: wait for a server slot, connect,
  * relay bytes both ways with back-pressure and half-close, then give the slot
  * back. The session task ({@link #run()}) is what the seed called
- * {@code process_session()}; each run is counted.
+ * {@code process_session()}; each run is counted. The server side (the slot,
+ * the connection, its retries) is {@link TcpUpstream}'s.
  *
  * <p>Criticality follows DESIGN.md's progress rule: until the session holds a
  * server slot it reads its client with {@link Criticality#NORMAL} allocations;
@@ -41,49 +39,37 @@ import java.io.IOException;
  */
 public final class TcpSession extends Session {
     /** {@code ADMITTING}: the slot is held, and the session waits for its claim on both pools ({@link ExchangeClaim}). */
-    private enum State { PROXY_HEADER, HANDSHAKE, INSPECT, WAITING_FOR_SLOT, ADMITTING, CONNECTING, ESTABLISHED, CLOSED }
+    enum State { PROXY_HEADER, HANDSHAKE, INSPECT, WAITING_FOR_SLOT, ADMITTING, CONNECTING, ESTABLISHED, CLOSED }
 
-    private final Connector connector;
     private final TcpFrontend frontend;
     /** Chosen when the session starts, from the frontend's rules; null until then, or when none was. */
-    private Backend backend;
-    private SessionTimeouts timeouts;
-    private boolean smartConnect;
+    Backend backend;
+    SessionTimeouts timeouts;
+    boolean smartConnect;
     private final SessionSet sessions;
-    private final SessionCounters counters;
-    private final Connection client;
-    private Connection server;
-    private Server slot;
-    /** The backend's stick rules: the server a table names ({@link #stuck}), and the key stored once connected. */
-    private final StickPersistence sticks = new StickPersistence();
-    private Server stuck;
-    private final dev.sluice.backend.BalanceKey persistKey = new dev.sluice.backend.BalanceKey();
-    private final Channel request;
-    private final Channel response;
-    private final ExchangeClaim claim;
-    private final SlotRequest slotRequest = new SlotRequest();
-    private State state = State.WAITING_FOR_SLOT;
-    private long phaseDeadline;
+    final SessionCounters counters;
+    final Connection client;
+    final Channel request;
+    final Channel response;
+    private final TcpUpstream upstream;
+    State state = State.WAITING_FOR_SLOT;
+    long phaseDeadline;
     private final TcpDeadlines.State times = new TcpDeadlines.State();
     private SessionOutcome outcome;
     /** The connection's addresses as the rules see them. */
-    private AddressView view;
+    AddressView view;
     /** The PROXY header a server with send-proxy gets first, naming the client {@link #view} holds. */
-    private ServerPreamble serverPreamble;
+    ServerPreamble serverPreamble;
     /** The PROXY header still to read, under accept-proxy; null otherwise. */
     private ProxyHeader proxyHeader;
-    /** How many times the connection was tried again ({@code retries}); a pause before one is running. */
-    private int retries;
-    private boolean turnAround;
     /** The access log's record of the session. */
-    private final ExchangeLog log;
+    final ExchangeLog log;
     /** When the content rules first ran: the inspect delay counts from here. */
     private long inspectStart;
 
     private TcpSession(Loop loop, Connector connector, TcpFrontend frontend, SessionSet sessions,
                        SessionCounters counters, Connection client) {
         super(loop);
-        this.connector = connector;
         this.frontend = frontend;
         this.sessions = sessions;
         this.counters = counters;
@@ -92,11 +78,7 @@ public final class TcpSession extends Session {
         this.request = new Channel(this, loop, Channel.Direction.REQUEST, Channel.EndOfStream.RELAY);
         this.response = new Channel(this, loop, Channel.Direction.RESPONSE, Channel.EndOfStream.RELAY);
         Channel.pair(request, response);
-        this.claim = new ExchangeClaim(loop, request, response, client, () -> {
-            if (state == State.ADMITTING) {
-                connectTo(slot);
-            }
-        });
+        this.upstream = new TcpUpstream(this, connector);
     }
 
     /**
@@ -257,8 +239,9 @@ public final class TcpSession extends Session {
         smartConnect = d.policy().smartConnect();
         log.routed(backend);
         client.readInterest(true);
-        stuck = sticks.request(d.policy().stickRules(), backend, view, view.addresses().stickTables(), false);
-        acquire(now, null);
+        upstream.stuck = upstream.sticks.request(d.policy().stickRules(), backend, view, view.addresses().stickTables(),
+                false);
+        upstream.acquire(now, null);
     }
 
     /** Waits for more of the client's bytes, or for the inspect delay to end at {@code until}. */
@@ -271,152 +254,19 @@ public final class TcpSession extends Session {
         armTimer();
     }
 
-    /** A slot on one of the backend's servers ({@code avoid}, the one that failed, only if no other). */
-    private void acquire(long now, Server avoid) {
-        Server s;
-        try {
-            s = backend.acquire(slotRequest, stuck != null
-                    ? TcpRouting.balanceKey(persistKey, backend, client.remoteAddress(), stuck)
-                    : TcpRouting.balanceKey(backend, client.remoteAddress()), avoid);
-        } catch (Backend.SlotException e) {
-            close(e instanceof Backend.NoServerException ? SessionOutcome.NO_SERVER : SessionOutcome.QUEUE_FULL,
-                    CloseMode.ORDERLY);
-            return;
-        }
-        if (s != null) {
-            if (smartConnect) {
-                // Bytes the client already sent let the handshake's last ACK carry them (tcp-smart-connect).
-                request.tryReceive();
-            }
-            connectTo(s);
-        } else {
-            log.queued(backend);
-            counters.queued++;
-            phaseDeadline = deadline(now, timeouts.queueOrConnect());
-        }
-        armTimer();
-    }
-
-    private void connectTo(Server s) {
-        slot = s;
-        if (!claim.admit(s)) {
-            // The slot is held; its buffers of both pools are not yet: the claim's admission resumes here.
-            state = State.ADMITTING;
-            phaseDeadline = 0;
-            return;
-        }
-        state = State.CONNECTING;
-        long now = loop.clock().nanoTime();
-        log.slotHeld(now, s, retries);
-        phaseDeadline = deadline(now, timeouts.connect());
-        request.criticalityChanged();
-        // With client bytes in hand, they go out at once: the handshake's ACK may wait to carry them.
-        boolean ackWithData = smartConnect && request.holdsBytes();
-        // A connection given up for a retry may still report: only the current attempt's events count.
-        int attempt = retries;
-        java.net.InetSocketAddress target = s.addressFor(view.addresses().destinationPort());
-        ConnectionHandler events = new ConnectionHandler() {
-            @Override
-            public void readable() {
-                if (attempt == retries) {
-                    response.receive();
-                }
-            }
-
-            @Override
-            public void writable() {
-                wake();
-            }
-
-            @Override
-            public void connected() {
-                if (attempt != retries) {
-                    return;
-                }
-                // The PROXY header goes first, before any client byte (a TLS connection sent it already, in the
-                // clear, before its handshake).
-                if (!server.isTls() && !serverPreamble.send(s, server)) {
-                    connectionFailed(SessionOutcome.CONNECT_ERROR, true);
-                    return;
-                }
-                established();
-            }
-
-            @Override
-            public void connectFailed(IOException cause) {
-                if (state == State.CONNECTING && attempt == retries) {
-                    connectionFailed(SessionOutcome.CONNECT_ERROR, true);
-                }
-            }
-        };
-        server = connector.connect(target, events, ackWithData);
-        if (s.tls() != null) {
-            // TLS towards the server: its handler hears connected once the handshake is done.
-            server = s.tls().connect(server, loop, target, s.tls().serverName(view.addresses().tlsServerName(), null),
-                    serverPreamble.bytes(s));
-            server.handler(events);
-        }
-        server.slotProgress(dev.sluice.net.SlotProgress.SERVER);
-        server.shareRecordsWith(client);
-        claim.server(server, true);
-        request.writeTo(server);
-        response.readFrom(server);
-        armTimer();
-    }
-
-    /**
-     * The connection failed before any client byte went out (they wait in the
-     * request buffer until it is established): as {@code retries} and
-     * {@code retry-on conn-failure} say, it is tried again, on the same
-     * server (after the turn-around pause when it was refused) or on another
-     * as {@code option redispatch} says, through the same slots and queues as
-     * a new session. Otherwise the session ends with {@code why}.
-     */
-    private void connectionFailed(SessionOutcome why, boolean refused) {
-        slot.countConnectError();
-        RetryPolicy policy = backend.retryPolicy();
-        if (!policy.retriesOn(RetryPolicy.RetryOn.CONN_FAILURE) || !policy.allowsRetry(retries)) {
-            close(why, CloseMode.ORDERLY);
-            return;
-        }
-        retries++;
-        counters.retries++;
-        request.detachSink();
-        response.detachSource();
-        server.abort();
-        server = null;
-        Server failed = slot;
-        long now = loop.clock().nanoTime();
-        if (!backend.redispatches(retries, failed)) {
-            if (refused) {
-                turnAround = true;
-                phaseDeadline = deadline(now, ExchangeRetries.turnAroundNanos(timeouts.connect()));
-                armTimer();
-            } else {
-                connectTo(failed);
-            }
-            return;
-        }
-        counters.redispatches++;
-        claim.end();
-        backend.releaseSlot(failed);
-        slot = null;
-        state = State.WAITING_FOR_SLOT;
-        acquire(now, failed);
-    }
-
-    private void established() {
+    /** The server connection is open (and its PROXY header sent): the relay begins. */
+    void established() {
         if (state != State.CONNECTING) {
             return;
         }
         state = State.ESTABLISHED;
         // Connected: the stick rules' key names this server from now on, as HAProxy stores then.
-        sticks.served(slot);
+        upstream.sticks.served(upstream.slot);
         request.startStreaming();
         response.startStreaming();
         serverActiveAt = loop.clock().nanoTime();
-        log.connected(serverActiveAt, retries);
-        server.readInterest(true);
+        log.connected(serverActiveAt, upstream.retries);
+        upstream.server.readInterest(true);
         wake();
     }
 
@@ -428,7 +278,7 @@ public final class TcpSession extends Session {
      */
     @Override
     public Criticality criticality(Channel.Direction direction) {
-        if (direction == Channel.Direction.REQUEST && (slot == null || state == State.ADMITTING)) {
+        if (direction == Channel.Direction.REQUEST && (upstream.slot == null || state == State.ADMITTING)) {
             return Criticality.NORMAL;
         }
         Channel other = direction == Channel.Direction.REQUEST ? response : request;
@@ -510,20 +360,14 @@ public final class TcpSession extends Session {
     private boolean expired(long now) {
         switch (state) {
             case WAITING_FOR_SLOT -> {
-                if (phaseDeadline != 0 && now - phaseDeadline >= 0 && backend.cancel(slotRequest)) {
+                if (phaseDeadline != 0 && now - phaseDeadline >= 0 && upstream.leaveQueue()) {
                     close(SessionOutcome.QUEUE_TIMEOUT, CloseMode.ORDERLY);
                     return true;
                 }
             }
             case CONNECTING -> {
                 if (phaseDeadline != 0 && now - phaseDeadline >= 0) {
-                    if (turnAround) {
-                        turnAround = false;
-                        connectTo(slot);
-                        return false;
-                    }
-                    connectionFailed(SessionOutcome.CONNECT_TIMEOUT, false);
-                    return state == State.CLOSED;
+                    return upstream.connectDeadlinePassed();
                 }
             }
             default -> {
@@ -576,7 +420,7 @@ public final class TcpSession extends Session {
     /** A TCP session is never between exchanges: it carries one stream. */
     @Override
     boolean uses(Server server) {
-        return slot == server;
+        return upstream.slot == server;
     }
 
     @Override
@@ -594,7 +438,7 @@ public final class TcpSession extends Session {
      * Ends the session and gives back everything it holds, resetting both
      * connections or closing them in order.
      */
-    private void close(SessionOutcome why, CloseMode mode) {
+    void close(SessionOutcome why, CloseMode mode) {
         if (state == State.CLOSED) {
             return;
         }
@@ -604,14 +448,7 @@ public final class TcpSession extends Session {
         request.dispose();
         response.dispose();
         loop.cancel(timer);
-        if (was == State.WAITING_FOR_SLOT && backend != null) {
-            // If a grant is already on its way, slotGranted() will give the slot back.
-            backend.cancel(slotRequest);
-        } else if (slot != null) {
-            backend.releaseSlot(slot);
-            slot = null;
-        }
-        claim.end();
+        upstream.giveBack(was == State.WAITING_FOR_SLOT);
         TlsHandshakeFailure unfinished = unfinishedHandshake(client, why);
         if (unfinished != null) {
             loop.counters().tlsHandshakeFailures[unfinished.ordinal()]++;
@@ -624,6 +461,7 @@ public final class TcpSession extends Session {
             case CONNECTING -> TerminationPhase.CONNECT;
             case ESTABLISHED, CLOSED -> TerminationPhase.DATA;
         });
+        Connection server = upstream.server;
         if (mode == CloseMode.ABORTIVE) {
             client.abort();
             if (server != null) {
@@ -648,34 +486,11 @@ public final class TcpSession extends Session {
         return outcome;
     }
 
-    private final class SlotRequest extends SlotWaiter {
-        @Override
-        protected Loop loop() {
-            return loop;
-        }
-
-        @Override
-        protected void slotGranted(Server granted) {
-            if (state != State.WAITING_FOR_SLOT) {
-                backend.releaseSlot(granted);
-                return;
-            }
-            connectTo(granted);
-        }
-
-        @Override
-        protected void slotRefused(SlotRefusal why) {
-            if (state == State.WAITING_FOR_SLOT) {
-                close(SessionOutcome.NO_SERVER, CloseMode.ORDERLY);
-            }
-        }
-    }
-
     /** The session's state, for {@code show sess} and failure reports. */
     @Override
     public String toString() {
         return "TcpSession[" + (client.isTls() ? client.toString() : client.peer()) + " fe=" + frontend.name() + " be=" + (backend == null ? "-" : backend.name()) + " srv="
-                + (slot == null ? "-" : slot.name()) + " state=" + state + " request{" + request.describe()
+                + (upstream.slot == null ? "-" : upstream.slot.name()) + " state=" + state + " request{" + request.describe()
                 + "} response{" + response.describe() + "}]";
     }
 }

@@ -20,7 +20,7 @@ class GenerationArenaTest {
     void anArenaNobodyReachesIsUnmappedAndOneInUseIsNot() throws Exception {
         long before = vmSizeKb();
         for (int generation = 0; generation < 40; generation++) {
-            ByteBuffer arena = Sluice.generationArena(ARENA);
+            ByteBuffer arena = Arenas.generationArena(ARENA);
             arena.put((int) (ARENA - 1), (byte) 1);
             arena = null;
             System.gc();
@@ -31,7 +31,7 @@ class GenerationArenaTest {
         // 40 arenas of 64 MiB are 2.5 GiB of mappings; unmapped, the process grows by far less (at most 256 MiB for whatever else the JVM maps).
         assertTrue(after - before < 256 * 1024, "VmSize grew from " + before + " to " + after + " kB");
 
-        ByteBuffer record = Sluice.generationArena(ARENA).slice(4096, 4096);
+        ByteBuffer record = Arenas.generationArena(ARENA).slice(4096, 4096);
         settle();
         record.put(17, (byte) 42);
         assertEquals(42, record.get(17));
