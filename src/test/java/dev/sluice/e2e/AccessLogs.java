@@ -51,12 +51,19 @@ final class AccessLogs implements AutoCloseable {
         }
     }
 
-    /** Drops whatever arrives until 300 ms pass without a line. */
+    /**
+     * Drops whatever arrives until 300 ms pass without a line; fails after 15 s
+     * of lines that never stop (something logs for ever), rather than hang.
+     */
     void drain() throws IOException {
         socket.setSoTimeout(300);
+        long deadline = System.nanoTime() + 15_000_000_000L;
         try {
             while (true) {
                 socket.receive(new DatagramPacket(new byte[2048], 2048));
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError("log lines did not stop for 15 s");
+                }
             }
         } catch (java.net.SocketTimeoutException done) {
             socket.setSoTimeout(10_000);

@@ -7,7 +7,6 @@ import dev.sluice.cli.Sluice;
 import dev.sluice.config.ConfigParser;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -101,9 +100,9 @@ class CookiePersistenceEndToEndTest {
     void sluiceKeepsClientsOnTheirServersAsHaproxyDoes() throws Exception {
         HttpTestOrigin s1 = origin();
         HttpTestOrigin s2 = origin();
-        ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        int down = closed.getLocalPort();
-        closed.close();
+        java.net.Socket refusing = FreePorts.dead();
+        open.add(refusing);
+        int down = refusing.getLocalPort();
         AccessLogs haproxyLogs = receiver();
         AccessLogs sluiceLogs = receiver();
         int[] h = new int[SECTIONS.length + 1];

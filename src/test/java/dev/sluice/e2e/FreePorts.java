@@ -37,4 +37,21 @@ public final class FreePorts {
         }
         throw new IllegalStateException("no fresh loopback port after 1000 attempts");
     }
+
+    /**
+     * A loopback port that refuses every connection for as long as the
+     * returned socket stays open: bound, never listening. A port merely
+     * closed could be taken by a listener bound to port 0 meanwhile (Sluice's
+     * own, in a test), which then answers for the "dead" server; a bound
+     * socket keeps the port from being handed out. Close it after the test.
+     */
+    public static java.net.Socket dead() {
+        java.net.Socket s = new java.net.Socket();
+        try {
+            s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return s;
+    }
 }

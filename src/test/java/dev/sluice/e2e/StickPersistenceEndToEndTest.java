@@ -8,7 +8,6 @@ import dev.sluice.config.ConfigParser;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -158,9 +157,7 @@ class StickPersistenceEndToEndTest {
     void sluiceSendsEachRequestToTheServerHaproxyChooses() throws Exception {
         HttpTestOrigin[] origins = {opened(new HttpTestOrigin()), opened(new HttpTestOrigin()),
             opened(new HttpTestOrigin())};
-        ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        int dead = closed.getLocalPort();
-        closed.close();
+        int dead = opened(FreePorts.dead()).getLocalPort();
         AccessLogs haproxyLogs = opened(new AccessLogs(ACCESS_LINE, logged));
         AccessLogs sluiceLogs = opened(new AccessLogs(ACCESS_LINE, logged));
         int[] h = new int[SECTIONS];
