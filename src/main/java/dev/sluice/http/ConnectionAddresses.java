@@ -130,6 +130,11 @@ public final class ConnectionAddresses {
         return tlsClient != null && tlsClient.tlsClientCertificate();
     }
 
+    /** What the TLS client's certificate says, or null (a plain connection, or no certificate). */
+    public dev.sluice.net.TlsPeer tlsPeer() {
+        return tlsClient == null ? null : tlsClient.tlsPeer();
+    }
+
     public String tlsProtocol() {
         return tlsClient == null ? null : tlsClient.tlsProtocol();
     }

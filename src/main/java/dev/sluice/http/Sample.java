@@ -27,7 +27,8 @@ import java.util.List;
 public final class Sample {
     private enum Source {
         SRC, DST, SRC_PORT, DST_PORT, METHOD, PATH, QUERY, URL, HDR, FHDR, SSL_FC, SSL_FC_SNI, SSL_FC_PROTOCOL,
-        SSL_FC_CIPHER, VAR, STR;
+        SSL_FC_CIPHER, VAR, STR, SSL_C_S_DN, SSL_C_I_DN, SSL_C_NOTBEFORE, SSL_C_NOTAFTER, SSL_C_SERIAL, SSL_C_SHA1,
+        SSL_C_USED, SSL_C_VERIFY;
 
         /** Whether the fetch reads the request head (unavailable once it went out, to a response's rules). */
         boolean readsRequest() {
@@ -35,7 +36,7 @@ public final class Sample {
         }
     }
 
-    private enum Converter { LOWER, UPPER }
+    private enum Converter { LOWER, UPPER, HEX, BASE64 }
 
     private final String text;
     private final Source source;
@@ -46,6 +47,10 @@ public final class Sample {
     /** Which occurrence of a header: 1 the first, -1 the last. */
     private final int occurrence;
     private final Converter[] converters;
+    /** Of {@code ssl_c_s_dn} and {@code ssl_c_i_dn}: the entry asked for, or null for the whole name. */
+    private String entry;
+    /** Of {@code ssl_c_s_dn} and {@code ssl_c_i_dn}: the whole name in RFC 2253's form, not OpenSSL's one line. */
+    private boolean rfc2253;
 
     private Sample(String text, Source source, byte[] argument, String var, int occurrence, Converter[] converters) {
         this.text = text;
@@ -91,13 +96,22 @@ public final class Sample {
             case "ssl_fc_cipher" -> Source.SSL_FC_CIPHER;
             case "var" -> Source.VAR;
             case "str" -> Source.STR;
+            case "ssl_c_s_dn" -> Source.SSL_C_S_DN;
+            case "ssl_c_i_dn" -> Source.SSL_C_I_DN;
+            case "ssl_c_notbefore" -> Source.SSL_C_NOTBEFORE;
+            case "ssl_c_notafter" -> Source.SSL_C_NOTAFTER;
+            case "ssl_c_serial" -> Source.SSL_C_SERIAL;
+            case "ssl_c_sha1" -> Source.SSL_C_SHA1;
+            case "ssl_c_used" -> Source.SSL_C_USED;
+            case "ssl_c_verify" -> Source.SSL_C_VERIFY;
             default -> throw new IllegalArgumentException("sample fetch '" + name + "' is not supported by Sluice"
                     + " (supported: src, dst, src_port, dst_port, method, path, query, url, req.hdr(NAME[,OCC]),"
                     + " hdr(NAME[,OCC]), req.fhdr(NAME[,OCC]), ssl_fc, ssl_fc_sni, ssl_fc_protocol, ssl_fc_cipher,"
-                    + " var(NAME), str(TEXT))");
+                    + " var(NAME), str(TEXT), ssl_c_s_dn([ENTRY[,OCC[,FORMAT]]]), ssl_c_i_dn(...), ssl_c_notbefore,"
+                    + " ssl_c_notafter, ssl_c_serial, ssl_c_sha1, ssl_c_used, ssl_c_verify)");
         };
         boolean takesArgs = source == Source.HDR || source == Source.FHDR || source == Source.VAR
-                || source == Source.STR;
+                || source == Source.STR || source == Source.SSL_C_S_DN || source == Source.SSL_C_I_DN;
         if (!takesArgs && open >= 0 && !(args.size() == 1 && args.get(0).isEmpty())) {
             throw new IllegalArgumentException("sample fetch '" + name + "' takes no argument");
         }
@@ -142,16 +156,50 @@ public final class Sample {
             default -> {
             }
         }
+        String entry = null;
+        boolean rfc2253 = false;
+        if ((source == Source.SSL_C_S_DN || source == Source.SSL_C_I_DN) && open >= 0) {
+            if (args.size() > 3) {
+                throw new IllegalArgumentException("sample fetch '" + name + "' takes at most an entry, an occurrence"
+                        + " and a format: " + name + "([ENTRY[,OCC[,FORMAT]]])");
+            }
+            entry = args.get(0).trim().isEmpty() ? null : args.get(0).trim();
+            occurrence = 1;
+            if (args.size() >= 2) {
+                try {
+                    occurrence = Integer.parseInt(args.get(1).trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("sample fetch '" + name + "': the occurrence is a number, got '"
+                            + args.get(1) + "'");
+                }
+                if (occurrence == 0 && entry != null) {
+                    throw new IllegalArgumentException("sample fetch '" + name + "': the occurrence of an entry is a"
+                            + " number other than 0 (1 the first, -1 the last)");
+                }
+            }
+            if (args.size() == 3) {
+                if (!args.get(2).trim().equals("rfc2253")) {
+                    throw new IllegalArgumentException("sample fetch '" + name + "': the format is rfc2253, got '"
+                            + args.get(2).trim() + "'");
+                }
+                rfc2253 = true;
+            }
+        }
         Converter[] converters = new Converter[parts.size() - 1];
         for (int i = 1; i < parts.size(); i++) {
             converters[i - 1] = switch (parts.get(i).trim()) {
                 case "lower" -> Converter.LOWER;
                 case "upper" -> Converter.UPPER;
+                case "hex" -> Converter.HEX;
+                case "base64" -> Converter.BASE64;
                 default -> throw new IllegalArgumentException("converter '" + parts.get(i).trim() + "' is not"
-                        + " supported by Sluice (supported: lower, upper)");
+                        + " supported by Sluice (supported: lower, upper, hex, base64)");
             };
         }
-        return new Sample(text, source, argument, var, occurrence, converters);
+        Sample sample = new Sample(text, source, argument, var, occurrence, converters);
+        sample.entry = entry;
+        sample.rfc2253 = rfc2253;
+        return sample;
     }
 
     /** {@code text} split at the commas outside parentheses: the fetch, then each converter. */
@@ -192,6 +240,10 @@ public final class Sample {
     public int render(HttpRequestView request, ConnectionAddresses connection, byte[] out, int at) {
         int end = fetch(request, connection, out, at);
         for (Converter c : converters) {
+            if (c == Converter.HEX || c == Converter.BASE64) {
+                end = Encodings.encode(c == Converter.HEX, out, at, end);
+                continue;
+            }
             for (int i = at; i < end; i++) {
                 byte b = out[i];
                 if (c == Converter.LOWER && b >= 'A' && b <= 'Z') {
@@ -236,10 +288,60 @@ public final class Sample {
             case STR -> {
                 return copy(argument, out, at);
             }
+            case SSL_C_USED -> {
+                return copy(c.tlsClientCertificate() ? ONE : ZERO, out, at);
+            }
+            case SSL_C_VERIFY -> {
+                // A certificate that does not check out fails the handshake: a connection that has one, 0.
+                return c.tls() ? copy(ZERO, out, at) : at;
+            }
+            case SSL_C_S_DN, SSL_C_I_DN, SSL_C_NOTBEFORE, SSL_C_NOTAFTER, SSL_C_SERIAL, SSL_C_SHA1 -> {
+                return certificate(c.tlsPeer(), out, at);
+            }
             default -> {
                 return r == null ? at : fromHead(r, out, at);
             }
         }
+    }
+
+    /** What the client's certificate says; nothing without one. */
+    private int certificate(dev.sluice.net.TlsPeer peer, byte[] out, int at) {
+        if (peer == null) {
+            return at;
+        }
+        switch (source) {
+            case SSL_C_NOTBEFORE -> {
+                return copy(peer.notBefore(), out, at);
+            }
+            case SSL_C_NOTAFTER -> {
+                return copy(peer.notAfter(), out, at);
+            }
+            case SSL_C_SERIAL -> {
+                return copy(peer.serial(), out, at);
+            }
+            case SSL_C_SHA1 -> {
+                return copy(peer.sha1(), out, at);
+            }
+            default -> {
+                dev.sluice.net.TlsPeer.Name n = source == Source.SSL_C_S_DN ? peer.subject() : peer.issuer();
+                if (entry != null) {
+                    return copyUtf8(n.entry(entry, occurrence), out, at);
+                }
+                return copyUtf8(rfc2253 ? n.rfc2253() : n.oneLine(), out, at);
+            }
+        }
+    }
+
+    /** A string's UTF-8 bytes (a name's letters past ASCII), cut at the end of {@code out}. */
+    private static int copyUtf8(String s, byte[] out, int at) {
+        if (s == null) {
+            return at;
+        }
+        boolean ascii = true;
+        for (int i = 0; i < s.length() && ascii; i++) {
+            ascii = s.charAt(i) < 0x80;
+        }
+        return ascii ? copy(s, out, at) : copy(s.getBytes(StandardCharsets.UTF_8), out, at);
     }
 
     private int fromHead(HttpRequestView r, byte[] out, int at) {

@@ -155,6 +155,11 @@ public interface Connection {
         return false;
     }
 
+    /** What the TLS client's certificate says ({@code ssl_c_s_dn} and the like), or null without one. */
+    default TlsPeer tlsPeer() {
+        return null;
+    }
+
     /** The server name this connection asked a server for (SNI), when it opened one over TLS; else null. */
     default String requestedServerName() {
         return null;

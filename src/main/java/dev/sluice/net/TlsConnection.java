@@ -509,6 +509,11 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     }
 
     @Override
+    public TlsPeer tlsPeer() {
+        return handshake.peer();
+    }
+
+    @Override
     public String tlsCipher() {
         return handshake.cipher();
     }

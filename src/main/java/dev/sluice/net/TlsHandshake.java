@@ -33,6 +33,8 @@ final class TlsHandshake {
     private String protocol;
     /** Whether the client gave a certificate (that checked out) in the handshake ({@code ssl_c_used}). */
     private boolean clientCertificate;
+    /** What the client's certificate says ({@code ssl_c_*}), or null when it gave none. */
+    private TlsPeer peer;
     /** The suite agreed on, by OpenSSL's name, once the handshake is done. */
     private String cipher;
     /** When the handshake ended, on the loop's clock. */
@@ -104,6 +106,7 @@ final class TlsHandshake {
                     protocol = engine.getSession().getProtocol();
                     cipher = TlsNames.opensslSuite(engine.getSession().getCipherSuite());
                     clientCertificate = !client && TlsNames.peerCertified(engine);
+                    peer = clientCertificate ? TlsPeer.of(engine) : null;
                     handshakeEnd = loop.clock().nanoTime();
                 }
             }
@@ -225,6 +228,10 @@ final class TlsHandshake {
 
     boolean clientCertificate() {
         return clientCertificate;
+    }
+
+    TlsPeer peer() {
+        return peer;
     }
 
     String cipher() {

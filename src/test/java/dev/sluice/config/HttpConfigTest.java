@@ -379,8 +379,8 @@ class HttpConfigTest {
             + " <name> <value> [if|unless <condition>]), got 1",
         "http-request set-header X a b#http-request set-header: expected a header name and one value (quote a value"
             + " that holds spaces), then if or unless, got 3 words before the condition",
-        "http-request set-header X %[src,hex]#http-request set-header: converter 'hex' is not supported by Sluice"
-            + " (supported: lower, upper)",
+        "http-request set-header X %[src,json]#http-request set-header: converter 'json' is not supported by Sluice"
+            + " (supported: lower, upper, hex, base64)",
         "http-request add-header X 50%#http-request add-header: '50%': log-format variables other than %[...] sample"
             + " expressions are not supported by Sluice in a value (write %% for a percent sign)",
         "http-request set-var(proc.x) src#http-request set-var: variable 'proc.x': the proc scope (a variable of the"

@@ -71,10 +71,12 @@ class LogKeywordsTest {
                 + " written; keep it with 'capture request header NAME len N' and write %hr, or with 'http-request"
                 + " set-var(txn.NAME) EXPR' and write %[var(txn.NAME)]", refused("defaults\n log-format %[req.hdr(host)]\n"
                         + "frontend f\n bind :80\n default_backend b\n").getMessage());
-        assertEquals("t.cfg:2: log-format: sample fetch 'ssl_c_s_dn' is not supported by Sluice (supported: src, dst,"
+        assertEquals("t.cfg:2: log-format: sample fetch 'ssl_c_sig_alg' is not supported by Sluice (supported: src, dst,"
                 + " src_port, dst_port, method, path, query, url, req.hdr(NAME[,OCC]), hdr(NAME[,OCC]),"
-                + " req.fhdr(NAME[,OCC]), ssl_fc, ssl_fc_sni, ssl_fc_protocol, ssl_fc_cipher, var(NAME), str(TEXT))",
-                refused("defaults\n log-format %[ssl_c_s_dn]\nfrontend f\n bind :80\n default_backend b\n")
+                + " req.fhdr(NAME[,OCC]), ssl_fc, ssl_fc_sni, ssl_fc_protocol, ssl_fc_cipher, var(NAME), str(TEXT),"
+                + " ssl_c_s_dn([ENTRY[,OCC[,FORMAT]]]), ssl_c_i_dn(...), ssl_c_notbefore, ssl_c_notafter, ssl_c_serial,"
+                + " ssl_c_sha1, ssl_c_used, ssl_c_verify)",
+                refused("defaults\n log-format %[ssl_c_sig_alg]\nfrontend f\n bind :80\n default_backend b\n")
                         .getMessage());
         assertEquals("t.cfg:3: log-format: expects one argument, got 2; quote the format or escape its spaces:"
                 + " log-format \"%ci:%cp [%t] ...\"", refused("frontend f\n bind :80\n log-format %ci %t\n"

@@ -65,6 +65,10 @@ class SampleTest {
     void convertersApplyInOrder() {
         assertEquals("example.com", render("req.hdr(host),lower"));
         assertEquals("/A/B", render("path,lower,upper"));
+        assertEquals("6162C3BF", render("str(ab\u00ff),hex"), "str is UTF-8");
+        assertEquals("YWJjZA==", render("str(abcd),base64"));
+        assertEquals("YWJj", render("str(abc),base64"));
+        assertEquals("59574A6A", render("str(abc),base64,hex"));
     }
 
     @Test
@@ -128,10 +132,10 @@ class SampleTest {
 
     @Test
     void whatSluiceDoesNotSupportIsRefusedByName() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Sample.parse("ssl_c_s_dn")).getMessage()
-                .contains("sample fetch 'ssl_c_s_dn' is not supported by Sluice"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Sample.parse("src,hex")).getMessage()
-                .contains("converter 'hex' is not supported by Sluice"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Sample.parse("ssl_c_sig_alg")).getMessage()
+                .contains("sample fetch 'ssl_c_sig_alg' is not supported by Sluice"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Sample.parse("src,json")).getMessage()
+                .contains("converter 'json' is not supported by Sluice"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Sample.parse("var(proc.x)")).getMessage()
                 .contains("the proc scope"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> FieldTemplate.parse("%ci")).getMessage()
