@@ -54,6 +54,10 @@ public final class FieldTemplate {
                 i++;
                 continue;
             }
+            if (value.startsWith("{+Q}[", i + 1)) {
+                // %{+Q}[...]: HAProxy 2.6 writes a header value unquoted all the same (seen on the real one).
+                i += 4;
+            }
             if (i + 1 < value.length() && value.charAt(i + 1) == '[') {
                 int close = dev.sluice.util.Brackets.closing(value, i + 2, ']');
                 if (close < 0) {
@@ -68,8 +72,9 @@ public final class FieldTemplate {
                 i = close;
                 continue;
             }
-            throw new IllegalArgumentException("'" + value + "': log-format variables other than %[...] sample"
-                    + " expressions are not supported by Sluice in a value (write %% for a percent sign)");
+            throw new IllegalArgumentException("'" + value + "': log-format variables other than %[...] and"
+                    + " %{+Q}[...] sample expressions are not supported by Sluice in a value (write %% for a percent"
+                    + " sign)");
         }
         if (!any) {
             return null;

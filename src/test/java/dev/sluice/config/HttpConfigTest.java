@@ -381,8 +381,8 @@ class HttpConfigTest {
             + " that holds spaces), then if or unless, got 3 words before the condition",
         "http-request set-header X %[src,json]#http-request set-header: converter 'json' is not supported by Sluice"
             + " (supported: lower, upper, hex, base64)",
-        "http-request add-header X 50%#http-request add-header: '50%': log-format variables other than %[...] sample"
-            + " expressions are not supported by Sluice in a value (write %% for a percent sign)",
+        "http-request add-header X 50%#http-request add-header: '50%': log-format variables other than %[...] and"
+            + " %{+Q}[...] sample expressions are not supported by Sluice in a value (write %% for a percent sign)",
         "http-request set-var(proc.x) src#http-request set-var: variable 'proc.x': the proc scope (a variable of the"
             + " whole process) is not supported by Sluice; use sess or txn",
         "http-request set-var(txn.x) src path#http-request set-var: expected one sample expression after"

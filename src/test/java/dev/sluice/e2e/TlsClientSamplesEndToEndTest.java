@@ -37,6 +37,7 @@ class TlsClientSamplesEndToEndTest extends HttpEndToEnd {
                 "    bind 127.0.0.1:" + port + " ssl crt " + site + " verify required ca-file " + clients,
                 "    http-request set-header X-DN %[ssl_c_s_dn]",
                 "    http-request set-header X-Issuer %[ssl_c_i_dn]",
+                "    http-request set-header X-DN-Quoted %{+Q}[ssl_c_s_dn(CN)]",
                 "    http-request set-header X-CN %[ssl_c_s_dn(cn)]",
                 "    http-request set-header X-OU \"%[ssl_c_s_dn(OU,1)]|%[ssl_c_s_dn(OU,-1)]|%[ssl_c_s_dn(OU,2)]\"",
                 "    http-request set-header X-RFC %[ssl_c_s_dn(,0,rfc2253)]",
@@ -89,7 +90,8 @@ class TlsClientSamplesEndToEndTest extends HttpEndToEnd {
         // HAProxy's fields first: the test holds Sluice to them, not to itself.
         assertTrue(theirs.contains("x-dn: /C=FR/O=Example, Inc/OU=Edge/OU=Ops/CN=client.test"), theirs.toString());
         assertTrue(theirs.contains("x-ou: Edge|Ops|Ops"), theirs.toString());
-        assertEquals(10, theirs.size(), theirs.toString());
+        assertTrue(theirs.contains("x-dn-quoted: client.test"), theirs.toString());
+        assertEquals(11, theirs.size(), theirs.toString());
         assertEquals(theirs, ours);
     }
 }

@@ -139,7 +139,7 @@ class SampleTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Sample.parse("var(proc.x)")).getMessage()
                 .contains("the proc scope"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> FieldTemplate.parse("%ci")).getMessage()
-                .contains("log-format variables other than %[...]"));
+                .contains("log-format variables other than %[...] and %{+Q}[...]"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> FieldTemplate.parse("%[src")).getMessage()
                 .contains("missing ']'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Sample.parse("req.hdr(host,0)")).getMessage()
