@@ -45,12 +45,9 @@ final class HttpExchange {
     /** The access log's room: the exchange's events go there. */
     private final ExchangeLog log;
     private final ParsedRequest view = new ParsedRequest();
-    private final BalanceKey balanceKey = new BalanceKey();
     private final RequestPolicy.Decision decision = new RequestPolicy.Decision();
-    /** The backend's persistence cookie, read from the request and written into the response. */
-    private final CookiePersistence cookies = new CookiePersistence();
-    /** The backend's stick rules: the server a table names, and the keys stored once it answers. */
-    private final StickPersistence sticks = new StickPersistence();
+    /** The backend's persistence cookie and stick rules, and the balance key they pin. */
+    private final ExchangePersistence persistence = new ExchangePersistence();
     /** The client and where it connected to, as the rules see them. */
     private final ConnectionAddresses addresses;
 
@@ -74,7 +71,7 @@ final class HttpExchange {
                 responseSide, parts, times, addresses, forwardedForField);
         this.reply = reply;
         this.applets = new AppletHandoff(session, frontend, response, requestSide, reply);
-        responseSide.persistence(cookies, upstream.link());
+        responseSide.persistence(persistence.cookies(), upstream.link());
         this.times = times;
         this.addresses = addresses;
         this.log = session.log;
@@ -111,7 +108,7 @@ final class HttpExchange {
                 case CUT -> countedRequest() && refuse(HttpError.BAD_REQUEST_LINE, 400);
                 case REJECTED -> countedRequest() && refuse(requestSide.head().error(),
                         requestSide.head().errorStatus());
-                case COMPLETE -> formComing() || requestArrived(now);
+                case COMPLETE -> applets.formComing(view, request, addresses) || requestArrived(now);
             };
         }
         if (session.req() != Req.SENDING) {
@@ -137,21 +134,6 @@ final class HttpExchange {
             return session.close(SessionOutcome.CLIENT_ABORT, CloseMode.ABORTIVE);
         }
         return true;
-    }
-
-    /**
-     * A form posted to the stats page waits, its head parsed, until its body
-     * is whole in the buffer, where the page reads it (a body that cannot fit
-     * goes on at once, and the page answers EXCD). The wait is the client's,
-     * under {@code timeout http-request}; it takes no buffer beyond the one
-     * the head is in.
-     */
-    private boolean formComing() {
-        if (requestSide.method() != Method.POST || !requestSide.bodyComingThatFits()) {
-            return false;
-        }
-        view.bind(request.buffer(), requestSide.head(), addresses);
-        return frontend.services().statsPage(view) != null;
     }
 
     private boolean refuse(HttpError why, int status) {
@@ -237,22 +219,11 @@ final class HttpExchange {
         policy = decision.policy();
         log.routed(decision.backend());
         // After the backend's rules, as they may have edited the Cookie fields; before any server is chosen.
-        cookies.request(policy.rules().persistCookie(), decision.backend(), view, requestSide, requestSide.method());
-        log.cookies(cookies.requestState(), cookies.responseState());
+        persistence.readCookie(policy, decision.backend(), view, requestSide, log);
         if (requestSide.overflowed()) {
             return refuse(Refusal.EDITS_TOO_LARGE);
         }
-        // The key reads the head as the cookie's edits left it.
-        BalanceKey key = BalanceKeys.fill(balanceKey, decision.backend(), view);
-        // The stick rules run after the cookie, which takes precedence (HAProxy's order).
-        dev.sluice.backend.Server stuck = sticks.request(policy.rules().stickRules(), decision.backend(), view,
-                addresses.stickTables(), cookies.named() != null);
-        if (cookies.named() != null) {
-            key.persistTo(cookies.named());
-        } else if (stuck != null) {
-            key.persistTo(stuck);
-            cookies.stuckTo(stuck);
-        }
+        BalanceKey key = persistence.key(policy, decision.backend(), view, addresses.stickTables());
         if (!policy.tcpRules().isEmpty()
                 && !policy.tcpRules().accepts(TcpRequestRules.Phase.CONTENT, new AddressView(addresses))) {
             // The backend's tcp-request content rules: a reject ends the connection, as at its start.
@@ -331,10 +302,8 @@ final class HttpExchange {
             case RETRY_STATUS -> throw new IllegalStateException("a held-back status was let through above");
             case FINAL -> {
                 log.responseReady(session.loop.clock().nanoTime(), responseSide.head().statusCode());
-                // The final head went out with the cookie's edits: what was done to it is known now.
-                log.cookies(cookies.requestState(), cookies.responseState());
-                // The server answered: the stick rules' keys name it from now on.
-                sticks.served(upstream.link().server());
+                // The cookie's edits are known now, and the stick rules' keys name the server that answered.
+                persistence.answered(upstream.link().server(), log);
                 clientError(responseSide.head().statusCode());
                 log.responseHead(response.buffer(), responseSide.head());
                 upstream.dropReplay();
