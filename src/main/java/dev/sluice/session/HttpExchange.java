@@ -45,9 +45,12 @@ final class HttpExchange {
     /** The access log's room: the exchange's events go there. */
     private final ExchangeLog log;
     private final ParsedRequest view = new ParsedRequest();
+    private final BalanceKey balanceKey = new BalanceKey();
     private final RequestPolicy.Decision decision = new RequestPolicy.Decision();
-    /** The backend's persistence cookie and stick rules, and the balance key they pin. */
-    private final ExchangePersistence persistence = new ExchangePersistence();
+    /** The backend's persistence cookie, read from the request and written into the response. */
+    private final CookiePersistence cookies = new CookiePersistence();
+    /** The backend's stick rules: the server a table names, and the keys stored once it answers. */
+    private final StickPersistence sticks = new StickPersistence();
     /** The client and where it connected to, as the rules see them. */
     private final ConnectionAddresses addresses;
 
@@ -71,7 +74,7 @@ final class HttpExchange {
                 responseSide, parts, times, addresses, forwardedForField);
         this.reply = reply;
         this.applets = new AppletHandoff(session, frontend, response, requestSide, reply);
-        responseSide.persistence(persistence.cookies(), upstream.link());
+        responseSide.persistence(cookies, upstream.link());
         this.times = times;
         this.addresses = addresses;
         this.log = session.log;
@@ -219,11 +222,13 @@ final class HttpExchange {
         policy = decision.policy();
         log.routed(decision.backend());
         // After the backend's rules, as they may have edited the Cookie fields; before any server is chosen.
-        persistence.readCookie(policy, decision.backend(), view, requestSide, log);
+        cookies.request(policy.rules().persistCookie(), decision.backend(), view, requestSide, requestSide.method());
+        log.cookies(cookies.requestState(), cookies.responseState());
         if (requestSide.overflowed()) {
             return refuse(Refusal.EDITS_TOO_LARGE);
         }
-        BalanceKey key = persistence.key(policy, decision.backend(), view, addresses.stickTables());
+        BalanceKey key = ExchangePersistence.key(balanceKey, cookies, sticks, policy, decision.backend(), view,
+                addresses.stickTables());
         if (!policy.tcpRules().isEmpty()
                 && !policy.tcpRules().accepts(TcpRequestRules.Phase.CONTENT, new AddressView(addresses))) {
             // The backend's tcp-request content rules: a reject ends the connection, as at its start.
@@ -303,7 +308,7 @@ final class HttpExchange {
             case FINAL -> {
                 log.responseReady(session.loop.clock().nanoTime(), responseSide.head().statusCode());
                 // The cookie's edits are known now, and the stick rules' keys name the server that answered.
-                persistence.answered(upstream.link().server(), log);
+                ExchangePersistence.answered(cookies, sticks, upstream.link().server(), log);
                 clientError(responseSide.head().statusCode());
                 log.responseHead(response.buffer(), responseSide.head());
                 upstream.dropReplay();
