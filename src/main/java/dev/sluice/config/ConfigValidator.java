@@ -21,7 +21,6 @@ final class ConfigValidator {
     static final Set<Mode> SUPPORTED_MODES = EnumSet.of(Mode.TCP, Mode.HTTP);
 
     private final String file;
-    private final GlobalSection global;
     private final List<ProxySection> frontends;
     private final List<ProxySection> backends;
     private final Diagnostics diagnostics;
@@ -37,7 +36,6 @@ final class ConfigValidator {
     ConfigValidator(String file, GlobalSection global, List<ProxySection> frontends, List<ProxySection> backends,
             Diagnostics diagnostics) {
         this.file = file;
-        this.global = global;
         this.frontends = frontends;
         this.backends = backends;
         this.diagnostics = diagnostics;
