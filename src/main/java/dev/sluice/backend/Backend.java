@@ -302,21 +302,21 @@ public final class Backend {
 
     /** Sessions waiting now, in the backend's queue and its servers' queues. */
     public int queued() {
-        return slots.totalQueued();
+        return slots.queue().totalQueued();
     }
 
     public int peakQueued() {
-        return slots.peakQueued();
+        return slots.queue().peakQueued();
     }
 
     /** Sessions that ever waited here. */
     public long queuedTotal() {
-        return slots.queuedTotal();
+        return slots.queue().queuedTotal();
     }
 
     /** Nanoseconds the ended queue waits of this backend lasted, in total (readable from any thread, no lock). */
     public long queueWaitNanos() {
-        return slots.queueWaitNanos();
+        return slots.queue().queueWaitNanos();
     }
 
     /** Queued sessions sent to another server because theirs went DOWN ({@code option redispatch}). */

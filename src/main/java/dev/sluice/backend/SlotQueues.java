@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
  * taken, the backend's FIFO and its servers' FIFOs, the grant of a freed slot
  * to the session that waited longest, and how a server's change of state
  * moves what waits. {@link Backend} is its face to the rest of Sluice; this
- * is the part that holds the lock.
+ * is the part that holds the lock. The backend's own FIFO, the tickets and
+ * the counts of every queue are its {@link BackendQueue}'s.
  *
  * <p>Thread-safe: the queues, {@link IntrusiveList}s of the waiters' own links,
  * and state changes are guarded by one lock, taken only when slots are scarce
@@ -42,17 +43,8 @@ final class SlotQueues {
     private final NoServerException noServer;
     /** {@link #acquirePersistent}'s answer when the named server takes no persistent request: balance instead. */
     private static final Server PASS = new Server("(no persistence)", null, 0, 0);
-    /** The backend's own queue: sessions any server may take, oldest first. Guarded by the lock, links included. */
-    private final IntrusiveList<SlotWaiter> waiting = new IntrusiveList<>();
-    /** The backend queue's length, published for the lock-free fast path and for stats. */
-    private volatile int queued;
-    private volatile int totalQueued;
-    private volatile int peakQueued;
-    /** Written under the lock, read without it. */
-    private volatile long queuedTotal;
-    /** Time the waits that ended spent in this backend's queues (its servers' included); written under the lock. */
-    private volatile long queueWaitNanos;
-    private long nextTicket;
+    /** The backend's own queue and the book of all its queues. Guarded by the lock, links included. */
+    private final BackendQueue queue;
     private long redispatched;
     private long refused;
 
@@ -64,6 +56,7 @@ final class SlotQueues {
         this.retry = retry;
         this.listener = listener;
         this.clock = clock;
+        this.queue = new BackendQueue(clock);
         this.choice = new ServerChoice(name, balance);
         this.servers = servers.toArray(new Server[0]);
         for (int i = 0; i < this.servers.length; i++) {
@@ -121,7 +114,7 @@ final class SlotQueues {
             more[servers.length] = s;
             servers = more;
             serversChanged();
-            dispatchBackendQueue(farm, moves);
+            queue.dispatch(farm, moves);
         } finally {
             lock.unlock();
         }
@@ -201,7 +194,7 @@ final class SlotQueues {
         Chooser chooser = choice.chooser(waiter, servers.length);
         // Nobody waits for any server: the fast path. When somebody does, a newcomer must not
         // overtake them, so it goes through the lock and the queue.
-        if (queued == 0) {
+        if (queue.length() == 0) {
             Server s = choice.takeDynamic(f, chooser, avoid);
             if (s != null) {
                 return s;
@@ -213,18 +206,19 @@ final class SlotQueues {
             if (f.isEmpty()) {
                 throw noServer;
             }
-            if (waiting.isEmpty()) {
+            if (queue.isEmpty()) {
                 Server s = choice.takeDynamic(f, chooser, avoid);
                 if (s != null) {
                     return s;
                 }
             }
+            int queued = queue.length();
             if (queued >= queueBound) {
                 throw new QueueFullException(name, queued);
             }
             waiter.hashed = false;
             waiter.persistent = false;
-            enqueue(waiter, null);
+            queue.enqueue(waiter, null);
             return null;
         } finally {
             lock.unlock();
@@ -255,7 +249,7 @@ final class SlotQueues {
             }
             waiter.hashed = false;
             waiter.persistent = true;
-            enqueue(waiter, s);
+            queue.enqueue(waiter, s);
             return null;
         } finally {
             lock.unlock();
@@ -287,7 +281,7 @@ final class SlotQueues {
             waiter.hash = hash;
             waiter.hashed = true;
             waiter.persistent = false;
-            enqueue(waiter, s);
+            queue.enqueue(waiter, s);
             return null;
         } finally {
             lock.unlock();
@@ -309,13 +303,13 @@ final class SlotQueues {
         lock.lock();
         try {
             SlotWaiter mine = server.waiting.peekFirst();
-            SlotWaiter any = farm.contains(server) ? waiting.peekFirst() : null;
+            SlotWaiter any = farm.contains(server) ? queue.first() : null;
             next = mine == null ? any : any == null || mine.ticket < any.ticket ? mine : any;
             if (next == null) {
                 server.freeSlot();
                 return;
             }
-            unlink(next);
+            queue.unlink(next);
             server.slotTransferred();
         } finally {
             lock.unlock();
@@ -332,47 +326,16 @@ final class SlotQueues {
     boolean cancel(SlotWaiter waiter) {
         lock.lock();
         try {
-            IntrusiveList<SlotWaiter> list = waiter.boundTo == null ? waiting : waiter.boundTo.waiting;
-            if (!list.contains(waiter.queueLink) || waiter.boundTo != null && waiter.boundTo.owner() != backend) {
+            boolean listed = waiter.boundTo == null ? queue.contains(waiter)
+                    : waiter.boundTo.waiting.contains(waiter.queueLink);
+            if (!listed || waiter.boundTo != null && waiter.boundTo.owner() != backend) {
                 return false;
             }
-            unlink(waiter);
+            queue.unlink(waiter);
             return true;
         } finally {
             lock.unlock();
         }
-    }
-
-    private void enqueue(SlotWaiter w, Server server) {
-        w.boundTo = server;
-        w.ticket = nextTicket++;
-        if (server == null) {
-            waiting.addLast(w.queueLink);
-            queued = waiting.size();
-        } else {
-            server.waiting.addLast(w.queueLink);
-            server.queued = server.waiting.size();
-        }
-        totalQueued++;
-        queuedTotal = queuedTotal + 1;
-        w.queuedAt = clock.getAsLong();
-        if (totalQueued > peakQueued) {
-            peakQueued = totalQueued;
-        }
-    }
-
-    private void unlink(SlotWaiter w) {
-        Server s = w.boundTo;
-        w.boundTo = null;
-        if (s == null) {
-            waiting.remove(w.queueLink);
-            queued = waiting.size();
-        } else {
-            s.waiting.remove(w.queueLink);
-            s.queued = s.waiting.size();
-        }
-        totalQueued--;
-        queueWaitNanos = queueWaitNanos + (clock.getAsLong() - w.queuedAt);
     }
 
     /**
@@ -399,7 +362,7 @@ final class SlotQueues {
                     // Room that a raised limit made: the sessions queued for this server take it first.
                     while (s.waiting.peekFirst() != null && s.tryTakeSlot()) {
                         SlotWaiter w = s.waiting.peekFirst();
-                        unlink(w);
+                        queue.unlink(w);
                         moves.granted(w, s);
                     }
                 }
@@ -422,7 +385,7 @@ final class SlotQueues {
             if (after.dropsItsQueue() && !before.dropsItsQueue()) {
                 while (!s.waiting.isEmpty()) {
                     SlotWaiter w = s.waiting.peekFirst();
-                    unlink(w);
+                    queue.unlink(w);
                     if (!retry.redispatch()) {
                         moves.refusedDown(w);
                         refusedHere++;
@@ -431,14 +394,14 @@ final class SlotQueues {
                         refusedHere++;
                     } else if (w.persistent) {
                         // Its cookie named this server only: now any server will do, in the backend's queue.
-                        enqueue(w, null);
+                        queue.enqueue(w, null);
                         requeued++;
                     } else {
                         Server to = choice.hashed(f, w.hash, null);
                         if (to.queued == 0 && to.tryTakeSlot()) {
                             moves.granted(w, to);
                         } else {
-                            enqueue(w, to);
+                            queue.enqueue(w, to);
                         }
                         requeued++;
                     }
@@ -446,14 +409,14 @@ final class SlotQueues {
             }
             if (f.isEmpty()) {
                 // Nothing can serve the backend's queue any more: 503 now rather than at the queue timeout.
-                while (!waiting.isEmpty()) {
-                    SlotWaiter w = waiting.peekFirst();
-                    unlink(w);
+                while (!queue.isEmpty()) {
+                    SlotWaiter w = queue.first();
+                    queue.unlink(w);
                     moves.refusedNone(w);
                     refusedHere++;
                 }
             } else {
-                dispatchBackendQueue(f, moves);
+                queue.dispatch(f, moves);
             }
             redispatched += requeued;
             refused += refusedHere;
@@ -467,17 +430,6 @@ final class SlotQueues {
         moves.deliver();
         if (event != null) {
             listener.stateChanged(event);
-        }
-    }
-
-    /** Servers that can take new requests take what waits in the backend's queue, oldest first. */
-    private void dispatchBackendQueue(Farm f, SlotMoves moves) {
-        for (Server s : f.candidates) {
-            while (!waiting.isEmpty() && s.queued == 0 && s.tryTakeSlot()) {
-                SlotWaiter w = waiting.peekFirst();
-                unlink(w);
-                moves.granted(w, s);
-            }
         }
     }
 
@@ -501,24 +453,13 @@ final class SlotQueues {
         return farm;
     }
 
-    int totalQueued() {
-        return totalQueued;
-    }
-
-    int peakQueued() {
-        return peakQueued;
+    /** The backend's own queue, and the book of all its queues (readable without the lock). */
+    BackendQueue queue() {
+        return queue;
     }
 
     boolean anyMaxconn() {
         return anyMaxconn;
-    }
-
-    long queuedTotal() {
-        return queuedTotal;
-    }
-
-    long queueWaitNanos() {
-        return queueWaitNanos;
     }
 
     long redispatched() {

@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * The configuration check: what a file may not say even though every line of it
  * reads well. Chiefly, the buffer pool must be unable to deadlock (DESIGN.md,
- * "Why it cannot deadlock"), and every name must point at something.
+ * "Why it cannot deadlock"; {@link PoolChecks}), and every name must point at
+ * something (the stick tables': {@link StickTableChecks}).
  *
  * <p>Not thread-safe: used once, by the parser that read the file.
  */
@@ -19,24 +20,14 @@ final class ConfigValidator {
     /** The modes this build runs; the single place that would refuse a mode. */
     static final Set<Mode> SUPPORTED_MODES = EnumSet.of(Mode.TCP, Mode.HTTP);
 
-    /**
-     * The smallest reserve when a server limits its connections: a session
-     * holding a slot may need one buffer per direction, and only the second may
-     * take the last one (see {@code Criticality}).
-     */
-    static final int MIN_RESERVE_WITH_MAXCONN = 2;
-
-    /** Below this, a buffer cannot hold a plain request head. */
-    static final int MIN_BUFSIZE = 1024;
-
-    /** One loop's pool is one direct arena, and a ByteBuffer holds at most this many bytes. */
-    static final long MAX_ARENA_BYTES = Integer.MAX_VALUE;
-
     private final String file;
-    private final GlobalSection global;
     private final List<ProxySection> frontends;
     private final List<ProxySection> backends;
     private final Diagnostics diagnostics;
+    /** The pool rules, which keep the buffer pool from deadlocking. */
+    private final PoolChecks pool;
+    /** The checks of the stick tables that rules and fetches name. */
+    private final StickTableChecks stickTables;
 
     /**
      * The sections the records of the config were built from, in the same order, for their lines;
@@ -45,10 +36,11 @@ final class ConfigValidator {
     ConfigValidator(String file, GlobalSection global, List<ProxySection> frontends, List<ProxySection> backends,
             Diagnostics diagnostics) {
         this.file = file;
-        this.global = global;
         this.frontends = frontends;
         this.backends = backends;
         this.diagnostics = diagnostics;
+        this.pool = new PoolChecks(file, global);
+        this.stickTables = new StickTableChecks(file, diagnostics);
     }
 
     /** A check that refuses the file with one error at most. */
@@ -69,7 +61,7 @@ final class ConfigValidator {
             ProxySection section = backends.get(i);
             check(() -> backend(config, backend, section));
         }
-        check(() -> pool(config));
+        check(() -> pool.check(config));
         check(() -> responses(config));
         RuntimeGaps.check(file, frontends, backends, diagnostics);
         LogKeywords.check(frontends, diagnostics);
@@ -96,7 +88,7 @@ final class ConfigValidator {
         payloadFetches(config.upgradesToHttp(frontend) ? Mode.HTTP : frontend.mode(), section, frontend.routing(),
                 frontend.http().httpRequestRules());
         countedBackends(config, frontend.routing(), frontend.http().httpRequestRules());
-        stickTables(config, section, frontend.routing(), frontend.http().httpRequestRules());
+        stickTables.check(config, section, frontend.routing(), frontend.http().httpRequestRules());
         if (frontend.services().any() && frontend.mode() != Mode.HTTP) {
             throw new ConfigException(file, section.line, section.describe() + " is in mode tcp: its monitor-uri,"
                     + " stats page and services answer HTTP requests only; write 'mode http'");
@@ -148,7 +140,7 @@ final class ConfigValidator {
         }
         countedBackends(config, backend.routing(), backend.http().httpRequestRules());
         if (section.kind != ProxySection.Kind.LISTEN) {
-            stickTables(config, section, backend.routing(), backend.http().httpRequestRules());
+            stickTables.check(config, section, backend.routing(), backend.http().httpRequestRules());
         }
         for (StickRuleSpec rule : backend.routing().stickRules()) {
             if (backend.mode() != Mode.HTTP && rule.source() != dev.sluice.http.StickRule.Source.SRC) {
@@ -156,7 +148,7 @@ final class ConfigValidator {
                         + " HTTP request, but " + section.describe() + " is in mode tcp; write '" + rule.keyword()
                         + " src'");
             }
-            trackedTable(config, section, rule.table(), rule.source() == dev.sluice.http.StickRule.Source.SRC ? null
+            stickTables.trackedTable(config, section, rule.table(), rule.source() == dev.sluice.http.StickRule.Source.SRC ? null
                     : rule.pattern(), rule.line(), rule.keyword());
             StickTableSpec table = config.stickTable(rule.table()).orElseThrow();
             if (table.bytes() > StickKeywords.MAX_TABLE_BYTES) {
@@ -286,7 +278,7 @@ final class ConfigValidator {
     }
 
     /** The section's {@code acl} lines and every ACL its rules' conditions hold (anonymous ones too). */
-    private static List<AclSpec> everyAcl(RoutingConfig routing, List<HttpRequestRule> rules) {
+    static List<AclSpec> everyAcl(RoutingConfig routing, List<HttpRequestRule> rules) {
         List<AclSpec> acls = new java.util.ArrayList<>(routing.acls());
         List<ConditionSpec> conditions = new java.util.ArrayList<>();
         routing.useBackends().forEach(use -> conditions.add(use.condition()));
@@ -321,104 +313,6 @@ final class ConfigValidator {
             }
         }
         return false;
-    }
-
-    /**
-     * Every table a {@code track-sc} rule, an {@code sc_*(N,TABLE)} or a
-     * {@code src_*} fetch names is a section's {@code stick-table}, and a
-     * tracked key fits its table: {@code src} an ip or ipv6 table,
-     * {@code req.hdr(NAME)} a string table.
-     */
-    private void stickTables(Config config, ProxySection section, RoutingConfig routing, List<HttpRequestRule> rules)
-            throws ConfigException {
-        for (TcpRequestRule rule : routing.tcpRequestRules()) {
-            if (rule.action() == TcpRequestRule.Action.TRACK) {
-                trackedTable(config, section, rule.table(), null, rule.line(),
-                        "tcp-request connection track-sc" + rule.counter());
-            }
-        }
-        for (HttpRequestRule rule : rules) {
-            if (rule.action() == HttpRequestRule.Action.TRACK) {
-                trackedTable(config, section, rule.value(), rule.header(), rule.line(), rule.keyword());
-            }
-        }
-        List<AclSpec> acls = everyAcl(routing, rules);
-        for (AclSpec acl : acls) {
-            if (!acl.fetch().readsTrackedCounter() && !acl.fetch().readsClientEntry()) {
-                continue;
-            }
-            dev.sluice.http.Acl compiled = RuleCompiler.acl(acl);
-            String table = compiled.stickTable();
-            if (table == null) {
-                unstoredByTracking(config, routing, rules, acl, compiled.counter());
-                continue;
-            }
-            java.util.Optional<StickTableSpec> spec = config.stickTable(table);
-            if (spec.isEmpty()) {
-                throw new ConfigException(file, acl.line(), acl.fetch().keyword() + ": " + noTable(section, table)
-                        + (acl.fetch().readsClientEntry() ? "; or name the section that has one, as in "
-                        + acl.fetch().keyword() + "(NAME)" : ""));
-            }
-            if (acl.fetch().readsClientEntry() && spec.get().type() == dev.sluice.stick.StickTable.Type.STRING) {
-                throw new ConfigException(file, acl.line(), acl.fetch().keyword() + " looks the client's address up,"
-                        + " but the stick-table of '" + table + "' (line " + spec.get().line() + ") is of type string;"
-                        + " name an ip or ipv6 table");
-            }
-            if (acl.fetch().stickData() != null && !spec.get().stored().containsKey(acl.fetch().stickData())) {
-                diagnostics.warn(acl.line(), acl.fetch().keyword() + " reads " + acl.fetch().stickData().keyword()
-                        + ", which the stick-table of '" + table + "' (line " + spec.get().line() + ") does not store:"
-                        + " the ACL never matches; add it to the table's store list");
-            }
-        }
-    }
-
-    /**
-     * An {@code sc_*(N)} fetch reads what counter N tracks: when every table
-     * this section's rules track N in lacks the data, it never matches.
-     */
-    private void unstoredByTracking(Config config, RoutingConfig routing, List<HttpRequestRule> rules, AclSpec acl,
-            int counter) {
-        dev.sluice.stick.StickData data = acl.fetch().stickData();
-        if (data == null) {
-            return;
-        }
-        java.util.Set<String> tables = new java.util.LinkedHashSet<>();
-        routing.tcpRequestRules().stream().filter(r -> r.action() == TcpRequestRule.Action.TRACK
-                && r.counter() == counter).forEach(r -> tables.add(r.table()));
-        rules.stream().filter(r -> r.action() == HttpRequestRule.Action.TRACK && r.counter() == counter)
-                .forEach(r -> tables.add(r.value()));
-        List<StickTableSpec> specs = tables.stream().map(config::stickTable).flatMap(java.util.Optional::stream)
-                .toList();
-        if (!specs.isEmpty() && specs.stream().noneMatch(t -> t.stored().containsKey(data))) {
-            StickTableSpec t = specs.get(0);
-            diagnostics.warn(acl.line(), acl.fetch().keyword() + " reads " + data.keyword() + ", which the"
-                    + " stick-table of '" + t.name() + "' (line " + t.line() + ") does not store: the ACL never"
-                    + " matches; add it to the table's store list");
-        }
-    }
-
-    /**
-     * The table a rule names exists and takes its key: {@code header} is the
-     * string key's header name or pattern, null for {@code src}.
-     */
-    private void trackedTable(Config config, ProxySection section, String table, String header, int line,
-            String keyword) throws ConfigException {
-        StickTableSpec spec = config.stickTable(table).orElseThrow(() -> new ConfigException(file, line, keyword
-                + ": " + noTable(section, table) + "; or name the section that has one with 'table NAME'"));
-        boolean stringKey = header != null;
-        if (stringKey != (spec.type() == dev.sluice.stick.StickTable.Type.STRING)) {
-            String key = header == null ? null : header.contains("(") ? header : "req.hdr(" + header + ")";
-            throw new ConfigException(file, line, keyword + ": the key " + (stringKey ? key + " is"
-                    + " a string" : "src is an address") + ", but the stick-table of '" + table + "' (line "
-                    + spec.line() + ") is of type " + spec.type().keyword() + "; track " + (stringKey ? "it in a"
-                    + " 'type string' table" : "it in a 'type ip' or 'type ipv6' table"));
-        }
-    }
-
-    private static String noTable(ProxySection section, String table) {
-        return (table.equals(section.name) ? section.describe() + " has no stick-table"
-                : "no section named '" + table + "' has a stick-table")
-                + "; declare one, as in 'stick-table type ip size 100k expire 30s store http_req_rate(10s)'";
     }
 
     /** The first line of several candidates, for one refusal at the earliest of them. */
@@ -491,100 +385,10 @@ final class ConfigValidator {
         }
     }
 
-    /**
-     * One loop's arena would pass 2 GiB. The refusal names the keyword the
-     * buffer count really comes from ({@code maxconn} when
-     * {@code tune.buffers.limit} is unset) and the loop count it assumed, so that
-     * the user knows what to lower.
-     */
-    private ConfigException arenaTooLarge(Global g, int perLoop) {
-        boolean limitSet = global.buffersLimit != GlobalSection.UNSET;
-        String count = limitSet ? "tune.buffers.limit " + g.buffersLimit()
-                : "tune.buffers.limit, unset, which takes tune.buffers.memory " + global.budget() + " bytes over"
-                + " tune.bufsize (at most 2 x maxconn " + g.maxconn() + ")";
-        String loops = global.nbthread != GlobalSection.UNSET ? "nbthread " + g.nbthread()
-                : "nbthread, unset, which takes the " + g.nbthread() + " processors of this machine";
-        int line = global.lineOf(limitSet ? "tune.buffers.limit" : "tune.buffers.memory", "tune.bufsize", "maxconn");
-        long fitting = MAX_ARENA_BYTES / g.bufsize() * g.nbthread();
-        return new ConfigException(file, line, count + " over " + loops + " gives " + perLoop + " buffers of"
-                + " tune.bufsize " + g.bufsize() + " bytes per event loop: " + (long) perLoop * g.bufsize()
-                + " bytes, more than one loop's arena of " + MAX_ARENA_BYTES + " bytes (2 GiB); set"
-                + " tune.buffers.limit to at most " + fitting + (limitSet ? "" : " (a pool far smaller than maxconn"
-                + " works: sessions wait for buffers, they do not fail)") + ", or lower tune.bufsize");
-    }
-
     private void mode(Mode mode, ProxySection section) throws ConfigException {
         if (!SUPPORTED_MODES.contains(mode)) {
             throw new ConfigException(file, section.lineOf("mode"), "mode " + mode.keyword()
                     + " is not supported by Sluice yet (" + section.describe() + ")");
-        }
-    }
-
-    /**
-     * With TLS on either side, an exchange claims two client buffers together
-     * with its records before it works its slot (docs/design.md, "One account
-     * across the pools"), and a claim that waits is admitted only from what
-     * the reserve leaves: the reserve must hold a whole claim.
-     */
-    private void tlsReserve(Config config, Global g) throws ConfigException {
-        boolean listener = config.frontends().stream().flatMap(f -> f.binds().stream()).anyMatch(BindConfig::ssl);
-        ServerConfig server = config.backends().stream().flatMap(b -> b.servers().stream())
-                .filter(s -> s.tls() != null && s.tls().traffic()).findFirst().orElse(null);
-        if (!listener && server == null) {
-            return;
-        }
-        throw new ConfigException(file, global.lineOf("tune.buffers.reserve"), "tune.buffers.reserve "
-                + g.buffersReserve() + " can deadlock with TLS (" + (server != null ? "server '" + server.name()
-                + "', line " + server.line() : "a bind line with ssl") + "): a session that works a server slot"
-                + " over TLS first claims both of its client buffers, and a waiting claim is served from the"
-                + " reserve; set tune.buffers.reserve to at least " + MIN_RESERVE_WITH_MAXCONN);
-    }
-
-    /** The pool rules: each loop gets limit / nbthread buffers, and that must leave room above the reserve. */
-    private void pool(Config config) throws ConfigException {
-        Global g = config.global();
-        if (g.bufsize() < MIN_BUFSIZE) {
-            throw new ConfigException(file, global.lineOf("tune.bufsize"), "tune.bufsize " + g.bufsize()
-                    + " is too small: a buffer must hold at least " + MIN_BUFSIZE + " bytes");
-        }
-        if (g.maxrewrite() >= g.bufsize() / 2) {
-            throw new ConfigException(file, global.lineOf("tune.maxrewrite", "tune.bufsize"), "tune.maxrewrite "
-                    + g.maxrewrite() + " must be less than half of tune.bufsize " + g.bufsize()
-                    + ", or too little of a buffer is left for data");
-        }
-        int perLoop = g.buffersPerLoop();
-        int needed = g.buffersReserve() + Global.BUFFERS_ABOVE_RESERVE;
-        if (perLoop < needed) {
-            throw new ConfigException(file, global.lineOf("tune.buffers.limit", "tune.buffers.reserve", "nbthread",
-                    "maxconn"), "tune.buffers.limit " + g.buffersLimit() + " over nbthread " + g.nbthread()
-                    + " gives " + perLoop + " buffers per event loop, fewer than tune.buffers.reserve "
-                    + g.buffersReserve() + " + " + Global.BUFFERS_ABOVE_RESERVE
-                    + ": a loop could not serve one request beside its reserve; set tune.buffers.limit to at least "
-                    + Global.minimumBuffersLimit(g.nbthread(), g.buffersReserve()));
-        }
-        if ((long) perLoop * g.bufsize() > MAX_ARENA_BYTES) {
-            throw arenaTooLarge(g, perLoop);
-        }
-        if (g.buffersReserve() == 0) {
-            throw new ConfigException(file, global.lineOf("tune.buffers.reserve"),
-                    "tune.buffers.reserve 0 can deadlock: sessions that each hold one buffer could take every"
-                    + " buffer while each waits for its second; set tune.buffers.reserve to at least 1");
-        }
-        if (g.buffersReserve() < MIN_RESERVE_WITH_MAXCONN) {
-            tlsReserve(config, g);
-            for (BackendConfig backend : config.backends()) {
-                for (ServerConfig server : backend.servers()) {
-                    if (server.maxconn() > 0) {
-                        throw new ConfigException(file, global.lineOf("tune.buffers.reserve"),
-                                "tune.buffers.reserve " + g.buffersReserve() + " can deadlock: server '"
-                                + backend.name() + "/" + server.name() + "' (line " + server.line()
-                                + ") has maxconn " + server.maxconn() + ", so sessions queued for it may hold every"
-                                + " buffer but the reserve, and a session holding its slot needs one reserve buffer"
-                                + " for each direction; set tune.buffers.reserve to at least "
-                                + MIN_RESERVE_WITH_MAXCONN);
-                    }
-                }
-            }
         }
     }
 }

@@ -2,16 +2,9 @@ package dev.sluice.config;
 
 import dev.sluice.http.AclMatch;
 import dev.sluice.http.Fetch;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,14 +13,14 @@ import java.util.regex.Pattern;
  * The mode http keywords: {@code http-request ...}, {@code option forwardfor},
  * {@code option httpclose}, {@code http-reuse} and {@code max-body-size}. Each
  * rule is compiled as it is read, so that whatever the evaluators refuse is
- * reported with its line; conditions come from {@link RoutingKeywords}.
+ * reported with its line; conditions come from {@link RoutingKeywords}. The
+ * answers Sluice gives itself ({@code http-request return} and {@code deny},
+ * {@code errorfile}, {@code errorfiles}) are read by {@link ReplyKeywords},
+ * redirects by {@link RedirectKeywords}; all are registered here.
  *
  * <p>Stateless; safe from any thread.
  */
 final class HttpKeywords {
-    /** A file for {@code http-request return} larger than this cannot fit any sane buffer. */
-    static final long MAX_RETURN_FILE_BYTES = 16 << 20;
-    private static final int DEFAULT_DENY_STATUS = 403;
 
     private HttpKeywords() {
     }
@@ -62,8 +55,8 @@ final class HttpKeywords {
                 .repeatable("http-request unset-var", "(<var-name>) [if|unless <condition>]", 1,
                         (p, use) -> varRule(p, use, HttpRequestRule.Action.UNSET_VAR))
                 .repeatable("http-request return", "[status <code>] [content-type <type>] [string <text> | file"
-                        + " <path>] [hdr <name> <value>]... [if|unless <condition>]", 0, HttpKeywords::returnResponse)
-                .repeatable("http-request deny", "[deny_status <code>] [if|unless <condition>]", 0, HttpKeywords::deny)
+                        + " <path>] [hdr <name> <value>]... [if|unless <condition>]", 0, ReplyKeywords::returnResponse)
+                .repeatable("http-request deny", "[deny_status <code>] [if|unless <condition>]", 0, ReplyKeywords::deny)
                 .repeatable("http-request redirect", RedirectKeywords.USAGE, 2,
                         (p, use) -> RedirectKeywords.parse(p, use, false))
                 .repeatable("redirect", RedirectKeywords.USAGE, 2, (p, use) -> RedirectKeywords.parse(p, use, true))
@@ -99,10 +92,10 @@ final class HttpKeywords {
         keywords.proxies(Placement.EVERY_PROXY)
                 .single("max-body-size", "<size>", HttpKeywords::maxBodySize)
                 .repeatable("errorfile", "<code> <file>", 2,
-                        (section, use) -> section.http.errorEntries.add(errorFile(use)))
-                .repeatable("errorfiles", "<name> [<code> ...]", 1, HttpKeywords::errorFiles);
+                        (section, use) -> section.http.errorEntries.add(ReplyKeywords.errorFile(use)))
+                .repeatable("errorfiles", "<name> [<code> ...]", 1, ReplyKeywords::errorFiles);
         keywords.httpErrors().repeatable("errorfile", "<code> <file>", 2, (section, use) -> {
-            ErrorFile page = errorFile(use);
+            ErrorFile page = ReplyKeywords.errorFile(use);
             section.files.put(page.code(), page);
         });
     }
@@ -294,74 +287,6 @@ final class HttpKeywords {
         }
     }
 
-    static void returnResponse(ProxySection section, Invocation use) throws ConfigException {
-        int end = RoutingKeywords.conditionStart(use, 0);
-        int status = 200;
-        String contentType = null;
-        byte[] body = null;
-        List<Map.Entry<String, String>> fields = new ArrayList<>();
-        boolean statusGiven = false;
-        int i = 0;
-        while (i < end) {
-            String option = use.arg(i);
-            int values = option.equals("hdr") ? 2 : 1;
-            if (i + values >= end) {
-                throw use.error("'" + option + "' needs " + (values == 2 ? "a name and a value" : "a value"));
-            }
-            switch (option) {
-                case "status" -> {
-                    checkOnce(use, statusGiven, option);
-                    statusGiven = true;
-                    status = use.number(use.arg(i + 1), 200, 599);
-                }
-                case "content-type" -> {
-                    checkOnce(use, contentType != null, option);
-                    contentType = use.arg(i + 1);
-                }
-                case "string" -> {
-                    checkOnce(use, body != null, "string or file");
-                    body = use.arg(i + 1).getBytes(StandardCharsets.UTF_8);
-                }
-                case "file" -> {
-                    checkOnce(use, body != null, "string or file");
-                    body = readFile(use, use.arg(i + 1));
-                }
-                case "hdr" -> fields.add(Map.entry(use.arg(i + 1), literal(use, use.arg(i + 2))));
-                case "lf-string", "lf-file" -> throw use.error("'" + option + "': log-format expressions are not"
-                        + " supported by Sluice");
-                default -> throw use.error("'" + option + "' is not supported by Sluice (supported: status,"
-                        + " content-type, string, file, hdr)");
-            }
-            i += 1 + values;
-        }
-        HttpRequestRule.Response response = new HttpRequestRule.Response(status, contentType, body, fields);
-        add(section, use, new HttpRequestRule(HttpRequestRule.Action.RETURN, null, null, response,
-                RoutingKeywords.condition(section, use, end), use.line()));
-    }
-
-    static void deny(ProxySection section, Invocation use) throws ConfigException {
-        int end = RoutingKeywords.conditionStart(use, 0);
-        int status = DEFAULT_DENY_STATUS;
-        if (end > 0) {
-            if (!use.arg(0).equals("deny_status")) {
-                throw use.error("'" + use.arg(0) + "' is not supported by Sluice (supported: deny_status)");
-            }
-            if (end != 2) {
-                throw use.error("expected deny_status and one status code, then if or unless");
-            }
-            status = use.number(use.arg(1), 200, 599);
-        }
-        HttpRequestRule.Response response = new HttpRequestRule.Response(status, null, null, List.of());
-        add(section, use, new HttpRequestRule(HttpRequestRule.Action.DENY, null, null, response,
-                RoutingKeywords.condition(section, use, end), use.line()));
-    }
-
-    private static void checkOnce(Invocation use, boolean given, String option) throws ConfigException {
-        if (given) {
-            throw use.error("'" + option + "' is given twice");
-        }
-    }
-
     /** Compiles the rule once, so that a header name or a response the evaluators refuse is reported here. */
     static void add(ProxySection section, Invocation use, HttpRequestRule rule) throws ConfigException {
         try {
@@ -370,61 +295,6 @@ final class HttpKeywords {
             throw use.error(refused.getMessage());
         }
         section.http.httpRequestRules.add(rule);
-    }
-
-    /** {@code errorfile CODE FILE}: the file is read and checked now, so that a bad one names this line. */
-    static ErrorFile errorFile(Invocation use) throws ConfigException {
-        if (use.args().size() != 2) {
-            throw use.error("errorfile takes a status and a file, got " + use.args().size() + " arguments");
-        }
-        int code = errorCode(use, use.args().get(0));
-        byte[] bytes = readFile(use, use.args().get(1));
-        try {
-            dev.sluice.http.ReturnRule.page(bytes);
-        } catch (IllegalArgumentException bad) {
-            throw use.error("'" + use.args().get(1) + "' for status " + code + ": " + bad.getMessage());
-        }
-        return new ErrorFile(code, bytes, use.line(), use.file());
-    }
-
-    private static int errorCode(Invocation use, String text) throws ConfigException {
-        int code;
-        try {
-            code = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            code = -1;
-        }
-        if (!ErrorFile.CODES.contains(code)) {
-            throw use.error("status '" + text + "' cannot have an error file (one of "
-                    + new java.util.TreeSet<>(ErrorFile.CODES) + ")");
-        }
-        return code;
-    }
-
-    /**
-     * {@code errorfiles NAME [CODE...]}: the pages of http-errors section NAME
-     * (only those of the codes listed, when any is), as if their errorfile
-     * lines stood here. The section may come later in the file: the name is
-     * looked up once the whole file is read.
-     */
-    static void errorFiles(ProxySection section, Invocation use) throws ConfigException {
-        java.util.Set<Integer> codes = new java.util.TreeSet<>();
-        for (String code : use.args().subList(1, use.args().size())) {
-            codes.add(errorCode(use, code));
-        }
-        section.http.errorEntries.add(new HttpSettings.ErrorImport(use.args().get(0), codes, use.line(), use.file()));
-    }
-
-    private static byte[] readFile(Invocation use, String name) throws ConfigException {
-        try {
-            Path path = Path.of(name);
-            if (Files.size(path) > MAX_RETURN_FILE_BYTES) {
-                throw use.error("file '" + name + "' is larger than any buffer can hold");
-            }
-            return Files.readAllBytes(path);
-        } catch (IOException | InvalidPathException e) {
-            throw use.error("cannot read file '" + name + "': " + e.getMessage());
-        }
     }
 
     /**

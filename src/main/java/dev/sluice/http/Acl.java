@@ -6,9 +6,7 @@ import dev.sluice.stick.StickTable;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * One compiled ACL line: a fetch, a way to match, and its values, pre-encoded
@@ -20,11 +18,10 @@ import java.util.regex.PatternSyntaxException;
  * an unknown client address) matches no value; {@code !} then makes it true,
  * as in HAProxy.
  *
- * <p>A regular expression ({@code -m reg}, {@code path_reg}) is Java's, which
- * reads HAProxy's PCRE patterns alike for the common syntax. It runs over the
- * request's bytes in place, one character per byte, with a matcher kept per
- * thread and reset for each test: after a loop's first test of an ACL, testing
- * it allocates nothing.
+ * <p>The text values and their matching, regular expressions among them, are
+ * {@code AclText}'s; a regular expression ({@code -m reg}, {@code path_reg})
+ * runs over the request's bytes in place with a matcher kept per thread: after
+ * a loop's first test of an ACL, testing it allocates nothing.
  *
  * <p>Immutable (its per-thread matchers aside); safe to share between loops.
  */
@@ -40,7 +37,6 @@ public final class Acl {
     public static final int FAIL = 0;
     /** {@link #evaluate}: it does not match yet, but the payload may still grow and make it match. */
     public static final int MISS = 2;
-    private static final ThreadLocal<BufferChars> CHARS = ThreadLocal.withInitial(BufferChars::new);
 
     private final Fetch fetch;
     private final AclMatch match;
@@ -49,11 +45,8 @@ public final class Acl {
     private final byte[] header;
     /** The backend of {@link Fetch#NBSRV}, the interned variable name of {@link Fetch#VAR}, else null. */
     private final String backend;
-    /** Text values, lower case when {@link #ignoreCase}. */
-    private final byte[][] values;
-    /** For {@link AclMatch#REG}: the patterns, and each thread's matchers over {@link #CHARS}. */
-    private final Pattern[] patterns;
-    private final ThreadLocal<Matcher[]> matchers;
+    /** The text values and the way to match them (none for an address or a number ACL). */
+    private final AclText text;
     /** For {@link Fetch#SRC} and {@link Fetch#DST}, else null. */
     private final AclNetworks networks;
     /** For {@link AclMatch#INT}, else null. */
@@ -73,19 +66,9 @@ public final class Acl {
         this.ignoreCase = ignoreCase;
         this.header = header;
         this.backend = backend;
-        this.values = values;
-        this.patterns = patterns;
+        this.text = new AclText(match, ignoreCase, values, patterns);
         this.networks = networks;
         this.numbers = numbers;
-        this.matchers = patterns.length == 0 ? null : ThreadLocal.withInitial(this::newMatchers);
-    }
-
-    private Matcher[] newMatchers() {
-        Matcher[] m = new Matcher[patterns.length];
-        for (int i = 0; i < m.length; i++) {
-            m[i] = patterns[i].matcher("");
-        }
-        return m;
     }
 
     /**
@@ -168,7 +151,7 @@ public final class Acl {
         if (match == AclMatch.REG) {
             Pattern[] patterns = new Pattern[values.size()];
             for (int i = 0; i < patterns.length; i++) {
-                patterns[i] = regex(values.get(i), ignoreCase);
+                patterns[i] = AclText.regex(values.get(i), ignoreCase);
             }
             return new Acl(fetch, match, ignoreCase, name, backend, none, patterns, null, null);
         }
@@ -273,15 +256,6 @@ public final class Acl {
         return value >= 0 && matchesNumber(value);
     }
 
-    private static Pattern regex(String value, boolean ignoreCase) {
-        try {
-            return Pattern.compile(value, ignoreCase ? Pattern.CASE_INSENSITIVE : 0);
-        } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("'" + value + "' is not a valid regular expression: "
-                    + e.getDescription());
-        }
-    }
-
     /** True when {@code value} equals one of an {@link AclMatch#INT} ACL's values or lies in one of its ranges. */
     public boolean matchesNumber(long value) {
         return numbers != null && numbers.contains(value);
@@ -335,7 +309,7 @@ public final class Acl {
         if (fetch == Fetch.REQ_LEN || found >= 0 && fetch == Fetch.REQ_SSL_HELLO_TYPE) {
             matched = match == AclMatch.FOUND || matchesNumber(found);
         } else if (found >= 0) {
-            matched = matchesText(payload, (int) (found >>> 32), (int) found);
+            matched = text.matches(payload, (int) (found >>> 32), (int) found);
         } else {
             // Nothing found: final unless the record is still incomplete.
             return found == TlsHello.MORE && !last ? MISS : FAIL;
@@ -351,18 +325,18 @@ public final class Acl {
     public boolean matches(HttpRequestView request) {
         return switch (fetch) {
             case PATH -> matchesPath(request);
-            case URL -> matchesText(request.buffer(), request.targetStart(), request.targetEnd());
+            case URL -> text.matches(request.buffer(), request.targetStart(), request.targetEnd());
             case HDR -> matchesHeader(request);
             case HDR_CNT -> matchesNumber(countValues(request));
-            case METHOD -> matchesText(request.buffer(), request.methodStart(), request.methodEnd());
+            case METHOD -> text.matches(request.buffer(), request.methodStart(), request.methodEnd());
             case SRC -> networks.contains(request.addresses().client());
             case DST -> networks.contains(request.addresses().destination());
             case DST_PORT -> matchesNumber(request.addresses().destinationPort());
             case NBSRV -> matchesNumber(request.addresses().servers().usableServers(backend));
             case SSL_FC -> request.addresses().tls();
-            case SSL_FC_SNI -> matchesString(request.addresses().tlsServerName());
-            case SSL_FC_PROTOCOL -> matchesString(request.addresses().tlsProtocol());
-            case VAR -> matchesString(request.addresses().vars() == null ? null
+            case SSL_FC_SNI -> text.matches(request.addresses().tlsServerName());
+            case SSL_FC_PROTOCOL -> text.matches(request.addresses().tlsProtocol());
+            case VAR -> text.matches(request.addresses().vars() == null ? null
                     : request.addresses().vars().get(backend));
             case SSL_C_USED -> request.addresses().tlsClientCertificate();
             case SSL_C_VERIFY -> request.addresses().tls() && matchesNumber(0);
@@ -375,68 +349,9 @@ public final class Acl {
         };
     }
 
-    /**
-     * A value the connection holds as a string (the TLS server name and
-     * version), matched as the request's bytes are: a null string is
-     * nothing found. A character past ASCII equals no value's byte.
-     */
-    private boolean matchesString(String text) {
-        if (text == null) {
-            return false;
-        }
-        if (match == AclMatch.FOUND) {
-            return true;
-        }
-        if (match == AclMatch.REG) {
-            for (Matcher m : matchers.get()) {
-                if (m.reset(text).find()) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        for (byte[] value : values) {
-            int n = value.length;
-            int length = text.length();
-            boolean found = switch (match) {
-                case STR -> length == n && regionEquals(text, 0, value);
-                case BEG -> length >= n && regionEquals(text, 0, value);
-                case END -> length >= n && regionEquals(text, length - n, value);
-                case SUB -> containsIn(text, value);
-                default -> false;
-            };
-            if (found) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean containsIn(String text, byte[] value) {
-        for (int at = 0; at + value.length <= text.length(); at++) {
-            if (regionEquals(text, at, value)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean regionEquals(String text, int at, byte[] value) {
-        for (int k = 0; k < value.length; k++) {
-            int c = text.charAt(at + k);
-            if (ignoreCase && c >= 'A' && c <= 'Z') {
-                c += 'a' - 'A';
-            }
-            if (c != value[k]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private boolean matchesPath(HttpRequestView request) {
         long range = pathRange(request.buffer(), request.targetStart(), request.targetEnd());
-        return range >= 0 && matchesText(request.buffer(), (int) (range >>> 32), (int) range);
+        return range >= 0 && text.matches(request.buffer(), (int) (range >>> 32), (int) range);
     }
 
     /**
@@ -503,36 +418,11 @@ public final class Acl {
                 int comma = HttpBytes.nextComma(buffer, i, ve);
                 int s = HttpBytes.skipWhitespace(buffer, i, comma);
                 int e = HttpBytes.trimWhitespaceEnd(buffer, s, comma);
-                if (matchesText(buffer, s, e)) {
+                if (text.matches(buffer, s, e)) {
                     return true;
                 }
                 i = comma + 1;
             } while (i <= ve);
-        }
-        return false;
-    }
-
-    private boolean matchesText(Buffer buffer, int start, int end) {
-        if (match == AclMatch.FOUND) {
-            return true;
-        }
-        if (match == AclMatch.REG) {
-            return matchesRegex(buffer, start, end);
-        }
-        for (byte[] value : values) {
-            if (matchesOne(buffer, start, end, value)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean matchesRegex(Buffer buffer, int start, int end) {
-        BufferChars chars = CHARS.get().bind(buffer, start, end);
-        for (Matcher m : matchers.get()) {
-            if (m.reset(chars).find()) {
-                return true;
-            }
         }
         return false;
     }
@@ -554,41 +444,6 @@ public final class Acl {
             } while (i <= ve);
         }
         return n;
-    }
-
-    private boolean matchesOne(Buffer buffer, int start, int end, byte[] value) {
-        int n = value.length;
-        int length = end - start;
-        return switch (match) {
-            case STR -> length == n && regionEquals(buffer, start, value);
-            case BEG -> length >= n && regionEquals(buffer, start, value);
-            case END -> length >= n && regionEquals(buffer, end - n, value);
-            case SUB -> contains(buffer, start, end, value);
-            default -> false;
-        };
-    }
-
-    private boolean contains(Buffer buffer, int start, int end, byte[] value) {
-        for (int at = start; at + value.length <= end; at++) {
-            if (regionEquals(buffer, at, value)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean regionEquals(Buffer buffer, int at, byte[] value) {
-        for (int k = 0; k < value.length; k++) {
-            int b = buffer.get(at + k);
-            // Folding only A-Z keeps bytes >= 0x80 distinct from every ASCII constant.
-            if (ignoreCase && b >= 'A' && b <= 'Z') {
-                b += 'a' - 'A';
-            }
-            if (b != value[k]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

@@ -8,7 +8,7 @@ import dev.sluice.buffer.Buffer;
  * {@link #subSequence} and {@link #toString} copy, and no matcher calls them
  * to find a match (only to report groups, which the ACLs never ask for).
  *
- * <p>Not thread-safe: one per thread (see {@link Acl}).
+ * <p>Not thread-safe: one per thread (see {@link AclText}).
  */
 final class BufferChars implements CharSequence {
     private Buffer buffer;

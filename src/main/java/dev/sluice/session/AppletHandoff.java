@@ -1,6 +1,8 @@
 package dev.sluice.session;
 
+import dev.sluice.http.ConnectionAddresses;
 import dev.sluice.http.HttpRequestView;
+import dev.sluice.http.ParsedRequest;
 import dev.sluice.http.Method;
 import dev.sluice.log.TerminationCause;
 import dev.sluice.log.TerminationPhase;
@@ -10,7 +12,8 @@ import dev.sluice.log.TerminationPhase;
  * the stats page) instead of a backend: the applet reads what it needs of the
  * request while the head is still in the buffer, the exchange's own reply
  * path is set to "served", and the answer then goes out part by part through
- * an {@link AppletRun} on the loop's applet arena.
+ * an {@link AppletRun} on the loop's applet arena. A form posted to the
+ * stats page waits here, its head parsed, until its body is whole.
  *
  * <p>A frontend without applets has no arena on the loop: {@link #available()}
  * is false and nothing here takes memory.
@@ -33,6 +36,21 @@ final class AppletHandoff {
         this.reply = reply;
         AppletArena arena = frontend.services().arena(session.loop.id());
         this.run = arena == null ? null : new AppletRun(session, response, arena);
+    }
+
+    /**
+     * A form posted to the stats page waits, its head parsed, until its body
+     * is whole in the buffer, where the page reads it (a body that cannot fit
+     * goes on at once, and the page answers EXCD). The wait is the client's,
+     * under {@code timeout http-request}; it takes no buffer beyond the one
+     * the head is in.
+     */
+    boolean formComing(ParsedRequest view, Channel request, ConnectionAddresses addresses) {
+        if (requestSide.method() != Method.POST || !requestSide.bodyComingThatFits()) {
+            return false;
+        }
+        view.bind(request.buffer(), requestSide.head(), addresses);
+        return frontend.services().statsPage(view) != null;
     }
 
     /** Whether applets can answer on this loop (the frontend has an arena here). */

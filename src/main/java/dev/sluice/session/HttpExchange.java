@@ -111,7 +111,7 @@ final class HttpExchange {
                 case CUT -> countedRequest() && refuse(HttpError.BAD_REQUEST_LINE, 400);
                 case REJECTED -> countedRequest() && refuse(requestSide.head().error(),
                         requestSide.head().errorStatus());
-                case COMPLETE -> formComing() || requestArrived(now);
+                case COMPLETE -> applets.formComing(view, request, addresses) || requestArrived(now);
             };
         }
         if (session.req() != Req.SENDING) {
@@ -137,21 +137,6 @@ final class HttpExchange {
             return session.close(SessionOutcome.CLIENT_ABORT, CloseMode.ABORTIVE);
         }
         return true;
-    }
-
-    /**
-     * A form posted to the stats page waits, its head parsed, until its body
-     * is whole in the buffer, where the page reads it (a body that cannot fit
-     * goes on at once, and the page answers EXCD). The wait is the client's,
-     * under {@code timeout http-request}; it takes no buffer beyond the one
-     * the head is in.
-     */
-    private boolean formComing() {
-        if (requestSide.method() != Method.POST || !requestSide.bodyComingThatFits()) {
-            return false;
-        }
-        view.bind(request.buffer(), requestSide.head(), addresses);
-        return frontend.services().statsPage(view) != null;
     }
 
     private boolean refuse(HttpError why, int status) {
@@ -242,17 +227,8 @@ final class HttpExchange {
         if (requestSide.overflowed()) {
             return refuse(Refusal.EDITS_TOO_LARGE);
         }
-        // The key reads the head as the cookie's edits left it.
-        BalanceKey key = BalanceKeys.fill(balanceKey, decision.backend(), view);
-        // The stick rules run after the cookie, which takes precedence (HAProxy's order).
-        dev.sluice.backend.Server stuck = sticks.request(policy.rules().stickRules(), decision.backend(), view,
-                addresses.stickTables(), cookies.named() != null);
-        if (cookies.named() != null) {
-            key.persistTo(cookies.named());
-        } else if (stuck != null) {
-            key.persistTo(stuck);
-            cookies.stuckTo(stuck);
-        }
+        BalanceKey key = ExchangePersistence.key(balanceKey, cookies, sticks, policy, decision.backend(), view,
+                addresses.stickTables());
         if (!policy.tcpRules().isEmpty()
                 && !policy.tcpRules().accepts(TcpRequestRules.Phase.CONTENT, new AddressView(addresses))) {
             // The backend's tcp-request content rules: a reject ends the connection, as at its start.
@@ -331,10 +307,8 @@ final class HttpExchange {
             case RETRY_STATUS -> throw new IllegalStateException("a held-back status was let through above");
             case FINAL -> {
                 log.responseReady(session.loop.clock().nanoTime(), responseSide.head().statusCode());
-                // The final head went out with the cookie's edits: what was done to it is known now.
-                log.cookies(cookies.requestState(), cookies.responseState());
-                // The server answered: the stick rules' keys name it from now on.
-                sticks.served(upstream.link().server());
+                // The cookie's edits are known now, and the stick rules' keys name the server that answered.
+                ExchangePersistence.answered(cookies, sticks, upstream.link().server(), log);
                 clientError(responseSide.head().statusCode());
                 log.responseHead(response.buffer(), responseSide.head());
                 upstream.dropReplay();

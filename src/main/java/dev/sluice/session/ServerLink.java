@@ -111,7 +111,6 @@ final class ServerLink {
     private final ServerPreamble preamble;
     private final SlotRequest slotRequest = new SlotRequest();
     private final ConnectionHandler serverEvents = new ServerEvents();
-    private final ConnectionHandler keptEvents = new KeptServerEvents();
     private final Connection client;
     private final ExchangeClaim claim;
 
@@ -127,13 +126,8 @@ final class ServerLink {
     private boolean queued;
     private Connection connection;
     private boolean reused;
-    /**
-     * {@code http-reuse never}: the session's own server connection, idle
-     * between two requests, for its next request to {@link #keptFor}; never
-     * shared with another session.
-     */
-    private Connection kept;
-    private Server keptFor;
+    /** {@code http-reuse never}: the session's own server connection, idle between two requests. */
+    private final KeptConnection kept = new KeptConnection();
 
     /**
      * @param request  the channel whose sink the server connection becomes
@@ -209,7 +203,7 @@ final class ServerLink {
      */
     Opened open(boolean share, boolean smartConnect, String name) {
         // A retry goes out on a new connection: the one that failed may have company.
-        Connection c = retries > 0 ? null : takeKept(slot, name);
+        Connection c = retries > 0 ? null : kept.take(slot, name);
         if (c == null && share && retries == 0 && !slot.privateConnections()) {
             c = idle.take(slot);
         }
@@ -351,7 +345,7 @@ final class ServerLink {
         if (reusable && share && !server.privateConnections()) {
             idle.park(server, c);
         } else if (reusable) {
-            keep(c);
+            kept.keep(c, server);
         } else {
             c.discard();
         }
@@ -373,7 +367,7 @@ final class ServerLink {
     /** Everything given back, the kept connection included: the session closes. */
     void close() {
         abortExchange();
-        discardKept();
+        kept.discard();
     }
 
     /** The connection leaves the exchange and its channels, with no interest left; null when there was none. */
@@ -401,46 +395,6 @@ final class ServerLink {
         }
     }
 
-    /** Keeps the session's own connection between requests, watched so that the server closing it is seen. */
-    private void keep(Connection c) {
-        discardKept();
-        kept = c;
-        keptFor = server;
-        c.handler(keptEvents);
-        c.readInterest(true);
-    }
-
-    /** The kept connection if the request goes to its server and it is still usable; else it is discarded. */
-    private Connection takeKept(Server s, String name) {
-        // A TLS connection carries the one name it sent: a request for another gets a new one.
-        boolean usable = kept != null && keptFor == s && !kept.idleConnectionLost()
-                && java.util.Objects.equals(kept.requestedServerName(), name);
-        Connection c = releaseKept();
-        if (usable) {
-            c.readInterest(false);
-            return c;
-        }
-        if (c != null) {
-            c.discard();
-        }
-        return null;
-    }
-
-    private void discardKept() {
-        Connection c = releaseKept();
-        if (c != null) {
-            c.discard();
-        }
-    }
-
-    /** The kept connection, no longer kept; null when there was none. */
-    private Connection releaseKept() {
-        Connection c = kept;
-        kept = null;
-        keptFor = null;
-        return c;
-    }
-
     private final class ServerEvents implements ConnectionHandler {
         @Override
         public void readable() {
@@ -466,21 +420,6 @@ final class ServerLink {
         @Override
         public void connectFailed(IOException cause) {
             events.connectFailed();
-        }
-    }
-
-    /** The handler of the kept connection between requests: any readiness means it can no longer be used. */
-    private final class KeptServerEvents implements ConnectionHandler {
-        @Override
-        public void readable() {
-            Connection c = releaseKept();
-            if (c != null) {
-                c.close();
-            }
-        }
-
-        @Override
-        public void writable() {
         }
     }
 

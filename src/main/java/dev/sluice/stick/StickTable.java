@@ -7,9 +7,10 @@ import java.util.Set;
  * One {@code stick-table}: up to {@code size} entries, each a key (a client
  * address, or a string of at most {@code len} bytes) and the counters the
  * table stores. Every byte of it is allocated when the table is made, as
- * parallel primitive arrays indexed by entry: the keys, the counters, the
- * links of a least-recently-used list, and an open-addressed index of twice
- * the size (a power of two) that finds an entry by its key. Nothing is
+ * parallel primitive arrays indexed by entry: the keys, the counters
+ * ({@code EntryCounts}), the links of a least-recently-used list
+ * ({@code EntryList}), and an open-addressed index of twice the size (a power
+ * of two) that finds an entry by its key ({@code KeyIndex}). Nothing is
  * allocated afterwards: a key is read from the address bytes or from the
  * request buffer in place, into a scratch array of the table's.
  *
@@ -76,34 +77,20 @@ public final class StickTable {
     private final Type type;
     private final int keyBytes;
     private final int size;
-    private final long expireMillis;
-    private final boolean nopurge;
     private final Clock clock;
     private final Object lock = new Object();
 
     /** The keys and the index that finds an entry by its key. */
     private final KeyIndex index;
-    /** The LRU list, most recent first ({@link #head}); on a free entry, {@code next} links the free list. */
-    private final int[] prev;
-    private final int[] next;
-    private final long[] touched;
-    /** Connections holding the entry: it is neither expired nor evicted while any does. */
-    private final int[] refs;
+    /** The LRU list, the free list, and each entry's last update and holders. */
+    private final EntryList list;
     /** Per entry, the id of the server a stick rule stored (from 1), 0 for none; null when no stick rule uses it. */
     private final int[] serverIds;
     /** Per entry, that server's name's {@link ServerNames#number}, 0 for none; null with {@link #serverIds}. */
     private final int[] serverNames;
-    /** Per {@link StickData} ordinal: the counter of a count, the current period's count of a rate; null when not stored. */
-    private final int[][] counts;
-    /** Per rate ordinal: the previous period's count, the current period's start and the period; null when not stored. */
-    private final int[][] previous;
-    private final long[][] periodStarts;
-    private final long[] periods = new long[StickData.values().length];
+    /** The counters and rates stored per entry. */
+    private final EntryCounts counts;
     private final byte[] scratch;
-    private int head = -1;
-    private int tail = -1;
-    private int freeHead;
-    private int used;
     private final long bytes;
 
     /**
@@ -131,36 +118,13 @@ public final class StickTable {
         this.type = type;
         this.keyBytes = type == Type.STRING ? keyLength : type.keyBytes;
         this.size = size;
-        this.expireMillis = expireMillis;
-        this.nopurge = nopurge;
         this.clock = clock;
         index = new KeyIndex(size, keyBytes, type == Type.STRING);
-        prev = new int[size];
-        next = new int[size];
-        touched = new long[size];
-        refs = new int[size];
+        list = new EntryList(size, expireMillis, nopurge, index);
         this.serverIds = serverIds ? new int[size] : null;
         this.serverNames = serverIds ? new int[size] : null;
-        counts = new int[StickData.values().length][];
-        previous = new int[StickData.values().length][];
-        periodStarts = new long[StickData.values().length][];
-        for (var e : stored.entrySet()) {
-            int d = e.getKey().ordinal();
-            counts[d] = new int[size];
-            if (e.getKey().rate()) {
-                previous[d] = new int[size];
-                periodStarts[d] = new long[size];
-                periods[d] = e.getValue();
-                if (periods[d] < 1) {
-                    throw new IllegalArgumentException(e.getKey().keyword() + ": a period of at least 1 ms");
-                }
-            }
-        }
+        counts = new EntryCounts(size, stored);
         scratch = new byte[Math.max(keyBytes, 16)];
-        for (int i = 0; i < size; i++) {
-            next[i] = i + 1 < size ? i + 1 : -1;
-        }
-        freeHead = 0;
         bytes = bytesFor(type, keyLength, size, stored.keySet(), serverIds);
     }
 
@@ -205,7 +169,7 @@ public final class StickTable {
 
     /** Whether it stores {@code data}. */
     public boolean stores(StickData data) {
-        return counts[data.ordinal()] != null;
+        return counts.stores(data);
     }
 
     /** Whether it keeps a server id per entry, for the stick rules. */
@@ -225,8 +189,8 @@ public final class StickTable {
     public int entries() {
         while (true) {
             synchronized (lock) {
-                if (sweep(clock.millis(), 256) < 256) {
-                    return used;
+                if (list.sweep(clock.millis(), 256) < 256) {
+                    return list.used();
                 }
             }
         }
@@ -267,17 +231,17 @@ public final class StickTable {
         if (e < 0) {
             return -1;
         }
-        refs[e]++;
-        add(e, StickData.CONN_CUR, now);
-        add(e, StickData.CONN_CNT, now);
-        add(e, StickData.CONN_RATE, now);
-        touch(e, now);
+        list.hold(e);
+        counts.add(e, StickData.CONN_CUR, now);
+        counts.add(e, StickData.CONN_CNT, now);
+        counts.add(e, StickData.CONN_RATE, now);
+        list.touch(e, now);
         return e;
     }
 
     /** The entry of the key in {@link #scratch}, made if there is none; -1 when the table is full under nopurge. */
     private int findOrMake(int n, long now) {
-        sweep(now, SWEEP_PER_TRACK);
+        list.sweep(now, SWEEP_PER_TRACK);
         int h = KeyIndex.hash(scratch, n);
         int e = index.find(scratch, n, h);
         if (e < 0) {
@@ -309,12 +273,12 @@ public final class StickTable {
                 return 0;
             }
             long now = clock.millis();
-            sweep(now, SWEEP_PER_TRACK);
+            list.sweep(now, SWEEP_PER_TRACK);
             int e = index.find(scratch, n, KeyIndex.hash(scratch, n));
-            if (e < 0 || expired(e, now)) {
+            if (e < 0 || list.expired(e, now)) {
                 return 0;
             }
-            touch(e, now);
+            list.touch(e, now);
             return ((long) serverNames[e] << 32) | Integer.toUnsignedLong(serverIds[e]);
         }
     }
@@ -351,7 +315,7 @@ public final class StickTable {
             }
             serverIds[e] = serverId;
             serverNames[e] = serverName;
-            touch(e, now);
+            list.touch(e, now);
             return true;
         }
     }
@@ -382,31 +346,28 @@ public final class StickTable {
     private void count(int e, StickData total, StickData rate) {
         synchronized (lock) {
             long now = clock.millis();
-            add(e, total, now);
-            add(e, rate, now);
-            touch(e, now);
+            counts.add(e, total, now);
+            counts.add(e, rate, now);
+            list.touch(e, now);
         }
     }
 
     /** The connection that held the entry ended: {@code conn_cur} goes down, and the entry may expire from now on. */
     public void release(int e) {
         synchronized (lock) {
-            if (refs[e] <= 0) {
+            if (list.holders(e) <= 0) {
                 throw new IllegalStateException("entry " + e + " of table " + name + " released more than held");
             }
-            refs[e]--;
-            int[] cur = counts[StickData.CONN_CUR.ordinal()];
-            if (cur != null && cur[e] > 0) {
-                cur[e]--;
-            }
-            touch(e, clock.millis());
+            list.unhold(e);
+            counts.dropConnection(e);
+            list.touch(e, clock.millis());
         }
     }
 
     /** A held entry's value of {@code data}, or -1 when the table does not store it. */
     public long value(int e, StickData data) {
         synchronized (lock) {
-            return read(e, data, clock.millis());
+            return counts.read(e, data, clock.millis());
         }
     }
 
@@ -458,7 +419,7 @@ public final class StickTable {
     private long peekScratch(int n, StickData data) {
         long now = clock.millis();
         int e = index.find(scratch, n, KeyIndex.hash(scratch, n));
-        return e < 0 || expired(e, now) ? 0 : read(e, data, now);
+        return e < 0 || list.expired(e, now) ? 0 : counts.read(e, data, now);
     }
 
     /**
@@ -473,198 +434,33 @@ public final class StickTable {
         return type == Type.STRING ? -1 : AddressKeys.write(type == Type.IP, address, length, scratch);
     }
 
-    // ---- counters ----
+    // ---- entries ----
 
-    private void add(int e, StickData data, long now) {
-        int d = data.ordinal();
-        int[] c = counts[d];
-        if (c == null) {
-            return;
-        }
-        if (data.rate()) {
-            long period = periods[d];
-            long start = periodStarts[d][e];
-            if (now - start >= period) {
-                previous[d][e] = c[e];
-                c[e] = 0;
-                start += period;
-                if (now - start >= period) {
-                    // Two periods or more without an event: the window is empty.
-                    previous[d][e] = 0;
-                    start = now;
-                }
-                periodStarts[d][e] = start;
-            }
-        }
-        if (c[e] != -1) {
-            c[e]++;
-        }
-    }
-
-    private long read(int e, StickData data, long now) {
-        int d = data.ordinal();
-        int[] c = counts[d];
-        if (c == null) {
+    /** A new entry ({@link EntryList#allocate}) with its data reset, or -1 when no entry can be had. */
+    private int allocate(long now) {
+        int e = list.allocate(now);
+        if (e < 0) {
             return -1;
         }
-        if (!data.rate()) {
-            return Integer.toUnsignedLong(c[e]);
-        }
-        long period = periods[d];
-        long current = Integer.toUnsignedLong(c[e]);
-        long past = Integer.toUnsignedLong(previous[d][e]);
-        long remain = periodStarts[d][e] + period - now;
-        if (remain < 0) {
-            remain += period;
-            past = remain >= 0 ? current : 0;
-            current = 0;
-            remain = Math.max(remain, 0);
-        }
-        // At one event or none in the window, the weighting would make the rate flap between 0 and 1.
-        if (current == 0 && past <= 1) {
-            return past;
-        }
-        return (past * remain + current * period) / period;
-    }
-
-    // ---- entries, the index and the LRU list ----
-
-    private boolean expired(int e, long now) {
-        return expireMillis > 0 && refs[e] == 0 && now - touched[e] >= expireMillis;
-    }
-
-    /** Removes up to {@code max} expired entries from the old end of the list; how many it looked at. */
-    private int sweep(long now, int max) {
-        if (expireMillis <= 0) {
-            return 0;
-        }
-        int looked = 0;
-        int e = tail;
-        while (e >= 0 && looked < max) {
-            int before = prev[e];
-            looked++;
-            if (refs[e] == 0) {
-                if (now - touched[e] < expireMillis) {
-                    // Every entry after it in the list was updated later still.
-                    return 0;
-                }
-                remove(e);
-            }
-            e = before;
-        }
-        return looked;
-    }
-
-    private int allocate(long now) {
-        if (freeHead < 0) {
-            int victim = nopurge ? -1 : oldestUnheld();
-            if (victim < 0) {
-                return -1;
-            }
-            remove(victim);
-        }
-        int e = freeHead;
-        freeHead = next[e];
-        used++;
-        for (int d = 0; d < counts.length; d++) {
-            if (counts[d] != null) {
-                counts[d][e] = 0;
-                if (previous[d] != null) {
-                    previous[d][e] = 0;
-                    periodStarts[d][e] = now;
-                }
-            }
-        }
-        refs[e] = 0;
+        counts.reset(e, now);
         if (serverIds != null) {
             serverIds[e] = 0;
             serverNames[e] = 0;
         }
-        touched[e] = now;
-        prev[e] = -1;
-        next[e] = head;
-        if (head >= 0) {
-            prev[head] = e;
-        }
-        head = e;
-        if (tail < 0) {
-            tail = e;
-        }
         return e;
-    }
-
-    /** The least recently updated entry no connection holds, or -1 when every entry is held. */
-    private int oldestUnheld() {
-        for (int e = tail; e >= 0; e = prev[e]) {
-            if (refs[e] == 0) {
-                return e;
-            }
-        }
-        return -1;
-    }
-
-    private void touch(int e, long now) {
-        touched[e] = now;
-        if (head == e) {
-            return;
-        }
-        unlink(e);
-        prev[e] = -1;
-        next[e] = head;
-        prev[head] = e;
-        head = e;
-        if (tail < 0) {
-            tail = e;
-        }
-    }
-
-    private void unlink(int e) {
-        if (prev[e] >= 0) {
-            next[prev[e]] = next[e];
-        } else {
-            head = next[e];
-        }
-        if (next[e] >= 0) {
-            prev[next[e]] = prev[e];
-        } else {
-            tail = prev[e];
-        }
-    }
-
-    private void remove(int e) {
-        unlink(e);
-        index.remove(e);
-        next[e] = freeHead;
-        freeHead = e;
-        used--;
     }
 
     /** Checks the structure (tests): the list, the free list and the index agree with the count. */
     void checkInvariants() {
         synchronized (lock) {
-            int listed = 0;
-            for (int e = head, before = -1; e >= 0; before = e, e = next[e]) {
-                if (prev[e] != before || !index.finds(e) || refs[e] < 0) {
-                    throw new IllegalStateException("entry " + e + " is inconsistent");
-                }
-                listed++;
-            }
-            int free = 0;
-            for (int e = freeHead; e >= 0; e = next[e]) {
-                free++;
-            }
-            int indexed = index.indexed();
-            if (listed != used || indexed != used || free != size - used) {
-                throw new IllegalStateException("listed " + listed + ", indexed " + indexed + ", free " + free
-                        + ", used " + used);
-            }
+            list.checkInvariants();
         }
     }
 
     /** How many connections hold the entry (tests). */
     int holders(int e) {
         synchronized (lock) {
-            return refs[e];
+            return list.holders(e);
         }
     }
 }
