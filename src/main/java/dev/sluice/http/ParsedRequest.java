@@ -12,7 +12,8 @@ import dev.sluice.buffer.Buffer;
 public final class ParsedRequest implements HttpRequestView {
     private Buffer buffer;
     private HttpHeadParser parser;
-    private ConnectionAddresses addresses = new ConnectionAddresses();
+    // Set by bind; none before (a placeholder would cost every connection an object it never reads).
+    private ConnectionAddresses addresses;
 
     /**
      * Points this view at a completely parsed request head.

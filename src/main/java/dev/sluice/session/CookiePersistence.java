@@ -35,7 +35,8 @@ final class CookiePersistence {
     private static final byte[] SET_COOKIE = "set-cookie".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] NOTHING = new byte[0];
 
-    private final CookiePairs pairs = new CookiePairs();
+    /** Made at the first request whose backend has a cookie: a connection that meets none keeps none. */
+    private CookiePairs pairs;
     private PersistCookie rule;
     /** The server the request's cookie named and that took it, or null. */
     private Server named;
@@ -67,6 +68,9 @@ final class CookiePersistence {
             return;
         }
         this.method = method;
+        if (pairs == null) {
+            pairs = new CookiePairs();
+        }
         Buffer b = request.buffer();
         byte[] name = cookie.nameBytes();
         boolean prefixed = cookie.mode() == PersistCookie.Mode.PREFIX;

@@ -34,7 +34,9 @@ final class ExchangePersistence {
         // The key reads the head as the cookie's edits left it.
         BalanceKey key = BalanceKeys.fill(into, backend, view);
         // The stick rules run after the cookie, which takes precedence (HAProxy's order).
-        Server stuck = sticks.request(policy.rules().stickRules(), backend, view, tables, cookies.named() != null);
+        // sticks is null on a connection that never met a backend with stick rules.
+        Server stuck = sticks == null ? null
+                : sticks.request(policy.rules().stickRules(), backend, view, tables, cookies.named() != null);
         if (cookies.named() != null) {
             key.persistTo(cookies.named());
         } else if (stuck != null) {
@@ -49,6 +51,8 @@ final class ExchangePersistence {
         // The final head went out with the cookie's edits: what was done to it is known now.
         log.cookies(cookies.requestState(), cookies.responseState());
         // The server answered: the stick rules' keys name it from now on.
-        sticks.served(server);
+        if (sticks != null) {
+            sticks.served(server);
+        }
     }
 }

@@ -50,7 +50,8 @@ final class HttpExchange {
     /** The backend's persistence cookie, read from the request and written into the response. */
     private final CookiePersistence cookies = new CookiePersistence();
     /** The backend's stick rules: the server a table names, and the keys stored once it answers. */
-    private final StickPersistence sticks = new StickPersistence();
+    /** Made at the first request whose backend has stick rules (none for most connections, and the idle ones). */
+    private StickPersistence sticks;
     /** The client and where it connected to, as the rules see them. */
     private final ConnectionAddresses addresses;
 
@@ -226,6 +227,9 @@ final class HttpExchange {
         log.cookies(cookies.requestState(), cookies.responseState());
         if (requestSide.overflowed()) {
             return refuse(Refusal.EDITS_TOO_LARGE);
+        }
+        if (sticks == null && policy.rules().stickRules().size() > 0) {
+            sticks = new StickPersistence();
         }
         BalanceKey key = ExchangePersistence.key(balanceKey, cookies, sticks, policy, decision.backend(), view,
                 addresses.stickTables());

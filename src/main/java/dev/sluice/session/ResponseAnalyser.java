@@ -73,8 +73,8 @@ final class ResponseAnalyser {
     /** The http-response rules of the routed backend and of the frontend, run in that order; NONE for none. */
     private HttpRules backendRules = HttpRules.NONE;
     private HttpRules frontendRules = HttpRules.NONE;
-    /** The client connection's addresses and variables, for the rules' {@code %[...]} values. */
-    private dev.sluice.http.ConnectionAddresses connection = new dev.sluice.http.ConnectionAddresses();
+    /** The client connection's addresses and variables, for the rules' {@code %[...]} values; set with the rules. */
+    private dev.sluice.http.ConnectionAddresses connection;
     private boolean editsOverflowed;
     /** The exchange's persistence cookie, and the link whose server answers. */
     private CookiePersistence cookies;

@@ -39,12 +39,14 @@ final class StickPersistence {
     /** How many keys one request stores at most, as in HAProxy. */
     static final int MAX_STORES = 8;
 
-    private final CookiePairs pairs = new CookiePairs();
-    private byte[] lookupKey = new byte[16];
-    private final StickTable[] storeTables = new StickTable[MAX_STORES];
-    private final byte[][] storeKeys = new byte[MAX_STORES][];
-    private final int[] storeLengths = new int[MAX_STORES];
-    private final boolean[] storeAddresses = new boolean[MAX_STORES];
+    // Made at the first request whose backend has stick rules: a connection that never meets one (most of them,
+    // idle ones above all) keeps only this object (FootprintEndToEndTest).
+    private CookiePairs pairs;
+    private byte[] lookupKey;
+    private StickTable[] storeTables;
+    private byte[][] storeKeys;
+    private int[] storeLengths;
+    private boolean[] storeAddresses;
     private int stores;
 
     /**
@@ -57,6 +59,17 @@ final class StickPersistence {
      */
     Server request(StickRules rules, Backend backend, HttpRequestView request, StickTables tables, boolean assigned) {
         clear();
+        if (rules.size() == 0) {
+            return null;
+        }
+        if (storeTables == null) {
+            pairs = new CookiePairs();
+            lookupKey = new byte[16];
+            storeTables = new StickTable[MAX_STORES];
+            storeKeys = new byte[MAX_STORES][];
+            storeLengths = new int[MAX_STORES];
+            storeAddresses = new boolean[MAX_STORES];
+        }
         Server chosen = null;
         for (int r = 0; r < rules.size(); r++) {
             StickRule rule = rules.get(r);
