@@ -259,16 +259,16 @@ public final class Sample {
     private int fetch(HttpRequestView r, ConnectionAddresses c, byte[] out, int at) {
         switch (source) {
             case SRC -> {
-                return IpText.write(c.client(), out, at);
+                return dev.sluice.util.IpText.write(c.client(), c.client().length, out, at, out.length);
             }
             case DST -> {
-                return IpText.write(c.destination(), out, at);
+                return dev.sluice.util.IpText.write(c.destination(), c.destination().length, out, at, out.length);
             }
             case SRC_PORT -> {
-                return c.client().length == 0 ? at : IpText.decimal(c.clientPort(), out, at);
+                return c.client().length == 0 ? at : dev.sluice.util.IpText.decimal(c.clientPort(), out, at, out.length);
             }
             case DST_PORT -> {
-                return c.destination().length == 0 ? at : IpText.decimal(c.destinationPort(), out, at);
+                return c.destination().length == 0 ? at : dev.sluice.util.IpText.decimal(c.destinationPort(), out, at, out.length);
             }
             case SSL_FC -> {
                 return copy(c.tls() ? ONE : ZERO, out, at);

@@ -155,22 +155,12 @@ final class LineBuilder {
 
     // ---- addresses
 
+    /** An address as inet_ntop writes it ({@link dev.sluice.util.IpText}), or {@code -} when unknown. */
     void putIp(byte[] ip, int ipLength) {
-        if (ipLength == 4) {
-            putDottedQuad(ip, 0);
-        } else if (ipLength == 16) {
-            putIpv6(ip);
+        if (ipLength == 4 || ipLength == 16) {
+            length = dev.sluice.util.IpText.write(ip, ipLength, bytes, length, limit);
         } else {
             put('-');
-        }
-    }
-
-    private void putDottedQuad(byte[] ip, int from) {
-        for (int i = from; i < from + 4; i++) {
-            if (i > from) {
-                put('.');
-            }
-            putDecimal(ip[i] & 0xFF);
         }
     }
 
@@ -183,68 +173,6 @@ final class LineBuilder {
             put(HEX[(ip[i] >> 4) & 0xF]);
             put(HEX[ip[i] & 0xF]);
         }
-    }
-
-    /**
-     * IPv6 text as the C library's inet_ntop writes it: the longest run of two or
-     * more zero groups (the first of equal runs) becomes {@code ::}, groups in lower-case
-     * hexadecimal without leading zeros, and an IPv4-mapped or -compatible address ends
-     * in dotted decimal.
-     */
-    private void putIpv6(byte[] ip) {
-        int bestStart = -1;
-        int bestLength = 0;
-        for (int i = 0; i < 8; ) {
-            if (group(ip, i) == 0) {
-                int j = i;
-                while (j < 8 && group(ip, j) == 0) {
-                    j++;
-                }
-                if (j - i > bestLength) {
-                    bestStart = i;
-                    bestLength = j - i;
-                }
-                i = j;
-            } else {
-                i++;
-            }
-        }
-        if (bestLength < 2) {
-            bestStart = -1;
-        }
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                put(':');
-                i += bestLength - 1;
-                if (i == 7) {
-                    put(':');
-                }
-                continue;
-            }
-            if (i > 0) {
-                put(':');
-            }
-            if (i == 6 && bestStart == 0 && (bestLength == 6 || (bestLength == 5 && group(ip, 5) == 0xFFFF))) {
-                putDottedQuad(ip, 12);
-                return;
-            }
-            putLowerHex(group(ip, i));
-        }
-    }
-
-    private void putLowerHex(int value) {
-        boolean started = false;
-        for (int shift = 12; shift >= 0; shift -= 4) {
-            int d = (value >> shift) & 0xF;
-            if (d != 0 || started || shift == 0) {
-                put((byte) (d < 10 ? '0' + d : 'a' + d - 10));
-                started = true;
-            }
-        }
-    }
-
-    private static int group(byte[] ip, int i) {
-        return ((ip[2 * i] & 0xFF) << 8) | (ip[2 * i + 1] & 0xFF);
     }
 
     // ---- dates
