@@ -373,74 +373,9 @@ public final class Sample {
 
     /** The header value {@link #occurrence} names: a comma-separated element for hdr, a whole field for fhdr. */
     private int header(HttpRequestView r, byte[] out, int at) {
-        Buffer b = r.buffer();
-        int total = 0;
-        if (occurrence < 0) {
-            for (int h = 0; h < r.headerCount(); h++) {
-                if (named(r, h)) {
-                    total += source == Source.FHDR ? 1 : elements(b, r.valueStart(h), r.valueEnd(h), -1, null);
-                }
-            }
-        }
-        int wanted = occurrence > 0 ? occurrence : total + occurrence + 1;
-        if (wanted <= 0) {
-            return at;
-        }
-        int seen = 0;
-        for (int h = 0; h < r.headerCount(); h++) {
-            if (!named(r, h)) {
-                continue;
-            }
-            if (source == Source.FHDR) {
-                if (++seen == wanted) {
-                    return copy(b, r.valueStart(h), r.valueEnd(h), out, at);
-                }
-                continue;
-            }
-            int[] range = RANGE.get();
-            int n = elements(b, r.valueStart(h), r.valueEnd(h), wanted - seen, range);
-            if (n < 0) {
-                return copy(b, range[0], range[1], out, at);
-            }
-            seen += n;
-        }
-        return at;
-    }
-
-    private static final ThreadLocal<int[]> RANGE = ThreadLocal.withInitial(() -> new int[2]);
-
-    private boolean named(HttpRequestView r, int h) {
-        return HttpBytes.equalsIgnoreCase(r.buffer(), r.nameStart(h), r.nameEnd(h), argument);
-    }
-
-    /**
-     * Counts the comma-separated elements of {@code [start, end)}; when the
-     * {@code wanted}th is among them, stores its bounds, blanks trimmed, in
-     * {@code range} and returns -1.
-     */
-    private static int elements(Buffer b, int start, int end, int wanted, int[] range) {
-        int n = 0;
-        int from = start;
-        for (int i = start; i <= end; i++) {
-            if (i == end || b.get(i) == ',') {
-                n++;
-                if (n == wanted) {
-                    int s = from;
-                    int e = i;
-                    while (s < e && (b.get(s) == ' ' || b.get(s) == '\t')) {
-                        s++;
-                    }
-                    while (e > s && (b.get(e - 1) == ' ' || b.get(e - 1) == '\t')) {
-                        e--;
-                    }
-                    range[0] = s;
-                    range[1] = e;
-                    return -1;
-                }
-                from = i + 1;
-            }
-        }
-        return n;
+        long range = source == Source.FHDR ? HeaderValues.field(r, argument, occurrence)
+                : HeaderValues.element(r, argument, occurrence);
+        return range < 0 ? at : copy(r.buffer(), (int) (range >>> 32), (int) range, out, at);
     }
 
     private static final byte[] ONE = {'1'};

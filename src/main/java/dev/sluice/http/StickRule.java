@@ -110,7 +110,7 @@ public final class StickRule {
             return n;
         }
         long range = switch (source) {
-            case HEADER -> lastHeaderValue(request, name);
+            case HEADER -> HeaderValues.last(request, name);
             case COOKIE -> lastCookie(request, pairs, name);
             default -> firstParameter(request, name);
         };
@@ -126,34 +126,9 @@ public final class StickRule {
         return n;
     }
 
-    /**
-     * Where the last comma-separated value of the last field named
-     * {@code lowerName} lies ({@code req.hdr(NAME)} as a sample): its start in
-     * the high 32 bits and its end in the low ones, or -1 when there is no such field.
-     */
-    static long lastHeaderValue(HttpRequestView head, byte[] lowerName) {
-        Buffer buffer = head.buffer();
-        long found = -1;
-        for (int h = 0; h < head.headerCount(); h++) {
-            if (!HttpBytes.equalsIgnoreCase(buffer, head.nameStart(h), head.nameEnd(h), lowerName)) {
-                continue;
-            }
-            int ve = head.valueEnd(h);
-            int i = head.valueStart(h);
-            do {
-                int comma = HttpBytes.nextComma(buffer, i, ve);
-                int start = HttpBytes.skipWhitespace(buffer, i, comma);
-                int end = HttpBytes.trimWhitespaceEnd(buffer, start, comma);
-                found = ((long) start << 32) | end;
-                i = comma + 1;
-            } while (i <= ve);
-        }
-        return found;
-    }
-
     private static final byte[] COOKIE = "cookie".getBytes(StandardCharsets.US_ASCII);
 
-    /** The value of the last cookie named {@code name} in the request's Cookie fields, as {@link #lastHeaderValue}. */
+    /** The value of the last cookie named {@code name} in the request's Cookie fields, as {@link HeaderValues#last}. */
     private static long lastCookie(HttpRequestView head, CookiePairs pairs, byte[] name) {
         Buffer buffer = head.buffer();
         long found = -1;
@@ -174,7 +149,7 @@ public final class StickRule {
     /**
      * The value of the first parameter named {@code name} of the query
      * (after {@code ?}; parameters end at {@code &} or {@code ;}), not
-     * decoded, as {@link #lastHeaderValue}.
+     * decoded, as {@link HeaderValues#last}.
      */
     private static long firstParameter(HttpRequestView head, byte[] name) {
         Buffer b = head.buffer();

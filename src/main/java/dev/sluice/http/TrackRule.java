@@ -52,7 +52,7 @@ public final class TrackRule implements RequestEdit {
             tracking.trackAddress(counter, t, head.addresses().client(), true);
             return;
         }
-        long range = StickRule.lastHeaderValue(head, header);
+        long range = HeaderValues.last(head, header);
         if (range >= 0) {
             tracking.trackBytes(counter, t, head.buffer(), (int) (range >>> 32), (int) range, true);
         }
