@@ -22,7 +22,7 @@ public enum Method {
     }
 
     /** The method named by the token {@code [start, end)}, without allocating. */
-    static Method of(Buffer buffer, int start, int end) {
+    public static Method of(Buffer buffer, int start, int end) {
         for (int i = 0; i < KNOWN.length; i++) {
             if (HttpBytes.equalsExactly(buffer, start, end, NAMES[i])) {
                 return KNOWN[i];

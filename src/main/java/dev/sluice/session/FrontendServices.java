@@ -3,6 +3,7 @@ package dev.sluice.session;
 import dev.sluice.buffer.BufferPool;
 import dev.sluice.http.Condition;
 import dev.sluice.http.HttpRequestView;
+import dev.sluice.http.Method;
 import dev.sluice.http.ReturnRule;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -132,17 +133,8 @@ public final class FrontendServices {
     }
 
     private static boolean pageMethod(HttpRequestView r) {
-        int n = r.methodEnd() - r.methodStart();
-        return n == 3 && methodIs(r, "GET") || n == 4 && (methodIs(r, "HEAD") || methodIs(r, "POST"));
-    }
-
-    private static boolean methodIs(HttpRequestView r, String name) {
-        for (int i = 0; i < name.length(); i++) {
-            if (r.buffer().get(r.methodStart() + i) != name.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
+        Method m = Method.of(r.buffer(), r.methodStart(), r.methodEnd());
+        return m == Method.GET || m == Method.HEAD || m == Method.POST;
     }
 
     /** Whether the request's path is {@code uri} (or, with {@code prefix}, the whole target begins with it). */

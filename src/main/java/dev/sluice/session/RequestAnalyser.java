@@ -272,20 +272,24 @@ final class RequestAnalyser implements RequestPolicy.Edits {
             return answeredKeepingAlive(httpClose);
         }
         long whole = head.headLength() + head.contentLength();
-        Buffer b = channel.buffer();
-        boolean keep = keepAlive && !httpClose && wholeInBuffer(head.headLength())
-                && (!channel.sourceEnded() || b.readable() > whole);
+        boolean keep = wholeInBuffer(head.headLength()) && mayKeep(httpClose, whole);
         if (keep) {
-            b.consumed((int) whole);
+            channel.buffer().consumed((int) whole);
         }
         return keep;
     }
 
     /** As {@link #answeredKeepingAlive}, but the head stays: an answer made from it is not written yet. */
     boolean mayKeepAfterAnswer(boolean httpClose) {
-        Buffer b = channel.buffer();
-        return keepAlive && framing == BodyFraming.NONE && !httpClose
-                && (!channel.sourceEnded() || b.readable() > head.headLength());
+        return framing == BodyFraming.NONE && mayKeep(httpClose, head.headLength());
+    }
+
+    /**
+     * Both sides keep alive, and the client did not end its stream with the
+     * {@code answered} bytes (the request Sluice answers): a next request may follow.
+     */
+    private boolean mayKeep(boolean httpClose, long answered) {
+        return keepAlive && !httpClose && (!channel.sourceEnded() || channel.buffer().readable() > answered);
     }
 
     /** The answered head leaves the buffer; a pipelined request behind it may follow. */
