@@ -1,5 +1,6 @@
 package dev.sluice.session;
 
+import dev.sluice.http.BodyFraming;
 import dev.sluice.http.ConnectionAddresses;
 import dev.sluice.http.HttpRequestView;
 import dev.sluice.http.ParsedRequest;
@@ -77,9 +78,10 @@ final class AppletHandoff {
         boolean admin = frontend.services().statsAdmin(view)
                 && (requestSide.method() != Method.POST || AppletRequest.sameOrigin(view));
         // Read before the head (and a whole body with it) may leave the buffer.
-        String body = requestSide.method() == Method.POST ? AppletRequest.wholeBody(view.buffer(),
-                requestSide.head().headStart(), requestSide.head().headLength(), requestSide.head().contentLength())
-                : null;
+        int bodyStart = requestSide.head().headStart() + requestSide.head().headLength();
+        String body = requestSide.method() == Method.POST && requestSide.framing() == BodyFraming.CONTENT_LENGTH
+                && requestSide.wholeInBuffer(requestSide.head().headLength())
+                ? AppletRequest.text(view, bodyStart, bodyStart + (int) requestSide.head().contentLength()) : null;
         boolean closing = frontend.httpClose() || session.stopping();
         boolean keep = !http10 && (body != null ? requestSide.answeredKeepingAliveWithBody(closing)
                 : requestSide.answeredKeepingAlive(closing));

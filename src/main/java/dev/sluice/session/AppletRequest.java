@@ -48,23 +48,6 @@ public record AppletRequest(String method, String target, String authorization, 
     }
 
     /**
-     * The body of a request whose head is at {@code [headStart, headStart +
-     * headLength)} of {@code b}, when it has a Content-Length and is wholly in
-     * the buffer with its head; else null.
-     */
-    static String wholeBody(dev.sluice.buffer.Buffer b, int headStart, int headLength, long contentLength) {
-        long end = (long) headStart + headLength + contentLength;
-        if (contentLength < 0 || end > b.writeIndex()) {
-            return null;
-        }
-        byte[] bytes = new byte[(int) contentLength];
-        for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = b.get(headStart + headLength + i);
-        }
-        return new String(bytes, StandardCharsets.ISO_8859_1);
-    }
-
-    /**
      * Whether a browser's request comes from a page of the same host: its
      * {@code Origin} (else its {@code Referer}) names the authority of its
      * {@code Host}. A request with neither field (not from a browser's form)
@@ -112,7 +95,7 @@ public record AppletRequest(String method, String target, String authorization, 
         return null;
     }
 
-    private static String text(HttpRequestView view, int from, int to) {
+    static String text(HttpRequestView view, int from, int to) {
         byte[] b = new byte[Math.max(0, to - from)];
         for (int i = 0; i < b.length; i++) {
             b[i] = view.buffer().get(from + i);
