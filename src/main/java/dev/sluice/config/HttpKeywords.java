@@ -136,11 +136,7 @@ final class HttpKeywords {
             throw use.error(wanted == 2 ? "expected one sample expression after set-var(NAME), then if or unless,"
                     + " got " + (end - 1) + " words" : "expected nothing after unset-var(NAME) but if or unless");
         }
-        try {
-            dev.sluice.http.Vars.name(use.arg(0));
-        } catch (IllegalArgumentException e) {
-            throw use.error(e.getMessage());
-        }
+        // The name is checked with the rule's compilation (VarRule), which names this line.
         add(section, use, new HttpRequestRule(action, use.arg(0), wanted == 2 ? use.arg(1) : null, null,
                 RoutingKeywords.condition(section, use, wanted), use.line()));
     }

@@ -53,6 +53,7 @@ final class StatsAdmin {
         ERRP("Action not processed: a server, backend or action in the form was not valid."),
         EXCD("Action not processed: the form must come whole with its request head, and fit in one buffer."),
         DENY("Action denied: this request may not change servers."),
+        /** Never given by Sluice, whose page leaves other methods to the backend; shown if a URL names it. */
         IVAL("Invalid request: the page takes GET, HEAD and, for its forms, POST."),
         UNKN("Unexpected result.");
 

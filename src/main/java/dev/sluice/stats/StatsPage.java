@@ -67,19 +67,13 @@ public final class StatsPage implements Applet {
         }
         String rest = request.target().length() > options.uri().length()
                 ? request.target().substring(options.uri().length()) : "";
-        switch (request.method()) {
-            case "GET", "HEAD" -> {
-            }
-            case "POST" -> {
-                StatsAdmin.Status done = !request.admin() ? StatsAdmin.Status.DENY
-                        : request.body() == null ? StatsAdmin.Status.EXCD
-                        : StatsAdmin.apply(request.body(), view, !options.scopes().isEmpty(), this::inScope,
-                                view.shutdown);
-                return seeOther(request, done);
-            }
-            default -> {
-                return seeOther(request, StatsAdmin.Status.IVAL);
-            }
+        // The page gets GET, HEAD and POST only (FrontendServices.statsPage): other methods go to the backend.
+        if (request.method().equals("POST")) {
+            StatsAdmin.Status done = !request.admin() ? StatsAdmin.Status.DENY
+                    : request.body() == null ? StatsAdmin.Status.EXCD
+                    : StatsAdmin.apply(request.body(), view, !options.scopes().isEmpty(), this::inScope,
+                            view.shutdown);
+            return seeOther(request, done);
         }
         if (rest.contains(";csv")) {
             byte[] csv = StatCsv.render(scoped(view.frontends), scopedBackends(), false, options.legends())
