@@ -10,7 +10,8 @@ import java.util.function.LongSupplier;
  * {@link #allocateOrWaitIn}). The pool allocates, releases, hands off,
  * cancels and reclassifies; the queue keeps the order and the wait times, its
  * {@link FreeList} which buffers are free, in use or retired, and its {@link
- * PoolClaims} the buffers set aside for admitted {@link BufferClaim}s.
+ * PoolClaims} the buffers set aside for admitted {@link BufferClaim}s. What it
+ * counts is read through its {@link PoolCounters}.
  *
  * <p>The rules (DESIGN.md and the seed commit):
  * <ul>
@@ -40,7 +41,8 @@ import java.util.function.LongSupplier;
  * are final, so that no subclass changes the pool's contract.
  *
  * <p>Not thread-safe: owned by one event loop, and called only from its thread.
- * Counter getters may be read from other threads and then give a recent value.
+ * Its {@link #counters()} and getters may be read from other threads and then
+ * give a recent value.
  */
 public class BufferPool {
     private static final int CLASSES = Criticality.count();
@@ -58,11 +60,13 @@ public class BufferPool {
     /** The buffers set aside for admitted claims, and the gates waiting; package-private for {@link ClaimGate}. */
     final PoolClaims claims = new PoolClaims(this);
 
-    private final long[] allocations = new long[CLASSES];
-    private final long[] waits = new long[CLASSES];
-    private final long[] handoffs = new long[CLASSES];
-    private final long[] failedWakeups = new long[CLASSES];
-    private final long[] cancels = new long[CLASSES];
+    /** Per class, what {@link PoolCounters} reads; package-private for it. */
+    final long[] allocations = new long[CLASSES];
+    final long[] waits = new long[CLASSES];
+    final long[] handoffs = new long[CLASSES];
+    final long[] failedWakeups = new long[CLASSES];
+    final long[] cancels = new long[CLASSES];
+    private final PoolCounters counters = new PoolCounters(this);
 
     /**
      * Carves {@code count} buffers of {@code bufferSize} bytes from one direct arena.
@@ -247,37 +251,8 @@ public class BufferPool {
         return claims.earmarked;
     }
 
-    /** Takes that came out of an admitted claim. */
-    public final long claimedTakes() {
-        return claims.claimedTakes;
-    }
-
-    /** Sets {@code n} available buffers aside for a claim being admitted. */
-    final void earmark(int n) {
-        if (n < 0 || n > available()) {
-            throw new IllegalStateException("cannot set aside " + n + " of " + available() + " available");
-        }
-        claims.earmarked += n;
-    }
-
-    /**
-     * An admitted claim ended with {@code n} of its set untaken: they are
-     * available again, to the waiters they may serve, then to waiting claims.
-     */
-    final void unearmark(int n) {
-        if (n < 0 || n > claims.earmarked) {
-            throw new IllegalStateException("cannot give back " + n + " of " + claims.earmarked + " set aside");
-        }
-        if (n == 0) {
-            return;
-        }
-        claims.earmarked -= n;
-        handToEligibleWaiters();
-        claims.notifyGates();
-    }
-
     /** The waiters that buffers now available may serve get them, in lane order. */
-    private void handToEligibleWaiters() {
+    final void handToEligibleWaiters() {
         for (int l = queue.firstEligible(list.freeCount - claims.earmarked, reserve); l >= 0;
              l = queue.firstEligible(list.freeCount - claims.earmarked, reserve)) {
             Buffer buffer = tryAllocateIn(l);
@@ -484,51 +459,8 @@ public class BufferPool {
         return queue.total();
     }
 
-    /** Allocations that succeeded at once (handoffs are counted apart). */
-    public final long allocations(Criticality c) {
-        return allocations[c.ordinal()];
-    }
-
-    /** Allocations that failed and queued a waiter. */
-    public final long waits(Criticality c) {
-        return waits[c.ordinal()];
-    }
-
-    /** Buffers handed directly from a release to a waiter. */
-    public final long handoffs(Criticality c) {
-        return handoffs[c.ordinal()];
-    }
-
-    /** Total time spent queued, in the clock's nanoseconds, by waiters that left the queue. */
-    public final long waitNanos(Criticality c) {
-        return queue.waitNanos(c);
-    }
-
-    /**
-     * Upper bounds, in nanoseconds, of the buckets {@link #waitsInBucket}
-     * counts ended waits in; a last bucket takes the waits past them all.
-     */
-    public static long[] waitBucketBounds() {
-        return WaitQueue.WAIT_BUCKET_NANOS.clone();
-    }
-
-    /** Ended waits of class {@code c} that lasted at most bound {@code bucket} and more than the one before. */
-    public final long waitsInBucket(Criticality c, int bucket) {
-        return queue.waitsInBucket(c, bucket);
-    }
-
-    /**
-     * Woken waiters that still found no buffer. 0 by construction in production:
-     * a release hands its buffer to the one waiter it wakes. The number means
-     * something only for the comparison policies of the tests, which wake
-     * waiters to retry; the summary prints it so that 0 can be seen.
-     */
-    public final long failedWakeups(Criticality c) {
-        return failedWakeups[c.ordinal()];
-    }
-
-    /** Waiters removed before they got a buffer (their session closed or timed out). */
-    public final long cancels(Criticality c) {
-        return cancels[c.ordinal()];
+    /** What the pool has counted: allocations, waits, handoffs, cancels and the like, per class. */
+    public final PoolCounters counters() {
+        return counters;
     }
 }

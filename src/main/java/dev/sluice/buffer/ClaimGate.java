@@ -88,7 +88,7 @@ public final class ClaimGate {
         for (int i = 0; i < POOLS; i++) {
             int n = claim.need(i);
             claim.unfilled[i] = n;
-            pools[i].earmark(n);
+            pools[i].claims.earmark(n);
         }
         claim.admitted = true;
         admittedNow++;
@@ -137,7 +137,7 @@ public final class ClaimGate {
         for (int i = 0; i < POOLS; i++) {
             int n = claim.unfilled[i];
             claim.unfilled[i] = 0;
-            pools[i].unearmark(n);
+            pools[i].claims.unearmark(n);
         }
     }
 

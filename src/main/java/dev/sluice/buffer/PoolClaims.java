@@ -8,7 +8,9 @@ import dev.sluice.util.IntrusiveList;
  * gates whose claims wait for buffers to become available, and the takes that
  * came out of a claim. The pool asks it whether a waiter's take comes out of
  * an admitted claim, and counts each buffer taken for a waiter to that
- * waiter's claim; what the pool's rules see is {@code free - earmarked}.
+ * waiter's claim; what the pool's rules see is {@code free - earmarked}. The
+ * gates set buffers aside here as they admit claims ({@link #earmark}) and
+ * give back what an ended claim did not take ({@link #unearmark}).
  *
  * <p>Not thread-safe: owned by the pool, on the pool's loop.
  */
@@ -45,6 +47,30 @@ final class PoolClaims {
         b.claim = c;
         c.took(i);
         return b;
+    }
+
+    /** Sets {@code n} available buffers aside for a claim being admitted. */
+    void earmark(int n) {
+        if (n < 0 || n > pool.available()) {
+            throw new IllegalStateException("cannot set aside " + n + " of " + pool.available() + " available");
+        }
+        earmarked += n;
+    }
+
+    /**
+     * An admitted claim ended with {@code n} of its set untaken: they are
+     * available again, to the waiters they may serve, then to waiting claims.
+     */
+    void unearmark(int n) {
+        if (n < 0 || n > earmarked) {
+            throw new IllegalStateException("cannot give back " + n + " of " + earmarked + " set aside");
+        }
+        if (n == 0) {
+            return;
+        }
+        earmarked -= n;
+        pool.handToEligibleWaiters();
+        notifyGates();
     }
 
     /** Whether a take for {@code waiter} would come out of its admitted claim. */

@@ -6,6 +6,7 @@ import dev.sluice.backend.ServerRole;
 import dev.sluice.backend.ServerState;
 import dev.sluice.buffer.BufferPool;
 import dev.sluice.buffer.Criticality;
+import dev.sluice.buffer.PoolCounters;
 import dev.sluice.runtime.CommandException;
 import dev.sluice.runtime.ProxyControl;
 import dev.sluice.stats.Summary;
@@ -103,11 +104,12 @@ final class RuntimeControl implements ProxyControl {
     public List<Pool> pools() {
         return sluice.onEveryLoop((id, loop) -> {
             BufferPool p = loop.pool();
+            PoolCounters k = p.counters();
             Map<String, long[]> perClass = new LinkedHashMap<>();
             for (Criticality c : Criticality.values()) {
-                perClass.put(c.name().toLowerCase(java.util.Locale.ROOT), new long[] {p.waiting(c), p.allocations(c),
-                        p.waits(c), p.handoffs(c), p.cancels(c), p.failedWakeups(c),
-                        TimeUnit.NANOSECONDS.toMicros(p.waitNanos(c))});
+                perClass.put(c.name().toLowerCase(java.util.Locale.ROOT), new long[] {p.waiting(c), k.allocations(c),
+                        k.waits(c), k.handoffs(c), k.cancels(c), k.failedWakeups(c),
+                        TimeUnit.NANOSECONDS.toMicros(k.waitNanos(c))});
             }
             return new Pool(id, p.size(), p.bufferSize(), p.reserve(), p.free(), p.inUse(), p.peakInUse(), perClass);
         });

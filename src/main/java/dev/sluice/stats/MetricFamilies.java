@@ -6,6 +6,7 @@ import dev.sluice.backend.Server;
 import dev.sluice.backend.ServerState;
 import dev.sluice.buffer.BufferPool;
 import dev.sluice.buffer.Criticality;
+import dev.sluice.buffer.PoolCounters;
 import dev.sluice.loop.LoopCounters;
 import dev.sluice.session.AppletArena;
 import dev.sluice.session.SessionCounters;
@@ -277,21 +278,22 @@ final class MetricFamilies {
         peak.add(gp(at, p.peakInUse()));
         free.add(gp(at, p.free()));
         reserve.add(gp(at, p.reserve()));
+        PoolCounters k = p.counters();
         for (Criticality c : Criticality.values()) {
             Labels l = at.add("class", CLASS_NAMES[c.ordinal()]);
             waiting.add(gp(l, p.waiting(c)));
-            perClass.get(0).add(cp(l, p.allocations(c)));
-            perClass.get(1).add(cp(l, p.waits(c)));
-            perClass.get(2).add(cp(l, p.handoffs(c)));
-            perClass.get(3).add(cp(l, p.cancels(c)));
-            perClass.get(4).add(cp(l, p.failedWakeups(c)));
+            perClass.get(0).add(cp(l, k.allocations(c)));
+            perClass.get(1).add(cp(l, k.waits(c)));
+            perClass.get(2).add(cp(l, k.handoffs(c)));
+            perClass.get(3).add(cp(l, k.cancels(c)));
+            perClass.get(4).add(cp(l, k.failedWakeups(c)));
             long[] counts = new long[bounds.length];
             for (int b = 0; b < counts.length; b++) {
-                counts[b] = p.waitsInBucket(c, b);
+                counts[b] = k.waitsInBucket(c, b);
             }
             histogram.add(HistogramDataPointSnapshot.builder().labels(l)
                     .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
-                    .sum(p.waitNanos(c) / 1e9).build());
+                    .sum(k.waitNanos(c) / 1e9).build());
         }
     }
 
@@ -328,7 +330,7 @@ final class MetricFamilies {
 
     /** The histogram's upper bounds, in seconds, ending with +Inf. */
     static double[] bounds() {
-        long[] nanos = BufferPool.waitBucketBounds();
+        long[] nanos = PoolCounters.waitBucketBounds();
         double[] b = new double[nanos.length + 1];
         for (int i = 0; i < nanos.length; i++) {
             b[i] = nanos[i] / 1e9;

@@ -306,9 +306,9 @@ public final class StatsPage implements Applet {
         for (Criticality c : Criticality.values()) {
             String n = c.name().toLowerCase(Locale.ROOT);
             cell(h, id + "-" + n + "-waiting", p.waiting(c));
-            cell(h, id + "-" + n + "-handoffs", p.handoffs(c));
-            cell(h, id + "-" + n + "-waitms", p.waitNanos(c) / 1_000_000);
-            failed += p.failedWakeups(c);
+            cell(h, id + "-" + n + "-handoffs", p.counters().handoffs(c));
+            cell(h, id + "-" + n + "-waitms", p.counters().waitNanos(c) / 1_000_000);
+            failed += p.counters().failedWakeups(c);
         }
         cell(h, id + "-failed", failed);
         h.append("<td>");

@@ -7,6 +7,7 @@ import dev.sluice.backend.Server;
 import dev.sluice.backend.ServerState;
 import dev.sluice.buffer.BufferPool;
 import dev.sluice.buffer.Criticality;
+import dev.sluice.buffer.PoolCounters;
 import dev.sluice.http.HttpError;
 import dev.sluice.http.HttpReplies;
 import dev.sluice.loop.LoopCounters;
@@ -97,14 +98,15 @@ public final class Summary {
             poolSize += pool.size();
             poolFree += pool.free();
             poolPeak += pool.peakInUse();
+            PoolCounters k = pool.counters();
             for (Criticality c : Criticality.values()) {
                 int i = c.ordinal();
-                allocations[i] += pool.allocations(c);
-                waits[i] += pool.waits(c);
-                handoffs[i] += pool.handoffs(c);
-                waitNanos[i] += pool.waitNanos(c);
-                failedWakeups[i] += pool.failedWakeups(c);
-                cancels[i] += pool.cancels(c);
+                allocations[i] += k.allocations(c);
+                waits[i] += k.waits(c);
+                handoffs[i] += k.handoffs(c);
+                waitNanos[i] += k.waitNanos(c);
+                failedWakeups[i] += k.failedWakeups(c);
+                cancels[i] += k.cancels(c);
             }
         }
 

@@ -64,7 +64,7 @@ public class BufferPoolBench {
         tightPool.checkInvariants();
         frozenClockPool.checkInvariants();
         if (pool.inUse() != 0 || tightPool.inUse() != 1 || frozenClockPool.inUse() != 1
-                || tightPool.failedWakeups(Criticality.NORMAL) != 0) {
+                || tightPool.counters().failedWakeups(Criticality.NORMAL) != 0) {
             throw new IllegalStateException("benchmark left the pools in a wrong state");
         }
     }

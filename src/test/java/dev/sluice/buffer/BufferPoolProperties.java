@@ -368,19 +368,19 @@ class BufferPoolProperties {
             for (Criticality c : CLASSES) {
                 int k = c.ordinal();
                 assertEquals(queued.get(k).size(), pool.waiting(c), "waiting " + c);
-                assertEquals(allocations[k], pool.allocations(c), "allocations " + c);
-                assertEquals(waits[k], pool.waits(c), "waits " + c);
-                assertEquals(cancels[k], pool.cancels(c), "cancels " + c);
-                assertEquals(waitNanos[k], pool.waitNanos(c), "wait time " + c);
-                assertEquals(failedWakeups[k], pool.failedWakeups(c), "failed wakeups " + c);
+                assertEquals(allocations[k], pool.counters().allocations(c), "allocations " + c);
+                assertEquals(waits[k], pool.counters().waits(c), "waits " + c);
+                assertEquals(cancels[k], pool.counters().cancels(c), "cancels " + c);
+                assertEquals(waitNanos[k], pool.counters().waitNanos(c), "wait time " + c);
+                assertEquals(failedWakeups[k], pool.counters().failedWakeups(c), "failed wakeups " + c);
                 if (handoff) {
-                    assertEquals(handoffs[c.ordinal()], pool.handoffs(c), "handoffs " + c);
+                    assertEquals(handoffs[c.ordinal()], pool.counters().handoffs(c), "handoffs " + c);
                     if (!queued.get(c.ordinal()).isEmpty()) {
                         assertTrue(pool.free() - 1 < c.margin(reserve),
                                 c + " waiters wait while " + pool.free() + " buffers are free (reserve " + reserve + ")");
                     }
                 } else {
-                    assertEquals(0, pool.handoffs(c), "comparison policies never hand over");
+                    assertEquals(0, pool.counters().handoffs(c), "comparison policies never hand over");
                 }
             }
         }
@@ -409,7 +409,7 @@ class BufferPoolProperties {
         long totalHandoffs() {
             long n = 0;
             for (Criticality c : CLASSES) {
-                n += pool.handoffs(c);
+                n += pool.counters().handoffs(c);
             }
             return n;
         }
@@ -417,7 +417,7 @@ class BufferPoolProperties {
         long failedWakeups() {
             long n = 0;
             for (Criticality c : CLASSES) {
-                n += pool.failedWakeups(c);
+                n += pool.counters().failedWakeups(c);
             }
             return n;
         }

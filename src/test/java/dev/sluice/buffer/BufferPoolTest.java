@@ -102,8 +102,8 @@ class BufferPoolTest {
         RecordingWaiter w = new RecordingWaiter("w");
         assertNotNull(pool.allocateOrWait(NORMAL, w));
         assertFalse(w.isWaiting());
-        assertEquals(0, pool.waits(NORMAL));
-        assertEquals(1, pool.allocations(NORMAL));
+        assertEquals(0, pool.counters().waits(NORMAL));
+        assertEquals(1, pool.counters().allocations(NORMAL));
     }
 
     @Test
@@ -118,8 +118,8 @@ class BufferPoolTest {
         assertEquals(1, pool.waiting(NORMAL));
         assertEquals(1, pool.waiting(CRITICAL));
         assertEquals(2, pool.waitingTotal());
-        assertEquals(1, pool.waits(NORMAL));
-        assertEquals(1, pool.waits(CRITICAL));
+        assertEquals(1, pool.counters().waits(NORMAL));
+        assertEquals(1, pool.counters().waits(CRITICAL));
         assertEquals(0, n.wakeups);
         pool.checkInvariants();
     }
@@ -178,7 +178,7 @@ class BufferPoolTest {
         assertTrue(given.isEmpty(), "handed over cleared");
         assertFalse(w.isWaiting());
         assertEquals(0, pool.free(), "a handoff does not pass through the free list");
-        assertEquals(1, pool.handoffs(CRITICAL));
+        assertEquals(1, pool.counters().handoffs(CRITICAL));
         pool.checkInvariants();
         pool.release(given);
         assertEquals(1, pool.free(), "the new owner can release it");
@@ -229,7 +229,7 @@ class BufferPoolTest {
         pool.release(bw.received);
         assertEquals(List.of(a, bw, c), wakeLog);
         assertSame(b, c.received, "one buffer passed along the queue");
-        assertEquals(3, pool.handoffs(NORMAL));
+        assertEquals(3, pool.counters().handoffs(NORMAL));
     }
 
     @Test
@@ -241,12 +241,12 @@ class BufferPoolTest {
         pool.release(held.get(1));
         assertTrue(n.isWaiting(), "handing over now would leave 1 < reserve free");
         assertEquals(2, pool.free());
-        assertEquals(0, pool.handoffs(NORMAL));
+        assertEquals(0, pool.counters().handoffs(NORMAL));
         pool.checkInvariants();
         pool.release(held.get(2));
         assertSame(held.get(2), n.received);
         assertEquals(2, pool.free(), "exactly the reserve remains");
-        assertEquals(1, pool.handoffs(NORMAL));
+        assertEquals(1, pool.counters().handoffs(NORMAL));
         pool.checkInvariants();
     }
 
@@ -259,7 +259,7 @@ class BufferPoolTest {
         assertFalse(b.inUse);
         assertTrue(b.isEmpty(), "a released buffer holds nothing");
         assertEquals(2, pool.free());
-        assertEquals(0, pool.handoffs(CRITICAL));
+        assertEquals(0, pool.counters().handoffs(CRITICAL));
     }
 
     // --- cancel ---
@@ -291,7 +291,7 @@ class BufferPoolTest {
         assertFalse(cancelled.isWaiting());
         assertNull(cancelled.waitingAs());
         assertEquals(2, pool.waiting(CRITICAL));
-        assertEquals(1, pool.cancels(CRITICAL));
+        assertEquals(1, pool.counters().cancels(CRITICAL));
         pool.checkInvariants();
         pool.release(b);
         pool.release(ws.get(0).received);
@@ -338,7 +338,7 @@ class BufferPoolTest {
         pool.cancel(elsewhere);
         assertTrue(elsewhere.isWaiting());
         assertEquals(1, other.waiting(NORMAL));
-        assertEquals(0, pool.cancels(NORMAL));
+        assertEquals(0, pool.counters().cancels(NORMAL));
         other.checkInvariants();
         pool.checkInvariants();
     }
@@ -371,7 +371,7 @@ class BufferPoolTest {
             }
         });
         assertEquals(0, pool.waitingTotal());
-        assertEquals(n, pool.cancels(NORMAL));
+        assertEquals(n, pool.counters().cancels(NORMAL));
         pool.checkInvariants();
     }
 
@@ -433,8 +433,8 @@ class BufferPoolTest {
         Buffer n1 = pool.tryAllocate(NORMAL);
         Buffer n2 = pool.tryAllocate(NORMAL);
         Buffer c1 = pool.tryAllocate(CRITICAL);
-        assertEquals(2, pool.allocations(NORMAL));
-        assertEquals(1, pool.allocations(CRITICAL));
+        assertEquals(2, pool.counters().allocations(NORMAL));
+        assertEquals(1, pool.counters().allocations(CRITICAL));
         assertEquals(3, pool.inUse());
         assertEquals(3, pool.peakInUse());
 
@@ -444,26 +444,26 @@ class BufferPoolTest {
         RecordingWaiter gone = queue(pool, CRITICAL, "gone");
         clock.advance(250);
         pool.release(c1);
-        assertEquals(250, pool.waitNanos(CRITICAL), "wc waited from 100 to 350");
+        assertEquals(250, pool.counters().waitNanos(CRITICAL), "wc waited from 100 to 350");
         clock.advance(50);
         pool.cancel(gone);
-        assertEquals(550, pool.waitNanos(CRITICAL), "gone waited from 100 to 400 and counts when it leaves");
-        assertEquals(0, pool.waitNanos(NORMAL), "still waiting: not counted yet");
+        assertEquals(550, pool.counters().waitNanos(CRITICAL), "gone waited from 100 to 400 and counts when it leaves");
+        assertEquals(0, pool.counters().waitNanos(NORMAL), "still waiting: not counted yet");
         pool.release(n1);
         assertTrue(wn.isWaiting(), "1 free would breach the reserve");
         pool.release(n2);
         assertSame(n2, wn.received);
-        assertEquals(300, pool.waitNanos(NORMAL));
+        assertEquals(300, pool.counters().waitNanos(NORMAL));
 
-        assertEquals(1, pool.waits(NORMAL));
-        assertEquals(2, pool.waits(CRITICAL));
-        assertEquals(1, pool.handoffs(NORMAL));
-        assertEquals(1, pool.handoffs(CRITICAL));
-        assertEquals(1, pool.cancels(CRITICAL));
-        assertEquals(0, pool.cancels(NORMAL));
-        assertEquals(2, pool.allocations(NORMAL), "handoffs are not allocations");
-        assertEquals(0, pool.failedWakeups(NORMAL));
-        assertEquals(0, pool.failedWakeups(CRITICAL));
+        assertEquals(1, pool.counters().waits(NORMAL));
+        assertEquals(2, pool.counters().waits(CRITICAL));
+        assertEquals(1, pool.counters().handoffs(NORMAL));
+        assertEquals(1, pool.counters().handoffs(CRITICAL));
+        assertEquals(1, pool.counters().cancels(CRITICAL));
+        assertEquals(0, pool.counters().cancels(NORMAL));
+        assertEquals(2, pool.counters().allocations(NORMAL), "handoffs are not allocations");
+        assertEquals(0, pool.counters().failedWakeups(NORMAL));
+        assertEquals(0, pool.counters().failedWakeups(CRITICAL));
         assertEquals(2, pool.inUse(), "wc and wn hold one each");
         assertEquals(1, pool.free());
         assertEquals(3, pool.peakInUse(), "the peak stays");
@@ -536,7 +536,7 @@ class BufferPoolTest {
         pool.checkInvariants();
         assertSame(b, pool.tryAllocate(CRITICAL), "someone else gets there first");
         runRetries();
-        assertEquals(1, pool.failedWakeups(NORMAL));
+        assertEquals(1, pool.counters().failedWakeups(NORMAL));
         assertNull(a.received);
         assertTrue(a.isWaiting(), "a failed wakeup queues again at the tail");
         pool.release(b);
@@ -544,7 +544,7 @@ class BufferPoolTest {
         runRetries();
         assertSame(b, c.received);
         assertFalse(c.isWaiting());
-        assertEquals(0, pool.handoffs(NORMAL));
+        assertEquals(0, pool.counters().handoffs(NORMAL));
         assertEquals(2, pool.retries());
         pool.checkInvariants();
     }
@@ -562,8 +562,8 @@ class BufferPoolTest {
         assertSame(b, c1.received);
         assertNull(c2.received);
         assertNull(n.received);
-        assertEquals(1, pool.failedWakeups(CRITICAL));
-        assertEquals(1, pool.failedWakeups(NORMAL));
+        assertEquals(1, pool.counters().failedWakeups(CRITICAL));
+        assertEquals(1, pool.counters().failedWakeups(NORMAL));
         assertEquals(2, pool.waitingTotal());
         pool.checkInvariants();
     }
@@ -578,7 +578,7 @@ class BufferPoolTest {
         assertEquals(List.of(a), woken, "two releases, one wakeup");
         runRetries();
         assertNotNull(a.received);
-        assertEquals(0, pool.failedWakeups(NORMAL));
+        assertEquals(0, pool.counters().failedWakeups(NORMAL));
         assertEquals(0, pool.pendingRetries());
     }
 
@@ -603,7 +603,7 @@ class BufferPoolTest {
         assertEquals(List.of(switcher, n), log, "one release wakes each waiter it found once");
         assertTrue(switcher.isWaiting(), "the failed retry queued it again, for the next release");
         assertSame(NORMAL, switcher.waitingAs());
-        assertEquals(2, pool.failedWakeups(NORMAL));
+        assertEquals(2, pool.counters().failedWakeups(NORMAL));
         pool.checkInvariants();
     }
 
@@ -617,8 +617,8 @@ class BufferPoolTest {
         runRetries();
         assertNull(a.received);
         assertEquals(1, pool.free());
-        assertEquals(0, pool.failedWakeups(NORMAL));
-        assertEquals(1, pool.cancels(NORMAL));
+        assertEquals(0, pool.counters().failedWakeups(NORMAL));
+        assertEquals(1, pool.counters().cancels(NORMAL));
         pool.checkInvariants();
     }
 

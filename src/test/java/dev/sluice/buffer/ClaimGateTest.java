@@ -54,7 +54,7 @@ class ClaimGateTest {
         }
         assertEquals(0, records.earmarked());
         assertEquals(4, a.held(1));
-        assertEquals(4, records.claimedTakes());
+        assertEquals(4, records.counters().claimedTakes());
         // Beyond its set it is an ordinary taker again: NORMAL must leave the reserve of 4, and 4 are free.
         assertNull(records.allocateOrWait(Criticality.NORMAL, w));
         records.cancel(w);

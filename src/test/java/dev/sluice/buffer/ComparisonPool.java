@@ -21,7 +21,7 @@ import java.util.function.LongSupplier;
  * (the simulator: a task on the loop's run queue, as the seed's woken sessions
  * ran). The retry allocates for the class the waiter waits in then: a buffer
  * is handed to the waiter; no buffer (someone else took it meanwhile) is a
- * <em>failed wakeup</em>, counted in {@link BufferPool#failedWakeups}, and the
+ * <em>failed wakeup</em>, counted in {@link PoolCounters#failedWakeups}, and the
  * waiter goes to the tail of its class, keeping its waiting time. A waiter is
  * not woken again while its retry is pending.
  *

@@ -68,8 +68,8 @@ class CriticalityTest {
         assertNull(pool.allocateOrWait(Criticality.NORMAL, w));
         Buffer b = pool.reclassify(w, Criticality.URGENT);
         assertNotNull(b, "as URGENT it may take one of the 2 free buffers");
-        assertEquals(0, pool.cancels(Criticality.NORMAL));
-        assertEquals(1, pool.waits(Criticality.NORMAL));
+        assertEquals(0, pool.counters().cancels(Criticality.NORMAL));
+        assertEquals(1, pool.counters().waits(Criticality.NORMAL));
         assertEquals(Criticality.URGENT, b.allocatedAs());
         pool.checkInvariants();
     }

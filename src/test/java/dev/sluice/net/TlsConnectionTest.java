@@ -437,9 +437,9 @@ class TlsConnectionTest {
         s.start();
         c.start();
         runUntil(pipe, s, c, () -> s.tls.handshakeDone() && c.tls.handshakeDone());
-        long urgent = s.arena.pool().allocations(Criticality.URGENT);
+        long urgent = s.arena.pool().counters().allocations(Criticality.URGENT);
         s.send(random(50_000, 3), false);
-        assertTrue(s.arena.pool().allocations(Criticality.URGENT) > urgent, "an answer's record is URGENT");
+        assertTrue(s.arena.pool().counters().allocations(Criticality.URGENT) > urgent, "an answer's record is URGENT");
         runUntil(pipe, s, c, () -> c.got.size() == 50_000);
         s.tls.close();
         c.tls.close();

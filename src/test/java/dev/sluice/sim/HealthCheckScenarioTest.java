@@ -54,7 +54,7 @@ class HealthCheckScenarioTest {
             // The pressure was real: the pool ran dry and sessions waited for buffers while the checks ran.
             dev.sluice.buffer.BufferPool pool = run.world.loops().get(0).pool();
             assertEquals(pool.size(), pool.peakInUse(), "the pool never ran dry");
-            assertTrue(pool.waits(dev.sluice.buffer.Criticality.NORMAL) > 100, "few sessions waited for a buffer");
+            assertTrue(pool.counters().waits(dev.sluice.buffer.Criticality.NORMAL) > 100, "few sessions waited for a buffer");
             assertTrue(run.servers.get(0).healthRequests >= check.passed(), "checks were answered by the server");
         });
     }

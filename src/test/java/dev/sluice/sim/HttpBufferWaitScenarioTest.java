@@ -39,8 +39,8 @@ class HttpBufferWaitScenarioTest {
             // The scenario means something only if heads really waited for buffers longer than the timeout.
             long normalWaitNanos = 0;
             for (SimLoop loop : run.world.loops()) {
-                normalWaitNanos += loop.pool().waitNanos(Criticality.NORMAL);
-                assertTrue(loop.pool().waits(Criticality.NORMAL) > 0, "no request waited for a buffer");
+                normalWaitNanos += loop.pool().counters().waitNanos(Criticality.NORMAL);
+                assertTrue(loop.pool().counters().waits(Criticality.NORMAL) > 0, "no request waited for a buffer");
             }
             assertTrue(normalWaitNanos / run.clients.size() > 50_000_000L,
                     "requests waited " + normalWaitNanos / run.clients.size() / 1_000_000 + " ms on average");

@@ -79,8 +79,8 @@ class ObservingScenarioTest {
                     for (Criticality c : Criticality.values()) {
                         String k = "{class=\"" + c.name().toLowerCase() + "\",loop=\"0\",pool=\"client\"}";
                         assertEquals(0, value(t, "sluice_buffer_failed_wakeups_total" + k));
-                        assertTrue(value(t, "sluice_buffer_allocations_total" + k) <= pool.allocations(c));
-                        assertTrue(value(t, "sluice_buffer_handoffs_total" + k) <= pool.handoffs(c));
+                        assertTrue(value(t, "sluice_buffer_allocations_total" + k) <= pool.counters().allocations(c));
+                        assertTrue(value(t, "sluice_buffer_handoffs_total" + k) <= pool.counters().handoffs(c));
                     }
                 } else {
                     assertTrue(t.contains("id=\"loop0-client-reserve\">" + pool.reserve() + "<"), t);

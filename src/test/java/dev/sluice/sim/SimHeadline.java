@@ -107,8 +107,8 @@ final class SimHeadline {
         long waits = 0;
         long failed = 0;
         for (Criticality c : Criticality.values()) {
-            waits += pool.waits(c);
-            failed += pool.failedWakeups(c);
+            waits += pool.counters().waits(c);
+            failed += pool.counters().failedWakeups(c);
         }
         LoopCounters lc = loop.counters();
         return new Result(policy, poolSize, sessions, lc.sessionTaskRuns, waits, failed, lc.ioRetries,

@@ -144,8 +144,8 @@ final class SimRun {
                 throw new SimFailure("loop" + loop.id() + " still has " + pool.waitingTotal() + " buffer waiters");
             }
             for (Criticality c : Criticality.values()) {
-                if (pool.failedWakeups(c) != 0) {
-                    throw new SimFailure("loop" + loop.id() + ": " + pool.failedWakeups(c) + " failed " + c + " wakeups");
+                if (pool.counters().failedWakeups(c) != 0) {
+                    throw new SimFailure("loop" + loop.id() + ": " + pool.counters().failedWakeups(c) + " failed " + c + " wakeups");
                 }
             }
             if (loop.counters().taskFailures != 0) {
@@ -171,8 +171,8 @@ final class SimRun {
                         + " client buffers still set aside");
             }
             for (Criticality c : Criticality.values()) {
-                if (pool.failedWakeups(c) != 0) {
-                    throw new SimFailure("loop" + l + "'s TLS arena: " + pool.failedWakeups(c) + " failed " + c
+                if (pool.counters().failedWakeups(c) != 0) {
+                    throw new SimFailure("loop" + l + "'s TLS arena: " + pool.counters().failedWakeups(c) + " failed " + c
                             + " wakeups");
                 }
             }

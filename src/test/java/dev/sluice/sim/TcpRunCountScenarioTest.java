@@ -27,9 +27,9 @@ class TcpRunCountScenarioTest {
 
             BufferPool tight = constrained.world.loops().get(0).pool();
             BufferPool roomy = unconstrained.world.loops().get(0).pool();
-            assertTrue(tight.waits(Criticality.NORMAL) > 0, "the smallest pool never made a session wait");
+            assertTrue(tight.counters().waits(Criticality.NORMAL) > 0, "the smallest pool never made a session wait");
             for (Criticality c : Criticality.values()) {
-                assertEquals(0, roomy.waits(c), "the unconstrained pool made a " + c + " allocation wait");
+                assertEquals(0, roomy.counters().waits(c), "the unconstrained pool made a " + c + " allocation wait");
             }
             System.out.printf("run counts seed %d: smallest pool %.2f task runs/session (%s), unconstrained %.2f (%s), ratio %.3f%n",
                     seed, constrained.taskRunsPerSession(), retries(constrained), unconstrained.taskRunsPerSession(),
@@ -41,7 +41,7 @@ class TcpRunCountScenarioTest {
         LoopCounters c = run.totalLoopCounters();
         BufferPool pool = run.world.loops().get(0).pool();
         return "io retries " + c.ioRetries + ", " + c.ioRetriesProductive + " productive; waits NORMAL "
-                + pool.waits(Criticality.NORMAL) + ", CRITICAL " + pool.waits(Criticality.CRITICAL)
+                + pool.counters().waits(Criticality.NORMAL) + ", CRITICAL " + pool.counters().waits(Criticality.CRITICAL)
                 + "; peak in use " + pool.peakInUse();
     }
 }

@@ -173,7 +173,7 @@ class TlsDeadlockScenarioTest {
         long waits = 0;
         for (var arena : run.tlsArenas) {
             for (Criticality c : Criticality.values()) {
-                waits += arena.pool().waits(c);
+                waits += arena.pool().counters().waits(c);
             }
         }
         assertTrue(waits > 0, "no record buffer was ever waited for: the arena was not under pressure");
@@ -196,7 +196,7 @@ class TlsDeadlockScenarioTest {
             BufferPool p = run.tlsArenas.get(l).pool();
             s.append("; arena").append(l).append(" peak ").append(p.peakInUse()).append('/').append(p.size());
             for (Criticality c : Criticality.values()) {
-                s.append(' ').append(c).append(" waits ").append(p.waits(c));
+                s.append(' ').append(c).append(" waits ").append(p.counters().waits(c));
             }
         }
         return s.toString();
