@@ -4,11 +4,8 @@ import dev.sluice.buffer.Buffer;
 import dev.sluice.loop.Loop;
 import dev.sluice.loop.Task;
 import dev.sluice.loop.Timer;
-import dev.sluice.net.Connection;
-import dev.sluice.net.ConnectionHandler;
 import dev.sluice.net.Connector;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 
 /**
  * The health check of one server: every {@code inter} (or {@code fastinter},
@@ -50,20 +47,17 @@ public final class HealthCheck extends Task {
     private enum Phase { WAITING, CONNECTING, RUNNING, PAUSED, STOPPED }
 
     private final Loop loop;
-    private final Connector connector;
     private final Server server;
     private final Backend backend;
     private final HealthCheckSpec spec;
     private final ServerCheckSpec options;
-    private final InetSocketAddress target;
     private final Buffer out;
     private final Buffer in;
     private final Timer timer = new Timer(this);
     private final CheckReading reading;
     private final HealthCounter health;
-    private final Events events = new Events();
-    /** The loop's record arena for checks over TLS, or null. */
-    private final dev.sluice.net.TlsRecordArena records;
+    /** The script's connection, opened anew by each connect step. */
+    private final CheckConnection connection;
 
     private Phase phase = Phase.WAITING;
     private long nextStart;
@@ -71,11 +65,6 @@ public final class HealthCheck extends Task {
     private long startedAt;
     private int step;
     private boolean stepStarted;
-    private Connection connection;
-    private boolean connected;
-    private boolean connectFailed;
-    private boolean linger;
-    private boolean ended;
     private String detail = "";
     private CheckStatus lastStatus;
     /** The stats page turned the check off ({@code dhlth}): it runs again only when turned on ({@code ehlth}). */
@@ -107,17 +96,11 @@ public final class HealthCheck extends Task {
             throw new IllegalArgumentException("server " + server.name() + " belongs to no backend");
         }
         this.loop = loop;
-        this.connector = connector;
         this.server = server;
-        this.records = records;
         this.backend = server.owner();
         this.spec = spec;
         this.options = options;
-        InetSocketAddress a = server.address();
-        String host = options.address() != null ? options.address() : a.getHostString();
-        int port = options.port() != 0 ? options.port() : a.getPort();
-        this.target = options.address() == null && options.port() == 0 ? a
-                : a.isUnresolved() ? InetSocketAddress.createUnresolved(host, port) : new InetSocketAddress(host, port);
+        this.connection = new CheckConnection(loop, this, connector, server, options, records);
         boolean sends = spec.largestSend() > 0 || options.sendProxy();
         this.out = sends ? arena.take() : null;
         this.in = spec.expects() ? arena.take() : null;
@@ -185,7 +168,7 @@ public final class HealthCheck extends Task {
 
     private void halt() {
         loop.cancel(timer);
-        closeConnection();
+        connection.close();
         phase = Phase.STOPPED;
     }
 
@@ -257,12 +240,12 @@ public final class HealthCheck extends Task {
                     open(c);
                     stepStarted = true;
                 }
-                if (connectFailed) {
+                if (connection.connectFailed()) {
                     detail = "connection refused";
                     finish(CheckStatus.L4CON);
                     return;
                 }
-                if (!connected) {
+                if (!connection.connected()) {
                     phase = Phase.CONNECTING;
                     return;
                 }
@@ -296,12 +279,12 @@ public final class HealthCheck extends Task {
                     return;
                 }
                 CheckStep.Expect e = (CheckStep.Expect) s;
-                receive();
-                boolean last = ended || in.writable() == 0;
+                connection.receive(in);
+                boolean last = connection.ended() || in.writable() == 0;
                 CheckReading.Eval r = reading.evaluate(e, step, last,
                         spec.disableOn404() && !health.down());
                 if (r == CheckReading.Eval.WAIT) {
-                    connection.readInterest(true);
+                    connection.awaitInput();
                     return;
                 }
                 if (r == CheckReading.Eval.FAIL) {
@@ -319,12 +302,8 @@ public final class HealthCheck extends Task {
         stepStarted = false;
     }
 
+    /** The step's connection, opened with both buffers empty. */
     private void open(CheckStep.Connect c) {
-        closeConnection();
-        connected = false;
-        connectFailed = false;
-        ended = false;
-        linger = c.linger();
         if (in != null) {
             in.consumed(in.readable());
             in.compact();
@@ -333,23 +312,7 @@ public final class HealthCheck extends Task {
             out.consumed(out.readable());
             out.compact();
         }
-        InetSocketAddress to = target;
-        if (c.port() != 0 || c.address() != null) {
-            String host = c.address() != null ? c.address() : target.getHostString();
-            int port = c.port() != 0 ? c.port() : target.getPort();
-            to = target.isUnresolved() ? InetSocketAddress.createUnresolved(host, port) : new InetSocketAddress(host, port);
-        }
-        connection = connector.connect(to, events);
-        dev.sluice.net.TlsClientContext tls = server.checkTls();
-        if (tls != null && records != null) {
-            // The check speaks TLS: its handler hears connected once the handshake is done.
-            // A PROXY header goes first, in the clear, before the handshake.
-            connection = tls.connect(connection, loop, records, to, tls.checkName() != null ? tls.checkName()
-                    : tls.serverName(null, null), c.sendProxy() || options.sendProxy()
-                    ? java.nio.ByteBuffer.wrap(ProxyHeader.UNKNOWN) : null);
-            connection.handler(events);
-            connection.slotProgress(dev.sluice.net.SlotProgress.SERVER);
-        }
+        connection.open(c);
     }
 
     /** Writes what the out buffer holds; true once it is all gone. */
@@ -358,39 +321,11 @@ public final class HealthCheck extends Task {
             return true;
         }
         try {
-            connection.write(out);
+            return connection.flush(out);
         } catch (IOException e) {
             detail = "write failed: " + e.getMessage();
             finish(CheckStatus.L4CON);
             return false;
-        }
-        if (out.readable() > 0) {
-            connection.writeInterest(true);
-            return false;
-        }
-        connection.writeInterest(false);
-        out.compact();
-        return true;
-    }
-
-    /** Reads what has arrived; marks the end of the stream or an error as the last read. */
-    private void receive() {
-        if (ended) {
-            return;
-        }
-        try {
-            while (in.writable() > 0) {
-                int n = connection.read(in);
-                if (n < 0) {
-                    ended = true;
-                    return;
-                }
-                if (n == 0) {
-                    return;
-                }
-            }
-        } catch (IOException e) {
-            ended = true;
         }
     }
 
@@ -407,7 +342,7 @@ public final class HealthCheck extends Task {
     }
 
     private void timedOut() {
-        if (phase == Phase.CONNECTING || !connected) {
+        if (phase == Phase.CONNECTING || !connection.connected()) {
             detail = "connection not open in time";
             finish(CheckStatus.L4TOUT);
             return;
@@ -420,7 +355,7 @@ public final class HealthCheck extends Task {
     /** Ends the check: closes, applies the result to the server, and arms the next one. */
     private void finish(CheckStatus status) {
         long now = loop.clock().nanoTime();
-        closeConnection();
+        connection.close();
         lastDurationNanos = now - startedAt;
         CheckStatus previous = lastStatus;
         lastStatus = status;
@@ -435,23 +370,6 @@ public final class HealthCheck extends Task {
         phase = Phase.WAITING;
         nextStart = now + health.nextNanos();
         loop.arm(timer, nextStart);
-    }
-
-    private void closeConnection() {
-        Connection c = connection;
-        connection = null;
-        connected = false;
-        if (c == null) {
-            return;
-        }
-        c.readInterest(false);
-        c.writeInterest(false);
-        // HAProxy resets check connections unless the script asks to linger.
-        if (linger) {
-            c.close();
-        } else {
-            c.discard();
-        }
     }
 
     private static long nanos(long millis) {
@@ -494,30 +412,5 @@ public final class HealthCheck extends Task {
     /** HAProxy's health counter: 0 (DOWN) to {@code rise + fall - 1} (fully UP). */
     public int health() {
         return health.health();
-    }
-
-    /** The connection's events wake the check. */
-    private final class Events implements ConnectionHandler {
-        @Override
-        public void readable() {
-            loop.schedule(HealthCheck.this);
-        }
-
-        @Override
-        public void writable() {
-            loop.schedule(HealthCheck.this);
-        }
-
-        @Override
-        public void connected() {
-            connected = true;
-            loop.schedule(HealthCheck.this);
-        }
-
-        @Override
-        public void connectFailed(IOException cause) {
-            connectFailed = true;
-            loop.schedule(HealthCheck.this);
-        }
     }
 }
