@@ -1,7 +1,6 @@
 package dev.sluice.loop;
 
 import dev.sluice.buffer.BufferPool;
-import dev.sluice.util.ManyToOneArrayQueue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.lang.management.ManagementFactory;
@@ -11,13 +10,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -25,22 +18,8 @@ import java.util.function.Consumer;
  * a {@link RunQueue}, a {@link TimerQueue}, its own {@link BufferPool} and
  * {@link LoopCounters}, and two ways in for other threads: a bounded inbox of
  * work ({@link #execute(Runnable)}) and a list of {@link Message}s that carry
- * their own links ({@link #post(Message)}, for slot grants).
- *
- * <p>The inbox holds {@link #INBOX_CAPACITY} items; an {@code execute} that
- * finds it full throws {@link RejectedExecutionException} and is counted
- * ({@link LoopCounters#inboxFull}, {@code inbox_full} in the summary). Why
- * 4096: in one pass a loop receives at most a batch of accepted connections
- * ({@code Listener.ACCEPT_BATCH}, 64) from each other loop that accepts for it
- * (only without {@code SO_REUSEPORT}), its connector's deferred outcomes (one
- * per connect, and connects happen in the at most {@link #RUN_BUDGET} task runs
- * of a pass), and rare control work (stats reads, the graceful stop's sweep,
- * a listener's start and close); it takes up to {@link #INBOX_BUDGET} items a
- * pass. 4096 is four passes' worth, 16 KB of references allocated with the
- * loop. A full inbox means the loop is far behind: refusing more (a handed
- * connection is closed, a stats read fails) sheds load instead of queueing
- * without bound. Slot grants never go through the inbox, so they are never
- * refused.
+ * their own links ({@link #post(Message)}, for slot grants). The inbox, its
+ * capacity and the wakeups are its {@link LoopInbox}'s.
  *
  * <p>One pass of the duty cycle: deliver the posted messages, run the inbox,
  * run the run queue (at most {@link #RUN_BUDGET} tasks, so that I/O is never
@@ -63,10 +42,9 @@ public final class EventLoop extends LoopCore {
     static final int RUN_BUDGET = 1024;
     /** Inbox items run per pass, for the same reason. */
     static final int INBOX_BUDGET = 1024;
-    /** Items the inbox holds; see the class comment for the choice. */
+    /** Items the inbox holds; see {@link LoopInbox} for the choice. */
     public static final int INBOX_CAPACITY = 4096;
     private static final long STOP_WAIT_MILLIS = 10_000;
-    private static final long CALL_WAIT_MILLIS = 10_000;
 
     private final int id;
     private final BufferPool pool;
@@ -81,15 +59,7 @@ public final class EventLoop extends LoopCore {
     private final Clock clock = () -> passTime;
     private final Selector selector;
     private final Thread thread;
-    private final ManyToOneArrayQueue<Runnable> inbox = new ManyToOneArrayQueue<>(INBOX_CAPACITY);
-    /**
-     * True while the loop is awake (it will look at the inbox and the messages
-     * before it sleeps again), or once a wakeup is on its way. Senders call
-     * {@link Selector#wakeup()} only when they flip it from false, so a burst
-     * of {@link #execute} and {@link #post} calls costs at most one wakeup system call.
-     */
-    private final AtomicBoolean wakeupPending = new AtomicBoolean(true);
-    private final AtomicLong wakeups = new AtomicLong();
+    private final LoopInbox inbox;
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private final Consumer<Throwable> messageFailed = t -> failed("message", t);
     private volatile boolean stopping;
@@ -121,6 +91,7 @@ public final class EventLoop extends LoopCore {
         this.pool = pool;
         this.selector = Selector.open();
         this.thread = new Thread(this::runLoop, "sluice-loop-" + id);
+        this.inbox = new LoopInbox(this, selector);
     }
 
     @Override
@@ -145,22 +116,12 @@ public final class EventLoop extends LoopCore {
      */
     @Override
     public void execute(Runnable work) {
-        if (!inbox.offer(work)) {
-            throw new RejectedExecutionException("loop " + id + "'s inbox is full (" + INBOX_CAPACITY + " items)");
-        }
-        wakeUp();
+        inbox.execute(work);
     }
 
     @Override
     protected void messagePosted() {
-        wakeUp();
-    }
-
-    private void wakeUp() {
-        if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
-            wakeups.incrementAndGet();
-            selector.wakeup();
-        }
+        inbox.wakeUp();
     }
 
     /**
@@ -224,34 +185,7 @@ public final class EventLoop extends LoopCore {
      *                               it does not answer in time
      */
     public <T> T call(Callable<T> work) {
-        if (inLoop()) {
-            throw new IllegalStateException("call() on loop " + id + "'s own thread would wait for itself");
-        }
-        if (!thread.isAlive()) {
-            throw new IllegalStateException("loop " + id + " is not running");
-        }
-        CompletableFuture<T> result = new CompletableFuture<>();
-        try {
-            execute(() -> {
-                try {
-                    result.complete(work.call());
-                } catch (Throwable t) {
-                    result.completeExceptionally(t);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            throw new IllegalStateException("loop " + id + " cannot take the work now", e);
-        }
-        try {
-            return result.get(CALL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("work on loop " + id + " failed", e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("loop " + id + " did not answer within " + CALL_WAIT_MILLIS + " ms", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for loop " + id, e);
-        }
+        return inbox.call(work);
     }
 
     /**
@@ -330,7 +264,7 @@ public final class EventLoop extends LoopCore {
 
     /** Selector wakeups sent by {@link #execute(Runnable)} and {@link #post(Message)}: at most one per sleep. */
     public long wakeups() {
-        return wakeups.get();
+        return inbox.wakeups();
     }
 
     /** Tasks run since start. */
@@ -402,7 +336,7 @@ public final class EventLoop extends LoopCore {
 
     /** The select when no task waits: it sleeps until I/O, the inbox, or the next timer. */
     private void sleepingSelect() throws IOException {
-        wakeupPending.set(false);
+        inbox.sleeping();
         // Read after the flag is down: an item sent before this point is
         // seen here, one sent after it wakes the select below.
         if (!inbox.isEmpty() || hasMessages() || stopping) {
@@ -421,7 +355,7 @@ public final class EventLoop extends LoopCore {
                 }
             }
         }
-        wakeupPending.set(true);
+        inbox.awake();
     }
 
     private void closeAll(ArrayList<SelectableChannel> channels) {
