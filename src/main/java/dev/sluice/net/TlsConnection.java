@@ -3,7 +3,6 @@ package dev.sluice.net;
 import dev.sluice.buffer.Buffer;
 import dev.sluice.buffer.BufferPool;
 import dev.sluice.loop.Loop;
-import dev.sluice.loop.Task;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,7 +29,8 @@ import javax.net.ssl.SSLException;
  * handshake is done ({@code connectFailed} if it fails).
  *
  * <p>The handshake ({@link TlsHandshake}) runs inside the transport's events
- * and the session's calls, its delegated tasks inline on the loop.
+ * ({@link TlsEvents}) and the session's calls, its delegated tasks inline on
+ * the loop.
  *
  * <p>The end of the input is the peer's close_notify or the transport's end;
  * {@link #shutdownOutput()} sends close_notify and then the FIN, so either
@@ -38,59 +38,50 @@ import javax.net.ssl.SSLException;
  *
  * <p>Not thread-safe: created, used and closed on its loop's thread.
  */
-public final class TlsConnection extends Task implements Connection, ConnectionHandler {
+public final class TlsConnection implements Connection {
     private final Connection transport;
     private final SSLEngine engine;
-    private final Loop loop;
     private final TlsRecordArena arena;
     private final TlsRecords records;
     private final TlsRecordLanes lanes;
     private final TlsInbound in;
-    private ConnectionHandler handler;
     private final TlsOutbound out;
     private final TlsHandshake handshake;
+    private final TlsEvents events;
     /** {@link #shutdownOutput()} was called: close_notify and then the FIN go once every record is out. */
     private boolean outputClosing;
     private boolean sessionRead;
     private boolean sessionWrite;
     private boolean closed;
-    /** The run of {@link #run()} re-offers what is waiting: a read, a write, the handshake. */
-    private boolean retryRead;
-    private boolean retryWrite;
     /** A failure found in an event, thrown to the session's next read or write. */
     private IOException failure;
     /** The accepting listener's name, for the handshake's log line. */
     private String listenerName;
-    /** Whether this end opened the connection (TLS towards a server): it reports connected once its handshake is done. */
-    private final boolean client;
-    /** A client end's {@code connected()} (or {@code connectFailed}) went to its handler. */
-    private boolean connectReported;
     /** The name a client end asked for (SNI), or null. */
     private String requestedName;
 
     public TlsConnection(Connection transport, SSLEngine engine, Loop loop, TlsRecordArena arena) {
         this.transport = transport;
         this.engine = engine;
-        this.loop = loop;
         this.arena = arena;
         BufferPool pool = arena.pool();
         this.records = new TlsRecords(this, transport, engine, arena);
         this.in = records.in;
         this.out = records.out;
-        this.client = engine.getUseClientMode();
         this.lanes = records.lanes;
         this.handshake = new TlsHandshake(engine, records, transport, loop);
+        this.events = new TlsEvents(this, transport, records, handshake, loop, engine.getUseClientMode());
         if (engine.getSession().getPacketBufferSize() > pool.bufferSize()) {
             throw new IllegalArgumentException("a TLS record of " + engine.getSession().getPacketBufferSize()
                     + " bytes does not fit a record buffer of " + pool.bufferSize());
         }
-        transport.handler(this);
+        transport.handler(events);
     }
 
     /** Starts the handshake (the server waits for the ClientHello; a client sends it). */
     public void begin() throws SSLException {
         engine.beginHandshake();
-        advanceInEvent();
+        events.advance();
     }
 
     @Override
@@ -107,8 +98,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         // An end found behind the data just given is reported by the next read, which nothing else would prompt.
         boolean endBehind = got > 0 && (in.closeNotified || in.transportEnded);
         if ((more || endBehind) && sessionRead) {
-            retryRead = true;
-            loop.schedule(this);
+            events.retry(true);
         }
         updateInterest();
         return got == 0 && !more && (in.closeNotified || in.transportEnded) ? -1 : got;
@@ -177,50 +167,6 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         transport.writeInterest(out.owes() || !handshake.handshaking && sessionWrite && !lanes.waiting(false));
     }
 
-    /**
-     * Runs the handshake from an event; a failure is kept for the session's
-     * next call and the session told. Its end is told too, even to a session
-     * not reading now: one that waits for the handshake before anything else
-     * (a TCP session routes only then) learns it here.
-     */
-    private void advanceInEvent() {
-        try {
-            if (handshake.advance() && handler != null) {
-                if (client && !connectReported) {
-                    // A connection to a server is open for the session once its handshake is done.
-                    connectReported = true;
-                    handler.connected();
-                    updateInterest();
-                    return;
-                }
-                handler.readable();
-            }
-        } catch (IOException e) {
-            fail(e);
-            return;
-        }
-        updateInterest();
-    }
-
-    private void fail(IOException e) {
-        noteFailure(e);
-        transport.readInterest(false);
-        transport.writeInterest(false);
-        if (client && !connectReported && handler != null && !closed) {
-            // A handshake with a server that fails is a connection that failed: the session may retry it.
-            connectReported = true;
-            handler.connectFailed(e);
-            return;
-        }
-        // The session finds the failure in its next read or write, as a plain connection's reset.
-        if (handler != null && !closed) {
-            handler.readable();
-            if (!closed) {
-                handler.writable();
-            }
-        }
-    }
-
     /** A record that was not data came in: the handshake goes on if the engine wants to read again. */
     void afterPostHandshakeMessage() throws IOException {
         if (handshake.afterPostHandshakeMessage()) {
@@ -234,7 +180,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
     }
 
     /** Keeps the first failure; the engine's own refusal sends its alert. */
-    private void noteFailure(IOException e) {
+    void noteFailure(IOException e) {
         if (failure == null) {
             failure = e;
             handshake.failed(e);
@@ -260,77 +206,6 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         }
     }
 
-    /** The transport is readable. */
-    @Override
-    public void readable() {
-        if (closed) {
-            return;
-        }
-        if (handshake.handshaking) {
-            advanceInEvent();
-        } else if (sessionRead) {
-            handler.readable();
-        } else {
-            updateInterest();
-        }
-    }
-
-    /** The transport can take bytes. */
-    @Override
-    public void writable() {
-        if (closed) {
-            return;
-        }
-        try {
-            if (out.owes() && !out.flush(transport)) {
-                updateInterest();
-                return;
-            }
-        } catch (IOException e) {
-            fail(e);
-            return;
-        }
-        if (outputClosing) {
-            records.continueShutdown();
-            updateInterest();
-        } else if (handshake.handshaking) {
-            advanceInEvent();
-        } else if (sessionWrite || out.pendingPlain > 0) {
-            handler.writable();
-        } else {
-            updateInterest();
-        }
-    }
-
-    /**
-     * The transport is open. A client end sends its bytes in the clear first
-     * (a PROXY header, in one write: a socket just opened takes it whole, or
-     * the connection counts as failed), then its ClientHello; its handler hears
-     * {@code connected()} once the handshake is done.
-     */
-    @Override
-    public void connected() {
-        if (!client) {
-            handler.connected();
-            return;
-        }
-        if (closed) {
-            return;
-        }
-        try {
-            handshake.sendFirstBytes();
-            begin();
-        } catch (IOException e) {
-            fail(e);
-        }
-    }
-
-    @Override
-    public void connectFailed(IOException cause) {
-        connectReported = true;
-        handler.connectFailed(cause);
-    }
-
     /** A client end: what it sends in the clear before its ClientHello (a PROXY header). */
     void sendFirst(java.nio.ByteBuffer bytes) {
         handshake.firstBytes(bytes);
@@ -346,41 +221,9 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         return requestedName;
     }
 
-    /** Re-offers what waited: plaintext at hand, or a record buffer handed over. */
-    @Override
-    protected void run() {
-        if (closed) {
-            return;
-        }
-        boolean read = retryRead;
-        boolean write = retryWrite;
-        retryRead = false;
-        retryWrite = false;
-        if (write && outputClosing) {
-            records.continueShutdown();
-            write = false;
-        }
-        if (handshake.handshaking) {
-            advanceInEvent();
-            return;
-        }
-        if (read && sessionRead) {
-            handler.readable();
-        }
-        if (write && !closed && sessionWrite) {
-            handler.writable();
-        }
-        updateInterest();
-    }
-
     /** A record buffer for {@code reading}'s direction was handed over: the run retries what waited for it. */
     void retry(boolean reading) {
-        if (reading) {
-            retryRead = true;
-        } else {
-            retryWrite = true;
-        }
-        loop.schedule(this);
+        events.retry(reading);
     }
 
     /** Whether the connection is closed: a record buffer handed over then goes straight back. */
@@ -388,12 +231,26 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
         return closed;
     }
 
+    /** The session's read interest. */
+    boolean sessionReads() {
+        return sessionRead;
+    }
+
+    /** The session's write interest. */
+    boolean sessionWrites() {
+        return sessionWrite;
+    }
+
+    /** Whether {@link #shutdownOutput()} was called: close_notify and the FIN go once every record is out. */
+    boolean outputClosing() {
+        return outputClosing;
+    }
+
     @Override
     public void readInterest(boolean on) {
         sessionRead = on;
         if (on && !handshake.handshaking && (in.deliverable() || in.closeNotified || in.transportEnded)) {
-            retryRead = true;
-            loop.schedule(this);
+            events.retry(true);
         }
         updateInterest();
     }
@@ -480,7 +337,7 @@ public final class TlsConnection extends Task implements Connection, ConnectionH
 
     @Override
     public void handler(ConnectionHandler handler) {
-        this.handler = handler;
+        events.handler(handler);
     }
 
     @Override

@@ -87,7 +87,7 @@ final class TlsRecords implements TlsRecordLanes.Owner {
      * The records still owed, then close_notify (and anything the engine sent
      * ahead of it), in a record buffer taken in the session's class, then the
      * FIN: as far as the socket and the arena allow now. The rest goes from
-     * the connection's {@link TlsConnection#writable()} or when a record buffer is handed over.
+     * the transport's {@link TlsEvents#writable()} or when a record buffer is handed over.
      */
     void continueShutdown() {
         try {
