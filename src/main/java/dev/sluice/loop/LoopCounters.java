@@ -37,6 +37,13 @@ public final class LoopCounters {
      * engine, closed, broken, timed out.
      */
     public final long[] tlsHandshakeFailures = new long[4];
+    /**
+     * HTTP sessions that sat idle long enough to give up their exchange's
+     * parts (channels, analysers, server link), and those that made them again
+     * when their client sent the next request.
+     */
+    public long sessionsParked;
+    public long sessionsUnparked;
 
     /** Adds {@code other} into this (summing loops for a report). */
     public void add(LoopCounters other) {
@@ -50,6 +57,8 @@ public final class LoopCounters {
         lingeringCloses += other.lingeringCloses;
         streamRefills += other.streamRefills;
         inboxFull += other.inboxFull;
+        sessionsParked += other.sessionsParked;
+        sessionsUnparked += other.sessionsUnparked;
         for (int i = 0; i < tlsHandshakeFailures.length; i++) {
             tlsHandshakeFailures[i] += other.tlsHandshakeFailures[i];
         }

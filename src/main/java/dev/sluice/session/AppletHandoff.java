@@ -110,4 +110,9 @@ final class AppletHandoff {
             run.drop();
         }
     }
+
+    /** Whether an applet's answer is on its way, or its arena's buffer is still held or awaited. */
+    boolean running() {
+        return run != null && (run.active() || run.holds());
+    }
 }

@@ -85,6 +85,11 @@ final class AppletRun extends BufferWaiter {
         session.wake();
     }
 
+    /** Whether the run holds a buffer of its arena, or waits for one. */
+    boolean holds() {
+        return handed != null || isWaiting();
+    }
+
     /** The session closed: the arena gets back what the run held or waited for. */
     void drop() {
         stream = null;

@@ -95,6 +95,11 @@ final class Channel {
         in.receive();
     }
 
+    /** Whether the reading half's retry waits in the run queue (a buffer was handed to it). */
+    boolean isQueued() {
+        return in.isQueued();
+    }
+
     /** A receive tried before any readiness (a new connection's first bytes); it never queues. */
     void tryReceive() {
         in.tryReceive();

@@ -129,15 +129,11 @@ final class ExchangeLog {
         requestSeen = false;
         server = null;
         backend = null;
-        requestBase = request == null ? 0 : request.received();
-        responseBase = response == null ? 0 : response.forwarded();
-        if (request != null) {
-            waitBaseNormal = request.waitedNanos(Criticality.NORMAL) + response.waitedNanos(Criticality.NORMAL);
-            waitBaseUrgent = request.waitedNanos(Criticality.URGENT) + response.waitedNanos(Criticality.URGENT);
-            waitBaseCritical = request.waitedNanos(Criticality.CRITICAL) + response.waitedNanos(Criticality.CRITICAL);
-        } else {
-            waitBaseNormal = waitBaseUrgent = waitBaseCritical = 0;
-        }
+        requestBase = received(request);
+        responseBase = forwarded(response);
+        waitBaseNormal = waited(request, response, Criticality.NORMAL);
+        waitBaseUrgent = waited(request, response, Criticality.URGENT);
+        waitBaseCritical = waited(request, response, Criticality.CRITICAL);
     }
 
     /** Bytes of the request are here: the first time in an exchange, its request starts ({@code Ti} ends). */
@@ -314,19 +310,33 @@ final class ExchangeLog {
             }
         }
         firstExchange = false;
-        record.bytesFromClient(request.received() - requestBase);
-        record.bytesToClient(response.forwarded() - responseBase);
-        record.bufferWaited(Criticality.NORMAL, request.waitedNanos(Criticality.NORMAL)
-                + response.waitedNanos(Criticality.NORMAL) - waitBaseNormal);
-        record.bufferWaited(Criticality.URGENT, request.waitedNanos(Criticality.URGENT)
-                + response.waitedNanos(Criticality.URGENT) - waitBaseUrgent);
-        record.bufferWaited(Criticality.CRITICAL, request.waitedNanos(Criticality.CRITICAL)
-                + response.waitedNanos(Criticality.CRITICAL) - waitBaseCritical);
+        record.bytesFromClient(received(request) - requestBase);
+        record.bytesToClient(forwarded(response) - responseBase);
+        record.bufferWaited(Criticality.NORMAL, waited(request, response, Criticality.NORMAL) - waitBaseNormal);
+        record.bufferWaited(Criticality.URGENT, waited(request, response, Criticality.URGENT) - waitBaseUrgent);
+        record.bufferWaited(Criticality.CRITICAL, waited(request, response, Criticality.CRITICAL) - waitBaseCritical);
         // Counted when the line is written, the exchange's own slot given back already, as HAProxy counts.
         record.connections(processActive(), frontendLimit.current(), backendActive(),
                 server == null ? 0 : server.slotsInUse());
         loop.log(proxy, record);
         releaseCaptures();
+    }
+
+    /**
+     * The session ends: HAProxy's line for a TLS handshake that did not
+     * finish ({@code unfinished} not null), none for a keep-alive connection
+     * closed between two exchanges before a byte of the next request came,
+     * else the exchange's line. The channels are null for a parked session.
+     */
+    void sessionEnded(long now, String listener, TlsHandshakeFailure unfinished, boolean betweenExchanges,
+                      Channel request, Channel response, SessionOutcome why, TerminationPhase phase) {
+        if (unfinished != null) {
+            handshakeFailed(now, listener, unfinished);
+        } else if (betweenExchanges && (request == null || nothingReceived(request))) {
+            discard();
+        } else {
+            end(now, request, response, why, phase);
+        }
     }
 
     /**
@@ -344,13 +354,39 @@ final class ExchangeLog {
         releaseCaptures();
     }
 
+    /**
+     * The session gives up {@code request} and {@code response} (it parks) and
+     * will read through new channels, whose totals start at 0: the bases move
+     * with them, so that this exchange's counts stay what the channels moved.
+     */
+    void partsReplaced(Channel request, Channel response) {
+        requestBase -= request.received();
+        responseBase -= response.forwarded();
+        waitBaseNormal -= waited(request, response, Criticality.NORMAL);
+        waitBaseUrgent -= waited(request, response, Criticality.URGENT);
+        waitBaseCritical -= waited(request, response, Criticality.CRITICAL);
+    }
+
+    /** Totals of channels a parked session does not have (null) are 0. */
+    private static long received(Channel c) {
+        return c == null ? 0 : c.received();
+    }
+
+    private static long forwarded(Channel c) {
+        return c == null ? 0 : c.forwarded();
+    }
+
+    private static long waited(Channel request, Channel response, Criticality c) {
+        return request == null ? 0 : request.waitedNanos(c) + response.waitedNanos(c);
+    }
+
     /** True when no byte came from the client since this exchange began. */
-    boolean nothingReceived(Channel request) {
+    private boolean nothingReceived(Channel request) {
         return record == null || request.received() == requestBase;
     }
 
     /** Forgets the exchange without a line: a keep-alive connection closed before a next request began. */
-    void discard() {
+    private void discard() {
         open = false;
         if (record != null) {
             releaseCaptures();

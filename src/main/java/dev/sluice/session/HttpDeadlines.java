@@ -23,6 +23,10 @@ import dev.sluice.session.HttpSession.Resp;
  *     {@code timeout server} of that moment, however slowly its bytes trickle
  *     in: 504. After that, and while the request is still going out,
  *     {@code timeout server} counts from the server's last activity.</li>
+ * <li>A connection that waits for a request of which no byte has come, and
+ *     holds nothing else, gives up its exchange's parts after
+ *     {@link HttpSession#PARK_NANOS}: not a timeout, only memory given back
+ *     (it parks).</li>
  * <li>Once the exchange is a tunnel (a 101 to an upgrade), {@code timeout tunnel}
  *     counts from the last byte either way, standing in for the client and
  *     server timeouts; a side that is half closed has {@code client-fin} or
@@ -41,6 +45,8 @@ final class HttpDeadlines {
         HEAD_INCOMPLETE,
         /** A keep-alive connection stayed idle between requests: closed quietly. */
         IDLE,
+        /** A connection idle without an exchange long enough to give up its parts: it parks, and stays open. */
+        PARK,
         /** The request waited in the server queue too long: 503. */
         QUEUE,
         /** The server connection did not open in time: 503. */
@@ -67,6 +73,8 @@ final class HttpDeadlines {
         boolean headBytesHeld;
         /** The request channel waits for a buffer: the client's bytes wait on Sluice. */
         boolean headWaitsForBuffer;
+        /** The session waits for a request and holds nothing an exchange would: it may park. */
+        boolean parkable;
         int requestsOnConnection;
         long headStartedAt;
         long idleSince;
@@ -95,6 +103,23 @@ final class HttpDeadlines {
         long tunnelTimeout;
         long clientFinTimeout;
         long serverFinTimeout;
+
+        /**
+         * A parked session's state: no head bytes, no buffer or wait, nothing
+         * to forward, no server; the head's wait for a buffer so far is kept.
+         */
+        void parked(long headBufferWait) {
+            this.parkable = false;
+            this.headBytesHeld = false;
+            this.headWaitsForBuffer = false;
+            this.headBufferWait = headBufferWait;
+            this.requestForwardable = false;
+            this.responseForwardable = false;
+            this.serverAttached = false;
+            this.responseStarted = false;
+            this.clientHalfClosed = false;
+            this.serverHalfClosed = false;
+        }
     }
 
     private HttpDeadlines() {
@@ -110,7 +135,7 @@ final class HttpDeadlines {
         switch (in.req) {
             case HEAD -> {
                 if (!in.headWaitsForBuffer) {
-                    next = awaitsHead(in) ? headDeadline(in) : idleDeadline(in);
+                    next = Session.earliest(awaitsHead(in) ? headDeadline(in) : idleDeadline(in), parkDeadline(in));
                 }
             }
             case WAITING_FOR_SLOT, CONNECTING -> next = in.phaseDeadline;
@@ -138,6 +163,9 @@ final class HttpDeadlines {
                     }
                 } else if (passed(idleDeadline(in), now)) {
                     return Expiry.IDLE;
+                }
+                if (passed(parkDeadline(in), now)) {
+                    return Expiry.PARK;
                 }
             }
             case WAITING_FOR_SLOT -> {
@@ -184,6 +212,11 @@ final class HttpDeadlines {
     static long idleDeadline(State in) {
         long idle = in.httpTimeouts.keepAliveOrRequest();
         return Session.deadline(in.idleSince, idle > 0 ? idle : in.clientTimeout);
+    }
+
+    /** When a session that may park does: {@link HttpSession#PARK_NANOS} after it became idle. */
+    static long parkDeadline(State in) {
+        return in.parkable ? Session.deadline(in.idleSince, HttpSession.PARK_NANOS) : 0;
     }
 
     /** While Sluice waits on the client: for the rest of a request body, or to take response bytes. */

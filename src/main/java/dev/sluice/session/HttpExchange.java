@@ -284,6 +284,11 @@ final class HttpExchange {
         applets.drop();
     }
 
+    /** Whether an applet still answers the last request (its stream is not over). */
+    boolean holdsApplet() {
+        return applets.running();
+    }
+
     // --- wait for the response, then forward it ---
 
     boolean analyseResponse() {

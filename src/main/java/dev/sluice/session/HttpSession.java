@@ -1,21 +1,19 @@
 package dev.sluice.session;
 
 import dev.sluice.backend.IdleServerConnections;
-import dev.sluice.buffer.Buffer;
 import dev.sluice.buffer.Criticality;
 import dev.sluice.http.AddressView;
 import dev.sluice.http.ConnectionAddresses;
-import dev.sluice.http.ForwardedFor;
 import dev.sluice.http.HttpError;
 import dev.sluice.http.ProxyHeader;
 import dev.sluice.http.TcpRequestRules;
 import dev.sluice.log.TerminationPhase;
 import dev.sluice.loop.Loop;
 import dev.sluice.net.Connection;
+import dev.sluice.net.ConnectionHandler;
 import dev.sluice.net.TlsHandshakeFailure;
 import dev.sluice.net.Connector;
 import java.io.IOException;
-import java.net.InetAddress;
 
 /**
  * One client connection's life in HTTP mode: requests one after the other
@@ -44,7 +42,7 @@ import java.net.InetAddress;
  * <p>Not thread-safe: owned by the loop that accepted the client. A slot grant
  * arrives as a message posted to that loop ({@link Loop#post}).
  */
-public final class HttpSession extends Session implements Refusals {
+public final class HttpSession extends Session implements Refusals, ConnectionHandler {
     /** Where the current request is. */
     enum Req { HEAD, WAITING_FOR_SLOT, CONNECTING, SENDING, SENT, DISCARDING, TUNNEL }
 
@@ -53,24 +51,21 @@ public final class HttpSession extends Session implements Refusals {
 
     /** The longest a client connection lingers after an answer given before its request was all read. */
     private static final long LINGER_NANOS = 5_000_000_000L;
+    /** How long a connection sits idle between exchanges (or before its first) before it gives up its parts. */
+    static final long PARK_NANOS = 1_000_000_000L;
 
     private final HttpFrontend frontend;
     private final SessionSet sessions;
     private final SessionCounters counters;
     private final Connection client;
-    private final Channel request;
-    private final Channel response;
-    private final RequestAnalyser requestSide;
-    private final ResponseAnalyser responseSide;
-    private final ServerLink link;
-    private final OwnReply reply = new OwnReply();
+    private final Connector connector;
+    private final IdleServerConnections idle;
+    /** The exchange's parts: its channels, analysers, server side and reply; null while the session is parked. */
+    private ExchangeParts parts;
     /** The client and where it connected to, as rules and logs see them. */
     private final ConnectionAddresses addresses;
     /** The PROXY header still to be read before the first request, or null. */
     private ProxyHeader proxyHeader;
-    private final HttpExchange exchange;
-    /** The exchange's server side (its failures and deadlines come here). */
-    private final HttpUpstream upstream;
     /** The deadlines' state: the exchange writes the times of its phases into it. */
     private final HttpDeadlines.State times = new HttpDeadlines.State();
     /** The access log's record of the current exchange. */
@@ -89,25 +84,21 @@ public final class HttpSession extends Session implements Refusals {
         this.sessions = sessions;
         this.counters = counters;
         this.client = client;
+        this.connector = connector;
+        this.idle = idle;
         this.log = ExchangeLog.of(frontend.log(), loop.id(), frontend.limit());
-        // A frontend that only serves itself reads its requests from the applet arena, not the client pool.
-        this.request = new Channel(this, loop, frontend.services().requestPool(loop.id(), loop.pool()),
-                Channel.Direction.REQUEST, Channel.EndOfStream.KEEP);
-        this.response = new Channel(this, loop, Channel.Direction.RESPONSE, Channel.EndOfStream.KEEP);
-        Channel.pair(request, response);
-        this.requestSide = new RequestAnalyser(request, frontend.limits());
-        this.responseSide = new ResponseAnalyser(response, frontend.limits(), counters, this);
-        InetAddress clientAddress = client.remoteAddress();
-        this.addresses = new ConnectionAddresses().set(clientAddress, client.remotePort(), client.localAddress())
-                .servers(frontend.serverCounts()).tls(client).stickTables(frontend.stickTables());
-        this.exchange = new HttpExchange(this, frontend, counters, request, response, requestSide, responseSide,
-                new ServerLink.Parts(loop, connector, idle, client), reply, times, addresses,
-                clientAddress == null ? null : ForwardedFor.fieldLine(addresses.client()));
-        this.upstream = exchange.upstream();
-        this.link = upstream.link();
+        this.addresses = new ConnectionAddresses().set(client.remoteAddress(), client.remotePort(),
+                client.localAddress()).servers(frontend.serverCounts()).tls(client).stickTables(frontend.stickTables());
+        parts = makeParts();
         times.httpTimeouts = frontend.httpTimeouts();
         times.clientTimeout = frontend.clientTimeout();
     }
+
+    private ExchangeParts makeParts() {
+        return new ExchangeParts(this, frontend, counters, new ServerLink.Parts(loop, connector, idle, client), times,
+                addresses);
+    }
+
 
     /**
      * Starts a session for an accepted client connection. The caller has counted
@@ -139,9 +130,7 @@ public final class HttpSession extends Session implements Refusals {
             return;
         }
         clientActiveAt = now;
-        request.readFrom(client);
-        response.writeTo(client);
-        client.handler(eventsFor(request));
+        client.handler(this);
         if (client.isTls()) {
             client.slotProgress(new ClientSlotProgress(this));
         }
@@ -149,7 +138,7 @@ public final class HttpSession extends Session implements Refusals {
         waitForRequest(now);
         // Most clients send their request as soon as they are connected: read it now, not
         // after a select. A request read whole here never costs an epoll change for the client.
-        request.tryReceive();
+        parts.request.tryReceive();
     }
 
     private boolean accepts(TcpRequestRules.Phase phase) {
@@ -163,11 +152,9 @@ public final class HttpSession extends Session implements Refusals {
      * without an answer, as HAProxy does; the head timeout runs over it.
      */
     private boolean readProxyHeader() {
-        Buffer b = request.buffer();
-        ProxyHeader.Result r = b == null ? ProxyHeader.Result.NEED_MORE : proxyHeader.read(b, addresses);
-        switch (r) {
+        switch (parts.requestSide.proxyHeader(proxyHeader, addresses)) {
             case NEED_MORE -> {
-                if (request.sourceEnded()) {
+                if (parts.request.sourceEnded()) {
                     close(SessionOutcome.BAD_REQUEST, CloseMode.ORDERLY);
                 }
                 return false;
@@ -181,10 +168,8 @@ public final class HttpSession extends Session implements Refusals {
             case COMPLETE -> {
             }
         }
-        b.consumed(proxyHeader.length());
-        request.releaseIfEmpty();
         proxyHeader = null;
-        upstream.clientKnown();
+        parts.upstream.clientKnown();
         log.clientKnown(addresses);
         if (!accepts(TcpRequestRules.Phase.CONTENT)) {
             close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
@@ -211,7 +196,7 @@ public final class HttpSession extends Session implements Refusals {
 
     private void headStarted(long now) {
         times.headStartedAt = now;
-        headWaitBase = request.waitedNanos();
+        headWaitBase = parts.request.waitedNanos();
     }
 
     /** Gets ready for the next request on this connection (the first, or one after keep-alive). */
@@ -220,22 +205,14 @@ public final class HttpSession extends Session implements Refusals {
         resp(Resp.IDLE);
         if (requestsOnConnection > 0) {
             // The next exchange's timers start at the end of the last one, as HAProxy's do.
-            log.begin(now, request, response);
+            log.begin(now, parts.request, parts.response);
         }
-        requestSide.expectHead();
-        responseSide.idle();
         times.idleSince = now;
-        Buffer b = request.buffer();
-        if (b != null && b.isMarked()) {
-            throw new IllegalStateException("the last request is still kept for a retry: " + this);
-        }
-        if (b != null && b.readable() > 0) {
+        if (parts.nextRequest()) {
             // A pipelined request is already here: parse it now.
             headStarted(now);
-            b.compact();
             wake();
         }
-        request.updateInterest();
         armTimer();
     }
 
@@ -246,12 +223,15 @@ public final class HttpSession extends Session implements Refusals {
      */
     @Override
     public Criticality criticality(Channel.Direction direction) {
+        if (parked()) {
+            return Criticality.NORMAL;
+        }
         boolean freesASlot = direction == Channel.Direction.RESPONSE
-                || link.holdsSlot() && (req() == Req.CONNECTING || req() == Req.SENDING || req() == Req.TUNNEL);
+                || parts.link.holdsSlot() && (req() == Req.CONNECTING || req() == Req.SENDING || req() == Req.TUNNEL);
         if (!freesASlot) {
             return Criticality.NORMAL;
         }
-        Channel other = direction == Channel.Direction.REQUEST ? response : request;
+        Channel other = direction == Channel.Direction.REQUEST ? parts.response : parts.request;
         return other.hasBuffer() ? Criticality.CRITICAL : Criticality.URGENT;
     }
 
@@ -260,6 +240,64 @@ public final class HttpSession extends Session implements Refusals {
         if (!closed) {
             loop.schedule(this);
         }
+    }
+
+    /** The client connection is readable: a parked session makes its parts again, and reads. */
+    @Override
+    public void readable() {
+        if (closed) {
+            return;
+        }
+        if (parked()) {
+            unpark();
+        }
+        parts.request.receive();
+    }
+
+    /** The client connection drains what the response channel sends it: the session task goes on. */
+    @Override
+    public void writable() {
+        wake();
+    }
+
+    // --- parking: an idle connection without its exchange's parts ---
+
+    /** Whether the session gave up its exchange's parts: it waits for its client's next byte, holding nothing else. */
+    boolean parked() {
+        return parts == null;
+    }
+
+    /**
+     * Whether the session may give up its parts now: it waits for a request of
+     * which no byte came, and its parts hold nothing. A TLS client never parks:
+     * its connection counts its record buffers to the claim its parts made
+     * ({@link ExchangeClaim}), and its engine's state is many times their size.
+     */
+    private boolean parkable() {
+        return !parked() && req() == Req.HEAD && resp() == Resp.IDLE && proxyHeader == null && !stopping
+                && !client.isTls() && parts.holdNothing();
+    }
+
+    /**
+     * Gives up the exchange's parts ({@link ExchangeParts}). The client
+     * connection keeps its read interest, and its next byte makes new parts
+     * ({@link #readable}); the log's and the counters' byte totals go on from
+     * what these moved.
+     */
+    private void park() {
+        loop.counters().sessionsParked++;
+        headWaitBase -= parts.request.waitedNanos();
+        parts.retire(log, counters);
+        parts = null;
+        client.writeInterest(false);
+        client.readInterest(true);
+    }
+
+    /** The client sent a byte to a parked session: new parts, waiting for the request's head. */
+    private void unpark() {
+        loop.counters().sessionsUnparked++;
+        parts = makeParts();
+        parts.nextRequest();
     }
 
     @Override
@@ -272,14 +310,14 @@ public final class HttpSession extends Session implements Refusals {
         if (side == Side.CLIENT) {
             close(SessionOutcome.CLIENT_ABORT, CloseMode.ABORTIVE);
         } else {
-            upstream.serverFailed();
+            parts.upstream.serverFailed();
         }
     }
 
     @Override
     public void writeFailed(Side side, IOException cause) {
         if (side == Side.SERVER) {
-            upstream.serverWriteFailed();
+            parts.upstream.serverWriteFailed();
         } else {
             peerFailed(side, cause);
         }
@@ -287,13 +325,13 @@ public final class HttpSession extends Session implements Refusals {
 
     @Override
     public boolean closesAfterMessage(Channel.Direction direction) {
-        return direction == Channel.Direction.RESPONSE && exchange.closesAfterResponse();
+        return direction == Channel.Direction.RESPONSE && parts.exchange.closesAfterResponse();
     }
 
     @Override
     public void bufferForProducing(Channel channel) {
-        if (channel == response) {
-            exchange.bufferForReply();
+        if (channel == parts.response) {
+            parts.exchange.bufferForReply();
         }
     }
 
@@ -316,25 +354,33 @@ public final class HttpSession extends Session implements Refusals {
         // The first bytes of a request after keep-alive start its timeout http-request; the idle
         // time before them counts against timeout http-keep-alive only.
         if (req() == Req.HEAD && requestsOnConnection > 0 && times.headStartedAt - times.idleSince <= 0
-                && request.held() > 0) {
+                && !parked() && parts.request.held() > 0) {
             headStarted(now);
         }
-        if (expired(now) || proxyHeader != null && !readProxyHeader()) {
+        if (expired(now)) {
             return;
         }
-        if (req() == Req.HEAD && request.held() > 0) {
+        if (parked()) {
+            // Woken without a byte from the client (that brings the parts back first): only the deadlines matter.
+            armTimer();
+            return;
+        }
+        if (proxyHeader != null && !readProxyHeader()) {
+            return;
+        }
+        if (req() == Req.HEAD && parts.request.held() > 0) {
             log.requestBytesSeen(now);
         }
         for (int pass = 0; pass < 4 && !closed; pass++) {
             Req r = req();
             Resp s = resp();
-            if (!exchange.analyseRequest(now) || !exchange.analyseResponse() || !request.forward()
-                    || !response.forward() || !exchange.afterForwarding(now)) {
+            if (!parts.exchange.analyseRequest(now) || !parts.exchange.analyseResponse() || !parts.request.forward()
+                    || !parts.response.forward() || !parts.exchange.afterForwarding(now)) {
                 return;
             }
             // Forwarding the last request bytes completes the request without changing a state:
             // analyse again so that it moves on to SENT now, not at the next event.
-            if (r == req() && s == resp() && !(req() == Req.SENDING && requestSide.complete())) {
+            if (r == req() && s == resp() && !(req() == Req.SENDING && parts.requestSide.complete())) {
                 break;
             }
         }
@@ -347,26 +393,21 @@ public final class HttpSession extends Session implements Refusals {
 
     /** Acts on a deadline that passed; true when the session closed (the run ends). */
     private boolean expired(long now) {
-        switch (HttpDeadlines.expired(refreshTimes(), now)) {
+        HttpDeadlines.Expiry expiry = HttpDeadlines.expired(refreshTimes(), now);
+        switch (expiry) {
             case NONE -> {
                 return false;
             }
             case HEAD_SILENT -> close(SessionOutcome.REQUEST_TIMEOUT, CloseMode.ORDERLY);
             case IDLE -> close(SessionOutcome.DONE, CloseMode.ORDERLY);
-            case HEAD_INCOMPLETE -> exchange.refuse(Refusal.HEAD_TIMEOUT);
-            case QUEUE -> {
-                // A grant already on its way serves the request after all.
-                if (link.leaveQueue()) {
-                    exchange.refuse(Refusal.QUEUE_TIMEOUT);
-                }
+            case PARK -> {
+                park();
+                armTimer();
+                return true;
             }
-            case CONNECT -> upstream.connectDeadline();
+            case HEAD_INCOMPLETE -> parts.exchange.refuse(Refusal.HEAD_TIMEOUT);
+            case QUEUE, CONNECT, RESPONSE_HEAD -> parts.upstream.deadlinePassed(expiry);
             case CLIENT -> close(SessionOutcome.CLIENT_TIMEOUT, CloseMode.ABORTIVE);
-            case RESPONSE_HEAD -> {
-                if (!upstream.retriedAfterTimeout()) {
-                    exchange.refuse(Refusal.RESPONSE_TIMEOUT);
-                }
-            }
             case SERVER -> close(SessionOutcome.SERVER_TIMEOUT, CloseMode.ABORTIVE);
             case TUNNEL -> close(SessionOutcome.TUNNEL_TIMEOUT, CloseMode.ABORTIVE);
         }
@@ -383,18 +424,15 @@ public final class HttpSession extends Session implements Refusals {
         HttpDeadlines.State t = times;
         t.req = req();
         t.resp = resp();
-        t.headBytesHeld = request.held() > 0;
-        t.headWaitsForBuffer = request.isWaiting();
         t.requestsOnConnection = requestsOnConnection;
         t.clientActiveAt = clientActiveAt;
         t.serverActiveAt = serverActiveAt;
-        t.headBufferWait = request.waitedNanos() - headWaitBase;
-        t.requestForwardable = request.holdsForwardable();
-        t.responseForwardable = response.holdsForwardable();
-        t.serverAttached = link.attached();
-        t.responseStarted = responseSide.started();
-        t.clientHalfClosed = request.sourceEnded() || response.sinkShut();
-        t.serverHalfClosed = response.sourceEnded() || request.sinkShut();
+        if (parked()) {
+            t.parked(-headWaitBase);
+        } else {
+            t.parkable = parkable();
+            parts.describe(t, headWaitBase);
+        }
         return t;
     }
 
@@ -403,13 +441,13 @@ public final class HttpSession extends Session implements Refusals {
     /** Idle: waiting for a request of which no byte has come, for at least the grace. */
     @Override
     boolean softStop(long now, long idleGraceNanos) {
-        return req() == Req.HEAD && resp() == Resp.IDLE && request.held() == 0 && !request.isWaiting()
+        return req() == Req.HEAD && resp() == Resp.IDLE && (parked() || parts.request.held() == 0 && !parts.request.isWaiting())
                 && now - times.idleSince >= idleGraceNanos && !close(SessionOutcome.DONE, CloseMode.ORDERLY);
     }
 
     @Override
     boolean uses(dev.sluice.backend.Server server) {
-        return link.holdsSlot() && link.server() == server;
+        return !parked() && parts.link.holdsSlot() && parts.link.server() == server;
     }
 
     /** A soft stop reached the session: its next response says {@code Connection: close}, and it ends. */
@@ -431,28 +469,22 @@ public final class HttpSession extends Session implements Refusals {
         TlsHandshakeFailure unfinished = unfinishedHandshake(client, why);
         if (unfinished != null) {
             loop.counters().tlsHandshakeFailures[unfinished.ordinal()]++;
-            log.handshakeFailed(loop.clock().nanoTime(), client.listenerName(), unfinished);
-        } else if (req() == Req.HEAD && requestsOnConnection > 0 && request.held() == 0 && log.nothingReceived(request)) {
-            // Between two exchanges: no request to log.
-            log.discard();
-        } else {
-            log.end(loop.clock().nanoTime(), request, response, why, phase());
         }
-        reply.drop();
-        exchange.dropApplet();
+        boolean betweenExchanges = req() == Req.HEAD && requestsOnConnection > 0
+                && (parked() || parts.request.held() == 0);
+        log.sessionEnded(loop.clock().nanoTime(), client.listenerName(), unfinished, betweenExchanges,
+                parked() ? null : parts.request, parked() ? null : parts.response, why, phase());
         if (addresses.tracking() != null) {
             // Its entries' conn_cur goes down: the connection and its request hold them no more.
             addresses.tracking().connectionEnded();
         }
-        requestSide.release();
-        responseSide.release();
-        request.dispose();
-        response.dispose();
         loop.cancel(timer);
-        link.close();
+        if (!parked()) {
+            parts.end(counters);
+        }
         if (mode == CloseMode.ABORTIVE) {
             client.abort();
-        } else if (req() == Req.DISCARDING && !request.sourceEnded()) {
+        } else if (req() == Req.DISCARDING && !parked() && !parts.request.sourceEnded()) {
             // Answered before the request was all read (a refusal in the middle of
             // an upload): a close now, with input unread, would be a reset.
             long clientTimeout = frontend.clientTimeout();
@@ -460,7 +492,7 @@ public final class HttpSession extends Session implements Refusals {
         } else {
             client.close();
         }
-        counters.closed(why, request.forwarded(), response.forwarded());
+        counters.closed(why);
         sessions.remove(this);
         frontend.limit().leave();
         return false;
@@ -479,9 +511,8 @@ public final class HttpSession extends Session implements Refusals {
     /** The session's state, for failure reports. */
     @Override
     public String toString() {
-        return "HttpSession[" + (client.isTls() ? client.toString() : client.peer()) + " fe=" + frontend.name() + " srv="
-                + (link.server() == null ? "-" : link.server().owner().name() + "/" + link.server().name())
-                + " req=" + req() + " resp=" + resp() + " requests=" + requestsOnConnection
-                + (closed ? " closed" : "") + " request{" + request.describe() + "} response{" + response.describe() + "}]";
+        return "HttpSession[" + (client.isTls() ? client.toString() : client.peer()) + " fe=" + frontend.name()
+                + " req=" + req() + " resp=" + resp() + " requests=" + requestsOnConnection + (closed ? " closed" : "")
+                + " " + (parked() ? "parked" : parts) + "]";
     }
 }

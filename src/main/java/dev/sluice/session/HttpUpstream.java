@@ -308,8 +308,31 @@ final class HttpUpstream implements ServerLink.Events {
         link.abortExchange();
     }
 
+    /**
+     * A deadline of the server side passed: the queue's or the connect's (a
+     * reconnect that was due, or 503), or the response head's (a retry if
+     * {@code retry-on response-timeout} asks, else 504).
+     */
+    void deadlinePassed(HttpDeadlines.Expiry expiry) {
+        switch (expiry) {
+            case QUEUE -> {
+                // A grant already on its way serves the request after all.
+                if (link.leaveQueue()) {
+                    exchange.refuse(Refusal.QUEUE_TIMEOUT);
+                }
+            }
+            case CONNECT -> connectDeadline();
+            case RESPONSE_HEAD -> {
+                if (!retriedAfterTimeout()) {
+                    exchange.refuse(Refusal.RESPONSE_TIMEOUT);
+                }
+            }
+            default -> throw new IllegalArgumentException("not a deadline of the server side: " + expiry);
+        }
+    }
+
     /** The response head did not come within timeout server: a retry if retry-on response-timeout asks. */
-    boolean retriedAfterTimeout() {
+    private boolean retriedAfterTimeout() {
         return retriedAfterSending(RetryPolicy.RetryOn.RESPONSE_TIMEOUT, 0);
     }
 
@@ -364,7 +387,7 @@ final class HttpUpstream implements ServerLink.Events {
     }
 
     /** The connect deadline passed: the reconnect a retry waited for is due, or the connect timed out. */
-    void connectDeadline() {
+    private void connectDeadline() {
         if (retries.turnAroundEnded()) {
             connectToServer(session.loop.clock().nanoTime());
         } else {

@@ -43,6 +43,10 @@ final class KeptConnection implements ConnectionHandler {
         return null;
     }
 
+    boolean holds() {
+        return kept != null;
+    }
+
     void discard() {
         Connection c = release();
         if (c != null) {

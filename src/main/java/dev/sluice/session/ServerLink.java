@@ -257,6 +257,11 @@ final class ServerLink {
         return slot != null;
     }
 
+    /** Whether a server connection is kept for the session's next request ({@code http-reuse never}). */
+    boolean keeps() {
+        return kept.holds();
+    }
+
     /** The server of the current (or last) exchange. */
     Server server() {
         return server;

@@ -29,7 +29,16 @@ public final class SessionCounters {
     private long responseBytes;
 
     void closed(SessionOutcome outcome, long requestBytesForwarded, long responseBytesForwarded) {
+        closed(outcome);
+        forwarded(requestBytesForwarded, responseBytesForwarded);
+    }
+
+    void closed(SessionOutcome outcome) {
         outcomes[outcome.ordinal()]++;
+    }
+
+    /** Bytes a session's channels forwarded, counted when it closes or gives its channels up (it parks). */
+    void forwarded(long requestBytesForwarded, long responseBytesForwarded) {
         requestBytes += requestBytesForwarded;
         responseBytes += responseBytesForwarded;
     }

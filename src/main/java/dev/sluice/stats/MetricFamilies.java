@@ -303,6 +303,8 @@ final class MetricFamilies {
         List<CounterDataPointSnapshot> retries = new ArrayList<>();
         List<CounterDataPointSnapshot> inbox = new ArrayList<>();
         List<CounterDataPointSnapshot> handshakes = new ArrayList<>();
+        List<CounterDataPointSnapshot> parked = new ArrayList<>();
+        List<CounterDataPointSnapshot> unparked = new ArrayList<>();
         for (ProcessView.Loop l : v.loops) {
             Labels at = Labels.of("loop", Integer.toString(l.id()));
             for (dev.sluice.net.TlsHandshakeFailure f : dev.sluice.net.TlsHandshakeFailure.values()) {
@@ -313,6 +315,8 @@ final class MetricFamilies {
             refills.add(cp(at, l.counters().streamRefills));
             retries.add(cp(at, l.counters().ioRetries));
             inbox.add(cp(at, l.counters().inboxFull));
+            parked.add(cp(at, l.counters().sessionsParked));
+            unparked.add(cp(at, l.counters().sessionsUnparked));
         }
         m.add(new CounterSnapshot(meta("sluice_session_task_runs", "Session task runs (HAProxy's process_session calls)."),
                 runs));
@@ -322,6 +326,10 @@ final class MetricFamilies {
                 retries));
         m.add(new CounterSnapshot(meta("sluice_loop_inbox_full", "Work refused because the loop's inbox was full."),
                 inbox));
+        m.add(new CounterSnapshot(meta("sluice_sessions_parked", "HTTP sessions that gave up their exchange's parts"
+                + " after sitting idle between requests."), parked));
+        m.add(new CounterSnapshot(meta("sluice_sessions_unparked", "Parked HTTP sessions that made their parts"
+                + " again for their client's next request."), unparked));
         m.add(new CounterSnapshot(meta("sluice_tls_handshake_failures", "TLS clients whose session ended before"
                 + " their handshake did: refused by the engine, closed, broken or timed out."), handshakes));
     }

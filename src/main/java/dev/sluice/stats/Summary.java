@@ -205,6 +205,8 @@ public final class Summary {
             v.put("task_failures", loopCounters.taskFailures);
             v.put("lingering_closes", loopCounters.lingeringCloses);
             v.put("stream_refills", loopCounters.streamRefills);
+            v.put("sessions_parked", loopCounters.sessionsParked);
+            v.put("sessions_unparked", loopCounters.sessionsUnparked);
             v.put("inbox_full", loopCounters.inboxFull);
             for (dev.sluice.net.TlsHandshakeFailure f : dev.sluice.net.TlsHandshakeFailure.values()) {
                 v.put("tls_handshake_failures_" + f.name().toLowerCase(java.util.Locale.ROOT),

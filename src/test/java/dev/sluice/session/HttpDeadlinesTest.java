@@ -50,6 +50,31 @@ class HttpDeadlinesTest {
         assertEquals(Expiry.HEAD_INCOMPLETE, HttpDeadlines.expired(s, 1_500 * MS));
     }
 
+    /** Between requests (keep-alive 2 s), a session that may park does so a second after it became idle. */
+    @Test
+    void anIdleSessionThatMayParkParksBeforeItsKeepAliveTimeout() {
+        HttpDeadlines.State s = firstHead();
+        s.requestsOnConnection = 1;
+        s.parkable = true;
+        assertEquals(1_000 * MS + HttpSession.PARK_NANOS, HttpDeadlines.next(s));
+        assertEquals(Expiry.NONE, HttpDeadlines.expired(s, 1_999 * MS));
+        assertEquals(Expiry.PARK, HttpDeadlines.expired(s, 2_000 * MS));
+        // Parked (no longer parkable), only the keep-alive timeout is left.
+        s.parkable = false;
+        assertEquals(3_000 * MS, HttpDeadlines.next(s));
+        assertEquals(Expiry.NONE, HttpDeadlines.expired(s, 2_999 * MS));
+        assertEquals(Expiry.IDLE, HttpDeadlines.expired(s, 3_000 * MS));
+    }
+
+    /** A timeout shorter than the park delay closes the connection: it never parks. */
+    @Test
+    void aTimeoutThatRunsOutFirstWinsOverParking() {
+        HttpDeadlines.State s = firstHead();
+        s.parkable = true;
+        assertEquals(1_100 * MS, HttpDeadlines.next(s));
+        assertEquals(Expiry.HEAD_SILENT, HttpDeadlines.expired(s, 2_000 * MS));
+    }
+
     @Test
     void whileTheHeadWaitsForABufferNoHeadDeadlineRuns() {
         HttpDeadlines.State s = firstHead();

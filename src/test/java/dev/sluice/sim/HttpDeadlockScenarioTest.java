@@ -2,6 +2,7 @@ package dev.sluice.sim;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.loop.LoopCounters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -43,6 +44,29 @@ class HttpDeadlockScenarioTest {
             // buffer is followed by a read at once, under a cork the simulated
             // connections model by holding bytes. A cork left on would stall the run.
             assertTrue(run.totalLoopCounters().streamRefills > 0, "no streamed message was refilled: " + run.summary());
+        });
+    }
+
+    /**
+     * The same pressure, with clients that pause up to 3 s after each response:
+     * their sessions park between exchanges (they give up their channels,
+     * analysers and server link, holding no buffer) and make their parts again
+     * at the next request's first byte, which then queues for a NORMAL buffer
+     * like any new head. Parking takes nothing from the pool and waits for
+     * nothing, so it adds no edge to the wait graph; every request is still
+     * answered byte-exact, and the sessions did park and come back.
+     */
+    @Test
+    void sessionsThatParkBetweenTheirRequestsUnderPressureAnswerEveryRequestByteExact(TestInfo test) {
+        SimSeeds.forEach(test, 5, seed -> {
+            SimRun run = seedWorkload().requests(2, 4).thinkMillis(3_000)
+                    .pool(TcpDeadlockScenarioTest.SMALLEST_POOL, TcpDeadlockScenarioTest.SMALLEST_RESERVE).run(seed);
+            System.out.println("http parking " + run.summary());
+            run.assertCompletedCleanly();
+            LoopCounters lc = run.totalLoopCounters();
+            assertTrue(lc.sessionsParked > 100, "sessions parked: " + lc.sessionsParked);
+            assertTrue(lc.sessionsUnparked > 100 && lc.sessionsUnparked <= lc.sessionsParked,
+                    "parked " + lc.sessionsParked + ", back " + lc.sessionsUnparked);
         });
     }
 

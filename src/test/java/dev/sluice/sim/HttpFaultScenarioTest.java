@@ -1,7 +1,9 @@
 package dev.sluice.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.loop.LoopCounters;
 import dev.sluice.session.HttpTimeouts;
 import dev.sluice.session.SessionOutcome;
 import dev.sluice.session.SessionTimeouts;
@@ -152,6 +154,35 @@ class HttpFaultScenarioTest {
     @Test
     void aNextRequestWaitingForABufferIsNotCutByTheKeepAliveTimeout(TestInfo test) {
         SimSeeds.forEach(test, SEEDS, seed -> lingering().pool(4, 2).run(seed).assertCompletedCleanly());
+    }
+
+    /**
+     * Clients that pause up to 1.5 s between requests, and linger after the
+     * last: their sessions park once idle for a second, come back at the next
+     * request, and are closed by the keep-alive timeout (3 s) while parked.
+     */
+    @Test
+    void parkedSessionsComeBackForTheNextRequestAndAreClosedByTheKeepAliveTimeout(TestInfo test) {
+        SimSeeds.forEach(test, SEEDS, seed -> {
+            SimRun run = base().server(1).endings(1, 0, 0).httpBehaviors(1, 0, 0, 0, 0, 2).thinkMillis(1_500)
+                    .httpTimeouts(HttpTimeouts.ofMillis(1_000, 3_000)).pool(8, 2).run(seed);
+            run.assertCompletedCleanly();
+            LoopCounters lc = run.totalLoopCounters();
+            assertTrue(lc.sessionsParked > 0 && lc.sessionsUnparked > 0,
+                    "parked " + lc.sessionsParked + ", back " + lc.sessionsUnparked);
+        });
+    }
+
+    /** Every fault at once, with pauses between requests long enough for sessions to park. */
+    @Test
+    void everyFaultAtOnceWithParkingSessionsLeaksNothing(TestInfo test) {
+        var outcomes = runChecked(test, base().loops(2).clients(300).thinkMillis(2_000)
+                .httpServer(1, 0.05, 0.1, 0.1).httpServer(2, 0, 0.1, 0.2).silentServer(1)
+                .httpBehaviors(4, 2, 1, 1, 1, 1)
+                .timeouts(SessionTimeouts.ofMillis(400, 400, 100, 1_500)).httpTimeouts(HttpTimeouts.ofMillis(300, 20_000)));
+        SimChecks.assertHappened(outcomes, SessionOutcome.DONE);
+        SimChecks.assertHappened(outcomes, SessionOutcome.CLIENT_ABORT);
+        SimChecks.assertHappened(outcomes, SessionOutcome.BAD_REQUEST);
     }
 
     private static SimScenario lingering() {

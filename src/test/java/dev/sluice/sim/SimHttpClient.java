@@ -77,6 +77,10 @@ final class SimHttpClient implements SimPeer, SimClientEnd {
     private Runnable onFinish = () -> { };
     private long startedAt;
     private long finishedAt;
+    /** The longest pause after a response before the next request goes ({@link #think}); 0 for none. */
+    private long thinkNanos;
+    /** No request byte is sent before this time (a pause after a response). */
+    private long nextSendAt;
 
     SimHttpClient(SimWorld world, int id, Behavior behavior, HttpExchange[] exchanges, int depth, Ending ending,
                   long slowPauseNanos) {
@@ -116,6 +120,11 @@ final class SimHttpClient implements SimPeer, SimClientEnd {
         this.end = connection;
         this.startedAt = world.now();
         world.after(0, () -> changed(end));
+    }
+
+    /** Pauses up to {@code nanos}, drawn per response, before each next request. */
+    void think(long nanos) {
+        this.thinkNanos = nanos;
     }
 
     void onFinish(Runnable r) {
@@ -182,6 +191,9 @@ final class SimHttpClient implements SimPeer, SimClientEnd {
     }
 
     private void send() throws IOException {
+        if (world.now() < nextSendAt) {
+            return;
+        }
         int allowed = Math.min(sendLimit, ends[Math.min(answered + depth, ends.length) - 1]);
         while (sent < allowed && !lastResponse) {
             int n = end.write(wire, sent, allowed - sent);
@@ -306,6 +318,10 @@ final class SimHttpClient implements SimPeer, SimClientEnd {
         answered++;
         rx = Rx.HEAD;
         body = null;
+        if (thinkNanos > 0 && answered < exchanges.length) {
+            nextSendAt = world.now() + 1 + world.random().nextLong(thinkNanos);
+            world.at(nextSendAt, () -> changed(end));
+        }
         if (answered == answerable && answerable == exchanges.length && ending == Ending.CLIENT_CLOSES && !lastResponse) {
             finish(SimClient.Outcome.COMPLETE);
         }

@@ -106,6 +106,8 @@ final class SimScenario {
     private long arrivalStartNanos;
     private final double[] behaviorWeights = {1, 0, 0, 0};
     private long slowPauseNanos = 2_000_000L;
+    /** The longest an HTTP client waits after a response before it sends its next request (0: at once). */
+    private long thinkNanos;
     private SessionTimeouts timeouts = new SessionTimeouts(0, 0, 0, 0);
     private long minLatencyNanos = 20_000L;
     private long maxLatencyNanos = 500_000L;
@@ -163,6 +165,16 @@ final class SimScenario {
     }
 
     /** HTTP: a client sends up to this many requests ahead of its responses (drawn from 1 to it; 1 is no pipelining). */
+    /**
+     * HTTP clients wait up to {@code ms} (drawn per response) after each
+     * response before they send their next request: long pauses let idle
+     * sessions park between their exchanges.
+     */
+    SimScenario thinkMillis(long ms) {
+        this.thinkNanos = ms * 1_000_000L;
+        return this;
+    }
+
     SimScenario pipelining(int depth) {
         this.maxDepth = depth;
         return this;
@@ -815,6 +827,7 @@ final class SimScenario {
         SimHttpClient.Behavior behavior = SimHttpClient.Behavior.values()[draw(random, httpBehaviorWeights)];
         SimHttpClient client = new SimHttpClient(world, id, behavior, exchanges, 1 + random.nextInt(maxDepth), ending, slowPauseNanos);
         client.onFinish(run::clientFinished);
+        client.think(thinkNanos);
         run.clients.add(client);
         long arrival = arrivalStartNanos + random.nextLong(arrivalWindowNanos);
         SimLink link = drawLink(random);
