@@ -8,7 +8,7 @@ import dev.sluice.http.ForwardedFor;
  * What an HTTP session uses only while an exchange is in flight: the two
  * channels, the analysers, the exchange with its server side and link, and
  * Sluice's own reply. About 2 KB of heap, where the session itself, its
- * deadlines and the socket are about 1.3 KB: so a session that sits idle
+ * deadlines and the socket are about 1.2 KB: so a session that sits idle
  * gives its parts up (it <em>parks</em>, {@link HttpSession}) and makes new
  * ones at its client's next byte. HAProxy does the same with its stream,
  * freed between two requests while the session stays.

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FootprintEndToEndTest {
     private static final int CONNECTIONS = 1000;
     /**
-     * The target: 1.5 KB. Today's figures are about 1.3 KB either way (2026-12-07: sessions park after a second idle;
+     * The target: 1.5 KB. Today's figures are about 1.2 KB either way (2026-12-07: sessions park after a second idle;
      * it was 3.4 KB with every session holding its parts), of which about 680 B are the JDK's socket, key and
      * addresses.
      */
