@@ -15,6 +15,8 @@ for tool in nginx haproxy wrk; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install nginx haproxy wrk)" >&2; exit 1; }
 done
 JAVA_HOME=$("$root/bin/find-jdk")
+# SIGUSR2 reloads Sluice: HotSpot suspends threads (for a JFR recording) with another signal (bin/sluice does the same).
+export _JAVA_SR_SIGNUM=${_JAVA_SR_SIGNUM:-40}
 jar=${SLUICE_JAR:-$root/target/sluice.jar}
 if [ ! -f "$jar" ]; then
     [ -z "${SLUICE_JAR:-}" ] || { echo "bench: no jar at $jar" >&2; exit 1; }

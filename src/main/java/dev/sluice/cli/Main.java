@@ -116,7 +116,7 @@ public final class Main {
             Posix.setsid();
         }
         // Handlers first: a SIGTERM that arrives while the listeners open still stops gracefully.
-        Signals signals = Signals.install();
+        Signals signals = Signals.install(System.getenv(), err);
         Config config;
         Sluice sluice;
         try {

@@ -262,6 +262,8 @@ final class ServiceProcess {
         }
         ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        // The background process answers SIGUSR2 with a reload: the JVM must suspend threads with another signal.
+        builder.environment().putIfAbsent(Signals.SUSPEND_SIGNAL_VARIABLE, Signals.SUSPEND_SIGNAL);
         builder.environment().put(DAEMON_CHILD, "1");
         Process child;
         try {

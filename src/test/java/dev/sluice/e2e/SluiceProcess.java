@@ -38,7 +38,10 @@ final class SluiceProcess implements AutoCloseable {
         cmd.addAll(args);
         Files.createDirectories(dir);
         log = Files.createTempFile(dir, "sluice", ".log");
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        // As bin/sluice: SIGUSR2 reloads, so the JVM suspends threads (a JFR recording's sampler) with another signal.
+        builder.environment().putIfAbsent("_JAVA_SR_SIGNUM", "40");
+        process = builder.start();
     }
 
     long pid() {
