@@ -73,8 +73,16 @@ final class TlsNames {
         return null;
     }
 
-    /** Whether the peer gave a certificate in the handshake (it checked out, or the handshake would have failed). */
+    /**
+     * Whether the peer gave a certificate in the handshake (it checked out, or
+     * the handshake would have failed). A server engine that asked for none
+     * got none, and is not asked: the session would answer with an exception
+     * made for every client (a JFR recording counted one per handshake).
+     */
     static boolean peerCertified(javax.net.ssl.SSLEngine engine) {
+        if (!engine.getUseClientMode() && !engine.getNeedClientAuth() && !engine.getWantClientAuth()) {
+            return false;
+        }
         try {
             return engine.getSession().getPeerCertificates().length > 0;
         } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
