@@ -62,11 +62,11 @@ final class HttpDeadlines {
     }
 
     /**
-     * What the deadlines depend on. The session keeps one, writes the times
-     * into it as they happen and refreshes the rest before each use; a test
-     * sets the fields it needs.
+     * What the deadlines depend on. The session keeps one (its
+     * {@link HttpTimekeeper}), writes the times into it as they happen and
+     * refreshes the rest before each use; a test sets the fields it needs.
      */
-    static final class State {
+    static class State {
         Req req = Req.HEAD;
         Resp resp = Resp.IDLE;
         /** Bytes of a request head are held (a head has begun). */

@@ -2,11 +2,7 @@ package dev.sluice.session;
 
 import dev.sluice.backend.IdleServerConnections;
 import dev.sluice.buffer.Criticality;
-import dev.sluice.http.AddressView;
 import dev.sluice.http.ConnectionAddresses;
-import dev.sluice.http.HttpError;
-import dev.sluice.http.ProxyHeader;
-import dev.sluice.http.TcpRequestRules;
 import dev.sluice.log.TerminationPhase;
 import dev.sluice.loop.Loop;
 import dev.sluice.net.Connection;
@@ -22,14 +18,16 @@ import java.io.IOException;
  * slot until its response has been received.
  *
  * <p>The session is the state machine that drives the phases, each in a room
- * of its own: waiting for the request ({@link RequestAnalyser}), the request
- * policy ({@link RequestPolicy}), the exchange's server side ({@link HttpUpstream})
- * over the server link ({@link ServerLink}),
- * waiting for the response ({@link ResponseAnalyser}), the head rewriter
+ * of its own: the client's admission before its first request
+ * ({@link HttpAdmission}), waiting for the request ({@link RequestAnalyser}),
+ * the request policy ({@link RequestPolicy}), the exchange's server side
+ * ({@link HttpUpstream}) over the server link ({@link ServerLink}), waiting
+ * for the response ({@link ResponseAnalyser}), the head rewriter
  * ({@code http.HeadRewriter}), replies of Sluice's own ({@link OwnReply}) and
- * the deadlines ({@link HttpDeadlines}). Every change of {@link Req} or
- * {@link Resp} goes through a table of the transitions that can happen; any
- * other is a bug, and ends the session loudly.
+ * the deadlines ({@link HttpDeadlines}, kept and acted on by
+ * {@link HttpTimekeeper}). Every change of {@link Req} or {@link Resp} goes
+ * through a table of the transitions that can happen; any other is a bug, and
+ * ends the session loudly.
  *
  * <p>Criticality (DESIGN.md, "Why it cannot deadlock"): the request head, and
  * the body read before the request holds a slot, are {@link Criticality#NORMAL}.
@@ -64,18 +62,16 @@ public final class HttpSession extends Session implements Refusals, ConnectionHa
     private ExchangeParts parts;
     /** The client and where it connected to, as rules and logs see them. */
     private final ConnectionAddresses addresses;
-    /** The PROXY header still to be read before the first request, or null. */
-    private ProxyHeader proxyHeader;
-    /** The deadlines' state: the exchange writes the times of its phases into it. */
-    private final HttpDeadlines.State times = new HttpDeadlines.State();
+    /** The client's admission while a PROXY header is still to be read before the first request, else null. */
+    private HttpAdmission admission;
+    /** The deadlines' state, kept up to date, and what the session does when one passes. */
+    private final HttpTimekeeper timekeeper;
     /** The access log's record of the current exchange. */
     final ExchangeLog log;
 
     private final ExchangeState state = new ExchangeState();
     private boolean closed;
     int requestsOnConnection;
-    /** The request channel's buffer wait when the head started: what it waited since is not the client's. */
-    private long headWaitBase;
 
     private HttpSession(Loop loop, Connector connector, HttpFrontend frontend, SessionSet sessions,
                         SessionCounters counters, IdleServerConnections idle, Connection client) {
@@ -89,14 +85,13 @@ public final class HttpSession extends Session implements Refusals, ConnectionHa
         this.log = ExchangeLog.of(frontend.log(), loop.id(), frontend.limit());
         this.addresses = new ConnectionAddresses().set(client.remoteAddress(), client.remotePort(),
                 client.localAddress()).servers(frontend.serverCounts()).tls(client).stickTables(frontend.stickTables());
+        this.timekeeper = new HttpTimekeeper(this, frontend);
         parts = makeParts();
-        times.httpTimeouts = frontend.httpTimeouts();
-        times.clientTimeout = frontend.clientTimeout();
     }
 
     private ExchangeParts makeParts() {
-        return new ExchangeParts(this, frontend, counters, new ServerLink.Parts(loop, connector, idle, client), times,
-                addresses);
+        return new ExchangeParts(this, frontend, counters, new ServerLink.Parts(loop, connector, idle, client),
+                timekeeper, addresses);
     }
 
 
@@ -114,7 +109,8 @@ public final class HttpSession extends Session implements Refusals, ConnectionHa
                                     SessionCounters counters, IdleServerConnections idle, Connection client,
                                     ClientPreamble preamble) {
         HttpSession s = new HttpSession(loop, connector, frontend, sessions, counters, idle, client);
-        s.proxyHeader = preamble == ClientPreamble.PROXY_HEADER ? new ProxyHeader() : null;
+        s.admission = preamble == ClientPreamble.PROXY_HEADER ? new HttpAdmission(s, frontend, counters, s.addresses)
+                : null;
         s.begin();
         return s;
     }
@@ -124,8 +120,7 @@ public final class HttpSession extends Session implements Refusals, ConnectionHa
         counters.opened++;
         long now = loop.clock().nanoTime();
         log.accepted(addresses, now);
-        // Connection rules see the socket's addresses; content rules see the client a PROXY header names.
-        if (!accepts(TcpRequestRules.Phase.CONNECTION) || proxyHeader == null && !accepts(TcpRequestRules.Phase.CONTENT)) {
+        if (!HttpAdmission.accepted(frontend, addresses, admission != null)) {
             close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
             return;
         }
@@ -134,48 +129,11 @@ public final class HttpSession extends Session implements Refusals, ConnectionHa
         if (client.isTls()) {
             client.slotProgress(new ClientSlotProgress(this));
         }
-        headStarted(now);
+        timekeeper.headStarted(now, parts.request);
         waitForRequest(now);
         // Most clients send their request as soon as they are connected: read it now, not
         // after a select. A request read whole here never costs an epoll change for the client.
         parts.request.tryReceive();
-    }
-
-    private boolean accepts(TcpRequestRules.Phase phase) {
-        TcpRequestRules rules = frontend.tcpRequestRules();
-        return rules.isEmpty() || rules.accepts(phase, new AddressView(addresses));
-    }
-
-    /**
-     * Reads the PROXY header that comes before the first request; true once it
-     * is read and the session goes on. A malformed one ends the connection
-     * without an answer, as HAProxy does; the head timeout runs over it.
-     */
-    private boolean readProxyHeader() {
-        switch (parts.requestSide.proxyHeader(proxyHeader, addresses)) {
-            case NEED_MORE -> {
-                if (parts.request.sourceEnded()) {
-                    close(SessionOutcome.BAD_REQUEST, CloseMode.ORDERLY);
-                }
-                return false;
-            }
-            case BAD -> {
-                counters.rejected(HttpError.BAD_PROXY_HEADER);
-                refused(400, "malformed PROXY protocol header");
-                close(SessionOutcome.BAD_REQUEST, CloseMode.ABORTIVE);
-                return false;
-            }
-            case COMPLETE -> {
-            }
-        }
-        proxyHeader = null;
-        parts.upstream.clientKnown();
-        log.clientKnown(addresses);
-        if (!accepts(TcpRequestRules.Phase.CONTENT)) {
-            close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
-            return false;
-        }
-        return true;
     }
 
     Req req() {
@@ -194,11 +152,6 @@ public final class HttpSession extends Session implements Refusals, ConnectionHa
         state.resp(to, this);
     }
 
-    private void headStarted(long now) {
-        times.headStartedAt = now;
-        headWaitBase = parts.request.waitedNanos();
-    }
-
     /** Gets ready for the next request on this connection (the first, or one after keep-alive). */
     void waitForRequest(long now) {
         req(Req.HEAD);
@@ -207,10 +160,10 @@ public final class HttpSession extends Session implements Refusals, ConnectionHa
             // The next exchange's timers start at the end of the last one, as HAProxy's do.
             log.begin(now, parts.request, parts.response);
         }
-        times.idleSince = now;
+        timekeeper.idleSince = now;
         if (parts.nextRequest()) {
             // A pipelined request is already here: parse it now.
-            headStarted(now);
+            timekeeper.headStarted(now, parts.request);
             wake();
         }
         armTimer();
@@ -273,8 +226,8 @@ public final class HttpSession extends Session implements Refusals, ConnectionHa
      * its connection counts its record buffers to the claim its parts made
      * ({@link ExchangeClaim}), and its engine's state is many times their size.
      */
-    private boolean parkable() {
-        return !parked() && req() == Req.HEAD && resp() == Resp.IDLE && proxyHeader == null && !stopping
+    boolean parkable() {
+        return !parked() && req() == Req.HEAD && resp() == Resp.IDLE && admission == null && !stopping
                 && !client.isTls() && parts.holdNothing();
     }
 
@@ -284,9 +237,9 @@ public final class HttpSession extends Session implements Refusals, ConnectionHa
      * ({@link #readable}); the log's and the counters' byte totals go on from
      * what these moved.
      */
-    private void park() {
+    void park() {
         loop.counters().sessionsParked++;
-        headWaitBase -= parts.request.waitedNanos();
+        timekeeper.parking(parts.request);
         parts.retire(log, counters);
         parts = null;
         client.writeInterest(false);
@@ -351,13 +304,8 @@ public final class HttpSession extends Session implements Refusals, ConnectionHa
     }
 
     private void step(long now) {
-        // The first bytes of a request after keep-alive start its timeout http-request; the idle
-        // time before them counts against timeout http-keep-alive only.
-        if (req() == Req.HEAD && requestsOnConnection > 0 && times.headStartedAt - times.idleSince <= 0
-                && !parked() && parts.request.held() > 0) {
-            headStarted(now);
-        }
-        if (expired(now)) {
+        timekeeper.firstBytesAfterKeepAlive(now, parts);
+        if (timekeeper.expired(now, parts)) {
             return;
         }
         if (parked()) {
@@ -365,8 +313,11 @@ public final class HttpSession extends Session implements Refusals, ConnectionHa
             armTimer();
             return;
         }
-        if (proxyHeader != null && !readProxyHeader()) {
-            return;
+        if (admission != null) {
+            if (!admission.admitted(parts)) {
+                return;
+            }
+            admission = null;
         }
         if (req() == Req.HEAD && parts.request.held() > 0) {
             log.requestBytesSeen(now);
@@ -389,51 +340,9 @@ public final class HttpSession extends Session implements Refusals, ConnectionHa
         }
     }
 
-    // --- the deadlines ---
-
-    /** Acts on a deadline that passed; true when the session closed (the run ends). */
-    private boolean expired(long now) {
-        HttpDeadlines.Expiry expiry = HttpDeadlines.expired(refreshTimes(), now);
-        switch (expiry) {
-            case NONE -> {
-                return false;
-            }
-            case HEAD_SILENT -> close(SessionOutcome.REQUEST_TIMEOUT, CloseMode.ORDERLY);
-            case IDLE -> close(SessionOutcome.DONE, CloseMode.ORDERLY);
-            case PARK -> {
-                park();
-                armTimer();
-                return true;
-            }
-            case HEAD_INCOMPLETE -> parts.exchange.refuse(Refusal.HEAD_TIMEOUT);
-            case QUEUE, CONNECT, RESPONSE_HEAD -> parts.upstream.deadlinePassed(expiry);
-            case CLIENT -> close(SessionOutcome.CLIENT_TIMEOUT, CloseMode.ABORTIVE);
-            case SERVER -> close(SessionOutcome.SERVER_TIMEOUT, CloseMode.ABORTIVE);
-            case TUNNEL -> close(SessionOutcome.TUNNEL_TIMEOUT, CloseMode.ABORTIVE);
-        }
-        return closed;
-    }
-
     @Override
     long nextDeadline() {
-        return HttpDeadlines.next(refreshTimes());
-    }
-
-    /** The deadline state, with what the session knows now. */
-    private HttpDeadlines.State refreshTimes() {
-        HttpDeadlines.State t = times;
-        t.req = req();
-        t.resp = resp();
-        t.requestsOnConnection = requestsOnConnection;
-        t.clientActiveAt = clientActiveAt;
-        t.serverActiveAt = serverActiveAt;
-        if (parked()) {
-            t.parked(-headWaitBase);
-        } else {
-            t.parkable = parkable();
-            parts.describe(t, headWaitBase);
-        }
-        return t;
+        return timekeeper.next(parts);
     }
 
     // --- the end ---
@@ -442,7 +351,7 @@ public final class HttpSession extends Session implements Refusals, ConnectionHa
     @Override
     boolean softStop(long now, long idleGraceNanos) {
         return req() == Req.HEAD && resp() == Resp.IDLE && (parked() || parts.request.held() == 0 && !parts.request.isWaiting())
-                && now - times.idleSince >= idleGraceNanos && !close(SessionOutcome.DONE, CloseMode.ORDERLY);
+                && now - timekeeper.idleSince >= idleGraceNanos && !close(SessionOutcome.DONE, CloseMode.ORDERLY);
     }
 
     @Override
