@@ -29,6 +29,11 @@ import java.io.IOException;
  * through a table of the transitions that can happen; any other is a bug, and
  * ends the session loudly.
  *
+ * <p>Parking: a session idle for {@link #PARK_NANOS} with nothing in flight
+ * gives up its exchange's parts ({@link ExchangeParts}) and keeps only
+ * itself, its deadlines and its socket; its client's next byte makes new
+ * parts (docs/design.md, "Parked sessions").
+ *
  * <p>Criticality (DESIGN.md, "Why it cannot deadlock"): the request head, and
  * the body read before the request holds a slot, are {@link Criticality#NORMAL}.
  * The response, every reply Sluice produces, and the request once it holds a
