@@ -56,6 +56,15 @@ public final class TcpRequestRules {
         return true;
     }
 
+    /**
+     * Whether the rules of {@code phase} let on a connection that only its
+     * addresses describe (no request is read yet, or the rules see none of
+     * it); without rules nothing is looked at.
+     */
+    public boolean accepts(Phase phase, ConnectionAddresses addresses) {
+        return isEmpty() || accepts(phase, new AddressView(addresses));
+    }
+
     private void track(int rule, ConnectionAddresses addresses) {
         dev.sluice.stick.StickTable t = addresses.stickTables().table(tables[rule]);
         if (t != null && addresses.tracking() != null) {

@@ -96,14 +96,13 @@ final class ExchangeParts {
     }
 
     /**
-     * The session parks: everything goes back ({@link #release}), the bytes
-     * the channels forwarded are counted, and the log's exchange goes on from
-     * what these channels moved.
+     * The session parks: the log's exchange goes on from what these channels
+     * moved, and the parts end as at a close ({@link #end}: nothing is on its
+     * way then, so only the giving back and the count do anything).
      */
     void retire(ExchangeLog log, SessionCounters counters) {
-        counters.forwarded(request.forwarded(), response.forwarded());
         log.partsReplaced(request, response);
-        release();
+        end(counters);
     }
 
     /** Writes what the parts know into the deadlines' state; the head's buffer wait counts from {@code waitBase}. */

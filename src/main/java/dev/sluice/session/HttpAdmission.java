@@ -1,6 +1,5 @@
 package dev.sluice.session;
 
-import dev.sluice.http.AddressView;
 import dev.sluice.http.ConnectionAddresses;
 import dev.sluice.http.HttpError;
 import dev.sluice.http.ProxyHeader;
@@ -48,8 +47,7 @@ final class HttpAdmission {
     }
 
     private static boolean accepts(HttpFrontend frontend, ConnectionAddresses addresses, TcpRequestRules.Phase phase) {
-        TcpRequestRules rules = frontend.tcpRequestRules();
-        return rules.isEmpty() || rules.accepts(phase, new AddressView(addresses));
+        return frontend.tcpRequestRules().accepts(phase, addresses);
     }
 
     /**
@@ -60,7 +58,7 @@ final class HttpAdmission {
      * the head timeout runs over it.
      */
     boolean admitted(ExchangeParts parts) {
-        switch (parts.requestSide.proxyHeader(header, addresses)) {
+        switch (ClientPreamble.readProxyHeader(parts.request, header, addresses)) {
             case NEED_MORE -> {
                 if (parts.request.sourceEnded()) {
                     session.close(SessionOutcome.BAD_REQUEST, CloseMode.ORDERLY);

@@ -2,7 +2,6 @@ package dev.sluice.session;
 
 import dev.sluice.backend.RetryPolicy;
 import dev.sluice.backend.BalanceKey;
-import dev.sluice.http.AddressView;
 import dev.sluice.http.ConnectionAddresses;
 import dev.sluice.http.TcpRequestRules;
 import dev.sluice.http.HttpError;
@@ -233,8 +232,7 @@ final class HttpExchange {
         }
         BalanceKey key = ExchangePersistence.key(balanceKey, cookies, sticks, policy, decision.backend(), view,
                 addresses.stickTables());
-        if (!policy.tcpRules().isEmpty()
-                && !policy.tcpRules().accepts(TcpRequestRules.Phase.CONTENT, new AddressView(addresses))) {
+        if (!policy.tcpRules().accepts(TcpRequestRules.Phase.CONTENT, addresses)) {
             // The backend's tcp-request content rules: a reject ends the connection, as at its start.
             return session.close(SessionOutcome.REJECTED, CloseMode.ORDERLY);
         }

@@ -2,13 +2,11 @@ package dev.sluice.session;
 
 import dev.sluice.buffer.Buffer;
 import dev.sluice.http.BodyFraming;
-import dev.sluice.http.ConnectionAddresses;
 import dev.sluice.http.ChunkedDecoder;
 import dev.sluice.http.HeadRewriter;
 import dev.sluice.http.HttpHeadParser;
 import dev.sluice.http.HttpLimits;
 import dev.sluice.http.MessageKind;
-import dev.sluice.http.ProxyHeader;
 import dev.sluice.http.Method;
 import dev.sluice.http.RequestTarget;
 
@@ -74,23 +72,6 @@ final class RequestAnalyser implements RequestPolicy.Edits {
         channel.allow(0);
         channel.limitFill(headRoom);
         channel.resumeInput();
-    }
-
-    /**
-     * Reads the PROXY header a connection starts with from the buffer's start;
-     * once it is whole it leaves the buffer, and the request head follows.
-     */
-    ProxyHeader.Result proxyHeader(ProxyHeader header, ConnectionAddresses addresses) {
-        Buffer b = channel.buffer();
-        if (b == null) {
-            return ProxyHeader.Result.NEED_MORE;
-        }
-        ProxyHeader.Result r = header.read(b, addresses);
-        if (r == ProxyHeader.Result.COMPLETE) {
-            b.consumed(header.length());
-            channel.releaseIfEmpty();
-        }
-        return r;
     }
 
     /** The session closes: the head's field table goes back to the loop's. */

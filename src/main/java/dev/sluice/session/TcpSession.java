@@ -3,7 +3,6 @@ package dev.sluice.session;
 import dev.sluice.backend.Backend;
 import dev.sluice.backend.Server;
 import dev.sluice.buffer.Criticality;
-import dev.sluice.buffer.Buffer;
 import dev.sluice.http.AddressView;
 import dev.sluice.http.ProxyHeader;
 import dev.sluice.http.ConnectionAddresses;
@@ -181,8 +180,7 @@ public final class TcpSession extends Session {
      * connection, as HAProxy does.
      */
     private void readProxyHeader(long now) {
-        Buffer b = request.buffer();
-        ProxyHeader.Result r = b == null ? ProxyHeader.Result.NEED_MORE : proxyHeader.read(b, view.addresses());
+        ProxyHeader.Result r = ClientPreamble.readProxyHeader(request, proxyHeader, view.addresses());
         if (r == ProxyHeader.Result.NEED_MORE) {
             if (request.sourceEnded()) {
                 close(SessionOutcome.CLIENT_ABORT, CloseMode.ORDERLY);
@@ -193,8 +191,6 @@ public final class TcpSession extends Session {
             close(SessionOutcome.BAD_REQUEST, CloseMode.ABORTIVE);
             return;
         }
-        b.consumed(proxyHeader.length());
-        request.releaseIfEmpty();
         proxyHeader = null;
         log.clientKnown(view.addresses());
         state = State.WAITING_FOR_SLOT;

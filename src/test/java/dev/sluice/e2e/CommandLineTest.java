@@ -138,10 +138,7 @@ class CommandLineTest {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("dev.sluice.cli.Main");
         cmd.addAll(List.of(args));
-        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
-        // As bin/sluice starts it: the JVM suspends threads with a signal other than SIGUSR2 (Sluice's reload).
-        b.environment().putIfAbsent("_JAVA_SR_SIGNUM", "40");
-        return b.start();
+        return SluiceProcess.asBinSluiceDoes(new ProcessBuilder(cmd).redirectErrorStream(true)).start();
     }
 
     private static void awaitListening(int port) throws InterruptedException {

@@ -346,9 +346,8 @@ class HttpAccessLogEndToEndTest extends HttpEndToEnd {
                 "-XX:+UseSerialGC", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "dev.sluice.cli.Main", "-f", cfg.toString());
         // Standard output is a pipe nobody reads until the end; standard error goes to a file.
-        ProcessBuilder b = new ProcessBuilder(cmd).redirectError(dir.resolve("stall.err").toFile());
-        b.environment().putIfAbsent("_JAVA_SR_SIGNUM", "40");
-        Process p = b.start();
+        Process p = SluiceProcess.asBinSluiceDoes(new ProcessBuilder(cmd).redirectError(dir.resolve("stall.err").toFile()))
+                .start();
         processes.add(p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {

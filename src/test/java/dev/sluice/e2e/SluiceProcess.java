@@ -38,10 +38,17 @@ final class SluiceProcess implements AutoCloseable {
         cmd.addAll(args);
         Files.createDirectories(dir);
         log = Files.createTempFile(dir, "sluice", ".log");
-        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        // As bin/sluice: SIGUSR2 reloads, so the JVM suspends threads (a JFR recording's sampler) with another signal.
+        process = asBinSluiceDoes(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()))
+                .start();
+    }
+
+    /**
+     * The environment bin/sluice gives Sluice's JVM: SIGUSR2 reloads, so the
+     * JVM suspends threads (a JFR recording's sampler) with another signal.
+     */
+    static ProcessBuilder asBinSluiceDoes(ProcessBuilder builder) {
         builder.environment().putIfAbsent("_JAVA_SR_SIGNUM", "40");
-        process = builder.start();
+        return builder;
     }
 
     long pid() {
