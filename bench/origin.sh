@@ -7,7 +7,8 @@
 # (optional: words added to the bind line, e.g. " ssl crt FILE"), origin_tls (optional: 1 makes
 # nginx speak TLS only, with a certificate made for the run, and server_options, words added to
 # the server line, e.g. " ssl verify none"),
-# SLUICE_BENCH_JAVA_OPTS (optional: JVM options added to Sluice's, e.g. -XX:TieredStopAtLevel=1).
+# SLUICE_BENCH_JAVA_OPTS (optional: JVM options added to Sluice's, e.g. -XX:TieredStopAtLevel=1),
+# SLUICE_BENCH_PORT (optional: the proxy's port, 18080 by default; the origin's is the next one).
 # Sets: JAVA_HOME, jar, work, pids, origin_port, proxy_port, nginx_pid; defines wait_port,
 # proxy_config, start_proxy and stop_proxy.
 
@@ -35,8 +36,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-origin_port=18081
-proxy_port=18080
+# SLUICE_BENCH_PORT moves both ports (the proxy's, and the origin's one above it), for a second run beside another.
+proxy_port=${SLUICE_BENCH_PORT:-18080}
+origin_port=$((proxy_port + 1))
 
 mkdir -p "$work/www" && chmod 755 "$work/www"
 head -c 100 /dev/zero | tr '\0' 'a' > "$work/www/100b"

@@ -22,6 +22,18 @@ public interface Loop {
     /** Wakes a task: it will run once, soon, on this loop. */
     void schedule(Task task);
 
+    /**
+     * Wakes a task whose run costs far more than any I/O event's (a TLS
+     * handshake's key exchange and signature): it runs once, soon, but a loop
+     * may run only a few of them per poll for I/O, so that a burst of them
+     * does not hold back the connections already at work. Here it is
+     * {@link #schedule}; the NIO loop bounds it ({@code EventLoop.HEAVY_BUDGET}).
+     * The task goes through this method only.
+     */
+    default void scheduleHeavy(Task task) {
+        schedule(task);
+    }
+
     /** Arms a timer for an absolute deadline on {@link #clock()}. */
     void arm(Timer timer, long deadlineNanos);
 

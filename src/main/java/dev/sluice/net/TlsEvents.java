@@ -7,8 +7,9 @@ import java.io.IOException;
 /**
  * What happens to a {@link TlsConnection} outside its session's calls, and
  * what its handler hears of it: the transport's events (it is the transport's
- * handler), and the runs that re-offer what waited, a record buffer handed
- * over or plaintext at hand. The handshake advances in them; its end is told
+ * handler), the runs that re-offer what waited, a record buffer handed
+ * over or plaintext at hand, and the handshake's turns for its key work
+ * ({@link Loop#scheduleHeavy}). The handshake advances in them; its end is told
  * to the handler ({@code connected()} for a client end, {@code readable()}
  * otherwise), and so is a failure, kept by the connection for the session's
  * next read or write.
@@ -31,6 +32,17 @@ final class TlsEvents extends Task implements ConnectionHandler {
     private final boolean client;
     /** A client end's {@code connected()} (or {@code connectFailed}) went to its handler. */
     private boolean connectReported;
+    /** The handshake's turn for the engine's delegated tasks ({@link Loop#scheduleHeavy}), then on as far as it goes. */
+    private final Task keyWork = new Task() {
+        @Override
+        protected void run() {
+            if (connection.closed()) {
+                return;
+            }
+            handshake.keyWorkTurn();
+            advance();
+        }
+    };
 
     TlsEvents(TlsConnection connection, Connection transport, TlsRecords records, TlsHandshake handshake, Loop loop,
               boolean client) {
@@ -41,6 +53,7 @@ final class TlsEvents extends Task implements ConnectionHandler {
         this.handshake = handshake;
         this.loop = loop;
         this.client = client;
+        handshake.keyWork(keyWork);
     }
 
     void handler(ConnectionHandler handler) {

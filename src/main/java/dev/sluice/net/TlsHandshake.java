@@ -1,6 +1,7 @@
 package dev.sluice.net;
 
 import dev.sluice.loop.Loop;
+import dev.sluice.loop.Task;
 import java.io.IOException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -13,9 +14,14 @@ import javax.net.ssl.SSLException;
  * when it ended) or why it failed, and sends the alert a refusal made. Its
  * records go through the connection's {@link TlsRecords}.
  *
- * <p>Its delegated tasks (certificate and key work) run inline on the loop:
- * the JDK's are short computations that never block, and running them
- * elsewhere would need a thread and a hand-back for little gain.
+ * <p>Its delegated tasks (certificate and key work) run on the loop: the
+ * JDK's are computations that never block, and running them elsewhere would
+ * need a thread and a hand-back for little gain. But they are the costliest
+ * thing a loop does, about a millisecond per flight, so they run in the
+ * loop's turns for heavy work ({@link Loop#scheduleHeavy}), a few per pass,
+ * never inside the I/O event that brought the flight: a burst of new
+ * connections would otherwise hold every connection at work on the loop
+ * for the whole burst.
  *
  * <p>Not thread-safe: owned by its connection, on its loop.
  */
@@ -45,6 +51,10 @@ final class TlsHandshake {
     private TlsHandshakeFailure failure;
     /** A client end's bytes to send in the clear before its ClientHello (a PROXY header), or null. */
     private java.nio.ByteBuffer firstBytes;
+    /** The run that gives the engine's delegated tasks their turn ({@link Loop#scheduleHeavy}), then advances. */
+    private Task keyWork;
+    /** The loop gave {@link #keyWork} its turn: the next {@link #advance()} runs the engine's tasks. */
+    private boolean keyWorkTurn;
 
     TlsHandshake(SSLEngine engine, TlsRecords records, Connection transport, Loop loop) {
         this.engine = engine;
@@ -52,6 +62,16 @@ final class TlsHandshake {
         this.transport = transport;
         this.loop = loop;
         this.client = engine.getUseClientMode();
+    }
+
+    /** The run that takes the engine's delegated tasks' turn and then advances the handshake. */
+    void keyWork(Task run) {
+        this.keyWork = run;
+    }
+
+    /** The loop's turn for heavy work came: the next {@link #advance()} runs the engine's tasks. */
+    void keyWorkTurn() {
+        keyWorkTurn = true;
     }
 
     /** A client end: what it sends in the clear before its ClientHello (a PROXY header). */
@@ -81,11 +101,23 @@ final class TlsHandshake {
      * records go out in a record buffer taken in the request's class ({@code
      * NORMAL} before a slot), waiting in the arena's queue, holding nothing,
      * when none may be taken (docs/design.md, "Why it cannot deadlock", TLS).
+     * The engine's delegated tasks run only in a turn of {@link #keyWork}:
+     * without one, it is queued for one, holding nothing either, and false
+     * returned.
      */
     boolean advance() throws IOException {
+        // A turn covers this call: a flight whose tasks come in several batches is made in one turn.
+        boolean turn = keyWorkTurn;
+        keyWorkTurn = false;
         while (handshaking) {
             switch (engine.getHandshakeStatus()) {
                 case NEED_TASK -> {
+                    if (!turn) {
+                        // The record just read is consumed: its buffer goes back while the tasks wait their turn.
+                        records.releaseEmpty();
+                        loop.scheduleHeavy(keyWork);
+                        return false;
+                    }
                     for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
                         task.run();
                     }

@@ -77,6 +77,29 @@ class EventLoopTest {
     }
 
     @Test
+    void heavyTasksRunOnePerPollAfterTheOrdinaryOnes() throws Exception {
+        List<Long> heavyPolls = new ArrayList<>();
+        loop.call(() -> {
+            for (int i = 0; i < 3; i++) {
+                String name = "heavy" + i;
+                loop.scheduleHeavy(new Task() {
+                    @Override
+                    protected void run() {
+                        heavyPolls.add(loop.pollMark());
+                        ran.add(name);
+                    }
+                });
+            }
+            loop.schedule(recording("light"));
+            return null;
+        });
+        assertEquals(List.of("light", "heavy0", "heavy1", "heavy2"), ranOnceAtLeast(4));
+        List<Long> polls = loop.call(() -> List.copyOf(heavyPolls));
+        // A poll for I/O (a non-blocking one) between each two: none waits behind the others' work.
+        assertTrue(polls.get(0) < polls.get(1) && polls.get(1) < polls.get(2), "polls at the heavy runs: " + polls);
+    }
+
+    @Test
     void eachWakeWhileQueuedCostsOneRun() throws Exception {
         long before = loop.call(loop::taskRuns);
         loop.call(() -> {

@@ -9,9 +9,13 @@ import dev.sluice.loop.RunQueue;
 import dev.sluice.loop.Task;
 import dev.sluice.loop.Timer;
 
-/** A loop for unit tests that a test drives by hand: its run queue runs when {@link #runQueued()} is called. */
+/**
+ * A loop for unit tests that a test drives by hand: its run queue, then its
+ * heavy tasks ({@link #scheduleHeavy}), run when {@link #runQueued()} is called.
+ */
 final class MemoryLoop implements Loop {
     private final RunQueue queue = new RunQueue();
+    private final RunQueue heavy = new RunQueue();
     private final LoopCounters counters = new LoopCounters();
     private final BufferPool pool;
 
@@ -21,7 +25,17 @@ final class MemoryLoop implements Loop {
 
     /** Runs what is queued; returns how many tasks ran. */
     int runQueued() {
-        return queue.runAll(1000);
+        return queue.runAll(1000) + heavy.runAll(1000);
+    }
+
+    /** Heavy tasks waiting for {@link #runQueued()}. */
+    int heavyQueued() {
+        return heavy.size();
+    }
+
+    @Override
+    public void scheduleHeavy(Task task) {
+        heavy.schedule(task);
     }
 
     @Override

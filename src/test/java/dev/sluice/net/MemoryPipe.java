@@ -57,6 +57,11 @@ final class MemoryPipe {
             return readInterest;
         }
 
+        /** Bytes the other end wrote that this end has not read yet. */
+        int unread() {
+            return waiting();
+        }
+
         boolean writeInterest() {
             return writeInterest;
         }
