@@ -18,7 +18,7 @@ import javax.net.ssl.SSLException;
  * JDK's are computations that never block, and running them elsewhere would
  * need a thread and a hand-back for little gain. But they are the costliest
  * thing a loop does, about a millisecond per flight, so they run in the
- * loop's turns for heavy work ({@link Loop#scheduleHeavy}), a few per pass,
+ * loop's turns for heavy work ({@link Loop#scheduleHeavy}), one per pass,
  * never inside the I/O event that brought the flight: a burst of new
  * connections would otherwise hold every connection at work on the loop
  * for the whole burst.

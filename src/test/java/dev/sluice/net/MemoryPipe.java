@@ -44,8 +44,8 @@ final class MemoryPipe {
             this.segment = segment;
         }
 
-        /** Bytes waiting to be read at this end. */
-        private int waiting() {
+        /** Bytes waiting to be read at this end: the other end wrote them, this one has not read them yet. */
+        int waiting() {
             return (int) (written - read);
         }
 
@@ -55,11 +55,6 @@ final class MemoryPipe {
 
         boolean readInterest() {
             return readInterest;
-        }
-
-        /** Bytes the other end wrote that this end has not read yet. */
-        int unread() {
-            return waiting();
         }
 
         boolean writeInterest() {

@@ -202,17 +202,6 @@ class TlsConnectionTest {
         return e;
     }
 
-    /** A TLS 1.3 server on a pipe's first end and its client on the other, both started. */
-    record Ends(Side server, Side client) {
-        static Ends started(MemoryPipe pipe) throws IOException {
-            Ends e = new Ends(new Side(pipe.a, TlsConnectionTest.server(), 4096, 4),
-                    new Side(pipe.b, TlsConnectionTest.client("TLSv1.3"), 4096, 4));
-            e.server.start();
-            e.client.start();
-            return e;
-        }
-    }
-
     /** Pumps events and run queues until {@code done} holds; fails if nothing moves any more first. */
     static void runUntil(MemoryPipe pipe, Side s, Side c, BooleanSupplier done) {
         int idle = 0;
@@ -268,24 +257,27 @@ class TlsConnectionTest {
     @Test
     void aClientHelloIsAnsweredInTheLoopsTurnForHeavyWorkNotInsideItsReadEvent() throws IOException {
         MemoryPipe pipe = new MemoryPipe(1 << 16, 1 << 16);
-        Ends tls = Ends.started(pipe);
+        Side s = new Side(pipe.a, server(), 4096, 4);
+        Side c = new Side(pipe.b, client("TLSv1.3"), 4096, 4);
+        s.start();
+        c.start();
         // Readiness only, no run queue: the server reads the ClientHello and leaves the key work to its turn.
         for (int i = 0; i < 4; i++) {
             pipe.pump();
         }
-        assertEquals(0, pipe.a.unread(), "the ClientHello was not read");
-        assertEquals(1, tls.server().loop.heavyQueued(), "the key work is not waiting for the loop's turn");
-        assertEquals(0, pipe.b.unread(), "the server answered inside the read event");
-        assertFalse(tls.server().tls.handshakeDone());
-        TlsRecordArena records = tls.server().arena;
+        assertEquals(0, pipe.a.waiting(), "the ClientHello was not read");
+        assertEquals(1, s.loop.heavyQueued(), "the key work is not waiting for the loop's turn");
+        assertEquals(0, pipe.b.waiting(), "the server answered inside the read event");
+        assertFalse(s.tls.handshakeDone());
+        TlsRecordArena records = s.arena;
         assertEquals(records.pool().size(), records.pool().free(), "a record buffer is held while the key work waits");
         // Its turn comes: the handshake goes on, and the connection carries bytes.
-        tls.client().send("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII), false);
-        runUntil(pipe, tls.server(), tls.client(), () -> tls.server().got.size() == 18);
-        assertTrue(tls.server().tls.handshakeDone() && tls.client().tls.handshakeDone());
-        tls.server().tls.close();
-        tls.client().tls.close();
-        assertAllBack(tls.server(), tls.client());
+        c.send("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII), false);
+        runUntil(pipe, s, c, () -> s.got.size() == 18);
+        assertTrue(s.tls.handshakeDone() && c.tls.handshakeDone());
+        s.tls.close();
+        c.tls.close();
+        assertAllBack(s, c);
     }
 
     @Test
