@@ -16,12 +16,15 @@ import javax.net.ssl.SSLException;
  *
  * <p>Its delegated tasks (certificate and key work) run on the loop: the
  * JDK's are computations that never block, and running them elsewhere would
- * need a thread and a hand-back for little gain. But they are the costliest
- * thing a loop does, about a millisecond per flight, so they run in the
- * loop's turns for heavy work ({@link Loop#scheduleHeavy}), one per pass,
- * never inside the I/O event that brought the flight: a burst of new
- * connections would otherwise hold every connection at work on the loop
- * for the whole burst.
+ * need a thread and a hand-back for little gain. But those of the peer's
+ * first flight (a ClientHello's key exchange and signature, a server's
+ * certificate and key share) are the costliest thing a loop does, about a
+ * millisecond each, so they run in the loop's turns for heavy work ({@link
+ * Loop#scheduleHeavy}), one a pass, never inside the I/O event that brought
+ * the flight: a burst of new connections would otherwise hold every
+ * connection at work on the loop for the whole burst. The later flights'
+ * tasks (checking the peer's Finished) are cheap and run at once, so that a
+ * handshake begun ends before new ones begin.
  *
  * <p>Not thread-safe: owned by its connection, on its loop.
  */
@@ -55,6 +58,8 @@ final class TlsHandshake {
     private Task keyWork;
     /** The loop gave {@link #keyWork} its turn: the next {@link #advance()} runs the engine's tasks. */
     private boolean keyWorkTurn;
+    /** The first flight's tasks ran, in their turn: the later ones run at once. */
+    private boolean keyWorkDone;
 
     TlsHandshake(SSLEngine engine, TlsRecords records, Connection transport, Loop loop) {
         this.engine = engine;
@@ -101,9 +106,9 @@ final class TlsHandshake {
      * records go out in a record buffer taken in the request's class ({@code
      * NORMAL} before a slot), waiting in the arena's queue, holding nothing,
      * when none may be taken (docs/design.md, "Why it cannot deadlock", TLS).
-     * The engine's delegated tasks run only in a turn of {@link #keyWork}:
-     * without one, it is queued for one, holding nothing either, and false
-     * returned.
+     * The engine's delegated tasks for the peer's first flight run only in
+     * a turn of {@link #keyWork}: without one, it is queued for one, holding
+     * nothing either, and false returned.
      */
     boolean advance() throws IOException {
         // A turn covers this call: a flight whose tasks come in several batches is made in one turn.
@@ -112,7 +117,7 @@ final class TlsHandshake {
         while (handshaking) {
             switch (engine.getHandshakeStatus()) {
                 case NEED_TASK -> {
-                    if (!turn) {
+                    if (!turn && !keyWorkDone) {
                         // The record just read is consumed: its buffer goes back while the tasks wait their turn.
                         records.releaseEmpty();
                         loop.scheduleHeavy(keyWork);
@@ -121,6 +126,7 @@ final class TlsHandshake {
                     for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
                         task.run();
                     }
+                    keyWorkDone = true;
                 }
                 case NEED_WRAP -> {
                     if (!wrap()) {
