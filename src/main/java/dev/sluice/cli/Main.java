@@ -148,6 +148,10 @@ public final class Main {
                 + config.global().nbthread() + " loops, " + config.global().buffersPerLoop() + " buffers of "
                 + config.global().bufsize() + " bytes per loop (reserve " + config.global().buffersReserve()
                 + "), listening on " + sluice.boundAddresses());
+        String keyWork = dev.sluice.net.LibcryptoKeys.status();
+        if (keyWork != null) {
+            out.println("sluice: TLS key work: " + keyWork);
+        }
         if (!dev.sluice.net.TcpCork.available()) {
             // Only packets change without it: a message bigger than a buffer leaves in more segments.
             err.println("sluice: TCP_CORK is off: " + dev.sluice.net.TcpCork.unavailableReason());

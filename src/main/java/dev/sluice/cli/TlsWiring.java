@@ -35,6 +35,10 @@ final class TlsWiring {
         // A session with TLS on both sides holds up to four record buffers: the arena is deeper then.
         int depth = listeners && servers ? 3 : 1;
         arenas = new TlsRecordArena[listeners || servers ? loops.size() : 0];
+        if (arenas.length > 0) {
+            // The handshakes' X25519 and P-256 signatures by libcrypto, from the first generation with TLS on.
+            dev.sluice.net.LibcryptoKeys.install();
+        }
         for (int i = 0; i < arenas.length; i++) {
             EventLoop loop = loops.get(i);
             int buffers = Math.max(TlsRecordArena.reserve(depth) + 2, recordsPerClientBuffer(depth)

@@ -66,6 +66,9 @@ class TlsEndToEndTest extends HttpEndToEnd {
                 "-w", "%{http_code} %{size_download}");
         assertEquals("200 300000", out);
         assertEquals(300000, Files.size(dir.resolve("got")));
+        // The handshake's X25519 and P-256 signature were libcrypto's (docs/design.md), with the JDK's engine.
+        assertTrue(dev.sluice.net.LibcryptoKeys.status().startsWith("OpenSSL libcrypto's"),
+                dev.sluice.net.LibcryptoKeys.status());
         String plain = run("curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}",
                 "http://127.0.0.1:" + port() + "/x");
         assertEquals("302 https://127.0.0.1:" + port() + "/x", plain);

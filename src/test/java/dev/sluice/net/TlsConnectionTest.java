@@ -167,7 +167,7 @@ class TlsConnectionTest {
     }
 
     /** One handshake flight from {@code from} to {@code to}, tasks run. */
-    private static void pass(SSLEngine from, SSLEngine to, java.nio.ByteBuffer wire, java.nio.ByteBuffer app,
+    static void pass(SSLEngine from, SSLEngine to, java.nio.ByteBuffer wire, java.nio.ByteBuffer app,
             java.nio.ByteBuffer none) throws IOException {
         wire.clear();
         from.wrap(none, wire);
