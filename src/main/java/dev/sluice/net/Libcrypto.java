@@ -89,8 +89,9 @@ final class Libcrypto {
     }
 
     /**
-     * Loads OpenSSL 3's {@code libcrypto.so.3} and checks both operations
-     * against RFC 7748's first X25519 test vector and a signature made here;
+     * Loads OpenSSL 3's {@code libcrypto.so.3} and checks both operations:
+     * X25519 against RFC 7748's first test vector, a P-256 signature by the
+     * JDK's provider verifying it;
      * throws, with the reason, when the library is missing, lacks a function
      * or answers wrongly.
      */
@@ -112,10 +113,26 @@ final class Libcrypto {
         } catch (InvalidKeyException e) {
             throw new IllegalStateException("libcrypto refused RFC 7748's X25519 test vector", e);
         }
-        byte[] signature = new byte[P256_SIGNATURE_MAX];
+        // The private key 1, whose public key is the curve's generator: the JDK's provider must verify the signature.
         byte[] one = new byte[32];
         one[31] = 1;
-        signP256(one, new byte[32], signature);
+        byte[] message = "sluice's libcrypto self-test".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] signature = new byte[P256_SIGNATURE_MAX];
+        try {
+            int n = signP256(one, java.security.MessageDigest.getInstance("SHA-256").digest(message), signature);
+            java.security.AlgorithmParameters params = java.security.AlgorithmParameters.getInstance("EC", "SunEC");
+            params.init(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            java.security.spec.ECParameterSpec p256 = params.getParameterSpec(java.security.spec.ECParameterSpec.class);
+            java.security.Signature verify = java.security.Signature.getInstance("SHA256withECDSA", "SunEC");
+            verify.initVerify(java.security.KeyFactory.getInstance("EC", "SunEC")
+                    .generatePublic(new java.security.spec.ECPublicKeySpec(p256.getGenerator(), p256)));
+            verify.update(message);
+            if (!verify.verify(java.util.Arrays.copyOf(signature, n))) {
+                throw new IllegalStateException("libcrypto's P-256 signature does not verify in the JDK");
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK cannot check libcrypto's P-256 signature: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -69,8 +69,8 @@ public final class LibcryptoKeys extends Provider {
 
     /**
      * Puts the provider first, once per process; returns what was done, for
-     * the start-up log: "libcrypto" and its version, or why the JDK alone
-     * does the key work.
+     * the start-up log: that libcrypto does the key work, or why the JDK
+     * alone does it.
      */
     public static String install() {
         synchronized (LOCK) {

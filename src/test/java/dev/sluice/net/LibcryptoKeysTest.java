@@ -2,6 +2,7 @@ package dev.sluice.net;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -164,7 +165,7 @@ class LibcryptoKeysTest {
             assertTrue(ours.verify(signature));
             ours.initVerify(key.getPublic());
             ours.update(new byte[] {1, 2, 3});
-            assertTrue(!ours.verify(signature));
+            assertFalse(ours.verify(signature));
         }
         // A scalar the JDK encodes with a leading zero byte (or fewer than 32 bytes) signs as well.
         BigInteger small = BigInteger.valueOf(12345);
