@@ -4,7 +4,7 @@
 # ratio is meaningful on a shared, noisy machine.
 #
 #   bench/proxy-bench.sh [--mode tcp|http] [--tls] [--tls-origin] [--duration SECONDS] [--warmup SECONDS] [--threads N] [--quick]
-#                        [--connections N] [--wrk-threads N]
+#                        [--connections N] [--wrk-threads N] [--proxies "haproxy sluice"] [--conn-modes "keep-alive close"]
 #
 # SLUICE_JAR=path measures another build of Sluice (default: target/sluice.jar).
 #
@@ -19,6 +19,12 @@
 #
 # --connections N measures N connections only; --wrk-threads N runs wrk with N
 # threads (1 by default: with TLS, one wrk thread is itself near saturation).
+#
+# --proxies sets which proxies run each case, in that order (the ratio column
+# needs HAProxy first); --conn-modes keeps only the given connection modes.
+# Both are for checking an order effect or one mode, with a longer --warmup:
+# the JIT compiles the JDK's TLS handshake code for 30 to 60 s of close-mode
+# load on this 2-core machine, so 5 s measures warm-up there.
 #
 # --quick runs one case (20 KB, keep-alive, 50 connections, full pool): a check
 # that the script and both proxies work, not a measurement.
@@ -43,6 +49,8 @@ conn_modes="keep-alive close"
 pools="full tenth"
 wrk_threads=1
 connections=""
+proxies="haproxy sluice"
+only_modes=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --mode) mode=$2; shift 2 ;;
@@ -54,11 +62,14 @@ while [ $# -gt 0 ]; do
         --quick) sizes=20k; conn_counts=50; conn_modes=keep-alive; pools=full; shift ;;
         --connections) connections=$2; shift 2 ;;
         --wrk-threads) wrk_threads=$2; shift 2 ;;
-        *) echo "usage: $0 [--mode tcp|http] [--tls] [--tls-origin] [--duration SECONDS] [--warmup SECONDS] [--threads N] [--quick] [--connections N] [--wrk-threads N]" >&2; exit 2 ;;
+        --proxies) proxies=$2; shift 2 ;;
+        --conn-modes) only_modes=$2; shift 2 ;;
+        *) echo "usage: $0 [--mode tcp|http] [--tls] [--tls-origin] [--duration SECONDS] [--warmup SECONDS] [--threads N] [--quick] [--connections N] [--wrk-threads N] [--proxies LIST] [--conn-modes LIST]" >&2; exit 2 ;;
     esac
 done
 # --connections replaces the connection counts of the cases (after --tls and --quick, whatever the order).
 [ -n "$connections" ] && conn_counts=$connections
+[ -n "$only_modes" ] && conn_modes=$only_modes
 # shellcheck source=bench/origin.sh
 . "$root/bench/origin.sh"
 scheme=http
@@ -93,7 +104,7 @@ for size in $sizes; do
                 header=()
                 [ "$conn_mode" = close ] && header=(-H "Connection: close")
                 declare -A rps=()
-                for proxy in haproxy sluice; do
+                for proxy in $proxies; do
                     start_proxy "$proxy" "$cfg"
                     # Warm-up (the JIT for Sluice), then the measured run. With -XX:+PrintCompilation,
                     # C2 still compiles Sluice's request path 3 s into a run, on one of the two cores
@@ -125,7 +136,7 @@ $out")
                     [ -n "$errs" ] || errs="none"
                     rps[$proxy]=$r
                     ratio=""
-                    [ "$proxy" = sluice ] && ratio=$(awk -v s="$r" -v h="${rps[haproxy]}" 'BEGIN { if (h > 0) printf "%.2f", s / h }')
+                    [ "$proxy" = sluice ] && ratio=$(awk -v s="$r" -v h="${rps[haproxy]:-0}" 'BEGIN { if (h > 0) printf "%.2f", s / h }')
                     printf '| %s %s c=%s pool=%s(%s) | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
                         "$size" "$conn_mode" "$conns" "$pool" "$limit" "$proxy" "$r" \
                         "$(to_ms "$p50")" "$(to_ms "$p99")" "$errs" "$((rss_kb / 1024))" "$ratio" "$per_request"
