@@ -70,6 +70,10 @@ done
 # --connections replaces the connection counts of the cases (after --tls and --quick, whatever the order).
 [ -n "$connections" ] && conn_counts=$connections
 [ -n "$only_modes" ] && conn_modes=$only_modes
+for proxy in $proxies; do
+    # start_proxy knows these two only; another name would leave $! at nginx's PID, which stop_proxy then kills.
+    case "$proxy" in haproxy|sluice) ;; *) echo "bench: --proxies takes haproxy and sluice, not $proxy" >&2; exit 2 ;; esac
+done
 # shellcheck source=bench/origin.sh
 . "$root/bench/origin.sh"
 scheme=http

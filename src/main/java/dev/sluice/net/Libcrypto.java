@@ -120,9 +120,7 @@ final class Libcrypto {
         byte[] signature = new byte[P256_SIGNATURE_MAX];
         try {
             int n = signP256(one, java.security.MessageDigest.getInstance("SHA-256").digest(message), signature);
-            java.security.AlgorithmParameters params = java.security.AlgorithmParameters.getInstance("EC", "SunEC");
-            params.init(new java.security.spec.ECGenParameterSpec("secp256r1"));
-            java.security.spec.ECParameterSpec p256 = params.getParameterSpec(java.security.spec.ECParameterSpec.class);
+            java.security.spec.ECParameterSpec p256 = p256Parameters();
             java.security.Signature verify = java.security.Signature.getInstance("SHA256withECDSA", "SunEC");
             verify.initVerify(java.security.KeyFactory.getInstance("EC", "SunEC")
                     .generatePublic(new java.security.spec.ECPublicKeySpec(p256.getGenerator(), p256)));
@@ -133,6 +131,13 @@ final class Libcrypto {
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("the JDK cannot check libcrypto's P-256 signature: " + e.getMessage(), e);
         }
+    }
+
+    /** P-256's parameters as the JDK's providers give them: the curve {@link #signP256} signs on. */
+    static java.security.spec.ECParameterSpec p256Parameters() throws java.security.GeneralSecurityException {
+        java.security.AlgorithmParameters params = java.security.AlgorithmParameters.getInstance("EC");
+        params.init(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        return params.getParameterSpec(java.security.spec.ECParameterSpec.class);
     }
 
     /**

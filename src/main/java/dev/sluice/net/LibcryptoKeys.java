@@ -1,7 +1,6 @@
 package dev.sluice.net;
 
 import java.math.BigInteger;
-import java.security.AlgorithmParameters;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
 import java.security.InvalidParameterException;
@@ -22,7 +21,6 @@ import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.XECPrivateKey;
 import java.security.interfaces.XECPublicKey;
 import java.security.spec.AlgorithmParameterSpec;
-import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.NamedParameterSpec;
 import java.util.Arrays;
@@ -341,9 +339,7 @@ public final class LibcryptoKeys extends Provider {
 
         private static ECParameterSpec p256() {
             try {
-                AlgorithmParameters params = AlgorithmParameters.getInstance("EC");
-                params.init(new ECGenParameterSpec("secp256r1"));
-                return params.getParameterSpec(ECParameterSpec.class);
+                return Libcrypto.p256Parameters();
             } catch (java.security.GeneralSecurityException e) {
                 throw new IllegalStateException("the JDK has no secp256r1", e);
             }
