@@ -11,7 +11,8 @@
 # --tls terminates TLS in both proxies (bind ... ssl crt, one self-signed ECDSA
 # P-256 certificate made for the run, TLS 1.3 as wrk's OpenSSL picks it) and
 # measures 50 connections only: keep-alive is the record path, "Connection:
-# close" a full handshake per request (wrk resumes no session).
+# close" a handshake per request. wrk offers its last session again on each
+# reconnect, so most of these are resumed (PSK and X25519, no certificate).
 #
 # --tls-origin makes nginx speak TLS only (a certificate made for the run,
 # TLS 1.2 and 1.3) and both proxies originate it (server ... ssl verify none),
